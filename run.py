@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""The README's two commands: ``python3 run.py report`` and ``python3 run.py test``.
+
+Creates a local ``.venv`` on first use (with the Python that runs this script, which
+must be 3.11), installs the package with its test extras, and reinstalls only when
+``pyproject.toml`` changes. Needs nothing but Python 3.11 and pip. Extra arguments are
+passed on: ``python3 run.py test -k ingest``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".pilot_eval-installed"
+
+
+def _say(msg: str) -> None:
+    print(f"[run.py] {msg}", flush=True)
+
+
+def ensure_venv() -> Path:
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"run.py needs Python 3.11 (this is {sys.version.split()[0]}): run it as python3.11 run.py …")
+    python = BIN / "python"
+    if not python.exists():
+        _say(f"creating {VENV.relative_to(ROOT)} …")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        _say("installing pilot_eval and its pinned dependencies (first run takes a few minutes) …")
+        pip = [str(python), "-m", "pip", "--disable-pip-version-check", "-q"]
+        subprocess.run(pip + ["install", "--upgrade", "pip"], check=True)
+        subprocess.run(pip + ["install", "-e", f"{ROOT}[test]"], check=True)
+        subprocess.run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"],
+                       check=True, stdout=subprocess.DEVNULL)
+        STAMP.write_text(wanted)
+    return python
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"report", "test", "setup"}:
+        print(__doc__)
+        return 2
+    task, rest = argv[0], argv[1:]
+    python = ensure_venv()
+    env = dict(os.environ, PYTHONUTF8="1")
+    if task == "setup":
+        return 0
+    if task == "test":
+        return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    # report: the main job on the built-in demo data
+    return subprocess.call([str(BIN / "pilot-eval"), "quickstart", *rest], cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
