@@ -1,0 +1,352 @@
+"""Reading raw exports: finding the table files, decoding them, mapping headers.
+
+A raw directory holds one file per table (CSV or Excel), named after the table in English
+or Swedish (``vacancies.csv``, ``Rekryteringar.xlsx``), or Excel workbooks with one sheet
+per table. Everything is read **as text** ("" for an empty cell) so that ingest decides
+what a value means and can quarantine what it cannot parse; nothing is guessed here but
+the encoding and the separator.
+
+CSV: UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252; separator ``;``, ``,`` or
+tab, detected from the header line. A file that mixes UTF-8 and Windows-1252 is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .contract import TABLES, fold, table_for_name
+
+__all__ = ["IngestError", "RawTable", "Source", "discover", "read_source", "read_raw_dir", "sha256_file"]
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+SOURCE_LINE = "_source_line"
+SOURCE_FILE = "_source_file"
+
+
+class IngestError(Exception):
+    """A problem that stops ingest (exit status 2 unless stated): names where it is.
+
+    The message never contains a cell value from the data.
+    """
+
+    def __init__(self, message: str, *, file: str | Path | None = None, table: str | None = None,
+                 column: str | None = None, row: int | None = None, exit_code: int = 2):
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.table = table
+        self.column = column
+        self.row = row
+        self.exit_code = exit_code
+        super().__init__(str(self))
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"file {self.file}")
+        if self.table:
+            parts.append(f"table {self.table}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+    def to_dict(self) -> dict:
+        return {"error": self.message, "file": self.file, "table": self.table, "column": self.column,
+                "row": self.row, "exit_code": self.exit_code}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one table comes from: a CSV file, or an Excel file and sheet."""
+
+    table: str
+    path: Path
+    sheet: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
+
+
+@dataclass
+class RawTable:
+    """One table as read: every cell a string; contract columns under canonical names.
+
+    ``frame`` holds the contract columns present (canonical names), the extra columns under
+    their original header, and ``_source_file`` / ``_source_line`` (1-based line or sheet
+    row of the record; the header is line 1).
+    """
+
+    table: str
+    source: Source
+    frame: pd.DataFrame
+    header_map: dict[str, str]
+    extra_columns: list[str]
+    encoding: str | None = None
+    separator: str | None = None
+    excel: bool = False
+    sha256: str = ""
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.frame)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- discovery
+
+def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
+    """Find the file (or sheet) of each table in ``raw_dir``.
+
+    Returns ``(sources, notices)``. Files that name no table are ignored with a notice;
+    two sources for one table is an error.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise IngestError("the raw data directory does not exist", file=raw_dir)
+    sources: dict[str, Source] = {}
+    notices: list[str] = []
+
+    def add(src: Source) -> None:
+        if src.table in sources:
+            raise IngestError(
+                f"two sources for table {src.table}: {sources[src.table].label} and {src.label}; "
+                "keep one file per table", file=src.path, table=src.table)
+        sources[src.table] = src
+
+    for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+        suffix = path.suffix.lower()
+        table = table_for_name(path.stem)
+        if suffix in CSV_SUFFIXES:
+            if table:
+                add(Source(table, path))
+            else:
+                notices.append(f"ignored {path.name}: its name is not a table of the contract")
+        elif suffix in EXCEL_SUFFIXES:
+            sheets = _excel_sheet_names(path)
+            matched = False
+            for sheet in sheets:
+                sheet_table = table_for_name(sheet)
+                if sheet_table and (table is None or sheet_table == table):
+                    add(Source(sheet_table, path, sheet))
+                    matched = True
+            if not matched and table:
+                add(Source(table, path, sheets[0]))
+                matched = True
+            if not matched:
+                notices.append(f"ignored {path.name}: neither the file nor a sheet is named after a table")
+        elif suffix == ".xls":
+            raise IngestError("old Excel format (.xls) is not supported; save the workbook as .xlsx", file=path)
+        elif table:
+            notices.append(f"ignored {path.name}: unsupported file type {suffix or '(none)'}")
+        else:
+            notices.append(f"ignored {path.name}")
+    return sources, notices
+
+
+def _excel_sheet_names(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises several types for a broken file
+        raise IngestError(f"cannot open the Excel workbook ({type(exc).__name__})", file=path) from exc
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+# --------------------------------------------------------------------------- decoding
+
+_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+
+
+def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode a CSV file's bytes; return ``(text, encoding)``."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            line = data[: exc.start].count(b"\n") + 1
+            raise IngestError(f"not valid {encoding} text", file=path, row=line) from exc
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc2:
+            line = data[: exc2.start].count(b"\n") + 1
+            raise IngestError(
+                "unknown text encoding (neither UTF-8 nor Windows-1252); export as UTF-8",
+                file=path, row=line) from exc2
+        encoding = "cp1252"
+        bad = _MOJIBAKE.search(text)
+        if bad:
+            line = text[: bad.start()].count("\n") + 1
+            raise IngestError(
+                "the file mixes UTF-8 and Windows-1252 text; export it again in one encoding (UTF-8)",
+                file=path, row=line)
+    if "\x00" in text:
+        raise IngestError("the file contains NUL bytes; it is not a text (CSV) file", file=path)
+    return text, encoding
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator of a CSV header line: the most frequent of ``;``, ``,`` and tab."""
+    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str]:
+    path = source.path
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError("the file is empty (not even a header line)", file=path, table=source.table)
+    text, encoding = decode_bytes(data, path)
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    sep = detect_separator(first_line)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c", quotechar='"')
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise IngestError(f"malformed CSV ({str(exc).strip()})", file=path, table=source.table,
+                          row=int(m.group(1)) if m else None) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise IngestError("the file is empty (not even a header line)", file=path, table=source.table) from exc
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    frame = frame.fillna("")
+    lines = pd.RangeIndex(2, len(frame) + 2)
+    if '"' in text and frame.apply(lambda col: col.str.contains("\n", regex=False)).to_numpy().any():
+        lines = _csv_record_lines(text, sep)[: len(frame)]
+    frame.insert(0, SOURCE_LINE, pd.array(lines, dtype="int64"))
+    # a blank line is not a record
+    data_cols = [c for c in frame.columns if c != SOURCE_LINE]
+    blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
+    frame = frame.loc[~blank].reset_index(drop=True)
+    return frame, encoding, sep
+
+
+def _csv_record_lines(text: str, sep: str) -> list[int]:
+    """Starting line of every record (after the header), for files with quoted newlines."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    next(reader, None)
+    starts = []
+    prev_end = reader.line_num
+    for _ in reader:
+        starts.append(prev_end + 1)
+        prev_end = reader.line_num
+    return starts
+
+
+def _excel_cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _read_excel(source: Source) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(source.path, sheet_name=source.sheet, dtype=object, header=0, engine="openpyxl")
+    except ValueError as exc:
+        raise IngestError(f"cannot read the sheet ({exc})", file=source.label, table=source.table) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if any(c.startswith("Unnamed:") for c in frame.columns) and len(frame.columns) and frame.shape[0] == 0:
+        raise IngestError("the sheet has no header row", file=source.label, table=source.table)
+    frame = frame.map(_excel_cell_text) if len(frame) else frame.astype(str)
+    frame.insert(0, SOURCE_LINE, pd.array(range(2, len(frame) + 2), dtype="int64"))
+    data_cols = [c for c in frame.columns if c != SOURCE_LINE]
+    blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
+    return frame.loc[~blank].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- headers
+
+def map_headers(headers: list[str], table: str, file_label: str) -> tuple[dict[str, str], list[str]]:
+    """Map a file's headers to contract columns. Returns ``(header → canonical, extras)``."""
+    lookup = TABLES[table].header_lookup()
+    mapping: dict[str, str] = {}
+    extras: list[str] = []
+    seen: dict[str, str] = {}
+    for header in headers:
+        if header == SOURCE_LINE:
+            continue
+        if header == "" or header.startswith("Unnamed:"):
+            extras.append(header)
+            continue
+        canonical = lookup.get(fold(header))
+        if canonical is None:
+            extras.append(header)
+            continue
+        if canonical in seen:
+            raise IngestError(
+                f"two columns map to {canonical}: {seen[canonical]!r} and {header!r}; keep one",
+                file=file_label, table=table, column=header)
+        seen[canonical] = header
+        mapping[header] = canonical
+    return mapping, extras
+
+
+def read_source(source: Source) -> RawTable:
+    """Read one table's file or sheet as text, with canonical headers."""
+    excel = source.path.suffix.lower() in EXCEL_SUFFIXES
+    if excel:
+        frame, encoding, sep = _read_excel(source), None, None
+    else:
+        frame, encoding, sep = _read_csv(source)
+    headers = [c for c in frame.columns if c != SOURCE_LINE]
+    if len(set(headers)) != len(headers) or any(re.search(r"\.\d+$", h) and h.rsplit(".", 1)[0] in headers
+                                                for h in headers):
+        dupes = sorted({h.rsplit(".", 1)[0] for h in headers if re.search(r"\.\d+$", h)} & set(headers))
+        raise IngestError(f"the header repeats a column name: {', '.join(dupes)}", file=source.label,
+                          table=source.table, column=dupes[0] if dupes else None, row=1)
+    mapping, extras = map_headers(headers, source.table, source.label)
+    frame = frame.rename(columns=mapping)
+    frame.insert(0, SOURCE_FILE, source.label)
+    return RawTable(
+        table=source.table, source=source, frame=frame, header_map=mapping, extra_columns=extras,
+        encoding=encoding, separator=sep, excel=excel, sha256=sha256_file(source.path),
+    )
+
+
+def read_raw_dir(raw_dir: str | Path) -> tuple[dict[str, RawTable], list[str]]:
+    """Read every table in ``raw_dir``. Returns ``(tables, notices)``."""
+    sources, notices = discover(raw_dir)
+    return {name: read_source(src) for name, src in sources.items()}, notices
