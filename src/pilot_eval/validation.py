@@ -1,0 +1,218 @@
+"""Great Expectations (GX Core 1.x) validation of the coerced tables.
+
+This is the only module that imports ``great_expectations``. The import costs several
+seconds, so it happens on first use, with GX's progress bars and usage statistics off, and
+Python's warnings behaviour restored afterwards (GX routes warnings into logging at
+import, which would hide statsmodels' convergence warnings).
+
+The suites are JSON files in ``expectations/`` (one per table, GX 1.x format), reviewed
+like code. Each expectation carries ``meta``:
+
+``reason``
+    the short, stable text that a failing row gets in ``quarantine/<table>.csv`` and in
+    ``ingest_report.json`` (e.g. ``"closing_date before published_date"``);
+``severity``
+    ``"quarantine"`` (default: failing rows are set aside), ``"warning"`` (counted and
+    reported, rows kept) or ``"structural"`` (the table as a whole is unusable: exit 2).
+
+GX silently drops an expectation it cannot build (a misspelt type logs an error and the
+suite loads without it); :func:`load_suite` compares the count in the file with the count
+loaded and refuses a suite that lost any.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .paths import EXPECTATIONS_DIR
+
+__all__ = ["SuiteError", "ExpectationOutcome", "TableValidation", "load_suite_json", "load_suite",
+           "validate_tables", "gx_version"]
+
+SEVERITIES = ("quarantine", "warning", "structural")
+
+
+class SuiteError(Exception):
+    """An expectation suite file is broken (a developer error, not a data error)."""
+
+
+@dataclass
+class ExpectationOutcome:
+    """One expectation's result on one table, reduced to what ingest needs."""
+
+    expectation_type: str
+    column: str | None
+    reason: str
+    severity: str
+    success: bool
+    unexpected_count: int = 0
+    unexpected_index: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TableValidation:
+    table: str
+    suite_name: str
+    outcomes: list[ExpectationOutcome]
+
+    @property
+    def n_expectations(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def n_failed(self) -> int:
+        return sum(not o.success for o in self.outcomes)
+
+
+def suite_path(table: str, directory: Path | None = None) -> Path:
+    return (directory or EXPECTATIONS_DIR) / f"{table}.json"
+
+
+def load_suite_json(table: str, directory: Path | None = None) -> dict[str, Any]:
+    """The suite of ``table`` as stored, checked for the fields ingest relies on."""
+    path = suite_path(table, directory)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SuiteError(f"{path}: the expectation suite for table {table} is missing") from exc
+    except json.JSONDecodeError as exc:
+        raise SuiteError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(data.get("expectations"), list) or not data.get("name"):
+        raise SuiteError(f"{path}: a GX 1.x suite needs 'name' and a list of 'expectations'")
+    for i, exp in enumerate(data["expectations"]):
+        meta = exp.get("meta") or {}
+        if "type" not in exp or not isinstance(exp.get("kwargs"), dict):
+            raise SuiteError(f"{path}: expectation {i} needs 'type' and 'kwargs' (GX 1.x format)")
+        if not meta.get("reason"):
+            raise SuiteError(f"{path}: expectation {i} ({exp['type']}) has no meta.reason")
+        if meta.get("severity", "quarantine") not in SEVERITIES:
+            raise SuiteError(f"{path}: expectation {i} has severity {meta.get('severity')!r}; "
+                             f"use one of {', '.join(SEVERITIES)}")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _gx():
+    """Import GX once, quietly, and give Python's warnings back to Python."""
+    saved_filters = warnings.filters[:]
+    saved_showwarning = warnings.showwarning
+    for name in ("great_expectations", "posthog", "urllib3"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    import great_expectations as gx  # noqa: PLC0415  (imported lazily on purpose)
+
+    logging.captureWarnings(False)
+    warnings.filters[:] = saved_filters
+    warnings.showwarning = saved_showwarning
+    return gx
+
+
+def gx_version() -> str:
+    from importlib.metadata import version
+
+    return version("great_expectations")
+
+
+def _context(data_docs_dir: Path | None):
+    gx = _gx()
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    if data_docs_dir is not None:
+        context.add_data_docs_site(
+            site_name="pilot_eval",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                  "base_directory": str(data_docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    return context
+
+
+def load_suite(table: str, directory: Path | None = None):
+    """Build the GX ``ExpectationSuite`` of ``table``, refusing one that lost expectations."""
+    gx = _gx()
+    data = load_suite_json(table, directory)
+    gx_logger = logging.getLogger("great_expectations")
+    suite = gx.ExpectationSuite(name=data["name"], expectations=data["expectations"], meta=data.get("meta", {}))
+    gx_logger.setLevel(logging.CRITICAL)
+    if len(suite.expectations) != len(data["expectations"]):
+        loaded = {(e.expectation_type, json.dumps(e.configuration.kwargs, sort_keys=True, default=str))
+                  for e in suite.expectations}
+        lost = [e["type"] for e in data["expectations"]
+                if (e["type"], json.dumps(e["kwargs"], sort_keys=True, default=str)) not in loaded]
+        raise SuiteError(f"{suite_path(table, directory)}: GX could not load {len(data['expectations']) - len(suite.expectations)} "
+                         f"expectation(s): {', '.join(lost) or 'unknown'} (misspelt type or bad kwargs?)")
+    return suite
+
+
+def validate_tables(frames: dict[str, pd.DataFrame], *, data_docs_dir: Path | None = None,
+                    suites_dir: Path | None = None) -> dict[str, TableValidation]:
+    """Validate each frame with its table's suite; optionally build GX Data Docs.
+
+    ``frames`` maps table name → coerced DataFrame (its index identifies rows; outcomes
+    report failing rows by index label). Expectations that raise inside GX are a bug in
+    the suite or in coercion and raise :class:`SuiteError` rather than pass silently.
+    """
+    gx = _gx()
+    context = _context(data_docs_dir)
+    datasource = context.data_sources.add_pandas("pilot_eval")
+    definitions = []
+    jsons = {}
+    for table in frames:
+        suite = context.suites.add(load_suite(table, suites_dir))
+        jsons[table] = load_suite_json(table, suites_dir)
+        asset = datasource.add_dataframe_asset(table)
+        batch_def = asset.add_batch_definition_whole_dataframe(f"{table}_all")
+        definitions.append(context.validation_definitions.add(
+            gx.ValidationDefinition(name=table, data=batch_def, suite=suite)))
+    results: dict[str, TableValidation] = {}
+    for table, definition in zip(frames, definitions):
+        result = definition.run(
+            batch_parameters={"dataframe": frames[table]},
+            result_format={"result_format": "COMPLETE", "include_unexpected_rows": False,
+                           "return_unique_unexpected": False},
+        )
+        outcomes = []
+        for res in result.results:
+            cfg = res.expectation_config
+            info = res.exception_info or {}
+            raised = info.get("raised_exception") or any(
+                isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+            if raised:
+                message = info.get("exception_message") or next(
+                    (v.get("exception_message") for v in info.values() if isinstance(v, dict)), "")
+                raise SuiteError(f"expectations/{table}.json: {cfg.type} on "
+                                 f"{cfg.kwargs.get('column') or cfg.kwargs.get('column_A')} raised: {message}")
+            meta = cfg.meta or {}
+            r = res.result or {}
+            column = cfg.kwargs.get("column") or cfg.kwargs.get("column_A") or (
+                ",".join(cfg.kwargs.get("column_list", [])) or None)
+            outcomes.append(ExpectationOutcome(
+                expectation_type=cfg.type, column=column, reason=meta.get("reason", cfg.type),
+                severity=meta.get("severity", "quarantine"), success=bool(res.success),
+                unexpected_count=int(r.get("unexpected_count") or 0),
+                unexpected_index=[int(i) for i in (r.get("unexpected_index_list") or [])],
+            ))
+        results[table] = TableValidation(table=table, suite_name=jsons[table]["name"], outcomes=outcomes)
+    if data_docs_dir is not None:
+        context.build_data_docs()
+    return results
