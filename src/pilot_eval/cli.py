@@ -1,0 +1,167 @@
+"""The ``pilot-eval`` command.
+
+``pilot-eval demo-data``  write a synthetic Botkyrka export with known true effects
+``pilot-eval ingest``     raw export → validated processed tables (+ quarantine, report)
+``pilot-eval quickstart`` the README's main job: demo data → ingest → summary
+
+Exit status of ``ingest``: 0 all good, 1 too many rows quarantined (tables written for
+inspection), 2 a structural or privacy problem (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+
+__all__ = ["main"]
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def format_summary(report: dict, out_dir: Path) -> str:
+    """A short human account of an ingest: every table's rows read, kept and set aside."""
+    lines = [f"Ingested {report['raw_dir']} → {out_dir} (cut date {report['cut_date']})", ""]
+    header = f"  {'table':<19}{'read':>10}{'processed':>11}{'quarantined':>13}  expectations"
+    lines += [header, "  " + "-" * (len(header) - 2)]
+    for table, info in report["tables"].items():
+        exp = f"{info['expectations'] - info['expectations_failed']}/{info['expectations']} passed"
+        q = info["rows_quarantined"]
+        qs = f"{_fmt_int(q)}" + (f" ({info['quarantine_share']:.1%})" if q else "")
+        lines.append(f"  {table:<19}{_fmt_int(info['rows_read']):>10}{_fmt_int(info['rows_processed']):>11}"
+                     f"{qs:>13}  {exp}")
+    reasons = [(t, r, n) for t, info in report["tables"].items() for r, n in info["reasons"].items()]
+    if reasons:
+        lines += ["", "Quarantined (reason: rows), see quarantine/<table>.csv:"]
+        lines += [f"  {t}: {r}: {_fmt_int(n)}" for t, r, n in reasons[:20]]
+        if len(reasons) > 20:
+            lines.append(f"  … and {len(reasons) - 20} more reasons in ingest_report.json")
+    else:
+        lines += ["", "Quarantine: empty; every row passed."]
+    warnings = [(t, r, n) for t, info in report["tables"].items() for r, n in info["warnings"].items()]
+    if warnings:
+        lines += ["", "Warnings (rows kept):"] + [f"  {t}: {r}: {_fmt_int(n)}" for t, r, n in warnings]
+    if report["notices"]:
+        lines += ["", "Notices:"] + [f"  {n}" for n in report["notices"]]
+    if report.get("data_docs"):
+        lines += ["", f"Validation report (GX Data Docs): {out_dir / report['data_docs']}"]
+    if report["exit_status"] == 1:
+        lines += ["", f"EXIT 1: a table's quarantined share is above {report['quarantine_threshold']:.0%}; "
+                      "the processed tables were written for inspection."]
+    return "\n".join(lines)
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from .demo import generate, write_export
+
+    t0 = time.perf_counter()
+    export = generate(seed=args.seed, scenario=args.scenario, scale=args.scale, start=args.start, end=args.end,
+                      cut_date=args.cut_date, rollout=args.rollout, pilot_continues=args.pilot_continues)
+    paths = write_export(export, args.out, swedish=args.swedish, excel=args.excel, encoding=args.encoding)
+    if not args.quiet:
+        print(f"Wrote a synthetic Botkyrka export (scenario {args.scenario}, seed {args.seed}, "
+              f"scale {args.scale:g}) to {args.out} in {time.perf_counter() - t0:.1f} s:")
+        for path in paths:
+            print(f"  {path.name}")
+        for table, frame in export.tables.items():
+            print(f"  {table:<19}{_fmt_int(len(frame)):>10} rows")
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+    from .readers import IngestError
+
+    try:
+        result = ingest(args.raw, args.out, cut_date=args.cut_date,
+                        quarantine_threshold=args.quarantine_threshold, data_docs=not args.no_data_docs)
+    except IngestError as exc:
+        if args.json:
+            print(json.dumps(exc.to_dict(), ensure_ascii=False))
+        print(f"pilot-eval ingest: ERROR: {exc}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return exc.exit_code
+    if args.json:
+        print(json.dumps(result.report, ensure_ascii=False, indent=2))
+    elif not args.quiet:
+        print(format_summary(result.report, Path(args.out)))
+    return result.exit_code
+
+
+def _cmd_quickstart(args: argparse.Namespace) -> int:
+    from .paths import PROCESSED_DIR, RAW_DIR
+
+    raw = Path(args.raw) if args.raw else RAW_DIR / "demo"
+    out = Path(args.out) if args.out else PROCESSED_DIR / "demo"
+    print(f"1/2 Generating the synthetic Botkyrka export in {raw} …", flush=True)
+    demo_args = argparse.Namespace(out=raw, seed=args.seed, scenario=args.scenario, scale=1.0,
+                                   start="2021-01-01", end=args.cut_date, cut_date=args.cut_date,
+                                   rollout="default", pilot_continues=False, swedish=False, excel=False,
+                                   encoding=None, quiet=False)
+    _cmd_demo_data(demo_args)
+    print(f"\n2/2 Ingesting and validating with Great Expectations into {out} …", flush=True)
+    t0 = time.perf_counter()
+    code = _cmd_ingest(argparse.Namespace(raw=raw, out=out, cut_date=args.cut_date, quarantine_threshold=0.05,
+                                          no_data_docs=False, json=False, quiet=False))
+    print(f"\nDone in {time.perf_counter() - t0:.1f} s (ingest). Exit status {code}.")
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pilot-eval", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"pilot_eval {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo-data", help="write a synthetic Botkyrka export with known true effects")
+    demo.add_argument("--out", required=True, type=Path, help="directory to write the export to")
+    demo.add_argument("--seed", type=int, default=2023)
+    demo.add_argument("--scenario", default="delay", help="none | delay | deterrence | large (default delay)")
+    demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1 = Botkyrka)")
+    demo.add_argument("--start", default="2021-01-01", help="first day of the window")
+    demo.add_argument("--end", default="2026-02-28", help="last day of the window")
+    demo.add_argument("--cut-date", default=None, help="data cut date (default: --end)")
+    demo.add_argument("--rollout", default="default", choices=["default", "staggered"])
+    demo.add_argument("--pilot-continues", action="store_true", help="the pilot has no end date")
+    demo.add_argument("--swedish", action="store_true",
+                      help="Swedish headers and labels, semicolons, decimal commas, Windows-1252")
+    demo.add_argument("--excel", action="store_true", help="write .xlsx workbooks instead of CSV")
+    demo.add_argument("--encoding", default=None, help="with --swedish: cp1252 (default) or utf-8-sig")
+    demo.add_argument("--quiet", action="store_true")
+    demo.set_defaults(func=_cmd_demo_data)
+
+    ing = sub.add_parser("ingest", help="validate a raw export and write processed tables")
+    ing.add_argument("--raw", required=True, type=Path, help="directory with one file per table")
+    ing.add_argument("--out", required=True, type=Path, help="processed directory to write")
+    ing.add_argument("--cut-date", default=None, help="data cut date YYYY-MM-DD (default: today)")
+    ing.add_argument("--quarantine-threshold", type=float, default=0.05,
+                     help="exit 1 when a table's quarantined share exceeds this (default 0.05)")
+    ing.add_argument("--no-data-docs", action="store_true", help="skip building GX Data Docs")
+    out = ing.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    out.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    ing.set_defaults(func=_cmd_ingest)
+
+    quick = sub.add_parser("quickstart", help="the README's main job on the built-in demo data")
+    quick.add_argument("--raw", default=None, help="where to write the demo export (default data/raw/demo)")
+    quick.add_argument("--out", default=None, help="processed directory (default data/processed/demo)")
+    quick.add_argument("--seed", type=int, default=2023)
+    quick.add_argument("--scenario", default="delay")
+    quick.add_argument("--cut-date", default="2026-02-28")
+    quick.set_defaults(func=_cmd_quickstart)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,457 @@
+"""From a raw export directory to trusted processed tables, with an account of every row.
+
+The steps, in order (nothing is written until all of them have passed):
+
+1. **Read** every table's file as text (:mod:`pilot_eval.readers`).
+2. **Privacy guard** (:mod:`pilot_eval.privacy`): a header or value that looks like a
+   direct identifier stops the ingest (exit status 2), naming file, column and row but
+   never the value. Columns outside the contract are then dropped with a notice.
+3. **Structure**: required columns present, no empty table (exit status 2 otherwise).
+4. **Coerce** each column strictly (:mod:`pilot_eval.coerce`); a cell that cannot be
+   parsed is a row-level failure.
+5. **Validate** with the GX suites in ``expectations/`` (:mod:`pilot_eval.validation`).
+6. **Cross-table checks** in code: foreign keys (and rows whose parent was quarantined),
+   dates across tables, event dates after the cut date.
+7. **Write** atomically: ``<table>.parquet``, ``quarantine/<table>.csv`` (source file and
+   line, the reasons, the row as read), ``ingest_report.json`` and GX Data Docs.
+
+For every table ``rows_read == rows_processed + rows_quarantined``.
+
+Exit status: 0 all good; 1 a table's quarantined share is above the threshold (default
+5 %; the tables are still written for inspection); 2 a structural or privacy problem
+(nothing written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .coerce import parse_column
+from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec
+from .readers import SOURCE_FILE, SOURCE_LINE, IngestError, RawTable, read_raw_dir
+
+__all__ = ["IngestResult", "ingest", "load_processed", "REPORT_NAME", "DEFAULT_QUARANTINE_THRESHOLD"]
+
+REPORT_NAME = "ingest_report.json"
+DEFAULT_QUARANTINE_THRESHOLD = 0.05
+# Tables are processed parent first, so that a child row whose parent was quarantined
+# can be quarantined too (the processed tables never hold a dangling foreign key).
+TABLE_ORDER = ("vacancies", "applications", "background_checks", "pilot_rollout", "staffing_monthly")
+
+
+@dataclass
+class TableOutcome:
+    """What happened to one table."""
+
+    table: str
+    raw: RawTable
+    typed: pd.DataFrame
+    reasons: dict[int, list[str]] = field(default_factory=dict)  # row position → reasons
+    warnings: Counter = field(default_factory=Counter)
+    dropped_columns: list[str] = field(default_factory=list)
+    added_columns: list[str] = field(default_factory=list)
+    n_expectations: int = 0
+    n_expectations_failed: int = 0
+
+    def add(self, mask: np.ndarray | pd.Series, reason: str) -> None:
+        mask = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
+        for pos in np.flatnonzero(mask):
+            self.reasons.setdefault(int(pos), []).append(reason)
+
+    @property
+    def quarantined(self) -> np.ndarray:
+        mask = np.zeros(len(self.typed), dtype=bool)
+        if self.reasons:
+            mask[list(self.reasons)] = True
+        return mask
+
+
+@dataclass
+class IngestResult:
+    """The outcome of :func:`ingest`: the report (as written), the processed tables and
+    the quarantined rows, and the exit status the CLI returns."""
+
+    report: dict
+    tables: dict[str, pd.DataFrame]
+    quarantine: dict[str, pd.DataFrame]
+    exit_code: int
+    out_dir: Path
+
+
+# --------------------------------------------------------------------------- public
+
+def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date | None = None,
+           quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD, data_docs: bool = True) -> IngestResult:
+    """Ingest the raw export in ``raw_dir`` into ``out_dir``.
+
+    Parameters
+    ----------
+    raw_dir
+        Directory with one file per table (CSV or Excel), English or Swedish names.
+    out_dir
+        The processed directory. Written atomically; raw files are only read.
+    cut_date
+        The data cut date (``YYYY-MM-DD``). Event dates after it are quarantined. Defaults
+        to today.
+    quarantine_threshold
+        A table whose quarantined share exceeds this gives exit status 1.
+    data_docs
+        Build GX Data Docs under ``out_dir/data_docs``.
+
+    Raises
+    ------
+    IngestError
+        For structural and privacy problems (``exit_code`` 2); nothing is written then.
+
+    Examples
+    --------
+    >>> from pilot_eval.demo import generate, write_export          # doctest: +SKIP
+    >>> write_export(generate(seed=1), "data/raw/demo")              # doctest: +SKIP
+    >>> result = ingest("data/raw/demo", "data/processed/demo", cut_date="2026-02-28")  # doctest: +SKIP
+    >>> result.exit_code                                             # doctest: +SKIP
+    0
+    """
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if out_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
+        raise IngestError("the output directory must not be the raw directory or inside it "
+                          "(raw data is immutable)", file=out_dir)
+    cut, cut_source = _cut_date(cut_date)
+    raws, notices = read_raw_dir(raw_dir)
+    missing = [t for t in REQUIRED_TABLES if t not in raws]
+    if missing:
+        names = ", ".join(f"{t} ({TABLES[t].swedish})" for t in missing)
+        raise IngestError(f"no file for required table(s) {names}; name each file after its table",
+                          file=raw_dir, table=missing[0])
+    _privacy_guard(raws)
+
+    outcomes: dict[str, TableOutcome] = {}
+    for table in [t for t in TABLE_ORDER if t in raws]:
+        outcomes[table] = _coerce_table(raws[table], TABLES[table], notices)
+    staging = out_dir / f".staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    existed = out_dir.exists()
+    try:
+        _validate(outcomes, staging / "data_docs" if data_docs else None)
+        _cross_table_checks(outcomes, cut)
+        return _write(outcomes, raw_dir, out_dir, staging, cut, cut_source, quarantine_threshold, notices,
+                      data_docs)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not existed and out_dir.exists() and not any(out_dir.iterdir()):
+            out_dir.rmdir()  # a failed first run leaves nothing behind
+
+
+def load_processed(processed_dir: str | Path, *, verify: bool = True) -> dict[str, pd.DataFrame]:
+    """Read the processed tables written by :func:`ingest`.
+
+    Dates come back as ``datetime64[ns]``, enums as categoricals with every contract
+    value as a category. With ``verify`` each file's sha256 is checked against
+    ``ingest_report.json``, so a half-updated directory is refused, never mixed.
+    """
+    processed_dir = Path(processed_dir)
+    report_path = processed_dir / REPORT_NAME
+    if not report_path.exists():
+        raise IngestError("no ingest_report.json: run `pilot-eval ingest` first", file=processed_dir)
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    tables: dict[str, pd.DataFrame] = {}
+    for table, info in report["tables"].items():
+        path = processed_dir / info["parquet"]["file"]
+        if verify and _sha256(path) != info["parquet"]["sha256"]:
+            raise IngestError("the file does not match ingest_report.json (changed or half-written); "
+                              "run `pilot-eval ingest` again", file=path, table=table)
+        frame = pq.read_table(path).to_pandas(date_as_object=False)
+        for col in TABLES[table].columns:
+            if col.kind == "date":
+                frame[col.name] = frame[col.name].astype("datetime64[ns]")
+            elif col.kind in ("int", "stage"):
+                frame[col.name] = frame[col.name].astype("Int64" if col.nullable else "int64")
+        tables[table] = frame
+    return tables
+
+
+# --------------------------------------------------------------------------- steps
+
+def _cut_date(cut_date: str | dt.date | None) -> tuple[pd.Timestamp, str]:
+    if cut_date is None:
+        return pd.Timestamp(dt.date.today()), "today (no --cut-date given)"
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(str(cut_date))), "option"
+    except ValueError as exc:
+        raise IngestError(f"--cut-date must be a date YYYY-MM-DD, got {cut_date!r}") from exc
+
+
+def _privacy_guard(raws: dict[str, RawTable]) -> None:
+    from .privacy import scan_frame
+
+    for table, raw in raws.items():
+        data = raw.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE])
+        # report findings under the header as it appears in the file
+        reverse = {canonical: header for header, canonical in raw.header_map.items()}
+        data = data.rename(columns=reverse)
+        findings = scan_frame(data)
+        if findings:
+            finding = findings[0]
+            row = None if finding.position < 0 else int(raw.frame[SOURCE_LINE].iloc[finding.position])
+            raise IngestError(finding.describe(raw.source.label, row), file=raw.source.label, table=table,
+                              column=finding.column, row=row)
+
+
+def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str]) -> TableOutcome:
+    label = raw.source.label
+    missing = [c for c in spec.required_columns if c not in raw.frame.columns]
+    if missing:
+        col = spec.column(missing[0])
+        raise IngestError(f"required column missing: {col.name} (Swedish header {col.swedish!r})"
+                          + (f"; also missing: {', '.join(missing[1:])}" if len(missing) > 1 else ""),
+                          file=label, table=spec.name, column=col.name, row=1)
+    if raw.n_rows == 0:
+        raise IngestError("the table has a header but no rows", file=label, table=spec.name)
+    outcome = TableOutcome(spec.name, raw, typed=pd.DataFrame(index=pd.RangeIndex(raw.n_rows)))
+    for extra in raw.extra_columns:
+        outcome.dropped_columns.append(extra)
+        shown = extra if extra and not extra.startswith("Unnamed:") else "(no header)"
+        notices.append(f"{label}: dropped column {shown!r}, which is not in the contract for {spec.name}")
+    typed = {}
+    for col in spec.columns:
+        if col.name not in raw.frame.columns:
+            outcome.added_columns.append(col.name)
+            notices.append(f"{label}: optional column {col.name} is not in the export; taken as empty")
+            raw_values = pd.Series([""] * raw.n_rows, dtype=object)
+        else:
+            raw_values = raw.frame[col.name]
+        values, failures = parse_column(raw_values, col, excel=raw.excel)
+        for reason, mask in failures.items():
+            outcome.add(mask, f"{col.name}: {reason}")
+        typed[col.name] = values.reset_index(drop=True)
+    frame = pd.DataFrame(typed)
+    # derived columns for the GX suites (names start with _ and never reach the output)
+    if spec.name == "vacancies":
+        frame["_days_to_fill"] = (frame["accepted_date"] - frame["published_date"]).dt.days.astype("Float64")
+    if spec.name == "background_checks":
+        frame["_turnaround_days"] = (frame["completed_date"] - frame["requested_date"]).dt.days.astype("Float64")
+    outcome.typed = frame
+    return outcome
+
+
+def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
+    from .validation import validate_tables
+
+    frames = {}
+    for table, outcome in outcomes.items():
+        frame = outcome.typed.copy()
+        for col in TABLES[table].columns:
+            if col.kind == "bool":
+                frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), None)
+        frames[table] = frame
+    results = validate_tables(frames, data_docs_dir=docs_dir)
+    for table, validation in results.items():
+        outcome = outcomes[table]
+        outcome.n_expectations = validation.n_expectations
+        outcome.n_expectations_failed = validation.n_failed
+        failed_cells = {reason.split(":", 1)[0] for reasons in outcome.reasons.values() for reason in reasons}
+        for res in validation.outcomes:
+            if res.success:
+                continue
+            if res.severity == "structural":
+                raise IngestError(res.reason, file=outcome.raw.source.label, table=table, column=res.column)
+            if res.severity == "warning":
+                outcome.warnings[res.reason] += res.unexpected_count
+                continue
+            positions = np.asarray(res.unexpected_index, dtype=int)
+            if res.expectation_type == "expect_column_values_to_not_be_null" and res.column in failed_cells:
+                # a cell that could not be parsed is already quarantined with a clearer reason
+                already = {p for p, rs in outcome.reasons.items() if any(r.startswith(f"{res.column}:") for r in rs)}
+                positions = np.array([p for p in positions if p not in already], dtype=int)
+            mask = np.zeros(len(outcome.typed), dtype=bool)
+            mask[positions] = True
+            outcome.add(mask, res.reason)
+
+
+def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) -> None:
+    for table, outcome in outcomes.items():
+        for col in EVENT_DATES[table]:
+            outcome.add(outcome.typed[col] > cut, f"{col}: after the cut date")
+
+    vac = outcomes["vacancies"]
+    vac_ids = vac.typed["vacancy_id"]
+    vac_ok = vac_ids[~vac.quarantined]
+    readv = vac.typed["readvertisement_of"]
+    dangling = readv.notna() & ~readv.isin(vac_ids)
+    if dangling.any():
+        vac.warnings["readvertisement_of: no such vacancy in the export (kept)"] += int(dangling.sum())
+
+    app = outcomes["applications"]
+    _foreign_key(app, "vacancy_id", vac_ids, vac_ok, "vacancy")
+    published = app.typed["vacancy_id"].map(pd.Series(vac.typed["published_date"].to_numpy(), index=vac_ids)
+                                            .loc[~vac_ids.duplicated(keep=False).to_numpy()])
+    app.add(app.typed["submitted_date"] < published, "submitted_date before the vacancy's published_date")
+
+    chk = outcomes["background_checks"]
+    app_ids = app.typed["application_id"]
+    app_ok = app_ids[~app.quarantined]
+    _foreign_key(chk, "application_id", app_ids, app_ok, "application")
+    submitted = chk.typed["application_id"].map(pd.Series(app.typed["submitted_date"].to_numpy(), index=app_ids)
+                                                .loc[~app_ids.duplicated(keep=False).to_numpy()])
+    chk.add(chk.typed["requested_date"] < submitted, "requested_date before the application's submitted_date")
+
+
+def _foreign_key(child: TableOutcome, column: str, parent_ids: pd.Series, parent_ok: pd.Series, parent: str) -> None:
+    values = child.typed[column]
+    present = values.notna()
+    child.add(present & ~values.isin(parent_ids), f"{column}: no such {parent} in the export")
+    child.add(present & values.isin(parent_ids) & ~values.isin(parent_ok), f"{column}: its {parent} is quarantined")
+
+
+# --------------------------------------------------------------------------- output
+
+def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> pa.Table:
+    arrays, fields = [], []
+    for col in spec.columns:
+        s = frame[col.name]
+        if col.kind == "date":
+            arr = pa.array(s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"), type=pa.date32(),
+                           from_pandas=True)
+        elif col.kind == "enum":
+            cat = pd.Categorical(s, categories=col.values)
+            arr = pa.DictionaryArray.from_arrays(pa.array(cat.codes, type=pa.int8(), mask=cat.codes < 0),
+                                                 pa.array(col.values, type=pa.string()))
+        elif col.kind in ("int", "stage"):
+            arr = pa.array(s.astype("Int64"), type=pa.int64() if col.kind == "int" else pa.int8(), from_pandas=True)
+        elif col.kind == "float":
+            arr = pa.array(s.astype("float64"), type=pa.float64(), from_pandas=True)
+        elif col.kind == "bool":
+            arr = pa.array(s.astype("boolean"), type=pa.bool_(), from_pandas=True)
+        else:
+            arr = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+        arrays.append(arr)
+        fields.append(pa.field(col.name, arr.type, nullable=col.nullable))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata={
+        "pilot_eval.table": spec.name, "pilot_eval.contract": "DESIGN.md §4"}))
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _quarantine_frame(outcome: TableOutcome) -> pd.DataFrame:
+    positions = sorted(outcome.reasons)
+    raw = outcome.raw.frame.iloc[positions]
+    spec = TABLES[outcome.table]
+    out = pd.DataFrame({
+        "source_file": raw[SOURCE_FILE].to_numpy(),
+        "source_line": raw[SOURCE_LINE].to_numpy(),
+        "reasons": ["; ".join(dict.fromkeys(outcome.reasons[p])) for p in positions],
+    })
+    for col in spec.column_names:
+        out[col] = raw[col].to_numpy() if col in raw.columns else ""
+    return out
+
+
+def _write(outcomes: dict[str, TableOutcome], raw_dir: Path, out_dir: Path, staging: Path, cut: pd.Timestamp,
+           cut_source: str, threshold: float, notices: list[str], data_docs: bool) -> IngestResult:
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / "quarantine").mkdir(exist_ok=True)
+    report_tables: dict[str, dict] = {}
+    processed: dict[str, pd.DataFrame] = {}
+    quarantine: dict[str, pd.DataFrame] = {}
+    exit_code = 0
+    for table, outcome in outcomes.items():
+        spec = TABLES[table]
+        bad = outcome.quarantined
+        kept = outcome.typed.loc[~bad, spec.column_names].reset_index(drop=True)
+        arrow = _to_arrow(kept, spec)
+        parquet = staging / f"{table}.parquet"
+        pq.write_table(arrow, parquet, compression="zstd")
+        q = _quarantine_frame(outcome)
+        if len(q):
+            q.to_csv(staging / "quarantine" / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
+        rows_read = outcome.raw.n_rows
+        if rows_read != len(kept) + len(q):  # the invariant every report promises
+            raise AssertionError(f"row accounting broken for {table}: {rows_read} != {len(kept)} + {len(q)}")
+        share = len(q) / rows_read if rows_read else 0.0
+        if share > threshold:
+            exit_code = 1
+        reasons = Counter(r for p in outcome.reasons for r in dict.fromkeys(outcome.reasons[p]))
+        src = outcome.raw
+        report_tables[table] = {
+            "source": {"file": src.source.path.name, "sheet": src.source.sheet, "sha256": src.sha256,
+                       "encoding": src.encoding, "separator": src.separator},
+            "rows_read": rows_read,
+            "rows_processed": len(kept),
+            "rows_quarantined": len(q),
+            "quarantine_share": round(share, 6),
+            "reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "warnings": dict(sorted(outcome.warnings.items())),
+            "dropped_columns": [c if c and not c.startswith("Unnamed:") else "(no header)"
+                                for c in outcome.dropped_columns],
+            "empty_optional_columns": outcome.added_columns,
+            "expectations": outcome.n_expectations,
+            "expectations_failed": outcome.n_expectations_failed,
+            "parquet": {"file": parquet.name, "sha256": _sha256(parquet), "rows": len(kept)},
+            "quarantine_file": f"quarantine/{table}.csv" if len(q) else None,
+        }
+        processed[table] = kept
+        quarantine[table] = q
+    from .validation import gx_version
+
+    report = {
+        "pilot_eval_version": __version__,
+        "great_expectations_version": gx_version(),
+        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "raw_dir": str(raw_dir),
+        "cut_date": cut.date().isoformat(),
+        "cut_date_source": cut_source,
+        "quarantine_threshold": threshold,
+        "exit_status": exit_code,
+        "tables": report_tables,
+        "notices": notices,
+        "data_docs": "data_docs/index.html" if data_docs else None,
+    }
+    (staging / REPORT_NAME).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _commit(staging, out_dir, [f"{t}.parquet" for t in outcomes])
+    return IngestResult(report=report, tables=processed, quarantine=quarantine, exit_code=exit_code, out_dir=out_dir)
+
+
+def _commit(staging: Path, out_dir: Path, parquet_names: list[str]) -> None:
+    """Move the staged output into place.
+
+    The report goes last and lists every parquet file's sha256, so a crash midway leaves
+    a directory that :func:`load_processed` refuses rather than one that mixes runs.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    old_report = out_dir / REPORT_NAME
+    if old_report.exists():
+        old_report.unlink()  # from here on the directory is "in progress"
+    trash = out_dir / f".old-{uuid.uuid4().hex[:8]}"
+    trash.mkdir()
+    try:
+        for stale in out_dir.glob("*.parquet"):
+            if stale.name not in parquet_names:
+                stale.rename(trash / stale.name)
+        for name in ("quarantine", "data_docs"):
+            if (out_dir / name).exists():
+                (out_dir / name).rename(trash / name)
+            if (staging / name).exists():
+                (staging / name).rename(out_dir / name)
+        for name in parquet_names:
+            os.replace(staging / name, out_dir / name)
+        os.replace(staging / REPORT_NAME, out_dir / REPORT_NAME)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
