@@ -1,0 +1,140 @@
+"""Strict parsing of raw cells and the reading of raw files (no GX involved: fast)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pilot_eval.coerce import parse_bool, parse_date, parse_enum, parse_float, parse_int, parse_stage
+from pilot_eval.contract import TABLES, fold, table_for_name
+from pilot_eval.readers import IngestError, decode_bytes, detect_separator, discover, read_source
+
+
+def _s(*values):
+    return pd.Series(list(values), dtype=object)
+
+
+def test_dates_are_strict_iso():
+    values, failures = parse_date(_s("2024-03-01", "", "2024-02-29", "2023-02-29", "01/03/2024", "2024-3-1",
+                                     "2024-03-01 00:00:00", "2024-03-01 13:45:00", "45352"))
+    assert values.dt.strftime("%Y-%m-%d").fillna("").tolist() == [
+        "2024-03-01", "", "2024-02-29", "", "", "", "2024-03-01", "", ""]
+    bad = failures["not a valid date (YYYY-MM-DD)"].tolist()
+    assert bad == [False, False, False, True, True, True, False, True, False]
+    assert failures["not a date but a number (Excel serial date?); export dates as YYYY-MM-DD"].tolist()[-1]
+
+
+def test_excel_serials_only_in_excel_sources():
+    values, failures = parse_date(_s("45352", "1", "60", "61"), excel=True)
+    # 1900 leap-year bug: serial 60 is the fictitious 1900-02-29; 61 is 1900-03-01 in both systems
+    assert values.dt.strftime("%Y-%m-%d").tolist()[0] == "2024-03-01"
+    assert values.dt.strftime("%Y-%m-%d").tolist()[3] == "1900-03-01"
+    assert not any(m.any() for m in failures.values())
+
+
+def test_numbers_accept_swedish_formats():
+    ints, f = parse_int(_s("1", " 1 234 ", "3,0", "2,5", "tre", "", "-4"))
+    assert ints.tolist()[:3] == [1, 1234, 3] and ints.tolist()[6] == -4
+    assert f["not a whole number"].tolist() == [False, False, False, True, True, False, False]
+    floats, f = parse_float(_s("12,5", "12.5", "1 234,5", "1\u00a0234,5", "1,2.3", "abc", ""))
+    assert floats.tolist()[:4] == [12.5, 12.5, 1234.5, 1234.5]
+    assert f["not a number"].tolist() == [False, False, False, False, True, True, False]
+
+
+def test_booleans_in_swedish_and_english():
+    values, f = parse_bool(_s("Ja", "nej", "TRUE", "false", "1", "0", "kanske", ""))
+    assert values.tolist()[:6] == [True, False, True, False, True, False]
+    assert f["not yes/no (ja/nej, true/false, 1/0)"].tolist() == [False] * 6 + [True, False]
+
+
+def test_enum_labels_english_swedish_folded_and_full_names():
+    admin = TABLES["vacancies"].column("administration")
+    values, _ = parse_enum(_s("UBF", "ubf", "Utbildningsförvaltningen", "UTBILDNINGSFORVALTNINGEN",
+                              "Kultur- och fritidsförvaltningen", "Mars", ""), admin)
+    assert values.tolist() == ["UBF", "UBF", "UBF", "UBF", "KOF", "Mars", None]
+    role = TABLES["vacancies"].column("role_group")
+    values, _ = parse_enum(_s("Förskollärare", "forskollarare", "preschool_teacher", "Personlig assistent"), role)
+    assert values.tolist() == ["preschool_teacher"] * 3 + ["personal_assistant"]
+    status = TABLES["applications"].column("final_status")
+    values, _ = parse_enum(_s("Återkallad", "tackat nej", "ej aktuell"), status)
+    assert values.tolist() == ["withdrawn", "declined_offer", "rejected"]
+
+
+def test_stages_by_number_or_name():
+    values, f = parse_stage(_s("0", "7", "Intervju", "bakgrundskontroll", "offer", "9", "sju", ""))
+    assert values.tolist()[:6] == [0, 7, 2, 4, 5, 9]
+    assert f["not a stage (0–7 or a stage name)"].tolist() == [False] * 6 + [True, False]
+
+
+@given(st.text(max_size=30))
+def test_fold_is_idempotent_and_plain(text):
+    folded = fold(text)
+    assert fold(folded) == folded
+    assert all(c.isascii() and (c.isalnum() or c in "_+") for c in folded)
+
+
+def test_table_names_english_and_swedish():
+    assert table_for_name("Bakgrundskontroller") == "background_checks"
+    assert table_for_name("BEMANNING_MÅNAD") == "staffing_monthly"
+    assert table_for_name("pilot schema") == "pilot_rollout"
+    assert table_for_name("truth") is None
+
+
+def test_every_swedish_header_maps_back():
+    for spec in TABLES.values():
+        lookup = spec.header_lookup()
+        for col in spec.columns:
+            assert lookup[fold(col.swedish)] == col.name
+            assert lookup[fold(col.swedish.upper())] == col.name
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    ("id;namn\n1;Åsa\n".encode("utf-8"), "utf-8"),
+    ("id;namn\n1;Åsa\n".encode("utf-8-sig"), "utf-8-sig"),
+    ("id;namn\n1;Åsa\n".encode("cp1252"), "cp1252"),
+    ("id;namn\n1;Åsa\n".encode("utf-16"), "utf-16"),
+])
+def test_encodings_are_detected(tmp_path, data, encoding):
+    text, detected = decode_bytes(data, tmp_path / "x.csv")
+    assert detected == encoding and "Åsa" in text
+
+
+def test_separator_detection():
+    assert detect_separator("a;b;c") == ";"
+    assert detect_separator("a,b,c") == ","
+    assert detect_separator("a\tb") == "\t"
+    assert detect_separator("single") == ","
+
+
+def test_discovery_ignores_unknown_files_and_refuses_xls(tmp_path):
+    (tmp_path / "vacancies.csv").write_text("vacancy_id\n")
+    (tmp_path / "truth.json").write_text("{}")
+    (tmp_path / "README.txt").write_text("hello")
+    sources, notices = discover(tmp_path)
+    assert list(sources) == ["vacancies"]
+    assert any("truth.json" in n for n in notices) and any("README.txt" in n for n in notices)
+    (tmp_path / "ansokningar.xls").write_bytes(b"old")
+    with pytest.raises(IngestError, match=r"\.xls"):
+        discover(tmp_path)
+
+
+def test_workbook_with_one_sheet_per_table(tmp_path):
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"Förvaltning": ["UBF"], "Yrkesgrupp": ["alla"]}).to_excel(writer, sheet_name="Pilot_schema", index=False)
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Anteckningar", index=False)
+    sources, _ = discover(tmp_path)
+    assert list(sources) == ["pilot_rollout"] and sources["pilot_rollout"].sheet == "Pilot_schema"
+    raw = read_source(sources["pilot_rollout"])
+    assert raw.header_map == {"Förvaltning": "administration", "Yrkesgrupp": "role_group"}
+    assert raw.frame["_source_line"].tolist() == [2] and raw.frame["role_group"].tolist() == ["alla"]
+
+
+def test_quoted_newlines_keep_true_line_numbers(tmp_path):
+    path = tmp_path / "pilot_rollout.csv"
+    path.write_text('administration,scope,x\nUBF,"two\nlines",1\nSOF,new_hires,2\n', encoding="utf-8")
+    sources, _ = discover(tmp_path)
+    raw = read_source(sources["pilot_rollout"])
+    assert raw.frame["_source_line"].tolist() == [2, 4]
