@@ -134,7 +134,23 @@ def parse_text(raw: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
 
 
 def parse_column(raw: pd.Series, spec: ColumnSpec, *, excel: bool = False) -> tuple[pd.Series, dict[str, pd.Series]]:
-    """Parse one raw column by its contract kind. Returns ``(values, {reason: mask})``."""
+    """Parse one raw column by its contract kind. Returns ``(values, {reason: mask})``.
+
+    Dates, numbers and labels repeat a lot (a few thousand distinct dates in a million
+    rows), so each distinct text is parsed once and the result spread back by position.
+    """
+    if spec.kind in ("id", "str"):
+        return parse_text(raw)
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    unique_values, unique_failures = _parse_kind(pd.Series(uniques, dtype=object), spec, excel)
+    values = unique_values.take(codes).reset_index(drop=True)
+    values.index = raw.index
+    failures = {reason: pd.Series(np.asarray(mask.fillna(False), dtype=bool)[codes], index=raw.index)
+                for reason, mask in unique_failures.items()}
+    return values, failures
+
+
+def _parse_kind(raw: pd.Series, spec: ColumnSpec, excel: bool) -> tuple[pd.Series, dict[str, pd.Series]]:
     if spec.kind == "date":
         return parse_date(raw, excel=excel, month=spec.name == "month")
     if spec.kind == "int":
@@ -147,6 +163,4 @@ def parse_column(raw: pd.Series, spec: ColumnSpec, *, excel: bool = False) -> tu
         return parse_enum(raw, spec)
     if spec.kind == "stage":
         return parse_stage(raw)
-    if spec.kind in ("id", "str"):
-        return parse_text(raw)
     raise ValueError(f"unknown column kind {spec.kind!r} for {spec.name}")
