@@ -398,3 +398,19 @@ def test_quarantine_file_is_readable_csv_with_reasons(tmp_path):
     assert q.columns[:3].tolist() == ["source_file", "source_line", "reasons"]
     assert q.loc[0, "source_file"] == "applications.csv" and q.loc[0, "source_line"] == "7"
     assert q.loc[0, "reasons"] == "age_band: unknown label" and q.loc[0, "age_band"] == "ancient"
+
+
+def test_file_without_header_row_does_not_echo_the_identifier(tmp_path):
+    rows = table_rows("applications")
+    rows[0][0] = "19811218-9876"  # a file exported without its header: data in the header line
+    err = stop(tmp_path, {"applications": rows})
+    assert "9876" not in str(err) and "811218" not in str(err)
+
+
+def test_birth_date_column_is_refused(tmp_path):
+    rows = table_rows("applications")
+    rows[0].append("Födelsedatum")
+    for r in rows[1:]:
+        r.append("1990-01-01")
+    err = stop(tmp_path, {"applications": rows})
+    assert err.column == "Födelsedatum"

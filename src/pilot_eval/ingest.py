@@ -194,7 +194,7 @@ def _cut_date(cut_date: str | dt.date | None) -> tuple[pd.Timestamp, str]:
 
 
 def _privacy_guard(raws: dict[str, RawTable]) -> None:
-    from .privacy import scan_frame
+    from .privacy import _text_kind, scan_frame
 
     for table, raw in raws.items():
         data = raw.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE])
@@ -205,8 +205,10 @@ def _privacy_guard(raws: dict[str, RawTable]) -> None:
         if findings:
             finding = findings[0]
             row = None if finding.position < 0 else int(raw.frame[SOURCE_LINE].iloc[finding.position])
+            # a header that is itself an identifier (no header row exported) is not echoed either
+            column = finding.column if _text_kind(str(finding.column)) is None else "(header not shown)"
             raise IngestError(finding.describe(raw.source.label, row), file=raw.source.label, table=table,
-                              column=finding.column, row=row)
+                              column=column, row=row)
 
 
 def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str]) -> TableOutcome:
