@@ -54,7 +54,10 @@ def main(argv: list[str]) -> int:
     if task == "setup":
         return 0
     if task == "test":
-        return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
+        # both cores by default (pytest-xdist); `-n 0` runs in one process
+        workers = [] if any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") for a in rest) \
+            else ["-n", "auto"]
+        return subprocess.call([str(python), "-m", "pytest", *workers, *rest], cwd=ROOT, env=env)
     # report: the main job on the built-in demo data
     return subprocess.call([str(BIN / "pilot-eval"), "quickstart", *rest], cwd=ROOT, env=env)
 
