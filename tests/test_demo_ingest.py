@@ -4,7 +4,6 @@ processed tables."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from pilot_eval.demo import generate, write_export

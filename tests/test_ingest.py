@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 

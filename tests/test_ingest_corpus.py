@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pilot_eval.ingest import ingest, load_processed
+from pilot_eval.ingest import ingest
 from pilot_eval.readers import IngestError
 
 from rawfixture import CUT_DATE, TABLES, table_rows, to_csv_text, write_raw

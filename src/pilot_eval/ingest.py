@@ -25,7 +25,6 @@ Exit status: 0 all good; 1 a table's quarantined share is above the threshold (d
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -42,7 +41,7 @@ import pyarrow.parquet as pq
 from . import __version__
 from .coerce import parse_column
 from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec
-from .readers import SOURCE_FILE, SOURCE_LINE, IngestError, RawTable, read_raw_dir
+from .readers import SOURCE_FILE, SOURCE_LINE, IngestError, RawTable, read_raw_dir, sha256_file
 
 __all__ = ["IngestResult", "ingest", "load_processed", "REPORT_NAME", "DEFAULT_QUARANTINE_THRESHOLD"]
 
@@ -169,7 +168,7 @@ def load_processed(processed_dir: str | Path, *, verify: bool = True) -> dict[st
     tables: dict[str, pd.DataFrame] = {}
     for table, info in report["tables"].items():
         path = processed_dir / info["parquet"]["file"]
-        if verify and _sha256(path) != info["parquet"]["sha256"]:
+        if verify and sha256_file(path) != info["parquet"]["sha256"]:
             raise IngestError("the file does not match ingest_report.json (changed or half-written); "
                               "run `pilot-eval ingest` again", file=path, table=table)
         frame = pq.read_table(path).to_pandas(date_as_object=False)
@@ -344,14 +343,6 @@ def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> pa.Table:
         "pilot_eval.table": spec.name, "pilot_eval.contract": "DESIGN.md §4"}))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _quarantine_frame(outcome: TableOutcome) -> pd.DataFrame:
     positions = sorted(outcome.reasons)
     raw = outcome.raw.frame.iloc[positions]
@@ -406,7 +397,7 @@ def _write(outcomes: dict[str, TableOutcome], raw_dir: Path, out_dir: Path, stag
             "empty_optional_columns": outcome.added_columns,
             "expectations": outcome.n_expectations,
             "expectations_failed": outcome.n_expectations_failed,
-            "parquet": {"file": parquet.name, "sha256": _sha256(parquet), "rows": len(kept)},
+            "parquet": {"file": parquet.name, "sha256": sha256_file(parquet), "rows": len(kept)},
             "quarantine_file": f"quarantine/{table}.csv" if len(q) else None,
         }
         processed[table] = kept
