@@ -61,9 +61,14 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     from .demo import generate, write_export
 
     t0 = time.perf_counter()
-    export = generate(seed=args.seed, scenario=args.scenario, scale=args.scale, start=args.start, end=args.end,
-                      cut_date=args.cut_date, rollout=args.rollout, pilot_continues=args.pilot_continues)
-    paths = write_export(export, args.out, swedish=args.swedish, excel=args.excel, encoding=args.encoding)
+    try:
+        export = generate(seed=args.seed, scenario=args.scenario, scale=args.scale, start=args.start,
+                          end=args.end, cut_date=args.cut_date, rollout=args.rollout,
+                          pilot_continues=args.pilot_continues)
+        paths = write_export(export, args.out, swedish=args.swedish, excel=args.excel, encoding=args.encoding)
+    except ValueError as exc:
+        print(f"pilot-eval demo-data: ERROR: {exc}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(f"Wrote a synthetic Botkyrka export (scenario {args.scenario}, seed {args.seed}, "
               f"scale {args.scale:g}) to {args.out} in {time.perf_counter() - t0:.1f} s:")
@@ -113,6 +118,13 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
     return code
 
 
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"a share between 0 and 1 (0.05 = 5 %), not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pilot-eval", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -140,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--raw", required=True, type=Path, help="directory with one file per table")
     ing.add_argument("--out", required=True, type=Path, help="processed directory to write")
     ing.add_argument("--cut-date", default=None, help="data cut date YYYY-MM-DD (default: today)")
-    ing.add_argument("--quarantine-threshold", type=float, default=0.05,
+    ing.add_argument("--quarantine-threshold", type=_share, default=0.05,
                      help="exit 1 when a table's quarantined share exceeds this (default 0.05)")
     ing.add_argument("--no-data-docs", action="store_true", help="skip building GX Data Docs")
     out = ing.add_mutually_exclusive_group()

@@ -1,0 +1,32 @@
+"""The README's Quick start is exactly two commands, and CI runs the README's test command."""
+
+from __future__ import annotations
+
+import re
+
+from pilot_eval.paths import PROJECT_ROOT
+
+
+def _quick_start_commands() -> list[str]:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def test_quick_start_has_exactly_two_commands():
+    commands = _quick_start_commands()
+    assert commands == ["python3 run.py report", "python3 run.py test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [line.strip() for line in ci.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert _quick_start_commands()[1] in lines
+    assert "set -euo pipefail" in lines, "a failing (or empty) test run must fail CI"
+
+
+def test_data_and_reports_stay_out_of_git():
+    ignore = (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    for pattern in ("data/raw/*", "data/processed/*", "reports/*", ".venv/"):
+        assert pattern in ignore
