@@ -1,0 +1,171 @@
+"""What every measure shares: periods, pilot arm and phase, grouping into tidy tables.
+
+The pilot of a vacancy is decided by the roll-out table (DESIGN.md §1, §4): a vacancy is in
+the **pilot arm** if its administration has a ``new_hires`` roll-out row for its role group
+(or for ``all``); its **phase** is ``before`` / ``during`` / ``after`` by its
+``published_date`` against that row's start and end. Comparison administrations get the
+phase of the pilot calendar (earliest start, latest end over the pilot rows), so that
+"before/during/after" means the same calendar time in both arms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "PERIODS",
+    "period_label",
+    "vacancy_pilot_status",
+    "enrich_vacancies",
+    "enrich_applications",
+    "grouped",
+    "as_by",
+]
+
+PERIODS = {"month": "M", "quarter": "Q", "half": "H", "year": "Y"}
+PILOT_ARM = "pilot"
+COMPARISON_ARM = "comparison"
+PHASES = ("before", "during", "after")
+
+
+def as_by(by: str | Sequence[str] | None) -> list[str]:
+    """Normalise a ``by=`` argument to a list of column names."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def period_label(dates: pd.Series, freq: str = "quarter") -> pd.Series:
+    """Calendar period of each date: ``"2024-03"`` (month), ``"2024Q3"`` (quarter),
+    ``"2024H1"`` (half), ``"2024"`` (year). NaT stays missing.
+
+    >>> period_label(pd.Series(pd.to_datetime(["2024-08-15", "2024-01-01"])), "quarter").tolist()
+    ['2024Q3', '2024Q1']
+    >>> period_label(pd.Series(pd.to_datetime(["2024-08-15"])), "half").tolist()
+    ['2024H2']
+    """
+    if freq not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {freq!r}")
+    d = pd.to_datetime(dates)
+    year = d.dt.year.astype("Int64").astype(str)
+    if freq == "month":
+        out = d.dt.strftime("%Y-%m")
+    elif freq == "quarter":
+        out = year + "Q" + d.dt.quarter.astype("Int64").astype(str)
+    elif freq == "half":
+        out = year + "H" + np.where(d.dt.month <= 6, "1", "2")
+    else:
+        out = year
+    return out.where(d.notna(), None).astype(object)
+
+
+def _rollout_new_hires(pilot_rollout: pd.DataFrame) -> pd.DataFrame:
+    r = pilot_rollout.loc[pilot_rollout["scope"].astype(str) == "new_hires"].copy()
+    r["administration"] = r["administration"].astype(str)
+    r["role_group"] = r["role_group"].astype(str)
+    return r
+
+
+def vacancy_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame,
+                         period: str = "quarter") -> pd.DataFrame:
+    """Per vacancy: ``arm`` (pilot / comparison), ``phase`` (before / during / after),
+    ``pilot_start``, ``pilot_end`` (NaT if open-ended), ``cohort`` (the first pilot period
+    of its administration and role group, as a period label; None for comparison units)
+    and ``treated`` (pilot arm and published during the pilot).
+
+    Returns a frame aligned with ``vacancies`` (same index).
+    """
+    r = _rollout_new_hires(pilot_rollout)
+    admin = vacancies["administration"].astype(str)
+    role = vacancies["role_group"].astype(str)
+    start = pd.Series(pd.NaT, index=vacancies.index, dtype="datetime64[ns]")
+    end = pd.Series(pd.NaT, index=vacancies.index, dtype="datetime64[ns]")
+    in_pilot = pd.Series(False, index=vacancies.index)
+    open_ended = pd.Series(False, index=vacancies.index)
+    # a role-specific row wins over "all"
+    for specific in (False, True):
+        rows = r[(r["role_group"] != "all") == specific]
+        for _, row in rows.iterrows():
+            hit = (admin == row["administration"]) & ((role == row["role_group"]) | (row["role_group"] == "all"))
+            start[hit] = row["start_date"]
+            end[hit] = row["end_date"]
+            open_ended[hit] = pd.isna(row["end_date"])
+            in_pilot |= hit
+    # comparison units: the pilot calendar
+    cal_start = r["start_date"].min() if len(r) else pd.NaT
+    cal_end = pd.NaT if (len(r) == 0 or r["end_date"].isna().any()) else r["end_date"].max()
+    start = start.where(in_pilot, cal_start)
+    end = end.where(in_pilot, cal_end)
+    published = vacancies["published_date"]
+    no_end = in_pilot & open_ended | (~in_pilot & pd.isna(cal_end))
+    phase = np.where(published < start, "before",
+                     np.where(no_end | (published <= end), "during", "after"))
+    phase = pd.Series(phase, index=vacancies.index).where(start.notna(), "before")
+    arm = pd.Series(np.where(in_pilot, PILOT_ARM, COMPARISON_ARM), index=vacancies.index)
+    cohort = period_label(start, period).where(in_pilot, None)
+    return pd.DataFrame({
+        "arm": pd.Categorical(arm, categories=[PILOT_ARM, COMPARISON_ARM]),
+        "phase": pd.Categorical(phase, categories=list(PHASES)),
+        "pilot_start": start,
+        "pilot_end": end.where(~no_end, pd.NaT),
+        "cohort": cohort,
+        "treated": in_pilot & (phase == "during"),
+    }, index=vacancies.index)
+
+
+def enrich_vacancies(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame | None = None,
+                     period: str = "quarter") -> pd.DataFrame:
+    """Vacancies with ``period`` (of publication) and, given the roll-out table, the
+    pilot columns of :func:`vacancy_pilot_status`."""
+    out = vacancies.copy()
+    out["period"] = period_label(out["published_date"], period)
+    if pilot_rollout is not None:
+        out = out.join(vacancy_pilot_status(vacancies, pilot_rollout, period))
+    return out
+
+
+_VACANCY_COLUMNS = ["administration", "role_group", "employment_type", "is_manager", "statutory_check",
+                    "published_date", "status", "check_in_ad", "positions"]
+
+
+def enrich_applications(applications: pd.DataFrame, vacancies: pd.DataFrame,
+                        pilot_rollout: pd.DataFrame | None = None, period: str = "quarter") -> pd.DataFrame:
+    """Applications with their vacancy's columns (administration, role group, employment
+    type, published date, status, …), ``period`` (of the vacancy's publication) and,
+    given the roll-out table, its pilot arm, phase, cohort and ``treated``."""
+    vac = enrich_vacancies(vacancies, pilot_rollout, period)
+    keep = ["vacancy_id"] + [c for c in _VACANCY_COLUMNS + ["period", "arm", "phase", "pilot_start",
+                                                             "pilot_end", "cohort", "treated"]
+                             if c in vac.columns]
+    vac = vac[keep].rename(columns={"status": "vacancy_status"})
+    return applications.merge(vac, on="vacancy_id", how="left", validate="many_to_one")
+
+
+def grouped(frame: pd.DataFrame, by: Sequence[str], compute: Callable[[pd.DataFrame], dict],
+            n_column: str = "n") -> pd.DataFrame:
+    """Apply ``compute`` (a sub-frame → dict of figures, including ``n_column``) to each
+    group and return a tidy table: the group columns first, then the figures, then
+    ``n_column``. With no ``by``, one row for everything. Empty groups of categorical
+    columns are left out (observed=True)."""
+    by = list(by)
+    missing = [c for c in by if c not in frame.columns]
+    if missing:
+        raise KeyError(f"cannot group by {', '.join(missing)}: not a column here "
+                       f"(available: {', '.join(map(str, frame.columns))})")
+    rows = []
+    if by:
+        for key, sub in frame.groupby(by, observed=True, sort=True, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            rows.append({**dict(zip(by, key)), **compute(sub)})
+    else:
+        rows.append(compute(frame))
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    figures = [c for c in out.columns if c not in by and c != n_column]
+    return out[by + figures + ([n_column] if n_column in out.columns else [])].reset_index(drop=True)
