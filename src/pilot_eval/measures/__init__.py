@@ -9,5 +9,40 @@ anything meant for publication goes through :func:`pilot_eval.disclosure.protect
 from __future__ import annotations
 
 from .common import enrich_applications, enrich_vacancies, period_label, vacancy_pilot_status
+from .coverage import PilotCoverage, pilot_coverage
+from .durations import check_turnaround, cumulative_incidence, time_to_fill, time_to_hire
+from .funnel import (
+    MEASURE_DIRECTION,
+    NOT_RECORDED,
+    competence_supply,
+    equality,
+    late_withdrawal_rate,
+    offers,
+    staffing_measures,
+    withdrawal_reasons,
+    withdrawals,
+)
+from .panel import build_panel
 
-__all__ = ["enrich_applications", "enrich_vacancies", "period_label", "vacancy_pilot_status"]
+__all__ = [
+    "MEASURE_DIRECTION",
+    "NOT_RECORDED",
+    "PilotCoverage",
+    "build_panel",
+    "check_turnaround",
+    "competence_supply",
+    "cumulative_incidence",
+    "enrich_applications",
+    "enrich_vacancies",
+    "equality",
+    "late_withdrawal_rate",
+    "offers",
+    "period_label",
+    "pilot_coverage",
+    "staffing_measures",
+    "time_to_fill",
+    "time_to_hire",
+    "vacancy_pilot_status",
+    "withdrawal_reasons",
+    "withdrawals",
+]
