@@ -101,6 +101,7 @@ from . import contract as C
 from .labels import format_number, format_percent, label, value_label
 
 __all__ = [
+    "publish",
     "Thresholds",
     "ProtectedTable",
     "protect",
@@ -993,7 +994,7 @@ def _protect_ratio_to_best(frame: pd.DataFrame, group: list[str], cols: _Columns
     rate_hidden = flag_arr[rate_col] != "" if rate_col else (
         flag_arr[num] != "" if num else np.zeros(len(frame), dtype=bool))
     if set_columns:
-        sets = frame.groupby(set_columns, dropna=False, sort=False).ngroup().to_numpy()
+        sets = frame.groupby(set_columns, dropna=False, sort=False, observed=True).ngroup().to_numpy()
     else:
         sets = np.zeros(len(frame), dtype=int)
     f = flag_arr["ratio_to_best"]
@@ -1150,3 +1151,24 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
     kinds = {c: ("group" if c in group else cols.kinds.get(c, "other")) for c in frame.columns}
     return ProtectedTable(values=values, flags=flags, group_columns=group, notes=notes,
                           column_kinds=kinds, thresholds=thresholds)
+
+
+def publish(table: pd.DataFrame, *, check_outcomes: bool = False, **options) -> ProtectedTable:
+    """The one way a table leaves the package for a reader: disclosure control applied.
+
+    Notebooks and reports call this (never ``table.to_html()``) for every table they
+    show; charts plot ``publish(...).values``, in which every withheld cell is NaN.
+    ``options`` go to :func:`protect` (or :func:`protect_check_outcomes` with
+    ``check_outcomes=True``); the thresholds default to DESIGN.md §7. Language and
+    caption are chosen when the result is shown (``.to_html(lang="sv", caption=...)``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"administration": ["SOF", "UBF", "VOF"], "n_withdrawn": [3, 12, 0],
+    ...                   "n": [40, 120, 35]})
+    >>> publish(t, totals=None).display(labels=False)["n_withdrawn"].tolist()
+    ['<5', '12', '0']
+    """
+    if check_outcomes:
+        return protect_check_outcomes(table, **options)
+    return protect(table, **options)

@@ -118,11 +118,13 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date 
 
     Examples
     --------
-    >>> from pilot_eval.demo import generate, write_export          # doctest: +SKIP
-    >>> write_export(generate(seed=1), "data/raw/demo")              # doctest: +SKIP
-    >>> result = ingest("data/raw/demo", "data/processed/demo", cut_date="2026-02-28")  # doctest: +SKIP
-    >>> result.exit_code                                             # doctest: +SKIP
-    0
+    From the command line this is ``pilot-eval ingest``; in Python (not run as a doctest,
+    since it takes several seconds)::
+
+        from pilot_eval.demo import generate, write_export
+        write_export(generate(seed=1), "data/raw/demo")
+        result = ingest("data/raw/demo", "data/processed/demo", cut_date="2026-02-28")
+        result.exit_code   # 0
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if out_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:

@@ -154,7 +154,7 @@ def time_to_fill(vacancies: pd.DataFrame, cut_date, by: str | Sequence[str] | No
     ...     "administration": "UBF", "role_group": "teacher"})
     >>> time_to_fill(vac, "2024-06-30")[["n_filled", "n_competing", "n_censored", "filled_within_60", "n"]]
        n_filled  n_competing  n_censored  filled_within_60  n
-    0         2            1           1              0.25  4
+    0         2            1           1               0.5  4
     """
     frame = enrich_vacancies(vacancies, pilot_rollout, period).join(fill_durations(vacancies, cut_date))
 
