@@ -404,8 +404,12 @@ class _Ctx:
 
     def __init__(self, seed, scenario, scale, start, end, cut, rollout, pilot_continues):
         self.seed = int(seed)
-        self.scenario = scenario
-        self.eff = SCENARIOS[scenario]
+        if isinstance(scenario, dict):  # custom effects, e.g. for power simulations
+            self.eff = {**SCENARIOS["none"], "description": "custom effects", **scenario}
+            self.scenario = "custom"
+        else:
+            self.eff = SCENARIOS[scenario]
+            self.scenario = scenario
         self.scale = float(scale)
         self.start, self.end, self.cut = _day(start), _day(end), _day(cut)
         self.pub_end = min(self.end, self.cut)
@@ -997,8 +1001,10 @@ def generate(seed: int = 2023, scenario: str = "delay", scale: float = 1.0,
     seed : int, default 2023
         Seed of the random-number generator; the same arguments always give the same
         tables (and the same bytes from :func:`write_export`).
-    scenario : {"none", "delay", "deterrence", "large"}, default "delay"
-        The true effects (:data:`SCENARIOS`).
+    scenario : {"none", "delay", "deterrence", "large"} or dict, default "delay"
+        The true effects (:data:`SCENARIOS`), or a dict of custom effect parameters
+        (``delay_days``, ``late_withdrawal_pp``, ``applicant_factor``; unspecified ones
+        are those of "none"), as power simulations need.
     scale : float, default 1.0
         Multiplies volumes (vacancies, applications, checks, staffing headcounts). Scale 1
         is about 7 000 vacancies and 150 000 applications over the default window.
@@ -1028,7 +1034,11 @@ def generate(seed: int = 2023, scenario: str = "delay", scale: float = 1.0,
         On an unknown scenario or roll-out, a non-positive scale, or a window that is
         empty or starts after the cut date.
     """
-    if scenario not in SCENARIOS:
+    if isinstance(scenario, dict):
+        unknown = set(scenario) - set(SCENARIOS["none"])
+        if unknown:
+            raise ValueError(f"unknown effect parameter(s) {sorted(unknown)}; use {sorted(SCENARIOS['none'])}")
+    elif scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose one of {sorted(SCENARIOS)}")
     if rollout not in ROLLOUTS:
         raise ValueError(f"unknown rollout {rollout!r}; choose one of {sorted(ROLLOUTS)}")
