@@ -1,0 +1,287 @@
+"""The headline: effects of the pilot on each main outcome, during and after it.
+
+Design (DESIGN.md §1, §6): 8 administrations, 3 in the pilot. Each outcome is analysed on
+its own microdata (vacancies, applications or checks) with administration and calendar
+period (quarter of publication) fixed effects::
+
+    y_i = α_admin(i) + γ_period(i) + β_during · during_i + β_after · after_i + ε_i
+
+where ``during_i`` marks units of pilot administrations published while the pilot was in
+force and ``after_i`` those published after it ended (a pilot that ended is not absorbing;
+the two effects are separate questions). Standard errors cluster by administration. With
+one common start date this regression is the two-group difference-in-differences and has
+none of the staggered-timing problems of two-way fixed effects; with staggered starts use
+:func:`pilot_eval.estimate.did.staggered_did` for the during-effect.
+
+Inference is shown three ways side by side, because with 3 treated of 8 clusters the
+conventional one cannot be trusted (see ``docs/estimation.md`` for the simulation study):
+conventional cluster-robust (CR1, t with G−1 df), the restricted wild cluster bootstrap
+(Webb weights) and randomization inference over all 56 assignments of 3 of 8
+administrations.
+
+Outcomes (name → unit of analysis, definition):
+
+- ``filled_within_90``: vacancies with 90 days of follow-up; 1 if filled within 90 days.
+- ``days_unfilled_90``: the same vacancies; min(days to fill, 90), a cancelled or unfilled
+  vacancy counting 90 — the vacancy-level analogue of the restricted mean.
+- ``late_withdrawal``: applications that reached interview and whose process has ended;
+  1 if withdrawn at or after interview.
+- ``applicants_per_vacancy`` / ``qualified_applicants_per_vacancy``: vacancies; the number
+  of (qualified) applications.
+- ``offer_acceptance``: decided offers (hired or declined); 1 if accepted.
+- ``register_check_days``: completed police-register checks; requested → completed. (The
+  court-record check only exists in the pilot, so its own turnaround has no comparison;
+  it is described in ``measures.check_turnaround``.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import numpy as np
+import pandas as pd
+
+from ..measures.common import enrich_applications, enrich_vacancies
+from ..measures.durations import FILLED, fill_durations
+from .base import EstimateResult, tidy_frame
+
+__all__ = ["OUTCOMES", "outcome_data", "did_estimate", "pilot_effects", "restrict_window", "triple_difference"]
+
+OUTCOMES: dict[str, str] = {
+    "filled_within_90": "vacancy",
+    "days_unfilled_90": "vacancy",
+    "late_withdrawal": "application",
+    "applicants_per_vacancy": "vacancy",
+    "qualified_applicants_per_vacancy": "vacancy",
+    "offer_acceptance": "application",
+    "register_check_days": "check",
+}
+TERMS = ("during", "after")
+
+
+def outcome_data(tables: dict[str, pd.DataFrame], outcome: str, cut_date, period: str = "quarter") -> pd.DataFrame:
+    """The analysis rows of one outcome: columns ``y``, ``administration``, ``period``,
+    ``arm``, ``phase``, ``child_facing`` (the vacancy needed a police extract already),
+    ``during``, ``after`` (0/1)."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
+    cut = pd.Timestamp(cut_date)
+    vac_raw, roll = tables["vacancies"], tables["pilot_rollout"]
+    vac = enrich_vacancies(vac_raw, roll, period)
+    vac = vac.loc[vac["published_date"] <= cut]
+    if outcome in ("filled_within_90", "days_unfilled_90"):
+        dur = fill_durations(vac_raw, cut).loc[vac.index]
+        followed = vac["published_date"] <= cut - pd.Timedelta(days=90)
+        days = dur["duration"].where(dur["event"] == FILLED, np.inf)
+        rows = vac.loc[followed].copy()
+        days = days.loc[followed]
+        rows["y"] = (days <= 90).astype(float) if outcome == "filled_within_90" else np.minimum(days, 90.0)
+    elif outcome in ("applicants_per_vacancy", "qualified_applicants_per_vacancy"):
+        apps = tables["applications"]
+        if outcome == "qualified_applicants_per_vacancy":
+            apps = apps.loc[apps["qualified"].astype(str) == "yes"]
+        counts = apps.groupby("vacancy_id").size()
+        rows = vac.copy()
+        rows["y"] = rows["vacancy_id"].map(counts).fillna(0).astype(float)
+    elif outcome in ("late_withdrawal", "offer_acceptance"):
+        apps = enrich_applications(tables["applications"], vac_raw, roll, period)
+        apps = apps.loc[apps["vacancy_id"].isin(vac["vacancy_id"])]
+        status = apps["final_status"].astype(str)
+        if outcome == "late_withdrawal":
+            rows = apps.loc[(apps["highest_stage"] >= 2) & (status != "in_progress")].copy()
+            rows["y"] = ((status.loc[rows.index] == "withdrawn")
+                         & (rows["withdrawn_stage"].fillna(-1) >= 2)).astype(float)
+        else:
+            rows = apps.loc[status.isin(["hired", "declined_offer"])].copy()
+            rows["y"] = (status.loc[rows.index] == "hired").astype(float)
+    else:  # register_check_days
+        apps = enrich_applications(tables["applications"], vac_raw, roll, period)
+        apps = apps.loc[apps["vacancy_id"].isin(vac["vacancy_id"])]
+        checks = tables["background_checks"]
+        checks = checks.loc[(checks["status"].astype(str) == "completed")
+                            & checks["check_type"].astype(str).str.startswith("register_")]
+        rows = checks.merge(apps.drop(columns=[c for c in ("status",) if c in apps.columns]),
+                            on="application_id", how="inner")
+        rows["y"] = (rows["completed_date"] - rows["requested_date"]).dt.days.astype(float)
+    rows = rows.assign(
+        administration=rows["administration"].astype(str),
+        period=rows["period"].astype(str),
+        child_facing=(rows["statutory_check"].astype(str) != "none").astype(float),
+        during=((rows["arm"].astype(str) == "pilot") & (rows["phase"].astype(str) == "during")).astype(float),
+        after=((rows["arm"].astype(str) == "pilot") & (rows["phase"].astype(str) == "after")).astype(float),
+    )
+    keep = ["y", "administration", "period", "arm", "phase", "child_facing", "during", "after"]
+    return rows[keep].reset_index(drop=True)
+
+
+def _design(data: pd.DataFrame, terms: Sequence[str], fe: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    cols = [data[t].to_numpy(dtype=float) for t in terms]
+    names = list(terms)
+    cols.append(np.ones(len(data)))
+    names.append("Intercept")
+    for f in fe:
+        dummies = pd.get_dummies(data[f], prefix=f, drop_first=True, dtype=float)
+        cols.extend(dummies.to_numpy().T)
+        names.extend(dummies.columns)
+    return np.column_stack(cols), names
+
+
+def did_estimate(data: pd.DataFrame, terms: Sequence[str] = TERMS,
+                 fixed_effects: Sequence[str] = ("administration", "period")) -> dict[str, float]:
+    """OLS point estimates of ``terms`` with fixed effects (numpy least squares: fast
+    enough to refit for all 56 assignments). Terms that are all zero give NaN."""
+    present = [t for t in terms if data[t].abs().sum() > 0]
+    X, _ = _design(data, present, fixed_effects)
+    beta, *_ = np.linalg.lstsq(X, data["y"].to_numpy(dtype=float), rcond=None)
+    out = {t: float("nan") for t in terms}
+    out.update({t: float(b) for t, b in zip(present, beta[: len(present)])})
+    return out
+
+
+def _reassign(data: pd.DataFrame, treated: frozenset) -> pd.DataFrame:
+    """The data as if ``treated`` had been the pilot administrations (same calendar)."""
+    pilot = data["administration"].isin(treated)
+    phase = data["phase"].astype(str)
+    return data.assign(during=(pilot & (phase == "during")).astype(float),
+                       after=(pilot & (phase == "after")).astype(float))
+
+
+def _formula(terms: Sequence[str], fixed_effects: Sequence[str]) -> str:
+    return "y ~ " + " + ".join([*terms, *[f"C({f})" for f in fixed_effects]])
+
+
+def _inference_rows(data: pd.DataFrame, term: str, terms: Sequence[str], fixed_effects: Sequence[str],
+                    method: str, reps: int, seed: int | None, alpha: float) -> list[dict]:
+    from .inference import cluster_robust, randomization_inference, wild_cluster_bootstrap
+
+    formula = _formula(terms, fixed_effects)
+    n = len(data)
+    rows = []
+    conv = cluster_robust(data, formula, cluster="administration", term=term)
+    rows.append({**conv.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method})
+    wcb = wild_cluster_bootstrap(data, formula, cluster="administration", term=term, weights="webb", reps=reps,
+                                 seed=seed, alpha=alpha)
+    rows.append({**wcb.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method})
+    treated = frozenset(data.loc[data["arm"].astype(str) == "pilot", "administration"].unique())
+    ri = randomization_inference(
+        data, lambda d, assigned: did_estimate(_reassign(d, assigned), terms, fixed_effects)[term],
+        unit="administration", treated=treated, alpha=alpha)
+    rows.append({**ri.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method})
+    return rows
+
+
+def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequence[str] | None = None,
+                  window: tuple[str | None, str | None] | None = None, period: str = "quarter",
+                  reps: int = 9999, seed: int | None = 2023, alpha: float = 0.05) -> EstimateResult:
+    """The headline table: for each outcome, the effect during and after the pilot, with
+    every inference method side by side and the headline one marked.
+
+    Parameters
+    ----------
+    tables
+        Processed tables (``load_processed``), including ``pilot_rollout``.
+    cut_date
+        The data cut date.
+    outcomes
+        Names from :data:`OUTCOMES` (default all).
+    window
+        ``(first, last)`` publication dates to analyse (default: all up to the cut date;
+        DESIGN.md §1: the default analysis window ends 2026-02-28, before the law change).
+    reps, seed
+        Wild bootstrap draws and seed.
+
+    Returns
+    -------
+    EstimateResult
+        ``tidy()`` has columns outcome, term (during / after), the tidy columns and
+        ``headline`` (True on the row of the headline inference).
+    """
+    outcomes = list(outcomes or OUTCOMES)
+    rows = []
+    for outcome in outcomes:
+        data = outcome_data(restrict_window(tables, window), outcome, cut_date, period)
+        for term in TERMS:
+            if data[term].sum() == 0:
+                continue
+            terms = [t for t in TERMS if data[t].sum() > 0]
+            for row in _inference_rows(data, term, terms, ("administration", "period"), "did_fixed_effects",
+                                       reps, seed, alpha):
+                rows.append({"outcome": outcome, **row})
+    table = tidy_frame(rows, index_columns=["outcome"])
+    table["headline"] = table["inference"].astype(str) == HEADLINE_INFERENCE
+    return EstimateResult(table, details={"headline_inference": HEADLINE_INFERENCE,
+                                          "why": HEADLINE_REASON})
+
+
+def restrict_window(tables: dict[str, pd.DataFrame], window: tuple | None) -> dict[str, pd.DataFrame]:
+    """The tables with only vacancies published within ``window`` = (first, last)
+    (either may be None); applications and checks follow their vacancy."""
+    if window is None:
+        return tables
+    first, last = window
+    published = tables["vacancies"]["published_date"]
+    keep = pd.Series(True, index=published.index)
+    if first is not None:
+        keep &= published >= pd.Timestamp(first)
+    if last is not None:
+        keep &= published <= pd.Timestamp(last)
+    return {**tables, "vacancies": tables["vacancies"].loc[keep]}
+
+
+def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *, period: str = "quarter",
+                      reps: int = 9999, seed: int | None = 2023, alpha: float = 0.05) -> EstimateResult:
+    """Triple difference for child-facing roles that already needed a police extract.
+
+    In child-facing roles the pilot's contrast is "extract" vs "extract + deepened check";
+    elsewhere "nothing" vs "deepened check". The model::
+
+        y = FE(admin × child) + FE(period × child) + FE(admin × period)
+            + β_ddd · during · child + β_dd · during + (the same for after) + ε
+
+    ``during`` (pilot administration, pilot period) is absorbed by admin × period effects
+    only when both role kinds exist in a cell; it is kept for the non-child-facing effect.
+    Rows: ``during_other`` (effect in other roles), ``during_child_minus_other`` (β_ddd:
+    how much the effect differs where an extract was already required), likewise for
+    after. Inference as in :func:`pilot_effects`.
+    """
+    data = outcome_data(tables, outcome, cut_date, period)
+    data = data.assign(
+        admin_child=data["administration"] + "_" + data["child_facing"].astype(int).astype(str),
+        period_child=data["period"] + "_" + data["child_facing"].astype(int).astype(str),
+        during_child=data["during"] * data["child_facing"],
+        after_child=data["after"] * data["child_facing"],
+    )
+    terms = [t for t in ("during", "during_child", "after", "after_child") if data[t].sum() > 0]
+    fixed = ("admin_child", "period_child")
+    rows = []
+    names = {"during": "during_other", "during_child": "during_child_minus_other",
+             "after": "after_other", "after_child": "after_child_minus_other"}
+
+    def reassigned(d: pd.DataFrame, assigned: frozenset) -> pd.DataFrame:
+        d = _reassign(d, assigned)
+        return d.assign(during_child=d["during"] * d["child_facing"], after_child=d["after"] * d["child_facing"])
+
+    from .inference import cluster_robust, randomization_inference, wild_cluster_bootstrap
+
+    formula = _formula(terms, fixed)
+    treated = frozenset(data.loc[data["arm"].astype(str) == "pilot", "administration"].unique())
+    for term in terms:
+        for res in (cluster_robust(data, formula, cluster="administration", term=term),
+                    wild_cluster_bootstrap(data, formula, cluster="administration", term=term, weights="webb",
+                                           reps=reps, seed=seed, alpha=alpha),
+                    randomization_inference(data, lambda d, a, term=term: did_estimate(reassigned(d, a), terms,
+                                                                                       fixed)[term],
+                                            unit="administration", treated=treated, alpha=alpha)):
+            rows.append({**res.tidy().iloc[0].to_dict(), "term": names[term], "n": len(data),
+                         "method": "triple_difference", "outcome": outcome})
+    table = tidy_frame(rows, index_columns=["outcome"])
+    return EstimateResult(table)
+
+
+HEADLINE_INFERENCE = "randomization_inference"
+HEADLINE_REASON = (
+    "With 3 treated of 8 administrations, conventional cluster-robust standard errors "
+    "over-reject badly, and the wild cluster bootstrap is unreliable when so few clusters are "
+    "treated (MacKinnon & Webb 2017). Randomization inference over all 56 possible "
+    "assignments is exact by construction under the sharp null of no effect: its p-value "
+    "cannot be smaller than 1/56. See docs/estimation.md for the simulation study."
+)

@@ -1,0 +1,106 @@
+"""The headline estimator's building blocks: outcome rows, the fixed-effects DiD, power."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+
+from pilot_eval.demo import generate
+from pilot_eval.estimate.effects import OUTCOMES, _reassign, did_estimate, outcome_data, restrict_window
+from pilot_eval.estimate.power import minimum_detectable_effect, power_curve_from_null
+from pilot_eval.measures import late_withdrawal_rate
+
+
+@pytest.fixture(scope="module")
+def large():
+    export = generate(seed=21, scenario="large", scale=0.5)
+    return export.tables, export.truth
+
+
+def test_outcome_rows_and_flags(large):
+    tables, truth = large
+    data = outcome_data(tables, "late_withdrawal", truth["cut_date"])
+    assert set(data.columns) >= {"y", "administration", "period", "during", "after", "child_facing"}
+    during = data.loc[data["during"] == 1]
+    assert set(during["administration"]) == {"SOF", "UBF", "KOF"}
+    assert (during["phase"] == "during").all() and (data.loc[data["after"] == 1, "phase"] == "after").all()
+    # the same applications as the descriptive measure (processes ended, reached interview)
+    measure = late_withdrawal_rate(tables["applications"], tables["vacancies"], include_in_progress=False)
+    assert len(data) == measure["n_reached_interview"].sum()
+    assert data["y"].sum() == measure["n_withdrawn_late"].sum()
+
+
+def test_every_outcome_builds(large):
+    tables, truth = large
+    for outcome in OUTCOMES:
+        data = outcome_data(tables, outcome, truth["cut_date"])
+        assert len(data) > 100 and data["y"].notna().all(), outcome
+    with pytest.raises(ValueError, match="unknown outcome"):
+        outcome_data(tables, "happiness", truth["cut_date"])
+
+
+def test_did_estimate_equals_statsmodels_ols(large):
+    tables, truth = large
+    data = outcome_data(tables, "days_unfilled_90", truth["cut_date"])
+    ours = did_estimate(data)
+    fit = smf.ols("y ~ during + after + C(administration) + C(period)", data=data).fit()
+    assert ours["during"] == pytest.approx(fit.params["during"], abs=1e-9)
+    assert ours["after"] == pytest.approx(fit.params["after"], abs=1e-9)
+
+
+def test_large_effect_on_late_withdrawal_is_recovered(large):
+    tables, truth = large
+    est = did_estimate(outcome_data(tables, "late_withdrawal", truth["cut_date"]))
+    true = truth["effects"]["late_stage_withdrawal"]["value"]
+    assert abs(est["during"] - true) < 0.035
+    assert abs(est["after"]) < 0.035  # the effect vanishes after the pilot
+
+
+def test_reassignment_and_window(large):
+    tables, truth = large
+    data = outcome_data(tables, "applicants_per_vacancy", truth["cut_date"])
+    placebo = _reassign(data, frozenset({"VOF", "SBF", "TFF"}))
+    assert set(placebo.loc[placebo["during"] == 1, "administration"]) == {"VOF", "SBF", "TFF"}
+    windowed = restrict_window(tables, ("2022-01-01", "2024-12-31"))
+    published = windowed["vacancies"]["published_date"]
+    assert published.min() >= pd.Timestamp("2022-01-01") and published.max() <= pd.Timestamp("2024-12-31")
+    assert outcome_data(windowed, "applicants_per_vacancy", truth["cut_date"])["after"].sum() == 0
+
+
+def test_power_curve_by_hand():
+    # two draws, three assignments (the actual one is index 0)
+    betas = np.array([[0.0, 1.0, -0.5], [0.2, -1.0, 0.1]])
+    cs = np.array([[1.0, 0.2, -0.3], [1.0, 0.2, -0.3]])
+    # tau = 0: draw 1 |0| is the smallest -> p = 1; draw 2: |0.2| vs 1.0, 0.1 -> p = 2/3
+    # tau = 5: draw 1: |5| vs |2|, |-2| -> p = 1/3; draw 2: |5.2| vs |0|, |-1.4| -> 1/3
+    curve = power_curve_from_null(betas, cs, 0, np.array([0.0, 5.0]), alpha=0.34)
+    assert curve.tolist() == [0.0, 1.0]
+
+
+@pytest.mark.slow
+def test_minimum_detectable_effect_on_synthetic_draws():
+    """Eight equal clusters, 3 treated, cluster shocks and a clean additive effect: the
+    power curve is near alpha at zero and rises to (almost) 1 at the ends of the grid."""
+    admins = ["UBF", "SOF", "KOF", "VOF", "SBF", "TFF", "AVF", "KLF"]
+
+    def draw(seed):
+        r = np.random.default_rng(seed)
+        rows = []
+        for a in admins:
+            shock = r.normal(0, 0.02)
+            for q in range(12):
+                phase = "before" if q < 6 else "during"
+                y = r.normal(0, 0.3, 30) + shock * (phase == "during")
+                rows.append(pd.DataFrame({"administration": a, "period": f"P{q:02d}", "phase": phase,
+                                          "arm": "pilot" if a in ("UBF", "SOF", "KOF") else "comparison", "y": y}))
+        return _reassign(pd.concat(rows, ignore_index=True), frozenset({"UBF", "SOF", "KOF"}))
+
+    result = minimum_detectable_effect("late_withdrawal", reps=12, data_for_draw=draw)
+    curve = result.details["power_curve"]
+    assert curve.loc[curve["effect"].abs() < 1e-12, "power"].iloc[0] <= 0.1
+    assert curve["power"].iloc[-1] >= 0.9 and curve["power"].iloc[0] >= 0.9
+    mde = result.tidy().set_index("term")["estimate"]
+    sd = result.details["null_sd"]
+    assert 0 < mde["mde_increase"] <= 4 * sd and -4 * sd <= mde["mde_decrease"] < 0
