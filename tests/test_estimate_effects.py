@@ -104,3 +104,43 @@ def test_minimum_detectable_effect_on_synthetic_draws():
     mde = result.tidy().set_index("term")["estimate"]
     sd = result.details["null_sd"]
     assert 0 < mde["mde_increase"] <= 4 * sd and -4 * sd <= mde["mde_decrease"] < 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["none", "large"])
+def test_pilot_effects_headline_covers_the_truth(scenario):
+    from pilot_eval.estimate import HEADLINE_INFERENCE, pilot_effects
+
+    export = generate(seed=31, scenario=scenario, scale=0.5)
+    result = pilot_effects(export.tables, export.truth["cut_date"], outcomes=["late_withdrawal"], reps=999)
+    table = result.tidy()
+    assert set(table["inference"]) == {"cluster_robust", "wild_cluster_bootstrap_webb", "randomization_inference"}
+    assert set(table["term"]) == {"during", "after"}
+    headline = table[table["headline"]].set_index("term")
+    assert (table.loc[table["headline"], "inference"] == HEADLINE_INFERENCE).all() and len(headline) == 2
+    true = export.truth["effects"]["late_stage_withdrawal"]["value"]
+    during = headline.loc["during"]
+    assert during["conf_low"] <= during["estimate"] <= during["conf_high"]
+    assert during["conf_low"] <= true <= during["conf_high"]
+    assert headline.loc["after", "conf_low"] <= 0 <= headline.loc["after", "conf_high"]  # no effect after
+    assert during["p_value"] >= 1 / 56  # the smallest p-value 56 assignments allow
+    assert result.details["why"]
+
+
+def test_ri_interval_matches_the_test_it_inverts(large):
+    from pilot_eval.estimate.effects import ri_confidence_interval
+    from pilot_eval.estimate.inference import randomization_inference
+
+    tables, truth = large
+    data = outcome_data(tables, "late_withdrawal", truth["cut_date"])
+    low, high = ri_confidence_interval(data, "during", ("during", "after"), ("administration", "period"), _reassign)
+    treated = frozenset({"SOF", "UBF", "KOF"})
+
+    def p_at(tau):
+        shifted = data.assign(y=data["y"] - tau * data["during"])
+        return randomization_inference(shifted, lambda d, a: did_estimate(_reassign(d, a))["during"],
+                                       unit="administration", treated=treated).p_value
+
+    eps = 1e-6
+    assert p_at(low + eps) > 0.05 >= p_at(low - 1e-3)
+    assert p_at(high - eps) > 0.05 >= p_at(high + 1e-3)

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..demo import generate
 from .base import EstimateResult, tidy_frame
-from .effects import _reassign, did_estimate, outcome_data
+from .effects import _Projector, _reassign, did_estimate, outcome_data
 
 __all__ = ["minimum_detectable_effect", "power_curve_from_null"]
 
@@ -38,10 +38,12 @@ __all__ = ["minimum_detectable_effect", "power_curve_from_null"]
 def _null_draw(data: pd.DataFrame, treated: frozenset, units: list[str], n_treated: int) -> tuple[np.ndarray, np.ndarray, int]:
     assignments = [frozenset(c) for c in combinations(units, n_treated)]
     actual = assignments.index(treated)
-    beta = np.array([did_estimate(_reassign(data, a), ("during",), ("administration", "period"))["during"]
+    fixed = ("administration", "period")
+    proj = _Projector(data, fixed)
+    beta = np.array([did_estimate(_reassign(data, a), ("during",), fixed, projector=proj)["during"]
                      for a in assignments])
     actual_dummy = data.assign(y=data["during"])
-    c = np.array([did_estimate(_reassign(actual_dummy, a), ("during",), ("administration", "period"))["during"]
+    c = np.array([did_estimate(_reassign(actual_dummy, a), ("during",), fixed, projector=proj)["during"]
                   for a in assignments])
     return beta, c, actual
 
