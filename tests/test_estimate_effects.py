@@ -144,3 +144,19 @@ def test_ri_interval_matches_the_test_it_inverts(large):
     eps = 1e-6
     assert p_at(low + eps) > 0.05 >= p_at(low - 1e-3)
     assert p_at(high - eps) > 0.05 >= p_at(high + 1e-3)
+
+
+def test_event_study_has_pre_periods_and_stops_at_the_pilot_end(large):
+    from pilot_eval.estimate.effects import event_study
+
+    tables, truth = large
+    result = event_study(tables, "days_unfilled_90", truth["cut_date"])
+    table = result.tidy()
+    events = table.dropna(subset=["event_time"])
+    assert (events["event_time"] < 0).sum() >= 4 and (events["event_time"] >= 0).sum() >= 4
+    assert max(result.details["periods"]) <= "2024Q4"  # absorbing: nothing after the pilot ended
+    post = events.loc[events["event_time"] >= 0, "estimate"].mean()
+    assert table.loc[table["term"] == "overall", "estimate"].iloc[0] == pytest.approx(post)
+    assert post > 5  # the large scenario adds three weeks to treated recruitments
+    with pytest.raises(ValueError, match="no panel outcome"):
+        event_study(tables, "register_check_days", truth["cut_date"])

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from .base import TIDY_COLUMNS, EstimateResult, tidy_frame
 from .did import BaconDecomposition, StaggeredDiDResult, bacon_decomposition, staggered_did, twfe
-from .effects import HEADLINE_INFERENCE, OUTCOMES, outcome_data, pilot_effects, restrict_window, triple_difference
+from .effects import (
+    HEADLINE_INFERENCE,
+    OUTCOMES,
+    event_study,
+    outcome_data,
+    pilot_effects,
+    restrict_window,
+    triple_difference,
+)
 from .inference import (
     ClusterRobustResult,
     RandomizationInferenceResult,
@@ -42,6 +50,7 @@ __all__ = [
     "bacon_decomposition",
     "cluster_robust",
     "default_hac_lags",
+    "event_study",
     "interrupted_time_series",
     "minimum_detectable_effect",
     "outcome_data",

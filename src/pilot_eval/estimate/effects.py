@@ -21,7 +21,8 @@ administrations.
 
 Outcomes (name → unit of analysis, definition):
 
-- ``filled_within_90``: vacancies with 90 days of follow-up; 1 if filled within 90 days.
+- ``filled_within_60`` / ``filled_within_90``: vacancies with 60 / 90 days of follow-up;
+  1 if filled within 60 / 90 days.
 - ``days_unfilled_90``: the same vacancies; min(days to fill, 90), a cancelled or unfilled
   vacancy counting 90 — the vacancy-level analogue of the restricted mean.
 - ``late_withdrawal``: applications that reached interview and whose process has ended;
@@ -44,9 +45,10 @@ from ..measures.common import enrich_applications, enrich_vacancies
 from ..measures.durations import FILLED, fill_durations
 from .base import EstimateResult, tidy_frame
 
-__all__ = ["OUTCOMES", "outcome_data", "did_estimate", "pilot_effects", "restrict_window", "ri_confidence_interval", "triple_difference"]
+__all__ = ["OUTCOMES", "outcome_data", "did_estimate", "pilot_effects", "restrict_window", "ri_confidence_interval", "triple_difference", "event_study", "PANEL_OUTCOMES"]
 
 OUTCOMES: dict[str, str] = {
+    "filled_within_60": "vacancy",
     "filled_within_90": "vacancy",
     "days_unfilled_90": "vacancy",
     "late_withdrawal": "application",
@@ -68,13 +70,14 @@ def outcome_data(tables: dict[str, pd.DataFrame], outcome: str, cut_date, period
     vac_raw, roll = tables["vacancies"], tables["pilot_rollout"]
     vac = enrich_vacancies(vac_raw, roll, period)
     vac = vac.loc[vac["published_date"] <= cut]
-    if outcome in ("filled_within_90", "days_unfilled_90"):
+    if outcome in ("filled_within_60", "filled_within_90", "days_unfilled_90"):
+        horizon = 60 if outcome == "filled_within_60" else 90
         dur = fill_durations(vac_raw, cut).loc[vac.index]
-        followed = vac["published_date"] <= cut - pd.Timedelta(days=90)
+        followed = vac["published_date"] <= cut - pd.Timedelta(days=horizon)
         days = dur["duration"].where(dur["event"] == FILLED, np.inf)
         rows = vac.loc[followed].copy()
         days = days.loc[followed]
-        rows["y"] = (days <= 90).astype(float) if outcome == "filled_within_90" else np.minimum(days, 90.0)
+        rows["y"] = np.minimum(days, 90.0) if outcome == "days_unfilled_90" else (days <= horizon).astype(float)
     elif outcome in ("applicants_per_vacancy", "qualified_applicants_per_vacancy"):
         apps = tables["applications"]
         if outcome == "qualified_applicants_per_vacancy":
@@ -360,3 +363,56 @@ HEADLINE_REASON = (
     "assignments is exact by construction under the sharp null of no effect: its p-value "
     "cannot be smaller than 1/56. See docs/estimation.md for the simulation study."
 )
+
+
+PANEL_OUTCOMES = {
+    "filled_within_90": "filled_within_90",
+    "days_unfilled_90": "days_unfilled_90",
+    "late_withdrawal": "late_withdrawal_rate",
+    "applicants_per_vacancy": "applicants_per_vacancy",
+    "qualified_applicants_per_vacancy": "qualified_per_vacancy",
+    "offer_acceptance": "acceptance_rate",
+}
+
+
+def event_study(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *, period: str = "quarter",
+                control: str = "never_treated") -> EstimateResult:
+    """Event study with pre-periods for one outcome (DESIGN.md §6: part of every effect).
+
+    Callaway & Sant'Anna group-time effects on the administration × period panel
+    (:func:`pilot_eval.measures.build_panel`), aggregated by event time (periods since the
+    pilot started; negative = before). Only periods up to the end of the pilot are used,
+    so that treatment is absorbing as the estimator assumes; the after-pilot question is
+    answered by :func:`pilot_effects`.
+
+    With one administration per cohort the analytic standard errors leave out the treated
+    administration's own noise (see :func:`pilot_eval.estimate.did.staggered_did`), so
+    the intervals here are for the picture's shape; the tested numbers are the
+    randomization-inference ones of :func:`pilot_effects`. ``tidy()`` carries
+    ``inference`` = "analytic_if (indicative: single-cluster cohorts)". Empty cells
+    (a unit with no vacancy in a period) are dropped.
+    """
+    from ..measures.panel import build_panel
+    from .did import staggered_did
+
+    if outcome not in PANEL_OUTCOMES:
+        raise ValueError(f"no panel outcome for {outcome!r}; choose one of {', '.join(PANEL_OUTCOMES)}")
+    panel = build_panel(tables, cut_date, period=period, unit=("administration",))
+    rollout = tables["pilot_rollout"]
+    ends = rollout.loc[rollout["scope"].astype(str) == "new_hires", "end_date"]
+    if len(ends) and ends.notna().all():
+        panel = panel.loc[panel["period_start"] <= ends.max()]
+    column = PANEL_OUTCOMES[outcome]
+    panel = panel.loc[panel[column].notna()].copy()
+    panel["cohort_index"] = panel["cohort_index"].clip(lower=0)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the single-cluster warning is stated in the docstring and the table
+        result = staggered_did(panel, column, unit="administration", time="period_index", cohort="cohort_index",
+                               control=control)
+    table = result.aggregate("event")
+    table["inference"] = "analytic_if (indicative: single-cluster cohorts)"
+    table.insert(0, "outcome", outcome)
+    return EstimateResult(table, details={"pretrend_p_value": result.pretrend_p_value, "did": result,
+                                          "periods": sorted(panel["period"].unique())})
