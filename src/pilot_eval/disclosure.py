@@ -761,6 +761,20 @@ def _suppress_lines(val: np.ndarray, hidden: np.ndarray, lines: list[_Line],
 
 # --------------------------------------------------------------------------- protect
 
+def _withhold(values: pd.DataFrame, column: str, mask) -> None:
+    """Set the withheld cells of ``column`` to NaN in place (numeric columns become float)."""
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return
+    if pd.api.types.is_numeric_dtype(values[column].dtype) and not pd.api.types.is_bool_dtype(values[column].dtype):
+        values[column] = _as_float(values[column])
+        values.loc[mask, column] = np.nan
+    else:
+        col = values[column].astype(object).to_numpy(copy=True)
+        col[mask] = np.nan
+        values[column] = pd.Series(col, index=values.index, dtype=object)
+
+
 def _as_float(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series.astype(object).where(series.notna(), np.nan), errors="coerce").to_numpy(
         dtype="float64")
@@ -952,15 +966,7 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
     values = frame.copy()
     for c in frame.columns:
         flags[c] = flag_arr[c]
-        mask = flag_arr[c] != ""
-        if mask.any():
-            if pd.api.types.is_numeric_dtype(values[c].dtype) and not pd.api.types.is_bool_dtype(values[c].dtype):
-                values[c] = _as_float(values[c])
-                values.loc[mask, c] = np.nan
-            else:
-                col = values[c].astype(object).to_numpy(copy=True)
-                col[mask] = np.nan
-                values[c] = pd.Series(col, index=values.index, dtype=object)
+        _withhold(values, c, flag_arr[c] != "")
     counts_by_reason = pd.Series(flags.to_numpy(dtype=object).ravel()).value_counts()
     counts_by_reason = counts_by_reason[counts_by_reason.index != ""]
     if len(counts_by_reason):
@@ -1136,15 +1142,7 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
     values = frame.copy()
     for c in figure_cols:
         flags[c] = row_reason.astype(object)
-        mask = row_reason != ""
-        if mask.any():
-            if pd.api.types.is_numeric_dtype(values[c].dtype) and not pd.api.types.is_bool_dtype(values[c].dtype):
-                values[c] = _as_float(values[c])
-                values.loc[mask, c] = np.nan
-            else:
-                col = values[c].astype(object).to_numpy(copy=True)
-                col[mask] = np.nan
-                values[c] = pd.Series(col, index=values.index, dtype=object)
+        _withhold(values, c, row_reason != "")
     n_failing, n_added = int(failing.sum()), len(added)
     if n_failing or n_added:
         notes.append(f"{n_failing} level(s) withheld by the check-outcome rule, {n_added} more to protect them")
