@@ -25,7 +25,14 @@ import numpy as np
 import pandas as pd
 
 from pilot_eval.demo import generate
-from pilot_eval.estimate.effects import _formula, _reassign, did_estimate, outcome_data
+from pilot_eval.estimate.effects import (
+    _formula,
+    _Projector,
+    _reassign,
+    did_estimate,
+    outcome_data,
+    ri_confidence_interval,
+)
 from pilot_eval.estimate.inference import cluster_robust, randomization_inference, wild_cluster_bootstrap
 
 OUTCOMES = ("late_withdrawal", "days_unfilled_90")
@@ -53,17 +60,20 @@ def one_replication(seed: int, scenario: str, scale: float, wcb_reps: int) -> li
         data = outcome_data(export.tables, outcome, cut)
         truth = 0.0 if scenario == "none" else _truth(outcome, export, none)
         formula = _formula(TERMS, ("administration", "period"))
-        est = did_estimate(data)["during"]
+        proj = _Projector(data, ("administration", "period"))
+        est = did_estimate(data, projector=proj)["during"]
         conv = cluster_robust(data, formula, cluster="administration", term="during")
         wcb = wild_cluster_bootstrap(data, formula, cluster="administration", term="during", weights="webb",
                                      reps=wcb_reps, seed=seed)
         treated = frozenset(data.loc[data["arm"].astype(str) == "pilot", "administration"].unique())
-        ri = randomization_inference(data, lambda d, a: did_estimate(_reassign(d, a))["during"],
+        ri = randomization_inference(data, lambda d, a: did_estimate(_reassign(d, a), projector=proj)["during"],
                                      unit="administration", treated=treated)
+        ri_low, ri_high = ri_confidence_interval(data, "during", TERMS, ("administration", "period"), _reassign)
         for name, res in (("cluster_robust", conv), ("wild_bootstrap_webb", wcb), ("randomization", ri)):
             tidy = res.tidy().iloc[0]
+            low, high = (ri_low, ri_high) if name == "randomization" else (tidy["conf_low"], tidy["conf_high"])
             rows.append({"seed": seed, "outcome": outcome, "inference": name, "estimate": est, "truth": truth,
-                         "conf_low": tidy["conf_low"], "conf_high": tidy["conf_high"], "p_value": tidy["p_value"]})
+                         "conf_low": low, "conf_high": high, "p_value": tidy["p_value"]})
     return rows
 
 
