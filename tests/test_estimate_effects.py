@@ -127,6 +127,7 @@ def test_pilot_effects_headline_covers_the_truth(scenario):
     assert result.details["why"]
 
 
+@pytest.mark.slow
 def test_ri_interval_matches_the_test_it_inverts(large):
     from pilot_eval.estimate.effects import ri_confidence_interval
     from pilot_eval.estimate.inference import randomization_inference
