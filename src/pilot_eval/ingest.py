@@ -195,7 +195,7 @@ def _cut_date(cut_date: str | dt.date | None) -> tuple[pd.Timestamp, str]:
 
 
 def _privacy_guard(raws: dict[str, RawTable]) -> None:
-    from .privacy import _text_kind, scan_frame
+    from .privacy import looks_like_identifier, scan_frame
 
     for table, raw in raws.items():
         data = raw.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE])
@@ -207,7 +207,7 @@ def _privacy_guard(raws: dict[str, RawTable]) -> None:
             finding = findings[0]
             row = None if finding.position < 0 else int(raw.frame[SOURCE_LINE].iloc[finding.position])
             # a header that is itself an identifier (no header row exported) is not echoed either
-            column = finding.column if _text_kind(str(finding.column)) is None else "(header not shown)"
+            column = "(header not shown)" if looks_like_identifier(finding.column) else finding.column
             raise IngestError(finding.describe(raw.source.label, row), file=raw.source.label, table=table,
                               column=column, row=row)
 

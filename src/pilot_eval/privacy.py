@@ -86,6 +86,7 @@ __all__ = [
     "IdentifierFinding",
     "KINDS",
     "is_personnummer",
+    "looks_like_identifier",
     "scan_series",
     "scan_header",
     "scan_frame",
@@ -553,6 +554,12 @@ def _redact(text: str) -> str:
                 text,
             )
     return text
+
+
+def looks_like_identifier(text: str) -> bool:
+    """Whether a single text (e.g. a header) is itself a direct identifier value, so that
+    a message must not echo it."""
+    return _text_kind(str(text)) is not None
 
 
 def _safe_header(header: str) -> str:
