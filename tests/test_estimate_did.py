@@ -307,8 +307,10 @@ def test_bacon_identity_on_random_designs(data):
     including always-treated and never-treated groups."""
     T = data.draw(st.integers(3, 8), label="periods")
     first = data.draw(st.lists(st.integers(1, T + 1), min_size=3, max_size=14), label="first treated")
-    if len(set(first)) < 2 or all(f == 1 or f == T + 1 for f in first):
+    if not any(2 <= f <= T for f in first):          # someone must switch on inside the window
         first = first + [2]
+    if len(set(first)) < 2:                          # and there must be a second timing to compare with
+        first = first + [T + 1]
     seed = data.draw(st.integers(0, 1000), label="seed")
     rng = np.random.default_rng(seed)
     N = len(first)
@@ -323,6 +325,16 @@ def test_bacon_identity_on_random_designs(data):
     assert (bacon.table["weight"] > 0).all()
     assert (bacon.table["weight"] * bacon.table["estimate"]).sum() == pytest.approx(beta, abs=1e-9)
     assert bacon.twfe_estimate == pytest.approx(beta, abs=1e-9)
+
+
+def test_bacon_refuses_a_design_with_one_timing_and_no_comparison():
+    """All units switching on together leaves nothing to compare with: say so, do not divide by zero."""
+    T, N = 3, 3
+    d = (np.arange(1, T + 1)[None, :] >= 2).repeat(N, axis=0).astype(float)
+    panel = pd.DataFrame({"unit": np.repeat(np.arange(N), T), "time": np.tile(np.arange(1, T + 1), N),
+                          "y": np.arange(N * T, dtype=float), "d": d.ravel()})
+    with pytest.raises(ValueError, match="does not vary within units and periods"):
+        bacon_decomposition(panel, "y", "unit", "time", "d")
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
