@@ -8,7 +8,14 @@ import pytest
 import statsmodels.formula.api as smf
 
 from pilot_eval.demo import generate
-from pilot_eval.estimate.effects import OUTCOMES, _reassign, did_estimate, outcome_data, restrict_window
+from pilot_eval.estimate.effects import (
+    OUTCOMES,
+    _assignment_estimates,
+    _reassign,
+    did_estimate,
+    outcome_data,
+    restrict_window,
+)
 from pilot_eval.estimate.power import minimum_detectable_effect, power_curve_from_null
 from pilot_eval.measures import late_withdrawal_rate
 
@@ -48,6 +55,23 @@ def test_did_estimate_equals_statsmodels_ols(large):
     fit = smf.ols("y ~ during + after + C(administration) + C(period)", data=data).fit()
     assert ours["during"] == pytest.approx(fit.params["during"], abs=1e-9)
     assert ours["after"] == pytest.approx(fit.params["after"], abs=1e-9)
+
+
+@pytest.mark.parametrize("outcome", ["late_withdrawal", "days_unfilled_90", "offer_acceptance"])
+def test_all_assignments_at_once_equal_refitting_each(large, outcome):
+    """The 56 placebo estimates computed from the residualised unit × phase columns are
+    the refits of did_estimate on each reassigned data set."""
+    from itertools import combinations
+
+    tables, truth = large
+    data = outcome_data(tables, outcome, truth["cut_date"])
+    assignments = [frozenset(c) for c in combinations(sorted(data["administration"].unique()), 3)]
+    fast = _assignment_estimates(data, ("during", "after"), ("administration", "period"), assignments)
+    assert fast.shape == (56, 2) and np.isfinite(fast).all()
+    for i in (0, 17, 55, assignments.index(frozenset({"SOF", "UBF", "KOF"}))):
+        slow = did_estimate(_reassign(data, assignments[i]))
+        assert fast[i, 0] == pytest.approx(slow["during"], abs=1e-10)
+        assert fast[i, 1] == pytest.approx(slow["after"], abs=1e-10)
 
 
 def test_large_effect_on_late_withdrawal_is_recovered(large):
