@@ -324,7 +324,9 @@ class ProtectedTable:
                 caption: str | None = None) -> str:
         """:meth:`display` as a print-friendly HTML table (no index, numbers right-aligned,
         a header row that repeats on every printed page) followed by :meth:`footnotes`.
-        Self-contained: inline styles only, nothing fetched."""
+        Self-contained: inline styles only, nothing fetched. Figure cells carry their
+        column kind (``data-kind="count"``, ...), so that a rendered report can be checked
+        for small counts."""
         shown = self.display(lang, decimals)
         kinds = [self.column_kinds.get(c, "other") for c in self.values.columns]
         esc = html.escape
@@ -344,7 +346,7 @@ class ProtectedTable:
                 if kind == "group":
                     parts.append(f'<td style="text-align:left;padding:2px 8px">{esc(cell)}</td>')
                 else:
-                    parts.append(f'<td class="num" style="text-align:right;padding:2px 8px;'
+                    parts.append(f'<td class="num" data-kind="{kind}" style="text-align:right;padding:2px 8px;'
                                  f'white-space:nowrap">{esc(cell)}</td>')
             parts.append("</tr>")
         parts.append("</tbody></table>")

@@ -258,7 +258,10 @@ def _formula(terms: Sequence[str], fixed_effects: Sequence[str]) -> str:
 
 
 def _inference_rows(data: pd.DataFrame, term: str, terms: Sequence[str], fixed_effects: Sequence[str],
-                    method: str, reps: int, seed: int | None, alpha: float) -> list[dict]:
+                    method: str, reps: int, seed: int | None, alpha: float,
+                    randomization: dict | None = None) -> list[dict]:
+    """The three inference rows of one term; the randomization-inference result is also put
+    into ``randomization[term]`` when a dict is given (for the permutation chart)."""
     from .inference import cluster_robust, randomization_inference, wild_cluster_bootstrap
 
     formula = _formula(terms, fixed_effects)
@@ -277,6 +280,8 @@ def _inference_rows(data: pd.DataFrame, term: str, terms: Sequence[str], fixed_e
     by_assignment = dict(zip(assignments, estimates))
     ri = randomization_inference(data, lambda d, assigned: by_assignment[frozenset(assigned)],
                                  unit="administration", treated=treated, alpha=alpha)
+    if randomization is not None:
+        randomization[term] = ri
     low, high = ri_confidence_interval(data, term, terms, fixed_effects, _reassign, alpha)
     rows.append({**ri.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method,
                  "conf_low": low, "conf_high": high})
@@ -307,10 +312,13 @@ def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequen
     -------
     EstimateResult
         ``tidy()`` has columns outcome, term (during / after), the tidy columns and
-        ``headline`` (True on the row of the headline inference).
+        ``headline`` (True on the row of the headline inference). ``details["randomization"]
+        [outcome][term]`` holds each randomization-inference result (its distribution over
+        the 56 assignments, for :func:`pilot_eval.report.plots.permutation_plot`).
     """
     outcomes = list(outcomes or OUTCOMES)
     rows = []
+    randomization: dict[str, dict] = {}
     for outcome in outcomes:
         data = outcome_data(restrict_window(tables, window), outcome, cut_date, period)
         for term in TERMS:
@@ -318,12 +326,12 @@ def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequen
                 continue
             terms = [t for t in TERMS if data[t].sum() > 0]
             for row in _inference_rows(data, term, terms, ("administration", "period"), "did_fixed_effects",
-                                       reps, seed, alpha):
+                                       reps, seed, alpha, randomization.setdefault(outcome, {})):
                 rows.append({"outcome": outcome, **row})
     table = tidy_frame(rows, index_columns=["outcome"])
     table["headline"] = table["inference"].astype(str) == HEADLINE_INFERENCE
     return EstimateResult(table, details={"headline_inference": HEADLINE_INFERENCE,
-                                          "why": HEADLINE_REASON})
+                                          "why": HEADLINE_REASON, "randomization": randomization})
 
 
 def restrict_window(tables: dict[str, pd.DataFrame], window: tuple | None) -> dict[str, pd.DataFrame]:

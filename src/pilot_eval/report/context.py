@@ -1,0 +1,311 @@
+"""What every report notebook starts from: the period, its data and its settings.
+
+A notebook's ``parameters`` cell holds literals only (:data:`PARAMETERS` lists them with
+their defaults); its next cell is::
+
+    ctx = report.open_period(**report.notebook_parameters(globals()))
+
+which resolves the derived values (cut date, window, directories), makes sure processed
+data exist (ingesting the raw export, or generating and ingesting the built-in demo when
+no directory is given) and loads them. ``pilot-eval report`` prepares the data once with
+:func:`prepare_data` before it runs the notebooks, so that they only load.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..disclosure import Thresholds
+
+__all__ = ["PARAMETERS", "Period", "PreparedData", "notebook_parameters", "open_period", "parse_period",
+           "prepare_data", "default_processed_dir", "LAW_CHANGE", "WINDOW_END", "WINDOW_START"]
+
+#: First day of the default analysis window (the demo export starts here).
+WINDOW_START = "2021-01-01"
+#: Last day of the default analysis window: the day before the 2026-03-01 law change (DESIGN.md §1).
+WINDOW_END = "2026-02-28"
+LAW_CHANGE = "2026-03-01"
+
+#: The parameters of every report notebook, with their defaults (literals only; "" = derive).
+PARAMETERS: dict[str, object] = {
+    "period": "2025Q4",          # the report period: 2025Q4, 2025H2, 2025-12 or 2025
+    "processed_dir": "",         # processed tables; "" = data/processed/demo/<period> (the demo)
+    "raw_dir": "",               # a raw export to ingest when processed_dir has no data
+    "cut_date": "",              # data cut date; "" = the last day of the period
+    "window_start": WINDOW_START,  # first publication date analysed
+    "window_end": WINDOW_END,    # last publication date analysed (before the law change)
+    "lang": "sv",                # "sv" or "en"
+    "min_count": 5,              # counts 1..min_count-1 shown as "<5"
+    "min_denominator": 10,       # rates need a denominator of at least this
+    "min_n": 10,                 # durations need at least this many observations
+    "bootstrap_reps": 999,       # wild cluster bootstrap draws
+    "seed": 2023,                # random seed of the bootstrap (and of the demo data)
+}
+
+_PERIOD = re.compile(r"^(?P<y>\d{4})(?:(?:Q(?P<q>[1-4]))|(?:H(?P<h>[12]))|(?:-(?P<m>0[1-9]|1[0-2])))?$")
+
+
+def parse_period(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of a report period.
+
+    >>> [d.date().isoformat() for d in parse_period("2025Q4")]
+    ['2025-10-01', '2025-12-31']
+    >>> [d.date().isoformat() for d in parse_period("2024-02")]
+    ['2024-02-01', '2024-02-29']
+    >>> parse_period("Q4-2025")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: period 'Q4-2025' is not a period: write a quarter (2025Q4), half-year (2025H2), ...
+    """
+    m = _PERIOD.match(str(period).strip())
+    if not m:
+        raise ValueError(f"period {period!r} is not a period: write a quarter (2025Q4), half-year (2025H2), "
+                         "month (2025-12) or year (2025)")
+    y = int(m["y"])
+    if m["q"]:
+        first_month, months = 3 * int(m["q"]) - 2, 3
+    elif m["h"]:
+        first_month, months = 6 * int(m["h"]) - 5, 6
+    elif m["m"]:
+        first_month, months = int(m["m"]), 1
+    else:
+        first_month, months = 1, 12
+    last_month = first_month + months - 1
+    return (pd.Timestamp(y, first_month, 1),
+            pd.Timestamp(y, last_month, calendar.monthrange(y, last_month)[1]))
+
+
+def default_processed_dir(period: str, demo: bool = True) -> Path:
+    """Where a period's processed tables live: ``data/processed/demo/<period>`` for the
+    demo, ``data/processed/<period>`` for a real export."""
+    return paths.PROCESSED_DIR / "demo" / period if demo else paths.PROCESSED_DIR / period
+
+
+def _demo_raw_dir(period: str) -> Path:
+    return paths.RAW_DIR / "demo" / period
+
+
+@dataclass
+class PreparedData:
+    """Processed data ready for a period's notebooks."""
+
+    processed_dir: Path
+    raw_dir: Path | None
+    cut_date: str
+    ingested: bool                      # True if this call ran ingest
+    ingest_report: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def exit_status(self) -> int:
+        return int(self.ingest_report.get("exit_status", 0))
+
+
+def _report_of(processed_dir: Path) -> dict | None:
+    from ..ingest import REPORT_NAME
+
+    path = processed_dir / REPORT_NAME
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _up_to_date(report: dict | None, raw_dir: Path | None, cut_date: str) -> bool:
+    """Processed data match the raw export (same files, same bytes) and the cut date."""
+    if report is None or report.get("cut_date") != cut_date:
+        return False
+    if raw_dir is None:
+        return True
+    from ..readers import sha256_file
+
+    for info in report.get("tables", {}).values():
+        src = raw_dir / info["source"]["file"]
+        if not src.is_file() or sha256_file(src) != info["source"]["sha256"]:
+            return False
+    return True
+
+
+def prepare_data(period: str, *, raw_dir: str | Path | None = None, processed_dir: str | Path | None = None,
+                 demo: bool | None = None, cut_date: str | None = None, seed: int = 2023,
+                 quiet: bool = True) -> PreparedData:
+    """Make sure ``processed_dir`` holds the period's processed tables, ingesting if needed.
+
+    Parameters
+    ----------
+    period
+        Report period (:func:`parse_period`).
+    raw_dir
+        A raw export (CSV or Excel, DESIGN.md §4). Ingested into ``processed_dir`` unless
+        that already holds data from the same files (sha256) and cut date.
+    processed_dir
+        Default :func:`default_processed_dir`.
+    demo
+        Generate the synthetic Botkyrka export (``data/raw/demo/<period>``) with data up
+        to the cut date and ingest it. Default: True when neither ``raw_dir`` nor an
+        existing ``processed_dir`` is given.
+    cut_date
+        Default: the last day of the period.
+
+    Raises
+    ------
+    ValueError
+        Both ``raw_dir`` and ``demo``; or ``processed_dir`` holds no processed data and
+        there is nothing to ingest.
+    pilot_eval.readers.IngestError
+        Ingest refused the export (structure, privacy): nothing was written.
+    """
+    _, last = parse_period(period)
+    cut = cut_date or last.date().isoformat()
+    if raw_dir and demo:
+        raise ValueError("give either a raw export directory or demo=True, not both")
+    raw = Path(raw_dir) if raw_dir else None
+    if processed_dir:
+        out = Path(processed_dir)
+    else:
+        out = default_processed_dir(period, demo=raw is None)
+    report = _report_of(out)
+    if demo is None:
+        demo = raw is None and (not processed_dir or report is None)
+    if demo:
+        raw = _demo_raw_dir(period)
+        if not _up_to_date(report, None, cut) or not (raw / "truth.json").is_file():
+            from ..demo import generate, write_export
+
+            write_export(generate(seed=seed, end=cut, cut_date=cut), raw)
+            report = None
+    if raw is None:
+        if report is None:
+            raise ValueError(f"{out} holds no processed data (no ingest_report.json); give the raw export "
+                             "directory (raw_dir / --raw) or use the demo data (--demo)")
+        return PreparedData(out, None, report["cut_date"], False, report)
+    if _up_to_date(report, raw, cut):
+        return PreparedData(out, raw, cut, False, report)
+    from ..ingest import ingest
+
+    result = ingest(raw, out, cut_date=cut)
+    if not quiet:
+        q = sum(t["rows_quarantined"] for t in result.report["tables"].values())
+        print(f"ingested {raw} into {out}: {q} rows quarantined, exit status {result.exit_code}", flush=True)
+    return PreparedData(out, raw, cut, True, result.report)
+
+
+def notebook_parameters(namespace: dict) -> dict:
+    """The :data:`PARAMETERS` as a notebook's parameters cell set them (``globals()``);
+    a name the cell does not set keeps its default."""
+    return {k: namespace.get(k, v) for k, v in PARAMETERS.items()}
+
+
+@dataclass
+class Period:
+    """A report period's data and settings, as every notebook uses them.
+
+    Attributes
+    ----------
+    period : str
+    first_day, cut_date : Timestamp
+        First day of the period and the data cut date.
+    window : tuple of str
+        (first, last) publication dates analysed: ``window_start`` to the earlier of
+        ``window_end`` and the cut date.
+    lang : {"sv", "en"}
+    thresholds : Thresholds
+    tables : dict of DataFrame
+        The processed tables restricted to the window (applications and checks follow
+        their vacancy); ``all_tables`` unrestricted.
+    ingest_report : dict
+    parameters : dict
+        The notebook parameters as given.
+    """
+
+    period: str
+    first_day: pd.Timestamp
+    cut_date: pd.Timestamp
+    window: tuple[str, str]
+    lang: str
+    thresholds: Thresholds
+    processed_dir: Path
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    all_tables: dict[str, pd.DataFrame] = field(repr=False)
+    ingest_report: dict = field(repr=False)
+    parameters: dict = field(repr=False)
+    bootstrap_reps: int = 999
+    seed: int = 2023
+
+    @property
+    def vacancies(self) -> pd.DataFrame:
+        return self.tables["vacancies"]
+
+    @property
+    def applications(self) -> pd.DataFrame:
+        return self.tables["applications"]
+
+    @property
+    def background_checks(self) -> pd.DataFrame:
+        return self.tables["background_checks"]
+
+    @property
+    def pilot_rollout(self) -> pd.DataFrame:
+        return self.tables["pilot_rollout"]
+
+    @property
+    def staffing(self) -> pd.DataFrame | None:
+        return self.tables.get("staffing_monthly")
+
+    def text(self, sv: str, en: str) -> str:
+        """The sentence in the report's language."""
+        return sv if self.lang == "sv" else en
+
+    def publish(self, table: pd.DataFrame, **options):
+        """:func:`pilot_eval.disclosure.publish` with this period's thresholds."""
+        from ..disclosure import publish
+
+        return publish(table, thresholds=self.thresholds, **options)
+
+
+def open_period(period: str = "2025Q4", processed_dir: str = "", raw_dir: str = "", cut_date: str = "",
+                window_start: str = WINDOW_START, window_end: str = WINDOW_END, lang: str = "sv",
+                min_count: int = 5, min_denominator: int = 10, min_n: int = 10, bootstrap_reps: int = 999,
+                seed: int = 2023) -> Period:
+    """Resolve a notebook's parameters (:data:`PARAMETERS`) and load its data.
+
+    Empty strings mean "derive": ``cut_date`` is the last day of ``period``;
+    ``processed_dir`` the demo's (generated and ingested on first use, about 20 s).
+    """
+    if lang not in ("sv", "en"):
+        raise ValueError(f"lang must be 'sv' or 'en', not {lang!r}")
+    first, last = parse_period(period)
+    prepared = prepare_data(period, raw_dir=raw_dir or None, processed_dir=processed_dir or None,
+                            cut_date=cut_date or None, seed=seed)
+    cut = pd.Timestamp(prepared.cut_date)
+    end = min(pd.Timestamp(window_end), cut).date().isoformat()
+    window = (pd.Timestamp(window_start).date().isoformat(), end)
+    from ..estimate.effects import restrict_window
+    from ..ingest import load_processed
+
+    all_tables = load_processed(prepared.processed_dir)
+    tables = _follow_vacancies(restrict_window(all_tables, window))
+    thresholds = Thresholds(min_count=int(min_count), min_denominator=int(min_denominator),
+                            min_duration_n=int(min_n))
+    params = dict(period=period, processed_dir=processed_dir, raw_dir=raw_dir, cut_date=cut_date,
+                  window_start=window_start, window_end=window_end, lang=lang, min_count=min_count,
+                  min_denominator=min_denominator, min_n=min_n, bootstrap_reps=bootstrap_reps, seed=seed)
+    return Period(period=period, first_day=first, cut_date=cut, window=window, lang=lang, thresholds=thresholds,
+                  processed_dir=prepared.processed_dir, tables=tables, all_tables=all_tables,
+                  ingest_report=prepared.ingest_report, parameters=params, bootstrap_reps=int(bootstrap_reps),
+                  seed=int(seed))
+
+
+def _follow_vacancies(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Applications and checks of the vacancies kept (restrict_window only filters vacancies)."""
+    vac_ids = tables["vacancies"]["vacancy_id"]
+    apps = tables["applications"]
+    apps = apps.loc[apps["vacancy_id"].isin(vac_ids)]
+    checks = tables["background_checks"]
+    checks = checks.loc[checks["application_id"].isin(apps["application_id"])]
+    return {**tables, "applications": apps, "background_checks": checks}

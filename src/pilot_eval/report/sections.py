@@ -1,0 +1,254 @@
+"""Computations that several report notebooks share (so that no notebook defines a function).
+
+Everything here returns tidy, unprotected figures; notebooks show them with
+:func:`pilot_eval.report.show.table` (which applies disclosure control) and chart them from
+the protected table's ``values``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .. import measures as M
+from ..estimate.base import EstimateResult
+from .context import Period
+
+__all__ = ["OUTCOME_MEASURES", "SUMMARY_OUTCOMES", "arm_phase_table", "caveats", "check_outcomes", "effects",
+           "effect_table", "effect_table_inference", "event_study", "is_demo", "mde_by_outcome", "mde_table",
+           "outcome_label", "pilot_marks", "pretrend_table", "quarantine_reasons", "row_accounting",
+           "triple_difference_table", "vacancies_by_period"]
+
+#: The outcomes of the politicians' summary, in the order of the council's questions.
+SUMMARY_OUTCOMES = ("days_unfilled_90", "filled_within_90", "late_withdrawal", "qualified_applicants_per_vacancy",
+                    "offer_acceptance")
+
+#: For each effect outcome, the descriptive measure that shows the same thing by arm and
+#: phase: (measure name, figure column, chart kind).
+OUTCOME_MEASURES: dict[str, tuple[str, str, str]] = {
+    "days_unfilled_90": ("time_to_fill", "rmst_90", "days"),
+    "filled_within_60": ("time_to_fill", "filled_within_60", "percent"),
+    "filled_within_90": ("time_to_fill", "filled_within_90", "percent"),
+    "late_withdrawal": ("late_withdrawal_rate", "late_withdrawal_rate", "percent"),
+    "applicants_per_vacancy": ("competence_supply", "applicants_per_vacancy", "ratio"),
+    "qualified_applicants_per_vacancy": ("competence_supply", "qualified_per_vacancy", "ratio"),
+    "offer_acceptance": ("offers", "acceptance_rate", "percent"),
+}
+
+_LABELS = {
+    "days_unfilled_90": ("Dagar utan tillsättning (av de första 90)", "Days unfilled (of the first 90)"),
+    "filled_within_60": ("Tillsatta inom 60 dagar", "Filled within 60 days"),
+    "filled_within_90": ("Tillsatta inom 90 dagar", "Filled within 90 days"),
+    "late_withdrawal": ("Återtagna ansökningar efter intervju", "Applications withdrawn after interview"),
+    "applicants_per_vacancy": ("Sökande per annons", "Applicants per advert"),
+    "qualified_applicants_per_vacancy": ("Behöriga sökande per annons", "Qualified applicants per advert"),
+    "offer_acceptance": ("Tackade ja till erbjudande", "Offers accepted"),
+    "register_check_days": ("Dagar för registerutdrag", "Days for a register extract"),
+}
+
+
+def outcome_label(outcome: str, lang: str = "sv") -> str:
+    """Plain-language name of an effect outcome."""
+    sv, en = _LABELS.get(outcome, (outcome, outcome))
+    return sv if lang == "sv" else en
+
+
+def arm_phase_table(ctx: Period, outcome: str, by: Sequence[str] = ("arm", "phase")) -> pd.DataFrame:
+    """The descriptive figure behind an effect outcome, by pilot arm and phase (before /
+    during / after the pilot): the "before and after, pilot and comparison" picture of a
+    difference-in-differences, with the counts its disclosure control needs."""
+    measure, column, _ = OUTCOME_MEASURES[outcome]
+    by = list(by)
+    v, a, r = ctx.vacancies, ctx.applications, ctx.pilot_rollout
+    if measure == "time_to_fill":
+        table = M.time_to_fill(v, ctx.cut_date, by=by, pilot_rollout=r)
+        keep = ["n_filled", column, "n"]
+    elif measure == "late_withdrawal_rate":
+        table = M.late_withdrawal_rate(a, v, by=by, pilot_rollout=r)
+        keep = ["n_reached_interview", "n_withdrawn_late", column]
+    elif measure == "competence_supply":
+        table = M.competence_supply(v, a, by=by, pilot_rollout=r)
+        keep = ["n_vacancies", "n_applications", column] if column == "applicants_per_vacancy" else \
+            ["n_vacancies", column]
+    else:
+        table = M.offers(a, v, by=by, pilot_rollout=r)
+        keep = ["n_accepted", "n_declined", column]
+    return table[by + keep].reset_index(drop=True)
+
+
+def effects(ctx: Period, outcomes: Sequence[str] | None = None) -> EstimateResult:
+    """:func:`pilot_eval.estimate.effects.pilot_effects` on the period's window, with its
+    bootstrap draws and seed; remembered on ``ctx`` so a notebook computes it once."""
+    from ..estimate.effects import pilot_effects
+
+    key = ("effects", tuple(outcomes) if outcomes else None)
+    cache = ctx.__dict__.setdefault("_cache", {})
+    if key not in cache:
+        cache[key] = pilot_effects(ctx.tables, ctx.cut_date, outcomes=outcomes, reps=ctx.bootstrap_reps,
+                                   seed=ctx.seed)
+    return cache[key]
+
+
+def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool = False) -> pd.DataFrame:
+    """The effects for print: outcome in words, during / after, estimate, interval,
+    p-value, inference method, n. Shares are in percentage points."""
+    t = result.tidy().copy()
+    if headline_only:
+        t = t.loc[t["headline"]]
+    share = t["outcome"].isin(["filled_within_60", "filled_within_90", "late_withdrawal", "offer_acceptance"])
+    for c in ("estimate", "conf_low", "conf_high", "std_error"):
+        t[c] = t[c].where(~share, t[c] * 100)
+    t["outcome"] = [outcome_label(o, lang) + (" (procentenheter)" if s and lang == "sv" else
+                                              " (percentage points)" if s else "")
+                    for o, s in zip(t["outcome"], share)]
+    terms = {"sv": {"during": "under piloten", "after": "efter piloten"},
+             "en": {"during": "during the pilot", "after": "after the pilot"}}[lang]
+    t["term"] = t["term"].map(lambda x: terms.get(x, x))
+    t["inference"] = effect_table_inference(t["inference"], lang)
+    cols = ["outcome", "term", "inference", "estimate", "conf_low", "conf_high", "p_value", "n"]
+    return t[cols].reset_index(drop=True)
+
+
+_INFERENCE_WORDS = {
+    "sv": {"randomization_inference": "permutationstest (56 fördelningar)",
+           "wild_cluster_bootstrap": "vild klusterbootstrap (Webb)", "cluster_robust": "klusterrobust (CR1)"},
+    "en": {"randomization_inference": "randomization inference (56 assignments)",
+           "wild_cluster_bootstrap": "wild cluster bootstrap (Webb)", "cluster_robust": "cluster-robust (CR1)"},
+}
+
+
+def effect_table_inference(inference: pd.Series, lang: str) -> list[str]:
+    """Inference method names in words."""
+    words = _INFERENCE_WORDS[lang]
+    return [next((w for k, w in words.items() if str(x).startswith(k)), str(x)) for x in inference]
+
+
+def event_study(ctx: Period, outcome: str) -> EstimateResult:
+    """:func:`pilot_eval.estimate.effects.event_study` for the period's window."""
+    from ..estimate.effects import event_study as _event_study
+
+    return _event_study(ctx.tables, outcome, ctx.cut_date)
+
+
+def row_accounting(ctx: Period) -> pd.DataFrame:
+    """Per table: rows read, processed and quarantined (from the ingest report)."""
+    rows = [{"table": t, "source_file": info["source"]["file"], "n_read": info["rows_read"],
+             "n_processed": info["rows_processed"], "n_quarantined": info["rows_quarantined"]}
+            for t, info in ctx.ingest_report.get("tables", {}).items()]
+    return pd.DataFrame(rows, columns=["table", "source_file", "n_read", "n_processed", "n_quarantined"])
+
+
+def quarantine_reasons(ctx: Period) -> pd.DataFrame:
+    """Per table and reason: quarantined rows (a row may have several reasons)."""
+    rows = [{"table": t, "reason": reason, "n_rows": n}
+            for t, info in ctx.ingest_report.get("tables", {}).items() for reason, n in info["reasons"].items()]
+    return pd.DataFrame(rows, columns=["table", "reason", "n_rows"])
+
+
+def vacancies_by_period(ctx: Period) -> pd.DataFrame:
+    """Vacancies published per quarter and pilot arm."""
+    v = M.enrich_vacancies(ctx.vacancies, ctx.pilot_rollout)
+    return (v.groupby(["period", "arm"], observed=True).size().rename("n_vacancies").reset_index())
+
+
+def check_outcomes(ctx: Period) -> pd.DataFrame:
+    """Completed deepened checks (court records, court and credit) by year of request and
+    outcome, for the whole municipality: the only level at which outcomes are published
+    (criminal-offence data; shown through ``publish(..., check_outcomes=True)``)."""
+    from ..measures.coverage import COURT_CHECK_TYPES
+
+    c = ctx.background_checks
+    done = c.loc[c["check_type"].astype(str).isin(COURT_CHECK_TYPES) & (c["status"].astype(str) == "completed")]
+    out = (done.assign(year=done["requested_date"].dt.year.astype(str), outcome=done["outcome"].astype(str))
+           .groupby(["year", "outcome"]).size().rename("n").reset_index())
+    full = pd.MultiIndex.from_product([sorted(out["year"].unique()), ["cleared", "remark_no_obstacle",
+                                                                       "remark_obstacle"]], names=["year", "outcome"])
+    return out.set_index(["year", "outcome"]).reindex(full, fill_value=0).reset_index()
+
+
+def is_demo(ctx: Period) -> bool:
+    """True when the period's data are the synthetic demo export (its raw folder has truth.json)."""
+    from pathlib import Path
+
+    raw = ctx.ingest_report.get("raw_dir")
+    return bool(raw) and (Path(raw) / "truth.json").is_file()
+
+
+def pretrend_table(ctx: Period, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Per outcome: the joint test that the pilot and comparison administrations moved in
+    parallel before the pilot (pre-period event-study effects all zero)."""
+    rows = [{"outcome": outcome_label(o, ctx.lang), "pretrend_p_value": event_study(ctx, o).details["pretrend_p_value"]}
+            for o in outcomes]
+    return pd.DataFrame(rows)
+
+
+def mde_by_outcome():
+    """The stored minimum detectable effects (:func:`pilot_eval.estimate.mde.stored_mde`),
+    long: outcome × term (mde_increase / mde_decrease), in the outcome's units."""
+    from ..estimate.mde import stored_mde
+
+    return stored_mde()
+
+
+def mde_table(ctx: Period) -> pd.DataFrame:
+    """The minimum detectable effects for print: outcome in words, the smallest increase and
+    decrease the headline test finds 80 % of the time (shares in percentage points), and
+    how they were computed (draws of the synthetic Botkyrka)."""
+    table = mde_by_outcome()
+    wide = table.pivot(index="outcome", columns="term", values="estimate").reset_index()
+    share = wide["outcome"].isin(["filled_within_60", "filled_within_90", "late_withdrawal", "offer_acceptance"])
+    for c in ("mde_increase", "mde_decrease"):
+        wide[c] = wide[c].where(~share, wide[c] * 100)
+    unit = {"sv": ("procentenheter", "dagar", "sökande per annons"),
+            "en": ("percentage points", "days", "applicants per advert")}[ctx.lang]
+    wide["unit"] = [unit[0] if s else unit[1] if "days" in o else unit[2] for o, s in zip(wide["outcome"], share)]
+    wide["outcome"] = [outcome_label(o, ctx.lang) for o in wide["outcome"]]
+    wide["n_draws"] = int(table["reps"].iloc[0])
+    return wide[["outcome", "unit", "mde_increase", "mde_decrease", "n_draws"]]
+
+
+def pilot_marks(ctx: Period) -> list[tuple[str, str]]:
+    """Dates to mark on time-series charts: the pilot's first start, its last end (if it
+    ended) and the law change when it falls inside the window."""
+    from .context import LAW_CHANGE
+
+    r = ctx.pilot_rollout
+    r = r.loc[r["scope"].astype(str) == "new_hires"]
+    marks = []
+    if len(r):
+        marks.append((r["start_date"].min().date().isoformat(), ctx.text("Piloten börjar", "Pilot starts")))
+        if r["end_date"].notna().all():
+            marks.append((r["end_date"].max().date().isoformat(), ctx.text("Piloten slutar", "Pilot ends")))
+    if pd.Timestamp(LAW_CHANGE) <= pd.Timestamp(ctx.window[1]):
+        marks.append((LAW_CHANGE, ctx.text("Lagändring", "Law change")))
+    return marks
+
+
+def caveats(ctx: Period) -> list[str]:
+    """What the data cannot tell, for this period (:func:`pilot_eval.report.findings.cannot_tell`)."""
+    from .context import LAW_CHANGE
+    from .findings import cannot_tell
+
+    rollout = ctx.pilot_rollout
+    ended = bool(len(rollout)) and bool(rollout["end_date"].notna().all())
+    return cannot_tell(lang=ctx.lang, pilot_ended=ended, law_change_in_window=ctx.cut_date >= pd.Timestamp(LAW_CHANGE),
+                       demo=is_demo(ctx))
+
+
+def triple_difference_table(ctx: Period, outcome: str = "late_withdrawal") -> pd.DataFrame:
+    """The triple difference for child-facing roles (which already needed a police extract)
+    against other roles, inside and outside the pilot administrations, for print: term in
+    words, inference, estimate, interval, p-value, n."""
+    from ..estimate.effects import triple_difference
+
+    t = triple_difference(ctx.tables, outcome, ctx.cut_date, reps=ctx.bootstrap_reps, seed=ctx.seed).tidy()
+    words = {"during_other": ("under piloten, övriga yrken", "during the pilot, other roles"),
+             "during_child_minus_other": ("under piloten, barnnära yrken minus övriga",
+                                          "during the pilot, child-facing minus other roles"),
+             "after_other": ("efter piloten, övriga yrken", "after the pilot, other roles"),
+             "after_child_minus_other": ("efter piloten, barnnära yrken minus övriga",
+                                         "after the pilot, child-facing minus other roles")}
+    t["term"] = [ctx.text(*words[x]) if x in words else x for x in t["term"]]
+    t["inference"] = effect_table_inference(t["inference"], ctx.lang)
+    return t[["term", "inference", "estimate", "conf_low", "conf_high", "p_value", "n"]].reset_index(drop=True)

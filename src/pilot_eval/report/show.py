@@ -1,0 +1,80 @@
+"""Display helpers for notebooks: every table and chart a notebook shows goes through here.
+
+* :func:`table` publishes a tidy table (disclosure control with the period's thresholds,
+  :func:`pilot_eval.disclosure.publish`) and shows it in the report's language and number
+  format; a raw table is never displayed as it is.
+* :func:`figure` shows a chart as an embedded PNG and closes it (no second copy from the
+  inline backend, no figure kept in memory).
+* :func:`heading` and :func:`say` show text in the report's language (Markdown), so that
+  one notebook renders a Swedish or an English report from its ``lang`` parameter.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from ..disclosure import ProtectedTable
+from .context import Period
+
+__all__ = ["table", "figure", "heading", "say", "bullets"]
+
+
+def _display(obj) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def table(ctx: Period, data: pd.DataFrame | ProtectedTable, caption: tuple[str, str] | str | None = None,
+          decimals: dict[str, int] | None = None, **protect_options) -> ProtectedTable:
+    """Protect (unless already protected) and show ``data``; returns the protected table.
+
+    ``caption`` is a string or a (Swedish, English) pair. ``protect_options`` go to
+    :func:`pilot_eval.disclosure.protect` (``totals=``, ``rates=``, ...).
+    """
+    from IPython.display import HTML
+
+    protected = data if isinstance(data, ProtectedTable) else ctx.publish(data, **protect_options)
+    if isinstance(caption, tuple):
+        caption = ctx.text(*caption)
+    _display(HTML(protected.to_html(lang=ctx.lang, decimals=decimals, caption=caption)))
+    return protected
+
+
+def figure(fig) -> None:
+    """Show a matplotlib figure as an embedded PNG and release it."""
+    from IPython.display import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight")
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # pragma: no cover - a Figure not managed by pyplot needs no closing
+        pass
+    _display(Image(data=buf.getvalue(), format="png"))
+
+
+def heading(ctx: Period, sv: str, en: str, level: int = 2) -> None:
+    """A heading in the report's language."""
+    from IPython.display import Markdown
+
+    _display(Markdown(f"{'#' * level} {ctx.text(sv, en)}"))
+
+
+def say(ctx: Period, sv: str, en: str | None = None) -> None:
+    """A paragraph in the report's language (Markdown). With ``en`` omitted, ``sv`` is
+    shown whatever the language (for text already built in the right language)."""
+    from IPython.display import Markdown
+
+    _display(Markdown(sv if en is None else ctx.text(sv, en)))
+
+
+def bullets(items: list[str]) -> None:
+    """A bulleted list (items already in the report's language)."""
+    from IPython.display import Markdown
+
+    _display(Markdown("\n".join(f"- {item}" for item in items)))
