@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
-"""The README's two commands: ``python3 run.py report`` and ``python3 run.py test``.
+"""The README's two commands, ``python3 run.py report`` and ``python3 run.py test``, and
+``python3 run.py lab``.
+
+``report``  the quarterly report for 2025Q4 on the built-in demo data
+            (``pilot-eval report --period 2025Q4 --demo``); prints the path of
+            ``reports/2025Q4/index.html``
+``test``    the test suite
+``lab``     JupyterLab in ``notebooks/`` with the project's kernel
+``setup``   only the set-up below
 
 Creates a local ``.venv`` on first use (with the Python that runs this script, which
-must be 3.11), installs the package with its test extras, and reinstalls only when
-``pyproject.toml`` changes. Needs nothing but Python 3.11 and pip. Extra arguments are
-passed on: ``python3 run.py test -k ingest``.
+must be 3.11), installs the package with its test extras and registers its Jupyter kernel
+``python3``, and reinstalls only when ``pyproject.toml`` changes. Needs nothing but Python
+3.11 and pip. Extra arguments are passed on: ``python3 run.py test -k ingest``,
+``python3 run.py report --lang en``, ``python3 run.py lab --port 8890``.
 """
 from __future__ import annotations
 
@@ -45,12 +54,15 @@ def ensure_venv() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"report", "test", "setup"}:
+    if not argv or argv[0] not in {"report", "test", "lab", "setup"}:
         print(__doc__)
         return 2
     task, rest = argv[0], argv[1:]
     python = ensure_venv()
-    env = dict(os.environ, PYTHONUTF8="1")
+    # one BLAS thread per process: tests (pytest-xdist) and notebooks run side by side on
+    # 2 cores, and multi-threaded BLAS in each made linear algebra up to 20 times slower
+    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", **os.environ,
+           "PYTHONUTF8": "1"}
     if task == "setup":
         return 0
     if task == "test":
@@ -58,8 +70,17 @@ def main(argv: list[str]) -> int:
         workers = [] if any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") for a in rest) \
             else ["-n", "auto"]
         return subprocess.call([str(python), "-m", "pytest", *workers, *rest], cwd=ROOT, env=env)
+    if task == "lab":
+        # Ctrl-C belongs to JupyterLab (it asks whether to shut down): wait for it to finish
+        with subprocess.Popen([str(BIN / "pilot-eval"), "lab", "--", *rest], cwd=ROOT, env=env) as lab:
+            while True:
+                try:
+                    return lab.wait()
+                except KeyboardInterrupt:
+                    continue
     # report: the main job on the built-in demo data
-    return subprocess.call([str(BIN / "pilot-eval"), "quickstart", *rest], cwd=ROOT, env=env)
+    return subprocess.call([str(BIN / "pilot-eval"), "report", "--period", "2025Q4", "--demo", *rest],
+                           cwd=ROOT, env=env)
 
 
 if __name__ == "__main__":

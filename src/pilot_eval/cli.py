@@ -2,21 +2,25 @@
 
 ``pilot-eval demo-data``  write a synthetic Botkyrka export with known true effects
 ``pilot-eval ingest``     raw export → validated processed tables (+ quarantine, report)
-``pilot-eval quickstart`` the README's main job: demo data → ingest → summary
+``pilot-eval quickstart`` demo data → ingest → summary of every row
+``pilot-eval report``     a period's quarterly report: every notebook rendered to reports/<period>/
+``pilot-eval lab``        JupyterLab in notebooks/ with the project's kernel
 
 Exit status of ``ingest``: 0 all good, 1 too many rows quarantined (tables written for
-inspection), 2 a structural or privacy problem (nothing written).
+inspection), 2 a structural or privacy problem (nothing written). Of ``report``: 0 every
+notebook ran, 1 at least one failed (the rest is rendered), 2 bad arguments or data.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, paths
 
 __all__ = ["main"]
 
@@ -118,6 +122,47 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
     return code
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report.runner import parse_param, run_report
+
+    try:
+        overrides = dict(parse_param(p) for p in args.param)
+        result = run_report(args.period, raw_dir=args.raw, demo=args.demo, processed_dir=args.processed,
+                            out_dir=args.out, lang=args.lang, jobs=args.jobs, params=overrides,
+                            params_file=args.params_file, notebooks_dir=args.notebooks, timeout=args.timeout)
+    except ValueError as exc:
+        print(f"pilot-eval report: ERROR: {exc}", file=sys.stderr)
+        return 2
+    return result.exit_code
+
+
+def lab_command(notebooks_dir: str | Path = paths.NOTEBOOKS_DIR, extra: list[str] | None = None) -> list[str]:
+    """The command that starts JupyterLab in ``notebooks_dir`` with this Python's
+    Jupyter (whose ``python3`` kernel is the project's, registered by ``run.py``)."""
+    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(notebooks_dir).resolve()}",
+            *(extra or [])]
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    if not Path(args.notebooks).is_dir():
+        print(f"pilot-eval lab: ERROR: {args.notebooks} is not a folder", file=sys.stderr)
+        return 2
+    extra = args.jupyter_args[1:] if args.jupyter_args[:1] == ["--"] else args.jupyter_args
+    with subprocess.Popen(lab_command(args.notebooks, extra)) as server:
+        while True:
+            try:
+                return server.wait()
+            except KeyboardInterrupt:  # Ctrl-C is JupyterLab's: it asks whether to shut down
+                continue
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text}")
+    return value
+
+
 def _share(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -167,6 +212,35 @@ def build_parser() -> argparse.ArgumentParser:
     quick.add_argument("--scenario", default="delay")
     quick.add_argument("--cut-date", default="2026-02-28")
     quick.set_defaults(func=_cmd_quickstart)
+
+    rep = sub.add_parser("report", help="render every notebook for a period into reports/<period>/",
+                         description="Execute every notebook in --notebooks with the period's parameters "
+                                     "(papermill) and render them for readers (HTML without code, with a "
+                                     "provenance footer) into <out>/<period>/. Prints the path of index.html.")
+    rep.add_argument("--period", required=True, help="2025Q4, 2025H2, 2025-12 or 2025")
+    data = rep.add_mutually_exclusive_group()
+    data.add_argument("--raw", type=Path, default=None, help="raw export to ingest (unless already processed)")
+    data.add_argument("--demo", action="store_true", help="use the synthetic Botkyrka export")
+    rep.add_argument("--processed", type=Path, default=None,
+                     help="processed folder (default data/processed/<period>, data/processed/demo/<period>)")
+    rep.add_argument("--out", type=Path, default=paths.REPORTS_DIR, help="reports folder (default reports/)")
+    rep.add_argument("--lang", choices=["sv", "en"], default=None, help="report language (default sv)")
+    rep.add_argument("--jobs", type=_positive_int, default=2, help="notebooks run at the same time (default 2)")
+    rep.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                     help="a notebook parameter, e.g. --param bootstrap_reps=199 (repeatable)")
+    rep.add_argument("--params-file", type=Path, default=None,
+                     help="YAML file of parameters (default params/<period>.yaml if it exists)")
+    rep.add_argument("--timeout", type=_positive_int, default=600,
+                     help="seconds a notebook cell may run (default 600)")
+    rep.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS_DIR,
+                     help="folder of the notebooks (default notebooks/; subfolders are not run)")
+    rep.set_defaults(func=_cmd_report)
+
+    lab = sub.add_parser("lab", help="start JupyterLab in notebooks/ with the project's kernel")
+    lab.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS_DIR, help="folder to open")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                     help="after --, passed on to jupyter lab: pilot-eval lab -- --port 8890 --no-browser")
+    lab.set_defaults(func=_cmd_lab)
     return parser
 
 

@@ -1,0 +1,329 @@
+"""A report's pages for readers: executed notebooks as HTML, the index page, the footer.
+
+Pages follow DESIGN.md §7: no code and no prompts (nbconvert's ``exclude_input``), images
+embedded, nothing fetched from another host (the nbconvert template ``pilot_eval`` in
+``templates/`` replaces the lab template's head, which loads require.js and MathJax from
+a CDN, by inline CSS), print-friendly, and a provenance footer on every page: period,
+parameters, input file hashes, package versions, git commit and date rendered.
+
+Warnings that a notebook wrote to stderr are not shown to readers: :func:`reader_copy`
+takes them out (the runner writes them to ``logs/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import re
+import subprocess
+from html.parser import HTMLParser
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from .. import paths
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+__all__ = ["TEMPLATES_DIR", "TEMPLATE_NAME", "TEXT", "external_fetches", "git_commit", "input_files",
+           "package_versions", "provenance", "reader_copy", "render_contents", "render_notebook", "report_title"]
+
+#: Where the nbconvert template ``pilot_eval`` lives (package data).
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "pilot_eval"
+
+#: Distributions whose versions every page names (plus Python's).
+VERSIONED = ("pilot_eval", "pandas", "numpy", "statsmodels", "lifelines", "great_expectations", "papermill",
+             "nbconvert", "matplotlib")
+
+#: Cells with these tags are not shown to readers: a notebook's notes for analysts
+#: (notebooks/README.md) and papermill's error markers (they say "In [n]").
+REMOVE_CELL_TAGS = frozenset({"analyst-note", "papermill-error-cell-tag"})
+
+#: The words of the pages, by report language.
+TEXT: dict[str, dict[str, str]] = {
+    "sv": {
+        "title": "Utvärdering av fördjupad bakgrundskontroll — rapport för {period}",
+        "contents": "Innehåll",
+        "for_politicians": "För förtroendevalda",
+        "summary_note": "Börja här. De andra sidorna visar underlaget i detalj.",
+        "pages": "Sidor",
+        "failed": "misslyckades",
+        "for_analysts": "För analytiker",
+        "executed_notebook": "körd notebook med kod och utdata",
+        "warnings": "varningar",
+        "manifest": "vad som kördes, med vilka parametrar och vilka data",
+        "data_docs": "GX Data Docs (för analytiker)",
+        "data_docs_note": "datavalideringens egna sidor från Great Expectations; de kan hämta skript och "
+                          "typsnitt från internet",
+        "ingest_warning": "Varning: vid inläsningen sattes fler rader undan än tröskelvärdet tillåter "
+                          "(se GX Data Docs); siffrorna kan vara ofullständiga.",
+        "synthetic": "Demoversion: rapporten bygger på syntetiska data, inte på kommunens verkliga uppgifter.",
+        "page_failed": "Sidan är ofullständig: beräkningen avbröts",
+        "in_cell": "i cell",
+        "figure": "Diagram",
+        "provenance": "Underlag",
+        "period": "Period",
+        "cut_date": "data t.o.m.",
+        "rendered": "Skapad",
+        "git": "Git-version",
+        "data": "Data",
+        "data_synthetic": "syntetiska demodata",
+        "data_real": "kommunens export",
+        "parameters": "Parametrar",
+        "input_files": "Indatafiler",
+        "table": "Tabell",
+        "file": "Fil",
+        "processed_file": "Bearbetad fil",
+        "versions": "Programversioner",
+    },
+    "en": {
+        "title": "Evaluation of the deepened background checks — report for {period}",
+        "contents": "Contents",
+        "for_politicians": "For elected representatives",
+        "summary_note": "Start here. The other pages show the evidence in detail.",
+        "pages": "Pages",
+        "failed": "failed",
+        "for_analysts": "For analysts",
+        "executed_notebook": "executed notebook with code and outputs",
+        "warnings": "warnings",
+        "manifest": "what was run, with which parameters and which data",
+        "data_docs": "GX Data Docs (for analysts)",
+        "data_docs_note": "Great Expectations' own data validation pages; they may fetch scripts and fonts "
+                          "from the internet",
+        "ingest_warning": "Warning: ingest set aside more rows than the threshold allows (see GX Data Docs); "
+                          "the figures may be incomplete.",
+        "synthetic": "Demo version: this report is based on synthetic data, not on the municipality's records.",
+        "page_failed": "This page is incomplete: the computation stopped",
+        "in_cell": "in cell",
+        "figure": "Chart",
+        "provenance": "Provenance",
+        "period": "Period",
+        "cut_date": "data up to",
+        "rendered": "Rendered",
+        "git": "Git commit",
+        "data": "Data",
+        "data_synthetic": "synthetic demo data",
+        "data_real": "the municipality's export",
+        "parameters": "Parameters",
+        "input_files": "Input files",
+        "table": "Table",
+        "file": "File",
+        "processed_file": "Processed file",
+        "versions": "Software versions",
+    },
+}
+
+
+def report_title(period: str, lang: str) -> str:
+    """The title of a period's report.
+
+    >>> report_title("2025Q4", "sv")
+    'Utvärdering av fördjupad bakgrundskontroll — rapport för 2025Q4'
+    """
+    return TEXT[lang]["title"].format(period=period)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages a report depends on, and of Python."""
+    versions = {}
+    for dist in VERSIONED:
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    versions["python"] = platform.python_version()
+    return versions
+
+
+def git_commit(root: str | Path = paths.PROJECT_ROOT) -> str:
+    """``git rev-parse HEAD`` of ``root``, with ``+dirty`` when tracked files have changed;
+    ``unknown`` when ``root`` is not a git checkout (or git is not installed)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        changes = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if changes else "")
+
+
+def input_files(ingest_report: dict) -> list[dict]:
+    """Each table's source file and processed file with their sha256, from an ingest report."""
+    return [{"table": table, "file": info["source"]["file"], "sheet": info["source"].get("sheet"),
+             "sha256": info["source"]["sha256"], "parquet": info["parquet"]["file"],
+             "parquet_sha256": info["parquet"]["sha256"], "rows": info["parquet"]["rows"]}
+            for table, info in ingest_report.get("tables", {}).items()]
+
+
+def provenance(period: str, parameters: dict, ingest_report: dict, *, cut_date: str, synthetic: bool,
+               rendered: dt.datetime | None = None) -> dict:
+    """What the footer of every page says (a plain dict, so that worker processes get it).
+
+    Parameters
+    ----------
+    period
+        The report period.
+    parameters
+        The parameters the notebooks ran with.
+    ingest_report
+        ``ingest_report.json`` of the processed data.
+    cut_date
+        The data's cut date.
+    synthetic
+        The data are the demo generator's.
+    rendered
+        Default now.
+    """
+    rendered = rendered or dt.datetime.now().astimezone()
+    return {"period": period, "cut_date": cut_date, "parameters": dict(parameters),
+            "input_files": input_files(ingest_report), "versions": package_versions(),
+            "git_commit": git_commit(), "rendered": rendered.strftime("%Y-%m-%d %H:%M"),
+            "synthetic": bool(synthetic)}
+
+
+def reader_copy(nb: NotebookNode) -> tuple[NotebookNode, list[str]]:
+    """A copy of an executed notebook without what readers must not see.
+
+    Removes stderr streams (warnings) and error outputs (tracebacks are code; a failed
+    page says where it stopped in a banner instead).
+
+    Returns
+    -------
+    notebook, stderr
+        The copy, and the stderr text of each cell that had some, headed by the cell.
+    """
+    import nbformat
+
+    copy = nbformat.from_dict(nb)
+    stderr = []
+    for index, cell in enumerate(copy.cells):
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.outputs:
+            if output.output_type == "stream" and output.name == "stderr":
+                stderr.append(f"# cell {index} (In [{cell.execution_count}])\n{output.text.rstrip()}\n")
+            elif output.output_type != "error":
+                kept.append(output)
+        cell.outputs = kept
+    return copy, stderr
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            exclude_anchor_links=True, embed_images=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS)), enabled=True)
+    return exporter
+
+
+def render_notebook(nb: NotebookNode, *, title: str, lang: str, provenance: dict,
+                    failure: dict | None = None, path: str | Path = "") -> str:
+    """An executed notebook as a page for readers.
+
+    Parameters
+    ----------
+    nb
+        The executed notebook, as :func:`reader_copy` left it.
+    title
+        The page title.
+    lang
+        ``"sv"`` or ``"en"``: the page's language (``<html lang>``, banner and footer).
+    provenance
+        From :func:`provenance`.
+    failure
+        Where execution stopped (``execution_count``, ``ename``, ``evalue``): the page
+        is marked incomplete.
+    path
+        The notebook's folder: Markdown images (``![](figure.png)``) are embedded from there.
+    """
+    resources = {"metadata": {"name": title, "path": str(path)},
+                 "pilot_eval": {"lang": lang, "title": title, "text": TEXT[lang], "provenance": provenance,
+                                "failure": failure}}
+    html, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return html
+
+
+def render_contents(*, period: str, lang: str, provenance: dict, notebooks: list[dict],
+                    data_docs: str | None, ingest_warning: bool) -> str:
+    """The index page of a report.
+
+    Parameters
+    ----------
+    notebooks
+        The manifest's notebook entries (``name``, ``title``, ``status``, ``html``,
+        ``ipynb``, ``stderr_log``), in order; the first whose name starts with ``00_``
+        is the summary for politicians and comes first.
+    data_docs
+        Relative link to the GX Data Docs, if the report has them.
+    ingest_warning
+        Ingest quarantined more than its threshold: say so.
+    """
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE_NAME), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    summary = next((nb for nb in notebooks if nb["name"].startswith("00_") and nb["html"]), None)
+    pages = [nb for nb in notebooks if nb is not summary]
+    return env.get_template("contents.html.j2").render(
+        lang=lang, title=report_title(period, lang), t=TEXT[lang], provenance=provenance, summary=summary,
+        pages=pages, notebooks=[nb for nb in notebooks if nb["ipynb"]], data_docs=data_docs,
+        ingest_warning=TEXT[lang]["ingest_warning"] if ingest_warning else None)
+
+
+_EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_URL = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)|url\(\s*['"]?([^'")\s]+)""", re.IGNORECASE)
+
+
+class _FetchFinder(HTMLParser):
+    """Collects every URL a browser would load by itself (not links a reader may follow)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("src", "data", "poster", "background"):
+            if attrs.get(name):
+                self.urls.append(attrs[name])
+        if attrs.get("srcset"):
+            self.urls += [part.split()[0] for part in attrs["srcset"].split(",") if part.strip()]
+        if tag == "link" and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        if attrs.get("style"):
+            self._css(attrs["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._css(data)
+
+    def _css(self, text):
+        self.urls += [a or b for a, b in _CSS_URL.findall(text)]
+
+
+def external_fetches(html: str) -> list[str]:
+    """URLs on another host that a browser showing ``html`` would fetch by itself
+    (``src``, ``srcset``, ``<link href>``, CSS ``@import`` and ``url()``); links in
+    ``<a href>`` are not fetches.
+
+    >>> external_fetches('<script src="https://cdn.example/x.js"></script><img src="data:image/png;base64,AA">')
+    ['https://cdn.example/x.js']
+    >>> external_fetches('<style>@import url("//fonts.example/f.css");</style><a href="https://example.se">x</a>')
+    ['//fonts.example/f.css']
+    """
+    finder = _FetchFinder()
+    finder.feed(html)
+    finder.close()
+    return [url for url in finder.urls if _EXTERNAL.match(url) and not url.lower().startswith("file:")]

@@ -1,0 +1,102 @@
+"""Trivial notebooks for testing the report runner, and a small data set to run them on.
+
+* ``ok/``: ``00_sammanfattning`` (the summary: a table and a matplotlib chart from the
+  data, Swedish text, a cell tagged ``analyst-note``), ``01_varningar`` (prints a table, writes a warning to stderr),
+  ``02_utan_titel`` (no title in its metadata, no data; a Markdown image from ``logo.png``).
+* ``failing/03_fel``: stops with ZeroDivisionError in its third code cell.
+* ``timeout/05_sover``: sleeps longer than any test's cell timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from filelock import FileLock
+
+HERE = Path(__file__).resolve().parent
+OK, FAILING, TIMEOUT = HERE / "ok", HERE / "failing", HERE / "timeout"
+PERIOD = "2025Q4"
+CUT = "2025-12-31"
+
+
+def once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> Path:
+    """``build(folder)`` once per test run, for whichever test asks first, in whichever
+    module and pytest-xdist worker; the others wait for it and get the same ``folder``."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent                      # the run's folder, shared by its workers
+    folder = base / f"shared-{name}"
+    with FileLock(f"{folder}.lock"):
+        if not (folder / ".done").is_file():
+            shutil.rmtree(folder, ignore_errors=True)      # a build that failed halfway
+            folder.mkdir()
+            build(folder)
+            (folder / ".done").touch()
+    return folder
+
+
+def processed_data(base: Path, seed: int = 5) -> Path:
+    """A fifth of Botkyrka's volume, generated, written and ingested (no Data Docs) into
+    ``base/processed``, as ``pilot-eval report --demo`` would for 2025Q4 (about 10 s).
+    Tests share one: ``once(tmp_path_factory, "processed", processed_data) / "processed"``."""
+    from pilot_eval.demo import generate, write_export
+    from pilot_eval.ingest import ingest
+
+    write_export(generate(seed=seed, scale=0.2, end=CUT, cut_date=CUT), base / "raw")
+    ingest(base / "raw", base / "processed", cut_date=CUT, data_docs=False)
+    return base / "processed"
+
+
+def notebooks(dest: Path, *names: str) -> Path:
+    """Copy the named fixture notebooks (from any of the folders) and ``logo.png`` into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(OK / "logo.png", dest)
+    for name in names:
+        source = next(folder / f"{name}.ipynb" for folder in (OK, FAILING, TIMEOUT)
+                      if (folder / f"{name}.ipynb").is_file())
+        shutil.copy(source, dest)
+    return dest
+
+
+def small_unit_data(base: Path, seed: int = 7) -> Path:
+    """Botkyrka's volume with one pilot administration (KOF) made tiny on purpose (about 1
+    in 40 of its adverts kept), generated, written and ingested into ``base/processed``:
+    the data on which no rendered count may be 1–4."""
+    from pilot_eval.demo import generate, write_export
+    from pilot_eval.ingest import ingest
+
+    export = generate(seed=seed, end=CUT, cut_date=CUT)
+    t = export.tables
+    v = t["vacancies"]
+    kof = v["administration"].astype(str) == "KOF"
+    keep = v.loc[kof].sort_values("published_date").index[::40]
+    v = v.loc[~kof | v.index.isin(keep)]
+    v = v.loc[v["readvertisement_of"].isna() | v["readvertisement_of"].isin(v["vacancy_id"])]
+    apps = t["applications"].loc[lambda a: a["vacancy_id"].isin(v["vacancy_id"])]
+    checks = t["background_checks"].loc[lambda c: c["application_id"].isin(apps["application_id"])]
+    export.tables.update(vacancies=v, applications=apps, background_checks=checks)
+    write_export(export, base / "raw")
+    result = ingest(base / "raw", base / "processed", cut_date=CUT, data_docs=False)
+    assert result.exit_code == 0, result.report
+    return base / "processed"
+
+
+def full_report(base: Path) -> Path:
+    """The real notebook suite (``notebooks/``) rendered for 2025Q4 on :func:`small_unit_data`
+    into ``base/reports/2025Q4``, as ``pilot-eval report`` does. Tests share one:
+    ``once(tmp_path_factory, "full-report", full_report) / "reports" / PERIOD``."""
+    import contextlib
+    import io
+    import json
+
+    from pilot_eval.report.runner import run_report
+
+    processed = small_unit_data(base)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        result = run_report(PERIOD, processed_dir=processed, out_dir=base / "reports", jobs=2)
+    (base / "result.json").write_text(json.dumps({"exit_code": result.exit_code, "manifest": result.manifest},
+                                                 default=str), encoding="utf-8")
+    return base / "reports" / PERIOD

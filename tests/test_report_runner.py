@@ -1,0 +1,373 @@
+"""The quarterly report runner (``pilot-eval report``) on trivial fixture notebooks.
+
+One module-scoped run renders ``tests/report_fixtures``' notebooks (three that work, one
+that fails) on a small ingested data set; most tests inspect what it wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import report_fixtures as fx
+
+from pilot_eval import cli
+from pilot_eval.report import render, runner
+from pilot_eval.report.context import PARAMETERS
+
+PAGES = ["00_sammanfattning", "01_varningar", "02_utan_titel", "03_fel"]
+OK_PAGES = PAGES[:3]
+
+
+def _urls(html: str) -> list[str]:
+    """Every src and href value of a page."""
+    return re.findall(r"""\b(?:src|href)\s*=\s*["']([^"']*)""", html, flags=re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- parameters (fast)
+
+@pytest.fixture
+def no_params_dir(tmp_path, monkeypatch):
+    """params/ is empty: the repository's example params/2025Q4.yaml does not apply."""
+    monkeypatch.setattr(runner, "PARAMS_DIR", tmp_path / "params")
+    return tmp_path / "params"
+
+
+def test_parameters_defaults_then_file_then_command_line(tmp_path, no_params_dir):
+    params_file = tmp_path / "p.yaml"
+    params_file.write_text("seed: 7\nlang: en\nbootstrap_reps: 199\ncut_date: 2025-11-30\n", encoding="utf-8")
+    got = runner.resolve_parameters("2025Q4", params_file=params_file, overrides={"bootstrap_reps": "99"},
+                                    lang="sv")
+    assert got["seed"] == 7                      # file over default
+    assert got["bootstrap_reps"] == 99           # command line over file, typed as the default
+    assert got["lang"] == "sv"                   # --lang over file
+    assert got["cut_date"] == "2025-11-30"       # a YAML date becomes the ISO text
+    assert got["window_start"] == PARAMETERS["window_start"]
+    assert set(got) == set(PARAMETERS)
+    assert runner.resolve_parameters("2025Q4")["cut_date"] == "2025-12-31"   # last day of the period
+    assert runner.resolve_parameters("2024-02")["cut_date"] == "2024-02-29"
+
+
+def test_the_periods_params_file_is_read_by_default(no_params_dir):
+    no_params_dir.mkdir()
+    (no_params_dir / "2025Q3.yaml").write_text("min_n: 20\n", encoding="utf-8")
+    assert runner.resolve_parameters("2025Q3")["min_n"] == 20
+    assert runner.resolve_parameters("2025Q4")["min_n"] == PARAMETERS["min_n"]
+
+
+def test_the_example_params_file_is_valid():
+    got = runner.resolve_parameters("2025Q4")
+    assert got["period"] == "2025Q4" and got["cut_date"] == "2025-12-31" and got["lang"] == "sv"
+
+
+def test_an_unknown_parameter_is_named_with_the_valid_ones(tmp_path, no_params_dir):
+    with pytest.raises(ValueError, match=r"unknown parameter 'bootstrap'.*bootstrap_reps.*seed"):
+        runner.resolve_parameters("2025Q4", overrides={"bootstrap": "5"})
+    params_file = tmp_path / "p.yaml"
+    params_file.write_text("min_counts: 3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{re.escape(str(params_file))}: unknown parameter 'min_counts'.*min_count"):
+        runner.resolve_parameters("2025Q4", params_file=params_file)
+
+
+@pytest.mark.parametrize(("content", "overrides", "lang", "message"), [
+    ("", {"seed": "many"}, None, r"'seed' must be a whole number"),
+    ("", {}, "de", r"lang must be one of sv, en"),
+    ("", {"cut_date": "31/12/2025"}, None, r"cut_date '31/12/2025' is not a date"),
+    ("- seed\n", {}, None, r"must be a mapping"),
+    ("period: 2025Q3\n", {}, None, r"sets period 2025Q3, but the report is for 2025Q4"),
+    ("window_end: [1, 2]\n", {}, None, r"'window_end' must be a text value"),
+    ("", {"period": "2025Q1"}, None, r"give the period with --period"),
+])
+def test_bad_parameter_values_are_refused(tmp_path, no_params_dir, content, overrides, lang, message):
+    params_file = tmp_path / "p.yaml"
+    params_file.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        runner.resolve_parameters("2025Q4", params_file=params_file, overrides=overrides, lang=lang)
+
+
+def test_cli_exits_2_naming_a_bad_parameter(capsys, no_params_dir):
+    assert cli.main(["report", "--period", "2025Q4", "--demo", "--param", "nope=1"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown parameter 'nope'" in err and "bootstrap_reps" in err
+    assert cli.main(["report", "--period", "2025Q4", "--demo", "--param", "seed"]) == 2
+    assert "is not key=value" in capsys.readouterr().err
+
+
+def test_a_report_needs_to_be_told_which_data(tmp_path, no_params_dir):
+    with pytest.raises(ValueError, match="say which data"):
+        runner.run_report("2025Q4", out_dir=tmp_path / "reports", notebooks_dir=fx.OK)
+    assert not (tmp_path / "reports").exists()
+
+
+def test_an_export_that_ingest_refuses_gives_exit_2_and_no_report(tmp_path, capsys, no_params_dir):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "vacancies.csv").write_text("vacancy_id,administration\nV1,UBF\n", encoding="utf-8")
+    result = runner.run_report("2025Q4", raw_dir=raw, processed_dir=tmp_path / "processed",
+                               out_dir=tmp_path / "reports", notebooks_dir=fx.OK)
+    assert result.exit_code == 2 and result.index is None
+    err = capsys.readouterr().err
+    assert "no file for required table(s) applications" in err and "no report was written" in err
+    assert not (tmp_path / "reports").exists()
+
+
+# ---------------------------------------------------------------- rendering helpers (fast)
+
+def test_the_fetch_detector_catches_what_nbconvert_s_own_template_loads():
+    """nbconvert's default lab template loads require.js and MathJax from a CDN; ours does not."""
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Hej")])
+    default, _ = HTMLExporter().from_notebook_node(nb)
+    assert any("cdnjs" in url for url in render.external_fetches(default))
+    prov = {"period": "2025Q4", "cut_date": "2025-12-31", "parameters": {}, "input_files": [], "versions": {},
+            "git_commit": "abc", "rendered": "2026-01-05 10:00", "synthetic": False}
+    ours = render.render_notebook(nb, title="t", lang="en", provenance=prov)
+    assert render.external_fetches(ours) == []
+    assert '<html lang="en">' in ours and "Provenance" in ours and "<script" not in ours
+
+
+def test_git_commit_of_a_folder_that_is_not_a_checkout_is_unknown(tmp_path):
+    assert render.git_commit(tmp_path) == "unknown"
+
+
+# ---------------------------------------------------------------- one report (slow)
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    return fx.once(tmp_path_factory, "processed", fx.processed_data) / "processed"
+
+
+def _render(folder: Path, processed: Path) -> None:
+    """Three working notebooks and one that fails, with a params file and a --param."""
+    notebooks = fx.notebooks(folder / "notebooks", *PAGES)
+    params_file = folder / "2025Q4.yaml"
+    params_file.write_text("bootstrap_reps: 199\nmin_n: 11\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        result = runner.run_report(fx.PERIOD, processed_dir=processed, out_dir=folder / "reports",
+                                   notebooks_dir=notebooks, params_file=params_file, params={"min_n": "12"},
+                                   jobs=2)
+    (folder / "result.json").write_text(json.dumps({"exit_code": result.exit_code, "notebooks": result.notebooks,
+                                                    "index": str(result.index), "out": out.getvalue(),
+                                                    "err": err.getvalue()}), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def report(processed, tmp_path_factory):
+    """(result, report folder, stdout, stderr, processed folder) of one run, shared by the
+    tests of this module across pytest-xdist workers."""
+    folder = fx.once(tmp_path_factory, "runner-report", lambda f: _render(f, processed))
+    saved = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / "reports" / fx.PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    result = runner.ReportResult(index=Path(saved["index"]), manifest=manifest, notebooks=saved["notebooks"],
+                                 exit_code=saved["exit_code"])
+    return result, folder / "reports" / fx.PERIOD, saved["out"], saved["err"], processed
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_is_named_with_its_cell_and_error_and_the_rest_is_rendered(report):
+    result, folder, _, err, _ = report
+    assert result.exit_code == 1
+    assert result.notebooks == {"00_sammanfattning": "ok", "01_varningar": "ok", "02_utan_titel": "ok",
+                                "03_fel": "failed"}
+    assert "FAILED 03_fel in cell 3 (In [4]):" in err     # cells: parameters, injected parameters, x = 1, x / 0
+    assert "ZeroDivisionError: division by zero" in err
+    assert str(folder / "notebooks" / "03_fel.ipynb") in err
+    for name in PAGES:
+        assert (folder / f"{name}.html").is_file() and (folder / "notebooks" / f"{name}.ipynb").is_file()
+    page = (folder / "03_fel.html").read_text(encoding="utf-8")
+    assert "Sidan är ofullständig" in page and "ZeroDivisionError" in page
+    assert "Traceback" not in page and "An Exception was encountered" not in page
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="03_fel.html">En sida som misslyckas</a> <span class="failed">', index)
+
+
+@pytest.mark.slow
+def test_the_terminal_shows_one_line_per_notebook_and_the_index_last(report):
+    _, folder, out, err, _ = report
+    lines = out.strip().splitlines()
+    progress = [line for line in lines if re.match(r"\s+\[\d/4\] ", line)]
+    assert len(progress) == 4
+    assert sorted(re.search(r"\] (\S+)", line).group(1) for line in progress) == PAGES
+    assert all(re.search(r"\s(ok|FAILED)\s+\d+\.\d s$", line) for line in progress)
+    assert any(line.startswith("  [data] ") for line in lines)
+    assert lines[-1] == str(folder / "index.html") and Path(lines[-1]).is_absolute()
+    for noise in ("IPKernelApp", "Kernel is running", "Executing notebook", "Passed unknown parameter",
+                  "Traceback", "%|"):
+        assert noise not in out + err
+
+
+@pytest.mark.slow
+def test_pages_have_no_code_no_prompts_and_fetch_nothing(report):
+    _, folder, *_ = report
+    for name in [*PAGES, "index"]:
+        html = (folder / f"{name}.html").read_text(encoding="utf-8")
+        assert '<html lang="sv">' in html
+        for code in ("In&nbsp;[", "In [", "Out[", "open_period(", "per_administration", "import warnings",
+                     "jp-InputArea-editor", "<script", "@import", "analyst note"):
+            assert code not in html, (name, code)
+        assert render.external_fetches(html) == [], name
+        external = [u for u in _urls(html) if re.match(r"\s*(https?:)?//", u, flags=re.IGNORECASE)]
+        assert external == [], (name, external)
+
+
+@pytest.mark.slow
+def test_images_are_embedded(report):
+    _, folder, *_ = report
+    summary = (folder / "00_sammanfattning.html").read_text(encoding="utf-8")
+    logo = (folder / "02_utan_titel.html").read_text(encoding="utf-8")
+    for html, alt in ((summary, "Diagram"), (logo, "Botkyrka kommuns logotyp (testbild)")):
+        images = re.findall(r"<img\b[^>]*>", html)
+        assert images, "the page has its image"
+        for img in images:
+            assert re.search(r'src="data:image/png;base64,[A-Za-z0-9+/]{100,}', img)
+            assert f'alt="{alt}"' in img
+
+
+@pytest.mark.slow
+def test_stderr_goes_to_the_logs_not_to_readers(report):
+    result, folder, *_ = report
+    page = (folder / "01_varningar.html").read_text(encoding="utf-8")
+    assert "en varning för analytiker" not in page and "UserWarning" not in page
+    assert "filled" in page                                   # the printed table is there
+    log = (folder / "logs" / "01_varningar.stderr.txt").read_text(encoding="utf-8")
+    assert "UserWarning: en varning för analytiker, inte för läsare" in log
+    entries = {e["name"]: e for e in result.manifest["notebooks"]}
+    assert entries["01_varningar"]["stderr_lines"] == len(log.strip().splitlines()) - 1 >= 1
+    assert entries["01_varningar"]["stderr_log"] == "logs/01_varningar.stderr.txt"
+    assert entries["00_sammanfattning"]["stderr_lines"] == 0
+
+
+@pytest.mark.slow
+def test_every_page_has_the_provenance_footer(report):
+    result, folder, _, _, processed = report
+    ingest_report = json.loads((processed / "ingest_report.json").read_text(encoding="utf-8"))
+    hashes = [h for info in ingest_report["tables"].values() for h in (info["source"]["sha256"],
+                                                                      info["parquet"]["sha256"])]
+    commit = render.git_commit()
+    assert commit == result.manifest["git_commit"]
+    for name in [*PAGES, "index"]:
+        html = (folder / f"{name}.html").read_text(encoding="utf-8")
+        footer = html.split('<footer class="provenance">', 1)[1]
+        for label in ("Underlag", "Parametrar", "Indatafiler", "Programversioner", "Git-version", "Skapad"):
+            assert label in footer, (name, label)
+        assert all(h in footer for h in hashes), name
+        assert commit in footer and "vacancies.csv" in footer and "statsmodels" in footer
+        assert "<th scope=\"row\">bootstrap_reps</th><td><code>199</code>" in footer       # from the params file
+        assert "<th scope=\"row\">min_n</th><td><code>12</code>" in footer                # --param over the file
+        assert "syntetiska demodata" in footer
+
+
+@pytest.mark.slow
+def test_the_index_links_every_page_summary_first(report):
+    _, folder, *_ = report
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Utvärdering av fördjupad bakgrundskontroll — rapport för 2025Q4" in index
+    links = _urls(index)
+    pages = [u for u in links if u.endswith(".html")]
+    assert pages == [f"{name}.html" for name in PAGES]                     # the summary first, then in order
+    assert re.search(r'<section class="summary">\s*<h2>För förtroendevalda</h2>\s*<p class="lead">'
+                     r'<a href="00_sammanfattning.html">Sammanfattning för förtroendevalda</a>', index)
+    assert [u for u in links if u.endswith(".ipynb")] == [f"notebooks/{name}.ipynb" for name in PAGES]
+    assert "manifest.json" in links and "logs/01_varningar.stderr.txt" in links
+    assert ">02_utan_titel</a>" in index                                    # no title: the file name
+    for link in links:
+        assert (folder / link).is_file(), link
+
+
+@pytest.mark.slow
+def test_the_manifest_says_what_ran_with_what(report):
+    result, folder, _, _, processed = report
+    manifest = result.manifest
+    assert manifest["period"] == "2025Q4" and manifest["exit_code"] == 1
+    params = manifest["parameters"]
+    assert params["processed_dir"] == str(processed.resolve()) and params["raw_dir"] == ""
+    assert params["cut_date"] == "2025-12-31" and params["bootstrap_reps"] == 199 and params["min_n"] == 12
+    assert set(manifest["versions"]) == {*render.VERSIONED, "python"}
+    assert {f["table"] for f in manifest["input_files"]} >= {"vacancies", "applications", "background_checks"}
+    assert [e["name"] for e in manifest["notebooks"]] == PAGES
+    for entry in manifest["notebooks"]:
+        assert entry["elapsed_seconds"] > 0 and entry["title"]
+        assert entry["html"] and entry["ipynb"]
+        for key in ("html", "ipynb", "stderr_log", "log"):
+            assert entry[key] is None or (folder / entry[key]).is_file(), (entry["name"], key)
+    failed = manifest["notebooks"][3]
+    assert failed["status"] == "failed"
+    assert {k: failed["error"][k] for k in ("ename", "evalue", "execution_count")} == \
+        {"ename": "ZeroDivisionError", "evalue": "division by zero", "execution_count": 4}
+    assert manifest["data"]["synthetic"] is True and manifest["data"]["ingested_now"] is False
+
+
+@pytest.mark.slow
+def test_the_executed_notebooks_carry_the_injected_parameters(report):
+    _, folder, _, _, processed = report
+    nb = nbformat.read(folder / "notebooks" / "00_sammanfattning.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "bootstrap_reps = 199" in injected.source
+    assert f'processed_dir = "{processed.resolve()}"' in injected.source
+    assert nb.metadata.papermill.parameters["min_n"] == 12
+
+
+@pytest.mark.slow
+def test_a_rerun_replaces_the_period_folder_and_a_timeout_is_a_failure(report, processed, tmp_path):
+    """Re-rendering a period swaps the whole folder; nothing beside it is touched. A cell
+    that runs past the timeout fails its notebook, named with its cell."""
+    _, folder, *_ = report
+    out = tmp_path / "reports"
+    shutil.copytree(folder, out / fx.PERIOD)
+    (out / "2025Q3").mkdir()
+    (out / "README.md").write_text("kept", encoding="utf-8")
+    notebooks = fx.notebooks(tmp_path / "notebooks", "02_utan_titel", "05_sover")
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        result = runner.run_report(fx.PERIOD, processed_dir=processed, out_dir=out, notebooks_dir=notebooks,
+                                   timeout=3)
+    assert result.exit_code == 1 and result.notebooks == {"02_utan_titel": "ok", "05_sover": "failed"}
+    assert "FAILED 05_sover in cell 2 (In [3]):" in err.getvalue()
+    assert "CellTimeoutError: A cell timed out while it was being executed, after 3 seconds" in err.getvalue()
+    assert sorted(p.name for p in out.iterdir()) == ["2025Q3", "2025Q4", "README.md"]   # no temporary folders
+    assert sorted(p.name for p in (out / fx.PERIOD).glob("*.html")) == ["02_utan_titel.html", "05_sover.html",
+                                                                         "index.html"]
+    assert not (out / fx.PERIOD / "00_sammanfattning.html").exists()
+
+
+@pytest.mark.slow
+def test_the_command_line_renders_in_english_and_exits_0(processed, tmp_path, capsys):
+    notebooks = fx.notebooks(tmp_path / "notebooks", "02_utan_titel")
+    code = cli.main(["report", "--period", fx.PERIOD, "--processed", str(processed), "--out",
+                     str(tmp_path / "reports"), "--notebooks", str(notebooks), "--lang", "en", "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    index = tmp_path / "reports" / fx.PERIOD / "index.html"
+    assert out.strip().splitlines()[-1] == str(index)
+    html = index.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Evaluation of the deepened background checks" in html
+    assert "Provenance" in html and "Software versions" in html
+
+
+# ---------------------------------------------------------------- lab
+
+@pytest.mark.slow
+def test_lab_runs_this_environment_s_jupyterlab(tmp_path):
+    command = cli.lab_command(tmp_path, ["--version"])
+    assert command[:3] == [sys.executable, "-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={tmp_path.resolve()}" in command
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and re.match(r"4\.\d+", done.stdout)
+
+
+def test_the_report_kernel_is_this_environment_s_python():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(runner.KERNEL_NAME)
+    assert Path(spec.argv[0]).parent == Path(sys.executable).parent, \
+        f"kernel {runner.KERNEL_NAME} runs {spec.argv[0]}: run `python3 run.py setup` to register this .venv's"
