@@ -1,0 +1,194 @@
+"""The notebook suite: structure (fast) and a full quarterly report on demo data (slow).
+
+Structure: every notebook in notebooks/ has exactly one ``parameters`` cell of literals
+whose names and defaults are :data:`pilot_eval.report.PARAMETERS`, a kernelspec, a
+title in both languages, no outputs, and stays thin (no function definitions, no file
+reading, no paths).
+
+Execution: the whole suite is run once through ``pilot-eval report``'s runner on a demo
+export in which one pilot administration (KOF) is made tiny on purpose, and the rendered
+HTML is checked: no code, no prompts, no external URL, embedded images, Swedish text, and
+no count between 1 and 4 anywhere a count is shown.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pilot_eval import paths
+from pilot_eval.report import PARAMETERS
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_suite_has_every_section():
+    stems = [p.stem for p in NOTEBOOKS]
+    for part in ("sammanfattning", "data_quality", "time_to_fill", "withdrawals", "competence_supply", "equality",
+                 "checks", "methods_power"):
+        assert any(part in s for s in stems), f"no notebook for {part}: {stems}"
+    assert stems[0].startswith("00_") and "sammanfattning" in stems[0], "the summary must come first"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_one_parameters_cell_of_literals_matching_the_contract(path):
+    nb = _load(path)
+    tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
+    tree = ast.parse("".join(tagged[0]["source"]))
+    values = {}
+    for node in tree.body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name), \
+            f"{path.name}: the parameters cell may only assign literals, found {ast.dump(node)[:80]}"
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    assert values == PARAMETERS, f"{path.name}: parameters differ from pilot_eval.report.PARAMETERS"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_clean_with_kernelspec_and_titles(path):
+    nb = _load(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    titles = nb["metadata"]["pilot_eval"]["title"]
+    assert titles["sv"] and titles["en"]
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, f"{path.name} has outputs committed"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_stay_thin(path):
+    """STYLE.md: a cell calls pilot_eval, displays, says a sentence; no functions, no file
+    reading, no paths in a notebook."""
+    code = "\n".join("".join(c["source"]) for c in _load(path)["cells"] if c["cell_type"] == "code")
+    tree = ast.parse(code)
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
+    for forbidden in ("read_csv", "read_parquet", "read_excel", "open(", "data/raw", "data/processed", "import pandas"):
+        assert forbidden not in code, f"{path.name} contains {forbidden!r}"
+
+
+# --------------------------------------------------------------------------- the full report
+
+class _Cells(HTMLParser):
+    """Collects the text of every table cell with its data-kind, every src/href and every img."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: list[tuple[str, str]] = []
+        self.urls: list[str] = []
+        self.images: list[str] = []
+        self._kind: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("src", "href"):
+            if a.get(key):
+                self.urls.append(a[key])
+        if tag == "img":
+            self.images.append(a.get("src", ""))
+        if tag == "td":
+            self._kind, self._text = a.get("data-kind", ""), []
+
+    def handle_data(self, data):
+        if self._kind is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._kind is not None:
+            self.cells.append((self._kind, "".join(self._text).strip()))
+            self._kind = None
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """The full report for 2025Q4 on a demo export whose KOF is tiny on purpose (built once
+    per test run, shared with the browser test)."""
+    import report_fixtures as fx
+
+    base = fx.once(tmp_path_factory, "full-report", fx.full_report)
+    result = json.loads((base / "result.json").read_text(encoding="utf-8"))
+    return result, base / "reports" / fx.PERIOD
+
+
+@pytest.mark.slow
+def test_every_notebook_runs_with_its_defaults_and_renders(report):
+    res, folder = report
+    failed = [(n["name"], n.get("error")) for n in res["manifest"]["notebooks"] if n["status"] != "ok"]
+    assert res["exit_code"] == 0 and not failed, failed
+    for nb in NOTEBOOKS:
+        assert (folder / f"{nb.stem}.html").is_file()
+        assert (folder / "notebooks" / nb.name).is_file()
+    assert (folder / "index.html").is_file() and (folder / "manifest.json").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
+def test_rendered_page_has_no_code_prompts_external_urls_or_small_counts(report, stem):
+    _, folder = report
+    page = (folder / f"{stem}.html").read_text(encoding="utf-8")
+    assert "In&nbsp;[" not in page and "In [" not in page and "Out[" not in page
+    assert "jp-InputArea" not in page and "input_area" not in page, "a code cell was rendered"
+    assert "show.table(" not in page and "report.open_period" not in page
+    assert "Traceback" not in page and "Warning" not in page
+    parser = _Cells()
+    parser.feed(page)
+    external = [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
+    assert not external, f"{stem}: external URLs {external[:3]}"
+    assert parser.images and all(src.startswith("data:image/") for src in parser.images), f"{stem}: images not embedded"
+    counts = [text for kind, text in parser.cells if kind == "count"]
+    assert counts or "sammanfattning" in stem, f"{stem}: no count shown at all"   # the summary has charts only
+    small = [c for c in counts if c in {"1", "2", "3", "4"}]
+    assert not small, f"{stem}: counts 1-4 shown: {small[:5]}"
+
+
+@pytest.mark.slow
+def test_the_small_administration_is_protected_not_hidden(report):
+    """KOF was made tiny on purpose: its small counts appear as "<5", never as 1–4."""
+    _, folder = report
+    page = (folder / "06_checks.html").read_text(encoding="utf-8")
+    assert "Kultur- och fritidsförvaltningen" in page or "KOF" in page
+    assert "&lt;5" in page or "<5" in page
+
+
+@pytest.mark.slow
+def test_summary_is_swedish_with_findings_and_uncertainty(report):
+    _, folder = report
+    page = (folder / "00_sammanfattning.html").read_text(encoding="utf-8")
+    assert 'lang="sv"' in page
+    for phrase in ("Sammanfattning", "Vad gjordes?", "Vad blev resultatet?", "syntetiska demonstrationsdata",
+                   "inte utesluta"):
+        assert phrase in page, f"summary lacks {phrase!r}"
+    assert page.count("data:image/png") >= 3, "one chart per finding"
+    assert re.search(r"\d,\d", page), "Swedish decimal comma"
+
+
+@pytest.mark.slow
+def test_the_summary_in_english(report, tmp_path, tmp_path_factory):
+    """``lang="en"`` renders the same summary in English: headings, findings, number format."""
+    import shutil
+
+    import report_fixtures as fx
+
+    from pilot_eval.report.runner import run_report
+
+    base = fx.once(tmp_path_factory, "full-report", fx.full_report)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(paths.NOTEBOOKS_DIR / "00_sammanfattning.ipynb", notebooks)
+    result = run_report(fx.PERIOD, processed_dir=base / "processed", out_dir=tmp_path / "out", lang="en",
+                        notebooks_dir=notebooks, quiet=True)
+    assert result.exit_code == 0, result.manifest
+    page = (tmp_path / "out" / fx.PERIOD / "00_sammanfattning.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in page
+    for phrase in ("Summary", "What was done?", "What did we find?", "What can the data not tell?", "synthetic"):
+        assert phrase in page, f"English summary lacks {phrase!r}"
+    assert "Vad gjordes?" not in page and "inte utesluta" not in page
