@@ -36,22 +36,20 @@ OUTCOME_MEASURES: dict[str, tuple[str, str, str]] = {
     "offer_acceptance": ("offers", "acceptance_rate", "percent"),
 }
 
-_LABELS = {
-    "days_unfilled_90": ("Dagar utan tillsättning (av de första 90)", "Days unfilled (of the first 90)"),
-    "filled_within_60": ("Tillsatta inom 60 dagar", "Filled within 60 days"),
-    "filled_within_90": ("Tillsatta inom 90 dagar", "Filled within 90 days"),
-    "late_withdrawal": ("Återtagna ansökningar efter intervju", "Applications withdrawn after interview"),
-    "applicants_per_vacancy": ("Sökande per annons", "Applicants per advert"),
-    "qualified_applicants_per_vacancy": ("Behöriga sökande per annons", "Qualified applicants per advert"),
-    "offer_acceptance": ("Tackade ja till erbjudande", "Offers accepted"),
-    "register_check_days": ("Dagar för registerutdrag", "Days for a register extract"),
-}
-
-
 def outcome_label(outcome: str, lang: str = "sv") -> str:
-    """Plain-language name of an effect outcome."""
-    sv, en = _LABELS.get(outcome, (outcome, outcome))
+    """Plain-language name of an effect outcome (the charts' names,
+    :data:`pilot_eval.report.plots.OUTCOME_INFO`)."""
+    from .plots import OUTCOME_INFO
+
+    sv, en, _ = OUTCOME_INFO.get(outcome, (outcome, outcome, ""))
     return sv if lang == "sv" else en
+
+
+def _is_share(outcomes: pd.Series) -> pd.Series:
+    """Outcomes that are proportions, shown in percentage points."""
+    from .plots import OUTCOME_INFO
+
+    return outcomes.map(lambda o: OUTCOME_INFO.get(o, ("", "", ""))[2] == "pp").astype(bool)
 
 
 def arm_phase_table(ctx: Period, outcome: str, by: Sequence[str] = ("arm", "phase")) -> pd.DataFrame:
@@ -96,7 +94,7 @@ def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool =
     t = result.tidy().copy()
     if headline_only:
         t = t.loc[t["headline"]]
-    share = t["outcome"].isin(["filled_within_60", "filled_within_90", "late_withdrawal", "offer_acceptance"])
+    share = _is_share(t["outcome"])
     for c in ("estimate", "conf_low", "conf_high", "std_error"):
         t[c] = t[c].where(~share, t[c] * 100)
     t["outcome"] = [outcome_label(o, lang) + (" (procentenheter)" if s and lang == "sv" else
@@ -197,11 +195,11 @@ def mde_table(ctx: Period) -> pd.DataFrame:
     how they were computed (draws of the synthetic Botkyrka)."""
     table = mde_by_outcome()
     wide = table.pivot(index="outcome", columns="term", values="estimate").reset_index()
-    share = wide["outcome"].isin(["filled_within_60", "filled_within_90", "late_withdrawal", "offer_acceptance"])
+    share = _is_share(wide["outcome"])
     for c in ("mde_increase", "mde_decrease"):
         wide[c] = wide[c].where(~share, wide[c] * 100)
-    unit = {"sv": ("procentenheter", "dagar", "sökande per annons"),
-            "en": ("percentage points", "days", "applicants per advert")}[ctx.lang]
+    unit = {"sv": ("procentenheter", "dagar", "sökande per rekrytering"),
+            "en": ("percentage points", "days", "applicants per vacancy")}[ctx.lang]
     wide["unit"] = [unit[0] if s else unit[1] if "days" in o else unit[2] for o, s in zip(wide["outcome"], share)]
     wide["outcome"] = [outcome_label(o, ctx.lang) for o in wide["outcome"]]
     wide["n_draws"] = int(table["reps"].iloc[0])
