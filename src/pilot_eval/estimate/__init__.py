@@ -14,27 +14,34 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
 
 from __future__ import annotations
 
-from .base import TIDY_COLUMNS, EstimateResult, tidy_frame
-from .did import BaconDecomposition, StaggeredDiDResult, bacon_decomposition, staggered_did, twfe
-from .effects import (
-    HEADLINE_INFERENCE,
-    OUTCOMES,
-    event_study,
-    outcome_data,
-    pilot_effects,
-    restrict_window,
-    triple_difference,
-)
-from .inference import (
-    ClusterRobustResult,
-    RandomizationInferenceResult,
-    WildClusterBootstrapResult,
-    cluster_robust,
-    randomization_inference,
-    wild_cluster_bootstrap,
-)
-from .its import InterruptedTimeSeriesResult, default_hac_lags, interrupted_time_series
-from .power import minimum_detectable_effect
+import importlib
+
+#: Public name → submodule. Imported on first use (PEP 562), so that ``import
+#: pilot_eval.estimate.base`` or ``.effects`` does not pay for statsmodels (interrupted time
+#: series) or the simulation code: every report notebook's kernel imports only what it uses.
+_WHERE = {
+    "TIDY_COLUMNS": "base", "EstimateResult": "base", "tidy_frame": "base",
+    "BaconDecomposition": "did", "StaggeredDiDResult": "did", "bacon_decomposition": "did",
+    "staggered_did": "did", "twfe": "did",
+    "HEADLINE_INFERENCE": "effects", "OUTCOMES": "effects", "event_study": "effects", "outcome_data": "effects",
+    "pilot_effects": "effects", "restrict_window": "effects", "triple_difference": "effects",
+    "ClusterRobustResult": "inference", "RandomizationInferenceResult": "inference",
+    "WildClusterBootstrapResult": "inference", "cluster_robust": "inference",
+    "randomization_inference": "inference", "wild_cluster_bootstrap": "inference",
+    "InterruptedTimeSeriesResult": "its", "default_hac_lags": "its", "interrupted_time_series": "its",
+    "minimum_detectable_effect": "power",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "HEADLINE_INFERENCE",

@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from .base import EstimateResult, tidy_frame
 
@@ -274,6 +273,8 @@ def interrupted_time_series(
         "period": period,
         "alpha": alpha,
     }
+    import statsmodels.api as sm  # here, not at the top: 1.5 s that only this estimator needs
+
     if family == "gaussian":
         lags = default_hac_lags(n) if hac_lags is None else int(hac_lags)
         if lags >= n:
