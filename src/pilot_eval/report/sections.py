@@ -77,15 +77,73 @@ def arm_phase_table(ctx: Period, outcome: str, by: Sequence[str] = ("arm", "phas
 
 def effects(ctx: Period, outcomes: Sequence[str] | None = None) -> EstimateResult:
     """:func:`pilot_eval.estimate.effects.pilot_effects` on the period's window, with its
-    bootstrap draws and seed; remembered on ``ctx`` so a notebook computes it once."""
+    bootstrap draws and seed.
+
+    Each outcome is computed once per report, whichever notebook asks first: the result is
+    kept in ``<processed_dir>/.cache/`` under a key of everything it depends on (the
+    processed files' hashes, cut date, window, draws, seed, package version), so that the
+    summary, the detail pages and the methods page share it (notebooks run in separate
+    kernels, in parallel). A notebook that finds another computing the same outcome waits
+    for it. Re-ingesting replaces ``processed_dir`` and with it the cache.
+    """
+    from ..estimate.effects import OUTCOMES
+
+    outcomes = list(outcomes or OUTCOMES)
+    parts = [_cached_effect(ctx, outcome) for outcome in outcomes]
+    table = pd.concat([p.tidy() for p in parts], ignore_index=True)
+    details = {**parts[0].details, "randomization": {o: p.details["randomization"].get(o, {})
+                                                      for o, p in zip(outcomes, parts)}}
+    return EstimateResult(table, details=details)
+
+
+def _effect_key(ctx: Period, outcome: str) -> str:
+    import hashlib
+    import json
+
+    from .. import __version__
+
+    files = {t: info["parquet"]["sha256"] for t, info in sorted(ctx.ingest_report.get("tables", {}).items())}
+    spec = {"files": files, "cut": str(ctx.cut_date.date()), "window": list(ctx.window), "reps": ctx.bootstrap_reps,
+            "seed": ctx.seed, "outcome": outcome, "version": __version__}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def _cached_effect(ctx: Period, outcome: str, wait: float = 900.0) -> EstimateResult:
+    import os
+    import pickle
+    import time
+
     from ..estimate.effects import pilot_effects
 
-    key = ("effects", tuple(outcomes) if outcomes else None)
-    cache = ctx.__dict__.setdefault("_cache", {})
-    if key not in cache:
-        cache[key] = pilot_effects(ctx.tables, ctx.cut_date, outcomes=outcomes, reps=ctx.bootstrap_reps,
+    folder = ctx.processed_dir / ".cache"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"effects-{outcome}-{_effect_key(ctx, outcome)}.pkl"
+    lock = path.with_suffix(".lock")
+    deadline = time.monotonic() + wait
+    while True:
+        if path.is_file():
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            stale = time.time() - lock.stat().st_mtime > wait if lock.exists() else False
+            if time.monotonic() < deadline and not stale:
+                time.sleep(0.2)        # another notebook is computing this outcome
+                continue
+            lock.unlink(missing_ok=True)  # its kernel died: compute it here
+            continue
+        os.close(fd)
+        try:
+            result = pilot_effects(ctx.tables, ctx.cut_date, outcomes=[outcome], reps=ctx.bootstrap_reps,
                                    seed=ctx.seed)
-    return cache[key]
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump(result, f)
+            os.replace(tmp, path)
+            return result
+        finally:
+            lock.unlink(missing_ok=True)
 
 
 def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool = False) -> pd.DataFrame:

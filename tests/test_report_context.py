@@ -1,0 +1,81 @@
+"""The notebooks' shared context: period, window, data preparation, the effects cache."""
+
+from __future__ import annotations
+
+import pytest
+import report_fixtures as fx
+
+from pilot_eval.report import PARAMETERS, notebook_parameters, open_period, parse_period, prepare_data, sections
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    return fx.once(tmp_path_factory, "processed", fx.processed_data) / "processed"
+
+
+@pytest.mark.parametrize("period, first, last", [("2025Q4", "2025-10-01", "2025-12-31"),
+                                                 ("2024H1", "2024-01-01", "2024-06-30"),
+                                                 ("2024-02", "2024-02-01", "2024-02-29"),
+                                                 ("2023", "2023-01-01", "2023-12-31")])
+def test_periods(period, first, last):
+    a, b = parse_period(period)
+    assert (a.date().isoformat(), b.date().isoformat()) == (first, last)
+
+
+@pytest.mark.parametrize("bad", ["2025Q5", "Q4 2025", "2025-13", "25Q1", ""])
+def test_a_bad_period_says_how_to_write_one(bad):
+    with pytest.raises(ValueError, match="write a quarter"):
+        parse_period(bad)
+
+
+def test_notebook_parameters_fill_defaults():
+    assert notebook_parameters({"period": "2024Q1", "unrelated": 1}) == {**PARAMETERS, "period": "2024Q1"}
+
+
+def test_open_period_windows_the_data_and_follows_vacancies(processed):
+    ctx = open_period("2025Q4", processed_dir=str(processed), window_start="2023-01-01", window_end="2026-02-28",
+                      lang="en", min_count=3)
+    assert ctx.window == ("2023-01-01", "2025-12-31")             # the cut date ends it before window_end
+    assert ctx.cut_date.date().isoformat() == fx.CUT
+    assert ctx.vacancies["published_date"].min() >= ctx.first_day.replace(year=2023, month=1, day=1)
+    assert ctx.applications["vacancy_id"].isin(ctx.vacancies["vacancy_id"]).all()
+    assert ctx.background_checks["application_id"].isin(ctx.applications["application_id"]).all()
+    assert len(ctx.all_tables["vacancies"]) > len(ctx.vacancies)
+    assert ctx.thresholds.min_count == 3 and ctx.text("sv", "en") == "en"
+    assert sections.is_demo(ctx)                                   # the fixture's raw folder has truth.json
+    with pytest.raises(ValueError, match="lang must be"):
+        open_period("2025Q4", processed_dir=str(processed), lang="de")
+
+
+def test_prepare_data_refuses_an_empty_processed_dir_without_raw(tmp_path):
+    with pytest.raises(ValueError, match="holds no processed data"):
+        prepare_data("2025Q4", processed_dir=tmp_path, demo=False)
+    with pytest.raises(ValueError, match="not both"):
+        prepare_data("2025Q4", raw_dir=tmp_path, demo=True)
+
+
+def test_prepared_data_is_not_ingested_twice(processed):
+    raw = processed.parent / "raw"
+    again = prepare_data("2025Q4", raw_dir=raw, processed_dir=processed)
+    assert not again.ingested and again.cut_date == fx.CUT
+
+
+@pytest.mark.slow
+def test_effects_are_computed_once_and_shared(processed, tmp_path):
+    """The second notebook asking for an outcome reads the first one's result; a different
+    number of draws is a different entry."""
+    import shutil
+
+    local = tmp_path / "processed"
+    shutil.copytree(processed, local)
+    ctx = open_period("2025Q4", processed_dir=str(local), bootstrap_reps=99)
+    first = sections.effects(ctx, ["late_withdrawal"])
+    cached = sorted((local / ".cache").glob("effects-late_withdrawal-*.pkl"))
+    assert len(cached) == 1 and not list((local / ".cache").glob("*.lock"))
+    stamp = cached[0].stat().st_mtime_ns
+    again = sections.effects(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=99), ["late_withdrawal"])
+    assert cached[0].stat().st_mtime_ns == stamp
+    assert again.tidy().equals(first.tidy())
+    assert set(again.details["randomization"]["late_withdrawal"]) == {"during", "after"}
+    sections.effects(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49), ["late_withdrawal"])
+    assert len(list((local / ".cache").glob("effects-late_withdrawal-*.pkl"))) == 2
