@@ -72,6 +72,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy import stats
 
 from .base import EstimateResult, tidy_frame
@@ -221,6 +222,17 @@ def _whole(values):
 
 def _unit_constant(df: pd.DataFrame, unit: str, column: str, what: str) -> pd.Series:
     """The per-unit value of a column that must not vary within a unit."""
+    ucodes, ulabels = pd.factorize(df[unit], sort=True)
+    vcodes = pd.factorize(df[column])[0]          # NaN as its own code (-1), as drop_duplicates
+    lo = np.full(len(ulabels), np.iinfo(np.int64).max)
+    hi = np.full(len(ulabels), np.iinfo(np.int64).min)
+    np.minimum.at(lo, ucodes, vcodes)
+    np.maximum.at(hi, ucodes, vcodes)
+    if np.array_equal(lo, hi):                    # fast path: constant within every unit
+        _, first = np.unique(ucodes, return_index=True)
+        out = df[column].iloc[first]
+        out.index = pd.Index(ulabels, name=unit)
+        return out
     pairs = df[[unit, column]].drop_duplicates()
     bad = pairs[unit].duplicated()
     if bad.any():
@@ -451,6 +463,7 @@ class StaggeredDiDResult(EstimateResult):
         self.settings = settings
         self.n_units = len(panel.units)
         self.n_clusters = len(panel.cluster_labels)
+        self._sum_by_cluster = None
         self.pretrend_test = self._pretrend()
         self.pretrend_p_value = self.pretrend_test["p_value"]
         super().__init__(table=self.aggregate("simple"),
@@ -463,9 +476,11 @@ class StaggeredDiDResult(EstimateResult):
         return "multiplier_bootstrap" if self.bootstrap else "analytic_if"
 
     def _cluster_sums(self, infl: np.ndarray) -> np.ndarray:
-        s = np.zeros((self.n_clusters, infl.shape[1]))
-        np.add.at(s, self._p.cluster, infl)
-        return s
+        if self._sum_by_cluster is None:  # clusters × units 0/1 matrix (np.add.at is slow on large panels)
+            n = len(self._p.cluster)
+            self._sum_by_cluster = sp.csr_matrix((np.ones(n), (self._p.cluster, np.arange(n))),
+                                                 shape=(self.n_clusters, n))
+        return np.asarray(self._sum_by_cluster @ infl).reshape(self.n_clusters, -1)
 
     def _analytic_se(self, infl: np.ndarray) -> np.ndarray:
         """CS (2021) Theorem 2: Var(θ̂) ≈ (1/n²) Σ_c (Σ_{i∈c} ψ_i)², the cluster-robust
@@ -604,10 +619,11 @@ class StaggeredDiDResult(EstimateResult):
             index_col = "event_time"
             e_all = t - g
             eseq = np.sort(np.unique(e_all[ok]))
+            is_ref = a["reference"].to_numpy(bool)
             per = []
             for e in eseq:
                 sel = ok & (e_all == e)
-                ref = bool(a.loc[sel, "reference"].all())
+                ref = bool(is_ref[sel].all())
                 est, inf, m = combo(sel)
                 per.append((e, est, inf, m, ref))
             epos = [r for r in per if r[0] >= 0]

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -158,6 +159,100 @@ def _independent_columns(X: np.ndarray) -> list[int]:
     return keep
 
 
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
+_CATEGORICAL = re.compile(r"^C\(\s*(?:([A-Za-z_][A-Za-z_0-9]*)|Q\(\s*(['\"])(.+)\2\s*\))\s*\)$")
+
+
+def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """``patsy.dmatrices(formula, data, NA_action="drop")`` for the formulas this module
+    is used with — plain numeric columns and ``C(column)`` / ``C(Q('column'))`` main
+    effects — without patsy's per-row Python loop over categorical values (seconds for
+    hundreds of thousands of rows). patsy itself still decides the columns, their order,
+    names and contrasts: it builds the design on one row per level of every categorical
+    column (so it sees every level, as on the full data), and the full matrix is then
+    filled from those contrast matrices with numpy. Returns None, and the caller uses
+    patsy on the full data, for any other formula (interactions, functions, transforms,
+    extension dtypes)."""
+    try:
+        desc = patsy.ModelDesc.from_formula(formula)
+    except patsy.PatsyError:
+        return None
+    if len(desc.lhs_termlist) != 1 or len(desc.lhs_termlist[0].factors) != 1:
+        return None
+    columns: dict[object, tuple[str, str]] = {}  # factor -> (column, "numeric" | "categorical")
+    for t in [*desc.lhs_termlist, *desc.rhs_termlist]:
+        if len(t.factors) > 1:
+            return None
+        for f in t.factors:
+            code = getattr(f, "code", None)
+            if not isinstance(code, str):
+                return None
+            m = _CATEGORICAL.match(code)
+            if _NAME.match(code) and code in data.columns:
+                col, kind = code, "numeric"
+            elif m and (m.group(1) or m.group(3)) in data.columns:
+                col, kind = m.group(1) or m.group(3), "categorical"
+            else:
+                return None
+            if not isinstance(data[col].dtype, np.dtype):  # extension dtypes: leave them to patsy
+                return None
+            if kind == "numeric" and data[col].dtype.kind not in "iuf":  # bool/str columns are categorical in patsy
+                return None
+            if t in desc.lhs_termlist and kind != "numeric":
+                return None
+            columns[f] = (col, kind)
+    values = {f: data[col].to_numpy() for f, (col, _) in columns.items()}
+    ok = np.ones(len(data), bool)
+    sample = [np.zeros(min(len(data), 1), np.intp)]
+    for f, (_, kind) in columns.items():
+        v = values[f]
+        missing = np.isnan(v) if v.dtype.kind == "f" else pd.isna(v) if kind == "categorical" else None
+        if missing is not None:
+            ok &= ~np.asarray(missing, bool)
+        if kind == "categorical":  # the first row of every level (levels are sniffed before NA rows are dropped)
+            present = np.flatnonzero(~np.asarray(pd.isna(v), bool))
+            try:
+                _, first = np.unique(pd.factorize(v[present])[0], return_index=True)
+            except TypeError:
+                return None
+            sample.append(present[first])
+    rows = np.unique(np.concatenate(sample))
+    try:
+        y_small, X_small = patsy.dmatrices(formula, data.iloc[rows], return_type="dataframe", NA_action="drop",
+                                           eval_env=env)
+    except patsy.PatsyError:
+        return None
+    info = X_small.design_info
+    n = int(ok.sum())
+    X = np.empty((n, len(info.column_names)))
+    for t, slc in info.term_slices.items():
+        if not t.factors:
+            X[:, slc] = 1.0
+            continue
+        f = t.factors[0]
+        fi = info.factor_infos[f]
+        v = values[f][ok]
+        if fi.type == "numerical":
+            if fi.num_columns != 1:
+                return None
+            X[:, slc] = v.astype(float)[:, None]
+            continue
+        codings = info.term_codings[t]
+        if len(codings) != 1:
+            return None
+        inverse, uniques = pd.factorize(v)
+        level = pd.Index(list(fi.categories), dtype=object).get_indexer(pd.Index(list(uniques), dtype=object))
+        codes = level[inverse]
+        if (inverse < 0).any() or (level < 0).any():
+            return None
+        X[:, slc] = codings[0].contrast_matrices[f].matrix[codes]
+    index = data.index[ok]
+    y_col = y_small.design_info.column_names
+    y = values[desc.lhs_termlist[0].factors[0]][ok].astype(float)
+    return (pd.DataFrame({y_col[0]: y}, index=index),
+            pd.DataFrame(X, index=index, columns=info.column_names))
+
+
 def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | None,
                   fixed_effects: str | None, env, absorb: bool = True) -> _Design:
     if not isinstance(data, pd.DataFrame):
@@ -178,7 +273,8 @@ def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | No
     if fixed_effects is not None and not absorb:
         formula = f"{formula} + C(Q({fixed_effects!r}))"
     try:
-        y_df, X_df = patsy.dmatrices(formula, sub, return_type="dataframe", NA_action="drop", eval_env=env)
+        y_df, X_df = _fast_dmatrices(formula, sub, env) or patsy.dmatrices(
+            formula, sub, return_type="dataframe", NA_action="drop", eval_env=env)
     except patsy.PatsyError as exc:
         raise ValueError(f"cannot build the model {formula!r} from the data: {exc}") from exc
     if y_df.shape[1] != 1:
@@ -196,8 +292,12 @@ def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | No
         n_fe = len(fe_labels)
         counts = np.bincount(fe_codes, minlength=n_fe).astype(float)
         y = y - (np.bincount(fe_codes, y, n_fe) / counts)[fe_codes]
-        means = np.vstack([np.bincount(fe_codes, X[:, c], n_fe) for c in range(X.shape[1])]).T / counts[:, None]
-        X = X - means[fe_codes]
+        member = sp.csr_matrix((np.ones(len(fe_codes)), (fe_codes, np.arange(len(fe_codes)))),
+                               shape=(n_fe, len(fe_codes)))
+        means = np.asarray(member @ X) / counts[:, None]  # one sparse product, not a loop over columns
+        if not X.flags.writeable:
+            X = X.copy()
+        X -= means[fe_codes]
         if "Intercept" in names:  # absorbed by the fixed effect
             i = names.index("Intercept")
             X = np.delete(X, i, axis=1)
