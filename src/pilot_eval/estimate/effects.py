@@ -356,11 +356,13 @@ def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *
     In child-facing roles the pilot's contrast is "extract" vs "extract + deepened check";
     elsewhere "nothing" vs "deepened check". The model::
 
-        y = FE(admin × child) + FE(period × child) + FE(admin × period)
-            + β_ddd · during · child + β_dd · during + (the same for after) + ε
+        y = FE(admin × child) + FE(period × child)
+            + β_dd · during + β_ddd · during · child + (the same for after) + ε
 
-    ``during`` (pilot administration, pilot period) is absorbed by admin × period effects
-    only when both role kinds exist in a cell; it is kept for the non-child-facing effect.
+    (child = the vacancy has a statutory police-extract requirement). Administration and
+    period effects are separate for child-facing and other roles; no administration ×
+    period effects, which would absorb ``during`` itself (it is constant within an
+    administration and period).
     Rows: ``during_other`` (effect in other roles), ``during_child_minus_other`` (β_ddd:
     how much the effect differs where an extract was already required), likewise for
     after. Inference as in :func:`pilot_effects`.
@@ -387,14 +389,19 @@ def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *
     formula = _formula(terms, fixed)
     treated = frozenset(data.loc[data["arm"].astype(str) == "pilot", "administration"].unique())
     notes = []
+    # every placebo assignment refitted once for all terms (not once per term)
+    from itertools import combinations
+
+    proj = _Projector(data, fixed)
+    placebo = {frozenset(a): did_estimate(reassigned(data, frozenset(a)), terms, fixed, projector=proj)
+               for a in combinations(sorted(data["administration"].unique()), len(treated))}
     for term in terms:
         results = [cluster_robust(data, formula, cluster="administration", term=term),
                    wild_cluster_bootstrap(data, formula, cluster="administration", term=term, weights="webb",
                                           reps=reps, seed=seed, alpha=alpha)]
-        proj = _Projector(data, fixed)
         try:
             results.append(randomization_inference(
-                data, lambda d, a, term=term: did_estimate(reassigned(d, a), terms, fixed, projector=proj)[term],
+                data, lambda d, a, term=term: placebo[frozenset(a)][term],
                 unit="administration", treated=treated, alpha=alpha))
         except ValueError:
             # some placebo sets have no child-facing roles, so the term is not identified
