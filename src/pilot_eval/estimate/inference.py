@@ -822,12 +822,12 @@ def cluster_robust(data: pd.DataFrame, formula: str, cluster: str, term: str, h0
     >>> res.df, res.tidy()["inference"].item()
     (7, 'cluster_robust')
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: half the import time
 
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1 (got {alpha}).")
     design = _build_design(data, formula, cluster, term, fixed_effects, _capture_env(), absorb=False)
-    fit = sm.OLS(design.y, design.X).fit(method="qr", cov_type="cluster",
+    fit = OLS(design.y, design.X).fit(method="qr", cov_type="cluster",
                                          cov_kwds={"groups": design.cluster_codes, "use_correction": True,
                                                    "df_correction": True})
     j = design.names.index(term)
