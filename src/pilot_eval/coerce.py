@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .contract import ColumnSpec, fold, stage_lookup
 
 __all__ = ["parse_column", "parse_date", "parse_int", "parse_float", "parse_bool", "parse_enum", "parse_stage"]
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
+_EDGE = r"^[^!-~]|[^!-~]$"  # a value whose first or last character is not printable ASCII
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
 _TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
 _FALSE = {"nej", "n", "no", "false", "falskt", "0"}
@@ -126,7 +129,40 @@ def parse_stage(raw: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
     return values, {"not a stage (0–7 or a stage name)": ~empty & values.isna()}
 
 
+def _arrow_strings(raw: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow string data of an Arrow-backed string Series (as the CSV reader's fast
+    path gives), else None."""
+    if isinstance(raw.dtype, pd.ArrowDtype) and pa.types.is_string(raw.dtype.pyarrow_dtype) \
+            or isinstance(raw.dtype, pd.ArrowDtype) and pa.types.is_large_string(raw.dtype.pyarrow_dtype):
+        data = pa.array(raw.array)
+        return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
+    return None
+
+
+def _parse_text_arrow(raw: pd.Series, data: pa.ChunkedArray) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """:func:`parse_text` for Arrow strings: only values that begin or end with something
+    other than printable ASCII can change when stripped, so only those go through
+    Python's ``str.strip`` (the same result, without a Python call per value)."""
+    values = data.to_numpy()  # object array of str (no nulls: the reader gives "" for empty)
+    empty = pc.equal(data, "").to_numpy()
+    edges = np.flatnonzero(pc.match_substring_regex(data, _EDGE).to_numpy())
+    if len(edges):
+        stripped = np.array([v.strip() if isinstance(v, str) else "" for v in values[edges]], dtype=object)
+        values[edges] = stripped
+        empty[edges] = stripped == ""
+    values[empty] = None
+    return pd.Series(values, index=raw.index, dtype=object), {}
+
+
 def parse_text(raw: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
+    data = _arrow_strings(raw)
+    if data is not None and data.null_count == 0:
+        if len(raw) >= 50_000 and raw.iloc[:10_000].nunique() <= 5_000:
+            # a repeating column (a foreign key): one Python string per distinct value
+            codes, uniques = pd.factorize(raw)
+            unique_values, _ = _parse_text_arrow(pd.Series(uniques), _arrow_strings(pd.Series(uniques)))
+            return pd.Series(unique_values.to_numpy()[codes], index=raw.index, dtype=object), {}
+        return _parse_text_arrow(raw, data)
     text, empty = _clean(raw)
     values = text.astype(object)
     values[empty.to_numpy()] = None
@@ -141,7 +177,12 @@ def parse_column(raw: pd.Series, spec: ColumnSpec, *, excel: bool = False) -> tu
     """
     if spec.kind in ("id", "str"):
         return parse_text(raw)
-    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    if _arrow_strings(raw) is not None:
+        codes, uniques = pd.factorize(raw)  # Arrow's hash kernel, no Python object per cell
+        uniques = np.asarray(uniques, dtype=object)
+        uniques[pd.isna(uniques)] = None
+    else:
+        codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
     unique_values, unique_failures = _parse_kind(pd.Series(uniques, dtype=object), spec, excel)
     values = unique_values.take(codes).reset_index(drop=True)
     values.index = raw.index

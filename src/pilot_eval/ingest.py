@@ -252,14 +252,9 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str]) -> TableOu
 def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
     from .validation import validate_tables
 
-    frames = {}
-    for table, outcome in outcomes.items():
-        frame = outcome.typed.copy()
-        for col in TABLES[table].columns:
-            if col.kind == "bool":
-                frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), None)
-        frames[table] = frame
+    frames = {table: _frame_for_gx(outcome.typed, TABLES[table]) for table, outcome in outcomes.items()}
     results = validate_tables(frames, data_docs_dir=docs_dir)
+    del frames
     for table, validation in results.items():
         outcome = outcomes[table]
         outcome.n_expectations = validation.n_expectations
@@ -281,6 +276,32 @@ def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
             mask = np.zeros(len(outcome.typed), dtype=bool)
             mask[positions] = True
             outcome.add(mask, res.reason)
+
+
+def _frame_for_gx(typed: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """The coerced table in the column types GX's pandas engine handles fast; the values
+    (and so every expectation's outcome) are the same.
+
+    IDs and enums become categoricals (GX hashes the whole frame and copies it for each
+    row condition; codes are cheap to copy and to hash, ``isin`` and ``duplicated`` work
+    on the codes); nullable integers and floats become numpy ``int64``/``float64``
+    (``expect_column_values_to_be_between`` compares extension arrays value by value in
+    Python); booleans become objects (True, False, None) as the suites expect.
+    """
+    kinds = {col.name: col.kind for col in spec.columns}
+    columns = {}
+    for name in typed.columns:
+        s = typed[name]
+        kind = kinds.get(name)
+        if kind == "bool":
+            s = s.astype(object).where(s.notna(), None)
+        elif kind in ("id", "enum"):
+            codes, uniques = pd.factorize(s)  # categories in order of appearance: no sort of millions of IDs
+            s = pd.Series(pd.Categorical.from_codes(codes, categories=uniques), index=s.index, name=name)
+        elif isinstance(s.dtype, (pd.Int64Dtype, pd.Float64Dtype)):
+            s = s.astype("float64") if s.hasnans or isinstance(s.dtype, pd.Float64Dtype) else s.astype("int64")
+        columns[name] = s
+    return pd.DataFrame(columns, index=typed.index).copy()  # one consolidated block per dtype
 
 
 def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) -> None:
@@ -314,8 +335,10 @@ def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) ->
 def _foreign_key(child: TableOutcome, column: str, parent_ids: pd.Series, parent_ok: pd.Series, parent: str) -> None:
     values = child.typed[column]
     present = values.notna()
-    child.add(present & ~values.isin(parent_ids), f"{column}: no such {parent} in the export")
-    child.add(present & values.isin(parent_ids) & ~values.isin(parent_ok), f"{column}: its {parent} is quarantined")
+    in_parent = values.isin(parent_ids)
+    child.add(present & ~in_parent, f"{column}: no such {parent} in the export")
+    if len(parent_ok) < len(parent_ids):  # otherwise no parent is quarantined
+        child.add(present & in_parent & ~values.isin(parent_ok), f"{column}: its {parent} is quarantined")
 
 
 # --------------------------------------------------------------------------- output
@@ -370,7 +393,10 @@ def _write(outcomes: dict[str, TableOutcome], raw_dir: Path, out_dir: Path, stag
     for table, outcome in outcomes.items():
         spec = TABLES[table]
         bad = outcome.quarantined
-        kept = outcome.typed.loc[~bad, spec.column_names].reset_index(drop=True)
+        if bad.any():
+            kept = outcome.typed.loc[~bad, spec.column_names].reset_index(drop=True)
+        else:  # the same frame without a copy of every column (typed has a RangeIndex)
+            kept = pd.DataFrame({c: outcome.typed[c] for c in spec.column_names}, copy=False)
         arrow = _to_arrow(kept, spec)
         parquet = staging / f"{table}.parquet"
         pq.write_table(arrow, parquet, compression="zstd")

@@ -20,7 +20,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pacsv
 
 from .contract import TABLES, fold, table_for_name
 
@@ -181,6 +185,7 @@ def _excel_sheet_names(path: Path) -> list[str]:
 
 # --------------------------------------------------------------------------- decoding
 
+_NOT_NEWLINE = re.compile(rb"[^\r\n]")
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
 
@@ -229,6 +234,9 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str]:
     data = path.read_bytes()
     if not data.strip():
         raise IngestError("the file is empty (not even a header line)", file=path, table=source.table)
+    fast = _read_csv_arrow(data)
+    if fast is not None:
+        return fast
     text, encoding = decode_bytes(data, path)
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = detect_separator(first_line)
@@ -251,6 +259,68 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str]:
     data_cols = [c for c in frame.columns if c != SOURCE_LINE]
     blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
     frame = frame.loc[~blank].reset_index(drop=True)
+    return frame, encoding, sep
+
+
+def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
+    """The fast path of :func:`_read_csv` for plain files, or None to take the general one.
+
+    Plain means: UTF-8 (with or without BOM), no NUL byte, no quote character at all (so
+    no quoted separators or newlines), a header of distinct non-empty names, and every
+    record with exactly as many fields as the header (no blank line). Such a file reads
+    to the same strings and line numbers with pyarrow's CSV reader as with pandas' C
+    parser, in a fraction of the time and into Arrow-backed string columns (a few bytes a
+    cell instead of a Python object each). Anything else (invalid UTF-8, a ragged row)
+    makes pyarrow raise, and the general path then reads the file and reports the
+    problem exactly as before.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, body = "utf-8-sig", memoryview(data)[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    else:
+        encoding, body = "utf-8", memoryview(data)
+    if b'"' in data or b"\x00" in data:
+        return None
+    end = data.find(b"\n", len(data) - len(body))
+    header = bytes(body[: (end - (len(data) - len(body))) if end >= 0 else len(body)])
+    try:
+        header_line = header.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    if "\r" in header_line or not header_line.strip():
+        return None
+    sep = detect_separator(header_line)
+    names = [c.strip() for c in header_line.split(sep)]
+    if "" in names or len(set(names)) != len(names) or any(c.startswith("\ufeff") for c in names):
+        return None
+    if end < 0 or _NOT_NEWLINE.search(data, end + 1) is None:
+        return None  # no data rows: the general path decides what that means
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))], skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False,
+                                             escape_char=False, newlines_in_values=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"c{i}": pa.string() for i in range(len(names))},
+                strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
+        return None
+    # a record of empty fields only (",,,") is not a record, but it keeps its line number
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+        if not blank.any():
+            break
+    frame = pd.DataFrame({name: pd.arrays.ArrowExtensionArray(table.column(i)) for i, name in enumerate(names)},
+                         copy=False)
+    del table
+    frame.insert(0, SOURCE_LINE, pd.array(pd.RangeIndex(2, len(frame) + 2), dtype="int64"))
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
     return frame, encoding, sep
 
 

@@ -186,24 +186,24 @@ def validate_tables(frames: dict[str, pd.DataFrame], *, data_docs_dir: Path | No
             gx.ValidationDefinition(name=table, data=batch_def, suite=suite)))
     results: dict[str, TableValidation] = {}
     for table, definition in zip(frames, definitions):
-        result = definition.run(
-            batch_parameters={"dataframe": frames[table]},
-            result_format={"result_format": "COMPLETE", "include_unexpected_rows": False,
-                           "return_unique_unexpected": False},
-        )
+        # First pass: pass/fail (and, for Data Docs, counts and a few examples) of every
+        # expectation. Listing every failing row (COMPLETE) costs a copy of the table per
+        # expectation even when nothing fails, so only failed expectations get a second,
+        # COMPLETE pass (outside the Data Docs context) for their rows and counts.
+        first_format = "SUMMARY" if data_docs_dir is not None else "BOOLEAN_ONLY"
+        result = definition.run(batch_parameters={"dataframe": frames[table]},
+                                result_format={"result_format": first_format})
+        _raise_on_exceptions(table, result.results)
+        failed = [res.expectation_config for res in result.results if not res.success]
+        complete = {}
+        if failed:
+            for res in _complete_results(table, frames[table], failed, jsons[table]):
+                complete[_config_key(res.expectation_config)] = res
         outcomes = []
         for res in result.results:
             cfg = res.expectation_config
-            info = res.exception_info or {}
-            raised = info.get("raised_exception") or any(
-                isinstance(v, dict) and v.get("raised_exception") for v in info.values())
-            if raised:
-                message = info.get("exception_message") or next(
-                    (v.get("exception_message") for v in info.values() if isinstance(v, dict)), "")
-                raise SuiteError(f"expectations/{table}.json: {cfg.type} on "
-                                 f"{cfg.kwargs.get('column') or cfg.kwargs.get('column_A')} raised: {message}")
             meta = cfg.meta or {}
-            r = res.result or {}
+            r = (complete.get(_config_key(cfg)).result if not res.success else res.result) or {}
             column = cfg.kwargs.get("column") or cfg.kwargs.get("column_A") or (
                 ",".join(cfg.kwargs.get("column_list", [])) or None)
             outcomes.append(ExpectationOutcome(
@@ -216,3 +216,43 @@ def validate_tables(frames: dict[str, pd.DataFrame], *, data_docs_dir: Path | No
     if data_docs_dir is not None:
         context.build_data_docs()
     return results
+
+
+def _config_key(cfg) -> str:
+    return json.dumps([cfg.type, cfg.kwargs, cfg.meta], sort_keys=True, default=str)
+
+
+def _raise_on_exceptions(table: str, results) -> None:
+    for res in results:
+        cfg = res.expectation_config
+        info = res.exception_info or {}
+        raised = info.get("raised_exception") or any(
+            isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+        if raised:
+            message = info.get("exception_message") or next(
+                (v.get("exception_message") for v in info.values() if isinstance(v, dict)), "")
+            raise SuiteError(f"expectations/{table}.json: {cfg.type} on "
+                             f"{cfg.kwargs.get('column') or cfg.kwargs.get('column_A')} raised: {message}")
+
+
+def _complete_results(table: str, frame: pd.DataFrame, configs: list, suite_json: dict[str, Any]) -> list:
+    """The COMPLETE results (every failing row's index) of the given expectations only,
+    in a context of their own so that Data Docs show one validation per table."""
+    gx = _gx()
+    context = _context(None)
+    suite = context.suites.add(gx.ExpectationSuite(
+        name=suite_json["name"], meta=suite_json.get("meta", {}),
+        expectations=[{"type": c.type, "kwargs": c.kwargs, "meta": c.meta} for c in configs]))
+    asset = context.data_sources.add_pandas("pilot_eval").add_dataframe_asset(table)
+    definition = context.validation_definitions.add(gx.ValidationDefinition(
+        name=table, data=asset.add_batch_definition_whole_dataframe(f"{table}_all"), suite=suite))
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", "include_unexpected_rows": False,
+                       "return_unique_unexpected": False},
+    )
+    _raise_on_exceptions(table, result.results)
+    got = {_config_key(res.expectation_config) for res in result.results}
+    if got != {_config_key(c) for c in configs}:
+        raise SuiteError(f"expectations/{table}.json: the second validation pass lost expectations")
+    return result.results

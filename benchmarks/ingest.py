@@ -1,0 +1,225 @@
+"""Benchmark: ingest + validation of the demo export at several scales (issue 6, item 2),
+side by side with its floor, reading the same CSV files with pandas' pyarrow engine.
+Prints a Markdown table; no assertions.
+
+    .venv/bin/python benchmarks/ingest.py [--scales 1 10 100] [--work DIR] [--seed 2023]
+                                          [--no-data-docs-row]
+
+For each scale the demo export is generated once into ``WORK/scale-<s>-seed-<seed>/raw``
+(``WORK`` defaults to ``$TMPDIR/pilot_eval-bench-ingest``)
+and reused by later runs (a ``bench.json`` beside it records the arguments and what the
+generation cost). Every measurement runs in a fresh Python process, so its peak RSS
+(``ru_maxrss`` from ``os.wait4``) is its own:
+
+* **floor**: ``pd.read_csv(path, engine="pyarrow")`` of every table's CSV file;
+* **ingest**: ``pilot_eval.ingest.ingest(raw, out, cut_date=..., data_docs=False)``;
+* at scale 1 also ingest with Data Docs, whose extra cost is reported separately.
+
+Seconds are the wall time of the call inside the child (imports of pandas and
+``pilot_eval.ingest`` excluded; the lazy Great Expectations import is part of ingest and
+costs ~5 s whatever the size). "base MB" is the child's RSS after its imports, so
+"(peak − base) / row" is the memory a row costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+DEFAULT_WORK = Path(tempfile.gettempdir()) / "pilot_eval-bench-ingest"
+TABLES = ("vacancies", "applications", "background_checks", "pilot_rollout", "staffing_monthly")
+
+
+# --------------------------------------------------------------------------- children
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _child(args: argparse.Namespace) -> None:
+    """One measurement in this (fresh) process; prints one JSON line."""
+    import pandas as pd
+
+    raw = Path(args.raw)
+    if args.child == "generate":
+        from pilot_eval.demo import generate, write_export
+
+        base = _rss_mb()
+        t0 = time.perf_counter()
+        export = generate(seed=args.seed, scenario="delay", scale=args.scale, cut_date=args.cut)
+        t1 = time.perf_counter()
+        write_export(export, raw)
+        t2 = time.perf_counter()
+        rows = {t: len(f) for t, f in export.tables.items()}
+        print(json.dumps({"generate_s": t1 - t0, "write_s": t2 - t1, "rows": rows, "base_mb": base}))
+        return
+    if args.child == "floor":
+        base = _rss_mb()
+        t0 = time.perf_counter()
+        rows = {t: len(pd.read_csv(raw / f"{t}.csv", engine="pyarrow")) for t in TABLES}
+        seconds = time.perf_counter() - t0
+    else:
+        from pilot_eval.ingest import ingest
+
+        base = _rss_mb()
+        t0 = time.perf_counter()
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.01)
+            profiler.start()
+        result = ingest(raw, Path(args.out), cut_date=args.cut, data_docs=args.child == "ingest+docs")
+        seconds = time.perf_counter() - t0
+        if args.profile:
+            profiler.stop()
+            Path(args.profile).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+        rows = {t: info["rows_read"] for t, info in result.report["tables"].items()}
+        assert result.exit_code == 0, result.report  # the demo export must ingest cleanly
+    print(json.dumps({"seconds": seconds, "rows": rows, "base_mb": base}))
+
+
+def _run_child(kind: str, raw: Path, *, scale: float, seed: int, cut: str, out: Path | None = None,
+               profile: str | None = None) -> dict:
+    cmd = [sys.executable, str(HERE), "--child", kind, "--raw", str(raw), "--scale", repr(scale),
+           "--seed", str(seed), "--cut", cut]
+    if out is not None:
+        cmd += ["--out", str(out)]
+    if profile:
+        cmd += ["--profile", profile]
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env, text=True)
+    stdout = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} at {raw} failed with exit status {proc.returncode}")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result.update(process_s=wall, peak_mb=usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    return result
+
+
+# --------------------------------------------------------------------------- parent
+
+def _prepare(work: Path, scale: float, seed: int, cut: str) -> tuple[Path, dict]:
+    """The export of this scale and seed, generated now or reused."""
+    base = work / f"scale-{scale:g}-seed-{seed}"
+    raw, meta_path = base / "raw", base / "bench.json"
+    key = {"scale": scale, "seed": seed, "cut_date": cut, "scenario": "delay"}
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta.get("key") == key and all((raw / f"{t}.csv").exists() for t in TABLES):
+            meta["reused"] = True
+            return raw, meta
+    shutil.rmtree(base, ignore_errors=True)
+    raw.mkdir(parents=True)
+    gen = _run_child("generate", raw, scale=scale, seed=seed, cut=cut)
+    meta = {"key": key, "generation": gen,
+            "csv_mb": sum((raw / f"{t}.csv").stat().st_size for t in TABLES) / 1e6}
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    meta["reused"] = False
+    return raw, meta
+
+
+def _machine() -> str:
+    from importlib.metadata import version
+
+    import pandas as pd
+    import pyarrow as pa
+
+    with open("/proc/meminfo") as fh:
+        ram = int(fh.readline().split()[1]) / 1024 ** 2
+    with open("/proc/cpuinfo") as fh:
+        cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")),
+                   platform.processor())
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} CPUs ({cpu}), {ram:.0f} GB RAM, load average {load[0]:.1f} at start; "
+            f"Python {platform.python_version()}, pandas {pd.__version__}, pyarrow {pa.__version__}, "
+            f"great_expectations {version('great_expectations')}; {dt.date.today().isoformat()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--cut", default="2026-02-28")
+    parser.add_argument("--no-data-docs-row", action="store_true", help="skip the scale-1 run with Data Docs")
+    parser.add_argument("--profile-scale", type=float, default=None,
+                        help="also run ingest at this scale under pyinstrument (text profile into WORK)")
+    # internal: one measurement in a fresh process
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--raw", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args)
+        return
+
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"pilot_eval ingest benchmark — {_machine()}\n", flush=True)
+    gen_rows, rows_out = [], []
+    for scale in args.scales:
+        raw, meta = _prepare(work, scale, args.seed, args.cut)
+        g = meta["generation"]
+        gen_rows.append(f"| {scale:g} | {sum(g['rows'].values()):,} | {meta['csv_mb']:,.0f} | {g['generate_s']:.1f} "
+                        f"| {g['write_s']:.1f} | {g['peak_mb']:,.0f} | {'reused' if meta['reused'] else 'now'} |")
+        print(f"scale {scale:g}: export ready ({sum(g['rows'].values()):,} rows, {meta['csv_mb']:,.0f} MB CSV)",
+              file=sys.stderr, flush=True)
+        out = raw.parent / "processed"
+        floor = _run_child("floor", raw, scale=scale, seed=args.seed, cut=args.cut)
+        print(f"  floor {floor['seconds']:.1f} s, {floor['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+        kinds = ["ingest"] + (["ingest+docs"] if scale == 1 and not args.no_data_docs_row else [])
+        for kind in kinds:
+            res = _run_child(kind, raw, scale=scale, seed=args.seed, cut=args.cut, out=out)
+            print(f"  {kind} {res['seconds']:.1f} s, {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+            rows_out.append((scale, kind, floor, res))
+        shutil.rmtree(out, ignore_errors=True)
+        if args.profile_scale == scale:
+            prof = work / f"profile-scale-{scale:g}.txt"
+            _run_child("ingest", raw, scale=scale, seed=args.seed, cut=args.cut, out=out, profile=str(prof))
+            shutil.rmtree(out, ignore_errors=True)
+            print(f"  profile written to {prof}", file=sys.stderr, flush=True)
+
+    print("Generation (`generate` + `write_export`, once per scale, cached):\n")
+    print("| scale | rows (all tables) | CSV MB | generate s | write s | peak RSS MB | |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
+    print("\n".join(gen_rows))
+    print("\nIngest + validation against the floor (`pd.read_csv(engine=\"pyarrow\")`, all tables):\n")
+    print("| scale | run | rows (all tables) | floor s | floor rows/s | floor peak MB | ingest s | ingest rows/s "
+          "| × floor | peak RSS MB | base MB | (peak − base) / row |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for scale, kind, floor, res in rows_out:
+        n = sum(res["rows"].values())
+        per_row = (res["peak_mb"] - res["base_mb"]) * 2 ** 20 / n
+        print(f"| {scale:g} | {kind} | {n:,} | {floor['seconds']:.1f} | {n / floor['seconds']:,.0f} "
+              f"| {floor['peak_mb']:,.0f} | {res['seconds']:.1f} | {n / res['seconds']:,.0f} "
+              f"| {res['seconds'] / floor['seconds']:.1f} | {res['peak_mb']:,.0f} | {res['base_mb']:,.0f} "
+              f"| {per_row:,.0f} B |")
+    docs = {s: r for s, k, _, r in rows_out if k == "ingest+docs"}
+    plain = {s: r for s, k, _, r in rows_out if k == "ingest"}
+    for s, r in docs.items():
+        print(f"\nData Docs at scale {s:g}: +{r['seconds'] - plain[s]['seconds']:.1f} s "
+              f"({r['seconds']:.1f} s with, {plain[s]['seconds']:.1f} s without).")
+
+
+if __name__ == "__main__":
+    main()
