@@ -327,13 +327,25 @@ def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) ->
     app_ids = app.typed["application_id"]
     app_ok = app_ids[~app.quarantined]
     _foreign_key(chk, "application_id", app_ids, app_ok, "application")
-    submitted = chk.typed["application_id"].map(pd.Series(app.typed["submitted_date"].to_numpy(), index=app_ids)
-                                                .loc[~app_ids.duplicated(keep=False).to_numpy()])
+    referred = _small_side(app_ids, chk.typed["application_id"])      # duplicates of a referred ID are referred too
+    submitted = chk.typed["application_id"].map(
+        pd.Series(app.typed["submitted_date"].loc[referred.index].to_numpy(), index=referred)
+        .loc[~referred.duplicated(keep=False).to_numpy()])
     chk.add(chk.typed["requested_date"] < submitted, "requested_date before the application's submitted_date")
+
+
+def _small_side(parent_ids: pd.Series, keys: pd.Series) -> pd.Series:
+    """The parent IDs that ``keys`` can refer to. A hash lookup costs most to build: when
+    the parent table is the larger (14.8 million applications against 0.45 million checks
+    at scale 100), build it on the keys and keep only the parents referred to."""
+    if len(parent_ids) <= len(keys):
+        return parent_ids
+    return parent_ids[parent_ids.isin(pd.unique(keys.dropna()))]
 
 
 def _foreign_key(child: TableOutcome, column: str, parent_ids: pd.Series, parent_ok: pd.Series, parent: str) -> None:
     values = child.typed[column]
+    parent_ids, parent_ok = _small_side(parent_ids, values), _small_side(parent_ok, values)
     present = values.notna()
     in_parent = values.isin(parent_ids)
     child.add(present & ~in_parent, f"{column}: no such {parent} in the export")
