@@ -34,7 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", **os.environ}
+
+from pilot_eval.report.runner import worker_environment  # noqa: E402 - one BLAS thread, as report workers
+
+ENV = worker_environment()
 
 IMPORTS = {
     "python (nothing)": "pass",

@@ -45,11 +45,15 @@ def outcome_label(outcome: str, lang: str = "sv") -> str:
     return sv if lang == "sv" else en
 
 
-def _is_share(outcomes: pd.Series) -> pd.Series:
-    """Outcomes that are proportions, shown in percentage points."""
+def _to_percentage_points(table: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """Multiply ``columns`` by 100 in the rows whose ``outcome`` is a proportion (in place);
+    returns that mask."""
     from .plots import OUTCOME_INFO
 
-    return outcomes.map(lambda o: OUTCOME_INFO.get(o, ("", "", ""))[2] == "pp").astype(bool)
+    share = table["outcome"].map(lambda o: OUTCOME_INFO.get(o, ("", "", ""))[2] == "pp").astype(bool)
+    for c in columns:
+        table[c] = table[c].where(~share, table[c] * 100)
+    return share
 
 
 def arm_phase_table(ctx: Period, outcome: str, by: Sequence[str] = ("arm", "phase")) -> pd.DataFrame:
@@ -152,9 +156,7 @@ def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool =
     t = result.tidy().copy()
     if headline_only:
         t = t.loc[t["headline"]]
-    share = _is_share(t["outcome"])
-    for c in ("estimate", "conf_low", "conf_high", "std_error"):
-        t[c] = t[c].where(~share, t[c] * 100)
+    share = _to_percentage_points(t, ("estimate", "conf_low", "conf_high", "std_error"))
     t["outcome"] = [outcome_label(o, lang) + (" (procentenheter)" if s and lang == "sv" else
                                               " (percentage points)" if s else "")
                     for o, s in zip(t["outcome"], share)]
@@ -253,9 +255,7 @@ def mde_table(ctx: Period) -> pd.DataFrame:
     how they were computed (draws of the synthetic Botkyrka)."""
     table = mde_by_outcome()
     wide = table.pivot(index="outcome", columns="term", values="estimate").reset_index()
-    share = _is_share(wide["outcome"])
-    for c in ("mde_increase", "mde_decrease"):
-        wide[c] = wide[c].where(~share, wide[c] * 100)
+    share = _to_percentage_points(wide, ("mde_increase", "mde_decrease"))
     unit = {"sv": ("procentenheter", "dagar", "sökande per rekrytering"),
             "en": ("percentage points", "days", "applicants per vacancy")}[ctx.lang]
     wide["unit"] = [unit[0] if s else unit[1] if "days" in o else unit[2] for o, s in zip(wide["outcome"], share)]
