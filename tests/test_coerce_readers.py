@@ -138,3 +138,59 @@ def test_quoted_newlines_keep_true_line_numbers(tmp_path):
     sources, _ = discover(tmp_path)
     raw = read_source(sources["pilot_rollout"])
     assert raw.frame["_source_line"].tolist() == [2, 4]
+
+
+def test_swedish_written_forms_fold_back_to_the_contract():
+    """Every header and label the --swedish demo export writes (å/ä/ö, capitals, spaces)
+    maps back to its contract column or value, and fits in Windows-1252."""
+    for spec in TABLES.values():
+        lookup = spec.header_lookup()
+        for col in spec.columns:
+            assert lookup[fold(col.swedish_display)] == col.name, col.swedish_display
+            col.swedish_display.encode("cp1252")
+            if col.kind == "enum":
+                labels = col.label_lookup()
+                for value in col.values:
+                    written = col.swedish_display_label(value)
+                    assert labels[fold(written)] == value, written
+                    written.encode("cp1252")
+    assert TABLES["vacancies"].column("closing_date").swedish_display == "Sista ansökningsdag"
+    assert TABLES["vacancies"].column("role_group").swedish_display_label("childminder") == "Barnskötare"
+
+
+def test_readvertisement_in_correct_swedish_and_in_the_contracts_spelling():
+    vacancies = TABLES["vacancies"]
+    lookup = vacancies.header_lookup()
+    assert lookup[fold("Återannonsering av")] == lookup[fold("ateranonsering_av")] == "readvertisement_of"
+    values, _ = parse_enum(_s("Återannonserad", "ateranonserad", "återanonserad", "readvertised"),
+                           vacancies.column("status"))
+    assert values.tolist() == ["readvertised"] * 4
+
+
+def test_close_column_suggests_a_contract_column():
+    from pilot_eval.contract import close_column
+
+    assert close_column("Tillträdes datum", "vacancies").name == "start_date"
+    assert close_column("Publicerat datum", "vacancies").name == "published_date"
+    assert close_column("ssyk2", "vacancies").name == "ssyk_code"
+    assert close_column("Publicerat datum", "vacancies", exclude={"published_date"}) is None
+    for unrelated in ("intern_kod", "x7", "Lönepost", "kod", "Ansvarskod"):
+        assert close_column(unrelated, "vacancies") is None, unrelated
+
+
+@pytest.mark.parametrize(("data", "line", "words"), [
+    ("id;namn\n1;Åsa\n".encode("utf-16-le"), 1, "UTF-16 text without a byte-order mark"),
+    ("id;yrke\n1;Barnsk\u00f6tare\n2;F\u00f6rskoll\u00e4rare\n".encode("cp850"), 2, "DOS CP850"),
+    ("id;status\n1;ok\n2;Wy\u0142\u0105czony\n".encode("iso-8859-2"), 3, "ISO-8859-2"),
+    (b"id;x\n1;a\n2;\x81\n", 3, "neither UTF-8 nor Windows-1252"),
+])
+def test_other_encodings_are_refused_naming_file_and_line(tmp_path, data, line, words):
+    with pytest.raises(IngestError) as info:
+        decode_bytes(data, tmp_path / "x.csv")
+    assert (info.value.file, info.value.row) == ("x.csv", line)
+    assert words in info.value.message
+
+
+def test_windows_1252_swedish_is_not_mistaken_for_another_code_page(tmp_path):
+    text = "Förvaltning;Yrkesgrupp;Åldersgrupp\nKultur- och fritidsförvaltningen;Barnskötare;25–34\nÖ;Å;55+\n"
+    assert decode_bytes(text.encode("cp1252"), tmp_path / "x.csv") == (text, "cp1252")

@@ -473,16 +473,25 @@ def test_swedish_writer(small_export, tmp_path):
         raw.decode("utf-8")                                   # really Windows-1252, not UTF-8
     text = raw.decode("cp1252")
     header = text.split("\r\n")[0]
-    assert header == ";".join(c.swedish for c in C.TABLES["vacancies"].columns)
+    # Swedish as an HR system writes it: å/ä/ö, capitals, spaces (each folds to the contract's name)
+    assert header == ";".join(c.swedish_display for c in C.TABLES["vacancies"].columns)
+    assert header.startswith("Rekryterings-ID;Förvaltning;Yrkesgrupp;SSYK;Anställningsform;Antal tjänster;")
+    assert ";Sista ansökningsdag;" in header and ";Återannonsering av;" in header
     assert "Utbildningsförvaltningen" in text
-    assert re.search(r";(ja|nej)\r\n", text)
-    assert "tillsatt" in text and ";filled;" not in text
+    assert re.search(r";(Ja|Nej)\r\n", text)
+    for label in (";Tillsatt;", ";Ej tillsatt;", ";Återannonserad;", ";Barnskötare;", ";Förskollärare;",
+                  ";Skola/förskola;", ";Timanställning;"):
+        assert label in text, label
+    assert ";filled;" not in text and ";tillsatt;" not in text and ";barnskotare;" not in text.lower().replace(
+        "barnskötare", "")
     stf = (tmp_path / "bemanning_manad.csv").read_bytes().decode("cp1252")
     first = stf.split("\r\n")[1].split(";")
     fte = first[[c.swedish for c in C.TABLES["staffing_monthly"].columns].index("arsarbetare")]
     assert re.fullmatch(r"\d+(,\d+)?", fte)
+    assert stf.startswith("Förvaltning;Yrkesgrupp;Månad;Antal tillsvidare;")
     sv = pd.read_csv(tmp_path / "ansokningar.csv", sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
-    assert set(sv.slutstatus) <= set(C.FINAL_STATUSES.values())
+    assert set(sv["Slutstatus"]) <= {"Anställd", "Ej aktuell", "Återkallad", "Tackat nej", "Avbruten", "Pågående"}
+    assert set(sv["Kön"]) <= {"Kvinna", "Man", "Annat/okänt", ""} and "25–34" in set(sv["Åldersgrupp"])
     # UTF-8 with BOM on request
     write_export(small_export, tmp_path / "bom", swedish=True, encoding="utf-8-sig")
     assert (tmp_path / "bom" / "rekryteringar.csv").read_bytes().startswith(b"\xef\xbb\xbf")
@@ -507,7 +516,10 @@ def test_excel_writer(tmp_path):
     write_export(ex, tmp_path / "c", excel=True, swedish=True)
     wb = openpyxl.load_workbook(tmp_path / "b" / "rekryteringar.xlsx")
     assert wb.sheetnames == ["rekryteringar"]
-    assert [c.value for c in next(wb.active.iter_rows(max_row=1))][:2] == ["rekryterings_id", "forvaltning"]
+    assert [c.value for c in next(wb.active.iter_rows(max_row=1))][:3] == ["Rekryterings-ID", "Förvaltning",
+                                                                          "Yrkesgrupp"]
+    roles = set(next(wb.active.iter_cols(min_col=3, max_col=3, min_row=2, values_only=True)))
+    assert roles <= {C.ROLE_GROUP_DISPLAY_SV[r] for r in C.ROLE_GROUPS} and "Förskollärare" in roles
     for name in ("rekryteringar.xlsx", "ansokningar.xlsx", "bemanning_manad.xlsx"):
         assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
 

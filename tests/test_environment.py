@@ -40,3 +40,28 @@ def test_every_dependency_is_pinned_to_a_range():
     lo, hi = re.findall(r"\d+\.\d+", gx)
     assert lo.split(".")[0] == hi.split(".")[0] and int(hi.split(".")[1]) == int(lo.split(".")[1]) + 1, \
         "GX is pinned to one minor version"
+
+
+def _bounds(req: str) -> tuple[str, str]:
+    lower = re.search(r">=\s*([\d.]+)", req).group(1)
+    upper = re.search(r"<\s*([\d.]+)", req).group(1)
+    return lower, upper
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.match(r"[\d.]+", version).group(0).rstrip(".").split("."))
+
+
+def test_pins_claim_no_more_than_was_tested():
+    """Each range is one minor version (or one major where the project has no minors,
+    pyarrow 26.x) and holds the version installed in the environment the tests run in."""
+    from importlib.metadata import version
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    for req in project["dependencies"] + project["optional-dependencies"]["test"]:
+        lower, upper = _bounds(req)
+        lo, hi = _release(lower), _release(upper)
+        assert len(hi) >= min(len(lo), 2) and hi == lo[: len(hi) - 1] + (lo[len(hi) - 1] + 1,), \
+            f"{req}: wider than the one version tested"
+        installed = _release(version(_name(req)))
+        assert lo <= installed[: len(lo)] and installed[: len(hi)] < hi, f"{req}: {version(_name(req))} installed"

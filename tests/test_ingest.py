@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from pilot_eval import cli
+from pilot_eval.cli import format_summary
 from pilot_eval.contract import TABLES
 from pilot_eval.ingest import REPORT_NAME, ingest, load_processed
 from pilot_eval.readers import IngestError
@@ -39,7 +44,9 @@ def test_writes_tables_report_and_data_docs(processed):
     index = (out / "data_docs" / "index.html").read_text()
     assert "pilot_eval" in index
     assert list((out / "data_docs" / "validations").rglob("*.html")), "validation pages are built"
-    assert not list(out.glob(".staging-*")) and not list(out.glob(".old-*"))
+    assert not list(base.glob(".out.*")), "no staging or old folder left beside the output"
+    assert sorted(p.name for p in out.iterdir()) == sorted([REPORT_NAME, "data_docs", "quarantine"]
+                                                           + [f"{t}.parquet" for t in TABLES])
 
 
 def test_processed_types_follow_the_contract(processed):
@@ -136,3 +143,276 @@ def test_cli_exit_statuses_and_outputs(tmp_path):
     assert two.returncode == 2
     assert "vacancies.csv" in two.stderr and "empty" in two.stderr and "Nothing was written" in two.stderr
     assert not (tmp_path / "two").exists()
+
+
+# --------------------------------------------------------------------------- relative paths
+
+@pytest.mark.slow
+def test_cli_with_relative_paths_and_data_docs(tmp_path):
+    """The README's own `pilot-eval ingest --raw data/raw/demo --out data/processed/demo`
+    (relative paths, Data Docs on): GX refused a relative Data Docs directory."""
+    write_raw(tmp_path / "data" / "raw" / "demo")
+    done = subprocess.run([sys.executable, "-m", "pilot_eval.cli", "ingest", "--raw", "data/raw/demo", "--out",
+                           "data/processed/demo", "--cut-date", CUT_DATE], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Quarantine: empty" in done.stdout
+    out = tmp_path / "data" / "processed" / "demo"
+    assert (out / "data_docs" / "index.html").is_file()
+    report = json.loads((out / REPORT_NAME).read_text())
+    assert report["raw_dir"] == str((tmp_path / "data" / "raw" / "demo").resolve())  # absolute: means the same anywhere
+    assert set(load_processed(out)) == set(TABLES)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["demo"], "no staging or old folder left behind"
+
+
+def test_relative_paths_in_python_and_prepare_data_prints_the_summary(tmp_path, monkeypatch, capsys):
+    """prepare_data (the report's data step; notebooks pass "../data/processed/…") with
+    relative folders and Data Docs on, printing the account of every row when it ingests."""
+    from pilot_eval.report.context import prepare_data
+
+    write_raw(tmp_path / "raw")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    prepared = prepare_data("2025Q4", raw_dir="../raw", processed_dir="../processed/2025Q4", cut_date=CUT_DATE,
+                            quiet=False)
+    assert prepared.ingested and prepared.processed_dir == tmp_path.resolve() / "processed" / "2025Q4"
+    assert (tmp_path / "processed" / "2025Q4" / "data_docs" / "index.html").is_file()
+    out = capsys.readouterr().out
+    assert "Quarantine: empty; every row passed." in out
+    for table in TABLES:
+        assert re.search(rf"^  {table}\s+\d+\s+\d+\s+0\s+\d+/\d+ passed$", out, re.M), (table, out)
+    again = prepare_data("2025Q4", raw_dir="../raw", processed_dir="../processed/2025Q4", cut_date=CUT_DATE,
+                         quiet=False)
+    assert not again.ingested and capsys.readouterr().out == ""
+
+
+# --------------------------------------------------------------------------- the summary
+
+def _fake_report(counts: dict[str, tuple[int, int]]) -> dict:
+    tables = {}
+    for table, (read, quarantined) in counts.items():
+        tables[table] = {"rows_read": read, "rows_processed": read - quarantined, "rows_quarantined": quarantined,
+                         "quarantine_share": quarantined / read, "reasons": {}, "warnings": {},
+                         "expectations": 135, "expectations_failed": 1 if quarantined else 0}
+    return {"raw_dir": "/data/raw/x", "cut_date": CUT_DATE, "tables": tables, "notices": [], "data_docs": None,
+            "exit_status": 1, "quarantine_threshold": 0.05, "column_warnings": []}
+
+
+def test_summary_columns_stay_apart_for_large_counts():
+    report = _fake_report({"vacancies": (7_300, 0), "applications": (34_411_302, 2_650_000),
+                           "background_checks": (12_345_678, 1), "pilot_rollout": (3, 0)})
+    text = format_summary(report, Path("out"))
+    lines = text.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.lstrip().startswith("table"))
+    body = lines[header + 2: header + 6]
+    for line in body:
+        cells = re.split(r"\s{2,}", line.strip())
+        assert len(cells) == 5, line                      # five columns, never run together
+    apps = re.split(r"\s{2,}", body[1].strip())
+    assert apps[:4] == ["applications", "34 411 302", "31 761 302", "2 650 000 (7.7%)"]
+    # numbers are right-aligned under their headers
+    for name in ("read", "processed", "quarantined"):
+        end = lines[header].index(name) + len(name)
+        assert all(line[end - 1] != " " and (len(line) == end or line[end] == " ") for line in body), name
+
+
+def test_summary_shows_misspelt_column_warnings_loudly():
+    report = _fake_report({"vacancies": (4, 0)})
+    report["column_warnings"] = ["vacancies.csv: column 'Tilltrade datumm' … did you mean start_date?"]
+    text = format_summary(report, Path("out"))
+    assert "WARNING" in text and "did you mean start_date" in text
+
+
+# --------------------------------------------------------------------------- exit statuses
+
+def _suites_with(tmp_path, table: str, change) -> Path:
+    from pilot_eval.paths import EXPECTATIONS_DIR
+
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    for p in EXPECTATIONS_DIR.glob("*.json"):
+        (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    data = json.loads((folder / f"{table}.json").read_text())
+    change(data["expectations"])
+    (folder / f"{table}.json").write_text(json.dumps(data))
+    return folder
+
+
+def test_broken_suite_exits_2_naming_suite_and_expectation(tmp_path, monkeypatch, capsys):
+    import pilot_eval.validation as validation
+
+    def bad_kwarg(exps):
+        exps[3]["kwargs"]["mostly"] = "lots"              # pydantic refuses it inside GX
+
+    monkeypatch.setattr(validation, "EXPECTATIONS_DIR", _suites_with(tmp_path, "pilot_rollout", bad_kwarg))
+    raw = write_raw(tmp_path / "raw")
+    code = cli.main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out"), "--cut-date", CUT_DATE,
+                     "--no-data-docs"])
+    err = capsys.readouterr().err
+    assert code == 2
+    message = err.splitlines()[0]
+    assert "pilot_rollout.json" in message and "expectation 3 expect_column_to_exist on scope" in message
+    assert "mostly" in message and "Traceback" not in err and "Nothing was written" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unexpected_error_exits_3_with_the_traceback_in_a_log(tmp_path, monkeypatch, capsys):
+    import pilot_eval.ingest as ingest_module
+
+    raw = write_raw(tmp_path / "raw")
+    out = tmp_path / "out"
+    ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("a bug in the cross-table checks")
+
+    monkeypatch.setattr(ingest_module, "_cross_table_checks", boom)
+    args = ["ingest", "--raw", str(raw), "--out", str(out), "--cut-date", CUT_DATE, "--no-data-docs"]
+    assert cli.main(args) == 3
+    err = capsys.readouterr().err
+    assert "INTERNAL ERROR" in err and "RuntimeError: a bug in the cross-table checks" in err
+    assert "not a problem with the data" in err and "--debug" in err and "Traceback" not in err
+    log = Path(re.search(r"traceback is in (\S+\.log)", err).group(1))
+    assert "Traceback" in log.read_text() and "boom" in log.read_text()
+    log.unlink()
+    assert cli.main(args + ["--debug"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "boom" in err
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
+
+
+def test_cli_help_documents_every_exit_status(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["ingest", "--help"])
+    text = capsys.readouterr().out
+    for line in ("0  all good", "1  a table's quarantined share", "2  a structural or privacy problem",
+                 "3  internal error"):
+        assert line in text
+
+
+# --------------------------------------------------------------------------- atomic replacement
+
+def _snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _siblings(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+@pytest.fixture()
+def two_exports(tmp_path):
+    """An output directory ingested from one export (with Data Docs), and a second,
+    different export to ingest over it."""
+    out = tmp_path / "out"
+    ingest(write_raw(tmp_path / "raw1"), out, cut_date=CUT_DATE, data_docs=True)
+    raw2 = write_raw(tmp_path / "raw2", {"pilot_rollout": table_rows("pilot_rollout")[:3],
+                                         "staffing_monthly": None})
+    return out, raw2
+
+
+def test_a_failing_swap_leaves_the_old_output_intact(two_exports, monkeypatch):
+    import pilot_eval.ingest as ingest_module
+
+    out, raw2 = two_exports
+    before = _snapshot(out)
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if ".staging-" in str(src) and Path(dst) == out.resolve():
+            raise OSError("disk trouble")                 # after out → .old, before staging → out
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(ingest_module.os, "rename", rename)
+    with pytest.raises(OSError, match="disk trouble"):
+        ingest(raw2, out, cut_date=CUT_DATE, data_docs=True)
+    assert _snapshot(out) == before and _siblings(out) == []
+    assert len(load_processed(out)["pilot_rollout"]) == 3
+
+
+def test_a_process_killed_between_the_renames_is_recovered(two_exports, monkeypatch):
+    """The old output is moved aside, and then the process dies: the directory is
+    briefly absent (readers get a clear message); the next run puts the old one back."""
+    import pilot_eval.ingest as ingest_module
+
+    out, raw2 = two_exports
+    before = _snapshot(out)
+    real_rename = os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append((Path(src).name, Path(dst).name))
+        if len(calls) > 1:
+            raise KeyboardInterrupt                       # nothing after the first rename happens
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(ingest_module.os, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(raw2, out, cut_date=CUT_DATE, data_docs=True)
+    monkeypatch.setattr(ingest_module.os, "rename", real_rename)
+    assert calls[0][0] == "out" and calls[0][1].startswith(".out.old-")
+    assert not out.exists() and len(_siblings(out)) == 1  # the old output, aside
+    with pytest.raises(IngestError, match="an ingest is replacing this directory"):
+        load_processed(out)
+    ingest_module._sweep_stale(out.resolve())            # what the next run does first
+    assert _snapshot(out) == before and _siblings(out) == []
+    result = ingest(raw2, out, cut_date=CUT_DATE, data_docs=False)
+    assert set(load_processed(out)) == set(result.tables) and _siblings(out) == []
+    assert not (out / "data_docs").exists() and not (out / "staffing_monthly.parquet").exists()
+
+
+def test_stale_siblings_of_a_dead_process_are_swept_and_nothing_else(tmp_path):
+    out = tmp_path / "out"
+    raw = write_raw(tmp_path / "raw")
+    ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    staging = tmp_path / f".out.staging-{dead}-0123abcd"
+    old = tmp_path / f".out.old-{dead}-89abcdef"
+    for folder in (staging, old):
+        folder.mkdir()
+        (folder / "vacancies.parquet").write_bytes(b"half")
+    (old / "notes.txt").write_text("an analyst's file, written by hand")
+    alive = tmp_path / f".out.staging-{os.getppid()}-fedcba98"   # a running process's: left alone
+    other = tmp_path / f".other.staging-{dead}-0123abcd"         # another output's: left alone
+    unrelated = tmp_path / ".out.staging-notes"                  # not our pattern: left alone
+    for folder in (alive, other, unrelated):
+        folder.mkdir()
+    ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
+    assert not staging.exists() and not old.exists()
+    assert (out / "notes.txt").read_text() == "an analyst's file, written by hand"
+    assert alive.exists() and other.exists() and unrelated.exists()
+    load_processed(out)
+
+
+def test_what_ingest_did_not_write_is_kept_and_the_effects_cache_goes(tmp_path):
+    out = tmp_path / "out"
+    raw = write_raw(tmp_path / "raw")
+    ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
+    (out / ".cache").mkdir()
+    (out / ".cache" / "effects-late_withdrawal-x.pkl").write_bytes(b"stale")
+    (out / "2025Q4").mkdir()                                     # e.g. a period's folder nested inside
+    (out / "2025Q4" / "ingest_report.json").write_text("{}")
+    (out / "README.txt").write_text("kept")
+    ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
+    assert not (out / ".cache").exists(), "a re-ingest invalidates the report's effects cache"
+    assert (out / "2025Q4" / "ingest_report.json").read_text() == "{}" and (out / "README.txt").exists()
+    assert set(load_processed(out)) == set(TABLES) and _siblings(out) == []
+
+
+def test_output_directory_must_be_a_folder_of_its_own(tmp_path, monkeypatch):
+    raw = write_raw(tmp_path / "export" / "raw")
+    with pytest.raises(IngestError, match="raw directory must not be inside the output directory"):
+        ingest(raw, tmp_path / "export", cut_date=CUT_DATE, data_docs=False)
+    (tmp_path / "work" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work" / "sub")
+    for out in (".", ".."):                                      # ingest replaces the output folder as a whole
+        with pytest.raises(IngestError, match="a folder of its own"):
+            ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
+    with pytest.raises(IngestError, match="raw data directory does not exist") as info:
+        ingest("nowhere", "out", cut_date=CUT_DATE, data_docs=False)
+    assert info.value.file == "nowhere"
+    assert sorted(p.name for p in (tmp_path / "export").iterdir()) == ["raw"]
+    assert sorted(p.name for p in (tmp_path / "work").rglob("*")) == ["sub"]

@@ -67,7 +67,7 @@ def test_fixture_is_clean(tmp_path):
 
 def test_empty_file_stops(tmp_path):
     err = stop(tmp_path, {"vacancies": b""})
-    assert err.file.endswith("vacancies.csv") and err.table == "vacancies"
+    assert err.file == "vacancies.csv" and err.table == "vacancies"  # the name in the raw directory, not a path
     assert "empty" in err.message
 
 
@@ -146,6 +146,10 @@ def test_personnummer_in_extra_column_stops(tmp_path):
     err = stop(tmp_path, {"applications": rows})
     assert (err.column, err.row) == ("referens", 7)
     assert "9876" not in str(err)
+    # one location, named once: file as in the raw directory, table, column, row
+    assert str(err).startswith("file applications.csv, table applications, column 'referens', row 7: The column "
+                               "contains a Swedish personal identity number")
+    assert str(err).count("applications.csv") == 1 and str(err).count("referens") == 1
 
 
 def test_email_column_stops(tmp_path):
@@ -174,17 +178,21 @@ def test_identifier_header_stops(tmp_path):
         r.append("")
     err = stop(tmp_path, {"applications": rows})
     assert err.column == "Namn" and err.row is None
+    assert str(err).startswith("file applications.csv, table applications, column 'Namn': The column is named "
+                               "like a direct identifier")
+    assert str(err).count("applications.csv") == 1
 
 
 def test_stop_leaves_existing_processed_untouched(tmp_path):
     good = run(tmp_path)
+    assert_accounting(good)
     before = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*")if p.is_file()}
     raw = write_raw(tmp_path / "raw2", {"vacancies": b""})
     with pytest.raises(IngestError):
         ingest(raw, tmp_path / "out", cut_date=CUT_DATE, data_docs=False)
     after = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*") if p.is_file()}
     assert before == after and good.exit_code == 0
-    assert not list((tmp_path / "out").glob(".staging-*"))
+    assert not list(tmp_path.glob(".out.*")), "no staging or old folder left beside the output"
 
 
 # --------------------------------------------------------------------------- accepted variants
@@ -205,6 +213,7 @@ def test_bom_semicolon_decimal_comma_is_the_same_data(tmp_path):
     assert bom.report["tables"]["vacancies"]["source"]["separator"] == ";"
     assert bom.tables["staffing_monthly"]["fte"].tolist() == [431.5, 555.2]
     _processed_equal(canonical.tables, bom.tables)
+    assert_accounting(bom)
 
 
 def test_swedish_headers_labels_cp1252(tmp_path):
@@ -237,6 +246,7 @@ def test_swedish_headers_labels_cp1252(tmp_path):
     assert swedish.exit_code == 0
     assert swedish.report["tables"]["vacancies"]["source"]["encoding"] == "cp1252"
     _processed_equal(canonical.tables, swedish.tables)
+    assert_accounting(swedish)
 
 
 def test_excel_workbook_with_real_and_serial_dates(tmp_path):
@@ -256,6 +266,7 @@ def test_excel_workbook_with_real_and_serial_dates(tmp_path):
     assert result.exit_code == 0, result.report["tables"]["vacancies"]["reasons"]
     assert result.report["tables"]["vacancies"]["source"]["sheet"] == "Blad1"
     _processed_equal(canonical.tables, result.tables)
+    assert_accounting(result)
 
 
 def test_extra_column_is_dropped_with_notice(tmp_path):
@@ -268,6 +279,8 @@ def test_extra_column_is_dropped_with_notice(tmp_path):
     assert result.report["tables"]["vacancies"]["dropped_columns"] == ["intern_kod"]
     assert any("intern_kod" in n for n in result.report["notices"])
     assert "intern_kod" not in result.tables["vacancies"].columns
+    assert result.report["column_warnings"] == []  # not close to any contract column: a notice only
+    assert_accounting(result)
 
 
 def test_optional_column_left_out_is_taken_as_empty(tmp_path):
@@ -276,6 +289,7 @@ def test_optional_column_left_out_is_taken_as_empty(tmp_path):
     assert result.exit_code == 0
     assert result.report["tables"]["vacancies"]["empty_optional_columns"] == ["ssyk_code"]
     assert result.tables["vacancies"]["ssyk_code"].isna().all()
+    assert_accounting(result)
 
 
 def test_blank_lines_are_not_rows_and_lines_stay_true(tmp_path):
@@ -287,6 +301,7 @@ def test_blank_lines_are_not_rows_and_lines_stay_true(tmp_path):
     assert result.report["tables"]["applications"]["rows_read"] == ROWS["applications"]
     assert q["source_line"].tolist() == [6]  # record 4 sits on line 6 after the blank line
     assert q["qualified"].tolist() == ["perhaps"]
+    assert_accounting(result)
 
 
 # --------------------------------------------------------------------------- row-level quarantine
@@ -369,11 +384,13 @@ def test_time_to_fill_over_two_years_is_implausible(tmp_path):
         r[rows[0].index(col)] = v
     result = run(tmp_path, {"vacancies": rows})
     assert "time to fill over two years (implausible)" in quarantined(result, "vacancies")
+    assert_accounting(result)
 
 
 def test_unparseable_cell_gets_one_clear_reason_not_also_missing(tmp_path):
     result = run(tmp_path, edit("vacancies", 2, "published_date", "igår"))
     assert quarantined(result, "vacancies") == {"published_date: not a valid date (YYYY-MM-DD)": 1}
+    assert_accounting(result)
 
 
 def test_warning_keeps_the_row(tmp_path):
@@ -381,19 +398,22 @@ def test_warning_keeps_the_row(tmp_path):
     info = result.report["tables"]["vacancies"]
     assert info["rows_quarantined"] == 0
     assert info["warnings"] == {"readvertisement_of: no such vacancy in the export (kept)": 1}
+    assert_accounting(result)
 
 
 def test_quarantine_share_above_threshold_exits_1_and_writes(tmp_path):
     result = run(tmp_path, edit("vacancies", 2, "positions", "0"))
     assert result.exit_code == 1  # 1 of 4 vacancies (25 %) > 5 %
+    assert_accounting(result)
     assert (tmp_path / "out" / "vacancies.parquet").exists()
     assert (tmp_path / "out" / "quarantine" / "vacancies.csv").exists()
     relaxed = run(tmp_path / "again", edit("vacancies", 2, "positions", "0"), quarantine_threshold=0.5)
     assert relaxed.exit_code == 0
+    assert_accounting(relaxed)
 
 
 def test_quarantine_file_is_readable_csv_with_reasons(tmp_path):
-    run(tmp_path, edit("applications", 6, "age_band", "ancient"))
+    assert_accounting(run(tmp_path, edit("applications", 6, "age_band", "ancient")))
     q = pd.read_csv(tmp_path / "out" / "quarantine" / "applications.csv", dtype=str, keep_default_na=False)
     assert q.columns[:3].tolist() == ["source_file", "source_line", "reasons"]
     assert q.loc[0, "source_file"] == "applications.csv" and q.loc[0, "source_line"] == "7"
@@ -414,3 +434,105 @@ def test_birth_date_column_is_refused(tmp_path):
         r.append("1990-01-01")
     err = stop(tmp_path, {"applications": rows})
     assert err.column == "Födelsedatum"
+
+
+# --------------------------------------------------------------------------- Swedish as written
+
+def _swedish_as_written(name: str, spelling_readvertised: str = "Återannonsering av") -> list[list[str]]:
+    """The fixture table with the headers and labels a Swedish HR system writes (å/ä/ö,
+    capitals, spaces): "Sista ansökningsdag", "Barnskötare", "Ej tillsatt", "Ja"."""
+    from pilot_eval.contract import TABLES as SPECS
+
+    spec = SPECS[name]
+    rows = table_rows(name)
+    header = [spec.column(c).swedish_display for c in rows[0]]
+    if "readvertisement_of" in rows[0]:
+        header[rows[0].index("readvertisement_of")] = spelling_readvertised
+    body = []
+    for r in rows[1:]:
+        out = []
+        for c, v in zip(rows[0], r):
+            col = spec.column(c)
+            if col.kind == "enum" and v:
+                v = col.swedish_display_label(v)
+            elif col.kind == "bool":
+                v = {"true": "Ja", "false": "Nej"}[v]
+            elif col.kind == "float":
+                v = v.replace(".", ",")
+            out.append(v)
+        body.append(out)
+    return [header] + body
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_swedish_headers_and_labels_with_aao(tmp_path, encoding):
+    canonical = run(tmp_path / "a")
+    overrides = {name: _swedish_as_written(name) for name in TABLES}
+    result = run(tmp_path / "b", overrides, sep=";", encoding=encoding)
+    raw = tmp_path / "b" / "raw"
+    text = "".join((raw / f"{name}.csv").read_bytes().decode(encoding) for name in TABLES)
+    for written in ("Sista ansökningsdag", "Förvaltning", "Återannonsering av", "Tillträde datum", "Öppen",
+                    "Utbildningsförvaltningen", "Undersköterska", "Återannonserad", "Pågående", "Skola/förskola",
+                    "Åldersgrupp", "Kön", "25–34", "Årsarbetare", "Fördjupad domstol", "Slutförd", "Godkänd"):
+        assert written in text, written
+    assert result.exit_code == 0, {t: i["reasons"] for t, i in result.report["tables"].items()}
+    assert result.report["tables"]["vacancies"]["dropped_columns"] == []
+    assert result.tables["vacancies"]["readvertisement_of"].tolist()[2] == "R-a2"
+    _processed_equal(canonical.tables, result.tables)
+    assert_accounting(result)
+
+
+@pytest.mark.parametrize(("header", "label"), [("Återannonsering av", "Återannonserad"),
+                                               ("ateranonsering_av", "ateranonserad"),
+                                               ("ÅTERANNONSERING AV", "återanonserad")])
+def test_readvertisement_in_both_spellings(tmp_path, header, label):
+    rows = table_rows("vacancies")
+    rows[0][rows[0].index("readvertisement_of")] = header
+    rows[2][rows[0].index("status")] = label
+    result = run(tmp_path, {"vacancies": rows})
+    assert result.exit_code == 0 and result.report["tables"]["vacancies"]["dropped_columns"] == []
+    assert result.tables["vacancies"]["status"].tolist()[1] == "readvertised"
+    assert result.tables["vacancies"]["readvertisement_of"].tolist()[2] == "R-a2"
+    assert_accounting(result)
+
+
+def test_misspelt_optional_column_gives_a_loud_warning(tmp_path):
+    rows = table_rows("vacancies")
+    rows[0][rows[0].index("start_date")] = "Tillträdes datum"    # not the contract's "tilltrade_datum"
+    result = run(tmp_path, {"vacancies": rows})
+    assert result.exit_code == 0
+    info = result.report["tables"]["vacancies"]
+    assert info["dropped_columns"] == ["Tillträdes datum"] and info["empty_optional_columns"] == ["start_date"]
+    [warning] = result.report["column_warnings"]
+    assert "vacancies.csv: column 'Tillträdes datum'" in warning and "did you mean start_date" in warning
+    assert not any("Tillträdes datum" in n for n in result.report["notices"])  # a warning, not a quiet notice
+    assert_accounting(result)
+
+
+def test_misspelt_required_column_stop_names_the_likely_header(tmp_path):
+    rows = table_rows("vacancies")
+    rows[0][rows[0].index("published_date")] = "Publicerat datum"
+    err = stop(tmp_path, {"vacancies": rows})
+    assert err.column == "published_date" and "the file has a column 'Publicerat datum'" in err.message
+
+
+# --------------------------------------------------------------------------- other encodings
+
+@pytest.mark.parametrize(("data", "line", "words"), [
+    # UTF-16 without a byte-order mark (every other byte NUL)
+    (to_csv_text(TABLES["pilot_rollout"]).encode("utf-16-le"), 1, "UTF-16 text without a byte-order mark"),
+    # DOS code page 850, as old Swedish systems write: ö ä å become ” „ † in Windows-1252
+    (to_csv_text(TABLES["pilot_rollout"] + [["UBF", "Förskollärare", "new_hires", "court_records",
+                                              "2023-09-01", ""]]).encode("cp850"), 5, "DOS CP850"),
+    # ISO-8859-2 (ł, ą), which Windows-1252 shows as ³, ¹
+    (to_csv_text(TABLES["pilot_rollout"][:2] + [["UBF", "all", "Wyłączony", "court_records", "2023-09-01",
+                                                  ""]]).encode("iso-8859-2"), 3, "ISO-8859-2"),
+    # a byte Windows-1252 does not define
+    (to_csv_text(TABLES["pilot_rollout"]).encode("utf-8").replace(b"KOF", b"K\x81F"), 4,
+     "neither UTF-8 nor Windows-1252"),
+])
+def test_other_encodings_stop_naming_file_and_line(tmp_path, data, line, words):
+    err = stop(tmp_path, {"pilot_rollout": data})
+    assert (err.file, err.row) == ("pilot_rollout.csv", line)
+    assert words in err.message and "export" in err.message.lower()
+    assert str(err).count("pilot_rollout.csv") == 1

@@ -30,3 +30,25 @@ def test_data_and_reports_stay_out_of_git():
     ignore = (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     for pattern in ("data/raw/*", "data/processed/*", "reports/*", ".venv/"):
         assert pattern in ignore
+
+
+def test_readme_and_cli_help_give_the_same_ingest_exit_statuses():
+    from pilot_eval.cli import INGEST_EXIT_STATUS
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### What ingest does", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"\*\*(\d)\*\*", section.split("Exit status:", 1)[1])
+    assert documented == ["0", "1", "2", "3"]
+    assert re.findall(r"^  (\d)  ", INGEST_EXIT_STATUS, re.M) == documented
+    assert "--debug" in section and "expectation" in section
+
+
+def test_readme_ingest_options_exist():
+    from pilot_eval.cli import build_parser
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("pilot-eval ingest ", 1)[1].split("\n\n", 1)[0]
+    options = set(re.findall(r"(--[a-z-]+)", block))
+    ingest = build_parser()._subparsers._group_actions[0].choices["ingest"]
+    known = {s for action in ingest._actions for s in action.option_strings}
+    assert options and options <= known, options - known

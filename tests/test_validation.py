@@ -107,3 +107,32 @@ def test_validate_reports_failing_rows_by_index():
     failed = {o.reason: o.unexpected_index for o in result.outcomes if not o.success}
     assert failed == {"administration: unknown label": [1], "end_date before start_date": [2]}
     assert result.n_failed == 2 and result.n_expectations == len(load_suite_json("pilot_rollout")["expectations"])
+
+
+def test_lost_expectations_are_listed_by_type_and_column_only(tmp_path):
+    """Only the expectation that really went missing is named (GX normalises the kwargs
+    of the others, so comparing kwargs named correct ones too)."""
+    d = _copy_suites(tmp_path)
+    data = json.loads((d / "vacancies.json").read_text())
+    data["expectations"].append({"type": "expect_colum_values_to_be_unique", "kwargs": {"column": "status"},
+                                 "meta": {"reason": "typo"}})
+    (d / "vacancies.json").write_text(json.dumps(data))
+    with pytest.raises(SuiteError) as info:
+        load_suite("vacancies", d)
+    message = str(info.value)
+    assert message.endswith("vacancies.json: GX could not load 1 expectation(s): expect_colum_values_to_be_unique "
+                            "on status (misspelt type or bad kwargs?)")
+    assert "between" not in message
+
+
+def test_bad_expectation_argument_is_a_suite_error_naming_file_and_expectation(tmp_path):
+    d = _copy_suites(tmp_path)
+    data = json.loads((d / "pilot_rollout.json").read_text())
+    data["expectations"][3]["kwargs"]["mostly"] = "lots"
+    (d / "pilot_rollout.json").write_text(json.dumps(data))
+    with pytest.raises(SuiteError) as info:
+        load_suite("pilot_rollout", d)
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(d / "pilot_rollout.json") in message
+    assert "expectation 3 expect_column_to_exist on scope: GX refuses its arguments" in message and "mostly" in message

@@ -6,9 +6,11 @@
 ``pilot-eval report``     a period's quarterly report: every notebook rendered to reports/<period>/
 ``pilot-eval lab``        JupyterLab in notebooks/ with the project's kernel
 
-Exit status of ``ingest``: 0 all good, 1 too many rows quarantined (tables written for
-inspection), 2 a structural or privacy problem (nothing written). Of ``report``: 0 every
-notebook ran, 1 at least one failed (the rest is rendered), 2 bad arguments or data.
+Exit status of ``ingest``: 0 all good; 1 too many rows quarantined (tables written for
+inspection); 2 a structural or privacy problem in the data, or a broken expectation
+suite (nothing written); 3 an internal error, a bug (nothing written; the traceback goes
+to a log file named in the message, or to the terminal with --debug). Of ``report``: 0
+every notebook ran, 1 at least one failed (the rest is rendered), 2 bad arguments or data.
 """
 
 from __future__ import annotations
@@ -25,21 +27,48 @@ from . import __version__, paths
 __all__ = ["main"]
 
 
+INGEST_EXIT_STATUS = """exit status:
+  0  all good
+  1  a table's quarantined share is above --quarantine-threshold (tables written for inspection)
+  2  a structural or privacy problem in the data (unreadable or empty file, missing table or
+     required column, direct identifiers), or a broken expectation suite: nothing written
+  3  internal error (a bug): nothing written; the message names a log file with the
+     traceback (--debug prints it)"""
+
+
 def _fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-def format_summary(report: dict, out_dir: Path) -> str:
-    """A short human account of an ingest: every table's rows read, kept and set aside."""
+def _table(rows: list[list[str]], align: str, indent: str = "  ", gap: int = 2) -> list[str]:
+    """Rows of cells as lines, each column as wide as its widest cell; ``align`` has one
+    ``<`` or ``>`` per column. The first row is the header, underlined."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    sep = " " * gap
+
+    def line(row):
+        return indent + sep.join(f"{cell:{a}{w}}" for cell, a, w in zip(row, align, widths)).rstrip()
+
+    return [line(rows[0]), indent + "-" * (sum(widths) + gap * (len(widths) - 1))] + [line(r) for r in rows[1:]]
+
+
+def format_summary(report: dict, out_dir: Path | str) -> str:
+    """A short human account of an ingest: every table's rows read, kept and set aside.
+
+    Columns are as wide as their widest value, so counts of any size stay apart.
+    """
     lines = [f"Ingested {report['raw_dir']} → {out_dir} (cut date {report['cut_date']})", ""]
-    header = f"  {'table':<19}{'read':>10}{'processed':>11}{'quarantined':>13}  expectations"
-    lines += [header, "  " + "-" * (len(header) - 2)]
+    rows = [["table", "read", "processed", "quarantined", "expectations"]]
     for table, info in report["tables"].items():
-        exp = f"{info['expectations'] - info['expectations_failed']}/{info['expectations']} passed"
         q = info["rows_quarantined"]
-        qs = f"{_fmt_int(q)}" + (f" ({info['quarantine_share']:.1%})" if q else "")
-        lines.append(f"  {table:<19}{_fmt_int(info['rows_read']):>10}{_fmt_int(info['rows_processed']):>11}"
-                     f"{qs:>13}  {exp}")
+        rows.append([table, _fmt_int(info["rows_read"]), _fmt_int(info["rows_processed"]),
+                     _fmt_int(q) + (f" ({info['quarantine_share']:.1%})" if q else ""),
+                     f"{info['expectations'] - info['expectations_failed']}/{info['expectations']} passed"])
+    lines += _table(rows, "<>>><")
+    column_warnings = report.get("column_warnings") or []
+    if column_warnings:
+        lines += ["", "WARNING: columns dropped that look like misspelt contract columns:"]
+        lines += [f"  {w}" for w in column_warnings]
     reasons = [(t, r, n) for t, info in report["tables"].items() for r, n in info["reasons"].items()]
     if reasons:
         lines += ["", "Quarantined (reason: rows), see quarantine/<table>.csv:"]
@@ -54,7 +83,7 @@ def format_summary(report: dict, out_dir: Path) -> str:
     if report["notices"]:
         lines += ["", "Notices:"] + [f"  {n}" for n in report["notices"]]
     if report.get("data_docs"):
-        lines += ["", f"Validation report (GX Data Docs): {out_dir / report['data_docs']}"]
+        lines += ["", f"Validation report (GX Data Docs): {Path(out_dir) / report['data_docs']}"]
     if report["exit_status"] == 1:
         lines += ["", f"EXIT 1: a table's quarantined share is above {report['quarantine_threshold']:.0%}; "
                       "the processed tables were written for inspection."]
@@ -83,19 +112,58 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _traceback_log(command: str) -> Path | None:
+    """Write the traceback of the exception being handled to a log file; its path."""
+    import tempfile
+    import traceback
+
+    try:
+        fd, name = tempfile.mkstemp(prefix=f"pilot-eval-{command}-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"pilot_eval {__version__}, {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+            fh.write(f"command: {' '.join(sys.argv)}\n\n")
+            traceback.print_exc(file=fh)
+        return Path(name)
+    except OSError:
+        return None
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    import traceback
+
     from .ingest import ingest
     from .readers import IngestError
+    from .validation import SuiteError
+
+    def fail(code: int, message: str, error: dict) -> int:
+        if args.json:
+            print(json.dumps({**error, "exit_code": code}, ensure_ascii=False))
+        print(message, file=sys.stderr)
+        return code
 
     try:
         result = ingest(args.raw, args.out, cut_date=args.cut_date,
                         quarantine_threshold=args.quarantine_threshold, data_docs=not args.no_data_docs)
     except IngestError as exc:
-        if args.json:
-            print(json.dumps(exc.to_dict(), ensure_ascii=False))
-        print(f"pilot-eval ingest: ERROR: {exc}", file=sys.stderr)
-        print("Nothing was written.", file=sys.stderr)
-        return exc.exit_code
+        return fail(exc.exit_code, f"pilot-eval ingest: ERROR: {exc}\nNothing was written.", exc.to_dict())
+    except SuiteError as exc:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        return fail(2, f"pilot-eval ingest: ERROR: broken expectation suite: {exc}\nNothing was written.",
+                    {"error": f"broken expectation suite: {exc}"})
+    except Exception as exc:  # a bug, not a data problem: say so, keep the traceback
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+            where = "the traceback is above"
+        else:
+            log = _traceback_log("ingest")
+            where = (f"the traceback is in {log}" if log else "the traceback could not be saved") + \
+                "; run again with --debug to print it"
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        cause = ("A file could not be read or written (disk full? permissions?)" if isinstance(exc, OSError)
+                 else "This is a bug in pilot_eval, not a problem with the data")
+        return fail(3, f"pilot-eval ingest: INTERNAL ERROR ({detail}). {cause}; the output directory was not "
+                       f"changed. {where[0].upper()}{where[1:]}.", {"error": f"internal error: {detail}"})
     if args.json:
         print(json.dumps(result.report, ensure_ascii=False, indent=2))
     elif not args.quiet:
@@ -117,7 +185,7 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
     print(f"\n2/2 Ingesting and validating with Great Expectations into {out} …", flush=True)
     t0 = time.perf_counter()
     code = _cmd_ingest(argparse.Namespace(raw=raw, out=out, cut_date=args.cut_date, quarantine_threshold=0.05,
-                                          no_data_docs=False, json=False, quiet=False))
+                                          no_data_docs=False, json=False, quiet=False, debug=False))
     print(f"\nDone in {time.perf_counter() - t0:.1f} s (ingest). Exit status {code}.")
     return code
 
@@ -193,7 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true")
     demo.set_defaults(func=_cmd_demo_data)
 
-    ing = sub.add_parser("ingest", help="validate a raw export and write processed tables")
+    ing = sub.add_parser("ingest", help="validate a raw export and write processed tables",
+                         description="Read a raw export (one file per table), refuse direct identifiers, "
+                                     "parse and validate every row (GX suites in expectations/), and "
+                                     "replace --out as a whole with the processed tables, quarantine/, "
+                                     "ingest_report.json and the GX Data Docs.",
+                         epilog=INGEST_EXIT_STATUS, formatter_class=argparse.RawDescriptionHelpFormatter)
     ing.add_argument("--raw", required=True, type=Path, help="directory with one file per table")
     ing.add_argument("--out", required=True, type=Path, help="processed directory to write")
     ing.add_argument("--cut-date", default=None, help="data cut date YYYY-MM-DD (default: today)")
@@ -203,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     out = ing.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the ingest report as JSON")
     out.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    ing.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
     ing.set_defaults(func=_cmd_ingest)
 
     quick = sub.add_parser("quickstart", help="the README's main job on the built-in demo data")

@@ -37,6 +37,9 @@ __all__ = [
     "STAGES",
     "fold",
     "table_for_name",
+    "close_column",
+    "HEADERS_SV",
+    "LABELS_SV",
 ]
 
 _FOLD_TRANSLATE = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
@@ -65,6 +68,8 @@ class ColumnSpec:
     ``"int"``, ``"float"``, ``"bool"``, ``"date"`` and ``"stage"`` (an int 0–7 that may
     also be given by its stage name). ``labels`` maps each canonical enum value to its
     Swedish label; ``aliases`` maps further accepted spellings to canonical values.
+    ``header_aliases`` are further accepted spellings of the header (e.g. the correct
+    Swedish "återannonsering" beside the contract's "ateranonsering").
     """
 
     name: str
@@ -73,6 +78,7 @@ class ColumnSpec:
     nullable: bool = False
     labels: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    header_aliases: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
@@ -91,6 +97,26 @@ class ColumnSpec:
         for alias, canonical in self.aliases.items():
             out[fold(alias)] = canonical
         return out
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every accepted header spelling: canonical, Swedish and the aliases."""
+        return (self.name, self.swedish, *self.header_aliases)
+
+    @property
+    def swedish_display(self) -> str:
+        """The Swedish header as an HR system writes it (``"Sista ansökningsdag"``)."""
+        return HEADERS_SV.get(self.swedish, self.swedish)
+
+    def swedish_display_label(self, value: str) -> str:
+        """The Swedish label of a canonical enum value as an HR system writes it
+        (``"Barnskötare"``, ``"Ej tillsatt"``); administrations by their full name."""
+        if self.name == "administration":
+            return ADMINISTRATIONS.get(value, value)
+        if self.name == "role_group" and value in ROLE_GROUP_DISPLAY_SV:
+            return ROLE_GROUP_DISPLAY_SV[value]
+        label = self.labels.get(value, value)
+        return LABELS_SV.get(label, label)
 
 
 @dataclass(frozen=True)
@@ -125,8 +151,8 @@ class TableSpec:
         """Folded header spelling → canonical column name (English or Swedish)."""
         out: dict[str, str] = {}
         for col in self.columns:
-            out[fold(col.name)] = col.name
-            out[fold(col.swedish)] = col.name
+            for header in col.headers:
+                out[fold(header)] = col.name
         return out
 
 
@@ -202,6 +228,8 @@ VACANCY_STATUSES = {
     "unfilled": "ej_tillsatt",
     "readvertised": "ateranonserad",
 }
+# The contract spells "återannonsera" with one n (DESIGN.md §4); Swedish has two.
+VACANCY_STATUS_ALIASES = {"återannonserad": "readvertised"}
 QUALIFIED = {"yes": "ja", "no": "nej", "not_applicable": "ej_tillamplig", "unknown": "okand"}
 STAGES: dict[int, tuple[str, str]] = {
     0: ("received", "inkommen"),
@@ -259,6 +287,92 @@ SCOPES = {
 }
 ALL_ROLES = "all"
 
+# Swedish headers and labels as an HR system writes them (with å/ä/ö, capitals, spaces),
+# for the --swedish demo export. Each folds (:func:`fold`) to the contract's Swedish name
+# or to an alias, so ingest reads them back to the same values (tested).
+HEADERS_SV: dict[str, str] = {
+    "rekryterings_id": "Rekryterings-ID",
+    "forvaltning": "Förvaltning",
+    "yrkesgrupp": "Yrkesgrupp",
+    "ssyk": "SSYK",
+    "anstallningsform": "Anställningsform",
+    "antal_tjanster": "Antal tjänster",
+    "chefsbefattning": "Chefsbefattning",
+    "lagkrav_registerutdrag": "Lagkrav registerutdrag",
+    "publicerad_datum": "Publicerad datum",
+    "sista_ansokningsdag": "Sista ansökningsdag",
+    "forsta_erbjudande_datum": "Första erbjudande datum",
+    "accepterat_datum": "Accepterat datum",
+    "tilltrade_datum": "Tillträde datum",
+    "avslutad_datum": "Avslutad datum",
+    "status": "Status",
+    "ateranonsering_av": "Återannonsering av",
+    "kontroll_i_annons": "Kontroll i annons",
+    "ansoknings_id": "Ansöknings-ID",
+    "inkommen_datum": "Inkommen datum",
+    "intern_sokande": "Intern sökande",
+    "behorig": "Behörig",
+    "hogsta_steg": "Högsta steg",
+    "slutstatus": "Slutstatus",
+    "aterkallad_datum": "Återkallad datum",
+    "aterkallad_steg": "Återkallad steg",
+    "aterkallad_orsak": "Återkallad orsak",
+    "erbjudande_datum": "Erbjudande datum",
+    "kon": "Kön",
+    "aldersgrupp": "Åldersgrupp",
+    "kontroll_id": "Kontroll-ID",
+    "kontrolltyp": "Kontrolltyp",
+    "begard_datum": "Begärd datum",
+    "klar_datum": "Klar datum",
+    "utfall": "Utfall",
+    "omfattning": "Omfattning",
+    "startdatum": "Startdatum",
+    "slutdatum": "Slutdatum",
+    "manad": "Månad",
+    "antal_tillsvidare": "Antal tillsvidare",
+    "antal_tidsbegransade": "Antal tidsbegränsade",
+    "arsarbetare": "Årsarbetare",
+    "egna_avgangar": "Egna avgångar",
+    "nyanstallningar": "Nyanställningar",
+    "andel_behoriga": "Andel behöriga",
+    "timmar_timavlonade": "Timmar timavlönade",
+    "vakanta_tjanster": "Vakanta tjänster",
+}
+# Keyed by the contract's Swedish label (role groups: ROLE_GROUP_DISPLAY_SV;
+# administrations: their full names in ADMINISTRATIONS).
+LABELS_SV: dict[str, str] = {
+    # employment_type
+    "tillsvidare": "Tillsvidare", "visstid": "Visstid", "vikariat": "Vikariat",
+    "timanstallning": "Timanställning", "sommarvikariat": "Sommarvikariat",
+    # statutory_check
+    "inget": "Inget", "skola_forskola": "Skola/förskola", "hvb": "HVB", "lss_barn": "LSS barn",
+    "ovrigt_barn": "Övrigt barn",
+    # vacancy status
+    "oppen": "Öppen", "tillsatt": "Tillsatt", "avbruten": "Avbruten", "ej_tillsatt": "Ej tillsatt",
+    "ateranonserad": "Återannonserad",
+    # qualified
+    "ja": "Ja", "nej": "Nej", "ej_tillamplig": "Ej tillämplig", "okand": "Okänd",
+    # final_status
+    "anstalld": "Anställd", "ej_aktuell": "Ej aktuell", "aterkallad": "Återkallad", "tackat_nej": "Tackat nej",
+    "pagaende": "Pågående",
+    # withdrawal_reason
+    "annat_arbete": "Annat arbete", "processens_langd": "Processens längd",
+    "bakgrundskontroll": "Bakgrundskontroll", "personliga_skal": "Personliga skäl",
+    # gender, age band
+    "kvinna": "Kvinna", "man": "Man", "annat_okant": "Annat/okänt",
+    "u25": "Under 25", "25_34": "25–34", "35_44": "35–44", "45_54": "45–54", "55plus": "55+",
+    # check_type
+    "registerutdrag_skola": "Registerutdrag skola", "registerutdrag_hvb": "Registerutdrag HVB",
+    "registerutdrag_lss": "Registerutdrag LSS", "registerutdrag_ovrigt_barn": "Registerutdrag övrigt barn",
+    "fordjupad_domstol": "Fördjupad domstol", "utokad_domstol_kredit": "Utökad domstol/kredit",
+    # check status, outcome
+    "slutford": "Slutförd", "avbruten_av_kandidat": "Avbruten av kandidat", "avbruten_ovrigt": "Avbruten övrigt",
+    "godkand": "Godkänd", "anmarkning_ej_hinder": "Anmärkning, ej hinder", "anmarkning_hinder": "Anmärkning, hinder",
+    # scope, all roles
+    "nyanstallda": "Nyanställda", "vfu_praktik": "VFU/praktik", "chefer_ekonomiskt_ansvar": "Chefer ekonomiskt ansvar",
+    "alla": "Alla",
+}
+
 
 def _admin_col() -> ColumnSpec:
     # The code (UBF) is canonical; the Swedish label is the code too, the full names are
@@ -301,8 +415,9 @@ VACANCIES = TableSpec(
         _date("accepted_date", "accepterat_datum", nullable=True),
         _date("start_date", "tilltrade_datum", nullable=True),
         _date("closed_date", "avslutad_datum", nullable=True),
-        ColumnSpec("status", "status", "enum", labels=VACANCY_STATUSES),
-        ColumnSpec("readvertisement_of", "ateranonsering_av", "id", nullable=True),
+        ColumnSpec("status", "status", "enum", labels=VACANCY_STATUSES, aliases=VACANCY_STATUS_ALIASES),
+        ColumnSpec("readvertisement_of", "ateranonsering_av", "id", nullable=True,
+                   header_aliases=("återannonsering_av",)),
         ColumnSpec("check_in_ad", "kontroll_i_annons", "bool"),
     ),
     key=("vacancy_id",),
@@ -425,3 +540,45 @@ def table_for_name(name: str) -> str | None:
         if key in (fold(table.name), fold(table.swedish)):
             return table.name
     return None
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` if it is larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def close_column(header: str, table: str, exclude: set[str] | frozenset[str] = frozenset()) -> ColumnSpec | None:
+    """The contract column of ``table`` whose name (English, Swedish or an alias) is
+    within a small edit distance of ``header`` after folding: 1 for a folded header of up
+    to 5 characters, 2 for longer ones; shorter than 4 characters never matches.
+    Columns named in ``exclude`` (canonical names, e.g. those already in the file) are
+    not candidates. For a "did you mean …?" on a header that is not in the contract.
+
+    >>> close_column("Publicerad datumm", "vacancies").name
+    'published_date'
+    >>> close_column("intern_kod", "vacancies") is None
+    True
+    """
+    key = fold(header)
+    if len(key) < 4:
+        return None
+    limit = 1 if len(key) <= 5 else 2
+    best: tuple[int, ColumnSpec] | None = None
+    for col in TABLES[table].columns:
+        if col.name in exclude:
+            continue
+        for name in col.headers:
+            d = _edit_distance(key, fold(name), limit)
+            if d <= limit and (best is None or d < best[0]):
+                best = (d, col)
+    return best[1] if best else None

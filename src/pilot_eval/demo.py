@@ -1332,15 +1332,15 @@ def _export_frame(df: pd.DataFrame, spec: C.TableSpec, swedish: bool, for_excel:
     out = {}
     for col in spec.columns:
         s = df[col.name]
-        header = col.swedish if swedish else col.name
+        header = col.swedish_display if swedish else col.name
         if col.kind == "date":
             out[header] = s if for_excel else s.dt.strftime("%Y-%m-%d")
         elif col.kind == "bool":
-            yes, no = ("ja", "nej") if swedish else ("true", "false")
+            yes, no = ("Ja", "Nej") if swedish else ("true", "false")
             out[header] = np.where(s.to_numpy(bool), yes, no).astype(object)
         elif col.kind == "enum" and swedish:
-            mapping = dict(C.ADMINISTRATIONS) if col.name == "administration" else dict(col.labels)
-            out[header] = s.map(mapping)
+            # as a Swedish HR system writes them: "Barnskötare", "Ej tillsatt", "Utbildningsförvaltningen"
+            out[header] = s.map({value: col.swedish_display_label(value) for value in col.values})
         else:
             out[header] = s
     return pd.DataFrame(out)
@@ -1475,9 +1475,12 @@ def write_export(export: DemoExport, out_dir, *, swedish: bool = False, excel: b
         atomically (written to a temporary file, then renamed).
     swedish : bool, default False
         Swedish file names (``rekryteringar.csv`` …), Swedish headers and enum labels
-        (administration as the full Swedish name), booleans ``ja``/``nej``, semicolon
+        written as an HR system writes them, with å/ä/ö, capitals and spaces
+        (``Sista ansökningsdag``, ``Barnskötare``, ``Ej tillsatt``; administration as
+        the full Swedish name; :data:`pilot_eval.contract.HEADERS_SV` and
+        :data:`~pilot_eval.contract.LABELS_SV`), booleans ``Ja``/``Nej``, semicolon
         separator, decimal comma, CRLF line ends and Windows-1252 unless ``encoding``
-        says otherwise. Default: canonical names, ``<table>.csv``, UTF-8, comma, ISO dates,
+        says otherwise. Also applies to ``excel``. Default: canonical names, ``<table>.csv``, UTF-8, comma, ISO dates,
         ``true``/``false``, empty string for nulls, ``.`` decimals, LF line ends.
     excel : bool, default False
         One ``.xlsx`` workbook per table instead of CSV (one sheet named after the

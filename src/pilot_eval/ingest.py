@@ -12,14 +12,18 @@ The steps, in order (nothing is written until all of them have passed):
 5. **Validate** with the GX suites in ``expectations/`` (:mod:`pilot_eval.validation`).
 6. **Cross-table checks** in code: foreign keys (and rows whose parent was quarantined),
    dates across tables, event dates after the cut date.
-7. **Write** atomically: ``<table>.parquet``, ``quarantine/<table>.csv`` (source file and
-   line, the reasons, the row as read), ``ingest_report.json`` and GX Data Docs.
+7. **Write** ``<table>.parquet``, ``quarantine/<table>.csv`` (source file and line, the
+   reasons, the row as read), ``ingest_report.json`` and GX Data Docs into a staging
+   directory beside the output directory, then swap it in with two renames, so that
+   the output directory is at any instant entirely old or entirely new (see
+   "directories" below); nothing is copied.
 
 For every table ``rows_read == rows_processed + rows_quarantined``.
 
 Exit status: 0 all good; 1 a table's quarantined share is above the threshold (default
 5 %; the tables are still written for inspection); 2 a structural or privacy problem
-(nothing written).
+(nothing written). The command line adds 2 for a broken expectation suite and 3 for an
+internal error (:mod:`pilot_eval.cli`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,8 +46,14 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .coerce import parse_column
-from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec
+from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec, close_column
 from .readers import SOURCE_FILE, SOURCE_LINE, IngestError, RawTable, read_raw_dir, sha256_file
+
+
+def _redact(text: str) -> str:
+    from .privacy import redact
+
+    return redact(text)
 
 __all__ = ["IngestResult", "ingest", "load_processed", "REPORT_NAME", "DEFAULT_QUARANTINE_THRESHOLD"]
 
@@ -101,8 +113,12 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date 
     ----------
     raw_dir
         Directory with one file per table (CSV or Excel), English or Swedish names.
+        Relative paths are taken from the current directory; the report records the
+        absolute path.
     out_dir
-        The processed directory. Written atomically; raw files are only read.
+        The processed directory, replaced as a whole (what ingest did not write there is
+        kept): the output is written into a sibling ``.<name>.staging-*`` directory and
+        swapped in by renames. Raw files are only read.
     cut_date
         The data cut date (``YYYY-MM-DD``). Event dates after it are quarantined. Defaults
         to today.
@@ -115,6 +131,9 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date 
     ------
     IngestError
         For structural and privacy problems (``exit_code`` 2); nothing is written then.
+    pilot_eval.validation.SuiteError
+        An expectation suite in ``expectations/`` is broken (a developer error); nothing
+        is written.
 
     Examples
     --------
@@ -126,33 +145,51 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date 
         result = ingest("data/raw/demo", "data/processed/demo", cut_date="2026-02-28")
         result.exit_code   # 0
     """
-    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    if out_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
-        raise IngestError("the output directory must not be the raw directory or inside it "
-                          "(raw data is immutable)", file=out_dir)
-    cut, cut_source = _cut_date(cut_date)
-    raws, notices = read_raw_dir(raw_dir)
-    missing = [t for t in REQUIRED_TABLES if t not in raws]
-    if missing:
-        names = ", ".join(f"{t} ({TABLES[t].swedish})" for t in missing)
-        raise IngestError(f"no file for required table(s) {names}; name each file after its table",
-                          file=raw_dir, table=missing[0])
-    _privacy_guard(raws)
-
-    outcomes: dict[str, TableOutcome] = {}
-    for table in [t for t in TABLE_ORDER if t in raws]:
-        outcomes[table] = _coerce_table(raws[table], TABLES[table], notices)
-    staging = out_dir / f".staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    existed = out_dir.exists()
+    raw_given, out_given = Path(raw_dir), Path(out_dir)
+    # Absolute from here on: GX's Data Docs need an absolute directory, and the report's
+    # raw_dir must mean the same from a notebook's working directory.
+    raw_dir, out_dir = raw_given.expanduser().resolve(), out_given.expanduser().resolve()
     try:
+        _check_directories(raw_dir, out_dir, raw_given, out_given)
+        cut, cut_source = _cut_date(cut_date)
+        _sweep_stale(out_dir)
+        raws, notices = read_raw_dir(raw_dir)
+        notices = [_redact(n) for n in notices]
+        missing = [t for t in REQUIRED_TABLES if t not in raws]
+        if missing:
+            names = ", ".join(f"{t} ({TABLES[t].swedish})" for t in missing)
+            raise IngestError(f"no file for required table(s) {names}; name each file after its table",
+                              file=raw_given, table=missing[0])
+        _privacy_guard(raws)
+
+        outcomes: dict[str, TableOutcome] = {}
+        column_warnings: list[str] = []
+        for table in [t for t in TABLE_ORDER if t in raws]:
+            outcomes[table] = _coerce_table(raws[table], TABLES[table], notices, column_warnings)
+    except IngestError as exc:
+        if exc.file:
+            exc.file = _redact(exc.file)
+        raise
+    created = _missing_ancestors(out_dir.parent)
+    staging = _sibling(out_dir, "staging")
+    try:
+        staging.mkdir(parents=True)
         _validate(outcomes, staging / "data_docs" if data_docs else None)
         _cross_table_checks(outcomes, cut)
-        return _write(outcomes, raw_dir, out_dir, staging, cut, cut_source, quarantine_threshold, notices,
-                      data_docs)
-    finally:
+        result = _write(outcomes, raw_dir, out_dir, staging, cut, cut_source, quarantine_threshold, notices,
+                        column_warnings, data_docs)
+        _commit(staging, out_dir)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        if not existed and out_dir.exists() and not any(out_dir.iterdir()):
-            out_dir.rmdir()  # a failed first run leaves nothing behind
+        for folder in created:  # a failed first run leaves nothing behind
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+    finally:
+        _ACTIVE.discard(staging)
+    return result
 
 
 def load_processed(processed_dir: str | Path, *, verify: bool = True) -> dict[str, pd.DataFrame]:
@@ -160,27 +197,165 @@ def load_processed(processed_dir: str | Path, *, verify: bool = True) -> dict[st
 
     Dates come back as ``datetime64[ns]``, enums as categoricals with every contract
     value as a category. With ``verify`` each file's sha256 is checked against
-    ``ingest_report.json``, so a half-updated directory is refused, never mixed.
+    ``ingest_report.json``, so a directory that is not one ingest's output as a whole is
+    refused, never mixed.
     """
     processed_dir = Path(processed_dir)
     report_path = processed_dir / REPORT_NAME
     if not report_path.exists():
+        if _siblings(processed_dir.expanduser().resolve()):
+            raise IngestError("an ingest is replacing this directory right now (or one was interrupted): "
+                              "wait a moment and try again, or run `pilot-eval ingest` again", file=processed_dir)
         raise IngestError("no ingest_report.json: run `pilot-eval ingest` first", file=processed_dir)
-    report = json.loads(report_path.read_text(encoding="utf-8"))
-    tables: dict[str, pd.DataFrame] = {}
-    for table, info in report["tables"].items():
-        path = processed_dir / info["parquet"]["file"]
-        if verify and sha256_file(path) != info["parquet"]["sha256"]:
-            raise IngestError("the file does not match ingest_report.json (changed or half-written); "
-                              "run `pilot-eval ingest` again", file=path, table=table)
-        frame = pq.read_table(path).to_pandas(date_as_object=False)
-        for col in TABLES[table].columns:
-            if col.kind == "date":
-                frame[col.name] = frame[col.name].astype("datetime64[ns]")
-            elif col.kind in ("int", "stage"):
-                frame[col.name] = frame[col.name].astype("Int64" if col.nullable else "int64")
-        tables[table] = frame
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        tables: dict[str, pd.DataFrame] = {}
+        for table, info in report["tables"].items():
+            path = processed_dir / info["parquet"]["file"]
+            if verify and sha256_file(path) != info["parquet"]["sha256"]:
+                raise IngestError("the file does not match ingest_report.json (changed by hand, or the directory "
+                                  "was replaced while it was read); run `pilot-eval ingest` again", file=path,
+                                  table=table)
+            frame = pq.read_table(path).to_pandas(date_as_object=False)
+            for col in TABLES[table].columns:
+                if col.kind == "date":
+                    frame[col.name] = frame[col.name].astype("datetime64[ns]")
+                elif col.kind in ("int", "stage"):
+                    frame[col.name] = frame[col.name].astype("Int64" if col.nullable else "int64")
+            tables[table] = frame
+    except FileNotFoundError as exc:
+        raise IngestError("a file disappeared while the directory was read (an ingest replaced it); try again",
+                          file=processed_dir) from exc
     return tables
+
+
+# --------------------------------------------------------------------------- directories
+#
+# The output directory is replaced as a whole. Everything is written into a sibling
+# ``.<name>.staging-<pid>-<hex>``; the commit then renames ``<name>`` to
+# ``.<name>.old-<pid>-<hex>`` and the staging directory to ``<name>`` (two renames: at
+# any instant ``<name>`` is entirely old, entirely new, or briefly absent), moves back
+# anything in the old directory that ingest did not write, and deletes the old one.
+# A process killed halfway leaves siblings that the next run sweeps (only names of
+# this pattern, only of processes that are no longer running): a staging directory is
+# deleted; an old directory is put back if ``<name>`` is missing, else its entries that
+# ingest did not write are moved into ``<name>`` and it is deleted.
+
+_SIBLING = re.compile(r"^\.(?P<name>.+)\.(?P<kind>staging|old)-(?P<pid>\d+)-[0-9a-f]{8}$")
+
+
+def _is_owned(name: str) -> bool:
+    """Whether an entry of the output directory is ingest's (replaced by each run):
+    the table files, the report, quarantine/, data_docs/, the report's effects cache
+    (.cache/, invalid after a new ingest) and an older version's staging leftovers."""
+    return (name in {REPORT_NAME, "quarantine", "data_docs", ".cache"}
+            or name in {f"{t}.parquet" for t in TABLES} or name.startswith((".staging-", ".old-")))
+
+
+# The staging and old directories this process is working in right now.
+_ACTIVE: set[Path] = set()
+
+
+def _sibling(out_dir: Path, kind: str) -> Path:
+    path = out_dir.parent / f".{out_dir.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    _ACTIVE.add(path)
+    return path
+
+
+def _siblings(out_dir: Path) -> list[tuple[Path, str, int]]:
+    """The staging and old directories of ingests into ``out_dir``, newest first."""
+    try:
+        entries = list(out_dir.parent.iterdir())
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        m = _SIBLING.match(entry.name)
+        if m and m["name"] == out_dir.name and entry.is_dir() and not entry.is_symlink():
+            found.append((entry, m["kind"], int(m["pid"]), entry.stat().st_mtime_ns))
+    return [f[:3] for f in sorted(found, key=lambda f: f[3], reverse=True)]
+
+
+def _running(pid: int, path: Path) -> bool:
+    """Whether the process that made ``path`` may still be at work."""
+    if pid == os.getpid():
+        return path in _ACTIVE  # an ingest in another thread of this process
+    if os.name != "posix":  # no cheap portable check: a day-old directory is stale
+        return time.time() - path.stat().st_mtime < 86_400
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _carry_over(old: Path, out_dir: Path) -> None:
+    """Move what ingest did not write from the old output directory into the new one."""
+    for entry in sorted(old.iterdir()):
+        if not _is_owned(entry.name) and not (out_dir / entry.name).exists():
+            os.rename(entry, out_dir / entry.name)
+
+
+def _sweep_stale(out_dir: Path) -> None:
+    """Clear up after an ingest into ``out_dir`` that was killed midway (see above)."""
+    for path, kind, pid in _siblings(out_dir):
+        if _running(pid, path):
+            continue
+        if kind == "old":
+            if not out_dir.exists():
+                os.rename(path, out_dir)  # killed between the two renames: the old output comes back
+                continue
+            _carry_over(path, out_dir)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _commit(staging: Path, out_dir: Path) -> None:
+    """Put the staged output in place of ``out_dir`` (see above); no data is copied."""
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    old = _sibling(out_dir, "old")
+    try:
+        os.rename(out_dir, old)
+        try:
+            os.rename(staging, out_dir)
+        except BaseException:
+            os.rename(old, out_dir)  # the old output stays
+            raise
+        _carry_over(old, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        _ACTIVE.discard(old)
+
+
+def _missing_ancestors(folder: Path) -> list[Path]:
+    """``folder`` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _check_directories(raw_dir: Path, out_dir: Path, raw_given: Path, out_given: Path) -> None:
+    """Refuse folders that the whole-directory replacement must not touch."""
+    if not raw_dir.is_dir():
+        raise IngestError("the raw data directory does not exist", file=raw_given)
+    cwd = Path.cwd().resolve()
+    if out_dir == cwd or out_dir in cwd.parents or out_dir == Path.home().resolve():
+        raise IngestError("the output directory must be a folder of its own (e.g. data/processed/<name>), not "
+                          "the current directory, one of its parents or the home directory: ingest replaces "
+                          "it as a whole", file=out_given)
+    if out_dir == raw_dir or raw_dir in out_dir.parents:
+        raise IngestError("the output directory must not be the raw directory or inside it "
+                          "(raw data is immutable)", file=out_given)
+    if out_dir in raw_dir.parents:
+        raise IngestError("the raw directory must not be inside the output directory (ingest replaces the "
+                          "output directory as a whole)", file=raw_given)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise IngestError("the output path exists and is not a directory", file=out_given)
 
 
 # --------------------------------------------------------------------------- steps
@@ -208,16 +383,31 @@ def _privacy_guard(raws: dict[str, RawTable]) -> None:
             row = None if finding.position < 0 else int(raw.frame[SOURCE_LINE].iloc[finding.position])
             # a header that is itself an identifier (no header row exported) is not echoed either
             column = "(header not shown)" if looks_like_identifier(finding.column) else finding.column
-            raise IngestError(finding.describe(raw.source.label, row), file=raw.source.label, table=table,
-                              column=column, row=row)
+            raise IngestError(finding.describe(), file=raw.source.label, table=table, column=column, row=row)
 
 
-def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str]) -> TableOutcome:
+def _close_columns(raw: RawTable, spec: TableSpec) -> dict[str, str]:
+    """Extra (dropped) header → the contract column it is probably a misspelling of,
+    among the contract columns the file lacks."""
+    present = {c for c in spec.column_names if c in raw.frame.columns}
+    out = {}
+    for extra in raw.extra_columns:
+        if extra and not extra.startswith("Unnamed:"):
+            col = close_column(extra, spec.name, exclude=present)
+            if col is not None:
+                out[extra] = col.name
+    return out
+
+
+def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_warnings: list[str]) -> TableOutcome:
     label = raw.source.label
+    close = _close_columns(raw, spec)
     missing = [c for c in spec.required_columns if c not in raw.frame.columns]
     if missing:
         col = spec.column(missing[0])
+        guess = next((extra for extra, name in close.items() if name == col.name), None)
         raise IngestError(f"required column missing: {col.name} (Swedish header {col.swedish!r})"
+                          + (f"; the file has a column {guess!r}: a misspelling of it?" if guess else "")
                           + (f"; also missing: {', '.join(missing[1:])}" if len(missing) > 1 else ""),
                           file=label, table=spec.name, column=col.name, row=1)
     if raw.n_rows == 0:
@@ -226,7 +416,13 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str]) -> TableOu
     for extra in raw.extra_columns:
         outcome.dropped_columns.append(extra)
         shown = extra if extra and not extra.startswith("Unnamed:") else "(no header)"
-        notices.append(f"{label}: dropped column {shown!r}, which is not in the contract for {spec.name}")
+        if extra in close:
+            col = spec.column(close[extra])
+            column_warnings.append(
+                f"{label}: column {shown!r} is not in the contract for {spec.name} and was dropped; did you mean "
+                f"{col.name} (Swedish {col.swedish!r})? Rename the header and ingest again")
+        else:
+            notices.append(f"{label}: dropped column {shown!r}, which is not in the contract for {spec.name}")
     typed = {}
     for col in spec.columns:
         if col.name not in raw.frame.columns:
@@ -395,8 +591,9 @@ def _quarantine_frame(outcome: TableOutcome) -> pd.DataFrame:
 
 
 def _write(outcomes: dict[str, TableOutcome], raw_dir: Path, out_dir: Path, staging: Path, cut: pd.Timestamp,
-           cut_source: str, threshold: float, notices: list[str], data_docs: bool) -> IngestResult:
-    staging.mkdir(parents=True, exist_ok=True)
+           cut_source: str, threshold: float, notices: list[str], column_warnings: list[str],
+           data_docs: bool) -> IngestResult:
+    """Write the whole output into ``staging`` (committed by the caller)."""
     (staging / "quarantine").mkdir(exist_ok=True)
     report_tables: dict[str, dict] = {}
     processed: dict[str, pd.DataFrame] = {}
@@ -454,37 +651,9 @@ def _write(outcomes: dict[str, TableOutcome], raw_dir: Path, out_dir: Path, stag
         "quarantine_threshold": threshold,
         "exit_status": exit_code,
         "tables": report_tables,
+        "column_warnings": column_warnings,
         "notices": notices,
         "data_docs": "data_docs/index.html" if data_docs else None,
     }
     (staging / REPORT_NAME).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    _commit(staging, out_dir, [f"{t}.parquet" for t in outcomes])
     return IngestResult(report=report, tables=processed, quarantine=quarantine, exit_code=exit_code, out_dir=out_dir)
-
-
-def _commit(staging: Path, out_dir: Path, parquet_names: list[str]) -> None:
-    """Move the staged output into place.
-
-    The report goes last and lists every parquet file's sha256, so a crash midway leaves
-    a directory that :func:`load_processed` refuses rather than one that mixes runs.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    old_report = out_dir / REPORT_NAME
-    if old_report.exists():
-        old_report.unlink()  # from here on the directory is "in progress"
-    trash = out_dir / f".old-{uuid.uuid4().hex[:8]}"
-    trash.mkdir()
-    try:
-        for stale in out_dir.glob("*.parquet"):
-            if stale.name not in parquet_names:
-                stale.rename(trash / stale.name)
-        for name in ("quarantine", "data_docs"):
-            if (out_dir / name).exists():
-                (out_dir / name).rename(trash / name)
-            if (staging / name).exists():
-                (staging / name).rename(out_dir / name)
-        for name in parquet_names:
-            os.replace(staging / name, out_dir / name)
-        os.replace(staging / REPORT_NAME, out_dir / REPORT_NAME)
-    finally:
-        shutil.rmtree(trash, ignore_errors=True)

@@ -3,8 +3,8 @@
 DESIGN.md §4 says no direct identifier (personnummer, name, e-mail, phone, address, free
 text) may enter the evaluation. Ingest reads every raw column as strings and calls
 :func:`scan_frame` *before anything is written*; if it gets a finding back it stops with
-exit status 2 and prints :meth:`IdentifierFinding.describe`, which names the file, the
-column and the first offending row but never the offending value.
+exit status 2 and an error that names the file, the column and the first offending row
+(once) followed by :meth:`IdentifierFinding.describe`, but never the offending value.
 
 Two kinds of evidence are used:
 
@@ -87,6 +87,7 @@ __all__ = [
     "KINDS",
     "is_personnummer",
     "looks_like_identifier",
+    "redact",
     "scan_series",
     "scan_header",
     "scan_frame",
@@ -136,13 +137,17 @@ class IdentifierFinding:
         """True for a header finding (``position == -1``)."""
         return self.position < 0
 
-    def describe(self, file: str, row: int | None) -> str:
+    def describe(self, file: str | None = None, row: int | None = None) -> str:
         """A message for the person running ingest; it never contains the value.
 
         Parameters
         ----------
-        file : str
-            The file (or ``file:sheet``) the column was read from.
+        file : str, optional
+            The file (or ``file[sheet]``) the column was read from. Given, the message
+            stands alone: it starts with the file, the column and the row. Left out, the
+            message is the body only (what was found and what to do), for an error that
+            names file, column and row itself, as ingest's ``IngestError`` does; the
+            location is then not repeated.
         row : int or None
             The row number the user will recognise (ingest computes it from
             :attr:`position`: header line, 1-based numbering); None if unknown.
@@ -151,26 +156,30 @@ class IdentifierFinding:
         Returns
         -------
         str
-            One paragraph of plain English naming file, column and row and saying what
-            to do. A file name or header that itself looks like an identifier (e.g. a
-            file exported without a header row) is redacted as well.
+            One paragraph of plain English saying what was found and what to do. A file
+            name or header that itself looks like an identifier (e.g. a file exported
+            without a header row) is redacted as well.
         """
-        where = _redact(str(file))
-        col = _safe_header(self.column)
+        if file is not None:
+            where = f"{redact(str(file))}: column {_safe_header(self.column)}"
+            if not self.is_header:
+                where += (f", row {row}" if row is not None else f", value number {self.position + 1}")
+            subject = f"{where}: the column"
+        else:
+            subject = "The column"
         if self.is_header:
             return (
-                f"{where}: column {col} is named like a direct identifier (personal "
+                f"{subject} is named like a direct identifier (personal "
                 "identity number, name, e-mail, phone, address or free text), which "
                 "must not enter the evaluation. Remove the column from the export (the "
                 "evaluation does not use it). If it really holds something else, "
                 "pseudonymise it in the export and give it a neutral name."
             )
         what = _KIND_TEXT.get(self.kind, "a direct identifier")
-        first = f"first in row {row}" if row is not None else (
-            f"first at value number {self.position + 1} of the column")
         n = f"{self.count} value" + ("" if self.count == 1 else "s")
+        first = "" if file is not None or row is not None else f", the first at value number {self.position + 1}"
         return (
-            f"{where}: column {col} contains {what} ({n} in all, {first}; the values "
+            f"{subject} contains {what} ({n} in all{first}; the values "
             "are not shown). Direct identifiers must not enter the evaluation. Remove "
             "the column from the export, or pseudonymise it in the export (replace each "
             "identifier by an opaque ID), and run ingest again."
@@ -559,8 +568,13 @@ def _text_kind(text: str) -> str | None:
     return finding.kind if finding is not None else None
 
 
-def _redact(text: str) -> str:
-    """``text`` with any identifier replaced by ``[redacted]`` (for messages)."""
+def redact(text: str) -> str:
+    """``text`` with any identifier replaced by ``[redacted]`` (for messages: file
+    names, notices).
+
+    >>> redact("export_19811218-9876.csv")
+    'export_[redacted].csv'
+    """
     if _text_kind(text) is None:
         return text
     for regex, group in ((_PNR_RE, "pnr"), (_EMAIL_RE, "email"), (_PHONE_RE, "phone")):
@@ -595,8 +609,7 @@ def _safe_header(header: str) -> str:
 
 def _contract_headers() -> frozenset[str]:
     return frozenset(
-        fold(name) for table in TABLES.values() for col in table.columns
-        for name in (col.name, col.swedish)
+        fold(name) for table in TABLES.values() for col in table.columns for name in col.headers
     )
 
 

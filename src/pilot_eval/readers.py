@@ -7,7 +7,11 @@ what a value means and can quarantine what it cannot parse; nothing is guessed h
 the encoding and the separator.
 
 CSV: UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252; separator ``;``, ``,`` or
-tab, detected from the header line. A file that mixes UTF-8 and Windows-1252 is refused.
+tab, detected from the header line. A file that mixes UTF-8 and Windows-1252, or is in
+another encoding (UTF-16 without BOM, DOS CP850, ISO-8859-2), is refused naming its line.
+
+Errors name a file by its name in the raw directory (``vacancies.csv``, or
+``export.xlsx[Blad1]`` for a sheet): the same label as in ``quarantine/<table>.csv``.
 """
 
 from __future__ import annotations
@@ -137,7 +141,7 @@ def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
         if src.table in sources:
             raise IngestError(
                 f"two sources for table {src.table}: {sources[src.table].label} and {src.label}; "
-                "keep one file per table", file=src.path, table=src.table)
+                "keep one file per table", file=src.label, table=src.table)
         sources[src.table] = src
 
     for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
@@ -162,7 +166,7 @@ def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
             if not matched:
                 notices.append(f"ignored {path.name}: neither the file nor a sheet is named after a table")
         elif suffix == ".xls":
-            raise IngestError("old Excel format (.xls) is not supported; save the workbook as .xlsx", file=path)
+            raise IngestError("old Excel format (.xls) is not supported; save the workbook as .xlsx", file=path.name)
         elif table:
             notices.append(f"ignored {path.name}: unsupported file type {suffix or '(none)'}")
         else:
@@ -176,7 +180,7 @@ def _excel_sheet_names(path: Path) -> list[str]:
     try:
         wb = load_workbook(path, read_only=True)
     except Exception as exc:  # openpyxl raises several types for a broken file
-        raise IngestError(f"cannot open the Excel workbook ({type(exc).__name__})", file=path) from exc
+        raise IngestError(f"cannot open the Excel workbook ({type(exc).__name__})", file=path.name) from exc
     try:
         return list(wb.sheetnames)
     finally:
@@ -189,36 +193,77 @@ _NOT_NEWLINE = re.compile(rb"[^\r\n]")
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
 
-def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode a CSV file's bytes; return ``(text, encoding)``."""
+# A run of symbols between two letters in text decoded as Windows-1252 is the mark of
+# another code page: DOS CP850/CP437 writes ö ä å as the bytes Windows-1252 shows as
+# ” „ †, ISO-8859-2 writes ł ą as ³ ¹. Swedish text in Windows-1252 has letters there.
+_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+_ODD_SYMBOL = ("\u00a1-\u00a9\u00ab\u00ac\u00ae-\u00b4\u00b6-\u00b9\u00bb-\u00bf\u00d7\u00f7"
+               "\u0192\u02c6\u02dc\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122")
+_OTHER_CODE_PAGE = re.compile(f"[{_LETTER}][{_ODD_SYMBOL}]+[{_LETTER}]")
+# The bytes that are not such a symbol in Windows-1252: deleting them (bytes.translate, at
+# memory speed) leaves nothing in almost every file, and the regex above is then not run.
+_NOT_ODD_BYTES = bytes(b for b in range(256)
+                       if not re.fullmatch(f"[{_ODD_SYMBOL}]", bytes([b]).decode("cp1252", errors="replace")))
+
+
+def _line_of(data: bytes | str, position: int) -> int:
+    return data[:position].count(b"\n" if isinstance(data, bytes) else "\n") + 1
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte NUL (ASCII text)."""
+    head = data[:2000]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.4
+
+
+def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
+    """Decode a CSV file's bytes; return ``(text, encoding)``.
+
+    UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252. Anything else stops
+    with an :class:`IngestError` naming the file (``path``'s name, or ``path`` itself
+    if a string label) and the first line that gives it away: UTF-16 without a BOM, a
+    byte that Windows-1252 does not define, a file that mixes UTF-8 and Windows-1252, or
+    text in another code page (DOS CP850, ISO-8859-2: symbols between letters).
+    """
+    label = path.name if isinstance(path, Path) else str(path)
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     else:
         encoding = "utf-8"
+        if b"\x00" in data[:2000] and _looks_like_utf16(data):
+            raise IngestError("the file looks like UTF-16 text without a byte-order mark; export it as UTF-8 "
+                              "(or UTF-8 with BOM, or Windows-1252)", file=label, row=1)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding != "utf-8":
-            line = data[: exc.start].count(b"\n") + 1
-            raise IngestError(f"not valid {encoding} text", file=path, row=line) from exc
+            raise IngestError(f"not valid {encoding} text", file=label, row=_line_of(data, exc.start)) from exc
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc2:
-            line = data[: exc2.start].count(b"\n") + 1
             raise IngestError(
                 "unknown text encoding (neither UTF-8 nor Windows-1252); export as UTF-8",
-                file=path, row=line) from exc2
+                file=label, row=_line_of(data, exc2.start)) from exc2
         encoding = "cp1252"
-        bad = _MOJIBAKE.search(text)
+        bad = _MOJIBAKE.search(text) if b"\xc3" in data or b"\xc2" in data else None  # Ã, Â
         if bad:
-            line = text[: bad.start()].count("\n") + 1
             raise IngestError(
                 "the file mixes UTF-8 and Windows-1252 text; export it again in one encoding (UTF-8)",
-                file=path, row=line)
+                file=label, row=_line_of(text, bad.start()))
+        odd = _OTHER_CODE_PAGE.search(text) if data.translate(None, _NOT_ODD_BYTES) else None
+        if odd:
+            raise IngestError(
+                "unknown text encoding: neither UTF-8 nor Windows-1252 (symbols between letters, as another "
+                "code page such as DOS CP850 or ISO-8859-2 gives); export as UTF-8",
+                file=label, row=_line_of(text, odd.start()))
     if "\x00" in text:
-        raise IngestError("the file contains NUL bytes; it is not a text (CSV) file", file=path)
+        raise IngestError("the file contains NUL bytes; it is not a text (CSV) file", file=label,
+                          row=_line_of(text, text.index("\x00")))
     return text, encoding
 
 
@@ -230,14 +275,14 @@ def detect_separator(header_line: str) -> str:
 
 
 def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str]:
-    path = source.path
+    path, label = source.path, source.label
     data = path.read_bytes()
     if not data.strip():
-        raise IngestError("the file is empty (not even a header line)", file=path, table=source.table)
+        raise IngestError("the file is empty (not even a header line)", file=label, table=source.table)
     fast = _read_csv_arrow(data)
     if fast is not None:
         return fast
-    text, encoding = decode_bytes(data, path)
+    text, encoding = decode_bytes(data, label)
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = detect_separator(first_line)
     try:
@@ -245,10 +290,10 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str]:
                             skip_blank_lines=False, engine="c", quotechar='"')
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise IngestError(f"malformed CSV ({str(exc).strip()})", file=path, table=source.table,
+        raise IngestError(f"malformed CSV ({str(exc).strip()})", file=label, table=source.table,
                           row=int(m.group(1)) if m else None) from exc
     except pd.errors.EmptyDataError as exc:
-        raise IngestError("the file is empty (not even a header line)", file=path, table=source.table) from exc
+        raise IngestError("the file is empty (not even a header line)", file=label, table=source.table) from exc
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     frame = frame.fillna("")
     lines = pd.RangeIndex(2, len(frame) + 2)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -140,27 +141,57 @@ def _context(data_docs_dir: Path | None):
             site_config={
                 "class_name": "SiteBuilder",
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                  "base_directory": str(data_docs_dir)},
+                                  "base_directory": str(Path(data_docs_dir).resolve())},  # GX needs it absolute
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
     return context
 
 
+def _column_of(kwargs: dict) -> str | None:
+    return kwargs.get("column") or kwargs.get("column_A") or (",".join(kwargs.get("column_list") or []) or None)
+
+
+def _describe(exp: dict, i: int | None = None) -> str:
+    column = _column_of(exp.get("kwargs") or {})
+    number = f"expectation {i} " if i is not None else ""
+    return f"{number}{exp.get('type')}" + (f" on {column}" if column else "")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def load_suite(table: str, directory: Path | None = None):
-    """Build the GX ``ExpectationSuite`` of ``table``, refusing one that lost expectations."""
+    """Build the GX ``ExpectationSuite`` of ``table``, refusing one that lost expectations.
+
+    Raises :class:`SuiteError` (one line: the suite file and the expectation) when GX
+    refuses an expectation's arguments (GX raises a pydantic ``ValidationError``) or
+    silently drops one (a misspelt type): the expectations compared by type and column.
+    """
     gx = _gx()
     data = load_suite_json(table, directory)
+    path = suite_path(table, directory)
     gx_logger = logging.getLogger("great_expectations")
-    suite = gx.ExpectationSuite(name=data["name"], expectations=data["expectations"], meta=data.get("meta", {}))
-    gx_logger.setLevel(logging.CRITICAL)
+    try:
+        suite = gx.ExpectationSuite(name=data["name"], expectations=data["expectations"], meta=data.get("meta", {}))
+    except Exception as exc:  # pydantic's ValidationError (v1 or v2), GX's configuration errors
+        for i, exp in enumerate(data["expectations"]):  # find the expectation GX refuses
+            try:
+                gx.ExpectationSuite(name=data["name"], expectations=[exp])
+            except Exception as single:
+                raise SuiteError(f"{path}: {_describe(exp, i)}: GX refuses its arguments: "
+                                 f"{_one_line(single)}") from exc
+        raise SuiteError(f"{path}: GX cannot build the suite: {_one_line(exc)}") from exc
+    finally:
+        gx_logger.setLevel(logging.CRITICAL)
     if len(suite.expectations) != len(data["expectations"]):
-        loaded = {(e.expectation_type, json.dumps(e.configuration.kwargs, sort_keys=True, default=str))
-                  for e in suite.expectations}
-        lost = [e["type"] for e in data["expectations"]
-                if (e["type"], json.dumps(e["kwargs"], sort_keys=True, default=str)) not in loaded]
-        raise SuiteError(f"{suite_path(table, directory)}: GX could not load {len(data['expectations']) - len(suite.expectations)} "
-                         f"expectation(s): {', '.join(lost) or 'unknown'} (misspelt type or bad kwargs?)")
+        lost = Counter((e["type"], _column_of(e["kwargs"])) for e in data["expectations"])
+        lost.subtract(Counter((e.expectation_type, _column_of(e.configuration.kwargs)) for e in suite.expectations))
+        names = [_describe({"type": t, "kwargs": {"column": c}})
+                 for (t, c), n in lost.items() for _ in range(max(n, 0))]
+        raise SuiteError(f"{path}: GX could not load {len(data['expectations']) - len(suite.expectations)} "
+                         f"expectation(s): {', '.join(names) or 'unknown'} (misspelt type or bad kwargs?)")
     return suite
 
 
@@ -232,7 +263,7 @@ def _raise_on_exceptions(table: str, results) -> None:
             message = info.get("exception_message") or next(
                 (v.get("exception_message") for v in info.values() if isinstance(v, dict)), "")
             raise SuiteError(f"expectations/{table}.json: {cfg.type} on "
-                             f"{cfg.kwargs.get('column') or cfg.kwargs.get('column_A')} raised: {message}")
+                             f"{_column_of(cfg.kwargs)} raised: {_one_line(message)}")
 
 
 def _complete_results(table: str, frame: pd.DataFrame, configs: list, suite_json: dict[str, Any]) -> list:

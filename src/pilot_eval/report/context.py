@@ -164,11 +164,13 @@ def prepare_data(period: str, *, raw_dir: str | Path | None = None, processed_di
     cut = cut_date or last.date().isoformat()
     if raw_dir and demo:
         raise ValueError("give either a raw export directory or demo=True, not both")
-    raw = Path(raw_dir) if raw_dir else None
+    # absolute: a notebook's relative "../data/processed/2025Q4" means the same to ingest,
+    # to GX's Data Docs (which refuse a relative directory) and to the report's readers
+    raw = Path(raw_dir).expanduser().resolve() if raw_dir else None
     if processed_dir:
-        out = Path(processed_dir)
+        out = Path(processed_dir).expanduser().resolve()
     else:
-        out = default_processed_dir(period, demo=raw is None)
+        out = default_processed_dir(period, demo=raw is None).resolve()
     report = _report_of(out)
     if demo is None:
         demo = raw is None and (not processed_dir or report is None)
@@ -189,9 +191,10 @@ def prepare_data(period: str, *, raw_dir: str | Path | None = None, processed_di
     from ..ingest import ingest
 
     result = ingest(raw, out, cut_date=cut)
-    if not quiet:
-        q = sum(t["rows_quarantined"] for t in result.report["tables"].values())
-        print(f"ingested {raw} into {out}: {q} rows quarantined, exit status {result.exit_code}", flush=True)
+    if not quiet:  # the account of every row, as `pilot-eval ingest` prints it
+        from ..cli import format_summary
+
+        print(format_summary(result.report, out), flush=True)
     return PreparedData(out, raw, cut, True, result.report)
 
 
