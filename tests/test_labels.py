@@ -28,6 +28,8 @@ qualified_per_vacancy qualified_per_position readvertised_rate cancelled_rate un
 share_hires_qualified share_hires_permanent turnover_rate vacant_posts hourly_hours check_type n_checks
 n_completed n_pending within_7 dimension group ratio_to_best four_fifths_flag administration role_group
 period arm phase cohort gender age_band employment_type scope year outcome exposure
+n_closed n_cancelled n_readvertised n_unfilled n_hires_qualified n_hires_qualification_known
+n_hires_permanent
 """.split()
 
 MEASURES = {
@@ -313,3 +315,39 @@ def test_relabel() -> None:
     en = relabel(t, "en")
     assert list(en.columns)[:2] == ["Administration", "Period"]
     assert en["Period"].tolist() == ["Q1 2024", "Q2 2024"]
+
+
+def test_every_column_a_measure_produces_on_the_demo_has_both_labels() -> None:
+    """Whatever a notebook can show from pilot_eval.measures gets a Swedish and an
+    English header: run each measure (and the panel and the curves) on the demo data
+    and look every output column up."""
+    from pilot_eval import measures as M
+    from pilot_eval.demo import generate
+
+    t = generate(seed=3, scenario="delay", scale=0.2).tables
+    cut = "2026-02-28"
+    vac, app, chk = t["vacancies"], t["applications"], t["background_checks"]
+    by = ["administration", "period"]
+    frames = [
+        M.time_to_fill(vac, cut, by=by, pilot_rollout=t["pilot_rollout"]),
+        M.time_to_hire(app, vac, by="administration"),
+        M.withdrawals(app, by="administration", vacancies=vac),
+        M.late_withdrawal_rate(app, by=["administration", "gender"], vacancies=vac),
+        M.withdrawal_reasons(app),
+        M.offers(app, by="age_band"),
+        M.check_turnaround(chk, cut, by="administration", applications=app, vacancies=vac),
+        M.competence_supply(vac, app, staffing=t.get("staffing_monthly"), by="administration"),
+        M.equality(app, vacancies=vac),
+        M.km_curves(vac, cut, by="administration"),
+        M.build_panel(t, cut),
+    ]
+    if "staffing_monthly" in t:
+        frames.append(M.staffing_measures(t["staffing_monthly"], by="administration"))
+    coverage = M.pilot_coverage(vac, app, chk, t["pilot_rollout"], cut_date=cut)
+    frames += [f for f in vars(coverage).values() if isinstance(f, pd.DataFrame)]
+    columns = sorted({c for f in frames for c in f.columns})
+    unlabelled = [c for c in columns if c not in labels.COLUMN_LABELS]
+    assert not unlabelled, f"columns without a label in pilot_eval.labels.COLUMN_LABELS: {unlabelled}"
+    for c in columns:
+        sv, en = labels.COLUMN_LABELS[c]
+        assert sv and en and sv != en or c in {"period", "status"}, c

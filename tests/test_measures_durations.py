@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 from pilot_eval.demo import generate
+from pilot_eval.measures.common import enrich_applications, grouped
 from pilot_eval.measures.durations import (
     check_turnaround,
     cumulative_incidence,
     fill_durations,
+    hire_dates,
     time_to_fill,
     time_to_hire,
 )
@@ -138,6 +140,99 @@ def test_time_to_hire_worked_example():
     assert got["n"].tolist() == [2, 2, 2]
 
 
+# multi-position vacancy M-1 (3 positions): first acceptance 2024-02-05, start 2024-03-01;
+# single-position S-1; S-2 records an acceptance before its only hire's offer (inconsistent)
+MULTI = _vac([
+    ["M-1", "UBF", "teacher", "2024-01-01", "2024-02-05", "2024-02-25", "2024-03-01", "filled", 3],
+    ["S-1", "UBF", "teacher", "2024-01-01", "2024-02-01", "2024-02-01", "2024-02-15", "filled", 1],
+    ["S-2", "VOF", "teacher", "2024-01-01", "2024-01-20", "2024-01-20", "2024-02-10", "filled", 1],
+])
+MULTI_APPS = pd.DataFrame({
+    "application_id": ["h1", "h2", "h3", "h4", "d1", "h5", "h6"],
+    "vacancy_id": ["M-1", "M-1", "M-1", "M-1", "M-1", "S-1", "S-2"],
+    "submitted_date": pd.to_datetime(["2024-01-10", "2024-01-12", "2024-01-15", "2024-01-20", "2024-01-05",
+                                      "2024-01-05", "2024-01-10"]),
+    # h1, h2 offered on M-1's earliest hire offer date (a tie); h3 two days later, still
+    # before M-1's acceptance; h4 after it; d1 (declined, not a hire) earlier than all
+    "offer_date": pd.to_datetime(["2024-02-01", "2024-02-01", "2024-02-03", "2024-02-20", "2024-01-25",
+                                  "2024-01-29", "2024-01-25"]),
+    "final_status": ["hired", "hired", "hired", "hired", "declined_offer", "hired", "hired"],
+})
+
+
+def test_hire_dates_on_multi_position_vacancies():
+    got = hire_dates(MULTI_APPS, MULTI).set_index(MULTI_APPS.loc[MULTI_APPS["final_status"] == "hired",
+                                                                 "application_id"])
+    assert "d1" not in got.index
+    acc = got["accepted_date"].dt.strftime("%Y-%m-%d").where(got["accepted_date"].notna(), None).to_dict()
+    # the vacancy's first acceptance belongs to the hires offered on its earliest offer
+    # date (h1, h2) and to a single-position vacancy's hire (h5); not to later hires (h3,
+    # h4: h4 was even offered after it) nor where it precedes the offer (h6)
+    assert acc == {"h1": "2024-02-05", "h2": "2024-02-05", "h3": None, "h4": None, "h5": "2024-02-01", "h6": None}
+    start = got["start_date"].dt.strftime("%Y-%m-%d").where(got["start_date"].notna(), None).to_dict()
+    assert start == {"h1": "2024-03-01", "h2": "2024-03-01", "h3": None, "h4": None, "h5": "2024-02-15", "h6": None}
+    assert got["accepted_source"].tolist() == ["vacancy", "vacancy", None, None, "vacancy", None]
+
+
+def test_time_to_hire_on_multi_position_vacancies():
+    got = time_to_hire(MULTI_APPS, MULTI).set_index("measure")
+    # submitted -> offer, every hire: h1 22, h2 20, h3 19, h4 31, h5 24, h6 15
+    assert got.loc["submitted_to_offer", "n"] == 6
+    assert got.loc["submitted_to_offer", "mean_days"] == pytest.approx((22 + 20 + 19 + 31 + 24 + 15) / 6)
+    # submitted -> acceptance: h1 26, h2 24, h5 27
+    assert got.loc["submitted_to_accepted", "n"] == 3
+    assert got.loc["submitted_to_accepted", "median_days"] == 26
+    assert got.loc["submitted_to_accepted", "mean_days"] == pytest.approx((26 + 24 + 27) / 3)
+    # offer -> start: h1 29, h2 29, h5 17 (h4 would have had 10 days from the first hire's start)
+    assert got.loc["offer_to_start", "n"] == 3
+    assert got.loc["offer_to_start", "mean_days"] == pytest.approx((29 + 29 + 17) / 3)
+
+
+def test_time_to_hire_uses_the_applications_own_dates_where_given():
+    apps = MULTI_APPS.assign(accepted_date=pd.to_datetime([None, None, "2024-02-06", None, None, None, "2024-01-28"]),
+                             start_date=pd.to_datetime([None, None, "2024-03-15", None, None, None, None]))
+    got = hire_dates(apps, MULTI)
+    got.index = apps.loc[got.index, "application_id"]
+    assert got.loc["h3", "accepted_date"] == pd.Timestamp("2024-02-06")
+    assert got.loc["h3", "start_date"] == pd.Timestamp("2024-03-15")
+    assert got.loc["h3", "accepted_source"] == "application"
+    # h6's own acceptance differs from S-2's recorded one: S-2's start is not taken for it
+    assert got.loc["h6", "accepted_date"] == pd.Timestamp("2024-01-28") and pd.isna(got.loc["h6", "start_date"])
+    table = time_to_hire(apps, MULTI).set_index("measure")
+    assert table.loc["submitted_to_accepted", "n"] == 5  # h1 h2 h5 + own dates of h3 and h6
+
+
+def test_time_to_hire_groups_equal_a_per_group_computation():
+    export = generate(seed=5, scenario="large", scale=0.3)
+    t = export.tables
+    by = ["administration", "role_group", "period"]
+    got = time_to_hire(t["applications"], t["vacancies"], by=by, period="month")
+    # the former per-group loop, on the same hire dates
+    apps = enrich_applications(t["applications"], t["vacancies"], None, "month")
+    hired = apps.loc[apps["final_status"].astype(str) == "hired"].reset_index(drop=True)
+    dates = hire_dates(t["applications"], t["vacancies"]).reset_index(drop=True)
+    spans = {"submitted_to_offer": dates["offer_date"] - dates["submitted_date"],
+             "submitted_to_accepted": dates["accepted_date"] - dates["submitted_date"],
+             "offer_to_start": dates["start_date"] - dates["offer_date"]}
+    long = pd.concat([hired.assign(measure=k, days=v.dt.days.astype(float)) for k, v in spans.items()],
+                     ignore_index=True)
+    long = long.loc[long["days"].notna() & (long["days"] >= 0)]
+    long["measure"] = pd.Categorical(long["measure"], categories=list(spans))
+
+    def compute(sub):
+        days = sub["days"]
+        return {"median_days": float(days.median()), "q25_days": float(days.quantile(0.25)),
+                "q75_days": float(days.quantile(0.75)), "mean_days": float(days.mean()), "n": len(sub)}
+
+    expected = grouped(long, by + ["measure"], compute)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+    # every hire is in submitted_to_offer; later hires on multi-position vacancies are
+    # not in the other two
+    n = got.groupby("measure", observed=True)["n"].sum()
+    assert n["submitted_to_offer"] == (t["applications"]["final_status"].astype(str) == "hired").sum()
+    assert n["submitted_to_accepted"] < n["submitted_to_offer"]
+
+
 def test_check_turnaround_censors_pending_and_leaves_out_cancelled():
     checks = pd.DataFrame({
         "check_id": list("abcde"), "application_id": ["A-1"] * 5,
@@ -223,6 +318,29 @@ def test_panel_is_balanced_and_adds_up(demo_pair):
     # the last quarter has no vacancy followed for 90 days
     assert panel.loc[panel["period"] == "2026Q1", "n_followed_90"].sum() == 0
     assert panel.loc[panel["period"] == "2026Q1", "filled_within_90"].isna().all()
+
+
+def test_panel_has_n_and_the_denominators_of_its_rates(demo_pair):
+    _, large = demo_pair
+    panel = build_panel(large.tables, large.truth["cut_date"])
+    assert panel.columns[-1] == "n"
+    assert (panel["n"] == panel["n_vacancies"]).all()
+    followed = panel["n_followed_90"] > 0
+    np.testing.assert_allclose(panel.loc[followed, "filled_within_90"],
+                               panel.loc[followed, "n_filled_90"] / panel.loc[followed, "n_followed_90"])
+    assert panel.loc[~followed, "filled_within_90"].isna().all()
+    assert (panel["n_filled_90"] <= panel["n_followed_90"]).all()
+    # each rate after its counts
+    cols = list(panel.columns)
+    for rate, counts in {"filled_within_90": ("n_followed_90", "n_filled_90"),
+                         "applicants_per_vacancy": ("n_vacancies", "n_applications"),
+                         "qualified_per_vacancy": ("n_vacancies", "n_qualified"),
+                         "late_withdrawal_rate": ("n_reached_interview", "n_withdrawn_late"),
+                         "acceptance_rate": ("n_offers_decided", "n_accepted")}.items():
+        assert all(cols.index(c) < cols.index(rate) for c in counts), rate
+        den, num = counts
+        ok = panel[den] > 0
+        np.testing.assert_allclose(panel.loc[ok, rate], panel.loc[ok, num] / panel.loc[ok, den])
 
 
 def test_panel_late_withdrawal_matches_truth_counts(demo_pair):

@@ -247,12 +247,38 @@ def test_competence_supply_by_hand(hand):
     assert ubf["n_hires"] == 2
     assert ubf["share_hires_qualified"] == pytest.approx(0.5)       # a1 yes, a2 no
     assert ubf["share_hires_permanent"] == pytest.approx(1.0)       # both on V1 (permanent)
+    # the counts behind the shares
+    assert ubf["n_qualified"] == 4
+    assert (ubf["n_filled"], ubf["n_readvertised"], ubf["n_cancelled"], ubf["n_unfilled"]) == (1, 1, 0, 0)
+    assert (ubf["n_hires_qualified"], ubf["n_hires_qualification_known"], ubf["n_hires_permanent"]) == (1, 2, 2)
     vof = _row(cs, administration="VOF")
     assert (vof["n_vacancies"], vof["n_positions"], vof["n_applications"], vof["n"]) == (2, 4, 4, 2)
     assert vof["qualified_per_vacancy"] == pytest.approx(0.5)
     assert (vof["cancelled_rate"], vof["unfilled_rate"]) == (0.5, 0.5)
+    assert (vof["n_filled"], vof["n_readvertised"], vof["n_cancelled"], vof["n_unfilled"]) == (0, 0, 1, 1)
     assert vof["n_hires"] == 0 and np.isnan(vof["share_hires_qualified"])
     assert "turnover_rate" not in cs.columns
+    # every rate is its count over its denominator; the outcomes add up to n_closed
+    outcomes = ["n_filled", "n_readvertised", "n_cancelled", "n_unfilled"]
+    assert (cs[outcomes].sum(axis=1) == cs["n_closed"]).all()
+    for count in outcomes:
+        rate = count[2:] + "_rate"
+        np.testing.assert_allclose(cs[rate], cs[count] / cs["n_closed"])
+        assert list(cs.columns).index(count) < list(cs.columns).index(rate)
+    np.testing.assert_allclose(cs["qualified_per_vacancy"], cs["n_qualified"] / cs["n_vacancies"])
+    known = cs["n_hires_qualification_known"] > 0
+    np.testing.assert_allclose(cs.loc[known, "share_hires_qualified"],
+                               cs.loc[known, "n_hires_qualified"] / cs.loc[known, "n_hires_qualification_known"])
+
+
+def test_competence_supply_outcome_counts_on_demo():
+    export = generate(seed=5, scenario="none", scale=0.3)
+    t = export.tables
+    cs = competence_supply(t["vacancies"], t["applications"], by=["administration", "period"])
+    status = t["vacancies"]["status"].astype(str)
+    for name in ("filled", "readvertised", "cancelled", "unfilled"):
+        assert cs[f"n_{name}"].sum() == (status == name).sum()
+    assert (cs[["n_filled", "n_readvertised", "n_cancelled", "n_unfilled"]].sum(axis=1) == cs["n_closed"]).all()
 
 
 def test_staffing_measures_by_hand(hand):
@@ -358,6 +384,58 @@ def test_group_columns_first_n_last(hand, name, by):
     assert out.columns[-1] == "n"
     assert len(out) > 0
     assert not out.columns.duplicated().any()
+
+
+# --------------------------------------------------------------------------- signatures
+
+def test_application_measures_without_vacancies(hand):
+    """The issue's signatures: withdrawals(applications, by=None), offers(applications, by=None)."""
+    apps, vac = hand["applications"], hand["vacancies"]
+    pd.testing.assert_frame_equal(withdrawals(apps), withdrawals(apps, vac))
+    pd.testing.assert_frame_equal(withdrawals(apps, by="gender"), withdrawals(apps, vac, by="gender"))
+    pd.testing.assert_frame_equal(offers(apps), offers(apps, vac))
+    pd.testing.assert_frame_equal(offers(apps, by=["age_band"]), offers(apps, vac, by=["age_band"]))
+    pd.testing.assert_frame_equal(late_withdrawal_rate(apps, by="gender"),
+                                  late_withdrawal_rate(apps, vac, by="gender"))
+    pd.testing.assert_frame_equal(withdrawal_reasons(apps, min_stage=2), withdrawal_reasons(apps, vac, min_stage=2))
+    pd.testing.assert_frame_equal(equality(apps, measure="hire_rate", min_denominator=1),
+                                  equality(apps, vac, measure="hire_rate", min_denominator=1))
+    # positional by, as the issue writes it
+    pd.testing.assert_frame_equal(withdrawals(apps, "gender"), withdrawals(apps, by="gender"))
+
+
+def test_vacancies_as_keyword_and_the_earlier_positional_form(hand):
+    apps, vac, roll = hand["applications"], hand["vacancies"], hand["pilot_rollout"]
+    keyword = withdrawals(apps, by=["arm", "phase"], vacancies=vac, pilot_rollout=roll)
+    pd.testing.assert_frame_equal(keyword, withdrawals(apps, vac, by=["arm", "phase"], pilot_rollout=roll))
+    # fully positional in the earlier order: (applications, vacancies, by, pilot_rollout, period, …)
+    pd.testing.assert_frame_equal(keyword, withdrawals(apps, vac, ["arm", "phase"], roll, "quarter"))
+    pd.testing.assert_frame_equal(
+        late_withdrawal_rate(apps, vac, "administration", None, "quarter", False),
+        late_withdrawal_rate(apps, by="administration", include_in_progress=False, vacancies=vac))
+    pd.testing.assert_frame_equal(equality(apps, vac, "hire_rate", "gender", min_denominator=1),
+                                  equality(apps, "hire_rate", "gender", min_denominator=1, vacancies=vac))
+    pd.testing.assert_frame_equal(offers(apps, vac, "administration"), offers(apps, by="administration", vacancies=vac))
+    with pytest.raises(TypeError, match="vacancies"):
+        offers(apps, vac, vacancies=vac)
+
+
+def test_vacancy_columns_need_the_vacancies(hand):
+    apps, roll = hand["applications"], hand["pilot_rollout"]
+    with pytest.raises(KeyError, match="administration.*vacancies="):
+        withdrawals(apps, by="administration")
+    with pytest.raises(KeyError, match="period.*vacancies="):
+        offers(apps, by=["gender", "period"])
+    with pytest.raises(KeyError, match="arm.*vacancies="):
+        equality(apps, by="arm")
+    with pytest.raises(ValueError, match="pilot_rollout= needs vacancies="):
+        late_withdrawal_rate(apps, by="gender", pilot_rollout=roll)
+    with pytest.raises(KeyError, match="not a column"):
+        withdrawals(apps, by="no_such_column")
+    # applications that already carry a vacancy column can be grouped by it
+    enriched = apps.merge(hand["vacancies"][["vacancy_id", "administration"]], on="vacancy_id")
+    pd.testing.assert_frame_equal(withdrawals(enriched, by="administration"),
+                                  withdrawals(apps, by="administration", vacancies=hand["vacancies"]))
 
 
 def test_unknown_group_column_is_a_clear_error(hand):

@@ -8,9 +8,21 @@ anything meant for publication goes through :func:`pilot_eval.disclosure.protect
 
 from __future__ import annotations
 
-from .common import enrich_applications, enrich_vacancies, period_label, vacancy_pilot_status
+from .common import (
+    enrich_applications,
+    enrich_vacancies,
+    period_label,
+    vacancy_pilot_status,
+)
 from .coverage import PilotCoverage, pilot_coverage
-from .durations import check_turnaround, cumulative_incidence, time_to_fill, time_to_hire
+from .durations import (
+    check_turnaround,
+    cumulative_incidence,
+    hire_dates,
+    km_curves,
+    time_to_fill,
+    time_to_hire,
+)
 from .funnel import (
     MEASURE_DIRECTION,
     NOT_RECORDED,
@@ -23,10 +35,12 @@ from .funnel import (
     withdrawals,
 )
 from .panel import build_panel
+from .survival import KaplanMeierCurves, kaplan_meier
 
 __all__ = [
     "MEASURE_DIRECTION",
     "NOT_RECORDED",
+    "KaplanMeierCurves",
     "PilotCoverage",
     "build_panel",
     "check_turnaround",
@@ -35,6 +49,9 @@ __all__ = [
     "enrich_applications",
     "enrich_vacancies",
     "equality",
+    "hire_dates",
+    "kaplan_meier",
+    "km_curves",
     "late_withdrawal_rate",
     "offers",
     "period_label",

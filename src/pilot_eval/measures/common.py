@@ -17,12 +17,13 @@ import pandas as pd
 
 __all__ = [
     "PERIODS",
+    "as_by",
+    "enrich_applications",
+    "enrich_vacancies",
+    "group_index",
+    "grouped",
     "period_label",
     "vacancy_pilot_status",
-    "enrich_vacancies",
-    "enrich_applications",
-    "grouped",
-    "as_by",
 ]
 
 PERIODS = {"month": "M", "quarter": "Q", "half": "H", "year": "Y"}
@@ -52,6 +53,18 @@ def period_label(dates: pd.Series, freq: str = "quarter") -> pd.Series:
     if freq not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {freq!r}")
     d = pd.to_datetime(dates)
+    if not isinstance(d, pd.Series):
+        d = pd.Series(d)
+    # label each distinct date once (a table has far fewer dates than rows)
+    codes, uniques = pd.factorize(d)
+    if len(uniques) < len(d):
+        labels = _period_labels(pd.Series(uniques), freq).to_numpy(dtype=object)
+        out = np.where(codes >= 0, labels[np.clip(codes, 0, None)] if len(labels) else None, None)
+        return pd.Series(out, index=d.index, dtype=object)
+    return _period_labels(d, freq)
+
+
+def _period_labels(d: pd.Series, freq: str) -> pd.Series:
     year = d.dt.year.astype("Int64").astype(str)
     if freq == "month":
         out = d.dt.strftime("%Y-%m")
@@ -169,3 +182,26 @@ def grouped(frame: pd.DataFrame, by: Sequence[str], compute: Callable[[pd.DataFr
         return out
     figures = [c for c in out.columns if c not in by and c != n_column]
     return out[by + figures + ([n_column] if n_column in out.columns else [])].reset_index(drop=True)
+
+
+def group_index(frame: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The groups of ``frame`` by ``by`` exactly as :func:`grouped` forms them (sorted,
+    observed categories only, a missing key is a group of its own, key columns typed as
+    :func:`grouped` types them: categorical keys as plain values) and each row's group
+    number, for measures that compute their figures for all groups at once.
+
+    With no ``by``: one group (an empty key frame of one row).
+    """
+    by = list(by)
+    missing = [c for c in by if c not in frame.columns]
+    if missing:
+        raise KeyError(f"cannot group by {', '.join(missing)}: not a column here "
+                       f"(available: {', '.join(map(str, frame.columns))})")
+    if not by:
+        return pd.DataFrame(index=pd.RangeIndex(1)), np.zeros(len(frame), dtype=np.int64)
+    g = frame.groupby(by, observed=True, sort=True, dropna=False)
+    gid = g.ngroup().to_numpy(dtype=np.int64)
+    index = g.size().index
+    records = [dict(zip(by, key if isinstance(key, tuple) else (key,))) for key in index]
+    keys = pd.DataFrame(records, columns=by) if records else frame[by].iloc[:0].reset_index(drop=True)
+    return keys, gid

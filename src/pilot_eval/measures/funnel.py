@@ -7,7 +7,13 @@ Every function returns a tidy :class:`pandas.DataFrame`: the ``by=`` group colum
 (any column of the enriched frames of :mod:`pilot_eval.measures.common`, e.g.
 ``administration``, ``role_group``, ``period``, ``employment_type``, ``gender``,
 ``age_band``; with ``pilot_rollout`` also ``arm``, ``phase``, ``cohort``, ``treated``),
-then the figures, then ``n`` (the denominator of the headline figure). Groups are those
+then the figures, then ``n`` (the denominator of the headline figure).
+
+The application-level measures take the applications first and the vacancies as an
+optional keyword, as issue 3 names them (``withdrawals(applications, by=None)``,
+``offers(applications, by=None)``): the vacancies are needed only to group by their
+columns or the pilot's. ``withdrawals(applications, vacancies, by=…)``, the earlier form,
+still works. Groups are those
 of :func:`pilot_eval.measures.common.grouped` (sorted, observed categories only, a missing
 key is a group of its own), but the figures are computed fully vectorised: one pass of
 ``numpy.bincount`` over group codes instead of a Python loop over groups.
@@ -25,13 +31,15 @@ Figures are raw counts and rates: no disclosure control is applied here (that is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import contract as C
 from .common import (
+    _VACANCY_COLUMNS,
     as_by,
     enrich_applications,
     enrich_vacancies,
@@ -148,15 +156,53 @@ def _as_enum(series: pd.Series, values: list[str]) -> pd.Series:
     return pd.Series(pd.Categorical(s, categories=list(values) + extra + [NOT_RECORDED]), index=series.index)
 
 
-def _applications(applications: pd.DataFrame, vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame | None,
-                  period: str) -> pd.DataFrame:
-    """Enriched applications with missing gender / age band as ``"not_recorded"``."""
+#: Columns of the enriched applications that come from the vacancy (and the roll-out).
+_FROM_VACANCY = frozenset(_VACANCY_COLUMNS) | {"vacancy_status", "period", "pilot_start", "pilot_end", *_PILOT_BY}
+
+
+def _applications(applications: pd.DataFrame, vacancies: pd.DataFrame | None, pilot_rollout: pd.DataFrame | None,
+                  period: str, by: Sequence[str] = (), what: str = "this measure") -> pd.DataFrame:
+    """Enriched applications with missing gender / age band as ``"not_recorded"``.
+
+    Without ``vacancies`` the applications are used as they are: ``by`` may then only
+    name their own columns, and a vacancy column (administration, role group, period of
+    publication, pilot arm, …) raises a ``KeyError`` saying to pass ``vacancies=``.
+    """
     period_label(pd.Series([], dtype="datetime64[ns]"), period)  # validates period
-    df = enrich_applications(applications, vacancies, pilot_rollout, period)
+    if vacancies is None:
+        if pilot_rollout is not None:
+            raise ValueError(f"{what}: pilot_rollout= needs vacancies= too (a vacancy's administration, role "
+                             f"group and publication date decide its pilot arm and phase)")
+        need = [c for c in by if c not in applications.columns and c in _FROM_VACANCY]
+        if need:
+            raise KeyError(f"{what}: cannot group by {', '.join(need)} without the vacancies table "
+                           f"({'it is a vacancy column' if len(need) == 1 else 'they are vacancy columns'}); "
+                           f"pass vacancies=")
+        df = applications.copy()
+    else:
+        df = enrich_applications(applications, vacancies, pilot_rollout, period)
     for col in ("gender", "age_band"):
         if col in df.columns:
             df[col] = _as_enum(df[col], _DIMENSION_VALUES[col])
     return df
+
+
+def _vacancies_optional(func: Callable) -> Callable:
+    """Let ``func(applications, by, …, *, vacancies=None)`` also be called the earlier
+    way, ``func(applications, vacancies, by, …)``: a DataFrame as the second positional
+    argument is taken as ``vacancies`` and the remaining positional arguments keep their
+    order."""
+
+    @functools.wraps(func)
+    def wrapper(applications, *args, **kwargs):
+        if args and isinstance(args[0], pd.DataFrame):
+            if "vacancies" in kwargs:
+                raise TypeError(f"{func.__name__}() got vacancies both as the second argument and as vacancies=")
+            kwargs["vacancies"] = args[0]
+            args = args[1:]
+        return func(applications, *args, **kwargs)
+
+    return wrapper
 
 
 def _funnel(df: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -195,8 +241,10 @@ def _offer_flags(df: pd.DataFrame, f: dict[str, np.ndarray]) -> dict[str, np.nda
 
 # --------------------------------------------------------------------------- withdrawals
 
-def withdrawals(applications: pd.DataFrame, vacancies: pd.DataFrame, by: str | Sequence[str] | None = None,
-                pilot_rollout: pd.DataFrame | None = None, period: str = "quarter") -> pd.DataFrame:
+@_vacancies_optional
+def withdrawals(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
+                pilot_rollout: pd.DataFrame | None = None, period: str = "quarter", *,
+                vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
     """Withdrawals by stage of the recruitment process.
 
     One row per group × stage 0–7 (every stage for every group, also where nobody
@@ -204,8 +252,14 @@ def withdrawals(applications: pd.DataFrame, vacancies: pd.DataFrame, by: str | S
 
     Parameters
     ----------
-    applications, vacancies : DataFrame
-        Processed tables (:func:`pilot_eval.ingest.load_processed`) or the demo's tables.
+    applications : DataFrame
+        The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
+    vacancies : DataFrame, optional (keyword)
+        The processed vacancies. Needed only when ``by`` uses a vacancy column
+        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
+        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
+        raises a ``KeyError`` naming it. The earlier positional form
+        ``f(applications, vacancies, by=…)`` still works.
     by : str or list of str, optional
         Group columns of the enriched applications (see the module docstring).
     pilot_rollout : DataFrame, optional
@@ -241,7 +295,7 @@ def withdrawals(applications: pd.DataFrame, vacancies: pd.DataFrame, by: str | S
         highest stage and not (yet) withdrawn.
     """
     by = as_by(by)
-    df = _applications(applications, vacancies, pilot_rollout, period)
+    df = _applications(applications, vacancies, pilot_rollout, period, by, "withdrawals()")
     keys, gid = _group_index(df, by, "applications")
     size = len(keys)
     f = _funnel(df)
@@ -263,15 +317,23 @@ def withdrawals(applications: pd.DataFrame, vacancies: pd.DataFrame, by: str | S
     return out[by + ["stage", "stage_name", "n_reached", "n_withdrawn", "rate", "share_of_applications", "n"]]
 
 
-def late_withdrawal_rate(applications: pd.DataFrame, vacancies: pd.DataFrame,
-                         by: str | Sequence[str] | None = None, pilot_rollout: pd.DataFrame | None = None,
-                         period: str = "quarter", include_in_progress: bool = True) -> pd.DataFrame:
+@_vacancies_optional
+def late_withdrawal_rate(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
+                         pilot_rollout: pd.DataFrame | None = None, period: str = "quarter",
+                         include_in_progress: bool = True, *,
+                         vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
     """Late-stage withdrawal: the main outcome of the pilot.
 
     Parameters
     ----------
-    applications, vacancies : DataFrame
-        Processed tables (or the demo's tables).
+    applications : DataFrame
+        The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
+    vacancies : DataFrame, optional (keyword)
+        The processed vacancies. Needed only when ``by`` uses a vacancy column
+        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
+        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
+        raises a ``KeyError`` naming it. The earlier positional form
+        ``f(applications, vacancies, by=…)`` still works.
     by : str or list of str, optional
         Group columns of the enriched applications.
     pilot_rollout : DataFrame, optional
@@ -306,7 +368,7 @@ def late_withdrawal_rate(applications: pd.DataFrame, vacancies: pd.DataFrame,
             ``n_reached_interview``.
     """
     by = as_by(by)
-    df = _applications(applications, vacancies, pilot_rollout, period)
+    df = _applications(applications, vacancies, pilot_rollout, period, by, "late_withdrawal_rate()")
     keys, gid = _group_index(df, by, "applications")
     size = len(keys)
     f = _funnel(df)
@@ -324,15 +386,22 @@ def late_withdrawal_rate(applications: pd.DataFrame, vacancies: pd.DataFrame,
     return _table(keys, by, figures, n_reached)
 
 
-def withdrawal_reasons(applications: pd.DataFrame, vacancies: pd.DataFrame,
-                       by: str | Sequence[str] | None = None, pilot_rollout: pd.DataFrame | None = None,
-                       period: str = "quarter", min_stage: int = 0) -> pd.DataFrame:
+@_vacancies_optional
+def withdrawal_reasons(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
+                       pilot_rollout: pd.DataFrame | None = None, period: str = "quarter", min_stage: int = 0, *,
+                       vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
     """The reasons given for withdrawals.
 
     Parameters
     ----------
-    applications, vacancies : DataFrame
-        Processed tables (or the demo's tables).
+    applications : DataFrame
+        The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
+    vacancies : DataFrame, optional (keyword)
+        The processed vacancies. Needed only when ``by`` uses a vacancy column
+        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
+        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
+        raises a ``KeyError`` naming it. The earlier positional form
+        ``f(applications, vacancies, by=…)`` still works.
     by : str or list of str, optional
         Group columns of the enriched applications.
     pilot_rollout : DataFrame, optional
@@ -360,7 +429,7 @@ def withdrawal_reasons(applications: pd.DataFrame, vacancies: pd.DataFrame,
             All withdrawals of the group (at ``min_stage`` or later).
     """
     by = as_by(by)
-    df = _applications(applications, vacancies, pilot_rollout, period)
+    df = _applications(applications, vacancies, pilot_rollout, period, by, "withdrawal_reasons()")
     f = _funnel(df)
     mask = f["withdrawn"] & (f["wstage"] >= min_stage)
     df = df.loc[mask]
@@ -383,14 +452,22 @@ def withdrawal_reasons(applications: pd.DataFrame, vacancies: pd.DataFrame,
     return out[by + ["withdrawal_reason", "n_withdrawn", "share", "n"]]
 
 
-def offers(applications: pd.DataFrame, vacancies: pd.DataFrame, by: str | Sequence[str] | None = None,
-           pilot_rollout: pd.DataFrame | None = None, period: str = "quarter") -> pd.DataFrame:
+@_vacancies_optional
+def offers(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
+           pilot_rollout: pd.DataFrame | None = None, period: str = "quarter", *,
+           vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
     """Job offers and their acceptance.
 
     Parameters
     ----------
-    applications, vacancies : DataFrame
-        Processed tables (or the demo's tables).
+    applications : DataFrame
+        The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
+    vacancies : DataFrame, optional (keyword)
+        The processed vacancies. Needed only when ``by`` uses a vacancy column
+        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
+        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
+        raises a ``KeyError`` naming it. The earlier positional form
+        ``f(applications, vacancies, by=…)`` still works.
     by : str or list of str, optional
         Group columns of the enriched applications.
     pilot_rollout : DataFrame, optional
@@ -423,7 +500,7 @@ def offers(applications: pd.DataFrame, vacancies: pd.DataFrame, by: str | Sequen
             ``n_offers``.
     """
     by = as_by(by)
-    df = _applications(applications, vacancies, pilot_rollout, period)
+    df = _applications(applications, vacancies, pilot_rollout, period, by, "offers()")
     keys, gid = _group_index(df, by, "applications")
     size = len(keys)
     o = _offer_flags(df, _funnel(df))
@@ -535,27 +612,34 @@ def competence_supply(vacancies: pd.DataFrame, applications: pd.DataFrame, staff
         ``n_vacancies``, ``n_positions``
             Adverts (a re-advertisement is an advert of its own) and the positions they
             advertise (``positions`` summed).
-        ``n_applications``
-            Applications to those adverts.
+        ``n_applications``, ``n_qualified``
+            Applications to those adverts, and those with ``qualified == "yes"``.
         ``applicants_per_vacancy``, ``applicants_per_position``
             ``n_applications`` ÷ ``n_vacancies`` and ÷ ``n_positions``.
         ``qualified_per_vacancy``, ``qualified_per_position``
-            Applications with ``qualified == "yes"`` ÷ ``n_vacancies`` and ÷
-            ``n_positions``.
+            ``n_qualified`` ÷ ``n_vacancies`` and ÷ ``n_positions``.
         ``n_closed``
             Adverts no longer open (``status != "open"``) at the cut date.
+        ``n_filled``, ``n_readvertised``, ``n_cancelled``, ``n_unfilled``
+            Closed adverts by outcome (``status``); they add up to ``n_closed``. The
+            numerators of the four rates, so that disclosure control can tie each rate to
+            its count.
         ``filled_rate``, ``readvertised_rate``, ``cancelled_rate``, ``unfilled_rate``
-            Adverts with that status ÷ ``n_closed``. Open adverts have no outcome yet and
-            are left out of the denominator (counting them would make recent periods
-            look worse); the four rates sum to 1.
+            ``n_filled``, ``n_readvertised``, ``n_cancelled``, ``n_unfilled`` ÷
+            ``n_closed``. Open adverts have no outcome yet and are left out of the
+            denominator (counting them would make recent periods look worse); the four
+            rates sum to 1.
         ``n_hires``
             Applications with ``final_status == "hired"``.
+        ``n_hires_qualified``, ``n_hires_qualification_known``, ``n_hires_permanent``
+            Hires with ``qualified == "yes"``; hires whose qualification applies and is
+            known (``"yes"`` or ``"no"``); hires in adverts with ``employment_type ==
+            "permanent"``.
         ``share_hires_qualified``
-            Hires with ``qualified == "yes"`` ÷ hires whose qualification applies and is
-            known (``"yes"`` or ``"no"``; ``"not_applicable"`` and ``"unknown"`` are left
-            out).
+            ``n_hires_qualified`` ÷ ``n_hires_qualification_known`` (``"not_applicable"``
+            and ``"unknown"`` are left out of the denominator).
         ``share_hires_permanent``
-            Hires whose advert's ``employment_type`` is ``"permanent"`` ÷ ``n_hires``.
+            ``n_hires_permanent`` ÷ ``n_hires``.
         ``turnover_rate`` (with ``staffing``)
             Annualised voluntary turnover: ``12 × Σ voluntary_leavers ÷ Σ
             (headcount_permanent + headcount_temporary)`` over the staffing rows
@@ -587,23 +671,36 @@ def competence_supply(vacancies: pd.DataFrame, applications: pd.DataFrame, staff
     n_apps = _sum(agid, size)
     n_qual = _count(agid, size, qualified)
     n_closed = _count(gid, size, ~_is(status, "open"))
+    outcome = {name: _count(gid, size, _is(status, name)) for name in ("filled", "readvertised", "cancelled",
+                                                                      "unfilled")}
     n_hires = _count(agid, size, hired)
+    n_hires_qual = _count(agid, size, hired & qualified)
+    n_hires_known = _count(agid, size, hired & qual_known)
+    n_hires_perm = _count(agid, size, hired & permanent)
     figures = {
         "n_vacancies": n_vac,
         "n_positions": n_pos,
         "n_applications": n_apps,
+        "n_qualified": n_qual,
         "applicants_per_vacancy": _ratio(n_apps, n_vac),
         "applicants_per_position": _ratio(n_apps, n_pos),
         "qualified_per_vacancy": _ratio(n_qual, n_vac),
         "qualified_per_position": _ratio(n_qual, n_pos),
         "n_closed": n_closed,
-        "filled_rate": _ratio(_count(gid, size, _is(status, "filled")), n_closed),
-        "readvertised_rate": _ratio(_count(gid, size, _is(status, "readvertised")), n_closed),
-        "cancelled_rate": _ratio(_count(gid, size, _is(status, "cancelled")), n_closed),
-        "unfilled_rate": _ratio(_count(gid, size, _is(status, "unfilled")), n_closed),
+        "n_filled": outcome["filled"],
+        "n_readvertised": outcome["readvertised"],
+        "n_cancelled": outcome["cancelled"],
+        "n_unfilled": outcome["unfilled"],
+        "filled_rate": _ratio(outcome["filled"], n_closed),
+        "readvertised_rate": _ratio(outcome["readvertised"], n_closed),
+        "cancelled_rate": _ratio(outcome["cancelled"], n_closed),
+        "unfilled_rate": _ratio(outcome["unfilled"], n_closed),
         "n_hires": n_hires,
-        "share_hires_qualified": _ratio(_count(agid, size, hired & qualified), _count(agid, size, hired & qual_known)),
-        "share_hires_permanent": _ratio(_count(agid, size, hired & permanent), n_hires),
+        "n_hires_qualified": n_hires_qual,
+        "n_hires_qualification_known": n_hires_known,
+        "n_hires_permanent": n_hires_perm,
+        "share_hires_qualified": _ratio(n_hires_qual, n_hires_known),
+        "share_hires_permanent": _ratio(n_hires_perm, n_hires),
     }
     if staffing is not None:
         supported = set(_STAFFING_BY) | (set(_PILOT_BY) if pilot_rollout is not None else set())
@@ -704,17 +801,24 @@ def _equality_parts(df: pd.DataFrame, measure: str) -> tuple[np.ndarray, np.ndar
     return num, den
 
 
-def equality(applications: pd.DataFrame, vacancies: pd.DataFrame, measure: str = "late_withdrawal_rate",
+@_vacancies_optional
+def equality(applications: pd.DataFrame, measure: str = "late_withdrawal_rate",
              dimensions: str | Sequence[str] = ("gender", "age_band"), by: str | Sequence[str] | None = None,
              pilot_rollout: pd.DataFrame | None = None, period: str = "quarter",
-             min_denominator: int = 10) -> pd.DataFrame:
+             min_denominator: int = 10, *, vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
     """A rate broken down by gender, age band (or any application column), with the
     ratio to the most favoured group and the four-fifths flag.
 
     Parameters
     ----------
-    applications, vacancies : DataFrame
-        Processed tables (or the demo's tables).
+    applications : DataFrame
+        The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
+    vacancies : DataFrame, optional (keyword)
+        The processed vacancies. Needed only when ``by`` uses a vacancy column
+        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
+        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
+        raises a ``KeyError`` naming it. The earlier positional form
+        ``f(applications, vacancies, by=…)`` still works.
     measure : str, default "late_withdrawal_rate"
         One of :data:`MEASURE_DIRECTION`:
 
@@ -778,7 +882,7 @@ def equality(applications: pd.DataFrame, vacancies: pd.DataFrame, measure: str =
     clash = [d for d in dims if d in by]
     if clash:
         raise ValueError(f"{', '.join(clash)} is both a dimension and a by= column")
-    df = _applications(applications, vacancies, pilot_rollout, period)
+    df = _applications(applications, vacancies, pilot_rollout, period, by + dims, "equality()")
     _require(df, dims, "applications (dimensions)")
     keys, gid = _group_index(df, by, "applications")
     size = len(keys)

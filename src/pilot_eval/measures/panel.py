@@ -83,12 +83,25 @@ def build_panel(tables: dict[str, pd.DataFrame], cut_date, *, period: str = "qua
     -------
     pandas.DataFrame
         One row per unit × period (balanced: a unit with no vacancy in a period has
-        ``n_vacancies`` 0 and NaN rates), unit columns and ``period`` first. Outcomes:
-        ``n_vacancies``, ``n_positions``, ``n_followed_90``, ``filled_within_90``,
-        ``days_unfilled_90`` (mean of min(days to fill, 90), unfilled or cancelled = 90),
-        ``n_applications``, ``applicants_per_vacancy``, ``qualified_per_vacancy``,
-        ``n_reached_interview``, ``n_withdrawn_late``, ``late_withdrawal_rate``,
-        ``n_offers_decided``, ``n_accepted``, ``acceptance_rate``.
+        ``n_vacancies`` 0 and NaN rates), unit columns and ``period`` first, then the
+        treatment columns, then the outcomes, each rate after its counts:
+
+        - ``n_vacancies``, ``n_positions``;
+        - ``n_followed_90`` (vacancies published at least 90 days before the cut),
+          ``n_filled_90`` (of those, filled within 90 days), ``filled_within_90`` =
+          ``n_filled_90 / n_followed_90``, ``days_unfilled_90`` (mean over the
+          ``n_followed_90`` vacancies of min(days to fill, 90), unfilled or cancelled =
+          90);
+        - ``n_applications``, ``n_qualified``, ``applicants_per_vacancy`` =
+          ``n_applications / n_vacancies``, ``qualified_per_vacancy`` =
+          ``n_qualified / n_vacancies``;
+        - ``n_reached_interview``, ``n_withdrawn_late``, ``late_withdrawal_rate`` =
+          ``n_withdrawn_late / n_reached_interview``;
+        - ``n_offers_decided`` (hired or declined), ``n_accepted``, ``acceptance_rate`` =
+          ``n_accepted / n_offers_decided``;
+        - ``n``: the vacancies behind the cell (= ``n_vacancies``), last, as in every
+          tidy table of the measures, so that the panel can go through disclosure control
+          if it is shown.
     """
     unit = list(unit)
     cut = pd.Timestamp(cut_date)
@@ -139,7 +152,7 @@ def build_panel(tables: dict[str, pd.DataFrame], cut_date, *, period: str = "qua
         panel["late_withdrawal_rate"] = panel["n_withdrawn_late"] / panel["n_reached_interview"].where(
             panel["n_reached_interview"] > 0)
         panel["acceptance_rate"] = panel["n_accepted"] / panel["n_offers_decided"].where(panel["n_offers_decided"] > 0)
-    panel = panel.drop(columns=["sum_unfilled_90", "n_filled_90"])
+    panel = panel.drop(columns=["sum_unfilled_90"])
 
     # treatment columns, from the unit's pilot dates (one vacancy of the unit suffices)
     status_cols = vac.groupby(unit, observed=True).agg(
@@ -167,5 +180,11 @@ def build_panel(tables: dict[str, pd.DataFrame], cut_date, *, period: str = "qua
     panel["child_facing"] = panel["child_share"] >= 0.5
     order = [*unit, "period", "period_index", "period_start", "period_end", "arm", "cohort", "cohort_index",
              "exposure", "treated", "phase", "child_facing"]
-    rest = [c for c in panel.columns if c not in order and c not in ("pilot_start", "pilot_end", "child_share")]
-    return panel[order + rest].sort_values([*unit, "period_index"]).reset_index(drop=True)
+    panel["n"] = panel["n_vacancies"]
+    outcomes = ["n_vacancies", "n_positions", "n_followed_90", "n_filled_90", "filled_within_90", "days_unfilled_90",
+                "n_applications", "n_qualified", "applicants_per_vacancy", "qualified_per_vacancy",
+                "n_reached_interview", "n_withdrawn_late", "late_withdrawal_rate", "n_offers_decided", "n_accepted",
+                "acceptance_rate"]
+    rest = [c for c in panel.columns
+            if c not in order + outcomes + ["n"] and c not in ("pilot_start", "pilot_end", "child_share")]
+    return panel[order + outcomes + rest + ["n"]].sort_values([*unit, "period_index"]).reset_index(drop=True)
