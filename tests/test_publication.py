@@ -80,3 +80,46 @@ def test_check_outcomes_only_through_their_own_gate(small):
     # a year with fewer than 5 of some outcome shows none of its outcome counts
     assert (gated.flags["n"] == "check_outcome").any()
     assert not shown["n"].str.fullmatch(r"[1-4]").any()
+
+
+# rate → the count its value × denominator stands for (of the denominator column)
+_IMPLIED = {
+    "time_to_fill": {"filled_within_60": "n", "filled_within_90": "n"},
+    "check_turnaround": {"within_7": "n", "within_14": "n"},
+    "competence_supply": {"filled_rate": "n_closed", "readvertised_rate": "n_closed",
+                          "cancelled_rate": "n_closed", "unfilled_rate": "n_closed"},
+}
+
+
+def test_no_published_rate_implies_a_count_of_1_to_4(small):
+    """A shown rate × its denominator is never a count of 1–4 (20 % of 10 is 2), whether
+    the table has the count (time_to_fill's n_filled counts all filled, not those within
+    90 days) or not."""
+    tables = _tables(small)
+    seen_small = 0
+    for name, rates in _IMPLIED.items():
+        table = tables[name]
+        protected = publish(table)
+        for rate, den in rates.items():
+            if rate not in table.columns:
+                continue
+            implied = pd.to_numeric(table[rate], errors="coerce") * table[den]
+            small_implied = (implied > 1e-9) & (implied < 5 - 1e-9)
+            seen_small += int(small_implied.sum())
+            assert (protected.flags.loc[small_implied, rate] != "").all(), (name, rate)
+            assert protected.values.loc[small_implied, rate].isna().all(), (name, rate)
+    assert seen_small > 5, "the test data must contain rates of small counts for this test to mean anything"
+
+
+def test_wide_check_outcome_tables_are_refused(small):
+    t, _ = small
+    chk = t["background_checks"].dropna(subset=["outcome"])
+    wide = (chk.assign(administration=chk["check_type"].astype(str).str[:3])
+            .pivot_table(index="administration", columns="outcome", values="check_id", aggfunc="count",
+                         observed=True, fill_value=0).reset_index())
+    wide.columns = [str(c) for c in wide.columns]
+    assert {"cleared", "remark_no_obstacle"} <= set(wide.columns)
+    with pytest.raises(ValueError, match="named after a background-check outcome.*protect_check_outcomes"):
+        publish(wide)
+    with pytest.raises(ValueError, match="named after a background-check outcome"):
+        publish(wide.rename(columns={"remark_no_obstacle": "n_remark_no_obstacle"}).drop(columns=["cleared"]))

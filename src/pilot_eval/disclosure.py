@@ -22,7 +22,14 @@ Columns are recognised by name (override any of it with the keyword arguments):
   measures' column names (``late_withdrawal_rate`` = ``n_withdrawn_late`` ÷
   ``n_reached_interview``, ``acceptance_rate`` = ``n_accepted`` ÷ (``n_accepted`` +
   ``n_declined``), ``applicants_per_vacancy`` = ``n_applications`` ÷ ``n_vacancies``,
-  …; the default denominator is ``n``); pass ``rates=`` where a guess is wrong.
+  ``filled_within_90`` ≤ ``n_filled`` ÷ ``n``, ``within_7`` ≤ ``n_completed`` ÷ ``n``,
+  ``cancelled_rate`` = ``n_cancelled`` ÷ ``n_closed`` (likewise ``filled_``,
+  ``readvertised_`` and ``unfilled_rate``) where the table has the count, …; the
+  default denominator is ``n``); pass ``rates=`` where a guess is wrong. A rate whose
+  numerator is no column of the table, and a Kaplan–Meier share (``within_*``,
+  ``filled_within_*``, whose numerator column counts all events, not those within the
+  horizon), is also withheld (*secondary*) when rate × denominator is a count of 1–4
+  (20 % of 10 is 2), except ``ratio_*`` and the annualised ``turnover_rate``.
   ``ratio_to_best`` is also withheld in a whole comparison set (the rows that differ
   only in ``group``) when one eligible rate of the set is withheld, since
   rate ÷ ratio gives the best group's rate back; ``*_flag`` columns follow the rates of
@@ -32,6 +39,11 @@ Columns are recognised by name (override any of it with the keyword arguments):
 * **minima and maxima** — any column named ``min``/``max``/``minimum``/``maximum``
   (as a ``_``-separated word: ``min_days``, ``days_max``) are dropped, with a note.
 * Anything else numeric that is not a group column is shown as it is, with a note.
+* **check outcomes** — a column that holds background-check outcomes ("cleared", …)
+  or is named after one (``cleared``, ``remark_obstacle``, ``n_remark_obstacle``,
+  ``share_godkand``, …) is refused with a ValueError: outcomes go through
+  :func:`protect_check_outcomes` (tidy, one row per outcome, for the municipality or
+  by administration × year).
 
 **Secondary suppression** (*secondary*). A reader who knows a total can recompute a
 single hidden cell that adds up to it. The cells of a count column that add up to a
@@ -44,21 +56,49 @@ known total form a *line*:
   assumed published elsewhere (e.g. the municipality's figure). Group columns that are
   one-to-one with each other (``stage`` and ``stage_name``) count as one;
 * within a row, a count that is the sum of others (``n = n_filled + n_competing +
-  n_censored``; ``n_offers = n_accepted + n_declined + n_pending``; two equal columns such
-  as ``n`` and ``n_checks``): found from the data with ``row_totals="auto"``.
+  n_censored``; ``n_offers = n_accepted + n_declined + n_pending``; ``n_closed =
+  n_filled + n_readvertised + n_cancelled + n_unfilled``; two equal columns such as
+  ``n`` and ``n_checks``): found from the data with ``row_totals="auto"``.
 
-In every line the number of hidden non-zero cells must be 0 or at least 2: while a line
-has exactly one, the smallest shown non-zero count of the line is hidden too
-(preferring cells whose hiding opens no new line, and never a cell that a published
-margin would give back when another choice exists), and the rates that depend on it
-follow, until nothing changes. A line with a single non-zero cell needs nothing: that
-cell *is* the margin, which its own publication must protect; if a secondary cell is
-such a margin, :attr:`ProtectedTable.notes` says so.
+First a greedy rule: in every line the number of hidden non-zero cells must be 0 or
+at least 2. While a line has exactly one, the smallest shown non-zero count of the
+line is hidden too (preferring cells whose hiding opens no new line, and never a cell
+that a published margin would give back when another choice exists), until nothing
+changes. A line with a single non-zero cell needs nothing: that cell *is* the margin,
+which its own publication must protect; if a secondary cell is such a margin,
+:attr:`ProtectedTable.notes` says so.
 
-Limitations: only one-dimensional lines are checked (not, say, a published total of a
-two-way sub-table); shares that sum to one are protected through their counts, not on
-their own; a rate without a numerator column can imply a small count (3 of 40 is
-7.5 %), which §7 allows (rates need a denominator of 10, nothing more).
+Two hidden cells in a line are not always enough: a reader knows that "<5" is 1–4 and
+that a "..‡" cell is at least 5 (zeros are never hidden, and 1–4 would show as "<5"),
+so SOF 1, UBF 5, KOF 30, Totalt 36 shown as <5, ..‡, 30, 36 gives 6 = 1 + 5, and in a
+table with totals both ways the lines together can pin a cell that each line alone
+leaves open. So the greedy result is **audited** wherever the table has lines: for
+every hidden count the smallest and the largest value consistent with all published
+cells, all line totals (and margins assumed published, exactly, or as 1–4 where they
+are small themselves) and the symbols' bounds are found (the linear relaxation, by
+closed form for a cell in one line, else by linear programs, scipy's HiGHS). Where that
+range is narrower than ``max(1, Thresholds.protection_width)`` (default 1: no hidden
+count may be pinned to one value; a "<5" cell needs no more than its own 1–4), one more published non-zero cell is hidden — the
+smallest in a line that sets the end of the range, or one whose withholding the
+programs' dual values show moves it — and the audit runs again, until every hidden
+count keeps its range. A range that no further withholding can widen (a reader can
+combine margins published elsewhere, say the administration's offers and acceptances,
+to get its declines) gets a note in :attr:`ProtectedTable.notes` to check the table by
+hand. Then the rates that depend on hidden counts follow. The audit is written here by
+hand: the maintained cell-suppression tools (tau-argus, R's sdcTable and
+GaussSuppression) are not Python libraries, and Python's ACRO only suppresses small
+cells of its own cross-tables.
+
+Limitations: the lines are one-dimensional (not, say, a published total of a two-way
+sub-table, unless it is a row of the table); a component of more than 2 000 linked
+hidden counts (a three-way table of thousands of rows with every margin assumed
+published) is audited line by line only, with a note; integrality is ignored (the
+relaxation's range can be wider than the whole numbers in it, by less than one at
+either end, where row relations and several lines meet);
+shares that sum to one and differences of shown counts (n − n_filled) are protected
+through their counts, not on their own; a rate whose guessed denominator is not its
+real one (``share_hires_qualified`` without ``n_hires_qualification_known``) can imply
+a small count the safety net above does not see.
 
 Display symbols (one per reason, print-friendly, in every font):
 
@@ -68,7 +108,7 @@ reason                 symbol    meaning
 ``small_count``        ``<5``    1–4 (the threshold follows ``Thresholds.min_count``)
 ``small_denominator``  ``..*``   rate with a denominator below 10
 ``small_n``            ``..†``   duration from fewer than 10 observations
-``secondary``          ``..‡``   would let a hidden value be recomputed
+``secondary``          ``..‡``   would let a hidden value (or a count 1–4) be worked out
 ``check_outcome``      ``..§``   check outcomes below 10 checks / 5 per outcome
 (missing in input)     ``..``    not available or not computable
 =====================  ========  ===============================================
@@ -88,6 +128,7 @@ Examples
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 from collections import defaultdict, deque
@@ -110,6 +151,7 @@ __all__ = [
     "SYMBOLS",
     "MISSING_SYMBOL",
     "TOTAL_MARKERS",
+    "CHECK_OUTCOME_LEVELS",
 ]
 
 #: Reason codes, in footnote order.
@@ -125,6 +167,9 @@ SYMBOLS = {
 }
 #: Display symbol of a value missing in the input (not withheld: not available).
 MISSING_SYMBOL = ".."
+
+#: The only levels below the municipality at which check outcomes are published.
+CHECK_OUTCOME_LEVELS = ("administration", "year")
 
 #: Group values that mark a total row (compared case- and å/ä/ö-insensitively).
 TOTAL_MARKERS = ("Totalt", "Total", "all", "Alla", "Hela kommunen", "Samtliga")
@@ -147,6 +192,16 @@ class Thresholds:
         Check outcomes need at least this many checks per level row...
     min_check_category : int, default 5
         ...and at least this many in every outcome category.
+    protection_width : float, default 1
+        How wide the range of a withheld count must stay for a reader who combines the
+        published cells, the totals and what the symbols say (the audit of
+        :func:`protect`): at least ``max(1, protection_width)``, or the whole
+        ``1–(min_count - 1)`` of a "<5" cell where that is narrower. With 1 no withheld
+        count can be worked out exactly (at least two whole values stay possible); with
+        2 none can be narrowed down to fewer than three (a "<5" cell to no less than 1–3
+        or 2–4); 3 keeps every "<5" cell at its full 1–4. The stricter settings withhold
+        more and leave more notes where margins published elsewhere narrow a cell anyway
+        (three "<5" cells of a line whose margin is "<5" are each at most 2).
     """
 
     min_count: int = 5
@@ -154,6 +209,7 @@ class Thresholds:
     min_duration_n: int = 10
     min_check_total: int = 10
     min_check_category: int = 5
+    protection_width: float = 1
 
 
 _FOOTNOTES = {
@@ -170,8 +226,10 @@ _FOOTNOTES = {
         "{sym} Not shown: the figure is based on fewer than {t.min_duration_n} observations.",
     ),
     "secondary": (
-        "{sym} Visas inte: ett dolt värde skulle annars kunna räknas fram ur summor eller andelar.",
-        "{sym} Not shown: a hidden value could otherwise be worked out from totals or rates.",
+        ("{sym} Visas inte: ett dolt värde eller ett antal under {t.min_count} skulle annars kunna "
+         "räknas fram ur summor eller andelar."),
+        ("{sym} Not shown: a hidden value or a number below {t.min_count} could otherwise be worked out "
+         "from totals or rates."),
     ),
     "check_outcome": (
         ("{sym} Visas inte: utfall av kontroller redovisas bara där det finns minst "
@@ -405,9 +463,14 @@ def _format_cell(col: str, kind: str, v: object, lang: str, decimals: int | None
 _MINMAX = re.compile(r"(^|_)(min|max|minimum|maximum)(_|$)")
 _COUNT_NAMES = frozenset({"n", "numerator", "denominator", "headcount", "voluntary_leavers", "new_hires"})
 _NOT_COUNTS = frozenset({"n_months"})
-_DURATION = re.compile(r"(_days$|^median_conf_|^rmst_\d+$|^rmst$)")
+_DURATION = re.compile(r"(_days$|^days_|^median_conf_|^rmst_\d+$|^rmst$)")
 _PERCENT = re.compile(r"(_rate$|^rate$|^share$|^share_|^within_|^filled_within_)")
 _RATIO = re.compile(r"(_per_|^ratio_to_best$|^ratio_)")
+# Kaplan–Meier / cumulative-incidence shares: their numerator column (n_filled,
+# n_completed) counts all events, not those within the horizon
+_SURVIVAL_SHARE = re.compile(r"(filled_)?within_\d+")
+# rates whose value × denominator is no count: ratios of rates, annualised turnover
+_NO_IMPLIED_COUNT = re.compile(r"(^ratio_|^turnover_rate$)")
 _GROUP_NAMES = frozenset({
     "administration", "role_group", "period", "arm", "phase", "cohort", "gender", "age_band", "stage",
     "stage_name", "check_type", "employment_type", "scope", "year", "outcome", "exposure", "measure",
@@ -444,12 +507,14 @@ _RATE_DEFAULTS: dict[str, tuple[str | None, list]] = {
     "share": ("n_withdrawn", ["n"]),
     "share_of_applications": ("n_withdrawn", ["n_applications", "n"]),
     "acceptance_rate": ("n_accepted", [("n_accepted", "n_declined"), "n_offers", "n"]),
-    "filled_rate": (None, _CLOSED),
-    "readvertised_rate": (None, _CLOSED),
-    "cancelled_rate": (None, _CLOSED),
-    "unfilled_rate": (None, _CLOSED),
-    "share_hires_qualified": (None, ["n_hires", "n"]),
-    "share_hires_permanent": (None, ["n_hires", "n"]),
+    # competence_supply: adverts with that status ÷ closed adverts (the counts where the
+    # table has them)
+    "filled_rate": ("n_filled", _CLOSED),
+    "readvertised_rate": ("n_readvertised", _CLOSED),
+    "cancelled_rate": ("n_cancelled", _CLOSED),
+    "unfilled_rate": ("n_unfilled", _CLOSED),
+    "share_hires_qualified": ("n_hires_qualified", ["n_hires_qualification_known", "n_hires", "n"]),
+    "share_hires_permanent": ("n_hires_permanent", ["n_hires", "n"]),
     "share_hires_checked": ("n_hires_with_court_check", ["n_hires", "n"]),
     "share_hires_register_extract": ("n_hires_with_register_extract", ["n_hires", "n"]),
     "turnover_rate": ("voluntary_leavers", ["n"]),
@@ -471,6 +536,15 @@ def _default_rate(name: str, columns: Sequence[str]) -> tuple[str | None, tuple[
         numerator, candidates = None, ["n"]
     elif name in _RATE_DEFAULTS:
         numerator, candidates = _RATE_DEFAULTS[name]
+    elif re.fullmatch(r"filled_within_\d+", name):
+        # time_to_fill: share of all vacancies filled within d days (≤ n_filled of n);
+        # the panel's n_filled_<d> of n_followed_<d>
+        days = name.rsplit("_", 1)[1]
+        numerator = f"n_filled_{days}" if f"n_filled_{days}" in cols else "n_filled"
+        candidates = [f"n_followed_{days}", "n"]
+    elif re.fullmatch(r"within_\d+", name):
+        # check_turnaround: share completed within d days (≤ n_completed of n)
+        numerator, candidates = "n_completed", ["n"]
     else:
         numerator = None
         stem = re.sub(r"(_rate$|^share_|_per_.*$)", "", name)
@@ -588,6 +662,9 @@ def _classify(table: pd.DataFrame, group_columns: Sequence[str] | None, counts: 
     duration_specs: dict[str, str] = {}
     for col in duration_cols:
         n_col = explicit_durations.get(col, "n")
+        horizon = re.fullmatch(r"days_\w+_(\d+)", col)
+        if col not in explicit_durations and horizon and f"n_followed_{horizon.group(1)}" in table_cols:
+            n_col = f"n_followed_{horizon.group(1)}"  # the panel's mean over the vacancies followed that long
         if n_col not in table_cols:
             raise ValueError(f"duration column {col!r} needs a count of observations, but the table has no "
                              f"column {n_col!r}; pass durations={{{col!r}: 'the_n_column'}} to protect()")
@@ -602,11 +679,6 @@ class _Line:
     parts: tuple[int, ...]
     closing: tuple[int, ...]
     virtual: bool  # closed by a margin published elsewhere (not a cell of the table)
-
-
-def _codes(series: pd.Series) -> np.ndarray:
-    codes, _ = pd.factorize(series.astype(object), use_na_sentinel=False)
-    return codes
 
 
 def _dimensions(codes: dict[str, np.ndarray], group: list[str]) -> list[list[str]]:
@@ -636,21 +708,30 @@ def _row_lines(frame: pd.DataFrame, group: list[str], markers: set[str], auto: b
     """Lines over row positions: (parts, closing rows, virtual)."""
     if not group or len(frame) == 0:
         return []
-    codes = {g: _codes(frame[g]) for g in group}
-    is_total = {g: np.array([(not _missing(v)) and C.fold(str(v)) in markers for v in frame[g].astype(object)],
-                            dtype=bool) for g in group}
+    codes, is_total = {}, {}
+    for g in group:
+        codes[g], uniques = pd.factorize(frame[g].astype(object), use_na_sentinel=False)
+        marked = np.array([(not _missing(v)) and C.fold(str(v)) in markers for v in uniques], dtype=bool)
+        is_total[g] = marked[codes[g]] if len(marked) else np.zeros(len(frame), dtype=bool)
     out = []
     for dim in _dimensions(codes, group):
         others = [g for g in group if g not in dim]
         total = np.zeros(len(frame), dtype=bool)
         for g in dim:
             total |= is_total[g]
-        buckets: dict[tuple, list[int]] = defaultdict(list)
-        for i in range(len(frame)):
-            buckets[tuple(int(codes[g][i]) for g in others)].append(i)
-        for rows in buckets.values():
-            parts = [i for i in rows if not total[i]]
-            closing = [i for i in rows if total[i]]
+        if others:
+            # rows by the combination of the other group columns, in order of first
+            # appearance, each bucket's rows in table order
+            key = pd.DataFrame({g: codes[g] for g in others})
+            buckets = [rows.tolist() for rows in key.groupby(others, sort=False).indices.values()]
+            first = [rows[0] for rows in buckets]
+            buckets = [buckets[i] for i in np.argsort(first, kind="stable")]
+        else:
+            buckets = [list(range(len(frame)))]
+        total_list = total.tolist()
+        for rows in buckets:
+            parts = [i for i in rows if not total_list[i]]
+            closing = [i for i in rows if total_list[i]]
             if closing:
                 out.append((parts, closing, False))
             elif auto and len(parts) >= 2:
@@ -701,7 +782,9 @@ def _relations(frame: pd.DataFrame, counts: list[str], row_totals) -> list[tuple
                 add(a, (b,))
     known = [("n_filled", "n_competing", "n_censored"), ("n_completed", "n_pending"),
              ("n_completed", "n_pending", "n_cancelled"), ("n_accepted", "n_declined", "n_pending"),
-             ("n_accepted", "n_declined"), ("n_court_records", "n_court_and_credit")]
+             ("n_accepted", "n_declined"), ("n_court_records", "n_court_and_credit"),
+             ("n_filled", "n_readvertised", "n_cancelled", "n_unfilled")]
+    n_rows = len(frame)
     for total in counts:
         for parts in known:
             if total not in parts and all(p in values for p in parts) and holds(total, parts):
@@ -710,7 +793,80 @@ def _relations(frame: pd.DataFrame, counts: list[str], row_totals) -> list[tuple
                         and np.all(values[c][ok[c] & ok[total]] <= values[total][ok[c] & ok[total]]))
         if len(smaller) >= 2 and holds(total, smaller):
             add(total, smaller)
+        elif 3 <= len(smaller) <= 10 and n_rows >= 3:
+            # some of the smaller columns may add up to the total (n_closed = n_filled +
+            # n_readvertised + n_cancelled + n_unfilled next to other counts); columns that
+            # are 0 throughout add nothing. On three rows or more a coincidence is unlikely,
+            # and a relation that holds in the data is one a reader can use anyway.
+            nonzero = tuple(c for c in smaller if np.nansum(np.abs(values[c])) > 0)
+            for r in range(2, len(nonzero)):
+                for parts in itertools.combinations(nonzero, r):
+                    if holds(total, parts):
+                        add(total, parts)
     return rel
+
+
+class _Greedy:
+    """Greedy secondary suppression over lines: see :func:`_suppress_lines`. Keeps its
+    index of lines so that it can be run again after more cells are withheld, looking
+    only at the lines of those cells."""
+
+    def __init__(self, val: np.ndarray, lines: list[_Line], min_count: float) -> None:
+        self.val = val
+        self.cell_lines: dict[int, list[int]] = defaultdict(list)
+        self.closing_cells: set[int] = set()
+        self.nonzero: list[list[int]] = []
+        for li, line in enumerate(lines):
+            cells = [*line.parts, *line.closing]
+            for c in cells:
+                self.cell_lines[c].append(li)
+            self.closing_cells.update(line.closing)
+            self.nonzero.append([c for c in cells if val[c] != 0])
+        self.exposed: set[int] = set()
+        for li, line in enumerate(lines):
+            nz = self.nonzero[li]
+            if line.virtual and len(nz) == 1 and abs(val[nz[0]]) >= min_count:
+                self.exposed.add(nz[0])
+        self.n_lines = len(lines)
+
+    def run(self, hidden: np.ndarray, cells: Iterable[int] | None = None) -> set[int]:
+        """Hide cells (in place) until no line has exactly one hidden non-zero cell;
+        with ``cells``, only the lines through those cells are looked at first."""
+        nonzero, cell_lines, val = self.nonzero, self.cell_lines, self.val
+        exposed, closing_cells = self.exposed, self.closing_cells
+
+        def n_hidden(li: int) -> int:
+            return sum(1 for c in nonzero[li] if hidden[c])
+
+        def violated(li: int) -> bool:
+            return len(nonzero[li]) >= 2 and n_hidden(li) == 1
+
+        def opens(c: int, current: int) -> int:
+            return sum(1 for li in cell_lines[c] if li != current and len(nonzero[li]) >= 2 and n_hidden(li) == 0)
+
+        if cells is None:
+            start = range(self.n_lines)
+        else:
+            start = sorted({li for c in cells for li in cell_lines.get(c, ())})
+        added: set[int] = set()
+        queue = deque(start)
+        queued = [False] * self.n_lines
+        for li in start:
+            queued[li] = True
+        while queue:
+            li = queue.popleft()
+            queued[li] = False
+            if not violated(li):
+                continue
+            candidates = [c for c in nonzero[li] if not hidden[c]]
+            best = min(candidates, key=lambda c: (c in exposed, abs(val[c]), opens(c, li), c in closing_cells, c))
+            hidden[best] = True
+            added.add(best)
+            for other in cell_lines[best]:
+                if not queued[other]:
+                    queued[other] = True
+                    queue.append(other)
+        return added
 
 
 def _suppress_lines(val: np.ndarray, hidden: np.ndarray, lines: list[_Line],
@@ -719,46 +875,487 @@ def _suppress_lines(val: np.ndarray, hidden: np.ndarray, lines: list[_Line],
 
     Returns the cells hidden here and those of them a published margin gives back
     (the only non-zero part of a line closed by a margin outside the table)."""
-    cell_lines: dict[int, list[int]] = defaultdict(list)
-    closing_cells: set[int] = set()
-    nonzero: list[list[int]] = []
-    for li, line in enumerate(lines):
-        cells = [c for c in (*line.parts, *line.closing)]
-        for c in cells:
-            cell_lines[c].append(li)
-        closing_cells.update(line.closing)
-        nonzero.append([c for c in cells if val[c] != 0])
-    exposed = set()
-    for li, line in enumerate(lines):
-        if line.virtual and len(nonzero[li]) == 1 and abs(val[nonzero[li][0]]) >= min_count:
-            exposed.add(nonzero[li][0])
+    greedy = _Greedy(val, lines, min_count)
+    added = greedy.run(hidden)
+    return added, added & greedy.exposed
 
-    def n_hidden(li: int) -> int:
-        return sum(1 for c in nonzero[li] if hidden[c])
 
-    def violated(li: int) -> bool:
-        return len(nonzero[li]) >= 2 and n_hidden(li) == 1
+# --------------------------------------------------------------------------- audit
 
-    def opens(c: int, current: int) -> int:
-        return sum(1 for li in cell_lines[c] if li != current and len(nonzero[li]) >= 2 and n_hidden(li) == 0)
+#: Bound of an "unbounded" withheld cell in the audit's linear programs: this many times
+#: the table's total of the count cells (plus a little), far beyond any real value.
+_AUDIT_CAP_FACTOR = 4.0
+_AUDIT_TOL = 1e-7
+#: Largest number of linked withheld cells the linear programs audit (a few hundred cells
+#: take milliseconds; ten thousand, as in a three-way table of 15 000 rows with every
+#: margin, take minutes). Larger components get the one-line checks only, with a note.
+_AUDIT_MAX_UNKNOWNS = 500
 
+
+class _Audit:
+    """The interval audit of withheld counts (the attacker's linear programs).
+
+    The published cells of a line are constants; the withheld ones are unknowns between
+    the bounds their symbol discloses: a "<5" cell lies in 1–4 (``min_count - 1``), a
+    secondary cell ("..‡") is at least ``min_count`` (zeros are never withheld and 1–4
+    would show as "<5"), with no upper bound. Each line gives one constraint on its
+    unknowns:
+
+    * a line closed by a total row or column: the parts add up to the total (if they do
+      in the data; if they add up to less, only "at most the total"; a total the parts
+      do not reach within rounding gives nothing);
+    * a line closed by a margin published elsewhere (``totals="auto"``): the parts add up
+      to that margin, known exactly, or only as 1–4 where it is itself a small count.
+      A withheld cell that is the only non-zero cell of such a line *is* the margin: it
+      counts as published here (``protect`` notes it).
+
+    A withheld cell is *exposed* when the constraints pin it to an interval narrower
+    than ``width`` (the larger of 1 and ``Thresholds.protection_width``, or the whole
+    1–4 of a "<5" cell where that is narrower). Integrality is ignored: the linear
+    relaxation's interval contains every whole-number solution and can be wider than them
+    by less than one at either end (for one- and two-way tables with totals its ends are
+    whole numbers anyway: the constraints are those of a network).
+
+    Each unknown's interval is found component by component (unknowns linked by shared
+    lines): a component with one constraint or one unknown in closed form, any other with
+    linear programs (scipy's HiGHS): a few programs that push all unknowns at once
+    certify most cells, then one minimum and one maximum per cell still in doubt.
+    """
+
+    def __init__(self, val: np.ndarray, lines: list[_Line], min_count: float, width: float) -> None:
+        from scipy import sparse
+
+        self.val = np.where(np.isnan(val), 0.0, val)
+        self.min_count = float(min_count)
+        self.width = max(1.0, float(width))
+        self.cap = _AUDIT_CAP_FACTOR * float(np.abs(self.val).sum()) + 10.0 * self.min_count + 10.0
+        n_cells = len(val)
+        rows, cols, coefs, lo, hi, closing_cell = [], [], [], [], [], np.zeros(n_cells, dtype=bool)
+        given_back: set[int] = set()
+        r = 0
+
+        def add(cells: Sequence[int], signs: Sequence[float], low: float, high: float) -> None:
+            nonlocal r
+            rows.extend([r] * len(cells))
+            cols.extend(cells)
+            coefs.extend(signs)
+            lo.append(low)
+            hi.append(high)
+            r += 1
+
+        values = self.val.tolist()
+        for line in lines:
+            parts = list(line.parts)
+            s = sum(values[c] for c in parts)
+            if line.closing:
+                for k in line.closing:
+                    closing_cell[k] = True
+                    total = values[k]
+                    cells, signs = parts + [k], [1.0] * len(parts) + [-1.0]
+                    gap = s - total
+                    if abs(gap) <= 1e-6 * max(1.0, abs(total)):
+                        add(cells, signs, 0.0, 0.0)
+                    elif abs(gap) <= 0.5 + 1e-9:          # a rounded total (headcount and n)
+                        add(cells, signs, -0.5, 0.5)
+                    elif gap < 0:                           # the parts are some of the total
+                        add(cells, signs, -np.inf, 0.0)
+            elif len(parts) >= 2:
+                nonzero = [c for c in parts if values[c] != 0]
+                if not nonzero:
+                    continue
+                if len(nonzero) == 1 and abs(values[nonzero[0]]) >= self.min_count:
+                    given_back.add(nonzero[0])
+                if 0 < s < self.min_count:
+                    add(parts, [1.0] * len(parts), min(1.0, s), max(self.min_count - 1.0, s))
+                else:
+                    add(parts, [1.0] * len(parts), s, s)
+        self.n_rows = r
+        self.lo = np.array(lo, dtype=float)
+        self.hi = np.array(hi, dtype=float)
+        self.E = sparse.csr_matrix((np.array(coefs, dtype=float), (np.array(rows, dtype=np.int64),
+                                                                   np.array(cols, dtype=np.int64))),
+                                   shape=(r, n_cells))
+        self.E_csc = self.E.tocsc()
+        self.given_back = given_back
+        self.closing_cell = closing_cell
+        # widths found by the linear programs, by component (its withheld cells: the
+        # constraints follow from them)
+        self.lp_widths: dict[tuple[int, ...], np.ndarray] = {}
+        # cell → (constraints, sensitivity of its minimum, of its maximum) where the
+        # programs found it too narrow
+        self.duals: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._everything = None                      # the system with every non-zero cell withheld
+        self._fixable: dict[int, dict[int, bool]] = {}   # by its component: cell → widens enough
+        self.unaudited: set[int] = set()     # sizes of components too large for the programs
+        self.seen_low, self.seen_high = self.val.copy(), self.val.copy()
+
+    # ----------------------------------------------------------------- bounds
+
+    def _bounds(self, cells: np.ndarray, primary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        v = self.val[cells]
+        small = primary[cells]
+        lb = np.where(small, np.minimum(1.0, v), np.minimum(self.min_count, v))
+        ub = np.where(small, np.maximum(self.min_count - 1.0, v), np.maximum(self.cap, v))
+        return lb, ub
+
+    # ----------------------------------------------------------------- one round
+
+    def _system(self, hidden: np.ndarray):
+        """The constraints on the withheld cells (published cells as constants): the
+        matrix (constraints × unknowns), its bounds, the unknowns' cells, the constraints'
+        indices, and the components (count, of each constraint, of each unknown)."""
+        from scipy import sparse
+        from scipy.sparse.csgraph import connected_components
+
+        if self.n_rows == 0:
+            return None
+        unknown = hidden.copy()
+        for c in self.given_back:
+            unknown[c] = False
+        var_cells = np.flatnonzero(unknown)
+        if len(var_cells) == 0:
+            return None
+        const = self.E @ np.where(unknown, 0.0, self.val)
+        A = self.E[:, var_cells]
+        keep = np.flatnonzero(np.diff(A.indptr) > 0)
+        if len(keep) == 0:
+            return None
+        A = A[keep]
+        lo = self.lo[keep] - const[keep]
+        hi = self.hi[keep] - const[keep]
+        used = np.flatnonzero(np.diff(A.tocsc().indptr) > 0)   # unknowns in some constraint
+        A = A[:, used].tocsr()
+        cells = var_cells[used]
+        n_r, n_v = A.shape
+        # components of unknowns linked by constraints (a graph of rows and unknowns)
+        B = A.tocoo()
+        graph = sparse.coo_matrix((np.ones(B.nnz), (B.row, n_r + B.col)), shape=(n_r + n_v, n_r + n_v))
+        n_comp, label = connected_components(graph, directed=False)
+        return A, lo, hi, cells, keep, n_comp, label[:n_r], label[n_r:]
+
+    def fixable(self, cell: int, primary: np.ndarray) -> bool:
+        """Whether withholding every published non-zero cell would widen ``cell`` enough
+        (if not, no choice of cells can: withholding more only widens)."""
+        if self._everything is None:
+            self._everything = self._system((self.val != 0) | primary) or ()
+        if not self._everything:
+            return True
+        A, lo, hi, cells, _, _, row_comp, var_comp = self._everything
+        where = np.flatnonzero(cells == cell)
+        if len(where) == 0:
+            return True
+        k = int(var_comp[where[0]])
+        if k not in self._fixable:
+            members = np.flatnonzero(var_comp == k)
+            rows = np.flatnonzero(row_comp == k)
+            lb, ub = self._bounds(cells[members], primary)
+            need = np.minimum(self.width, ub - lb) - _AUDIT_TOL
+            sub = A.tocsc()[:, members][rows].tocsr()
+            low, high, _ = self._row_bounds(sub, lo[rows], hi[rows], lb, ub)
+            width = high - low
+            if len(rows) > 1 and len(members) > 1 and len(members) <= _AUDIT_MAX_UNKNOWNS:
+                doubt = width >= need      # an outer bound too narrow is narrow for sure
+                width, _ = self._lp_widths(sub, lo[rows], hi[rows], lb, ub, self.val[cells[members]],
+                                           np.where(doubt, need, -np.inf))
+            self._fixable[k] = {int(c): bool(w >= n) for c, w, n in zip(cells[members], width, need)}
+        return self._fixable[k].get(int(cell), True)
+
+    def violations(self, hidden: np.ndarray, primary: np.ndarray,
+                   ignore: set[int]) -> list[tuple[float, int, list[int], int]]:
+        """(width, cell, constraints, component) of every exposed cell, narrowest first.
+        The constraints are those that set the ends of the cell's outer bound where that
+        bound is too narrow already; where only the linear programs find the cell too
+        narrow, those with a non-zero dual value, as ``-1 - index`` (none if a program
+        failed)."""
+        system = self._system(hidden)
+        if system is None:
+            return []
+        A, lo, hi, cells, keep, n_comp, row_comp, var_comp = system
+        lb, ub = self._bounds(cells, primary)
+        need = np.minimum(self.width, ub - lb) - _AUDIT_TOL
+        # interval from each constraint alone, intersected: exact for a component with one
+        # constraint or one unknown, an outer bound (too wide, never too narrow) otherwise
+        low, high, (entry_row, entry_var, entry_low, entry_high) = self._row_bounds(A, lo, hi, lb, ub)
+        width = high - low
+        rows_per_comp = np.bincount(row_comp, minlength=n_comp)
+        vars_per_comp = np.bincount(var_comp, minlength=n_comp)
+        general = np.flatnonzero((rows_per_comp > 1) & (vars_per_comp > 1))
+        ignored = np.isin(cells, list(ignore)) if ignore else np.zeros(len(cells), dtype=bool)
+        if len(general):
+            A_csc = A.tocsc()
+            order = np.argsort(var_comp, kind="stable")
+            starts = np.searchsorted(var_comp[order], np.arange(n_comp + 1))
+            row_order = np.argsort(row_comp, kind="stable")
+            row_starts = np.searchsorted(row_comp[row_order], np.arange(n_comp + 1))
+            for k in general:
+                members = order[starts[k]:starts[k + 1]]
+                if ((width[members] < need[members]) & ~ignored[members]).any():
+                    continue           # exposed already by the outer bound
+                key = tuple(cells[members].tolist())
+                if key not in self.lp_widths:
+                    if len(members) > _AUDIT_MAX_UNKNOWNS:
+                        self.unaudited.add(len(members))
+                        self.lp_widths[key] = width[members]
+                    else:
+                        comp_rows = row_order[row_starts[k]:row_starts[k + 1]]
+                        # cells given up on need no exact programs
+                        # solutions of earlier rounds solve this system too (withholding
+                        # more only relaxes it): what they showed need not be found again
+                        member_cells = cells[members]
+                        seen = (self.seen_low[member_cells], self.seen_high[member_cells])
+                        w, duals = self._lp_widths(
+                            A_csc[:, members][comp_rows], lo[comp_rows], hi[comp_rows], lb[members], ub[members],
+                            self.val[member_cells], np.where(ignored[members], -np.inf, need[members]), seen)
+                        self.seen_low[member_cells], self.seen_high[member_cells] = seen
+                        self.lp_widths[key] = w
+                        rows_global = keep[comp_rows]
+                        for i, (s_min, s_max) in duals.items():
+                            self.duals[int(cells[members[i]])] = (rows_global, s_min, s_max)
+                width[members] = self.lp_widths[key]
+        bad = (width < need) & ~ignored
+        idx = np.flatnonzero(bad)
+        if len(idx) == 0:
+            return []
+        idx = idx[np.lexsort((cells[idx], width[idx]))]
+        # the constraints that set the lower and the upper end of the outer bound: if it
+        # is the outer bound that is too narrow, only a cell withheld in one of them can
+        # widen it (each end depends on its constraint's published cells alone)
+        # (an end at the symbol's own bound cannot move)
+        at_low = np.flatnonzero((np.abs(entry_low - low[entry_var]) <= _AUDIT_TOL)
+                                & (entry_low > lb[entry_var] + _AUDIT_TOL))
+        at_high = np.flatnonzero((np.abs(entry_high - high[entry_var]) <= _AUDIT_TOL)
+                                 & (entry_high < ub[entry_var] - _AUDIT_TOL))
+        binding: dict[int, list[int]] = defaultdict(list)
+        for e in np.r_[at_low, at_high][np.lexsort((np.r_[entry_row[at_low], entry_row[at_high]],))].tolist():
+            rows = binding[int(entry_var[e])]
+            r = int(keep[entry_row[e]])
+            if r not in rows:
+                rows.append(r)
+        outer = (high - low) < need
+        out = []
+        for i in idx.tolist():
+            cell = int(cells[i])
+            if outer[i]:
+                rows = binding.get(i, [])
+            elif cell in self.duals:
+                # where the programs found it: the constraints whose published part moves
+                # its minimum or maximum (non-zero dual values)
+                rows_global, s_min, s_max = self.duals[cell]
+                active = (np.abs(s_min) > 1e-9) | (np.abs(s_max) > 1e-9)
+                rows = [-1 - int(r) for r in rows_global[active]]     # marked: not binding
+            else:
+                rows = []
+            out.append((float(width[i]), cell, rows, int(var_comp[i])))
+        return out
+
+    @staticmethod
+    def _row_bounds(A, lo: np.ndarray, hi: np.ndarray, lb: np.ndarray, ub: np.ndarray):
+        """Each unknown's interval from each constraint alone (with the symbols' bounds of
+        the others) and their intersection: low, high and (row, unknown, low, high) of
+        every entry."""
+        coo = A.tocoo()
+        a, r, v = coo.data, coo.row, coo.col
+        tmin = np.where(a > 0, a * lb[v], a * ub[v])
+        tmax = np.where(a > 0, a * ub[v], a * lb[v])
+        n_r = A.shape[0]
+        Tmin = np.bincount(r, weights=tmin, minlength=n_r)
+        Tmax = np.bincount(r, weights=tmax, minlength=n_r)
+        with np.errstate(invalid="ignore"):
+            t_low = np.maximum(tmin, lo[r] - (Tmax[r] - tmax))
+            t_high = np.minimum(tmax, hi[r] - (Tmin[r] - tmin))
+        x_low = np.where(a > 0, t_low / a, t_high / a)
+        x_high = np.where(a > 0, t_high / a, t_low / a)
+        low, high = lb.copy(), ub.copy()
+        np.maximum.at(low, v, x_low)
+        np.minimum.at(high, v, x_high)
+        return low, high, (r, v, x_low, x_high)
+
+    def _lp_widths(self, A, lo: np.ndarray, hi: np.ndarray, lb: np.ndarray, ub: np.ndarray,
+                   x0: np.ndarray, need: np.ndarray,
+                   seen: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, dict[int, tuple]]:
+        """The width of each unknown's interval, exact where it is below ``need`` (else
+        a lower bound of at least ``need``), and for each unknown found too narrow the
+        sensitivity of its minimum and of its maximum to each constraint's published part
+        (``d optimum / d constant``, from the programs' dual values), by local index."""
+        from scipy import sparse
+        from scipy.optimize import linprog
+
+        eq = lo == hi
+        up = ~eq & np.isfinite(hi)
+        down = ~eq & np.isfinite(lo)
+        A_eq, b_eq = (A[eq], lo[eq]) if eq.any() else (None, None)
+        blocks, rhs = [], []
+        if up.any():
+            blocks.append(A[up])
+            rhs.append(hi[up])
+        if down.any():
+            blocks.append(-A[down])
+            rhs.append(-lo[down])
+        A_ub = sparse.vstack(blocks).tocsr() if blocks else None
+        b_ub = np.concatenate(rhs) if rhs else None
+        bounds = np.column_stack([lb, ub])
+        # the smallest and largest value of each unknown in the solutions seen so far
+        # (``seen``: of a system this one relaxes, updated in place)
+        seen_low, seen_high = seen if seen is not None else (x0.copy(), x0.copy())
+        eq_idx, up_idx, down_idx = np.flatnonzero(eq), np.flatnonzero(up), np.flatnonzero(down)
+
+        def solve(c: np.ndarray):
+            res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if res.status != 0:
+                return None
+            np.minimum(seen_low, res.x, out=seen_low)
+            np.maximum(seen_high, res.x, out=seen_high)
+            return res
+
+        def sensitivity(res) -> np.ndarray:
+            # the constant c of a row enters the right-hand side as lo - c, hi - c or
+            # -(lo - c) (the "at least" rows are negated)
+            out = np.zeros(len(lo))
+            if len(eq_idx):
+                out[eq_idx] -= res.eqlin.marginals
+            if len(up_idx):
+                out[up_idx] -= res.ineqlin.marginals[:len(up_idx)]
+            if len(down_idx):
+                out[down_idx] += res.ineqlin.marginals[len(up_idx):]
+            return out
+
+        n = len(x0)
+        rng = np.random.default_rng(0)
+        for attempt in range(4):
+            doubt = (seen_high - seen_low) < need
+            if not doubt.any():
+                return seen_high - seen_low, {}
+            if doubt.sum() <= 2:
+                break                  # as cheap to settle one by one
+            c = doubt.astype(float) if attempt < 2 else doubt * rng.choice([-1.0, 1.0], size=n)
+            solve(-c if attempt % 2 == 0 else c)
+        duals: dict[int, tuple] = {}
+        for i in range(n):
+            # the minimum and the maximum are feasible, so after both programs the range
+            # seen is exact (a program that fails leaves the cell in doubt: withheld more)
+            ends = []
+            for sign in (1.0, -1.0):
+                if seen_high[i] - seen_low[i] >= need[i]:
+                    break
+                c = np.zeros(n)
+                c[i] = sign
+                ends.append(solve(c))
+            if len(ends) == 2 and seen_high[i] - seen_low[i] < need[i] and all(r is not None for r in ends):
+                duals[i] = (sensitivity(ends[0]), sensitivity(ends[1]))
+        return seen_high - seen_low, duals
+
+    # ----------------------------------------------------------------- repair
+
+    def candidate(self, cell: int, hidden: np.ndarray, pinning: list[int]) -> int | None:
+        """The published non-zero cell to withhold next for an exposed ``cell``, None if
+        there is none that can help.
+
+        If the constraints that set the ends of the cell's outer bound pin it, only a cell
+        of one of them can widen it: their smallest published non-zero cell (parts before
+        totals), or None. If the linear programs pinned it, the smallest published cell
+        whose withholding moves its minimum down or its maximum up (by the programs' dual
+        values: the published part of a constraint with a non-zero dual value can move);
+        None if no cell does, where a reader's bounds come from the symbols and from
+        cells already withheld. Without dual values (a program failed): the smallest in a
+        line through the cell, else in a line through a withheld cell linked to it, and
+        so on."""
+        E, E_csc, val = self.E, self.E_csc, self.val
+
+        def best(cands) -> int | None:
+            cands = set(cands)
+            return min(cands, key=lambda c: (abs(val[c]), bool(self.closing_cell[c]), c)) if cands else None
+
+        def usable(c: int) -> bool:
+            return not hidden[c] and val[c] != 0 and c not in self.given_back
+
+        if pinning:
+            return best(c for r in pinning for c in E.indices[E.indptr[r]:E.indptr[r + 1]].tolist() if usable(c))
+        if cell in self.duals:
+            rows, s_min, s_max = self.duals[cell]
+            sub = E[rows]
+            helpful = set()
+            for s in (s_min, s_max):
+                # d optimum / d value of a published cell (through the constants of its
+                # rows); the optimum is a minimum (of x or of -x) to be lowered
+                g = sub.T @ s
+                for c in np.flatnonzero(np.abs(g) > 1e-9).tolist():
+                    if usable(c) and (g[c] < 0 or val[c] > self.min_count):
+                        helpful.add(c)
+            return best(helpful)
+        seen_cells = {cell}
+        frontier = [cell]
+        seen_rows: set[int] = set()
+        while frontier:
+            rows_set: set[int] = set()
+            for c in frontier:
+                rows_set.update(E_csc.indices[E_csc.indptr[c]:E_csc.indptr[c + 1]].tolist())
+            rows_set -= seen_rows
+            seen_rows |= rows_set
+            cands: set[int] = set()
+            nxt = []
+            for r in rows_set:
+                for c in E.indices[E.indptr[r]:E.indptr[r + 1]].tolist():
+                    if hidden[c]:
+                        if c not in seen_cells:
+                            seen_cells.add(c)
+                            nxt.append(c)
+                    elif usable(c):
+                        cands.add(c)
+            if cands:
+                return best(cands)
+            frontier = nxt
+        return None
+
+def _audit_lines(val: np.ndarray, hidden: np.ndarray, primary: np.ndarray, lines: list[_Line],
+                 greedy: _Greedy, min_count: float, width: float) -> tuple[set[int], set[int], list[int]]:
+    """Withhold further cells until the audit (:class:`_Audit`) finds no withheld cell
+    pinned to an interval narrower than ``width``.
+
+    Each round takes the exposed cells narrowest first and withholds a candidate
+    (:meth:`_Audit.candidate`) for each whose constraints no earlier repair of the round
+    touched (one per component where only the linear programs see the problem), then
+    lets the greedy rule of :func:`_suppress_lines` close any line a new cell leaves with
+    a single withheld cell. A cell that no withholding can widen (:meth:`_Audit.fixable`)
+    or with no candidate is given up on. Withholding more only widens intervals, and
+    every round withholds a cell or gives one up, so the rounds end. Returns the cells
+    withheld here, those given up on and the sizes of components too large for the
+    linear programs.
+    """
+    audit = _Audit(val, lines, min_count, width)
     added: set[int] = set()
-    queue = deque(range(len(lines)))
-    queued = [True] * len(lines)
-    while queue:
-        li = queue.popleft()
-        queued[li] = False
-        if not violated(li):
-            continue
-        candidates = [c for c in nonzero[li] if not hidden[c]]
-        best = min(candidates, key=lambda c: (c in exposed, abs(val[c]), opens(c, li), c in closing_cells, c))
-        hidden[best] = True
-        added.add(best)
-        for other in cell_lines[best]:
-            if not queued[other]:
-                queued[other] = True
-                queue.append(other)
-    return added, added & exposed
+    stuck: set[int] = set()
+    E_csc = audit.E_csc
+    while True:
+        bad = audit.violations(hidden, primary, stuck)
+        if not bad:
+            break
+        new: list[int] = []
+        touched_rows: set[int] = set()
+        touched_components: set[int] = set()
+        for _, cell, rows, component in bad:
+            # one repair per constraint and round (or per component, where a program
+            # failed): a repair may fix the next cell too
+            binding = [r for r in rows if r >= 0]
+            active = [-1 - r for r in rows if r < 0]
+            if touched_rows.intersection(binding or active):
+                continue
+            if not rows and component in touched_components:
+                continue
+            if not binding and not audit.fixable(cell, primary):
+                stuck.add(cell)
+                continue
+            cand = audit.candidate(cell, hidden, binding)
+            if cand is None:
+                stuck.add(cell)
+                continue
+            touched_components.add(component)
+            hidden[cand] = True
+            new.append(cand)
+            touched_rows.update(binding or active)
+            touched_rows.update(E_csc.indices[E_csc.indptr[cand]:E_csc.indptr[cand + 1]].tolist())
+        added.update(new)
+        added |= greedy.run(hidden, new)
+    return added, stuck, sorted(audit.unaudited)
 
 
 # --------------------------------------------------------------------------- protect
@@ -842,7 +1439,17 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
     ------
     ValueError
         A named column is not in the table, a rate or duration has no denominator or
-        ``n`` column, or the rows are not unique by the group columns.
+        ``n`` column, the rows are not unique by the group columns, or the table shows
+        background-check outcomes (a column holding them or named after one:
+        ``cleared``, ``n_remark_obstacle``, …; use :func:`protect_check_outcomes`).
+
+    Notes
+    -----
+    After the greedy secondary suppression, every table with lines (total rows, margins
+    assumed published, or counts that add up within a row) is audited as a reader would
+    attack it: see "Secondary suppression" in the module docstring and
+    ``Thresholds.protection_width``. :attr:`ProtectedTable.notes` names any withheld
+    count the audit could not protect from within the table.
 
     Examples
     --------
@@ -853,6 +1460,13 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
     >>> p = protect(t)
     >>> p.values["n"].tolist(), p.flags["n"].tolist()
     ([nan, nan, 0.0], ['secondary', 'small_count', ''])
+
+    The symbols and a total must not give hidden cells back either: "<5" is 1–4 and
+    "..‡" at least 5, so 36 − 30 = 1 + 5 would pin both, and 30 is withheld too:
+
+    >>> t = pd.DataFrame({"administration": ["SOF", "UBF", "KOF", "Totalt"], "n": [1, 5, 30, 36]})
+    >>> protect(t).display(labels=False)["n"].tolist()
+    ['<5', '..‡', '..‡', '36']
 
     A rate is withheld with its numerator, and below a denominator of 10:
 
@@ -866,6 +1480,7 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"protect needs a DataFrame, not {type(table).__name__}")
     markers, auto = _markers(totals)
+    _refuse_check_outcomes(table)
     cols = _classify(table, group_columns, counts, rates, durations)
     notes: list[str] = []
     if cols.dropped:
@@ -876,7 +1491,6 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
     frame = table.drop(columns=cols.dropped)
     frame.columns = [str(c) for c in frame.columns]
     group = cols.group
-    _refuse_check_outcomes(frame, group)
     if group and len(frame) and frame.duplicated(subset=group).any():
         dup = frame.loc[frame.duplicated(subset=group, keep=False), group].head(2)
         raise ValueError(f"the rows are not unique by the group columns {', '.join(group)} "
@@ -919,7 +1533,25 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
         notes.append("within a row, " + "; ".join(f"{t} = {' + '.join(p)}" for t, p in relations)
                      + ": treated as totals for secondary suppression")
     primary = hidden.copy()
-    added, exposed = _suppress_lines(val, hidden, lines, thresholds.min_count)
+    greedy = _Greedy(val, lines, thresholds.min_count)
+    added = greedy.run(hidden)
+    stuck: set[int] = set()
+    if lines and hidden.any():
+        # the greedy rule looks at one line at a time: audit the result as a whole
+        more, stuck, unaudited = _audit_lines(val, hidden, primary, lines, greedy, thresholds.min_count,
+                                              thresholds.protection_width)
+        added |= more
+        for size in unaudited:
+            notes.append(f"{size} withheld counts are linked through so many lines that only each line on its "
+                         f"own was audited, not their combination: publish smaller tables (fewer group "
+                         f"columns or levels) to have them audited in full")
+    exposed = added & greedy.exposed
+    for cell in sorted(stuck):
+        i, j = divmod(cell, n_cc)
+        notes.append(f"{count_cols[j]} at {_describe_row(frame, group, i)} is withheld but can be narrowed down "
+                     f"to a range narrower than {max(1, thresholds.protection_width):g} from the published cells, "
+                     f"the symbols and the totals (or margins assumed published elsewhere), and withholding more "
+                     f"cells of this table cannot change that: check the table and its margins by hand")
     for cell in sorted(exposed):
         i, j = divmod(cell, n_cc)
         notes.append(f"{count_cols[j]} at {_describe_row(frame, group, i)} was withheld to protect another "
@@ -947,6 +1579,14 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
         f = flag_arr[rate]
         f[small & (f == "")] = "small_denominator"
         f[dependent & (f == "")] = "secondary"
+        if (num is None or _SURVIVAL_SHARE.fullmatch(rate)) and not _NO_IMPLIED_COUNT.search(rate):
+            # rate × denominator is a count (of those filled within 90 days, say) even
+            # where the table has no column for it: 1–4 is withheld like any small count.
+            # (Where the numerator is a column of its own, its protection covers the rate.)
+            implied = _as_float(frame[rate]) * den_value
+            with np.errstate(invalid="ignore"):
+                tiny = (implied > 1e-9) & (implied < thresholds.min_count - 1e-6)
+            f[tiny & (f == "")] = "secondary"
     # ratio_to_best: the best group's rate is rate ÷ ratio of any other group of its set
     if "ratio_to_best" in cols.rates:
         _protect_ratio_to_best(frame, group, cols, flag_arr, thresholds)
@@ -979,16 +1619,42 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
                           column_kinds=kinds, thresholds=thresholds)
 
 
-def _refuse_check_outcomes(frame: pd.DataFrame, group: list[str]) -> None:
-    outcome = C.TABLES["background_checks"].column("outcome")
-    spellings = set(outcome.label_lookup())
-    for col in group:
-        values = {C.fold(str(v)) for v in frame[col].dropna().unique()}
+def _outcome_spellings() -> set[str]:
+    """Folded spellings of the background-check outcomes: codes, the contract's Swedish
+    values, the readers' labels, and the words "remark"/"anmärkning" on their own."""
+    spellings = set(C.TABLES["background_checks"].column("outcome").label_lookup())
+    for code in C.CHECK_OUTCOMES:
+        for lang in _LANGS:
+            spellings.add(C.fold(value_label("outcome", code, lang)))
+    spellings |= {"remark", "remarks", "anmarkning", "anmarkningar"}
+    spellings.discard("")
+    return spellings
+
+
+def _refuse_check_outcomes(frame: pd.DataFrame) -> None:
+    """Refuse a table that shows background-check outcomes, as values of a column
+    (``outcome``: "cleared", ...) or as columns named after them (``cleared``,
+    ``n_remark_obstacle``, ``share_godkand``, ...): they are criminal-offence data (GDPR
+    art. 10) with rules of their own, :func:`protect_check_outcomes`."""
+    spellings = _outcome_spellings()
+    pattern = re.compile(r"(^|_)(" + "|".join(sorted(map(re.escape, spellings), key=len, reverse=True))
+                         + r")(_|$)")
+    for col in frame.columns:
+        if pattern.search(C.fold(str(col))):
+            raise ValueError(
+                f"column {str(col)!r} is named after a background-check outcome (criminal-offence data, GDPR "
+                f"art. 10): protect() does not publish check outcomes. Make a tidy table with one row per "
+                f"outcome (an 'outcome' column and a count 'n'), at municipality or administration × year "
+                f"level, and protect it with protect_check_outcomes(), which applies the stricter rules")
+    for col in frame.columns:
+        series = frame[col]
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            continue
+        values = {C.fold(str(v)) for v in series.dropna().unique()}
         if values & spellings:
             raise ValueError(
-                f"column {col!r} holds background-check outcomes (criminal-offence data, GDPR art. 10): "
+                f"column {str(col)!r} holds background-check outcomes (criminal-offence data, GDPR art. 10): "
                 f"protect them with protect_check_outcomes(), which applies the stricter rules")
-
 
 def _protect_ratio_to_best(frame: pd.DataFrame, group: list[str], cols: _Columns,
                            flag_arr: dict[str, np.ndarray], thresholds: Thresholds) -> None:
@@ -1037,7 +1703,8 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
     category_column : str, default "outcome"
     count_column : str, default "n"
     level_columns : sequence of str, default ("administration", "year")
-        The only group columns allowed besides ``category_column``.
+        The only group columns allowed besides ``category_column``: a subset of
+        :data:`CHECK_OUTCOME_LEVELS` (``()`` for the municipality as a whole).
     thresholds : Thresholds, optional
         ``min_check_total`` (10) and ``min_check_category`` (5).
     totals : "auto", None or list, default "auto"
@@ -1050,7 +1717,8 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
     Raises
     ------
     ValueError
-        Any other group column (naming it), or a missing category or count column.
+        Any other group column (naming it), a level column other than ``administration``
+        or ``year``, or a missing category or count column.
 
     Examples
     --------
@@ -1068,6 +1736,12 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
     thresholds = thresholds or Thresholds()
     markers, auto = _markers(totals)
     level_columns = [level_columns] if isinstance(level_columns, str) else list(level_columns)
+    finer = [str(c) for c in level_columns if c not in CHECK_OUTCOME_LEVELS]
+    if finer:
+        raise ValueError(
+            f"level_columns may only name {' and '.join(CHECK_OUTCOME_LEVELS)}: check outcomes (criminal-offence "
+            f"data, GDPR art. 10) are only published for the municipality (level_columns=()), by "
+            f"administration, by year or by administration × year, not by {', '.join(map(repr, finer))}")
     columns = [str(c) for c in table.columns]
     for name, what in ((category_column, "category_column"), (count_column, "count_column")):
         if name not in columns:
