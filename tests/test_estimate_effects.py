@@ -162,25 +162,336 @@ def test_minimum_detectable_effect_on_synthetic_draws():
     assert 0 < mde["mde_increase"] <= 4 * sd and -4 * sd <= mde["mde_decrease"] < 0
 
 
+# --------------------------------------------------------------------------- done when: scenarios recovered
+#
+# One synthetic Botkyrka per scenario at the real volume (scale 1) and the same seed, so
+# that the no-effect export is each scenario's counterfactual: the true effect of an outcome
+# and term is the mean of its treated rows minus the same in the no-effect export
+# (pilot_eval.estimate.validity.true_effects; common random numbers keep the untreated
+# rows identical). Per scenario, the outcomes it moves (demo.SCENARIOS): the headline
+# interval (randomization inference) must cover the truth, during and after the pilot;
+# under "none" no main outcome may be significant at 5 %. A fixed seed makes these
+# deterministic checks; how often they hold over many seeds is the simulation study's
+# business (benchmarks/estimator_validity.py, docs/estimator_validity.txt).
+
+DEMO_SEED = 31
+MOVED = {
+    "none": list(OUTCOMES),
+    "delay": ["filled_within_60", "filled_within_90", "days_unfilled_90", "late_withdrawal"],
+    "deterrence": ["applicants_per_vacancy", "qualified_applicants_per_vacancy"],
+    "large": ["filled_within_60", "filled_within_90", "days_unfilled_90", "late_withdrawal",
+              "applicants_per_vacancy", "qualified_applicants_per_vacancy"],
+}
+
+
+class _Demo:
+    """Exports and their analysis rows, made once per module and roll-out."""
+
+    def __init__(self):
+        self._exports, self._frames = {}, {}
+
+    def export(self, scenario, rollout="default"):
+        key = (scenario, rollout)
+        if key not in self._exports:
+            self._exports[key] = generate(seed=DEMO_SEED, scenario=scenario, scale=1.0, rollout=rollout)
+        return self._exports[key]
+
+    def frames(self, scenario, rollout="default"):
+        from pilot_eval.estimate.effects import DEFAULT_WINDOW, outcome_frames
+
+        key = (scenario, rollout)
+        if key not in self._frames:
+            export = self.export(scenario, rollout)
+            self._frames[key] = outcome_frames(restrict_window(export.tables, DEFAULT_WINDOW),
+                                               export.truth["cut_date"])
+        return self._frames[key]
+
+    def truth(self, scenario, rollout="default"):
+        from pilot_eval.estimate.validity import true_effects
+
+        return true_effects(self.frames(scenario, rollout), self.frames("none", rollout))
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return _Demo()
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario", ["none", "large"])
-def test_pilot_effects_headline_covers_the_truth(scenario):
+@pytest.mark.parametrize("scenario", list(MOVED))
+def test_pilot_effects_headline_covers_the_truth(demo, scenario):
     from pilot_eval.estimate import HEADLINE_INFERENCE, pilot_effects
 
-    export = generate(seed=31, scenario=scenario, scale=0.5)
-    result = pilot_effects(export.tables, export.truth["cut_date"], outcomes=["late_withdrawal"], reps=999)
+    export = demo.export(scenario)
+    outcomes = MOVED[scenario]
+    result = pilot_effects(export.tables, export.truth["cut_date"], outcomes=outcomes, reps=199)
     table = result.tidy()
     assert set(table["inference"]) == {"cluster_robust", "wild_cluster_bootstrap_webb", "randomization_inference"}
-    assert set(table["term"]) == {"during", "after"}
-    headline = table[table["headline"]].set_index("term")
-    assert (table.loc[table["headline"], "inference"] == HEADLINE_INFERENCE).all() and len(headline) == 2
-    true = export.truth["effects"]["late_stage_withdrawal"]["value"]
-    during = headline.loc["during"]
-    assert during["conf_low"] <= during["estimate"] <= during["conf_high"]
-    assert during["conf_low"] <= true <= during["conf_high"]
-    assert headline.loc["after", "conf_low"] <= 0 <= headline.loc["after", "conf_high"]  # no effect after
-    assert during["p_value"] >= 1 / 56  # the smallest p-value 56 assignments allow
+    assert (table["method"] == "did_fixed_effects").all()        # one start date: the two-group comparison
+    headline = table[table["headline"]].set_index(["outcome", "term"])
+    assert (table.loc[table["headline"], "inference"] == HEADLINE_INFERENCE).all()
+    assert len(headline) == 2 * len(outcomes)
+    truth = demo.truth(scenario)
+    for (outcome, term), row in headline.iterrows():
+        true = truth[(outcome, term)]
+        assert row["conf_low"] <= row["estimate"] <= row["conf_high"], (outcome, term)
+        assert row["conf_low"] <= true <= row["conf_high"], (outcome, term, true, row["conf_low"], row["conf_high"])
+        assert row["p_value"] >= 1 / row["n_assignments"]  # the smallest p-value the assignments allow
+        if scenario == "none":
+            assert true == 0.0
+            assert row["p_value"] > 0.05, (outcome, term)    # the null scenario finds nothing
+    if scenario != "none":
+        # the scenario really moves these outcomes (a truth of zero would make coverage trivial)
+        during = {o: truth[(o, "during")] for o in outcomes}
+        assert all(abs(v) > 0.015 for v in during.values()), during
+    if scenario == "large":  # the big effects on time to fill and late withdrawal are found
+        for outcome in ("filled_within_90", "days_unfilled_90", "late_withdrawal"):
+            assert headline.loc[(outcome, "during"), "p_value"] <= 0.05, outcome
     assert result.details["why"]
+
+
+def test_true_effect_is_a_mean_difference_whatever_the_row_order():
+    """The truth of the simulation study: mean of the treated rows minus the same in the
+    no-effect export (not rows subtracted position by position — the exports do not line
+    up row for row), 0 for identical exports, unchanged by reordering rows."""
+    from pilot_eval.estimate.effects import outcome_frames
+    from pilot_eval.estimate.validity import term_means, true_effects
+
+    a = generate(seed=5, scenario="delay", scale=0.2)
+    b = generate(seed=5, scenario="none", scale=0.2)
+    cut = a.truth["cut_date"]
+    outcomes = ["days_unfilled_90", "late_withdrawal", "applicants_per_vacancy"]
+    fa, fb = outcome_frames(a.tables, cut, outcomes), outcome_frames(b.tables, cut, outcomes)
+    truth = true_effects(fa, fb)
+    for outcome in outcomes:
+        for term in ("during", "after"):
+            by_hand = (fa[outcome].loc[fa[outcome][term] == 1, "y"].mean()
+                       - fb[outcome].loc[fb[outcome][term] == 1, "y"].mean())
+            assert truth[(outcome, term)] == pytest.approx(by_hand, abs=1e-12)
+    shuffled = {o: f.sample(frac=1.0, random_state=1) for o, f in fa.items()}
+    assert true_effects(shuffled, fb) == pytest.approx(truth)
+    assert true_effects(fb, fb) == {key: 0.0 for key in truth}
+    assert true_effects(fa, term_means(fb)) == pytest.approx(truth)   # the counterfactual's means suffice
+    # the delay is real: about a week on the capped duration of treated vacancies, none after
+    assert 2.0 < truth[("days_unfilled_90", "during")] < 8.0
+    assert abs(truth[("days_unfilled_90", "after")]) < 1.0
+
+
+def test_validity_summary_has_monte_carlo_errors_and_integer_reps():
+    from pilot_eval.estimate.validity import format_table, summarise
+
+    rows = []
+    for seed in range(4):
+        for inference, p in (("cluster_robust", 0.01), ("randomization_inference", 0.5)):
+            rows.append({"seed": seed, "scenario": "none", "outcome": "late_withdrawal", "term": "during",
+                         "inference": inference, "estimate": 0.01 * seed, "truth": 0.0,
+                         "conf_low": -1.0 if seed < 3 else 0.5, "conf_high": 1.0, "p_value": p if seed else 0.9})
+    summary = summarise(rows).set_index("inference")
+    cr = summary.loc["cluster_robust"]
+    assert cr["reps"] == 4 and cr["coverage"] == 0.75 and cr["reject"] == 0.75
+    assert cr["coverage_mcse"] == pytest.approx(np.sqrt(0.75 * 0.25 / 4))
+    assert cr["bias"] == pytest.approx(0.015) and cr["bias_mcse"] == pytest.approx(np.std([0, .01, .02, .03], ddof=1) / 2)
+    assert summary.loc["randomization_inference", "reject"] == 0.0
+    text = format_table(summary.reset_index())
+    header, line = text.splitlines()[:2]
+    assert header.split()[3] == "reps" and line.split()[3] == "4"     # reps printed as an integer
+    assert "75.0 (21.7)" in line                                      # coverage % (Monte Carlo s.e.)
+
+
+# --------------------------------------------------------------------------- staggered roll-out
+
+QUARTERS = pd.period_range("2021Q1", "2024Q4", freq="Q")
+SCHEDULE = {"UBF": ("2022-04-01", "2024-06-30"), "SOF": ("2023-01-01", "2024-06-30"),
+            "KOF": ("2023-07-01", "2024-06-30")}
+ADMINS = ["UBF", "VOF", "SOF", "KLF", "KOF", "TFF", "SBF", "AVF"]
+VOLUME = {"UBF": 24, "VOF": 14, "SOF": 10, "KLF": 6, "KOF": 5, "TFF": 4, "SBF": 4, "AVF": 3}  # rows per quarter
+
+
+def staggered_rows(seed: int = 0, noise: float = 0.0) -> tuple[pd.DataFrame, dict]:
+    """Analysis rows with a staggered roll-out (UBF 2022Q2, SOF 2023Q1, KOF 2023Q3, all
+    ending 2024-06-30) and effects that differ by cohort and over time (UBF: 1 + quarters
+    since its start, SOF: 2, KOF: 1.5), 0.3 after the pilot; additive administration and
+    quarter effects. Returns the rows and the true mean effects on the treated rows."""
+    rng = np.random.default_rng(seed)
+    alpha = dict(zip(ADMINS, rng.normal(size=8) * 3))
+    gamma = dict(zip(QUARTERS, np.cumsum(rng.normal(size=len(QUARTERS)))))
+    rows = []
+    for a in ADMINS:
+        for q in QUARTERS:
+            for _ in range(VOLUME[a]):
+                day = q.start_time + pd.Timedelta(days=int(rng.integers(0, 90)))
+                rows.append((a, str(q), day, alpha[a] + gamma[q] + noise * rng.normal()))
+    d = pd.DataFrame(rows, columns=["administration", "period", "published_date", "y"])
+    cal_start, cal_end = pd.Timestamp("2022-04-01"), pd.Timestamp("2024-06-30")
+    start = d["administration"].map({a: pd.Timestamp(s) for a, (s, e) in SCHEDULE.items()}).fillna(cal_start)
+    end = d["administration"].map({a: pd.Timestamp(e) for a, (s, e) in SCHEDULE.items()}).fillna(cal_end)
+    pilot = d["administration"].isin(list(SCHEDULE))
+    phase = np.where(d["published_date"] < start, "before", np.where(d["published_date"] <= end, "during", "after"))
+    d = d.assign(arm=np.where(pilot, "pilot", "comparison"), phase=phase, role_group="all",
+                 pilot_start=start, pilot_end=end, child_facing=0.0)
+    d["during"] = (pilot & (d["phase"] == "during")).astype(float)
+    d["after"] = (pilot & (d["phase"] == "after")).astype(float)
+    since = ((d["published_date"] - start).dt.days // 91).clip(lower=0)
+    level = d["administration"].map({"SOF": 2.0, "KOF": 1.5}).fillna(0.0)
+    during = np.where(d["administration"] == "UBF", 1.0 + since, level)
+    tau = np.where(d["during"] == 1, during, np.where(d["after"] == 1, 0.3, 0.0))
+    d["y"] = d["y"] + tau
+    truth = {"during": float(tau[d["during"] == 1].mean()), "after": 0.3}
+    return d, truth
+
+
+def test_rollout_design_detects_staggering_and_pairs_schedules_by_volume():
+    from pilot_eval.estimate.effects import _phase_masks, rollout_design
+
+    d, _ = staggered_rows()
+    design = rollout_design(d)
+    assert design.staggered and "staggered roll-out" in design.reason
+    assert design.treated == ["UBF", "SOF", "KOF"]               # ranked by pre-pilot rows: UBF largest
+    assert design.ranking[:2] == ["UBF", "VOF"] or design.ranking[:2] == ["VOF", "UBF"]
+    assert design.schedules["SOF"] == {None: (pd.Timestamp("2023-01-01"), pd.Timestamp("2024-06-30"))}
+    # the actual assignment reproduces the data's own during / after flags
+    for unit in design.treated:
+        rows = np.flatnonzero(d["administration"] == unit)
+        during, after = _phase_masks(d, rows, design.schedules[unit])
+        assert (during == (d["during"].to_numpy()[rows] == 1)).all()
+        assert (after == (d["after"].to_numpy()[rows] == 1)).all()
+    assert design.donors(frozenset({"UBF", "SOF", "KOF"})) == [("UBF", "UBF"), ("SOF", "SOF"), ("KOF", "KOF")]
+    # a placebo set: its largest administration takes the first (largest) pilot schedule
+    pairs = design.donors(frozenset({"AVF", "KLF", "VOF"}))
+    assert pairs[0][1] == "UBF" and [p[0] for p in pairs] == sorted(["AVF", "KLF", "VOF"], key=design.ranking.index)
+    # one common date is not staggered
+    common = d.assign(pilot_start=pd.Timestamp("2022-04-01"), pilot_end=pd.Timestamp("2024-06-30"))
+    assert not rollout_design(common).staggered
+
+
+def test_imputation_recovers_heterogeneous_staggered_effects_where_twfe_does_not():
+    """No noise, effects growing with time and differing by cohort: the imputation
+    estimator (the headline under staggering) returns the mean effect on the treated rows
+    exactly; the naive one-dummy TWFE does not (already-treated administrations serve as
+    its controls)."""
+    from pilot_eval.estimate.effects import imputation_estimate
+
+    d, truth = staggered_rows()
+    est = imputation_estimate(d)
+    assert est["during"] == pytest.approx(truth["during"], abs=1e-9)
+    assert est["after"] == pytest.approx(truth["after"], abs=1e-9)
+    naive = did_estimate(d)
+    assert abs(naive["during"] - truth["during"]) > 0.2 * truth["during"]   # here 3.1 against a true 4.0
+    assert abs(naive["after"] - truth["after"]) > 0.3
+
+
+def test_imputation_equals_ols_with_saturated_treated_cells():
+    """The re-parametrised cell regression (used for the conventional and bootstrap rows)
+    gives the imputation estimate as one coefficient, equal to statsmodels OLS with a dummy
+    per treated administration × quarter × phase cell, aggregated by row counts."""
+    from pilot_eval.estimate.effects import (
+        _cell_regressors,
+        _Imputation,
+        imputation_estimate,
+        rollout_design,
+    )
+
+    d, _ = staggered_rows(seed=3, noise=1.0)
+    design = rollout_design(d)
+    est = imputation_estimate(d, design)
+    imp = _Imputation(d, design, d["y"].to_numpy())
+    cells, _ = _cell_regressors(d, imp, ["during", "after"])
+    fit = smf.ols("y ~ " + " + ".join(cells.columns) + " + C(administration) + C(period)", d.join(cells)).fit()
+    assert fit.params["theta_during"] == pytest.approx(est["during"], abs=1e-9)
+    assert fit.params["theta_after"] == pytest.approx(est["after"], abs=1e-9)
+    # and by hand: one dummy per treated cell, weighted by its rows
+    cell = np.where(d["during"] == 1, d["administration"] + "_" + d["period"], "none")
+    dummies = pd.get_dummies(pd.Series(cell), dtype=float).drop(columns="none")
+    dummies.columns = [f"c{i}" for i in range(dummies.shape[1])]
+    after = np.where(d["after"] == 1, d["administration"] + "_" + d["period"], "none")
+    adummies = pd.get_dummies(pd.Series(after), dtype=float).drop(columns="none")
+    adummies.columns = [f"a{i}" for i in range(adummies.shape[1])]
+    wide = pd.concat([d, dummies, adummies], axis=1)
+    full = smf.ols("y ~ " + " + ".join([*dummies.columns, *adummies.columns]) + " + C(administration) + C(period)",
+                   wide).fit()
+    weights = dummies.sum() / dummies.to_numpy().sum()
+    assert float((full.params[dummies.columns] * weights).sum()) == pytest.approx(est["during"], abs=1e-9)
+
+
+def test_staggered_estimation_rows_and_placebo_schedules():
+    """_estimate_outcome (what pilot_effects runs per outcome) on a staggered roll-out: the
+    imputation estimate in all three rows, 56 placebo assignments each given the pilot
+    schedules by rank, and a note saying why."""
+    from pilot_eval.estimate.effects import _estimate_outcome, imputation_estimate
+
+    d, truth = staggered_rows(seed=1, noise=0.5)
+    notes, randomization = [], {}
+    rows, design = _estimate_outcome(d, reps=99, seed=1, alpha=0.05, notes=notes, randomization=randomization)
+    table = pd.DataFrame(rows)
+    est = imputation_estimate(d)
+    assert (table["method"] == "did_imputation_staggered").all()
+    for term in ("during", "after"):
+        sub = table.loc[table["term"] == term]
+        assert list(sub["inference"]) == ["cluster_robust", "wild_cluster_bootstrap_webb", "randomization_inference"]
+        assert sub["estimate"].to_numpy() == pytest.approx(est[term], abs=1e-9)
+    ri = randomization["during"]
+    assert ri.n_assignments == 56
+    placebo = ri.distribution.set_index("assignment")["estimate"]
+    assert placebo["AVF+KLF+VOF"] == pytest.approx(imputation_estimate(d, design, frozenset({"AVF", "KLF", "VOF"}))
+                                                   ["during"], abs=1e-12)
+    # the effect (about 5 on a noise of 0.5) is far beyond every placebo set: the smallest p
+    assert ri.p_value == pytest.approx(1 / 56)
+    low, high = table.loc[(table["term"] == "during") & (table["inference"] == "randomization_inference"),
+                          ["conf_low", "conf_high"]].iloc[0]
+    assert low <= truth["during"] <= high
+    assert any("staggered roll-out" in n for n in notes)
+
+
+@pytest.mark.slow
+def test_staggered_demo_rollout_headline_covers_the_truth(demo):
+    """The demo generator's staggered roll-out (UBF 2023-09-01, SOF 2024-01-01, KOF
+    2024-04-01) with the "large" effects: pilot_effects detects it, switches the headline
+    to the staggered-robust estimator, and its interval covers the true effect."""
+    from pilot_eval.estimate import pilot_effects
+
+    export = demo.export("large", "staggered")
+    outcomes = ["days_unfilled_90", "late_withdrawal", "applicants_per_vacancy"]
+    result = pilot_effects(export.tables, export.truth["cut_date"], outcomes=outcomes, reps=199)
+    table = result.tidy()
+    assert (table["method"] == "did_imputation_staggered").all()
+    assert all(result.details["design"][o].staggered for o in outcomes)
+    assert result.details["design"]["late_withdrawal"].treated == ["UBF", "SOF", "KOF"]
+    assert any("staggered roll-out" in n for n in result.details["notes"])
+    truth = demo.truth("large", "staggered")
+    headline = table[table["headline"]].set_index(["outcome", "term"])
+    for (outcome, term), row in headline.iterrows():
+        assert row["conf_low"] <= truth[(outcome, term)] <= row["conf_high"], (outcome, term)
+    assert headline.loc[("days_unfilled_90", "during"), "p_value"] <= 0.05   # three weeks' delay is found
+    assert headline.loc[("days_unfilled_90", "during"), "n_assignments"] == 56
+
+
+def test_default_window_ends_before_the_law_change():
+    """DESIGN.md §1: without a window, pilot_effects analyses vacancies published up to
+    2026-02-28; window=None takes everything up to the cut date."""
+    from pilot_eval.estimate.effects import DEFAULT_WINDOW, pilot_effects
+
+    export = generate(seed=8, scenario="none", scale=0.3, end="2026-06-30")
+    cut = export.truth["cut_date"]
+    kw = {"outcomes": ["applicants_per_vacancy"], "reps": 49}
+    default = pilot_effects(export.tables, cut, **kw)
+    explicit = pilot_effects(export.tables, cut, window=(None, "2026-02-28"), **kw)
+    everything = pilot_effects(export.tables, cut, window=None, **kw)
+    assert DEFAULT_WINDOW == (None, "2026-02-28") and default.details["window"] == DEFAULT_WINDOW
+    published = export.tables["vacancies"]["published_date"]
+    assert default.tidy()["n"].iloc[0] == (published <= "2026-02-28").sum() == explicit.tidy()["n"].iloc[0]
+    assert everything.tidy()["n"].iloc[0] == len(published) > default.tidy()["n"].iloc[0]
+
+
+def test_pilot_effects_columns_are_the_ones_the_report_reads(large):
+    """The report (report/sections.py, findings.py) consumes these columns."""
+    from pilot_eval.estimate.effects import pilot_effects
+
+    tables, truth = large
+    table = pilot_effects(tables, truth["cut_date"], outcomes=["offer_acceptance"], reps=49).tidy()
+    assert list(table.columns) == [
+        "outcome", "term", "estimate", "std_error", "conf_low", "conf_high", "p_value", "n", "method", "inference",
+        "statistic", "h0", "n_clusters", "df", "reps", "enumerated", "p_value_one_sided_upper",
+        "p_value_one_sided_lower", "n_assignments", "headline"]
 
 
 @pytest.mark.slow

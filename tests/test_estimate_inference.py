@@ -330,6 +330,56 @@ class TestExactness:
         assert res.reps == 9999 and np.isfinite(res.conf_low) and res.conf_low < res.estimate < res.conf_high
 
 
+
+class TestMonteCarloPValueAndSharedDesign:
+    def test_sampled_p_value_is_never_zero(self):
+        """With random draws p = (b + 1)/(B + 1): an effect far beyond every draw gives
+        1/(B + 1) (i.e. p < 1/B), not 0; enumeration keeps the exact share."""
+        df = _panel()
+        df["y"] = df["y"] + 50.0 * df["D"]                   # no draw comes near this t
+        sampled = wild_cluster_bootstrap(df, "y ~ D + x", "admin", "D", weights="webb", reps=199, seed=5,
+                                         confint=False)
+        assert not sampled.enumerated and sampled.reps == 199
+        assert sampled.p_value == pytest.approx(1 / 200)
+        assert sampled.p_value_range == pytest.approx((1 / 200, 1 / 200))
+        assert "(b + 1)/(B + 1)" in sampled.details["p_value_convention"]
+        # b draws beyond out of B: exactly (b + 1)/(B + 1)
+        null = wild_cluster_bootstrap(_panel(seed=9), "y ~ D + x", "admin", "D", weights="webb", reps=999,
+                                      seed=2, confint=False)
+        beyond = int((np.abs(null.bootstrap_t) >= abs(null.t_stat)).sum())
+        assert null.p_value == pytest.approx((beyond + 1) / 1000)
+        exact = wild_cluster_bootstrap(df, "y ~ D + x", "admin", "D", weights="rademacher", confint=False)
+        assert exact.enumerated and exact.p_value == pytest.approx(2 / 256)  # the two ties v = ±1
+
+    def test_conventional_from_a_shared_design_equals_cluster_robust(self):
+        """pilot_effects builds one design per outcome for both terms and derives the CR1
+        row from it with numpy: the same numbers as cluster_robust (statsmodels), and the
+        numpy-built matrix is patsy's (columns, names, order)."""
+        from pilot_eval.estimate.inference import (
+            _build_design,
+            _capture_env,
+            _conventional_from_design,
+            _design_for,
+            _plain_design,
+        )
+
+        df = _panel(seed=4)
+        df["period"] = df["period"].astype(str)
+        formula = "y ~ D + x + C(period) + C(admin)"
+        fast = _plain_design(df, formula, "admin")
+        slow = _build_design(df, formula, "admin", None, None, _capture_env(1))
+        assert fast is not None and fast.names == slow.names and fast.k == slow.k
+        np.testing.assert_array_equal(fast.X, slow.X)
+        design = _design_for(df, formula, "admin")
+        for term in ("D", "x"):
+            ours = _conventional_from_design(design, term)
+            ref_ = cluster_robust(df, formula, "admin", term)
+            for attr in ("estimate", "std_error", "t_stat", "p_value", "conf_low", "conf_high"):
+                assert getattr(ours, attr) == pytest.approx(getattr(ref_, attr), rel=1e-9, abs=1e-12), attr
+            assert list(ours.tidy().columns) == list(ref_.tidy().columns)
+        # formulas it does not handle go through patsy
+        assert _plain_design(df, "y ~ D * x", "admin") is None
+
 # --------------------------------------------------------------------------- 4. size
 
 

@@ -58,6 +58,19 @@ def test_stored_file_records_how_it_was_made(stored):
     assert "--reps" in first["command"]
     dt.datetime.fromisoformat(first["created"])
     assert first["version"] and first["version"] != "unknown"
+
+
+def test_docs_quote_the_command_that_made_the_stored_file(stored):
+    """The command in the module docstring and in docs/estimation.md is the one recorded
+    in the stored file (its --reps is the reps the file says), not the CLI default."""
+    from pathlib import Path
+
+    command = stored.iloc[0]["command"]
+    assert f"--reps {int(stored.iloc[0]['reps'])} " in command + " "
+    assert command in M.__doc__
+    docs = Path(__file__).resolve().parents[1] / "docs" / "estimation.md"
+    if docs.exists():
+        assert command in docs.read_text(encoding="utf-8")
     assert stored[["reps", "seed", "created", "command", "version"]].nunique().eq(1).all()
 
 

@@ -8,7 +8,8 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
 - :func:`wild_cluster_bootstrap`, :func:`cluster_robust`, :func:`randomization_inference`:
   inference with few clusters;
 - :func:`interrupted_time_series`: segmented regression for a single series;
-- :func:`pilot_effects`, :func:`triple_difference`: the headline table;
+- :func:`pilot_effects`, :func:`triple_difference`: the headline table (with
+  :func:`rollout_design` and :func:`imputation_estimate` for a staggered roll-out);
 - :func:`minimum_detectable_effect`: power by simulation at the real design.
 """
 
@@ -25,6 +26,8 @@ _WHERE = {
     "staggered_did": "did", "twfe": "did",
     "HEADLINE_INFERENCE": "effects", "OUTCOMES": "effects", "event_study": "effects", "outcome_data": "effects",
     "pilot_effects": "effects", "restrict_window": "effects", "triple_difference": "effects",
+    "DEFAULT_WINDOW": "effects", "outcome_frames": "effects", "rollout_design": "effects",
+    "imputation_estimate": "effects",
     "ClusterRobustResult": "inference", "RandomizationInferenceResult": "inference",
     "WildClusterBootstrapResult": "inference", "cluster_robust": "inference",
     "randomization_inference": "inference", "wild_cluster_bootstrap": "inference",
@@ -44,6 +47,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DEFAULT_WINDOW",
     "HEADLINE_INFERENCE",
     "OUTCOMES",
     "TIDY_COLUMNS",
@@ -58,12 +62,15 @@ __all__ = [
     "cluster_robust",
     "default_hac_lags",
     "event_study",
+    "imputation_estimate",
     "interrupted_time_series",
     "minimum_detectable_effect",
     "outcome_data",
+    "outcome_frames",
     "pilot_effects",
     "randomization_inference",
     "restrict_window",
+    "rollout_design",
     "staggered_did",
     "tidy_frame",
     "triple_difference",

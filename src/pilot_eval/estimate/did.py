@@ -895,12 +895,40 @@ class BaconDecomposition:
     ``table``: one row per 2×2 comparison with columns ``type`` ("earlier_vs_later",
     "later_vs_earlier" — the "forbidden" comparisons that use already-treated units as
     controls —, "treated_vs_never", "later_vs_always"), ``treated`` and ``control`` (the
-    cohorts: first treated period; 0 = never treated), ``estimate`` and ``weight``.
+    cohorts: first treated period; 0 = never treated), ``estimate``, ``weight`` and
+    ``n_units`` (units in the two timing groups compared).
     Weights sum to 1 and ``(weight * estimate).sum() == twfe_estimate``.
+    :meth:`tidy` gives the same in the project's tidy shape.
     """
 
     table: pd.DataFrame
     twfe_estimate: float
+    n_units: int = 0
+    n_obs: int = 0
+
+    def tidy(self) -> pd.DataFrame:
+        """The decomposition as a tidy table (DESIGN.md §6): one row per 2×2 comparison,
+        term ``"<type>: <treated> vs <control>"`` (cohorts by first treated period, 0 =
+        never treated), ``estimate`` its 2×2 DiD, ``n`` the units in the two groups, and a
+        last row, term ``"twfe"``, with the TWFE coefficient (= Σ weight × estimate) over
+        all ``n_units`` units. ``method`` "bacon_decomposition", ``inference`` "none": the
+        decomposition describes the point estimate, it has no standard errors, intervals
+        or p-values (NaN). Index columns ``type``, ``treated``, ``control`` come first;
+        ``weight`` (summing to 1 over the comparison rows; 1 on the "twfe" row) follows
+        the tidy columns."""
+        t = self.table
+        rows = [{"type": r.type, "treated": r.treated, "control": r.control,
+                 "term": f"{r.type}: {r.treated} vs {r.control}", "estimate": float(r.estimate),
+                 "n": int(r.n_units), "weight": float(r.weight)}
+                for r in t.itertuples(index=False)]
+        rows.append({"type": "twfe", "treated": None, "control": None, "term": "twfe",
+                     "estimate": float(self.twfe_estimate), "n": int(self.n_units), "weight": 1.0})
+        out = tidy_frame(rows, index_columns=["type", "treated", "control"])
+        for col in ("treated", "control"):  # cohort labels as given (no float upcast from the twfe row's None)
+            out[col] = pd.Series([r[col] for r in rows], dtype=object)
+        out["method"] = "bacon_decomposition"
+        out["inference"] = "none"
+        return out
 
     def summary(self) -> pd.DataFrame:
         """Total weight and weighted average estimate by comparison type."""
@@ -970,6 +998,7 @@ def bacon_decomposition(data: pd.DataFrame, outcome: str, unit: str, time: str, 
                          f"{_show(times[j + 1])}; the decomposition needs an absorbing treatment")
     T = D.shape[1]
     first = np.where(D.any(axis=1), D.argmax(axis=1), T)      # index of first treated period, T = never
+    count = {k: int((first == k).sum()) for k in np.unique(first)}
     dd = D - D.mean(axis=1, keepdims=True) - D.mean(axis=0, keepdims=True) + D.mean()
     vd = (dd ** 2).mean()
     yy = Y - Y.mean(axis=1, keepdims=True) - Y.mean(axis=0, keepdims=True) + Y.mean()
@@ -995,12 +1024,14 @@ def bacon_decomposition(data: pd.DataFrame, outcome: str, unit: str, time: str, 
                 w_k = ((nk + nl) * (1 - dl)) ** 2 * nkl * (1 - nkl) * (dk - dl) / (1 - dl) * (1 - dk) / (1 - dl) / vd
                 est = ((ybar[k][mid].mean() - ybar[k][pre].mean()) - (ybar[l][mid].mean() - ybar[l][pre].mean()))
                 rows.append({"type": "treated_vs_never" if l == T else "earlier_vs_later",
-                             "treated": label(k), "control": label(l), "estimate": est, "weight": w_k})
+                             "treated": label(k), "control": label(l), "estimate": est, "weight": w_k,
+                             "n_units": count[k] + count[l]})
             if l < T and l - k > 0:       # l treated, k already treated: s_kl^l
                 w_l = ((nk + nl) * dk) ** 2 * nkl * (1 - nkl) * (dl / dk) * (dk - dl) / dk / vd
                 est = ((ybar[l][post].mean() - ybar[l][mid].mean()) - (ybar[k][post].mean() - ybar[k][mid].mean()))
                 rows.append({"type": "later_vs_always" if k == 0 else "later_vs_earlier",
-                             "treated": label(l), "control": label(k), "estimate": est, "weight": w_l})
-    table = pd.DataFrame(rows, columns=["type", "treated", "control", "estimate", "weight"])
+                             "treated": label(l), "control": label(k), "estimate": est, "weight": w_l,
+                             "n_units": count[k] + count[l]})
+    table = pd.DataFrame(rows, columns=["type", "treated", "control", "estimate", "weight", "n_units"])
     table = table.loc[table["weight"] > 0].reset_index(drop=True)
-    return BaconDecomposition(table=table, twfe_estimate=beta)
+    return BaconDecomposition(table=table, twfe_estimate=beta, n_units=int(D.shape[0]), n_obs=int(D.size))

@@ -2,22 +2,55 @@
 
 Design (DESIGN.md §1, §6): 8 administrations, 3 in the pilot. Each outcome is analysed on
 its own microdata (vacancies, applications or checks) with administration and calendar
-period (quarter of publication) fixed effects::
+period (quarter of publication) fixed effects. ``during_i`` marks units of pilot
+administrations published while the pilot was in force and ``after_i`` those published
+after it ended (a pilot that ended is not absorbing; the two effects are separate
+questions). Standard errors cluster by administration.
 
-    y_i = α_admin(i) + γ_period(i) + β_during · during_i + β_after · after_i + ε_i
+Which estimator depends on the roll-out (:func:`rollout_design`):
 
-where ``during_i`` marks units of pilot administrations published while the pilot was in
-force and ``after_i`` those published after it ended (a pilot that ended is not absorbing;
-the two effects are separate questions). Standard errors cluster by administration. With
-one common start date this regression is the two-group difference-in-differences and has
-none of the staggered-timing problems of two-way fixed effects; with staggered starts use
-:func:`pilot_eval.estimate.did.staggered_did` for the during-effect.
+* **One common start and end date** for every pilot administration (the default roll-out):
+  the fixed-effects difference-in-differences ::
+
+      y_i = α_admin(i) + γ_period(i) + β_during · during_i + β_after · after_i + ε_i
+
+  With a single treatment date this is the two-group comparison and has none of the
+  staggered-timing problems of two-way fixed effects (every treated unit switches at the
+  same moment, so no already-treated unit ever serves as a control).
+
+* **Staggered roll-out** (several start or end dates among the pilot administrations, or
+  a pilot confined to some role groups): the naive regression above would be the two-way
+  fixed effects estimator that DESIGN.md §6 forbids as headline (already-treated
+  administrations would act as controls for later ones). The headline then uses the
+  **imputation estimator** (Borusyak, Jaravel & Spiess 2024; equivalently Wooldridge's
+  2021 extended TWFE with every treated administration × quarter cell saturated):
+  administration and quarter effects are fitted on the untreated rows only (comparison
+  administrations, and pilot administrations before their own start), each treated row's
+  untreated outcome is imputed as ``α̂_admin + γ̂_period``, and the effect is the mean of
+  ``y − ŷ(0)`` over the treated rows of the phase — the average effect on the treated
+  vacancies (applications, checks), each administration and quarter weighted by its
+  number of rows (cohort size × exposure). It is robust to effects that differ between
+  cohorts and over time. It equals OLS of ``y`` on administration and quarter dummies
+  plus one dummy per treated administration × quarter × phase cell, aggregated with
+  those weights (tested); that regression, re-parametrised so that the aggregate is one
+  coefficient, gives the conventional and wild-bootstrap rows.
 
 Inference is shown three ways side by side, because with 3 treated of 8 clusters the
 conventional one cannot be trusted (see ``docs/estimation.md`` for the simulation study):
 conventional cluster-robust (CR1, t with G−1 df), the restricted wild cluster bootstrap
 (Webb weights) and randomization inference over all 56 assignments of 3 of 8
-administrations.
+administrations (the headline). Under a staggered roll-out every placebo assignment gets
+the actual administrations' schedules (start and end dates, role groups covered): the
+administrations of a placebo set and the actual pilot administrations are each ranked
+by their number of analysis rows published before the pilot's first start (largest
+first, ties by code), and the placebo administration of rank *k* in its set takes the
+schedule of the pilot administration of rank *k* (so UBF's date goes to the largest
+placebo administration). For the actual assignment this is the actual roll-out; the rule
+uses pre-pilot volumes only, so it is fixed before any outcome is seen. With one
+administration per start date the cluster-robust and bootstrap rows cannot see the
+treated administrations' own shocks (each is absorbed by its cells): they are shown, but
+are anti-conservative there; randomization inference is valid under the sharp null
+whatever the estimator.
 
 Outcomes (name → unit of analysis, definition):
 
@@ -33,11 +66,21 @@ Outcomes (name → unit of analysis, definition):
 - ``register_check_days``: completed police-register checks; requested → completed. (The
   court-record check only exists in the pilot, so its own turnaround has no comparison;
   it is described in ``measures.check_turnaround``.)
+
+References
+----------
+Borusyak, K., Jaravel, X. & Spiess, J. (2024). Revisiting event-study designs: robust and
+efficient estimation. *Review of Economic Studies* 91(6), 3253-3285.
+Wooldridge, J. M. (2021). Two-way fixed effects, the two-way Mundlak regression, and
+difference-in-differences estimators. Working paper, SSRN 3906345.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 
@@ -45,7 +88,9 @@ from ..measures.common import enrich_applications, enrich_vacancies
 from ..measures.durations import FILLED, fill_durations
 from .base import EstimateResult, tidy_frame
 
-__all__ = ["OUTCOMES", "outcome_data", "did_estimate", "pilot_effects", "restrict_window", "ri_confidence_interval", "triple_difference", "event_study", "PANEL_OUTCOMES"]
+__all__ = ["DEFAULT_WINDOW", "OUTCOMES", "PANEL_OUTCOMES", "did_estimate", "event_study", "imputation_estimate",
+           "outcome_data", "outcome_frames", "pilot_effects", "restrict_window", "ri_confidence_interval",
+           "rollout_design", "triple_difference"]
 
 OUTCOMES: dict[str, str] = {
     "filled_within_60": "vacancy",
@@ -58,63 +103,101 @@ OUTCOMES: dict[str, str] = {
     "register_check_days": "check",
 }
 TERMS = ("during", "after")
+FIXED_EFFECTS = ("administration", "period")
 
+#: The default analysis window of :func:`pilot_effects`: everything published up to
+#: 2026-02-28, the day before the law change of 2026-03-01 that widens statutory register
+#: checks, mainly in VOF, a comparison administration (DESIGN.md §1).
+DEFAULT_WINDOW: tuple[str | None, str | None] = (None, "2026-02-28")
+
+_DURATION_OUTCOMES = ("filled_within_60", "filled_within_90", "days_unfilled_90")
+_COLUMNS = ["y", "administration", "period", "arm", "phase", "child_facing", "during", "after",
+            "role_group", "published_date", "pilot_start", "pilot_end"]
+
+
+# --------------------------------------------------------------------------- analysis rows
 
 def outcome_data(tables: dict[str, pd.DataFrame], outcome: str, cut_date, period: str = "quarter") -> pd.DataFrame:
     """The analysis rows of one outcome: columns ``y``, ``administration``, ``period``,
     ``arm``, ``phase``, ``child_facing`` (the vacancy needed a police extract already),
-    ``during``, ``after`` (0/1)."""
+    ``during``, ``after`` (0/1), and ``role_group``, ``published_date``, ``pilot_start``,
+    ``pilot_end`` (the schedule that applies to the row, for staggered roll-outs)."""
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
+    return outcome_frames(tables, cut_date, [outcome], period)[outcome]
+
+
+def outcome_frames(tables: dict[str, pd.DataFrame], cut_date, outcomes: Sequence[str] | None = None,
+                   period: str = "quarter") -> dict[str, pd.DataFrame]:
+    """:func:`outcome_data` of several outcomes at once: the vacancies (and applications)
+    are joined to the roll-out once, not once per outcome. Returns outcome → rows."""
+    outcomes = list(OUTCOMES if outcomes is None else outcomes)
+    unknown = [o for o in outcomes if o not in OUTCOMES]
+    if unknown:
+        raise ValueError(f"unknown outcome {unknown[0]!r}; choose one of {', '.join(OUTCOMES)}")
     cut = pd.Timestamp(cut_date)
     vac_raw, roll = tables["vacancies"], tables["pilot_rollout"]
     vac = enrich_vacancies(vac_raw, roll, period)
     vac = vac.loc[vac["published_date"] <= cut]
-    if outcome in ("filled_within_60", "filled_within_90", "days_unfilled_90"):
-        horizon = 60 if outcome == "filled_within_60" else 90
-        dur = fill_durations(vac_raw, cut).loc[vac.index]
-        followed = vac["published_date"] <= cut - pd.Timedelta(days=horizon)
-        days = dur["duration"].where(dur["event"] == FILLED, np.inf)
-        rows = vac.loc[followed].copy()
-        days = days.loc[followed]
-        rows["y"] = np.minimum(days, 90.0) if outcome == "days_unfilled_90" else (days <= horizon).astype(float)
-    elif outcome in ("applicants_per_vacancy", "qualified_applicants_per_vacancy"):
-        apps = tables["applications"]
-        if outcome == "qualified_applicants_per_vacancy":
-            apps = apps.loc[apps["qualified"].astype(str) == "yes"]
-        counts = apps.groupby("vacancy_id").size()
-        rows = vac.copy()
-        rows["y"] = rows["vacancy_id"].map(counts).fillna(0).astype(float)
-    elif outcome in ("late_withdrawal", "offer_acceptance"):
-        apps = enrich_applications(tables["applications"], vac_raw, roll, period)
-        apps = apps.loc[apps["vacancy_id"].isin(vac["vacancy_id"])]
-        status = apps["final_status"].astype(str)
-        if outcome == "late_withdrawal":
-            rows = apps.loc[(apps["highest_stage"] >= 2) & (status != "in_progress")].copy()
-            rows["y"] = ((status.loc[rows.index] == "withdrawn")
-                         & (rows["withdrawn_stage"].fillna(-1) >= 2)).astype(float)
+    days = apps = None
+    out: dict[str, pd.DataFrame] = {}
+    for outcome in outcomes:
+        if outcome in _DURATION_OUTCOMES:
+            if days is None:
+                dur = fill_durations(vac_raw, cut).loc[vac.index]
+                days = dur["duration"].where(dur["event"] == FILLED, np.inf)
+            horizon = 60 if outcome == "filled_within_60" else 90
+            followed = vac["published_date"] <= cut - pd.Timedelta(days=horizon)
+            rows = vac.loc[followed].copy()
+            d = days.loc[followed]
+            rows["y"] = np.minimum(d, 90.0) if outcome == "days_unfilled_90" else (d <= horizon).astype(float)
+        elif outcome in ("applicants_per_vacancy", "qualified_applicants_per_vacancy"):
+            applications = tables["applications"]
+            if outcome == "qualified_applicants_per_vacancy":
+                applications = applications.loc[applications["qualified"].astype(str) == "yes"]
+            counts = applications.groupby("vacancy_id").size()
+            rows = vac.copy()
+            rows["y"] = rows["vacancy_id"].map(counts).fillna(0).astype(float)
         else:
-            rows = apps.loc[status.isin(["hired", "declined_offer"])].copy()
-            rows["y"] = (status.loc[rows.index] == "hired").astype(float)
-    else:  # register_check_days
-        apps = enrich_applications(tables["applications"], vac_raw, roll, period)
-        apps = apps.loc[apps["vacancy_id"].isin(vac["vacancy_id"])]
-        checks = tables["background_checks"]
-        checks = checks.loc[(checks["status"].astype(str) == "completed")
-                            & checks["check_type"].astype(str).str.startswith("register_")]
-        rows = checks.merge(apps.drop(columns=[c for c in ("status",) if c in apps.columns]),
-                            on="application_id", how="inner")
-        rows["y"] = (rows["completed_date"] - rows["requested_date"]).dt.days.astype(float)
+            if apps is None:
+                apps = enrich_applications(tables["applications"], vac_raw, roll, period)
+                apps = apps.loc[apps["vacancy_id"].isin(vac["vacancy_id"])]
+            if outcome in ("late_withdrawal", "offer_acceptance"):
+                status = apps["final_status"].astype(str)
+                if outcome == "late_withdrawal":
+                    rows = apps.loc[(apps["highest_stage"] >= 2) & (status != "in_progress")].copy()
+                    rows["y"] = ((status.loc[rows.index] == "withdrawn")
+                                 & (rows["withdrawn_stage"].fillna(-1) >= 2)).astype(float)
+                else:
+                    rows = apps.loc[status.isin(["hired", "declined_offer"])].copy()
+                    rows["y"] = (status.loc[rows.index] == "hired").astype(float)
+            else:  # register_check_days
+                checks = tables["background_checks"]
+                checks = checks.loc[(checks["status"].astype(str) == "completed")
+                                    & checks["check_type"].astype(str).str.startswith("register_")]
+                rows = checks.merge(apps.drop(columns=[c for c in ("status",) if c in apps.columns]),
+                                    on="application_id", how="inner")
+                rows["y"] = (rows["completed_date"] - rows["requested_date"]).dt.days.astype(float)
+        out[outcome] = _finish(rows)
+    return out
+
+
+def _finish(rows: pd.DataFrame) -> pd.DataFrame:
+    arm, phase = rows["arm"].astype(str), rows["phase"].astype(str)
     rows = rows.assign(
         administration=rows["administration"].astype(str),
         period=rows["period"].astype(str),
         child_facing=(rows["statutory_check"].astype(str) != "none").astype(float),
-        during=((rows["arm"].astype(str) == "pilot") & (rows["phase"].astype(str) == "during")).astype(float),
-        after=((rows["arm"].astype(str) == "pilot") & (rows["phase"].astype(str) == "after")).astype(float),
+        during=((arm == "pilot") & (phase == "during")).astype(float),
+        after=((arm == "pilot") & (phase == "after")).astype(float),
     )
-    keep = ["y", "administration", "period", "arm", "phase", "child_facing", "during", "after"]
+    if "role_group" in rows.columns:
+        rows["role_group"] = rows["role_group"].astype(str)
+    keep = [c for c in _COLUMNS if c in rows.columns]
     return rows[keep].reset_index(drop=True)
 
+
+# --------------------------------------------------------------------------- the common-date estimator
 
 class _Projector:
     """Partial out fixed effects once (Frisch–Waugh–Lovell), so that refitting the
@@ -133,7 +216,7 @@ class _Projector:
 
 
 def did_estimate(data: pd.DataFrame, terms: Sequence[str] = TERMS,
-                 fixed_effects: Sequence[str] = ("administration", "period"), *,
+                 fixed_effects: Sequence[str] = FIXED_EFFECTS, *,
                  projector: _Projector | None = None) -> dict[str, float]:
     """OLS point estimates of ``terms`` with fixed effects, by partialling the fixed
     effects out (fast enough to refit for all 56 assignments; equals statsmodels' OLS with
@@ -159,7 +242,7 @@ def _reassign(data: pd.DataFrame, treated: frozenset) -> pd.DataFrame:
 
 
 def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effects: Sequence[str],
-                          assignments: Sequence[frozenset], outcome: str = "y",
+                          assignments: Sequence[frozenset], outcome: str | Sequence[str] = "y",
                           projector: _Projector | None = None) -> np.ndarray:
     """``did_estimate(_reassign(data, A), terms, ...)`` for every assignment A at once.
 
@@ -169,9 +252,12 @@ def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effect
     equations are then sums of entries of their cross-products: no copy of the data per
     assignment, no refit. Same numbers as the one-by-one loop (tested). Returns an array of
     shape (len(assignments), len(terms)); a term that is all zero under an assignment is NaN.
+    With a list of outcome columns, the shape is (assignments, terms, outcomes): several
+    outcomes share the residualised base columns.
     """
     proj = projector or _Projector(data, fixed_effects)
-    y = proj.residual(data[outcome].to_numpy(dtype=float))
+    names = [outcome] if isinstance(outcome, str) else list(outcome)
+    Y = proj.residual(data[names].to_numpy(dtype=float))
     units_col = data["administration"].astype(str).to_numpy()
     phase = data["phase"].astype(str).to_numpy()
     units = sorted(set(units_col))
@@ -179,8 +265,8 @@ def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effect
     base = np.column_stack([(units_col == u) & (phase == t) for u in units for t in terms]).astype(float)
     counts = base.sum(axis=0)
     B = proj.residual(base)
-    G, b = B.T @ B, B.T @ y
-    out = np.full((len(assignments), p), np.nan)
+    G, b = B.T @ B, B.T @ Y
+    out = np.full((len(assignments), p, len(names)), np.nan)
     for i, a in enumerate(assignments):
         S = np.zeros((len(units) * p, p))
         for u in a:
@@ -190,39 +276,262 @@ def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effect
         if present.any():
             Sp = S[:, present]
             beta, *_ = np.linalg.lstsq(Sp.T @ G @ Sp, Sp.T @ b, rcond=None)
-            out[i, present] = beta
-    return out
+            out[i, present, :] = beta
+    return out[:, :, 0] if isinstance(outcome, str) else out
 
 
-def ri_confidence_interval(data: pd.DataFrame, term: str, terms: Sequence[str], fixed_effects: Sequence[str],
-                           reassign, alpha: float = 0.05) -> tuple[float, float]:
-    """Confidence interval of ``term`` by inverting the randomization test.
+# --------------------------------------------------------------------------- roll-out and schedules
 
-    Under a constant additive effect τ of ``term`` on the actually treated units, the
-    outcome without it is ``y − τ·term``; OLS is linear in y, so assignment A estimates
-    β_A − τ·c_A, where c_A is the same estimator applied to the actual ``term`` column as
-    outcome (c = 1 for the actual assignment). The interval is every τ whose two-sided
-    randomization p-value exceeds ``alpha``. It may be unbounded (±inf): with 3 treated
-    of 8 clusters some effects cannot be told apart from placebo assignments at any size,
-    and the interval says so. Other terms are held as estimated (not shifted).
+@dataclass
+class RolloutDesign:
+    """The pilot's roll-out as the analysis rows show it (see :func:`rollout_design`).
+
+    ``treated``: the pilot administrations, ranked (largest pre-pilot volume first);
+    ``ranking``: every administration so ranked; ``schedules``: administration → {role
+    group (None = every role) → (start, end or NaT)}; ``staggered``: True when the
+    pilot administrations do not share one schedule covering all their rows; ``reason``:
+    why, in words; ``first_start``: the earliest start date.
     """
-    from itertools import combinations
 
-    units = sorted(data["administration"].unique())
-    treated = frozenset(data.loc[data[term] == 1, "administration"].unique())
-    assignments = [frozenset(c) for c in combinations(units, len(treated))]
-    proj = _Projector(data, fixed_effects)
-    as_outcome = data.assign(y=data[term])
-    if reassign is _reassign:                                  # the usual case: all assignments at once
-        k = list(terms).index(term)
-        beta = _assignment_estimates(data, terms, fixed_effects, assignments, projector=proj)[:, k]
-        c = _assignment_estimates(as_outcome, terms, fixed_effects, assignments, projector=proj)[:, k]
+    treated: list[str]
+    ranking: list[str]
+    schedules: dict[str, dict]
+    staggered: bool
+    reason: str
+    first_start: pd.Timestamp | None = None
+    pre_rows: dict[str, int] = field(default_factory=dict)
+
+    def donors(self, assignment) -> list[tuple[str, str]]:
+        """(placebo administration, the pilot administration whose schedule it takes),
+        pairing the two rankings (see the module notes)."""
+        placebo = sorted(assignment, key=self.ranking.index)
+        return list(zip(placebo, self.treated))
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates as datetime64 (no conversion when they are already)."""
+    return values if pd.api.types.is_datetime64_any_dtype(values) else pd.to_datetime(values)
+
+
+def _key(value) -> str:
+    return "open" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def rollout_design(data: pd.DataFrame) -> RolloutDesign:
+    """The roll-out of the analysis rows of one outcome (:func:`outcome_data`): which
+    administrations are in the pilot, with which start and end dates (per role group
+    when the roll-out table names role groups), whether the roll-out is staggered, and the
+    ranking that pairs placebo administrations with pilot schedules for randomization
+    inference (rows published before the first start, most first; ties by code)."""
+    admin = data["administration"].astype(str)
+    pilot = data["arm"].astype(str) == "pilot"
+    treated = sorted(admin.loc[pilot].unique())
+    if not treated:
+        return RolloutDesign([], sorted(admin.unique()), {}, False, "no pilot administration in the data")
+    starts = _dates(data.loc[pilot, "pilot_start"]) if "pilot_start" in data else None
+    if starts is None:  # rows without schedule columns: one calendar, as the phase column says
+        return RolloutDesign(treated, sorted(admin.unique()), {}, False, "no schedule columns")
+    first = starts.min()
+    published = _dates(data["published_date"])
+    pre = (published < first).groupby(admin).sum().astype(int).to_dict()
+    ranking = sorted(admin.unique(), key=lambda a: (-pre.get(a, 0), a))
+    roles = data["role_group"].astype(str) if "role_group" in data else pd.Series("all", index=data.index)
+    outside = (~pilot).groupby(admin).sum()
+    combos = pd.DataFrame({"administration": admin, "role_group": roles, "pilot_start": data["pilot_start"],
+                           "pilot_end": data["pilot_end"]}).loc[pilot].drop_duplicates()
+    schedules: dict[str, dict] = {}
+    partial = []
+    for a, rows in combos.groupby("administration", sort=True):
+        pairs = {(_key(s), _key(e)) for s, e in zip(rows["pilot_start"], rows["pilot_end"])}
+        whole = int(outside.get(a, 0)) == 0
+        if len(pairs) == 1 and whole:
+            s, e = rows["pilot_start"].iloc[0], rows["pilot_end"].iloc[0]
+            schedules[a] = {None: (pd.Timestamp(s), pd.NaT if pd.isna(e) else pd.Timestamp(e))}
+        else:
+            if not whole:
+                partial.append(a)
+            by_role = rows.groupby("role_group", observed=True)[["pilot_start", "pilot_end"]].first()
+            schedules[a] = {str(r): (pd.Timestamp(s), pd.NaT if pd.isna(e) else pd.Timestamp(e))
+                            for r, (s, e) in by_role.iterrows()}
+    distinct = {(_key(s), _key(e)) for sched in schedules.values() for s, e in sched.values()}
+    reasons = []
+    if len(distinct) > 1:
+        reasons.append("staggered roll-out: " + "; ".join(
+            f"{a} {', '.join(sorted({f'{_key(s)} to {_key(e)}' for s, e in schedules[a].values()}))}"
+            for a in sorted(schedules, key=ranking.index)))
+    if partial:
+        reasons.append(f"the pilot covers only some role groups in {', '.join(partial)}")
+    staggered = bool(reasons)
+    reason = " and ".join(reasons) if reasons else "one start and end date for every pilot administration"
+    return RolloutDesign(treated=sorted(treated, key=ranking.index), ranking=ranking, schedules=schedules,
+                         staggered=staggered, reason=reason, first_start=first, pre_rows=pre)
+
+
+def _phase_masks(data: pd.DataFrame, rows: np.ndarray, schedule: dict) -> tuple[np.ndarray, np.ndarray]:
+    """During / after masks of ``rows`` (positions) under ``schedule`` (role → dates)."""
+    published = _dates(data["published_date"]).to_numpy().astype("datetime64[ns]")[rows]
+    if None in schedule and len(schedule) == 1:
+        s, e = schedule[None]
+        start = np.full(len(rows), np.datetime64(s, "ns"))
+        end = np.full(len(rows), np.datetime64("NaT", "ns") if pd.isna(e) else np.datetime64(e, "ns"))
+        covered = np.ones(len(rows), bool)
     else:
-        beta = np.array([did_estimate(reassign(data, a), terms, fixed_effects, projector=proj)[term]
-                         for a in assignments])
-        c = np.array([did_estimate(reassign(as_outcome, a), terms, fixed_effects, projector=proj)[term]
-                      for a in assignments])
-    actual = assignments.index(treated)
+        roles = data["role_group"].astype(str).to_numpy()[rows]
+        start = np.full(len(rows), np.datetime64("NaT", "ns"))
+        end = np.full(len(rows), np.datetime64("NaT", "ns"))
+        covered = np.zeros(len(rows), bool)
+        for role, (s, e) in schedule.items():
+            hit = (roles == role) if role is not None else ~covered
+            start[hit] = np.datetime64(s, "ns")
+            end[hit] = np.datetime64("NaT", "ns") if pd.isna(e) else np.datetime64(e, "ns")
+            covered |= hit
+    begun = covered & (published >= start)
+    open_ended = np.isnat(end)
+    during = begun & (open_ended | (published <= end))
+    after = begun & ~open_ended & (published > end)
+    return during, after
+
+
+# --------------------------------------------------------------------------- the staggered estimator
+
+class _Imputation:
+    """The imputation estimator on administration × period cell sums, for any assignment
+    of schedules to administrations.
+
+    Two-way fixed effects fitted on untreated rows depend on the rows only through the
+    counts and sums of each administration × period cell, so an assignment's estimate is
+    a small least-squares problem on those (8 × 21 cells at most): every one of the 56
+    placebo assignments costs microseconds. ``Y`` may hold several outcome columns (the
+    outcome and the actual treatment indicators, for the randomization interval).
+    """
+
+    def __init__(self, data: pd.DataFrame, rollout: RolloutDesign, Y: np.ndarray):
+        self.data, self.rollout = data, rollout
+        self.Y = Y.reshape(len(data), -1)
+        self.units = sorted(data["administration"].astype(str).unique())
+        self.a = pd.Index(self.units).get_indexer(data["administration"].astype(str))
+        self.periods = sorted(data["period"].astype(str).unique())
+        self.q = pd.Index(self.periods).get_indexer(data["period"].astype(str))
+        A, Q, m = len(self.units), len(self.periods), self.Y.shape[1]
+        cell = self.a * Q + self.q
+        self.n = np.bincount(cell, minlength=A * Q).reshape(A, Q).astype(float)
+        self.s = np.stack([np.bincount(cell, self.Y[:, k], minlength=A * Q) for k in range(m)], axis=-1).reshape(A, Q, m)
+        self._rows = {u: np.flatnonzero(self.a == i) for i, u in enumerate(self.units)}
+        self._pairs: dict[tuple[str, str], tuple] = {}
+
+    def pair(self, unit: str, donor: str):
+        """Per-period counts and sums of ``unit``'s rows that are during / after under
+        ``donor``'s schedule, and the masks (positions in the data)."""
+        key = (unit, donor)
+        if key not in self._pairs:
+            rows = self._rows[unit]
+            during, after = _phase_masks(self.data, rows, self.rollout.schedules[donor])
+            Q, m = len(self.periods), self.Y.shape[1]
+            parts = []
+            for mask in (during, after):
+                r = rows[mask]
+                n = np.bincount(self.q[r], minlength=Q).astype(float)
+                s = np.stack([np.bincount(self.q[r], self.Y[r, k], minlength=Q) for k in range(m)], axis=-1)
+                parts.append((n, s, r))
+            self._pairs[key] = tuple(parts)
+        return self._pairs[key]
+
+    def estimate(self, pairs: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
+        """``{"during": (m,), "after": (m,)}``: the imputation estimate of each phase for
+        each outcome column, with ``pairs`` = [(administration, schedule donor), …]
+        treated; NaN where a phase has no treated rows or a treated cell's untreated
+        outcome cannot be imputed (no untreated row of its administration or period)."""
+        A, Q, m = self.n.shape[0], self.n.shape[1], self.Y.shape[1]
+        Un, Us = self.n.copy(), self.s.copy()
+        treated = []
+        for unit, donor in pairs:
+            (dn, ds, _), (an, as_, _) = self.pair(unit, donor)
+            i = self.units.index(unit)
+            Un[i] -= dn + an
+            Us[i] -= ds + as_
+            treated.append((i, dn, ds, an, as_))
+        rowsum, colsum = Un.sum(axis=1), Un.sum(axis=0)
+        M = np.zeros((A + Q, A + Q))
+        M[np.arange(A), np.arange(A)] = rowsum
+        M[A + np.arange(Q), A + np.arange(Q)] = colsum
+        M[:A, A:] = Un
+        M[A:, :A] = Un.T
+        rhs = np.concatenate([Us.sum(axis=1), Us.sum(axis=0)], axis=0)      # (A+Q, m)
+        active = np.concatenate([rowsum > 0, colsum > 0])
+        sol = np.zeros((A + Q, m))
+        sub = np.linalg.lstsq(M[np.ix_(active, active)], rhs[active], rcond=None)
+        if sub[2] < active.sum() - 1:  # the untreated cells do not connect every administration and period
+            return {"during": np.full(m, np.nan), "after": np.full(m, np.nan)}
+        sol[active] = sub[0]
+        alpha, gamma = sol[:A], sol[A:]
+        ok_a, ok_q = rowsum > 0, colsum > 0
+        out = {}
+        for phase, (ni, si) in (("during", (1, 2)), ("after", (3, 4))):
+            total_n, total = 0.0, np.zeros(m)
+            for entry in treated:
+                i, n, s = entry[0], entry[ni], entry[si]
+                if not n.any():
+                    continue
+                if not ok_a[i] or (n[~ok_q] > 0).any():
+                    total_n = np.nan
+                    break
+                fitted = alpha[i][None, :] + gamma                          # (Q, m)
+                total += s.sum(axis=0) - (n[:, None] * fitted).sum(axis=0)
+                total_n += n.sum()
+            out[phase] = total / total_n if total_n and np.isfinite(total_n) else np.full(m, np.nan)
+        return out
+
+    def actual_pairs(self) -> list[tuple[str, str]]:
+        return [(u, u) for u in self.rollout.treated]
+
+
+def imputation_estimate(data: pd.DataFrame, rollout: RolloutDesign | None = None,
+                        assignment=None) -> dict[str, float]:
+    """The imputation (staggered-robust) estimate of the during and after effects on the
+    analysis rows of one outcome (:func:`outcome_data`), for the actual roll-out or, with
+    ``assignment`` (a set of administrations), for that placebo set with the schedules
+    paired as :meth:`RolloutDesign.donors` says. See the module notes."""
+    rollout = rollout or rollout_design(data)
+    imp = _Imputation(data, rollout, data["y"].to_numpy(dtype=float))
+    pairs = imp.actual_pairs() if assignment is None else rollout.donors(assignment)
+    est = imp.estimate(pairs)
+    return {t: float(est[t][0]) for t in TERMS}
+
+
+def _cell_regressors(data: pd.DataFrame, imp: _Imputation, terms: Sequence[str]) -> tuple[pd.DataFrame, dict]:
+    """The imputation estimator as one OLS regression: a dummy per treated administration ×
+    period × phase cell, re-parametrised so that the row-weighted mean of each phase's cell
+    coefficients is a single coefficient ``theta_<phase>`` (with w_c the cell's share of
+    the phase's rows and a pivot cell p: ``theta`` multiplies cell_p / w_p and every other
+    cell c enters as cell_c − (w_c / w_p) cell_p). Returns the columns to add and
+    {phase: coefficient name}."""
+    Q = len(imp.periods)
+    cols, names = {}, {}
+    for phase in terms:
+        k = 0 if phase == "during" else 1
+        rows = np.concatenate([imp.pair(u, u)[k][2] for u in imp.rollout.treated])
+        if len(rows) == 0:
+            continue
+        cell = np.full(len(data), -1)
+        cell[rows] = imp.a[rows] * Q + imp.q[rows]
+        labels, counts = np.unique(cell[rows], return_counts=True)
+        w = counts / counts.sum()
+        pivot = int(np.argmax(counts))
+        d_pivot = (cell == labels[pivot]).astype(float)
+        theta = f"theta_{phase}"
+        cols[theta] = d_pivot / w[pivot]
+        for j, lab in enumerate(labels):
+            if j != pivot:
+                cols[f"cell_{phase}_{j}"] = (cell == lab).astype(float) - (w[j] / w[pivot]) * d_pivot
+        names[phase] = theta
+    return pd.DataFrame(cols, index=data.index), names
+
+
+# --------------------------------------------------------------------------- randomization interval
+
+def _ri_interval(beta: np.ndarray, c: np.ndarray, actual: int, alpha: float) -> tuple[float, float]:
+    """Invert the randomization test: every τ whose two-sided p-value, with assignment A
+    estimating ``beta[A] − τ·c[A]``, exceeds ``alpha`` (see :func:`ri_confidence_interval`)."""
 
     def p_value(tau: float) -> float:
         stats = np.abs(beta - tau * c)
@@ -253,43 +562,123 @@ def ri_confidence_interval(data: pd.DataFrame, term: str, terms: Sequence[str], 
     return bound(-1), bound(+1)
 
 
+def ri_confidence_interval(data: pd.DataFrame, term: str, terms: Sequence[str], fixed_effects: Sequence[str],
+                           reassign, alpha: float = 0.05) -> tuple[float, float]:
+    """Confidence interval of ``term`` by inverting the randomization test.
+
+    Under a constant additive effect τ of ``term`` on the actually treated units, the
+    outcome without it is ``y − τ·term``; OLS is linear in y, so assignment A estimates
+    β_A − τ·c_A, where c_A is the same estimator applied to the actual ``term`` column as
+    outcome (c = 1 for the actual assignment). The interval is every τ whose two-sided
+    randomization p-value exceeds ``alpha``. It may be unbounded (±inf): with 3 treated
+    of 8 clusters some effects cannot be told apart from placebo assignments at any size,
+    and the interval says so. Other terms are held as estimated (not shifted).
+    """
+    units = sorted(data["administration"].unique())
+    treated = frozenset(data.loc[data[term] == 1, "administration"].unique())
+    assignments = [frozenset(c) for c in combinations(units, len(treated))]
+    proj = _Projector(data, fixed_effects)
+    as_outcome = data.assign(y=data[term])
+    if reassign is _reassign:                                  # the usual case: all assignments at once
+        k = list(terms).index(term)
+        both = _assignment_estimates(data.assign(_c=data[term]), terms, fixed_effects, assignments,
+                                     outcome=["y", "_c"], projector=proj)
+        beta, c = both[:, k, 0], both[:, k, 1]
+    else:
+        beta = np.array([did_estimate(reassign(data, a), terms, fixed_effects, projector=proj)[term]
+                         for a in assignments])
+        c = np.array([did_estimate(reassign(as_outcome, a), terms, fixed_effects, projector=proj)[term]
+                      for a in assignments])
+    return _ri_interval(beta, c, assignments.index(treated), alpha)
+
+
 def _formula(terms: Sequence[str], fixed_effects: Sequence[str]) -> str:
     return "y ~ " + " + ".join([*terms, *[f"C({f})" for f in fixed_effects]])
 
 
-def _inference_rows(data: pd.DataFrame, term: str, terms: Sequence[str], fixed_effects: Sequence[str],
-                    method: str, reps: int, seed: int | None, alpha: float,
-                    randomization: dict | None = None) -> list[dict]:
-    """The three inference rows of one term; the randomization-inference result is also put
-    into ``randomization[term]`` when a dict is given (for the permutation chart)."""
-    from .inference import cluster_robust, randomization_inference, wild_cluster_bootstrap
+# --------------------------------------------------------------------------- one outcome, three inferences
 
-    formula = _formula(terms, fixed_effects)
+def _estimate_outcome(data: pd.DataFrame, *, reps: int, seed: int | None, alpha: float,
+                      randomization: dict | None = None, notes: list | None = None,
+                      rollout: RolloutDesign | None = None) -> tuple[list[dict], RolloutDesign]:
+    """The tidy rows of one outcome: for each term present (during, after) the
+    conventional, wild-bootstrap and randomization-inference rows, in that order, from the
+    estimator the roll-out calls for (see the module notes). Randomization results go into
+    ``randomization[term]`` (for the permutation chart), remarks into ``notes``."""
+    from .inference import (
+        _conventional_from_design,
+        _design_for,
+        _wild_from_design,
+        randomization_inference,
+    )
+
+    notes = [] if notes is None else notes
+    rollout = rollout or rollout_design(data)
+    terms = [t for t in TERMS if data[t].sum() > 0]
+    if not terms:
+        return [], rollout
+    treated = frozenset(rollout.treated)
+    units = sorted(data["administration"].astype(str).unique())
+    assignments = [frozenset(a) for a in combinations(units, len(treated))]
+    actual = assignments.index(treated)
     n = len(data)
+    if rollout.staggered:
+        method = "did_imputation_staggered"
+        Y = data[["y", *terms]].to_numpy(dtype=float)
+        imp = _Imputation(data, rollout, Y)
+        by_term = {t: np.full((len(assignments), Y.shape[1]), np.nan) for t in terms}
+        for i, a in enumerate(assignments):
+            est = imp.estimate(rollout.donors(a))
+            for t in terms:
+                by_term[t][i] = est[t]
+        cells, names = _cell_regressors(data, imp, terms)
+        reg = pd.concat([data[["y", *FIXED_EFFECTS]], cells], axis=1)
+        formula = "y ~ " + " + ".join([*cells.columns, *[f"C({f})" for f in FIXED_EFFECTS]])
+        notes.append(f"{rollout.reason}: headline estimator = imputation (staggered-robust); placebo "
+                     "assignments take the pilot schedules by rank of pre-pilot volume "
+                     f"({', '.join(rollout.treated)}); the cluster-robust and bootstrap rows cannot see "
+                     "a single-administration cohort's own shocks and are anti-conservative")
+    else:
+        method = "did_fixed_effects"
+        Y = data[["y", *terms]].to_numpy(dtype=float)
+        cols = {"_y": Y[:, 0], **{f"_c{j}": Y[:, 1 + j] for j in range(len(terms))}}
+        multi = _assignment_estimates(data.assign(**cols), terms, FIXED_EFFECTS, assignments,
+                                      outcome=list(cols))
+        by_term = {t: multi[:, k, :] for k, t in enumerate(terms)}
+        reg = data[["y", *terms, *FIXED_EFFECTS]]
+        names = {t: t for t in terms}
+        formula = _formula(terms, FIXED_EFFECTS)
+    design = _design_for(reg, formula, "administration")
     rows = []
-    conv = cluster_robust(data, formula, cluster="administration", term=term)
-    rows.append({**conv.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method})
-    wcb = wild_cluster_bootstrap(data, formula, cluster="administration", term=term, weights="webb", reps=reps,
-                                 seed=seed, alpha=alpha)
-    rows.append({**wcb.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method})
-    treated = frozenset(data.loc[data["arm"].astype(str) == "pilot", "administration"].unique())
-    from itertools import combinations
-
-    assignments = [frozenset(a) for a in combinations(sorted(data["administration"].unique()), len(treated))]
-    estimates = _assignment_estimates(data, terms, fixed_effects, assignments)[:, list(terms).index(term)]
-    by_assignment = dict(zip(assignments, estimates))
-    ri = randomization_inference(data, lambda d, assigned: by_assignment[frozenset(assigned)],
-                                 unit="administration", treated=treated, alpha=alpha)
-    if randomization is not None:
-        randomization[term] = ri
-    low, high = ri_confidence_interval(data, term, terms, fixed_effects, _reassign, alpha)
-    rows.append({**ri.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method,
-                 "conf_low": low, "conf_high": high})
-    return rows
+    for k, term in enumerate(terms):
+        coef = names[term]
+        conv = _conventional_from_design(design, coef, alpha=alpha, formula=formula, cluster="administration")
+        wcb = _wild_from_design(design, coef, weights="webb", reps=reps, seed=seed, alpha=alpha, formula=formula,
+                                cluster="administration", stacklevel=4)
+        for res in (conv, wcb):
+            rows.append({**res.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method})
+        beta, c = by_term[term][:, 0], by_term[term][:, 1 + k]
+        if not np.all(np.isfinite(beta)):
+            bad = [("+".join(sorted(a))) for a, b in zip(assignments, beta) if not np.isfinite(b)]
+            notes.append(f"{term}: no randomization inference: the effect cannot be estimated for "
+                         f"{len(bad)} placebo assignment(s), e.g. {bad[0]}")
+            rows.append({"term": term, "estimate": float(beta[actual]), "n": n, "method": method,
+                         "inference": "randomization_inference", "statistic": float(beta[actual]),
+                         "n_assignments": len(assignments), "enumerated": True})
+            continue
+        lookup = dict(zip(assignments, beta))
+        ri = randomization_inference(data, lambda d, a, lookup=lookup: lookup[frozenset(a)], unit="administration",
+                                     treated=treated, alpha=alpha)
+        if randomization is not None:
+            randomization[term] = ri
+        low, high = _ri_interval(beta, c, actual, alpha)
+        rows.append({**ri.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method,
+                     "conf_low": low, "conf_high": high})
+    return rows, rollout
 
 
 def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequence[str] | None = None,
-                  window: tuple[str | None, str | None] | None = None, period: str = "quarter",
+                  window: tuple[str | None, str | None] | None = DEFAULT_WINDOW, period: str = "quarter",
                   reps: int = 9999, seed: int | None = 2023, alpha: float = 0.05) -> EstimateResult:
     """The headline table: for each outcome, the effect during and after the pilot, with
     every inference method side by side and the headline one marked.
@@ -303,8 +692,10 @@ def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequen
     outcomes
         Names from :data:`OUTCOMES` (default all).
     window
-        ``(first, last)`` publication dates to analyse (default: all up to the cut date;
-        DESIGN.md §1: the default analysis window ends 2026-02-28, before the law change).
+        ``(first, last)`` publication dates to analyse, either may be None. Default
+        :data:`DEFAULT_WINDOW`: up to 2026-02-28, the day before the 2026-03-01 law change
+        (DESIGN.md §1), and never after the cut date. ``None`` analyses everything up to
+        the cut date.
     reps, seed
         Wild bootstrap draws and seed.
 
@@ -312,26 +703,33 @@ def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequen
     -------
     EstimateResult
         ``tidy()`` has columns outcome, term (during / after), the tidy columns and
-        ``headline`` (True on the row of the headline inference). ``details["randomization"]
-        [outcome][term]`` holds each randomization-inference result (its distribution over
-        the 56 assignments, for :func:`pilot_eval.report.plots.permutation_plot`).
+        ``headline`` (True on the row of the headline inference); ``method`` says which
+        estimator: "did_fixed_effects" (one start date) or "did_imputation_staggered"
+        (staggered roll-out, see the module notes). ``details["randomization"][outcome]
+        [term]`` holds each randomization-inference result (its distribution over the 56
+        assignments, for :func:`pilot_eval.report.plots.permutation_plot`);
+        ``details["design"][outcome]`` the roll-out as seen in that outcome's rows
+        (:class:`RolloutDesign`), ``details["notes"]`` remarks (e.g. why the staggered
+        estimator was used), ``details["window"]`` the window applied.
     """
     outcomes = list(outcomes or OUTCOMES)
+    frames = outcome_frames(restrict_window(tables, window), cut_date, outcomes, period)
     rows = []
     randomization: dict[str, dict] = {}
+    designs: dict[str, RolloutDesign] = {}
+    notes: list[str] = []
     for outcome in outcomes:
-        data = outcome_data(restrict_window(tables, window), outcome, cut_date, period)
-        for term in TERMS:
-            if data[term].sum() == 0:
-                continue
-            terms = [t for t in TERMS if data[t].sum() > 0]
-            for row in _inference_rows(data, term, terms, ("administration", "period"), "did_fixed_effects",
-                                       reps, seed, alpha, randomization.setdefault(outcome, {})):
-                rows.append({"outcome": outcome, **row})
+        mine: list[str] = []
+        found, designs[outcome] = _estimate_outcome(frames[outcome], reps=reps, seed=seed, alpha=alpha,
+                                                    randomization=randomization.setdefault(outcome, {}),
+                                                    notes=mine)
+        rows.extend({"outcome": outcome, **row} for row in found)
+        notes.extend(f"{outcome}: {note}" for note in mine)
     table = tidy_frame(rows, index_columns=["outcome"])
     table["headline"] = table["inference"].astype(str) == HEADLINE_INFERENCE
-    return EstimateResult(table, details={"headline_inference": HEADLINE_INFERENCE,
-                                          "why": HEADLINE_REASON, "randomization": randomization})
+    return EstimateResult(table, details={"headline_inference": HEADLINE_INFERENCE, "why": HEADLINE_REASON,
+                                          "randomization": randomization, "design": designs, "notes": notes,
+                                          "window": window})
 
 
 def restrict_window(tables: dict[str, pd.DataFrame], window: tuple | None) -> dict[str, pd.DataFrame]:
@@ -384,7 +782,11 @@ def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *
         d = _reassign(d, assigned)
         return d.assign(during_child=d["during"] * d["child_facing"], after_child=d["after"] * d["child_facing"])
 
-    from .inference import cluster_robust, randomization_inference, wild_cluster_bootstrap
+    from .inference import (
+        cluster_robust,
+        randomization_inference,
+        wild_cluster_bootstrap,
+    )
 
     formula = _formula(terms, fixed)
     treated = frozenset(data.loc[data["arm"].astype(str) == "pilot", "administration"].unique())

@@ -29,6 +29,13 @@ Conventions (as Stata and ``boottest``, Roodman et al. 2019, except where said):
   ``boottest`` 4.x, where exact ties are then settled by floating-point rounding) or
   ``"half"`` (mid-p). Webb (2023) reports such p-values as an interval; ``p_value_range``
   gives it. With Webb weights and sampled draws ties have probability ≈ 0.
+- With **random draws** (not every weight pattern enumerated) the p-value is the Monte
+  Carlo p-value ``(b + 1)/(B + 1)``, ``b`` the draws at least as extreme among ``B``
+  (Davison & Hinkley 1997, §4.2.1; Phipson & Smyth 2010): the actual statistic counts as
+  one draw, so a bootstrap p-value is never reported as exactly 0 — "no draw as extreme"
+  reads ``1/(B + 1)``, i.e. p < 1/B. ``boottest`` reports ``b/B`` (0 in that case); the two
+  differ by less than ``1/B``, within the Monte Carlo error of either. Enumerated weight
+  patterns give the exact share (no "+1": there is no sampling).
 
 References
 ----------
@@ -37,6 +44,11 @@ inference with clustered errors. *Review of Economics and Statistics* 90(3), 414
 
 Roodman, D., MacKinnon, J. G., Nielsen, M. Ø. & Webb, M. D. (2019). Fast and wild:
 Bootstrap inference in Stata using boottest. *The Stata Journal* 19(1), 4–60.
+
+Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and their Application*,
+Cambridge University Press, §4.2.1; Phipson, B. & Smyth, G. K. (2010). Permutation
+p-values should never be zero. *Statistical Applications in Genetics and Molecular
+Biology* 9(1), Article 39.
 
 Webb, M. D. (2023). Reworking wild bootstrap-based inference for clustered errors.
 *Canadian Journal of Economics* 56(3), 839–858 (the six-point weights; p-value intervals
@@ -346,6 +358,7 @@ class _BootstrapDistribution:
     std_error: float
     p_type: str
     ties: str
+    sampled: bool = False  # random draws (not every pattern): Monte Carlo p-value (b + 1)/(B + 1)
 
     def t_actual(self, h0: float) -> float:
         return (self.estimate - h0) / self.std_error
@@ -369,17 +382,19 @@ class _BootstrapDistribution:
 
         def share(mask: np.ndarray) -> float:
             mask = mask & feasible
+            if self.sampled:  # (b + 1)/(B + 1): the data's own statistic counts as one draw, p is never 0
+                return float((mask.sum() + 1.0) / (total + 1.0))
             return float(mask.sum() / total) if w is None else float(w[mask].sum() / total)
 
         tie_weight = {"half": 0.5, "strict": 0.0, "count": 1.0}[ties]
         if self.p_type == "symmetric":
             at, a = abs(t), np.abs(ts)
             tie = np.abs(a - at) <= _TIE_RTOL * max(at, 1e-300)
-            p = share((a > at) & ~tie) + tie_weight * share(tie)
+            p = _with_ties(share, (a > at) & ~tie, tie, tie_weight)
         else:
             tie = np.abs(ts - t) <= _TIE_RTOL * max(abs(t), 1e-300)
-            upper = share((ts > t) & ~tie) + tie_weight * share(tie)
-            lower = share((ts < t) & ~tie) + tie_weight * share(tie)
+            upper = _with_ties(share, (ts > t) & ~tie, tie, tie_weight)
+            lower = _with_ties(share, (ts < t) & ~tie, tie, tie_weight)
             if self.p_type == "upper":
                 p = upper
             elif self.p_type == "lower":
@@ -387,6 +402,16 @@ class _BootstrapDistribution:
             else:
                 p = 2.0 * min(upper, lower)
         return float(min(p, 1.0))
+
+
+def _with_ties(share: Callable[[np.ndarray], float], beyond: np.ndarray, tie: np.ndarray, tie_weight: float) -> float:
+    """Share of draws beyond the statistic plus ``tie_weight`` of the exact ties, as one
+    share (so that the Monte Carlo "+1" of sampled draws is counted once)."""
+    if tie_weight == 1.0:
+        return share(beyond | tie)
+    if tie_weight == 0.0 or not tie.any():
+        return share(beyond)
+    return (1.0 - tie_weight) * share(beyond) + tie_weight * share(beyond | tie)
 
 
 def _cluster_sum(S: sp.csr_matrix, M: np.ndarray) -> np.ndarray:
@@ -480,7 +505,8 @@ def _bootstrap_distribution(design: _Design, j: int, dist: str, reps: int, enume
     joined = {key: np.concatenate(val) for key, val in parts.items() if val}
     distribution = _BootstrapDistribution(
         n0=joined["n0"], n1=joined["n1"], a=joined["a"], b=joined["b"], cc=joined["cc"],
-        prob=joined.get("prob"), c=c, estimate=float(beta[j]), std_error=se, p_type=p_type, ties=ties)
+        prob=joined.get("prob"), c=c, estimate=float(beta[j]), std_error=se, p_type=p_type, ties=ties,
+        sampled=not enumerated)
     return distribution, enumerated, n_draws
 
 
@@ -698,6 +724,8 @@ def wild_cluster_bootstrap(data: pd.DataFrame, formula: str, cluster: str, term:
         (default, conservative: ``p = #{|t*| ≥ |t|}/B``), ``"strict"`` (``#{|t*| > |t|}/B``,
         ``boottest``'s formula) or ``"half"`` (mid-p). Matters only for Rademacher and
         Mammen weights with few clusters (see the module notes and ``p_value_range``).
+        With random draws every rule gives ``(b + 1)/(B + 1)`` instead of ``b/B`` (never 0;
+        see the module notes).
     confint
         Compute the confidence interval by test inversion (set False to save time in
         simulations).
@@ -706,7 +734,7 @@ def wild_cluster_bootstrap(data: pd.DataFrame, formula: str, cluster: str, term:
     -------
     WildClusterBootstrapResult
         ``estimate`` (OLS), ``std_error`` (CR1), ``t_stat`` (CR1 t for ``h0``),
-        ``p_value`` (bootstrap), ``conf_low``/``conf_high`` (bootstrap test inversion),
+        ``p_value`` (bootstrap; with random draws ``(b + 1)/(B + 1)``, never 0), ``conf_low``/``conf_high`` (bootstrap test inversion),
         ``p_value_range`` (the p-value with ties not counted and fully counted),
         ``reps`` (draws used: 2^G or 6^G when enumerated), ``enumerated``,
         ``bootstrap_t`` (the draws' t-statistics), ``p_value_at(h0)`` and ``tidy()`` with
@@ -744,6 +772,14 @@ def wild_cluster_bootstrap(data: pd.DataFrame, formula: str, cluster: str, term:
     ...                                       weights="rademacher", seed=99).p_value
     True
     """
+    weights = _check_wcb_arguments(weights, p_type, ties, alpha)
+    design = _build_design(data, formula, cluster, term, fixed_effects, _capture_env())
+    return _wild_from_design(design, term, h0=h0, weights=weights, reps=reps, seed=seed, alpha=alpha,
+                             enumerate_=enumerate, p_type=p_type, ties=ties, confint=confint,
+                             formula=formula, cluster=cluster, fixed_effects=fixed_effects, stacklevel=3)
+
+
+def _check_wcb_arguments(weights: str, p_type: str, ties: str, alpha: float) -> str:
     weights = str(weights).lower()
     if weights not in WEIGHT_DISTRIBUTIONS:
         raise ValueError(f"weights must be one of {sorted(WEIGHT_DISTRIBUTIONS)} (got {weights!r}).")
@@ -753,9 +789,78 @@ def wild_cluster_bootstrap(data: pd.DataFrame, formula: str, cluster: str, term:
         raise ValueError(f"ties must be 'count', 'strict' or 'half' (got {ties!r}).")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1 (got {alpha}).")
-    design = _build_design(data, formula, cluster, term, fixed_effects, _capture_env())
+    return weights
+
+
+def _design_for(data: pd.DataFrame, formula: str, cluster: str) -> _Design:
+    """The model's design once, for several terms (:func:`_wild_from_design`,
+    :func:`_conventional_from_design`). For ``"y ~ a + b + C(f) + C(g)"`` (numeric columns
+    and categorical main effects, no missing values) the matrix is built with numpy — an
+    intercept, treatment-coded dummies of the sorted levels of each ``C()`` column, then the
+    numeric columns, in patsy's order and with its names — which is what patsy builds, without its
+    per-factor overhead (tens of columns in the staggered design); anything else goes
+    through :func:`_build_design`."""
+    design = _plain_design(data, formula, cluster)
+    return design if design is not None else _build_design(data, formula, cluster, None, None, _capture_env(1))
+
+
+def _plain_design(data: pd.DataFrame, formula: str, cluster: str) -> _Design | None:
+    if formula.count("~") != 1:
+        return None
+    lhs, rhs = (part.strip() for part in formula.split("~"))
+    terms = [t.strip() for t in rhs.split("+")]
+    numeric, categorical = [], []
+    for t in terms:
+        m = re.fullmatch(r"C\(([A-Za-z_][A-Za-z_0-9]*)\)", t)
+        if m and m.group(1) in data.columns:
+            categorical.append(m.group(1))
+        elif _NAME.match(t) and t in data.columns and data[t].dtype.kind in "fiu":
+            numeric.append(t)
+        else:
+            return None
+    if not (_NAME.match(lhs) and lhs in data.columns and data[lhs].dtype.kind in "fiu") or cluster not in data:
+        return None
+    y = data[lhs].to_numpy(dtype=float)
+    columns = [np.ones(len(data))]
+    names = ["Intercept"]
+    for name in categorical:  # patsy puts categorical terms before numeric ones
+        values = data[name]
+        if values.isna().any():
+            return None
+        codes, levels = pd.factorize(values, sort=True)
+        dummies = np.zeros((len(data), len(levels)))
+        dummies[np.arange(len(data)), codes] = 1.0
+        columns.extend(dummies[:, 1:].T)
+        names.extend(f"C({name})[T.{level}]" for level in levels[1:])
+    for name in numeric:
+        columns.append(data[name].to_numpy(dtype=float))
+        names.append(name)
+    X = np.column_stack(columns)
+    if not (np.isfinite(y).all() and np.isfinite(X).all()) or data[cluster].isna().any():
+        return None
+    independent = _independent_columns(X)
+    dropped = [n for i, n in enumerate(names) if i not in independent]
+    codes, labels = pd.factorize(data[cluster], sort=True)
+    design = _Design(y=y, X=X[:, independent], names=[names[i] for i in independent],
+                     cluster_codes=codes.astype(np.intp), cluster_labels=list(labels), fe_codes=None, n_fe=0,
+                     dropped=dropped, index=data.index)
+    if design.n_clusters < 2 or design.n <= design.k:
+        return None
+    return design
+
+
+def _wild_from_design(design: _Design, term: str, *, h0: float = 0.0, weights: str = "webb", reps: int = 9999,
+                      seed=None, alpha: float = 0.05, enumerate_: bool | None = None, p_type: str = "symmetric",
+                      ties: str = "count", confint: bool = True, formula: str = "", cluster: str = "",
+                      fixed_effects: str | None = None, stacklevel: int = 2) -> WildClusterBootstrapResult:
+    """:func:`wild_cluster_bootstrap` on a design already built (see :func:`_design_for`)."""
+    if term not in design.names:
+        if term in design.dropped:
+            raise ValueError(f"term {term!r} is collinear with the other regressors in {formula!r}: it cannot "
+                             "be estimated.")
+        raise KeyError(f"term {term!r} is not a coefficient of {formula!r}; coefficients are {design.names}.")
     j = design.names.index(term)
-    dist, enumerated, n_draws = _bootstrap_distribution(design, j, weights, int(reps), enumerate, seed, p_type, ties)
+    dist, enumerated, n_draws = _bootstrap_distribution(design, j, weights, int(reps), enumerate_, seed, p_type, ties)
     h0 = float(h0)
     p = dist.p_value(h0)
     low = high = float("nan")
@@ -764,15 +869,16 @@ def wild_cluster_bootstrap(data: pd.DataFrame, formula: str, cluster: str, term:
         low, high, is_interval = _invert(dist, alpha, n_draws)
         if not is_interval:
             warnings.warn(f"the {100 * (1 - alpha):g}% wild bootstrap confidence set for {term!r} is not an "
-                          "interval; the outermost bounds are reported.", RuntimeWarning, stacklevel=2)
+                          "interval; the outermost bounds are reported.", RuntimeWarning, stacklevel=stacklevel)
         if n_draws * alpha < 1:
             warnings.warn(f"{n_draws} bootstrap draws cannot resolve a {100 * (1 - alpha):g}% interval "
-                          f"(need at least {math.ceil(1 / alpha)}).", RuntimeWarning, stacklevel=2)
+                          f"(need at least {math.ceil(1 / alpha)}).", RuntimeWarning, stacklevel=stacklevel)
     t = dist.t_actual(h0)
     p_range = (dist.p_value(h0, "strict"), dist.p_value(h0, "count"))
     if confint and not (np.isfinite(low) and np.isfinite(high)):
         warnings.warn(f"the {weights} wild bootstrap test of {term!r} cannot reject at alpha={alpha:g} on "
-                      "at least one side: the confidence interval is unbounded there.", RuntimeWarning, stacklevel=2)
+                      "at least one side: the confidence interval is unbounded there.", RuntimeWarning,
+                      stacklevel=stacklevel)
     inference = f"wild_cluster_bootstrap_{weights}"
     table = tidy_frame([{
         "term": term, "estimate": dist.estimate, "std_error": dist.std_error, "conf_low": low, "conf_high": high,
@@ -781,12 +887,48 @@ def wild_cluster_bootstrap(data: pd.DataFrame, formula: str, cluster: str, term:
     }])
     details = {"formula": formula, "cluster": cluster, "fixed_effects": fixed_effects, "p_type": p_type,
                "ties": ties, "seed": seed, "cr1_factor": dist.c, "dropped_collinear": design.dropped,
-               "confidence_set_is_interval": is_interval, "k": design.k}
+               "confidence_set_is_interval": is_interval, "k": design.k,
+               "p_value_convention": ("exact share over every weight pattern" if enumerated else
+                                      "(b + 1)/(B + 1) over B random draws: never below 1/(B + 1)")}
     return WildClusterBootstrapResult(
         table=table, details=details, term=term, h0=h0, estimate=dist.estimate, std_error=dist.std_error,
         t_stat=t, p_value=p, p_value_range=p_range, conf_low=low, conf_high=high, alpha=alpha, reps=n_draws,
         enumerated=enumerated, weights=weights, p_type=p_type, n=design.n, n_clusters=design.n_clusters,
         bootstrap_t=dist.t_star(h0), _distribution=dist)
+
+
+def _conventional_from_design(design: _Design, term: str, *, h0: float = 0.0, alpha: float = 0.05,
+                              formula: str = "", cluster: str = "") -> ClusterRobustResult:
+    """:func:`cluster_robust` from a design already built: the same CR1 numbers (β̂ and
+    ``sqrt(c · Σ_g (Σ_{i∈g} q_i û_i)²)`` with ``q = X (X'X)⁻¹ e_j``, the row of the OLS
+    estimator), computed with numpy instead of statsmodels. Equal to :func:`cluster_robust`
+    to rounding (tested); used where one design serves several terms."""
+    if term not in design.names:
+        raise KeyError(f"term {term!r} is not a coefficient of {formula!r}; coefficients are {design.names}.")
+    j = design.names.index(term)
+    X, y, g = design.X, design.y, design.cluster_codes
+    N, G = X.shape[0], design.n_clusters
+    A = np.linalg.inv(X.T @ X)
+    beta = A @ (X.T @ y)
+    q = X @ A[:, j]
+    u = y - X @ beta
+    score = np.bincount(g, q * u, minlength=G)
+    c = G / (G - 1) * (N - 1) / (N - design.k)
+    est, se = float(beta[j]), math.sqrt(c * float(score @ score))
+    df = G - 1
+    t = (est - float(h0)) / se
+    p = float(2 * stats.t.sf(abs(t), df))
+    crit = float(stats.t.ppf(1 - alpha / 2, df))
+    table = tidy_frame([{
+        "term": term, "estimate": est, "std_error": se, "conf_low": est - crit * se, "conf_high": est + crit * se,
+        "p_value": p, "n": design.n, "method": "ols", "inference": "cluster_robust", "statistic": t,
+        "h0": float(h0), "n_clusters": G, "df": df,
+    }])
+    details = {"formula": formula, "cluster": cluster, "fixed_effects": None, "dropped_collinear": design.dropped,
+               "k": design.k}
+    return ClusterRobustResult(table=table, details=details, term=term, h0=float(h0), estimate=est, std_error=se,
+                               t_stat=t, p_value=p, conf_low=est - crit * se, conf_high=est + crit * se, alpha=alpha,
+                               df=df, n=design.n, n_clusters=G)
 
 
 def cluster_robust(data: pd.DataFrame, formula: str, cluster: str, term: str, h0: float = 0.0,
@@ -822,7 +964,9 @@ def cluster_robust(data: pd.DataFrame, formula: str, cluster: str, term: str, h0
     >>> res.df, res.tidy()["inference"].item()
     (7, 'cluster_robust')
     """
-    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: half the import time
+    from statsmodels.regression.linear_model import (
+        OLS,  # not statsmodels.api: half the import time
+    )
 
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1 (got {alpha}).")

@@ -3,13 +3,15 @@
 :func:`pilot_eval.estimate.power.minimum_detectable_effect` simulates the demo generator
 at the real design (3 of 8 administrations) and volume; a null draw costs a generator run
 and 112 least-squares fits per outcome, far too slow for every quarterly report. So the
-table is computed once, by the command::
+table is computed once, by the command (the one recorded in the stored file: 300 null
+draws, 43 minutes on the development machine)::
 
-    python -m pilot_eval.estimate.mde --reps 100 --out src/pilot_eval/estimate/mde_botkyrka.json
+    python -m pilot_eval.estimate.mde --reps 300 --out src/pilot_eval/estimate/mde_botkyrka.json
 
 and shipped as package data (``mde_botkyrka.json``), which :func:`stored_mde` reads. The
 JSON records how it was made: reps, seed, scale, power, alpha, creation time, the command,
-the package version and the run time.
+the package version and the run time (the command's own default, ``--reps 100``, is for a
+quicker look).
 
 The command computes every outcome of :data:`pilot_eval.estimate.effects.OUTCOMES` in one
 pass: each null draw generates the synthetic export once
@@ -52,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .effects import OUTCOMES, outcome_data
+from .effects import OUTCOMES, outcome_frames
 from .power import minimum_detectable_effect
 
 __all__ = ["GRIDS", "MDE_FILE", "UNITS", "compute_mde", "main", "mde_for", "stored_mde", "write_mde"]
@@ -185,8 +187,8 @@ def demo_draw(outcomes: Sequence[str], scale: float = 1.0) -> Callable[[int], di
 
     def draw(seed: int) -> dict[str, pd.DataFrame]:
         export = generate(seed=seed, scenario="none", scale=scale)
-        cut = export.truth["cut_date"]
-        return {o: _compact(outcome_data(export.tables, o, cut)) for o in outcomes}
+        frames = outcome_frames(export.tables, export.truth["cut_date"], outcomes)  # the roll-out joined once
+        return {o: _compact(frames[o]) for o in outcomes}
 
     return draw
 
