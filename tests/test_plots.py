@@ -365,6 +365,23 @@ def test_fill_curve_stops_where_fewer_than_min_at_risk_remain():
     assert f"20{NBSP}%" in _ticklabels(before, "y")
 
 
+def test_fill_curve_is_lifelines_kaplan_meier_with_ties_and_censoring():
+    """The drawn curve is 1 − lifelines' KaplanMeierFitter (the reference), although the
+    report no longer imports lifelines to draw it."""
+    from lifelines import KaplanMeierFitter
+
+    rng = np.random.default_rng(4)
+    durations = rng.integers(0, 120, 300).astype(float)  # many tied days
+    filled = rng.random(300) < 0.7
+    x, y = P._km_curve(durations, filled, 180, 10)
+    at_risk = np.array([(durations >= d).sum() for d in np.arange(181)])
+    assert x.tolist() == np.arange(181)[at_risk >= 10].tolist()
+    kmf = KaplanMeierFitter().fit(durations, event_observed=filled)
+    np.testing.assert_allclose(y, 1 - kmf.survival_function_at_times(x).to_numpy(), rtol=0, atol=1e-12)
+    x, y = P._km_curve(durations[:5], filled[:5], 180, 10)
+    assert len(x) == len(y) == 0
+
+
 def test_fill_curve_thresholds_are_parameters():
     vac, rollout = _tiny_vacancies()
     fig = P.fill_curves(vac, rollout, "2024-12-31", min_at_risk=5, min_n=5, phases=("during",), lang="en")

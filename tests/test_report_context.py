@@ -79,3 +79,29 @@ def test_effects_are_computed_once_and_shared(processed, tmp_path):
     assert set(again.details["randomization"]["late_withdrawal"]) == {"during", "after"}
     sections.effects(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49), ["late_withdrawal"])
     assert len(list((local / ".cache").glob("effects-late_withdrawal-*.pkl"))) == 2
+
+
+def test_effects_use_the_period_window_and_a_code_change_invalidates_the_cache(processed, tmp_path, monkeypatch):
+    """The report's window reaches pilot_effects (its own default would cut elsewhere),
+    and an edited estimator (same package version) never reads an old cached result."""
+    import shutil
+
+    from pilot_eval.estimate import effects as E
+
+    local = tmp_path / "processed"
+    shutil.copytree(processed, local)
+    ctx = open_period("2025Q4", processed_dir=str(local), window_start="2023-01-01", window_end="2025-06-30",
+                      bootstrap_reps=39)
+    seen = {}
+    real = E.pilot_effects
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(E, "pilot_effects", spy)
+    sections.effects(ctx, ["late_withdrawal"])
+    assert seen["window"] == ("2023-01-01", "2025-06-30") == ctx.window
+    key = sections._effect_key(ctx, "late_withdrawal")
+    monkeypatch.setattr(sections, "_code_hash", lambda: "edited")
+    assert sections._effect_key(ctx, "late_withdrawal") != key

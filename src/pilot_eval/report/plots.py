@@ -634,24 +634,16 @@ def _ordered(values: pd.Series) -> list:
 
 def _km_curve(durations: np.ndarray, filled: np.ndarray, horizon: int,
               min_at_risk: int) -> tuple[np.ndarray, np.ndarray]:
-    """Days 0…horizon and 1 − Kaplan–Meier, cut before the first day with fewer than
-    ``min_at_risk`` vacancies at risk."""
-    from lifelines import KaplanMeierFitter
+    """Days 0…horizon and 1 − Kaplan–Meier (:func:`pilot_eval.measures.kaplan_meier`, which
+    gives lifelines' curve without importing lifelines), cut before the first day with
+    fewer than ``min_at_risk`` vacancies at risk."""
+    from ..measures.survival import kaplan_meier
 
     days = np.arange(0, int(horizon) + 1, dtype=float)
-    at_risk = len(durations) - np.searchsorted(np.sort(durations), days, side="left")
-    keep = at_risk >= min_at_risk  # non-increasing in the day: a prefix
-    if not keep.any():
-        return days[:0], days[:0]
+    km = kaplan_meier(durations, np.asarray(filled, dtype=np.int64))
+    keep = km.at_risk(days)[0] >= min_at_risk  # non-increasing in the day: a prefix
     days = days[keep]
-    kmf = KaplanMeierFitter()
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        kmf.fit(durations, event_observed=filled)
-    share = 1.0 - kmf.survival_function_at_times(days).to_numpy(dtype=float)
-    return days, share
+    return days, 1.0 - km.at(days)[0]
 
 
 def fill_curves(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame, cut_date, *, lang: str = "sv",
@@ -661,7 +653,7 @@ def fill_curves(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame, cut_date, 
     """Share of vacancies filled by days since publication: one line per arm, one panel
     per phase of the pilot.
 
-    The curve is 1 − Kaplan–Meier (lifelines ``KaplanMeierFitter``) of time to fill
+    The curve is 1 − Kaplan–Meier (as lifelines' ``KaplanMeierFitter``) of time to fill
     (:func:`pilot_eval.measures.durations.fill_durations`): open vacancies are censored at
     the cut date and competing outcomes (cancelled, unfilled, re-advertised) at their
     closing date, as for the median of :func:`~pilot_eval.measures.time_to_fill`; so the

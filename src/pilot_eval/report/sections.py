@@ -7,7 +7,9 @@ the protected table's ``values``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -108,8 +110,24 @@ def _effect_key(ctx: Period, outcome: str) -> str:
 
     files = {t: info["parquet"]["sha256"] for t, info in sorted(ctx.ingest_report.get("tables", {}).items())}
     spec = {"files": files, "cut": str(ctx.cut_date.date()), "window": list(ctx.window), "reps": ctx.bootstrap_reps,
-            "seed": ctx.seed, "outcome": outcome, "version": __version__}
+            "seed": ctx.seed, "outcome": outcome, "version": __version__, "code": _code_hash()}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=1)
+def _code_hash() -> str:
+    """A hash of the source of the estimators and measures, so that a cached effect
+    computed by an earlier version of the code (same package version, edited source) is
+    never shown."""
+    import hashlib
+
+    from .. import estimate, measures
+
+    digest = hashlib.sha256()
+    for package in (estimate, measures):
+        for path in sorted(Path(package.__file__).parent.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _cached_effect(ctx: Period, outcome: str, wait: float = 900.0) -> EstimateResult:
@@ -139,8 +157,8 @@ def _cached_effect(ctx: Period, outcome: str, wait: float = 900.0) -> EstimateRe
             continue
         os.close(fd)
         try:
-            result = pilot_effects(ctx.tables, ctx.cut_date, outcomes=[outcome], reps=ctx.bootstrap_reps,
-                                   seed=ctx.seed)
+            result = pilot_effects(ctx.tables, ctx.cut_date, outcomes=[outcome], window=ctx.window,
+                                   reps=ctx.bootstrap_reps, seed=ctx.seed)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as f:
                 pickle.dump(result, f)
