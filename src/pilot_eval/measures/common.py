@@ -52,9 +52,12 @@ def period_label(dates: pd.Series, freq: str = "quarter") -> pd.Series:
     """
     if freq not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {freq!r}")
-    d = pd.to_datetime(dates)
+    # to_datetime of a datetime Series costs milliseconds per call: only when needed
+    d = dates if isinstance(dates, pd.Series) and dates.dtype.kind == "M" else pd.to_datetime(dates)
     if not isinstance(d, pd.Series):
         d = pd.Series(d)
+    if d.dtype.kind == "M" and getattr(d.dtype, "tz", None) is None:
+        return _period_labels_by_key(d, freq)
     # label each distinct date once (a table has far fewer dates than rows)
     codes, uniques = pd.factorize(d)
     if len(uniques) < len(d):
@@ -62,6 +65,34 @@ def period_label(dates: pd.Series, freq: str = "quarter") -> pd.Series:
         out = np.where(codes >= 0, labels[np.clip(codes, 0, None)] if len(labels) else None, None)
         return pd.Series(out, index=d.index, dtype=object)
     return _period_labels(d, freq)
+
+
+def _period_labels_by_key(d: pd.Series, freq: str) -> pd.Series:
+    """:func:`period_label` of naive dates from integer year and month arithmetic, one
+    string per distinct period (a million dates in milliseconds, not seconds)."""
+    values = d.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(values)
+    months = values.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    year, month = months // 12 + 1970, months % 12 + 1
+    if freq == "month":
+        key = year * 100 + month
+    elif freq == "quarter":
+        key = year * 10 + (month - 1) // 3 + 1
+    elif freq == "half":
+        key = year * 10 + np.where(month <= 6, 1, 2)
+    else:
+        key = year
+    key = np.where(missing, -1, key)
+    codes, uniques = pd.factorize(key)
+    letter = {"quarter": "Q", "half": "H"}.get(freq)
+    if freq == "month":
+        labels = [f"{k // 100}-{k % 100:02d}" for k in uniques]
+    elif letter:
+        labels = [f"{k // 10}{letter}{k % 10}" for k in uniques]
+    else:
+        labels = [str(k) for k in uniques]
+    labels = np.array([None if k == -1 else lab for k, lab in zip(uniques, labels)], dtype=object)
+    return pd.Series(labels[codes] if len(labels) else np.array([], dtype=object), index=d.index, dtype=object)
 
 
 def _period_labels(d: pd.Series, freq: str) -> pd.Series:
@@ -94,21 +125,31 @@ def vacancy_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame,
     Returns a frame aligned with ``vacancies`` (same index).
     """
     r = _rollout_new_hires(pilot_rollout)
-    admin = vacancies["administration"].astype(str)
-    role = vacancies["role_group"].astype(str)
-    start = pd.Series(pd.NaT, index=vacancies.index, dtype="datetime64[ns]")
-    end = pd.Series(pd.NaT, index=vacancies.index, dtype="datetime64[ns]")
-    in_pilot = pd.Series(False, index=vacancies.index)
-    open_ended = pd.Series(False, index=vacancies.index)
+    # the roll-out rows are matched once per distinct administration × role group, then
+    # spread to the vacancies
+    admin_codes, admins = pd.factorize(vacancies["administration"].astype(str))
+    role_codes, roles = pd.factorize(vacancies["role_group"].astype(str))
+    pair_codes, pairs = pd.factorize(admin_codes.astype(np.int64) * max(len(roles), 1) + role_codes)
+    admin = pd.Series(np.asarray(admins, dtype=object)[pairs // max(len(roles), 1)], dtype=object)
+    role = pd.Series(np.asarray(roles, dtype=object)[pairs % max(len(roles), 1)], dtype=object)
+    pair_start = pd.Series(pd.NaT, index=admin.index, dtype="datetime64[ns]")
+    pair_end = pd.Series(pd.NaT, index=admin.index, dtype="datetime64[ns]")
+    pair_in = pd.Series(False, index=admin.index)
+    pair_open = pd.Series(False, index=admin.index)
     # a role-specific row wins over "all"
     for specific in (False, True):
         rows = r[(r["role_group"] != "all") == specific]
         for _, row in rows.iterrows():
             hit = (admin == row["administration"]) & ((role == row["role_group"]) | (row["role_group"] == "all"))
-            start[hit] = row["start_date"]
-            end[hit] = row["end_date"]
-            open_ended[hit] = pd.isna(row["end_date"])
-            in_pilot |= hit
+            pair_start[hit] = row["start_date"]
+            pair_end[hit] = row["end_date"]
+            pair_open[hit] = pd.isna(row["end_date"])
+            pair_in |= hit
+
+    def spread(values: pd.Series) -> pd.Series:
+        return pd.Series(values.to_numpy()[pair_codes], index=vacancies.index, dtype=values.dtype)
+
+    start, end, in_pilot, open_ended = spread(pair_start), spread(pair_end), spread(pair_in), spread(pair_open)
     # comparison units: the pilot calendar
     cal_start = r["start_date"].min() if len(r) else pd.NaT
     cal_end = pd.NaT if (len(r) == 0 or r["end_date"].isna().any()) else r["end_date"].max()
@@ -156,6 +197,18 @@ def enrich_applications(applications: pd.DataFrame, vacancies: pd.DataFrame,
                                                              "pilot_end", "cohort", "treated"]
                              if c in vac.columns]
     vac = vac[keep].rename(columns={"status": "vacancy_status"})
+    # applications.merge(vac, on="vacancy_id", how="left", validate="many_to_one") by
+    # position: the same frame when every application's vacancy is there once (the
+    # processed tables' foreign key), in a fraction of the time; otherwise the merge
+    # itself (its error for duplicated vacancies, its missing values and dtypes)
+    keys = pd.Index(vac["vacancy_id"])
+    clash = set(applications.columns) & (set(vac.columns) - {"vacancy_id"})
+    if keys.is_unique and not clash and applications["vacancy_id"].notna().all():
+        rows = keys.get_indexer(applications["vacancy_id"])
+        if (rows >= 0).all():
+            out = applications.reset_index(drop=True)
+            extra = vac.drop(columns="vacancy_id").take(rows).reset_index(drop=True)
+            return pd.concat([out, extra], axis=1, copy=False)  # both are new frames already
     return applications.merge(vac, on="vacancy_id", how="left", validate="many_to_one")
 
 

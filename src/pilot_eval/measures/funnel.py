@@ -149,6 +149,17 @@ def _is(series: pd.Series, *values: str) -> np.ndarray:
 
 def _as_enum(series: pd.Series, values: list[str]) -> pd.Series:
     """A categorical in contract order with missing values as ``"not_recorded"``."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # the same from the categories: one string per category, not per row
+        codes = series.cat.codes.to_numpy()
+        names = np.asarray([str(c) for c in series.cat.categories] + [NOT_RECORDED], dtype=object)
+        used = np.unique(np.where(codes < 0, len(names) - 1, codes))
+        extra = sorted(set(names[used]) - set(values) - {NOT_RECORDED}, key=str)
+        categories = list(values) + extra + [NOT_RECORDED]
+        position = {c: i for i, c in enumerate(categories)}
+        remap = np.array([position.get(n, -1) for n in names], dtype=np.int64)
+        new_codes = remap[np.where(codes < 0, len(names) - 1, codes)]
+        return pd.Series(pd.Categorical.from_codes(new_codes, categories=categories), index=series.index)
     missing = series.isna().to_numpy()
     s = pd.Series(np.where(missing, NOT_RECORDED, series.astype(object).astype(str).to_numpy()),
                   index=series.index, dtype=object)
