@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -72,6 +74,30 @@ def test_all_assignments_at_once_equal_refitting_each(large, outcome):
         slow = did_estimate(_reassign(data, assignments[i]))
         assert fast[i, 0] == pytest.approx(slow["during"], abs=1e-10)
         assert fast[i, 1] == pytest.approx(slow["after"], abs=1e-10)
+
+
+def test_assignment_estimates_with_term_rows_equal_refits_of_the_triple_difference(large):
+    """The triple difference's placebo estimates (treatment on a subset of rows: during and
+    child-facing) from the residualised columns equal a refit on the reassigned data."""
+    tables, truth = large
+    data = outcome_data(tables, "late_withdrawal", truth["cut_date"])
+    child = data["child_facing"].astype(int).astype(str)
+    data = data.assign(admin_child=data["administration"] + "_" + child, period_child=data["period"] + "_" + child)
+    terms, fixed = ("during", "during_child", "after", "after_child"), ("admin_child", "period_child")
+    phase, is_child = data["phase"].astype(str).to_numpy(), data["child_facing"].to_numpy(dtype=bool)
+    rows = {"during": phase == "during", "after": phase == "after",
+            "during_child": (phase == "during") & is_child, "after_child": (phase == "after") & is_child}
+    assignments = [frozenset(c) for c in combinations(sorted(data["administration"].unique()), 3)]
+    fast = _assignment_estimates(data, terms, fixed, assignments, term_rows=rows)
+    for i in (0, 30, assignments.index(frozenset({"SOF", "UBF", "KOF"}))):
+        d = _reassign(data, assignments[i])
+        d = d.assign(during_child=d["during"] * d["child_facing"], after_child=d["after"] * d["child_facing"])
+        slow = did_estimate(d, terms, fixed)
+        for k, t in enumerate(terms):
+            if np.isnan(slow[t]):
+                assert np.isnan(fast[i, k])
+            else:
+                assert fast[i, k] == pytest.approx(slow[t], abs=1e-9), (i, t)
 
 
 @pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")  # intercept + both dummy sets; terms identified
@@ -528,3 +554,29 @@ def test_event_study_has_pre_periods_and_stops_at_the_pilot_end(large):
     assert post > 5  # the large scenario adds three weeks to treated recruitments
     with pytest.raises(ValueError, match="no panel outcome"):
         event_study(tables, "register_check_days", truth["cut_date"])
+
+
+def test_a_term_collinear_with_the_fixed_effects_is_reported_not_a_crash():
+    """Register checks are made by four administrations; when the one comparison
+    administration has no check after the pilot, "after" is a sum of period dummies. The
+    simulation study met this (a KeyError from the conventional row); now the term is
+    left out with a note and "during" is still estimated."""
+    tables = generate(seed=3, scenario="none", scale=0.5).tables
+    data = outcome_data(tables, "register_check_days", "2026-02-28")
+    late_vof = data.loc[(data["administration"] == "VOF") & (data["phase"] == "after")]
+    assert len(late_vof) > 0
+    apps = tables["applications"]
+    vof_after = apps.loc[apps["vacancy_id"].isin(
+        tables["vacancies"].loc[(tables["vacancies"]["administration"] == "VOF")
+                                & (tables["vacancies"]["published_date"] > "2024-12-31"), "vacancy_id"]), "application_id"]
+    checks = tables["background_checks"]
+    tables = {**tables, "background_checks": checks.loc[~checks["application_id"].isin(vof_after)]}
+    data = outcome_data(tables, "register_check_days", "2026-02-28")
+    assert not ((data["administration"] == "VOF") & (data["phase"] == "after")).any()
+    from pilot_eval.estimate.effects import pilot_effects
+
+    result = pilot_effects(tables, "2026-02-28", outcomes=["register_check_days"], reps=99)
+    t = result.tidy()
+    assert set(t["term"]) == {"during"}
+    assert t["estimate"].notna().all()
+    assert any("after" in note and "collinear" in note for note in result.details["notes"])

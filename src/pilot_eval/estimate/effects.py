@@ -243,7 +243,8 @@ def _reassign(data: pd.DataFrame, treated: frozenset) -> pd.DataFrame:
 
 def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effects: Sequence[str],
                           assignments: Sequence[frozenset], outcome: str | Sequence[str] = "y",
-                          projector: _Projector | None = None) -> np.ndarray:
+                          projector: _Projector | None = None,
+                          term_rows: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """``did_estimate(_reassign(data, A), terms, ...)`` for every assignment A at once.
 
     Under assignment A the treatment column of term t is Σ_{u∈A} 1[unit u, phase t], and
@@ -253,16 +254,19 @@ def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effect
     assignment, no refit. Same numbers as the one-by-one loop (tested). Returns an array of
     shape (len(assignments), len(terms)); a term that is all zero under an assignment is NaN.
     With a list of outcome columns, the shape is (assignments, terms, outcomes): several
-    outcomes share the residualised base columns.
+    outcomes share the residualised base columns. ``term_rows`` (term → boolean row mask)
+    replaces the default "phase == term" for terms that are the treatment on a subset of
+    rows (the triple difference's ``during_child``: during and child-facing).
     """
     proj = projector or _Projector(data, fixed_effects)
     names = [outcome] if isinstance(outcome, str) else list(outcome)
     Y = proj.residual(data[names].to_numpy(dtype=float))
     units_col = data["administration"].astype(str).to_numpy()
     phase = data["phase"].astype(str).to_numpy()
+    rows = {t: (term_rows or {}).get(t, phase == t) for t in terms}
     units = sorted(set(units_col))
     p = len(terms)
-    base = np.column_stack([(units_col == u) & (phase == t) for u in units for t in terms]).astype(float)
+    base = np.column_stack([(units_col == u) & rows[t] for u in units for t in terms]).astype(float)
     counts = base.sum(axis=0)
     B = proj.residual(base)
     G, b = B.T @ B, B.T @ Y
@@ -652,6 +656,12 @@ def _estimate_outcome(data: pd.DataFrame, *, reps: int, seed: int | None, alpha:
     rows = []
     for k, term in enumerate(terms):
         coef = names[term]
+        if coef not in design.names:
+            # e.g. no comparison administration has rows in the phase: the term is a sum of
+            # period dummies, and the data cannot tell it from the calendar
+            notes.append(f"{term}: not estimated: collinear with the administration and period effects (no "
+                         "comparison administration has rows in this phase)")
+            continue
         conv = _conventional_from_design(design, coef, alpha=alpha, formula=formula, cluster="administration")
         wcb = _wild_from_design(design, coef, weights="webb", reps=reps, seed=seed, alpha=alpha, formula=formula,
                                 cluster="administration", stacklevel=4)
@@ -778,29 +788,27 @@ def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *
     names = {"during": "during_other", "during_child": "during_child_minus_other",
              "after": "after_other", "after_child": "after_child_minus_other"}
 
-    def reassigned(d: pd.DataFrame, assigned: frozenset) -> pd.DataFrame:
-        d = _reassign(d, assigned)
-        return d.assign(during_child=d["during"] * d["child_facing"], after_child=d["after"] * d["child_facing"])
+    from itertools import combinations
 
-    from .inference import (
-        cluster_robust,
-        randomization_inference,
-        wild_cluster_bootstrap,
-    )
+    from .inference import _conventional_from_design, _design_for, _wild_from_design, randomization_inference
 
     formula = _formula(terms, fixed)
     treated = frozenset(data.loc[data["arm"].astype(str) == "pilot", "administration"].unique())
     notes = []
-    # every placebo assignment refitted once for all terms (not once per term)
-    from itertools import combinations
-
-    proj = _Projector(data, fixed)
-    placebo = {frozenset(a): did_estimate(reassigned(data, frozenset(a)), terms, fixed, projector=proj)
-               for a in combinations(sorted(data["administration"].unique()), len(treated))}
+    # every placebo assignment at once for all terms (as pilot_effects: residualised
+    # administration × term columns, no refit per assignment)
+    phase = data["phase"].astype(str).to_numpy()
+    child = data["child_facing"].to_numpy(dtype=bool)
+    term_rows = {"during": phase == "during", "after": phase == "after",
+                 "during_child": (phase == "during") & child, "after_child": (phase == "after") & child}
+    assignments = [frozenset(a) for a in combinations(sorted(data["administration"].unique()), len(treated))]
+    estimates = _assignment_estimates(data, terms, fixed, assignments, term_rows=term_rows)
+    placebo = {a: dict(zip(terms, est)) for a, est in zip(assignments, estimates)}
+    design = _design_for(data, formula, "administration")  # one design for every term
     for term in terms:
-        results = [cluster_robust(data, formula, cluster="administration", term=term),
-                   wild_cluster_bootstrap(data, formula, cluster="administration", term=term, weights="webb",
-                                          reps=reps, seed=seed, alpha=alpha)]
+        results = [_conventional_from_design(design, term, alpha=alpha, formula=formula, cluster="administration"),
+                   _wild_from_design(design, term, weights="webb", reps=reps, seed=seed, alpha=alpha,
+                                     formula=formula, cluster="administration", stacklevel=3)]
         try:
             results.append(randomization_inference(
                 data, lambda d, a, term=term: placebo[frozenset(a)][term],
@@ -837,7 +845,7 @@ PANEL_OUTCOMES = {
 
 
 def event_study(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *, period: str = "quarter",
-                control: str = "never_treated") -> EstimateResult:
+                control: str = "never_treated", panel: pd.DataFrame | None = None) -> EstimateResult:
     """Event study with pre-periods for one outcome (DESIGN.md §6: part of every effect).
 
     Callaway & Sant'Anna group-time effects on the administration × period panel
@@ -851,14 +859,18 @@ def event_study(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *, peri
     the intervals here are for the picture's shape; the tested numbers are the
     randomization-inference ones of :func:`pilot_effects`. ``tidy()`` carries
     ``inference`` = "analytic_if (indicative: single-cluster cohorts)". Empty cells
-    (a unit with no vacancy in a period) are dropped.
+    (a unit with no vacancy in a period) are dropped. ``panel``: the administration ×
+    period panel already built from the same tables, cut date and period
+    (``build_panel(tables, cut_date, period=period, unit=("administration",))``), to
+    share it between outcomes.
     """
     from ..measures.panel import build_panel
     from .did import staggered_did
 
     if outcome not in PANEL_OUTCOMES:
         raise ValueError(f"no panel outcome for {outcome!r}; choose one of {', '.join(PANEL_OUTCOMES)}")
-    panel = build_panel(tables, cut_date, period=period, unit=("administration",))
+    if panel is None:
+        panel = build_panel(tables, cut_date, period=period, unit=("administration",))
     rollout = tables["pilot_rollout"]
     ends = rollout.loc[rollout["scope"].astype(str) == "new_hires", "end_date"]
     if len(ends) and ends.notna().all():
