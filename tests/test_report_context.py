@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import report_fixtures as fx
 
@@ -105,3 +106,15 @@ def test_effects_use_the_period_window_and_a_code_change_invalidates_the_cache(p
     key = sections._effect_key(ctx, "late_withdrawal")
     monkeypatch.setattr(sections, "_code_hash", lambda: "edited")
     assert sections._effect_key(ctx, "late_withdrawal") != key
+
+
+def test_event_studies_share_one_panel_and_give_the_same_numbers(processed):
+    from pilot_eval.estimate.effects import event_study
+
+    ctx = open_period("2025Q4", processed_dir=str(processed))
+    for outcome in ("late_withdrawal", "days_unfilled_90"):
+        shared = sections.event_study(ctx, outcome)
+        alone = event_study(ctx.tables, outcome, ctx.cut_date)
+        pd.testing.assert_frame_equal(shared.tidy(), alone.tidy())
+        assert shared.details["pretrend_p_value"] == alone.details["pretrend_p_value"]
+    assert sections.administration_panel(ctx) is sections.administration_panel(ctx)

@@ -200,11 +200,21 @@ def effect_table_inference(inference: pd.Series, lang: str) -> list[str]:
     return [next((w for k, w in words.items() if str(x).startswith(k)), str(x)) for x in inference]
 
 
+def administration_panel(ctx: Period) -> pd.DataFrame:
+    """The administration × quarter panel of the period's window
+    (:func:`pilot_eval.measures.build_panel`), built once per period and shared by the
+    event studies of every outcome."""
+    cache = ctx.__dict__.setdefault("_cache", {})
+    if "administration_panel" not in cache:
+        cache["administration_panel"] = M.build_panel(ctx.tables, ctx.cut_date, unit=("administration",))
+    return cache["administration_panel"]
+
+
 def event_study(ctx: Period, outcome: str) -> EstimateResult:
     """:func:`pilot_eval.estimate.effects.event_study` for the period's window."""
     from ..estimate.effects import event_study as _event_study
 
-    return _event_study(ctx.tables, outcome, ctx.cut_date)
+    return _event_study(ctx.tables, outcome, ctx.cut_date, panel=administration_panel(ctx))
 
 
 def row_accounting(ctx: Period) -> pd.DataFrame:
@@ -241,6 +251,18 @@ def check_outcomes(ctx: Period) -> pd.DataFrame:
     full = pd.MultiIndex.from_product([sorted(out["year"].unique()), ["cleared", "remark_no_obstacle",
                                                                        "remark_obstacle"]], names=["year", "outcome"])
     return out.set_index(["year", "outcome"]).reindex(full, fill_value=0).reset_index()
+
+
+def checks_by(coverage, by: Sequence[str]) -> pd.DataFrame:
+    """Checks requested, summed over the roll-out's administration × check type × year
+    table (:attr:`pilot_eval.measures.PilotCoverage.checks_by_type`) to ``by`` (e.g.
+    check type and year). Only the number of checks: with the completed, pending and
+    cancelled counts beside it, a small number cancelled would have to be hidden together
+    with its row's other counts, and with every line's margin assumed published the
+    three-way table lost nearly every cell to secondary suppression (37 of 43 rows on the
+    demo)."""
+    table = coverage.checks_by_type
+    return table.groupby(list(by), observed=True, sort=True)[["n_checks"]].sum().reset_index()
 
 
 def is_demo(ctx: Period) -> bool:
