@@ -16,12 +16,12 @@ all scenarios (the no-effect export at ``s`` is both a "none" replication and th
 counterfactual that defines the truth of the effect scenarios at ``s``). The first
 ``--effect-reps`` seeds also run the three effect scenarios.
 
-The full study (one core: 1 100 scenario exports at about 1.5-2.8 s of CPU each, i.e.
-about 30 minutes on a quiet core and up to about 55 on a loaded one; see the smoke timings
-in docs/estimation.md)::
+The full study (1 100 scenario exports at about 1.3 s of CPU each: 19 minutes with
+``--jobs 2`` on the 2-core development machine, about 25-30 on one core; see
+docs/estimation.md)::
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/estimator_validity.py \\
-        --null-reps 500 --effect-reps 200 > docs/estimator_validity.txt
+        --null-reps 500 --effect-reps 200 --jobs 2 > docs/estimator_validity.txt
 
 ``--jobs N`` runs seeds in N worker processes (the default, 1, is what one core does);
 ``--raw FILE.csv`` keeps every replication's numbers; ``--rollout staggered`` studies the
