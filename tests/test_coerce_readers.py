@@ -194,3 +194,28 @@ def test_other_encodings_are_refused_naming_file_and_line(tmp_path, data, line, 
 def test_windows_1252_swedish_is_not_mistaken_for_another_code_page(tmp_path):
     text = "Förvaltning;Yrkesgrupp;Åldersgrupp\nKultur- och fritidsförvaltningen;Barnskötare;25–34\nÖ;Å;55+\n"
     assert decode_bytes(text.encode("cp1252"), tmp_path / "x.csv") == (text, "cp1252")
+
+
+def test_fast_and_general_csv_paths_read_the_same_cells(tmp_path):
+    """A plain UTF-8 file (pyarrow, repeating columns dictionary-encoded while parsed) and
+    the same file in Windows-1252 with semicolons (pandas' C parser) give the same texts,
+    line numbers and blank-record handling; repeating columns are Categoricals."""
+    rows = ["application_id,vacancy_id,submitted_date,qualified,gender"]
+    rows += [f"A-{i:05d},R-{i % 7},2024-01-{1 + i % 28:02d},{'ja' if i % 3 else 'nej'},{'' if i % 5 else 'kvinna'}"
+             for i in range(3000)]
+    rows.insert(40, ",,,,")                                # a blank record keeps later line numbers
+    text = "\n".join(rows) + "\n"
+    fast_dir, slow_dir = tmp_path / "fast", tmp_path / "slow"
+    fast_dir.mkdir()
+    slow_dir.mkdir()
+    (fast_dir / "applications.csv").write_text(text, encoding="utf-8")
+    (slow_dir / "applications.csv").write_bytes(text.replace(",", ";").encode("cp1252"))
+    fast = read_source(discover(fast_dir)[0]["applications"]).frame
+    slow = read_source(discover(slow_dir)[0]["applications"]).frame
+    assert str(fast["application_id"].dtype) == "string[pyarrow]"
+    for frame in (fast, slow):
+        assert isinstance(frame["vacancy_id"].dtype, pd.CategoricalDtype)
+        assert isinstance(frame["qualified"].dtype, pd.CategoricalDtype)
+    assert len(fast) == len(slow) == 3000 and fast["_source_line"].tolist()[38:41] == [40, 42, 43]
+    for col in ("_source_line", "application_id", "vacancy_id", "submitted_date", "qualified", "gender"):
+        assert fast[col].astype(object).tolist() == slow[col].astype(object).tolist(), col

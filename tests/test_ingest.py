@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -416,3 +417,84 @@ def test_output_directory_must_be_a_folder_of_its_own(tmp_path, monkeypatch):
     assert info.value.file == "nowhere"
     assert sorted(p.name for p in (tmp_path / "export").iterdir()) == ["raw"]
     assert sorted(p.name for p in (tmp_path / "work").rglob("*")) == ["sub"]
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def _dirty_export(directory: Path) -> Path:
+    """The fixture export with a broken row of nearly every kind, repeated so that the
+    repeating columns are held as Categoricals and each ID column has duplicates."""
+    vac, app, chk = table_rows("vacancies"), table_rows("applications"), table_rows("background_checks")
+    vac += [[f"R-b{i}" if i % 7 else "R-a1", *row[1:]] for i, row in enumerate(vac[1:] * 5)]
+    vac[6][9] = "2024-01-01"                       # closing_date before published_date
+    vac[7][5] = "2,5"                              # not a whole number
+    vac[8][0] = ""                                 # missing ID
+    app += [[f"A-x{i}" if i % 11 else "A-02", *row[1:]] for i, row in enumerate(app[1:] * 6)]
+    app[9][1] = "R-nosuch"                         # no such vacancy
+    app[10][1] = " R-a2\u00a0"                     # an ID to strip
+    app[11][2] = "44000"                           # a serial number, not a date
+    app[12][4] = "kanske"                          # unknown label
+    app[13][5] = "9"                               # stage out of range
+    app[14][6] = "Anställd"                        # Swedish label
+    app[15][0] = "  "                              # an empty ID
+    app[16][7] = "2024-03-01"                      # withdrawn_date on a rejected application
+    chk += [[f"K-x{i}", *row[1:]] for i, row in enumerate(chk[1:] * 4)]
+    chk[5][1] = "A-nosuch"
+    chk[6][4] = "2023-01-01"                       # completed before requested
+    return write_raw(directory, {"vacancies": vac, "applications": app, "background_checks": chk})
+
+
+def test_gx_stand_ins_give_the_same_outcomes_as_the_values(tmp_path):
+    """The smaller forms in which the GX frame holds IDs and dates (codes, day numbers)
+    give every expectation the same outcome and the same failing rows."""
+    from pilot_eval import ingest as ingest_module
+    from pilot_eval.readers import read_raw_dir
+    from pilot_eval.validation import load_suite_json, suite_columns, validate_tables
+
+    raws, _ = read_raw_dir(_dirty_export(tmp_path / "raw"))
+    assert isinstance(raws["applications"].frame["vacancy_id"].dtype, pd.CategoricalDtype)
+    frames = {}
+    for stand_ins in (True, False):
+        for table in ("vacancies", "applications", "background_checks"):
+            outcome = ingest_module._coerce_table(raws[table], TABLES[table], [], [])
+            frame = ingest_module._frame_for_gx(outcome.typed, TABLES[table], suite_columns(load_suite_json(table)),
+                                               stand_ins=stand_ins)
+            frames[table, stand_ins] = frame
+    assert isinstance(frames["applications", True]["application_id"].cat.categories, pd.RangeIndex)
+    assert str(frames["applications", True]["submitted_date"].dtype) == "float32"
+    assert str(frames["applications", False]["submitted_date"].dtype) == "datetime64[ns]"
+    results = {}
+    for stand_ins in (True, False):
+        got = validate_tables({t: frames[t, s] for t, s in frames if s == stand_ins})
+        results[stand_ins] = {t: [(o.expectation_type, o.column, o.success, o.unexpected_count, o.unexpected_index)
+                                  for o in v.outcomes] for t, v in got.items()}
+    assert results[True] == results[False]
+    assert sum(not o[2] for outcomes in results[True].values() for o in outcomes) >= 6
+
+
+def test_dirty_export_reports_the_same_with_data_docs_and_without(tmp_path):
+    """Data Docs get the values themselves, ingest without them the stand-ins: the
+    quarantine, the report and the parquet files are the same."""
+    raw = _dirty_export(tmp_path / "raw")
+    plain = ingest(raw, tmp_path / "plain", cut_date=CUT_DATE, data_docs=False)
+    docs = ingest(raw, tmp_path / "docs", cut_date=CUT_DATE, data_docs=True)
+    for table, info in plain.report["tables"].items():
+        other = docs.report["tables"][table]
+        assert info["reasons"] == other["reasons"] and info["warnings"] == other["warnings"], table
+        assert info["parquet"]["sha256"] == other["parquet"]["sha256"], table
+        assert plain.quarantine[table].equals(docs.quarantine[table]), table
+    reasons = plain.report["tables"]["applications"]["reasons"]
+    assert reasons["application_id: duplicate"] >= 2 and "vacancy_id: no such vacancy in the export" in reasons
+    assert plain.report["tables"]["vacancies"]["reasons"]["closing_date before published_date"] >= 1
+
+
+def test_processed_frames_hold_text_as_arrow_strings_and_enums_as_categoricals(tmp_path):
+    result = ingest(_dirty_export(tmp_path / "raw"), tmp_path / "out", cut_date=CUT_DATE, data_docs=False)
+    app = result.tables["applications"]
+    assert str(app["application_id"].dtype) == "string[pyarrow]" and str(app["vacancy_id"].dtype) == "string[pyarrow]"
+    assert list(app["final_status"].cat.categories) == TABLES["applications"].column("final_status").values
+    assert "R-a2" in set(app["vacancy_id"]) and not app["application_id"].isna().any()
+    loaded = load_processed(tmp_path / "out")["applications"]
+    assert loaded["application_id"].dtype == object
+    assert loaded["application_id"].tolist() == app["application_id"].tolist()

@@ -13,11 +13,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .contract import ColumnSpec, fold, stage_lookup
+from .readers import looks_repeating
 
 __all__ = ["parse_column", "parse_date", "parse_int", "parse_float", "parse_bool", "parse_enum", "parse_stage"]
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
-_EDGE = r"^[^!-~]|[^!-~]$"  # a value whose first or last character is not printable ASCII
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
 _TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
 _FALSE = {"nej", "n", "no", "false", "falskt", "0"}
@@ -132,63 +132,125 @@ def parse_stage(raw: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
 def _arrow_strings(raw: pd.Series) -> pa.ChunkedArray | None:
     """The Arrow string data of an Arrow-backed string Series (as the CSV reader's fast
     path gives), else None."""
-    if isinstance(raw.dtype, pd.ArrowDtype) and pa.types.is_string(raw.dtype.pyarrow_dtype) \
-            or isinstance(raw.dtype, pd.ArrowDtype) and pa.types.is_large_string(raw.dtype.pyarrow_dtype):
+    if isinstance(raw.dtype, pd.ArrowDtype) and (pa.types.is_string(raw.dtype.pyarrow_dtype)
+                                                 or pa.types.is_large_string(raw.dtype.pyarrow_dtype)):
         data = pa.array(raw.array)
         return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
     return None
 
 
-def _parse_text_arrow(raw: pd.Series, data: pa.ChunkedArray) -> tuple[pd.Series, dict[str, pd.Series]]:
-    """:func:`parse_text` for Arrow strings: only values that begin or end with something
-    other than printable ASCII can change when stripped, so only those go through
-    Python's ``str.strip`` (the same result, without a Python call per value)."""
-    values = data.to_numpy()  # object array of str (no nulls: the reader gives "" for empty)
-    empty = pc.equal(data, "").to_numpy()
-    edges = np.flatnonzero(pc.match_substring_regex(data, _EDGE).to_numpy())
-    if len(edges):
-        stripped = np.array([v.strip() if isinstance(v, str) else "" for v in values[edges]], dtype=object)
-        values[edges] = stripped
-        empty[edges] = stripped == ""
-    values[empty] = None
-    return pd.Series(values, index=raw.index, dtype=object), {}
+def _edge_mask(chunk: pa.Array) -> np.ndarray:
+    """Which values begin or end with a character other than printable ASCII (``!``..``~``):
+    only those can change when stripped. Read off the UTF-8 bytes (a non-ASCII character
+    begins with a byte >= 0xC2 and ends with one in 0x80..0xBF), without a Python call
+    per value."""
+    n = len(chunk)
+    width = 8 if pa.types.is_large_string(chunk.type) else 4
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if width == 8 else np.int32, count=n + 1,
+                            offset=chunk.offset * width)
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    nonempty = np.flatnonzero(ends > starts)
+    first, last = data[starts[nonempty]], data[ends[nonempty] - 1]
+    edge = np.zeros(n, dtype=bool)
+    edge[nonempty] = (first < 0x21) | (first > 0x7E) | (last < 0x21) | (last > 0x7E)
+    if chunk.null_count:
+        edge &= chunk.is_valid().to_numpy(zero_copy_only=False)
+    return edge
+
+
+def _parse_text_arrow(data: pa.ChunkedArray) -> pa.ChunkedArray:
+    """:func:`parse_text` on Arrow strings, into Arrow strings: values that begin or end
+    with something other than printable ASCII go through Python's ``str.strip`` (the
+    only values stripping can change); an empty value becomes null. A column without
+    either is returned as it is, without a copy."""
+    chunks = []
+    for chunk in data.chunks:
+        edges = np.flatnonzero(_edge_mask(chunk))
+        if len(edges):
+            stripped = [v.strip() for v in chunk.take(pa.array(edges)).to_pylist()]
+            mask = np.zeros(len(chunk), dtype=bool)
+            mask[edges] = True
+            chunk = pc.replace_with_mask(chunk, pa.array(mask), pa.array(stripped, type=chunk.type))
+        empty = pc.equal(chunk, "")
+        if pc.any(empty).as_py():
+            chunk = pc.if_else(empty, pa.scalar(None, type=chunk.type), chunk)
+        chunks.append(chunk)
+    out = pa.chunked_array(chunks, type=data.type)
+    return out if out.type == pa.string() else out.cast(pa.string())
 
 
 def parse_text(raw: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """IDs and free codes: stripped; an empty value is null. Never a failure.
+
+    Returns Arrow-backed strings (``string[pyarrow]``); :func:`parse_column` gives a
+    Categorical instead for a repeating column."""
     data = _arrow_strings(raw)
-    if data is not None and data.null_count == 0:
-        if len(raw) >= 50_000 and raw.iloc[:10_000].nunique() <= 5_000:
-            # a repeating column (a foreign key): one Python string per distinct value
-            codes, uniques = pd.factorize(raw)
-            unique_values, _ = _parse_text_arrow(pd.Series(uniques), _arrow_strings(pd.Series(uniques)))
-            return pd.Series(unique_values.to_numpy()[codes], index=raw.index, dtype=object), {}
-        return _parse_text_arrow(raw, data)
-    text, empty = _clean(raw)
-    values = text.astype(object)
-    values[empty.to_numpy()] = None
-    return values, {}
+    if data is None:
+        text, empty = _clean(raw)
+        values = text.astype(object)
+        values[empty.to_numpy()] = None
+        data = pa.chunked_array([pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
+    return pd.Series(pd.arrays.ArrowExtensionArray(_parse_text_arrow(data)), index=raw.index, copy=False), {}
+
+
+def _distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``(codes, distinct texts)``: every row's position among the distinct texts (object
+    dtype; a null raw value is a distinct value None)."""
+    if isinstance(raw.dtype, pd.CategoricalDtype):  # the reader's form of a repeating column
+        codes = raw.cat.codes.to_numpy()
+        uniques = np.asarray(raw.cat.categories, dtype=object)
+    elif _arrow_strings(raw) is not None:
+        codes, uniques = pd.factorize(raw)  # Arrow's hash kernel, no Python object per cell
+        uniques = np.asarray(uniques, dtype=object)
+    else:
+        codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    uniques = np.asarray(uniques, dtype=object)
+    if len(codes) and codes.min() < 0:  # nulls
+        uniques = np.append(uniques, None)
+        codes = np.where(codes < 0, len(uniques) - 1, codes)
+    uniques[pd.isna(uniques)] = None
+    return codes, pd.Series(uniques, dtype=object)
+
+
+def _categorical(unique_values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-row values from parsed distinct values, as a Categorical (None is null; two
+    texts that parse to the same value share a category)."""
+    value_codes, categories = pd.factorize(unique_values.to_numpy(dtype=object))
+    categorical = pd.Categorical.from_codes(value_codes[codes], categories=np.asarray(categories, dtype=object))
+    return pd.Series(categorical, index=index, copy=False)
 
 
 def parse_column(raw: pd.Series, spec: ColumnSpec, *, excel: bool = False) -> tuple[pd.Series, dict[str, pd.Series]]:
-    """Parse one raw column by its contract kind. Returns ``(values, {reason: mask})``.
+    """Parse one raw column by its contract kind. Returns ``(values, {reason: mask})``, with
+    only the reasons some row has.
 
     Dates, numbers and labels repeat a lot (a few thousand distinct dates in a million
     rows), so each distinct text is parsed once and the result spread back by position.
+    Enums, and IDs and codes whose values repeat (a foreign key), come back as
+    Categoricals; other IDs and codes as Arrow-backed strings (no Python object per
+    value); dates as ``datetime64[ns]``, whole numbers and stages as ``Int64``, decimals
+    as ``float64``, booleans as ``boolean``.
     """
-    if spec.kind in ("id", "str"):
+    if spec.kind in ("id", "str") and not isinstance(raw.dtype, pd.CategoricalDtype) \
+            and not (len(raw) >= 50_000 and looks_repeating(raw)):
         return parse_text(raw)
-    if _arrow_strings(raw) is not None:
-        codes, uniques = pd.factorize(raw)  # Arrow's hash kernel, no Python object per cell
-        uniques = np.asarray(uniques, dtype=object)
-        uniques[pd.isna(uniques)] = None
-    else:
-        codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
-    unique_values, unique_failures = _parse_kind(pd.Series(uniques, dtype=object), spec, excel)
-    values = unique_values.take(codes).reset_index(drop=True)
-    values.index = raw.index
-    failures = {reason: pd.Series(np.asarray(mask.fillna(False), dtype=bool)[codes], index=raw.index)
-                for reason, mask in unique_failures.items()}
-    return values, failures
+    codes, uniques = _distinct(raw)
+    if spec.kind in ("id", "str"):
+        text, empty = _clean(uniques)
+        unique_values = text.astype(object)
+        unique_values[empty.to_numpy()] = None
+        return _categorical(unique_values, codes, raw.index), {}
+    unique_values, unique_failures = _parse_kind(uniques, spec, excel)
+    failures = {}
+    for reason, mask in unique_failures.items():
+        mask = np.asarray(mask.fillna(False), dtype=bool)
+        if mask.any():  # a reason no distinct value has is left out: no row has it
+            failures[reason] = pd.Series(mask[codes], index=raw.index)
+    if spec.kind == "enum":
+        return _categorical(unique_values, codes, raw.index), failures
+    return pd.Series(unique_values.array.take(codes), index=raw.index, copy=False), failures
 
 
 def _parse_kind(raw: pd.Series, spec: ColumnSpec, excel: bool) -> tuple[pd.Series, dict[str, pd.Series]]:

@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
@@ -94,7 +95,13 @@ class TableOutcome:
 @dataclass
 class IngestResult:
     """The outcome of :func:`ingest`: the report (as written), the processed tables and
-    the quarantined rows, and the exit status the CLI returns."""
+    the quarantined rows, and the exit status the CLI returns.
+
+    ``tables`` are the frames as ingest built them, in its memory-saving types: IDs and
+    free text as ``string[pyarrow]``, enums and repeating values as categoricals. For the
+    documented analysis types (object strings, ``datetime64[ns]``, nullable integers) read
+    the written files with :func:`load_processed`, as the notebooks do.
+    """
 
     report: dict
     tables: dict[str, pd.DataFrame]
@@ -424,18 +431,19 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
         else:
             notices.append(f"{label}: dropped column {shown!r}, which is not in the contract for {spec.name}")
     typed = {}
+    frame_index = pd.RangeIndex(raw.n_rows)
     for col in spec.columns:
         if col.name not in raw.frame.columns:
             outcome.added_columns.append(col.name)
             notices.append(f"{label}: optional column {col.name} is not in the export; taken as empty")
-            raw_values = pd.Series([""] * raw.n_rows, dtype=object)
+            raw_values = pd.Series(pd.Categorical.from_codes(np.zeros(raw.n_rows, dtype=np.int8), [""]))
         else:
             raw_values = raw.frame[col.name]
         values, failures = parse_column(raw_values, col, excel=raw.excel)
         for reason, mask in failures.items():
             outcome.add(mask, f"{col.name}: {reason}")
-        typed[col.name] = values.reset_index(drop=True)
-    frame = pd.DataFrame(typed)
+        typed[col.name] = values if values.index.equals(frame_index) else values.reset_index(drop=True)
+    frame = pd.DataFrame(typed, copy=False)
     # derived columns for the GX suites (names start with _ and never reach the output)
     if spec.name == "vacancies":
         frame["_days_to_fill"] = (frame["accepted_date"] - frame["published_date"]).dt.days.astype("Float64")
@@ -446,9 +454,11 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
 
 
 def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
-    from .validation import validate_tables
+    from .validation import load_suite_json, suite_columns, validate_tables
 
-    frames = {table: _frame_for_gx(outcome.typed, TABLES[table]) for table, outcome in outcomes.items()}
+    frames = {table: _frame_for_gx(outcome.typed, TABLES[table], suite_columns(load_suite_json(table)),
+                                   stand_ins=docs_dir is None)
+              for table, outcome in outcomes.items()}
     results = validate_tables(frames, data_docs_dir=docs_dir)
     del frames
     for table, validation in results.items():
@@ -474,30 +484,66 @@ def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
             outcome.add(mask, res.reason)
 
 
-def _frame_for_gx(typed: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    """The coerced table in the column types GX's pandas engine handles fast; the values
-    (and so every expectation's outcome) are the same.
+_NS_PER_DAY = 86_400 * 10**9
 
-    IDs and enums become categoricals (GX hashes the whole frame and copies it for each
-    row condition; codes are cheap to copy and to hash, ``isin`` and ``duplicated`` work
-    on the codes); nullable integers and floats become numpy ``int64``/``float64``
-    (``expect_column_values_to_be_between`` compares extension arrays value by value in
-    Python); booleans become objects (True, False, None) as the suites expect.
+
+def _frame_for_gx(typed: pd.DataFrame, spec: TableSpec, uses: dict[str, set[str]] | None = None, *,
+                  stand_ins: bool = True) -> pd.DataFrame:
+    """The coerced table in the column types GX's pandas engine handles fast; every
+    expectation's outcome (and its failing rows) is the same as on the coerced values.
+
+    GX copies the whole frame for every row condition and for every column expectation
+    that skips nulls, so the frame is kept narrow: only the columns the suite uses
+    (``uses``, from :func:`pilot_eval.validation.suite_columns`; None: all), text as
+    Categoricals (codes are cheap to copy and to hash; ``isin`` and ``duplicated`` work
+    on them), booleans as a Categorical of False/True, nullable integers and floats as
+    numpy ``int64``/``float64`` (``expect_column_values_to_be_between`` compares
+    extension arrays value by value in Python).
+
+    With ``stand_ins``, a column is handed over in a smaller form where the suite cannot
+    tell the difference: a text column that only null, not-null and unique expectations
+    look at (an ID) as codes (category *i* stands for the *i*-th distinct value: no
+    Python string per value); and, when every date column is only compared with another
+    date or checked for nulls, dates as ``float32`` day numbers (exact; NaN for null).
+    Data Docs list failing values, so they get the values themselves (``stand_ins=False``).
     """
     kinds = {col.name: col.kind for col in spec.columns}
+    use_of = (lambda name: uses.get(name, {"values"})) if uses is not None else (lambda name: {"values"})
+    dates = [n for n in typed.columns if kinds.get(n) == "date" and (uses is None or n in uses)]
+    days = stand_ins and all(use_of(n) <= {"equality", "order"} for n in dates)
     columns = {}
     for name in typed.columns:
+        if uses is not None and name not in uses:
+            continue
         s = typed[name]
         kind = kinds.get(name)
-        if kind == "bool":
-            s = s.astype(object).where(s.notna(), None)
-        elif kind in ("id", "enum"):
+        opaque = stand_ins and use_of(name) <= {"equality"}
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            if opaque and kind in ("id", "str"):
+                s = pd.Series(pd.Categorical.from_codes(s.cat.codes, categories=pd.RangeIndex(len(s.cat.categories))),
+                              index=s.index, name=name)
+        elif kind == "bool":
+            codes = np.where(s.isna().to_numpy(), -1, s.fillna(False).to_numpy(dtype=np.int8))
+            s = pd.Series(pd.Categorical.from_codes(codes, categories=[False, True]), index=s.index, name=name)
+        elif kind in ("id", "str", "enum"):
             codes, uniques = pd.factorize(s)  # categories in order of appearance: no sort of millions of IDs
-            s = pd.Series(pd.Categorical.from_codes(codes, categories=uniques), index=s.index, name=name)
-        elif isinstance(s.dtype, (pd.Int64Dtype, pd.Float64Dtype)):
-            s = s.astype("float64") if s.hasnans or isinstance(s.dtype, pd.Float64Dtype) else s.astype("int64")
+            categories = pd.RangeIndex(len(uniques)) if opaque else np.asarray(uniques, dtype=object)
+            s = pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=s.index, name=name)
+        elif kind == "date" and days:
+            values = s.to_numpy(dtype="datetime64[ns]")
+            null, ns = np.isnat(values), values.view(np.int64)
+            within_day = ns % _NS_PER_DAY
+            within_day[null] = 0
+            if not within_day.any():  # whole days (as parsed dates are): exact as float32
+                day_numbers = (ns // _NS_PER_DAY).astype(np.float32)
+                day_numbers[null] = np.nan
+                s = pd.Series(day_numbers, index=s.index, name=name)
+        elif isinstance(s.dtype, (pd.Int64Dtype, pd.Float64Dtype)) or kind in ("int", "stage"):
+            # exactly int64 or float64: GX's `between` compares other dtypes value by value in Python
+            s = s.astype("float64") if s.hasnans or isinstance(s.dtype, pd.Float64Dtype) or s.dtype.kind == "f" \
+                else s.astype("int64")
         columns[name] = s
-    return pd.DataFrame(columns, index=typed.index).copy()  # one consolidated block per dtype
+    return pd.DataFrame(columns, index=typed.index)  # built consolidated: one block per numpy dtype
 
 
 def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) -> None:
@@ -506,55 +552,86 @@ def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) ->
             outcome.add(outcome.typed[col] > cut, f"{col}: after the cut date")
 
     vac = outcomes["vacancies"]
-    vac_ids = vac.typed["vacancy_id"]
+    vac_ids = _objects(vac.typed["vacancy_id"])  # hundreds of thousands at most: Python strings are fine
     vac_ok = vac_ids[~vac.quarantined]
-    readv = vac.typed["readvertisement_of"]
-    dangling = readv.notna() & ~readv.isin(vac_ids)
+    codes, readv = _keys(vac.typed["readvertisement_of"])
+    dangling = (readv.notna() & ~readv.isin(vac_ids)).to_numpy()[codes]
     if dangling.any():
         vac.warnings["readvertisement_of: no such vacancy in the export (kept)"] += int(dangling.sum())
 
     app = outcomes["applications"]
     _foreign_key(app, "vacancy_id", vac_ids, vac_ok, "vacancy")
-    published = app.typed["vacancy_id"].map(pd.Series(vac.typed["published_date"].to_numpy(), index=vac_ids)
-                                            .loc[~vac_ids.duplicated(keep=False).to_numpy()])
-    app.add(app.typed["submitted_date"] < published, "submitted_date before the vacancy's published_date")
+    codes, keys = _keys(app.typed["vacancy_id"])
+    published = keys.map(pd.Series(vac.typed["published_date"].to_numpy(), index=vac_ids)
+                         .loc[~vac_ids.duplicated(keep=False).to_numpy()]).to_numpy()[codes]
+    app.add(app.typed["submitted_date"].to_numpy() < published, "submitted_date before the vacancy's published_date")
 
     chk = outcomes["background_checks"]
-    app_ids = app.typed["application_id"]
-    app_ok = app_ids[~app.quarantined]
-    _foreign_key(chk, "application_id", app_ids, app_ok, "application")
-    referred = _small_side(app_ids, chk.typed["application_id"])      # duplicates of a referred ID are referred too
-    submitted = chk.typed["application_id"].map(
+    codes, keys = _keys(chk.typed["application_id"])
+    # Only the applications the checks refer to matter (duplicates of a referred ID are
+    # referred too): one lookup over the millions of application IDs, not one per check.
+    referred = _small_side(app.typed["application_id"], keys)
+    _foreign_key(chk, "application_id", referred, referred[~app.quarantined[referred.index]], "application")
+    submitted = keys.map(
         pd.Series(app.typed["submitted_date"].loc[referred.index].to_numpy(), index=referred)
-        .loc[~referred.duplicated(keep=False).to_numpy()])
-    chk.add(chk.typed["requested_date"] < submitted, "requested_date before the application's submitted_date")
+        .loc[~referred.duplicated(keep=False).to_numpy()]).to_numpy()[codes]
+    chk.add(chk.typed["requested_date"].to_numpy() < submitted,
+            "requested_date before the application's submitted_date")
+
+
+def _objects(ids: pd.Series) -> pd.Series:
+    """A text column (Arrow strings, a Categorical or Python strings) as Python strings,
+    None for null, same index."""
+    return pd.Series(np.asarray(ids.to_numpy(dtype=object, na_value=None), dtype=object), index=ids.index)
+
+
+def _keys(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``(codes, keys)`` with ``keys.to_numpy()[codes]`` the values as Python strings (None
+    for null): a Categorical's distinct values once each (checks then cost one lookup
+    per distinct value), any other column as it is."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        keys = np.append(np.asarray(values.cat.categories, dtype=object), None)
+        return np.where(codes < 0, len(keys) - 1, codes), pd.Series(keys, dtype=object)
+    return np.arange(len(values)), _objects(values).reset_index(drop=True)
 
 
 def _small_side(parent_ids: pd.Series, keys: pd.Series) -> pd.Series:
-    """The parent IDs that ``keys`` can refer to. A hash lookup costs most to build: when
-    the parent table is the larger (14.8 million applications against 0.45 million checks
-    at scale 100), build it on the keys and keep only the parents referred to."""
-    if len(parent_ids) <= len(keys):
-        return parent_ids
-    return parent_ids[parent_ids.isin(pd.unique(keys.dropna()))]
+    """The parent IDs that ``keys`` can refer to, as Python strings. A hash lookup costs
+    most to build: when the parent table is the larger (14.8 million applications against
+    0.45 million checks at scale 100), build it on the keys and keep only the parents
+    referred to (an Arrow lookup: no Python string per parent)."""
+    if len(parent_ids) > len(keys):
+        wanted = pd.unique(keys.dropna().to_numpy(dtype=object))
+        if isinstance(parent_ids.dtype, pd.ArrowDtype):
+            hit = pc.is_in(pa.array(parent_ids.array), value_set=pa.array(wanted, type=pa.string()))
+            parent_ids = parent_ids[hit.to_numpy(zero_copy_only=False)]
+        else:
+            parent_ids = parent_ids[parent_ids.isin(wanted).to_numpy()]
+    return _objects(parent_ids)
 
 
 def _foreign_key(child: TableOutcome, column: str, parent_ids: pd.Series, parent_ok: pd.Series, parent: str) -> None:
-    values = child.typed[column]
-    parent_ids, parent_ok = _small_side(parent_ids, values), _small_side(parent_ok, values)
-    present = values.notna()
-    in_parent = values.isin(parent_ids)
-    child.add(present & ~in_parent, f"{column}: no such {parent} in the export")
+    codes, keys = _keys(child.typed[column])
+    parent_ids, parent_ok = _small_side(parent_ids, keys), _small_side(parent_ok, keys)
+    present = keys.notna().to_numpy()
+    in_parent = keys.isin(parent_ids).to_numpy()
+    child.add((present & ~in_parent)[codes], f"{column}: no such {parent} in the export")
     if len(parent_ok) < len(parent_ids):  # otherwise no parent is quarantined
-        child.add(present & in_parent & ~values.isin(parent_ok), f"{column}: its {parent} is quarantined")
+        child.add((present & in_parent & ~keys.isin(parent_ok).to_numpy())[codes],
+                  f"{column}: its {parent} is quarantined")
 
 
 # --------------------------------------------------------------------------- output
 
-def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> pa.Table:
-    arrays, fields = [], []
+def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> tuple[pa.Table, pd.DataFrame]:
+    """The table as written to parquet, and the processed frame :func:`ingest` returns
+    (the same values: text as Arrow-backed strings, enums as Categoricals of the contract
+    values, the other columns as coerced)."""
+    arrays, fields, processed = [], [], {}
     for col in spec.columns:
         s = frame[col.name]
+        processed[col.name] = s
         if col.kind == "date":
             arr = pa.array(s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"), type=pa.date32(),
                            from_pandas=True)
@@ -562,6 +639,7 @@ def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> pa.Table:
             cat = pd.Categorical(s, categories=col.values)
             arr = pa.DictionaryArray.from_arrays(pa.array(cat.codes, type=pa.int8(), mask=cat.codes < 0),
                                                  pa.array(col.values, type=pa.string()))
+            processed[col.name] = pd.Series(cat, index=s.index, copy=False)
         elif col.kind in ("int", "stage"):
             arr = pa.array(s.astype("Int64"), type=pa.int64() if col.kind == "int" else pa.int8(), from_pandas=True)
         elif col.kind == "float":
@@ -569,16 +647,32 @@ def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> pa.Table:
         elif col.kind == "bool":
             arr = pa.array(s.astype("boolean"), type=pa.bool_(), from_pandas=True)
         else:
-            arr = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+            arr = _string_array(s)
+            processed[col.name] = pd.Series(pd.arrays.ArrowExtensionArray(arr), index=s.index, copy=False)
         arrays.append(arr)
         fields.append(pa.field(col.name, arr.type, nullable=col.nullable))
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata={
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata={
         "pilot_eval.table": spec.name, "pilot_eval.contract": "DESIGN.md §4"}))
+    return table, pd.DataFrame(processed, copy=False)
+
+
+def _string_array(s: pd.Series) -> pa.StringArray:
+    """A text column (Arrow strings, a Categorical of strings, or Python strings) as one
+    Arrow string array (one chunk, as the parquet file has always been written from)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        categories = pa.array(np.asarray(s.cat.categories, dtype=object), type=pa.string())
+        codes = s.cat.codes.to_numpy()
+        return categories.take(pa.array(codes, mask=codes < 0))
+    if isinstance(s.dtype, pd.ArrowDtype):
+        data = pa.array(s.array)
+        data = data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
+        return data if data.type == pa.string() else data.cast(pa.string())
+    return pa.array(s.astype(object), type=pa.string(), from_pandas=True)
 
 
 def _quarantine_frame(outcome: TableOutcome) -> pd.DataFrame:
     positions = sorted(outcome.reasons)
-    raw = outcome.raw.frame.iloc[positions]
+    raw = outcome.raw.frame.iloc[positions] if positions else outcome.raw.frame.iloc[:0]  # a slice: no copy
     spec = TABLES[outcome.table]
     out = pd.DataFrame({
         "source_file": raw[SOURCE_FILE].to_numpy(),
@@ -606,7 +700,7 @@ def _write(outcomes: dict[str, TableOutcome], raw_dir: Path, out_dir: Path, stag
             kept = outcome.typed.loc[~bad, spec.column_names].reset_index(drop=True)
         else:  # the same frame without a copy of every column (typed has a RangeIndex)
             kept = pd.DataFrame({c: outcome.typed[c] for c in spec.column_names}, copy=False)
-        arrow = _to_arrow(kept, spec)
+        arrow, kept = _to_arrow(kept, spec)
         parquet = staging / f"{table}.parquet"
         pq.write_table(arrow, parquet, compression="zstd")
         q = _quarantine_frame(outcome)

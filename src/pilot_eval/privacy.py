@@ -458,10 +458,16 @@ def _pnr_rows(s: pd.Series) -> np.ndarray:
 def _codes(values: pd.Series) -> np.ndarray:
     """Kind code per value; personnummer beats e-mail beats phone in the same value.
 
-    A long Arrow column that repeats its values (dates, labels, codes: a few thousand
-    distinct values in millions) is scanned once per distinct value and the codes spread
-    back; a column of (mostly) distinct values, such as an ID, is scanned as it is.
+    A Categorical (the reader's form of a repeating column) and a long Arrow column that
+    repeats its values (dates, labels, codes: a few thousand distinct values in millions)
+    are scanned once per distinct value and the codes spread back; a column of (mostly)
+    distinct values, such as an ID, is scanned as it is.
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):  # as the reader holds a repeating column
+        categories = values.cat.categories
+        unique_codes = _scan_codes(_as_strings(pd.Series(categories, dtype=object))) if len(categories) \
+            else np.zeros(0, dtype=np.int8)
+        return np.append(unique_codes, np.int8(_NONE))[values.cat.codes.to_numpy()]
     s = _as_strings(values)
     if len(s) >= _DEDUPE_MIN and isinstance(s.dtype, pd.ArrowDtype) \
             and s.iloc[:_DEDUPE_SAMPLE].nunique(dropna=False) <= _DEDUPE_SAMPLE // 2:

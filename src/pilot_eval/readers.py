@@ -32,7 +32,8 @@ from pyarrow import csv as pacsv
 
 from .contract import TABLES, fold, table_for_name
 
-__all__ = ["IngestError", "RawTable", "Source", "discover", "read_source", "read_raw_dir", "sha256_file"]
+__all__ = ["IngestError", "RawTable", "Source", "discover", "read_source", "read_raw_dir", "sha256_file",
+           "looks_repeating"]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -96,7 +97,9 @@ class RawTable:
 
     ``frame`` holds the contract columns present (canonical names), the extra columns under
     their original header, and ``_source_file`` / ``_source_line`` (1-based line or sheet
-    row of the record; the header is line 1).
+    row of the record; the header is line 1). A text column is held as Arrow strings
+    (plain CSV files), Python strings, or, when its values repeat, as a Categorical of its
+    distinct texts (see :func:`looks_repeating`); the cells are the same texts either way.
     """
 
     table: str
@@ -274,14 +277,16 @@ def detect_separator(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str]:
+def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
+    """``(frame, encoding, separator, sha256 of the file's bytes)``."""
     path, label = source.path, source.label
     data = path.read_bytes()
-    if not data.strip():
+    digest = hashlib.sha256(data).hexdigest()  # of the bytes read, not a second read of the file
+    if not data or data.isspace():
         raise IngestError("the file is empty (not even a header line)", file=label, table=source.table)
     fast = _read_csv_arrow(data)
     if fast is not None:
-        return fast
+        return (*fast, digest)
     text, encoding = decode_bytes(data, label)
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = detect_separator(first_line)
@@ -304,7 +309,7 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str]:
     data_cols = [c for c in frame.columns if c != SOURCE_LINE]
     blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
     frame = frame.loc[~blank].reset_index(drop=True)
-    return frame, encoding, sep
+    return frame, encoding, sep, digest
 
 
 def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
@@ -341,32 +346,70 @@ def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
         return None
     if end < 0 or _NOT_NEWLINE.search(data, end + 1) is None:
         return None  # no data rows: the general path decides what that means
+    columns = [f"c{i}" for i in range(len(names))]
+    parse_options = pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False, escape_char=False,
+                                       newlines_in_values=False, ignore_empty_lines=False)
+
+    def read(buffer, types: dict[str, pa.DataType]) -> pa.Table:
+        return pacsv.read_csv(
+            buffer,
+            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
+            parse_options=parse_options,
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False, check_utf8=True))
+
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))], skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False,
-                                             escape_char=False, newlines_in_values=False,
-                                             ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"c{i}": pa.string() for i in range(len(names))},
-                strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True),
-        )
+        # A column whose first values repeat is dictionary-encoded while it is parsed (see
+        # looks_repeating): the first megabyte tells which.
+        head = bytes(body[:_SAMPLE_BYTES])
+        head = head if len(head) < _SAMPLE_BYTES else head[: head.rfind(b"\n") + 1]
+        sample = read(pa.py_buffer(head), {c: pa.string() for c in columns}).slice(0, REPEAT_SAMPLE)
+        types = {c: _DICTIONARY if _repeats(sample.column(c)) else pa.string() for c in columns}
+        table = read(pa.py_buffer(body), types)
+        if _DICTIONARY in types.values():
+            table = table.unify_dictionaries()
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
+    lines = {SOURCE_LINE: np.arange(2, table.num_rows + 2, dtype=np.int64)}
+    frame = pd.DataFrame(lines | {name: _pandas_text(table.column(i)) for i, name in enumerate(names)}, copy=False)
+    del table
     # a record of empty fields only (",,,") is not a record, but it keeps its line number
-    blank = np.ones(table.num_rows, dtype=bool)
-    for column in table.columns:
-        blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+    blank = np.ones(len(frame), dtype=bool)
+    for name in names:
+        blank &= _is_empty(frame[name])
         if not blank.any():
             break
-    frame = pd.DataFrame({name: pd.arrays.ArrowExtensionArray(table.column(i)) for i, name in enumerate(names)},
-                         copy=False)
-    del table
-    frame.insert(0, SOURCE_LINE, pd.array(pd.RangeIndex(2, len(frame) + 2), dtype="int64"))
     if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
     return frame, encoding, sep
+
+
+_SAMPLE_BYTES = 1 << 20
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
+def _repeats(sample: pa.ChunkedArray) -> bool:
+    """:func:`looks_repeating` for the Arrow strings of a file's first lines."""
+    return len(sample) > 0 and pc.count_distinct(sample).as_py() <= len(sample) // 2
+
+
+def _pandas_text(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    """A parsed column: Arrow strings as they are; a dictionary-encoded one (its chunks
+    share one dictionary) as a Categorical of its distinct texts."""
+    if not pa.types.is_dictionary(column.type):
+        return pd.arrays.ArrowExtensionArray(column)
+    combined = column.combine_chunks() if column.num_chunks else pa.array([], type=column.type)
+    codes = combined.indices.to_numpy(zero_copy_only=False)
+    categories = combined.dictionary.to_numpy(zero_copy_only=False)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(np.asarray(categories, dtype=object)),
+                                     validate=False)  # Arrow's indices are valid by construction
+
+
+def _is_empty(values: pd.Series) -> np.ndarray:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        empty = np.asarray(values.cat.categories == "", dtype=bool)
+        return np.append(empty, False)[values.cat.codes.to_numpy()]
+    return pc.equal(pa.array(values.array), "").to_numpy(zero_copy_only=False)
 
 
 def _csv_record_lines(text: str, sep: str) -> list[int]:
@@ -443,9 +486,9 @@ def read_source(source: Source) -> RawTable:
     """Read one table's file or sheet as text, with canonical headers."""
     excel = source.path.suffix.lower() in EXCEL_SUFFIXES
     if excel:
-        frame, encoding, sep = _read_excel(source), None, None
+        frame, encoding, sep, digest = _read_excel(source), None, None, sha256_file(source.path)
     else:
-        frame, encoding, sep = _read_csv(source)
+        frame, encoding, sep, digest = _read_csv(source)
     headers = [c for c in frame.columns if c != SOURCE_LINE]
     if len(set(headers)) != len(headers) or any(re.search(r"\.\d+$", h) and h.rsplit(".", 1)[0] in headers
                                                 for h in headers):
@@ -453,15 +496,47 @@ def read_source(source: Source) -> RawTable:
         raise IngestError(f"the header repeats a column name: {', '.join(dupes)}", file=source.label,
                           table=source.table, column=dupes[0] if dupes else None, row=1)
     mapping, extras = map_headers(headers, source.table, source.label)
-    frame = frame.rename(columns=mapping)
-    frame.insert(0, SOURCE_FILE, source.label)
+    frame.columns = [mapping.get(c, c) for c in frame.columns]  # renamed in place: no copy of the data
+    _encode_repeating(frame)
+    frame.insert(0, SOURCE_FILE, pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source.label]))
     return RawTable(
         table=source.table, source=source, frame=frame, header_map=mapping, extra_columns=extras,
-        encoding=encoding, separator=sep, excel=excel, sha256=sha256_file(source.path),
+        encoding=encoding, separator=sep, excel=excel, sha256=digest,
     )
+
+
+# A column whose first values repeat (dates, labels, numbers, a foreign key) is held as a
+# pandas Categorical of its distinct texts: the privacy scan and the parsers then work on
+# the distinct texts once each, and the column costs one small code per row. A column of
+# (mostly) distinct values, such as an ID, stays as it is (Arrow or Python strings).
+REPEAT_SAMPLE = 10_000
+
+
+def looks_repeating(values: pd.Series) -> bool:
+    """Whether at most half of the first :data:`REPEAT_SAMPLE` values are distinct."""
+    sample = values.iloc[:REPEAT_SAMPLE]
+    return len(sample) > 0 and sample.nunique(dropna=False) <= len(sample) // 2
+
+
+def _encode_repeating(frame: pd.DataFrame) -> None:
+    """Turn the repeating text columns of a raw frame into Categoricals (in place). The
+    values, their order and every cell's text are unchanged; only the storage differs."""
+    for i, name in enumerate(frame.columns):
+        if name == SOURCE_LINE:
+            continue
+        values = frame.iloc[:, i]
+        if isinstance(values.dtype, pd.CategoricalDtype) or not looks_repeating(values):
+            continue
+        # Arrow strings: Arrow's hash kernel; Python strings: pandas' hash table
+        codes, uniques = pd.factorize(values if isinstance(values.dtype, pd.ArrowDtype)
+                                      else values.to_numpy(dtype=object))
+        categories = np.asarray(uniques, dtype=object)
+        frame.isetitem(i, pd.Categorical.from_codes(codes, categories=categories))
 
 
 def read_raw_dir(raw_dir: str | Path) -> tuple[dict[str, RawTable], list[str]]:
     """Read every table in ``raw_dir``. Returns ``(tables, notices)``."""
     sources, notices = discover(raw_dir)
-    return {name: read_source(src) for name, src in sources.items()}, notices
+    tables = {name: read_source(src) for name, src in sources.items()}
+    pa.default_memory_pool().release_unused()  # the parser's buffers: give the memory back now
+    return tables, notices

@@ -36,7 +36,7 @@ import pandas as pd
 from .paths import EXPECTATIONS_DIR
 
 __all__ = ["SuiteError", "ExpectationOutcome", "TableValidation", "load_suite_json", "load_suite",
-           "validate_tables", "gx_version"]
+           "validate_tables", "gx_version", "suite_columns"]
 
 SEVERITIES = ("quarantine", "warning", "structural")
 
@@ -146,6 +146,64 @@ def _context(data_docs_dir: Path | None):
             },
         )
     return context
+
+
+# How an expectation looks at its column(s), for :func:`suite_columns`. "equality": only
+# which values are null and which are equal to which; "order": that, and which of two
+# values is the larger (a pair comparison); anything else looks at the values themselves.
+_EQUALITY_ONLY = frozenset({"expect_column_to_exist", "expect_column_values_to_not_be_null",
+                            "expect_column_values_to_be_null", "expect_column_values_to_be_unique"})
+_ORDER_ONLY = frozenset({"expect_column_pair_values_a_to_be_greater_than_b"})
+_TABLE_ROWS_ONLY = frozenset({"expect_table_row_count_to_be_between", "expect_table_row_count_to_equal"})
+# kwargs that do not change what is compared
+_NEUTRAL_KWARGS = frozenset({"column", "column_A", "column_B", "row_condition", "condition_parser", "mostly",
+                             "result_format", "catch_exceptions", "meta", "ignore_row_if", "or_equal"})
+
+
+def _condition_columns(condition: Any) -> set[str] | None:
+    """The columns a (GX 1.x structured) row condition refers to; None if unknown."""
+    if not condition:
+        return set()
+    if not isinstance(condition, dict):
+        return None  # a condition string: its columns are not known here
+    columns: set[str] = set()
+    column = condition.get("column")
+    if isinstance(column, dict) and column.get("name"):
+        columns.add(column["name"])
+    elif column is not None:
+        return None
+    for sub in condition.get("conditions") or []:
+        sub_columns = _condition_columns(sub)
+        if sub_columns is None:
+            return None
+        columns |= sub_columns
+    return columns or None
+
+
+def suite_columns(suite_json: dict[str, Any]) -> dict[str, set[str]] | None:
+    """How a suite looks at each column of its table: column → uses, each use
+    ``"equality"`` (null, not-null and unique expectations: only which values are null
+    and which are equal matters), ``"order"`` (pair comparisons: also which of two
+    values is the larger) or ``"values"`` (anything else, and every row-condition
+    column). None if some expectation may look at every column (a table-level
+    expectation other than the row count, or a condition string).
+    """
+    uses: dict[str, set[str]] = {}
+    for exp in suite_json["expectations"]:
+        kwargs = exp.get("kwargs") or {}
+        names = [kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k)]
+        names += list(kwargs.get("column_list") or [])
+        condition = _condition_columns(kwargs.get("row_condition"))
+        if condition is None or (not names and exp["type"] not in _TABLE_ROWS_ONLY):
+            return None
+        neutral = set(kwargs) <= _NEUTRAL_KWARGS
+        use = ("equality" if exp["type"] in _EQUALITY_ONLY and neutral
+               else "order" if exp["type"] in _ORDER_ONLY and neutral else "values")
+        for name in names:
+            uses.setdefault(name, set()).add(use)
+        for name in condition:
+            uses.setdefault(name, set()).add("values")
+    return uses
 
 
 def _column_of(kwargs: dict) -> str | None:
