@@ -537,6 +537,21 @@ def test_every_chart_leaves_pyplot_alone_and_renders(name):
     assert dict(matplotlib.rcParams) == rc_before
 
 
+@pytest.mark.parametrize("name", ["fill_curves", "event_study_plot", "effect_plot", "bar_chart", "line_chart",
+                                  "funnel_chart", "permutation_plot"])
+def test_every_chart_keeps_its_artists_inside_the_figure(name):
+    """show.figure saves without bbox_inches="tight" (a second draw): that is only safe
+    while constrained layout keeps titles, legends, captions and tick labels inside."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = _every_chart(None)[name]()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    box = fig.get_tightbbox(canvas.get_renderer())
+    width, height = fig.get_size_inches()
+    assert box.x0 >= -0.01 and box.y0 >= -0.01 and box.x1 <= width + 0.01 and box.y1 <= height + 0.01, box
+
+
 def test_every_public_function_has_a_docstring_with_an_example():
     for name in ("fill_curves", "event_study_plot", "effect_plot", "bar_chart", "line_chart", "funnel_chart",
                  "permutation_plot", "number_formatter", "house_style", "group_styles"):

@@ -371,3 +371,18 @@ def test_the_report_kernel_is_this_environment_s_python():
     spec = KernelSpecManager().get_kernel_spec(runner.KERNEL_NAME)
     assert Path(spec.argv[0]).parent == Path(sys.executable).parent, \
         f"kernel {runner.KERNEL_NAME} runs {spec.argv[0]}: run `python3 run.py setup` to register this .venv's"
+
+
+def test_notebooks_start_longest_first_by_the_previous_report(tmp_path):
+    """With a previous report's manifest, the slowest notebooks start first (new ones
+    before them); without one, the files' order. Ties keep the files' order."""
+    jobs = [runner._Job(name=n, title=n, source=f"{n}.ipynb", folder=str(tmp_path), parameters={}, timeout=60,
+                        lang="sv", provenance={}) for n in ("00_a", "01_b", "02_c", "03_d", "04_new")]
+    assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["00_a", "01_b", "02_c", "03_d", "04_new"]
+    previous = {"notebooks": [{"name": "00_a", "elapsed_seconds": 4.9}, {"name": "01_b", "elapsed_seconds": 2.7},
+                              {"name": "02_c", "elapsed_seconds": 5.2}, {"name": "03_d", "elapsed_seconds": 2.7},
+                              {"name": "gone", "elapsed_seconds": 9.0}]}
+    (tmp_path / "manifest.json").write_text(json.dumps(previous), encoding="utf-8")
+    assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["04_new", "02_c", "00_a", "01_b", "03_d"]
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["00_a", "01_b", "02_c", "03_d", "04_new"]

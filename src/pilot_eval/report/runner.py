@@ -346,6 +346,21 @@ def _run_in_subprocess(job: _Job) -> dict:
     return entry
 
 
+def _schedule(todo: list[_Job], previous: Path) -> list[_Job]:
+    """The order in which to start the notebooks: longest first by the elapsed times of
+    the previous report in ``previous`` (its ``manifest.json``), so that the last
+    notebooks to start are short ones and no core idles at the end while one long
+    notebook runs alone; notebooks it did not time keep their place at the front. Without
+    a previous report, the order of the files. The contents page keeps the files' order."""
+    try:
+        manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+        seconds = {e["name"]: float(e["elapsed_seconds"]) for e in manifest.get("notebooks", [])
+                   if e.get("elapsed_seconds") is not None}
+    except (OSError, ValueError, KeyError, TypeError):
+        return list(todo)
+    return sorted(todo, key=lambda job: -seconds.get(job.name, float("inf")))
+
+
 def _notebook_title(path: Path, lang: str) -> str:
     """The notebook's ``metadata["pilot_eval"]["title"][lang]``, or its file name."""
     try:
@@ -484,7 +499,7 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
         say(f"Executing {len(todo)} notebooks from {notebooks_dir} ({workers} at a time) …")
         done: dict[str, dict] = {}
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_run_in_subprocess, job): job for job in todo}
+            futures = {pool.submit(_run_in_subprocess, job): job for job in _schedule(todo, final)}
             for future in as_completed(futures):
                 job, entry = futures[future], future.result()
                 done[job.name] = entry
