@@ -915,6 +915,15 @@ def _conventional_from_design(design: _Design, term: str, *, h0: float = 0.0, al
     score = np.bincount(g, q * u, minlength=G)
     c = G / (G - 1) * (N - 1) / (N - design.k)
     est, se = float(beta[j]), math.sqrt(c * float(score @ score))
+    return _cluster_robust_result(design, term, est, se, h0=h0, alpha=alpha, formula=formula, cluster=cluster,
+                                  fixed_effects=None)
+
+
+def _cluster_robust_result(design: _Design, term: str, est: float, se: float, *, h0: float, alpha: float,
+                           formula: str, cluster: str, fixed_effects: str | None) -> ClusterRobustResult:
+    """The CR1 t-test of ``term`` from its estimate and standard error: t with G − 1
+    degrees of freedom, p-value, interval and the tidy row."""
+    G = design.n_clusters
     df = G - 1
     t = (est - float(h0)) / se
     p = float(2 * special.stdtr(df, -abs(t)))
@@ -924,8 +933,8 @@ def _conventional_from_design(design: _Design, term: str, *, h0: float = 0.0, al
         "p_value": p, "n": design.n, "method": "ols", "inference": "cluster_robust", "statistic": t,
         "h0": float(h0), "n_clusters": G, "df": df,
     }])
-    details = {"formula": formula, "cluster": cluster, "fixed_effects": None, "dropped_collinear": design.dropped,
-               "k": design.k}
+    details = {"formula": formula, "cluster": cluster, "fixed_effects": fixed_effects,
+               "dropped_collinear": design.dropped, "k": design.k}
     return ClusterRobustResult(table=table, details=details, term=term, h0=float(h0), estimate=est, std_error=se,
                                t_stat=t, p_value=p, conf_low=est - crit * se, conf_high=est + crit * se, alpha=alpha,
                                df=df, n=design.n, n_clusters=G)
@@ -975,22 +984,8 @@ def cluster_robust(data: pd.DataFrame, formula: str, cluster: str, term: str, h0
                                          cov_kwds={"groups": design.cluster_codes, "use_correction": True,
                                                    "df_correction": True})
     j = design.names.index(term)
-    est = float(fit.params[j])
-    se = float(fit.bse[j])
-    df = design.n_clusters - 1
-    t = (est - float(h0)) / se
-    p = float(2 * special.stdtr(df, -abs(t)))
-    crit = float(special.stdtrit(df, 1 - alpha / 2))
-    table = tidy_frame([{
-        "term": term, "estimate": est, "std_error": se, "conf_low": est - crit * se, "conf_high": est + crit * se,
-        "p_value": p, "n": design.n, "method": "ols", "inference": "cluster_robust", "statistic": t,
-        "h0": float(h0), "n_clusters": design.n_clusters, "df": df,
-    }])
-    details = {"formula": formula, "cluster": cluster, "fixed_effects": fixed_effects,
-               "dropped_collinear": design.dropped, "k": design.k}
-    return ClusterRobustResult(table=table, details=details, term=term, h0=float(h0), estimate=est, std_error=se,
-                               t_stat=t, p_value=p, conf_low=est - crit * se, conf_high=est + crit * se, alpha=alpha,
-                               df=df, n=design.n, n_clusters=design.n_clusters)
+    return _cluster_robust_result(design, term, float(fit.params[j]), float(fit.bse[j]), h0=h0, alpha=alpha,
+                                  formula=formula, cluster=cluster, fixed_effects=fixed_effects)
 
 
 def _label(assignment: tuple) -> str:
