@@ -118,3 +118,27 @@ def test_event_studies_share_one_panel_and_give_the_same_numbers(processed):
         pd.testing.assert_frame_equal(shared.tidy(), alone.tidy())
         assert shared.details["pretrend_p_value"] == alone.details["pretrend_p_value"]
     assert sections.administration_panel(ctx) is sections.administration_panel(ctx)
+
+
+def test_the_windowed_tables_are_read_once_and_shared_through_the_cache(processed, tmp_path):
+    """The first open_period leaves the window's tables in .cache/; the next reads them
+    (the same frames as loading the parquet files); a damaged cache file is ignored."""
+    import shutil
+
+    local = tmp_path / "processed"
+    shutil.copytree(processed, local)
+    shutil.rmtree(local / ".cache", ignore_errors=True)
+    first = open_period("2025Q4", processed_dir=str(local), window_start="2022-01-01")
+    cached = list((local / ".cache").glob("tables-*.pkl"))
+    assert len(cached) == 1
+    again = open_period("2025Q4", processed_dir=str(local), window_start="2022-01-01")
+    for name in first.tables:
+        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+        pd.testing.assert_frame_equal(again.all_tables[name], first.all_tables[name])
+    assert (again.vacancies["published_date"] >= "2022-01-01").all()
+    other = open_period("2025Q4", processed_dir=str(local), window_start="2023-01-01")   # another window
+    assert len(list((local / ".cache").glob("tables-*.pkl"))) == 2
+    assert len(other.vacancies) < len(first.vacancies)
+    cached[0].write_bytes(b"not a pickle")
+    damaged = open_period("2025Q4", processed_dir=str(local), window_start="2022-01-01")
+    pd.testing.assert_frame_equal(damaged.tables["applications"], first.tables["applications"])
