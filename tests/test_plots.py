@@ -382,6 +382,15 @@ def test_fill_curve_is_lifelines_kaplan_meier_with_ties_and_censoring():
     assert len(x) == len(y) == 0
 
 
+def test_fill_curve_day_ticks_thin_out_when_three_panels_share_the_width(demo):
+    """Three panels (before, during, after) are narrow: ticks every 60 days, not 30, so
+    "120 150 180" does not run together; one or two panels keep 30."""
+    three = P.fill_curves(demo["vacancies"], demo["pilot_rollout"], "2026-02-28", phases=("before", "during", "after"))
+    assert [float(x) for x in three.axes[0].get_xticks()] == [0, 60, 120, 180]
+    two = P.fill_curves(demo["vacancies"], demo["pilot_rollout"], "2026-02-28")
+    assert [float(x) for x in two.axes[0].get_xticks()] == [0, 30, 60, 90, 120, 150, 180]
+
+
 def test_fill_curve_thresholds_are_parameters():
     vac, rollout = _tiny_vacancies()
     fig = P.fill_curves(vac, rollout, "2024-12-31", min_at_risk=5, min_n=5, phases=("during",), lang="en")
