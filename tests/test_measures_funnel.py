@@ -654,3 +654,12 @@ def test_fine_grained_groupings_run_on_demo(scenarios):
     for call in calls:  # speed is measured by benchmarks/measures.py, not asserted here
         result = call()
         assert len(result) > 0
+
+
+def test_application_measures_document_the_vacancies_parameter():
+    from pilot_eval.measures import equality, late_withdrawal_rate, offers, withdrawal_reasons, withdrawals
+
+    for func in (withdrawals, late_withdrawal_rate, withdrawal_reasons, offers, equality):
+        doc = func.__doc__
+        assert "{vacancies_parameter}" not in doc, func.__name__
+        assert "    vacancies : DataFrame, optional (keyword)\n        The processed vacancies." in doc, func.__name__

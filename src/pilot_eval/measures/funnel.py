@@ -198,11 +198,21 @@ def _applications(applications: pd.DataFrame, vacancies: pd.DataFrame | None, pi
     return df
 
 
+#: The ``vacancies`` parameter of the application measures, as their docstrings show it
+#: (filled in by :func:`_vacancies_optional` for ``{vacancies_parameter}``).
+_VACANCIES_PARAMETER = """vacancies : DataFrame, optional (keyword)
+        The processed vacancies. Needed only when ``by`` uses a vacancy column
+        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
+        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
+        raises a ``KeyError`` naming it. The earlier positional form
+        ``f(applications, vacancies, by=…)`` still works."""
+
+
 def _vacancies_optional(func: Callable) -> Callable:
     """Let ``func(applications, by, …, *, vacancies=None)`` also be called the earlier
     way, ``func(applications, vacancies, by, …)``: a DataFrame as the second positional
     argument is taken as ``vacancies`` and the remaining positional arguments keep their
-    order."""
+    order. Fills in the ``vacancies`` parameter's description in the docstring."""
 
     @functools.wraps(func)
     def wrapper(applications, *args, **kwargs):
@@ -213,6 +223,8 @@ def _vacancies_optional(func: Callable) -> Callable:
             args = args[1:]
         return func(applications, *args, **kwargs)
 
+    if func.__doc__:
+        wrapper.__doc__ = func.__doc__.replace("{vacancies_parameter}", _VACANCIES_PARAMETER)
     return wrapper
 
 
@@ -265,12 +277,7 @@ def withdrawals(applications: pd.DataFrame, by: str | Sequence[str] | None = Non
     ----------
     applications : DataFrame
         The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
-    vacancies : DataFrame, optional (keyword)
-        The processed vacancies. Needed only when ``by`` uses a vacancy column
-        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
-        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
-        raises a ``KeyError`` naming it. The earlier positional form
-        ``f(applications, vacancies, by=…)`` still works.
+    {vacancies_parameter}
     by : str or list of str, optional
         Group columns of the enriched applications (see the module docstring).
     pilot_rollout : DataFrame, optional
@@ -339,12 +346,7 @@ def late_withdrawal_rate(applications: pd.DataFrame, by: str | Sequence[str] | N
     ----------
     applications : DataFrame
         The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
-    vacancies : DataFrame, optional (keyword)
-        The processed vacancies. Needed only when ``by`` uses a vacancy column
-        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
-        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
-        raises a ``KeyError`` naming it. The earlier positional form
-        ``f(applications, vacancies, by=…)`` still works.
+    {vacancies_parameter}
     by : str or list of str, optional
         Group columns of the enriched applications.
     pilot_rollout : DataFrame, optional
@@ -407,12 +409,7 @@ def withdrawal_reasons(applications: pd.DataFrame, by: str | Sequence[str] | Non
     ----------
     applications : DataFrame
         The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
-    vacancies : DataFrame, optional (keyword)
-        The processed vacancies. Needed only when ``by`` uses a vacancy column
-        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
-        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
-        raises a ``KeyError`` naming it. The earlier positional form
-        ``f(applications, vacancies, by=…)`` still works.
+    {vacancies_parameter}
     by : str or list of str, optional
         Group columns of the enriched applications.
     pilot_rollout : DataFrame, optional
@@ -473,12 +470,7 @@ def offers(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
     ----------
     applications : DataFrame
         The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
-    vacancies : DataFrame, optional (keyword)
-        The processed vacancies. Needed only when ``by`` uses a vacancy column
-        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
-        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
-        raises a ``KeyError`` naming it. The earlier positional form
-        ``f(applications, vacancies, by=…)`` still works.
+    {vacancies_parameter}
     by : str or list of str, optional
         Group columns of the enriched applications.
     pilot_rollout : DataFrame, optional
@@ -824,12 +816,7 @@ def equality(applications: pd.DataFrame, measure: str = "late_withdrawal_rate",
     ----------
     applications : DataFrame
         The processed applications (:func:`pilot_eval.ingest.load_processed`) or the demo's.
-    vacancies : DataFrame, optional (keyword)
-        The processed vacancies. Needed only when ``by`` uses a vacancy column
-        (``administration``, ``role_group``, ``employment_type``, ``period`` of the
-        advert, …) or with ``pilot_rollout``; without it a vacancy column in ``by``
-        raises a ``KeyError`` naming it. The earlier positional form
-        ``f(applications, vacancies, by=…)`` still works.
+    {vacancies_parameter}
     measure : str, default "late_withdrawal_rate"
         One of :data:`MEASURE_DIRECTION`:
 
