@@ -217,31 +217,22 @@ def test_bom_semicolon_decimal_comma_is_the_same_data(tmp_path):
 
 
 def test_swedish_headers_labels_cp1252(tmp_path):
+    from pilot_eval.contract import ADMINISTRATIONS
     from pilot_eval.contract import TABLES as SPECS
 
     canonical = run(tmp_path / "a")
     raw = tmp_path / "b" / "raw"
     raw.mkdir(parents=True)
-    for name, rows in TABLES.items():
-        spec = SPECS[name]
-        header = [spec.column(c).swedish.upper() if i % 2 else spec.column(c).swedish for i, c in enumerate(rows[0])]
-        body = []
-        for r in rows[1:]:
-            out = []
-            for c, v in zip(rows[0], r):
-                col = spec.column(c)
-                if col.kind == "enum" and v:
-                    v = {"administration": None}.get(c) or col.labels.get(v, v)
-                    if c == "administration":
-                        from pilot_eval.contract import ADMINISTRATIONS
-                        v = ADMINISTRATIONS[r[rows[0].index(c)]]
-                elif col.kind == "bool":
-                    v = {"true": "Ja", "false": "nej"}[v]
-                elif col.kind == "float":
-                    v = v.replace(".", ",")
-                out.append(v)
-            body.append(out)
-        (raw / f"{spec.swedish}.csv").write_bytes(to_csv_text([header] + body, sep=";").encode("cp1252"))
+
+    def header(col, i):  # folded Swedish headers, every other one in capitals
+        return col.swedish.upper() if i % 2 else col.swedish
+
+    def label(col, v):  # folded labels; administrations by their full names
+        return ADMINISTRATIONS[v] if col.name == "administration" else col.labels.get(v, v)
+
+    for name in TABLES:
+        rows = _swedish_rows(name, header, label, no="nej")
+        (raw / f"{SPECS[name].swedish}.csv").write_bytes(to_csv_text(rows, sep=";").encode("cp1252"))
     swedish = ingest(raw, tmp_path / "b" / "out", cut_date=CUT_DATE, data_docs=False)
     assert swedish.exit_code == 0
     assert swedish.report["tables"]["vacancies"]["source"]["encoding"] == "cp1252"
@@ -438,30 +429,37 @@ def test_birth_date_column_is_refused(tmp_path):
 
 # --------------------------------------------------------------------------- Swedish as written
 
-def _swedish_as_written(name: str, spelling_readvertised: str = "Återannonsering av") -> list[list[str]]:
-    """The fixture table with the headers and labels a Swedish HR system writes (å/ä/ö,
-    capitals, spaces): "Sista ansökningsdag", "Barnskötare", "Ej tillsatt", "Ja"."""
+def _swedish_rows(name: str, header, label, no: str = "Nej") -> list[list[str]]:
+    """The fixture table written the Swedish way: ``header(column spec, position)`` for
+    each header, ``label(column spec, value)`` for each enum value, "Ja"/``no`` for
+    booleans and decimal commas."""
     from pilot_eval.contract import TABLES as SPECS
 
     spec = SPECS[name]
     rows = table_rows(name)
-    header = [spec.column(c).swedish_display for c in rows[0]]
-    if "readvertisement_of" in rows[0]:
-        header[rows[0].index("readvertisement_of")] = spelling_readvertised
     body = []
     for r in rows[1:]:
         out = []
         for c, v in zip(rows[0], r):
             col = spec.column(c)
             if col.kind == "enum" and v:
-                v = col.swedish_display_label(v)
+                v = label(col, v)
             elif col.kind == "bool":
-                v = {"true": "Ja", "false": "Nej"}[v]
+                v = {"true": "Ja", "false": no}[v]
             elif col.kind == "float":
                 v = v.replace(".", ",")
             out.append(v)
         body.append(out)
-    return [header] + body
+    return [[header(spec.column(c), i) for i, c in enumerate(rows[0])]] + body
+
+
+def _swedish_as_written(name: str, spelling_readvertised: str = "Återannonsering av") -> list[list[str]]:
+    """The fixture table with the headers and labels a Swedish HR system writes (å/ä/ö,
+    capitals, spaces): "Sista ansökningsdag", "Barnskötare", "Ej tillsatt", "Ja"."""
+    def header(col, _):
+        return spelling_readvertised if col.name == "readvertisement_of" else col.swedish_display
+
+    return _swedish_rows(name, header, lambda col, v: col.swedish_display_label(v))
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
