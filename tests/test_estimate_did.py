@@ -165,6 +165,22 @@ def test_mpdta_aggregations_match_r_did(mpdta_fit, kind):
         assert table.loc["overall", "estimate"] == pytest.approx(estimate, abs=_decimals(estimate))
         assert table.loc["overall", "std_error"] == pytest.approx(se, rel=0.15)
 
+def test_a_pickled_result_leaves_scipy_out_and_aggregates_the_same(mpdta_fit):
+    """The report keeps event studies in its cache as pickles: the cluster-sum matrix
+    (scipy.sparse) is not part of one, and is rebuilt when an aggregation needs it."""
+    import pickle
+
+    mpdta_fit.aggregate("event")                 # builds the cluster-sum matrix
+    assert mpdta_fit._sum_by_cluster is not None
+    data = pickle.dumps(mpdta_fit)
+    assert b"scipy" not in data
+    again = pickle.loads(data)
+    assert again._sum_by_cluster is None
+    for kind in ("simple", "event", "group"):
+        pd.testing.assert_frame_equal(again.aggregate(kind), mpdta_fit.aggregate(kind))
+    assert again.pretrend_p_value == mpdta_fit.pretrend_p_value
+
+
 # --------------------------------------------------------------------------- the 2×2
 
 

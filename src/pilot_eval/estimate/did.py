@@ -72,10 +72,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy import special  # not scipy.stats: a second to import, in every notebook
 
 from .base import EstimateResult, tidy_frame
+
+# scipy (sparse, special) is imported where it is used: a notebook that unpickles a cached
+# result imports this module and should not pay scipy's 0.3 s for it (scipy.stats is never
+# used: a second to import).
 
 __all__ = [
     "BaconDecomposition",
@@ -470,6 +472,11 @@ class StaggeredDiDResult(EstimateResult):
                          details={**settings, "n_units": self.n_units, "n_clusters": self.n_clusters,
                                   "notes": list(panel.notes), "pretrend_test": self.pretrend_test})
 
+    def __getstate__(self) -> dict:
+        # the cluster-sum matrix is rebuilt on demand: pickled (the report's cache) it
+        # would make unpickling import scipy.sparse
+        return {**self.__dict__, "_sum_by_cluster": None}
+
     # ---- inference helpers
     @property
     def inference(self) -> str:
@@ -477,6 +484,8 @@ class StaggeredDiDResult(EstimateResult):
 
     def _cluster_sums(self, infl: np.ndarray) -> np.ndarray:
         if self._sum_by_cluster is None:  # clusters × units 0/1 matrix (np.add.at is slow on large panels)
+            import scipy.sparse as sp
+
             n = len(self._p.cluster)
             self._sum_by_cluster = sp.csr_matrix((np.ones(n), (self._p.cluster, np.arange(n))),
                                                  shape=(self.n_clusters, n))
@@ -495,6 +504,8 @@ class StaggeredDiDResult(EstimateResult):
 
     def _inference(self, est: np.ndarray, infl: np.ndarray, uniform: np.ndarray | None = None):
         """SE, pointwise CI, p-value, and (bootstrap) uniform bands over ``uniform`` rows."""
+        from scipy import special
+
         z = special.ndtri(1 - self.alpha / 2)
         if self.bootstrap:
             b = self._boot(infl)
@@ -523,6 +534,8 @@ class StaggeredDiDResult(EstimateResult):
         the analytic influence-function covariance (as R did's ``W``/``Wpval``). If that
         covariance is singular (more pre-period cells than clusters can identify), the
         Moore-Penrose inverse is used and the degrees of freedom are its rank."""
+        from scipy import special
+
         a = self.att_gt
         antic = self.settings["anticipation"]
         pre = ((a["cohort"].astype(float) - antic > a["time"].astype(float)) & a["estimate"].notna()

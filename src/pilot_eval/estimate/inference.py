@@ -71,14 +71,20 @@ import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import patsy
-import scipy.sparse as sp
-from scipy import special  # not scipy.stats: a second to import, in every notebook
-from scipy.linalg import solve_triangular
 
 from .base import EstimateResult, tidy_frame
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+# scipy (sparse, linalg, special) and patsy are imported where they are used, not here:
+# the result classes below are what a notebook unpickles from the report's cache, and
+# importing this module should not cost it scipy's 0.3 s (scipy.stats is never used: a
+# second to import).
 
 __all__ = [
     "WEIGHT_DISTRIBUTIONS",
@@ -141,6 +147,8 @@ class _Design:
 
 def _capture_env(depth: int = 2):
     """The namespace of the public function's caller, so formulas can use its names."""
+    import patsy
+
     return patsy.EvalEnvironment.capture(depth)
 
 
@@ -155,6 +163,8 @@ def _independent_columns(X: np.ndarray) -> list[int]:
     of the cross-product that skips a column whose Schur complement (its squared distance
     from the span of the kept columns) is below 1e-10 of its squared length. Like Stata,
     the first of a collinear set is kept and the later ones are omitted."""
+    from scipy.linalg import solve_triangular
+
     xtx = X.T @ X
     keep: list[int] = []
     L = np.zeros((0, 0))
@@ -185,6 +195,8 @@ def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame
     filled from those contrast matrices with numpy. Returns None, and the caller uses
     patsy on the full data, for any other formula (interactions, functions, transforms,
     extension dtypes)."""
+    import patsy
+
     try:
         desc = patsy.ModelDesc.from_formula(formula)
     except patsy.PatsyError:
@@ -267,6 +279,9 @@ def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame
 
 def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | None,
                   fixed_effects: str | None, env, absorb: bool = True) -> _Design:
+    import patsy
+    import scipy.sparse as sp
+
     if not isinstance(data, pd.DataFrame):
         raise TypeError("data must be a pandas DataFrame.")
     if fixed_effects is not None and not isinstance(fixed_effects, str):
@@ -452,6 +467,8 @@ def _weight_draws(dist: str, G: int, reps: int, enumerate_: bool | None, seed) -
 
 def _bootstrap_distribution(design: _Design, j: int, dist: str, reps: int, enumerate_: bool | None, seed,
                             p_type: str, ties: str) -> tuple[_BootstrapDistribution, bool, int]:
+    import scipy.sparse as sp
+
     X, y, g = design.X, design.y, design.cluster_codes
     N = X.shape[0]
     G = design.n_clusters
@@ -923,6 +940,8 @@ def _cluster_robust_result(design: _Design, term: str, est: float, se: float, *,
                            formula: str, cluster: str, fixed_effects: str | None) -> ClusterRobustResult:
     """The CR1 t-test of ``term`` from its estimate and standard error: t with G − 1
     degrees of freedom, p-value, interval and the tidy row."""
+    from scipy import special  # not scipy.stats: a second to import
+
     G = design.n_clusters
     df = G - 1
     t = (est - float(h0)) / se
