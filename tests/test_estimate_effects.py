@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from itertools import combinations
 
 import numpy as np
@@ -580,3 +581,30 @@ def test_a_term_collinear_with_the_fixed_effects_is_reported_not_a_crash():
     assert set(t["term"]) == {"during"}
     assert t["estimate"].notna().all()
     assert any("after" in note and "collinear" in note for note in result.details["notes"])
+
+
+def test_triple_difference_notes_a_term_the_fixed_effects_absorb(large):
+    """When no comparison administration has child-facing vacancies after the pilot, the
+    after × child term is a sum of the period × child effects: it is left out with a note
+    (as pilot_effects does), not a crash, and the other terms are still estimated."""
+    from pilot_eval.estimate.effects import triple_difference
+
+    tables, truth = large
+    data = outcome_data(tables, "late_withdrawal", truth["cut_date"])
+    assert ((data["phase"].astype(str) == "after") & (data["child_facing"] == 1)
+            & (data["arm"].astype(str) == "comparison")).any()
+    v = tables["vacancies"]
+    end = tables["pilot_rollout"]["end_date"].max()
+    pilot = {"SOF", "UBF", "KOF"}
+    drop = ((v["statutory_check"].astype(str) != "none") & (v["published_date"] > end)
+            & ~v["administration"].astype(str).isin(pilot))
+    kept = v.loc[~drop]
+    apps = tables["applications"].loc[tables["applications"]["vacancy_id"].isin(kept["vacancy_id"])]
+    checks = tables["background_checks"].loc[tables["background_checks"]["application_id"].isin(apps["application_id"])]
+    cut = {**tables, "vacancies": kept, "applications": apps, "background_checks": checks}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)        # wide bootstrap sets, as above
+        result = triple_difference(cut, "late_withdrawal", truth["cut_date"], reps=49, seed=3)
+    terms = set(result.tidy()["term"])
+    assert "after_child_minus_other" not in terms and {"during_other", "after_other"} <= terms
+    assert any(n.startswith("after_child_minus_other: not estimated") for n in result.details["notes"])

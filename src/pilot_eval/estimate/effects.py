@@ -806,6 +806,11 @@ def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *
     placebo = {a: dict(zip(terms, est)) for a, est in zip(assignments, estimates)}
     design = _design_for(data, formula, "administration")  # one design for every term
     for term in terms:
+        if term not in design.names:
+            # e.g. every child-facing vacancy after the pilot is in a pilot administration:
+            # the term is a sum of the fixed effects, and the data cannot tell it from them
+            notes.append(f"{names[term]}: not estimated: collinear with the administration and period effects")
+            continue
         results = [_conventional_from_design(design, term, alpha=alpha, formula=formula, cluster="administration"),
                    _wild_from_design(design, term, weights="webb", reps=reps, seed=seed, alpha=alpha,
                                      formula=formula, cluster="administration", stacklevel=3)]
