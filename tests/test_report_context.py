@@ -120,6 +120,50 @@ def test_event_studies_share_one_panel_and_give_the_same_numbers(processed):
     assert sections.administration_panel(ctx) is sections.administration_panel(ctx)
 
 
+def test_event_studies_and_the_triple_difference_are_computed_once_per_report(processed, tmp_path, monkeypatch):
+    """The time-to-fill, withdrawals and methods pages ask for the same event studies: the
+    first computes and keeps each in .cache/, the next reads it (no estimator is called,
+    so no scipy is imported for it) and gets the same numbers."""
+    import shutil
+
+    from pilot_eval.estimate import effects as E
+
+    local = tmp_path / "processed"
+    shutil.copytree(processed, local)
+    shutil.rmtree(local / ".cache", ignore_errors=True)
+    first = sections.event_study(open_period("2025Q4", processed_dir=str(local)), "late_withdrawal")
+    triple = sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49))
+    assert len(list((local / ".cache").glob("event_study-late_withdrawal-*.pkl"))) == 1
+    assert len(list((local / ".cache").glob("triple_difference-late_withdrawal-*.pkl"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(E, "event_study", refuse)
+    monkeypatch.setattr(E, "triple_difference", refuse)
+    ctx = open_period("2025Q4", processed_dir=str(local))
+    again = sections.event_study(ctx, "late_withdrawal")
+    pd.testing.assert_frame_equal(again.tidy(), first.tidy())
+    assert again.details["pretrend_p_value"] == first.details["pretrend_p_value"]
+    assert "_cache" not in ctx.__dict__            # the panel was not built either
+    pd.testing.assert_frame_equal(
+        sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49)), triple)
+    with pytest.raises(AssertionError, match="computed again"):     # other draws: another entry
+        sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=39))
+
+
+def test_a_read_only_processed_folder_computes_without_a_cache(processed, tmp_path, monkeypatch):
+    import shutil
+
+    local = tmp_path / "processed"
+    shutil.copytree(processed, local)
+    ctx = open_period("2025Q4", processed_dir=str(local))
+    shutil.rmtree(local / ".cache", ignore_errors=True)
+    (local / ".cache").write_text("not a folder")          # mkdir fails as on a read-only share
+    study = sections.event_study(ctx, "days_unfilled_90")
+    assert study.details["pretrend_p_value"] >= 0
+
+
 def test_the_windowed_tables_are_read_once_and_shared_through_the_cache(processed, tmp_path):
     """The first open_period leaves the window's tables in .cache/; the next reads them
     (the same frames as loading the parquet files); a damaged cache file is ignored."""

@@ -95,14 +95,21 @@ def effects(ctx: Period, outcomes: Sequence[str] | None = None) -> EstimateResul
     from ..estimate.effects import OUTCOMES
 
     outcomes = list(outcomes or OUTCOMES)
-    parts = [_cached_effect(ctx, outcome) for outcome in outcomes]
+    parts = [_cached(ctx, "effects", outcome, lambda o=outcome: _pilot_effects(ctx, o)) for outcome in outcomes]
     table = pd.concat([p.tidy() for p in parts], ignore_index=True)
     details = {**parts[0].details, "randomization": {o: p.details["randomization"].get(o, {})
                                                       for o, p in zip(outcomes, parts)}}
     return EstimateResult(table, details=details)
 
 
-def _effect_key(ctx: Period, outcome: str) -> str:
+def _pilot_effects(ctx: Period, outcome: str) -> EstimateResult:
+    from ..estimate.effects import pilot_effects   # here: a notebook that finds every result cached never needs it
+
+    return pilot_effects(ctx.tables, ctx.cut_date, outcomes=[outcome], window=ctx.window, reps=ctx.bootstrap_reps,
+                         seed=ctx.seed)
+
+
+def _effect_key(ctx: Period, outcome: str, kind: str = "effects") -> str:
     import hashlib
     import json
 
@@ -111,6 +118,8 @@ def _effect_key(ctx: Period, outcome: str) -> str:
     files = {t: info["parquet"]["sha256"] for t, info in sorted(ctx.ingest_report.get("tables", {}).items())}
     spec = {"files": files, "cut": str(ctx.cut_date.date()), "window": list(ctx.window), "reps": ctx.bootstrap_reps,
             "seed": ctx.seed, "outcome": outcome, "version": __version__, "code": _code_hash()}
+    if kind != "effects":   # (the effects' keys are as before)
+        spec["kind"] = kind
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
 
 
@@ -130,16 +139,17 @@ def _code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def _cached_effect(ctx: Period, outcome: str, wait: float = 900.0) -> EstimateResult:
+def _cached(ctx: Period, kind: str, outcome: str, compute, wait: float = 900.0):
+    """``compute()``, computed once per report: kept in ``<processed_dir>/.cache/`` as
+    ``<kind>-<outcome>-<key>.pkl`` (:func:`_effect_key`); a notebook that finds another
+    computing the same entry (its lock file) waits for it, one whose kernel died leaves a
+    stale lock that the next takes over."""
     import os
     import pickle
     import time
 
-    from ..estimate.effects import pilot_effects
-
     folder = ctx.processed_dir / ".cache"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"effects-{outcome}-{_effect_key(ctx, outcome)}.pkl"
+    path = folder / f"{kind}-{outcome}-{_effect_key(ctx, outcome, kind)}.pkl"
     lock = path.with_suffix(".lock")
     deadline = time.monotonic() + wait
     while True:
@@ -147,18 +157,23 @@ def _cached_effect(ctx: Period, outcome: str, wait: float = 900.0) -> EstimateRe
             with open(path, "rb") as f:
                 return pickle.load(f)
         try:
+            folder.mkdir(exist_ok=True)
+        except OSError:
+            return compute()   # a read-only processed folder: every notebook computes its own
+        try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
             stale = time.time() - lock.stat().st_mtime > wait if lock.exists() else False
             if time.monotonic() < deadline and not stale:
-                time.sleep(0.2)        # another notebook is computing this outcome
+                time.sleep(0.2)        # another notebook is computing it
                 continue
             lock.unlink(missing_ok=True)  # its kernel died: compute it here
             continue
+        except OSError:
+            return compute()   # a read-only processed folder: every notebook computes its own
         os.close(fd)
         try:
-            result = pilot_effects(ctx.tables, ctx.cut_date, outcomes=[outcome], window=ctx.window,
-                                   reps=ctx.bootstrap_reps, seed=ctx.seed)
+            result = compute()
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as f:
                 pickle.dump(result, f)
@@ -202,8 +217,8 @@ def effect_table_inference(inference: pd.Series, lang: str) -> list[str]:
 
 def administration_panel(ctx: Period) -> pd.DataFrame:
     """The administration × quarter panel of the period's window
-    (:func:`pilot_eval.measures.build_panel`), built once per period and shared by the
-    event studies of every outcome."""
+    (:func:`pilot_eval.measures.build_panel`), built once per notebook and shared by the
+    event studies of every outcome it computes."""
     cache = ctx.__dict__.setdefault("_cache", {})
     if "administration_panel" not in cache:
         cache["administration_panel"] = M.build_panel(ctx.tables, ctx.cut_date, unit=("administration",))
@@ -211,10 +226,15 @@ def administration_panel(ctx: Period) -> pd.DataFrame:
 
 
 def event_study(ctx: Period, outcome: str) -> EstimateResult:
-    """:func:`pilot_eval.estimate.effects.event_study` for the period's window."""
-    from ..estimate.effects import event_study as _event_study
+    """:func:`pilot_eval.estimate.effects.event_study` for the period's window, computed
+    once per report (kept in ``.cache/`` like :func:`effects`: the time-to-fill,
+    withdrawals and methods pages show the same event studies)."""
+    def compute():
+        from ..estimate.effects import event_study as _event_study
 
-    return _event_study(ctx.tables, outcome, ctx.cut_date, panel=administration_panel(ctx))
+        return _event_study(ctx.tables, outcome, ctx.cut_date, panel=administration_panel(ctx))
+
+    return _cached(ctx, "event_study", outcome, compute)
 
 
 def row_accounting(ctx: Period) -> pd.DataFrame:
@@ -336,9 +356,12 @@ def triple_difference_table(ctx: Period, outcome: str = "late_withdrawal") -> pd
     """The triple difference for child-facing roles (which already needed a police extract)
     against other roles, inside and outside the pilot administrations, for print: term in
     words, inference, estimate, interval, p-value, n."""
-    from ..estimate.effects import triple_difference
+    def compute():
+        from ..estimate.effects import triple_difference
 
-    t = triple_difference(ctx.tables, outcome, ctx.cut_date, reps=ctx.bootstrap_reps, seed=ctx.seed).tidy()
+        return triple_difference(ctx.tables, outcome, ctx.cut_date, reps=ctx.bootstrap_reps, seed=ctx.seed)
+
+    t = _cached(ctx, "triple_difference", outcome, compute).tidy()
     words = {"during_other": ("under piloten, övriga yrken", "during the pilot, other roles"),
              "during_child_minus_other": ("under piloten, barnnära yrken minus övriga",
                                           "during the pilot, child-facing minus other roles"),
