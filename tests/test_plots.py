@@ -566,3 +566,31 @@ def test_every_public_function_has_a_docstring_with_an_example():
                  "permutation_plot", "number_formatter", "house_style", "group_styles"):
         doc = getattr(P, name).__doc__
         assert doc and ">>>" in doc, name
+
+
+def test_show_figure_shows_a_png_without_importing_pyplot_and_closes_pyplots_figures():
+    """show.figure embeds the chart as PNG; the report's charts are made without pyplot, so
+    showing one must not import it (its import and Jupyter's inline backend set-up cost
+    every notebook time), while a figure made with pyplot is closed after it is shown."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matplotlib; matplotlib.use('Agg')\n"
+        "import IPython.display as d\n"
+        "shown = []\n"
+        "d.display = lambda obj: shown.append(obj)\n"
+        "from pilot_eval.report import plots, show\n"
+        "import pandas as pd\n"
+        "from pilot_eval.disclosure import publish\n"
+        "t = publish(pd.DataFrame({'phase': ['before', 'during'], 'n_vacancies': [40, 50]}), totals=None)\n"
+        "show.figure(plots.bar_chart(t, value='n_vacancies', category='phase', kind='count'))\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
+        "assert shown[-1].data[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n"
+        "import matplotlib.pyplot as plt\n"
+        "fig = plt.figure(); assert plt.get_fignums()\n"
+        "show.figure(fig)\n"
+        "assert not plt.get_fignums(), 'pyplot figure left open'\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pandas as pd
 
@@ -52,12 +53,12 @@ def figure(fig) -> None:
     # every artist inside the figure (tests/test_plots.py checks each chart kind), and
     # "tight" draws the figure a second time (about 40 % of savefig)
     fig.savefig(buf, format="png", dpi=fig.dpi)
-    try:
-        import matplotlib.pyplot as plt
-
+    # a figure made with pyplot is released from it; the report's charts are made without
+    # pyplot (pilot_eval.report.plots), and importing pyplot only to close them would cost
+    # every notebook its import and Jupyter's inline backend set-up
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
         plt.close(fig)
-    except Exception:  # pragma: no cover - a Figure not managed by pyplot needs no closing
-        pass
     _display(Image(data=buf.getvalue(), format="png"))
 
 
