@@ -45,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import __version__
+from . import __version__, paths
 from .coerce import parse_column
 from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec, close_column
 from .readers import SOURCE_FILE, SOURCE_LINE, IngestError, RawTable, read_raw_dir, sha256_file
@@ -58,7 +58,7 @@ def _redact(text: str) -> str:
 
 __all__ = ["IngestResult", "ingest", "load_processed", "REPORT_NAME", "DEFAULT_QUARANTINE_THRESHOLD"]
 
-REPORT_NAME = "ingest_report.json"
+REPORT_NAME = paths.INGEST_REPORT_NAME
 DEFAULT_QUARANTINE_THRESHOLD = 0.05
 # Tables are processed parent first, so that a child row whose parent was quarantined
 # can be quarantined too (the processed tables never hold a dangling foreign key).

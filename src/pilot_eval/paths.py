@@ -12,3 +12,5 @@ PROCESSED_DIR = DATA_DIR / "processed"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+#: The ingest report in a processed folder (here so that a notebook need not import ingest to find it).
+INGEST_REPORT_NAME = "ingest_report.json"

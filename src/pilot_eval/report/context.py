@@ -108,9 +108,7 @@ class PreparedData:
 
 
 def _report_of(processed_dir: Path) -> dict | None:
-    from ..ingest import REPORT_NAME
-
-    path = processed_dir / REPORT_NAME
+    path = processed_dir / paths.INGEST_REPORT_NAME
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
@@ -312,7 +310,6 @@ def _window_tables(processed_dir: Path, ingest_report: dict, window: tuple[str, 
     import pickle
 
     from ..estimate.effects import restrict_window
-    from ..ingest import load_processed
 
     files = {t: info["parquet"]["sha256"] for t, info in sorted(ingest_report.get("tables", {}).items())}
     key = hashlib.sha256(json.dumps({"files": files, "window": list(window), "code": _loader_hash()},
@@ -324,6 +321,8 @@ def _window_tables(processed_dir: Path, ingest_report: dict, window: tuple[str, 
                 return pickle.load(f)
         except Exception:  # noqa: BLE001 - a damaged cache file: read the parquet files instead
             pass
+    from ..ingest import load_processed   # only here: a notebook that reads the cache never imports ingest
+
     all_tables = load_processed(processed_dir)
     tables = _follow_vacancies(restrict_window(all_tables, window))
     if files:
@@ -342,13 +341,13 @@ def _loader_hash() -> str:
     """A hash of the source that shapes the loaded tables (ingest's reader, the contract,
     the window restriction and this module)."""
     import hashlib
-
-    from .. import contract, ingest
-    from ..estimate import effects
+    from importlib.util import find_spec
 
     digest = hashlib.sha256()
-    for module in (contract, ingest, effects):
-        digest.update(Path(module.__file__).read_bytes())
+    # the modules' files, found without importing them (ingest is not imported by a
+    # notebook that reads the cache)
+    for module in ("pilot_eval.contract", "pilot_eval.ingest", "pilot_eval.estimate.effects"):
+        digest.update(Path(find_spec(module).origin).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 
