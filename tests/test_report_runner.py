@@ -386,3 +386,22 @@ def test_notebooks_start_longest_first_by_the_previous_report(tmp_path):
     assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["04_new", "02_c", "00_a", "01_b", "03_d"]
     (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
     assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["00_a", "01_b", "02_c", "03_d", "04_new"]
+
+
+def test_the_package_is_byte_compiled_before_the_notebooks_start(monkeypatch, tmp_path):
+    """Every kernel imports pilot_eval: the runner compiles it once (as pip does on install)
+    so that none compiles it again, also where Python writes no bytecode by itself."""
+    import importlib.util
+    import shutil
+
+    package = tmp_path / "pkg"
+    shutil.copytree(Path(runner.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(runner.paths, "PACKAGE_DIR", package)
+    source = package / "report" / "context.py"
+    compiled = Path(importlib.util.cache_from_source(str(source)))
+    assert not compiled.exists()
+    runner._compile_package()
+    assert compiled.is_file()
+    stamp = compiled.stat().st_mtime_ns
+    runner._compile_package()                           # up to date: not written again
+    assert compiled.stat().st_mtime_ns == stamp

@@ -346,6 +346,21 @@ def _run_in_subprocess(job: _Job) -> dict:
     return entry
 
 
+def _compile_package() -> None:
+    """Byte-compile pilot_eval's own modules, as pip does when it installs a package, so
+    that every notebook's kernel (and worker) loads them instead of compiling them again:
+    about 0.15 s per notebook where Python writes no bytecode itself (an editable install
+    under ``PYTHONDONTWRITEBYTECODE``, as on CI). Files already compiled are skipped (a
+    few milliseconds); a read-only installation is left as it is. Only this package's
+    folder is written to (``__pycache__``, ignored by git)."""
+    import compileall
+
+    try:
+        compileall.compile_dir(str(paths.PACKAGE_DIR), quiet=2, workers=1)
+    except OSError:  # pragma: no cover - compileall reports write errors itself
+        pass
+
+
 def _schedule(todo: list[_Job], previous: Path) -> list[_Job]:
     """The order in which to start the notebooks: longest first by the elapsed times of
     the previous report in ``previous`` (its ``manifest.json``), so that the last
@@ -496,6 +511,7 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
                      timeout=timeout, lang=language, provenance=prov) for p in sources]
         width = max(len(job.name) for job in todo)
         workers = min(jobs, len(todo))
+        _compile_package()
         say(f"Executing {len(todo)} notebooks from {notebooks_dir} ({workers} at a time) …")
         done: dict[str, dict] = {}
         with ThreadPoolExecutor(max_workers=workers) as pool:
