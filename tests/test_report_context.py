@@ -150,6 +150,12 @@ def test_event_studies_and_the_triple_difference_are_computed_once_per_report(pr
         sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49)), triple)
     with pytest.raises(AssertionError, match="computed again"):     # other draws: another entry
         sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=39))
+    # another outcome's event study is computed, on the panel the first one left behind
+    assert len(list((local / ".cache").glob("panel-administration-*.pkl"))) == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(sections.M, "build_panel", refuse)
+    other = sections.event_study(open_period("2025Q4", processed_dir=str(local)), "days_unfilled_90")
+    assert other.details["pretrend_p_value"] >= 0
 
 
 def test_a_read_only_processed_folder_computes_without_a_cache(processed, tmp_path, monkeypatch):

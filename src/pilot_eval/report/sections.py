@@ -217,11 +217,13 @@ def effect_table_inference(inference: pd.Series, lang: str) -> list[str]:
 
 def administration_panel(ctx: Period) -> pd.DataFrame:
     """The administration × quarter panel of the period's window
-    (:func:`pilot_eval.measures.build_panel`), built once per notebook and shared by the
-    event studies of every outcome it computes."""
+    (:func:`pilot_eval.measures.build_panel`), built once per report (kept in ``.cache/``
+    like :func:`effects`) and shared by the event studies of every outcome."""
     cache = ctx.__dict__.setdefault("_cache", {})
     if "administration_panel" not in cache:
-        cache["administration_panel"] = M.build_panel(ctx.tables, ctx.cut_date, unit=("administration",))
+        cache["administration_panel"] = _cached(
+            ctx, "panel", "administration",
+            lambda: M.build_panel(ctx.tables, ctx.cut_date, unit=("administration",)))
     return cache["administration_panel"]
 
 
