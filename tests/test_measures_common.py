@@ -74,3 +74,109 @@ def test_enriched_applications_fall_back_to_the_merge():
     assert len(got) == 5 and pd.isna(got["administration"].iloc[-1]) and got["positions"].dtype == float
     with pytest.raises(pd.errors.MergeError):
         C.enrich_applications(app, pd.concat([vac, vac.iloc[:1]]))
+
+
+# --------------------------------------------------------------------------- pilot status
+
+def _row_by_row_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame,
+                         period: str = "quarter") -> pd.DataFrame:
+    """The former implementation (one boolean mask per roll-out row over the pairs)."""
+    r = C._rollout_new_hires(pilot_rollout)
+    # the roll-out rows are matched once per distinct administration × role group, then
+    # spread to the vacancies
+    admin_codes, admins = pd.factorize(vacancies["administration"].astype(str))
+    role_codes, roles = pd.factorize(vacancies["role_group"].astype(str))
+    pair_codes, pairs = pd.factorize(admin_codes.astype(np.int64) * max(len(roles), 1) + role_codes)
+    admin = pd.Series(np.asarray(admins, dtype=object)[pairs // max(len(roles), 1)], dtype=object)
+    role = pd.Series(np.asarray(roles, dtype=object)[pairs % max(len(roles), 1)], dtype=object)
+    pair_start = pd.Series(pd.NaT, index=admin.index, dtype="datetime64[ns]")
+    pair_end = pd.Series(pd.NaT, index=admin.index, dtype="datetime64[ns]")
+    pair_in = pd.Series(False, index=admin.index)
+    pair_open = pd.Series(False, index=admin.index)
+    # a role-specific row wins over "all"
+    for specific in (False, True):
+        rows = r[(r["role_group"] != "all") == specific]
+        for _, row in rows.iterrows():
+            hit = (admin == row["administration"]) & ((role == row["role_group"]) | (row["role_group"] == "all"))
+            pair_start[hit] = row["start_date"]
+            pair_end[hit] = row["end_date"]
+            pair_open[hit] = pd.isna(row["end_date"])
+            pair_in |= hit
+
+    def spread(values: pd.Series) -> pd.Series:
+        return pd.Series(values.to_numpy()[pair_codes], index=vacancies.index, dtype=values.dtype)
+
+    start, end, in_pilot, open_ended = spread(pair_start), spread(pair_end), spread(pair_in), spread(pair_open)
+    # comparison units: the pilot calendar
+    cal_start = r["start_date"].min() if len(r) else pd.NaT
+    cal_end = pd.NaT if (len(r) == 0 or r["end_date"].isna().any()) else r["end_date"].max()
+    start = start.where(in_pilot, cal_start)
+    end = end.where(in_pilot, cal_end)
+    published = vacancies["published_date"]
+    no_end = in_pilot & open_ended | (~in_pilot & pd.isna(cal_end))
+    phase = np.where(published < start, "before",
+                     np.where(no_end | (published <= end), "during", "after"))
+    phase = pd.Series(phase, index=vacancies.index).where(start.notna(), "before")
+    arm = pd.Series(np.where(in_pilot, C.PILOT_ARM, C.COMPARISON_ARM), index=vacancies.index)
+    cohort = C.period_label(start, period).where(in_pilot, None)
+    return pd.DataFrame({
+        "arm": pd.Categorical(arm, categories=[C.PILOT_ARM, C.COMPARISON_ARM]),
+        "phase": pd.Categorical(phase, categories=list(C.PHASES)),
+        "pilot_start": start,
+        "pilot_end": end.where(~no_end, pd.NaT),
+        "cohort": cohort,
+        "treated": in_pilot & (phase == "during"),
+    }, index=vacancies.index)
+
+
+def _rollouts():
+    """Roll-out tables that exercise every rule: "all" rows, a role-specific row over an
+    "all" row, two rows for the same unit (the later wins), open-ended, a missing end,
+    another scope, and none at all."""
+    d = pd.to_datetime
+    base = {"scope": "new_hires"}
+    yield pd.DataFrame([{**base, "administration": "SOF", "role_group": "all", "start_date": d("2023-09-01"),
+                         "end_date": d("2024-12-31")}])
+    yield pd.DataFrame([
+        {**base, "administration": "SOF", "role_group": "all", "start_date": d("2023-09-01"), "end_date": pd.NaT},
+        {**base, "administration": "SOF", "role_group": "teacher", "start_date": d("2024-01-01"),
+         "end_date": d("2024-06-30")},
+        {**base, "administration": "UBF", "role_group": "teacher", "start_date": d("2023-10-01"),
+         "end_date": d("2024-03-31")},
+        {**base, "administration": "UBF", "role_group": "teacher", "start_date": d("2023-11-01"),
+         "end_date": d("2024-05-31")},
+        {"scope": "all_staff", "administration": "KLF", "role_group": "all", "start_date": d("2023-01-01"),
+         "end_date": d("2025-01-01")},
+    ])
+    yield pd.DataFrame({"administration": pd.Series([], dtype=object), "role_group": pd.Series([], dtype=object),
+                        "scope": pd.Series([], dtype=object), "start_date": pd.Series([], dtype="datetime64[ns]"),
+                        "end_date": pd.Series([], dtype="datetime64[ns]")})
+
+
+@pytest.mark.parametrize("period", ["quarter", "month", "year"])
+def test_pilot_status_by_pairs_equals_the_row_by_row_rule(period):
+    rng = np.random.default_rng(5)
+    n = 400
+    vac = pd.DataFrame({
+        "administration": pd.Categorical(rng.choice(["SOF", "UBF", "KLF", "VOF"], n)),
+        "role_group": rng.choice(["teacher", "other", "manager"], n),
+        "published_date": pd.Series(pd.to_datetime("2023-01-01") + pd.to_timedelta(rng.integers(0, 800, n), unit="D")),
+    }, index=rng.permutation(n) + 100)
+    vac.loc[vac.index[:7], "published_date"] = pd.NaT
+    vac.loc[vac.index[7:10], "administration"] = np.nan          # a missing code is the text "nan"
+    for rollout in _rollouts():
+        for frame in (vac, vac.astype({"administration": object})):
+            got = C.vacancy_pilot_status(frame, rollout, period)
+            pd.testing.assert_frame_equal(got, _row_by_row_pilot_status(frame, rollout, period))
+    empty = vac.iloc[:0]
+    pd.testing.assert_frame_equal(C.vacancy_pilot_status(empty, next(_rollouts()), period),
+                                  _row_by_row_pilot_status(empty, next(_rollouts()), period))
+
+
+@pytest.mark.parametrize("rollout, continues", [("default", False), ("staggered", False), ("default", True)])
+def test_pilot_status_on_the_demo_equals_the_row_by_row_rule(rollout, continues):
+    from pilot_eval.demo import generate
+
+    tables = generate(seed=4, scale=0.1, rollout=rollout, pilot_continues=continues).tables
+    v, r = tables["vacancies"], tables["pilot_rollout"]
+    pd.testing.assert_frame_equal(C.vacancy_pilot_status(v, r), _row_by_row_pilot_status(v, r))

@@ -115,6 +115,21 @@ def _rollout_new_hires(pilot_rollout: pd.DataFrame) -> pd.DataFrame:
     return r
 
 
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values.astype(str))`` (codes and the distinct texts, an object
+    array), from a Categorical's codes without making a string per row; a missing value
+    is the text "nan", as ``astype(str)`` writes it."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        texts = np.asarray(values.cat.categories.astype(str), dtype=object)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(texts), codes)
+            texts = np.append(texts, "nan").astype(object)
+        return codes, texts
+    codes, uniques = pd.factorize(values.astype(str))
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def vacancy_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame,
                          period: str = "quarter") -> pd.DataFrame:
     """Per vacancy: ``arm`` (pilot / comparison), ``phase`` (before / during / after),
@@ -125,50 +140,57 @@ def vacancy_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame,
     Returns a frame aligned with ``vacancies`` (same index).
     """
     r = _rollout_new_hires(pilot_rollout)
-    # the roll-out rows are matched once per distinct administration × role group, then
-    # spread to the vacancies
-    admin_codes, admins = pd.factorize(vacancies["administration"].astype(str))
-    role_codes, roles = pd.factorize(vacancies["role_group"].astype(str))
-    pair_codes, pairs = pd.factorize(admin_codes.astype(np.int64) * max(len(roles), 1) + role_codes)
-    admin = pd.Series(np.asarray(admins, dtype=object)[pairs // max(len(roles), 1)], dtype=object)
-    role = pd.Series(np.asarray(roles, dtype=object)[pairs % max(len(roles), 1)], dtype=object)
-    pair_start = pd.Series(pd.NaT, index=admin.index, dtype="datetime64[ns]")
-    pair_end = pd.Series(pd.NaT, index=admin.index, dtype="datetime64[ns]")
-    pair_in = pd.Series(False, index=admin.index)
-    pair_open = pd.Series(False, index=admin.index)
-    # a role-specific row wins over "all"
-    for specific in (False, True):
-        rows = r[(r["role_group"] != "all") == specific]
-        for _, row in rows.iterrows():
-            hit = (admin == row["administration"]) & ((role == row["role_group"]) | (row["role_group"] == "all"))
-            pair_start[hit] = row["start_date"]
-            pair_end[hit] = row["end_date"]
-            pair_open[hit] = pd.isna(row["end_date"])
-            pair_in |= hit
-
-    def spread(values: pd.Series) -> pd.Series:
-        return pd.Series(values.to_numpy()[pair_codes], index=vacancies.index, dtype=values.dtype)
-
-    start, end, in_pilot, open_ended = spread(pair_start), spread(pair_end), spread(pair_in), spread(pair_open)
+    # each distinct administration × role group is matched with the roll-out once (a
+    # role-specific row wins over "all"; of two rows of the same kind, the later one), in
+    # plain Python over a hundred-odd pairs, then spread to the vacancies with numpy
+    admin_codes, admins = _text_codes(vacancies["administration"])
+    role_codes, roles = _text_codes(vacancies["role_group"])
+    n_roles = max(len(roles), 1)
+    pair_codes, pairs = pd.factorize(admin_codes.astype(np.int64) * n_roles + role_codes)
+    rows: dict[tuple[str, str], tuple] = {}
+    for admin, role, row_start, row_end in zip(r["administration"], r["role_group"], r["start_date"], r["end_date"]):
+        rows[(admin, role)] = (row_start, row_end)
+    nat = np.datetime64("NaT", "ns")
+    n_pairs = len(pairs)
+    pair_start = np.full(n_pairs, nat)
+    pair_end = np.full(n_pairs, nat)
+    pair_in = np.zeros(n_pairs, dtype=bool)
+    pair_open = np.zeros(n_pairs, dtype=bool)
+    admin_of, role_of = admins, roles
+    for k, code in enumerate(pairs.tolist()):
+        admin, role = admin_of[code // n_roles], role_of[code % n_roles]
+        hit = rows.get((admin, role)) if role != "all" else None
+        if hit is None:
+            hit = rows.get((admin, "all"))
+        if hit is not None:
+            pair_in[k] = True
+            pair_start[k] = np.datetime64(pd.Timestamp(hit[0]), "ns") if pd.notna(hit[0]) else nat
+            pair_end[k] = np.datetime64(pd.Timestamp(hit[1]), "ns") if pd.notna(hit[1]) else nat
+            pair_open[k] = pd.isna(hit[1])
+    start, end = pair_start[pair_codes], pair_end[pair_codes]
+    in_pilot, open_ended = pair_in[pair_codes], pair_open[pair_codes]
     # comparison units: the pilot calendar
     cal_start = r["start_date"].min() if len(r) else pd.NaT
     cal_end = pd.NaT if (len(r) == 0 or r["end_date"].isna().any()) else r["end_date"].max()
-    start = start.where(in_pilot, cal_start)
-    end = end.where(in_pilot, cal_end)
-    published = vacancies["published_date"]
+    cal_start = np.datetime64(pd.Timestamp(cal_start), "ns") if pd.notna(cal_start) else nat
+    cal_end_value = np.datetime64(pd.Timestamp(cal_end), "ns") if pd.notna(cal_end) else nat
+    start = np.where(in_pilot, start, cal_start)
+    end = np.where(in_pilot, end, cal_end_value)
+    published = vacancies["published_date"].to_numpy(dtype="datetime64[ns]")
     no_end = in_pilot & open_ended | (~in_pilot & pd.isna(cal_end))
-    phase = np.where(published < start, "before",
-                     np.where(no_end | (published <= end), "during", "after"))
-    phase = pd.Series(phase, index=vacancies.index).where(start.notna(), "before")
-    arm = pd.Series(np.where(in_pilot, PILOT_ARM, COMPARISON_ARM), index=vacancies.index)
-    cohort = period_label(start, period).where(in_pilot, None)
+    before, during, after = (PHASES.index(p) for p in ("before", "during", "after"))
+    phase_code = np.where(published < start, before, np.where(no_end | (published <= end), during, after))
+    phase_code = np.where(np.isnat(start), before, phase_code)
+    # the cohort label of each pair's start (a pilot pair's only), spread
+    pair_cohort = period_label(pd.Series(pair_start), period).to_numpy(dtype=object)
+    cohort = np.where(in_pilot, pair_cohort[pair_codes] if n_pairs else np.array([], dtype=object), None)
     return pd.DataFrame({
-        "arm": pd.Categorical(arm, categories=[PILOT_ARM, COMPARISON_ARM]),
-        "phase": pd.Categorical(phase, categories=list(PHASES)),
-        "pilot_start": start,
-        "pilot_end": end.where(~no_end, pd.NaT),
-        "cohort": cohort,
-        "treated": in_pilot & (phase == "during"),
+        "arm": pd.Categorical.from_codes(np.where(in_pilot, 0, 1), categories=[PILOT_ARM, COMPARISON_ARM]),
+        "phase": pd.Categorical.from_codes(phase_code, categories=list(PHASES)),
+        "pilot_start": pd.Series(start, index=vacancies.index, dtype="datetime64[ns]"),
+        "pilot_end": pd.Series(np.where(no_end, nat, end), index=vacancies.index, dtype="datetime64[ns]"),
+        "cohort": pd.Series(cohort, index=vacancies.index, dtype=object),
+        "treated": pd.Series(in_pilot & (phase_code == during), index=vacancies.index),
     }, index=vacancies.index)
 
 
