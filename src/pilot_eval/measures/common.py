@@ -156,9 +156,8 @@ def vacancy_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame,
     pair_end = np.full(n_pairs, nat)
     pair_in = np.zeros(n_pairs, dtype=bool)
     pair_open = np.zeros(n_pairs, dtype=bool)
-    admin_of, role_of = admins, roles
     for k, code in enumerate(pairs.tolist()):
-        admin, role = admin_of[code // n_roles], role_of[code % n_roles]
+        admin, role = admins[code // n_roles], roles[code % n_roles]
         hit = rows.get((admin, role)) if role != "all" else None
         if hit is None:
             hit = rows.get((admin, "all"))
