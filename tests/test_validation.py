@@ -96,6 +96,27 @@ def test_python_warnings_survive_the_gx_import():
     assert "UserWarning: convergence failed" in proc.stderr
 
 
+def test_gx_import_skips_the_iri_parsers_and_leaves_them_importable():
+    """GX's import hides rfc3987_syntax from jsonschema (3 s of parser building, unused),
+    and only while it imports: the package stays importable for the user afterwards."""
+    code = (
+        "import sys, importlib.util\n"
+        "from pilot_eval.validation import _gx\n"
+        "_gx()\n"
+        "print('jsonschema' in sys.modules, 'rfc3987_syntax' in sys.modules)\n"
+        "if importlib.util.find_spec('rfc3987_syntax') is not None:\n"
+        "    import rfc3987_syntax\n"
+        "    print(rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/a'))\n"
+        "else:\n"
+        "    print('not installed')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.split()
+    assert lines[:2] == ["True", "False"]  # jsonschema came with GX, without rfc3987_syntax
+    assert lines[2] in ("True", "not")
+
+
 def test_validate_reports_failing_rows_by_index():
     frame = pd.DataFrame({
         "administration": ["SOF", "XXX", "UBF"], "role_group": ["all", "all", "teacher"],

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -107,7 +108,20 @@ def _gx():
     saved_showwarning = warnings.showwarning
     for name in ("great_expectations", "posthog", "urllib3"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    import great_expectations as gx  # noqa: PLC0415  (imported lazily on purpose)
+    # GX imports jsonschema, which builds some 35 Earley parsers when it finds
+    # rfc3987_syntax installed (Jupyter's jupyter-events pulls it in): about 3 of GX's 8 s
+    # of import (python-jsonschema/jsonschema#1428). It only checks the "iri" string
+    # format, which no expectation here uses; jsonschema then leaves that format unchecked.
+    # The report's workers do the same (report/runner.py). Only while GX imports: a later
+    # `import rfc3987_syntax` of the user's works as usual.
+    hide = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if hide:
+        sys.modules["rfc3987_syntax"] = None  # `import rfc3987_syntax` raises ImportError
+    try:
+        import great_expectations as gx  # noqa: PLC0415  (imported lazily on purpose)
+    finally:
+        if hide and sys.modules.get("rfc3987_syntax", False) is None:
+            del sys.modules["rfc3987_syntax"]
 
     logging.captureWarnings(False)
     warnings.filters[:] = saved_filters
