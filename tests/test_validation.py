@@ -117,6 +117,27 @@ def test_gx_import_skips_the_iri_parsers_and_leaves_them_importable():
     assert lines[2] in ("True", "not")
 
 
+def test_gx_imported_on_a_background_thread_is_waited_for_and_leaves_warnings_alone():
+    """Ingest starts GX's import on a thread; _gx() waits for it and returns the same
+    module, Python's warnings are Python's again, and a second preload does nothing."""
+    code = (
+        "import warnings\n"
+        "original = warnings.showwarning\n"
+        "from pilot_eval import validation\n"
+        "thread = validation.preload_gx()\n"
+        "gx = validation._gx()\n"
+        "thread.join(timeout=60)\n"
+        "import great_expectations\n"
+        "print(thread is not None, not thread.is_alive(), gx is great_expectations,\n"
+        "      warnings.showwarning is original, validation.preload_gx() is None)\n"
+        "warnings.warn('convergence failed')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True"] * 5
+    assert "UserWarning: convergence failed" in proc.stderr
+
+
 def test_validate_reports_failing_rows_by_index():
     frame = pd.DataFrame({
         "administration": ["SOF", "XXX", "UBF"], "role_group": ["all", "all", "teacher"],

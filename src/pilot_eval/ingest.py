@@ -178,6 +178,9 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date 
         if exc.file:
             exc.file = _redact(exc.file)
         raise
+    from .validation import preload_gx
+
+    preload_gx()
     created = _missing_ancestors(out_dir.parent)
     staging = _sibling(out_dir, "staging")
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pilot_eval-parquet")

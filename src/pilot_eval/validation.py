@@ -25,10 +25,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,9 +101,48 @@ def load_suite_json(table: str, directory: Path | None = None) -> dict[str, Any]
     return data
 
 
-@lru_cache(maxsize=1)
+_GX_LOCK = threading.Lock()
+_GX_MODULE: Any = None
+
+
 def _gx():
-    """Import GX once, quietly, and give Python's warnings back to Python."""
+    """Import GX once, quietly, and give Python's warnings back to Python.
+
+    Thread-safe: a call while :func:`preload_gx`'s thread imports waits for it (the lock
+    also keeps the save and the restore of the warnings state together)."""
+    global _GX_MODULE
+    with _GX_LOCK:
+        if _GX_MODULE is None:
+            _GX_MODULE = _import_gx()
+        return _GX_MODULE
+
+
+def preload_gx() -> threading.Thread | None:
+    """Start importing GX on a background thread (None if it is imported already).
+
+    Ingest calls this once the tables are coerced: the import (4-8 s of Python) then runs
+    beside the next steps, which spend much of their time in Arrow outside the GIL
+    (dictionary-encoding millions of IDs for GX, writing parquet), instead of after them.
+    Started any earlier, it competed with the CSV reader's own Python and gained nothing
+    (measured). :func:`_gx` waits for it; an import that fails on the thread is left for
+    :func:`_gx` to raise again on the caller's thread. While it runs, GX routes Python
+    warnings into logging (restored when it is done).
+    """
+    if _GX_MODULE is not None or _GX_LOCK.locked():
+        return None
+
+    def run() -> None:
+        try:
+            _gx()
+        except BaseException:  # noqa: BLE001 - _gx() on the caller's thread raises it again
+            pass
+
+    thread = threading.Thread(target=run, name="pilot_eval-import-gx", daemon=True)
+    thread.start()
+    return thread
+
+
+def _import_gx():
     saved_filters = warnings.filters[:]
     saved_showwarning = warnings.showwarning
     for name in ("great_expectations", "posthog", "urllib3"):
@@ -122,10 +161,9 @@ def _gx():
     finally:
         if hide and sys.modules.get("rfc3987_syntax", False) is None:
             del sys.modules["rfc3987_syntax"]
-
-    logging.captureWarnings(False)
-    warnings.filters[:] = saved_filters
-    warnings.showwarning = saved_showwarning
+        logging.captureWarnings(False)
+        warnings.filters[:] = saved_filters
+        warnings.showwarning = saved_showwarning
     return gx
 
 
