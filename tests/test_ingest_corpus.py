@@ -138,6 +138,18 @@ def test_personnummer_in_contract_column_stops_without_echo(tmp_path):
     assert "personnummer" in err.message
 
 
+def test_personnummer_is_reported_before_a_coercion_error(tmp_path):
+    """The privacy scan runs beside coercion; a finding still comes first (and nothing of
+    the table that also fails coercion is echoed)."""
+    pnr = "19811218-9876"
+    apps = table_rows("applications")
+    apps[3][0] = pnr                                  # application_id: a personnummer
+    vac = [row[:1] + row[2:] for row in table_rows("vacancies")]  # required column administration missing
+    err = stop(tmp_path, {"applications": apps, "vacancies": vac})
+    assert (err.table, err.column, err.row) == ("applications", "application_id", 4)
+    assert "personnummer" in err.message and pnr not in str(err)
+
+
 def test_personnummer_in_extra_column_stops(tmp_path):
     rows = table_rows("applications")
     rows[0].append("referens")

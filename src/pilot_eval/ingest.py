@@ -168,12 +168,20 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date 
             names = ", ".join(f"{t} ({TABLES[t].swedish})" for t in missing)
             raise IngestError(f"no file for required table(s) {names}; name each file after its table",
                               file=raw_given, table=missing[0])
-        _privacy_guard(raws)
-
         outcomes: dict[str, TableOutcome] = {}
         column_warnings: list[str] = []
-        for table in [t for t in TABLE_ORDER if t in raws]:
-            outcomes[table] = _coerce_table(raws[table], TABLES[table], notices, column_warnings)
+        # The privacy scan (mostly Arrow's regex kernels, outside the GIL) runs on a second
+        # thread beside coercion (mostly Python); nothing is written before both are done,
+        # and a privacy finding is reported before any coercion error, as when they ran in turn.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pilot_eval-privacy") as pool:
+            privacy = pool.submit(_privacy_guard, raws)
+            try:
+                for table in [t for t in TABLE_ORDER if t in raws]:
+                    outcomes[table] = _coerce_table(raws[table], TABLES[table], notices, column_warnings)
+            except BaseException:
+                privacy.result()
+                raise
+            privacy.result()
     except IngestError as exc:
         if exc.file:
             exc.file = _redact(exc.file)
@@ -609,7 +617,7 @@ def _small_side(parent_ids: pd.Series, keys: pd.Series) -> pd.Series:
     most to build: when the parent table is the larger (14.8 million applications against
     0.45 million checks at scale 100), build it on the keys and keep only the parents
     referred to (an Arrow lookup: no Python string per parent)."""
-    if len(parent_ids) > len(keys):
+    if len(parent_ids) > 4 * len(keys):  # (about as many: the filter would cost more than it saves)
         wanted = pd.unique(keys.dropna().to_numpy(dtype=object))
         if isinstance(parent_ids.dtype, pd.ArrowDtype):
             hit = pc.is_in(pa.array(parent_ids.array), value_set=pa.array(wanted, type=pa.string()))
