@@ -348,3 +348,28 @@ def test_km_curves_equal_lifelines_and_the_report_at_risk(demo):
     table = time_to_fill(vac, cut, by=["arm", "phase"], pilot_rollout=t["pilot_rollout"])
     at60 = curves[curves["day"] == 60].reset_index(drop=True)
     np.testing.assert_array_equal(at60["cumulative_incidence"], table["filled_within_60"])
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.01, 0.2, 0.32])
+def test_normal_quantile_is_scipys_to_the_bit(alpha):
+    """The usual levels come from a table (no scipy import in the notebooks); they and
+    any other level equal scipy's ndtri exactly, as lifelines uses it."""
+    from scipy.special import ndtri
+
+    from pilot_eval.measures.survival import _z
+
+    assert _z(alpha) == float(ndtri(1 - alpha / 2))
+    assert type(_z(alpha)) is float
+
+
+def test_survival_curves_do_not_import_scipy_at_the_usual_level():
+    import subprocess
+    import sys
+
+    code = ("import sys, pandas as pd\n"
+            "from pilot_eval.measures.survival import _z\n"
+            "_z(0.05)\n"
+            "print('scipy.special' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
