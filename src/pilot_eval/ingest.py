@@ -707,15 +707,15 @@ def _write_early(outcomes: dict[str, TableOutcome], staging: Path, writer: Threa
     early = {}
     for table, outcome in outcomes.items():
         spec = TABLES[table]
-        if outcome.quarantined.any() or any(outcome.typed[c.name].hasnans for c in spec.columns if not c.nullable):
-            continue  # rows will be set aside (a cell that did not parse, a required value missing)
+        if outcome.quarantined.any():
+            continue  # rows will be set aside (a cell that did not parse)
         whole = pd.DataFrame({c: outcome.typed[c] for c in spec.column_names}, copy=False)
         try:
             arrow, processed = _to_arrow(whole, spec)
         except pa.ArrowInvalid:  # validation will set the offending rows aside; _write writes the rest
             continue
         if any(arrow.column(f.name).null_count for f in arrow.schema if not f.nullable):
-            continue  # e.g. a value outside an enum's set: the row will be set aside
+            continue  # a required value missing, or outside an enum's set: the row will be set aside
         early[table] = _EarlyWrite(arrow, processed, writer.submit(_write_parquet, arrow, staging / f"{table}.parquet"))
     return early
 
