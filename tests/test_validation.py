@@ -78,6 +78,13 @@ def test_bad_severity_and_bad_json_are_refused(tmp_path):
         load_suite_json("staffing_monthly", d)
 
 
+def _python(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter (GX's import is once per process) and check it ran."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 def test_python_warnings_survive_the_gx_import():
     """GX calls logging.captureWarnings(True) at import; after our import a warning is
     shown by Python's own showwarning again (statsmodels' convergence warnings stay visible)."""
@@ -90,8 +97,7 @@ def test_python_warnings_survive_the_gx_import():
         "print('restored' if warnings.showwarning is original else 'captured')\n"
         "warnings.warn('convergence failed')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    proc = _python(code)
     assert proc.stdout.strip() == "restored"
     assert "UserWarning: convergence failed" in proc.stderr
 
@@ -110,8 +116,7 @@ def test_gx_import_skips_the_iri_parsers_and_leaves_them_importable():
         "else:\n"
         "    print('not installed')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    proc = _python(code)
     lines = proc.stdout.split()
     assert lines[:2] == ["True", "False"]  # jsonschema came with GX, without rfc3987_syntax
     assert lines[2] in ("True", "not")
@@ -132,8 +137,7 @@ def test_gx_imported_on_a_background_thread_is_waited_for_and_leaves_warnings_al
         "      warnings.showwarning is original, validation.preload_gx() is None)\n"
         "warnings.warn('convergence failed')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    proc = _python(code)
     assert proc.stdout.split() == ["True"] * 5
     assert "UserWarning: convergence failed" in proc.stderr
 
