@@ -500,6 +500,21 @@ def test_processed_frames_hold_text_as_arrow_strings_and_enums_as_categoricals(t
     assert loaded["application_id"].tolist() == app["application_id"].tolist()
 
 
+def _record_parquet_writes(monkeypatch) -> list[tuple[str, int]]:
+    """(table, rows) of every parquet file ingest writes, in the order written."""
+    import pilot_eval.ingest as ingest_module
+
+    written: list[tuple[str, int]] = []
+    original = ingest_module._write_parquet
+
+    def record(arrow, path):
+        written.append((path.stem, arrow.num_rows))
+        original(arrow, path)
+
+    monkeypatch.setattr(ingest_module, "_write_parquet", record)
+    return written
+
+
 def test_parquet_written_during_validation_is_kept_only_where_nothing_was_set_aside(tmp_path, monkeypatch):
     """Files are written while GX validates, from every row; a table that then has rows
     set aside (by GX or by the cross-table checks) is written again from its kept rows,
@@ -511,10 +526,7 @@ def test_parquet_written_during_validation_is_kept_only_where_nothing_was_set_as
     apps = table_rows("applications")
     apps[3][1] = "R-nosuch"          # no such vacancy: only the cross-table check sees it
     raw = write_raw(tmp_path / "raw", {"vacancies": rows, "applications": apps})
-    written = []
-    original = ingest_module._write_parquet
-    monkeypatch.setattr(ingest_module, "_write_parquet",
-                        lambda arrow, path: (written.append((path.stem, arrow.num_rows)), original(arrow, path)))
+    written = _record_parquet_writes(monkeypatch)
     result = ingest(raw, tmp_path / "early", cut_date=CUT_DATE, data_docs=False)
     n = {t: len(table_rows(t)) - 1 for t in TABLES}
     assert sorted(written) == sorted([
@@ -536,15 +548,10 @@ def test_parquet_written_during_validation_is_kept_only_where_nothing_was_set_as
 def test_a_table_that_cannot_be_written_whole_is_not_written_early(tmp_path, monkeypatch):
     """A value outside an enum's set is null in the written column, which the schema does
     not allow: that table waits for validation to set the row aside."""
-    import pilot_eval.ingest as ingest_module
-
     apps = table_rows("applications")
     apps[3][4] = "kanske"            # qualified: not one of the contract's values
     raw = write_raw(tmp_path / "raw", {"applications": apps})
-    written = []
-    original = ingest_module._write_parquet
-    monkeypatch.setattr(ingest_module, "_write_parquet",
-                        lambda arrow, path: (written.append(path.stem), original(arrow, path)))
+    written = _record_parquet_writes(monkeypatch)
     result = ingest(raw, tmp_path / "out", cut_date=CUT_DATE, data_docs=False)
-    assert written.count("applications") == 1
+    assert [table for table, _ in written].count("applications") == 1
     assert result.report["tables"]["applications"]["rows_quarantined"] == 1
