@@ -135,6 +135,62 @@ def test_the_fetch_detector_catches_what_nbconvert_s_own_template_loads():
     assert '<html lang="en">' in ours and "Provenance" in ours and "<script" not in ours
 
 
+_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+_PROV = {"period": "2025Q4", "cut_date": "2025-12-31", "parameters": {"seed": 1}, "input_files": [],
+         "versions": {}, "git_commit": "abc", "rendered": "2026-01-05 10:00", "synthetic": True}
+
+
+def _page_notebook(extra_html: str = "") -> nbformat.NotebookNode:
+    """A notebook whose outputs are what report pages hold: Markdown, a protected table
+    (HTML, many tags), charts (PNG, with and without alternative text), printed text."""
+    rows = "".join(f"<tr><th>Förvaltning {i}</th><td>{i * 7}</td><td>&lt;5</td></tr>" for i in range(60))
+    table = f'<table class="pilot-eval"><caption>Tabell &amp; fot</caption><tbody>{rows}</tbody></table>'
+    v4 = nbformat.v4
+    code = v4.new_code_cell("x", execution_count=1, outputs=[
+        v4.new_output("display_data", data={"text/html": table + extra_html, "text/plain": "t"}),
+        v4.new_output("display_data", data={"image/png": _PNG}, metadata={"image/png": {"alt": "Staplar: <5"}}),
+        v4.new_output("display_data", data={"image/png": _PNG}),
+        v4.new_output("stream", name="stdout", text="klart\n"),
+        v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=1),
+    ])
+    return v4.new_notebook(cells=[v4.new_markdown_cell("# Rubrik\n\n* en punkt med **fet** text\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+                                  code, v4.new_markdown_cell("Slut.")],
+                           metadata={"language_info": {"name": "python"}})
+
+
+@pytest.mark.parametrize("template", [render.TEMPLATE_NAME, "lab"])
+def test_pages_are_the_ones_nbconvert_writes_without_its_beautifulsoup_pass(template):
+    """The report's exporter skips nbconvert's BeautifulSoup pass (its cost grows with a
+    page's tables) and makes its changes itself: the page is nbconvert's own, up to the
+    re-serialisation (with nbconvert's lab template too, where cells get tabindex)."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    nb = _page_notebook()
+    resources = {"metadata": {"name": "t", "path": ""},
+                 "pilot_eval": {"lang": "sv", "title": "t", "text": render.TEXT["sv"], "provenance": _PROV,
+                                "failure": None}}
+    ours, _ = render._exporter(template).from_notebook_node(nb, resources=json.loads(json.dumps(resources)))
+    theirs, _ = render._exporter(template, cls=HTMLExporter).from_notebook_node(
+        nb, resources=json.loads(json.dumps(resources)))
+    assert "BeautifulSoup" not in type(render._exporter(template)).from_notebook_node.__code__.co_names
+    # where an image has no alternative text, nbconvert's placeholder is English; ours the report's word
+    placeholder = 'alt="No description has been provided for this image"'
+    assert (placeholder in theirs) == (template == "lab")
+    assert str(BeautifulSoup(ours, features="html.parser")) == theirs.replace(placeholder, 'alt="Diagram"')
+    assert ours.count("<th>Förvaltning ") == 60 and ours.count("<img") == 2
+    assert ('tabindex="0"' in theirs) == (template == "lab") == ('tabindex="0"' in ours)
+
+
+def test_an_image_without_alternative_text_gets_the_report_s_word_for_a_chart():
+    nb = _page_notebook(extra_html=f'<img src="data:image/png;base64,{_PNG}"><IMG ALT="egen" SRC="x.png">')
+    page = render.render_notebook(nb, title="t", lang="en", provenance=_PROV)
+    imgs = re.findall(r"<img\b[^>]*>", page, re.IGNORECASE)
+    assert len(imgs) == 4 and all(re.search(r"\salt=", i, re.IGNORECASE) for i in imgs)
+    assert sum('alt="Chart"' in i for i in imgs) == 2     # the PNG output without alt and the bare <img>
+    assert 'ALT="egen"' in page and 'alt="Staplar: &lt;5"' in page
+
+
 def test_git_commit_of_a_folder_that_is_not_a_checkout_is_unknown(tmp_path):
     assert render.git_commit(tmp_path) == "unknown"
 
