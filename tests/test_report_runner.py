@@ -410,6 +410,23 @@ def test_the_command_line_renders_in_english_and_exits_0(processed, tmp_path, ca
     assert "Provenance" in html and "Software versions" in html
 
 
+def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(processed, tmp_path):
+    """The line the kernel runs before the notebook (runner.KERNEL_ARGUMENTS) sets the cycle
+    collector's thresholds, leaves no name behind and takes no execution count."""
+    notebooks = fx.notebooks(tmp_path / "notebooks", "04_karnan")
+    result = runner.run_report(fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports",
+                               notebooks_dir=notebooks, jobs=1, quiet=True)
+    assert result.exit_code == 0
+    nb = nbformat.read(tmp_path / "reports" / fx.PERIOD / "notebooks" / "04_karnan.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "get_threshold" in c.source)
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    assert f"gc {runner.KERNEL_GC_THRESHOLD}" in text and runner.KERNEL_GC_THRESHOLD[0] > 700
+    names = eval(text.split("names ", 1)[1])   # noqa: S307 - our own notebook's printed list
+    user = set(names) - {"In", "Out", "exit", "quit", "get_ipython", "open"}
+    assert user == set(PARAMETERS) | {"gc"}, user
+    assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
+
+
 # ---------------------------------------------------------------- lab
 
 @pytest.mark.slow

@@ -48,6 +48,17 @@ __all__ = ["KERNEL_NAME", "PARAMS_DIR", "ReportResult", "parse_param", "resolve_
 KERNEL_NAME = "python3"
 #: ``params/<period>.yaml``: a period's parameters, read when present.
 PARAMS_DIR = paths.PROJECT_ROOT / "params"
+#: Python's cycle collector in every notebook's kernel: a collection of the youngest
+#: generation after 50,000 new container objects (Python's default is 700), the older ones
+#: a little less often too. Importing pandas and matplotlib and building data frames
+#: create hundreds of thousands of objects that live on, and the default thresholds
+#: traverse them again and again: 8-12 % of the CPU time of the demo report's notebooks
+#: (2026-12-03, benchmarks/report.py and docs/performance.md). Garbage in reference cycles
+#: waits a little longer to be freed; everything else is freed as before.
+KERNEL_GC_THRESHOLD = (50_000, 20, 20)
+#: Arguments added to the kernel's command line (Jupyter's ``extra_arguments``): lines the
+#: kernel runs before the notebook, without a name left behind or a history entry.
+KERNEL_ARGUMENTS = (f'--IPKernelApp.exec_lines=__import__("gc").set_threshold{KERNEL_GC_THRESHOLD}',)
 #: The summary for politicians is the notebook whose name starts with this.
 SUMMARY_PREFIX = "00_"
 
@@ -268,7 +279,7 @@ def _execute_and_render(job: _Job) -> dict:
     try:
         papermill.execute_notebook(source, folder / job.ipynb, parameters=job.parameters, kernel_name=KERNEL_NAME,
                                    cwd=source.parent, execution_timeout=job.timeout, progress_bar=False,
-                                   log_output=False)
+                                   log_output=False, extra_arguments=list(KERNEL_ARGUMENTS))
     except Exception as exc:  # noqa: BLE001 - the notebook failed; the report goes on with the others
         error = _error_of(exc)
     elapsed = time.perf_counter() - t0
