@@ -82,6 +82,46 @@ def test_effects_are_computed_once_and_shared(processed, tmp_path):
     assert len(list((local / ".cache").glob("effects-late_withdrawal-*.pkl"))) == 2
 
 
+@pytest.mark.slow
+def test_outcomes_not_cached_yet_are_built_in_one_pass_with_the_same_numbers(processed, tmp_path, monkeypatch):
+    """The summary asks for five outcomes at once: their rows are built by one
+    outcome_frames call (the vacancies and applications enriched once), skipping those
+    another notebook has cached or is computing (its lock), and each effect is the one
+    pilot_effects gives alone."""
+    import shutil
+
+    from pilot_eval.estimate import effects as E
+
+    local = tmp_path / "processed"
+    shutil.copytree(processed, local)
+    shutil.rmtree(local / ".cache", ignore_errors=True)
+    outcomes = ["late_withdrawal", "offer_acceptance", "days_unfilled_90", "qualified_applicants_per_vacancy"]
+    ctx = open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49)
+    sections.effects(ctx, [outcomes[2]])                                  # cached before
+    (local / ".cache").mkdir(exist_ok=True)
+    busy = sections._cache_path(ctx, "effects", outcomes[3]).with_suffix(".lock")
+    busy.touch()                                                           # another notebook computes it
+    calls = []
+    real = E.outcome_frames
+
+    def spy(tables, cut_date, which=None, *args, **kwargs):
+        calls.append(list(which))
+        return real(tables, cut_date, which, *args, **kwargs)
+
+    monkeypatch.setattr(E, "outcome_frames", spy)
+    together = sections.effects(ctx, outcomes[:3]).tidy()
+    assert calls == [outcomes[:2]]
+    monkeypatch.undo()
+    busy.unlink()
+    alone = E.pilot_effects(ctx.tables, ctx.cut_date, outcomes=outcomes[:3], window=ctx.window, reps=49,
+                            seed=ctx.seed).tidy()
+    pd.testing.assert_frame_equal(together, alone)
+    given = E.outcome_frames(E.restrict_window(ctx.tables, ctx.window), ctx.cut_date, outcomes[:1])
+    partly_given = E.pilot_effects(ctx.tables, ctx.cut_date, outcomes=outcomes[:2], window=ctx.window, reps=49,
+                                   seed=ctx.seed, frames=given).tidy()
+    pd.testing.assert_frame_equal(partly_given, alone[alone["outcome"].isin(outcomes[:2])].reset_index(drop=True))
+
+
 def test_effects_use_the_period_window_and_a_code_change_invalidates_the_cache(processed, tmp_path, monkeypatch):
     """The report's window reaches pilot_effects (its own default would cut elsewhere),
     and an edited estimator (same package version) never reads an old cached result."""

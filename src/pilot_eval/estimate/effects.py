@@ -77,7 +77,7 @@ difference-in-differences estimators. Working paper, SSRN 3906345.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -689,7 +689,8 @@ def _estimate_outcome(data: pd.DataFrame, *, reps: int, seed: int | None, alpha:
 
 def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequence[str] | None = None,
                   window: tuple[str | None, str | None] | None = DEFAULT_WINDOW, period: str = "quarter",
-                  reps: int = 9999, seed: int | None = 2023, alpha: float = 0.05) -> EstimateResult:
+                  reps: int = 9999, seed: int | None = 2023, alpha: float = 0.05,
+                  frames: Mapping[str, pd.DataFrame] | None = None) -> EstimateResult:
     """The headline table: for each outcome, the effect during and after the pilot, with
     every inference method side by side and the headline one marked.
 
@@ -708,6 +709,11 @@ def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequen
         the cut date.
     reps, seed
         Wild bootstrap draws and seed.
+    frames
+        The outcomes' rows if already built: :func:`outcome_frames` of
+        ``restrict_window(tables, window)``, the same cut date and period (a caller that
+        estimates outcomes one at a time builds them in one pass). Outcomes not in it are
+        built here.
 
     Returns
     -------
@@ -723,7 +729,9 @@ def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequen
         estimator was used), ``details["window"]`` the window applied.
     """
     outcomes = list(outcomes or OUTCOMES)
-    frames = outcome_frames(restrict_window(tables, window), cut_date, outcomes, period)
+    given = dict(frames or {})
+    missing = [o for o in outcomes if o not in given]
+    frames = {**given, **(outcome_frames(restrict_window(tables, window), cut_date, missing, period) if missing else {})}
     rows = []
     randomization: dict[str, dict] = {}
     designs: dict[str, RolloutDesign] = {}

@@ -95,18 +95,34 @@ def effects(ctx: Period, outcomes: Sequence[str] | None = None) -> EstimateResul
     from ..estimate.effects import OUTCOMES
 
     outcomes = list(outcomes or OUTCOMES)
-    parts = [_cached(ctx, "effects", outcome, lambda o=outcome: _pilot_effects(ctx, o)) for outcome in outcomes]
+    frames: dict[str, pd.DataFrame] = {}
+
+    def compute(outcome: str) -> EstimateResult:
+        # the first outcome computed here builds the rows of every outcome asked for that
+        # no notebook has cached yet, in one pass (enrichment shared, as pilot_effects does)
+        if outcome not in frames:
+            todo = [o for o in outcomes if o not in frames and not _busy_or_done(_cache_path(ctx, "effects", o))]
+            frames.update(_outcome_frames(ctx, list(dict.fromkeys([outcome, *todo]))))
+        return _pilot_effects(ctx, outcome, frames.pop(outcome))
+
+    parts = [_cached(ctx, "effects", outcome, lambda o=outcome: compute(o)) for outcome in outcomes]
     table = pd.concat([p.tidy() for p in parts], ignore_index=True)
     details = {**parts[0].details, "randomization": {o: p.details["randomization"].get(o, {})
                                                       for o, p in zip(outcomes, parts)}}
     return EstimateResult(table, details=details)
 
 
-def _pilot_effects(ctx: Period, outcome: str) -> EstimateResult:
+def _outcome_frames(ctx: Period, outcomes: list[str]) -> dict[str, pd.DataFrame]:
+    from ..estimate.effects import outcome_frames, restrict_window
+
+    return outcome_frames(restrict_window(ctx.tables, ctx.window), ctx.cut_date, outcomes)
+
+
+def _pilot_effects(ctx: Period, outcome: str, frame: pd.DataFrame | None = None) -> EstimateResult:
     from ..estimate.effects import pilot_effects   # here: a notebook that finds every result cached never needs it
 
     return pilot_effects(ctx.tables, ctx.cut_date, outcomes=[outcome], window=ctx.window, reps=ctx.bootstrap_reps,
-                         seed=ctx.seed)
+                         seed=ctx.seed, frames=None if frame is None else {outcome: frame})
 
 
 def _effect_key(ctx: Period, outcome: str, kind: str = "effects") -> str:
@@ -139,6 +155,16 @@ def _code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+def _cache_path(ctx: Period, kind: str, outcome: str) -> Path:
+    """Where :func:`_cached` keeps ``kind`` of ``outcome``."""
+    return ctx.processed_dir / ".cache" / f"{kind}-{outcome}-{_effect_key(ctx, outcome, kind)}.pkl"
+
+
+def _busy_or_done(path: Path) -> bool:
+    """A cache entry is on file, or a notebook is computing it (its lock file)."""
+    return path.is_file() or path.with_suffix(".lock").exists()
+
+
 def _cached(ctx: Period, kind: str, outcome: str, compute, wait: float = 900.0):
     """``compute()``, computed once per report: kept in ``<processed_dir>/.cache/`` as
     ``<kind>-<outcome>-<key>.pkl`` (:func:`_effect_key`); a notebook that finds another
@@ -148,8 +174,8 @@ def _cached(ctx: Period, kind: str, outcome: str, compute, wait: float = 900.0):
     import pickle
     import time
 
-    folder = ctx.processed_dir / ".cache"
-    path = folder / f"{kind}-{outcome}-{_effect_key(ctx, outcome, kind)}.pkl"
+    path = _cache_path(ctx, kind, outcome)
+    folder = path.parent
     lock = path.with_suffix(".lock")
     deadline = time.monotonic() + wait
     while True:
