@@ -52,9 +52,10 @@ PARAMS_DIR = paths.PROJECT_ROOT / "params"
 #: generation after 50,000 new container objects (Python's default is 700), the older ones
 #: a little less often too. Importing pandas and matplotlib and building data frames
 #: create hundreds of thousands of objects that live on, and the default thresholds
-#: traverse them again and again: 8-12 % of the CPU time of the demo report's notebooks
-#: (2026-12-03, benchmarks/report.py and docs/performance.md). Garbage in reference cycles
-#: waits a little longer to be freed; everything else is freed as before.
+#: traverse them again and again: 8-12 % of the CPU time of the demo report's notebook
+#: code, measured in one process, and about 4 % of a whole report's CPU in interleaved
+#: runs (2026-12-03, docs/performance.md). Garbage in reference cycles waits a little
+#: longer to be freed; everything else is freed as before.
 KERNEL_GC_THRESHOLD = (50_000, 20, 20)
 #: Arguments added to the kernel's command line (Jupyter's ``extra_arguments``): lines the
 #: kernel runs before the notebook, without a name left behind or a history entry.
