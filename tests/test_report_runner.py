@@ -6,6 +6,7 @@ that fails) on a small ingested data set; most tests inspect what it wrote.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -421,7 +422,7 @@ def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(pro
     cell = next(c for c in nb.cells if c.cell_type == "code" and "get_threshold" in c.source)
     text = "".join(o.get("text", "") for o in cell.outputs)
     assert f"gc {runner.KERNEL_GC_THRESHOLD}" in text and runner.KERNEL_GC_THRESHOLD[0] > 700
-    names = eval(text.split("names ", 1)[1])   # noqa: S307 - our own notebook's printed list
+    names = ast.literal_eval(text.split("names ", 1)[1].strip())
     user = set(names) - {"In", "Out", "exit", "quit", "get_ipython", "open"}
     assert user == set(PARAMETERS) | {"gc"}, user
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]

@@ -218,9 +218,10 @@ def reader_copy(nb: NotebookNode) -> tuple[NotebookNode, list[str]]:
 
 #: An ``<img>`` start tag without an ``alt`` attribute.
 _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt=)", re.IGNORECASE)
+#: An element of class ``jp-Notebook`` (nbconvert's lab template has one; ours has none).
+_NOTEBOOK_CLASS = re.compile(r'class="(?:[^"]*\s)?jp-Notebook[\s"]')
 #: A ``<div>`` start tag whose class names a cell's input wrapper or an output: the
 #: elements nbconvert makes keyboard-focusable (inside ``.jp-Notebook``).
-_NOTEBOOK_CLASS = re.compile(r'class="(?:[^"]*\s)?jp-Notebook[\s"]')
 _FOCUSABLE_DIV = re.compile(r'<div class="(?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?:\s[^"]*)?"[^>]*')
 
 
