@@ -19,6 +19,11 @@ the ratio holds on a noisy machine: the table gives the best of each against the
 floor, and the ratio of each repetition to the floor measured right after it (median and
 range), which is steadier when the machine's speed drifts. Targets (issue 6): notebooks
 ≤ 60 s on 2 cores and ≤ 2× the floor.
+
+The report and the floor both start their kernels from the runner's kernel fork server
+(``pilot_eval.report.forkserver``); the cold report and the floor are also measured with
+every kernel started by ``Popen`` (``PILOT_EVAL_FORK_KERNELS=0``), each against its own
+floor, to show what the server changes.
 """
 
 from __future__ import annotations
@@ -88,15 +93,22 @@ def _cpu_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run(args: list[str]) -> tuple[float, int, str]:
+def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
     t0, c0 = time.perf_counter(), _cpu_children()
-    proc = subprocess.run(args, cwd=ROOT, env=ENV, capture_output=True, text=True)
+    proc = subprocess.run(args, cwd=ROOT, env=env or ENV, capture_output=True, text=True)
     _run.cpu = _cpu_children() - c0
     return time.perf_counter() - t0, proc.returncode, proc.stdout + proc.stderr
 
 
-def _report(period: str, out: Path, jobs: int, *extra: str) -> tuple[float, int, str]:
-    return _run([str(BIN / "pilot-eval"), "report", "--period", period, "--out", str(out), "--jobs", str(jobs), *extra])
+def _report(period: str, out: Path, jobs: int, *extra: str, env: dict[str, str] | None = None
+            ) -> tuple[float, int, str]:
+    return _run([str(BIN / "pilot-eval"), "report", "--period", period, "--out", str(out), "--jobs", str(jobs),
+                 *extra], env)
+
+
+#: The runner with every kernel started by ``Popen`` (no kernel fork server), as before the
+#: sixth round: shown beside the default for comparison.
+POPEN = {**ENV, "PILOT_EVAL_FORK_KERNELS": "0"}
 
 
 def _notebook_times(output: str) -> dict[str, float]:
@@ -150,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: dict[str, list[float]] = {"report, notebooks only, cold": [], "report, notebooks only, warm": [],
                                     "report from nothing (--demo: generate, ingest, notebooks)": [],
-                                    "floor: trivial notebooks, same runner": []}
+                                    "floor: trivial notebooks, same runner": [],
+                                    "report, cold, kernels started by Popen": [],
+                                    "floor, kernels started by Popen": []}
+    popen_floors: list[float] = []
     per_notebook: dict[str, float] = {}
     for r in range(args.repeat):
         shutil.rmtree(prepared.processed_dir / ".cache", ignore_errors=True)
@@ -169,6 +184,19 @@ def main(argv: list[str] | None = None) -> int:
         assert code == 0, out
         rows["floor: trivial notebooks, same runner"].append(secs)
         CPU.setdefault("floor: trivial notebooks, same runner", []).append(_run.cpu)
+        # the same two without the kernel fork server (PILOT_EVAL_FORK_KERNELS=0)
+        shutil.rmtree(prepared.processed_dir / ".cache", ignore_errors=True)
+        secs, code, out = _report(args.period, work / "out", args.jobs, "--processed", str(prepared.processed_dir),
+                                  env=POPEN)
+        assert code == 0, out
+        rows["report, cold, kernels started by Popen"].append(secs)
+        CPU.setdefault("report, cold, kernels started by Popen", []).append(_run.cpu)
+        secs, code, out = _report(args.period, work / "out-trivial", args.jobs, "--processed",
+                                  str(prepared.processed_dir), "--notebooks", str(trivial), env=POPEN)
+        assert code == 0, out
+        rows["floor, kernels started by Popen"].append(secs)
+        CPU.setdefault("floor, kernels started by Popen", []).append(_run.cpu)
+        popen_floors.append(secs)
     # from nothing: a fresh demo folder (the repository's data/ is left alone)
     scratch = work / "scratch"
     shutil.rmtree(scratch, ignore_errors=True)
@@ -189,17 +217,20 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|")
     for name, values in rows.items():
         paired = ""
-        if len(values) == len(floors) and not name.startswith("floor"):
-            ratios = sorted(v / f for v, f in zip(values, floors))
+        own = popen_floors if "Popen" in name else floors
+        if len(values) == len(own) and not name.startswith("floor"):
+            ratios = sorted(v / f for v, f in zip(values, own))
             paired = f"{statistics.median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
-        print(f"| {name} | {min(values):.1f} | {len(values)} | {min(values) / floor:.2f} | {paired} |")
+        best_floor = min(popen_floors) if "Popen" in name else floor
+        print(f"| {name} | {min(values):.1f} | {len(values)} | {min(values) / best_floor:.2f} | {paired} |")
     floor_cpu = min(CPU["floor: trivial notebooks, same runner"])
     print("\nCPU seconds (user + system of the command, its workers and kernels; less sensitive than wall "
           "time to the machine's speed changing between runs):\n")
     print("| run | best CPU s | ratio to the floor's |")
     print("|---|---:|---:|")
+    popen_floor_cpu = min(CPU["floor, kernels started by Popen"])
     for name, values in CPU.items():
-        print(f"| {name} | {min(values):.1f} | {min(values) / floor_cpu:.2f} |")
+        print(f"| {name} | {min(values):.1f} | {min(values) / (popen_floor_cpu if 'Popen' in name else floor_cpu):.2f} |")
     print("\nPer notebook (cold, best of the runs, seconds in its worker including render):\n")
     print("| notebook | s |")
     print("|---|---:|")

@@ -21,7 +21,7 @@ import pytest
 import report_fixtures as fx
 
 from pilot_eval import cli
-from pilot_eval.report import render, runner
+from pilot_eval.report import forkserver, render, runner
 from pilot_eval.report.context import PARAMETERS
 
 PAGES = ["00_sammanfattning", "01_varningar", "02_utan_titel", "03_fel"]
@@ -411,9 +411,13 @@ def test_the_command_line_renders_in_english_and_exits_0(processed, tmp_path, ca
     assert "Provenance" in html and "Software versions" in html
 
 
-def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(processed, tmp_path):
+@pytest.mark.parametrize("fork", ["1", "0"])
+def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(processed, tmp_path, monkeypatch, fork):
     """The line the kernel runs before the notebook (runner.KERNEL_ARGUMENTS) sets the cycle
-    collector's thresholds, leaves no name behind and takes no execution count."""
+    collector's thresholds, leaves no name behind and takes no execution count, in a kernel
+    forked by the report's kernel server and in one started by Popen
+    (PILOT_EVAL_FORK_KERNELS=0) alike."""
+    monkeypatch.setenv(forkserver.ENV_SWITCH, fork)
     notebooks = fx.notebooks(tmp_path / "notebooks", "04_karnan")
     result = runner.run_report(fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports",
                                notebooks_dir=notebooks, jobs=1, quiet=True)
@@ -422,10 +426,14 @@ def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(pro
     cell = next(c for c in nb.cells if c.cell_type == "code" and "get_threshold" in c.source)
     text = "".join(o.get("text", "") for o in cell.outputs)
     assert f"gc {runner.KERNEL_GC_THRESHOLD}" in text and runner.KERNEL_GC_THRESHOLD[0] > 700
+    forked = fork == "1" and forkserver.available()
+    assert f"forked {forked}" in text, text
     names = ast.literal_eval(text.split("names ", 1)[1].strip())
     user = set(names) - {"In", "Out", "exit", "quit", "get_ipython", "open"}
     assert user == set(PARAMETERS) | {"gc"}, user
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
+    assert not (tmp_path / "reports" / fx.PERIOD / "logs").exists() or not any(
+        "no kernel server" in p.read_text(encoding="utf-8") for p in (tmp_path / "reports" / fx.PERIOD / "logs").iterdir())
 
 
 # ---------------------------------------------------------------- lab

@@ -23,6 +23,7 @@ papermill messages, if any), ``data_docs/``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -40,7 +41,7 @@ from pathlib import Path
 import yaml
 
 from .. import paths
-from . import context, render
+from . import context, forkserver, render
 
 __all__ = ["KERNEL_NAME", "PARAMS_DIR", "ReportResult", "parse_param", "resolve_parameters", "run_report"]
 
@@ -277,10 +278,13 @@ def _execute_and_render(job: _Job) -> dict:
     t0 = time.perf_counter()
     error = html = stderr_log = None
     stderr_lines = 0
+    kernels = {}
+    if os.environ.get(forkserver.ENV_ADDRESS) and forkserver.available():
+        kernels["kernel_manager_class"] = forkserver.ForkingKernelManager
     try:
         papermill.execute_notebook(source, folder / job.ipynb, parameters=job.parameters, kernel_name=KERNEL_NAME,
                                    cwd=source.parent, execution_timeout=job.timeout, progress_bar=False,
-                                   log_output=False, extra_arguments=list(KERNEL_ARGUMENTS))
+                                   log_output=False, extra_arguments=list(KERNEL_ARGUMENTS), **kernels)
     except Exception as exc:  # noqa: BLE001 - the notebook failed; the report goes on with the others
         error = _error_of(exc)
     elapsed = time.perf_counter() - t0
@@ -336,15 +340,16 @@ def worker_environment() -> dict[str, str]:
     return {**BLAS_THREADS, **os.environ}
 
 
-def _run_in_subprocess(job: _Job) -> dict:
-    """Run a job in a fresh Python process (one kernel each, output to the job's log)."""
+def _run_in_subprocess(job: _Job, env: dict[str, str] | None = None) -> dict:
+    """Run a job in a fresh Python process (one kernel each, output to the job's log);
+    ``env`` default :func:`worker_environment`."""
     folder = Path(job.folder)
     job_file = folder / ".results" / f"{job.name}.job.json"
     job_file.write_text(json.dumps(asdict(job), ensure_ascii=False), encoding="utf-8")
     t0 = time.perf_counter()
     with open(folder / job.log, "wb") as log:
         code = subprocess.call([sys.executable, "-m", __name__, str(job_file)], stdout=log, stderr=log,
-                               stdin=subprocess.DEVNULL, env=worker_environment())
+                               stdin=subprocess.DEVNULL, env=env or worker_environment())
     if code == 0 and (folder / job.result).is_file():
         entry = json.loads((folder / job.result).read_text(encoding="utf-8"))
     else:
@@ -426,6 +431,26 @@ def _swap_in(tmp: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+@contextlib.contextmanager
+def _kernel_server():
+    """The notebook workers' environment during a report, and the kernel fork server.
+
+    Yields :func:`worker_environment` and, when kernels can be forked
+    (:func:`forkserver.available`), the address of a
+    :class:`~pilot_eval.report.forkserver.KernelForkServer` that lives as long as the block,
+    and the server (None without one). It starts before the data are checked, so that its
+    imports overlap with that."""
+    env = worker_environment()
+    if not forkserver.available():
+        yield env, None
+        return
+    server = forkserver.KernelForkServer(env)
+    try:
+        yield {**env, forkserver.ENV_ADDRESS: server.address}, server
+    finally:
+        server.close()
+
+
 def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = False,
                processed_dir: str | Path | None = None, out_dir: str | Path = paths.REPORTS_DIR,
                lang: str | None = None, jobs: int = 2, params: Mapping[str, object] | None = None,
@@ -489,99 +514,102 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     titles = {path.stem: _notebook_title(path, parameters["lang"]) for path in sources}
 
-    from ..readers import IngestError
+    with _kernel_server() as (env, server):
+        from ..readers import IngestError
 
-    say(f"Report {period}: preparing the data …")
-    t0 = time.perf_counter()
-    try:
-        prepared = context.prepare_data(period, raw_dir=raw, processed_dir=processed, demo=demo,
-                                        cut_date=parameters["cut_date"], seed=parameters["seed"], quiet=quiet)
-    except IngestError as exc:
-        print(f"pilot-eval report: ERROR: {exc}\nThe data were not ingested; no report was written.",
-              file=sys.stderr)
-        return ReportResult(index=None, manifest={}, notebooks={}, exit_code=exc.exit_code)
-    processed_path = Path(prepared.processed_dir).resolve()
-    if prepared.cut_date != parameters["cut_date"]:
-        say(f"  note: the data in {processed_path} were cut on {prepared.cut_date}, not "
-            f"{parameters['cut_date']}; the report uses {prepared.cut_date}")
-    notebook_params = dict(parameters, processed_dir=str(processed_path), raw_dir="", cut_date=prepared.cut_date)
-    report = prepared.ingest_report
-    synthetic = demo or "ignored truth.json" in report.get("notices", [])
-    say(f"  [data] {processed_path}  {'ingested' if prepared.ingested else 'up to date'}  "
-        f"{time.perf_counter() - t0:.1f} s")
+        say(f"Report {period}: preparing the data …")
+        t0 = time.perf_counter()
+        try:
+            prepared = context.prepare_data(period, raw_dir=raw, processed_dir=processed, demo=demo,
+                                            cut_date=parameters["cut_date"], seed=parameters["seed"], quiet=quiet)
+        except IngestError as exc:
+            print(f"pilot-eval report: ERROR: {exc}\nThe data were not ingested; no report was written.",
+                  file=sys.stderr)
+            return ReportResult(index=None, manifest={}, notebooks={}, exit_code=exc.exit_code)
+        processed_path = Path(prepared.processed_dir).resolve()
+        if prepared.cut_date != parameters["cut_date"]:
+            say(f"  note: the data in {processed_path} were cut on {prepared.cut_date}, not "
+                f"{parameters['cut_date']}; the report uses {prepared.cut_date}")
+        notebook_params = dict(parameters, processed_dir=str(processed_path), raw_dir="", cut_date=prepared.cut_date)
+        report = prepared.ingest_report
+        synthetic = demo or "ignored truth.json" in report.get("notices", [])
+        say(f"  [data] {processed_path}  {'ingested' if prepared.ingested else 'up to date'}  "
+            f"{time.perf_counter() - t0:.1f} s")
 
-    out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    final = out_dir / period
-    tmp = Path(tempfile.mkdtemp(prefix=f".{period}.new-", dir=out_dir))
-    try:
-        for sub in ("notebooks", "logs", ".results"):
-            (tmp / sub).mkdir()
-        prov = render.provenance(period, notebook_params, report, cut_date=prepared.cut_date, synthetic=synthetic)
-        language = parameters["lang"]
-        todo = [_Job(name=p.stem, title=titles[p.stem], source=str(p), folder=str(tmp), parameters=notebook_params,
-                     timeout=timeout, lang=language, provenance=prov) for p in sources]
-        width = max(len(job.name) for job in todo)
-        workers = min(jobs, len(todo))
-        _compile_package()
-        say(f"Executing {len(todo)} notebooks from {notebooks_dir} ({workers} at a time) …")
-        done: dict[str, dict] = {}
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_run_in_subprocess, job): job for job in _schedule(todo, final)}
-            for future in as_completed(futures):
-                job, entry = futures[future], future.result()
-                done[job.name] = entry
-                seconds = f"{entry['elapsed_seconds']:6.1f} s" if entry["elapsed_seconds"] is not None else ""
-                say(f"  [{len(done)}/{len(todo)}] {job.name:<{width}}  "
-                    f"{'ok' if entry['status'] == 'ok' else 'FAILED':<6}{seconds}")
-        entries = [done[job.name] for job in todo]
-        failed = [e for e in entries if e["status"] != "ok"]
+        out_dir = Path(out_dir).resolve()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        final = out_dir / period
+        tmp = Path(tempfile.mkdtemp(prefix=f".{period}.new-", dir=out_dir))
+        try:
+            for sub in ("notebooks", "logs", ".results"):
+                (tmp / sub).mkdir()
+            prov = render.provenance(period, notebook_params, report, cut_date=prepared.cut_date, synthetic=synthetic)
+            language = parameters["lang"]
+            todo = [_Job(name=p.stem, title=titles[p.stem], source=str(p), folder=str(tmp), parameters=notebook_params,
+                         timeout=timeout, lang=language, provenance=prov) for p in sources]
+            width = max(len(job.name) for job in todo)
+            workers = min(jobs, len(todo))
+            _compile_package()
+            say(f"Executing {len(todo)} notebooks from {notebooks_dir} ({workers} at a time) …")
+            done: dict[str, dict] = {}
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(_run_in_subprocess, job, env): job for job in _schedule(todo, final)}
+                for future in as_completed(futures):
+                    job, entry = futures[future], future.result()
+                    done[job.name] = entry
+                    seconds = f"{entry['elapsed_seconds']:6.1f} s" if entry["elapsed_seconds"] is not None else ""
+                    say(f"  [{len(done)}/{len(todo)}] {job.name:<{width}}  "
+                        f"{'ok' if entry['status'] == 'ok' else 'FAILED':<6}{seconds}")
+            entries = [done[job.name] for job in todo]
+            failed = [e for e in entries if e["status"] != "ok"]
+            if server is not None and server.log():  # modules it could not preload, why it did not fork
+                (tmp / "logs" / "kernel-server.log").write_text(server.log(), encoding="utf-8")
 
-        data_docs = None
-        if (processed_path / "data_docs").is_dir():
-            shutil.copytree(processed_path / "data_docs", tmp / "data_docs")
-            if (tmp / "data_docs" / "index.html").is_file():
-                data_docs = "data_docs/index.html"
-        ingest_warning = int(report.get("exit_status", 0)) == 1
-        manifest = {
-            "period": period,
-            "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "lang": language,
-            "parameters": notebook_params,
-            "git_commit": prov["git_commit"],
-            "versions": prov["versions"],
-            "data": {"processed_dir": str(processed_path), "raw_dir": str(prepared.raw_dir or ""),
-                     "cut_date": prepared.cut_date, "synthetic": synthetic, "ingested_now": prepared.ingested,
-                     "ingest_exit_status": int(report.get("exit_status", 0)), "data_docs": data_docs},
-            "input_files": prov["input_files"],
-            "notebooks": entries,
-            "exit_code": 1 if failed else 0,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
-        (tmp / "index.html").write_text(
-            render.render_contents(period=period, lang=language, provenance=prov, notebooks=entries,
-                                   data_docs=data_docs, ingest_warning=ingest_warning), encoding="utf-8")
-        shutil.rmtree(tmp / ".results")
-        if not any((tmp / "logs").iterdir()):
-            (tmp / "logs").rmdir()
-        _swap_in(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+            data_docs = None
+            if (processed_path / "data_docs").is_dir():
+                shutil.copytree(processed_path / "data_docs", tmp / "data_docs")
+                if (tmp / "data_docs" / "index.html").is_file():
+                    data_docs = "data_docs/index.html"
+            ingest_warning = int(report.get("exit_status", 0)) == 1
+            manifest = {
+                "period": period,
+                "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                "lang": language,
+                "parameters": notebook_params,
+                "git_commit": prov["git_commit"],
+                "versions": prov["versions"],
+                "data": {"processed_dir": str(processed_path), "raw_dir": str(prepared.raw_dir or ""),
+                         "cut_date": prepared.cut_date, "synthetic": synthetic, "ingested_now": prepared.ingested,
+                         "ingest_exit_status": int(report.get("exit_status", 0)), "data_docs": data_docs},
+                "input_files": prov["input_files"],
+                "notebooks": entries,
+                "exit_code": 1 if failed else 0,
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+            (tmp / "index.html").write_text(
+                render.render_contents(period=period, lang=language, provenance=prov, notebooks=entries,
+                                       data_docs=data_docs, ingest_warning=ingest_warning), encoding="utf-8")
+            shutil.rmtree(tmp / ".results")
+            if not any((tmp / "logs").iterdir()):
+                (tmp / "logs").rmdir()
+            _swap_in(tmp, final)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
 
-    if ingest_warning:
-        print(f"WARNING: ingest quarantined more rows than its threshold in {processed_path}; "
-              "see its ingest_report.json and data_docs", file=sys.stderr)
-    for entry in failed:
-        print(_failure_text(entry, final), file=sys.stderr)
-    if failed:
-        print(f"{len(failed)} of {len(entries)} notebooks failed; the rest of the report was rendered.",
-              file=sys.stderr)
-    index = final / "index.html"
-    say(index)
-    return ReportResult(index=index, manifest=manifest, notebooks={e["name"]: e["status"] for e in entries},
-                        exit_code=manifest["exit_code"])
+        if ingest_warning:
+            print(f"WARNING: ingest quarantined more rows than its threshold in {processed_path}; "
+                  "see its ingest_report.json and data_docs", file=sys.stderr)
+        for entry in failed:
+            print(_failure_text(entry, final), file=sys.stderr)
+        if failed:
+            print(f"{len(failed)} of {len(entries)} notebooks failed; the rest of the report was rendered.",
+                  file=sys.stderr)
+        index = final / "index.html"
+        say(index)
+        return ReportResult(index=index, manifest=manifest, notebooks={e["name"]: e["status"] for e in entries},
+                            exit_code=manifest["exit_code"])
 
 
 if __name__ == "__main__":  # a worker process, started by _run_in_subprocess
