@@ -229,3 +229,16 @@ def test_the_server_refuses_a_request_without_the_output_descriptors(server):
     conn.send(b'{"argv": [], "env": {}, "cwd": "/"}')
     assert conn.recv(1024) == b""  # closed without a kernel
     conn.close()
+
+
+def test_a_socket_path_the_system_refuses_leaves_kernels_to_popen(tmp_path, monkeypatch, capsys):
+    """A TMPDIR so long that the socket's path exceeds the system's limit (108 bytes on
+    Linux): the report runs without a server."""
+    deep = tmp_path / ("x" * 60) / ("y" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    with runner._kernel_server() as (env, server):
+        assert server is None and forkserver.ENV_ADDRESS not in env
+    assert "no kernel server" in capsys.readouterr().err
+    assert list(deep.iterdir()) == []  # its folder was removed

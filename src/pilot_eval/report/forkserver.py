@@ -125,7 +125,11 @@ class KernelForkServer:
         # queue instead of finding no socket
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            listener.bind(self.address)
+            try:
+                listener.bind(self.address)
+            except OSError:
+                os.rmdir(self._folder)
+                raise
             os.chmod(self.address, 0o600)
             listener.listen(64)
             with open(self._log_path, "wb") as log:

@@ -444,7 +444,12 @@ def _kernel_server():
     if not forkserver.available():
         yield env, None
         return
-    server = forkserver.KernelForkServer(env)
+    try:
+        server = forkserver.KernelForkServer(env)
+    except OSError as exc:  # e.g. a socket path too long for the system (a long TMPDIR)
+        print(f"pilot-eval report: no kernel server ({exc}); kernels are started by Popen", file=sys.stderr)
+        yield env, None
+        return
     try:
         yield {**env, forkserver.ENV_ADDRESS: server.address}, server
     finally:
