@@ -3,7 +3,7 @@ side by side with its floor, reading the same CSV files with pandas' pyarrow eng
 Prints a Markdown table; no assertions.
 
     .venv/bin/python benchmarks/ingest.py [--scales 1 10 100] [--work DIR] [--seed 2023]
-                                          [--no-data-docs-row]
+                                          [--no-data-docs-row] [--repeat 3]
 
 For each scale the demo export is generated once into ``WORK/scale-<s>-seed-<seed>/raw``
 (``WORK`` defaults to ``$TMPDIR/pilot_eval-bench-ingest``)
@@ -18,7 +18,10 @@ generation cost). Every measurement runs in a fresh Python process, so its peak 
 Seconds are the wall time of the call inside the child (imports of pandas and
 ``pilot_eval.ingest`` excluded; the lazy Great Expectations import is part of ingest and
 costs ~5 s whatever the size). "base MB" is the child's RSS after its imports, so
-"(peak − base) / row" is the memory a row costs.
+"(peak − base) / row" is the memory a row costs. With ``--repeat N`` the floor and
+ingest run N times, each ingest right after its own floor: the table gives the best of
+each and the median (range) of the paired ratios, which hold better than one run's when
+the machine's speed drifts (on 2026-12-04 the floor alone ranged 16–30 s within an hour).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,6 +164,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--cut", default="2026-02-28")
     parser.add_argument("--no-data-docs-row", action="store_true", help="skip the scale-1 run with Data Docs")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="floor and ingest this many times, interleaved (best and paired ratios shown)")
     parser.add_argument("--profile-scale", type=float, default=None,
                         help="also run ingest at this scale under pyinstrument (text profile into WORK)")
     # internal: one measurement in a fresh process
@@ -185,14 +191,18 @@ def main() -> None:
         print(f"scale {scale:g}: export ready ({sum(g['rows'].values()):,} rows, {meta['csv_mb']:,.0f} MB CSV)",
               file=sys.stderr, flush=True)
         out = raw.parent / "processed"
-        floor = _run_child("floor", raw, scale=scale, seed=args.seed, cut=args.cut)
-        print(f"  floor {floor['seconds']:.1f} s, {floor['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
         kinds = ["ingest"] + (["ingest+docs"] if scale == 1 and not args.no_data_docs_row else [])
+        runs: dict[str, list[tuple[dict, dict]]] = {kind: [] for kind in kinds}
+        for _ in range(args.repeat):  # each run right after its own floor
+            floor = _run_child("floor", raw, scale=scale, seed=args.seed, cut=args.cut)
+            print(f"  floor {floor['seconds']:.1f} s, {floor['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+            for kind in kinds:
+                res = _run_child(kind, raw, scale=scale, seed=args.seed, cut=args.cut, out=out)
+                print(f"  {kind} {res['seconds']:.1f} s, {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+                runs[kind].append((floor, res))
+            shutil.rmtree(out, ignore_errors=True)
         for kind in kinds:
-            res = _run_child(kind, raw, scale=scale, seed=args.seed, cut=args.cut, out=out)
-            print(f"  {kind} {res['seconds']:.1f} s, {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
-            rows_out.append((scale, kind, floor, res))
-        shutil.rmtree(out, ignore_errors=True)
+            rows_out.append((scale, kind, runs[kind]))
         if args.profile_scale == scale:
             prof = work / f"profile-scale-{scale:g}.txt"
             _run_child("ingest", raw, scale=scale, seed=args.seed, cut=args.cut, out=out, profile=str(prof))
@@ -205,17 +215,25 @@ def main() -> None:
     print("\n".join(gen_rows))
     print("\nIngest + validation against the floor (`pd.read_csv(engine=\"pyarrow\")`, all tables):\n")
     print("| scale | run | rows (all tables) | floor s | floor rows/s | floor peak MB | ingest s | ingest rows/s "
-          "| × floor | peak RSS MB | base MB | (peak − base) / row |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for scale, kind, floor, res in rows_out:
+          "| × floor | each run / its floor: median (range) | peak RSS MB | base MB | (peak − base) / row |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for scale, kind, pairs in rows_out:
+        floor = min((f for f, _ in pairs), key=lambda f: f["seconds"])
+        res = min((r for _, r in pairs), key=lambda r: r["seconds"])
+        ratios = sorted(r["seconds"] / f["seconds"] for f, r in pairs)
         n = sum(res["rows"].values())
         per_row = (res["peak_mb"] - res["base_mb"]) * 2 ** 20 / n
         print(f"| {scale:g} | {kind} | {n:,} | {floor['seconds']:.1f} | {n / floor['seconds']:,.0f} "
               f"| {floor['peak_mb']:,.0f} | {res['seconds']:.1f} | {n / res['seconds']:,.0f} "
-              f"| {res['seconds'] / floor['seconds']:.1f} | {res['peak_mb']:,.0f} | {res['base_mb']:,.0f} "
-              f"| {per_row:,.0f} B |")
-    docs = {s: r for s, k, _, r in rows_out if k == "ingest+docs"}
-    plain = {s: r for s, k, _, r in rows_out if k == "ingest"}
+              f"| {res['seconds'] / floor['seconds']:.2f} "
+              f"| {statistics.median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f}) | {res['peak_mb']:,.0f} "
+              f"| {res['base_mb']:,.0f} | {per_row:,.0f} B |")
+    if args.repeat > 1:
+        print(f"\nBest of {args.repeat} runs each (peak memory: of the quickest ingest); every ingest ran right "
+              "after its own floor, and the median of those paired ratios is the steadier figure when the "
+              "machine's speed drifts.")
+    docs = {s: min((r for _, r in p), key=lambda r: r["seconds"]) for s, k, p in rows_out if k == "ingest+docs"}
+    plain = {s: min((r for _, r in p), key=lambda r: r["seconds"]) for s, k, p in rows_out if k == "ingest"}
     for s, r in docs.items():
         print(f"\nData Docs at scale {s:g}: +{r['seconds'] - plain[s]['seconds']:.1f} s "
               f"({r['seconds']:.1f} s with, {plain[s]['seconds']:.1f} s without).")
