@@ -35,6 +35,7 @@ do not share random streams.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -46,8 +47,8 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["ENV_ADDRESS", "ENV_SWITCH", "PRELOAD", "ForkedKernelProvisioner", "ForkingKernelManager",
-           "KernelForkServer", "available"]
+__all__ = ["ENV_ADDRESS", "ENV_SWITCH", "PRELOAD", "KernelForkServer", "available", "fork_kernel",
+           "ForkedKernelProvisioner", "ForkingKernelManager"]  # noqa: F822 - these two: __getattr__
 
 #: Environment variable through which the workers learn the server's socket.
 ENV_ADDRESS = "PILOT_EVAL_KERNEL_SERVER"
@@ -277,7 +278,13 @@ def fork_kernel(address: str, arguments: list[str], *, env: dict[str, str], cwd:
         raise
 
 
-def _provisioner_class():
+@functools.cache
+def _jupyter_classes():
+    """:class:`ForkedKernelProvisioner` and :class:`ForkingKernelManager`, defined on first
+    use: only the workers import jupyter_client."""
+    import uuid
+
+    from jupyter_client import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkedKernelProvisioner(LocalProvisioner):
@@ -304,14 +311,6 @@ def _provisioner_class():
                     return self.connection_info
             return await super().launch_kernel(cmd, **kwargs)
 
-    return ForkedKernelProvisioner
-
-
-def _manager_class():
-    import uuid
-
-    from jupyter_client import AsyncKernelManager
-
     class ForkingKernelManager(AsyncKernelManager):
         """nbclient's kernel manager, with :class:`ForkedKernelProvisioner`."""
 
@@ -322,19 +321,14 @@ def _manager_class():
                                                            parent=self)
             return await super()._async_pre_start_kernel(**kw)
 
-    return ForkingKernelManager
+    return ForkedKernelProvisioner, ForkingKernelManager
 
 
 def __getattr__(name: str):
-    # jupyter_client is imported only by those who use these (the workers)
-    global ForkedKernelProvisioner, ForkingKernelManager
     if name == "ForkedKernelProvisioner":
-        ForkedKernelProvisioner = _provisioner_class()
-        return ForkedKernelProvisioner
+        return _jupyter_classes()[0]
     if name == "ForkingKernelManager":
-        ForkedKernelProvisioner = globals().get("ForkedKernelProvisioner") or _provisioner_class()
-        ForkingKernelManager = _manager_class()
-        return ForkingKernelManager
+        return _jupyter_classes()[1]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -550,8 +544,11 @@ class _Server:
         os.close(ready_r)
         try:
             connection.send(json.dumps({"pid": pid}).encode())
-        except OSError:
-            os.killpg(pid, signal.SIGKILL) if _session_leader(pid) else os.kill(pid, signal.SIGKILL)
+        except OSError:  # the worker has gone: so goes its kernel
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
         self.kernels[pid] = connection
         connection.setblocking(False)
         self.selector.register(connection, selectors.EVENT_READ, pid)
@@ -618,13 +615,6 @@ def _matplotlib_as_if_imported_now() -> None:
         mpl.rcParamsOrig._update_raw(mpl.rcParams)
     if os.environ.get("MPLBACKEND"):
         mpl.rcParams["backend"] = os.environ["MPLBACKEND"]
-
-
-def _session_leader(pid: int) -> bool:
-    try:
-        return os.getpgid(pid) == pid
-    except OSError:
-        return False
 
 
 def _main(listener: int, modules: str) -> int:
