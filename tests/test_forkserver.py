@@ -80,10 +80,12 @@ def test_a_kernel_is_forked_by_the_server_in_the_worker_s_folder_with_its_enviro
                                                                                      monkeypatch):
     monkeypatch.setenv(forkserver.ENV_ADDRESS, server.address)
     monkeypatch.setenv("PILOT_EVAL_TEST_MARK", "from the worker")
-    first = "import sys\nprint('preloaded', [m for m in %r if m not in sys.modules])\n" % (forkserver.PRELOAD,)
+    first = ("import gc, sys\nprint('preloaded', [m for m in %r if m not in sys.modules])\n"
+             "print('frozen', gc.get_freeze_count() > 10_000)\n" % (forkserver.PRELOAD,))
     fields = _fields(_run(_notebook(tmp_path / "probe.ipynb", first, PROBE), cwd=tmp_path))
     assert fields["parent"] == str(server._process.pid)  # the server's child, not Popen's
     assert fields["preloaded"] == "[]"  # every module was there before the first cell
+    assert fields["frozen"] == "True"  # the cycle collector leaves the preloaded objects alone
     assert Path(fields["cwd"]) == tmp_path
     assert fields["mark"] == "from the worker"
     assert "''" in fields["path"]  # IPython puts the working directory on the path

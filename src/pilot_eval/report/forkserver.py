@@ -36,6 +36,7 @@ do not share random streams.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import signal
@@ -622,6 +623,12 @@ def _main(listener: int, modules: str) -> int:
         del sys.path[0]
     server = _Server(listener)
     _preload([m for m in modules.split(",") if m])
+    # What the preload made lives as long as any kernel, so the kernels' cycle collector
+    # need never traverse it: Python's advice for processes that fork without exec
+    # (gc.freeze). In four interleaved pairs of warm demo reports: 16.8 against 19.1
+    # CPU-s of user time on average, lower in every pair (2026-12-04).
+    gc.collect()
+    gc.freeze()
     server.serve()
     return 0
 
