@@ -279,7 +279,7 @@ def _execute_and_render(job: _Job) -> dict:
     error = html = stderr_log = None
     stderr_lines = 0
     kernels = {}
-    if os.environ.get(forkserver.ENV_ADDRESS) and forkserver.available():
+    if os.environ.get(forkserver.ENV_ADDRESS):  # set only when the report started a server
         kernels["kernel_manager_class"] = forkserver.ForkingKernelManager
     try:
         papermill.execute_notebook(source, folder / job.ipynb, parameters=job.parameters, kernel_name=KERNEL_NAME,
@@ -567,8 +567,9 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
                         f"{'ok' if entry['status'] == 'ok' else 'FAILED':<6}{seconds}")
             entries = [done[job.name] for job in todo]
             failed = [e for e in entries if e["status"] != "ok"]
-            if server is not None and server.log():  # modules it could not preload, why it did not fork
-                (tmp / "logs" / "kernel-server.log").write_text(server.log(), encoding="utf-8")
+            server_log = server.log() if server is not None else ""  # what it could not preload, why it did not fork
+            if server_log:
+                (tmp / "logs" / "kernel-server.log").write_text(server_log, encoding="utf-8")
 
             data_docs = None
             if (processed_path / "data_docs").is_dir():
