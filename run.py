@@ -15,6 +15,7 @@ must be 3.11), installs the package with its test extras and registers its Jupyt
 3.11 and pip. Extra arguments are passed on: ``python3 run.py test -k ingest``,
 ``python3 run.py report --lang en``, ``python3 run.py lab --port 8890``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,11 @@ def ensure_venv() -> Path:
         pip = [str(python), "-m", "pip", "--disable-pip-version-check", "-q"]
         subprocess.run(pip + ["install", "--upgrade", "pip"], check=True)
         subprocess.run(pip + ["install", "-e", f"{ROOT}[test]"], check=True)
-        subprocess.run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         STAMP.write_text(wanted)
     return python
 
@@ -61,14 +65,16 @@ def main(argv: list[str]) -> int:
     python = ensure_venv()
     # one BLAS thread per process: tests (pytest-xdist) and notebooks run side by side on
     # 2 cores, and multi-threaded BLAS in each made linear algebra up to 20 times slower
-    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", **os.environ,
-           "PYTHONUTF8": "1"}
+    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", **os.environ, "PYTHONUTF8": "1"}
     if task == "setup":
         return 0
     if task == "test":
         # both cores by default (pytest-xdist); `-n 0` runs in one process
-        workers = [] if any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") for a in rest) \
+        workers = (
+            []
+            if any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") for a in rest)
             else ["-n", "auto"]
+        )
         return subprocess.call([str(python), "-m", "pytest", *workers, *rest], cwd=ROOT, env=env)
     if task == "lab":
         # Ctrl-C belongs to JupyterLab (it asks whether to shut down): wait for it to finish
@@ -79,8 +85,9 @@ def main(argv: list[str]) -> int:
                 except KeyboardInterrupt:
                     continue
     # report: the main job on the built-in demo data
-    return subprocess.call([str(BIN / "pilot-eval"), "report", "--period", "2025Q4", "--demo", *rest],
-                           cwd=ROOT, env=env)
+    return subprocess.call(
+        [str(BIN / "pilot-eval"), "report", "--period", "2025Q4", "--demo", *rest], cwd=ROOT, env=env
+    )
 
 
 if __name__ == "__main__":

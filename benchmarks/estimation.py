@@ -54,7 +54,7 @@ def make_panel(municipalities: int, roles: int, months: int, seed: int = 6) -> p
     ``TRUE_ATT`` from adoption on.
     """
     rng = np.random.default_rng(seed)
-    starts = np.linspace(months * 0.2, months * 0.8, 5).round().astype(int)      # e.g. 12, 21, 30, 39, 48
+    starts = np.linspace(months * 0.2, months * 0.8, 5).round().astype(int)  # e.g. 12, 21, 30, 39, 48
     muni_cohort = np.where(rng.random(municipalities) < 1 / 3, 0, rng.choice(starts, municipalities))
     muni = np.repeat(np.arange(municipalities), roles * months)
     role = np.tile(np.repeat(np.arange(roles), months), municipalities)
@@ -81,8 +81,11 @@ def best_of(fn, repeat: int):
 
 @contextlib.contextmanager
 def quiet():
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
+    with (
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
         warnings.simplefilter("ignore")
         yield
 
@@ -109,12 +112,22 @@ def csdid_did(panel):
 
     data = panel[["unit", "time", "cohort", "y", "muni"]]
     with quiet():
-        m = ATTgt(yname="y", tname="time", idname="unit", gname="cohort", data=data,
-                  control_group="nevertreated", clustervar="muni").fit(est_method="dr", base_period="varying",
-                                                                       bstrap=False)
-        att = pd.DataFrame({"cohort": np.asarray(m.results["group"], float),
-                            "time": np.asarray(m.results["year"], float),
-                            "estimate": np.asarray(m.results["att"], float)})
+        m = ATTgt(
+            yname="y",
+            tname="time",
+            idname="unit",
+            gname="cohort",
+            data=data,
+            control_group="nevertreated",
+            clustervar="muni",
+        ).fit(est_method="dr", base_period="varying", bstrap=False)
+        att = pd.DataFrame(
+            {
+                "cohort": np.asarray(m.results["group"], float),
+                "time": np.asarray(m.results["year"], float),
+                "estimate": np.asarray(m.results["att"], float),
+            }
+        )
         m.aggte("simple", bstrap=False)
         simple = float(m.atte["overall_att"])
         m.aggte("dynamic", bstrap=False)
@@ -124,16 +137,24 @@ def csdid_did(panel):
 def differences_did(panel):
     from differences import ATTgt
 
-    data = panel[["unit", "time", "cohort", "y", "muni"]].assign(
-        cohort=panel["cohort"].where(panel["cohort"] > 0)).set_index(["unit", "time"])
+    data = (
+        panel[["unit", "time", "cohort", "y", "muni"]]
+        .assign(cohort=panel["cohort"].where(panel["cohort"] > 0))
+        .set_index(["unit", "time"])
+    )
     with quiet():
         m = ATTgt(data=data, cohort_column="cohort", base_period="varying")
         m.fit("y", est_method="reg", control_group="never_treated", progress_bar=False)
         simple = m.aggregate("simple")
         m.aggregate("event")
         r = m.results().reset_index()
-    att = pd.DataFrame({"cohort": r[_col(r, "cohort")].astype(float), "time": r[_col(r, "time")].astype(float),
-                        "estimate": r[_col(r, "ATT")].astype(float)})
+    att = pd.DataFrame(
+        {
+            "cohort": r[_col(r, "cohort")].astype(float),
+            "time": r[_col(r, "time")].astype(float),
+            "estimate": r[_col(r, "ATT")].astype(float),
+        }
+    )
     return att, float(simple[_col(simple, "ATT")].iloc[0])
 
 
@@ -155,8 +176,17 @@ def att_diff(ours: pd.DataFrame, ref: pd.DataFrame) -> tuple[float, int]:
 
 
 def ours_wcb(panel, confint: bool):
-    return wild_cluster_bootstrap(panel, "y ~ d + C(time)", cluster="muni", term="d", fixed_effects="unit",
-                                  weights="webb", reps=999, seed=1, confint=confint)
+    return wild_cluster_bootstrap(
+        panel,
+        "y ~ d + C(time)",
+        cluster="muni",
+        term="d",
+        fixed_effects="unit",
+        weights="webb",
+        reps=999,
+        seed=1,
+        confint=confint,
+    )
 
 
 def within(panel):
@@ -187,8 +217,18 @@ def wildboottest_wcb(model, groups):
     from wildboottest.wildboottest import wildboottest
 
     with quiet():
-        out = wildboottest(model, B=999, cluster=groups, param="d", weights_type="webb", impose_null=True,
-                           bootstrap_type="11", seed=1, parallel=False, show=False)
+        out = wildboottest(
+            model,
+            B=999,
+            cluster=groups,
+            param="d",
+            weights_type="webb",
+            impose_null=True,
+            bootstrap_type="11",
+            seed=1,
+            parallel=False,
+            show=False,
+        )
     return out
 
 
@@ -200,8 +240,12 @@ def main() -> None:
     parser.add_argument("--municipalities", type=int, default=290)
     parser.add_argument("--roles", type=int, default=15)
     parser.add_argument("--months", type=int, default=60)
-    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs (references: best of 1 "
-                                                              "when a run takes over 60 s)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="best of this many runs (references: best of 1 when a run takes over 60 s)",
+    )
     args = parser.parse_args()
     panel = make_panel(args.municipalities, args.roles, args.months)
     rows = []
@@ -234,8 +278,13 @@ def main() -> None:
             rows.append((task, f"{t_ours:.2f}", f"{name} failed: {type(exc).__name__}: {str(exc)[:80]}", "—", "—"))
             continue
         diff, n = att_diff(res.att_gt, att_ref)
-        add(task if not done else "″", t_ours, t_ref, name,
-            f"max abs ΔATT(g,t) {diff:.1e} over {n} cells; simple {est_simple:.4f} vs {simple_ref:.4f}")
+        add(
+            task if not done else "″",
+            t_ours,
+            t_ref,
+            name,
+            f"max abs ΔATT(g,t) {diff:.1e} over {n} cells; simple {est_simple:.4f} vs {simple_ref:.4f}",
+        )
         done = True
 
     # ---- wild cluster bootstrap
@@ -248,8 +297,9 @@ def main() -> None:
     k_full = k_x + panel["unit"].nunique()
     # statsmodels' CR1 counts only the within design's columns; ours counts the absorbed levels too
     se_floor = float(fit.bse["d"]) * np.sqrt((n - k_x) / (n - k_full))
-    agree_floor = (f"β {wcb_p.estimate:.6f} vs {fit.params['d']:.6f}; CR1 SE {wcb_p.std_error:.6f} vs "
-                   f"{se_floor:.6f} (k adjusted)")
+    agree_floor = (
+        f"β {wcb_p.estimate:.6f} vs {fit.params['d']:.6f}; CR1 SE {wcb_p.std_error:.6f} vs {se_floor:.6f} (k adjusted)"
+    )
     if pkg("wildboottest"):
         try:
             import statsmodels.api as sm
@@ -258,31 +308,62 @@ def main() -> None:
             t_ref, out = ref_time(lambda: wildboottest_wcb(model, groups))
             t_ref_stat = float(np.ravel(out["statistic"])[0])
             t_adj = t_ref_stat * np.sqrt((n - k_full) / (n - k_x))
-            add("wild_cluster_bootstrap, Webb, 999 draws, p-value only", t_p, t_ref, "wildboottest",
+            add(
+                "wild_cluster_bootstrap, Webb, 999 draws, p-value only",
+                t_p,
+                t_ref,
+                "wildboottest",
                 f"t {wcb_p.t_stat:.4f} vs {t_adj:.4f} (k adjusted); p {wcb_p.p_value:.3f} vs "
-                f"{float(np.ravel(out['p-value'])[0]):.3f}")
+                f"{float(np.ravel(out['p-value'])[0]):.3f}",
+            )
         except Exception as exc:  # noqa: BLE001
-            rows.append(("wild_cluster_bootstrap, Webb, 999 draws, p-value only", f"{t_p:.2f}",
-                         f"wildboottest failed: {type(exc).__name__}: {str(exc)[:80]}", "—", "—"))
+            rows.append(
+                (
+                    "wild_cluster_bootstrap, Webb, 999 draws, p-value only",
+                    f"{t_p:.2f}",
+                    f"wildboottest failed: {type(exc).__name__}: {str(exc)[:80]}",
+                    "—",
+                    "—",
+                )
+            )
     add("wild_cluster_bootstrap, p-value only, vs one OLS fit", t_p, t_floor, "statsmodels OLS + CR1", agree_floor)
-    add("wild_cluster_bootstrap with test-inversion CI, vs one OLS fit", t_ci, t_floor, "statsmodels OLS + CR1",
-        f"CI [{wcb_ci.conf_low:.4f}, {wcb_ci.conf_high:.4f}] (true ATT {TRUE_ATT})")
-    rows.append(("(references' input: unit-demeaned y and [d, month dummies], not in their times)", "—",
-                 f"{t_within:.2f}", "—", "same model as fixed_effects='unit'"))
+    add(
+        "wild_cluster_bootstrap with test-inversion CI, vs one OLS fit",
+        t_ci,
+        t_floor,
+        "statsmodels OLS + CR1",
+        f"CI [{wcb_ci.conf_low:.4f}, {wcb_ci.conf_high:.4f}] (true ATT {TRUE_ATT})",
+    )
+    rows.append(
+        (
+            "(references' input: unit-demeaned y and [d, month dummies], not in their times)",
+            "—",
+            f"{t_within:.2f}",
+            "—",
+            "same model as fixed_effects='unit'",
+        )
+    )
 
     # ---- report
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
-    versions = ", ".join(f"{p} {pkg(p)}" for p in ("numpy", "pandas", "scipy", "statsmodels", "patsy", "csdid",
-                                                   "differences", "wildboottest") if pkg(p))
-    print(f"Panel: {args.municipalities} municipalities × {args.roles} role groups × {args.months} months = "
-          f"{len(panel):,} rows, {panel['unit'].nunique():,} units (municipality × role group), "
-          f"{panel['muni'].nunique()} clusters (municipality); cohorts "
-          f"{sorted(int(c) for c in np.unique(panel['cohort']) if c)}, "
-          f"{(panel.groupby('muni')['cohort'].first() == 0).mean():.0%} of municipalities never treated; "
-          f"true ATT {TRUE_ATT}; simple aggregate {est_simple:.4f} (SE {float(simple['std_error'].iloc[0]):.4f})")
-    print(f"Machine: {os.cpu_count()} CPUs, {mem:.1f} GiB RAM, Python {platform.python_version()} on "
-          f"{platform.machine()}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}; "
-          f"{versions}; {dt.date.today().isoformat()}. Times: best of {args.repeat} (wall s).")
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = ", ".join(
+        f"{p} {pkg(p)}"
+        for p in ("numpy", "pandas", "scipy", "statsmodels", "patsy", "csdid", "differences", "wildboottest")
+        if pkg(p)
+    )
+    print(
+        f"Panel: {args.municipalities} municipalities × {args.roles} role groups × {args.months} months = "
+        f"{len(panel):,} rows, {panel['unit'].nunique():,} units (municipality × role group), "
+        f"{panel['muni'].nunique()} clusters (municipality); cohorts "
+        f"{sorted(int(c) for c in np.unique(panel['cohort']) if c)}, "
+        f"{(panel.groupby('muni')['cohort'].first() == 0).mean():.0%} of municipalities never treated; "
+        f"true ATT {TRUE_ATT}; simple aggregate {est_simple:.4f} (SE {float(simple['std_error'].iloc[0]):.4f})"
+    )
+    print(
+        f"Machine: {os.cpu_count()} CPUs, {mem:.1f} GiB RAM, Python {platform.python_version()} on "
+        f"{platform.machine()}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}; "
+        f"{versions}; {dt.date.today().isoformat()}. Times: best of {args.repeat} (wall s)."
+    )
     print()
     print("| task | ours (s) | reference (s) | ratio | agreement |")
     print("|---|---:|---:|---:|---|")

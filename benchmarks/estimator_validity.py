@@ -83,8 +83,13 @@ def main(argv=None) -> int:
     parser.add_argument("--null-reps", type=int, default=500, help="replications of the no-effect scenario")
     parser.add_argument("--effect-reps", type=int, default=200, help="replications of each effect scenario")
     parser.add_argument("--reps", type=int, default=None, help="set both --null-reps and --effect-reps")
-    parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS[1:]), choices=SCENARIOS[1:],
-                        help="effect scenarios (default all three)")
+    parser.add_argument(
+        "--scenarios",
+        nargs="*",
+        default=list(SCENARIOS[1:]),
+        choices=SCENARIOS[1:],
+        help="effect scenarios (default all three)",
+    )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--wcb-reps", type=int, default=199, help="wild bootstrap draws per test")
     parser.add_argument("--first-seed", type=int, default=1000)
@@ -123,17 +128,22 @@ def main(argv=None) -> int:
         results.to_csv(args.raw, index=False)
     summary = summarise(results)
     command = "OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/estimator_validity.py " + " ".join(
-        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
+    )
     from pilot_eval import __version__
 
-    print(f"# Estimator validity: {args.null_reps} no-effect and {args.effect_reps} per effect scenario "
-          f"({', '.join(args.scenarios)}) synthetic Botkyrkas at scale {args.scale:g}, roll-out "
-          f"'{args.rollout}', 8 administrations / 3 treated, every outcome of pilot_effects, during and after")
+    print(
+        f"# Estimator validity: {args.null_reps} no-effect and {args.effect_reps} per effect scenario "
+        f"({', '.join(args.scenarios)}) synthetic Botkyrkas at scale {args.scale:g}, roll-out "
+        f"'{args.rollout}', 8 administrations / 3 treated, every outcome of pilot_effects, during and after"
+    )
     print(f"# command: {command}")
-    print(f"# pilot_eval {__version__}, Python {platform.python_version()}, {platform.machine()}, "
-          f"{args.jobs} process(es): {wall:.0f} s wall, {seconds:.0f} s CPU in replications = "
-          f"{seconds / max(exports, 1):.2f} s CPU per scenario export (generation + 8 outcomes x 2 terms x 3 "
-          f"inferences), {exports} exports")
+    print(
+        f"# pilot_eval {__version__}, Python {platform.python_version()}, {platform.machine()}, "
+        f"{args.jobs} process(es): {wall:.0f} s wall, {seconds:.0f} s CPU in replications = "
+        f"{seconds / max(exports, 1):.2f} s CPU per scenario export (generation + 8 outcomes x 2 terms x 3 "
+        f"inferences), {exports} exports"
+    )
     print(NOTES.format(wcb=args.wcb_reps), end="")
     with pd.option_context("display.width", 250, "display.max_columns", 30):
         print(format_table(summary))

@@ -46,6 +46,7 @@ TABLES = ("vacancies", "applications", "background_checks", "pilot_rollout", "st
 
 # --------------------------------------------------------------------------- children
 
+
 def _rss_mb() -> float:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -96,10 +97,23 @@ def _child(args: argparse.Namespace) -> None:
     print(json.dumps({"seconds": seconds, "rows": rows, "base_mb": base}))
 
 
-def _run_child(kind: str, raw: Path, *, scale: float, seed: int, cut: str, out: Path | None = None,
-               profile: str | None = None) -> dict:
-    cmd = [sys.executable, str(HERE), "--child", kind, "--raw", str(raw), "--scale", repr(scale),
-           "--seed", str(seed), "--cut", cut]
+def _run_child(
+    kind: str, raw: Path, *, scale: float, seed: int, cut: str, out: Path | None = None, profile: str | None = None
+) -> dict:
+    cmd = [
+        sys.executable,
+        str(HERE),
+        "--child",
+        kind,
+        "--raw",
+        str(raw),
+        "--scale",
+        repr(scale),
+        "--seed",
+        str(seed),
+        "--cut",
+        cut,
+    ]
     if out is not None:
         cmd += ["--out", str(out)]
     if profile:
@@ -120,6 +134,7 @@ def _run_child(kind: str, raw: Path, *, scale: float, seed: int, cut: str, out: 
 
 # --------------------------------------------------------------------------- parent
 
+
 def _prepare(work: Path, scale: float, seed: int, cut: str) -> tuple[Path, dict]:
     """The export of this scale and seed, generated now or reused."""
     base = work / f"scale-{scale:g}-seed-{seed}"
@@ -133,8 +148,7 @@ def _prepare(work: Path, scale: float, seed: int, cut: str) -> tuple[Path, dict]
     shutil.rmtree(base, ignore_errors=True)
     raw.mkdir(parents=True)
     gen = _run_child("generate", raw, scale=scale, seed=seed, cut=cut)
-    meta = {"key": key, "generation": gen,
-            "csv_mb": sum((raw / f"{t}.csv").stat().st_size for t in TABLES) / 1e6}
+    meta = {"key": key, "generation": gen, "csv_mb": sum((raw / f"{t}.csv").stat().st_size for t in TABLES) / 1e6}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     meta["reused"] = False
     return raw, meta
@@ -147,14 +161,17 @@ def _machine() -> str:
     import pyarrow as pa
 
     with open("/proc/meminfo") as fh:
-        ram = int(fh.readline().split()[1]) / 1024 ** 2
+        ram = int(fh.readline().split()[1]) / 1024**2
     with open("/proc/cpuinfo") as fh:
-        cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")),
-                   platform.processor())
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), platform.processor()
+        )
     load = os.getloadavg()
-    return (f"{os.cpu_count()} CPUs ({cpu}), {ram:.0f} GB RAM, load average {load[0]:.1f} at start; "
-            f"Python {platform.python_version()}, pandas {pd.__version__}, pyarrow {pa.__version__}, "
-            f"great_expectations {version('great_expectations')}; {dt.date.today().isoformat()}")
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {ram:.0f} GB RAM, load average {load[0]:.1f} at start; "
+        f"Python {platform.python_version()}, pandas {pd.__version__}, pyarrow {pa.__version__}, "
+        f"great_expectations {version('great_expectations')}; {dt.date.today().isoformat()}"
+    )
 
 
 def main() -> None:
@@ -164,10 +181,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--cut", default="2026-02-28")
     parser.add_argument("--no-data-docs-row", action="store_true", help="skip the scale-1 run with Data Docs")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="floor and ingest this many times, interleaved (best and paired ratios shown)")
-    parser.add_argument("--profile-scale", type=float, default=None,
-                        help="also run ingest at this scale under pyinstrument (text profile into WORK)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="floor and ingest this many times, interleaved (best and paired ratios shown)",
+    )
+    parser.add_argument(
+        "--profile-scale",
+        type=float,
+        default=None,
+        help="also run ingest at this scale under pyinstrument (text profile into WORK)",
+    )
     # internal: one measurement in a fresh process
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--raw", help=argparse.SUPPRESS)
@@ -186,10 +211,15 @@ def main() -> None:
     for scale in args.scales:
         raw, meta = _prepare(work, scale, args.seed, args.cut)
         g = meta["generation"]
-        gen_rows.append(f"| {scale:g} | {sum(g['rows'].values()):,} | {meta['csv_mb']:,.0f} | {g['generate_s']:.1f} "
-                        f"| {g['write_s']:.1f} | {g['peak_mb']:,.0f} | {'reused' if meta['reused'] else 'now'} |")
-        print(f"scale {scale:g}: export ready ({sum(g['rows'].values()):,} rows, {meta['csv_mb']:,.0f} MB CSV)",
-              file=sys.stderr, flush=True)
+        gen_rows.append(
+            f"| {scale:g} | {sum(g['rows'].values()):,} | {meta['csv_mb']:,.0f} | {g['generate_s']:.1f} "
+            f"| {g['write_s']:.1f} | {g['peak_mb']:,.0f} | {'reused' if meta['reused'] else 'now'} |"
+        )
+        print(
+            f"scale {scale:g}: export ready ({sum(g['rows'].values()):,} rows, {meta['csv_mb']:,.0f} MB CSV)",
+            file=sys.stderr,
+            flush=True,
+        )
         out = raw.parent / "processed"
         kinds = ["ingest"] + (["ingest+docs"] if scale == 1 and not args.no_data_docs_row else [])
         runs: dict[str, list[tuple[dict, dict]]] = {kind: [] for kind in kinds}
@@ -213,30 +243,38 @@ def main() -> None:
     print("| scale | rows (all tables) | CSV MB | generate s | write s | peak RSS MB | |")
     print("|---:|---:|---:|---:|---:|---:|---|")
     print("\n".join(gen_rows))
-    print("\nIngest + validation against the floor (`pd.read_csv(engine=\"pyarrow\")`, all tables):\n")
-    print("| scale | run | rows (all tables) | floor s | floor rows/s | floor peak MB | ingest s | ingest rows/s "
-          "| × floor | each run / its floor: median (range) | peak RSS MB | base MB | (peak − base) / row |")
+    print('\nIngest + validation against the floor (`pd.read_csv(engine="pyarrow")`, all tables):\n')
+    print(
+        "| scale | run | rows (all tables) | floor s | floor rows/s | floor peak MB | ingest s | ingest rows/s "
+        "| × floor | each run / its floor: median (range) | peak RSS MB | base MB | (peak − base) / row |"
+    )
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for scale, kind, pairs in rows_out:
         floor = min((f for f, _ in pairs), key=lambda f: f["seconds"])
         res = min((r for _, r in pairs), key=lambda r: r["seconds"])
         ratios = sorted(r["seconds"] / f["seconds"] for f, r in pairs)
         n = sum(res["rows"].values())
-        per_row = (res["peak_mb"] - res["base_mb"]) * 2 ** 20 / n
-        print(f"| {scale:g} | {kind} | {n:,} | {floor['seconds']:.1f} | {n / floor['seconds']:,.0f} "
-              f"| {floor['peak_mb']:,.0f} | {res['seconds']:.1f} | {n / res['seconds']:,.0f} "
-              f"| {res['seconds'] / floor['seconds']:.2f} "
-              f"| {statistics.median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f}) | {res['peak_mb']:,.0f} "
-              f"| {res['base_mb']:,.0f} | {per_row:,.0f} B |")
+        per_row = (res["peak_mb"] - res["base_mb"]) * 2**20 / n
+        print(
+            f"| {scale:g} | {kind} | {n:,} | {floor['seconds']:.1f} | {n / floor['seconds']:,.0f} "
+            f"| {floor['peak_mb']:,.0f} | {res['seconds']:.1f} | {n / res['seconds']:,.0f} "
+            f"| {res['seconds'] / floor['seconds']:.2f} "
+            f"| {statistics.median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f}) | {res['peak_mb']:,.0f} "
+            f"| {res['base_mb']:,.0f} | {per_row:,.0f} B |"
+        )
     if args.repeat > 1:
-        print(f"\nBest of {args.repeat} runs each (peak memory: of the quickest ingest); every ingest ran right "
-              "after its own floor, and the median of those paired ratios is the steadier figure when the "
-              "machine's speed drifts.")
+        print(
+            f"\nBest of {args.repeat} runs each (peak memory: of the quickest ingest); every ingest ran right "
+            "after its own floor, and the median of those paired ratios is the steadier figure when the "
+            "machine's speed drifts."
+        )
     docs = {s: min((r for _, r in p), key=lambda r: r["seconds"]) for s, k, p in rows_out if k == "ingest+docs"}
     plain = {s: min((r for _, r in p), key=lambda r: r["seconds"]) for s, k, p in rows_out if k == "ingest"}
     for s, r in docs.items():
-        print(f"\nData Docs at scale {s:g}: +{r['seconds'] - plain[s]['seconds']:.1f} s "
-              f"({r['seconds']:.1f} s with, {plain[s]['seconds']:.1f} s without).")
+        print(
+            f"\nData Docs at scale {s:g}: +{r['seconds'] - plain[s]['seconds']:.1f} s "
+            f"({r['seconds']:.1f} s with, {plain[s]['seconds']:.1f} s without)."
+        )
 
 
 if __name__ == "__main__":

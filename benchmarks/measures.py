@@ -25,8 +25,13 @@ def main() -> None:
     args = parser.parse_args()
     export = generate(seed=2023, scenario="delay", scale=args.scale)
     t, cut = export.tables, export.truth["cut_date"]
-    vac, app, chk, roll, staff = (t["vacancies"], t["applications"], t["background_checks"], t["pilot_rollout"],
-                                  t["staffing_monthly"])
+    vac, app, chk, roll, staff = (
+        t["vacancies"],
+        t["applications"],
+        t["background_checks"],
+        t["pilot_rollout"],
+        t["staffing_monthly"],
+    )
     admin_role = ["administration", "role_group", "period"]
     calls = {
         "time_to_fill by arm × phase": lambda: m.time_to_fill(vac, cut, by=["arm", "phase"], pilot_rollout=roll),
@@ -38,11 +43,13 @@ def main() -> None:
         "time_to_hire by arm": lambda: m.time_to_hire(app, vac, by="arm", pilot_rollout=roll),
         "time_to_hire admin × role × month": lambda: m.time_to_hire(app, vac, by=admin_role, period="month"),
         "check_turnaround": lambda: m.check_turnaround(chk, cut),
-        "check_turnaround admin × year": lambda: m.check_turnaround(chk, cut, by=["administration", "period"],
-                                                                  applications=app, vacancies=vac, period="year"),
+        "check_turnaround admin × year": lambda: m.check_turnaround(
+            chk, cut, by=["administration", "period"], applications=app, vacancies=vac, period="year"
+        ),
         "withdrawals by arm × phase": lambda: m.withdrawals(app, vac, by=["arm", "phase"], pilot_rollout=roll),
-        "late_withdrawal_rate by arm × phase": lambda: m.late_withdrawal_rate(app, vac, by=["arm", "phase"],
-                                                                             pilot_rollout=roll),
+        "late_withdrawal_rate by arm × phase": lambda: m.late_withdrawal_rate(
+            app, vac, by=["arm", "phase"], pilot_rollout=roll
+        ),
         "withdrawal_reasons": lambda: m.withdrawal_reasons(app, vac),
         "offers by arm": lambda: m.offers(app, vac, by="arm", pilot_rollout=roll),
         "competence_supply by administration": lambda: m.competence_supply(vac, app, staff, by="administration"),
@@ -50,8 +57,10 @@ def main() -> None:
         "pilot_coverage": lambda: m.pilot_coverage(vac, app, chk, roll),
         "build_panel admin × role × quarter": lambda: m.build_panel(t, cut),
     }
-    print(f"pilot_eval measures benchmark — scale {args.scale:g}: {len(vac):,} vacancies, {len(app):,} applications, "
-          f"{len(chk):,} checks; Python {platform.python_version()} on {platform.machine()}")
+    print(
+        f"pilot_eval measures benchmark — scale {args.scale:g}: {len(vac):,} vacancies, {len(app):,} applications, "
+        f"{len(chk):,} checks; Python {platform.python_version()} on {platform.machine()}"
+    )
     print(f"load average before: {_load()}")
     print(f"{'measure':<40}{'rows':>7}{'best s':>9}{'median s':>10}")
     for name, call in calls.items():

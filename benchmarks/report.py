@@ -52,8 +52,7 @@ IMPORTS = {
     "python (nothing)": "pass",
     "pandas": "import pandas",
     "matplotlib (Agg figure)": "import matplotlib.figure",
-    "notebook stack (pilot_eval.report + measures + plots + findings + sections)":
-        "from pilot_eval import measures, report; from pilot_eval.report import findings, plots, sections, show",
+    "notebook stack (pilot_eval.report + measures + plots + findings + sections)": "from pilot_eval import measures, report; from pilot_eval.report import findings, plots, sections, show",
     "+ estimators (pilot_eval.estimate.effects)": "import pilot_eval.estimate.effects",
     "statsmodels.api (only interrupted time series)": "import statsmodels.api",
     "great_expectations (ingest only)": "import great_expectations",
@@ -100,10 +99,12 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int
     return time.perf_counter() - t0, proc.returncode, proc.stdout + proc.stderr
 
 
-def _report(period: str, out: Path, jobs: int, *extra: str, env: dict[str, str] | None = None
-            ) -> tuple[float, int, str]:
-    return _run([str(BIN / "pilot-eval"), "report", "--period", period, "--out", str(out), "--jobs", str(jobs),
-                 *extra], env)
+def _report(
+    period: str, out: Path, jobs: int, *extra: str, env: dict[str, str] | None = None
+) -> tuple[float, int, str]:
+    return _run(
+        [str(BIN / "pilot-eval"), "report", "--period", period, "--out", str(out), "--jobs", str(jobs), *extra], env
+    )
 
 
 #: The runner with every kernel started by ``Popen`` (no kernel fork server), as before the
@@ -160,11 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     prepare = time.perf_counter() - t0
     print(f"data prepared in {prepare:.1f} s: {prepared.processed_dir}", file=sys.stderr)
 
-    rows: dict[str, list[float]] = {"report, notebooks only, cold": [], "report, notebooks only, warm": [],
-                                    "report from nothing (--demo: generate, ingest, notebooks)": [],
-                                    "floor: trivial notebooks, same runner": [],
-                                    "report, cold, kernels started by Popen": [],
-                                    "floor, kernels started by Popen": []}
+    rows: dict[str, list[float]] = {
+        "report, notebooks only, cold": [],
+        "report, notebooks only, warm": [],
+        "report from nothing (--demo: generate, ingest, notebooks)": [],
+        "floor: trivial notebooks, same runner": [],
+        "report, cold, kernels started by Popen": [],
+        "floor, kernels started by Popen": [],
+    }
     popen_floors: list[float] = []
     per_notebook: dict[str, float] = {}
     for r in range(args.repeat):
@@ -179,20 +183,36 @@ def main(argv: list[str] | None = None) -> int:
         assert code == 0, out
         rows["report, notebooks only, warm"].append(secs)
         CPU.setdefault("report, notebooks only, warm", []).append(_run.cpu)
-        secs, code, out = _report(args.period, work / "out-trivial", args.jobs, "--processed",
-                                  str(prepared.processed_dir), "--notebooks", str(trivial))
+        secs, code, out = _report(
+            args.period,
+            work / "out-trivial",
+            args.jobs,
+            "--processed",
+            str(prepared.processed_dir),
+            "--notebooks",
+            str(trivial),
+        )
         assert code == 0, out
         rows["floor: trivial notebooks, same runner"].append(secs)
         CPU.setdefault("floor: trivial notebooks, same runner", []).append(_run.cpu)
         # the same two without the kernel fork server (PILOT_EVAL_FORK_KERNELS=0)
         shutil.rmtree(prepared.processed_dir / ".cache", ignore_errors=True)
-        secs, code, out = _report(args.period, work / "out", args.jobs, "--processed", str(prepared.processed_dir),
-                                  env=POPEN)
+        secs, code, out = _report(
+            args.period, work / "out", args.jobs, "--processed", str(prepared.processed_dir), env=POPEN
+        )
         assert code == 0, out
         rows["report, cold, kernels started by Popen"].append(secs)
         CPU.setdefault("report, cold, kernels started by Popen", []).append(_run.cpu)
-        secs, code, out = _report(args.period, work / "out-trivial", args.jobs, "--processed",
-                                  str(prepared.processed_dir), "--notebooks", str(trivial), env=POPEN)
+        secs, code, out = _report(
+            args.period,
+            work / "out-trivial",
+            args.jobs,
+            "--processed",
+            str(prepared.processed_dir),
+            "--notebooks",
+            str(trivial),
+            env=POPEN,
+        )
         assert code == 0, out
         rows["floor, kernels started by Popen"].append(secs)
         CPU.setdefault("floor, kernels started by Popen", []).append(_run.cpu)
@@ -200,12 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     # from nothing: a fresh demo folder (the repository's data/ is left alone)
     scratch = work / "scratch"
     shutil.rmtree(scratch, ignore_errors=True)
-    secs, code, out = _run([sys.executable, "-c", (
-        "import sys, pilot_eval.paths as p, pathlib; "
-        f"s = pathlib.Path({str(scratch)!r}); p.RAW_DIR = s / 'raw'; p.PROCESSED_DIR = s / 'processed'; "
-        "from pilot_eval.cli import main; "
-        f"sys.exit(main(['report', '--period', {args.period!r}, '--demo', '--out', str(s / 'out'), "
-        f"'--jobs', '{args.jobs}']))")])
+    secs, code, out = _run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, pilot_eval.paths as p, pathlib; "
+                f"s = pathlib.Path({str(scratch)!r}); p.RAW_DIR = s / 'raw'; p.PROCESSED_DIR = s / 'processed'; "
+                "from pilot_eval.cli import main; "
+                f"sys.exit(main(['report', '--period', {args.period!r}, '--demo', '--out', str(s / 'out'), "
+                f"'--jobs', '{args.jobs}']))"
+            ),
+        ]
+    )
     assert code == 0, out
     rows["report from nothing (--demo: generate, ingest, notebooks)"].append(secs)
     CPU.setdefault("report from nothing (--demo: generate, ingest, notebooks)", []).append(_run.cpu)
@@ -224,13 +251,17 @@ def main(argv: list[str] | None = None) -> int:
         best_floor = min(popen_floors) if "Popen" in name else floor
         print(f"| {name} | {min(values):.1f} | {len(values)} | {min(values) / best_floor:.2f} | {paired} |")
     floor_cpu = min(CPU["floor: trivial notebooks, same runner"])
-    print("\nCPU seconds (user + system of the command, its workers and kernels; less sensitive than wall "
-          "time to the machine's speed changing between runs):\n")
+    print(
+        "\nCPU seconds (user + system of the command, its workers and kernels; less sensitive than wall "
+        "time to the machine's speed changing between runs):\n"
+    )
     print("| run | best CPU s | ratio to the floor's |")
     print("|---|---:|---:|")
     popen_floor_cpu = min(CPU["floor, kernels started by Popen"])
     for name, values in CPU.items():
-        print(f"| {name} | {min(values):.1f} | {min(values) / (popen_floor_cpu if 'Popen' in name else floor_cpu):.2f} |")
+        print(
+            f"| {name} | {min(values):.1f} | {min(values) / (popen_floor_cpu if 'Popen' in name else floor_cpu):.2f} |"
+        )
     print("\nPer notebook (cold, best of the runs, seconds in its worker including render):\n")
     print("| notebook | s |")
     print("|---|---:|")
@@ -247,8 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
 
     from pilot_eval import __version__
-    print(f"\nMachine: {os.cpu_count()} cores, {_ram_gb():.0f} GB RAM, Python {platform.python_version()}, "
-          f"pandas {pd.__version__}, pilot_eval {__version__}, {time.strftime('%Y-%m-%d')}.")
+
+    print(
+        f"\nMachine: {os.cpu_count()} cores, {_ram_gb():.0f} GB RAM, Python {platform.python_version()}, "
+        f"pandas {pd.__version__}, pilot_eval {__version__}, {time.strftime('%Y-%m-%d')}."
+    )
     print(json.dumps({k: [round(v, 2) for v in vs] for k, vs in rows.items()}), file=sys.stderr)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

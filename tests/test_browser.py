@@ -16,17 +16,24 @@ from pathlib import Path
 import pytest
 import report_fixtures as fx
 
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "browser"
 
 
 def _missing() -> str | None:
     if CHROMIUM is None:
-        return ("chromium not found: install Debian's chromium (apt-get install chromium) to run the browser "
-                "test; .ci/run does")
+        return (
+            "chromium not found: install Debian's chromium (apt-get install chromium) to run the browser "
+            "test; .ci/run does"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -102,7 +109,8 @@ class Visit:
 
 def _images(page) -> list[dict]:
     return page.eval_on_selector_all(
-        "img", "imgs => imgs.map(i => ({src: i.src.slice(0, 30), complete: i.complete, width: i.naturalWidth}))")
+        "img", "imgs => imgs.map(i => ({src: i.src.slice(0, 30), complete: i.complete, width: i.naturalWidth}))"
+    )
 
 
 def test_index_and_summary_display_offline_in_swedish(report_dir, browser, artifacts):
@@ -116,7 +124,7 @@ def test_index_and_summary_display_offline_in_swedish(report_dir, browser, artif
         page.screenshot(path=str(artifacts / "index.png"), full_page=True)
 
         summary = next(report_dir.glob("00_*.html"))
-        page.click("section.summary a")                       # the page for politicians, from the index
+        page.click("section.summary a")  # the page for politicians, from the index
         page.wait_for_load_state("load")
         assert page.url == summary.as_uri()
         text = page.inner_text("body")
@@ -124,8 +132,9 @@ def test_index_and_summary_display_offline_in_swedish(report_dir, browser, artif
         assert "Programversioner" in text and "Git-version" in text
         images = _images(page)
         assert images, "the summary shows at least one chart"
-        assert all(img["complete"] and img["width"] > 0 and img["src"].startswith("data:image/") for img in images), \
+        assert all(img["complete"] and img["width"] > 0 and img["src"].startswith("data:image/") for img in images), (
             images
+        )
         page.screenshot(path=str(artifacts / "summary.png"), full_page=True)
         visit.assert_offline()
     finally:
@@ -163,7 +172,7 @@ def test_the_summary_prints(report_dir, browser, artifacts):
         assert style["nav"] == "none"
         assert style["bg"] in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)") and style["color"] == "rgb(17, 17, 17)"
         assert style["thead"] == "table-header-group"
-        assert float(style["size"].removesuffix("px")) >= 11 * 96 / 72 - 0.01      # 11pt
+        assert float(style["size"].removesuffix("px")) >= 11 * 96 / 72 - 0.01  # 11pt
         pdf = artifacts / "summary.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000

@@ -17,10 +17,30 @@ def _s(*values):
 
 
 def test_dates_are_strict_iso():
-    values, failures = parse_date(_s("2024-03-01", "", "2024-02-29", "2023-02-29", "01/03/2024", "2024-3-1",
-                                     "2024-03-01 00:00:00", "2024-03-01 13:45:00", "45352"))
+    values, failures = parse_date(
+        _s(
+            "2024-03-01",
+            "",
+            "2024-02-29",
+            "2023-02-29",
+            "01/03/2024",
+            "2024-3-1",
+            "2024-03-01 00:00:00",
+            "2024-03-01 13:45:00",
+            "45352",
+        )
+    )
     assert values.dt.strftime("%Y-%m-%d").fillna("").tolist() == [
-        "2024-03-01", "", "2024-02-29", "", "", "", "2024-03-01", "", ""]
+        "2024-03-01",
+        "",
+        "2024-02-29",
+        "",
+        "",
+        "",
+        "2024-03-01",
+        "",
+        "",
+    ]
     bad = failures["not a valid date (YYYY-MM-DD)"].tolist()
     assert bad == [False, False, False, True, True, True, False, True, False]
     assert failures["not a date but a number (Excel serial date?); export dates as YYYY-MM-DD"].tolist()[-1]
@@ -51,8 +71,18 @@ def test_booleans_in_swedish_and_english():
 
 def test_enum_labels_english_swedish_folded_and_full_names():
     admin = TABLES["vacancies"].column("administration")
-    values, _ = parse_enum(_s("UBF", "ubf", "Utbildningsförvaltningen", "UTBILDNINGSFORVALTNINGEN",
-                              "Kultur- och fritidsförvaltningen", "Mars", ""), admin)
+    values, _ = parse_enum(
+        _s(
+            "UBF",
+            "ubf",
+            "Utbildningsförvaltningen",
+            "UTBILDNINGSFORVALTNINGEN",
+            "Kultur- och fritidsförvaltningen",
+            "Mars",
+            "",
+        ),
+        admin,
+    )
     assert values.tolist() == ["UBF", "UBF", "UBF", "UBF", "KOF", "Mars", None]
     role = TABLES["vacancies"].column("role_group")
     values, _ = parse_enum(_s("Förskollärare", "forskollarare", "preschool_teacher", "Personlig assistent"), role)
@@ -90,12 +120,15 @@ def test_every_swedish_header_maps_back():
             assert lookup[fold(col.swedish.upper())] == col.name
 
 
-@pytest.mark.parametrize(("data", "encoding"), [
-    ("id;namn\n1;Åsa\n".encode("utf-8"), "utf-8"),
-    ("id;namn\n1;Åsa\n".encode("utf-8-sig"), "utf-8-sig"),
-    ("id;namn\n1;Åsa\n".encode("cp1252"), "cp1252"),
-    ("id;namn\n1;Åsa\n".encode("utf-16"), "utf-16"),
-])
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("id;namn\n1;Åsa\n".encode(), "utf-8"),
+        ("id;namn\n1;Åsa\n".encode("utf-8-sig"), "utf-8-sig"),
+        ("id;namn\n1;Åsa\n".encode("cp1252"), "cp1252"),
+        ("id;namn\n1;Åsa\n".encode("utf-16"), "utf-16"),
+    ],
+)
 def test_encodings_are_detected(tmp_path, data, encoding):
     text, detected = decode_bytes(data, tmp_path / "x.csv")
     assert detected == encoding and "Åsa" in text
@@ -123,7 +156,9 @@ def test_discovery_ignores_unknown_files_and_refuses_xls(tmp_path):
 def test_workbook_with_one_sheet_per_table(tmp_path):
     path = tmp_path / "export.xlsx"
     with pd.ExcelWriter(path) as writer:
-        pd.DataFrame({"Förvaltning": ["UBF"], "Yrkesgrupp": ["alla"]}).to_excel(writer, sheet_name="Pilot_schema", index=False)
+        pd.DataFrame({"Förvaltning": ["UBF"], "Yrkesgrupp": ["alla"]}).to_excel(
+            writer, sheet_name="Pilot_schema", index=False
+        )
         pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Anteckningar", index=False)
     sources, _ = discover(tmp_path)
     assert list(sources) == ["pilot_rollout"] and sources["pilot_rollout"].sheet == "Pilot_schema"
@@ -162,8 +197,9 @@ def test_readvertisement_in_correct_swedish_and_in_the_contracts_spelling():
     vacancies = TABLES["vacancies"]
     lookup = vacancies.header_lookup()
     assert lookup[fold("Återannonsering av")] == lookup[fold("ateranonsering_av")] == "readvertisement_of"
-    values, _ = parse_enum(_s("Återannonserad", "ateranonserad", "återanonserad", "readvertised"),
-                           vacancies.column("status"))
+    values, _ = parse_enum(
+        _s("Återannonserad", "ateranonserad", "återanonserad", "readvertised"), vacancies.column("status")
+    )
     assert values.tolist() == ["readvertised"] * 4
 
 
@@ -178,12 +214,15 @@ def test_close_column_suggests_a_contract_column():
         assert close_column(unrelated, "vacancies") is None, unrelated
 
 
-@pytest.mark.parametrize(("data", "line", "words"), [
-    ("id;namn\n1;Åsa\n".encode("utf-16-le"), 1, "UTF-16 text without a byte-order mark"),
-    ("id;yrke\n1;Barnsk\u00f6tare\n2;F\u00f6rskoll\u00e4rare\n".encode("cp850"), 2, "DOS CP850"),
-    ("id;status\n1;ok\n2;Wy\u0142\u0105czony\n".encode("iso-8859-2"), 3, "ISO-8859-2"),
-    (b"id;x\n1;a\n2;\x81\n", 3, "neither UTF-8 nor Windows-1252"),
-])
+@pytest.mark.parametrize(
+    ("data", "line", "words"),
+    [
+        ("id;namn\n1;Åsa\n".encode("utf-16-le"), 1, "UTF-16 text without a byte-order mark"),
+        ("id;yrke\n1;Barnsk\u00f6tare\n2;F\u00f6rskoll\u00e4rare\n".encode("cp850"), 2, "DOS CP850"),
+        ("id;status\n1;ok\n2;Wy\u0142\u0105czony\n".encode("iso-8859-2"), 3, "ISO-8859-2"),
+        (b"id;x\n1;a\n2;\x81\n", 3, "neither UTF-8 nor Windows-1252"),
+    ],
+)
 def test_other_encodings_are_refused_naming_file_and_line(tmp_path, data, line, words):
     with pytest.raises(IngestError) as info:
         decode_bytes(data, tmp_path / "x.csv")
@@ -201,9 +240,11 @@ def test_fast_and_general_csv_paths_read_the_same_cells(tmp_path):
     the same file in Windows-1252 with semicolons (pandas' C parser) give the same texts,
     line numbers and blank-record handling; repeating columns are Categoricals."""
     rows = ["application_id,vacancy_id,submitted_date,qualified,gender"]
-    rows += [f"A-{i:05d},R-{i % 7},2024-01-{1 + i % 28:02d},{'ja' if i % 3 else 'nej'},{'' if i % 5 else 'kvinna'}"
-             for i in range(3000)]
-    rows.insert(40, ",,,,")                                # a blank record keeps later line numbers
+    rows += [
+        f"A-{i:05d},R-{i % 7},2024-01-{1 + i % 28:02d},{'ja' if i % 3 else 'nej'},{'' if i % 5 else 'kvinna'}"
+        for i in range(3000)
+    ]
+    rows.insert(40, ",,,,")  # a blank record keeps later line numbers
     text = "\n".join(rows) + "\n"
     fast_dir, slow_dir = tmp_path / "fast", tmp_path / "slow"
     fast_dir.mkdir()

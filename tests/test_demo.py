@@ -21,6 +21,7 @@ PILOT = list(C.PILOT_ADMINISTRATIONS)
 
 # --------------------------------------------------------------------------- fixtures
 
+
 @pytest.fixture(scope="module")
 def default_export() -> DemoExport:
     return generate()
@@ -37,6 +38,7 @@ def none_and_large() -> tuple[DemoExport, DemoExport]:
 
 
 # --------------------------------------------------------------------------- the rules
+
 
 def consistency_violations(tables: dict[str, pd.DataFrame], cut_date) -> dict[str, int]:
     """Count the rows breaking each validation rule (all vectorised)."""
@@ -76,8 +78,13 @@ def consistency_violations(tables: dict[str, pd.DataFrame], cut_date) -> dict[st
     bad["v: manager flag"] = v.is_manager != (v.role_group == "manager")
 
     # applications
-    m = a.merge(v[["vacancy_id", "published_date", "closing_date", "first_offer_date", "positions", "status"]],
-                on="vacancy_id", how="left", suffixes=("", "_v"), indicator=True)
+    m = a.merge(
+        v[["vacancy_id", "published_date", "closing_date", "first_offer_date", "positions", "status"]],
+        on="vacancy_id",
+        how="left",
+        suffixes=("", "_v"),
+        indicator=True,
+    )
     bad["a: id not unique"] = a.application_id.duplicated()
     bad["a: unknown vacancy"] = m._merge != "both"
     bad["a: submitted < published"] = m.submitted_date < m.published_date
@@ -107,8 +114,9 @@ def consistency_violations(tables: dict[str, pd.DataFrame], cut_date) -> dict[st
     bad["a: hired in non-filled vacancy"] = mh.status != "filled"
 
     # background checks
-    mc = c.merge(a[["application_id", "submitted_date", "highest_stage"]], on="application_id", how="left",
-                 indicator=True)
+    mc = c.merge(
+        a[["application_id", "submitted_date", "highest_stage"]], on="application_id", how="left", indicator=True
+    )
     bad["c: id not unique"] = c.check_id.duplicated()
     bad["c: unknown application"] = mc._merge != "both"
     bad["c: requested < submitted"] = mc.requested_date < mc.submitted_date
@@ -160,6 +168,7 @@ def assert_contract_types(export: DemoExport) -> None:
 
 # --------------------------------------------------------------------------- tests
 
+
 def test_tables_follow_the_contract(default_export):
     assert set(default_export.tables) == set(C.TABLES)
     assert_contract_types(default_export)
@@ -172,13 +181,16 @@ def test_default_export_breaks_no_rule(default_export):
     assert_consistent(default_export, "2026-02-28")
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(seed=3, scenario="large", scale=0.5),
-    dict(seed=4, scenario="deterrence", scale=0.5, rollout="staggered"),
-    dict(seed=6, scenario="none", scale=0.5, pilot_continues=True),
-    dict(seed=8, scenario="delay", scale=0.5, cut_date="2024-06-30"),
-    dict(seed=9, scenario="large", scale=0.3, start="2023-03-15", end="2024-02-10", cut_date="2024-03-01"),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(seed=3, scenario="large", scale=0.5),
+        dict(seed=4, scenario="deterrence", scale=0.5, rollout="staggered"),
+        dict(seed=6, scenario="none", scale=0.5, pilot_continues=True),
+        dict(seed=8, scenario="delay", scale=0.5, cut_date="2024-06-30"),
+        dict(seed=9, scenario="large", scale=0.3, start="2023-03-15", end="2024-02-10", cut_date="2024-03-01"),
+    ],
+)
 def test_variants_break_no_rule(kwargs):
     export = generate(**kwargs)
     assert_contract_types(export)
@@ -208,8 +220,10 @@ def test_determinism(tmp_path, small_export):
         assert x.read_bytes() == y.read_bytes(), x.name
     other = generate(seed=12, scale=0.08, start="2023-01-01", end="2024-06-30")
     assert not other.tables["vacancies"].equals(small_export.tables["vacancies"])
-    assert set(other.tables["vacancies"].vacancy_id).isdisjoint(small_export.tables["vacancies"].vacancy_id) or \
-        len(set(other.tables["vacancies"].vacancy_id) & set(small_export.tables["vacancies"].vacancy_id)) < 3
+    assert (
+        set(other.tables["vacancies"].vacancy_id).isdisjoint(small_export.tables["vacancies"].vacancy_id)
+        or len(set(other.tables["vacancies"].vacancy_id) & set(small_export.tables["vacancies"].vacancy_id)) < 3
+    )
 
 
 def test_volumes_per_administration(default_export):
@@ -241,8 +255,9 @@ def test_realism(default_export):
     assert month[summer & v.readvertisement_of.isna()].isin([2, 3, 4, 5]).all()
     assert month[summer].isin([2, 3, 4, 5, 6, 7]).all()
     # re-advertisements repeat the original advert; summer substitutes start in June/July
-    ch = v[v.readvertisement_of.notna()].merge(v, left_on="readvertisement_of", right_on="vacancy_id",
-                                               suffixes=("", "_parent"))
+    ch = v[v.readvertisement_of.notna()].merge(
+        v, left_on="readvertisement_of", right_on="vacancy_id", suffixes=("", "_parent")
+    )
     assert len(ch) > 100
     for col in ("administration", "role_group", "statutory_check", "employment_type", "positions"):
         assert (ch[col] == ch[col + "_parent"]).all(), col
@@ -265,8 +280,12 @@ def test_realism(default_export):
     assert st["UBF", "teacher"] == "school_preschool"
     assert st["SOF", "treatment_assistant"] == "hvb"
     assert st["KOF", "youth_leader"] == "other_children"
-    assert (v[v.administration.isin(["VOF", "TFF", "SBF", "KLF", "AVF"]) & (v.role_group != "personal_assistant")]
-            .statutory_check == "none").all()
+    assert (
+        v[
+            v.administration.isin(["VOF", "TFF", "SBF", "KLF", "AVF"]) & (v.role_group != "personal_assistant")
+        ].statutory_check
+        == "none"
+    ).all()
     # women majority in care and school roles
     care = a.merge(v[["vacancy_id", "role_group"]], on="vacancy_id")
     share_w = care[care.role_group.isin(["preschool_teacher", "assistant_nurse"])].gender.eq("woman").mean()
@@ -287,13 +306,17 @@ def test_realism(default_export):
 
 
 def test_ids_are_opaque(default_export):
-    ids = pd.concat([default_export.tables["vacancies"].vacancy_id,
-                     default_export.tables["applications"].application_id,
-                     default_export.tables["background_checks"].check_id])
+    ids = pd.concat(
+        [
+            default_export.tables["vacancies"].vacancy_id,
+            default_export.tables["applications"].application_id,
+            default_export.tables["background_checks"].check_id,
+        ]
+    )
     assert ids.is_unique
     assert ids.str.fullmatch(r"[RAK]-[0-9a-f]{8,10}").all()
     assert ids.str.contains(r"[a-f]").all()
-    assert not ids.str.contains(r"\d{3}").any()          # never 3 digits in a row
+    assert not ids.str.contains(r"\d{3}").any()  # never 3 digits in a row
     pnr = r"(?:19|20)?\d{6}[-+]?\d{4}"
     assert not ids.str.contains(pnr).any()
     assert not ids.str.contains("@").any()
@@ -307,7 +330,10 @@ def test_rollout_rows():
     assert set(default.administration) == set(PILOT)
     assert set(default.role_group) == {"all"}
     assert set(zip(default.scope, default.check_type)) == {
-        ("new_hires", "court_records"), ("placements", "court_records"), ("managers_financial", "court_and_credit")}
+        ("new_hires", "court_records"),
+        ("placements", "court_records"),
+        ("managers_financial", "court_and_credit"),
+    }
     assert (default.start_date == pd.Timestamp("2023-09-01")).all()
     assert (default.end_date == pd.Timestamp("2024-12-31")).all()
     stag = generate(seed=1, scale=0.05, start="2023-01-01", end="2024-03-31", rollout="staggered")
@@ -336,9 +362,10 @@ def test_pilot_checks_and_ads_follow_the_rollout():
     assert v.check_in_ad[treated].mean() > 0.85
     assert v.check_in_ad[~treated & (v.statutory_check == "none")].mean() < 0.1
     cv = c.merge(a[["application_id", "vacancy_id"]], on="application_id").merge(
-        v.assign(treated=treated)[["vacancy_id", "treated", "is_manager", "statutory_check"]], on="vacancy_id")
+        v.assign(treated=treated)[["vacancy_id", "treated", "is_manager", "statutory_check"]], on="vacancy_id"
+    )
     pilot = cv.check_type.isin(C.PILOT_CHECK_TYPES)
-    assert cv.treated[pilot].all()                                  # no court checks outside the pilot
+    assert cv.treated[pilot].all()  # no court checks outside the pilot
     assert (cv[pilot & cv.is_manager].check_type == "court_and_credit").all()
     assert (cv[pilot & ~cv.is_manager].check_type == "court_records").all()
     reg = ~pilot
@@ -367,7 +394,9 @@ def test_realised_effects_match_what_was_applied(none_and_large):
     assert abs(real["time_to_fill_delay"]["mean_added_days_treated_filled"] - p["delay_days"]) < 2.0
     lw = real["late_stage_withdrawal"]
     assert abs(lw["induced_share"] - p["late_withdrawal_pp"]) < 0.015
-    assert lw["induced_share"] == pytest.approx(lw["induced_withdrawals"] / lw["treated_applications_reaching_interview"], abs=1e-4)
+    assert lw["induced_share"] == pytest.approx(
+        lw["induced_withdrawals"] / lw["treated_applications_reaching_interview"], abs=1e-4
+    )
     ap = real["applicants_per_vacancy"]
     assert abs(ap["realised_factor"] - p["applicant_factor"]) < 0.03
     assert ap["would_be_applicants"] - ap["applicants"] == ap["deterred_applicants"] > 0
@@ -386,7 +415,7 @@ def test_realised_effects_match_what_was_applied(none_and_large):
     treated = _treated_mask(m, large.tables["pilot_rollout"])
     ctrl = m[~treated]
     for col in ("status", "accepted_date", "first_offer_date", "closed_date", "start_date"):
-        left, right = ctrl[col].astype(str), ctrl[col + "_l"].astype(str)     # NaT == NaT as "NaT"
+        left, right = ctrl[col].astype(str), ctrl[col + "_l"].astype(str)  # NaT == NaT as "NaT"
         assert (left == right).all(), col
     both = m[treated & (m.status == "filled") & (m.status_l == "filled")]
     diff = (both.accepted_date_l - both.accepted_date).dt.days
@@ -405,8 +434,10 @@ def _did(v: pd.DataFrame, value: pd.Series) -> float:
     pilot = (v.published_date >= "2023-09-01") & (v.published_date <= "2024-12-31")
     pre = v.published_date < "2023-09-01"
     mean = lambda m: value[m].mean()  # noqa: E731
-    return float((mean(treated_admin & pilot) - mean(treated_admin & pre))
-                 - (mean(~treated_admin & pilot) - mean(~treated_admin & pre)))
+    return float(
+        (mean(treated_admin & pilot) - mean(treated_admin & pre))
+        - (mean(~treated_admin & pilot) - mean(~treated_admin & pre))
+    )
 
 
 def test_difference_in_differences_recovers_the_large_effect():
@@ -425,9 +456,13 @@ def test_difference_in_differences_recovers_the_large_effect():
     # the effects vanish after the pilot: post-pilot treated vacancies carry no delay
     post = filled.published_date > "2024-12-31"
     assert large.truth["realised"]["vacancies"]["treated"] < (v.administration.isin(PILOT)).sum()
-    t_post = ttf[post & filled.administration.isin(PILOT)].mean() - ttf[post & ~filled.administration.isin(PILOT)].mean()
-    t_pre = ttf[(filled.published_date < "2023-09-01") & filled.administration.isin(PILOT)].mean() - \
-        ttf[(filled.published_date < "2023-09-01") & ~filled.administration.isin(PILOT)].mean()
+    t_post = (
+        ttf[post & filled.administration.isin(PILOT)].mean() - ttf[post & ~filled.administration.isin(PILOT)].mean()
+    )
+    t_pre = (
+        ttf[(filled.published_date < "2023-09-01") & filled.administration.isin(PILOT)].mean()
+        - ttf[(filled.published_date < "2023-09-01") & ~filled.administration.isin(PILOT)].mean()
+    )
     assert abs(t_post - t_pre) < 8
 
 
@@ -470,7 +505,7 @@ def test_swedish_writer(small_export, tmp_path):
     assert [p.name for p in paths] == [f"{t.swedish}.csv" for t in C.TABLES.values()] + ["truth.json"]
     raw = (tmp_path / "rekryteringar.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
-        raw.decode("utf-8")                                   # really Windows-1252, not UTF-8
+        raw.decode("utf-8")  # really Windows-1252, not UTF-8
     text = raw.decode("cp1252")
     header = text.split("\r\n")[0]
     # Swedish as an HR system writes it: å/ä/ö, capitals, spaces (each folds to the contract's name)
@@ -479,11 +514,21 @@ def test_swedish_writer(small_export, tmp_path):
     assert ";Sista ansökningsdag;" in header and ";Återannonsering av;" in header
     assert "Utbildningsförvaltningen" in text
     assert re.search(r";(Ja|Nej)\r\n", text)
-    for label in (";Tillsatt;", ";Ej tillsatt;", ";Återannonserad;", ";Barnskötare;", ";Förskollärare;",
-                  ";Skola/förskola;", ";Timanställning;"):
+    for label in (
+        ";Tillsatt;",
+        ";Ej tillsatt;",
+        ";Återannonserad;",
+        ";Barnskötare;",
+        ";Förskollärare;",
+        ";Skola/förskola;",
+        ";Timanställning;",
+    ):
         assert label in text, label
-    assert ";filled;" not in text and ";tillsatt;" not in text and ";barnskotare;" not in text.lower().replace(
-        "barnskötare", "")
+    assert (
+        ";filled;" not in text
+        and ";tillsatt;" not in text
+        and ";barnskotare;" not in text.lower().replace("barnskötare", "")
+    )
     stf = (tmp_path / "bemanning_manad.csv").read_bytes().decode("cp1252")
     first = stf.split("\r\n")[1].split(";")
     fte = first[[c.swedish for c in C.TABLES["staffing_monthly"].columns].index("arsarbetare")]
@@ -516,8 +561,11 @@ def test_excel_writer(tmp_path):
     write_export(ex, tmp_path / "c", excel=True, swedish=True)
     wb = openpyxl.load_workbook(tmp_path / "b" / "rekryteringar.xlsx")
     assert wb.sheetnames == ["rekryteringar"]
-    assert [c.value for c in next(wb.active.iter_rows(max_row=1))][:3] == ["Rekryterings-ID", "Förvaltning",
-                                                                          "Yrkesgrupp"]
+    assert [c.value for c in next(wb.active.iter_rows(max_row=1))][:3] == [
+        "Rekryterings-ID",
+        "Förvaltning",
+        "Yrkesgrupp",
+    ]
     roles = set(next(wb.active.iter_cols(min_col=3, max_col=3, min_row=2, values_only=True)))
     assert roles <= {C.ROLE_GROUP_DISPLAY_SV[r] for r in C.ROLE_GROUPS} and "Förskollärare" in roles
     for name in ("rekryteringar.xlsx", "ansokningar.xlsx", "bemanning_manad.xlsx"):

@@ -48,21 +48,26 @@ def test_processed_tables_equal_what_the_generator_made(demo):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", [
-    {"swedish": True},                              # cp1252, ';', decimal comma, Swedish names
-    {"swedish": True, "encoding": "utf-8-sig"},
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {"swedish": True},  # cp1252, ';', decimal comma, Swedish names
+        {"swedish": True, "encoding": "utf-8-sig"},
+    ],
+)
 def test_variants_give_identical_processed_tables(demo, tmp_path, variant):
     base, export, _ = demo
     write_export(export, tmp_path / "raw", **variant)
     text = (tmp_path / "raw" / "rekryteringar.csv").read_bytes().decode(variant.get("encoding", "cp1252"))
     for written in ("Sista ansökningsdag", "Förvaltning", "Barnskötare", "Återannonserad", "Ej tillsatt"):
-        assert written in text, written                  # proper Swedish, not folded ASCII
+        assert written in text, written  # proper Swedish, not folded ASCII
     result = ingest(tmp_path / "raw", tmp_path / "out", cut_date=CUT, data_docs=False)
     assert result.exit_code == 0
     assert all(info["rows_quarantined"] == 0 for info in result.report["tables"].values())
-    assert all(info["rows_read"] == info["rows_processed"] == len(export.tables[t])
-               for t, info in result.report["tables"].items())
+    assert all(
+        info["rows_read"] == info["rows_processed"] == len(export.tables[t])
+        for t, info in result.report["tables"].items()
+    )
     if not variant.get("excel"):
         assert result.report["tables"]["vacancies"]["source"]["separator"] == ";"
         assert result.report["tables"]["vacancies"]["source"]["file"] == "rekryteringar.csv"
@@ -86,7 +91,8 @@ def test_excel_variant_gives_identical_processed_tables(tmp_path):
     b = ingest(tmp_path / "xlsx", tmp_path / "b", cut_date=CUT, data_docs=False)
     assert a.exit_code == b.exit_code == 0
     assert all(info["rows_quarantined"] == 0 for info in b.report["tables"].values())
-    assert all(info["rows_read"] == info["rows_processed"] == len(export.tables[t])
-               for t, info in b.report["tables"].items())
+    assert all(
+        info["rows_read"] == info["rows_processed"] == len(export.tables[t]) for t, info in b.report["tables"].items()
+    )
     for table in export.tables:
         assert (tmp_path / "a" / f"{table}.parquet").read_bytes() == (tmp_path / "b" / f"{table}.parquet").read_bytes()

@@ -28,8 +28,7 @@ from pilot_eval.disclosure import (
 )
 
 NBSP = "\u00a0"
-SEC, SMALL_DEN, SMALL_N, CHECK = (SYMBOLS[k] for k in ("secondary", "small_denominator", "small_n",
-                                                         "check_outcome"))
+SEC, SMALL_DEN, SMALL_N, CHECK = (SYMBOLS[k] for k in ("secondary", "small_denominator", "small_n", "check_outcome"))
 
 
 def flags(p: ProtectedTable, col: str) -> list[str]:
@@ -55,9 +54,11 @@ def test_doctests() -> None:
 
 # --------------------------------------------------------------------------- primary
 
+
 def test_primary_suppression_and_zero_kept() -> None:
-    t = pd.DataFrame({"role_group": ["teacher", "manager", "childminder", "social_worker", "technical"],
-                      "n": [0, 1, 4, 5, 12]})
+    t = pd.DataFrame(
+        {"role_group": ["teacher", "manager", "childminder", "social_worker", "technical"], "n": [0, 1, 4, 5, 12]}
+    )
     p = protect(t, totals=None)
     assert flags(p, "n") == ["", "small_count", "small_count", "", ""]
     assert p.values["n"].tolist()[0] == 0
@@ -86,19 +87,22 @@ def test_explicit_counts_for_an_unconventional_name() -> None:
     assert flags(protect(t, totals=None), "vacant_posts") == ["", ""]
     p = protect(t, totals=None, counts=["vacant_posts"])
     assert flags(p, "vacant_posts") == ["small_count", ""]
-    assert any("vacant_posts" in note for note in protect(t, totals=None).notes)   # shown, but said
+    assert any("vacant_posts" in note for note in protect(t, totals=None).notes)  # shown, but said
 
 
 # --------------------------------------------------------------------------- rates
 
+
 def test_rate_needs_denominator_and_shown_numerator() -> None:
-    t = pd.DataFrame({
-        "administration": ["SOF", "UBF", "KOF", "VOF"],
-        "n_withdrawn_late": [3, 6, 2, 8],
-        "n_reached_interview": [40, 9, 60, 80],
-        "late_withdrawal_rate": [3 / 40, 6 / 9, 2 / 60, 8 / 80],
-        "n": [40, 9, 60, 80],
-    })
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF", "KOF", "VOF"],
+            "n_withdrawn_late": [3, 6, 2, 8],
+            "n_reached_interview": [40, 9, 60, 80],
+            "late_withdrawal_rate": [3 / 40, 6 / 9, 2 / 60, 8 / 80],
+            "n": [40, 9, 60, 80],
+        }
+    )
     p = protect(t, totals=None)
     # SOF: numerator 3 hidden -> the rate too (3/40 * 40 = 3); UBF: denominator 9 < 10;
     # KOF: numerator 2 hidden; VOF: shown
@@ -111,8 +115,7 @@ def test_rate_needs_denominator_and_shown_numerator() -> None:
 
 def test_rate_with_hidden_denominator_is_hidden() -> None:
     # the denominator n is secondary-suppressed (total row), so the rate goes too
-    t = pd.DataFrame({"arm": ["pilot", "comparison", "Totalt"], "filled_within_90": [0.6, 0.7, 0.65],
-                      "n": [3, 40, 43]})
+    t = pd.DataFrame({"arm": ["pilot", "comparison", "Totalt"], "filled_within_90": [0.6, 0.7, 0.65], "n": [3, 40, 43]})
     p = protect(t)
     assert flags(p, "n") == ["small_count", "secondary", ""]
     assert flags(p, "filled_within_90") == ["small_denominator", "secondary", ""]
@@ -120,10 +123,19 @@ def test_rate_with_hidden_denominator_is_hidden() -> None:
 
 def test_explicit_rate_spec_and_summed_denominator() -> None:
     # acceptance_rate = accepted / (accepted + declined): 8 decided offers of 30 is too few
-    t = pd.DataFrame({"age_band": ["u25", "25_34"], "n_offers": [30, 30], "n_accepted": [6, 20],
-                      "n_declined": [2, 9], "n_pending": [22, 1], "acceptance_rate": [0.75, 20 / 29], "n": [30, 30]})
+    t = pd.DataFrame(
+        {
+            "age_band": ["u25", "25_34"],
+            "n_offers": [30, 30],
+            "n_accepted": [6, 20],
+            "n_declined": [2, 9],
+            "n_pending": [22, 1],
+            "acceptance_rate": [0.75, 20 / 29],
+            "n": [30, 30],
+        }
+    )
     p = protect(t, totals=None, row_totals=None)
-    assert flags(p, "acceptance_rate")[0] == "small_denominator"   # 6 + 2 = 8 < 10
+    assert flags(p, "acceptance_rate")[0] == "small_denominator"  # 6 + 2 = 8 < 10
     assert flags(p, "acceptance_rate")[1] == ""
     q = protect(t, totals=None, row_totals=None, rates={"acceptance_rate": ("n_accepted", "n_offers")})
     assert flags(q, "acceptance_rate") == ["", ""]
@@ -138,8 +150,15 @@ def test_rate_without_denominator_is_refused() -> None:
 
 
 def test_per_unit_ratios() -> None:
-    t = pd.DataFrame({"administration": ["SOF", "UBF"], "n_vacancies": [8, 20], "n_applications": [40, 3],
-                      "applicants_per_vacancy": [5.0, 0.15], "n": [8, 20]})
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF"],
+            "n_vacancies": [8, 20],
+            "n_applications": [40, 3],
+            "applicants_per_vacancy": [5.0, 0.15],
+            "n": [8, 20],
+        }
+    )
     p = protect(t, totals=None, row_totals=None)
     assert flags(p, "applicants_per_vacancy") == ["small_denominator", "secondary"]
     assert p.column_kinds["applicants_per_vacancy"] == "ratio"
@@ -149,31 +168,54 @@ def test_survival_shares_follow_their_counts_and_never_imply_a_small_count() -> 
     # time_to_fill: SOF's n_filled 2 is "<5", and filled_within_90 = 20 % of n = 10
     # would give it back; UBF's 7.5 % of 40 is 3 vacancies filled within 90 days (of 12
     # filled in all), a count of 1–4 no column shows; KOF's 60 % of 40 is 24.
-    t = pd.DataFrame({"administration": ["SOF", "UBF", "KOF"], "n_filled": [2, 12, 30],
-                      "n_competing": [3, 8, 5], "n_censored": [5, 20, 5], "filled_within_60": [0.1, 0.05, 0.5],
-                      "filled_within_90": [0.2, 0.075, 0.6], "n": [10, 40, 40]})
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF", "KOF"],
+            "n_filled": [2, 12, 30],
+            "n_competing": [3, 8, 5],
+            "n_censored": [5, 20, 5],
+            "filled_within_60": [0.1, 0.05, 0.5],
+            "filled_within_90": [0.2, 0.075, 0.6],
+            "n": [10, 40, 40],
+        }
+    )
     p = protect(t, totals=None)
     assert flags(p, "n_filled") == ["small_count", "", ""]
     assert flags(p, "filled_within_90") == ["secondary", "secondary", ""]
-    assert flags(p, "filled_within_60") == ["secondary", "secondary", ""]     # 1, 2 and 20
+    assert flags(p, "filled_within_60") == ["secondary", "secondary", ""]  # 1, 2 and 20
     assert p.display()["Andel tillsatta inom 90 dagar"].tolist() == [SEC, SEC, f"60{NBSP}%"]
     assert "antal under 5" in p.footnotes()[-1]
     # check_turnaround: within_7 ≤ n_completed ÷ n; 10 % of 30 is 3 checks
-    t = pd.DataFrame({"check_type": ["court_records", "register_school"], "n_completed": [30, 3],
-                      "n_pending": [0, 20], "within_7": [0.1, 0.1], "within_14": [0.5, 0.13], "n": [30, 23]})
+    t = pd.DataFrame(
+        {
+            "check_type": ["court_records", "register_school"],
+            "n_completed": [30, 3],
+            "n_pending": [0, 20],
+            "within_7": [0.1, 0.1],
+            "within_14": [0.5, 0.13],
+            "n": [30, 23],
+        }
+    )
     p = protect(t, totals=None)
     assert flags(p, "within_7") == ["secondary", "secondary"]
-    assert flags(p, "within_14") == ["", "secondary"]          # numerator 3 is "<5"
+    assert flags(p, "within_14") == ["", "secondary"]  # numerator 3 is "<5"
 
 
 def test_rates_without_their_count_never_imply_a_small_count() -> None:
     # competence_supply without the count columns: 3 of 40 adverts cancelled is 7.5 %
-    t = pd.DataFrame({"administration": ["SOF", "UBF", "KOF"], "n_closed": [40, 40, 8],
-                      "cancelled_rate": [3 / 40, 8 / 40, 1 / 8], "unfilled_rate": [0.0, 0.5, 0.25],
-                      "turnover_rate": [0.05, 0.5, 0.1], "n": [40, 40, 8]})
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF", "KOF"],
+            "n_closed": [40, 40, 8],
+            "cancelled_rate": [3 / 40, 8 / 40, 1 / 8],
+            "unfilled_rate": [0.0, 0.5, 0.25],
+            "turnover_rate": [0.05, 0.5, 0.1],
+            "n": [40, 40, 8],
+        }
+    )
     p = protect(t, totals=None)
     assert flags(p, "cancelled_rate") == ["secondary", "", "small_denominator"]
-    assert flags(p, "unfilled_rate") == ["", "", "small_denominator"]          # 0 stays 0
+    assert flags(p, "unfilled_rate") == ["", "", "small_denominator"]  # 0 stays 0
     # annualised turnover × n is no count (the table has no headcount anyway)
     assert flags(p, "turnover_rate") == ["", "", "small_denominator"]
     # with the counts (as competence_supply now has them) the rate follows its count
@@ -188,17 +230,20 @@ def test_rates_without_their_count_never_imply_a_small_count() -> None:
 
 # --------------------------------------------------------------------------- durations, min/max
 
+
 def test_durations_need_n_of_10_and_minmax_are_dropped() -> None:
-    t = pd.DataFrame({
-        "check_type": ["court_records", "court_and_credit", "register_school"],
-        "median_days": [5.0, 9.0, 3.5],
-        "q25_days": [3.0, 6.0, 2.0],
-        "min_days": [1, 2, 0],
-        "max_days": [40, 33, 12],
-        "days_minimum": [1, 1, 1],
-        "rmst_90": [6.2, 9.1, 3.9],
-        "n": [10, 9, 250],
-    })
+    t = pd.DataFrame(
+        {
+            "check_type": ["court_records", "court_and_credit", "register_school"],
+            "median_days": [5.0, 9.0, 3.5],
+            "q25_days": [3.0, 6.0, 2.0],
+            "min_days": [1, 2, 0],
+            "max_days": [40, 33, 12],
+            "days_minimum": [1, 1, 1],
+            "rmst_90": [6.2, 9.1, 3.9],
+            "n": [10, 9, 250],
+        }
+    )
     p = protect(t, totals=None)
     assert list(p.values.columns) == ["check_type", "median_days", "q25_days", "rmst_90", "n"]
     assert list(p.flags.columns) == list(p.values.columns)
@@ -212,8 +257,7 @@ def test_durations_need_n_of_10_and_minmax_are_dropped() -> None:
 
 
 def test_explicit_duration_n_column() -> None:
-    t = pd.DataFrame({"arm": ["pilot", "comparison"], "median_days": [40.0, 50.0], "n_filled": [8, 30],
-                      "n": [50, 60]})
+    t = pd.DataFrame({"arm": ["pilot", "comparison"], "median_days": [40.0, 50.0], "n_filled": [8, 30], "n": [50, 60]})
     assert flags(protect(t, totals=None), "median_days") == ["", ""]
     p = protect(t, totals=None, durations={"median_days": "n_filled"})
     assert flags(p, "median_days") == ["small_n", ""]
@@ -222,17 +266,20 @@ def test_explicit_duration_n_column() -> None:
 def test_panel_days_unfilled_needs_the_vacancies_followed_that_long() -> None:
     """The panel's days_unfilled_90 is a mean over the n_followed_90 vacancies published at
     least 90 days before the cut, not over all n: that count decides."""
-    t = pd.DataFrame({"administration": ["SOF", "UBF"], "days_unfilled_90": [41.0, 38.5],
-                      "n_followed_90": [6, 40], "n": [30, 60]})
+    t = pd.DataFrame(
+        {"administration": ["SOF", "UBF"], "days_unfilled_90": [41.0, 38.5], "n_followed_90": [6, 40], "n": [30, 60]}
+    )
     p = protect(t, totals=None)
     assert flags(p, "days_unfilled_90") == ["small_n", ""]
 
 
 # --------------------------------------------------------------------------- secondary, 1-D
 
+
 def test_secondary_with_a_total_row() -> None:
-    t = pd.DataFrame({"administration": ["SOF", "UBF", "KOF", "Totalt"],
-                      "n_withdrawn": [3, 8, 12, 23], "n": [40, 50, 60, 150]})
+    t = pd.DataFrame(
+        {"administration": ["SOF", "UBF", "KOF", "Totalt"], "n_withdrawn": [3, 8, 12, 23], "n": [40, 50, 60, 150]}
+    )
     for totals in ("auto", None):
         p = protect(t, totals=totals)
         # 3 is hidden; 23 - 8 - 12 would give it back, so the next smallest (8) goes too
@@ -247,7 +294,7 @@ def test_secondary_with_a_named_total_row_and_a_custom_marker() -> None:
     # only two parts: the other part and the total are both shown non-zero -> hide 30
     assert flags(p, "n") == ["small_count", "secondary", ""]
     t2 = pd.DataFrame({"administration": ["SOF", "UBF", "Botkyrka"], "n": [2, 30, 32]})
-    assert flags(protect(t2, totals=None), "n") == ["small_count", "", ""]         # not known as a total
+    assert flags(protect(t2, totals=None), "n") == ["small_count", "", ""]  # not known as a total
     assert flags(protect(t2, totals=["Botkyrka"]), "n") == ["small_count", "secondary", ""]
 
 
@@ -258,13 +305,21 @@ def test_a_total_equal_to_a_single_hidden_part_is_hidden() -> None:
     #   SOF        3    20     23
     #   UBF        7     0      7     <- 7 is hidden for the woman column (3 + 7 = 10),
     #   Totalt    10    20     30        so the row total 7 must go too
-    rows = [("SOF", "woman", 3), ("SOF", "man", 20), ("SOF", "Totalt", 23),
-            ("UBF", "woman", 7), ("UBF", "man", 0), ("UBF", "Totalt", 7),
-            ("Totalt", "woman", 10), ("Totalt", "man", 20), ("Totalt", "Totalt", 30)]
+    rows = [
+        ("SOF", "woman", 3),
+        ("SOF", "man", 20),
+        ("SOF", "Totalt", 23),
+        ("UBF", "woman", 7),
+        ("UBF", "man", 0),
+        ("UBF", "Totalt", 7),
+        ("Totalt", "woman", 10),
+        ("Totalt", "man", 20),
+        ("Totalt", "Totalt", 30),
+    ]
     t = pd.DataFrame(rows, columns=["administration", "gender", "n"])
     p = protect(t, totals=None)
     assert flags(p, "n")[3] == "secondary" and flags(p, "n")[5] == "secondary"
-    assert flags(p, "n")[4] == ""                      # zeros are never hidden
+    assert flags(p, "n")[4] == ""  # zeros are never hidden
     assert lines_ok(t, p, ["administration", "gender"], None)
 
 
@@ -287,8 +342,14 @@ def test_secondary_picks_the_smallest_non_zero() -> None:
 
 def test_one_to_one_group_columns_make_one_line() -> None:
     # stage and stage_name say the same thing: the line runs over the stages
-    t = pd.DataFrame({"stage": [0, 1, 2], "stage_name": ["received", "screened", "interview"],
-                      "n_withdrawn": [20, 3, 9], "n": [100, 80, 30]})
+    t = pd.DataFrame(
+        {
+            "stage": [0, 1, 2],
+            "stage_name": ["received", "screened", "interview"],
+            "n_withdrawn": [20, 3, 9],
+            "n": [100, 80, 30],
+        }
+    )
     p = protect(t)
     assert flags(p, "n_withdrawn") == ["", "small_count", "secondary"]
 
@@ -303,6 +364,7 @@ def test_rows_must_be_unique_by_group() -> None:
 
 # --------------------------------------------------------------------------- secondary, 2-D
 
+
 def test_secondary_in_two_dimensions_with_margins() -> None:
     #            woman  man              each row total (administration) and column total
     #   SOF        20    3   <- 3 hidden  (gender, municipality) is published elsewhere
@@ -310,8 +372,13 @@ def test_secondary_in_two_dimensions_with_margins() -> None:
     #   KOF         6    7
     # row SOF has one hidden cell: hide 20; column man has one (3): hide the smallest
     # other, 7; column woman now has one (20): hide 6; row KOF then has two. UBF stays.
-    t = pd.DataFrame({"administration": ["SOF", "SOF", "UBF", "UBF", "KOF", "KOF"],
-                      "gender": ["woman", "man"] * 3, "n": [20, 3, 30, 40, 6, 7]})
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "SOF", "UBF", "UBF", "KOF", "KOF"],
+            "gender": ["woman", "man"] * 3,
+            "n": [20, 3, 30, 40, 6, 7],
+        }
+    )
     p = protect(t)
     assert flags(p, "n") == ["secondary", "small_count", "", "", "secondary", "secondary"]
     assert_consistent(p)
@@ -327,9 +394,17 @@ def test_secondary_in_two_dimensions_with_total_rows() -> None:
     #   Totalt     50   43     93
     # column man: 3 hidden -> hide 40 (smaller than the total 43); row UBF -> hide 30;
     # column woman -> hide 20; row SOF has 20 and 3. Every total stays.
-    rows = [("SOF", "woman", 20), ("SOF", "man", 3), ("SOF", "Totalt", 23),
-            ("UBF", "woman", 30), ("UBF", "man", 40), ("UBF", "Totalt", 70),
-            ("Totalt", "woman", 50), ("Totalt", "man", 43), ("Totalt", "Totalt", 93)]
+    rows = [
+        ("SOF", "woman", 20),
+        ("SOF", "man", 3),
+        ("SOF", "Totalt", 23),
+        ("UBF", "woman", 30),
+        ("UBF", "man", 40),
+        ("UBF", "Totalt", 70),
+        ("Totalt", "woman", 50),
+        ("Totalt", "man", 43),
+        ("Totalt", "Totalt", 93),
+    ]
     t = pd.DataFrame(rows, columns=["administration", "gender", "n"])
     for totals in (None, "auto"):
         p = protect(t, totals=totals)
@@ -338,9 +413,15 @@ def test_secondary_in_two_dimensions_with_total_rows() -> None:
 
 
 def test_propagation_to_rates() -> None:
-    t = pd.DataFrame({"administration": ["SOF", "UBF", "KOF", "Totalt"],
-                      "n_withdrawn": [3, 8, 12, 23], "n_reached": [40, 50, 60, 150],
-                      "rate": [3 / 40, 8 / 50, 12 / 60, 23 / 150], "n": [40, 50, 60, 150]})
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF", "KOF", "Totalt"],
+            "n_withdrawn": [3, 8, 12, 23],
+            "n_reached": [40, 50, 60, 150],
+            "rate": [3 / 40, 8 / 50, 12 / 60, 23 / 150],
+            "n": [40, 50, 60, 150],
+        }
+    )
     p = protect(t)
     assert flags(p, "n_withdrawn") == ["small_count", "secondary", "", ""]
     # 8 is hidden: 0.16 × 50 would give it back
@@ -350,11 +431,19 @@ def test_propagation_to_rates() -> None:
 
 def test_row_totals_are_lines_too() -> None:
     # time to fill: n = n_filled + n_competing + n_censored
-    t = pd.DataFrame({"administration": ["SOF"], "n_filled": [20], "n_competing": [3], "n_censored": [7],
-                      "n": [30], "median_days": [45.0]})
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF"],
+            "n_filled": [20],
+            "n_competing": [3],
+            "n_censored": [7],
+            "n": [30],
+            "median_days": [45.0],
+        }
+    )
     p = protect(t)
     assert flags(p, "n_competing") == ["small_count"]
-    assert flags(p, "n_censored") == ["secondary"]          # 30 − 20 − 7 would give 3 back
+    assert flags(p, "n_censored") == ["secondary"]  # 30 − 20 − 7 would give 3 back
     assert flags(p, "n_filled") == [""] and flags(p, "n") == [""]
     assert any("n = n_filled + n_competing + n_censored" in note for note in p.notes)
     assert flags(protect(t, row_totals=None), "n_censored") == [""]
@@ -365,6 +454,7 @@ def test_row_totals_are_lines_too() -> None:
 
 
 # --------------------------------------------------------------------------- audit
+
 
 def test_symbols_and_a_total_do_not_give_the_hidden_cells_back() -> None:
     # SOF 1, UBF 5, KOF 30, Totalt 36. The greedy rule alone showed <5, ..‡, 30, 36: a
@@ -394,12 +484,20 @@ def test_protection_width_is_a_parameter() -> None:
     assert flags(protect(t), "n") == ["small_count", "secondary", "", ""]
     assert flags(protect(t, thresholds=Thresholds(protection_width=0)), "n") == ["small_count", "secondary", "", ""]
     assert flags(protect(t, thresholds=Thresholds(protection_width=2)), "n") == [
-        "small_count", "secondary", "secondary", ""]
+        "small_count",
+        "secondary",
+        "secondary",
+        "",
+    ]
     # SOF + UBF = 8: SOF in 1–3, width 2; protection_width 3 asks for the whole 1–4
     t = pd.DataFrame({"administration": ["SOF", "UBF", "KOF", "Totalt"], "n": [2, 6, 40, 48]})
     assert flags(protect(t, thresholds=Thresholds(protection_width=2)), "n") == ["small_count", "secondary", "", ""]
     assert flags(protect(t, thresholds=Thresholds(protection_width=3)), "n") == [
-        "small_count", "secondary", "secondary", ""]
+        "small_count",
+        "secondary",
+        "secondary",
+        "",
+    ]
 
 
 def two_way(inner: list[list[int]], rows=("SOF", "UBF", "KOF"), cols=("woman", "man", "other_unknown")):
@@ -409,8 +507,10 @@ def two_way(inner: list[list[int]], rows=("SOF", "UBF", "KOF"), cols=("woman", "
     full[:-1, :-1] = m
     full[-1, :-1], full[:-1, -1], full[-1, -1] = m.sum(0), m.sum(1), m.sum()
     names_r, names_c = [*rows, TOTAL], [*cols, TOTAL]
-    return pd.DataFrame([(names_r[i], names_c[j], int(full[i, j])) for i in range(len(names_r))
-                         for j in range(len(names_c))], columns=["administration", "gender", "n"])
+    return pd.DataFrame(
+        [(names_r[i], names_c[j], int(full[i, j])) for i in range(len(names_r)) for j in range(len(names_c))],
+        columns=["administration", "gender", "n"],
+    )
 
 
 def test_a_two_way_table_with_totals_gives_no_cell_back() -> None:
@@ -431,7 +531,7 @@ def test_a_two_way_table_with_totals_gives_no_cell_back() -> None:
         assert f[(TOTAL, TOTAL)] == ""
         assert not narrow_cells(t, p, ["administration", "gender"], totals)
         low, high = attacker_ranges(t, p, ["administration", "gender"], totals)[(0, "n")]
-        assert low == pytest.approx(1) and high >= 3 - 1e-6      # SOF/woman: 1–3 at least
+        assert low == pytest.approx(1) and high >= 3 - 1e-6  # SOF/woman: 1–3 at least
         assert lines_ok(t, p, ["administration", "gender"], totals)
         assert_consistent(p)
 
@@ -441,8 +541,13 @@ def test_audited_tables_of_earlier_tests_keep_their_answers() -> None:
     t = two_way([[20, 3], [30, 40]], rows=("SOF", "UBF"), cols=("woman", "man"))
     p = protect(t, totals=None)
     assert not narrow_cells(t, p, ["administration", "gender"], None)
-    t = pd.DataFrame({"administration": ["SOF", "SOF", "UBF", "UBF", "KOF", "KOF"],
-                      "gender": ["woman", "man"] * 3, "n": [20, 3, 30, 40, 6, 7]})
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "SOF", "UBF", "UBF", "KOF", "KOF"],
+            "gender": ["woman", "man"] * 3,
+            "n": [20, 3, 30, 40, 6, 7],
+        }
+    )
     p = protect(t)
     assert not narrow_cells(t, p, ["administration", "gender"], "auto")
 
@@ -450,17 +555,31 @@ def test_audited_tables_of_earlier_tests_keep_their_answers() -> None:
 def test_row_relation_of_vacancy_outcomes() -> None:
     # n_closed = n_filled + n_readvertised + n_cancelled + n_unfilled: 16 − 14 = 2 would
     # give both "<5" (1 and 1) back; with 14 withheld, 16 = x + 1 + 1 + 0 leaves 1–4 each
-    t = pd.DataFrame({"administration": ["AVF"], "n_closed": [16], "n_filled": [14], "n_readvertised": [1],
-                      "n_cancelled": [1], "n_unfilled": [0], "cancelled_rate": [1 / 16]})
+    t = pd.DataFrame(
+        {
+            "administration": ["AVF"],
+            "n_closed": [16],
+            "n_filled": [14],
+            "n_readvertised": [1],
+            "n_cancelled": [1],
+            "n_unfilled": [0],
+            "cancelled_rate": [1 / 16],
+        }
+    )
     p = protect(t, rates={"cancelled_rate": ("n_cancelled", "n_closed")})
     assert flags(p, "n_readvertised") == flags(p, "n_cancelled") == ["small_count"]
     assert flags(p, "n_filled") == ["secondary"]
     assert flags(p, "n_closed") == flags(p, "n_unfilled") == [""]
     assert flags(p, "cancelled_rate") == ["secondary"]
     assert any("n_closed = n_filled + n_readvertised + n_cancelled + n_unfilled" in n for n in p.notes)
-    ranges = attacker_ranges(t, p, ["administration"], None,
-                             count_cols=("n_closed", "n_filled", "n_readvertised", "n_cancelled", "n_unfilled"),
-                             relations=[("n_closed", ["n_filled", "n_readvertised", "n_cancelled", "n_unfilled"])])
+    ranges = attacker_ranges(
+        t,
+        p,
+        ["administration"],
+        None,
+        count_cols=("n_closed", "n_filled", "n_readvertised", "n_cancelled", "n_unfilled"),
+        relations=[("n_closed", ["n_filled", "n_readvertised", "n_cancelled", "n_unfilled"])],
+    )
     assert ranges[(0, "n_cancelled")] == pytest.approx((1, 4))
 
 
@@ -486,14 +605,22 @@ def test_large_components_are_audited_line_by_line_with_a_note(monkeypatch) -> N
 
 # --------------------------------------------------------------------------- equality
 
+
 def test_ratio_to_best_and_flag_follow_hidden_rates() -> None:
     # the best (lowest withdrawal rate) group is woman: 2/60, hidden (numerator 2);
     # man's ratio 0.0333 / 0.1 would give the best rate and so its count back
-    t = pd.DataFrame({"dimension": ["gender"] * 3, "group": ["woman", "man", "other_unknown"],
-                      "numerator": [2, 7, 6], "denominator": [60, 70, 30],
-                      "rate": [2 / 60, 0.1, 0.2], "ratio_to_best": [1.0, 1 / 3, 1 / 6],
-                      "four_fifths_flag": pd.array([False, True, True], dtype="boolean"),
-                      "n": [60, 70, 30]})
+    t = pd.DataFrame(
+        {
+            "dimension": ["gender"] * 3,
+            "group": ["woman", "man", "other_unknown"],
+            "numerator": [2, 7, 6],
+            "denominator": [60, 70, 30],
+            "rate": [2 / 60, 0.1, 0.2],
+            "ratio_to_best": [1.0, 1 / 3, 1 / 6],
+            "four_fifths_flag": pd.array([False, True, True], dtype="boolean"),
+            "n": [60, 70, 30],
+        }
+    )
     p = protect(t, totals=None)
     assert flags(p, "rate") == ["secondary", "", ""]
     assert flags(p, "ratio_to_best") == ["secondary"] * 3
@@ -527,9 +654,20 @@ def test_check_outcomes_refuse_finer_levels(column: str) -> None:
         protect_check_outcomes(t)
 
 
-@pytest.mark.parametrize("column", ["cleared", "remark_no_obstacle", "remark_obstacle", "n_remark_obstacle",
-                                    "share_cleared", "remark_obstacle_rate", "Godkänd", "n_anmarkning_hinder",
-                                    "n_remark"])
+@pytest.mark.parametrize(
+    "column",
+    [
+        "cleared",
+        "remark_no_obstacle",
+        "remark_obstacle",
+        "n_remark_obstacle",
+        "share_cleared",
+        "remark_obstacle_rate",
+        "Godkänd",
+        "n_anmarkning_hinder",
+        "n_remark",
+    ],
+)
 def test_protect_refuses_columns_named_after_check_outcomes(column: str) -> None:
     # a wide table of outcomes passed raw before: its columns were "other" figures
     t = pd.DataFrame({"administration": ["SOF", "UBF"], column: [30, 2], "n": [33, 3]})
@@ -542,12 +680,18 @@ def test_protect_refuses_columns_named_after_check_outcomes(column: str) -> None
 def test_protect_refuses_outcome_values_in_any_column() -> None:
     t = outcome_table({("SOF", 2024): [50, 10, 8]})
     with pytest.raises(ValueError, match="'outcome'.*protect_check_outcomes"):
-        protect(t, group_columns=["administration", "year"])       # outcome not a group column
+        protect(t, group_columns=["administration", "year"])  # outcome not a group column
 
 
 def test_columns_that_merely_resemble_outcomes_are_fine() -> None:
-    t = pd.DataFrame({"check_type": ["court_records", "register_school"], "n_checks": [30, 40],
-                      "n_completed": [30, 38], "n": [30, 40]})
+    t = pd.DataFrame(
+        {
+            "check_type": ["court_records", "register_school"],
+            "n_checks": [30, 40],
+            "n_completed": [30, 38],
+            "n": [30, 40],
+        }
+    )
     assert flags(protect(t, totals=None), "n_completed") == ["", ""]
 
 
@@ -583,32 +727,38 @@ def test_check_outcomes_municipality_level() -> None:
     p = protect_check_outcomes(t)
     assert flags(p, "n") == ["check_outcome"] * 3
     assert p.display()["Antal"].tolist() == [CHECK] * 3
-    assert p.display()["Utfall"].tolist() == ["Godkänd", "Anmärkning, inget hinder",
-                                               "Anmärkning, hinder för anställning"]
+    assert p.display()["Utfall"].tolist() == [
+        "Godkänd",
+        "Anmärkning, inget hinder",
+        "Anmärkning, hinder för anställning",
+    ]
     assert any("minst 10 kontroller och minst 5 i varje utfall" in f for f in p.footnotes())
 
 
 def test_check_outcomes_category_rule_and_missing_category() -> None:
-    t = outcome_table({("SOF", 2024): [50, 10, 5], ("UBF", 2024): [80, 12, 4], ("KOF", 2024): [60, 9, 6]},
-                      ).iloc[:-1]  # KOF has no remark_obstacle row at all: it counts as 0
+    t = outcome_table(
+        {("SOF", 2024): [50, 10, 5], ("UBF", 2024): [80, 12, 4], ("KOF", 2024): [60, 9, 6]},
+    ).iloc[:-1]  # KOF has no remark_obstacle row at all: it counts as 0
     p = protect_check_outcomes(t, totals=None)
     assert flags(p, "n") == [""] * 3 + ["check_outcome"] * 3 + ["check_outcome"] * 2
     assert_consistent(p)
 
 
 def test_check_outcomes_total_threshold() -> None:
-    t = pd.DataFrame({"year": [2023, 2023, 2024, 2024], "outcome": ["cleared", "remark", "cleared", "remark"],
-                      "n": [10, 10, 8, 6]})
+    t = pd.DataFrame(
+        {"year": [2023, 2023, 2024, 2024], "outcome": ["cleared", "remark", "cleared", "remark"], "n": [10, 10, 8, 6]}
+    )
     p = protect_check_outcomes(t, totals=None, thresholds=Thresholds(min_check_total=15))
-    assert flags(p, "n") == ["", "", "check_outcome", "check_outcome"]     # 14 < 15
+    assert flags(p, "n") == ["", "", "check_outcome", "check_outcome"]  # 14 < 15
 
 
 def test_check_outcomes_secondary_between_levels() -> None:
     # administration × year, SOF 2024 fails (3 < 5). With every margin published the line
     # SOF (2023, 2024), the line 2024 (SOF, UBF) and then the others each need a second
     # withheld level: all four go.
-    t = outcome_table({("SOF", 2023): [50, 10, 8], ("UBF", 2023): [100, 12, 6],
-                       ("SOF", 2024): [40, 7, 3], ("UBF", 2024): [90, 9, 7]})
+    t = outcome_table(
+        {("SOF", 2023): [50, 10, 8], ("UBF", 2023): [100, 12, 6], ("SOF", 2024): [40, 7, 3], ("UBF", 2024): [90, 9, 7]}
+    )
     p = protect_check_outcomes(t)
     expected = ["secondary"] * 6 + ["check_outcome"] * 3 + ["secondary"] * 3
     assert flags(p, "n") == expected
@@ -619,20 +769,32 @@ def test_check_outcomes_secondary_between_levels() -> None:
 
 # --------------------------------------------------------------------------- display
 
+
 def test_display_swedish_format_and_symbols() -> None:
-    t = pd.DataFrame({
-        "administration": ["UBF", "SOF", "KOF", "VOF"],
-        "n_vacancies": [1234, 3, 40, 0],
-        "median_days": [12.5, 30.0, 41.25, np.nan],
-        "filled_within_90": [0.125, 0.5, 0.75, np.nan],
-        "n": [1234, 3, 40, 0],
-    })
+    t = pd.DataFrame(
+        {
+            "administration": ["UBF", "SOF", "KOF", "VOF"],
+            "n_vacancies": [1234, 3, 40, 0],
+            "median_days": [12.5, 30.0, 41.25, np.nan],
+            "filled_within_90": [0.125, 0.5, 0.75, np.nan],
+            "n": [1234, 3, 40, 0],
+        }
+    )
     p = protect(t, totals=None)
     sv = p.display()
-    assert list(sv.columns) == ["Förvaltning", "Antal rekryteringar", "Median (dagar)",
-                                "Andel tillsatta inom 90 dagar", "Antal"]
-    assert sv["Förvaltning"].tolist() == ["Utbildningsförvaltningen", "Socialförvaltningen",
-                                          "Kultur- och fritidsförvaltningen", "Vård- och omsorgsförvaltningen"]
+    assert list(sv.columns) == [
+        "Förvaltning",
+        "Antal rekryteringar",
+        "Median (dagar)",
+        "Andel tillsatta inom 90 dagar",
+        "Antal",
+    ]
+    assert sv["Förvaltning"].tolist() == [
+        "Utbildningsförvaltningen",
+        "Socialförvaltningen",
+        "Kultur- och fritidsförvaltningen",
+        "Vård- och omsorgsförvaltningen",
+    ]
     assert sv["Antal rekryteringar"].tolist() == [f"1{NBSP}234", "<5", "40", "0"]
     # one decimal for the whole column once one value has it; 41.25 -> 41,3 (half up)
     assert sv["Median (dagar)"].tolist() == ["12,5", SMALL_N, "41,3", SMALL_N]
@@ -658,8 +820,14 @@ def test_missing_input_values_show_as_not_available() -> None:
 
 def test_symbols_are_distinct_and_footnotes_list_the_reasons_used() -> None:
     assert len(set(SYMBOLS.values()) | {disclosure.MISSING_SYMBOL}) == len(SYMBOLS) + 1
-    t = pd.DataFrame({"administration": ["SOF", "UBF", "KOF"], "n_withdrawn": [3, 8, 12],
-                      "median_days": [20.0, 30.0, 40.0], "n": [8, 50, 60]})
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF", "KOF"],
+            "n_withdrawn": [3, 8, 12],
+            "median_days": [20.0, 30.0, 40.0],
+            "n": [8, 50, 60],
+        }
+    )
     p = protect(t)
     used = {f for f in p.flags.to_numpy().ravel() if f}
     assert used == {"small_count", "secondary", "small_n"}
@@ -678,7 +846,7 @@ def test_to_html_is_a_print_friendly_table_with_footnotes() -> None:
     page = protect(t).to_html(caption="Återtagna <ansökningar>")
     assert page.count("<table") == 1 and "<thead>" in page and "<tbody>" in page
     assert "<th" in page and "Antal återtagna ansökningar" in page
-    assert "&lt;5" in page and SEC in page                      # escaped "<5"
+    assert "&lt;5" in page and SEC in page  # escaped "<5"
     assert "Återtagna &lt;ansökningar&gt;" in page
     assert "Färre än 5" in page and "pe-footnote" in page
     assert "Socialförvaltningen" in page
@@ -716,9 +884,15 @@ def lines_ok(table: pd.DataFrame, p: ProtectedTable, group: list[str], totals, c
     return True
 
 
-def attacker_ranges(table: pd.DataFrame, p: ProtectedTable, group: list[str], totals, count_cols=("n",),
-                    relations: Sequence[tuple[str, Sequence[str]]] = (),
-                    min_count: int = 5) -> dict[tuple[int, str], tuple[float, float]]:
+def attacker_ranges(
+    table: pd.DataFrame,
+    p: ProtectedTable,
+    group: list[str],
+    totals,
+    count_cols=("n",),
+    relations: Sequence[tuple[str, Sequence[str]]] = (),
+    min_count: int = 5,
+) -> dict[tuple[int, str], tuple[float, float]]:
     """What a reader can work out about each withheld count, written from the rules (not
     from the implementation): the smallest and the largest value consistent with
 
@@ -745,8 +919,9 @@ def attacker_ranges(table: pd.DataFrame, p: ProtectedTable, group: list[str], to
     for col in count_cols:
         for g in group:
             others = [h for h in group if h != g]
-            buckets = (table.groupby(others, dropna=False, sort=False).indices.values() if others
-                       else [np.arange(len(table))])
+            buckets = (
+                table.groupby(others, dropna=False, sort=False).indices.values() if others else [np.arange(len(table))]
+            )
             for idx in buckets:
                 parts = [int(i) for i in idx if table.at[int(i), g] != TOTAL]
                 tots = [int(i) for i in idx if table.at[int(i), g] == TOTAL]
@@ -770,7 +945,7 @@ def attacker_ranges(table: pd.DataFrame, p: ProtectedTable, group: list[str], to
             else:
                 const += a * value[cell]
         if not row.any():
-            assert low - 1e-9 <= const <= high + 1e-9     # the published cells agree
+            assert low - 1e-9 <= const <= high + 1e-9  # the published cells agree
             continue
         if low == high:
             A_eq.append(row)
@@ -778,31 +953,40 @@ def attacker_ranges(table: pd.DataFrame, p: ProtectedTable, group: list[str], to
         else:
             A_ub.extend([row, -row])
             b_ub.extend([high - const, const - low])
-    bounds = [(1.0, min_count - 1.0) if flag.at[i, c] == "small_count" else (float(min_count), None)
-              for i, c in withheld]
+    bounds = [
+        (1.0, min_count - 1.0) if flag.at[i, c] == "small_count" else (float(min_count), None) for i, c in withheld
+    ]
     linked = np.zeros(len(withheld), dtype=bool)
     for row in A_eq + A_ub:
         linked |= row != 0
     out = {}
     for cell, k in var.items():
-        if not linked[k]:                # in no line with a known total: its symbol's range
+        if not linked[k]:  # in no line with a known total: its symbol's range
             out[cell] = (bounds[k][0], np.inf if bounds[k][1] is None else bounds[k][1])
             continue
         ends = []
         for sign in (1.0, -1.0):
             objective = np.zeros(len(withheld))
             objective[k] = sign
-            res = linprog(objective, A_eq=np.array(A_eq) if A_eq else None, b_eq=b_eq or None,
-                          A_ub=np.array(A_ub) if A_ub else None, b_ub=b_ub or None, bounds=bounds, method="highs")
-            assert res.status in (0, 3), res.message          # 3: unbounded
+            res = linprog(
+                objective,
+                A_eq=np.array(A_eq) if A_eq else None,
+                b_eq=b_eq or None,
+                A_ub=np.array(A_ub) if A_ub else None,
+                b_ub=b_ub or None,
+                bounds=bounds,
+                method="highs",
+            )
+            assert res.status in (0, 3), res.message  # 3: unbounded
             ends.append(res.x[k] if res.status == 0 else sign * -np.inf)
         out[cell] = (ends[0], ends[1])
-        assert ends[0] - 1e-6 <= value[cell] <= ends[1] + 1e-6    # the true table is a solution
+        assert ends[0] - 1e-6 <= value[cell] <= ends[1] + 1e-6  # the true table is a solution
     return out
 
 
-def narrow_cells(table: pd.DataFrame, p: ProtectedTable, group: list[str], totals, count_cols=("n",),
-                 relations=()) -> list[tuple[int, str, float]]:
+def narrow_cells(
+    table: pd.DataFrame, p: ProtectedTable, group: list[str], totals, count_cols=("n",), relations=()
+) -> list[tuple[int, str, float]]:
     """Withheld counts a reader can narrow down more than the documented protection allows:
     to a range narrower than max(1, protection_width), or for a "<5" cell than its 1–4."""
     width = max(1.0, Thresholds().protection_width)
@@ -926,9 +1110,14 @@ def two_way_tables(draw) -> tuple[pd.DataFrame, object]:
         for j in range(n_cols + col_totals):
             rows = slice(None) if i == n_rows else slice(i, i + 1)
             cols = slice(None) if j == n_cols else slice(j, j + 1)
-            records.append({"administration": admins[i] if i < n_rows else TOTAL,
-                            "gender": genders[j] if j < n_cols else TOTAL,
-                            "n_a": int(a[rows, cols].sum()), "n_b": int(b[rows, cols].sum())})
+            records.append(
+                {
+                    "administration": admins[i] if i < n_rows else TOTAL,
+                    "gender": genders[j] if j < n_cols else TOTAL,
+                    "n_a": int(a[rows, cols].sum()),
+                    "n_b": int(b[rows, cols].sum()),
+                }
+            )
     table = pd.DataFrame(records)
     table["n"] = table["n_a"] + table["n_b"]
     y = np.array([draw(st.integers(0, int(n))) for n in table["n"]])
@@ -951,8 +1140,7 @@ def test_no_withheld_count_can_be_worked_out_from_a_two_way_table(case) -> None:
     p = protect(table, totals=totals, rates={"y_rate": (None, "n")})
     assert p.group_columns == group
     counts = ("n_a", "n_b", "n")
-    for i, col, width in narrow_cells(table, p, group, totals, count_cols=counts,
-                                      relations=[("n", ["n_a", "n_b"])]):
+    for i, col, width in narrow_cells(table, p, group, totals, count_cols=counts, relations=[("n", ["n_a", "n_b"])]):
         assert noted(p, table, group, i, col), (i, col, width, p.notes)
     shown = p.display(labels=False)
     for col in counts:

@@ -15,7 +15,7 @@ def _name(req: str) -> str:
 
 
 def _spec(req: str) -> str:
-    return req[len(re.split(r"[<>=!~ ;\[]", req, maxsplit=1)[0]):].replace(" ", "")
+    return req[len(re.split(r"[<>=!~ ;\[]", req, maxsplit=1)[0]) :].replace(" ", "")
 
 
 def test_environment_yml_matches_pyproject():
@@ -38,8 +38,9 @@ def test_every_dependency_is_pinned_to_a_range():
         assert ">=" in req and "<" in req.replace("<=", ""), f"{req} needs a tested range"
     gx = next(r for r in project["dependencies"] if r.startswith("great-expectations"))
     lo, hi = re.findall(r"\d+\.\d+", gx)
-    assert lo.split(".")[0] == hi.split(".")[0] and int(hi.split(".")[1]) == int(lo.split(".")[1]) + 1, \
+    assert lo.split(".")[0] == hi.split(".")[0] and int(hi.split(".")[1]) == int(lo.split(".")[1]) + 1, (
         "GX is pinned to one minor version"
+    )
 
 
 def _bounds(req: str) -> tuple[str, str]:
@@ -61,7 +62,8 @@ def test_pins_claim_no_more_than_was_tested():
     for req in project["dependencies"] + project["optional-dependencies"]["test"]:
         lower, upper = _bounds(req)
         lo, hi = _release(lower), _release(upper)
-        assert len(hi) >= min(len(lo), 2) and hi == lo[: len(hi) - 1] + (lo[len(hi) - 1] + 1,), \
+        assert len(hi) >= min(len(lo), 2) and hi == lo[: len(hi) - 1] + (lo[len(hi) - 1] + 1,), (
             f"{req}: wider than the one version tested"
+        )
         installed = _release(version(_name(req)))
         assert lo <= installed[: len(lo)] and installed[: len(hi)] < hi, f"{req}: {version(_name(req))} installed"

@@ -74,11 +74,15 @@ def true_aggregates(panel: pd.DataFrame, truth: dict) -> dict:
     group = {g: float(f["att"].mean()) for g, f in cells.groupby("g")}
     calendar = {t: wmean(f) for t, f in cells.groupby("t")}
     pgg = share[list(group)]
-    return {"simple": wmean(cells), "event": float(np.mean(list(event.values()))),
-            "group": float(sum(group[g] * pgg[g] for g in group) / pgg.sum()),
-            "calendar": float(np.mean(list(calendar.values()))),
-            "event_rows": event, "group_rows": group, "calendar_rows": calendar}
-
+    return {
+        "simple": wmean(cells),
+        "event": float(np.mean(list(event.values()))),
+        "group": float(sum(group[g] * pgg[g] for g in group) / pgg.sum()),
+        "calendar": float(np.mean(list(calendar.values()))),
+        "event_rows": event,
+        "group_rows": group,
+        "calendar_rows": calendar,
+    }
 
 
 # --------------------------------------------------------------------------- R did on mpdta
@@ -104,24 +108,47 @@ MPDTA = Path(__file__).resolve().parent / "data" / "mpdta.csv"
 
 #: ATT(g,t): [README] summary(out) "Group-Time Average Treatment Effects" (estimate, SE).
 MPDTA_ATT_GT = {
-    (2004, 2004): (-0.0105, 0.0241), (2004, 2005): (-0.0704, 0.0313), (2004, 2006): (-0.1373, 0.0380),
-    (2004, 2007): (-0.1008, 0.0337), (2006, 2004): (0.0065, 0.0223), (2006, 2005): (-0.0028, 0.0196),
-    (2006, 2006): (-0.0046, 0.0188), (2006, 2007): (-0.0412, 0.0202), (2007, 2004): (0.0305, 0.0154),
-    (2007, 2005): (-0.0027, 0.0168), (2007, 2006): (-0.0311, 0.0190), (2007, 2007): (-0.0261, 0.0182),
+    (2004, 2004): (-0.0105, 0.0241),
+    (2004, 2005): (-0.0704, 0.0313),
+    (2004, 2006): (-0.1373, 0.0380),
+    (2004, 2007): (-0.1008, 0.0337),
+    (2006, 2004): (0.0065, 0.0223),
+    (2006, 2005): (-0.0028, 0.0196),
+    (2006, 2006): (-0.0046, 0.0188),
+    (2006, 2007): (-0.0412, 0.0202),
+    (2007, 2004): (0.0305, 0.0154),
+    (2007, 2005): (-0.0027, 0.0168),
+    (2007, 2006): (-0.0311, 0.0190),
+    (2007, 2007): (-0.0261, 0.0182),
 }
 #: [README] "P-value for pre-test of parallel trends assumption:  0.16812".
 MPDTA_PRETEST_P = 0.16812
 #: aggte(out, type = ...): overall row and the rows by event time / cohort / year, [AGGTE].
 MPDTA_AGGTE = {
     "simple": {"overall": (-0.04, 0.0119)},
-    "event": {"overall": (-0.0772, 0.0208), "event_time=-3": (0.0305, 0.0154), "event_time=-2": (-0.0006, 0.0129),
-              "event_time=-1": (-0.0245, 0.0145), "event_time=0": (-0.0199, 0.0119),
-              "event_time=1": (-0.0510, 0.0160), "event_time=2": (-0.1373, 0.0393),
-              "event_time=3": (-0.1008, 0.0356)},
-    "group": {"overall": (-0.031, 0.0126), "cohort=2004": (-0.0797, 0.0300), "cohort=2006": (-0.0229, 0.0163),
-              "cohort=2007": (-0.0261, 0.0167)},
-    "calendar": {"overall": (-0.0417, 0.0175), "time=2004": (-0.0105, 0.0242), "time=2005": (-0.0704, 0.0319),
-                 "time=2006": (-0.0488, 0.0206), "time=2007": (-0.0371, 0.0133)},
+    "event": {
+        "overall": (-0.0772, 0.0208),
+        "event_time=-3": (0.0305, 0.0154),
+        "event_time=-2": (-0.0006, 0.0129),
+        "event_time=-1": (-0.0245, 0.0145),
+        "event_time=0": (-0.0199, 0.0119),
+        "event_time=1": (-0.0510, 0.0160),
+        "event_time=2": (-0.1373, 0.0393),
+        "event_time=3": (-0.1008, 0.0356),
+    },
+    "group": {
+        "overall": (-0.031, 0.0126),
+        "cohort=2004": (-0.0797, 0.0300),
+        "cohort=2006": (-0.0229, 0.0163),
+        "cohort=2007": (-0.0261, 0.0167),
+    },
+    "calendar": {
+        "overall": (-0.0417, 0.0175),
+        "time=2004": (-0.0105, 0.0242),
+        "time=2005": (-0.0704, 0.0319),
+        "time=2006": (-0.0488, 0.0206),
+        "time=2007": (-0.0371, 0.0133),
+    },
 }
 #: [README] aggte(out, type = "dynamic") overall -0.0772 (0.0196); type = "group" -0.031 (0.0123).
 MPDTA_README_AGGTE = {"event": (-0.0772, 0.0196), "group": (-0.031, 0.0123)}
@@ -138,10 +165,21 @@ def _decimals(printed: float) -> float:
 def mpdta_fit():
     data = pd.read_csv(MPDTA)
     assert len(data) == 2500 and data["countyreal"].nunique() == 500
-    assert data.drop_duplicates("countyreal")["first.treat"].value_counts().to_dict() == {0: 309, 2007: 131,
-                                                                                         2006: 40, 2004: 20}
-    return staggered_did(data, "lemp", unit="countyreal", time="year", cohort="first.treat",
-                         control="never_treated", base_period="varying")
+    assert data.drop_duplicates("countyreal")["first.treat"].value_counts().to_dict() == {
+        0: 309,
+        2007: 131,
+        2006: 40,
+        2004: 20,
+    }
+    return staggered_did(
+        data,
+        "lemp",
+        unit="countyreal",
+        time="year",
+        cohort="first.treat",
+        control="never_treated",
+        base_period="varying",
+    )
 
 
 def test_mpdta_group_time_effects_match_r_did(mpdta_fit):
@@ -165,12 +203,13 @@ def test_mpdta_aggregations_match_r_did(mpdta_fit, kind):
         assert table.loc["overall", "estimate"] == pytest.approx(estimate, abs=_decimals(estimate))
         assert table.loc["overall", "std_error"] == pytest.approx(se, rel=0.15)
 
+
 def test_a_pickled_result_leaves_scipy_out_and_aggregates_the_same(mpdta_fit):
     """The report keeps event studies in its cache as pickles: the cluster-sum matrix
     (scipy.sparse) is not part of one, and is rebuilt when an aggregation needs it."""
     import pickle
 
-    mpdta_fit.aggregate("event")                 # builds the cluster-sum matrix
+    mpdta_fit.aggregate("event")  # builds the cluster-sum matrix
     assert mpdta_fit._sum_by_cluster is not None
     data = pickle.dumps(mpdta_fit)
     assert b"scipy" not in data
@@ -185,16 +224,21 @@ def test_a_pickled_result_leaves_scipy_out_and_aggregates_the_same(mpdta_fit):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n1=st.integers(2, 25), n0=st.integers(2, 25), seed=st.integers(0, 10_000),
-       n_missing=st.integers(0, 3))
+@given(n1=st.integers(2, 25), n0=st.integers(2, 25), seed=st.integers(0, 10_000), n_missing=st.integers(0, 3))
 def test_two_periods_one_cohort_is_the_textbook_2x2(n1, n0, seed, n_missing):
     rng = np.random.default_rng(seed)
     n = n1 + n0 + n_missing
     y0, y1 = rng.normal(size=n) * 3, rng.normal(size=n) * 3 + 1
     treated = np.r_[np.ones(n1 + n_missing, bool), np.zeros(n0, bool)]
-    y1[:n_missing] = np.nan                         # treated units without a second wave
-    panel = pd.DataFrame({"unit": np.tile(np.arange(n), 2), "time": np.repeat([1, 2], n),
-                          "cohort": np.tile(np.where(treated, 2, 0), 2), "y": np.r_[y0, y1]})
+    y1[:n_missing] = np.nan  # treated units without a second wave
+    panel = pd.DataFrame(
+        {
+            "unit": np.tile(np.arange(n), 2),
+            "time": np.repeat([1, 2], n),
+            "cohort": np.tile(np.where(treated, 2, 0), 2),
+            "y": np.r_[y0, y1],
+        }
+    )
     res = quiet(panel, "y", "unit", "time", "cohort")
     both = ~np.isnan(y1)
     dy = y1 - y0
@@ -206,17 +250,59 @@ def test_two_periods_one_cohort_is_the_textbook_2x2(n1, n0, seed, n_missing):
         assert frame["estimate"].iloc[0] == pytest.approx(textbook, rel=1e-12, abs=1e-12)
         assert frame["std_error"].iloc[0] == pytest.approx(se, rel=1e-12)
     assert res.att_gt["n"].iloc[0] == n1 + n0
-    assert np.isnan(res.pretrend_p_value)                # no pre-period to test
+    assert np.isnan(res.pretrend_p_value)  # no pre-period to test
 
 
 # --------------------------------------------------------------------------- Card & Krueger
 
-CK_COLUMNS = ["SHEET", "CHAIN", "CO_OWNED", "STATE", "SOUTHJ", "CENTRALJ", "NORTHJ", "PA1", "PA2", "SHORE",
-              "NCALLS", "EMPFT", "EMPPT", "NMGRS", "WAGE_ST", "INCTIME", "FIRSTINC", "BONUS", "PCTAFF",
-              "MEALS", "OPEN", "HRSOPEN", "PSODA", "PFRY", "PENTREE", "NREGS", "NREGS11", "TYPE2", "STATUS2",
-              "DATE2", "NCALLS2", "EMPFT2", "EMPPT2", "NMGRS2", "WAGE_ST2", "INCTIME2", "FIRSTIN2",
-              "SPECIAL2", "MEALS2", "OPEN2R", "HRSOPEN2", "PSODA2", "PFRY2", "PENTREE2", "NREGS2",
-              "NREGS112"]
+CK_COLUMNS = [
+    "SHEET",
+    "CHAIN",
+    "CO_OWNED",
+    "STATE",
+    "SOUTHJ",
+    "CENTRALJ",
+    "NORTHJ",
+    "PA1",
+    "PA2",
+    "SHORE",
+    "NCALLS",
+    "EMPFT",
+    "EMPPT",
+    "NMGRS",
+    "WAGE_ST",
+    "INCTIME",
+    "FIRSTINC",
+    "BONUS",
+    "PCTAFF",
+    "MEALS",
+    "OPEN",
+    "HRSOPEN",
+    "PSODA",
+    "PFRY",
+    "PENTREE",
+    "NREGS",
+    "NREGS11",
+    "TYPE2",
+    "STATUS2",
+    "DATE2",
+    "NCALLS2",
+    "EMPFT2",
+    "EMPPT2",
+    "NMGRS2",
+    "WAGE_ST2",
+    "INCTIME2",
+    "FIRSTIN2",
+    "SPECIAL2",
+    "MEALS2",
+    "OPEN2R",
+    "HRSOPEN2",
+    "PSODA2",
+    "PFRY2",
+    "PENTREE2",
+    "NREGS2",
+    "NREGS112",
+]
 
 # Card & Krueger (1994), AER 84(4), Table 3 ("Average employment per store before and after
 # the rise in New Jersey minimum wage"), column (iii) "Difference, NJ-PA". Transcription
@@ -226,9 +312,15 @@ CK_COLUMNS = ["SHEET", "CHAIN", "CO_OWNED", "STATE", "SOUTHJ", "CENTRALJ", "NORT
 #   row 2 FTE after, all available:   PA 21.17 (0.94), NJ 21.03 (0.52)
 #   row 3 change in mean FTE:         PA -2.16 (1.25), NJ 0.59 (0.54), NJ-PA 2.76 (1.36)
 #   row 4 balanced sample of stores:  PA -2.28 (1.25), NJ 0.47 (0.48), NJ-PA 2.75 (1.34)
-CK_TABLE3 = {"before": {"PA": 23.33, "NJ": 20.44}, "after": {"PA": 21.17, "NJ": 21.03},
-             "all_stores_did": 2.76, "all_stores_se": 1.36, "balanced_did": 2.75, "balanced_se": 1.34,
-             "balanced_change": {"PA": (-2.28, 1.25), "NJ": (0.47, 0.48)}}
+CK_TABLE3 = {
+    "before": {"PA": 23.33, "NJ": 20.44},
+    "after": {"PA": 21.17, "NJ": 21.03},
+    "all_stores_did": 2.76,
+    "all_stores_se": 1.36,
+    "balanced_did": 2.75,
+    "balanced_se": 1.34,
+    "balanced_change": {"PA": (-2.28, 1.25), "NJ": (0.47, 0.48)},
+}
 
 
 @pytest.fixture(scope="module")
@@ -239,13 +331,19 @@ def ck_panel() -> pd.DataFrame:
     store id is the row number. ck_public.dat and ck_codebook.txt are copies of
     shared/reference-data (DESIGN.md §8; origin: repository rafiash/CardKrueger-stata-sample)."""
     raw = pd.read_csv(RESULTS_DIR / "ck_public.dat", sep=r"\s+", header=None, names=CK_COLUMNS, na_values=".")
-    assert len(raw) == 410                                  # as the codebook says
+    assert len(raw) == 410  # as the codebook says
     fte1 = raw["EMPFT"] + raw["NMGRS"] + 0.5 * raw["EMPPT"]
     fte2 = raw["EMPFT2"] + raw["NMGRS2"] + 0.5 * raw["EMPPT2"]
     nj = raw["STATE"] == 1
-    return pd.DataFrame({"store": np.tile(np.arange(len(raw)), 2), "wave": np.repeat([1, 2], len(raw)),
-                         "cohort": np.tile(np.where(nj, 2, 0), 2), "state": np.tile(np.where(nj, "NJ", "PA"), 2),
-                         "fte": np.r_[fte1, fte2]})
+    return pd.DataFrame(
+        {
+            "store": np.tile(np.arange(len(raw)), 2),
+            "wave": np.repeat([1, 2], len(raw)),
+            "cohort": np.tile(np.where(nj, 2, 0), 2),
+            "state": np.tile(np.where(nj, "NJ", "PA"), 2),
+            "fte": np.r_[fte1, fte2],
+        }
+    )
 
 
 def test_card_krueger_data_reproduce_table3_means(ck_panel):
@@ -260,10 +358,10 @@ def test_card_krueger_data_reproduce_table3_means(ck_panel):
 
 
 def test_card_krueger_balanced_did_and_se(ck_panel):
-    with pytest.warns(UserWarning, match="unit-period"):       # stores without FTE in a wave are dropped
+    with pytest.warns(UserWarning, match="unit-period"):  # stores without FTE in a wave are dropped
         res = staggered_did(ck_panel, "fte", "store", "wave", "cohort")
     row = res.tidy().iloc[0]
-    assert row["n"] == 384                                     # 309 NJ + 75 PA with FTE in both waves
+    assert row["n"] == 384  # 309 NJ + 75 PA with FTE in both waves
     assert round(row["estimate"], 2) == CK_TABLE3["balanced_did"]
     # CK's standard error of the difference is sqrt(se_NJ² + se_PA²) from the per-state
     # standard errors of the mean change, which use 1/(n-1); the influence-function variance
@@ -271,8 +369,9 @@ def test_card_krueger_balanced_did_and_se(ck_panel):
     wide = ck_panel.pivot(index="store", columns="wave", values="fte").dropna()
     state = ck_panel.drop_duplicates("store").set_index("store").loc[wide.index, "state"]
     change = wide[2] - wide[1]
-    per_state = {s: (change[state == s].mean(), change[state == s].std() / np.sqrt((state == s).sum()))
-                 for s in ("PA", "NJ")}
+    per_state = {
+        s: (change[state == s].mean(), change[state == s].std() / np.sqrt((state == s).sum())) for s in ("PA", "NJ")
+    }
     for s in ("PA", "NJ"):
         assert round(per_state[s][0], 2) == CK_TABLE3["balanced_change"][s][0]
         assert round(per_state[s][1], 2) == CK_TABLE3["balanced_change"][s][1]
@@ -302,8 +401,11 @@ def test_card_krueger_twfe_same_point_estimate(ck_panel):
 
 
 def _ours_for_case(init: dict, fit: dict):
-    kw = {"control": "never_treated" if init["control_group"] == "nevertreated" else "not_yet_treated",
-          "base_period": fit["base_period"], "est_method": fit["est_method"]}
+    kw = {
+        "control": "never_treated" if init["control_group"] == "nevertreated" else "not_yet_treated",
+        "base_period": fit["base_period"],
+        "est_method": fit["est_method"],
+    }
     if "xformla" in init:
         kw["covariates"] = ["x"]
     if "weights_name" in init:
@@ -332,7 +434,7 @@ def test_matches_csdid(case):
     np.testing.assert_array_equal(a["time"].astype(float), r_gt["time"])
     np.testing.assert_allclose(a["estimate"].astype(float), r_gt["att"], rtol=0, atol=tol)
     np.testing.assert_allclose(a["std_error"].astype(float), _arr(r_gt["se"]), rtol=0, atol=tol)
-    if ref["W"] is None:      # csdid refuses a singular pre-period covariance (7 clusters, 18 cells)
+    if ref["W"] is None:  # csdid refuses a singular pre-period covariance (7 clusters, 18 cells)
         assert res.pretrend_test["df"] < res.pretrend_test["n_cells"]
     else:
         assert res.pretrend_test["statistic"] == pytest.approx(ref["W"], rel=1e-8)
@@ -351,7 +453,7 @@ def test_matches_csdid(case):
 
 # --------------------------------------------------------------------------- known effects
 
-COHORTS_8x20 = {0: 2, 4: 2, 8: 2, 12: 2}       # 8 units × 20 periods, 3 treated cohorts
+COHORTS_8x20 = {0: 2, 4: 2, 8: 2, 12: 2}  # 8 units × 20 periods, 3 treated cohorts
 
 
 @pytest.mark.parametrize("control", ["never_treated", "not_yet_treated"])
@@ -365,7 +467,7 @@ def test_noise_free_panel_recovers_every_effect_exactly(control, base_period):
     post = a["time"] >= a["cohort"]
     expected = [truth[(g, t)] for g, t in zip(a.loc[post, "cohort"], a.loc[post, "time"])]
     np.testing.assert_allclose(a.loc[post, "estimate"].astype(float), expected, atol=1e-9)
-    np.testing.assert_allclose(a.loc[~post, "estimate"].astype(float), 0, atol=1e-9)   # parallel trends
+    np.testing.assert_allclose(a.loc[~post, "estimate"].astype(float), 0, atol=1e-9)  # parallel trends
     agg = true_aggregates(panel, truth)
     for kind in KINDS:
         t = res.aggregate(kind)
@@ -379,7 +481,7 @@ def test_noise_free_panel_recovers_every_effect_exactly(control, base_period):
     assert cal.to_dict() == pytest.approx(agg["calendar_rows"], abs=1e-9)
 
 
-@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")   # no noise, no SE
+@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")  # no noise, no SE
 def test_twfe_biased_where_cs_is_not_and_bacon_shows_why():
     """The classic demonstration (Goodman-Bacon 2021): with staggered adoption and effects
     that grow with time since treatment, TWFE's "later vs earlier treated" comparisons use
@@ -392,16 +494,16 @@ def test_twfe_biased_where_cs_is_not_and_bacon_shows_why():
     bacon = bacon_decomposition(panel, "y", "unit", "time", "d")
     assert cs == pytest.approx(agg["simple"], abs=1e-9)
     assert min(truth.values()) >= 0.5
-    assert tw < 0.5 * agg["simple"]                      # here: 1.52 against a true 3.71
+    assert tw < 0.5 * agg["simple"]  # here: 1.52 against a true 3.71
     assert bacon.twfe_estimate == pytest.approx(tw, abs=1e-9)
     summary = bacon.summary().set_index("type")
-    assert summary.loc["later_vs_earlier", "estimate"] < 0     # the forbidden comparisons
+    assert summary.loc["later_vs_earlier", "estimate"] < 0  # the forbidden comparisons
     assert summary.loc["treated_vs_never", "estimate"] > 3.0
     assert summary["weight"].sum() == pytest.approx(1.0, abs=1e-12)
     # the tidy view: one row per 2x2 comparison plus the TWFE coefficient
     tidy = bacon.tidy()
     assert list(tidy.columns[:3]) == ["type", "treated", "control"]
-    assert list(tidy.columns[3:3 + len(TIDY_COLUMNS)]) == TIDY_COLUMNS
+    assert list(tidy.columns[3 : 3 + len(TIDY_COLUMNS)]) == TIDY_COLUMNS
     comparisons = tidy.loc[tidy["term"] != "twfe"]
     assert len(comparisons) == len(bacon.table)
     assert (comparisons["weight"] * comparisons["estimate"]).sum() == pytest.approx(tw, abs=1e-9)
@@ -424,17 +526,18 @@ def test_bacon_identity_on_random_designs(data):
     including always-treated and never-treated groups."""
     T = data.draw(st.integers(3, 8), label="periods")
     first = data.draw(st.lists(st.integers(1, T + 1), min_size=3, max_size=14), label="first treated")
-    if not any(2 <= f <= T for f in first):          # someone must switch on inside the window
+    if not any(2 <= f <= T for f in first):  # someone must switch on inside the window
         first = first + [2]
-    if len(set(first)) < 2:                          # and there must be a second timing to compare with
+    if len(set(first)) < 2:  # and there must be a second timing to compare with
         first = first + [T + 1]
     seed = data.draw(st.integers(0, 1000), label="seed")
     rng = np.random.default_rng(seed)
     N = len(first)
     y = rng.normal(size=(N, T)) * 2 + np.arange(T) * rng.normal()
     d = (np.arange(1, T + 1)[None, :] >= np.array(first)[:, None]).astype(float)
-    panel = pd.DataFrame({"unit": np.repeat(np.arange(N), T), "time": np.tile(np.arange(1, T + 1), N),
-                          "y": y.ravel(), "d": d.ravel()})
+    panel = pd.DataFrame(
+        {"unit": np.repeat(np.arange(N), T), "time": np.tile(np.arange(1, T + 1), N), "y": y.ravel(), "d": d.ravel()}
+    )
     bacon = bacon_decomposition(panel, "y", "unit", "time", "d")
     X = np.column_stack([d.ravel(), np.kron(np.eye(N), np.ones((T, 1))), np.kron(np.ones((N, 1)), np.eye(T))[:, 1:]])
     beta = np.linalg.lstsq(X, y.ravel(), rcond=None)[0][0]
@@ -448,8 +551,14 @@ def test_bacon_refuses_a_design_with_one_timing_and_no_comparison():
     """All units switching on together leaves nothing to compare with: say so, do not divide by zero."""
     T, N = 3, 3
     d = (np.arange(1, T + 1)[None, :] >= 2).repeat(N, axis=0).astype(float)
-    panel = pd.DataFrame({"unit": np.repeat(np.arange(N), T), "time": np.tile(np.arange(1, T + 1), N),
-                          "y": np.arange(N * T, dtype=float), "d": d.ravel()})
+    panel = pd.DataFrame(
+        {
+            "unit": np.repeat(np.arange(N), T),
+            "time": np.tile(np.arange(1, T + 1), N),
+            "y": np.arange(N * T, dtype=float),
+            "d": d.ravel(),
+        }
+    )
     with pytest.raises(ValueError, match="does not vary within units and periods"):
         bacon_decomposition(panel, "y", "unit", "time", "d")
 
@@ -487,8 +596,9 @@ def test_coverage_and_pretrend_size_in_repeated_samples():
 
 
 def test_pretrend_test_rejects_a_planted_pretrend():
-    def diverging(g, t):           # cohort 8 drifts up 0.4 a period before it is treated
+    def diverging(g, t):  # cohort 8 drifts up 0.4 a period before it is treated
         return 0.4 * t if g == 8 and t < 8 else (0.4 * 7 if g == 8 else 0.0)
+
     clean, _ = simulate({0: 30, 5: 25, 8: 25}, 10, seed=7)
     bent, _ = simulate({0: 30, 5: 25, 8: 25}, 10, seed=7, pretrend=diverging)
     for base in ("varying", "universal"):
@@ -507,7 +617,7 @@ def test_no_pre_period_gives_nan_pretrend_and_singular_covariance_uses_rank():
     panel, _ = simulate(COHORTS_8x20, 20, seed=3)
     res = staggered_did(panel, "y", "unit", "time", "cohort")
     test = res.pretrend_test
-    assert test["n_cells"] > 8 and test["df"] <= 8 and "rank" in test["note"]   # 8 units identify ≤ 8 directions
+    assert test["n_cells"] > 8 and test["df"] <= 8 and "rank" in test["note"]  # 8 units identify ≤ 8 directions
     assert 0 <= res.pretrend_p_value <= 1
 
 
@@ -517,7 +627,7 @@ def test_no_pre_period_gives_nan_pretrend_and_singular_covariance_uses_rank():
 @pytest.fixture(scope="module")
 def medium_panel():
     panel, truth = simulate({0: 40, 4: 30, 6: 30}, 8, seed=11, noise=1.0)
-    panel["region"] = panel["unit"].str[-1]             # 10 clusters of 10 units
+    panel["region"] = panel["unit"].str[-1]  # 10 clusters of 10 units
     return panel, truth
 
 
@@ -527,8 +637,8 @@ def test_multiplier_bootstrap_agrees_with_analytic_and_gives_uniform_bands(mediu
     boot = staggered_did(panel, "y", "unit", "time", "cohort", bootstrap="multiplier", reps=2999, seed=5)
     again = staggered_did(panel, "y", "unit", "time", "cohort", bootstrap="multiplier", reps=2999, seed=5)
     ev_a, ev_b = ana.aggregate("event"), boot.aggregate("event")
-    pd.testing.assert_frame_equal(ev_b, again.aggregate("event"))          # seeded: reproducible
-    np.testing.assert_allclose(ev_a["estimate"], ev_b["estimate"])          # same point estimates
+    pd.testing.assert_frame_equal(ev_b, again.aggregate("event"))  # seeded: reproducible
+    np.testing.assert_allclose(ev_a["estimate"], ev_b["estimate"])  # same point estimates
     np.testing.assert_allclose(ev_b["std_error"], ev_a["std_error"], rtol=0.1)
     assert (ev_b["inference"] == "multiplier_bootstrap").all() and (ev_a["inference"] == "analytic_if").all()
     rows = ev_b.iloc[1:]
@@ -537,7 +647,7 @@ def test_multiplier_bootstrap_agrees_with_analytic_and_gives_uniform_bands(mediu
     bonferroni = stats.norm.ppf(1 - 0.025 / len(rows))
     assert z < crit < bonferroni
     assert (rows["conf_low_uniform"] < rows["conf_low"]).all() and (rows["conf_high_uniform"] > rows["conf_high"]).all()
-    assert np.isnan(ev_b["conf_low_uniform"].iloc[0])                       # none for the overall row
+    assert np.isnan(ev_b["conf_low_uniform"].iloc[0])  # none for the overall row
     assert {"conf_low_uniform", "conf_high_uniform"} <= set(boot.att_gt.columns)
 
 
@@ -550,9 +660,19 @@ def test_clustered_inference_analytic_and_bootstrap(medium_panel):
     psi = by_region.influence
     codes = pd.factorize(panel.drop_duplicates("unit").set_index("unit").loc[by_region.units, "region"])[0]
     sums = np.vstack([psi[codes == c].sum(axis=0) for c in range(10)])
-    np.testing.assert_allclose(by_region.att_gt["std_error"], np.sqrt((sums ** 2).sum(axis=0)) / 100)
-    boot = staggered_did(panel, "y", "unit", "time", "cohort", cluster="region", bootstrap="multiplier",
-                         reps=4999, seed=2, bootstrap_weights="mammen")
+    np.testing.assert_allclose(by_region.att_gt["std_error"], np.sqrt((sums**2).sum(axis=0)) / 100)
+    boot = staggered_did(
+        panel,
+        "y",
+        "unit",
+        "time",
+        "cohort",
+        cluster="region",
+        bootstrap="multiplier",
+        reps=4999,
+        seed=2,
+        bootstrap_weights="mammen",
+    )
     # with 10 clusters the two-point bootstrap is coarse: agreement within 25%
     np.testing.assert_allclose(boot.tidy()["std_error"], by_region.tidy()["std_error"], rtol=0.25)
 
@@ -560,13 +680,14 @@ def test_clustered_inference_analytic_and_bootstrap(medium_panel):
 def test_mammen_and_rademacher_draws_have_mean_zero_unit_variance(medium_panel):
     panel, _ = medium_panel
     for kind in ("rademacher", "mammen"):
-        res = staggered_did(panel, "y", "unit", "time", "cohort", bootstrap="multiplier", reps=4000,
-                            seed=1, bootstrap_weights=kind)
+        res = staggered_did(
+            panel, "y", "unit", "time", "cohort", bootstrap="multiplier", reps=4000, seed=1, bootstrap_weights=kind
+        )
         v = res._draws
         assert v.shape == (4000, 100) and len(np.unique(v)) == 2
         assert abs(v.mean()) < 0.01 and abs(v.var() - 1) < 0.01
         if kind == "mammen":
-            assert abs((v ** 3).mean() - 1) < 0.05                 # Mammen: E v³ = 1
+            assert abs((v**3).mean() - 1) < 0.05  # Mammen: E v³ = 1
 
 
 # --------------------------------------------------------------------------- the result shape
@@ -579,7 +700,7 @@ def test_tidy_contract_and_aggregate_shapes(medium_panel):
         t = res.aggregate(kind)
         assert t["term"].iloc[0] == "overall"
         start = 1 if col else 0
-        assert list(t.columns[start:start + len(TIDY_COLUMNS)]) == TIDY_COLUMNS
+        assert list(t.columns[start : start + len(TIDY_COLUMNS)]) == TIDY_COLUMNS
         if col:
             assert t.columns[0] == col and t[col].iloc[1:].notna().all()
         assert (t["method"] == "callaway_santanna").all() and (t["inference"] == "analytic_if").all()
@@ -588,8 +709,16 @@ def test_tidy_contract_and_aggregate_shapes(medium_panel):
     assert res.aggregate("dynamic").equals(res.aggregate("event"))
     pd.testing.assert_frame_equal(res.tidy(), res.aggregate("simple"))
     assert res.coef()["overall"] == res.tidy()["estimate"].iloc[0]
-    assert list(res.att_gt.columns[:8]) == ["cohort", "time", "estimate", "std_error", "conf_low", "conf_high",
-                                            "p_value", "n"]
+    assert list(res.att_gt.columns[:8]) == [
+        "cohort",
+        "time",
+        "estimate",
+        "std_error",
+        "conf_low",
+        "conf_high",
+        "p_value",
+        "n",
+    ]
     with pytest.raises(ValueError, match="kind"):
         res.aggregate("cohort")
 
@@ -675,12 +804,12 @@ def test_demo_panel_recovers_the_planted_effects(demo_panels):
     assert cohorts.to_dict() == {"KOF": 10, "SOF": 9, "UBF": 7}
 
     def simple(panel, outcome):
-        with pytest.warns(UserWarning, match="single cluster"):      # 1 administration per cohort
+        with pytest.warns(UserWarning, match="single cluster"):  # 1 administration per cohort
             return staggered_did(panel, outcome, "administration", "period_index", "cohort_index").tidy().iloc[0]
 
     days, days0 = simple(large, "days_unfilled_90"), simple(none, "days_unfilled_90")
     late, late0 = simple(large, "late_withdrawal_rate"), simple(none, "late_withdrawal_rate")
     assert 5 < days["estimate"] < 25 and 0.03 < late["estimate"] < 0.09
-    assert 8 < days["estimate"] - days0["estimate"] < 20                  # here 13.9 days
-    assert 0.03 < late["estimate"] - late0["estimate"] < 0.09             # here 0.054
+    assert 8 < days["estimate"] - days0["estimate"] < 20  # here 13.9 days
+    assert 0.03 < late["estimate"] - late0["estimate"] < 0.09  # here 0.054
     assert abs(days0["estimate"]) < days["estimate"] - days0["estimate"]

@@ -86,8 +86,12 @@ def test_assignment_estimates_with_term_rows_equal_refits_of_the_triple_differen
     data = data.assign(admin_child=data["administration"] + "_" + child, period_child=data["period"] + "_" + child)
     terms, fixed = ("during", "during_child", "after", "after_child"), ("admin_child", "period_child")
     phase, is_child = data["phase"].astype(str).to_numpy(), data["child_facing"].to_numpy(dtype=bool)
-    rows = {"during": phase == "during", "after": phase == "after",
-            "during_child": (phase == "during") & is_child, "after_child": (phase == "after") & is_child}
+    rows = {
+        "during": phase == "during",
+        "after": phase == "after",
+        "during_child": (phase == "during") & is_child,
+        "after_child": (phase == "after") & is_child,
+    }
     assignments = [frozenset(c) for c in combinations(sorted(data["administration"].unique()), 3)]
     fast = _assignment_estimates(data, terms, fixed, assignments, term_rows=rows)
     for i in (0, 30, assignments.index(frozenset({"SOF", "UBF", "KOF"}))):
@@ -101,7 +105,9 @@ def test_assignment_estimates_with_term_rows_equal_refits_of_the_triple_differen
                 assert fast[i, k] == pytest.approx(slow[t], abs=1e-9), (i, t)
 
 
-@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")  # intercept + both dummy sets; terms identified
+@pytest.mark.filterwarnings(
+    "ignore:The design matrix is rank-deficient"
+)  # intercept + both dummy sets; terms identified
 def test_triple_difference_fits_the_stated_model_and_recovers_the_effect(large):
     """β_dd (effect in roles without a statutory extract) and β_ddd equal OLS with
     admin × child and period × child dummies; the large scenario's late-withdrawal effect
@@ -110,18 +116,23 @@ def test_triple_difference_fits_the_stated_model_and_recovers_the_effect(large):
     from pilot_eval.estimate.effects import triple_difference
 
     tables, truth = large
-    with pytest.warns(RuntimeWarning, match="not an interval"):    # wide bootstrap sets for β_ddd
+    with pytest.warns(RuntimeWarning, match="not an interval"):  # wide bootstrap sets for β_ddd
         result = triple_difference(tables, "late_withdrawal", truth["cut_date"], reps=99, seed=3)
     t = result.tidy()
     data = outcome_data(tables, "late_withdrawal", truth["cut_date"])
-    data = data.assign(admin_child=data["administration"] + "_" + data["child_facing"].astype(int).astype(str),
-                       period_child=data["period"] + "_" + data["child_facing"].astype(int).astype(str),
-                       during_child=data["during"] * data["child_facing"],
-                       after_child=data["after"] * data["child_facing"])
-    fit = smf.ols("y ~ during + during_child + after + after_child + C(admin_child) + C(period_child)",
-                  data=data).fit()
-    for term, column in [("during_other", "during"), ("during_child_minus_other", "during_child"),
-                         ("after_other", "after"), ("after_child_minus_other", "after_child")]:
+    data = data.assign(
+        admin_child=data["administration"] + "_" + data["child_facing"].astype(int).astype(str),
+        period_child=data["period"] + "_" + data["child_facing"].astype(int).astype(str),
+        during_child=data["during"] * data["child_facing"],
+        after_child=data["after"] * data["child_facing"],
+    )
+    fit = smf.ols("y ~ during + during_child + after + after_child + C(admin_child) + C(period_child)", data=data).fit()
+    for term, column in [
+        ("during_other", "during"),
+        ("during_child_minus_other", "during_child"),
+        ("after_other", "after"),
+        ("after_child_minus_other", "after_child"),
+    ]:
         rows = t.loc[t["term"] == term]
         assert set(rows["inference"]) >= {"cluster_robust", "wild_cluster_bootstrap_webb"}
         assert rows["estimate"].to_numpy() == pytest.approx(fit.params[column], abs=1e-9)
@@ -176,8 +187,17 @@ def test_minimum_detectable_effect_on_synthetic_draws():
             for q in range(12):
                 phase = "before" if q < 6 else "during"
                 y = r.normal(0, 0.3, 30) + shock * (phase == "during")
-                rows.append(pd.DataFrame({"administration": a, "period": f"P{q:02d}", "phase": phase,
-                                          "arm": "pilot" if a in ("UBF", "SOF", "KOF") else "comparison", "y": y}))
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "administration": a,
+                            "period": f"P{q:02d}",
+                            "phase": phase,
+                            "arm": "pilot" if a in ("UBF", "SOF", "KOF") else "comparison",
+                            "y": y,
+                        }
+                    )
+                )
         return _reassign(pd.concat(rows, ignore_index=True), frozenset({"UBF", "SOF", "KOF"}))
 
     result = minimum_detectable_effect("late_withdrawal", reps=12, data_for_draw=draw)
@@ -206,8 +226,14 @@ MOVED = {
     "none": list(OUTCOMES),
     "delay": ["filled_within_60", "filled_within_90", "days_unfilled_90", "late_withdrawal"],
     "deterrence": ["applicants_per_vacancy", "qualified_applicants_per_vacancy"],
-    "large": ["filled_within_60", "filled_within_90", "days_unfilled_90", "late_withdrawal",
-              "applicants_per_vacancy", "qualified_applicants_per_vacancy"],
+    "large": [
+        "filled_within_60",
+        "filled_within_90",
+        "days_unfilled_90",
+        "late_withdrawal",
+        "applicants_per_vacancy",
+        "qualified_applicants_per_vacancy",
+    ],
 }
 
 
@@ -229,8 +255,7 @@ class _Demo:
         key = (scenario, rollout)
         if key not in self._frames:
             export = self.export(scenario, rollout)
-            self._frames[key] = outcome_frames(restrict_window(export.tables, DEFAULT_WINDOW),
-                                               export.truth["cut_date"])
+            self._frames[key] = outcome_frames(restrict_window(export.tables, DEFAULT_WINDOW), export.truth["cut_date"])
         return self._frames[key]
 
     def truth(self, scenario, rollout="default"):
@@ -254,7 +279,7 @@ def test_pilot_effects_headline_covers_the_truth(demo, scenario):
     result = pilot_effects(export.tables, export.truth["cut_date"], outcomes=outcomes, reps=199)
     table = result.tidy()
     assert set(table["inference"]) == {"cluster_robust", "wild_cluster_bootstrap_webb", "randomization_inference"}
-    assert (table["method"] == "did_fixed_effects").all()        # one start date: the two-group comparison
+    assert (table["method"] == "did_fixed_effects").all()  # one start date: the two-group comparison
     headline = table[table["headline"]].set_index(["outcome", "term"])
     assert (table.loc[table["headline"], "inference"] == HEADLINE_INFERENCE).all()
     assert len(headline) == 2 * len(outcomes)
@@ -266,7 +291,7 @@ def test_pilot_effects_headline_covers_the_truth(demo, scenario):
         assert row["p_value"] >= 1 / row["n_assignments"]  # the smallest p-value the assignments allow
         if scenario == "none":
             assert true == 0.0
-            assert row["p_value"] > 0.05, (outcome, term)    # the null scenario finds nothing
+            assert row["p_value"] > 0.05, (outcome, term)  # the null scenario finds nothing
     if scenario != "none":
         # the scenario really moves these outcomes (a truth of zero would make coverage trivial)
         during = {o: truth[(o, "during")] for o in outcomes}
@@ -292,13 +317,15 @@ def test_true_effect_is_a_mean_difference_whatever_the_row_order():
     truth = true_effects(fa, fb)
     for outcome in outcomes:
         for term in ("during", "after"):
-            by_hand = (fa[outcome].loc[fa[outcome][term] == 1, "y"].mean()
-                       - fb[outcome].loc[fb[outcome][term] == 1, "y"].mean())
+            by_hand = (
+                fa[outcome].loc[fa[outcome][term] == 1, "y"].mean()
+                - fb[outcome].loc[fb[outcome][term] == 1, "y"].mean()
+            )
             assert truth[(outcome, term)] == pytest.approx(by_hand, abs=1e-12)
     shuffled = {o: f.sample(frac=1.0, random_state=1) for o, f in fa.items()}
     assert true_effects(shuffled, fb) == pytest.approx(truth)
     assert true_effects(fb, fb) == {key: 0.0 for key in truth}
-    assert true_effects(fa, term_means(fb)) == pytest.approx(truth)   # the counterfactual's means suffice
+    assert true_effects(fa, term_means(fb)) == pytest.approx(truth)  # the counterfactual's means suffice
     # the delay is real: about a week on the capped duration of treated vacancies, none after
     assert 2.0 < truth[("days_unfilled_90", "during")] < 8.0
     assert abs(truth[("days_unfilled_90", "after")]) < 1.0
@@ -310,26 +337,42 @@ def test_validity_summary_has_monte_carlo_errors_and_integer_reps():
     rows = []
     for seed in range(4):
         for inference, p in (("cluster_robust", 0.01), ("randomization_inference", 0.5)):
-            rows.append({"seed": seed, "scenario": "none", "outcome": "late_withdrawal", "term": "during",
-                         "inference": inference, "estimate": 0.01 * seed, "truth": 0.0,
-                         "conf_low": -1.0 if seed < 3 else 0.5, "conf_high": 1.0, "p_value": p if seed else 0.9})
+            rows.append(
+                {
+                    "seed": seed,
+                    "scenario": "none",
+                    "outcome": "late_withdrawal",
+                    "term": "during",
+                    "inference": inference,
+                    "estimate": 0.01 * seed,
+                    "truth": 0.0,
+                    "conf_low": -1.0 if seed < 3 else 0.5,
+                    "conf_high": 1.0,
+                    "p_value": p if seed else 0.9,
+                }
+            )
     summary = summarise(rows).set_index("inference")
     cr = summary.loc["cluster_robust"]
     assert cr["reps"] == 4 and cr["coverage"] == 0.75 and cr["reject"] == 0.75
     assert cr["coverage_mcse"] == pytest.approx(np.sqrt(0.75 * 0.25 / 4))
-    assert cr["bias"] == pytest.approx(0.015) and cr["bias_mcse"] == pytest.approx(np.std([0, .01, .02, .03], ddof=1) / 2)
+    assert cr["bias"] == pytest.approx(0.015) and cr["bias_mcse"] == pytest.approx(
+        np.std([0, 0.01, 0.02, 0.03], ddof=1) / 2
+    )
     assert summary.loc["randomization_inference", "reject"] == 0.0
     text = format_table(summary.reset_index())
     header, line = text.splitlines()[:2]
-    assert header.split()[3] == "reps" and line.split()[3] == "4"     # reps printed as an integer
-    assert "75.0 (21.7)" in line                                      # coverage % (Monte Carlo s.e.)
+    assert header.split()[3] == "reps" and line.split()[3] == "4"  # reps printed as an integer
+    assert "75.0 (21.7)" in line  # coverage % (Monte Carlo s.e.)
 
 
 # --------------------------------------------------------------------------- staggered roll-out
 
 QUARTERS = pd.period_range("2021Q1", "2024Q4", freq="Q")
-SCHEDULE = {"UBF": ("2022-04-01", "2024-06-30"), "SOF": ("2023-01-01", "2024-06-30"),
-            "KOF": ("2023-07-01", "2024-06-30")}
+SCHEDULE = {
+    "UBF": ("2022-04-01", "2024-06-30"),
+    "SOF": ("2023-01-01", "2024-06-30"),
+    "KOF": ("2023-07-01", "2024-06-30"),
+}
 ADMINS = ["UBF", "VOF", "SOF", "KLF", "KOF", "TFF", "SBF", "AVF"]
 VOLUME = {"UBF": 24, "VOF": 14, "SOF": 10, "KLF": 6, "KOF": 5, "TFF": 4, "SBF": 4, "AVF": 3}  # rows per quarter
 
@@ -354,8 +397,14 @@ def staggered_rows(seed: int = 0, noise: float = 0.0) -> tuple[pd.DataFrame, dic
     end = d["administration"].map({a: pd.Timestamp(e) for a, (s, e) in SCHEDULE.items()}).fillna(cal_end)
     pilot = d["administration"].isin(list(SCHEDULE))
     phase = np.where(d["published_date"] < start, "before", np.where(d["published_date"] <= end, "during", "after"))
-    d = d.assign(arm=np.where(pilot, "pilot", "comparison"), phase=phase, role_group="all",
-                 pilot_start=start, pilot_end=end, child_facing=0.0)
+    d = d.assign(
+        arm=np.where(pilot, "pilot", "comparison"),
+        phase=phase,
+        role_group="all",
+        pilot_start=start,
+        pilot_end=end,
+        child_facing=0.0,
+    )
     d["during"] = (pilot & (d["phase"] == "during")).astype(float)
     d["after"] = (pilot & (d["phase"] == "after")).astype(float)
     since = ((d["published_date"] - start).dt.days // 91).clip(lower=0)
@@ -373,7 +422,7 @@ def test_rollout_design_detects_staggering_and_pairs_schedules_by_volume():
     d, _ = staggered_rows()
     design = rollout_design(d)
     assert design.staggered and "staggered roll-out" in design.reason
-    assert design.treated == ["UBF", "SOF", "KOF"]               # ranked by pre-pilot rows: UBF largest
+    assert design.treated == ["UBF", "SOF", "KOF"]  # ranked by pre-pilot rows: UBF largest
     assert design.ranking[:2] == ["UBF", "VOF"] or design.ranking[:2] == ["VOF", "UBF"]
     assert design.schedules["SOF"] == {None: (pd.Timestamp("2023-01-01"), pd.Timestamp("2024-06-30"))}
     # the actual assignment reproduces the data's own during / after flags
@@ -403,7 +452,7 @@ def test_imputation_recovers_heterogeneous_staggered_effects_where_twfe_does_not
     assert est["during"] == pytest.approx(truth["during"], abs=1e-9)
     assert est["after"] == pytest.approx(truth["after"], abs=1e-9)
     naive = did_estimate(d)
-    assert abs(naive["during"] - truth["during"]) > 0.2 * truth["during"]   # here 3.1 against a true 4.0
+    assert abs(naive["during"] - truth["during"]) > 0.2 * truth["during"]  # here 3.1 against a true 4.0
     assert abs(naive["after"] - truth["after"]) > 0.3
 
 
@@ -434,8 +483,9 @@ def test_imputation_equals_ols_with_saturated_treated_cells():
     adummies = pd.get_dummies(pd.Series(after), dtype=float).drop(columns="none")
     adummies.columns = [f"a{i}" for i in range(adummies.shape[1])]
     wide = pd.concat([d, dummies, adummies], axis=1)
-    full = smf.ols("y ~ " + " + ".join([*dummies.columns, *adummies.columns]) + " + C(administration) + C(period)",
-                   wide).fit()
+    full = smf.ols(
+        "y ~ " + " + ".join([*dummies.columns, *adummies.columns]) + " + C(administration) + C(period)", wide
+    ).fit()
     weights = dummies.sum() / dummies.to_numpy().sum()
     assert float((full.params[dummies.columns] * weights).sum()) == pytest.approx(est["during"], abs=1e-9)
 
@@ -459,12 +509,14 @@ def test_staggered_estimation_rows_and_placebo_schedules():
     ri = randomization["during"]
     assert ri.n_assignments == 56
     placebo = ri.distribution.set_index("assignment")["estimate"]
-    assert placebo["AVF+KLF+VOF"] == pytest.approx(imputation_estimate(d, design, frozenset({"AVF", "KLF", "VOF"}))
-                                                   ["during"], abs=1e-12)
+    assert placebo["AVF+KLF+VOF"] == pytest.approx(
+        imputation_estimate(d, design, frozenset({"AVF", "KLF", "VOF"}))["during"], abs=1e-12
+    )
     # the effect (about 5 on a noise of 0.5) is far beyond every placebo set: the smallest p
     assert ri.p_value == pytest.approx(1 / 56)
-    low, high = table.loc[(table["term"] == "during") & (table["inference"] == "randomization_inference"),
-                          ["conf_low", "conf_high"]].iloc[0]
+    low, high = table.loc[
+        (table["term"] == "during") & (table["inference"] == "randomization_inference"), ["conf_low", "conf_high"]
+    ].iloc[0]
     assert low <= truth["during"] <= high
     assert any("staggered roll-out" in n for n in notes)
 
@@ -488,7 +540,7 @@ def test_staggered_demo_rollout_headline_covers_the_truth(demo):
     headline = table[table["headline"]].set_index(["outcome", "term"])
     for (outcome, term), row in headline.iterrows():
         assert row["conf_low"] <= truth[(outcome, term)] <= row["conf_high"], (outcome, term)
-    assert headline.loc[("days_unfilled_90", "during"), "p_value"] <= 0.05   # three weeks' delay is found
+    assert headline.loc[("days_unfilled_90", "during"), "p_value"] <= 0.05  # three weeks' delay is found
     assert headline.loc[("days_unfilled_90", "during"), "n_assignments"] == 56
 
 
@@ -516,9 +568,27 @@ def test_pilot_effects_columns_are_the_ones_the_report_reads(large):
     tables, truth = large
     table = pilot_effects(tables, truth["cut_date"], outcomes=["offer_acceptance"], reps=49).tidy()
     assert list(table.columns) == [
-        "outcome", "term", "estimate", "std_error", "conf_low", "conf_high", "p_value", "n", "method", "inference",
-        "statistic", "h0", "n_clusters", "df", "reps", "enumerated", "p_value_one_sided_upper",
-        "p_value_one_sided_lower", "n_assignments", "headline"]
+        "outcome",
+        "term",
+        "estimate",
+        "std_error",
+        "conf_low",
+        "conf_high",
+        "p_value",
+        "n",
+        "method",
+        "inference",
+        "statistic",
+        "h0",
+        "n_clusters",
+        "df",
+        "reps",
+        "enumerated",
+        "p_value_one_sided_upper",
+        "p_value_one_sided_lower",
+        "n_assignments",
+        "headline",
+    ]
 
 
 @pytest.mark.slow
@@ -533,8 +603,9 @@ def test_ri_interval_matches_the_test_it_inverts(large):
 
     def p_at(tau):
         shifted = data.assign(y=data["y"] - tau * data["during"])
-        return randomization_inference(shifted, lambda d, a: did_estimate(_reassign(d, a))["during"],
-                                       unit="administration", treated=treated).p_value
+        return randomization_inference(
+            shifted, lambda d, a: did_estimate(_reassign(d, a))["during"], unit="administration", treated=treated
+        ).p_value
 
     eps = 1e-6
     assert p_at(low + eps) > 0.05 >= p_at(low - 1e-3)
@@ -567,9 +638,16 @@ def test_a_term_collinear_with_the_fixed_effects_is_reported_not_a_crash():
     late_vof = data.loc[(data["administration"] == "VOF") & (data["phase"] == "after")]
     assert len(late_vof) > 0
     apps = tables["applications"]
-    vof_after = apps.loc[apps["vacancy_id"].isin(
-        tables["vacancies"].loc[(tables["vacancies"]["administration"] == "VOF")
-                                & (tables["vacancies"]["published_date"] > "2024-12-31"), "vacancy_id"]), "application_id"]
+    vof_after = apps.loc[
+        apps["vacancy_id"].isin(
+            tables["vacancies"].loc[
+                (tables["vacancies"]["administration"] == "VOF")
+                & (tables["vacancies"]["published_date"] > "2024-12-31"),
+                "vacancy_id",
+            ]
+        ),
+        "application_id",
+    ]
     checks = tables["background_checks"]
     tables = {**tables, "background_checks": checks.loc[~checks["application_id"].isin(vof_after)]}
     data = outcome_data(tables, "register_check_days", "2026-02-28")
@@ -591,19 +669,23 @@ def test_triple_difference_notes_a_term_the_fixed_effects_absorb(large):
 
     tables, truth = large
     data = outcome_data(tables, "late_withdrawal", truth["cut_date"])
-    assert ((data["phase"].astype(str) == "after") & (data["child_facing"] == 1)
-            & (data["arm"].astype(str) == "comparison")).any()
+    assert (
+        (data["phase"].astype(str) == "after") & (data["child_facing"] == 1) & (data["arm"].astype(str) == "comparison")
+    ).any()
     v = tables["vacancies"]
     end = tables["pilot_rollout"]["end_date"].max()
     pilot = {"SOF", "UBF", "KOF"}
-    drop = ((v["statutory_check"].astype(str) != "none") & (v["published_date"] > end)
-            & ~v["administration"].astype(str).isin(pilot))
+    drop = (
+        (v["statutory_check"].astype(str) != "none")
+        & (v["published_date"] > end)
+        & ~v["administration"].astype(str).isin(pilot)
+    )
     kept = v.loc[~drop]
     apps = tables["applications"].loc[tables["applications"]["vacancy_id"].isin(kept["vacancy_id"])]
     checks = tables["background_checks"].loc[tables["background_checks"]["application_id"].isin(apps["application_id"])]
     cut = {**tables, "vacancies": kept, "applications": apps, "background_checks": checks}
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)        # wide bootstrap sets, as above
+        warnings.simplefilter("ignore", RuntimeWarning)  # wide bootstrap sets, as above
         result = triple_difference(cut, "late_withdrawal", truth["cut_date"], reps=49, seed=3)
     terms = set(result.tidy()["term"])
     assert "after_child_minus_other" not in terms and {"during_other", "after_other"} <= terms

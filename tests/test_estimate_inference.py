@@ -52,8 +52,9 @@ def collapsed() -> pd.DataFrame:
 
 
 def _wcb(data, spec: dict, **kw):
-    return wild_cluster_bootstrap(data, ref.FORMULA, ref.CLUSTER, spec["term"], h0=spec["h0"],
-                                  weights=spec["weights"], **kw)
+    return wild_cluster_bootstrap(
+        data, ref.FORMULA, ref.CLUSTER, spec["term"], h0=spec["h0"], weights=spec["weights"], **kw
+    )
 
 
 def _tie_counts(res) -> tuple[int, int]:
@@ -75,7 +76,7 @@ class TestBoottestReference:
         # CI [.0384, .07148], 256 replications (unit tests.log, output of log line "4.")
         spec = ref.RADEMACHER_POST_SELF
         res = _wcb(collapsed, spec, seed=1)
-        assert res.enumerated and res.reps == spec["reps"] == 2 ** 8
+        assert res.enumerated and res.reps == spec["reps"] == 2**8
         assert res.t_stat == pytest.approx(spec["t"], abs=5e-5)
         # 18 draws are strictly beyond |t|, and v = ±1 tie with it exactly
         assert _tie_counts(res) == (18, 2)
@@ -112,7 +113,7 @@ class TestBoottestReference:
         # boottest estimates with 10^7 random draws (Monte Carlo s.e. 8e-5).
         spec = ref.WEBB_TEN_MILLION_POST_SELF
         res = _wcb(collapsed, spec, enumerate=True, confint=False)
-        assert res.enumerated and res.reps == 6 ** 8
+        assert res.enumerated and res.reps == 6**8
         mc_se = math.sqrt(spec["p"] * (1 - spec["p"]) / spec["reps"])
         assert res.p_value == pytest.approx(spec["p"], abs=max(3 * mc_se, 5e-5))
         assert round(res.p_value, 4) == spec["p"]
@@ -146,7 +147,7 @@ class TestBoottestReference:
         # moves the p-value by that much, so the rule is stated with every result
         counted = _wcb(collapsed, spec, confint=False)
         lo, hi = WEIGHT_DISTRIBUTIONS["mammen"][1]
-        assert counted.p_value - res.p_value == pytest.approx(lo ** 8 + hi ** 8, abs=1e-12)
+        assert counted.p_value - res.p_value == pytest.approx(lo**8 + hi**8, abs=1e-12)
 
     def test_cluster_robust_t_matches_stata(self, collapsed):
         # the t(7) = 2.0194 that boottest prints is the CR1 Wald t of regress, cluster(year)
@@ -166,11 +167,14 @@ def _panel(seed: int = 0, sizes=(9, 4, 12, 3, 7, 5, 10, 6)) -> pd.DataFrame:
     n = len(g)
     period = rng.integers(0, 4, n)
     treated = np.isin(g, [0, 2, 5])
-    df = pd.DataFrame({
-        "admin": np.array(list("ABCDEFGHIJKL"))[g], "period": period,
-        "x": rng.normal(size=n) + 0.5 * rng.normal(size=len(sizes))[g],
-        "D": (treated & (period >= 2)).astype(float),
-    })
+    df = pd.DataFrame(
+        {
+            "admin": np.array(list("ABCDEFGHIJKL"))[g],
+            "period": period,
+            "x": rng.normal(size=n) + 0.5 * rng.normal(size=len(sizes))[g],
+            "D": (treated & (period >= 2)).astype(float),
+        }
+    )
     df["y"] = 0.2 * df["x"] + 0.3 * df["D"] + 0.1 * period + rng.normal(size=len(sizes))[g] + rng.normal(size=n)
     return df
 
@@ -189,14 +193,15 @@ def _slow_wild_t(data, formula, cluster, term, h0, values, probs, n_clusters):
     codes = pd.factorize(data[cluster], sort=True)[0]
     base = len(values)
     ts, ws = [], []
-    for b in range(base ** n_clusters):
-        digits = [(b // base ** gg) % base for gg in range(n_clusters)]
+    for b in range(base**n_clusters):
+        digits = [(b // base**gg) % base for gg in range(n_clusters)]
         v = values[digits]
         fit = sm.OLS(fitted + u * v[codes], X).fit(cov_type="cluster", cov_kwds={"groups": codes})
         ts.append((fit.params[term] - h0) / fit.bse[term])
         ws.append(np.prod(probs[digits]))
     t = (full.params[term] - h0) / full.get_robustcov_results("cluster", groups=codes).bse[
-        list(full.params.index).index(term)]
+        list(full.params.index).index(term)
+    ]
     return float(t), np.array(ts), np.array(ws)
 
 
@@ -221,7 +226,8 @@ class TestAgainstRefitting:
         assert conv.p_value == pytest.approx(2 * stats.t.sf(abs(conv.t_stat), 7), rel=1e-12)
         crit = stats.t.ppf(0.975, 7)
         assert (conv.conf_low, conv.conf_high) == pytest.approx(
-            (fit.params["D"] - crit * fit.bse["D"], fit.params["D"] + crit * fit.bse["D"]), rel=1e-10)
+            (fit.params["D"] - crit * fit.bse["D"], fit.params["D"] + crit * fit.bse["D"]), rel=1e-10
+        )
 
     @pytest.mark.parametrize("h0", [0.0, 0.3])
     def test_rademacher_every_pattern_equals_refit(self, h0):
@@ -239,7 +245,7 @@ class TestAgainstRefitting:
         df = _panel(seed=3, sizes=(6, 9, 4))
         formula = "y ~ x + D"
         res = wild_cluster_bootstrap(df, formula, "admin", "x", h0=0.1, weights="webb", reps=999, confint=False)
-        assert res.enumerated and res.reps == 6 ** 3
+        assert res.enumerated and res.reps == 6**3
         values, probs = WEIGHT_DISTRIBUTIONS["webb"]
         t, ts, ws = _slow_wild_t(df, formula, "admin", "x", 0.1, values, probs, 3)
         np.testing.assert_allclose(res.bootstrap_t, ts, rtol=1e-9, atol=1e-12)
@@ -266,14 +272,16 @@ class TestAgainstRefitting:
             np.testing.assert_allclose(absorbed.bootstrap_t, dummies.bootstrap_t, rtol=1e-8)
             assert absorbed.p_value == dummies.p_value
             assert (absorbed.conf_low, absorbed.conf_high) == pytest.approx(
-                (dummies.conf_low, dummies.conf_high), rel=1e-7)
+                (dummies.conf_low, dummies.conf_high), rel=1e-7
+            )
             conv = cluster_robust(df, formula, "admin", "D", fixed_effects=fe)
             assert conv.std_error == pytest.approx(dummies.std_error, rel=1e-10)
 
     def test_absorbed_fixed_effect_equals_refit(self):
         df = _panel(seed=6)
-        res = wild_cluster_bootstrap(df, "y ~ D + x", "admin", "D", weights="rademacher", fixed_effects="period",
-                                     confint=False)
+        res = wild_cluster_bootstrap(
+            df, "y ~ D + x", "admin", "D", weights="rademacher", fixed_effects="period", confint=False
+        )
         values, probs = WEIGHT_DISTRIBUTIONS["rademacher"]
         _, ts, _ = _slow_wild_t(df, "y ~ D + x + C(period)", "admin", "D", 0.0, values, probs, 8)
         np.testing.assert_allclose(res.bootstrap_t, ts, rtol=1e-9, atol=1e-12)
@@ -298,11 +306,13 @@ class TestExactness:
         assert not a.enumerated and a.reps == 9999
         assert a.p_value == b.p_value and a.conf_low == b.conf_low
 
-    @pytest.mark.parametrize("weights, ties", [("rademacher", "count"), ("rademacher", "strict"),
-                                               ("webb", "count"), ("mammen", "strict")])
+    @pytest.mark.parametrize(
+        "weights, ties", [("rademacher", "count"), ("rademacher", "strict"), ("webb", "count"), ("mammen", "strict")]
+    )
     def test_confidence_bounds_are_where_p_crosses_alpha(self, collapsed, weights, ties):
-        res = wild_cluster_bootstrap(collapsed, ref.FORMULA, ref.CLUSTER, "post_self", h0=0.04,
-                                     weights=weights, ties=ties, seed=3)
+        res = wild_cluster_bootstrap(
+            collapsed, ref.FORMULA, ref.CLUSTER, "post_self", h0=0.04, weights=weights, ties=ties, seed=3
+        )
         assert res.conf_low < res.estimate < res.conf_high
         eps = 1e-8 * res.std_error
         for bound, inward in ((res.conf_low, 1), (res.conf_high, -1)):
@@ -330,22 +340,21 @@ class TestExactness:
         assert res.reps == 9999 and np.isfinite(res.conf_low) and res.conf_low < res.estimate < res.conf_high
 
 
-
 class TestMonteCarloPValueAndSharedDesign:
     def test_sampled_p_value_is_never_zero(self):
         """With random draws p = (b + 1)/(B + 1): an effect far beyond every draw gives
         1/(B + 1) (i.e. p < 1/B), not 0; enumeration keeps the exact share."""
         df = _panel()
-        df["y"] = df["y"] + 50.0 * df["D"]                   # no draw comes near this t
-        sampled = wild_cluster_bootstrap(df, "y ~ D + x", "admin", "D", weights="webb", reps=199, seed=5,
-                                         confint=False)
+        df["y"] = df["y"] + 50.0 * df["D"]  # no draw comes near this t
+        sampled = wild_cluster_bootstrap(df, "y ~ D + x", "admin", "D", weights="webb", reps=199, seed=5, confint=False)
         assert not sampled.enumerated and sampled.reps == 199
         assert sampled.p_value == pytest.approx(1 / 200)
         assert sampled.p_value_range == pytest.approx((1 / 200, 1 / 200))
         assert "(b + 1)/(B + 1)" in sampled.details["p_value_convention"]
         # b draws beyond out of B: exactly (b + 1)/(B + 1)
-        null = wild_cluster_bootstrap(_panel(seed=9), "y ~ D + x", "admin", "D", weights="webb", reps=999,
-                                      seed=2, confint=False)
+        null = wild_cluster_bootstrap(
+            _panel(seed=9), "y ~ D + x", "admin", "D", weights="webb", reps=999, seed=2, confint=False
+        )
         beyond = int((np.abs(null.bootstrap_t) >= abs(null.t_stat)).sum())
         assert null.p_value == pytest.approx((beyond + 1) / 1000)
         exact = wild_cluster_bootstrap(df, "y ~ D + x", "admin", "D", weights="rademacher", confint=False)
@@ -380,6 +389,7 @@ class TestMonteCarloPValueAndSharedDesign:
         # formulas it does not handle go through patsy
         assert _plain_design(df, "y ~ D * x", "admin") is None
 
+
 # --------------------------------------------------------------------------- 4. size
 
 
@@ -410,8 +420,9 @@ def test_size_with_eight_clusters_three_treated():
         if s == 0:  # the shortcut is the public functions
             df["y"] = y
             assert cluster_robust(df, formula, "g", "D").p_value == pytest.approx(p_cr, rel=1e-9)
-            assert wild_cluster_bootstrap(df, formula, "g", "D", reps=399, seed=0,
-                                          confint=False).p_value == pytest.approx(p_wcb, abs=1e-12)
+            assert wild_cluster_bootstrap(
+                df, formula, "g", "D", reps=399, seed=0, confint=False
+            ).p_value == pytest.approx(p_wcb, abs=1e-12)
         reject_cr += p_cr <= 0.05
         reject_wcb += p_wcb <= 0.05
     rate_cr, rate_wcb = reject_cr / n_sim, reject_wcb / n_sim
@@ -472,8 +483,9 @@ class TestRandomizationInference:
         assert not sampled.enumerated and sampled.n_assignments == 3001
         assert sampled.p_value == again.p_value
         assert sampled.p_value == pytest.approx(exact.p_value, abs=0.03)
-        limited = randomization_inference(df, _mean_difference, treated={"UBF", "SOF", "KOF"}, max_assignments=10,
-                                          n_draws=500, seed=1)
+        limited = randomization_inference(
+            df, _mean_difference, treated={"UBF", "SOF", "KOF"}, max_assignments=10, n_draws=500, seed=1
+        )
         assert not limited.enumerated and limited.distribution["is_actual"].iloc[0]
 
     def test_uniform_under_the_null(self):
@@ -561,19 +573,31 @@ class TestContract:
         with pytest.raises(ValueError, match="too many to enumerate"):
             wild_cluster_bootstrap(_panel(sizes=(3,) * 9), "y ~ x", "admin", "x", enumerate=True)
         with pytest.raises(ValueError, match="collinear"):  # as Stata, the later of a collinear pair goes
-            wild_cluster_bootstrap(collapsed.assign(copy=collapsed["post"]), ref.FORMULA + " + copy", ref.CLUSTER,
-                                   "copy")
+            wild_cluster_bootstrap(
+                collapsed.assign(copy=collapsed["post"]), ref.FORMULA + " + copy", ref.CLUSTER, "copy"
+            )
         with pytest.raises(ValueError, match="collinear with the other regressors or the fixed effect"):
-            wild_cluster_bootstrap(collapsed.assign(g=collapsed["year"] > 1987), "hasinsurance ~ post", ref.CLUSTER,
-                                   "post", fixed_effects="g")
+            wild_cluster_bootstrap(
+                collapsed.assign(g=collapsed["year"] > 1987),
+                "hasinsurance ~ post",
+                ref.CLUSTER,
+                "post",
+                fixed_effects="g",
+            )
         with pytest.raises(ValueError, match="at least 2 clusters"):
             wild_cluster_bootstrap(collapsed.assign(one=1), ref.FORMULA, "one", "post")
 
     def test_collinear_other_columns_are_dropped(self, collapsed):
         # a copy of a control is dropped (Stata's "omitted because of collinearity")
         base = _wcb(collapsed, ref.RADEMACHER_POST_SELF)
-        res = wild_cluster_bootstrap(collapsed.assign(copy=collapsed["post"]), ref.FORMULA + " + copy",
-                                     ref.CLUSTER, "post_self", h0=0.04, weights="rademacher")
+        res = wild_cluster_bootstrap(
+            collapsed.assign(copy=collapsed["post"]),
+            ref.FORMULA + " + copy",
+            ref.CLUSTER,
+            "post_self",
+            h0=0.04,
+            weights="rademacher",
+        )
         assert res.details["dropped_collinear"] == ["copy"]
         assert res.t_stat == pytest.approx(base.t_stat) and res.p_value == base.p_value
 

@@ -71,14 +71,18 @@ def test_tutorial_quasipoisson_models(sicily):
     ban2 = res2.tidy().set_index("term").loc["level_change"]
     assert round(res2.details["dispersion"], 3) == 3.559
     assert [round(ban2[c], 3) for c in ("rate_ratio", "rate_ratio_conf_low", "rate_ratio_conf_high")] == [
-        0.894, 0.839, 0.953,
+        0.894,
+        0.839,
+        0.953,
     ]
     res3 = fit_sicily(sicily, outcome="aces", family="quasipoisson", offset="stdpop", harmonics=2)
     table3 = res3.tidy().set_index("term")
     ban3 = table3.loc["level_change"]
     assert round(res3.details["dispersion"], 3) == 2.262
     assert [round(ban3[c], 3) for c in ("rate_ratio", "rate_ratio_conf_low", "rate_ratio_conf_high")] == [
-        0.885, 0.839, 0.933,
+        0.885,
+        0.839,
+        0.933,
     ]
     assert round(np.exp(12 * table3.loc["time", "estimate"]), 3) == 1.067
     assert ban3["inference"] == "quasi_scaled"
@@ -92,8 +96,12 @@ def test_tutorial_slope_change_is_a_reparametrisation(sicily):
     ours = fit_sicily(
         sicily, outcome="aces", family="quasipoisson", offset="stdpop", harmonics=2, slope_change=True
     ).coef()
-    r = dict(zip(R_REFERENCE["model4_quasipoisson_slope_time36"]["terms"],
-                 R_REFERENCE["model4_quasipoisson_slope_time36"]["estimate"]))
+    r = dict(
+        zip(
+            R_REFERENCE["model4_quasipoisson_slope_time36"]["terms"],
+            R_REFERENCE["model4_quasipoisson_slope_time36"]["estimate"],
+        )
+    )
     assert ours["slope_change"] == pytest.approx(r["smokban:I(time - 36)"], abs=1e-8)
     assert ours["level_change"] == pytest.approx(r["smokban"] + r["smokban:I(time - 36)"], abs=1e-8)
 
@@ -103,9 +111,7 @@ def test_tutorial_slope_change_is_a_reparametrisation(sicily):
 R_CASES = {
     "model1_poisson": dict(outcome="aces", family="poisson", offset="stdpop"),
     "model2_quasipoisson": dict(outcome="aces", family="quasipoisson", offset="stdpop"),
-    "model3_quasipoisson_harmonics": dict(
-        outcome="aces", family="quasipoisson", offset="stdpop", harmonics=2
-    ),
+    "model3_quasipoisson_harmonics": dict(outcome="aces", family="quasipoisson", offset="stdpop", harmonics=2),
     "model4b_quasipoisson_slope_time37": dict(
         outcome="aces", family="quasipoisson", offset="stdpop", harmonics=2, slope_change=True
     ),
@@ -116,9 +122,7 @@ R_CASES = {
     "ols1_rate_newey_west_lag3": dict(outcome="rate"),
     "ols3_rate_harmonics_newey_west_lag3": dict(outcome="rate", harmonics=2),
     "ols4_rate_slope_harmonics_newey_west_lag3": dict(outcome="rate", harmonics=2, slope_change=True),
-    "ols4_rate_slope_harmonics_newey_west_lag6": dict(
-        outcome="rate", harmonics=2, slope_change=True, hac_lags=6
-    ),
+    "ols4_rate_slope_harmonics_newey_west_lag6": dict(outcome="rate", harmonics=2, slope_change=True, hac_lags=6),
 }
 
 
@@ -158,9 +162,7 @@ def test_default_lag_rule_gives_r_lag():
 
 
 def test_tidy_contract_and_fitted_frame(sicily):
-    res = fit_sicily(
-        sicily, outcome="aces", family="poisson", offset="stdpop", harmonics=1, slope_change=True
-    )
+    res = fit_sicily(sicily, outcome="aces", family="poisson", offset="stdpop", harmonics=1, slope_change=True)
     table = res.tidy()
     assert list(table.columns[: len(TIDY_COLUMNS)]) == TIDY_COLUMNS
     assert list(table["term"]) == ["intercept", "time", "level_change", "slope_change", "sin_1", "cos_1"]
@@ -196,10 +198,12 @@ def test_gaussian_counterfactual_and_t_inference(sicily):
 def test_offset_given_logged_or_not_and_row_order(sicily):
     plain = fit_sicily(sicily, outcome="aces", family="quasipoisson", offset="stdpop", harmonics=2)
     logged = sicily.assign(log_stdpop=np.log(sicily["stdpop"]))
-    pre_logged = fit_sicily(logged, outcome="aces", family="quasipoisson", offset="log_stdpop",
-                            offset_is_log=True, harmonics=2)
-    shuffled = fit_sicily(sicily.sample(frac=1, random_state=3), outcome="aces", family="quasipoisson",
-                          offset="stdpop", harmonics=2)
+    pre_logged = fit_sicily(
+        logged, outcome="aces", family="quasipoisson", offset="log_stdpop", offset_is_log=True, harmonics=2
+    )
+    shuffled = fit_sicily(
+        sicily.sample(frac=1, random_state=3), outcome="aces", family="quasipoisson", offset="stdpop", harmonics=2
+    )
     for other in (pre_logged, shuffled):
         pd.testing.assert_frame_equal(plain.tidy(), other.tidy(), rtol=1e-10)
     np.testing.assert_allclose(shuffled.fitted["time"], np.arange(1, 60))
@@ -222,22 +226,39 @@ def test_alpha_changes_interval_width(sicily):
         (None, dict(outcome="rate", harmonics=7), "exceeds period / 2"),
         (None, dict(outcome="rate", harmonics=6), "collinear"),
         (None, dict(outcome="rate", alpha=1.5), "alpha"),
-        (lambda d: d.assign(aces=d["aces"].where(d.index != 4)), dict(outcome="aces", family="poisson"),
-         r"'aces' has missing or infinite values in rows \[4\]"),
+        (
+            lambda d: d.assign(aces=d["aces"].where(d.index != 4)),
+            dict(outcome="aces", family="poisson"),
+            r"'aces' has missing or infinite values in rows \[4\]",
+        ),
         (lambda d: d.assign(smokban=d["smokban"] * 2), dict(outcome="rate"), "must be 0/1"),
-        (lambda d: d.assign(smokban=np.where(d.index == 50, 0, d["smokban"])), dict(outcome="rate"),
-         "goes back to 0 at row 50"),
+        (
+            lambda d: d.assign(smokban=np.where(d.index == 50, 0, d["smokban"])),
+            dict(outcome="rate"),
+            "goes back to 0 at row 50",
+        ),
         (lambda d: d.assign(smokban=0), dict(outcome="rate"), "all 0"),
-        (lambda d: d.assign(time=np.where(d.index == 3, 3, d["time"])), dict(outcome="rate"),
-         "repeats values"),
-        (lambda d: d.assign(aces=np.where(d.index == 7, -1, d["aces"])),
-         dict(outcome="aces", family="poisson"), r"negative counts \(rows \[7\]\)"),
-        (lambda d: d.assign(stdpop=np.where(d.index == 9, 0.0, d["stdpop"])),
-         dict(outcome="aces", family="poisson", offset="stdpop"), r"rows \[9\] are <= 0"),
-        (lambda d: d.assign(rate=d["rate"].astype(str).where(d.index != 2, "n/a")), dict(outcome="rate"),
-         r"non-numeric values in rows \[2\]"),
-        (lambda d: d.assign(time=pd.date_range("2002-01-01", periods=len(d), freq="MS")), dict(outcome="rate"),
-         "holds dates"),
+        (lambda d: d.assign(time=np.where(d.index == 3, 3, d["time"])), dict(outcome="rate"), "repeats values"),
+        (
+            lambda d: d.assign(aces=np.where(d.index == 7, -1, d["aces"])),
+            dict(outcome="aces", family="poisson"),
+            r"negative counts \(rows \[7\]\)",
+        ),
+        (
+            lambda d: d.assign(stdpop=np.where(d.index == 9, 0.0, d["stdpop"])),
+            dict(outcome="aces", family="poisson", offset="stdpop"),
+            r"rows \[9\] are <= 0",
+        ),
+        (
+            lambda d: d.assign(rate=d["rate"].astype(str).where(d.index != 2, "n/a")),
+            dict(outcome="rate"),
+            r"non-numeric values in rows \[2\]",
+        ),
+        (
+            lambda d: d.assign(time=pd.date_range("2002-01-01", periods=len(d), freq="MS")),
+            dict(outcome="rate"),
+            "holds dates",
+        ),
     ],
 )
 def test_errors_name_the_problem(sicily, change, kwargs, message):
@@ -276,8 +297,14 @@ def gaussian_series(rng, phi=0.3, n_months=N_MONTHS):
     AR(1) errors with innovation SD 1.5."""
     t, t0, post = months(n_months)
     g = GAUSSIAN_TRUTH
-    mean = (50 + g["time"] * t + g["level_change"] * post + g["slope_change"] * post * (t - t0)
-            + g["sin_1"] * np.sin(2 * np.pi * t / 12) + g["cos_1"] * np.cos(2 * np.pi * t / 12))
+    mean = (
+        50
+        + g["time"] * t
+        + g["level_change"] * post
+        + g["slope_change"] * post * (t - t0)
+        + g["sin_1"] * np.sin(2 * np.pi * t / 12)
+        + g["cos_1"] * np.cos(2 * np.pi * t / 12)
+    )
     return pd.DataFrame({"month": t, "post": post, "y": mean + ar1(rng, phi, 1.5, n_months)})
 
 
@@ -287,8 +314,14 @@ def count_series(rng, overdispersed=False, n_months=N_MONTHS):
     t, t0, post = months(n_months)
     c = COUNT_TRUTH
     exposure = 50_000 + 100 * t
-    log_rate = (np.log(0.01) + c["time"] * t + c["level_change"] * post + c["slope_change"] * post * (t - t0)
-                + c["sin_1"] * np.sin(2 * np.pi * t / 12) + c["cos_1"] * np.cos(2 * np.pi * t / 12))
+    log_rate = (
+        np.log(0.01)
+        + c["time"] * t
+        + c["level_change"] * post
+        + c["slope_change"] * post * (t - t0)
+        + c["sin_1"] * np.sin(2 * np.pi * t / 12)
+        + c["cos_1"] * np.cos(2 * np.pi * t / 12)
+    )
     mu = exposure * np.exp(log_rate)
     # negative binomial with size 100: variance mu + mu^2 / 100, a dispersion of about 6 here
     y = rng.negative_binomial(100, 100 / (100 + mu)) if overdispersed else rng.poisson(mu)
@@ -299,10 +332,27 @@ def test_long_series_recover_known_effects():
     """Forty years of months: every coefficient within four standard errors of the truth,
     and the level and slope changes measured to within 10% of their size."""
     rng = np.random.default_rng(20240611)
-    gaussian = interrupted_time_series(gaussian_series(rng, n_months=480), "y", "month", "post",
-                                       harmonics=1, slope_change=True).tidy().set_index("term")
-    counts = interrupted_time_series(count_series(rng, n_months=480), "y", "month", "post", family="poisson",
-                                     offset="exposure", harmonics=1, slope_change=True).tidy().set_index("term")
+    gaussian = (
+        interrupted_time_series(
+            gaussian_series(rng, n_months=480), "y", "month", "post", harmonics=1, slope_change=True
+        )
+        .tidy()
+        .set_index("term")
+    )
+    counts = (
+        interrupted_time_series(
+            count_series(rng, n_months=480),
+            "y",
+            "month",
+            "post",
+            family="poisson",
+            offset="exposure",
+            harmonics=1,
+            slope_change=True,
+        )
+        .tidy()
+        .set_index("term")
+    )
     for table, truth in ((gaussian, GAUSSIAN_TRUTH), (counts, COUNT_TRUTH)):
         for term, value in truth.items():
             assert abs(table.loc[term, "estimate"] - value) < 4 * table.loc[term, "std_error"], term
@@ -320,8 +370,7 @@ def coverage(make, fit_kwargs, truth, reps, seed):
     hits = np.zeros(len(terms))
     estimates = np.empty((reps, len(terms)))
     for i in range(reps):
-        res = interrupted_time_series(make(rng), "y", "month", "post", harmonics=1, slope_change=True,
-                                      **fit_kwargs)
+        res = interrupted_time_series(make(rng), "y", "month", "post", harmonics=1, slope_change=True, **fit_kwargs)
         table = res.table.set_index("term").loc[terms]
         hits += (table["conf_low"].to_numpy() <= values) & (values <= table["conf_high"].to_numpy())
         estimates[i] = table["estimate"].to_numpy()

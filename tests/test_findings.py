@@ -22,14 +22,35 @@ from pilot_eval.report.findings import (
 NBSP = "\u00a0"
 MINUS = "\u2212"
 #: Words a plain-language summary must not use (jargon, or claims the design cannot back).
-FORBIDDEN = ("signifikant", "konfidensintervall", "bevisar", "p-värde", "sannolikheten att", "significant",
-             "confidence interval", "proves", "p-value", "probability that")
+FORBIDDEN = (
+    "signifikant",
+    "konfidensintervall",
+    "bevisar",
+    "p-värde",
+    "sannolikheten att",
+    "significant",
+    "confidence interval",
+    "proves",
+    "p-value",
+    "probability that",
+)
 
 
 def row(outcome="late_withdrawal", estimate=0.025, low=-0.01, high=0.06, p=0.2, term="during", **extra):
-    return {"outcome": outcome, "term": term, "estimate": estimate, "std_error": float("nan"), "conf_low": low,
-            "conf_high": high, "p_value": p, "n": 1000, "method": "did_fixed_effects",
-            "inference": "randomization_inference", "headline": True, **extra}
+    return {
+        "outcome": outcome,
+        "term": term,
+        "estimate": estimate,
+        "std_error": float("nan"),
+        "conf_low": low,
+        "conf_high": high,
+        "p_value": p,
+        "n": 1000,
+        "method": "did_fixed_effects",
+        "inference": "randomization_inference",
+        "headline": True,
+        **extra,
+    }
 
 
 def all_text(f: Finding) -> str:
@@ -44,13 +65,17 @@ def assert_plain(text: str) -> None:
 
 # --------------------------------------------------------------------------- verdicts
 
-@pytest.mark.parametrize("estimate, low, high, verdict", [
-    (0.025, -0.01, 0.06, "no_clear_effect"),
-    (-0.025, -0.06, 0.01, "no_clear_effect"),
-    (0.03, 0.0, 0.06, "no_clear_effect"),        # a bound exactly at zero: zero is in the interval
-    (0.04, 0.01, 0.07, "likely_increase"),
-    (-0.04, -0.07, -0.01, "likely_decrease"),
-])
+
+@pytest.mark.parametrize(
+    "estimate, low, high, verdict",
+    [
+        (0.025, -0.01, 0.06, "no_clear_effect"),
+        (-0.025, -0.06, 0.01, "no_clear_effect"),
+        (0.03, 0.0, 0.06, "no_clear_effect"),  # a bound exactly at zero: zero is in the interval
+        (0.04, 0.01, 0.07, "likely_increase"),
+        (-0.04, -0.07, -0.01, "likely_decrease"),
+    ],
+)
 def test_verdict_follows_the_interval(estimate, low, high, verdict):
     f = describe_effect(row(estimate=estimate, low=low, high=high))
     assert f.verdict == verdict
@@ -106,11 +131,20 @@ def test_unbounded_interval():
 
 # --------------------------------------------------------------------------- numbers and units
 
-@pytest.mark.parametrize("outcome, unit, scale", [
-    ("filled_within_60", "pp", 100), ("filled_within_90", "pp", 100), ("late_withdrawal", "pp", 100),
-    ("offer_acceptance", "pp", 100), ("days_unfilled_90", "days", 1), ("register_check_days", "days", 1),
-    ("applicants_per_vacancy", "count", 1), ("qualified_applicants_per_vacancy", "count", 1),
-])
+
+@pytest.mark.parametrize(
+    "outcome, unit, scale",
+    [
+        ("filled_within_60", "pp", 100),
+        ("filled_within_90", "pp", 100),
+        ("late_withdrawal", "pp", 100),
+        ("offer_acceptance", "pp", 100),
+        ("days_unfilled_90", "days", 1),
+        ("register_check_days", "days", 1),
+        ("applicants_per_vacancy", "count", 1),
+        ("qualified_applicants_per_vacancy", "count", 1),
+    ],
+)
 def test_units_per_outcome(outcome, unit, scale):
     f = describe_effect(row(outcome=outcome, estimate=0.5, low=-0.25, high=1.25))
     assert f.unit == unit
@@ -123,14 +157,14 @@ def test_units_per_outcome(outcome, unit, scale):
 
 def test_swedish_number_format_and_rounding():
     f = describe_effect(row(estimate=0.02549, low=-0.0125, high=0.0634))
-    assert f"2,5{NBSP}procentenheter högre" in f.headline           # 1 decimal for percentage points
+    assert f"2,5{NBSP}procentenheter högre" in f.headline  # 1 decimal for percentage points
     days = describe_effect(row(outcome="days_unfilled_90", estimate=12.46, low=-1.04, high=25.96))
-    assert f"12,5{NBSP}dagar längre tid" in days.headline          # 1 decimal for days
+    assert f"12,5{NBSP}dagar längre tid" in days.headline  # 1 decimal for days
     assert f"{MINUS}1,0 till 26,0{NBSP}dagar" in days.uncertainty
     apps = describe_effect(row(outcome="qualified_applicants_per_vacancy", estimate=-1.679, low=-3.19, high=0.137))
-    assert "1,68 färre behöriga sökande" in apps.headline           # 2 decimals for applicants
+    assert "1,68 färre behöriga sökande" in apps.headline  # 2 decimals for applicants
     big = describe_effect(row(outcome="days_unfilled_90", estimate=1234.0, low=-10.0, high=2500.0))
-    assert f"1{NBSP}234,0{NBSP}dagar" in big.headline                # U+00A0 between thousands
+    assert f"1{NBSP}234,0{NBSP}dagar" in big.headline  # U+00A0 between thousands
     assert F.count_text(2345) == f"omkring 2{NBSP}300"
 
 
@@ -158,15 +192,21 @@ def test_english_variant():
 def test_mde_sentence():
     mde = {"mde_increase": 0.056, "mde_decrease": -0.048}
     f = describe_effect(row(), mde=mde)
-    assert (f"Undersökningen kan bara upptäcka effekter större än ungefär 5,6{NBSP}procentenheter uppåt eller "
-            f"4,8{NBSP}procentenheter nedåt (80{NBSP}% styrka).") in f.detail
+    assert (
+        f"Undersökningen kan bara upptäcka effekter större än ungefär 5,6{NBSP}procentenheter uppåt eller "
+        f"4,8{NBSP}procentenheter nedåt (80{NBSP}% styrka)."
+    ) in f.detail
     en = describe_effect(row(), mde=mde, lang="en")
     assert "The study can only detect effects larger than about 5.6" in en.detail and "(80% power)" in en.detail
-    one_way = describe_effect(row(outcome="days_unfilled_90", estimate=3, low=-2, high=8),
-                              mde={"mde_increase": 10.66, "mde_decrease": float("nan")})
+    one_way = describe_effect(
+        row(outcome="days_unfilled_90", estimate=3, low=-2, high=8),
+        mde={"mde_increase": 10.66, "mde_decrease": float("nan")},
+    )
     assert f"en ökning större än ungefär 10,7{NBSP}dagar" in one_way.detail
-    none = describe_effect(row(outcome="register_check_days", estimate=1, low=-2, high=3),
-                           mde={"mde_increase": float("nan"), "mde_decrease": float("nan")})
+    none = describe_effect(
+        row(outcome="register_check_days", estimate=1, low=-2, high=3),
+        mde={"mde_increase": float("nan"), "mde_decrease": float("nan")},
+    )
     assert "kan inte upptäcka en effekt av rimlig storlek" in none.detail
 
 
@@ -184,15 +224,28 @@ def test_row_from_a_series_term_checks_and_markdown():
 
 # --------------------------------------------------------------------------- summarise
 
+
 def effects_table() -> pd.DataFrame:
     rows = []
-    for outcome, est in [("offer_acceptance", -0.014), ("late_withdrawal", 0.066), ("days_unfilled_90", 12.5),
-                         ("applicants_per_vacancy", -2.0), ("filled_within_90", -0.18),
-                         ("qualified_applicants_per_vacancy", -1.68), ("register_check_days", 0.4)]:
+    for outcome, est in [
+        ("offer_acceptance", -0.014),
+        ("late_withdrawal", 0.066),
+        ("days_unfilled_90", 12.5),
+        ("applicants_per_vacancy", -2.0),
+        ("filled_within_90", -0.18),
+        ("qualified_applicants_per_vacancy", -1.68),
+        ("register_check_days", 0.4),
+    ]:
         for term in ("during", "after"):
             for inference, headline in (("cluster_robust", False), ("randomization_inference", True)):
-                r = row(outcome=outcome, estimate=est if term == "during" else est / 10, low=est - abs(est),
-                        high=est + abs(est) * 0.5, p=0.1, term=term)
+                r = row(
+                    outcome=outcome,
+                    estimate=est if term == "during" else est / 10,
+                    low=est - abs(est),
+                    high=est + abs(est) * 0.5,
+                    p=0.1,
+                    term=term,
+                )
                 r.update(inference=inference, headline=headline)
                 rows.append(r)
     return pd.DataFrame(rows)
@@ -217,14 +270,21 @@ def test_summarise_order_length_and_headline_rows():
 
 
 def test_summarise_with_a_stored_mde_table():
-    mde_long = pd.DataFrame({"outcome": ["late_withdrawal", "late_withdrawal"],
-                             "term": ["mde_increase", "mde_decrease"], "estimate": [0.056, -0.048],
-                             "power": [0.8, 0.8]})
+    mde_long = pd.DataFrame(
+        {
+            "outcome": ["late_withdrawal", "late_withdrawal"],
+            "term": ["mde_increase", "mde_decrease"],
+            "estimate": [0.056, -0.048],
+            "power": [0.8, 0.8],
+        }
+    )
     out = {f.outcome: f for f in summarise(effects_table(), mde=mde_long)}
     assert "Undersökningen kan bara upptäcka" in out["late_withdrawal"].detail
     assert "Undersökningen" not in (out["offer_acceptance"].detail or "")
-    as_dict = {f.outcome: f for f in summarise(effects_table(), mde={"days_unfilled_90": {
-        "mde_increase": 10.7, "mde_decrease": -8.9}})}
+    as_dict = {
+        f.outcome: f
+        for f in summarise(effects_table(), mde={"days_unfilled_90": {"mde_increase": 10.7, "mde_decrease": -8.9}})
+    }
     assert f"10,7{NBSP}dagar uppåt" in as_dict["days_unfilled_90"].detail
 
 
@@ -237,40 +297,66 @@ def test_summarise_with_the_package_mde_table():
 
 # --------------------------------------------------------------------------- what was done
 
+
 def small_coverage() -> PilotCoverage:
-    rollout = pd.DataFrame({
-        "administration": ["SOF", "SOF", "UBF", "KOF"],
-        "role_group": ["all"] * 4,
-        "scope": ["new_hires", "managers_financial", "new_hires", "new_hires"],
-        "check_type": ["court_records", "court_and_credit", "court_records", "court_records"],
-        "start_date": pd.to_datetime(["2023-09-15"] * 4),
-        "end_date": pd.to_datetime(["2024-12-31"] * 4),
-        "cohort": ["2023Q3"] * 4, "in_force_at_cut": [False] * 4, "months_in_force": [15.5] * 4,
-    })
-    checks = pd.DataFrame({
-        "administration": ["SOF", "SOF", "UBF", "KOF", "UBF"],
-        "check_type": ["court_records", "court_and_credit", "court_records", "court_records", "register_school"],
-        "year": [2024, 2024, 2024, 2024, 2024],
-        "n_checks": [2, 3, 1, 4, 2],
-    })
+    rollout = pd.DataFrame(
+        {
+            "administration": ["SOF", "SOF", "UBF", "KOF"],
+            "role_group": ["all"] * 4,
+            "scope": ["new_hires", "managers_financial", "new_hires", "new_hires"],
+            "check_type": ["court_records", "court_and_credit", "court_records", "court_records"],
+            "start_date": pd.to_datetime(["2023-09-15"] * 4),
+            "end_date": pd.to_datetime(["2024-12-31"] * 4),
+            "cohort": ["2023Q3"] * 4,
+            "in_force_at_cut": [False] * 4,
+            "months_in_force": [15.5] * 4,
+        }
+    )
+    checks = pd.DataFrame(
+        {
+            "administration": ["SOF", "SOF", "UBF", "KOF", "UBF"],
+            "check_type": ["court_records", "court_and_credit", "court_records", "court_records", "register_school"],
+            "year": [2024, 2024, 2024, 2024, 2024],
+            "n_checks": [2, 3, 1, 4, 2],
+        }
+    )
     checks["n_completed"] = checks["n_checks"]
     checks["n_pending"] = 0
     checks["n_cancelled"] = 0
     checks["n"] = checks["n_checks"]
-    hires = pd.DataFrame({"administration": ["SOF", "UBF"], "phase": ["during", "during"], "n_hires": [3, 4],
-                          "n_hires_with_court_check": [2, 3], "share_hires_checked": [2 / 3, 3 / 4],
-                          "n_hires_with_register_extract": [0, 2], "share_hires_register_extract": [0, 0.5],
-                          "n": [3, 4]})
-    roles = pd.DataFrame({"administration": ["SOF", "UBF", "KOF"], "role_group": ["manager", "teacher", "youth_leader"],
-                          "n_court_records": [0, 1, 4], "n_court_and_credit": [3, 0, 0], "in_rollout": [True] * 3,
-                          "n": [3, 1, 4]})
+    hires = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF"],
+            "phase": ["during", "during"],
+            "n_hires": [3, 4],
+            "n_hires_with_court_check": [2, 3],
+            "share_hires_checked": [2 / 3, 3 / 4],
+            "n_hires_with_register_extract": [0, 2],
+            "share_hires_register_extract": [0, 0.5],
+            "n": [3, 4],
+        }
+    )
+    roles = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF", "KOF"],
+            "role_group": ["manager", "teacher", "youth_leader"],
+            "n_court_records": [0, 1, 4],
+            "n_court_and_credit": [3, 0, 0],
+            "in_rollout": [True] * 3,
+            "n": [3, 1, 4],
+        }
+    )
     return PilotCoverage(rollout=rollout, checks_by_type=checks, hires_checked=hires, roles_covered=roles)
 
 
 def _numbers_outside_dates(text: str) -> list[str]:
-    text = re.sub(r"(den )?\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november"
-                  r"|december|January|February|March|April|May|June|July|August|September|October|November"
-                  r"|December) \d{4}", " ", text)
+    text = re.sub(
+        r"(den )?\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november"
+        r"|december|January|February|March|April|May|June|July|August|September|October|November"
+        r"|December) \d{4}",
+        " ",
+        text,
+    )
     text = re.sub(r"\b(19|20)\d{2}\b", " ", text)
     return re.findall(r"\d+(?:[\u00a0,.]\d+)*", text)
 
@@ -309,11 +395,20 @@ def test_what_was_done_on_demo_coverage():
 
 def test_count_text():
     assert [F.count_text(n) for n in (0, 1, 4, 5, 99, 104, 1049, 1051)] == [
-        "inga", "färre än 5", "färre än 5", "5", "99", "omkring 100", f"omkring 1{NBSP}000", f"omkring 1{NBSP}100"]
+        "inga",
+        "färre än 5",
+        "färre än 5",
+        "5",
+        "99",
+        "omkring 100",
+        f"omkring 1{NBSP}000",
+        f"omkring 1{NBSP}100",
+    ]
     assert F.count_text(2, "en") == "fewer than 5"
 
 
 # --------------------------------------------------------------------------- caveats and methods
+
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("pilot_ended", [True, False])
@@ -326,8 +421,11 @@ def test_cannot_tell_has_three_to_five_plain_items(lang, pilot_ended, law, demo)
     assert_plain(text)
     assert ("3 av 8" if lang == "sv" else "3 of the 8") in text
     assert ("28 februari 2026" in text or "28 February 2026" in text) == law
-    disclaimer = ("Siffrorna i denna rapport bygger på syntetiska demonstrationsdata" if lang == "sv"
-                  else "synthetic demonstration data")
+    disclaimer = (
+        "Siffrorna i denna rapport bygger på syntetiska demonstrationsdata"
+        if lang == "sv"
+        else "synthetic demonstration data"
+    )
     assert (disclaimer in items[0]) == demo
     assert (disclaimer in text) == demo
 
@@ -341,6 +439,7 @@ def test_methods_note():
 
 
 # --------------------------------------------------------------------------- end to end
+
 
 @pytest.mark.slow
 def test_end_to_end_on_the_large_demo_scenario():

@@ -54,34 +54,43 @@ def _notebook(path: Path, *cells: str) -> Path:
 
 def _run(path: Path, *, cwd: Path, extra: tuple[str, ...] = ()) -> str:
     """Execute the notebook as a report worker does; its cells' printed text."""
-    out = papermill.execute_notebook(path, path.with_suffix(".out.ipynb"), kernel_name=runner.KERNEL_NAME,
-                                     cwd=str(cwd), progress_bar=False, execution_timeout=120,
-                                     kernel_manager_class=forkserver.ForkingKernelManager,
-                                     extra_arguments=[*runner.KERNEL_ARGUMENTS, *extra])
+    out = papermill.execute_notebook(
+        path,
+        path.with_suffix(".out.ipynb"),
+        kernel_name=runner.KERNEL_NAME,
+        cwd=str(cwd),
+        progress_bar=False,
+        execution_timeout=120,
+        kernel_manager_class=forkserver.ForkingKernelManager,
+        extra_arguments=[*runner.KERNEL_ARGUMENTS, *extra],
+    )
     return "".join(o.get("text", "") for c in out.cells for o in c.get("outputs", []))
 
 
-PROBE = ("import os, sys\n"
-         "print('parent', os.getppid())\n"
-         "print('cwd', os.getcwd())\n"
-         "print('mark', os.environ.get('PILOT_EVAL_TEST_MARK'))\n"
-         "print('manager', os.environ.get('JPY_PARENT_PID'))\n"
-         "print('path', sys.path)\n"
-         "print('threshold', __import__('gc').get_threshold())\n"
-         "import matplotlib\n"
-         "print('matplotlib', matplotlib.rcParams['lines.linewidth'], matplotlib.rcParams._get('backend'))\n")
+PROBE = (
+    "import os, sys\n"
+    "print('parent', os.getppid())\n"
+    "print('cwd', os.getcwd())\n"
+    "print('mark', os.environ.get('PILOT_EVAL_TEST_MARK'))\n"
+    "print('manager', os.environ.get('JPY_PARENT_PID'))\n"
+    "print('path', sys.path)\n"
+    "print('threshold', __import__('gc').get_threshold())\n"
+    "import matplotlib\n"
+    "print('matplotlib', matplotlib.rcParams['lines.linewidth'], matplotlib.rcParams._get('backend'))\n"
+)
 
 
 def _fields(text: str) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in text.splitlines() if " " in line)
 
 
-def test_a_kernel_is_forked_by_the_server_in_the_worker_s_folder_with_its_environment(server, tmp_path,
-                                                                                     monkeypatch):
+def test_a_kernel_is_forked_by_the_server_in_the_worker_s_folder_with_its_environment(server, tmp_path, monkeypatch):
     monkeypatch.setenv(forkserver.ENV_ADDRESS, server.address)
     monkeypatch.setenv("PILOT_EVAL_TEST_MARK", "from the worker")
-    first = ("import gc, sys\nprint('preloaded', [m for m in %r if m not in sys.modules])\n"
-             "print('frozen', gc.get_freeze_count() > 10_000)\n" % (forkserver.PRELOAD,))
+    first = (
+        "import gc, sys\nprint('preloaded', [m for m in %r if m not in sys.modules])\n"
+        "print('frozen', gc.get_freeze_count() > 10_000)\n" % (forkserver.PRELOAD,)
+    )
     fields = _fields(_run(_notebook(tmp_path / "probe.ipynb", first, PROBE), cwd=tmp_path))
     assert fields["parent"] == str(server._process.pid)  # the server's child, not Popen's
     assert fields["preloaded"] == "[]"  # every module was there before the first cell
@@ -143,8 +152,7 @@ def _connection_file(tmp_path: Path) -> list[str]:
 
 
 def test_a_forked_kernel_is_killed_and_its_exit_status_reported(server, tmp_path):
-    kernel = forkserver.fork_kernel(server.address, _connection_file(tmp_path), env=dict(os.environ),
-                                    cwd=str(tmp_path))
+    kernel = forkserver.fork_kernel(server.address, _connection_file(tmp_path), env=dict(os.environ), cwd=str(tmp_path))
     assert kernel.poll() is None
     assert os.getpgid(kernel.pid) == kernel.pid  # its own session, so interrupts reach its children too
     kernel.kill()
@@ -153,8 +161,7 @@ def test_a_forked_kernel_is_killed_and_its_exit_status_reported(server, tmp_path
 
 
 def test_a_kernel_ends_when_its_worker_s_connection_closes(server, tmp_path):
-    kernel = forkserver.fork_kernel(server.address, _connection_file(tmp_path), env=dict(os.environ),
-                                    cwd=str(tmp_path))
+    kernel = forkserver.fork_kernel(server.address, _connection_file(tmp_path), env=dict(os.environ), cwd=str(tmp_path))
     assert kernel.poll() is None
     kernel._connection.close()  # as when the worker process dies
     assert _gone(kernel.pid)
@@ -162,8 +169,7 @@ def test_a_kernel_ends_when_its_worker_s_connection_closes(server, tmp_path):
 
 def test_ending_the_server_ends_its_kernels_and_removes_its_socket(tmp_path):
     server = forkserver.KernelForkServer(runner.worker_environment(), preload=("ipykernel.kernelapp",))
-    kernel = forkserver.fork_kernel(server.address, _connection_file(tmp_path), env=dict(os.environ),
-                                    cwd=str(tmp_path))
+    kernel = forkserver.fork_kernel(server.address, _connection_file(tmp_path), env=dict(os.environ), cwd=str(tmp_path))
     folder = Path(server.address).parent
     assert kernel.poll() is None and folder.is_dir()
     server.close()
@@ -176,12 +182,12 @@ def test_a_server_that_cannot_fork_safely_leaves_kernels_to_popen(tmp_path, monk
     """A preloaded module that starts a thread: forking could copy a held lock, so the
     server refuses and the worker starts the kernel with Popen, saying why."""
     (tmp_path / "starts_a_thread.py").write_text(
-        "import threading, time\nthreading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n")
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n"
+    )
     env = {**runner.worker_environment(), "PYTHONPATH": str(tmp_path)}
     with forkserver.KernelForkServer(env, preload=("ipykernel.kernelapp", "starts_a_thread")) as server:
         with pytest.raises(ConnectionError, match="threads"):
-            forkserver.fork_kernel(server.address, _connection_file(tmp_path), env=dict(os.environ),
-                                   cwd=str(tmp_path))
+            forkserver.fork_kernel(server.address, _connection_file(tmp_path), env=dict(os.environ), cwd=str(tmp_path))
         monkeypatch.setenv(forkserver.ENV_ADDRESS, server.address)
         fields = _fields(_run(_notebook(tmp_path / "probe.ipynb", PROBE), cwd=tmp_path))
     assert fields["parent"] == str(os.getpid())
@@ -203,24 +209,31 @@ def test_switched_off_there_is_no_server_and_no_forking(monkeypatch):
         assert forkserver.ENV_ADDRESS not in env and server is None
 
 
-@pytest.mark.parametrize(("cmd", "arguments"), [
-    ([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"], ["-f", "k.json"]),
-    ([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "k.json", "--x=1"],
-     ["-f", "k.json", "--x=1"]),
-    ([sys.executable, "-Xdev", "-m", "ipykernel_launcher", "-f", "k.json"], None),
-    ([sys.executable, "-m", "other_kernel", "-f", "k.json"], None),
-    (["/usr/bin/R", "-m", "ipykernel_launcher"], None),
-    ([], None),
-])
+@pytest.mark.parametrize(
+    ("cmd", "arguments"),
+    [
+        ([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"], ["-f", "k.json"]),
+        (
+            [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "k.json", "--x=1"],
+            ["-f", "k.json", "--x=1"],
+        ),
+        ([sys.executable, "-Xdev", "-m", "ipykernel_launcher", "-f", "k.json"], None),
+        ([sys.executable, "-m", "other_kernel", "-f", "k.json"], None),
+        (["/usr/bin/R", "-m", "ipykernel_launcher"], None),
+        ([], None),
+    ],
+)
 def test_only_a_plain_ipykernel_launch_of_this_python_is_forked(cmd, arguments):
     assert forkserver._kernel_arguments(cmd) == arguments
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
 def test_another_user_cannot_reach_the_server(server):
-    code = ("import os, socket, sys\nos.setgid(65534); os.setuid(65534)\n"
-            "s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)\n"
-            f"try:\n    s.connect({server.address!r})\nexcept PermissionError:\n    sys.exit(7)\nsys.exit(0)\n")
+    code = (
+        "import os, socket, sys\nos.setgid(65534); os.setuid(65534)\n"
+        "s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)\n"
+        f"try:\n    s.connect({server.address!r})\nexcept PermissionError:\n    sys.exit(7)\nsys.exit(0)\n"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 7
 
 

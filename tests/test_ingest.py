@@ -12,14 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from rawfixture import CUT_DATE, table_rows, write_raw
 
 from pilot_eval import cli
 from pilot_eval.cli import format_summary
 from pilot_eval.contract import TABLES
 from pilot_eval.ingest import REPORT_NAME, ingest, load_processed
 from pilot_eval.readers import IngestError
-
-from rawfixture import CUT_DATE, table_rows, write_raw
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +45,9 @@ def test_writes_tables_report_and_data_docs(processed):
     assert "pilot_eval" in index
     assert list((out / "data_docs" / "validations").rglob("*.html")), "validation pages are built"
     assert not list(base.glob(".out.*")), "no staging or old folder left beside the output"
-    assert sorted(p.name for p in out.iterdir()) == sorted([REPORT_NAME, "data_docs", "quarantine"]
-                                                           + [f"{t}.parquet" for t in TABLES])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [REPORT_NAME, "data_docs", "quarantine"] + [f"{t}.parquet" for t in TABLES]
+    )
 
 
 def test_processed_types_follow_the_contract(processed):
@@ -100,8 +100,9 @@ def test_load_processed_refuses_a_changed_or_mixed_directory(tmp_path):
 
 def test_table_dropped_from_a_later_export_does_not_linger(tmp_path):
     ingest(write_raw(tmp_path / "raw"), tmp_path / "out", cut_date=CUT_DATE, data_docs=False)
-    ingest(write_raw(tmp_path / "raw2", {"staffing_monthly": None}), tmp_path / "out", cut_date=CUT_DATE,
-           data_docs=False)
+    ingest(
+        write_raw(tmp_path / "raw2", {"staffing_monthly": None}), tmp_path / "out", cut_date=CUT_DATE, data_docs=False
+    )
     assert not (tmp_path / "out" / "staffing_monthly.parquet").exists()
     assert set(load_processed(tmp_path / "out")) == set(TABLES) - {"staffing_monthly"}
 
@@ -114,8 +115,7 @@ def test_cut_date_defaults_to_today_and_is_validated(tmp_path):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pilot_eval.cli", *args], capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([sys.executable, "-m", "pilot_eval.cli", *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.slow
@@ -135,8 +135,19 @@ def test_cli_exit_statuses_and_outputs(tmp_path):
     report = json.loads(one.stdout)
     assert report["tables"]["vacancies"]["reasons"] == {"positions: below 1": 1}
 
-    quiet = _cli("ingest", "--raw", str(bad), "--out", str(tmp_path / "q"), "--cut-date", CUT_DATE, "--quiet",
-                 "--quarantine-threshold", "0.5", "--no-data-docs")
+    quiet = _cli(
+        "ingest",
+        "--raw",
+        str(bad),
+        "--out",
+        str(tmp_path / "q"),
+        "--cut-date",
+        CUT_DATE,
+        "--quiet",
+        "--quarantine-threshold",
+        "0.5",
+        "--no-data-docs",
+    )
     assert (quiet.returncode, quiet.stdout) == (0, "")
 
     (raw / "vacancies.csv").write_bytes(b"")
@@ -148,14 +159,30 @@ def test_cli_exit_statuses_and_outputs(tmp_path):
 
 # --------------------------------------------------------------------------- relative paths
 
+
 @pytest.mark.slow
 def test_cli_with_relative_paths_and_data_docs(tmp_path):
     """The README's own `pilot-eval ingest --raw data/raw/demo --out data/processed/demo`
     (relative paths, Data Docs on): GX refused a relative Data Docs directory."""
     write_raw(tmp_path / "data" / "raw" / "demo")
-    done = subprocess.run([sys.executable, "-m", "pilot_eval.cli", "ingest", "--raw", "data/raw/demo", "--out",
-                           "data/processed/demo", "--cut-date", CUT_DATE], capture_output=True, text=True,
-                          timeout=300, cwd=tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pilot_eval.cli",
+            "ingest",
+            "--raw",
+            "data/raw/demo",
+            "--out",
+            "data/processed/demo",
+            "--cut-date",
+            CUT_DATE,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "Quarantine: empty" in done.stdout
     out = tmp_path / "data" / "processed" / "demo"
@@ -174,41 +201,65 @@ def test_relative_paths_in_python_and_prepare_data_prints_the_summary(tmp_path, 
     write_raw(tmp_path / "raw")
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
-    prepared = prepare_data("2025Q4", raw_dir="../raw", processed_dir="../processed/2025Q4", cut_date=CUT_DATE,
-                            quiet=False)
+    prepared = prepare_data(
+        "2025Q4", raw_dir="../raw", processed_dir="../processed/2025Q4", cut_date=CUT_DATE, quiet=False
+    )
     assert prepared.ingested and prepared.processed_dir == tmp_path.resolve() / "processed" / "2025Q4"
     assert (tmp_path / "processed" / "2025Q4" / "data_docs" / "index.html").is_file()
     out = capsys.readouterr().out
     assert "Quarantine: empty; every row passed." in out
     for table in TABLES:
         assert re.search(rf"^  {table}\s+\d+\s+\d+\s+0\s+\d+/\d+ passed$", out, re.M), (table, out)
-    again = prepare_data("2025Q4", raw_dir="../raw", processed_dir="../processed/2025Q4", cut_date=CUT_DATE,
-                         quiet=False)
+    again = prepare_data(
+        "2025Q4", raw_dir="../raw", processed_dir="../processed/2025Q4", cut_date=CUT_DATE, quiet=False
+    )
     assert not again.ingested and capsys.readouterr().out == ""
 
 
 # --------------------------------------------------------------------------- the summary
 
+
 def _fake_report(counts: dict[str, tuple[int, int]]) -> dict:
     tables = {}
     for table, (read, quarantined) in counts.items():
-        tables[table] = {"rows_read": read, "rows_processed": read - quarantined, "rows_quarantined": quarantined,
-                         "quarantine_share": quarantined / read, "reasons": {}, "warnings": {},
-                         "expectations": 135, "expectations_failed": 1 if quarantined else 0}
-    return {"raw_dir": "/data/raw/x", "cut_date": CUT_DATE, "tables": tables, "notices": [], "data_docs": None,
-            "exit_status": 1, "quarantine_threshold": 0.05, "column_warnings": []}
+        tables[table] = {
+            "rows_read": read,
+            "rows_processed": read - quarantined,
+            "rows_quarantined": quarantined,
+            "quarantine_share": quarantined / read,
+            "reasons": {},
+            "warnings": {},
+            "expectations": 135,
+            "expectations_failed": 1 if quarantined else 0,
+        }
+    return {
+        "raw_dir": "/data/raw/x",
+        "cut_date": CUT_DATE,
+        "tables": tables,
+        "notices": [],
+        "data_docs": None,
+        "exit_status": 1,
+        "quarantine_threshold": 0.05,
+        "column_warnings": [],
+    }
 
 
 def test_summary_columns_stay_apart_for_large_counts():
-    report = _fake_report({"vacancies": (7_300, 0), "applications": (34_411_302, 2_650_000),
-                           "background_checks": (12_345_678, 1), "pilot_rollout": (3, 0)})
+    report = _fake_report(
+        {
+            "vacancies": (7_300, 0),
+            "applications": (34_411_302, 2_650_000),
+            "background_checks": (12_345_678, 1),
+            "pilot_rollout": (3, 0),
+        }
+    )
     text = format_summary(report, Path("out"))
     lines = text.splitlines()
     header = next(i for i, line in enumerate(lines) if line.lstrip().startswith("table"))
-    body = lines[header + 2: header + 6]
+    body = lines[header + 2 : header + 6]
     for line in body:
         cells = re.split(r"\s{2,}", line.strip())
-        assert len(cells) == 5, line                      # five columns, never run together
+        assert len(cells) == 5, line  # five columns, never run together
     apps = re.split(r"\s{2,}", body[1].strip())
     assert apps[:4] == ["applications", "34 411 302", "31 761 302", "2 650 000 (7.7%)"]
     # numbers are right-aligned under their headers
@@ -225,6 +276,7 @@ def test_summary_shows_misspelt_column_warnings_loudly():
 
 
 # --------------------------------------------------------------------------- exit statuses
+
 
 def _suites_with(tmp_path, table: str, change) -> Path:
     from pilot_eval.paths import EXPECTATIONS_DIR
@@ -243,12 +295,13 @@ def test_broken_suite_exits_2_naming_suite_and_expectation(tmp_path, monkeypatch
     import pilot_eval.validation as validation
 
     def bad_kwarg(exps):
-        exps[3]["kwargs"]["mostly"] = "lots"              # pydantic refuses it inside GX
+        exps[3]["kwargs"]["mostly"] = "lots"  # pydantic refuses it inside GX
 
     monkeypatch.setattr(validation, "EXPECTATIONS_DIR", _suites_with(tmp_path, "pilot_rollout", bad_kwarg))
     raw = write_raw(tmp_path / "raw")
-    code = cli.main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out"), "--cut-date", CUT_DATE,
-                     "--no-data-docs"])
+    code = cli.main(
+        ["ingest", "--raw", str(raw), "--out", str(tmp_path / "out"), "--cut-date", CUT_DATE, "--no-data-docs"]
+    )
     err = capsys.readouterr().err
     assert code == 2
     message = err.splitlines()[0]
@@ -288,12 +341,17 @@ def test_cli_help_documents_every_exit_status(capsys):
     with pytest.raises(SystemExit):
         cli.main(["ingest", "--help"])
     text = capsys.readouterr().out
-    for line in ("0  all good", "1  a table's quarantined share", "2  a structural or privacy problem",
-                 "3  internal error"):
+    for line in (
+        "0  all good",
+        "1  a table's quarantined share",
+        "2  a structural or privacy problem",
+        "3  internal error",
+    ):
         assert line in text
 
 
 # --------------------------------------------------------------------------- atomic replacement
+
 
 def _snapshot(folder: Path) -> dict:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -309,8 +367,7 @@ def two_exports(tmp_path):
     different export to ingest over it."""
     out = tmp_path / "out"
     ingest(write_raw(tmp_path / "raw1"), out, cut_date=CUT_DATE, data_docs=True)
-    raw2 = write_raw(tmp_path / "raw2", {"pilot_rollout": table_rows("pilot_rollout")[:3],
-                                         "staffing_monthly": None})
+    raw2 = write_raw(tmp_path / "raw2", {"pilot_rollout": table_rows("pilot_rollout")[:3], "staffing_monthly": None})
     return out, raw2
 
 
@@ -323,7 +380,7 @@ def test_a_failing_swap_leaves_the_old_output_intact(two_exports, monkeypatch):
 
     def rename(src, dst):
         if ".staging-" in str(src) and Path(dst) == out.resolve():
-            raise OSError("disk trouble")                 # after out → .old, before staging → out
+            raise OSError("disk trouble")  # after out → .old, before staging → out
         return real_rename(src, dst)
 
     monkeypatch.setattr(ingest_module.os, "rename", rename)
@@ -346,7 +403,7 @@ def test_a_process_killed_between_the_renames_is_recovered(two_exports, monkeypa
     def rename(src, dst):
         calls.append((Path(src).name, Path(dst).name))
         if len(calls) > 1:
-            raise KeyboardInterrupt                       # nothing after the first rename happens
+            raise KeyboardInterrupt  # nothing after the first rename happens
         return real_rename(src, dst)
 
     monkeypatch.setattr(ingest_module.os, "rename", rename)
@@ -357,7 +414,7 @@ def test_a_process_killed_between_the_renames_is_recovered(two_exports, monkeypa
     assert not out.exists() and len(_siblings(out)) == 1  # the old output, aside
     with pytest.raises(IngestError, match="an ingest is replacing this directory"):
         load_processed(out)
-    ingest_module._sweep_stale(out.resolve())            # what the next run does first
+    ingest_module._sweep_stale(out.resolve())  # what the next run does first
     assert _snapshot(out) == before and _siblings(out) == []
     result = ingest(raw2, out, cut_date=CUT_DATE, data_docs=False)
     assert set(load_processed(out)) == set(result.tables) and _siblings(out) == []
@@ -368,17 +425,18 @@ def test_stale_siblings_of_a_dead_process_are_swept_and_nothing_else(tmp_path):
     out = tmp_path / "out"
     raw = write_raw(tmp_path / "raw")
     ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     staging = tmp_path / f".out.staging-{dead}-0123abcd"
     old = tmp_path / f".out.old-{dead}-89abcdef"
     for folder in (staging, old):
         folder.mkdir()
         (folder / "vacancies.parquet").write_bytes(b"half")
     (old / "notes.txt").write_text("an analyst's file, written by hand")
-    alive = tmp_path / f".out.staging-{os.getppid()}-fedcba98"   # a running process's: left alone
-    other = tmp_path / f".other.staging-{dead}-0123abcd"         # another output's: left alone
-    unrelated = tmp_path / ".out.staging-notes"                  # not our pattern: left alone
+    alive = tmp_path / f".out.staging-{os.getppid()}-fedcba98"  # a running process's: left alone
+    other = tmp_path / f".other.staging-{dead}-0123abcd"  # another output's: left alone
+    unrelated = tmp_path / ".out.staging-notes"  # not our pattern: left alone
     for folder in (alive, other, unrelated):
         folder.mkdir()
     ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
@@ -394,7 +452,7 @@ def test_what_ingest_did_not_write_is_kept_and_the_effects_cache_goes(tmp_path):
     ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
     (out / ".cache").mkdir()
     (out / ".cache" / "effects-late_withdrawal-x.pkl").write_bytes(b"stale")
-    (out / "2025Q4").mkdir()                                     # e.g. a period's folder nested inside
+    (out / "2025Q4").mkdir()  # e.g. a period's folder nested inside
     (out / "2025Q4" / "ingest_report.json").write_text("{}")
     (out / "README.txt").write_text("kept")
     ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
@@ -409,7 +467,7 @@ def test_output_directory_must_be_a_folder_of_its_own(tmp_path, monkeypatch):
         ingest(raw, tmp_path / "export", cut_date=CUT_DATE, data_docs=False)
     (tmp_path / "work" / "sub").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "work" / "sub")
-    for out in (".", ".."):                                      # ingest replaces the output folder as a whole
+    for out in (".", ".."):  # ingest replaces the output folder as a whole
         with pytest.raises(IngestError, match="a folder of its own"):
             ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
     with pytest.raises(IngestError, match="raw data directory does not exist") as info:
@@ -427,21 +485,21 @@ def _dirty_export(directory: Path) -> Path:
     repeating columns are held as Categoricals and each ID column has duplicates."""
     vac, app, chk = table_rows("vacancies"), table_rows("applications"), table_rows("background_checks")
     vac += [[f"R-b{i}" if i % 7 else "R-a1", *row[1:]] for i, row in enumerate(vac[1:] * 5)]
-    vac[6][9] = "2024-01-01"                       # closing_date before published_date
-    vac[7][5] = "2,5"                              # not a whole number
-    vac[8][0] = ""                                 # missing ID
+    vac[6][9] = "2024-01-01"  # closing_date before published_date
+    vac[7][5] = "2,5"  # not a whole number
+    vac[8][0] = ""  # missing ID
     app += [[f"A-x{i}" if i % 11 else "A-02", *row[1:]] for i, row in enumerate(app[1:] * 6)]
-    app[9][1] = "R-nosuch"                         # no such vacancy
-    app[10][1] = " R-a2\u00a0"                     # an ID to strip
-    app[11][2] = "44000"                           # a serial number, not a date
-    app[12][4] = "kanske"                          # unknown label
-    app[13][5] = "9"                               # stage out of range
-    app[14][6] = "Anställd"                        # Swedish label
-    app[15][0] = "  "                              # an empty ID
-    app[16][7] = "2024-03-01"                      # withdrawn_date on a rejected application
+    app[9][1] = "R-nosuch"  # no such vacancy
+    app[10][1] = " R-a2\u00a0"  # an ID to strip
+    app[11][2] = "44000"  # a serial number, not a date
+    app[12][4] = "kanske"  # unknown label
+    app[13][5] = "9"  # stage out of range
+    app[14][6] = "Anställd"  # Swedish label
+    app[15][0] = "  "  # an empty ID
+    app[16][7] = "2024-03-01"  # withdrawn_date on a rejected application
     chk += [[f"K-x{i}", *row[1:]] for i, row in enumerate(chk[1:] * 4)]
     chk[5][1] = "A-nosuch"
-    chk[6][4] = "2023-01-01"                       # completed before requested
+    chk[6][4] = "2023-01-01"  # completed before requested
     return write_raw(directory, {"vacancies": vac, "applications": app, "background_checks": chk})
 
 
@@ -458,8 +516,9 @@ def test_gx_stand_ins_give_the_same_outcomes_as_the_values(tmp_path):
     for stand_ins in (True, False):
         for table in ("vacancies", "applications", "background_checks"):
             outcome = ingest_module._coerce_table(raws[table], TABLES[table], [], [])
-            frame = ingest_module._frame_for_gx(outcome.typed, TABLES[table], suite_columns(load_suite_json(table)),
-                                               stand_ins=stand_ins)
+            frame = ingest_module._frame_for_gx(
+                outcome.typed, TABLES[table], suite_columns(load_suite_json(table)), stand_ins=stand_ins
+            )
             frames[table, stand_ins] = frame
     assert isinstance(frames["applications", True]["application_id"].cat.categories, pd.RangeIndex)
     assert str(frames["applications", True]["submitted_date"].dtype) == "float32"
@@ -467,8 +526,10 @@ def test_gx_stand_ins_give_the_same_outcomes_as_the_values(tmp_path):
     results = {}
     for stand_ins in (True, False):
         got = validate_tables({t: frames[t, s] for t, s in frames if s == stand_ins})
-        results[stand_ins] = {t: [(o.expectation_type, o.column, o.success, o.unexpected_count, o.unexpected_index)
-                                  for o in v.outcomes] for t, v in got.items()}
+        results[stand_ins] = {
+            t: [(o.expectation_type, o.column, o.success, o.unexpected_count, o.unexpected_index) for o in v.outcomes]
+            for t, v in got.items()
+        }
     assert results[True] == results[False]
     assert sum(not o[2] for outcomes in results[True].values() for o in outcomes) >= 6
 
@@ -522,18 +583,24 @@ def test_parquet_written_during_validation_is_kept_only_where_nothing_was_set_as
     import pilot_eval.ingest as ingest_module
 
     rows = table_rows("vacancies")
-    rows[2][9] = "2024-01-01"        # closing_date before published_date: only GX sees it
+    rows[2][9] = "2024-01-01"  # closing_date before published_date: only GX sees it
     apps = table_rows("applications")
-    apps[3][1] = "R-nosuch"          # no such vacancy: only the cross-table check sees it
+    apps[3][1] = "R-nosuch"  # no such vacancy: only the cross-table check sees it
     raw = write_raw(tmp_path / "raw", {"vacancies": rows, "applications": apps})
     written = _record_parquet_writes(monkeypatch)
     result = ingest(raw, tmp_path / "early", cut_date=CUT_DATE, data_docs=False)
     n = {t: len(table_rows(t)) - 1 for t in TABLES}
-    assert sorted(written) == sorted([
-        ("vacancies", n["vacancies"]), ("vacancies", n["vacancies"] - 1),            # early, then kept rows
-        ("applications", n["applications"]), ("applications", n["applications"] - 2),  # and R-a2's
-        ("background_checks", n["background_checks"]), ("pilot_rollout", n["pilot_rollout"]),
-        ("staffing_monthly", n["staffing_monthly"])])
+    assert sorted(written) == sorted(
+        [
+            ("vacancies", n["vacancies"]),
+            ("vacancies", n["vacancies"] - 1),  # early, then kept rows
+            ("applications", n["applications"]),
+            ("applications", n["applications"] - 2),  # and R-a2's
+            ("background_checks", n["background_checks"]),
+            ("pilot_rollout", n["pilot_rollout"]),
+            ("staffing_monthly", n["staffing_monthly"]),
+        ]
+    )
     assert result.report["tables"]["vacancies"]["rows_quarantined"] == 1
     assert pq.read_table(tmp_path / "early" / "vacancies.parquet").num_rows == n["vacancies"] - 1
 
@@ -541,15 +608,16 @@ def test_parquet_written_during_validation_is_kept_only_where_nothing_was_set_as
     monkeypatch.setattr(ingest_module, "_write_early", lambda outcomes, staging, writer: {})
     ingest(raw, tmp_path / "late", cut_date=CUT_DATE, data_docs=False)
     for table in TABLES:
-        assert (tmp_path / "early" / f"{table}.parquet").read_bytes() == \
-            (tmp_path / "late" / f"{table}.parquet").read_bytes(), table
+        assert (tmp_path / "early" / f"{table}.parquet").read_bytes() == (
+            tmp_path / "late" / f"{table}.parquet"
+        ).read_bytes(), table
 
 
 def test_a_table_that_cannot_be_written_whole_is_not_written_early(tmp_path, monkeypatch):
     """A value outside an enum's set is null in the written column, which the schema does
     not allow: that table waits for validation to set the row aside."""
     apps = table_rows("applications")
-    apps[3][4] = "kanske"            # qualified: not one of the contract's values
+    apps[3][4] = "kanske"  # qualified: not one of the contract's values
     raw = write_raw(tmp_path / "raw", {"applications": apps})
     written = _record_parquet_writes(monkeypatch)
     result = ingest(raw, tmp_path / "out", cut_date=CUT_DATE, data_docs=False)

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from rawfixture import CUT_DATE, TABLES, table_rows, to_csv_text, write_raw
 
 from pilot_eval.ingest import ingest
 from pilot_eval.readers import IngestError
-
-from rawfixture import CUT_DATE, TABLES, table_rows, to_csv_text, write_raw
 
 ROWS = {name: len(rows) - 1 for name, rows in TABLES.items()}
 
@@ -53,6 +52,7 @@ def quarantined(result, table: str) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- the good case
 
+
 def test_fixture_is_clean(tmp_path):
     result = run(tmp_path)
     assert result.exit_code == 0
@@ -64,6 +64,7 @@ def test_fixture_is_clean(tmp_path):
 
 
 # --------------------------------------------------------------------------- structural stops
+
 
 def test_empty_file_stops(tmp_path):
     err = stop(tmp_path, {"vacancies": b""})
@@ -143,7 +144,7 @@ def test_personnummer_is_reported_before_a_coercion_error(tmp_path):
     the table that also fails coercion is echoed)."""
     pnr = "19811218-9876"
     apps = table_rows("applications")
-    apps[3][0] = pnr                                  # application_id: a personnummer
+    apps[3][0] = pnr  # application_id: a personnummer
     vac = [row[:1] + row[2:] for row in table_rows("vacancies")]  # required column administration missing
     err = stop(tmp_path, {"applications": apps, "vacancies": vac})
     assert (err.table, err.column, err.row) == ("applications", "application_id", 4)
@@ -159,8 +160,10 @@ def test_personnummer_in_extra_column_stops(tmp_path):
     assert (err.column, err.row) == ("referens", 7)
     assert "9876" not in str(err)
     # one location, named once: file as in the raw directory, table, column, row
-    assert str(err).startswith("file applications.csv, table applications, column 'referens', row 7: The column "
-                               "contains a Swedish personal identity number")
+    assert str(err).startswith(
+        "file applications.csv, table applications, column 'referens', row 7: The column "
+        "contains a Swedish personal identity number"
+    )
     assert str(err).count("applications.csv") == 1 and str(err).count("referens") == 1
 
 
@@ -190,15 +193,16 @@ def test_identifier_header_stops(tmp_path):
         r.append("")
     err = stop(tmp_path, {"applications": rows})
     assert err.column == "Namn" and err.row is None
-    assert str(err).startswith("file applications.csv, table applications, column 'Namn': The column is named "
-                               "like a direct identifier")
+    assert str(err).startswith(
+        "file applications.csv, table applications, column 'Namn': The column is named like a direct identifier"
+    )
     assert str(err).count("applications.csv") == 1
 
 
 def test_stop_leaves_existing_processed_untouched(tmp_path):
     good = run(tmp_path)
     assert_accounting(good)
-    before = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*")if p.is_file()}
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*") if p.is_file()}
     raw = write_raw(tmp_path / "raw2", {"vacancies": b""})
     with pytest.raises(IngestError):
         ingest(raw, tmp_path / "out", cut_date=CUT_DATE, data_docs=False)
@@ -209,6 +213,7 @@ def test_stop_leaves_existing_processed_untouched(tmp_path):
 
 # --------------------------------------------------------------------------- accepted variants
 
+
 def _processed_equal(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]):
     assert a.keys() == b.keys()
     for table in a:
@@ -217,9 +222,17 @@ def _processed_equal(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]):
 
 def test_bom_semicolon_decimal_comma_is_the_same_data(tmp_path):
     canonical = run(tmp_path / "a")
-    bom = run(tmp_path / "b", sep=";", encoding="utf-8-sig",
-              overrides={"staffing_monthly": [[c.replace(".", ",") if c[:1].isdigit() and "-" not in c else c
-                                               for c in r] for r in TABLES["staffing_monthly"]]})
+    bom = run(
+        tmp_path / "b",
+        sep=";",
+        encoding="utf-8-sig",
+        overrides={
+            "staffing_monthly": [
+                [c.replace(".", ",") if c[:1].isdigit() and "-" not in c else c for c in r]
+                for r in TABLES["staffing_monthly"]
+            ]
+        },
+    )
     assert bom.exit_code == 0
     assert bom.report["tables"]["vacancies"]["source"]["encoding"] == "utf-8-sig"
     assert bom.report["tables"]["vacancies"]["source"]["separator"] == ";"
@@ -309,6 +322,7 @@ def test_blank_lines_are_not_rows_and_lines_stay_true(tmp_path):
 
 # --------------------------------------------------------------------------- row-level quarantine
 
+
 @pytest.mark.parametrize(
     ("table", "row", "column", "value", "reason"),
     [
@@ -332,7 +346,13 @@ def test_blank_lines_are_not_rows_and_lines_stay_true(tmp_path):
         ("applications", 3, "final_status", "hired", "hired below stage 6 (accepted)"),
         ("applications", 4, "gender", "robot", "gender: unknown label"),
         ("background_checks", 1, "completed_date", "2024-02-01", "completed_date before requested_date"),
-        ("background_checks", 3, "requested_date", "2024-04-01", "requested_date before the application's submitted_date"),
+        (
+            "background_checks",
+            3,
+            "requested_date",
+            "2024-04-01",
+            "requested_date before the application's submitted_date",
+        ),
         ("background_checks", 2, "completed_date", "2026-02-10", "pending but has completed_date"),
         ("pilot_rollout", 1, "end_date", "2023-01-01", "end_date before start_date"),
         ("staffing_monthly", 1, "share_qualified", "1,4", "share_qualified: outside 0–1"),
@@ -382,8 +402,12 @@ def test_quarantined_parent_takes_children_along(tmp_path):
 def test_time_to_fill_over_two_years_is_implausible(tmp_path):
     rows = table_rows("vacancies")
     r = rows[1]
-    for col, v in (("first_offer_date", "2026-02-01"), ("accepted_date", "2026-02-02"), ("closed_date", "2026-02-02"),
-                   ("start_date", "2026-03-01")):
+    for col, v in (
+        ("first_offer_date", "2026-02-01"),
+        ("accepted_date", "2026-02-02"),
+        ("closed_date", "2026-02-02"),
+        ("start_date", "2026-03-01"),
+    ):
         r[rows[0].index(col)] = v
     result = run(tmp_path, {"vacancies": rows})
     assert "time to fill over two years (implausible)" in quarantined(result, "vacancies")
@@ -441,6 +465,7 @@ def test_birth_date_column_is_refused(tmp_path):
 
 # --------------------------------------------------------------------------- Swedish as written
 
+
 def _swedish_rows(name: str, header, label, no: str = "Nej") -> list[list[str]]:
     """The fixture table written the Swedish way: ``header(column spec, position)`` for
     each header, ``label(column spec, value)`` for each enum value, "Ja"/``no`` for
@@ -468,6 +493,7 @@ def _swedish_rows(name: str, header, label, no: str = "Nej") -> list[list[str]]:
 def _swedish_as_written(name: str, spelling_readvertised: str = "Återannonsering av") -> list[list[str]]:
     """The fixture table with the headers and labels a Swedish HR system writes (å/ä/ö,
     capitals, spaces): "Sista ansökningsdag", "Barnskötare", "Ej tillsatt", "Ja"."""
+
     def header(col, _):
         return spelling_readvertised if col.name == "readvertisement_of" else col.swedish_display
 
@@ -481,9 +507,25 @@ def test_swedish_headers_and_labels_with_aao(tmp_path, encoding):
     result = run(tmp_path / "b", overrides, sep=";", encoding=encoding)
     raw = tmp_path / "b" / "raw"
     text = "".join((raw / f"{name}.csv").read_bytes().decode(encoding) for name in TABLES)
-    for written in ("Sista ansökningsdag", "Förvaltning", "Återannonsering av", "Tillträde datum", "Öppen",
-                    "Utbildningsförvaltningen", "Undersköterska", "Återannonserad", "Pågående", "Skola/förskola",
-                    "Åldersgrupp", "Kön", "25–34", "Årsarbetare", "Fördjupad domstol", "Slutförd", "Godkänd"):
+    for written in (
+        "Sista ansökningsdag",
+        "Förvaltning",
+        "Återannonsering av",
+        "Tillträde datum",
+        "Öppen",
+        "Utbildningsförvaltningen",
+        "Undersköterska",
+        "Återannonserad",
+        "Pågående",
+        "Skola/förskola",
+        "Åldersgrupp",
+        "Kön",
+        "25–34",
+        "Årsarbetare",
+        "Fördjupad domstol",
+        "Slutförd",
+        "Godkänd",
+    ):
         assert written in text, written
     assert result.exit_code == 0, {t: i["reasons"] for t, i in result.report["tables"].items()}
     assert result.report["tables"]["vacancies"]["dropped_columns"] == []
@@ -492,9 +534,14 @@ def test_swedish_headers_and_labels_with_aao(tmp_path, encoding):
     assert_accounting(result)
 
 
-@pytest.mark.parametrize(("header", "label"), [("Återannonsering av", "Återannonserad"),
-                                               ("ateranonsering_av", "ateranonserad"),
-                                               ("ÅTERANNONSERING AV", "återanonserad")])
+@pytest.mark.parametrize(
+    ("header", "label"),
+    [
+        ("Återannonsering av", "Återannonserad"),
+        ("ateranonsering_av", "ateranonserad"),
+        ("ÅTERANNONSERING AV", "återanonserad"),
+    ],
+)
 def test_readvertisement_in_both_spellings(tmp_path, header, label):
     rows = table_rows("vacancies")
     rows[0][rows[0].index("readvertisement_of")] = header
@@ -508,7 +555,7 @@ def test_readvertisement_in_both_spellings(tmp_path, header, label):
 
 def test_misspelt_optional_column_gives_a_loud_warning(tmp_path):
     rows = table_rows("vacancies")
-    rows[0][rows[0].index("start_date")] = "Tillträdes datum"    # not the contract's "tilltrade_datum"
+    rows[0][rows[0].index("start_date")] = "Tillträdes datum"  # not the contract's "tilltrade_datum"
     result = run(tmp_path, {"vacancies": rows})
     assert result.exit_code == 0
     info = result.report["tables"]["vacancies"]
@@ -528,19 +575,36 @@ def test_misspelt_required_column_stop_names_the_likely_header(tmp_path):
 
 # --------------------------------------------------------------------------- other encodings
 
-@pytest.mark.parametrize(("data", "line", "words"), [
-    # UTF-16 without a byte-order mark (every other byte NUL)
-    (to_csv_text(TABLES["pilot_rollout"]).encode("utf-16-le"), 1, "UTF-16 text without a byte-order mark"),
-    # DOS code page 850, as old Swedish systems write: ö ä å become ” „ † in Windows-1252
-    (to_csv_text(TABLES["pilot_rollout"] + [["UBF", "Förskollärare", "new_hires", "court_records",
-                                              "2023-09-01", ""]]).encode("cp850"), 5, "DOS CP850"),
-    # ISO-8859-2 (ł, ą), which Windows-1252 shows as ³, ¹
-    (to_csv_text(TABLES["pilot_rollout"][:2] + [["UBF", "all", "Wyłączony", "court_records", "2023-09-01",
-                                                  ""]]).encode("iso-8859-2"), 3, "ISO-8859-2"),
-    # a byte Windows-1252 does not define
-    (to_csv_text(TABLES["pilot_rollout"]).encode("utf-8").replace(b"KOF", b"K\x81F"), 4,
-     "neither UTF-8 nor Windows-1252"),
-])
+
+@pytest.mark.parametrize(
+    ("data", "line", "words"),
+    [
+        # UTF-16 without a byte-order mark (every other byte NUL)
+        (to_csv_text(TABLES["pilot_rollout"]).encode("utf-16-le"), 1, "UTF-16 text without a byte-order mark"),
+        # DOS code page 850, as old Swedish systems write: ö ä å become ” „ † in Windows-1252
+        (
+            to_csv_text(
+                TABLES["pilot_rollout"] + [["UBF", "Förskollärare", "new_hires", "court_records", "2023-09-01", ""]]
+            ).encode("cp850"),
+            5,
+            "DOS CP850",
+        ),
+        # ISO-8859-2 (ł, ą), which Windows-1252 shows as ³, ¹
+        (
+            to_csv_text(
+                TABLES["pilot_rollout"][:2] + [["UBF", "all", "Wyłączony", "court_records", "2023-09-01", ""]]
+            ).encode("iso-8859-2"),
+            3,
+            "ISO-8859-2",
+        ),
+        # a byte Windows-1252 does not define
+        (
+            to_csv_text(TABLES["pilot_rollout"]).encode("utf-8").replace(b"KOF", b"K\x81F"),
+            4,
+            "neither UTF-8 nor Windows-1252",
+        ),
+    ],
+)
 def test_other_encodings_stop_naming_file_and_line(tmp_path, data, line, words):
     err = stop(tmp_path, {"pilot_rollout": data})
     assert (err.file, err.row) == ("pilot_rollout.csv", line)

@@ -19,18 +19,80 @@ MINUS = "\u2212"
 
 # The columns of the tidy tables a report shows (the brief's list): every one needs a
 # Swedish and an English label.
-REQUIRED_COLUMNS = """
-n n_filled n_competing n_censored median_days median_conf_low median_conf_high filled_within_60
-filled_within_90 rmst_90 mean_days q25_days q75_days measure stage stage_name n_reached n_withdrawn
-rate late_withdrawal_rate n_reached_interview n_withdrawn_late reason share n_offers n_accepted
-n_declined acceptance_rate n_vacancies n_positions applicants_per_vacancy applicants_per_position
-qualified_per_vacancy qualified_per_position readvertised_rate cancelled_rate unfilled_rate n_hires
-share_hires_qualified share_hires_permanent turnover_rate vacant_posts hourly_hours check_type n_checks
-n_completed n_pending within_7 dimension group ratio_to_best four_fifths_flag administration role_group
-period arm phase cohort gender age_band employment_type scope year outcome exposure
-n_closed n_cancelled n_readvertised n_unfilled n_hires_qualified n_hires_qualification_known
-n_hires_permanent
-""".split()
+REQUIRED_COLUMNS = [
+    "n",
+    "n_filled",
+    "n_competing",
+    "n_censored",
+    "median_days",
+    "median_conf_low",
+    "median_conf_high",
+    "filled_within_60",
+    "filled_within_90",
+    "rmst_90",
+    "mean_days",
+    "q25_days",
+    "q75_days",
+    "measure",
+    "stage",
+    "stage_name",
+    "n_reached",
+    "n_withdrawn",
+    "rate",
+    "late_withdrawal_rate",
+    "n_reached_interview",
+    "n_withdrawn_late",
+    "reason",
+    "share",
+    "n_offers",
+    "n_accepted",
+    "n_declined",
+    "acceptance_rate",
+    "n_vacancies",
+    "n_positions",
+    "applicants_per_vacancy",
+    "applicants_per_position",
+    "qualified_per_vacancy",
+    "qualified_per_position",
+    "readvertised_rate",
+    "cancelled_rate",
+    "unfilled_rate",
+    "n_hires",
+    "share_hires_qualified",
+    "share_hires_permanent",
+    "turnover_rate",
+    "vacant_posts",
+    "hourly_hours",
+    "check_type",
+    "n_checks",
+    "n_completed",
+    "n_pending",
+    "within_7",
+    "dimension",
+    "group",
+    "ratio_to_best",
+    "four_fifths_flag",
+    "administration",
+    "role_group",
+    "period",
+    "arm",
+    "phase",
+    "cohort",
+    "gender",
+    "age_band",
+    "employment_type",
+    "scope",
+    "year",
+    "outcome",
+    "exposure",
+    "n_closed",
+    "n_cancelled",
+    "n_readvertised",
+    "n_unfilled",
+    "n_hires_qualified",
+    "n_hires_qualification_known",
+    "n_hires_permanent",
+]
 
 MEASURES = {
     "time_to_fill": "Tid till tillsättning",
@@ -52,6 +114,7 @@ def test_doctests() -> None:
 
 
 # --------------------------------------------------------------------------- labels
+
 
 @pytest.mark.parametrize("column", REQUIRED_COLUMNS)
 def test_every_required_column_has_both_languages(column: str) -> None:
@@ -84,7 +147,7 @@ def test_measure_titles(measure: str, title: str) -> None:
 def test_measure_title_prefers_titles() -> None:
     assert labels.measure_title("time_to_fill") == "Tid till tillsättning"
     assert labels.measure_title("late_withdrawal_rate") == label("late_withdrawal_rate")
-    assert labels.measure_title("n_hires") == "Antal anställda"      # not a measure: the column label
+    assert labels.measure_title("n_hires") == "Antal anställda"  # not a measure: the column label
 
 
 def test_unknown_keys_fall_back_to_the_key() -> None:
@@ -109,6 +172,7 @@ def test_unknown_language_is_refused() -> None:
 
 # --------------------------------------------------------------------------- value labels
 
+
 @pytest.mark.parametrize("code", list(C.ADMINISTRATIONS))
 def test_administrations_by_code_and_full_name(code: str) -> None:
     full = C.ADMINISTRATIONS[code]
@@ -124,7 +188,7 @@ def test_administrations_by_code_and_full_name(code: str) -> None:
 def test_role_groups() -> None:
     for code, sv in C.ROLE_GROUP_DISPLAY_SV.items():
         assert value_label("role_group", code) == sv
-        assert value_label("role_group", C.ROLE_GROUPS[code]) == sv   # the export's Swedish code
+        assert value_label("role_group", C.ROLE_GROUPS[code]) == sv  # the export's Swedish code
         assert value_label("role_group", code, "en") != code
     assert value_label("role_group", "teacher", "en") == "Compulsory school teacher"
     assert value_label("role_group", "all") == "Alla yrkesgrupper"
@@ -132,8 +196,16 @@ def test_role_groups() -> None:
 
 
 def test_stages_by_number_and_name() -> None:
-    expected = ["Inkommen", "Granskad", "Intervju", "Referenstagning", "Bakgrundskontroll", "Erbjudande",
-                "Accepterat", "Tillträtt"]
+    expected = [
+        "Inkommen",
+        "Granskad",
+        "Intervju",
+        "Referenstagning",
+        "Bakgrundskontroll",
+        "Erbjudande",
+        "Accepterat",
+        "Tillträtt",
+    ]
     for number, sv in enumerate(expected):
         english, swedish_code = C.STAGES[number]
         assert value_label("stage", number) == sv
@@ -146,10 +218,9 @@ def test_stages_by_number_and_name() -> None:
 
 
 def test_age_bands() -> None:
-    assert [value_label("age_band", a) for a in C.AGE_BANDS] == [
-        "Under 25", "25–34", "35–44", "45–54", "55 och äldre"]
+    assert [value_label("age_band", a) for a in C.AGE_BANDS] == ["Under 25", "25–34", "35–44", "45–54", "55 och äldre"]
     assert value_label("age_band", "55plus", "en") == "55 and over"
-    assert value_label("age_band", "25-34") == "25–34"       # contract alias
+    assert value_label("age_band", "25-34") == "25–34"  # contract alias
     assert value_label("age_band", "not_recorded") == "Uppgift saknas"
 
 
@@ -163,8 +234,21 @@ def test_genders_outcomes_check_types_reasons() -> None:
     assert value_label("check_type", "register_school", "en").startswith("Police register extract")
     assert value_label("reason", "process_length") == "Processens längd"
     assert value_label("withdrawal_reason", "background_check", "en") == "The background check"
-    for kind in ("employment_type", "status", "final_status", "qualified", "statutory_check", "scope",
-                 "withdrawal_reason", "gender", "age_band", "check_type", "outcome", "arm", "phase"):
+    for kind in (
+        "employment_type",
+        "status",
+        "final_status",
+        "qualified",
+        "statutory_check",
+        "scope",
+        "withdrawal_reason",
+        "gender",
+        "age_band",
+        "check_type",
+        "outcome",
+        "arm",
+        "phase",
+    ):
         for canonical, (sv, en) in labels.VALUE_LABELS[kind].items():
             assert value_label(kind, canonical, "sv") == sv
             assert value_label(kind, canonical, "en") == en
@@ -175,7 +259,10 @@ def test_arm_and_phase() -> None:
     assert value_label("arm", "pilot", "en") == "Pilot administrations"
     assert value_label("arm", "comparison") == "Jämförelseförvaltningar"
     assert [value_label("phase", p) for p in ("before", "during", "after")] == [
-        "Före piloten", "Under piloten", "Efter piloten"]
+        "Före piloten",
+        "Under piloten",
+        "Efter piloten",
+    ]
 
 
 def test_periods() -> None:
@@ -188,7 +275,7 @@ def test_periods() -> None:
     assert value_label("period", "2024-12", "en") == "December 2024"
     assert value_label("period", "2024") == "2024"
     assert value_label("cohort", "2023Q3") == "kv. 3 2023"
-    assert value_label("period", "2024H3") == "2024H3"    # not a period: left alone
+    assert value_label("period", "2024H3") == "2024H3"  # not a period: left alone
     assert value_label("year", 2024) == "2024"
     assert value_label("year", 2024.0) == "2024"
 
@@ -222,31 +309,35 @@ def test_equality_table_columns() -> None:
 
 # --------------------------------------------------------------------------- numbers
 
-@pytest.mark.parametrize("x,sv,en", [
-    (0, "0", "0"),
-    (0.0, "0", "0"),
-    (7, "7", "7"),
-    (12.5, "12,5", "12.5"),
-    (12.45, "12,5", "12.5"),          # half away from zero on the printed value, not banker's
-    (12.35, "12,4", "12.4"),          # (banker's would give 12,4 and 12,4; binary round 12,3)
-    (12.25, "12,3", "12.3"),          # banker's would give 12,2
-    (-12.45, f"{MINUS}12,5", "-12.5"),
-    (-0.04, "0,0", "0.0"),           # no negative zero
-    (999, "999", "999"),
-    (1234, f"1{NBSP}234", "1,234"),
-    (1234567, f"1{NBSP}234{NBSP}567", "1,234,567"),
-    (-1234567, f"{MINUS}1{NBSP}234{NBSP}567", "-1,234,567"),
-    (1234.56, f"1{NBSP}234,6", "1,234.6"),
-    (np.int64(5000), f"5{NBSP}000", "5,000"),
-    (np.float64(2.0), "2", "2"),
-])
+
+@pytest.mark.parametrize(
+    "x,sv,en",
+    [
+        (0, "0", "0"),
+        (0.0, "0", "0"),
+        (7, "7", "7"),
+        (12.5, "12,5", "12.5"),
+        (12.45, "12,5", "12.5"),  # half away from zero on the printed value, not banker's
+        (12.35, "12,4", "12.4"),  # (banker's would give 12,4 and 12,4; binary round 12,3)
+        (12.25, "12,3", "12.3"),  # banker's would give 12,2
+        (-12.45, f"{MINUS}12,5", "-12.5"),
+        (-0.04, "0,0", "0.0"),  # no negative zero
+        (999, "999", "999"),
+        (1234, f"1{NBSP}234", "1,234"),
+        (1234567, f"1{NBSP}234{NBSP}567", "1,234,567"),
+        (-1234567, f"{MINUS}1{NBSP}234{NBSP}567", "-1,234,567"),
+        (1234.56, f"1{NBSP}234,6", "1,234.6"),
+        (np.int64(5000), f"5{NBSP}000", "5,000"),
+        (np.float64(2.0), "2", "2"),
+    ],
+)
 def test_format_number(x, sv: str, en: str) -> None:
     assert format_number(x) == sv
     assert format_number(x, "en") == en
 
 
 def test_format_number_decimals() -> None:
-    assert format_number(2.675, decimals=2) == "2,68"     # Python's round gives 2.67
+    assert format_number(2.675, decimals=2) == "2,68"  # Python's round gives 2.67
     assert format_number(0.125, decimals=2) == "0,13"
     assert format_number(12, decimals=1) == "12,0"
     assert format_number(12.96, decimals=0) == "13"
@@ -280,38 +371,49 @@ def test_format_percent() -> None:
     assert format_percent(0.12) == f"12{NBSP}%"
     assert format_percent(0.12, "en") == "12%"
     assert format_percent(0.125, decimals=1) == f"12,5{NBSP}%"
-    assert format_percent(0.125) == f"13{NBSP}%"            # half away from zero
-    assert format_percent(0.145, decimals=1) == f"14,5{NBSP}%"   # 0.145 * 100 in binary is 14.499...
+    assert format_percent(0.125) == f"13{NBSP}%"  # half away from zero
+    assert format_percent(0.145, decimals=1) == f"14,5{NBSP}%"  # 0.145 * 100 in binary is 14.499...
     assert format_percent(1) == f"100{NBSP}%"
     assert format_percent(0) == f"0{NBSP}%"
     assert format_percent(-0.031, "en", decimals=1) == "-3.1%"
-    assert format_percent(12.5) == f"1{NBSP}250{NBSP}%"      # a proportion, not a percentage
+    assert format_percent(12.5) == f"1{NBSP}250{NBSP}%"  # a proportion, not a percentage
 
 
 # --------------------------------------------------------------------------- relabel
 
+
 def test_relabel() -> None:
-    t = pd.DataFrame({
-        "administration": ["SOF", "UBF"],
-        "period": ["2024Q1", "2024Q2"],
-        "arm": pd.Categorical(["pilot", "pilot"]),
-        "gender": ["woman", None],
-        "treated": [True, False],
-        "term": ["att", "att"],
-        "median_days": [41.5, 38.0],
-        "n": [25, 7],
-    })
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF"],
+            "period": ["2024Q1", "2024Q2"],
+            "arm": pd.Categorical(["pilot", "pilot"]),
+            "gender": ["woman", None],
+            "treated": [True, False],
+            "term": ["att", "att"],
+            "median_days": [41.5, 38.0],
+            "n": [25, 7],
+        }
+    )
     out = relabel(t)
-    assert list(out.columns) == ["Förvaltning", "Period", "Förvaltningsgrupp", "Kön", "Omfattas av piloten",
-                                 "Term", "Median (dagar)", "Antal"]
+    assert list(out.columns) == [
+        "Förvaltning",
+        "Period",
+        "Förvaltningsgrupp",
+        "Kön",
+        "Omfattas av piloten",
+        "Term",
+        "Median (dagar)",
+        "Antal",
+    ]
     assert out["Förvaltning"].tolist() == ["Socialförvaltningen", "Utbildningsförvaltningen"]
     assert out["Period"].tolist() == ["kv. 1 2024", "kv. 2 2024"]
     assert out["Förvaltningsgrupp"].tolist() == ["Pilotförvaltningar"] * 2
     assert out["Kön"].tolist() == ["Kvinnor", "Uppgift saknas"]
     assert out["Omfattas av piloten"].tolist() == ["Ja", "Nej"]
-    assert out["Term"].tolist() == ["att", "att"]                 # unknown column: untouched
-    assert out["Median (dagar)"].tolist() == [41.5, 38.0]         # figures untouched
-    assert t["administration"].tolist() == ["SOF", "UBF"]         # the input is not modified
+    assert out["Term"].tolist() == ["att", "att"]  # unknown column: untouched
+    assert out["Median (dagar)"].tolist() == [41.5, 38.0]  # figures untouched
+    assert t["administration"].tolist() == ["SOF", "UBF"]  # the input is not modified
     en = relabel(t, "en")
     assert list(en.columns)[:2] == ["Administration", "Period"]
     assert en["Period"].tolist() == ["Q1 2024", "Q2 2024"]

@@ -22,6 +22,7 @@ PLAUSIBLE = {"proportion": (0.005, 0.5), "days": (0.5, 60.0), "count": (0.1, 30.
 
 # --------------------------------------------------------------------------- the stored file
 
+
 @pytest.fixture(scope="module")
 def stored() -> pd.DataFrame:
     return M.stored_mde()
@@ -91,6 +92,7 @@ def test_a_broken_file_says_how_to_recreate_it(tmp_path):
 
 # --------------------------------------------------------------------------- the writer, on a stub
 
+
 def stub_rows(seed: int, noise: float) -> pd.DataFrame:
     """A tiny municipality: 8 administrations × 8 quarters × 4 rows, the pilot in 3 of them
     from the fifth quarter, no effect."""
@@ -100,12 +102,18 @@ def stub_rows(seed: int, noise: float) -> pd.DataFrame:
     pilot = np.isin(admin, list(PILOT))
     phase = np.where(np.char.startswith(period.astype(str), "2024"), "during", "before")
     during = (pilot & (phase == "during")).astype(float)
-    return pd.DataFrame({
-        "y": rng.normal(0, noise, len(admin)) + rng.normal(0, noise, 8).repeat(32),
-        "administration": admin, "period": period,
-        "arm": np.where(pilot, "pilot", "comparison"), "phase": phase,
-        "child_facing": 0.0, "during": during, "after": 0.0,
-    })
+    return pd.DataFrame(
+        {
+            "y": rng.normal(0, noise, len(admin)) + rng.normal(0, noise, 8).repeat(32),
+            "administration": admin,
+            "period": period,
+            "arm": np.where(pilot, "pilot", "comparison"),
+            "phase": phase,
+            "child_facing": 0.0,
+            "during": during,
+            "after": 0.0,
+        }
+    )
 
 
 class Stub:
@@ -124,8 +132,7 @@ def test_writer_round_trips_on_a_stub(tmp_path):
     assert list(table["outcome"]) == ["late_withdrawal"] * 2 + ["days_unfilled_90"] * 2
     assert list(table["unit"]) == ["proportion"] * 2 + ["days"] * 2
     assert (table["n_assignments"] == 56).all()
-    path = M.write_mde(table, tmp_path / "mde.json", command="python -m pilot_eval.estimate.mde --reps 6",
-                       seconds=1.5)
+    path = M.write_mde(table, tmp_path / "mde.json", command="python -m pilot_eval.estimate.mde --reps 6", seconds=1.5)
     back = M.stored_mde(path)
     assert list(back.columns[:4]) == ["outcome", "term", "estimate", "unit"]
     pd.testing.assert_frame_equal(back[["outcome", "term", "unit"]], table[["outcome", "term", "unit"]])
@@ -171,8 +178,10 @@ def test_compact_rows_give_the_same_estimates():
     from pilot_eval.estimate.power import minimum_detectable_effect
 
     grid = M.GRIDS["days"]
-    plain = minimum_detectable_effect("days_unfilled_90", reps=3, effects=grid,
-                                      data_for_draw=lambda s: stub_rows(s, 2.0))
-    compact = minimum_detectable_effect("days_unfilled_90", reps=3, effects=grid,
-                                        data_for_draw=lambda s: M._compact(stub_rows(s, 2.0)))
+    plain = minimum_detectable_effect(
+        "days_unfilled_90", reps=3, effects=grid, data_for_draw=lambda s: stub_rows(s, 2.0)
+    )
+    compact = minimum_detectable_effect(
+        "days_unfilled_90", reps=3, effects=grid, data_for_draw=lambda s: M._compact(stub_rows(s, 2.0))
+    )
     pd.testing.assert_frame_equal(plain.tidy(), compact.tidy())

@@ -23,8 +23,17 @@ CUT = "2024-06-30"
 
 
 def _vac(rows):
-    cols = ["vacancy_id", "administration", "role_group", "published_date", "accepted_date", "closed_date",
-            "start_date", "status", "positions"]
+    cols = [
+        "vacancy_id",
+        "administration",
+        "role_group",
+        "published_date",
+        "accepted_date",
+        "closed_date",
+        "start_date",
+        "status",
+        "positions",
+    ]
     frame = pd.DataFrame(rows, columns=cols)
     for c in ("published_date", "accepted_date", "closed_date", "start_date"):
         frame[c] = pd.to_datetime(frame[c])
@@ -37,12 +46,14 @@ def _vac(rows):
 
 # four vacancies published 2024-01-01: filled at day 30, filled at day 60 (2 positions),
 # cancelled at day 40, still open at the cut date (182 days)
-BASIC = _vac([
-    ["R-1", "UBF", "teacher", "2024-01-01", "2024-01-31", "2024-01-31", "2024-03-01", "filled", 1],
-    ["R-2", "UBF", "teacher", "2024-01-01", "2024-03-01", "2024-03-01", "2024-04-01", "filled", 2],
-    ["R-3", "UBF", "teacher", "2024-01-01", None, "2024-02-10", None, "cancelled", 1],
-    ["R-4", "UBF", "teacher", "2024-01-01", None, None, None, "open", 1],
-])
+BASIC = _vac(
+    [
+        ["R-1", "UBF", "teacher", "2024-01-01", "2024-01-31", "2024-01-31", "2024-03-01", "filled", 1],
+        ["R-2", "UBF", "teacher", "2024-01-01", "2024-03-01", "2024-03-01", "2024-04-01", "filled", 2],
+        ["R-3", "UBF", "teacher", "2024-01-01", None, "2024-02-10", None, "cancelled", 1],
+        ["R-4", "UBF", "teacher", "2024-01-01", None, None, None, "open", 1],
+    ]
+)
 
 
 def test_cumulative_incidence_by_hand_with_ties():
@@ -60,8 +71,9 @@ def test_cumulative_incidence_is_one_minus_km_without_competing_events():
     e = rng.random(300) < 0.7
     kmf = KaplanMeierFitter().fit(d, e)
     times = [5, 10, 30, 59]
-    np.testing.assert_allclose(cumulative_incidence(d, e.astype(int), times),
-                               1 - kmf.survival_function_at_times(times).to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(
+        cumulative_incidence(d, e.astype(int), times), 1 - kmf.survival_function_at_times(times).to_numpy(), atol=1e-12
+    )
 
 
 def test_cumulative_incidence_matches_lifelines_aalen_johansen_without_ties():
@@ -101,8 +113,10 @@ def test_time_to_fill_worked_example():
 
 
 def test_time_to_fill_ties_and_groups():
-    rows = [[f"R-{i}", "UBF" if i < 4 else "VOF", "teacher", "2024-01-01", "2024-01-21", "2024-01-21", None,
-             "filled", 1] for i in range(8)]
+    rows = [
+        [f"R-{i}", "UBF" if i < 4 else "VOF", "teacher", "2024-01-01", "2024-01-21", "2024-01-21", None, "filled", 1]
+        for i in range(8)
+    ]
     rows[4][4] = rows[4][5] = "2024-02-10"  # one VOF vacancy takes 40 days
     got = time_to_fill(_vac(rows), CUT, by="administration")
     assert got["administration"].tolist() == ["UBF", "VOF"]
@@ -113,10 +127,12 @@ def test_time_to_fill_ties_and_groups():
 
 
 def test_readvertisement_is_a_competing_outcome_and_a_new_clock():
-    vac = _vac([
-        ["R-1", "UBF", "teacher", "2024-01-01", None, "2024-02-01", None, "readvertised", 1],
-        ["R-2", "UBF", "teacher", "2024-02-05", "2024-03-06", "2024-03-06", None, "filled", 1],
-    ])
+    vac = _vac(
+        [
+            ["R-1", "UBF", "teacher", "2024-01-01", None, "2024-02-01", None, "readvertised", 1],
+            ["R-2", "UBF", "teacher", "2024-02-05", "2024-03-06", "2024-03-06", None, "filled", 1],
+        ]
+    )
     got = time_to_fill(vac, CUT).iloc[0]
     assert (got["n_filled"], got["n_competing"]) == (1, 1)
     # R-2's own clock: 30 days; R-1 never fills
@@ -124,12 +140,15 @@ def test_readvertisement_is_a_competing_outcome_and_a_new_clock():
 
 
 def test_time_to_hire_worked_example():
-    apps = pd.DataFrame({
-        "application_id": ["A-1", "A-2", "A-3"], "vacancy_id": ["R-1", "R-2", "R-2"],
-        "submitted_date": pd.to_datetime(["2024-01-10", "2024-01-05", "2024-01-06"]),
-        "offer_date": pd.to_datetime(["2024-01-25", "2024-02-20", "2024-02-24"]),
-        "final_status": ["hired", "hired", "declined_offer"],
-    })
+    apps = pd.DataFrame(
+        {
+            "application_id": ["A-1", "A-2", "A-3"],
+            "vacancy_id": ["R-1", "R-2", "R-2"],
+            "submitted_date": pd.to_datetime(["2024-01-10", "2024-01-05", "2024-01-06"]),
+            "offer_date": pd.to_datetime(["2024-01-25", "2024-02-20", "2024-02-24"]),
+            "final_status": ["hired", "hired", "declined_offer"],
+        }
+    )
     got = time_to_hire(apps, BASIC)
     got = got.set_index("measure")
     # A-1: offer 15, accepted (R-1 2024-01-31) 21, start (2024-03-01) - offer 36
@@ -142,27 +161,34 @@ def test_time_to_hire_worked_example():
 
 # multi-position vacancy M-1 (3 positions): first acceptance 2024-02-05, start 2024-03-01;
 # single-position S-1; S-2 records an acceptance before its only hire's offer (inconsistent)
-MULTI = _vac([
-    ["M-1", "UBF", "teacher", "2024-01-01", "2024-02-05", "2024-02-25", "2024-03-01", "filled", 3],
-    ["S-1", "UBF", "teacher", "2024-01-01", "2024-02-01", "2024-02-01", "2024-02-15", "filled", 1],
-    ["S-2", "VOF", "teacher", "2024-01-01", "2024-01-20", "2024-01-20", "2024-02-10", "filled", 1],
-])
-MULTI_APPS = pd.DataFrame({
-    "application_id": ["h1", "h2", "h3", "h4", "d1", "h5", "h6"],
-    "vacancy_id": ["M-1", "M-1", "M-1", "M-1", "M-1", "S-1", "S-2"],
-    "submitted_date": pd.to_datetime(["2024-01-10", "2024-01-12", "2024-01-15", "2024-01-20", "2024-01-05",
-                                      "2024-01-05", "2024-01-10"]),
-    # h1, h2 offered on M-1's earliest hire offer date (a tie); h3 two days later, still
-    # before M-1's acceptance; h4 after it; d1 (declined, not a hire) earlier than all
-    "offer_date": pd.to_datetime(["2024-02-01", "2024-02-01", "2024-02-03", "2024-02-20", "2024-01-25",
-                                  "2024-01-29", "2024-01-25"]),
-    "final_status": ["hired", "hired", "hired", "hired", "declined_offer", "hired", "hired"],
-})
+MULTI = _vac(
+    [
+        ["M-1", "UBF", "teacher", "2024-01-01", "2024-02-05", "2024-02-25", "2024-03-01", "filled", 3],
+        ["S-1", "UBF", "teacher", "2024-01-01", "2024-02-01", "2024-02-01", "2024-02-15", "filled", 1],
+        ["S-2", "VOF", "teacher", "2024-01-01", "2024-01-20", "2024-01-20", "2024-02-10", "filled", 1],
+    ]
+)
+MULTI_APPS = pd.DataFrame(
+    {
+        "application_id": ["h1", "h2", "h3", "h4", "d1", "h5", "h6"],
+        "vacancy_id": ["M-1", "M-1", "M-1", "M-1", "M-1", "S-1", "S-2"],
+        "submitted_date": pd.to_datetime(
+            ["2024-01-10", "2024-01-12", "2024-01-15", "2024-01-20", "2024-01-05", "2024-01-05", "2024-01-10"]
+        ),
+        # h1, h2 offered on M-1's earliest hire offer date (a tie); h3 two days later, still
+        # before M-1's acceptance; h4 after it; d1 (declined, not a hire) earlier than all
+        "offer_date": pd.to_datetime(
+            ["2024-02-01", "2024-02-01", "2024-02-03", "2024-02-20", "2024-01-25", "2024-01-29", "2024-01-25"]
+        ),
+        "final_status": ["hired", "hired", "hired", "hired", "declined_offer", "hired", "hired"],
+    }
+)
 
 
 def test_hire_dates_on_multi_position_vacancies():
-    got = hire_dates(MULTI_APPS, MULTI).set_index(MULTI_APPS.loc[MULTI_APPS["final_status"] == "hired",
-                                                                 "application_id"])
+    got = hire_dates(MULTI_APPS, MULTI).set_index(
+        MULTI_APPS.loc[MULTI_APPS["final_status"] == "hired", "application_id"]
+    )
     assert "d1" not in got.index
     acc = got["accepted_date"].dt.strftime("%Y-%m-%d").where(got["accepted_date"].notna(), None).to_dict()
     # the vacancy's first acceptance belongs to the hires offered on its earliest offer
@@ -189,8 +215,10 @@ def test_time_to_hire_on_multi_position_vacancies():
 
 
 def test_time_to_hire_uses_the_applications_own_dates_where_given():
-    apps = MULTI_APPS.assign(accepted_date=pd.to_datetime([None, None, "2024-02-06", None, None, None, "2024-01-28"]),
-                             start_date=pd.to_datetime([None, None, "2024-03-15", None, None, None, None]))
+    apps = MULTI_APPS.assign(
+        accepted_date=pd.to_datetime([None, None, "2024-02-06", None, None, None, "2024-01-28"]),
+        start_date=pd.to_datetime([None, None, "2024-03-15", None, None, None, None]),
+    )
     got = hire_dates(apps, MULTI)
     got.index = apps.loc[got.index, "application_id"]
     assert got.loc["h3", "accepted_date"] == pd.Timestamp("2024-02-06")
@@ -211,18 +239,26 @@ def test_time_to_hire_groups_equal_a_per_group_computation():
     apps = enrich_applications(t["applications"], t["vacancies"], None, "month")
     hired = apps.loc[apps["final_status"].astype(str) == "hired"].reset_index(drop=True)
     dates = hire_dates(t["applications"], t["vacancies"]).reset_index(drop=True)
-    spans = {"submitted_to_offer": dates["offer_date"] - dates["submitted_date"],
-             "submitted_to_accepted": dates["accepted_date"] - dates["submitted_date"],
-             "offer_to_start": dates["start_date"] - dates["offer_date"]}
-    long = pd.concat([hired.assign(measure=k, days=v.dt.days.astype(float)) for k, v in spans.items()],
-                     ignore_index=True)
+    spans = {
+        "submitted_to_offer": dates["offer_date"] - dates["submitted_date"],
+        "submitted_to_accepted": dates["accepted_date"] - dates["submitted_date"],
+        "offer_to_start": dates["start_date"] - dates["offer_date"],
+    }
+    long = pd.concat(
+        [hired.assign(measure=k, days=v.dt.days.astype(float)) for k, v in spans.items()], ignore_index=True
+    )
     long = long.loc[long["days"].notna() & (long["days"] >= 0)]
     long["measure"] = pd.Categorical(long["measure"], categories=list(spans))
 
     def compute(sub):
         days = sub["days"]
-        return {"median_days": float(days.median()), "q25_days": float(days.quantile(0.25)),
-                "q75_days": float(days.quantile(0.75)), "mean_days": float(days.mean()), "n": len(sub)}
+        return {
+            "median_days": float(days.median()),
+            "q25_days": float(days.quantile(0.25)),
+            "q75_days": float(days.quantile(0.75)),
+            "mean_days": float(days.mean()),
+            "n": len(sub),
+        }
 
     expected = grouped(long, by + ["measure"], compute)
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
@@ -234,13 +270,16 @@ def test_time_to_hire_groups_equal_a_per_group_computation():
 
 
 def test_check_turnaround_censors_pending_and_leaves_out_cancelled():
-    checks = pd.DataFrame({
-        "check_id": list("abcde"), "application_id": ["A-1"] * 5,
-        "check_type": ["court_records"] * 4 + ["register_school"],
-        "requested_date": pd.to_datetime(["2024-06-01", "2024-06-01", "2024-06-01", "2024-06-20", "2024-06-01"]),
-        "completed_date": pd.to_datetime(["2024-06-04", "2024-06-06", None, None, "2024-06-11"]),
-        "status": ["completed", "completed", "cancelled_by_candidate", "pending", "completed"],
-    })
+    checks = pd.DataFrame(
+        {
+            "check_id": list("abcde"),
+            "application_id": ["A-1"] * 5,
+            "check_type": ["court_records"] * 4 + ["register_school"],
+            "requested_date": pd.to_datetime(["2024-06-01", "2024-06-01", "2024-06-01", "2024-06-20", "2024-06-01"]),
+            "completed_date": pd.to_datetime(["2024-06-04", "2024-06-06", None, None, "2024-06-11"]),
+            "status": ["completed", "completed", "cancelled_by_candidate", "pending", "completed"],
+        }
+    )
     got = check_turnaround(checks, CUT).set_index("check_type")
     court = got.loc["court_records"]
     assert (court["n_completed"], court["n_pending"], court["n_cancelled"], court["n"]) == (2, 1, 1, 3)
@@ -251,6 +290,7 @@ def test_check_turnaround_censors_pending_and_leaves_out_cancelled():
 
 
 # --------------------------------------------------------------------------- demo data
+
 
 @pytest.fixture(scope="module")
 def demo_pair():
@@ -276,8 +316,9 @@ def test_large_scenario_delay_is_seen_in_time_to_fill(demo_pair):
     cut = large.truth["cut_date"]
 
     def by_treated(export):
-        return time_to_fill(export.tables["vacancies"], cut, by="treated",
-                            pilot_rollout=export.tables["pilot_rollout"]).set_index("treated")
+        return time_to_fill(
+            export.tables["vacancies"], cut, by="treated", pilot_rollout=export.tables["pilot_rollout"]
+        ).set_index("treated")
 
     a, b = by_treated(none), by_treated(large)
     true_days = large.truth["effects"]["time_to_fill_delay"]["value"]
@@ -291,11 +332,12 @@ def test_large_scenario_delay_is_seen_in_time_to_fill(demo_pair):
 def test_check_turnaround_by_type_matches_design(demo_pair):
     _, large = demo_pair
     got = check_turnaround(large.tables["background_checks"], large.truth["cut_date"]).set_index("check_type")
-    assert 3 <= got.loc["court_records", "median_days"] <= 5     # "about 4 days"
+    assert 3 <= got.loc["court_records", "median_days"] <= 5  # "about 4 days"
     assert 8 <= got.loc["register_school", "median_days"] <= 12  # "about 10 days"
 
 
 # --------------------------------------------------------------------------- panel
+
 
 def test_panel_is_balanced_and_adds_up(demo_pair):
     _, large = demo_pair
@@ -326,17 +368,21 @@ def test_panel_has_n_and_the_denominators_of_its_rates(demo_pair):
     assert panel.columns[-1] == "n"
     assert (panel["n"] == panel["n_vacancies"]).all()
     followed = panel["n_followed_90"] > 0
-    np.testing.assert_allclose(panel.loc[followed, "filled_within_90"],
-                               panel.loc[followed, "n_filled_90"] / panel.loc[followed, "n_followed_90"])
+    np.testing.assert_allclose(
+        panel.loc[followed, "filled_within_90"],
+        panel.loc[followed, "n_filled_90"] / panel.loc[followed, "n_followed_90"],
+    )
     assert panel.loc[~followed, "filled_within_90"].isna().all()
     assert (panel["n_filled_90"] <= panel["n_followed_90"]).all()
     # each rate after its counts
     cols = list(panel.columns)
-    for rate, counts in {"filled_within_90": ("n_followed_90", "n_filled_90"),
-                         "applicants_per_vacancy": ("n_vacancies", "n_applications"),
-                         "qualified_per_vacancy": ("n_vacancies", "n_qualified"),
-                         "late_withdrawal_rate": ("n_reached_interview", "n_withdrawn_late"),
-                         "acceptance_rate": ("n_offers_decided", "n_accepted")}.items():
+    for rate, counts in {
+        "filled_within_90": ("n_followed_90", "n_filled_90"),
+        "applicants_per_vacancy": ("n_vacancies", "n_applications"),
+        "qualified_per_vacancy": ("n_vacancies", "n_qualified"),
+        "late_withdrawal_rate": ("n_reached_interview", "n_withdrawn_late"),
+        "acceptance_rate": ("n_offers_decided", "n_accepted"),
+    }.items():
         assert all(cols.index(c) < cols.index(rate) for c in counts), rate
         den, num = counts
         ok = panel[den] > 0

@@ -25,8 +25,17 @@ from pilot_eval.measures.funnel import (
 
 # --------------------------------------------------------------------------- hand-built tables
 
-VAC_COLUMNS = ["vacancy_id", "administration", "role_group", "employment_type", "positions", "published_date",
-               "status", "readvertisement_of", "check_in_ad"]
+VAC_COLUMNS = [
+    "vacancy_id",
+    "administration",
+    "role_group",
+    "employment_type",
+    "positions",
+    "published_date",
+    "status",
+    "readvertisement_of",
+    "check_in_ad",
+]
 # UBF: V1 (2 positions, filled), V2 (re-advertised as V3, still open); VOF: V4 cancelled,
 # V5 (3 positions) unfilled. V1-V3 published in 2024Q1, V4-V5 in 2024Q2.
 VAC_ROWS = [
@@ -36,19 +45,29 @@ VAC_ROWS = [
     ["V4", "VOF", "assistant_nurse", "hourly", 1, "2024-05-01", "cancelled", None, False],
     ["V5", "VOF", "assistant_nurse", "permanent", 3, "2024-05-02", "unfilled", None, False],
 ]
-APP_COLUMNS = ["application_id", "vacancy_id", "qualified", "highest_stage", "final_status", "withdrawn_stage",
-               "withdrawal_reason", "offer_date", "gender", "age_band"]
+APP_COLUMNS = [
+    "application_id",
+    "vacancy_id",
+    "qualified",
+    "highest_stage",
+    "final_status",
+    "withdrawn_stage",
+    "withdrawal_reason",
+    "offer_date",
+    "gender",
+    "age_band",
+]
 APP_ROWS = [
     # V1
     ["a1", "V1", "yes", 7, "hired", None, None, "2024-02-10", "woman", "25_34"],
     ["a2", "V1", "no", 6, "hired", None, None, "2024-02-10", "man", "35_44"],
     ["a3", "V1", "yes", 5, "declined_offer", None, None, "2024-02-10", "woman", "25_34"],
-    ["a4", "V1", "no", 0, "withdrawn", 0, "other_job", None, None, "u25"],          # before screening
+    ["a4", "V1", "no", 0, "withdrawn", 0, "other_job", None, None, "u25"],  # before screening
     ["a5", "V1", "yes", 3, "withdrawn", 3, "background_check", None, "woman", "25_34"],
     ["a6", "V1", "no", 2, "in_progress", None, None, None, "man", "45_54"],
     ["a7", "V1", "no", 1, "rejected", None, None, None, "woman", "55plus"],
     # V2
-    ["b1", "V2", "no", 2, "withdrawn", 2, None, None, "man", "35_44"],               # reason missing
+    ["b1", "V2", "no", 2, "withdrawn", 2, None, None, "man", "35_44"],  # reason missing
     ["b2", "V2", "no", 1, "rejected", None, None, None, "woman", "u25"],
     # V3 (the re-advertisement): an offer still pending, one still at the background check
     ["c1", "V3", "yes", 5, "in_progress", None, None, "2024-04-01", "woman", "35_44"],
@@ -59,12 +78,16 @@ APP_ROWS = [
     ["e1", "V5", "yes", 2, "rejected", None, None, None, "woman", "25_34"],
     ["e2", "V5", "not_applicable", 4, "withdrawn", 4, "process_length", None, None, None],
 ]
-ROLLOUT = pd.DataFrame({
-    "administration": ["UBF", "UBF"], "role_group": ["all", "all"], "scope": ["new_hires", "managers_financial"],
-    "check_type": ["court_records", "court_and_credit"],
-    "start_date": pd.to_datetime(["2024-01-01", "2024-01-01"]),
-    "end_date": pd.to_datetime(["2024-04-30", "2024-04-30"]),
-})
+ROLLOUT = pd.DataFrame(
+    {
+        "administration": ["UBF", "UBF"],
+        "role_group": ["all", "all"],
+        "scope": ["new_hires", "managers_financial"],
+        "check_type": ["court_records", "court_and_credit"],
+        "start_date": pd.to_datetime(["2024-01-01", "2024-01-01"]),
+        "end_date": pd.to_datetime(["2024-04-30", "2024-04-30"]),
+    }
+)
 CHECK_COLUMNS = ["check_id", "application_id", "check_type", "requested_date", "completed_date", "status", "outcome"]
 CHECK_ROWS = [
     ["k1", "a1", "register_school", "2024-02-01", "2024-02-05", "completed", "cleared"],
@@ -74,8 +97,19 @@ CHECK_ROWS = [
     ["k5", "a3", "court_records", "2024-02-05", None, "cancelled_by_candidate", None],
     ["k6", "e2", "register_lss", "2024-06-01", None, "cancelled_other", None],
 ]
-STAFF_COLUMNS = ["administration", "role_group", "month", "headcount_permanent", "headcount_temporary", "fte",
-                 "voluntary_leavers", "new_hires", "share_qualified", "hourly_hours", "vacant_posts"]
+STAFF_COLUMNS = [
+    "administration",
+    "role_group",
+    "month",
+    "headcount_permanent",
+    "headcount_temporary",
+    "fte",
+    "voluntary_leavers",
+    "new_hires",
+    "share_qualified",
+    "hourly_hours",
+    "vacant_posts",
+]
 STAFF_ROWS = [
     ["UBF", "teacher", "2024-01-01", 90, 10, 95.0, 1, 1, 0.8, 10.0, 4],
     ["UBF", "teacher", "2024-02-01", 90, 10, 95.0, 2, 1, 0.8, 20.0, 5],
@@ -133,8 +167,13 @@ def hand(request):
     if request.param == "categorical":
         v, a = _as_processed(v, "vacancies"), _as_processed(a, "applications")
         k, s = _as_processed(k, "background_checks"), _as_processed(s, "staffing_monthly")
-    return {"vacancies": v, "applications": a, "background_checks": k, "staffing_monthly": s,
-            "pilot_rollout": ROLLOUT.copy()}
+    return {
+        "vacancies": v,
+        "applications": a,
+        "background_checks": k,
+        "staffing_monthly": s,
+        "pilot_rollout": ROLLOUT.copy(),
+    }
 
 
 def _row(frame: pd.DataFrame, **keys) -> pd.Series:
@@ -146,6 +185,7 @@ def _row(frame: pd.DataFrame, **keys) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- withdrawals
+
 
 def test_withdrawals_by_stage_by_hand(hand):
     w = withdrawals(hand["applications"], hand["vacancies"], by="administration")
@@ -167,8 +207,7 @@ def test_withdrawals_by_stage_by_hand(hand):
 
 def test_withdrawals_total_and_missing_stage_fallback(hand):
     w = withdrawals(hand["applications"], hand["vacancies"])
-    assert list(w.columns) == ["stage", "stage_name", "n_reached", "n_withdrawn", "rate", "share_of_applications",
-                               "n"]
+    assert list(w.columns) == ["stage", "stage_name", "n_reached", "n_withdrawn", "rate", "share_of_applications", "n"]
     assert w["n_withdrawn"].sum() == 5 and w["n_reached"].iloc[0] == 15
     # a withdrawn application without withdrawn_stage counts at its highest stage
     a = hand["applications"].copy()
@@ -186,8 +225,9 @@ def test_late_withdrawal_rate_by_hand(hand):
     vof = _row(late, administration="VOF")
     assert (vof["n_reached_interview"], vof["n_withdrawn_late"]) == (2, 1)
     # leaving out the three still in progress (a6, c1, c2)
-    ended = late_withdrawal_rate(hand["applications"], hand["vacancies"], by="administration",
-                                 include_in_progress=False)
+    ended = late_withdrawal_rate(
+        hand["applications"], hand["vacancies"], by="administration", include_in_progress=False
+    )
     ubf = _row(ended, administration="UBF")
     assert (ubf["n_reached_interview"], ubf["n_withdrawn_late"], ubf["n_in_progress"]) == (5, 2, 0)
     assert ubf["late_withdrawal_rate"] == pytest.approx(0.4)
@@ -196,11 +236,14 @@ def test_late_withdrawal_rate_by_hand(hand):
 def test_late_withdrawal_rate_with_pilot_columns(hand):
     # the roll-out starts UBF 2024-01-01 and ends 2024-04-30: V1-V3 treated; VOF is a
     # comparison unit, V4/V5 published after the pilot calendar
-    late = late_withdrawal_rate(hand["applications"], hand["vacancies"], by=["arm", "phase", "treated"],
-                                pilot_rollout=hand["pilot_rollout"])
+    late = late_withdrawal_rate(
+        hand["applications"], hand["vacancies"], by=["arm", "phase", "treated"], pilot_rollout=hand["pilot_rollout"]
+    )
     assert list(late.columns[:3]) == ["arm", "phase", "treated"]
-    assert [(str(a), str(p), bool(t)) for a, p, t in late[["arm", "phase", "treated"]].itertuples(index=False)] == \
-        [("pilot", "during", True), ("comparison", "after", False)]
+    assert [(str(a), str(p), bool(t)) for a, p, t in late[["arm", "phase", "treated"]].itertuples(index=False)] == [
+        ("pilot", "during", True),
+        ("comparison", "after", False),
+    ]
     assert late["n_withdrawn_late"].tolist() == [2, 1]
 
 
@@ -208,8 +251,14 @@ def test_withdrawal_reasons_by_hand(hand):
     r = withdrawal_reasons(hand["applications"], hand["vacancies"])
     assert r["withdrawal_reason"].astype(str).tolist() == list(C.WITHDRAWAL_REASONS) + [NOT_RECORDED]
     got = dict(zip(r["withdrawal_reason"].astype(str), r["n_withdrawn"]))
-    assert got == {"other_job": 1, "process_length": 1, "background_check": 1, "personal": 1, "unknown": 0,
-                   NOT_RECORDED: 1}
+    assert got == {
+        "other_job": 1,
+        "process_length": 1,
+        "background_check": 1,
+        "personal": 1,
+        "unknown": 0,
+        NOT_RECORDED: 1,
+    }
     assert (r["n"] == 5).all()
     np.testing.assert_allclose(r["share"], [0.2, 0.2, 0.2, 0.2, 0.0, 0.2])
     late = withdrawal_reasons(hand["applications"], hand["vacancies"], min_stage=2)
@@ -232,21 +281,26 @@ def test_offers_by_hand(hand):
 
 # --------------------------------------------------------------------------- competence supply
 
+
 def test_competence_supply_by_hand(hand):
     cs = competence_supply(hand["vacancies"], hand["applications"], by="administration")
     ubf = _row(cs, administration="UBF")
     assert (ubf["n_vacancies"], ubf["n_positions"], ubf["n_applications"]) == (3, 4, 11)
     assert ubf["applicants_per_vacancy"] == pytest.approx(11 / 3)
     assert ubf["applicants_per_position"] == pytest.approx(11 / 4)
-    assert ubf["qualified_per_vacancy"] == pytest.approx(4 / 3)        # a1 a3 a5 c1
+    assert ubf["qualified_per_vacancy"] == pytest.approx(4 / 3)  # a1 a3 a5 c1
     assert ubf["qualified_per_position"] == pytest.approx(1.0)
     # V3 is still open: closed = V1 (filled), V2 (re-advertised)
     assert ubf["n_closed"] == 2
-    assert (ubf["filled_rate"], ubf["readvertised_rate"], ubf["cancelled_rate"], ubf["unfilled_rate"]) == \
-        (0.5, 0.5, 0.0, 0.0)
+    assert (ubf["filled_rate"], ubf["readvertised_rate"], ubf["cancelled_rate"], ubf["unfilled_rate"]) == (
+        0.5,
+        0.5,
+        0.0,
+        0.0,
+    )
     assert ubf["n_hires"] == 2
-    assert ubf["share_hires_qualified"] == pytest.approx(0.5)       # a1 yes, a2 no
-    assert ubf["share_hires_permanent"] == pytest.approx(1.0)       # both on V1 (permanent)
+    assert ubf["share_hires_qualified"] == pytest.approx(0.5)  # a1 yes, a2 no
+    assert ubf["share_hires_permanent"] == pytest.approx(1.0)  # both on V1 (permanent)
     # the counts behind the shares
     assert ubf["n_qualified"] == 4
     assert (ubf["n_filled"], ubf["n_readvertised"], ubf["n_cancelled"], ubf["n_unfilled"]) == (1, 1, 0, 0)
@@ -267,8 +321,10 @@ def test_competence_supply_by_hand(hand):
         assert list(cs.columns).index(count) < list(cs.columns).index(rate)
     np.testing.assert_allclose(cs["qualified_per_vacancy"], cs["n_qualified"] / cs["n_vacancies"])
     known = cs["n_hires_qualification_known"] > 0
-    np.testing.assert_allclose(cs.loc[known, "share_hires_qualified"],
-                               cs.loc[known, "n_hires_qualified"] / cs.loc[known, "n_hires_qualification_known"])
+    np.testing.assert_allclose(
+        cs.loc[known, "share_hires_qualified"],
+        cs.loc[known, "n_hires_qualified"] / cs.loc[known, "n_hires_qualification_known"],
+    )
 
 
 def test_competence_supply_outcome_counts_on_demo():
@@ -303,8 +359,9 @@ def test_staffing_measures_by_hand(hand):
 
 
 def test_competence_supply_with_staffing(hand):
-    cs = competence_supply(hand["vacancies"], hand["applications"], hand["staffing_monthly"],
-                           by=["administration", "period"])
+    cs = competence_supply(
+        hand["vacancies"], hand["applications"], hand["staffing_monthly"], by=["administration", "period"]
+    )
     assert list(cs.columns[-4:]) == ["turnover_rate", "vacant_posts", "hourly_hours", "n"]
     ubf = _row(cs, administration="UBF", period="2024Q1")
     assert ubf["turnover_rate"] == pytest.approx(12 * 6 / 350)
@@ -313,22 +370,31 @@ def test_competence_supply_with_staffing(hand):
     vof = _row(cs, administration="VOF", period="2024Q2")
     assert vof["turnover_rate"] == pytest.approx(0.12)
     # a column the staffing table does not have: staffing figures NaN, the rest as usual
-    by_type = competence_supply(hand["vacancies"], hand["applications"], hand["staffing_monthly"],
-                                by="employment_type")
+    by_type = competence_supply(hand["vacancies"], hand["applications"], hand["staffing_monthly"], by="employment_type")
     assert by_type[["turnover_rate", "vacant_posts", "hourly_hours"]].isna().all().all()
     assert by_type["n_vacancies"].sum() == 5
     # pilot columns are derived for the staffing months too
-    arm = competence_supply(hand["vacancies"], hand["applications"], hand["staffing_monthly"], by="arm",
-                            pilot_rollout=hand["pilot_rollout"])
+    arm = competence_supply(
+        hand["vacancies"], hand["applications"], hand["staffing_monthly"], by="arm", pilot_rollout=hand["pilot_rollout"]
+    )
     assert _row(arm, arm="pilot")["turnover_rate"] == pytest.approx(12 * 6 / 350)
 
 
 # --------------------------------------------------------------------------- equality
 
+
 def test_equality_by_hand(hand):
     eq = equality(hand["applications"], hand["vacancies"], dimensions="gender", min_denominator=1)
-    assert list(eq.columns) == ["dimension", "group", "numerator", "denominator", "rate", "ratio_to_best",
-                                "four_fifths_flag", "n"]
+    assert list(eq.columns) == [
+        "dimension",
+        "group",
+        "numerator",
+        "denominator",
+        "rate",
+        "ratio_to_best",
+        "four_fifths_flag",
+        "n",
+    ]
     # reached interview: women a1 a3 a5 c1 c2 e1 (late: a5), men a2 a6 b1 (b1), missing e2 (e2)
     assert eq["group"].tolist() == ["woman", "man", NOT_RECORDED]
     assert eq["numerator"].tolist() == [1, 1, 1] and eq["denominator"].tolist() == [6, 3, 1]
@@ -336,8 +402,9 @@ def test_equality_by_hand(hand):
     np.testing.assert_allclose(eq["ratio_to_best"], [1.0, 0.5, 1 / 6])
     assert eq["four_fifths_flag"].tolist() == [False, True, True]
     # favourable outcome: hires / applications, best = highest (men 1/4)
-    hire = equality(hand["applications"], hand["vacancies"], measure="hire_rate", dimensions="gender",
-                    min_denominator=1)
+    hire = equality(
+        hand["applications"], hand["vacancies"], measure="hire_rate", dimensions="gender", min_denominator=1
+    )
     assert hire["denominator"].tolist() == [9, 4, 2] and hire["numerator"].tolist() == [1, 1, 0]
     np.testing.assert_allclose(hire["ratio_to_best"], [4 / 9, 1.0, 0.0])
     # small groups (default min_denominator 10) get a rate but no ratio or flag
@@ -359,19 +426,23 @@ def test_equality_rejects_unknown_measure_and_clash(hand):
 # --------------------------------------------------------------------------- the by= contract
 
 ALL_CALLS = {
-    "withdrawals": lambda t, by: withdrawals(t["applications"], t["vacancies"], by=by,
-                                             pilot_rollout=t["pilot_rollout"]),
-    "late_withdrawal_rate": lambda t, by: late_withdrawal_rate(t["applications"], t["vacancies"], by=by,
-                                                               pilot_rollout=t["pilot_rollout"]),
-    "withdrawal_reasons": lambda t, by: withdrawal_reasons(t["applications"], t["vacancies"], by=by,
-                                                           pilot_rollout=t["pilot_rollout"]),
+    "withdrawals": lambda t, by: withdrawals(
+        t["applications"], t["vacancies"], by=by, pilot_rollout=t["pilot_rollout"]
+    ),
+    "late_withdrawal_rate": lambda t, by: late_withdrawal_rate(
+        t["applications"], t["vacancies"], by=by, pilot_rollout=t["pilot_rollout"]
+    ),
+    "withdrawal_reasons": lambda t, by: withdrawal_reasons(
+        t["applications"], t["vacancies"], by=by, pilot_rollout=t["pilot_rollout"]
+    ),
     "offers": lambda t, by: offers(t["applications"], t["vacancies"], by=by, pilot_rollout=t["pilot_rollout"]),
-    "competence_supply": lambda t, by: competence_supply(t["vacancies"], t["applications"], t["staffing_monthly"],
-                                                         by=by, pilot_rollout=t["pilot_rollout"]),
-    "staffing_measures": lambda t, by: staffing_measures(t["staffing_monthly"], by=by,
-                                                         pilot_rollout=t["pilot_rollout"]),
-    "equality": lambda t, by: equality(t["applications"], t["vacancies"], by=by,
-                                       pilot_rollout=t["pilot_rollout"]),
+    "competence_supply": lambda t, by: competence_supply(
+        t["vacancies"], t["applications"], t["staffing_monthly"], by=by, pilot_rollout=t["pilot_rollout"]
+    ),
+    "staffing_measures": lambda t, by: staffing_measures(
+        t["staffing_monthly"], by=by, pilot_rollout=t["pilot_rollout"]
+    ),
+    "equality": lambda t, by: equality(t["applications"], t["vacancies"], by=by, pilot_rollout=t["pilot_rollout"]),
 }
 
 
@@ -380,13 +451,14 @@ ALL_CALLS = {
 def test_group_columns_first_n_last(hand, name, by):
     out = ALL_CALLS[name](hand, by)
     cols = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    assert list(out.columns[:len(cols)]) == cols
+    assert list(out.columns[: len(cols)]) == cols
     assert out.columns[-1] == "n"
     assert len(out) > 0
     assert not out.columns.duplicated().any()
 
 
 # --------------------------------------------------------------------------- signatures
+
 
 def test_application_measures_without_vacancies(hand):
     """The issue's signatures: withdrawals(applications, by=None), offers(applications, by=None)."""
@@ -395,11 +467,12 @@ def test_application_measures_without_vacancies(hand):
     pd.testing.assert_frame_equal(withdrawals(apps, by="gender"), withdrawals(apps, vac, by="gender"))
     pd.testing.assert_frame_equal(offers(apps), offers(apps, vac))
     pd.testing.assert_frame_equal(offers(apps, by=["age_band"]), offers(apps, vac, by=["age_band"]))
-    pd.testing.assert_frame_equal(late_withdrawal_rate(apps, by="gender"),
-                                  late_withdrawal_rate(apps, vac, by="gender"))
+    pd.testing.assert_frame_equal(late_withdrawal_rate(apps, by="gender"), late_withdrawal_rate(apps, vac, by="gender"))
     pd.testing.assert_frame_equal(withdrawal_reasons(apps, min_stage=2), withdrawal_reasons(apps, vac, min_stage=2))
-    pd.testing.assert_frame_equal(equality(apps, measure="hire_rate", min_denominator=1),
-                                  equality(apps, vac, measure="hire_rate", min_denominator=1))
+    pd.testing.assert_frame_equal(
+        equality(apps, measure="hire_rate", min_denominator=1),
+        equality(apps, vac, measure="hire_rate", min_denominator=1),
+    )
     # positional by, as the issue writes it
     pd.testing.assert_frame_equal(withdrawals(apps, "gender"), withdrawals(apps, by="gender"))
 
@@ -412,9 +485,12 @@ def test_vacancies_as_keyword_and_the_earlier_positional_form(hand):
     pd.testing.assert_frame_equal(keyword, withdrawals(apps, vac, ["arm", "phase"], roll, "quarter"))
     pd.testing.assert_frame_equal(
         late_withdrawal_rate(apps, vac, "administration", None, "quarter", False),
-        late_withdrawal_rate(apps, by="administration", include_in_progress=False, vacancies=vac))
-    pd.testing.assert_frame_equal(equality(apps, vac, "hire_rate", "gender", min_denominator=1),
-                                  equality(apps, "hire_rate", "gender", min_denominator=1, vacancies=vac))
+        late_withdrawal_rate(apps, by="administration", include_in_progress=False, vacancies=vac),
+    )
+    pd.testing.assert_frame_equal(
+        equality(apps, vac, "hire_rate", "gender", min_denominator=1),
+        equality(apps, "hire_rate", "gender", min_denominator=1, vacancies=vac),
+    )
     pd.testing.assert_frame_equal(offers(apps, vac, "administration"), offers(apps, by="administration", vacancies=vac))
     with pytest.raises(TypeError, match="vacancies"):
         offers(apps, vac, vacancies=vac)
@@ -434,8 +510,9 @@ def test_vacancy_columns_need_the_vacancies(hand):
         withdrawals(apps, by="no_such_column")
     # applications that already carry a vacancy column can be grouped by it
     enriched = apps.merge(hand["vacancies"][["vacancy_id", "administration"]], on="vacancy_id")
-    pd.testing.assert_frame_equal(withdrawals(enriched, by="administration"),
-                                  withdrawals(apps, by="administration", vacancies=hand["vacancies"]))
+    pd.testing.assert_frame_equal(
+        withdrawals(enriched, by="administration"), withdrawals(apps, by="administration", vacancies=hand["vacancies"])
+    )
 
 
 def test_unknown_group_column_is_a_clear_error(hand):
@@ -461,7 +538,7 @@ def test_groups_are_those_of_grouped(hand):
         return {"n_withdrawn_late": int(late.sum()), "n": int(reached.sum())}
 
     want = grouped(enriched, by, compute)
-    assert got[by].astype(str).values.tolist() == want[by].astype(str).values.tolist()   # same groups, same order
+    assert got[by].astype(str).values.tolist() == want[by].astype(str).values.tolist()  # same groups, same order
     merged = got.astype({c: str for c in by}).merge(want.astype({c: str for c in by}), on=by)
     assert (merged["n_withdrawn_late_x"] == merged["n_withdrawn_late_y"]).all()
     assert (merged["n_x"] == merged["n_y"]).all()
@@ -475,27 +552,47 @@ def test_missing_gender_is_a_group_of_its_own(hand):
 
 # --------------------------------------------------------------------------- pilot coverage
 
+
 def test_pilot_coverage_by_hand(hand):
-    cov = pilot_coverage(hand["vacancies"], hand["applications"], hand["background_checks"], hand["pilot_rollout"],
-                         cut_date="2024-06-30")
-    assert isinstance(cov, PilotCoverage) and set(cov) == {"rollout", "checks_by_type", "hires_checked",
-                                                           "roles_covered"}
+    cov = pilot_coverage(
+        hand["vacancies"], hand["applications"], hand["background_checks"], hand["pilot_rollout"], cut_date="2024-06-30"
+    )
+    assert isinstance(cov, PilotCoverage) and set(cov) == {
+        "rollout",
+        "checks_by_type",
+        "hires_checked",
+        "roles_covered",
+    }
     for table in cov.values():
         assert "outcome" not in table.columns
     ro = cov["rollout"]
     assert list(ro.columns[:6]) == ["administration", "role_group", "scope", "check_type", "start_date", "end_date"]
-    assert (ro["months_in_force"] == 4.0).all()                  # 2024-01-01 .. 2024-04-30
+    assert (ro["months_in_force"] == 4.0).all()  # 2024-01-01 .. 2024-04-30
     assert not ro["in_force_at_cut"].any()
-    mid = pilot_coverage(hand["vacancies"], hand["applications"], hand["background_checks"], hand["pilot_rollout"],
-                         cut_date="2024-03-15")["rollout"]
-    assert (mid["months_in_force"] == 2.5).all() and mid["in_force_at_cut"].all()   # 75 days
+    mid = pilot_coverage(
+        hand["vacancies"], hand["applications"], hand["background_checks"], hand["pilot_rollout"], cut_date="2024-03-15"
+    )["rollout"]
+    assert (mid["months_in_force"] == 2.5).all() and mid["in_force_at_cut"].all()  # 75 days
 
     cbt = cov["checks_by_type"]
-    assert list(cbt.columns) == ["administration", "check_type", "year", "n_checks", "n_completed", "n_pending",
-                                 "n_cancelled", "n"]
+    assert list(cbt.columns) == [
+        "administration",
+        "check_type",
+        "year",
+        "n_checks",
+        "n_completed",
+        "n_pending",
+        "n_cancelled",
+        "n",
+    ]
     court = _row(cbt, administration="UBF", check_type="court_records")
-    assert (court["year"], court["n_checks"], court["n_completed"], court["n_pending"], court["n_cancelled"]) == \
-        (2024, 3, 1, 1, 1)
+    assert (court["year"], court["n_checks"], court["n_completed"], court["n_pending"], court["n_cancelled"]) == (
+        2024,
+        3,
+        1,
+        1,
+        1,
+    )
     assert _row(cbt, administration="VOF", check_type="register_lss")["n_cancelled"] == 1
     assert cbt["n_checks"].sum() == 6
 
@@ -521,8 +618,9 @@ def scenarios():
 
 
 def _did(tables) -> float:
-    late = late_withdrawal_rate(tables["applications"], tables["vacancies"], by=["arm", "phase"],
-                                pilot_rollout=tables["pilot_rollout"]).set_index(["arm", "phase"])
+    late = late_withdrawal_rate(
+        tables["applications"], tables["vacancies"], by=["arm", "phase"], pilot_rollout=tables["pilot_rollout"]
+    ).set_index(["arm", "phase"])
     r = late["late_withdrawal_rate"]
     return (r["pilot", "during"] - r["pilot", "before"]) - (r["comparison", "during"] - r["comparison", "before"])
 
@@ -532,7 +630,7 @@ def test_demo_late_withdrawal_difference_matches_truth(scenarios):
     truth = large.truth["effects"]["late_stage_withdrawal"]["value"]
     assert truth == pytest.approx(0.06)
     did_none, did_large = _did(none.tables), _did(large.tables)
-    assert abs(did_none) < 0.02                       # no effect: diff-in-diff near zero
+    assert abs(did_none) < 0.02  # no effect: diff-in-diff near zero
     assert did_large - did_none == pytest.approx(truth, abs=0.02)
     assert did_large == pytest.approx(truth, abs=0.025)
 
@@ -541,8 +639,13 @@ def test_demo_late_withdrawal_matches_truth_counts(scenarios):
     """Without in-progress applications the figure is the one truth.json reports."""
     large = scenarios["large"]
     t = large.tables
-    late = late_withdrawal_rate(t["applications"], t["vacancies"], by=["arm", "phase"],
-                                pilot_rollout=t["pilot_rollout"], include_in_progress=False)
+    late = late_withdrawal_rate(
+        t["applications"],
+        t["vacancies"],
+        by=["arm", "phase"],
+        pilot_rollout=t["pilot_rollout"],
+        include_in_progress=False,
+    )
     late = late.set_index(["arm", "phase"])
     observed = large.truth["realised"]["late_stage_withdrawal"]["observed_rates"]
     for arm, group in (("pilot", "pilot_administrations"), ("comparison", "comparison_administrations")):
@@ -556,8 +659,9 @@ def test_demo_late_withdrawal_matches_truth_counts(scenarios):
 def test_demo_deterrence_fewer_applicants_for_treated_ads(scenarios):
     def per_vacancy(export):
         t = export.tables
-        return competence_supply(t["vacancies"], t["applications"], by=["treated", "check_in_ad"],
-                                 pilot_rollout=t["pilot_rollout"]).set_index(["treated", "check_in_ad"])
+        return competence_supply(
+            t["vacancies"], t["applications"], by=["treated", "check_in_ad"], pilot_rollout=t["pilot_rollout"]
+        ).set_index(["treated", "check_in_ad"])
 
     none, deter = per_vacancy(scenarios["none"]), per_vacancy(scenarios["deterrence"])
     ratio = deter["applicants_per_vacancy"] / none["applicants_per_vacancy"]
@@ -573,8 +677,9 @@ def test_demo_deterrence_fewer_applicants_for_treated_ads(scenarios):
 @pytest.mark.parametrize("measure", list(MEASURE_DIRECTION))
 def test_demo_equality_ratios_and_flags(scenarios, measure):
     t = scenarios["large"].tables
-    eq = equality(t["applications"], t["vacancies"], measure=measure, by=["arm", "phase"],
-                  pilot_rollout=t["pilot_rollout"])
+    eq = equality(
+        t["applications"], t["vacancies"], measure=measure, by=["arm", "phase"], pilot_rollout=t["pilot_rollout"]
+    )
     ratio = eq["ratio_to_best"]
     assert (ratio.dropna() <= 1 + 1e-12).all() and (ratio.dropna() >= 0).all()
     flagged = eq["four_fifths_flag"]
@@ -603,8 +708,10 @@ def test_demo_pilot_coverage_equals_direct_counts(scenarios):
     # checks by type add up to the table, and per type to truth.json
     cbt = cov["checks_by_type"]
     assert cbt["n_checks"].sum() == len(checks)
-    assert cbt.groupby("check_type", observed=True)["n_checks"].sum().to_dict() == \
-        export.truth["realised"]["background_checks"]
+    assert (
+        cbt.groupby("check_type", observed=True)["n_checks"].sum().to_dict()
+        == export.truth["realised"]["background_checks"]
+    )
     assert (cbt["n_completed"] + cbt["n_pending"] + cbt["n_cancelled"] == cbt["n_checks"]).all()
     # checks by administration, directly
     admin_of_app = apps.set_index("application_id")["vacancy_id"].map(vac["administration"])
@@ -619,18 +726,25 @@ def test_demo_pilot_coverage_equals_direct_counts(scenarios):
     assert hc["n_hires"].sum() == len(hired)
     court_apps = set(checks.loc[checks["check_type"].astype(str).isin(C.PILOT_CHECK_TYPES), "application_id"])
     assert hc["n_hires_with_court_check"].sum() == hired["application_id"].isin(court_apps).sum()
-    during = hc[(hc["phase"].astype(str) == "during")
-                & hc["administration"].astype(str).isin(C.PILOT_ADMINISTRATIONS)]
+    during = hc[(hc["phase"].astype(str) == "during") & hc["administration"].astype(str).isin(C.PILOT_ADMINISTRATIONS)]
     assert (during["share_hires_checked"] > 0.9).all()
-    assert (hc.loc[~hc["administration"].astype(str).isin(C.PILOT_ADMINISTRATIONS), "n_hires_with_court_check"]
-            == 0).all()
+    assert (
+        hc.loc[~hc["administration"].astype(str).isin(C.PILOT_ADMINISTRATIONS), "n_hires_with_court_check"] == 0
+    ).all()
     # roles covered: the direct count of court checks by administration and role group
     rc = cov["roles_covered"]
     court_checks = checks[checks["check_type"].astype(str).isin(C.PILOT_CHECK_TYPES)]
     role_of_app = apps.set_index("application_id")["vacancy_id"].map(vac["role_group"])
-    direct = (pd.DataFrame({"a": court_checks["application_id"].map(admin_of_app),
-                            "r": court_checks["application_id"].map(role_of_app)})
-              .value_counts().sort_index())
+    direct = (
+        pd.DataFrame(
+            {
+                "a": court_checks["application_id"].map(admin_of_app),
+                "r": court_checks["application_id"].map(role_of_app),
+            }
+        )
+        .value_counts()
+        .sort_index()
+    )
     got = rc.set_index(["administration", "role_group"])["n"].sort_index()
     assert got.to_dict() == direct.to_dict()
     assert rc["in_rollout"].all()
@@ -644,11 +758,13 @@ def test_fine_grained_groupings_run_on_demo(scenarios):
     by = ["administration", "role_group", "period"]
     calls = [
         lambda: withdrawals(t["applications"], t["vacancies"], by=by, pilot_rollout=t["pilot_rollout"]),
-        lambda: late_withdrawal_rate(t["applications"], t["vacancies"], by=by + ["gender"],
-                                     pilot_rollout=t["pilot_rollout"], period="month"),
+        lambda: late_withdrawal_rate(
+            t["applications"], t["vacancies"], by=by + ["gender"], pilot_rollout=t["pilot_rollout"], period="month"
+        ),
         lambda: equality(t["applications"], t["vacancies"], by=by, pilot_rollout=t["pilot_rollout"]),
-        lambda: competence_supply(t["vacancies"], t["applications"], t["staffing_monthly"], by=by,
-                                  pilot_rollout=t["pilot_rollout"]),
+        lambda: competence_supply(
+            t["vacancies"], t["applications"], t["staffing_monthly"], by=by, pilot_rollout=t["pilot_rollout"]
+        ),
         lambda: pilot_coverage(t["vacancies"], t["applications"], t["background_checks"], t["pilot_rollout"]),
     ]
     for call in calls:  # speed is measured by benchmarks/measures.py, not asserted here

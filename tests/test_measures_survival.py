@@ -43,6 +43,7 @@ from pilot_eval.measures.survival import kaplan_meier
 
 # --------------------------------------------------------------------------- the lifelines reference
 
+
 def _fit(d, observed) -> KaplanMeierFitter:
     kmf = KaplanMeierFitter()
     with warnings.catch_warnings():
@@ -83,18 +84,27 @@ def reference_time_to_fill(vacancies, cut_date, by=None, pilot_rollout=None, per
         d, e = sub["duration"].to_numpy(), sub["event"].to_numpy()
         km = _lifelines_summary(d, e == FILLED, rmst_to=90)
         cif = cumulative_incidence(d, e, [60, 90], FILLED) if len(d) else [np.nan, np.nan]
-        return {"n_filled": int((e == FILLED).sum()), "n_competing": int((e == COMPETING).sum()),
-                "n_censored": int((e == CENSORED).sum()), "n_positions": int(sub["positions"].sum()),
-                "median_days": km["median_days"], "median_conf_low": km["median_conf_low"],
-                "median_conf_high": km["median_conf_high"], "filled_within_60": float(cif[0]),
-                "filled_within_90": float(cif[1]), "rmst_90": km["rmst_90"], "n": len(sub)}
+        return {
+            "n_filled": int((e == FILLED).sum()),
+            "n_competing": int((e == COMPETING).sum()),
+            "n_censored": int((e == CENSORED).sum()),
+            "n_positions": int(sub["positions"].sum()),
+            "median_days": km["median_days"],
+            "median_conf_low": km["median_conf_low"],
+            "median_conf_high": km["median_conf_high"],
+            "filled_within_60": float(cif[0]),
+            "filled_within_90": float(cif[1]),
+            "rmst_90": km["rmst_90"],
+            "n": len(sub),
+        }
 
     by = [by] if isinstance(by, str) else list(by or [])
     return grouped(frame, by, compute)
 
 
-def reference_check_turnaround(checks, cut_date, by=None, applications=None, vacancies=None, pilot_rollout=None,
-                               period="quarter") -> pd.DataFrame:
+def reference_check_turnaround(
+    checks, cut_date, by=None, applications=None, vacancies=None, pilot_rollout=None, period="quarter"
+) -> pd.DataFrame:
     cut = pd.Timestamp(cut_date)
     checks = checks.copy()
     if applications is not None and vacancies is not None:
@@ -111,10 +121,17 @@ def reference_check_turnaround(checks, cut_date, by=None, applications=None, vac
     def compute(sub):
         kept = sub.loc[sub["kept"]]
         km = _lifelines_summary(kept["days"].to_numpy(), kept["done"].to_numpy(), horizons=(7, 14))
-        return {"n_completed": int(kept["done"].sum()), "n_pending": int((~kept["done"]).sum()),
-                "n_cancelled": int((~sub["kept"]).sum()), "median_days": km["median_days"],
-                "median_conf_low": km["median_conf_low"], "median_conf_high": km["median_conf_high"],
-                "within_7": km["within_7"], "within_14": km["within_14"], "n": len(kept)}
+        return {
+            "n_completed": int(kept["done"].sum()),
+            "n_pending": int((~kept["done"]).sum()),
+            "n_cancelled": int((~sub["kept"]).sum()),
+            "median_days": km["median_days"],
+            "median_conf_low": km["median_conf_low"],
+            "median_conf_high": km["median_conf_high"],
+            "within_7": km["within_7"],
+            "within_14": km["within_14"],
+            "n": len(kept),
+        }
 
     by = [by] if isinstance(by, str) else list(by or [])
     return grouped(checks, by + ["check_type"], compute)
@@ -154,6 +171,7 @@ def assert_same_as_lifelines(d, e, g, n_groups=None, event_of_interest=1, times=
 
 # --------------------------------------------------------------------------- hand-built tables
 
+
 def test_worked_example_by_hand():
     # 30 filled, 60 filled, 40 cancelled (competing), 181 open: S(30)=3/4, S(60)=3/8
     km = kaplan_meier([30, 60, 40, 181], [FILLED, FILLED, COMPETING, CENSORED], event_of_interest=FILLED)
@@ -168,15 +186,15 @@ def test_worked_example_by_hand():
 HAND_GROUPS = [
     # (durations, events): ties, censoring at the same day as events, exact one-half crossings
     ([1, 2, 2, 3], [1, 2, 1, 0]),
-    ([5, 5, 10, 10], [1, 1, 1, 0]),                 # S = 1/2 exactly on a tie
-    ([3, 3, 3, 3], [1, 1, 1, 1]),                   # everything at one time: S falls to 0
-    ([0, 0, 4, 8], [1, 0, 1, 1]),                   # events and censoring at day 0
-    ([7], [0]),                                     # one censored vacancy: no median, S = 1
-    ([7], [1]),                                     # one filled
+    ([5, 5, 10, 10], [1, 1, 1, 0]),  # S = 1/2 exactly on a tie
+    ([3, 3, 3, 3], [1, 1, 1, 1]),  # everything at one time: S falls to 0
+    ([0, 0, 4, 8], [1, 0, 1, 1]),  # events and censoring at day 0
+    ([7], [0]),  # one censored vacancy: no median, S = 1
+    ([7], [1]),  # one filled
     ([10, 10, 10, 20, 20, 30], [0, 0, 0, 0, 0, 0]),  # all censored
     ([2, 4, 4, 4, 6, 8, 8, 9, 12, 12], [1, 1, 0, 2, 1, 1, 1, 0, 1, 2]),
-    ([20, 40, 40, 60], [1, 1, 1, 1]),               # S = 1/2 then 1/4: median at the tie, no interval end
-    ([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 0, 0]),       # S stays at exactly 1/2 after day 3
+    ([20, 40, 40, 60], [1, 1, 1, 1]),  # S = 1/2 then 1/4: median at the tie, no interval end
+    ([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 0, 0]),  # S stays at exactly 1/2 after day 3
 ]
 
 
@@ -186,8 +204,9 @@ def test_hand_built_groups_equal_lifelines():
     g = np.repeat(np.arange(len(HAND_GROUPS)), [len(x[0]) for x in HAND_GROUPS])
     # shuffled rows and an empty group at the end
     order = np.random.default_rng(0).permutation(len(d))
-    assert_same_as_lifelines(d[order], e[order], g[order], n_groups=len(HAND_GROUPS) + 1, times=(0, 3, 5, 10, 50),
-                             tau=10)
+    assert_same_as_lifelines(
+        d[order], e[order], g[order], n_groups=len(HAND_GROUPS) + 1, times=(0, 3, 5, 10, 50), tau=10
+    )
 
 
 def test_one_half_exactly_resolved_as_lifelines():
@@ -256,9 +275,18 @@ def test_property_equal_lifelines(rows):
 
 # --------------------------------------------------------------------------- the measures
 
+
 def _vac(rows):
-    cols = ["vacancy_id", "administration", "role_group", "published_date", "accepted_date", "closed_date",
-            "status", "positions"]
+    cols = [
+        "vacancy_id",
+        "administration",
+        "role_group",
+        "published_date",
+        "accepted_date",
+        "closed_date",
+        "status",
+        "positions",
+    ]
     frame = pd.DataFrame(rows, columns=cols)
     for c in ("published_date", "accepted_date", "closed_date"):
         frame[c] = pd.to_datetime(frame[c])
@@ -268,14 +296,21 @@ def _vac(rows):
 def test_time_to_fill_hand_built_ties_and_censoring_equal_reference():
     pub = "2024-01-01"
     rows = []
-    for i, (admin, acc, closed, status) in enumerate([
-        ("UBF", "2024-01-21", "2024-01-21", "filled"), ("UBF", "2024-01-21", "2024-01-21", "filled"),
-        ("UBF", None, "2024-01-21", "cancelled"), ("UBF", None, None, "open"),
-        ("VOF", "2024-02-10", "2024-02-10", "filled"), ("VOF", "2024-02-10", "2024-02-10", "filled"),
-        ("VOF", "2024-03-01", "2024-03-01", "filled"), ("VOF", None, "2024-03-01", "unfilled"),
-        ("VOF", "2024-08-01", "2024-08-01", "filled"),  # accepted after the cut: censored at the cut
-        ("KOF", None, None, "open"), ("KOF", None, None, "open"),
-    ]):
+    for i, (admin, acc, closed, status) in enumerate(
+        [
+            ("UBF", "2024-01-21", "2024-01-21", "filled"),
+            ("UBF", "2024-01-21", "2024-01-21", "filled"),
+            ("UBF", None, "2024-01-21", "cancelled"),
+            ("UBF", None, None, "open"),
+            ("VOF", "2024-02-10", "2024-02-10", "filled"),
+            ("VOF", "2024-02-10", "2024-02-10", "filled"),
+            ("VOF", "2024-03-01", "2024-03-01", "filled"),
+            ("VOF", None, "2024-03-01", "unfilled"),
+            ("VOF", "2024-08-01", "2024-08-01", "filled"),  # accepted after the cut: censored at the cut
+            ("KOF", None, None, "open"),
+            ("KOF", None, None, "open"),
+        ]
+    ):
         rows.append([f"R-{i}", admin, "teacher", pub, acc, closed, status, 1 + i % 2])
     vac = _vac(rows)
     got = time_to_fill(vac, "2024-06-30", by="administration")
@@ -289,8 +324,10 @@ def demo():
     return export.tables, export.truth["cut_date"]
 
 
-@pytest.mark.parametrize("by,period", [(None, "quarter"), (["arm", "phase"], "quarter"),
-                                       (["administration", "period"], "half"), ("treated", "quarter")])
+@pytest.mark.parametrize(
+    "by,period",
+    [(None, "quarter"), (["arm", "phase"], "quarter"), (["administration", "period"], "half"), ("treated", "quarter")],
+)
 def test_time_to_fill_on_demo_equals_lifelines_per_group(demo, by, period):
     t, cut = demo
     kwargs = {"pilot_rollout": t["pilot_rollout"], "period": period}
@@ -302,21 +339,32 @@ def test_time_to_fill_on_demo_equals_lifelines_per_group(demo, by, period):
 @pytest.mark.parametrize("by", [None, ["administration", "period"], ["arm", "phase"]])
 def test_check_turnaround_on_demo_equals_lifelines_per_group(demo, by):
     t, cut = demo
-    kwargs = {} if by is None else {"applications": t["applications"], "vacancies": t["vacancies"],
-                                    "pilot_rollout": t["pilot_rollout"], "period": "year"}
+    kwargs = (
+        {}
+        if by is None
+        else {
+            "applications": t["applications"],
+            "vacancies": t["vacancies"],
+            "pilot_rollout": t["pilot_rollout"],
+            "period": "year",
+        }
+    )
     got = check_turnaround(t["background_checks"], cut, by=by, **kwargs)
     expected = reference_check_turnaround(t["background_checks"], cut, by=by, **kwargs)
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-9)
 
 
 def test_check_turnaround_group_with_only_cancelled_checks():
-    checks = pd.DataFrame({
-        "check_id": list("abc"), "application_id": ["A-1"] * 3,
-        "check_type": ["court_records", "court_records", "register_school"],
-        "requested_date": pd.to_datetime(["2024-06-01"] * 3),
-        "completed_date": pd.to_datetime(["2024-06-04", None, None]),
-        "status": ["completed", "pending", "cancelled_other"],
-    })
+    checks = pd.DataFrame(
+        {
+            "check_id": list("abc"),
+            "application_id": ["A-1"] * 3,
+            "check_type": ["court_records", "court_records", "register_school"],
+            "requested_date": pd.to_datetime(["2024-06-01"] * 3),
+            "completed_date": pd.to_datetime(["2024-06-04", None, None]),
+            "status": ["completed", "pending", "cancelled_other"],
+        }
+    )
     got = check_turnaround(checks, "2024-06-30")
     pd.testing.assert_frame_equal(got, reference_check_turnaround(checks, "2024-06-30"))
     school = got.set_index("check_type").loc["register_school"]
@@ -337,8 +385,9 @@ def test_km_curves_equal_lifelines_and_the_report_at_risk(demo):
         kmf = _fit(d, e == FILLED)
         np.testing.assert_array_equal(mine["day"], days)
         np.testing.assert_array_equal(mine["share_filled"], 1.0 - kmf.survival_function_at_times(days).to_numpy())
-        np.testing.assert_array_equal(mine["share_filled_conf_high"],
-                                      1.0 - kmf.confidence_interval_.iloc[:, 0].asof(days).to_numpy())
+        np.testing.assert_array_equal(
+            mine["share_filled_conf_high"], 1.0 - kmf.confidence_interval_.iloc[:, 0].asof(days).to_numpy()
+        )
         # the report's fill_curves: at risk = len(durations) - searchsorted(sorted, day, "left")
         at_risk = len(d) - np.searchsorted(np.sort(d), days, side="left")
         np.testing.assert_array_equal(mine["n_at_risk"], at_risk)
@@ -366,10 +415,12 @@ def test_survival_curves_do_not_import_scipy_at_the_usual_level():
     import subprocess
     import sys
 
-    code = ("import sys, pandas as pd\n"
-            "from pilot_eval.measures.survival import _z\n"
-            "_z(0.05)\n"
-            "print('scipy.special' in sys.modules)\n")
+    code = (
+        "import sys, pandas as pd\n"
+        "from pilot_eval.measures.survival import _z\n"
+        "_z(0.05)\n"
+        "print('scipy.special' in sys.modules)\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"

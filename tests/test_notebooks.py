@@ -33,8 +33,16 @@ def _load(path: Path) -> dict:
 
 def test_the_suite_has_every_section():
     stems = [p.stem for p in NOTEBOOKS]
-    for part in ("sammanfattning", "data_quality", "time_to_fill", "withdrawals", "competence_supply", "equality",
-                 "checks", "methods_power"):
+    for part in (
+        "sammanfattning",
+        "data_quality",
+        "time_to_fill",
+        "withdrawals",
+        "competence_supply",
+        "equality",
+        "checks",
+        "methods_power",
+    ):
         assert any(part in s for s in stems), f"no notebook for {part}: {stems}"
     assert stems[0].startswith("00_") and "sammanfattning" in stems[0], "the summary must come first"
 
@@ -47,8 +55,9 @@ def test_one_parameters_cell_of_literals_matching_the_contract(path):
     tree = ast.parse("".join(tagged[0]["source"]))
     values = {}
     for node in tree.body:
-        assert isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name), \
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name), (
             f"{path.name}: the parameters cell may only assign literals, found {ast.dump(node)[:80]}"
+        )
         values[node.targets[0].id] = ast.literal_eval(node.value)
     assert values == PARAMETERS, f"{path.name}: parameters differ from pilot_eval.report.PARAMETERS"
 
@@ -76,6 +85,7 @@ def test_notebooks_stay_thin(path):
 
 
 # --------------------------------------------------------------------------- the full report
+
 
 class _Cells(HTMLParser):
     """Collects the text of every table cell with its data-kind, every src/href and every img."""
@@ -145,7 +155,7 @@ def test_rendered_page_has_no_code_prompts_external_urls_or_small_counts(report,
     assert not external, f"{stem}: external URLs {external[:3]}"
     assert parser.images and all(src.startswith("data:image/") for src in parser.images), f"{stem}: images not embedded"
     counts = [text for kind, text in parser.cells if kind == "count"]
-    assert counts or "sammanfattning" in stem, f"{stem}: no count shown at all"   # the summary has charts only
+    assert counts or "sammanfattning" in stem, f"{stem}: no count shown at all"  # the summary has charts only
     small = [c for c in counts if c in {"1", "2", "3", "4"}]
     assert not small, f"{stem}: counts 1-4 shown: {small[:5]}"
 
@@ -164,8 +174,13 @@ def test_summary_is_swedish_with_findings_and_uncertainty(report):
     _, folder = report
     page = (folder / "00_sammanfattning.html").read_text(encoding="utf-8")
     assert 'lang="sv"' in page
-    for phrase in ("Sammanfattning", "Vad gjordes?", "Vad blev resultatet?", "syntetiska demonstrationsdata",
-                   "inte utesluta"):
+    for phrase in (
+        "Sammanfattning",
+        "Vad gjordes?",
+        "Vad blev resultatet?",
+        "syntetiska demonstrationsdata",
+        "inte utesluta",
+    ):
         assert phrase in page, f"summary lacks {phrase!r}"
     assert page.count("data:image/png") >= 3, "one chart per finding"
     assert re.search(r"\d,\d", page), "Swedish decimal comma"
@@ -184,8 +199,14 @@ def test_the_summary_in_english(report, tmp_path, tmp_path_factory):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     shutil.copy(paths.NOTEBOOKS_DIR / "00_sammanfattning.ipynb", notebooks)
-    result = run_report(fx.PERIOD, processed_dir=base / "processed", out_dir=tmp_path / "out", lang="en",
-                        notebooks_dir=notebooks, quiet=True)
+    result = run_report(
+        fx.PERIOD,
+        processed_dir=base / "processed",
+        out_dir=tmp_path / "out",
+        lang="en",
+        notebooks_dir=notebooks,
+        quiet=True,
+    )
     assert result.exit_code == 0, result.manifest
     page = (tmp_path / "out" / fx.PERIOD / "00_sammanfattning.html").read_text(encoding="utf-8")
     assert 'lang="en"' in page

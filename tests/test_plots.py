@@ -34,6 +34,7 @@ CUT = "2026-02-28"
 
 # --------------------------------------------------------------------------- fixtures
 
+
 @pytest.fixture(scope="module")
 def demo() -> dict[str, pd.DataFrame]:
     return generate(seed=1, scale=0.1).tables
@@ -42,10 +43,14 @@ def demo() -> dict[str, pd.DataFrame]:
 def _rates() -> pd.DataFrame:
     # SOF 30/200 shown; UBF 3 withdrawals (<5) so its rate is withheld (secondary);
     # KOF's rate has a denominator of 8 (small_denominator); VOF shown
-    return pd.DataFrame({"administration": ["SOF", "UBF", "KOF", "VOF"],
-                         "n_withdrawn_late": [30, 3, 6, 20],
-                         "n_reached_interview": [200, 150, 8, 120],
-                         "late_withdrawal_rate": [0.15, 0.02, 0.75, 20 / 120]})
+    return pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF", "KOF", "VOF"],
+            "n_withdrawn_late": [30, 3, 6, 20],
+            "n_reached_interview": [200, 150, 8, 120],
+            "late_withdrawal_rate": [0.15, 0.02, 0.75, 20 / 120],
+        }
+    )
 
 
 @pytest.fixture
@@ -57,11 +62,15 @@ def rates():
 
 def _series() -> pd.DataFrame:
     # pilot 2024Q2 rests on 8 vacancies: its rate is withheld (small_denominator)
-    return pd.DataFrame({"period": ["2024Q1", "2024Q2", "2024Q3", "2024Q4"] * 2,
-                         "arm": ["pilot"] * 4 + ["comparison"] * 4,
-                         "n_filled": [30, 5, 28, 31, 40, 41, 39, 42],
-                         "n": [60, 8, 55, 50, 70, 80, 75, 70],
-                         "filled_rate": [0.5, 0.625, 28 / 55, 0.62, 40 / 70, 41 / 80, 0.52, 0.6]})
+    return pd.DataFrame(
+        {
+            "period": ["2024Q1", "2024Q2", "2024Q3", "2024Q4"] * 2,
+            "arm": ["pilot"] * 4 + ["comparison"] * 4,
+            "n_filled": [30, 5, 28, 31, 40, 41, 39, 42],
+            "n": [60, 8, 55, 50, 70, 80, 75, 70],
+            "filled_rate": [0.5, 0.625, 28 / 55, 0.62, 40 / 70, 41 / 80, 0.52, 0.6],
+        }
+    )
 
 
 def _funnel() -> pd.DataFrame:
@@ -69,13 +78,22 @@ def _funnel() -> pd.DataFrame:
     # at the background check are "<5", so that stage's rate is withheld
     rows = []
     for arm, reached, withdrawn in (
-            ("pilot", [500, 480, 200, 120, 90, 80, 70, 68], [20, 30, 12, 9, 6, 0, 0, 0]),
-            ("comparison", [400, 390, 150, 100, 70, 66, 60, 59], [10, 25, 8, 6, 2, 0, 0, 0])):
+        ("pilot", [500, 480, 200, 120, 90, 80, 70, 68], [20, 30, 12, 9, 6, 0, 0, 0]),
+        ("comparison", [400, 390, 150, 100, 70, 66, 60, 59], [10, 25, 8, 6, 2, 0, 0, 0]),
+    ):
         for stage in range(8):
-            rows.append({"arm": arm, "stage": stage, "stage_name": value_label("stage", stage, "en").lower(),
-                         "n_reached": reached[stage], "n_withdrawn": withdrawn[stage],
-                         "rate": withdrawn[stage] / reached[stage],
-                         "share_of_applications": withdrawn[stage] / reached[0], "n": reached[stage]})
+            rows.append(
+                {
+                    "arm": arm,
+                    "stage": stage,
+                    "stage_name": value_label("stage", stage, "en").lower(),
+                    "n_reached": reached[stage],
+                    "n_withdrawn": withdrawn[stage],
+                    "rate": withdrawn[stage] / reached[stage],
+                    "share_of_applications": withdrawn[stage] / reached[0],
+                    "n": reached[stage],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -92,53 +110,90 @@ def _tiny_vacancies() -> tuple[pd.DataFrame, pd.DataFrame]:
         rows.append(("SOF", published + pd.Timedelta(days=10 * k)))
     for k in range(1, 6):
         rows.append(("VOF", published + pd.Timedelta(days=15 * k)))
-    vac = pd.DataFrame({
-        "vacancy_id": [f"R-{i}" for i in range(len(rows))],
-        "administration": [a for a, _ in rows],
-        "role_group": "teacher",
-        "published_date": published,
-        "accepted_date": [d for _, d in rows],
-        "closed_date": [d for _, d in rows],
-        "status": "filled",
-        "positions": 1,
-    })
-    rollout = pd.DataFrame({"administration": ["SOF"], "role_group": ["all"], "scope": ["new_hires"],
-                            "check_type": ["court_records"], "start_date": [pd.Timestamp("2023-09-01")],
-                            "end_date": [pd.Timestamp("2024-12-31")]})
+    vac = pd.DataFrame(
+        {
+            "vacancy_id": [f"R-{i}" for i in range(len(rows))],
+            "administration": [a for a, _ in rows],
+            "role_group": "teacher",
+            "published_date": published,
+            "accepted_date": [d for _, d in rows],
+            "closed_date": [d for _, d in rows],
+            "status": "filled",
+            "positions": 1,
+        }
+    )
+    rollout = pd.DataFrame(
+        {
+            "administration": ["SOF"],
+            "role_group": ["all"],
+            "scope": ["new_hires"],
+            "check_type": ["court_records"],
+            "start_date": [pd.Timestamp("2023-09-01")],
+            "end_date": [pd.Timestamp("2024-12-31")],
+        }
+    )
     return vac, rollout
 
 
 def _event_table() -> pd.DataFrame:
-    return pd.DataFrame({
-        "outcome": "filled_within_90",
-        "event_time": pd.array([pd.NA, -3, -2, -1, 0, 1, 2], dtype="Int64"),
-        "term": ["overall", "event_time=-3", "event_time=-2", "event_time=-1", "event_time=0",
-                 "event_time=1", "event_time=2"],
-        "estimate": [-0.1, 0.01, -0.02, 0.0, -0.08, -0.12, -0.05],
-        "conf_low": [-0.2, -0.05, -0.08, -0.06, -0.15, -0.2, -0.125],
-        "conf_high": [0.0, 0.07, 0.04, 0.06, -0.01, -0.04, 0.025],
-        "inference": "analytic_if (indicative: single-cluster cohorts)",
-    })
+    return pd.DataFrame(
+        {
+            "outcome": "filled_within_90",
+            "event_time": pd.array([pd.NA, -3, -2, -1, 0, 1, 2], dtype="Int64"),
+            "term": [
+                "overall",
+                "event_time=-3",
+                "event_time=-2",
+                "event_time=-1",
+                "event_time=0",
+                "event_time=1",
+                "event_time=2",
+            ],
+            "estimate": [-0.1, 0.01, -0.02, 0.0, -0.08, -0.12, -0.05],
+            "conf_low": [-0.2, -0.05, -0.08, -0.06, -0.15, -0.2, -0.125],
+            "conf_high": [0.0, 0.07, 0.04, 0.06, -0.01, -0.04, 0.025],
+            "inference": "analytic_if (indicative: single-cluster cohorts)",
+        }
+    )
 
 
 def _effects_table() -> pd.DataFrame:
     rows = []
-    for outcome, est in (("filled_within_90", -0.05), ("late_withdrawal", 0.02), ("days_unfilled_90", 4.8),
-                         ("applicants_per_vacancy", -8.4)):
+    for outcome, est in (
+        ("filled_within_90", -0.05),
+        ("late_withdrawal", 0.02),
+        ("days_unfilled_90", 4.8),
+        ("applicants_per_vacancy", -8.4),
+    ):
         for term, shift in (("during", 0.0), ("after", 1.0)):
             for inference in ("cluster_robust", "wild_cluster_bootstrap_webb", "randomization_inference"):
                 e = est + shift * (0.01 if abs(est) < 1 else 1.0)
                 width = abs(e) * 2 + (0.05 if abs(est) < 1 else 5.0)
-                rows.append({"outcome": outcome, "term": term, "estimate": e, "conf_low": e - width,
-                             "conf_high": e + width, "p_value": 0.4, "inference": inference,
-                             "n_assignments": 56 if inference == "randomization_inference" else np.nan,
-                             "headline": inference == "randomization_inference"})
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "term": term,
+                        "estimate": e,
+                        "conf_low": e - width,
+                        "conf_high": e + width,
+                        "p_value": 0.4,
+                        "inference": inference,
+                        "n_assignments": 56 if inference == "randomization_inference" else np.nan,
+                        "headline": inference == "randomization_inference",
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def _plot_data() -> pd.DataFrame:
-    return pd.DataFrame({"bin_left": [-0.2, -0.1, 0.0, 0.1], "bin_right": [-0.1, 0.0, 0.1, 0.2],
-                         "count": [5, 20, 25, 6], "contains_actual": [False, False, False, True]})
+    return pd.DataFrame(
+        {
+            "bin_left": [-0.2, -0.1, 0.0, 0.1],
+            "bin_right": [-0.1, 0.0, 0.1, 0.2],
+            "count": [5, 20, 25, 6],
+            "contains_actual": [False, False, False, True],
+        }
+    )
 
 
 def _texts(fig: Figure) -> list[str]:
@@ -153,11 +208,14 @@ def _ticklabels(ax, axis: str = "x") -> list[str]:
 
 def _points(ax) -> list[tuple[np.ndarray, np.ndarray]]:
     """(x, y) of every errorbar's points."""
-    return [(np.asarray(c.lines[0].get_xdata(), dtype=float), np.asarray(c.lines[0].get_ydata(), dtype=float))
-            for c in ax.containers]
+    return [
+        (np.asarray(c.lines[0].get_xdata(), dtype=float), np.asarray(c.lines[0].get_ydata(), dtype=float))
+        for c in ax.containers
+    ]
 
 
 # --------------------------------------------------------------------------- house style
+
 
 def test_number_formatter_uses_the_swedish_format():
     f = P.number_formatter("sv")
@@ -193,6 +251,7 @@ def test_house_style_is_a_context_and_the_arms_keep_their_colours():
 
 # --------------------------------------------------------------------------- bar chart
 
+
 def test_bar_chart_draws_no_withheld_bar_and_marks_it(rates):
     fig = P.bar_chart(rates, value="late_withdrawal_rate", category="administration")
     assert isinstance(fig, Figure)
@@ -208,15 +267,20 @@ def test_bar_chart_draws_no_withheld_bar_and_marks_it(rates):
     assert "..‡ Visas inte" in caption and "..* Visas inte" in caption
     assert "<5" not in caption  # the count column is not drawn: its footnote is not needed
     labels = _ticklabels(ax, "y")
-    assert labels == ["Socialförvaltningen", "Utbildningsförvaltningen", "Kultur- och\nfritidsförvaltningen",
-                      "Vård- och\nomsorgsförvaltningen"]
+    assert labels == [
+        "Socialförvaltningen",
+        "Utbildningsförvaltningen",
+        "Kultur- och\nfritidsförvaltningen",
+        "Vård- och\nomsorgsförvaltningen",
+    ]
     assert any(t.endswith(f"{NBSP}%") for t in _ticklabels(ax, "x"))
     assert ax.get_xlabel() == "Andel återtagna ansökningar i sent skede (%)"
 
 
 def test_bar_chart_in_english(rates):
-    fig = P.bar_chart(rates, value="late_withdrawal_rate", category="administration", lang="en",
-                      title="Late withdrawals")
+    fig = P.bar_chart(
+        rates, value="late_withdrawal_rate", category="administration", lang="en", title="Late withdrawals"
+    )
     ax = fig.axes[0]
     assert ax.get_xlabel() == "Late-stage withdrawal rate (%)"
     assert _ticklabels(ax, "y")[0].replace("\n", " ") == "Social Services Administration"
@@ -226,10 +290,17 @@ def test_bar_chart_in_english(rates):
 
 
 def test_bar_chart_ticks_use_the_decimal_comma():
-    t = pd.DataFrame({"administration": ["SOF", "UBF", "VOF"], "n_applications": [25, 60, 33],
-                      "n_vacancies": [20, 80, 30], "applicants_per_vacancy": [1.25, 0.75, 1.1]})
-    fig = P.bar_chart(publish(t, totals=None), value="applicants_per_vacancy", category="administration",
-                      horizontal=False)
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF", "UBF", "VOF"],
+            "n_applications": [25, 60, 33],
+            "n_vacancies": [20, 80, 30],
+            "applicants_per_vacancy": [1.25, 0.75, 1.1],
+        }
+    )
+    fig = P.bar_chart(
+        publish(t, totals=None), value="applicants_per_vacancy", category="administration", horizontal=False
+    )
     ax = fig.axes[0]
     ticks = _ticklabels(ax, "y")
     assert "0,2" in ticks and not any("." in t for t in ticks)
@@ -243,16 +314,22 @@ def test_bar_chart_refuses_a_dataframe():
 
 
 def test_bar_chart_with_hue_reference_and_where():
-    t = pd.DataFrame({"phase": ["during"] * 4 + ["before"] * 4,
-                      "gender": ["woman", "woman", "man", "man"] * 2,
-                      "arm": ["pilot", "comparison"] * 4,
-                      "n_hires": [50, 60, 40, 45] * 2, "n": [100, 110, 90, 95] * 2,
-                      "ratio_to_best": [1.0, 0.92, 0.7, 0.85] * 2})
+    t = pd.DataFrame(
+        {
+            "phase": ["during"] * 4 + ["before"] * 4,
+            "gender": ["woman", "woman", "man", "man"] * 2,
+            "arm": ["pilot", "comparison"] * 4,
+            "n_hires": [50, 60, 40, 45] * 2,
+            "n": [100, 110, 90, 95] * 2,
+            "ratio_to_best": [1.0, 0.92, 0.7, 0.85] * 2,
+        }
+    )
     p = publish(t, totals=None, rates={"ratio_to_best": (None, ["n"])})
     with pytest.raises(ValueError, match="where="):
         P.bar_chart(p, value="ratio_to_best", category="gender", hue="arm")
-    fig = P.bar_chart(p, value="ratio_to_best", category="gender", hue="arm", reference=0.8,
-                      where={"phase": "during"}, kind="ratio")
+    fig = P.bar_chart(
+        p, value="ratio_to_best", category="gender", hue="arm", reference=0.8, where={"phase": "during"}, kind="ratio"
+    )
     ax = fig.axes[0]
     assert len(ax.patches) == 4
     pilot = [q for q in ax.patches if q.get_facecolor() == to_rgba(P.PILOT_COLOR)]
@@ -265,11 +342,17 @@ def test_bar_chart_with_hue_reference_and_where():
 
 # --------------------------------------------------------------------------- line chart
 
+
 def test_line_chart_leaves_a_gap_and_marks_it():
     p = publish(_series(), totals=None)
     assert p.flags["filled_rate"].tolist()[1] == "small_denominator"
-    fig = P.line_chart(p, x="period", value="filled_rate", hue="arm",
-                       mark=[("2024-04-01", "Piloten börjar"), ("2024Q4", "Piloten slutar")])
+    fig = P.line_chart(
+        p,
+        x="period",
+        value="filled_rate",
+        hue="arm",
+        mark=[("2024-04-01", "Piloten börjar"), ("2024Q4", "Piloten slutar")],
+    )
     ax = fig.axes[0]
     data = [ln for ln in ax.lines if ln.get_label() in ("Pilotförvaltningar", "Jämförelseförvaltningar")]
     assert len(data) == 2
@@ -307,6 +390,7 @@ def test_line_chart_over_years_labels_the_years_and_refuses_a_dataframe():
 
 # --------------------------------------------------------------------------- funnel
 
+
 def test_funnel_chart_marks_a_withheld_stage():
     p = publish(_funnel(), totals=None)
     comparison_bg = (p.values["arm"] == "comparison") & (p.values["stage"] == 4)
@@ -315,8 +399,15 @@ def test_funnel_chart_marks_a_withheld_stage():
     ax = fig.axes[0]
     assert len(ax.patches) == 7 * 2 - 1  # stages 0-6, both arms, one withheld
     assert "..‡" in _texts(fig)
-    assert _ticklabels(ax, "y") == ["Inkommen", "Granskad", "Intervju", "Referenstagning", "Bakgrundskontroll",
-                                    "Erbjudande", "Accepterat"]
+    assert _ticklabels(ax, "y") == [
+        "Inkommen",
+        "Granskad",
+        "Intervju",
+        "Referenstagning",
+        "Bakgrundskontroll",
+        "Erbjudande",
+        "Accepterat",
+    ]
     assert ax.get_xlabel() == "Andel som återtog ansökan vid steget (%)"
     caption = fig.get_supxlabel()
     assert "nått steget" in caption and "..‡ Visas inte" in caption
@@ -339,6 +430,7 @@ def test_funnel_chart_from_the_measure(demo):
 
 
 # --------------------------------------------------------------------------- fill curves
+
 
 def test_fill_curve_stops_where_fewer_than_min_at_risk_remain():
     vac, rollout = _tiny_vacancies()
@@ -413,11 +505,12 @@ def test_fill_curves_on_the_demo(demo):
         assert pilot.get_linestyle() != comparison.get_linestyle()
         assert pilot.get_marker() != comparison.get_marker()
         y = np.asarray(pilot.get_ydata(), dtype=float)
-        assert (np.diff(y) >= 0).all() and 0 <= y.min() and y.max() <= 1
+        assert (np.diff(y) >= 0).all() and y.min() >= 0 and y.max() <= 1
         assert max(pilot.get_xdata()) <= 180
 
 
 # --------------------------------------------------------------------------- event study
+
 
 def test_event_study_plot():
     fig = P.event_study_plot(_event_table())
@@ -452,6 +545,7 @@ def test_event_study_plot_from_the_estimator(demo):
 
 # --------------------------------------------------------------------------- effects
 
+
 def test_effect_plot_draws_the_headline_rows_one_panel_per_unit():
     fig = P.effect_plot(_effects_table())
     assert len(fig.axes) == 3
@@ -459,10 +553,12 @@ def test_effect_plot_draws_the_headline_rows_one_panel_per_unit():
     assert pp.get_xlabel() == "Skattad effekt (procentenheter)"
     assert days.get_xlabel() == "Skattad effekt (dagar)"
     assert applicants.get_xlabel() == "Skattad effekt (sökande)"
-    (x, _), = _points(pp)
+    ((x, _),) = _points(pp)
     assert x == pytest.approx([-5.0, 2.0])  # headline rows only, × 100
     assert [t.replace("\n", " ") for t in _ticklabels(pp, "y")] == [
-        "Andel tillsatta inom 90 dagar", "Andel återtagna ansökningar i sent skede"]
+        "Andel tillsatta inom 90 dagar",
+        "Andel återtagna ansökningar i sent skede",
+    ]
     assert _points(days)[0][0] == pytest.approx([4.8])
     assert f"{MINUS}5,0 ({MINUS}20,0 till 10,0)" in _texts(fig)
     assert fig.get_suptitle() == "Pilotens effekt medan den pågick"
@@ -475,6 +571,7 @@ def test_effect_plot_draws_the_headline_rows_one_panel_per_unit():
 
 
 # --------------------------------------------------------------------------- permutation
+
 
 def test_permutation_plot():
     fig = P.permutation_plot(_plot_data(), 0.16, p_value=3 / 56, scale=100)
@@ -494,7 +591,7 @@ def test_permutation_plot():
 
 
 def test_permutation_plot_takes_the_result():
-    df = pd.DataFrame({"admin": list("ABCDEFGH"), "y": [9., 8., 7., 1., 2., 3., 2., 1.]})
+    df = pd.DataFrame({"admin": list("ABCDEFGH"), "y": [9.0, 8.0, 7.0, 1.0, 2.0, 3.0, 2.0, 1.0]})
 
     def diff(d, treated):
         t = d["admin"].isin(treated)
@@ -509,23 +606,31 @@ def test_permutation_plot_takes_the_result():
 
 # --------------------------------------------------------------------------- every chart
 
+
 def _every_chart(demo_tables):
     vac, rollout = _tiny_vacancies()
     return {
         "fill_curves": lambda: P.fill_curves(vac, rollout, "2024-12-31"),
         "event_study_plot": lambda: P.event_study_plot(_event_table()),
         "effect_plot": lambda: P.effect_plot(_effects_table()),
-        "bar_chart": lambda: P.bar_chart(publish(_rates(), totals=None), value="late_withdrawal_rate",
-                                         category="administration", title="Sent återtagande"),
-        "line_chart": lambda: P.line_chart(publish(_series(), totals=None), x="period", value="filled_rate",
-                                           hue="arm", mark=[("2024-04-01", "Start")]),
+        "bar_chart": lambda: P.bar_chart(
+            publish(_rates(), totals=None),
+            value="late_withdrawal_rate",
+            category="administration",
+            title="Sent återtagande",
+        ),
+        "line_chart": lambda: P.line_chart(
+            publish(_series(), totals=None), x="period", value="filled_rate", hue="arm", mark=[("2024-04-01", "Start")]
+        ),
         "funnel_chart": lambda: P.funnel_chart(publish(_funnel(), totals=None)),
         "permutation_plot": lambda: P.permutation_plot(_plot_data(), 0.16, p_value=0.05),
     }
 
 
-@pytest.mark.parametrize("name", ["fill_curves", "event_study_plot", "effect_plot", "bar_chart", "line_chart",
-                                  "funnel_chart", "permutation_plot"])
+@pytest.mark.parametrize(
+    "name",
+    ["fill_curves", "event_study_plot", "effect_plot", "bar_chart", "line_chart", "funnel_chart", "permutation_plot"],
+)
 def test_every_chart_leaves_pyplot_alone_and_renders(name):
     make = _every_chart(None)[name]
     rc_before = dict(matplotlib.rcParams)
@@ -546,8 +651,10 @@ def test_every_chart_leaves_pyplot_alone_and_renders(name):
     assert dict(matplotlib.rcParams) == rc_before
 
 
-@pytest.mark.parametrize("name", ["fill_curves", "event_study_plot", "effect_plot", "bar_chart", "line_chart",
-                                  "funnel_chart", "permutation_plot"])
+@pytest.mark.parametrize(
+    "name",
+    ["fill_curves", "event_study_plot", "effect_plot", "bar_chart", "line_chart", "funnel_chart", "permutation_plot"],
+)
 def test_every_chart_keeps_its_artists_inside_the_figure(name):
     """show.figure saves without bbox_inches="tight" (a second draw): that is only safe
     while constrained layout keeps titles, legends, captions and tick labels inside."""
@@ -562,8 +669,18 @@ def test_every_chart_keeps_its_artists_inside_the_figure(name):
 
 
 def test_every_public_function_has_a_docstring_with_an_example():
-    for name in ("fill_curves", "event_study_plot", "effect_plot", "bar_chart", "line_chart", "funnel_chart",
-                 "permutation_plot", "number_formatter", "house_style", "group_styles"):
+    for name in (
+        "fill_curves",
+        "event_study_plot",
+        "effect_plot",
+        "bar_chart",
+        "line_chart",
+        "funnel_chart",
+        "permutation_plot",
+        "number_formatter",
+        "house_style",
+        "group_styles",
+    ):
         doc = getattr(P, name).__doc__
         assert doc and ">>>" in doc, name
 
@@ -591,6 +708,7 @@ def test_show_figure_shows_a_png_without_importing_pyplot_and_closes_pyplots_fig
         "fig = plt.figure(); assert plt.get_fignums()\n"
         "show.figure(fig)\n"
         "assert not plt.get_fignums(), 'pyplot figure left open'\n"
-        "print('ok')\n")
+        "print('ok')\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

@@ -66,6 +66,7 @@ def backend(request, monkeypatch):
     """Run a test on the Arrow (RE2) path and on the object-dtype (Python re) fallback,
     which must give the same answers."""
     if request.param == "python":
+
         def as_objects(values: pd.Series) -> pd.Series:
             obj = ["" if privacy._isna(v) else str(v) for v in values.to_numpy(dtype=object)]
             return pd.Series(obj, dtype=object)
@@ -99,8 +100,7 @@ def test_known_example_in_every_form(form, backend):
     assert kind_of(f"  {value} ") == "personnummer"
 
 
-@pytest.mark.parametrize("date", ["19900101", "19751231", "20050615", "19400430", "18991130",
-                                  "20101010", "19640707"])
+@pytest.mark.parametrize("date", ["19900101", "19751231", "20050615", "19400430", "18991130", "20101010", "19640707"])
 @pytest.mark.parametrize("form", FORMS)
 def test_constructed_personnummer_in_every_form(date, form, backend):
     value = pnr(date, "123", form)
@@ -125,19 +125,22 @@ def test_wrong_check_digit_is_not_flagged(offset, form, backend):
     assert scan_one(value) is None
 
 
-@pytest.mark.parametrize("date", [
-    "19811318",  # month 13
-    "19810018",  # month 00
-    "19811200",  # day 00
-    "19811232",  # day 32
-    "19810230",  # 30 February
-    "19810431",  # 31 April
-    "19810931",  # 31 September
-    "19230229",  # 29 February in a common year (10-digit form too: YY 23)
-    "19000229",  # 1900 was not a leap year (12-digit form only)
-    "17811218",  # century 17
-    "21811218",  # century 21
-])
+@pytest.mark.parametrize(
+    "date",
+    [
+        "19811318",  # month 13
+        "19810018",  # month 00
+        "19811200",  # day 00
+        "19811232",  # day 32
+        "19810230",  # 30 February
+        "19810431",  # 31 April
+        "19810931",  # 31 September
+        "19230229",  # 29 February in a common year (10-digit form too: YY 23)
+        "19000229",  # 1900 was not a leap year (12-digit form only)
+        "17811218",  # century 17
+        "21811218",  # century 21
+    ],
+)
 def test_impossible_dates_are_not_flagged(date, backend):
     forms = FORMS if date[:2] in ("18", "19", "20") and date != "19000229" else ["long-", "long"]
     for form in forms:
@@ -155,14 +158,17 @@ def test_impossible_samordningsnummer_day_is_not_flagged(backend):
         assert scan_one(value) is None
 
 
-@pytest.mark.parametrize("date,ok", [
-    ("20000229", True),   # divisible by 400
-    ("19960229", True),
-    ("20240229", True),
-    ("19000229", False),  # divisible by 100, not by 400
-    ("19970229", False),
-    ("20230229", False),
-])
+@pytest.mark.parametrize(
+    "date,ok",
+    [
+        ("20000229", True),  # divisible by 400
+        ("19960229", True),
+        ("20240229", True),
+        ("19000229", False),  # divisible by 100, not by 400
+        ("19970229", False),
+        ("20230229", False),
+    ],
+)
 def test_leap_day(date, ok, backend):
     for form in ("long-", "long"):
         value = pnr(date, "456", form)
@@ -175,29 +181,35 @@ def test_leap_day(date, ok, backend):
     assert (is_personnummer(samordning(date, "456", "long")) == "samordningsnummer") is ok
 
 
-@pytest.mark.parametrize("text", [
-    "pnr 19811218-9876 ok",
-    "Sökande: 811218-9876.",
-    "(8112189876)",
-    "id=198112189876;",
-    "1234567890 811218-9876",   # the first ten digits fail; the second number is real
-    "811218-9875 811218-9876",  # wrong check digit first, right one second
-    "8112189876 8112189876",    # adjacent numbers
-    "P-8112189876",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pnr 19811218-9876 ok",
+        "Sökande: 811218-9876.",
+        "(8112189876)",
+        "id=198112189876;",
+        "1234567890 811218-9876",  # the first ten digits fail; the second number is real
+        "811218-9875 811218-9876",  # wrong check digit first, right one second
+        "8112189876 8112189876",  # adjacent numbers
+        "P-8112189876",
+    ],
+)
 def test_embedded_in_text(text, backend):
     assert is_personnummer(text) == "personnummer"
     assert kind_of(text) == "personnummer"
 
 
-@pytest.mark.parametrize("text", [
-    "98112189876",       # part of a longer digit run
-    "81121898761",
-    "x19811218-98761",
-    "ab8112189876",      # glued to letters (hex IDs are not mined for digit runs)
-    "811218-98",
-    "8112-18-9876",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "98112189876",  # part of a longer digit run
+        "81121898761",
+        "x19811218-98761",
+        "ab8112189876",  # glued to letters (hex IDs are not mined for digit runs)
+        "811218-98",
+        "8112-18-9876",
+    ],
+)
 def test_not_a_number_of_its_own(text, backend):
     assert is_personnummer(text) is None
     assert scan_one(text) is None
@@ -212,19 +224,21 @@ def test_is_personnummer_on_non_strings():
 # --------------------------------------------------------------------------- e-mail
 
 
-@pytest.mark.parametrize("value", [
-    "anna.svensson@botkyrka.se",
-    "Åsa.Öberg@exempel.se",
-    "kontakta x_y+z@sub.domain.com!",
-    "<a@b.se>",
-    "Mejl: kalle.anka@gmail.com, tel saknas",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "anna.svensson@botkyrka.se",
+        "Åsa.Öberg@exempel.se",
+        "kontakta x_y+z@sub.domain.com!",
+        "<a@b.se>",
+        "Mejl: kalle.anka@gmail.com, tel saknas",
+    ],
+)
 def test_email_flagged(value, backend):
     assert kind_of(value) == "email"
 
 
-@pytest.mark.parametrize("value", ["12 st @ 500 kr", "@handle", "user@localhost", "a@b", "@",
-                                   "x@.se"])
+@pytest.mark.parametrize("value", ["12 st @ 500 kr", "@handle", "user@localhost", "a@b", "@", "x@.se"])
 def test_email_look_alikes_not_flagged(value, backend):
     assert scan_one(value) is None
 
@@ -232,58 +246,64 @@ def test_email_look_alikes_not_flagged(value, backend):
 # --------------------------------------------------------------------------- phone
 
 
-@pytest.mark.parametrize("value", [
-    "073-123 45 67",
-    "070-1234567",
-    "0701234567",
-    "+46 70 123 45 67",
-    "+46701234567",
-    "0046 70 123 45 67",
-    "0046701234567",
-    "+46 (0)70-123 45 67",
-    "08-123 456 78",
-    "08-12 34 56",
-    "08 - 123 45 67",
-    "08/123 45 67",
-    "(08) 123 45 67",
-    "031-12 34 56",
-    "0980-123 45",
-    "0853061000",
-    "070\u00a0123\u00a045\u00a067",
-    "tel: 070-123 45 67.",
-    "Anna,0701234567",
-    "ring 08-12 34 56 eller 070-1234567",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "073-123 45 67",
+        "070-1234567",
+        "0701234567",
+        "+46 70 123 45 67",
+        "+46701234567",
+        "0046 70 123 45 67",
+        "0046701234567",
+        "+46 (0)70-123 45 67",
+        "08-123 456 78",
+        "08-12 34 56",
+        "08 - 123 45 67",
+        "08/123 45 67",
+        "(08) 123 45 67",
+        "031-12 34 56",
+        "0980-123 45",
+        "0853061000",
+        "070\u00a0123\u00a045\u00a067",
+        "tel: 070-123 45 67.",
+        "Anna,0701234567",
+        "ring 08-12 34 56 eller 070-1234567",
+    ],
+)
 def test_phone_variants_flagged(value, backend):
     assert kind_of(value) == "phone"
 
 
-@pytest.mark.parametrize("value", [
-    "2024-03-01",          # ISO dates
-    "1999-12-31",
-    "0701-12-23",          # ISO date of year 701
-    "2024-03-01 08:30",
-    "03-12-2024",
-    "12,5",                # decimal comma
-    "0,0812345678",
-    "1 234,56",
-    "2342",                # SSYK code
-    "5312",
-    "0",                   # small integers
-    "7",
-    "42",
-    "R-0a1b2c3d",          # opaque IDs
-    "A-12345678",
-    "R-07012345",
-    "V-0701234567",
-    "12 500",              # amounts
-    "1 070 123",
-    "0127",                # a municipality code
-    "0012345678",          # zero-padded ID
-    "08-12 34",            # too short
-    "212000-0142",         # an organisation number
-    "",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-03-01",  # ISO dates
+        "1999-12-31",
+        "0701-12-23",  # ISO date of year 701
+        "2024-03-01 08:30",
+        "03-12-2024",
+        "12,5",  # decimal comma
+        "0,0812345678",
+        "1 234,56",
+        "2342",  # SSYK code
+        "5312",
+        "0",  # small integers
+        "7",
+        "42",
+        "R-0a1b2c3d",  # opaque IDs
+        "A-12345678",
+        "R-07012345",
+        "V-0701234567",
+        "12 500",  # amounts
+        "1 070 123",
+        "0127",  # a municipality code
+        "0012345678",  # zero-padded ID
+        "08-12 34",  # too short
+        "212000-0142",  # an organisation number
+        "",
+    ],
+)
 def test_phone_look_alikes_not_flagged(value, backend):
     assert scan_one(value) is None
 
@@ -293,8 +313,18 @@ def test_phone_look_alikes_not_flagged(value, backend):
 
 def test_position_and_count(backend):
     values = pd.Series(
-        ["R-0a1b2c3d", "2024-03-01", None, "x@y.se", "", np.nan,
-         "811218-9876", "070-123 45 67", "811218-9875", "A-12345678"],
+        [
+            "R-0a1b2c3d",
+            "2024-03-01",
+            None,
+            "x@y.se",
+            "",
+            np.nan,
+            "811218-9876",
+            "070-123 45 67",
+            "811218-9875",
+            "A-12345678",
+        ],
         index=[10, 10, 3, 4, 5, 6, 7, 8, 9, 1],  # positions, not labels, are reported
         dtype=object,
     )
@@ -334,39 +364,111 @@ def test_non_string_objects_are_scanned_as_text():
 # --------------------------------------------------------------------------- headers
 
 
-@pytest.mark.parametrize("header", [
-    "personnummer", "Personnummer", "PNR", "Pers.nr", "Person nr", "personnr",
-    "Samordningsnummer", "Sökandes personnummer", "SSN", "Personal number",
-    "Namn", "Förnamn", "Efternamn", "fornamn", "Name", "first_name", "Last Name",
-    "Full name", "Surname", "Sökandenamn", "Chef namn", "Kontaktperson", "Användarnamn",
-    "E-post", "epost", "Email", "e-mail", "Mail", "E-postadress", "Tjänste-e-post",
-    "Telefon", "Tel", "Tel.", "Telefonnummer", "Mobil", "Mobilnummer", "Hemtelefon",
-    "Phone", "Mobile", "Cell phone",
-    "Adress", "Address", "Gatuadress", "Hemadress", "Postnummer", "Postnr", "Postort",
-    "ZIP code", "C/O",
-    "Fritext", "Free text", "Kommentar", "Kommentarer", "Comment", "Notes",
-    "Anteckning", "Anteckningar", "Övrigt", "Beskrivning",
-    "Sökande", "Kandidat",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "personnummer",
+        "Personnummer",
+        "PNR",
+        "Pers.nr",
+        "Person nr",
+        "personnr",
+        "Samordningsnummer",
+        "Sökandes personnummer",
+        "SSN",
+        "Personal number",
+        "Namn",
+        "Förnamn",
+        "Efternamn",
+        "fornamn",
+        "Name",
+        "first_name",
+        "Last Name",
+        "Full name",
+        "Surname",
+        "Sökandenamn",
+        "Chef namn",
+        "Kontaktperson",
+        "Användarnamn",
+        "E-post",
+        "epost",
+        "Email",
+        "e-mail",
+        "Mail",
+        "E-postadress",
+        "Tjänste-e-post",
+        "Telefon",
+        "Tel",
+        "Tel.",
+        "Telefonnummer",
+        "Mobil",
+        "Mobilnummer",
+        "Hemtelefon",
+        "Phone",
+        "Mobile",
+        "Cell phone",
+        "Adress",
+        "Address",
+        "Gatuadress",
+        "Hemadress",
+        "Postnummer",
+        "Postnr",
+        "Postort",
+        "ZIP code",
+        "C/O",
+        "Fritext",
+        "Free text",
+        "Kommentar",
+        "Kommentarer",
+        "Comment",
+        "Notes",
+        "Anteckning",
+        "Anteckningar",
+        "Övrigt",
+        "Beskrivning",
+        "Sökande",
+        "Kandidat",
+    ],
+)
 def test_identifier_headers_flagged(header):
     finding = scan_header(header)
     assert finding == IdentifierFinding(header, "identifier_header", -1, 0)
 
 
-@pytest.mark.parametrize("header", [
-    "Enhet", "Enhetsnamn", "Enhetens namn", "Department name", "Namn på enhet",
-    "Befattning", "job_title", "Sökande ID", "kandidat_id", "Antal kommentarer",
-    "pnr_hash", "Har e-post", "Telefonintervju", "Telefonintervju datum",
-    "Phone screen date", "Lönepost", "Ansvarskod", "Unnamed: 0", "Kön", "Ålder",
-    "Org.nr", "", "x",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Enhet",
+        "Enhetsnamn",
+        "Enhetens namn",
+        "Department name",
+        "Namn på enhet",
+        "Befattning",
+        "job_title",
+        "Sökande ID",
+        "kandidat_id",
+        "Antal kommentarer",
+        "pnr_hash",
+        "Har e-post",
+        "Telefonintervju",
+        "Telefonintervju datum",
+        "Phone screen date",
+        "Lönepost",
+        "Ansvarskod",
+        "Unnamed: 0",
+        "Kön",
+        "Ålder",
+        "Org.nr",
+        "",
+        "x",
+    ],
+)
 def test_neutral_headers_not_flagged(header):
     assert scan_header(header) is None
 
 
 def test_contract_headers_never_flagged():
-    headers = [h for table in TABLES.values() for col in table.columns
-               for h in (col.name, col.swedish)]
+    headers = [h for table in TABLES.values() for col in table.columns for h in (col.name, col.swedish)]
     assert len(headers) > 50
     for header in headers:
         for variant in (header, header.upper(), header.replace("_", " ").title()):
@@ -374,9 +476,17 @@ def test_contract_headers_never_flagged():
 
 
 def test_contract_headers_with_swedish_letters_never_flagged():
-    for header in ("Sista ansökningsdag", "Förvaltning", "Anställningsform",
-                   "Återkallad orsak", "Beställd datum", "Kön", "Åldersgrupp",
-                   "Utfall", "Tillträde datum"):
+    for header in (
+        "Sista ansökningsdag",
+        "Förvaltning",
+        "Anställningsform",
+        "Återkallad orsak",
+        "Beställd datum",
+        "Kön",
+        "Åldersgrupp",
+        "Utfall",
+        "Tillträde datum",
+    ):
         assert scan_header(header) is None, header
 
 
@@ -392,13 +502,15 @@ def test_header_that_is_itself_an_identifier():
 
 
 def test_scan_frame_orders_header_findings_first():
-    df = pd.DataFrame({
-        "ansoknings_id": ["A-1", "A-2"],
-        "Kontakt info": ["", "a@b.se"],
-        "Förnamn": ["Anna", "Bo"],
-        "ref_kod": ["811218-9876", ""],
-        "Telefon": ["070-1234567", ""],
-    })
+    df = pd.DataFrame(
+        {
+            "ansoknings_id": ["A-1", "A-2"],
+            "Kontakt info": ["", "a@b.se"],
+            "Förnamn": ["Anna", "Bo"],
+            "ref_kod": ["811218-9876", ""],
+            "Telefon": ["070-1234567", ""],
+        }
+    )
     findings = scan_frame(df)
     assert findings == [
         IdentifierFinding("Förnamn", "identifier_header", -1, 0),
@@ -410,8 +522,9 @@ def test_scan_frame_orders_header_findings_first():
 
 
 def test_scan_frame_clean_and_duplicate_headers():
-    clean = pd.DataFrame({"rekryterings_id": ["R-0a1b2c3d"], "status": ["tillsatt"],
-                          "publicerad_datum": ["2024-03-01"]})
+    clean = pd.DataFrame(
+        {"rekryterings_id": ["R-0a1b2c3d"], "status": ["tillsatt"], "publicerad_datum": ["2024-03-01"]}
+    )
     assert scan_frame(clean) == []
     dup = pd.DataFrame([["x", "0701234567"]], columns=["dup", "dup"])
     assert scan_frame(dup) == [IdentifierFinding("dup", "phone", 0, 1)]
@@ -420,10 +533,17 @@ def test_scan_frame_clean_and_duplicate_headers():
 # --------------------------------------------------------------------------- describe
 
 
-@pytest.mark.parametrize("value", [
-    "811218-9876", "19811218-9876", "811278-9873", "anna.svensson@botkyrka.se",
-    "070-123 45 67", "+46701234567",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "811218-9876",
+        "19811218-9876",
+        "811278-9873",
+        "anna.svensson@botkyrka.se",
+        "070-123 45 67",
+        "+46701234567",
+    ],
+)
 def test_describe_never_contains_the_value(value):
     finding = scan_series(pd.Series(["", value]), "Kontakt")
     assert finding is not None
@@ -445,8 +565,10 @@ def test_describe_names_the_location_once_or_not_at_all():
     assert standalone.count("applications.csv") == 1 and standalone.count("referens") == 1
     assert standalone.count("row 7") == 1
     body = finding.describe()
-    assert body.startswith("The column contains a Swedish personal identity number (personnummer) (1 value in all, "
-                           "the first at value number 6; the values are not shown)")
+    assert body.startswith(
+        "The column contains a Swedish personal identity number (personnummer) (1 value in all, "
+        "the first at value number 6; the values are not shown)"
+    )
     assert "referens" not in body
     assert "value number" not in finding.describe(row=7)
 
@@ -482,7 +604,8 @@ def test_contract_header_aliases_and_written_forms_are_never_flagged():
 
 opaque_ids = st.from_regex(r"\A[A-Z]-[0-9a-f]{8}\Z")
 iso_dates = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(
-    lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}")
+    lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -495,8 +618,13 @@ def test_opaque_ids_and_iso_dates_never_flagged(values):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2099, 12, 31)),
-       st.integers(0, 999), st.sampled_from(FORMS), st.booleans(), st.integers(0, 9))
+@given(
+    st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2099, 12, 31)),
+    st.integers(0, 999),
+    st.sampled_from(FORMS),
+    st.booleans(),
+    st.integers(0, 9),
+)
 def test_constructed_numbers_property(date, serial, form, coordination, offset):
     ymd = date.strftime("%Y%m%d")
     if coordination:
@@ -521,9 +649,15 @@ def test_arrow_and_python_paths_agree(values):
     fast = privacy._codes(pd.Series(values, dtype=object))  # converted to Arrow
     objects = pd.Series(values, dtype=object)  # .str on objects uses Python's re
     pnr_codes = privacy._pnr_rows(objects)
-    slow = np.where(pnr_codes != 0, pnr_codes,
-                    np.where(privacy._email_rows(objects), privacy._EMAIL_CODE,
-                             np.where(privacy._phone_rows(objects), privacy._PHONE_CODE, 0)))
+    slow = np.where(
+        pnr_codes != 0,
+        pnr_codes,
+        np.where(
+            privacy._email_rows(objects),
+            privacy._EMAIL_CODE,
+            np.where(privacy._phone_rows(objects), privacy._PHONE_CODE, 0),
+        ),
+    )
     assert fast.tolist() == slow.tolist()
     pnr_kinds = (privacy._PNR_CODE, privacy._SAMORD_CODE)
     for v, code in zip(values, fast):

@@ -22,8 +22,13 @@ def small():
 
 def _tables(small):
     t, cut = small
-    vac, app, chk, roll, staff = (t["vacancies"], t["applications"], t["background_checks"], t["pilot_rollout"],
-                                  t["staffing_monthly"])
+    vac, app, chk, roll, staff = (
+        t["vacancies"],
+        t["applications"],
+        t["background_checks"],
+        t["pilot_rollout"],
+        t["staffing_monthly"],
+    )
     cov = m.pilot_coverage(vac, app, chk, roll)
     return {
         "time_to_fill": m.time_to_fill(vac, cut, by=["administration", "phase"], pilot_rollout=roll),
@@ -72,7 +77,9 @@ def test_rate_of_a_hidden_count_is_hidden(small):
 def test_check_outcomes_only_through_their_own_gate(small):
     t, _ = small
     chk = t["background_checks"].assign(year=t["background_checks"]["requested_date"].dt.year)
-    outcomes = chk.dropna(subset=["outcome"]).groupby(["year", "outcome"], observed=True).size().rename("n").reset_index()
+    outcomes = (
+        chk.dropna(subset=["outcome"]).groupby(["year", "outcome"], observed=True).size().rename("n").reset_index()
+    )
     with pytest.raises(ValueError):
         publish(outcomes)
     gated = publish(outcomes, check_outcomes=True, level_columns=("year",))
@@ -86,8 +93,12 @@ def test_check_outcomes_only_through_their_own_gate(small):
 _IMPLIED = {
     "time_to_fill": {"filled_within_60": "n", "filled_within_90": "n"},
     "check_turnaround": {"within_7": "n", "within_14": "n"},
-    "competence_supply": {"filled_rate": "n_closed", "readvertised_rate": "n_closed",
-                          "cancelled_rate": "n_closed", "unfilled_rate": "n_closed"},
+    "competence_supply": {
+        "filled_rate": "n_closed",
+        "readvertised_rate": "n_closed",
+        "cancelled_rate": "n_closed",
+        "unfilled_rate": "n_closed",
+    },
 }
 
 
@@ -114,9 +125,13 @@ def test_no_published_rate_implies_a_count_of_1_to_4(small):
 def test_wide_check_outcome_tables_are_refused(small):
     t, _ = small
     chk = t["background_checks"].dropna(subset=["outcome"])
-    wide = (chk.assign(administration=chk["check_type"].astype(str).str[:3])
-            .pivot_table(index="administration", columns="outcome", values="check_id", aggfunc="count",
-                         observed=True, fill_value=0).reset_index())
+    wide = (
+        chk.assign(administration=chk["check_type"].astype(str).str[:3])
+        .pivot_table(
+            index="administration", columns="outcome", values="check_id", aggfunc="count", observed=True, fill_value=0
+        )
+        .reset_index()
+    )
     wide.columns = [str(c) for c in wide.columns]
     assert {"cleared", "remark_no_obstacle"} <= set(wide.columns)
     with pytest.raises(ValueError, match="named after a background-check outcome.*protect_check_outcomes"):

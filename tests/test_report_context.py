@@ -14,10 +14,15 @@ def processed(tmp_path_factory):
     return fx.once(tmp_path_factory, "processed", fx.processed_data) / "processed"
 
 
-@pytest.mark.parametrize("period, first, last", [("2025Q4", "2025-10-01", "2025-12-31"),
-                                                 ("2024H1", "2024-01-01", "2024-06-30"),
-                                                 ("2024-02", "2024-02-01", "2024-02-29"),
-                                                 ("2023", "2023-01-01", "2023-12-31")])
+@pytest.mark.parametrize(
+    "period, first, last",
+    [
+        ("2025Q4", "2025-10-01", "2025-12-31"),
+        ("2024H1", "2024-01-01", "2024-06-30"),
+        ("2024-02", "2024-02-01", "2024-02-29"),
+        ("2023", "2023-01-01", "2023-12-31"),
+    ],
+)
 def test_periods(period, first, last):
     a, b = parse_period(period)
     assert (a.date().isoformat(), b.date().isoformat()) == (first, last)
@@ -34,16 +39,22 @@ def test_notebook_parameters_fill_defaults():
 
 
 def test_open_period_windows_the_data_and_follows_vacancies(processed):
-    ctx = open_period("2025Q4", processed_dir=str(processed), window_start="2023-01-01", window_end="2026-02-28",
-                      lang="en", min_count=3)
-    assert ctx.window == ("2023-01-01", "2025-12-31")             # the cut date ends it before window_end
+    ctx = open_period(
+        "2025Q4",
+        processed_dir=str(processed),
+        window_start="2023-01-01",
+        window_end="2026-02-28",
+        lang="en",
+        min_count=3,
+    )
+    assert ctx.window == ("2023-01-01", "2025-12-31")  # the cut date ends it before window_end
     assert ctx.cut_date.date().isoformat() == fx.CUT
     assert ctx.vacancies["published_date"].min() >= ctx.first_day.replace(year=2023, month=1, day=1)
     assert ctx.applications["vacancy_id"].isin(ctx.vacancies["vacancy_id"]).all()
     assert ctx.background_checks["application_id"].isin(ctx.applications["application_id"]).all()
     assert len(ctx.all_tables["vacancies"]) > len(ctx.vacancies)
     assert ctx.thresholds.min_count == 3 and ctx.text("sv", "en") == "en"
-    assert sections.is_demo(ctx)                                   # the fixture's raw folder has truth.json
+    assert sections.is_demo(ctx)  # the fixture's raw folder has truth.json
     with pytest.raises(ValueError, match="lang must be"):
         open_period("2025Q4", processed_dir=str(processed), lang="de")
 
@@ -97,10 +108,10 @@ def test_outcomes_not_cached_yet_are_built_in_one_pass_with_the_same_numbers(pro
     shutil.rmtree(local / ".cache", ignore_errors=True)
     outcomes = ["late_withdrawal", "offer_acceptance", "days_unfilled_90", "qualified_applicants_per_vacancy"]
     ctx = open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49)
-    sections.effects(ctx, [outcomes[2]])                                  # cached before
+    sections.effects(ctx, [outcomes[2]])  # cached before
     (local / ".cache").mkdir(exist_ok=True)
     busy = sections._cache_path(ctx, "effects", outcomes[3]).with_suffix(".lock")
-    busy.touch()                                                           # another notebook computes it
+    busy.touch()  # another notebook computes it
     calls = []
     real = E.outcome_frames
 
@@ -113,12 +124,14 @@ def test_outcomes_not_cached_yet_are_built_in_one_pass_with_the_same_numbers(pro
     assert calls == [outcomes[:2]]
     monkeypatch.undo()
     busy.unlink()
-    alone = E.pilot_effects(ctx.tables, ctx.cut_date, outcomes=outcomes[:3], window=ctx.window, reps=49,
-                            seed=ctx.seed).tidy()
+    alone = E.pilot_effects(
+        ctx.tables, ctx.cut_date, outcomes=outcomes[:3], window=ctx.window, reps=49, seed=ctx.seed
+    ).tidy()
     pd.testing.assert_frame_equal(together, alone)
     given = E.outcome_frames(E.restrict_window(ctx.tables, ctx.window), ctx.cut_date, outcomes[:1])
-    partly_given = E.pilot_effects(ctx.tables, ctx.cut_date, outcomes=outcomes[:2], window=ctx.window, reps=49,
-                                   seed=ctx.seed, frames=given).tidy()
+    partly_given = E.pilot_effects(
+        ctx.tables, ctx.cut_date, outcomes=outcomes[:2], window=ctx.window, reps=49, seed=ctx.seed, frames=given
+    ).tidy()
     pd.testing.assert_frame_equal(partly_given, alone[alone["outcome"].isin(outcomes[:2])].reset_index(drop=True))
 
 
@@ -131,8 +144,9 @@ def test_effects_use_the_period_window_and_a_code_change_invalidates_the_cache(p
 
     local = tmp_path / "processed"
     shutil.copytree(processed, local)
-    ctx = open_period("2025Q4", processed_dir=str(local), window_start="2023-01-01", window_end="2025-06-30",
-                      bootstrap_reps=39)
+    ctx = open_period(
+        "2025Q4", processed_dir=str(local), window_start="2023-01-01", window_end="2025-06-30", bootstrap_reps=39
+    )
     seen = {}
     real = E.pilot_effects
 
@@ -185,10 +199,11 @@ def test_event_studies_and_the_triple_difference_are_computed_once_per_report(pr
     again = sections.event_study(ctx, "late_withdrawal")
     pd.testing.assert_frame_equal(again.tidy(), first.tidy())
     assert again.details["pretrend_p_value"] == first.details["pretrend_p_value"]
-    assert "_cache" not in ctx.__dict__            # the panel was not built either
+    assert "_cache" not in ctx.__dict__  # the panel was not built either
     pd.testing.assert_frame_equal(
-        sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49)), triple)
-    with pytest.raises(AssertionError, match="computed again"):     # other draws: another entry
+        sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49)), triple
+    )
+    with pytest.raises(AssertionError, match="computed again"):  # other draws: another entry
         sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=39))
     # another outcome's event study is computed, on the panel the first one left behind
     assert len(list((local / ".cache").glob("panel-administration-*.pkl"))) == 1
@@ -205,7 +220,7 @@ def test_a_read_only_processed_folder_computes_without_a_cache(processed, tmp_pa
     shutil.copytree(processed, local)
     ctx = open_period("2025Q4", processed_dir=str(local))
     shutil.rmtree(local / ".cache", ignore_errors=True)
-    (local / ".cache").write_text("not a folder")          # mkdir fails as on a read-only share
+    (local / ".cache").write_text("not a folder")  # mkdir fails as on a read-only share
     study = sections.event_study(ctx, "days_unfilled_90")
     assert study.details["pretrend_p_value"] >= 0
 
@@ -226,7 +241,7 @@ def test_the_windowed_tables_are_read_once_and_shared_through_the_cache(processe
         pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
         pd.testing.assert_frame_equal(again.all_tables[name], first.all_tables[name])
     assert (again.vacancies["published_date"] >= "2022-01-01").all()
-    other = open_period("2025Q4", processed_dir=str(local), window_start="2023-01-01")   # another window
+    other = open_period("2025Q4", processed_dir=str(local), window_start="2023-01-01")  # another window
     assert len(list((local / ".cache").glob("tables-*.pkl"))) == 2
     assert len(other.vacancies) < len(first.vacancies)
     cached[0].write_bytes(b"not a pickle")

@@ -35,6 +35,7 @@ def _urls(html: str) -> list[str]:
 
 # ---------------------------------------------------------------- parameters (fast)
 
+
 @pytest.fixture
 def no_params_dir(tmp_path, monkeypatch):
     """params/ is empty: the repository's example params/2025Q4.yaml does not apply."""
@@ -45,15 +46,14 @@ def no_params_dir(tmp_path, monkeypatch):
 def test_parameters_defaults_then_file_then_command_line(tmp_path, no_params_dir):
     params_file = tmp_path / "p.yaml"
     params_file.write_text("seed: 7\nlang: en\nbootstrap_reps: 199\ncut_date: 2025-11-30\n", encoding="utf-8")
-    got = runner.resolve_parameters("2025Q4", params_file=params_file, overrides={"bootstrap_reps": "99"},
-                                    lang="sv")
-    assert got["seed"] == 7                      # file over default
-    assert got["bootstrap_reps"] == 99           # command line over file, typed as the default
-    assert got["lang"] == "sv"                   # --lang over file
-    assert got["cut_date"] == "2025-11-30"       # a YAML date becomes the ISO text
+    got = runner.resolve_parameters("2025Q4", params_file=params_file, overrides={"bootstrap_reps": "99"}, lang="sv")
+    assert got["seed"] == 7  # file over default
+    assert got["bootstrap_reps"] == 99  # command line over file, typed as the default
+    assert got["lang"] == "sv"  # --lang over file
+    assert got["cut_date"] == "2025-11-30"  # a YAML date becomes the ISO text
     assert got["window_start"] == PARAMETERS["window_start"]
     assert set(got) == set(PARAMETERS)
-    assert runner.resolve_parameters("2025Q4")["cut_date"] == "2025-12-31"   # last day of the period
+    assert runner.resolve_parameters("2025Q4")["cut_date"] == "2025-12-31"  # last day of the period
     assert runner.resolve_parameters("2024-02")["cut_date"] == "2024-02-29"
 
 
@@ -78,15 +78,18 @@ def test_an_unknown_parameter_is_named_with_the_valid_ones(tmp_path, no_params_d
         runner.resolve_parameters("2025Q4", params_file=params_file)
 
 
-@pytest.mark.parametrize(("content", "overrides", "lang", "message"), [
-    ("", {"seed": "many"}, None, r"'seed' must be a whole number"),
-    ("", {}, "de", r"lang must be one of sv, en"),
-    ("", {"cut_date": "31/12/2025"}, None, r"cut_date '31/12/2025' is not a date"),
-    ("- seed\n", {}, None, r"must be a mapping"),
-    ("period: 2025Q3\n", {}, None, r"sets period 2025Q3, but the report is for 2025Q4"),
-    ("window_end: [1, 2]\n", {}, None, r"'window_end' must be a text value"),
-    ("", {"period": "2025Q1"}, None, r"give the period with --period"),
-])
+@pytest.mark.parametrize(
+    ("content", "overrides", "lang", "message"),
+    [
+        ("", {"seed": "many"}, None, r"'seed' must be a whole number"),
+        ("", {}, "de", r"lang must be one of sv, en"),
+        ("", {"cut_date": "31/12/2025"}, None, r"cut_date '31/12/2025' is not a date"),
+        ("- seed\n", {}, None, r"must be a mapping"),
+        ("period: 2025Q3\n", {}, None, r"sets period 2025Q3, but the report is for 2025Q4"),
+        ("window_end: [1, 2]\n", {}, None, r"'window_end' must be a text value"),
+        ("", {"period": "2025Q1"}, None, r"give the period with --period"),
+    ],
+)
 def test_bad_parameter_values_are_refused(tmp_path, no_params_dir, content, overrides, lang, message):
     params_file = tmp_path / "p.yaml"
     params_file.write_text(content, encoding="utf-8")
@@ -112,8 +115,9 @@ def test_an_export_that_ingest_refuses_gives_exit_2_and_no_report(tmp_path, caps
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "vacancies.csv").write_text("vacancy_id,administration\nV1,UBF\n", encoding="utf-8")
-    result = runner.run_report("2025Q4", raw_dir=raw, processed_dir=tmp_path / "processed",
-                               out_dir=tmp_path / "reports", notebooks_dir=fx.OK)
+    result = runner.run_report(
+        "2025Q4", raw_dir=raw, processed_dir=tmp_path / "processed", out_dir=tmp_path / "reports", notebooks_dir=fx.OK
+    )
     assert result.exit_code == 2 and result.index is None
     err = capsys.readouterr().err
     assert "no file for required table(s) applications" in err and "no report was written" in err
@@ -122,6 +126,7 @@ def test_an_export_that_ingest_refuses_gives_exit_2_and_no_report(tmp_path, caps
 
 # ---------------------------------------------------------------- rendering helpers (fast)
 
+
 def test_the_fetch_detector_catches_what_nbconvert_s_own_template_loads():
     """nbconvert's default lab template loads require.js and MathJax from a CDN; ours does not."""
     from nbconvert import HTMLExporter
@@ -129,16 +134,32 @@ def test_the_fetch_detector_catches_what_nbconvert_s_own_template_loads():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Hej")])
     default, _ = HTMLExporter().from_notebook_node(nb)
     assert any("cdnjs" in url for url in render.external_fetches(default))
-    prov = {"period": "2025Q4", "cut_date": "2025-12-31", "parameters": {}, "input_files": [], "versions": {},
-            "git_commit": "abc", "rendered": "2026-01-05 10:00", "synthetic": False}
+    prov = {
+        "period": "2025Q4",
+        "cut_date": "2025-12-31",
+        "parameters": {},
+        "input_files": [],
+        "versions": {},
+        "git_commit": "abc",
+        "rendered": "2026-01-05 10:00",
+        "synthetic": False,
+    }
     ours = render.render_notebook(nb, title="t", lang="en", provenance=prov)
     assert render.external_fetches(ours) == []
     assert '<html lang="en">' in ours and "Provenance" in ours and "<script" not in ours
 
 
-_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
-_PROV = {"period": "2025Q4", "cut_date": "2025-12-31", "parameters": {"seed": 1}, "input_files": [],
-         "versions": {}, "git_commit": "abc", "rendered": "2026-01-05 10:00", "synthetic": True}
+_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+_PROV = {
+    "period": "2025Q4",
+    "cut_date": "2025-12-31",
+    "parameters": {"seed": 1},
+    "input_files": [],
+    "versions": {},
+    "git_commit": "abc",
+    "rendered": "2026-01-05 10:00",
+    "synthetic": True,
+}
 
 
 def _page_notebook(extra_html: str = "") -> nbformat.NotebookNode:
@@ -147,16 +168,25 @@ def _page_notebook(extra_html: str = "") -> nbformat.NotebookNode:
     rows = "".join(f"<tr><th>Förvaltning {i}</th><td>{i * 7}</td><td>&lt;5</td></tr>" for i in range(60))
     table = f'<table class="pilot-eval"><caption>Tabell &amp; fot</caption><tbody>{rows}</tbody></table>'
     v4 = nbformat.v4
-    code = v4.new_code_cell("x", execution_count=1, outputs=[
-        v4.new_output("display_data", data={"text/html": table + extra_html, "text/plain": "t"}),
-        v4.new_output("display_data", data={"image/png": _PNG}, metadata={"image/png": {"alt": "Staplar: <5"}}),
-        v4.new_output("display_data", data={"image/png": _PNG}),
-        v4.new_output("stream", name="stdout", text="klart\n"),
-        v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=1),
-    ])
-    return v4.new_notebook(cells=[v4.new_markdown_cell("# Rubrik\n\n* en punkt med **fet** text\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
-                                  code, v4.new_markdown_cell("Slut.")],
-                           metadata={"language_info": {"name": "python"}})
+    code = v4.new_code_cell(
+        "x",
+        execution_count=1,
+        outputs=[
+            v4.new_output("display_data", data={"text/html": table + extra_html, "text/plain": "t"}),
+            v4.new_output("display_data", data={"image/png": _PNG}, metadata={"image/png": {"alt": "Staplar: <5"}}),
+            v4.new_output("display_data", data={"image/png": _PNG}),
+            v4.new_output("stream", name="stdout", text="klart\n"),
+            v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=1),
+        ],
+    )
+    return v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Rubrik\n\n* en punkt med **fet** text\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+            code,
+            v4.new_markdown_cell("Slut."),
+        ],
+        metadata={"language_info": {"name": "python"}},
+    )
 
 
 @pytest.mark.parametrize("template", [render.TEMPLATE_NAME, "lab"])
@@ -168,12 +198,14 @@ def test_pages_are_the_ones_nbconvert_writes_without_its_beautifulsoup_pass(temp
     from nbconvert import HTMLExporter
 
     nb = _page_notebook()
-    resources = {"metadata": {"name": "t", "path": ""},
-                 "pilot_eval": {"lang": "sv", "title": "t", "text": render.TEXT["sv"], "provenance": _PROV,
-                                "failure": None}}
+    resources = {
+        "metadata": {"name": "t", "path": ""},
+        "pilot_eval": {"lang": "sv", "title": "t", "text": render.TEXT["sv"], "provenance": _PROV, "failure": None},
+    }
     ours, _ = render._exporter(template).from_notebook_node(nb, resources=json.loads(json.dumps(resources)))
     theirs, _ = render._exporter(template, cls=HTMLExporter).from_notebook_node(
-        nb, resources=json.loads(json.dumps(resources)))
+        nb, resources=json.loads(json.dumps(resources))
+    )
     assert "BeautifulSoup" not in type(render._exporter(template)).from_notebook_node.__code__.co_names
     # where an image has no alternative text, nbconvert's placeholder is English; ours the report's word
     placeholder = 'alt="No description has been provided for this image"'
@@ -188,7 +220,7 @@ def test_an_image_without_alternative_text_gets_the_report_s_word_for_a_chart():
     page = render.render_notebook(nb, title="t", lang="en", provenance=_PROV)
     imgs = re.findall(r"<img\b[^>]*>", page, re.IGNORECASE)
     assert len(imgs) == 4 and all(re.search(r"\salt=", i, re.IGNORECASE) for i in imgs)
-    assert sum('alt="Chart"' in i for i in imgs) == 2     # the PNG output without alt and the bare <img>
+    assert sum('alt="Chart"' in i for i in imgs) == 2  # the PNG output without alt and the bare <img>
     assert 'ALT="egen"' in page and 'alt="Staplar: &lt;5"' in page
 
 
@@ -197,6 +229,7 @@ def test_git_commit_of_a_folder_that_is_not_a_checkout_is_unknown(tmp_path):
 
 
 # ---------------------------------------------------------------- one report (slow)
+
 
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory):
@@ -210,12 +243,27 @@ def _render(folder: Path, processed: Path) -> None:
     params_file.write_text("bootstrap_reps: 199\nmin_n: 11\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        result = runner.run_report(fx.PERIOD, processed_dir=processed, out_dir=folder / "reports",
-                                   notebooks_dir=notebooks, params_file=params_file, params={"min_n": "12"},
-                                   jobs=2)
-    (folder / "result.json").write_text(json.dumps({"exit_code": result.exit_code, "notebooks": result.notebooks,
-                                                    "index": str(result.index), "out": out.getvalue(),
-                                                    "err": err.getvalue()}), encoding="utf-8")
+        result = runner.run_report(
+            fx.PERIOD,
+            processed_dir=processed,
+            out_dir=folder / "reports",
+            notebooks_dir=notebooks,
+            params_file=params_file,
+            params={"min_n": "12"},
+            jobs=2,
+        )
+    (folder / "result.json").write_text(
+        json.dumps(
+            {
+                "exit_code": result.exit_code,
+                "notebooks": result.notebooks,
+                "index": str(result.index),
+                "out": out.getvalue(),
+                "err": err.getvalue(),
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -225,8 +273,9 @@ def report(processed, tmp_path_factory):
     folder = fx.once(tmp_path_factory, "runner-report", lambda f: _render(f, processed))
     saved = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     manifest = json.loads((folder / "reports" / fx.PERIOD / "manifest.json").read_text(encoding="utf-8"))
-    result = runner.ReportResult(index=Path(saved["index"]), manifest=manifest, notebooks=saved["notebooks"],
-                                 exit_code=saved["exit_code"])
+    result = runner.ReportResult(
+        index=Path(saved["index"]), manifest=manifest, notebooks=saved["notebooks"], exit_code=saved["exit_code"]
+    )
     return result, folder / "reports" / fx.PERIOD, saved["out"], saved["err"], processed
 
 
@@ -234,9 +283,13 @@ def report(processed, tmp_path_factory):
 def test_a_failing_notebook_is_named_with_its_cell_and_error_and_the_rest_is_rendered(report):
     result, folder, _, err, _ = report
     assert result.exit_code == 1
-    assert result.notebooks == {"00_sammanfattning": "ok", "01_varningar": "ok", "02_utan_titel": "ok",
-                                "03_fel": "failed"}
-    assert "FAILED 03_fel in cell 3 (In [4]):" in err     # cells: parameters, injected parameters, x = 1, x / 0
+    assert result.notebooks == {
+        "00_sammanfattning": "ok",
+        "01_varningar": "ok",
+        "02_utan_titel": "ok",
+        "03_fel": "failed",
+    }
+    assert "FAILED 03_fel in cell 3 (In [4]):" in err  # cells: parameters, injected parameters, x = 1, x / 0
     assert "ZeroDivisionError: division by zero" in err
     assert str(folder / "notebooks" / "03_fel.ipynb") in err
     for name in PAGES:
@@ -258,8 +311,14 @@ def test_the_terminal_shows_one_line_per_notebook_and_the_index_last(report):
     assert all(re.search(r"\s(ok|FAILED)\s+\d+\.\d s$", line) for line in progress)
     assert any(line.startswith("  [data] ") for line in lines)
     assert lines[-1] == str(folder / "index.html") and Path(lines[-1]).is_absolute()
-    for noise in ("IPKernelApp", "Kernel is running", "Executing notebook", "Passed unknown parameter",
-                  "Traceback", "%|"):
+    for noise in (
+        "IPKernelApp",
+        "Kernel is running",
+        "Executing notebook",
+        "Passed unknown parameter",
+        "Traceback",
+        "%|",
+    ):
         assert noise not in out + err
 
 
@@ -269,8 +328,18 @@ def test_pages_have_no_code_no_prompts_and_fetch_nothing(report):
     for name in [*PAGES, "index"]:
         html = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert '<html lang="sv">' in html
-        for code in ("In&nbsp;[", "In [", "Out[", "open_period(", "per_administration", "import warnings",
-                     "jp-InputArea-editor", "<script", "@import", "analyst note"):
+        for code in (
+            "In&nbsp;[",
+            "In [",
+            "Out[",
+            "open_period(",
+            "per_administration",
+            "import warnings",
+            "jp-InputArea-editor",
+            "<script",
+            "@import",
+            "analyst note",
+        ):
             assert code not in html, (name, code)
         assert render.external_fetches(html) == [], name
         external = [u for u in _urls(html) if re.match(r"\s*(https?:)?//", u, flags=re.IGNORECASE)]
@@ -295,7 +364,7 @@ def test_stderr_goes_to_the_logs_not_to_readers(report):
     result, folder, *_ = report
     page = (folder / "01_varningar.html").read_text(encoding="utf-8")
     assert "en varning för analytiker" not in page and "UserWarning" not in page
-    assert "filled" in page                                   # the printed table is there
+    assert "filled" in page  # the printed table is there
     log = (folder / "logs" / "01_varningar.stderr.txt").read_text(encoding="utf-8")
     assert "UserWarning: en varning för analytiker, inte för läsare" in log
     entries = {e["name"]: e for e in result.manifest["notebooks"]}
@@ -308,8 +377,9 @@ def test_stderr_goes_to_the_logs_not_to_readers(report):
 def test_every_page_has_the_provenance_footer(report):
     result, folder, _, _, processed = report
     ingest_report = json.loads((processed / "ingest_report.json").read_text(encoding="utf-8"))
-    hashes = [h for info in ingest_report["tables"].values() for h in (info["source"]["sha256"],
-                                                                      info["parquet"]["sha256"])]
+    hashes = [
+        h for info in ingest_report["tables"].values() for h in (info["source"]["sha256"], info["parquet"]["sha256"])
+    ]
     commit = render.git_commit()
     assert commit == result.manifest["git_commit"]
     for name in [*PAGES, "index"]:
@@ -319,8 +389,8 @@ def test_every_page_has_the_provenance_footer(report):
             assert label in footer, (name, label)
         assert all(h in footer for h in hashes), name
         assert commit in footer and "vacancies.csv" in footer and "statsmodels" in footer
-        assert "<th scope=\"row\">bootstrap_reps</th><td><code>199</code>" in footer       # from the params file
-        assert "<th scope=\"row\">min_n</th><td><code>12</code>" in footer                # --param over the file
+        assert '<th scope="row">bootstrap_reps</th><td><code>199</code>' in footer  # from the params file
+        assert '<th scope="row">min_n</th><td><code>12</code>' in footer  # --param over the file
         assert "syntetiska demodata" in footer
 
 
@@ -331,12 +401,15 @@ def test_the_index_links_every_page_summary_first(report):
     assert "Utvärdering av fördjupad bakgrundskontroll — rapport för 2025Q4" in index
     links = _urls(index)
     pages = [u for u in links if u.endswith(".html")]
-    assert pages == [f"{name}.html" for name in PAGES]                     # the summary first, then in order
-    assert re.search(r'<section class="summary">\s*<h2>För förtroendevalda</h2>\s*<p class="lead">'
-                     r'<a href="00_sammanfattning.html">Sammanfattning för förtroendevalda</a>', index)
+    assert pages == [f"{name}.html" for name in PAGES]  # the summary first, then in order
+    assert re.search(
+        r'<section class="summary">\s*<h2>För förtroendevalda</h2>\s*<p class="lead">'
+        r'<a href="00_sammanfattning.html">Sammanfattning för förtroendevalda</a>',
+        index,
+    )
     assert [u for u in links if u.endswith(".ipynb")] == [f"notebooks/{name}.ipynb" for name in PAGES]
     assert "manifest.json" in links and "logs/01_varningar.stderr.txt" in links
-    assert ">02_utan_titel</a>" in index                                    # no title: the file name
+    assert ">02_utan_titel</a>" in index  # no title: the file name
     for link in links:
         assert (folder / link).is_file(), link
 
@@ -359,8 +432,11 @@ def test_the_manifest_says_what_ran_with_what(report):
             assert entry[key] is None or (folder / entry[key]).is_file(), (entry["name"], key)
     failed = manifest["notebooks"][3]
     assert failed["status"] == "failed"
-    assert {k: failed["error"][k] for k in ("ename", "evalue", "execution_count")} == \
-        {"ename": "ZeroDivisionError", "evalue": "division by zero", "execution_count": 4}
+    assert {k: failed["error"][k] for k in ("ename", "evalue", "execution_count")} == {
+        "ename": "ZeroDivisionError",
+        "evalue": "division by zero",
+        "execution_count": 4,
+    }
     assert manifest["data"]["synthetic"] is True and manifest["data"]["ingested_now"] is False
 
 
@@ -386,22 +462,39 @@ def test_a_rerun_replaces_the_period_folder_and_a_timeout_is_a_failure(report, p
     notebooks = fx.notebooks(tmp_path / "notebooks", "02_utan_titel", "05_sover")
     err = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        result = runner.run_report(fx.PERIOD, processed_dir=processed, out_dir=out, notebooks_dir=notebooks,
-                                   timeout=3)
+        result = runner.run_report(fx.PERIOD, processed_dir=processed, out_dir=out, notebooks_dir=notebooks, timeout=3)
     assert result.exit_code == 1 and result.notebooks == {"02_utan_titel": "ok", "05_sover": "failed"}
     assert "FAILED 05_sover in cell 2 (In [3]):" in err.getvalue()
     assert "CellTimeoutError: A cell timed out while it was being executed, after 3 seconds" in err.getvalue()
-    assert sorted(p.name for p in out.iterdir()) == ["2025Q3", "2025Q4", "README.md"]   # no temporary folders
-    assert sorted(p.name for p in (out / fx.PERIOD).glob("*.html")) == ["02_utan_titel.html", "05_sover.html",
-                                                                         "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["2025Q3", "2025Q4", "README.md"]  # no temporary folders
+    assert sorted(p.name for p in (out / fx.PERIOD).glob("*.html")) == [
+        "02_utan_titel.html",
+        "05_sover.html",
+        "index.html",
+    ]
     assert not (out / fx.PERIOD / "00_sammanfattning.html").exists()
 
 
 @pytest.mark.slow
 def test_the_command_line_renders_in_english_and_exits_0(processed, tmp_path, capsys):
     notebooks = fx.notebooks(tmp_path / "notebooks", "02_utan_titel")
-    code = cli.main(["report", "--period", fx.PERIOD, "--processed", str(processed), "--out",
-                     str(tmp_path / "reports"), "--notebooks", str(notebooks), "--lang", "en", "--jobs", "1"])
+    code = cli.main(
+        [
+            "report",
+            "--period",
+            fx.PERIOD,
+            "--processed",
+            str(processed),
+            "--out",
+            str(tmp_path / "reports"),
+            "--notebooks",
+            str(notebooks),
+            "--lang",
+            "en",
+            "--jobs",
+            "1",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     index = tmp_path / "reports" / fx.PERIOD / "index.html"
@@ -419,8 +512,9 @@ def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(pro
     (PILOT_EVAL_FORK_KERNELS=0) alike."""
     monkeypatch.setenv(forkserver.ENV_SWITCH, fork)
     notebooks = fx.notebooks(tmp_path / "notebooks", "04_karnan")
-    result = runner.run_report(fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports",
-                               notebooks_dir=notebooks, jobs=1, quiet=True)
+    result = runner.run_report(
+        fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=1, quiet=True
+    )
     assert result.exit_code == 0
     nb = nbformat.read(tmp_path / "reports" / fx.PERIOD / "notebooks" / "04_karnan.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "get_threshold" in c.source)
@@ -433,10 +527,13 @@ def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(pro
     assert user == set(PARAMETERS) | {"gc"}, user
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
     assert not (tmp_path / "reports" / fx.PERIOD / "logs").exists() or not any(
-        "no kernel server" in p.read_text(encoding="utf-8") for p in (tmp_path / "reports" / fx.PERIOD / "logs").iterdir())
+        "no kernel server" in p.read_text(encoding="utf-8")
+        for p in (tmp_path / "reports" / fx.PERIOD / "logs").iterdir()
+    )
 
 
 # ---------------------------------------------------------------- lab
+
 
 @pytest.mark.slow
 def test_lab_runs_this_environment_s_jupyterlab(tmp_path):
@@ -451,19 +548,37 @@ def test_the_report_kernel_is_this_environment_s_python():
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec = KernelSpecManager().get_kernel_spec(runner.KERNEL_NAME)
-    assert Path(spec.argv[0]).parent == Path(sys.executable).parent, \
+    assert Path(spec.argv[0]).parent == Path(sys.executable).parent, (
         f"kernel {runner.KERNEL_NAME} runs {spec.argv[0]}: run `python3 run.py setup` to register this .venv's"
+    )
 
 
 def test_notebooks_start_longest_first_by_the_previous_report(tmp_path):
     """With a previous report's manifest, the slowest notebooks start first (new ones
     before them); without one, the files' order. Ties keep the files' order."""
-    jobs = [runner._Job(name=n, title=n, source=f"{n}.ipynb", folder=str(tmp_path), parameters={}, timeout=60,
-                        lang="sv", provenance={}) for n in ("00_a", "01_b", "02_c", "03_d", "04_new")]
+    jobs = [
+        runner._Job(
+            name=n,
+            title=n,
+            source=f"{n}.ipynb",
+            folder=str(tmp_path),
+            parameters={},
+            timeout=60,
+            lang="sv",
+            provenance={},
+        )
+        for n in ("00_a", "01_b", "02_c", "03_d", "04_new")
+    ]
     assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["00_a", "01_b", "02_c", "03_d", "04_new"]
-    previous = {"notebooks": [{"name": "00_a", "elapsed_seconds": 4.9}, {"name": "01_b", "elapsed_seconds": 2.7},
-                              {"name": "02_c", "elapsed_seconds": 5.2}, {"name": "03_d", "elapsed_seconds": 2.7},
-                              {"name": "gone", "elapsed_seconds": 9.0}]}
+    previous = {
+        "notebooks": [
+            {"name": "00_a", "elapsed_seconds": 4.9},
+            {"name": "01_b", "elapsed_seconds": 2.7},
+            {"name": "02_c", "elapsed_seconds": 5.2},
+            {"name": "03_d", "elapsed_seconds": 2.7},
+            {"name": "gone", "elapsed_seconds": 9.0},
+        ]
+    }
     (tmp_path / "manifest.json").write_text(json.dumps(previous), encoding="utf-8")
     assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["04_new", "02_c", "00_a", "01_b", "03_d"]
     (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
@@ -485,5 +600,5 @@ def test_the_package_is_byte_compiled_before_the_notebooks_start(monkeypatch, tm
     runner._compile_package()
     assert compiled.is_file()
     stamp = compiled.stat().st_mtime_ns
-    runner._compile_package()                           # up to date: not written again
+    runner._compile_package()  # up to date: not written again
     assert compiled.stat().st_mtime_ns == stamp

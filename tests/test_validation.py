@@ -28,16 +28,24 @@ def test_suites_follow_the_contract(table):
     non-null; every column a suite names is a contract column or a derived _column."""
     spec = TABLES[table]
     exps = load_suite_json(table)["expectations"]
-    in_set = {e["kwargs"]["column"]: e["kwargs"]["value_set"] for e in exps
-              if e["type"] == "expect_column_values_to_be_in_set"}
+    in_set = {
+        e["kwargs"]["column"]: e["kwargs"]["value_set"]
+        for e in exps
+        if e["type"] == "expect_column_values_to_be_in_set"
+    }
     assert in_set == {c.name: c.values for c in spec.columns if c.kind == "enum"}
     exist = {e["kwargs"]["column"] for e in exps if e["type"] == "expect_column_to_exist"}
-    not_null = {e["kwargs"]["column"] for e in exps
-                if e["type"] == "expect_column_values_to_not_be_null" and "row_condition" not in e["kwargs"]}
+    not_null = {
+        e["kwargs"]["column"]
+        for e in exps
+        if e["type"] == "expect_column_values_to_not_be_null" and "row_condition" not in e["kwargs"]
+    }
     assert exist == not_null == set(spec.required_columns)
     named = {e["kwargs"].get(k) for e in exps for k in ("column", "column_A", "column_B")} - {None}
     assert {c for c in named if not c.startswith("_")} <= set(spec.column_names)
-    key = [e for e in exps if e["type"] in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")]
+    key = [
+        e for e in exps if e["type"] in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
+    ]
     assert len(key) == 1
 
 
@@ -50,8 +58,9 @@ def _copy_suites(tmp_path: Path) -> Path:
 def test_misspelt_expectation_is_refused_not_dropped(tmp_path):
     d = _copy_suites(tmp_path)
     data = json.loads((d / "pilot_rollout.json").read_text())
-    data["expectations"].append({"type": "expect_colum_values_to_be_unique", "kwargs": {"column": "scope"},
-                                 "meta": {"reason": "typo"}})
+    data["expectations"].append(
+        {"type": "expect_colum_values_to_be_unique", "kwargs": {"column": "scope"}, "meta": {"reason": "typo"}}
+    )
     (d / "pilot_rollout.json").write_text(json.dumps(data))
     with pytest.raises(SuiteError, match="could not load 1 expectation.*expect_colum_values_to_be_unique"):
         load_suite("pilot_rollout", d)
@@ -143,12 +152,17 @@ def test_gx_imported_on_a_background_thread_is_waited_for_and_leaves_warnings_al
 
 
 def test_validate_reports_failing_rows_by_index():
-    frame = pd.DataFrame({
-        "administration": ["SOF", "XXX", "UBF"], "role_group": ["all", "all", "teacher"],
-        "scope": ["new_hires", "new_hires", "placements"], "check_type": ["court_records"] * 3,
-        "start_date": pd.to_datetime(["2023-09-01", "2023-09-01", "2024-01-01"]),
-        "end_date": pd.to_datetime(["2024-12-31", None, "2023-12-31"]),
-    }, index=[0, 1, 2])
+    frame = pd.DataFrame(
+        {
+            "administration": ["SOF", "XXX", "UBF"],
+            "role_group": ["all", "all", "teacher"],
+            "scope": ["new_hires", "new_hires", "placements"],
+            "check_type": ["court_records"] * 3,
+            "start_date": pd.to_datetime(["2023-09-01", "2023-09-01", "2024-01-01"]),
+            "end_date": pd.to_datetime(["2024-12-31", None, "2023-12-31"]),
+        },
+        index=[0, 1, 2],
+    )
     result = validate_tables({"pilot_rollout": frame})["pilot_rollout"]
     failed = {o.reason: o.unexpected_index for o in result.outcomes if not o.success}
     assert failed == {"administration: unknown label": [1], "end_date before start_date": [2]}
@@ -160,14 +174,17 @@ def test_lost_expectations_are_listed_by_type_and_column_only(tmp_path):
     of the others, so comparing kwargs named correct ones too)."""
     d = _copy_suites(tmp_path)
     data = json.loads((d / "vacancies.json").read_text())
-    data["expectations"].append({"type": "expect_colum_values_to_be_unique", "kwargs": {"column": "status"},
-                                 "meta": {"reason": "typo"}})
+    data["expectations"].append(
+        {"type": "expect_colum_values_to_be_unique", "kwargs": {"column": "status"}, "meta": {"reason": "typo"}}
+    )
     (d / "vacancies.json").write_text(json.dumps(data))
     with pytest.raises(SuiteError) as info:
         load_suite("vacancies", d)
     message = str(info.value)
-    assert message.endswith("vacancies.json: GX could not load 1 expectation(s): expect_colum_values_to_be_unique "
-                            "on status (misspelt type or bad kwargs?)")
+    assert message.endswith(
+        "vacancies.json: GX could not load 1 expectation(s): expect_colum_values_to_be_unique "
+        "on status (misspelt type or bad kwargs?)"
+    )
     assert "between" not in message
 
 

@@ -61,9 +61,15 @@ def format_summary(report: dict, out_dir: Path | str) -> str:
     rows = [["table", "read", "processed", "quarantined", "expectations"]]
     for table, info in report["tables"].items():
         q = info["rows_quarantined"]
-        rows.append([table, _fmt_int(info["rows_read"]), _fmt_int(info["rows_processed"]),
-                     _fmt_int(q) + (f" ({info['quarantine_share']:.1%})" if q else ""),
-                     f"{info['expectations'] - info['expectations_failed']}/{info['expectations']} passed"])
+        rows.append(
+            [
+                table,
+                _fmt_int(info["rows_read"]),
+                _fmt_int(info["rows_processed"]),
+                _fmt_int(q) + (f" ({info['quarantine_share']:.1%})" if q else ""),
+                f"{info['expectations'] - info['expectations_failed']}/{info['expectations']} passed",
+            ]
+        )
     lines += _table(rows, "<>>><")
     column_warnings = report.get("column_warnings") or []
     if column_warnings:
@@ -85,8 +91,11 @@ def format_summary(report: dict, out_dir: Path | str) -> str:
     if report.get("data_docs"):
         lines += ["", f"Validation report (GX Data Docs): {Path(out_dir) / report['data_docs']}"]
     if report["exit_status"] == 1:
-        lines += ["", f"EXIT 1: a table's quarantined share is above {report['quarantine_threshold']:.0%}; "
-                      "the processed tables were written for inspection."]
+        lines += [
+            "",
+            f"EXIT 1: a table's quarantined share is above {report['quarantine_threshold']:.0%}; "
+            "the processed tables were written for inspection.",
+        ]
     return "\n".join(lines)
 
 
@@ -95,16 +104,25 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     try:
-        export = generate(seed=args.seed, scenario=args.scenario, scale=args.scale, start=args.start,
-                          end=args.end, cut_date=args.cut_date, rollout=args.rollout,
-                          pilot_continues=args.pilot_continues)
+        export = generate(
+            seed=args.seed,
+            scenario=args.scenario,
+            scale=args.scale,
+            start=args.start,
+            end=args.end,
+            cut_date=args.cut_date,
+            rollout=args.rollout,
+            pilot_continues=args.pilot_continues,
+        )
         paths = write_export(export, args.out, swedish=args.swedish, excel=args.excel, encoding=args.encoding)
     except ValueError as exc:
         print(f"pilot-eval demo-data: ERROR: {exc}", file=sys.stderr)
         return 2
     if not args.quiet:
-        print(f"Wrote a synthetic Botkyrka export (scenario {args.scenario}, seed {args.seed}, "
-              f"scale {args.scale:g}) to {args.out} in {time.perf_counter() - t0:.1f} s:")
+        print(
+            f"Wrote a synthetic Botkyrka export (scenario {args.scenario}, seed {args.seed}, "
+            f"scale {args.scale:g}) to {args.out} in {time.perf_counter() - t0:.1f} s:"
+        )
         for path in paths:
             print(f"  {path.name}")
         for table, frame in export.tables.items():
@@ -142,28 +160,44 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         return code
 
     try:
-        result = ingest(args.raw, args.out, cut_date=args.cut_date,
-                        quarantine_threshold=args.quarantine_threshold, data_docs=not args.no_data_docs)
+        result = ingest(
+            args.raw,
+            args.out,
+            cut_date=args.cut_date,
+            quarantine_threshold=args.quarantine_threshold,
+            data_docs=not args.no_data_docs,
+        )
     except IngestError as exc:
         return fail(exc.exit_code, f"pilot-eval ingest: ERROR: {exc}\nNothing was written.", exc.to_dict())
     except SuiteError as exc:
         if getattr(args, "debug", False):
             traceback.print_exc()
-        return fail(2, f"pilot-eval ingest: ERROR: broken expectation suite: {exc}\nNothing was written.",
-                    {"error": f"broken expectation suite: {exc}"})
+        return fail(
+            2,
+            f"pilot-eval ingest: ERROR: broken expectation suite: {exc}\nNothing was written.",
+            {"error": f"broken expectation suite: {exc}"},
+        )
     except Exception as exc:  # a bug, not a data problem: say so, keep the traceback
         if getattr(args, "debug", False):
             traceback.print_exc()
             where = "the traceback is above"
         else:
             log = _traceback_log("ingest")
-            where = (f"the traceback is in {log}" if log else "the traceback could not be saved") + \
-                "; run again with --debug to print it"
+            where = (
+                f"the traceback is in {log}" if log else "the traceback could not be saved"
+            ) + "; run again with --debug to print it"
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        cause = ("A file could not be read or written (disk full? permissions?)" if isinstance(exc, OSError)
-                 else "This is a bug in pilot_eval, not a problem with the data")
-        return fail(3, f"pilot-eval ingest: INTERNAL ERROR ({detail}). {cause}; the output directory was not "
-                       f"changed. {where[0].upper()}{where[1:]}.", {"error": f"internal error: {detail}"})
+        cause = (
+            "A file could not be read or written (disk full? permissions?)"
+            if isinstance(exc, OSError)
+            else "This is a bug in pilot_eval, not a problem with the data"
+        )
+        return fail(
+            3,
+            f"pilot-eval ingest: INTERNAL ERROR ({detail}). {cause}; the output directory was not "
+            f"changed. {where[0].upper()}{where[1:]}.",
+            {"error": f"internal error: {detail}"},
+        )
     if args.json:
         print(json.dumps(result.report, ensure_ascii=False, indent=2))
     elif not args.quiet:
@@ -177,15 +211,36 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
     raw = Path(args.raw) if args.raw else RAW_DIR / "demo"
     out = Path(args.out) if args.out else PROCESSED_DIR / "demo"
     print(f"1/2 Generating the synthetic Botkyrka export in {raw} …", flush=True)
-    demo_args = argparse.Namespace(out=raw, seed=args.seed, scenario=args.scenario, scale=1.0,
-                                   start="2021-01-01", end=args.cut_date, cut_date=args.cut_date,
-                                   rollout="default", pilot_continues=False, swedish=False, excel=False,
-                                   encoding=None, quiet=False)
+    demo_args = argparse.Namespace(
+        out=raw,
+        seed=args.seed,
+        scenario=args.scenario,
+        scale=1.0,
+        start="2021-01-01",
+        end=args.cut_date,
+        cut_date=args.cut_date,
+        rollout="default",
+        pilot_continues=False,
+        swedish=False,
+        excel=False,
+        encoding=None,
+        quiet=False,
+    )
     _cmd_demo_data(demo_args)
     print(f"\n2/2 Ingesting and validating with Great Expectations into {out} …", flush=True)
     t0 = time.perf_counter()
-    code = _cmd_ingest(argparse.Namespace(raw=raw, out=out, cut_date=args.cut_date, quarantine_threshold=0.05,
-                                          no_data_docs=False, json=False, quiet=False, debug=False))
+    code = _cmd_ingest(
+        argparse.Namespace(
+            raw=raw,
+            out=out,
+            cut_date=args.cut_date,
+            quarantine_threshold=0.05,
+            no_data_docs=False,
+            json=False,
+            quiet=False,
+            debug=False,
+        )
+    )
     print(f"\nDone in {time.perf_counter() - t0:.1f} s (ingest). Exit status {code}.")
     return code
 
@@ -195,9 +250,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     try:
         overrides = dict(parse_param(p) for p in args.param)
-        result = run_report(args.period, raw_dir=args.raw, demo=args.demo, processed_dir=args.processed,
-                            out_dir=args.out, lang=args.lang, jobs=args.jobs, params=overrides,
-                            params_file=args.params_file, notebooks_dir=args.notebooks, timeout=args.timeout)
+        result = run_report(
+            args.period,
+            raw_dir=args.raw,
+            demo=args.demo,
+            processed_dir=args.processed,
+            out_dir=args.out,
+            lang=args.lang,
+            jobs=args.jobs,
+            params=overrides,
+            params_file=args.params_file,
+            notebooks_dir=args.notebooks,
+            timeout=args.timeout,
+        )
     except ValueError as exc:
         print(f"pilot-eval report: ERROR: {exc}", file=sys.stderr)
         return 2
@@ -207,8 +272,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def lab_command(notebooks_dir: str | Path = paths.NOTEBOOKS_DIR, extra: list[str] | None = None) -> list[str]:
     """The command that starts JupyterLab in ``notebooks_dir`` with this Python's
     Jupyter (whose ``python3`` kernel is the project's, registered by ``run.py``)."""
-    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(notebooks_dir).resolve()}",
-            *(extra or [])]
+    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(notebooks_dir).resolve()}", *(extra or [])]
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -239,8 +303,9 @@ def _share(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pilot-eval", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="pilot-eval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"pilot_eval {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -254,24 +319,33 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--cut-date", default=None, help="data cut date (default: --end)")
     demo.add_argument("--rollout", default="default", choices=["default", "staggered"])
     demo.add_argument("--pilot-continues", action="store_true", help="the pilot has no end date")
-    demo.add_argument("--swedish", action="store_true",
-                      help="Swedish headers and labels, semicolons, decimal commas, Windows-1252")
+    demo.add_argument(
+        "--swedish", action="store_true", help="Swedish headers and labels, semicolons, decimal commas, Windows-1252"
+    )
     demo.add_argument("--excel", action="store_true", help="write .xlsx workbooks instead of CSV")
     demo.add_argument("--encoding", default=None, help="with --swedish: cp1252 (default) or utf-8-sig")
     demo.add_argument("--quiet", action="store_true")
     demo.set_defaults(func=_cmd_demo_data)
 
-    ing = sub.add_parser("ingest", help="validate a raw export and write processed tables",
-                         description="Read a raw export (one file per table), refuse direct identifiers, "
-                                     "parse and validate every row (GX suites in expectations/), and "
-                                     "replace --out as a whole with the processed tables, quarantine/, "
-                                     "ingest_report.json and the GX Data Docs.",
-                         epilog=INGEST_EXIT_STATUS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ing = sub.add_parser(
+        "ingest",
+        help="validate a raw export and write processed tables",
+        description="Read a raw export (one file per table), refuse direct identifiers, "
+        "parse and validate every row (GX suites in expectations/), and "
+        "replace --out as a whole with the processed tables, quarantine/, "
+        "ingest_report.json and the GX Data Docs.",
+        epilog=INGEST_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ing.add_argument("--raw", required=True, type=Path, help="directory with one file per table")
     ing.add_argument("--out", required=True, type=Path, help="processed directory to write")
     ing.add_argument("--cut-date", default=None, help="data cut date YYYY-MM-DD (default: today)")
-    ing.add_argument("--quarantine-threshold", type=_share, default=0.05,
-                     help="exit 1 when a table's quarantined share exceeds this (default 0.05)")
+    ing.add_argument(
+        "--quarantine-threshold",
+        type=_share,
+        default=0.05,
+        help="exit 1 when a table's quarantined share exceeds this (default 0.05)",
+    )
     ing.add_argument("--no-data-docs", action="store_true", help="skip building GX Data Docs")
     out = ing.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the ingest report as JSON")
@@ -287,33 +361,55 @@ def build_parser() -> argparse.ArgumentParser:
     quick.add_argument("--cut-date", default="2026-02-28")
     quick.set_defaults(func=_cmd_quickstart)
 
-    rep = sub.add_parser("report", help="render every notebook for a period into reports/<period>/",
-                         description="Execute every notebook in --notebooks with the period's parameters "
-                                     "(papermill) and render them for readers (HTML without code, with a "
-                                     "provenance footer) into <out>/<period>/. Prints the path of index.html.")
+    rep = sub.add_parser(
+        "report",
+        help="render every notebook for a period into reports/<period>/",
+        description="Execute every notebook in --notebooks with the period's parameters "
+        "(papermill) and render them for readers (HTML without code, with a "
+        "provenance footer) into <out>/<period>/. Prints the path of index.html.",
+    )
     rep.add_argument("--period", required=True, help="2025Q4, 2025H2, 2025-12 or 2025")
     data = rep.add_mutually_exclusive_group()
     data.add_argument("--raw", type=Path, default=None, help="raw export to ingest (unless already processed)")
     data.add_argument("--demo", action="store_true", help="use the synthetic Botkyrka export")
-    rep.add_argument("--processed", type=Path, default=None,
-                     help="processed folder (default data/processed/<period>, data/processed/demo/<period>)")
+    rep.add_argument(
+        "--processed",
+        type=Path,
+        default=None,
+        help="processed folder (default data/processed/<period>, data/processed/demo/<period>)",
+    )
     rep.add_argument("--out", type=Path, default=paths.REPORTS_DIR, help="reports folder (default reports/)")
     rep.add_argument("--lang", choices=["sv", "en"], default=None, help="report language (default sv)")
     rep.add_argument("--jobs", type=_positive_int, default=2, help="notebooks run at the same time (default 2)")
-    rep.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                     help="a notebook parameter, e.g. --param bootstrap_reps=199 (repeatable)")
-    rep.add_argument("--params-file", type=Path, default=None,
-                     help="YAML file of parameters (default params/<period>.yaml if it exists)")
-    rep.add_argument("--timeout", type=_positive_int, default=600,
-                     help="seconds a notebook cell may run (default 600)")
-    rep.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS_DIR,
-                     help="folder of the notebooks (default notebooks/; subfolders are not run)")
+    rep.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a notebook parameter, e.g. --param bootstrap_reps=199 (repeatable)",
+    )
+    rep.add_argument(
+        "--params-file",
+        type=Path,
+        default=None,
+        help="YAML file of parameters (default params/<period>.yaml if it exists)",
+    )
+    rep.add_argument("--timeout", type=_positive_int, default=600, help="seconds a notebook cell may run (default 600)")
+    rep.add_argument(
+        "--notebooks",
+        type=Path,
+        default=paths.NOTEBOOKS_DIR,
+        help="folder of the notebooks (default notebooks/; subfolders are not run)",
+    )
     rep.set_defaults(func=_cmd_report)
 
     lab = sub.add_parser("lab", help="start JupyterLab in notebooks/ with the project's kernel")
     lab.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS_DIR, help="folder to open")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
-                     help="after --, passed on to jupyter lab: pilot-eval lab -- --port 8890 --no-browser")
+    lab.add_argument(
+        "jupyter_args",
+        nargs=argparse.REMAINDER,
+        help="after --, passed on to jupyter lab: pilot-eval lab -- --port 8890 --no-browser",
+    )
     lab.set_defaults(func=_cmd_lab)
     return parser
 

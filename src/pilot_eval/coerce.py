@@ -132,8 +132,9 @@ def parse_stage(raw: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
 def _arrow_strings(raw: pd.Series) -> pa.ChunkedArray | None:
     """The Arrow string data of an Arrow-backed string Series (as the CSV reader's fast
     path gives), else None."""
-    if isinstance(raw.dtype, pd.ArrowDtype) and (pa.types.is_string(raw.dtype.pyarrow_dtype)
-                                                 or pa.types.is_large_string(raw.dtype.pyarrow_dtype)):
+    if isinstance(raw.dtype, pd.ArrowDtype) and (
+        pa.types.is_string(raw.dtype.pyarrow_dtype) or pa.types.is_large_string(raw.dtype.pyarrow_dtype)
+    ):
         data = pa.array(raw.array)
         return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
     return None
@@ -147,8 +148,9 @@ def _edge_mask(chunk: pa.Array) -> np.ndarray:
     n = len(chunk)
     width = 8 if pa.types.is_large_string(chunk.type) else 4
     buffers = chunk.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64 if width == 8 else np.int32, count=n + 1,
-                            offset=chunk.offset * width)
+    offsets = np.frombuffer(
+        buffers[1], dtype=np.int64 if width == 8 else np.int32, count=n + 1, offset=chunk.offset * width
+    )
     data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
     starts, ends = offsets[:-1], offsets[1:]
     nonempty = np.flatnonzero(ends > starts)
@@ -233,8 +235,11 @@ def parse_column(raw: pd.Series, spec: ColumnSpec, *, excel: bool = False) -> tu
     value); dates as ``datetime64[ns]``, whole numbers and stages as ``Int64``, decimals
     as ``float64``, booleans as ``boolean``.
     """
-    if spec.kind in ("id", "str") and not isinstance(raw.dtype, pd.CategoricalDtype) \
-            and not (len(raw) >= 50_000 and looks_repeating(raw)):
+    if (
+        spec.kind in ("id", "str")
+        and not isinstance(raw.dtype, pd.CategoricalDtype)
+        and not (len(raw) >= 50_000 and looks_repeating(raw))
+    ):
         return parse_text(raw)
     codes, uniques = _distinct(raw)
     if spec.kind in ("id", "str"):

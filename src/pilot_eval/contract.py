@@ -258,8 +258,16 @@ WITHDRAWAL_REASONS = {
 }
 GENDERS = {"woman": "kvinna", "man": "man", "other_unknown": "annat_okant"}
 AGE_BANDS = {"u25": "u25", "25_34": "25_34", "35_44": "35_44", "45_54": "45_54", "55plus": "55plus"}
-AGE_BAND_ALIASES = {"under 25": "u25", "<25": "u25", "-24": "u25", "25-34": "25_34",
-                    "35-44": "35_44", "45-54": "45_54", "55+": "55plus", "55-": "55plus"}
+AGE_BAND_ALIASES = {
+    "under 25": "u25",
+    "<25": "u25",
+    "-24": "u25",
+    "25-34": "25_34",
+    "35-44": "35_44",
+    "45-54": "45_54",
+    "55+": "55plus",
+    "55-": "55plus",
+}
 CHECK_TYPES = {
     "register_school": "registerutdrag_skola",
     "register_hvb": "registerutdrag_hvb",
@@ -342,34 +350,66 @@ HEADERS_SV: dict[str, str] = {
 # administrations: their full names in ADMINISTRATIONS).
 LABELS_SV: dict[str, str] = {
     # employment_type
-    "tillsvidare": "Tillsvidare", "visstid": "Visstid", "vikariat": "Vikariat",
-    "timanstallning": "Timanställning", "sommarvikariat": "Sommarvikariat",
+    "tillsvidare": "Tillsvidare",
+    "visstid": "Visstid",
+    "vikariat": "Vikariat",
+    "timanstallning": "Timanställning",
+    "sommarvikariat": "Sommarvikariat",
     # statutory_check
-    "inget": "Inget", "skola_forskola": "Skola/förskola", "hvb": "HVB", "lss_barn": "LSS barn",
+    "inget": "Inget",
+    "skola_forskola": "Skola/förskola",
+    "hvb": "HVB",
+    "lss_barn": "LSS barn",
     "ovrigt_barn": "Övrigt barn",
     # vacancy status
-    "oppen": "Öppen", "tillsatt": "Tillsatt", "avbruten": "Avbruten", "ej_tillsatt": "Ej tillsatt",
+    "oppen": "Öppen",
+    "tillsatt": "Tillsatt",
+    "avbruten": "Avbruten",
+    "ej_tillsatt": "Ej tillsatt",
     "ateranonserad": "Återannonserad",
     # qualified
-    "ja": "Ja", "nej": "Nej", "ej_tillamplig": "Ej tillämplig", "okand": "Okänd",
+    "ja": "Ja",
+    "nej": "Nej",
+    "ej_tillamplig": "Ej tillämplig",
+    "okand": "Okänd",
     # final_status
-    "anstalld": "Anställd", "ej_aktuell": "Ej aktuell", "aterkallad": "Återkallad", "tackat_nej": "Tackat nej",
+    "anstalld": "Anställd",
+    "ej_aktuell": "Ej aktuell",
+    "aterkallad": "Återkallad",
+    "tackat_nej": "Tackat nej",
     "pagaende": "Pågående",
     # withdrawal_reason
-    "annat_arbete": "Annat arbete", "processens_langd": "Processens längd",
-    "bakgrundskontroll": "Bakgrundskontroll", "personliga_skal": "Personliga skäl",
+    "annat_arbete": "Annat arbete",
+    "processens_langd": "Processens längd",
+    "bakgrundskontroll": "Bakgrundskontroll",
+    "personliga_skal": "Personliga skäl",
     # gender, age band
-    "kvinna": "Kvinna", "man": "Man", "annat_okant": "Annat/okänt",
-    "u25": "Under 25", "25_34": "25–34", "35_44": "35–44", "45_54": "45–54", "55plus": "55+",
+    "kvinna": "Kvinna",
+    "man": "Man",
+    "annat_okant": "Annat/okänt",
+    "u25": "Under 25",
+    "25_34": "25–34",
+    "35_44": "35–44",
+    "45_54": "45–54",
+    "55plus": "55+",
     # check_type
-    "registerutdrag_skola": "Registerutdrag skola", "registerutdrag_hvb": "Registerutdrag HVB",
-    "registerutdrag_lss": "Registerutdrag LSS", "registerutdrag_ovrigt_barn": "Registerutdrag övrigt barn",
-    "fordjupad_domstol": "Fördjupad domstol", "utokad_domstol_kredit": "Utökad domstol/kredit",
+    "registerutdrag_skola": "Registerutdrag skola",
+    "registerutdrag_hvb": "Registerutdrag HVB",
+    "registerutdrag_lss": "Registerutdrag LSS",
+    "registerutdrag_ovrigt_barn": "Registerutdrag övrigt barn",
+    "fordjupad_domstol": "Fördjupad domstol",
+    "utokad_domstol_kredit": "Utökad domstol/kredit",
     # check status, outcome
-    "slutford": "Slutförd", "avbruten_av_kandidat": "Avbruten av kandidat", "avbruten_ovrigt": "Avbruten övrigt",
-    "godkand": "Godkänd", "anmarkning_ej_hinder": "Anmärkning, ej hinder", "anmarkning_hinder": "Anmärkning, hinder",
+    "slutford": "Slutförd",
+    "avbruten_av_kandidat": "Avbruten av kandidat",
+    "avbruten_ovrigt": "Avbruten övrigt",
+    "godkand": "Godkänd",
+    "anmarkning_ej_hinder": "Anmärkning, ej hinder",
+    "anmarkning_hinder": "Anmärkning, hinder",
     # scope, all roles
-    "nyanstallda": "Nyanställda", "vfu_praktik": "VFU/praktik", "chefer_ekonomiskt_ansvar": "Chefer ekonomiskt ansvar",
+    "nyanstallda": "Nyanställda",
+    "vfu_praktik": "VFU/praktik",
+    "chefer_ekonomiskt_ansvar": "Chefer ekonomiskt ansvar",
     "alla": "Alla",
 }
 
@@ -378,7 +418,9 @@ def _admin_col() -> ColumnSpec:
     # The code (UBF) is canonical; the Swedish label is the code too, the full names are
     # aliases (DESIGN.md §4: "the Swedish full names also accepted").
     return ColumnSpec(
-        "administration", "forvaltning", "enum",
+        "administration",
+        "forvaltning",
+        "enum",
         labels={code: code for code in ADMINISTRATIONS},
         aliases={name: code for code, name in ADMINISTRATIONS.items()},
     )
@@ -399,7 +441,8 @@ def _date(name: str, swedish: str, nullable: bool = False, description: str = ""
 # --------------------------------------------------------------------------- tables
 
 VACANCIES = TableSpec(
-    "vacancies", "rekryteringar",
+    "vacancies",
+    "rekryteringar",
     (
         ColumnSpec("vacancy_id", "rekryterings_id", "id"),
         _admin_col(),
@@ -416,8 +459,9 @@ VACANCIES = TableSpec(
         _date("start_date", "tilltrade_datum", nullable=True),
         _date("closed_date", "avslutad_datum", nullable=True),
         ColumnSpec("status", "status", "enum", labels=VACANCY_STATUSES, aliases=VACANCY_STATUS_ALIASES),
-        ColumnSpec("readvertisement_of", "ateranonsering_av", "id", nullable=True,
-                   header_aliases=("återannonsering_av",)),
+        ColumnSpec(
+            "readvertisement_of", "ateranonsering_av", "id", nullable=True, header_aliases=("återannonsering_av",)
+        ),
         ColumnSpec("check_in_ad", "kontroll_i_annons", "bool"),
     ),
     key=("vacancy_id",),
@@ -426,7 +470,8 @@ VACANCIES = TableSpec(
 )
 
 APPLICATIONS = TableSpec(
-    "applications", "ansokningar",
+    "applications",
+    "ansokningar",
     (
         ColumnSpec("application_id", "ansoknings_id", "id"),
         ColumnSpec("vacancy_id", "rekryterings_id", "id"),
@@ -439,8 +484,14 @@ APPLICATIONS = TableSpec(
         ColumnSpec("withdrawn_stage", "aterkallad_steg", "stage", nullable=True, minimum=0, maximum=7),
         ColumnSpec("withdrawal_reason", "aterkallad_orsak", "enum", nullable=True, labels=WITHDRAWAL_REASONS),
         _date("offer_date", "erbjudande_datum", nullable=True),
-        ColumnSpec("gender", "kon", "enum", nullable=True, labels=GENDERS,
-                   aliases={"kvinnor": "woman", "män": "man", "annat": "other_unknown", "okänt": "other_unknown"}),
+        ColumnSpec(
+            "gender",
+            "kon",
+            "enum",
+            nullable=True,
+            labels=GENDERS,
+            aliases={"kvinnor": "woman", "män": "man", "annat": "other_unknown", "okänt": "other_unknown"},
+        ),
         ColumnSpec("age_band", "aldersgrupp", "enum", nullable=True, labels=AGE_BANDS, aliases=AGE_BAND_ALIASES),
     ),
     key=("application_id",),
@@ -449,7 +500,8 @@ APPLICATIONS = TableSpec(
 )
 
 BACKGROUND_CHECKS = TableSpec(
-    "background_checks", "bakgrundskontroller",
+    "background_checks",
+    "bakgrundskontroller",
     (
         ColumnSpec("check_id", "kontroll_id", "id"),
         ColumnSpec("application_id", "ansoknings_id", "id"),
@@ -457,8 +509,14 @@ BACKGROUND_CHECKS = TableSpec(
         _date("requested_date", "begard_datum"),
         _date("completed_date", "klar_datum", nullable=True),
         ColumnSpec("status", "status", "enum", labels=CHECK_STATUSES),
-        ColumnSpec("outcome", "utfall", "enum", nullable=True, labels=CHECK_OUTCOMES,
-                   description="criminal-offence data (GDPR art. 10): only ever published as protected aggregates"),
+        ColumnSpec(
+            "outcome",
+            "utfall",
+            "enum",
+            nullable=True,
+            labels=CHECK_OUTCOMES,
+            description="criminal-offence data (GDPR art. 10): only ever published as protected aggregates",
+        ),
     ),
     key=("check_id",),
     foreign_keys={"application_id": ("applications", "application_id")},
@@ -466,13 +524,13 @@ BACKGROUND_CHECKS = TableSpec(
 )
 
 PILOT_ROLLOUT = TableSpec(
-    "pilot_rollout", "pilot_schema",
+    "pilot_rollout",
+    "pilot_schema",
     (
         _admin_col(),
         _role_col(allow_all=True),
         ColumnSpec("scope", "omfattning", "enum", labels=SCOPES),
-        ColumnSpec("check_type", "kontrolltyp", "enum",
-                   labels={k: CHECK_TYPES[k] for k in PILOT_CHECK_TYPES}),
+        ColumnSpec("check_type", "kontrolltyp", "enum", labels={k: CHECK_TYPES[k] for k in PILOT_CHECK_TYPES}),
         _date("start_date", "startdatum"),
         _date("end_date", "slutdatum", nullable=True, description="open-ended if empty"),
     ),
@@ -481,7 +539,8 @@ PILOT_ROLLOUT = TableSpec(
 )
 
 STAFFING_MONTHLY = TableSpec(
-    "staffing_monthly", "bemanning_manad",
+    "staffing_monthly",
+    "bemanning_manad",
     (
         _admin_col(),
         _role_col(),

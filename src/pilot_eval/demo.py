@@ -118,23 +118,30 @@ __all__ = [
 #: mentions the check. "deterrence" is a pure applicant effect (no delay, no withdrawal).
 SCENARIOS: dict[str, dict] = {
     "none": {
-        "delay_days": 0.0, "late_withdrawal_pp": 0.0, "applicant_factor": 1.0,
+        "delay_days": 0.0,
+        "late_withdrawal_pp": 0.0,
+        "applicant_factor": 1.0,
         "description": "no effect of the pilot at all",
     },
     "delay": {
-        "delay_days": 7.0, "late_withdrawal_pp": 0.02, "applicant_factor": 1.0,
+        "delay_days": 7.0,
+        "late_withdrawal_pp": 0.02,
+        "applicant_factor": 1.0,
         "description": "the deepened check adds about a week to time to fill and 2 percentage "
-                       "points to late-stage withdrawal",
+        "points to late-stage withdrawal",
     },
     "deterrence": {
-        "delay_days": 0.0, "late_withdrawal_pp": 0.0, "applicant_factor": 0.85,
-        "description": "ads that mention the deepened check draw 15 % fewer applicants; "
-                       "no delay, no extra withdrawal",
+        "delay_days": 0.0,
+        "late_withdrawal_pp": 0.0,
+        "applicant_factor": 0.85,
+        "description": "ads that mention the deepened check draw 15 % fewer applicants; no delay, no extra withdrawal",
     },
     "large": {
-        "delay_days": 21.0, "late_withdrawal_pp": 0.06, "applicant_factor": 0.70,
+        "delay_days": 21.0,
+        "late_withdrawal_pp": 0.06,
+        "applicant_factor": 0.70,
         "description": "three weeks' delay, 6 percentage points more late-stage withdrawal, "
-                       "30 % fewer applicants when the ad mentions the check",
+        "30 % fewer applicants when the ad mentions the check",
     },
 }
 
@@ -148,88 +155,146 @@ PILOT_END = "2024-12-31"
 
 #: Vacancies per year at scale 1 (re-advertisements included).
 YEARLY_VACANCIES: dict[str, float] = {
-    "UBF": 550, "VOF": 330, "SOF": 160, "KLF": 90, "KOF": 80, "TFF": 70, "SBF": 60, "AVF": 50,
+    "UBF": 550,
+    "VOF": 330,
+    "SOF": 160,
+    "KLF": 90,
+    "KOF": 80,
+    "TFF": 70,
+    "SBF": 60,
+    "AVF": 50,
 }
 
 #: Monthly-paid staff per administration at scale 1 (sums to 6 000).
 HEADCOUNT: dict[str, float] = {
-    "UBF": 2600, "VOF": 1350, "SOF": 650, "KOF": 230, "TFF": 380, "SBF": 260, "KLF": 330, "AVF": 200,
+    "UBF": 2600,
+    "VOF": 1350,
+    "SOF": 650,
+    "KOF": 230,
+    "TFF": 380,
+    "SBF": 260,
+    "KLF": 330,
+    "AVF": 200,
 }
 
 #: Share of each role group among an administration's vacancies.
 ROLE_MIX: dict[str, dict[str, float]] = {
-    "UBF": {"teacher": .30, "preschool_teacher": .17, "childminder": .14, "leisure_teacher": .07,
-            "student_assistant": .12, "manager": .04, "administrator": .06, "other": .10},
-    "SOF": {"social_worker": .40, "treatment_assistant": .22, "personal_assistant": .13,
-            "manager": .06, "administrator": .12, "other": .07},
-    "VOF": {"assistant_nurse": .42, "care_assistant": .25, "personal_assistant": .18,
-            "manager": .04, "administrator": .06, "other": .05},
-    "KOF": {"youth_leader": .40, "administrator": .20, "other": .25, "manager": .07, "technical": .08},
-    "TFF": {"technical": .55, "administrator": .25, "manager": .07, "other": .13},
-    "SBF": {"technical": .30, "administrator": .50, "manager": .08, "other": .12},
-    "KLF": {"administrator": .70, "other": .20, "manager": .10},
-    "AVF": {"administrator": .50, "other": .40, "manager": .10},
+    "UBF": {
+        "teacher": 0.30,
+        "preschool_teacher": 0.17,
+        "childminder": 0.14,
+        "leisure_teacher": 0.07,
+        "student_assistant": 0.12,
+        "manager": 0.04,
+        "administrator": 0.06,
+        "other": 0.10,
+    },
+    "SOF": {
+        "social_worker": 0.40,
+        "treatment_assistant": 0.22,
+        "personal_assistant": 0.13,
+        "manager": 0.06,
+        "administrator": 0.12,
+        "other": 0.07,
+    },
+    "VOF": {
+        "assistant_nurse": 0.42,
+        "care_assistant": 0.25,
+        "personal_assistant": 0.18,
+        "manager": 0.04,
+        "administrator": 0.06,
+        "other": 0.05,
+    },
+    "KOF": {"youth_leader": 0.40, "administrator": 0.20, "other": 0.25, "manager": 0.07, "technical": 0.08},
+    "TFF": {"technical": 0.55, "administrator": 0.25, "manager": 0.07, "other": 0.13},
+    "SBF": {"technical": 0.30, "administrator": 0.50, "manager": 0.08, "other": 0.12},
+    "KLF": {"administrator": 0.70, "other": 0.20, "manager": 0.10},
+    "AVF": {"administrator": 0.50, "other": 0.40, "manager": 0.10},
 }
 
 ADMINS: list[str] = list(C.ADMINISTRATIONS)
 ROLES: list[str] = list(C.ROLE_GROUPS)
-_EMP = list(C.EMPLOYMENT_TYPES)           # permanent, fixed_term, substitute, hourly, summer
-_STAT = list(C.STATUTORY_CHECKS)          # none, school_preschool, hvb, lss_children, other_children
-_QUAL = list(C.QUALIFIED)                 # yes, no, not_applicable, unknown
-_GENDER = list(C.GENDERS)                 # woman, man, other_unknown
-_AGE = list(C.AGE_BANDS)                  # u25, 25_34, 35_44, 45_54, 55plus
-_REASON = list(C.WITHDRAWAL_REASONS)      # other_job, process_length, background_check, personal, unknown
-_VSTATUS = list(C.VACANCY_STATUSES)       # open, filled, cancelled, unfilled, readvertised
+_EMP = list(C.EMPLOYMENT_TYPES)  # permanent, fixed_term, substitute, hourly, summer
+_STAT = list(C.STATUTORY_CHECKS)  # none, school_preschool, hvb, lss_children, other_children
+_QUAL = list(C.QUALIFIED)  # yes, no, not_applicable, unknown
+_GENDER = list(C.GENDERS)  # woman, man, other_unknown
+_AGE = list(C.AGE_BANDS)  # u25, 25_34, 35_44, 45_54, 55plus
+_REASON = list(C.WITHDRAWAL_REASONS)  # other_job, process_length, background_check, personal, unknown
+_VSTATUS = list(C.VACANCY_STATUSES)  # open, filled, cancelled, unfilled, readvertised
 _CTYPE = list(C.CHECK_TYPES)
-_CSTATUS = list(C.CHECK_STATUSES)         # completed, pending, cancelled_by_candidate, cancelled_other
-_COUTCOME = list(C.CHECK_OUTCOMES)        # cleared, remark_no_obstacle, remark_obstacle
+_CSTATUS = list(C.CHECK_STATUSES)  # completed, pending, cancelled_by_candidate, cancelled_other
+_COUTCOME = list(C.CHECK_OUTCOMES)  # cleared, remark_no_obstacle, remark_obstacle
 
 # role -> (mean applicants, qualified probs (yes, no, n/a, unknown), woman share,
 #          employment type probs (permanent, fixed_term, substitute, hourly, summer),
 #          offer decline prob, log time-to-fill effect, age profile)
 _ROLE_PARAMS: dict[str, tuple] = {
-    "preschool_teacher":   (5.5, (.45, .47, 0, .08), .92, (.60, .10, .25, .05, 0), .16, .05, "adult"),
-    "childminder":         (30, (.45, .45, .02, .08), .86, (.45, .10, .25, .20, 0), .10, -.05, "young"),
-    "teacher":             (6.5, (.55, .38, 0, .07), .71, (.60, .10, .25, .05, 0), .17, .10, "adult"),
-    "leisure_teacher":     (12, (.40, .50, 0, .10), .55, (.50, .15, .25, .10, 0), .12, 0, "adult"),
-    "student_assistant":   (32, (.20, .15, .60, .05), .62, (.35, .30, .20, .15, 0), .10, -.10, "young"),
-    "youth_leader":        (35, (.25, .20, .50, .05), .46, (.30, .20, .10, .30, .10), .08, -.10, "young"),
-    "social_worker":       (7, (.65, .28, 0, .07), .82, (.70, .10, .20, 0, 0), .18, .15, "adult"),
-    "treatment_assistant": (22, (.45, .35, .12, .08), .56, (.45, .10, .20, .20, .05), .10, 0, "adult"),
-    "assistant_nurse":     (14, (.60, .32, 0, .08), .86, (.50, .05, .15, .15, .15), .12, -.05, "adult"),
-    "care_assistant":      (28, (.10, .05, .80, .05), .76, (.25, .05, .15, .35, .20), .07, -.20, "young"),
-    "personal_assistant":  (22, (.05, .05, .85, .05), .66, (.35, .10, .15, .30, .10), .08, -.10, "young"),
-    "manager":             (16, (.70, .20, .05, .05), .64, (.90, .05, .05, 0, 0), .15, .35, "senior"),
-    "administrator":       (32, (.55, .25, .12, .08), .66, (.70, .15, .15, 0, 0), .12, .05, "adult"),
-    "technical":           (14, (.55, .30, .10, .05), .24, (.75, .10, .10, 0, .05), .14, .10, "adult"),
-    "other":               (25, (.15, .10, .70, .05), .55, (.50, .15, .15, .10, .10), .10, -.05, "adult"),
+    "preschool_teacher": (5.5, (0.45, 0.47, 0, 0.08), 0.92, (0.60, 0.10, 0.25, 0.05, 0), 0.16, 0.05, "adult"),
+    "childminder": (30, (0.45, 0.45, 0.02, 0.08), 0.86, (0.45, 0.10, 0.25, 0.20, 0), 0.10, -0.05, "young"),
+    "teacher": (6.5, (0.55, 0.38, 0, 0.07), 0.71, (0.60, 0.10, 0.25, 0.05, 0), 0.17, 0.10, "adult"),
+    "leisure_teacher": (12, (0.40, 0.50, 0, 0.10), 0.55, (0.50, 0.15, 0.25, 0.10, 0), 0.12, 0, "adult"),
+    "student_assistant": (32, (0.20, 0.15, 0.60, 0.05), 0.62, (0.35, 0.30, 0.20, 0.15, 0), 0.10, -0.10, "young"),
+    "youth_leader": (35, (0.25, 0.20, 0.50, 0.05), 0.46, (0.30, 0.20, 0.10, 0.30, 0.10), 0.08, -0.10, "young"),
+    "social_worker": (7, (0.65, 0.28, 0, 0.07), 0.82, (0.70, 0.10, 0.20, 0, 0), 0.18, 0.15, "adult"),
+    "treatment_assistant": (22, (0.45, 0.35, 0.12, 0.08), 0.56, (0.45, 0.10, 0.20, 0.20, 0.05), 0.10, 0, "adult"),
+    "assistant_nurse": (14, (0.60, 0.32, 0, 0.08), 0.86, (0.50, 0.05, 0.15, 0.15, 0.15), 0.12, -0.05, "adult"),
+    "care_assistant": (28, (0.10, 0.05, 0.80, 0.05), 0.76, (0.25, 0.05, 0.15, 0.35, 0.20), 0.07, -0.20, "young"),
+    "personal_assistant": (22, (0.05, 0.05, 0.85, 0.05), 0.66, (0.35, 0.10, 0.15, 0.30, 0.10), 0.08, -0.10, "young"),
+    "manager": (16, (0.70, 0.20, 0.05, 0.05), 0.64, (0.90, 0.05, 0.05, 0, 0), 0.15, 0.35, "senior"),
+    "administrator": (32, (0.55, 0.25, 0.12, 0.08), 0.66, (0.70, 0.15, 0.15, 0, 0), 0.12, 0.05, "adult"),
+    "technical": (14, (0.55, 0.30, 0.10, 0.05), 0.24, (0.75, 0.10, 0.10, 0, 0.05), 0.14, 0.10, "adult"),
+    "other": (25, (0.15, 0.10, 0.70, 0.05), 0.55, (0.50, 0.15, 0.15, 0.10, 0.10), 0.10, -0.05, "adult"),
 }
 _AGE_PROFILES = {
-    "young":  (.38, .30, .15, .10, .07),
-    "adult":  (.10, .32, .27, .19, .12),
-    "senior": (.01, .15, .36, .32, .16),
+    "young": (0.38, 0.30, 0.15, 0.10, 0.07),
+    "adult": (0.10, 0.32, 0.27, 0.19, 0.12),
+    "senior": (0.01, 0.15, 0.36, 0.32, 0.16),
 }
 # SSYK 2012 codes per role (first = most common).
 _SSYK: dict[str, tuple[str, ...]] = {
-    "preschool_teacher": ("2343",), "childminder": ("5311",), "teacher": ("2341",),
-    "leisure_teacher": ("2342",), "student_assistant": ("5312",), "youth_leader": ("3423",),
-    "social_worker": ("2661",), "treatment_assistant": ("3412",),
-    "assistant_nurse": ("5321", "5323"), "care_assistant": ("5330",),
-    "personal_assistant": ("5343",), "administrator": ("3359", "2422", "4111"),
-    "technical": ("3112", "2142", "7126"), "other": ("5120", "9412", "4222"),
+    "preschool_teacher": ("2343",),
+    "childminder": ("5311",),
+    "teacher": ("2341",),
+    "leisure_teacher": ("2342",),
+    "student_assistant": ("5312",),
+    "youth_leader": ("3423",),
+    "social_worker": ("2661",),
+    "treatment_assistant": ("3412",),
+    "assistant_nurse": ("5321", "5323"),
+    "care_assistant": ("5330",),
+    "personal_assistant": ("5343",),
+    "administrator": ("3359", "2422", "4111"),
+    "technical": ("3112", "2142", "7126"),
+    "other": ("5120", "9412", "4222"),
 }
-_SSYK_MANAGER = {"UBF": ("1412", "1422"), "SOF": ("1521", "1522"), "VOF": ("1531", "1532"),
-                 "KOF": ("1291",), "TFF": ("1351", "1291"), "SBF": ("1291",), "KLF": ("1211", "1291"),
-                 "AVF": ("1412", "1291")}
+_SSYK_MANAGER = {
+    "UBF": ("1412", "1422"),
+    "SOF": ("1521", "1522"),
+    "VOF": ("1531", "1532"),
+    "KOF": ("1291",),
+    "TFF": ("1351", "1291"),
+    "SBF": ("1291",),
+    "KLF": ("1211", "1291"),
+    "AVF": ("1412", "1291"),
+}
 _SCHOOL_ROLES = ("preschool_teacher", "childminder", "teacher", "leisure_teacher", "student_assistant")
 _SHORTAGE_ROLES = ("teacher", "preschool_teacher", "social_worker")
 
-_ADMIN_TTF_FE = {"UBF": 0.0, "SOF": .15, "KOF": -.05, "VOF": -.10, "SBF": .05, "TFF": 0.0, "AVF": -.05, "KLF": .05}
-_ADMIN_W_FE = {"UBF": 0.0, "SOF": .10, "KOF": .05, "VOF": .15, "SBF": -.10, "TFF": -.05, "AVF": 0.0, "KLF": -.15}
+_ADMIN_TTF_FE = {
+    "UBF": 0.0,
+    "SOF": 0.15,
+    "KOF": -0.05,
+    "VOF": -0.10,
+    "SBF": 0.05,
+    "TFF": 0.0,
+    "AVF": -0.05,
+    "KLF": 0.05,
+}
+_ADMIN_W_FE = {"UBF": 0.0, "SOF": 0.10, "KOF": 0.05, "VOF": 0.15, "SBF": -0.10, "TFF": -0.05, "AVF": 0.0, "KLF": -0.15}
 _ADMIN_APP_FE = {"UBF": 1.0, "SOF": 0.95, "KOF": 1.05, "VOF": 1.0, "SBF": 1.05, "TFF": 0.95, "AVF": 1.1, "KLF": 1.15}
-_TTF_SHOCK_SD = 0.10      # administration × quarter shock, log time-to-fill scale
-_W_SHOCK_SD = 0.20        # administration × quarter shock, withdrawal logit scale
-_TTF_NOISE_SD = 0.35      # vacancy-level noise, log scale
+_TTF_SHOCK_SD = 0.10  # administration × quarter shock, log time-to-fill scale
+_W_SHOCK_SD = 0.20  # administration × quarter shock, withdrawal logit scale
+_TTF_NOISE_SD = 0.35  # vacancy-level noise, log scale
 
 # Vacancy volume by calendar month (spring peak, July trough), mean 1.
 _MONTH_VOL = np.array([1.00, 1.05, 1.30, 1.35, 1.25, 0.85, 0.35, 1.10, 1.10, 1.00, 0.95, 0.70])
@@ -237,15 +302,15 @@ _MONTH_VOL = _MONTH_VOL / _MONTH_VOL.mean()
 # Applicant interest by calendar month.
 _MONTH_APPS = np.array([1.05, 1.05, 1.10, 1.10, 1.00, 0.90, 0.80, 1.00, 1.05, 1.00, 0.95, 0.90])
 # Summer-substitute advertising by month (Feb–May only).
-_MONTH_SUMMER = np.array([0, .6, 1.3, 1.5, .8, 0, 0, 0, 0, 0, 0, 0])
+_MONTH_SUMMER = np.array([0, 0.6, 1.3, 1.5, 0.8, 0, 0, 0, 0, 0, 0, 0])
 # Slower processes when the advert closes in June/July (holidays) or December.
-_MONTH_TTF = np.array([0, 0, 0, 0, .05, .25, .30, .05, 0, 0, 0, .12])
+_MONTH_TTF = np.array([0, 0, 0, 0, 0.05, 0.25, 0.30, 0.05, 0, 0, 0, 0.12])
 # Gamma means (days) of the gaps closing→screening→interview→references→check→offer→accept.
 _GAP_MEANS = np.array([3.0, 8.0, 5.0, 3.0, 6.0, 2.0])
 # Withdrawal hazards at stages 0..4 (baseline, before shocks).
-_W_HAZARD = np.array([.03, .04, .07, .05, .04])
+_W_HAZARD = np.array([0.03, 0.04, 0.07, 0.05, 0.04])
 
-_BIG = np.int32(2**30)        # "never" as a day number
+_BIG = np.int32(2**30)  # "never" as a day number
 # Adverts are simulated from this many days before the window so that staffing counts
 # (new hires, vacant posts) do not ramp up from zero; those adverts are not exported.
 _BURN_IN_DAYS = 180
@@ -280,6 +345,7 @@ class DemoExport:
 
 
 # --------------------------------------------------------------------------- small helpers
+
 
 def _day(text) -> int:
     return int((np.datetime64(str(text)[:10], "D") - _EPOCH).astype(np.int64))
@@ -350,8 +416,9 @@ def _group_reduce(values: np.ndarray, starts: np.ndarray, counts: np.ndarray, uf
     return out
 
 
-def _draw_ids(rng: np.random.Generator, n: int, prefix: str, length: int,
-              taken: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _draw_ids(
+    rng: np.random.Generator, n: int, prefix: str, length: int, taken: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Unique opaque ids: ``prefix`` + ``length`` hex characters, every third one a letter
     a–f, so that an id never holds more than two digits in a row (never looks like a
     personnummer, phone number or date). Returns (ids as object array, integer codes)."""
@@ -366,10 +433,10 @@ def _draw_ids(rng: np.random.Generator, n: int, prefix: str, length: int,
         if not len(dup_values):
             break
         rows = np.flatnonzero(np.isin(pool, dup_values))
-        _, first = np.unique(pool[rows], return_index=True)       # the earliest row keeps its id
+        _, first = np.unique(pool[rows], return_index=True)  # the earliest row keeps its id
         redo = np.delete(rows, first)
         pool[redo] = rng.integers(0, cap, size=len(redo), dtype=np.int64)
-    codes = pool[len(pool) - n:]
+    codes = pool[len(pool) - n :]
     chars = np.empty((n, len(prefix) + length), dtype=np.uint8)
     for i, ch in enumerate(prefix.encode()):
         chars[:, i] = ch
@@ -398,6 +465,7 @@ def _labels(values: list[str], codes: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- the context
+
 
 class _Ctx:
     """Everything a generation of the simulation needs."""
@@ -443,15 +511,16 @@ class _Ctx:
 
 # --------------------------------------------------------------------------- vacancies
 
+
 def _first_generation(ctx: _Ctx) -> dict[str, np.ndarray]:
     """Administration, publication day and role attributes of the original adverts."""
     rng = ctx.rng(1)
     days = np.arange(ctx.sim_start, ctx.pub_end + 1, dtype=np.int64)
     month = (_months(days) % 12).astype(np.int64)
-    weekday = (days + 3) % 7                       # Monday = 0
+    weekday = (days + 3) % 7  # Monday = 0
     dayw = np.where(weekday < 5, 1.0, 0.04)
     dayw = dayw * _MONTH_VOL[month]
-    dayw = dayw / _typical_day_weight()           # a typical year averages 1 per day
+    dayw = dayw / _typical_day_weight()  # a typical year averages 1 per day
     # (re-advertisements, about 8 % of adverts, come on top of these originals)
     base = np.array([YEARLY_VACANCIES[a] for a in ADMINS]) / 365.25 / 1.08 * ctx.scale
     lam = base[:, None] * dayw[None, :]
@@ -469,12 +538,20 @@ def _first_generation(ctx: _Ctx) -> dict[str, np.ndarray]:
     emp = _choice_rows(rng.random(n), emp_p)
     # positions: mostly 1, more for hourly/summer recruitments
     many = (rng.random(n) < np.where(emp >= 3, 0.45, 0.12)) & (role != ROLES.index("manager"))
-    extra = np.array([2, 3, 4, 5])[_choice_fixed(rng.random(n), (.5, .25, .15, .10))]
+    extra = np.array([2, 3, 4, 5])[_choice_fixed(rng.random(n), (0.5, 0.25, 0.15, 0.10))]
     positions = np.where(many, extra, 1).astype(np.int64)
     ssyk = _draw_ssyk(rng, admin, role)
     stat = _statutory(rng, admin, role)
-    return {"admin": admin, "pub": pub, "role": role, "emp": emp, "positions": positions,
-            "ssyk": ssyk, "stat": stat, "parent": np.full(n, -1, dtype=np.int64)}
+    return {
+        "admin": admin,
+        "pub": pub,
+        "role": role,
+        "emp": emp,
+        "positions": positions,
+        "ssyk": ssyk,
+        "stat": stat,
+        "parent": np.full(n, -1, dtype=np.int64),
+    }
 
 
 def _typical_day_weight() -> float:
@@ -494,14 +571,17 @@ def _draw_ssyk(rng, admin, role) -> np.ndarray:
         sel = role == r_i
         if not sel.any():
             continue
-        groups = ([(sel & (admin == a_i), _SSYK_MANAGER[a]) for a_i, a in enumerate(ADMINS)]
-                  if r == "manager" else [(sel, _SSYK[r])])
+        groups = (
+            [(sel & (admin == a_i), _SSYK_MANAGER[a]) for a_i, a in enumerate(ADMINS)]
+            if r == "manager"
+            else [(sel, _SSYK[r])]
+        )
         for mask, codes in groups:
             codes = np.asarray(codes, dtype=object)
             p = pick[mask]
             idx = np.where(p < 0.75, 0, 1 + np.floor((p - 0.75) / 0.25 * (len(codes) - 1)).astype(int))
             out[mask] = codes[np.minimum(idx, len(codes) - 1)]
-    out[u_empty < 0.06] = None        # some exports leave the code empty
+    out[u_empty < 0.06] = None  # some exports leave the code empty
     return out
 
 
@@ -524,9 +604,9 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
     """Run one generation of adverts (originals, or re-advertisements of the previous
     generation) through applications and the funnel. Returns the vacancy columns, the
     application columns and the inputs of the next generation."""
-    rng = ctx.rng(10 + gen)        # vacancy-level draws
-    rng_a = ctx.rng(20 + gen)      # application-level draws
-    rng_i = ctx.rng(30 + gen)      # ids
+    rng = ctx.rng(10 + gen)  # vacancy-level draws
+    rng_a = ctx.rng(20 + gen)  # application-level draws
+    rng_i = ctx.rng(30 + gen)  # ids
     eff = ctx.eff
     V = len(vac["pub"])
     admin, role, emp, pub = vac["admin"], vac["role"], vac["emp"], vac["pub"].astype(np.int64)
@@ -540,7 +620,7 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
     ctx.vac_taken = codes if ctx.vac_taken is None else np.concatenate([ctx.vac_taken, codes])
 
     # advert
-    ad_len = np.array([7, 10, 14, 21, 28])[_choice_fixed(rng.random(V), (.08, .15, .35, .30, .12))]
+    ad_len = np.array([7, 10, 14, 21, 28])[_choice_fixed(rng.random(V), (0.08, 0.15, 0.35, 0.30, 0.12))]
     ad_len = np.where(emp >= 3, np.minimum(ad_len, 14), ad_len)
     close = pub + ad_len
 
@@ -552,15 +632,21 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
     quarter = ctx.quarter(pub)
     years = (pub - _day("2021-01-01")) / 365.25
     rp = np.array([_ROLE_PARAMS[r][5] for r in ROLES])
-    emp_fe = np.array([0, -.05, -.10, -.30, -.25])
-    log_m = (np.array([_ADMIN_TTF_FE[a] for a in ADMINS])[admin] + rp[role] + emp_fe[emp]
-             + ctx.shock_ttf[admin, quarter] + 0.03 * years
-             + _MONTH_TTF[(_months(close) % 12)] + _TTF_NOISE_SD * rng.standard_normal(V))
+    emp_fe = np.array([0, -0.05, -0.10, -0.30, -0.25])
+    log_m = (
+        np.array([_ADMIN_TTF_FE[a] for a in ADMINS])[admin]
+        + rp[role]
+        + emp_fe[emp]
+        + ctx.shock_ttf[admin, quarter]
+        + 0.03 * years
+        + _MONTH_TTF[(_months(close) % 12)]
+        + _TTF_NOISE_SD * rng.standard_normal(V)
+    )
     mult = np.clip(np.exp(log_m), 0.25, 6.0)
     gaps = rng.gamma(2.0, 1.0, size=(6, V)) * (_GAP_MEANS[:, None] / 2.0) * mult[None, :]
-    gaps[4] += np.where(register, 3.0, 0.0)        # waiting for the register extract
+    gaps[4] += np.where(register, 3.0, 0.0)  # waiting for the register extract
     gaps += 1.0
-    T = np.empty((7, V), dtype=np.int32)       # day numbers fit in int32 (as does _BIG)
+    T = np.empty((7, V), dtype=np.int32)  # day numbers fit in int32 (as does _BIG)
     T[0] = close
     # cap the process at 550 days after closing so that time to fill stays below 730 days
     T[1:] = close[None, :] + np.floor(np.minimum(np.cumsum(gaps, axis=0), 550.0)).astype(np.int32)
@@ -587,9 +673,9 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
     p_fill = 1 - p_cancel - p_unf - p_readv
     fate = _choice_rows(rng.random(V), np.stack([p_fill, p_cancel, p_unf, p_readv], 1))
     u_nofill = rng.random(V)
-    stop_cancel = np.array([1, 2, 3, 4])[_choice_fixed(rng.random(V), (.40, .30, .15, .15))]
-    stop_unf = np.array([1, 2, 3, 5])[_choice_fixed(rng.random(V), (.50, .20, .10, .20))]
-    stop_readv = np.array([1, 2, 5])[_choice_fixed(rng.random(V), (.55, .20, .25))]
+    stop_cancel = np.array([1, 2, 3, 4])[_choice_fixed(rng.random(V), (0.40, 0.30, 0.15, 0.15))]
+    stop_unf = np.array([1, 2, 3, 5])[_choice_fixed(rng.random(V), (0.50, 0.20, 0.10, 0.20))]
+    stop_readv = np.array([1, 2, 5])[_choice_fixed(rng.random(V), (0.55, 0.20, 0.25))]
     stop_lag = rng.integers(1, 8, size=V)
     stop_lag5 = 8 + rng.integers(0, 6, size=V)
     nofill_lag = rng.integers(1, 8, size=V)
@@ -598,9 +684,15 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
 
     # applicants (negative binomial = gamma-Poisson) -------------------------------------
     pub_m = (_months(pub) % 12).astype(np.int64)
-    mu = (0.85 * np.array([_ROLE_PARAMS[r][0] for r in ROLES])[role] * _MONTH_APPS[pub_m]
-          * (1 + 0.35 * (positions - 1)) * np.array([_ADMIN_APP_FE[a] for a in ADMINS])[admin]
-          * np.where(emp == 4, 1.4, 1.0) * _labour_market(pub))
+    mu = (
+        0.85
+        * np.array([_ROLE_PARAMS[r][0] for r in ROLES])[role]
+        * _MONTH_APPS[pub_m]
+        * (1 + 0.35 * (positions - 1))
+        * np.array([_ADMIN_APP_FE[a] for a in ADMINS])[admin]
+        * np.where(emp == 4, 1.4, 1.0)
+        * _labour_market(pub)
+    )
     if gen > 0:
         mu = mu * 0.8
     n0 = rng.poisson(mu * rng.gamma(1.8, 1 / 1.8, size=V)).astype(np.int64)
@@ -611,11 +703,16 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
     n = np.bincount(va0[keep0], minlength=V).astype(np.int64)
 
     # fate given applicants: no applicants → never filled
-    fate = np.where((n == 0) & (fate == _F_FILL),
-                    np.where(u_nofill < 0.6, _F_READV if gen < 2 else _F_UNFILLED,
-                             np.where(u_nofill < 0.85, _F_UNFILLED, _F_CANCEL)), fate).astype(np.int8)
-    stop = np.select([fate == _F_CANCEL, fate == _F_UNFILLED, fate == _F_READV],
-                     [stop_cancel, stop_unf, stop_readv], 99).astype(np.int8)
+    fate = np.where(
+        (n == 0) & (fate == _F_FILL),
+        np.where(
+            u_nofill < 0.6, _F_READV if gen < 2 else _F_UNFILLED, np.where(u_nofill < 0.85, _F_UNFILLED, _F_CANCEL)
+        ),
+        fate,
+    ).astype(np.int8)
+    stop = np.select(
+        [fate == _F_CANCEL, fate == _F_UNFILLED, fate == _F_READV], [stop_cancel, stop_unf, stop_readv], 99
+    ).astype(np.int8)
     stop = np.where((n == 0) & (fate != _F_FILL), 1, stop)
     Tstop = np.take_along_axis(T, np.clip(stop, 0, 6)[None, :], 0)[0]
     closed_plan = np.where(stop == 5, T[5] + stop_lag5, Tstop + stop_lag)
@@ -641,7 +738,7 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
     gender = np.where(u_g < wshare * 0.985, 0, np.where(u_g < 0.985, 1, 2)).astype(np.int8)
     gender = np.where(draw(lambda: rng_a.random(A0, dtype=np.float32)) < 0.02, -1, gender).astype(np.int8)
     prof = [_AGE_PROFILES[_ROLE_PARAMS[r][6]] for r in ROLES] + [_AGE_PROFILES["young"]]
-    age = _choice_by_group(u_age, np.where(emp[va] == 4, len(ROLES), r_app), prof)   # summer jobs: young
+    age = _choice_by_group(u_age, np.where(emp[va] == 4, len(ROLES), r_app), prof)  # summer jobs: young
     age = np.where(draw(lambda: rng_a.random(A0, dtype=np.float32)) < 0.02, -1, age).astype(np.int8)
     del u_q, u_g, u_age, prof, wshare
     submitted = (pub[va] + np.floor(s_off * (ad_len[va] + 1))).astype(np.int32)
@@ -652,7 +749,9 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
     # sort applications by vacancy, best first
     order = np.argsort((va.astype(np.uint64) << np.uint64(32)) | _descending_key(merit))
     keep0 = keep0[order]
-    va, submitted, internal, qual, gender, age, merit = (x[order] for x in (va, submitted, internal, qual, gender, age, merit))
+    va, submitted, internal, qual, gender, age, merit = (
+        x[order] for x in (va, submitted, internal, qual, gender, age, merit)
+    )
     starts = np.cumsum(n) - n
     gstart = starts[va]
 
@@ -661,10 +760,12 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
 
     # withdrawal hazards: logit baseline + administration + admin × quarter shock + age
     app_admin = admin[va]
-    lw = (np.array([_ADMIN_W_FE[a] for a in ADMINS])[app_admin]
-          + ctx.shock_w[app_admin, quarter[va]]
-          + np.where(age == 0, 0.30, np.where(age == 4, -0.20, 0.0))
-          + np.where(register[va], 0.05, 0.0)).astype(np.float32)
+    lw = (
+        np.array([_ADMIN_W_FE[a] for a in ADMINS])[app_admin]
+        + ctx.shock_w[app_admin, quarter[va]]
+        + np.where(age == 0, 0.30, np.where(age == 4, -0.20, 0.0))
+        + np.where(register[va], 0.05, 0.0)
+    ).astype(np.float32)
     treated_app = treated[va]
 
     status = np.zeros(A, dtype=np.int8)
@@ -773,7 +874,7 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
     done = te <= cut
     status_c = np.where(done, status, _ST_PROGRESS).astype(np.int8)
     offer_c = np.where(offer <= cut, offer, _BIG)
-    wd_ok = (status_c == _ST_WITHDRAWN)
+    wd_ok = status_c == _ST_WITHDRAWN
     wdate_c = np.where(wd_ok, wdate, _BIG)
     wst_c = np.where(wd_ok, wst, -1).astype(np.int8)
     u_reason = draw_sorted(lambda: rng_a.random(A0))
@@ -784,39 +885,83 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
 
     filled = filled_unc & (accepted_unc <= cut)
     closed_ok = np.where(filled, True, closed_unc <= cut)
-    v_status = np.where(~closed_ok, 0, np.where(filled, 1, np.select(
-        [fate == _F_CANCEL, fate == _F_UNFILLED, fate == _F_READV], [2, 3, 4], 3))).astype(np.int8)
+    v_status = np.where(
+        ~closed_ok,
+        0,
+        np.where(filled, 1, np.select([fate == _F_CANCEL, fate == _F_UNFILLED, fate == _F_READV], [2, 3, 4], 3)),
+    ).astype(np.int8)
     accepted = np.where(filled, accepted_unc, _BIG)
     closed = np.where(v_status == 0, _BIG, np.where(filled & (closed_unc > cut), accepted_unc, closed_unc))
     start_out = np.where(filled, start_v, _BIG)
     first_offer = _group_reduce(np.where(kept, offer_c, _BIG), starts, n, np.minimum, _BIG)
 
     vac_out = {
-        "vacancy_id": ids, "id_code": codes, "admin": admin, "role": role, "ssyk": vac["ssyk"], "emp": emp,
-        "positions": positions, "is_manager": is_manager, "stat": stat, "pub": pub, "close": close,
-        "first_offer": first_offer, "accepted": accepted, "start": start_out, "closed": closed,
-        "status": v_status, "parent": vac["parent"], "check_in_ad": check_in_ad,
+        "vacancy_id": ids,
+        "id_code": codes,
+        "admin": admin,
+        "role": role,
+        "ssyk": vac["ssyk"],
+        "emp": emp,
+        "positions": positions,
+        "is_manager": is_manager,
+        "stat": stat,
+        "pub": pub,
+        "close": close,
+        "first_offer": first_offer,
+        "accepted": accepted,
+        "start": start_out,
+        "closed": closed,
+        "status": v_status,
+        "parent": vac["parent"],
+        "check_in_ad": check_in_ad,
         # truth and bookkeeping (not exported)
-        "treated": treated, "delay": delay, "round2": round2_v, "gen": np.full(V, gen, np.int8),
-        "n0": n0, "n": n, "fate": fate, "stop": stop, "closed_unc": closed_unc,
+        "treated": treated,
+        "delay": delay,
+        "round2": round2_v,
+        "gen": np.full(V, gen, np.int8),
+        "n0": n0,
+        "n": n,
+        "fate": fate,
+        "stop": stop,
+        "closed_unc": closed_unc,
     }
     k_idx = np.flatnonzero(kept)
     app_out = {
-        "va_local": va[k_idx], "submitted": submitted[k_idx], "internal": internal[k_idx],
-        "qual": qual[k_idx], "hs": hs_c[k_idx], "status": status_c[k_idx], "wdate": wdate_c[k_idx],
-        "wst": wst_c[k_idx], "reason": reason[k_idx], "offer": offer_c[k_idx], "gender": gender[k_idx],
-        "age": age[k_idx], "r4": r4[k_idx], "te": te[k_idx], "induced": induced[k_idx],
-        "treated": treated_app[k_idx], "hs_unc": hs[k_idx], "merit": merit[k_idx],
+        "va_local": va[k_idx],
+        "submitted": submitted[k_idx],
+        "internal": internal[k_idx],
+        "qual": qual[k_idx],
+        "hs": hs_c[k_idx],
+        "status": status_c[k_idx],
+        "wdate": wdate_c[k_idx],
+        "wst": wst_c[k_idx],
+        "reason": reason[k_idx],
+        "offer": offer_c[k_idx],
+        "gender": gender[k_idx],
+        "age": age[k_idx],
+        "r4": r4[k_idx],
+        "te": te[k_idx],
+        "induced": induced[k_idx],
+        "treated": treated_app[k_idx],
+        "hs_unc": hs[k_idx],
+        "merit": merit[k_idx],
     }
-    app_out["reached_interview_unc"] = (hs[k_idx] >= 2) | ((status[k_idx] == _ST_HIRED))
+    app_out["reached_interview_unc"] = (hs[k_idx] >= 2) | (status[k_idx] == _ST_HIRED)
     # next generation: re-advertisements published after the old advert was closed
-    readv = (v_status == 4)
+    readv = v_status == 4
     child_pub = closed + rng.integers(1, 15, size=V)
     make = readv & (child_pub <= ctx.pub_end)
     p_idx = np.flatnonzero(make)
-    child = {"admin": admin[p_idx], "pub": child_pub[p_idx], "role": role[p_idx], "emp": emp[p_idx],
-             "positions": positions[p_idx], "ssyk": vac["ssyk"][p_idx], "stat": stat[p_idx],
-             "parent_local": p_idx}
+    child = {
+        "admin": admin[p_idx],
+        "pub": child_pub[p_idx],
+        "role": role[p_idx],
+        "emp": emp[p_idx],
+        "positions": positions[p_idx],
+        "ssyk": vac["ssyk"][p_idx],
+        "stat": stat[p_idx],
+        "parent_local": p_idx,
+    }
     return vac_out, app_out, child
 
 
@@ -841,15 +986,22 @@ def _start_dates(accepted, notice, emp, role, u) -> np.ndarray:
     august = ((year_start + 7).astype("datetime64[D]") - _EPOCH).astype(np.int64) + 7 + (u * 8).astype(np.int64)
     summer = (emp == _EMP.index("summer")) & (month <= 5)
     start = np.where(summer, np.maximum(acc + 3, june), start)
-    term = (np.isin(role, [ROLES.index(r) for r in ("teacher", "preschool_teacher", "leisure_teacher")])
-            & (emp == _EMP.index("permanent")) & (month >= 3) & (month <= 7) & (u < 0.5))
+    term = (
+        np.isin(role, [ROLES.index(r) for r in ("teacher", "preschool_teacher", "leisure_teacher")])
+        & (emp == _EMP.index("permanent"))
+        & (month >= 3)
+        & (month <= 7)
+        & (u < 0.5)
+    )
     start = np.where(term, np.maximum(acc + 14, august), start)
     return np.where(accepted >= _BIG, _BIG, start).astype(np.int32)
 
 
 def _notice(rng, emp) -> np.ndarray:
     V = len(emp)
-    base = np.array([14, 30, 60, 90])[_choice_fixed(rng.random(V), (.2, .35, .25, .2))] + rng.integers(0, 15, size=V)
+    base = np.array([14, 30, 60, 90])[_choice_fixed(rng.random(V), (0.2, 0.35, 0.25, 0.2))] + rng.integers(
+        0, 15, size=V
+    )
     quick = 3 + rng.integers(0, 28, size=V)
     notice = np.where(emp >= 3, quick, base)
     notice = np.where(emp == 2, np.minimum(notice, 30), notice)
@@ -859,11 +1011,11 @@ def _notice(rng, emp) -> np.ndarray:
 def _withdrawal_reason(u, stage, register, induced) -> np.ndarray:
     """Reason codes (index into WITHDRAWAL_REASONS, -1 = empty) by stage."""
     # other_job, process_length, background_check, personal, unknown
-    early = np.array([.36, .05, 0, .26, .33])
-    mid = np.array([.45, .20, .02, .15, .18])
-    late = np.array([.30, .20, .05, .12, .33])
-    late_reg = np.array([.28, .18, .20, .10, .24])
-    eff = np.array([.15, .30, .45, 0, .10])
+    early = np.array([0.36, 0.05, 0, 0.26, 0.33])
+    mid = np.array([0.45, 0.20, 0.02, 0.15, 0.18])
+    late = np.array([0.30, 0.20, 0.05, 0.12, 0.33])
+    late_reg = np.array([0.28, 0.18, 0.20, 0.10, 0.24])
+    eff = np.array([0.15, 0.30, 0.45, 0, 0.10])
     p = np.where((stage <= 1)[:, None], early[None, :], mid[None, :])
     p = np.where((stage == 4)[:, None], np.where(register[:, None], late_reg[None, :], late[None, :]), p)
     p = np.where(induced[:, None], eff[None, :], p)
@@ -875,6 +1027,7 @@ def _withdrawal_reason(u, stage, register, induced) -> np.ndarray:
 
 # --------------------------------------------------------------------------- checks
 
+
 def _checks(ctx: _Ctx, vac: dict, app: dict) -> dict[str, np.ndarray]:
     rng = ctx.rng(40)
     cut = ctx.cut
@@ -882,7 +1035,7 @@ def _checks(ctx: _Ctx, vac: dict, app: dict) -> dict[str, np.ndarray]:
     v = app["va"][at4]
     stat = vac["stat"][v]
     reg_rows = at4[stat > 0]
-    reg_type = np.array([-1, 0, 1, 2, 3])[stat[stat > 0]]       # register_school, _hvb, _lss, _other_children
+    reg_type = np.array([-1, 0, 1, 2, 3])[stat[stat > 0]]  # register_school, _hvb, _lss, _other_children
     pil = vac["treated"][v]
     pil_rows = at4[pil]
     pil_type = np.where(vac["is_manager"][v[pil]], _CTYPE.index("court_and_credit"), _CTYPE.index("court_records"))
@@ -901,7 +1054,7 @@ def _checks(ctx: _Ctx, vac: dict, app: dict) -> dict[str, np.ndarray]:
     completed = requested + turn
     st = app["status"][rows]
     te = app["te"][rows]
-    status = np.where(completed <= cut, 0, 1).astype(np.int8)     # completed / pending
+    status = np.where(completed <= cut, 0, 1).astype(np.int8)  # completed / pending
     by_cand = (st == _ST_WITHDRAWN) & (wdate < completed)
     other = ((st == _ST_REJECTED) | (st == _ST_CANCELLED)) & (te < completed)
     status[other] = 3
@@ -911,11 +1064,18 @@ def _checks(ctx: _Ctx, vac: dict, app: dict) -> dict[str, np.ndarray]:
     obstacle_ok = (st == _ST_REJECTED) & (app["hs"][rows] == 4)
     outcome = np.where(obstacle_ok & (u < 0.12), 2, np.where(u > 0.975, 1, 0)).astype(np.int8)
     outcome = np.where(status == 0, outcome, -1).astype(np.int8)
-    return {"rows": rows, "ctype": ctype, "requested": requested, "completed": completed,
-            "status": status, "outcome": outcome}
+    return {
+        "rows": rows,
+        "ctype": ctype,
+        "requested": requested,
+        "completed": completed,
+        "status": status,
+        "outcome": outcome,
+    }
 
 
 # --------------------------------------------------------------------------- staffing
+
 
 def _staffing(ctx: _Ctx, vac: dict, app: dict) -> pd.DataFrame:
     rng = ctx.rng(50)
@@ -931,24 +1091,48 @@ def _staffing(ctx: _Ctx, vac: dict, app: dict) -> pd.DataFrame:
     head = np.array([HEADCOUNT[ADMINS[a]] for a in pa]) * share * ctx.scale
     moy = (months % 12)[None, :]
     years = ((months - _months(np.array([_day("2021-01-01")]))[0]) / 12.0)[None, :]
-    care = np.isin(np.asarray(ROLES, dtype=object)[pr], ("assistant_nurse", "care_assistant", "personal_assistant",
-                                                         "treatment_assistant", "youth_leader"))[:, None]
+    care = np.isin(
+        np.asarray(ROLES, dtype=object)[pr],
+        ("assistant_nurse", "care_assistant", "personal_assistant", "treatment_assistant", "youth_leader"),
+    )[:, None]
     trend = 1 + 0.012 * years + rng.normal(0, 0.01, size=(P, M))
     total = head[:, None] * trend
     perm_share = np.where(care, 0.74, 0.86) - np.where(np.isin(moy, (5, 6, 7)), 0.07, 0.0)
     hc_perm = np.rint(total * perm_share).astype(np.int64)
-    hc_temp = np.rint(total * (1 - perm_share) * (1 + np.where(care & np.isin(moy, (5, 6, 7)), 0.6, 0.0))).astype(np.int64)
+    hc_temp = np.rint(total * (1 - perm_share) * (1 + np.where(care & np.isin(moy, (5, 6, 7)), 0.6, 0.0))).astype(
+        np.int64
+    )
     fte = np.round((hc_perm + hc_temp) * rng.normal(0.91, 0.015, size=(P, M)), 1)
-    season_l = np.array([1.0, .8, .9, .9, 1.0, 1.6, .6, 1.4, 1.1, 1.0, .9, .7])[moy]
+    season_l = np.array([1.0, 0.8, 0.9, 0.9, 1.0, 1.6, 0.6, 1.4, 1.1, 1.0, 0.9, 0.7])[moy]
     leavers = rng.poisson(np.maximum(0.008 * hc_perm * season_l, 0)).astype(np.int64)
-    qual_base = {"teacher": .72, "preschool_teacher": .42, "leisure_teacher": .45, "childminder": .55,
-                 "social_worker": .85, "assistant_nurse": .78, "treatment_assistant": .60}
+    qual_base = {
+        "teacher": 0.72,
+        "preschool_teacher": 0.42,
+        "leisure_teacher": 0.45,
+        "childminder": 0.55,
+        "social_worker": 0.85,
+        "assistant_nurse": 0.78,
+        "treatment_assistant": 0.60,
+    }
     qb = np.array([qual_base.get(ROLES[r], np.nan) for r in pr])[:, None]
     share_q = np.clip(np.round(qb + 0.004 * years + rng.normal(0, 0.015, size=(P, M)), 3), 0, 1)
-    hourly_per_head = {"care_assistant": 18, "assistant_nurse": 10, "personal_assistant": 14, "childminder": 8,
-                       "student_assistant": 8, "youth_leader": 15, "teacher": 2, "preschool_teacher": 3,
-                       "leisure_teacher": 5, "treatment_assistant": 8, "social_worker": 1, "other": 5,
-                       "administrator": .5, "technical": 1, "manager": 0}
+    hourly_per_head = {
+        "care_assistant": 18,
+        "assistant_nurse": 10,
+        "personal_assistant": 14,
+        "childminder": 8,
+        "student_assistant": 8,
+        "youth_leader": 15,
+        "teacher": 2,
+        "preschool_teacher": 3,
+        "leisure_teacher": 5,
+        "treatment_assistant": 8,
+        "social_worker": 1,
+        "other": 5,
+        "administrator": 0.5,
+        "technical": 1,
+        "manager": 0,
+    }
     hph = np.array([hourly_per_head[ROLES[r]] for r in pr])[:, None]
     hseason = np.where(care & np.isin(moy, (5, 6, 7)), 1.8, np.where(~care & (moy == 6), 0.4, 1.0))
     hourly = np.round(np.maximum(hph * total * hseason * rng.lognormal(0, 0.08, size=(P, M)), 0), 1)
@@ -973,27 +1157,37 @@ def _staffing(ctx: _Ctx, vac: dict, app: dict) -> pd.DataFrame:
     vacant = (np.cumsum(opened, axis=1) - np.cumsum(shut, axis=1))[:, :M]
     vacant = np.maximum(vacant, 0)
     month_days = (months.astype("datetime64[M]").astype("datetime64[D]") - _EPOCH).astype(np.int64)
-    df = pd.DataFrame({
-        "administration": _labels(ADMINS, np.repeat(pa, M)),
-        "role_group": _labels(ROLES, np.repeat(pr, M)),
-        "month": _to_datetime(np.tile(month_days, P)),
-        "headcount_permanent": hc_perm.ravel(),
-        "headcount_temporary": hc_temp.ravel(),
-        "fte": fte.ravel(),
-        "voluntary_leavers": leavers.ravel(),
-        "new_hires": new_hires.ravel(),
-        "share_qualified": share_q.ravel(),
-        "hourly_hours": hourly.ravel(),
-        "vacant_posts": vacant.ravel().astype(np.int64),
-    })
+    df = pd.DataFrame(
+        {
+            "administration": _labels(ADMINS, np.repeat(pa, M)),
+            "role_group": _labels(ROLES, np.repeat(pr, M)),
+            "month": _to_datetime(np.tile(month_days, P)),
+            "headcount_permanent": hc_perm.ravel(),
+            "headcount_temporary": hc_temp.ravel(),
+            "fte": fte.ravel(),
+            "voluntary_leavers": leavers.ravel(),
+            "new_hires": new_hires.ravel(),
+            "share_qualified": share_q.ravel(),
+            "hourly_hours": hourly.ravel(),
+            "vacant_posts": vacant.ravel().astype(np.int64),
+        }
+    )
     return df.sort_values(["month", "administration", "role_group"], kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- public API
 
-def generate(seed: int = 2023, scenario: str = "delay", scale: float = 1.0,
-             start: str = "2021-01-01", end: str = "2026-02-28", cut_date: str | None = None,
-             rollout: str = "default", pilot_continues: bool = False) -> DemoExport:
+
+def generate(
+    seed: int = 2023,
+    scenario: str = "delay",
+    scale: float = 1.0,
+    start: str = "2021-01-01",
+    end: str = "2026-02-28",
+    cut_date: str | None = None,
+    rollout: str = "default",
+    pilot_continues: bool = False,
+) -> DemoExport:
     """Generate a synthetic recruitment export with known true pilot effects.
 
     Parameters
@@ -1069,7 +1263,7 @@ def generate(seed: int = 2023, scenario: str = "delay", scale: float = 1.0,
     vac = {k: np.concatenate([p[k] for p in vac_parts]) for k in vac_parts[0]}
     app = {k: np.concatenate([p[k] for p in app_parts]) for k in app_parts[0]}
     del vac_parts, app_parts
-    staffing = _staffing(ctx, vac, app)          # counts include the burn-in adverts
+    staffing = _staffing(ctx, vac, app)  # counts include the burn-in adverts
     vac, app = _drop_burn_in(ctx, vac, app)
     checks = _checks(ctx, vac, app)
     tables = _assemble(ctx, vac, app, checks)
@@ -1102,11 +1296,21 @@ def _drop_burn_in(ctx: _Ctx, vac: dict, app: dict) -> tuple[dict, dict]:
 def _rollout_table(ctx: _Ctx) -> pd.DataFrame:
     rows = []
     for code, s in ROLLOUTS[ctx.rollout].items():
-        for scope, ctype in (("new_hires", "court_records"), ("placements", "court_records"),
-                             ("managers_financial", "court_and_credit")):
-            rows.append({"administration": code, "role_group": C.ALL_ROLES, "scope": scope, "check_type": ctype,
-                         "start_date": pd.Timestamp(s),
-                         "end_date": pd.NaT if ctx.pilot_continues else pd.Timestamp(PILOT_END)})
+        for scope, ctype in (
+            ("new_hires", "court_records"),
+            ("placements", "court_records"),
+            ("managers_financial", "court_and_credit"),
+        ):
+            rows.append(
+                {
+                    "administration": code,
+                    "role_group": C.ALL_ROLES,
+                    "scope": scope,
+                    "check_type": ctype,
+                    "start_date": pd.Timestamp(s),
+                    "end_date": pd.NaT if ctx.pilot_continues else pd.Timestamp(PILOT_END),
+                }
+            )
     df = pd.DataFrame(rows)
     df["start_date"] = df["start_date"].astype("datetime64[ns]")
     df["end_date"] = df["end_date"].astype("datetime64[ns]")
@@ -1121,68 +1325,78 @@ def _assemble(ctx: _Ctx, vac: dict, app: dict, checks: dict):
     has_parent = vac["parent"] >= 0
     parent_id[has_parent] = vac["vacancy_id"][vac["parent"][has_parent]]
     stat_codes = vac["stat"]
-    vdf = pd.DataFrame({
-        "vacancy_id": vac["vacancy_id"],
-        "administration": _labels(ADMINS, vac["admin"]),
-        "role_group": _labels(ROLES, vac["role"]),
-        "ssyk_code": vac["ssyk"],
-        "employment_type": _labels(_EMP, vac["emp"]),
-        "positions": vac["positions"].astype(np.int64),
-        "is_manager": vac["is_manager"].astype(bool),
-        "statutory_check": _labels(_STAT, stat_codes),
-        "published_date": _to_datetime(vac["pub"]),
-        "closing_date": _to_datetime(vac["close"]),
-        "first_offer_date": _to_datetime(vac["first_offer"]),
-        "accepted_date": _to_datetime(vac["accepted"]),
-        "start_date": _to_datetime(vac["start"]),
-        "closed_date": _to_datetime(vac["closed"]),
-        "status": _labels(_VSTATUS, vac["status"]),
-        "readvertisement_of": parent_id,
-        "check_in_ad": vac["check_in_ad"].astype(bool),
-    }, copy=False)
-    v_order = np.lexsort((vac["id_code"], vac["pub"]))       # id codes sort like the ids
+    vdf = pd.DataFrame(
+        {
+            "vacancy_id": vac["vacancy_id"],
+            "administration": _labels(ADMINS, vac["admin"]),
+            "role_group": _labels(ROLES, vac["role"]),
+            "ssyk_code": vac["ssyk"],
+            "employment_type": _labels(_EMP, vac["emp"]),
+            "positions": vac["positions"].astype(np.int64),
+            "is_manager": vac["is_manager"].astype(bool),
+            "statutory_check": _labels(_STAT, stat_codes),
+            "published_date": _to_datetime(vac["pub"]),
+            "closing_date": _to_datetime(vac["close"]),
+            "first_offer_date": _to_datetime(vac["first_offer"]),
+            "accepted_date": _to_datetime(vac["accepted"]),
+            "start_date": _to_datetime(vac["start"]),
+            "closed_date": _to_datetime(vac["closed"]),
+            "status": _labels(_VSTATUS, vac["status"]),
+            "readvertisement_of": parent_id,
+            "check_in_ad": vac["check_in_ad"].astype(bool),
+        },
+        copy=False,
+    )
+    v_order = np.lexsort((vac["id_code"], vac["pub"]))  # id codes sort like the ids
     vdf = vdf.iloc[v_order].reset_index(drop=True)
 
     A = len(app["va"])
     app_ids, app_codes = _draw_ids(rng, A, "A-", 10)
     sub = app["submitted"].astype(np.int64)
-    o = np.argsort(((sub - sub.min(initial=0)) << 37) | app_codes)   # by date, then id; frame built in this order
+    o = np.argsort(((sub - sub.min(initial=0)) << 37) | app_codes)  # by date, then id; frame built in this order
     wst = app["wst"][o]
     reason, gender, age = app["reason"][o], app["gender"][o], app["age"][o]
-    adf = pd.DataFrame({
-        "application_id": app_ids[o],
-        "vacancy_id": vac["vacancy_id"][app["va"][o]],
-        "submitted_date": _to_datetime(app["submitted"][o]),
-        "internal": app["internal"][o].astype(bool),
-        "qualified": _labels(_QUAL, app["qual"][o]),
-        "highest_stage": app["hs"][o].astype(np.int64),
-        "final_status": _labels(_FINAL, app["status"][o]),
-        "withdrawn_date": _to_datetime(app["wdate"][o]),
-        "withdrawn_stage": pd.arrays.IntegerArray(np.where(wst >= 0, wst, 0).astype(np.int64), wst < 0),
-        "withdrawal_reason": np.where(reason >= 0, _labels(_REASON, np.maximum(reason, 0)), None),
-        "offer_date": _to_datetime(app["offer"][o]),
-        "gender": np.where(gender >= 0, _labels(_GENDER, np.maximum(gender, 0)), None),
-        "age_band": np.where(age >= 0, _labels(_AGE, np.maximum(age, 0)), None),
-    }, copy=False)                          # no block consolidation: no second copy in memory
+    adf = pd.DataFrame(
+        {
+            "application_id": app_ids[o],
+            "vacancy_id": vac["vacancy_id"][app["va"][o]],
+            "submitted_date": _to_datetime(app["submitted"][o]),
+            "internal": app["internal"][o].astype(bool),
+            "qualified": _labels(_QUAL, app["qual"][o]),
+            "highest_stage": app["hs"][o].astype(np.int64),
+            "final_status": _labels(_FINAL, app["status"][o]),
+            "withdrawn_date": _to_datetime(app["wdate"][o]),
+            "withdrawn_stage": pd.arrays.IntegerArray(np.where(wst >= 0, wst, 0).astype(np.int64), wst < 0),
+            "withdrawal_reason": np.where(reason >= 0, _labels(_REASON, np.maximum(reason, 0)), None),
+            "offer_date": _to_datetime(app["offer"][o]),
+            "gender": np.where(gender >= 0, _labels(_GENDER, np.maximum(gender, 0)), None),
+            "age_band": np.where(age >= 0, _labels(_AGE, np.maximum(age, 0)), None),
+        },
+        copy=False,
+    )  # no block consolidation: no second copy in memory
     del o, wst, reason, gender, age
 
     N = len(checks["rows"])
     chk_ids, chk_codes = _draw_ids(rng, N, "K-", 10)
-    cdf = pd.DataFrame({
-        "check_id": chk_ids,
-        "application_id": app_ids[checks["rows"]],
-        "check_type": _labels(_CTYPE, checks["ctype"]),
-        "requested_date": _to_datetime(checks["requested"]),
-        "completed_date": _to_datetime(checks["completed"]),
-        "status": _labels(_CSTATUS, checks["status"]),
-        "outcome": np.where(checks["outcome"] >= 0, _labels(_COUTCOME, np.maximum(checks["outcome"], 0)), None),
-    }, copy=False)
+    cdf = pd.DataFrame(
+        {
+            "check_id": chk_ids,
+            "application_id": app_ids[checks["rows"]],
+            "check_type": _labels(_CTYPE, checks["ctype"]),
+            "requested_date": _to_datetime(checks["requested"]),
+            "completed_date": _to_datetime(checks["completed"]),
+            "status": _labels(_CSTATUS, checks["status"]),
+            "outcome": np.where(checks["outcome"] >= 0, _labels(_COUTCOME, np.maximum(checks["outcome"], 0)), None),
+        },
+        copy=False,
+    )
     c_order = np.lexsort((chk_codes, checks["requested"]))
     cdf = cdf.iloc[c_order].reset_index(drop=True)
     return {"vacancies": vdf, "applications": adf, "background_checks": cdf}
 
 
 # --------------------------------------------------------------------------- truth
+
 
 def _r(x, nd=4):
     x = float(x)
@@ -1212,8 +1426,11 @@ def _truth(ctx: _Ctx, vac: dict, app: dict, checks: dict, tables: dict) -> dict:
     reached = (hs >= 2) & ended
     late_w = (st == _ST_WITHDRAWN) & (wst >= 2)
     pub_app = vac["pub"][app["va"]]
-    period = np.where(pub_app < ctx.treat_start.min(), 0,
-                      np.where(pub_app <= (_day(PILOT_END) if not ctx.pilot_continues else _BIG), 1, 2)).astype(np.int8)
+    period = np.where(
+        pub_app < ctx.treat_start.min(),
+        0,
+        np.where(pub_app <= (_day(PILOT_END) if not ctx.pilot_continues else _BIG), 1, 2),
+    ).astype(np.int8)
     del pub_app
     pilot_admin = np.isin(np.asarray(ADMINS)[vac["admin"][app["va"]]], list(ROLLOUTS[ctx.rollout]))
     late_rates = {}
@@ -1221,15 +1438,24 @@ def _truth(ctx: _Ctx, vac: dict, app: dict, checks: dict, tables: dict) -> dict:
         late_rates[grp] = {}
         for per_code, per in enumerate(("pre", "pilot", "post")):
             m = gm & (period == per_code) & reached
-            late_rates[grp][per] = {"reached_interview": int(m.sum()),
-                                    "late_withdrawals": int((m & late_w).sum()),
-                                    "rate": _r(late_w[m].mean()) if m.any() else None}
+            late_rates[grp][per] = {
+                "reached_interview": int(m.sum()),
+                "late_withdrawals": int((m & late_w).sum()),
+                "rate": _r(late_w[m].mean()) if m.any() else None,
+            }
 
     rollout_rows = []
     for rec in tables["pilot_rollout"].to_dict("records"):
-        rollout_rows.append({k: (None if (isinstance(v, float) and np.isnan(v)) or v is pd.NaT
-                                 else (v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v))
-                             for k, v in rec.items()})
+        rollout_rows.append(
+            {
+                k: (
+                    None
+                    if (isinstance(v, float) and np.isnan(v)) or v is pd.NaT
+                    else (v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v)
+                )
+                for k, v in rec.items()
+            }
+        )
 
     vt = tables["vacancies"]
     at = tables["applications"]
@@ -1249,26 +1475,30 @@ def _truth(ctx: _Ctx, vac: dict, app: dict, checks: dict, tables: dict) -> dict:
             "a vacancy is treated when its administration has a new_hires row in pilot_rollout and "
             "published_date lies between that row's start_date and end_date (inclusive; open-ended if "
             "end_date is empty); applications and background checks inherit the vacancy's treatment. "
-            "Effects apply to treated units only and vanish for adverts published after the pilot ends."),
+            "Effects apply to treated units only and vanish for adverts published after the pilot ends."
+        ),
         "effects": {
             "time_to_fill_delay": {
-                "value": eff["delay_days"], "unit": "calendar days",
+                "value": eff["delay_days"],
+                "unit": "calendar days",
                 "measure": "time to fill = accepted_date - published_date (vacancy)",
                 "applies_to": "treated vacancies (every date from the first offer on moves; observable on filled ones)",
                 "mechanism": "added to the background-check -> offer interval; per vacancy Gamma(shape 4, "
-                             "scale value/4) rounded to whole days, mean = value",
+                "scale value/4) rounded to whole days, mean = value",
             },
             "late_stage_withdrawal": {
-                "value": eff["late_withdrawal_pp"], "unit": "probability (0.02 = 2 percentage points)",
+                "value": eff["late_withdrawal_pp"],
+                "unit": "probability (0.02 = 2 percentage points)",
                 "measure": "withdrawn at or after interview (withdrawn_stage >= 2) / reaching interview "
-                           "(highest_stage >= 2), applications",
+                "(highest_stage >= 2), applications",
                 "applies_to": "applications to treated vacancies that reach the interview stage",
                 "mechanism": "extra withdrawal at the interview stage with probability value/(1 - baseline "
-                             "hazard at interview), so induced withdrawals = value of those reaching "
-                             "interview in expectation; reasons mostly background_check/process_length",
+                "hazard at interview), so induced withdrawals = value of those reaching "
+                "interview in expectation; reasons mostly background_check/process_length",
             },
             "applicants_per_vacancy": {
-                "value": eff["applicant_factor"], "unit": "multiplicative factor on expected applicants",
+                "value": eff["applicant_factor"],
+                "unit": "multiplicative factor on expected applicants",
                 "measure": "applications per vacancy",
                 "applies_to": "treated vacancies whose ad mentions the check (check_in_ad true)",
                 "mechanism": "each would-be applicant is deterred (never applies) with probability 1 - value",
@@ -1276,8 +1506,11 @@ def _truth(ctx: _Ctx, vac: dict, app: dict, checks: dict, tables: dict) -> dict:
         },
         "realised": {
             "vacancies": {
-                "total": int(len(vt)), "treated": int(treated.sum()), "control": int((~treated).sum()),
-                "treated_filled": int(tf.sum()), "control_filled": int((filled & ~treated).sum()),
+                "total": int(len(vt)),
+                "treated": int(treated.sum()),
+                "control": int((~treated).sum()),
+                "treated_filled": int(tf.sum()),
+                "control_filled": int((filled & ~treated).sum()),
                 "open_at_cut": int((vac["status"] == 0).sum()),
                 "readvertisements": int((vac["parent"] >= 0).sum()),
             },
@@ -1287,10 +1520,12 @@ def _truth(ctx: _Ctx, vac: dict, app: dict, checks: dict, tables: dict) -> dict:
                 "n_treated_filled": int(tf.sum()),
                 "filled_in_second_offer_round": {
                     "treated": int((tf & vac["round2"]).sum()),
-                    "control": int((filled & ~treated & vac["round2"]).sum())},
+                    "control": int((filled & ~treated & vac["round2"]).sum()),
+                },
                 "mean_time_to_fill_filled": {
                     "treated": _r(ttf[tf].mean(), 2) if tf.any() else None,
-                    "control": _r(ttf[filled & ~treated].mean(), 2) if (filled & ~treated).any() else None},
+                    "control": _r(ttf[filled & ~treated].mean(), 2) if (filled & ~treated).any() else None,
+                },
                 "first_generation_filled_treated": int((tf & gen0).sum()),
             },
             "late_stage_withdrawal": {
@@ -1302,8 +1537,11 @@ def _truth(ctx: _Ctx, vac: dict, app: dict, checks: dict, tables: dict) -> dict:
                 "observed_rates_note": (
                     "applications whose process had ended by the cut date and that reached interview; "
                     f"periods by the advert's published_date: pre = before {_iso(int(ctx.treat_start.min()))}, "
-                    "pilot = from then to " + ("the cut date" if ctx.pilot_continues else PILOT_END)
-                    + ", post = after; pilot administrations = " + ", ".join(ROLLOUTS[ctx.rollout])),
+                    "pilot = from then to "
+                    + ("the cut date" if ctx.pilot_continues else PILOT_END)
+                    + ", post = after; pilot administrations = "
+                    + ", ".join(ROLLOUTS[ctx.rollout])
+                ),
             },
             "applicants_per_vacancy": {
                 "affected_vacancies": int(aff.sum()),
@@ -1316,7 +1554,8 @@ def _truth(ctx: _Ctx, vac: dict, app: dict, checks: dict, tables: dict) -> dict:
             "background_checks": {k: int(v) for k, v in ct["check_type"].value_counts().sort_index().items()},
         },
         "shocks": {
-            "time_to_fill_log_sd": _TTF_SHOCK_SD, "withdrawal_logit_sd": _W_SHOCK_SD,
+            "time_to_fill_log_sd": _TTF_SHOCK_SD,
+            "withdrawal_logit_sd": _W_SHOCK_SD,
             "level": "administration x calendar quarter (of published_date)",
         },
     }
@@ -1360,9 +1599,17 @@ def _atomic_write_bytes(path: Path, data_writer) -> None:
 
 def _write_csv(frame: pd.DataFrame, path: Path, swedish: bool, encoding: str) -> None:
     def w(tmp: Path):
-        frame.to_csv(tmp, index=False, sep=";" if swedish else ",", decimal="," if swedish else ".",
-                     encoding=encoding, lineterminator="\r\n" if swedish else "\n", na_rep="",
-                     date_format="%Y-%m-%d")
+        frame.to_csv(
+            tmp,
+            index=False,
+            sep=";" if swedish else ",",
+            decimal="," if swedish else ".",
+            encoding=encoding,
+            lineterminator="\r\n" if swedish else "\n",
+            na_rep="",
+            date_format="%Y-%m-%d",
+        )
+
     _atomic_write_bytes(path, w)
 
 
@@ -1374,12 +1621,14 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     from openpyxl import Workbook
 
     if len(frame) > 1_048_575:
-        raise ValueError(f"{sheet}: {len(frame)} rows do not fit in an Excel sheet (max 1 048 575); "
-                         "write CSV instead or use a smaller scale")
+        raise ValueError(
+            f"{sheet}: {len(frame)} rows do not fit in an Excel sheet (max 1 048 575); "
+            "write CSV instead or use a smaller scale"
+        )
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
     ws.append([str(c) for c in frame.columns])
-    ws.append([_dt_date(2000, 1, 1)])              # registers the date style; replaced below
+    ws.append([_dt_date(2000, 1, 1)])  # registers the date style; replaced below
     buf = io.BytesIO()
     wb.save(buf)
     skeleton = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
@@ -1388,22 +1637,28 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     date_style = re.search(r'<row r="2"><c r="A2" s="(\d+)"', xml).group(1)
     header = re.search(r'<row r="1">.*?</row>', xml).group(0)
     body = _sheet_rows_xml(frame, date_style)
-    xml = re.sub(r"<sheetData>.*</sheetData>", lambda _: "<sheetData>" + header + body + "</sheetData>", xml,
-                 flags=re.S)
+    xml = re.sub(
+        r"<sheetData>.*</sheetData>", lambda _: "<sheetData>" + header + body + "</sheetData>", xml, flags=re.S
+    )
 
     def w(tmp: Path):
         _deterministic_zip(buf.getvalue(), tmp, replace={sheet_name: xml.encode("utf-8")})
+
     _atomic_write_bytes(path, w)
 
 
 def _dt_date(y, m, d):
     import datetime
+
     return datetime.date(y, m, d)
 
 
 def _xml_escape(s: pd.Series) -> pd.Series:
-    return s.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False).str.replace(
-        ">", "&gt;", regex=False)
+    return (
+        s.str.replace("&", "&amp;", regex=False)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+    )
 
 
 def _column_letter(i: int) -> str:
@@ -1426,7 +1681,7 @@ def _sheet_rows_xml(frame: pd.DataFrame, date_style: str) -> str:
         ref = '<c r="' + _column_letter(i) + rownum
         missing = s.isna().to_numpy()
         if pd.api.types.is_datetime64_any_dtype(s):
-            days = (s.to_numpy().astype("datetime64[D]").astype(np.int64) + 25569)
+            days = s.to_numpy().astype("datetime64[D]").astype(np.int64) + 25569
             text = ref + '" s="' + date_style + '" t="n"><v>' + days.astype(str).astype(object) + "</v></c>"
         elif pd.api.types.is_bool_dtype(s):
             text = ref + '" t="b"><v>' + s.to_numpy().astype(np.int8).astype(str).astype(object) + "</v></c>"
@@ -1453,8 +1708,11 @@ def _deterministic_zip(data: bytes, target: Path, replace: dict[str, bytes] | No
             content = replace.get(info.filename) or src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 text = content.decode("utf-8")
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                              lambda m: m.group(1) + _FIXED_XLSX_TIME + m.group(3), text)
+                text = re.sub(
+                    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                    lambda m: m.group(1) + _FIXED_XLSX_TIME + m.group(3),
+                    text,
+                )
                 content = text.encode("utf-8")
             zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
@@ -1462,8 +1720,9 @@ def _deterministic_zip(data: bytes, target: Path, replace: dict[str, bytes] | No
             out.writestr(zi, content)
 
 
-def write_export(export: DemoExport, out_dir, *, swedish: bool = False, excel: bool = False,
-                 encoding: str | None = None) -> list[Path]:
+def write_export(
+    export: DemoExport, out_dir, *, swedish: bool = False, excel: bool = False, encoding: str | None = None
+) -> list[Path]:
     """Write a generated export as files, one per table, plus ``truth.json``.
 
     Parameters

@@ -161,8 +161,8 @@ REASONS = ("small_count", "small_denominator", "small_n", "secondary", "check_ou
 SYMBOLS = {
     "small_count": "<5",
     "small_denominator": "..*",
-    "small_n": "..\u2020",       # dagger
-    "secondary": "..\u2021",     # double dagger
+    "small_n": "..\u2020",  # dagger
+    "secondary": "..\u2021",  # double dagger
     "check_outcome": "..\u00a7",  # section sign
 }
 #: Display symbol of a value missing in the input (not withheld: not available).
@@ -226,16 +226,24 @@ _FOOTNOTES = {
         "{sym} Not shown: the figure is based on fewer than {t.min_duration_n} observations.",
     ),
     "secondary": (
-        ("{sym} Visas inte: ett dolt värde eller ett antal under {t.min_count} skulle annars kunna "
-         "räknas fram ur summor eller andelar."),
-        ("{sym} Not shown: a hidden value or a number below {t.min_count} could otherwise be worked out "
-         "from totals or rates."),
+        (
+            "{sym} Visas inte: ett dolt värde eller ett antal under {t.min_count} skulle annars kunna "
+            "räknas fram ur summor eller andelar."
+        ),
+        (
+            "{sym} Not shown: a hidden value or a number below {t.min_count} could otherwise be worked out "
+            "from totals or rates."
+        ),
     ),
     "check_outcome": (
-        ("{sym} Visas inte: utfall av kontroller redovisas bara där det finns minst "
-         "{t.min_check_total} kontroller och minst {t.min_check_category} i varje utfall."),
-        ("{sym} Not shown: check outcomes are only published where there are at least "
-         "{t.min_check_total} checks and at least {t.min_check_category} in every outcome."),
+        (
+            "{sym} Visas inte: utfall av kontroller redovisas bara där det finns minst "
+            "{t.min_check_total} kontroller och minst {t.min_check_category} i varje utfall."
+        ),
+        (
+            "{sym} Not shown: check outcomes are only published where there are at least "
+            "{t.min_check_total} checks and at least {t.min_check_category} in every outcome."
+        ),
     ),
     "missing": (
         "{sym} Uppgift saknas eller kan inte beräknas.",
@@ -247,6 +255,7 @@ _LANGS = ("sv", "en")
 
 
 # --------------------------------------------------------------------------- the result
+
 
 @dataclass
 class ProtectedTable:
@@ -305,8 +314,7 @@ class ProtectedTable:
             mask[c] = self.values[c].isna().to_numpy() & (self.flags[c] == "").to_numpy()
         return mask
 
-    def display(self, lang: str = "sv", decimals: dict[str, int] | None = None,
-                labels: bool = True) -> pd.DataFrame:
+    def display(self, lang: str = "sv", decimals: dict[str, int] | None = None, labels: bool = True) -> pd.DataFrame:
         """Every cell as the string a reader sees.
 
         Parameters
@@ -378,8 +386,7 @@ class ProtectedTable:
         i = _LANGS.index(lang)
         return [_FOOTNOTES[r][i].format(sym=self.symbol(r), t=t) for r in (*REASONS, "missing") if r in used]
 
-    def to_html(self, lang: str = "sv", decimals: dict[str, int] | None = None,
-                caption: str | None = None) -> str:
+    def to_html(self, lang: str = "sv", decimals: dict[str, int] | None = None, caption: str | None = None) -> str:
         """:meth:`display` as a print-friendly HTML table (no index, numbers right-aligned,
         a header row that repeats on every printed page) followed by :meth:`footnotes`.
         Self-contained: inline styles only, nothing fetched. Figure cells carry their
@@ -388,15 +395,16 @@ class ProtectedTable:
         shown = self.display(lang, decimals)
         kinds = [self.column_kinds.get(c, "other") for c in self.values.columns]
         esc = html.escape
-        parts = ['<div class="pe-protected-table">',
-                 '<table class="pe-table" style="border-collapse:collapse">']
+        parts = ['<div class="pe-protected-table">', '<table class="pe-table" style="border-collapse:collapse">']
         if caption:
             parts.append(f'<caption style="text-align:left;font-weight:bold">{esc(caption)}</caption>')
         parts.append("<thead><tr>")
         for header, kind in zip(shown.columns, kinds):
             align = "left" if kind == "group" else "right"
-            parts.append(f'<th scope="col" style="text-align:{align};padding:2px 8px;'
-                         f'border-bottom:1px solid #000">{esc(str(header))}</th>')
+            parts.append(
+                f'<th scope="col" style="text-align:{align};padding:2px 8px;'
+                f'border-bottom:1px solid #000">{esc(str(header))}</th>'
+            )
         parts.append("</tr></thead><tbody>")
         for row in shown.itertuples(index=False):
             parts.append("<tr>")
@@ -404,8 +412,10 @@ class ProtectedTable:
                 if kind == "group":
                     parts.append(f'<td style="text-align:left;padding:2px 8px">{esc(cell)}</td>')
                 else:
-                    parts.append(f'<td class="num" data-kind="{kind}" style="text-align:right;padding:2px 8px;'
-                                 f'white-space:nowrap">{esc(cell)}</td>')
+                    parts.append(
+                        f'<td class="num" data-kind="{kind}" style="text-align:right;padding:2px 8px;'
+                        f'white-space:nowrap">{esc(cell)}</td>'
+                    )
             parts.append("</tr>")
         parts.append("</tbody></table>")
         for note in self.footnotes(lang):
@@ -437,8 +447,14 @@ def _missing(v: object) -> bool:
 
 def _column_decimals(values: Iterable[object]) -> int | None:
     """0 if every number is whole, 1 if one is not, None if there are no numbers."""
-    numbers = [float(v) for v in values if isinstance(v, int | float | np.integer | np.floating)
-               and not isinstance(v, bool | np.bool_) and not _missing(v) and math.isfinite(float(v))]
+    numbers = [
+        float(v)
+        for v in values
+        if isinstance(v, int | float | np.integer | np.floating)
+        and not isinstance(v, bool | np.bool_)
+        and not _missing(v)
+        and math.isfinite(float(v))
+    ]
     if not numbers:
         return None
     return 0 if all(x.is_integer() for x in numbers) else 1
@@ -471,13 +487,47 @@ _RATIO = re.compile(r"(_per_|^ratio_to_best$|^ratio_)")
 _SURVIVAL_SHARE = re.compile(r"(filled_)?within_\d+")
 # rates whose value × denominator is no count: ratios of rates, annualised turnover
 _NO_IMPLIED_COUNT = re.compile(r"(^ratio_|^turnover_rate$)")
-_GROUP_NAMES = frozenset({
-    "administration", "role_group", "period", "arm", "phase", "cohort", "gender", "age_band", "stage",
-    "stage_name", "check_type", "employment_type", "scope", "year", "outcome", "exposure", "measure",
-    "reason", "withdrawal_reason", "dimension", "group", "month", "quarter", "half", "event_time", "status",
-    "vacancy_status", "final_status", "qualified", "statutory_check", "is_manager", "internal",
-    "check_in_ad", "treated", "in_rollout", "highest_stage", "withdrawn_stage",
-})
+_GROUP_NAMES = frozenset(
+    {
+        "administration",
+        "role_group",
+        "period",
+        "arm",
+        "phase",
+        "cohort",
+        "gender",
+        "age_band",
+        "stage",
+        "stage_name",
+        "check_type",
+        "employment_type",
+        "scope",
+        "year",
+        "outcome",
+        "exposure",
+        "measure",
+        "reason",
+        "withdrawal_reason",
+        "dimension",
+        "group",
+        "month",
+        "quarter",
+        "half",
+        "event_time",
+        "status",
+        "vacancy_status",
+        "final_status",
+        "qualified",
+        "statutory_check",
+        "is_manager",
+        "internal",
+        "check_in_ad",
+        "treated",
+        "in_rollout",
+        "highest_stage",
+        "withdrawn_stage",
+    }
+)
 
 
 def _kind_by_name(name: str) -> str | None:
@@ -561,7 +611,8 @@ def _default_rate(name: str, columns: Sequence[str]) -> tuple[str | None, tuple[
     tried = ", ".join(c if isinstance(c, str) else " + ".join(c) for c in candidates)
     raise ValueError(
         f"rate column {name!r} has no denominator column in the table (tried {tried}); "
-        f"pass rates={{{name!r}: (numerator_or_None, denominator_column)}} to protect()")
+        f"pass rates={{{name!r}: (numerator_or_None, denominator_column)}} to protect()"
+    )
 
 
 @dataclass
@@ -576,8 +627,13 @@ class _Columns:
     kinds: dict[str, str]
 
 
-def _classify(table: pd.DataFrame, group_columns: Sequence[str] | None, counts: Sequence[str] | None,
-              rates: dict | None, durations: dict | None) -> _Columns:
+def _classify(
+    table: pd.DataFrame,
+    group_columns: Sequence[str] | None,
+    counts: Sequence[str] | None,
+    rates: dict | None,
+    durations: dict | None,
+) -> _Columns:
     columns = [str(c) for c in table.columns]
     if len(set(columns)) != len(columns):
         raise ValueError("the table has duplicate column names; give every column a unique name")
@@ -586,8 +642,9 @@ def _classify(table: pd.DataFrame, group_columns: Sequence[str] | None, counts: 
     def check(names: Iterable[str], what: str) -> None:
         missing = [c for c in names if c not in table_cols]
         if missing:
-            raise ValueError(f"{what}: no column {', '.join(map(repr, missing))} in the table "
-                             f"(columns: {', '.join(columns)})")
+            raise ValueError(
+                f"{what}: no column {', '.join(map(repr, missing))} in the table (columns: {', '.join(columns)})"
+            )
 
     explicit_counts = list(counts or [])
     explicit_rates = dict(rates or {})
@@ -628,8 +685,11 @@ def _classify(table: pd.DataFrame, group_columns: Sequence[str] | None, counts: 
         else:
             kind = _kind_by_name(col)
             if kind is None:
-                is_group = (col in _GROUP_NAMES or pd.api.types.is_bool_dtype(series.dtype)
-                            or not pd.api.types.is_numeric_dtype(series.dtype))
+                is_group = (
+                    col in _GROUP_NAMES
+                    or pd.api.types.is_bool_dtype(series.dtype)
+                    or not pd.api.types.is_numeric_dtype(series.dtype)
+                )
                 if group_columns is None and is_group:
                     kind = "group"
                 else:
@@ -666,13 +726,16 @@ def _classify(table: pd.DataFrame, group_columns: Sequence[str] | None, counts: 
         if col not in explicit_durations and horizon and f"n_followed_{horizon.group(1)}" in table_cols:
             n_col = f"n_followed_{horizon.group(1)}"  # the panel's mean over the vacancies followed that long
         if n_col not in table_cols:
-            raise ValueError(f"duration column {col!r} needs a count of observations, but the table has no "
-                             f"column {n_col!r}; pass durations={{{col!r}: 'the_n_column'}} to protect()")
+            raise ValueError(
+                f"duration column {col!r} needs a count of observations, but the table has no "
+                f"column {n_col!r}; pass durations={{{col!r}: 'the_n_column'}} to protect()"
+            )
         duration_specs[col] = n_col
     return _Columns(group, count_cols, rate_specs, duration_specs, flag_cols, other, dropped, kinds)
 
 
 # --------------------------------------------------------------------------- lines
+
 
 @dataclass(frozen=True)
 class _Line:
@@ -693,7 +756,7 @@ def _dimensions(codes: dict[str, np.ndarray], group: list[str]) -> list[list[str
         return g
 
     for a_i, a in enumerate(group):
-        for b in group[a_i + 1:]:
+        for b in group[a_i + 1 :]:
             ca, cb = codes[a], codes[b]
             n_pairs = len(set(zip(ca.tolist(), cb.tolist())))
             if n_pairs == len(np.unique(ca)) == len(np.unique(cb)):
@@ -704,7 +767,9 @@ def _dimensions(codes: dict[str, np.ndarray], group: list[str]) -> list[list[str
     return list(dims.values())
 
 
-def _row_lines(frame: pd.DataFrame, group: list[str], markers: set[str], auto: bool) -> list[tuple[list[int], list[int], bool]]:
+def _row_lines(
+    frame: pd.DataFrame, group: list[str], markers: set[str], auto: bool
+) -> list[tuple[list[int], list[int], bool]]:
     """Lines over row positions: (parts, closing rows, virtual)."""
     if not group or len(frame) == 0:
         return []
@@ -775,22 +840,32 @@ def _relations(frame: pd.DataFrame, counts: list[str], row_totals) -> list[tuple
 
     identical: set[frozenset[str]] = set()
     for i, a in enumerate(counts):
-        for b in counts[i + 1:]:
+        for b in counts[i + 1 :]:
             # equal up to rounding (headcount, an average, and n, its rounding)
             if holds(a, (b,), tol=0.5 + 1e-9):
                 identical.add(frozenset((a, b)))
                 add(a, (b,))
-    known = [("n_filled", "n_competing", "n_censored"), ("n_completed", "n_pending"),
-             ("n_completed", "n_pending", "n_cancelled"), ("n_accepted", "n_declined", "n_pending"),
-             ("n_accepted", "n_declined"), ("n_court_records", "n_court_and_credit"),
-             ("n_filled", "n_readvertised", "n_cancelled", "n_unfilled")]
+    known = [
+        ("n_filled", "n_competing", "n_censored"),
+        ("n_completed", "n_pending"),
+        ("n_completed", "n_pending", "n_cancelled"),
+        ("n_accepted", "n_declined", "n_pending"),
+        ("n_accepted", "n_declined"),
+        ("n_court_records", "n_court_and_credit"),
+        ("n_filled", "n_readvertised", "n_cancelled", "n_unfilled"),
+    ]
     n_rows = len(frame)
     for total in counts:
         for parts in known:
             if total not in parts and all(p in values for p in parts) and holds(total, parts):
                 add(total, parts)
-        smaller = tuple(c for c in counts if c != total and frozenset((c, total)) not in identical
-                        and np.all(values[c][ok[c] & ok[total]] <= values[total][ok[c] & ok[total]]))
+        smaller = tuple(
+            c
+            for c in counts
+            if c != total
+            and frozenset((c, total)) not in identical
+            and np.all(values[c][ok[c] & ok[total]] <= values[total][ok[c] & ok[total]])
+        )
         if len(smaller) >= 2 and holds(total, smaller):
             add(total, smaller)
         elif 3 <= len(smaller) <= 10 and n_rows >= 3:
@@ -869,8 +944,9 @@ class _Greedy:
         return added
 
 
-def _suppress_lines(val: np.ndarray, hidden: np.ndarray, lines: list[_Line],
-                    min_count: float) -> tuple[set[int], set[int]]:
+def _suppress_lines(
+    val: np.ndarray, hidden: np.ndarray, lines: list[_Line], min_count: float
+) -> tuple[set[int], set[int]]:
     """Hide further non-zero cells until no line has exactly one hidden non-zero cell.
 
     Returns the cells hidden here and those of them a published margin gives back
@@ -955,9 +1031,9 @@ class _Audit:
                     gap = s - total
                     if abs(gap) <= 1e-6 * max(1.0, abs(total)):
                         add(cells, signs, 0.0, 0.0)
-                    elif abs(gap) <= 0.5 + 1e-9:          # a rounded total (headcount and n)
+                    elif abs(gap) <= 0.5 + 1e-9:  # a rounded total (headcount and n)
                         add(cells, signs, -0.5, 0.5)
-                    elif gap < 0:                           # the parts are some of the total
+                    elif gap < 0:  # the parts are some of the total
                         add(cells, signs, -np.inf, 0.0)
             elif len(parts) >= 2:
                 nonzero = [c for c in parts if values[c] != 0]
@@ -972,9 +1048,10 @@ class _Audit:
         self.n_rows = r
         self.lo = np.array(lo, dtype=float)
         self.hi = np.array(hi, dtype=float)
-        self.E = sparse.csr_matrix((np.array(coefs, dtype=float), (np.array(rows, dtype=np.int64),
-                                                                   np.array(cols, dtype=np.int64))),
-                                   shape=(r, n_cells))
+        self.E = sparse.csr_matrix(
+            (np.array(coefs, dtype=float), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))),
+            shape=(r, n_cells),
+        )
         self.E_csc = self.E.tocsc()
         self.given_back = given_back
         self.closing_cell = closing_cell
@@ -984,9 +1061,9 @@ class _Audit:
         # cell → (constraints, sensitivity of its minimum, of its maximum) where the
         # programs found it too narrow
         self.duals: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._everything = None                      # the system with every non-zero cell withheld
-        self._fixable: dict[int, dict[int, bool]] = {}   # by its component: cell → widens enough
-        self.unaudited: set[int] = set()     # sizes of components too large for the programs
+        self._everything = None  # the system with every non-zero cell withheld
+        self._fixable: dict[int, dict[int, bool]] = {}  # by its component: cell → widens enough
+        self.unaudited: set[int] = set()  # sizes of components too large for the programs
         self.seen_low, self.seen_high = self.val.copy(), self.val.copy()
 
     # ----------------------------------------------------------------- bounds
@@ -1023,7 +1100,7 @@ class _Audit:
         A = A[keep]
         lo = self.lo[keep] - const[keep]
         hi = self.hi[keep] - const[keep]
-        used = np.flatnonzero(np.diff(A.tocsc().indptr) > 0)   # unknowns in some constraint
+        used = np.flatnonzero(np.diff(A.tocsc().indptr) > 0)  # unknowns in some constraint
         A = A[:, used].tocsr()
         cells = var_cells[used]
         n_r, n_v = A.shape
@@ -1054,14 +1131,16 @@ class _Audit:
             low, high, _ = self._row_bounds(sub, lo[rows], hi[rows], lb, ub)
             width = high - low
             if len(rows) > 1 and len(members) > 1 and len(members) <= _AUDIT_MAX_UNKNOWNS:
-                doubt = width >= need      # an outer bound too narrow is narrow for sure
-                width, _ = self._lp_widths(sub, lo[rows], hi[rows], lb, ub, self.val[cells[members]],
-                                           np.where(doubt, need, -np.inf))
+                doubt = width >= need  # an outer bound too narrow is narrow for sure
+                width, _ = self._lp_widths(
+                    sub, lo[rows], hi[rows], lb, ub, self.val[cells[members]], np.where(doubt, need, -np.inf)
+                )
             self._fixable[k] = {int(c): bool(w >= n) for c, w, n in zip(cells[members], width, need)}
         return self._fixable[k].get(int(cell), True)
 
-    def violations(self, hidden: np.ndarray, primary: np.ndarray,
-                   ignore: set[int]) -> list[tuple[float, int, list[int], int]]:
+    def violations(
+        self, hidden: np.ndarray, primary: np.ndarray, ignore: set[int]
+    ) -> list[tuple[float, int, list[int], int]]:
         """(width, cell, constraints, component) of every exposed cell, narrowest first.
         The constraints are those that set the ends of the cell's outer bound where that
         bound is too narrow already; where only the linear programs find the cell too
@@ -1088,24 +1167,31 @@ class _Audit:
             row_order = np.argsort(row_comp, kind="stable")
             row_starts = np.searchsorted(row_comp[row_order], np.arange(n_comp + 1))
             for k in general:
-                members = order[starts[k]:starts[k + 1]]
+                members = order[starts[k] : starts[k + 1]]
                 if ((width[members] < need[members]) & ~ignored[members]).any():
-                    continue           # exposed already by the outer bound
+                    continue  # exposed already by the outer bound
                 key = tuple(cells[members].tolist())
                 if key not in self.lp_widths:
                     if len(members) > _AUDIT_MAX_UNKNOWNS:
                         self.unaudited.add(len(members))
                         self.lp_widths[key] = width[members]
                     else:
-                        comp_rows = row_order[row_starts[k]:row_starts[k + 1]]
+                        comp_rows = row_order[row_starts[k] : row_starts[k + 1]]
                         # cells given up on need no exact programs
                         # solutions of earlier rounds solve this system too (withholding
                         # more only relaxes it): what they showed need not be found again
                         member_cells = cells[members]
                         seen = (self.seen_low[member_cells], self.seen_high[member_cells])
                         w, duals = self._lp_widths(
-                            A_csc[:, members][comp_rows], lo[comp_rows], hi[comp_rows], lb[members], ub[members],
-                            self.val[member_cells], np.where(ignored[members], -np.inf, need[members]), seen)
+                            A_csc[:, members][comp_rows],
+                            lo[comp_rows],
+                            hi[comp_rows],
+                            lb[members],
+                            ub[members],
+                            self.val[member_cells],
+                            np.where(ignored[members], -np.inf, need[members]),
+                            seen,
+                        )
                         self.seen_low[member_cells], self.seen_high[member_cells] = seen
                         self.lp_widths[key] = w
                         rows_global = keep[comp_rows]
@@ -1121,10 +1207,12 @@ class _Audit:
         # is the outer bound that is too narrow, only a cell withheld in one of them can
         # widen it (each end depends on its constraint's published cells alone)
         # (an end at the symbol's own bound cannot move)
-        at_low = np.flatnonzero((np.abs(entry_low - low[entry_var]) <= _AUDIT_TOL)
-                                & (entry_low > lb[entry_var] + _AUDIT_TOL))
-        at_high = np.flatnonzero((np.abs(entry_high - high[entry_var]) <= _AUDIT_TOL)
-                                 & (entry_high < ub[entry_var] - _AUDIT_TOL))
+        at_low = np.flatnonzero(
+            (np.abs(entry_low - low[entry_var]) <= _AUDIT_TOL) & (entry_low > lb[entry_var] + _AUDIT_TOL)
+        )
+        at_high = np.flatnonzero(
+            (np.abs(entry_high - high[entry_var]) <= _AUDIT_TOL) & (entry_high < ub[entry_var] - _AUDIT_TOL)
+        )
         binding: dict[int, list[int]] = defaultdict(list)
         for e in np.r_[at_low, at_high][np.lexsort((np.r_[entry_row[at_low], entry_row[at_high]],))].tolist():
             rows = binding[int(entry_var[e])]
@@ -1142,7 +1230,7 @@ class _Audit:
                 # its minimum or maximum (non-zero dual values)
                 rows_global, s_min, s_max = self.duals[cell]
                 active = (np.abs(s_min) > 1e-9) | (np.abs(s_max) > 1e-9)
-                rows = [-1 - int(r) for r in rows_global[active]]     # marked: not binding
+                rows = [-1 - int(r) for r in rows_global[active]]  # marked: not binding
             else:
                 rows = []
             out.append((float(width[i]), cell, rows, int(var_comp[i])))
@@ -1170,9 +1258,17 @@ class _Audit:
         np.minimum.at(high, v, x_high)
         return low, high, (r, v, x_low, x_high)
 
-    def _lp_widths(self, A, lo: np.ndarray, hi: np.ndarray, lb: np.ndarray, ub: np.ndarray,
-                   x0: np.ndarray, need: np.ndarray,
-                   seen: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, dict[int, tuple]]:
+    def _lp_widths(
+        self,
+        A,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        lb: np.ndarray,
+        ub: np.ndarray,
+        x0: np.ndarray,
+        need: np.ndarray,
+        seen: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, dict[int, tuple]]:
         """The width of each unknown's interval, exact where it is below ``need`` (else
         a lower bound of at least ``need``), and for each unknown found too narrow the
         sensitivity of its minimum and of its maximum to each constraint's published part
@@ -1214,9 +1310,9 @@ class _Audit:
             if len(eq_idx):
                 out[eq_idx] -= res.eqlin.marginals
             if len(up_idx):
-                out[up_idx] -= res.ineqlin.marginals[:len(up_idx)]
+                out[up_idx] -= res.ineqlin.marginals[: len(up_idx)]
             if len(down_idx):
-                out[down_idx] += res.ineqlin.marginals[len(up_idx):]
+                out[down_idx] += res.ineqlin.marginals[len(up_idx) :]
             return out
 
         n = len(x0)
@@ -1226,7 +1322,7 @@ class _Audit:
             if not doubt.any():
                 return seen_high - seen_low, {}
             if doubt.sum() <= 2:
-                break                  # as cheap to settle one by one
+                break  # as cheap to settle one by one
             c = doubt.astype(float) if attempt < 2 else doubt * rng.choice([-1.0, 1.0], size=n)
             solve(-c if attempt % 2 == 0 else c)
         duals: dict[int, tuple] = {}
@@ -1269,7 +1365,7 @@ class _Audit:
             return not hidden[c] and val[c] != 0 and c not in self.given_back
 
         if pinning:
-            return best(c for r in pinning for c in E.indices[E.indptr[r]:E.indptr[r + 1]].tolist() if usable(c))
+            return best(c for r in pinning for c in E.indices[E.indptr[r] : E.indptr[r + 1]].tolist() if usable(c))
         if cell in self.duals:
             rows, s_min, s_max = self.duals[cell]
             sub = E[rows]
@@ -1288,13 +1384,13 @@ class _Audit:
         while frontier:
             rows_set: set[int] = set()
             for c in frontier:
-                rows_set.update(E_csc.indices[E_csc.indptr[c]:E_csc.indptr[c + 1]].tolist())
+                rows_set.update(E_csc.indices[E_csc.indptr[c] : E_csc.indptr[c + 1]].tolist())
             rows_set -= seen_rows
             seen_rows |= rows_set
             cands: set[int] = set()
             nxt = []
             for r in rows_set:
-                for c in E.indices[E.indptr[r]:E.indptr[r + 1]].tolist():
+                for c in E.indices[E.indptr[r] : E.indptr[r + 1]].tolist():
                     if hidden[c]:
                         if c not in seen_cells:
                             seen_cells.add(c)
@@ -1306,8 +1402,16 @@ class _Audit:
             frontier = nxt
         return None
 
-def _audit_lines(val: np.ndarray, hidden: np.ndarray, primary: np.ndarray, lines: list[_Line],
-                 greedy: _Greedy, min_count: float, width: float) -> tuple[set[int], set[int], list[int]]:
+
+def _audit_lines(
+    val: np.ndarray,
+    hidden: np.ndarray,
+    primary: np.ndarray,
+    lines: list[_Line],
+    greedy: _Greedy,
+    min_count: float,
+    width: float,
+) -> tuple[set[int], set[int], list[int]]:
     """Withhold further cells until the audit (:class:`_Audit`) finds no withheld cell
     pinned to an interval narrower than ``width``.
 
@@ -1352,13 +1456,14 @@ def _audit_lines(val: np.ndarray, hidden: np.ndarray, primary: np.ndarray, lines
             hidden[cand] = True
             new.append(cand)
             touched_rows.update(binding or active)
-            touched_rows.update(E_csc.indices[E_csc.indptr[cand]:E_csc.indptr[cand + 1]].tolist())
+            touched_rows.update(E_csc.indices[E_csc.indptr[cand] : E_csc.indptr[cand + 1]].tolist())
         added.update(new)
         added |= greedy.run(hidden, new)
     return added, stuck, sorted(audit.unaudited)
 
 
 # --------------------------------------------------------------------------- protect
+
 
 def _withhold(values: pd.DataFrame, column: str, mask) -> None:
     """Set the withheld cells of ``column`` to NaN in place (numeric columns become float)."""
@@ -1375,8 +1480,7 @@ def _withhold(values: pd.DataFrame, column: str, mask) -> None:
 
 
 def _as_float(series: pd.Series) -> np.ndarray:
-    return pd.to_numeric(series.astype(object).where(series.notna(), np.nan), errors="coerce").to_numpy(
-        dtype="float64")
+    return pd.to_numeric(series.astype(object).where(series.notna(), np.nan), errors="coerce").to_numpy(dtype="float64")
 
 
 def _markers(totals) -> tuple[set[str], bool]:
@@ -1396,12 +1500,17 @@ def _describe_row(frame: pd.DataFrame, group: list[str], i: int) -> str:
     return ", ".join(f"{g}={frame[g].iloc[i]!r}" for g in group)
 
 
-def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
-            counts: Sequence[str] | None = None,
-            rates: dict[str, tuple[str | None, str | Sequence[str]]] | None = None,
-            durations: dict[str, str] | None = None, totals: str | Sequence[Hashable] | None = "auto",
-            thresholds: Thresholds | None = None,
-            row_totals: str | dict[str, Sequence[str]] | None = "auto") -> ProtectedTable:
+def protect(
+    table: pd.DataFrame,
+    *,
+    group_columns: Sequence[str] | None = None,
+    counts: Sequence[str] | None = None,
+    rates: dict[str, tuple[str | None, str | Sequence[str]]] | None = None,
+    durations: dict[str, str] | None = None,
+    totals: str | Sequence[Hashable] | None = "auto",
+    thresholds: Thresholds | None = None,
+    row_totals: str | dict[str, Sequence[str]] | None = "auto",
+) -> ProtectedTable:
     """Apply the disclosure rules of DESIGN.md §7 to a tidy table.
 
     Parameters
@@ -1486,16 +1595,20 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
     if cols.dropped:
         notes.append(f"columns {', '.join(cols.dropped)} withheld: minima and maxima are never published")
     if cols.other:
-        notes.append(f"columns {', '.join(cols.other)} shown without disclosure control (not a count, rate "
-                     f"or duration by name); pass counts=, rates= or durations= if they are")
+        notes.append(
+            f"columns {', '.join(cols.other)} shown without disclosure control (not a count, rate "
+            f"or duration by name); pass counts=, rates= or durations= if they are"
+        )
     frame = table.drop(columns=cols.dropped)
     frame.columns = [str(c) for c in frame.columns]
     group = cols.group
     if group and len(frame) and frame.duplicated(subset=group).any():
         dup = frame.loc[frame.duplicated(subset=group, keep=False), group].head(2)
-        raise ValueError(f"the rows are not unique by the group columns {', '.join(group)} "
-                         f"(e.g. {dup.to_dict('records')}); pass group_columns= naming every column "
-                         f"that tells the rows apart")
+        raise ValueError(
+            f"the rows are not unique by the group columns {', '.join(group)} "
+            f"(e.g. {dup.to_dict('records')}); pass group_columns= naming every column "
+            f"that tells the rows apart"
+        )
     n_rows = len(frame)
     flags = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
     flag_arr = {c: np.full(n_rows, "", dtype=object) for c in frame.columns}
@@ -1530,33 +1643,43 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
             if len(p) + len(cl) >= 2:
                 lines.append(_Line(p, cl, False))
     if relations and row_totals == "auto":
-        notes.append("within a row, " + "; ".join(f"{t} = {' + '.join(p)}" for t, p in relations)
-                     + ": treated as totals for secondary suppression")
+        notes.append(
+            "within a row, "
+            + "; ".join(f"{t} = {' + '.join(p)}" for t, p in relations)
+            + ": treated as totals for secondary suppression"
+        )
     primary = hidden.copy()
     greedy = _Greedy(val, lines, thresholds.min_count)
     added = greedy.run(hidden)
     stuck: set[int] = set()
     if lines and hidden.any():
         # the greedy rule looks at one line at a time: audit the result as a whole
-        more, stuck, unaudited = _audit_lines(val, hidden, primary, lines, greedy, thresholds.min_count,
-                                              thresholds.protection_width)
+        more, stuck, unaudited = _audit_lines(
+            val, hidden, primary, lines, greedy, thresholds.min_count, thresholds.protection_width
+        )
         added |= more
         for size in unaudited:
-            notes.append(f"{size} withheld counts are linked through so many lines that only each line on its "
-                         f"own was audited, not their combination: publish smaller tables (fewer group "
-                         f"columns or levels) to have them audited in full")
+            notes.append(
+                f"{size} withheld counts are linked through so many lines that only each line on its "
+                f"own was audited, not their combination: publish smaller tables (fewer group "
+                f"columns or levels) to have them audited in full"
+            )
     exposed = added & greedy.exposed
     for cell in sorted(stuck):
         i, j = divmod(cell, n_cc)
-        notes.append(f"{count_cols[j]} at {_describe_row(frame, group, i)} is withheld but can be narrowed down "
-                     f"to a range narrower than {max(1, thresholds.protection_width):g} from the published cells, "
-                     f"the symbols and the totals (or margins assumed published elsewhere), and withholding more "
-                     f"cells of this table cannot change that: check the table and its margins by hand")
+        notes.append(
+            f"{count_cols[j]} at {_describe_row(frame, group, i)} is withheld but can be narrowed down "
+            f"to a range narrower than {max(1, thresholds.protection_width):g} from the published cells, "
+            f"the symbols and the totals (or margins assumed published elsewhere), and withholding more "
+            f"cells of this table cannot change that: check the table and its margins by hand"
+        )
     for cell in sorted(exposed):
         i, j = divmod(cell, n_cc)
-        notes.append(f"{count_cols[j]} at {_describe_row(frame, group, i)} was withheld to protect another "
-                     f"cell but is the only non-zero count of a line whose total is assumed published "
-                     f"elsewhere: make sure that total is protected too")
+        notes.append(
+            f"{count_cols[j]} at {_describe_row(frame, group, i)} was withheld to protect another "
+            f"cell but is the only non-zero count of a line whose total is assumed published "
+            f"elsewhere: make sure that total is protected too"
+        )
     for cell in np.flatnonzero(primary):
         i, j = divmod(int(cell), n_cc)
         flag_arr[count_cols[j]][i] = "small_count"
@@ -1598,7 +1721,8 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
         f[small & (f == "")] = "small_n"
     # flags follow the rates of their row (ratio_to_best first)
     sources = (["ratio_to_best"] if "ratio_to_best" in cols.rates else []) + [
-        r for r in cols.rates if r != "ratio_to_best"]
+        r for r in cols.rates if r != "ratio_to_best"
+    ]
     for fc in cols.flags:
         f = flag_arr[fc]
         for src in sources:
@@ -1612,11 +1736,14 @@ def protect(table: pd.DataFrame, *, group_columns: Sequence[str] | None = None,
     counts_by_reason = pd.Series(flags.to_numpy(dtype=object).ravel()).value_counts()
     counts_by_reason = counts_by_reason[counts_by_reason.index != ""]
     if len(counts_by_reason):
-        notes.append(f"{int(counts_by_reason.sum())} cells withheld: "
-                     + ", ".join(f"{k} {int(v)}" for k, v in counts_by_reason.items()))
+        notes.append(
+            f"{int(counts_by_reason.sum())} cells withheld: "
+            + ", ".join(f"{k} {int(v)}" for k, v in counts_by_reason.items())
+        )
     kinds = dict(cols.kinds)
-    return ProtectedTable(values=values, flags=flags, group_columns=list(group), notes=notes,
-                          column_kinds=kinds, thresholds=thresholds)
+    return ProtectedTable(
+        values=values, flags=flags, group_columns=list(group), notes=notes, column_kinds=kinds, thresholds=thresholds
+    )
 
 
 def _outcome_spellings() -> set[str]:
@@ -1637,15 +1764,15 @@ def _refuse_check_outcomes(frame: pd.DataFrame) -> None:
     ``n_remark_obstacle``, ``share_godkand``, ...): they are criminal-offence data (GDPR
     art. 10) with rules of their own, :func:`protect_check_outcomes`."""
     spellings = _outcome_spellings()
-    pattern = re.compile(r"(^|_)(" + "|".join(sorted(map(re.escape, spellings), key=len, reverse=True))
-                         + r")(_|$)")
+    pattern = re.compile(r"(^|_)(" + "|".join(sorted(map(re.escape, spellings), key=len, reverse=True)) + r")(_|$)")
     for col in frame.columns:
         if pattern.search(C.fold(str(col))):
             raise ValueError(
                 f"column {str(col)!r} is named after a background-check outcome (criminal-offence data, GDPR "
                 f"art. 10): protect() does not publish check outcomes. Make a tidy table with one row per "
                 f"outcome (an 'outcome' column and a count 'n'), at municipality or administration × year "
-                f"level, and protect it with protect_check_outcomes(), which applies the stricter rules")
+                f"level, and protect it with protect_check_outcomes(), which applies the stricter rules"
+            )
     for col in frame.columns:
         series = frame[col]
         if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
@@ -1654,10 +1781,13 @@ def _refuse_check_outcomes(frame: pd.DataFrame) -> None:
         if values & spellings:
             raise ValueError(
                 f"column {str(col)!r} holds background-check outcomes (criminal-offence data, GDPR art. 10): "
-                f"protect them with protect_check_outcomes(), which applies the stricter rules")
+                f"protect them with protect_check_outcomes(), which applies the stricter rules"
+            )
 
-def _protect_ratio_to_best(frame: pd.DataFrame, group: list[str], cols: _Columns,
-                           flag_arr: dict[str, np.ndarray], thresholds: Thresholds) -> None:
+
+def _protect_ratio_to_best(
+    frame: pd.DataFrame, group: list[str], cols: _Columns, flag_arr: dict[str, np.ndarray], thresholds: Thresholds
+) -> None:
     set_columns = [g for g in group if g != "group"] if "group" in group else group[:-1]
     rate_col = "rate" if "rate" in cols.rates else None
     num, den = cols.rates["ratio_to_best"]
@@ -1665,8 +1795,9 @@ def _protect_ratio_to_best(frame: pd.DataFrame, group: list[str], cols: _Columns
     for d in den:
         den_value = den_value + _as_float(frame[d])
     eligible = den_value >= thresholds.min_denominator
-    rate_hidden = flag_arr[rate_col] != "" if rate_col else (
-        flag_arr[num] != "" if num else np.zeros(len(frame), dtype=bool))
+    rate_hidden = (
+        flag_arr[rate_col] != "" if rate_col else (flag_arr[num] != "" if num else np.zeros(len(frame), dtype=bool))
+    )
     if set_columns:
         sets = frame.groupby(set_columns, dropna=False, sort=False, observed=True).ngroup().to_numpy()
     else:
@@ -1680,10 +1811,17 @@ def _protect_ratio_to_best(frame: pd.DataFrame, group: list[str], cols: _Columns
 
 # --------------------------------------------------------------------------- check outcomes
 
-def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outcome", count_column: str = "n",
-                           level_columns: Sequence[str] = ("administration", "year"),
-                           thresholds: Thresholds | None = None, totals: str | Sequence[Hashable] | None = "auto",
-                           categories: Sequence[Hashable] | None = None) -> ProtectedTable:
+
+def protect_check_outcomes(
+    table: pd.DataFrame,
+    *,
+    category_column: str = "outcome",
+    count_column: str = "n",
+    level_columns: Sequence[str] = ("administration", "year"),
+    thresholds: Thresholds | None = None,
+    totals: str | Sequence[Hashable] | None = "auto",
+    categories: Sequence[Hashable] | None = None,
+) -> ProtectedTable:
     """Protect a table of background-check outcomes (criminal-offence data, GDPR art. 10).
 
     Outcomes are published only for the municipality as a whole or by administration ×
@@ -1741,12 +1879,14 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
         raise ValueError(
             f"level_columns may only name {' and '.join(CHECK_OUTCOME_LEVELS)}: check outcomes (criminal-offence "
             f"data, GDPR art. 10) are only published for the municipality (level_columns=()), by "
-            f"administration, by year or by administration × year, not by {', '.join(map(repr, finer))}")
+            f"administration, by year or by administration × year, not by {', '.join(map(repr, finer))}"
+        )
     columns = [str(c) for c in table.columns]
     for name, what in ((category_column, "category_column"), (count_column, "count_column")):
         if name not in columns:
-            raise ValueError(f"{what} {name!r} is not a column of the check-outcome table "
-                             f"(columns: {', '.join(columns)})")
+            raise ValueError(
+                f"{what} {name!r} is not a column of the check-outcome table (columns: {', '.join(columns)})"
+            )
     cols = _classify(table, None, [count_column], None, None)
     allowed = set(level_columns) | {category_column}
     for col in columns:
@@ -1756,7 +1896,8 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
             raise ValueError(
                 f"check outcomes (criminal-offence data, GDPR art. 10) are only published for the "
                 f"municipality or by administration × year: column {col!r} breaks them down further; "
-                f"aggregate over it first")
+                f"aggregate over it first"
+            )
     for col in level_columns:
         if col in columns:
             cols.kinds[col] = "group"
@@ -1796,20 +1937,26 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
             key = None if _missing(cat_values.iloc[i]) else cat_values.iloc[i]
             per_cat[key] += 0.0 if np.isnan(count[i]) else count[i]
         totals_by_level[lv] = sum(per_cat.values())
-        failing[lv] = (totals_by_level[lv] < thresholds.min_check_total
-                       or any(per_cat.get(c, 0.0) < thresholds.min_check_category for c in expected))
+        failing[lv] = totals_by_level[lv] < thresholds.min_check_total or any(
+            per_cat.get(c, 0.0) < thresholds.min_check_category for c in expected
+        )
 
     # lines between levels: one representative row per level
     first_row = [int(np.flatnonzero(level_id == lv)[0]) for lv in range(n_levels)]
-    level_frame = frame.iloc[first_row][levels].reset_index(drop=True) if levels else pd.DataFrame(
-        index=range(n_levels))
-    lines = [_Line(tuple(parts), tuple(closing), virtual)
-             for parts, closing, virtual in _row_lines(level_frame, levels, markers, auto)]
+    level_frame = (
+        frame.iloc[first_row][levels].reset_index(drop=True) if levels else pd.DataFrame(index=range(n_levels))
+    )
+    lines = [
+        _Line(tuple(parts), tuple(closing), virtual)
+        for parts, closing, virtual in _row_lines(level_frame, levels, markers, auto)
+    ]
     hidden = failing.copy()
     added, exposed = _suppress_lines(totals_by_level, hidden, lines, thresholds.min_check_total)
     for lv in sorted(exposed):
-        notes.append(f"level {_describe_row(level_frame, levels, lv)} was withheld to protect another level but "
-                     f"equals a total assumed published elsewhere: make sure that total is protected too")
+        notes.append(
+            f"level {_describe_row(level_frame, levels, lv)} was withheld to protect another level but "
+            f"equals a total assumed published elsewhere: make sure that total is protected too"
+        )
 
     flags = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
     figure_cols = [c for c in frame.columns if c not in group]
@@ -1823,8 +1970,9 @@ def protect_check_outcomes(table: pd.DataFrame, *, category_column: str = "outco
     if n_failing or n_added:
         notes.append(f"{n_failing} level(s) withheld by the check-outcome rule, {n_added} more to protect them")
     kinds = {c: ("group" if c in group else cols.kinds.get(c, "other")) for c in frame.columns}
-    return ProtectedTable(values=values, flags=flags, group_columns=group, notes=notes,
-                          column_kinds=kinds, thresholds=thresholds)
+    return ProtectedTable(
+        values=values, flags=flags, group_columns=group, notes=notes, column_kinds=kinds, thresholds=thresholds
+    )
 
 
 def publish(table: pd.DataFrame, *, check_outcomes: bool = False, **options) -> ProtectedTable:

@@ -57,6 +57,7 @@ def _redact(text: str) -> str:
 
     return redact(text)
 
+
 __all__ = ["IngestResult", "ingest", "load_processed", "REPORT_NAME", "DEFAULT_QUARANTINE_THRESHOLD"]
 
 REPORT_NAME = paths.INGEST_REPORT_NAME
@@ -113,8 +114,15 @@ class IngestResult:
 
 # --------------------------------------------------------------------------- public
 
-def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date | None = None,
-           quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD, data_docs: bool = True) -> IngestResult:
+
+def ingest(
+    raw_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    cut_date: str | dt.date | None = None,
+    quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD,
+    data_docs: bool = True,
+) -> IngestResult:
     """Ingest the raw export in ``raw_dir`` into ``out_dir``.
 
     Parameters
@@ -166,8 +174,11 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date 
         missing = [t for t in REQUIRED_TABLES if t not in raws]
         if missing:
             names = ", ".join(f"{t} ({TABLES[t].swedish})" for t in missing)
-            raise IngestError(f"no file for required table(s) {names}; name each file after its table",
-                              file=raw_given, table=missing[0])
+            raise IngestError(
+                f"no file for required table(s) {names}; name each file after its table",
+                file=raw_given,
+                table=missing[0],
+            )
         outcomes: dict[str, TableOutcome] = {}
         column_warnings: list[str] = []
         # The privacy scan (mostly Arrow's regex kernels, outside the GIL) runs on a second
@@ -197,8 +208,19 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, *, cut_date: str | dt.date 
         early = _write_early(outcomes, staging, writer)
         _validate(outcomes, staging / "data_docs" if data_docs else None)
         _cross_table_checks(outcomes, cut)
-        result = _write(outcomes, raw_dir, out_dir, staging, cut, cut_source, quarantine_threshold, notices,
-                        column_warnings, data_docs, early)
+        result = _write(
+            outcomes,
+            raw_dir,
+            out_dir,
+            staging,
+            cut,
+            cut_source,
+            quarantine_threshold,
+            notices,
+            column_warnings,
+            data_docs,
+            early,
+        )
         _commit(staging, out_dir)
     except BaseException:
         writer.shutdown(wait=True, cancel_futures=True)  # nothing writes into staging any more
@@ -227,8 +249,11 @@ def load_processed(processed_dir: str | Path, *, verify: bool = True) -> dict[st
     report_path = processed_dir / REPORT_NAME
     if not report_path.exists():
         if _siblings(processed_dir.expanduser().resolve()):
-            raise IngestError("an ingest is replacing this directory right now (or one was interrupted): "
-                              "wait a moment and try again, or run `pilot-eval ingest` again", file=processed_dir)
+            raise IngestError(
+                "an ingest is replacing this directory right now (or one was interrupted): "
+                "wait a moment and try again, or run `pilot-eval ingest` again",
+                file=processed_dir,
+            )
         raise IngestError("no ingest_report.json: run `pilot-eval ingest` first", file=processed_dir)
     try:
         report = json.loads(report_path.read_text(encoding="utf-8"))
@@ -236,9 +261,12 @@ def load_processed(processed_dir: str | Path, *, verify: bool = True) -> dict[st
         for table, info in report["tables"].items():
             path = processed_dir / info["parquet"]["file"]
             if verify and sha256_file(path) != info["parquet"]["sha256"]:
-                raise IngestError("the file does not match ingest_report.json (changed by hand, or the directory "
-                                  "was replaced while it was read); run `pilot-eval ingest` again", file=path,
-                                  table=table)
+                raise IngestError(
+                    "the file does not match ingest_report.json (changed by hand, or the directory "
+                    "was replaced while it was read); run `pilot-eval ingest` again",
+                    file=path,
+                    table=table,
+                )
             frame = pq.read_table(path).to_pandas(date_as_object=False)
             for col in TABLES[table].columns:
                 if col.kind == "date":
@@ -247,8 +275,9 @@ def load_processed(processed_dir: str | Path, *, verify: bool = True) -> dict[st
                     frame[col.name] = frame[col.name].astype("Int64" if col.nullable else "int64")
             tables[table] = frame
     except FileNotFoundError as exc:
-        raise IngestError("a file disappeared while the directory was read (an ingest replaced it); try again",
-                          file=processed_dir) from exc
+        raise IngestError(
+            "a file disappeared while the directory was read (an ingest replaced it); try again", file=processed_dir
+        ) from exc
     return tables
 
 
@@ -271,8 +300,11 @@ def _is_owned(name: str) -> bool:
     """Whether an entry of the output directory is ingest's (replaced by each run):
     the table files, the report, quarantine/, data_docs/, the report's effects cache
     (.cache/, invalid after a new ingest) and an older version's staging leftovers."""
-    return (name in {REPORT_NAME, "quarantine", "data_docs", ".cache"}
-            or name in {f"{t}.parquet" for t in TABLES} or name.startswith((".staging-", ".old-")))
+    return (
+        name in {REPORT_NAME, "quarantine", "data_docs", ".cache"}
+        or name in {f"{t}.parquet" for t in TABLES}
+        or name.startswith((".staging-", ".old-"))
+    )
 
 
 # The staging and old directories this process is working in right now.
@@ -368,20 +400,28 @@ def _check_directories(raw_dir: Path, out_dir: Path, raw_given: Path, out_given:
         raise IngestError("the raw data directory does not exist", file=raw_given)
     cwd = Path.cwd().resolve()
     if out_dir == cwd or out_dir in cwd.parents or out_dir == Path.home().resolve():
-        raise IngestError("the output directory must be a folder of its own (e.g. data/processed/<name>), not "
-                          "the current directory, one of its parents or the home directory: ingest replaces "
-                          "it as a whole", file=out_given)
+        raise IngestError(
+            "the output directory must be a folder of its own (e.g. data/processed/<name>), not "
+            "the current directory, one of its parents or the home directory: ingest replaces "
+            "it as a whole",
+            file=out_given,
+        )
     if out_dir == raw_dir or raw_dir in out_dir.parents:
-        raise IngestError("the output directory must not be the raw directory or inside it "
-                          "(raw data is immutable)", file=out_given)
+        raise IngestError(
+            "the output directory must not be the raw directory or inside it (raw data is immutable)", file=out_given
+        )
     if out_dir in raw_dir.parents:
-        raise IngestError("the raw directory must not be inside the output directory (ingest replaces the "
-                          "output directory as a whole)", file=raw_given)
+        raise IngestError(
+            "the raw directory must not be inside the output directory (ingest replaces the "
+            "output directory as a whole)",
+            file=raw_given,
+        )
     if out_dir.exists() and not out_dir.is_dir():
         raise IngestError("the output path exists and is not a directory", file=out_given)
 
 
 # --------------------------------------------------------------------------- steps
+
 
 def _cut_date(cut_date: str | dt.date | None) -> tuple[pd.Timestamp, str]:
     if cut_date is None:
@@ -429,10 +469,15 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
     if missing:
         col = spec.column(missing[0])
         guess = next((extra for extra, name in close.items() if name == col.name), None)
-        raise IngestError(f"required column missing: {col.name} (Swedish header {col.swedish!r})"
-                          + (f"; the file has a column {guess!r}: a misspelling of it?" if guess else "")
-                          + (f"; also missing: {', '.join(missing[1:])}" if len(missing) > 1 else ""),
-                          file=label, table=spec.name, column=col.name, row=1)
+        raise IngestError(
+            f"required column missing: {col.name} (Swedish header {col.swedish!r})"
+            + (f"; the file has a column {guess!r}: a misspelling of it?" if guess else "")
+            + (f"; also missing: {', '.join(missing[1:])}" if len(missing) > 1 else ""),
+            file=label,
+            table=spec.name,
+            column=col.name,
+            row=1,
+        )
     if raw.n_rows == 0:
         raise IngestError("the table has a header but no rows", file=label, table=spec.name)
     outcome = TableOutcome(spec.name, raw, typed=pd.DataFrame(index=pd.RangeIndex(raw.n_rows)))
@@ -443,7 +488,8 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
             col = spec.column(close[extra])
             column_warnings.append(
                 f"{label}: column {shown!r} is not in the contract for {spec.name} and was dropped; did you mean "
-                f"{col.name} (Swedish {col.swedish!r})? Rename the header and ingest again")
+                f"{col.name} (Swedish {col.swedish!r})? Rename the header and ingest again"
+            )
         else:
             notices.append(f"{label}: dropped column {shown!r}, which is not in the contract for {spec.name}")
     typed = {}
@@ -472,9 +518,12 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
 def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
     from .validation import load_suite_json, suite_columns, validate_tables
 
-    frames = {table: _frame_for_gx(outcome.typed, TABLES[table], suite_columns(load_suite_json(table)),
-                                   stand_ins=docs_dir is None)
-              for table, outcome in outcomes.items()}
+    frames = {
+        table: _frame_for_gx(
+            outcome.typed, TABLES[table], suite_columns(load_suite_json(table)), stand_ins=docs_dir is None
+        )
+        for table, outcome in outcomes.items()
+    }
     results = validate_tables(frames, data_docs_dir=docs_dir)
     del frames
     for table, validation in results.items():
@@ -503,8 +552,9 @@ def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
 _NS_PER_DAY = 86_400 * 10**9
 
 
-def _frame_for_gx(typed: pd.DataFrame, spec: TableSpec, uses: dict[str, set[str]] | None = None, *,
-                  stand_ins: bool = True) -> pd.DataFrame:
+def _frame_for_gx(
+    typed: pd.DataFrame, spec: TableSpec, uses: dict[str, set[str]] | None = None, *, stand_ins: bool = True
+) -> pd.DataFrame:
     """The coerced table in the column types GX's pandas engine handles fast; every
     expectation's outcome (and its failing rows) is the same as on the coerced values.
 
@@ -536,8 +586,11 @@ def _frame_for_gx(typed: pd.DataFrame, spec: TableSpec, uses: dict[str, set[str]
         opaque = stand_ins and use_of(name) <= {"equality"}
         if isinstance(s.dtype, pd.CategoricalDtype):
             if opaque and kind in ("id", "str"):
-                s = pd.Series(pd.Categorical.from_codes(s.cat.codes, categories=pd.RangeIndex(len(s.cat.categories))),
-                              index=s.index, name=name)
+                s = pd.Series(
+                    pd.Categorical.from_codes(s.cat.codes, categories=pd.RangeIndex(len(s.cat.categories))),
+                    index=s.index,
+                    name=name,
+                )
         elif kind == "bool":
             codes = np.where(s.isna().to_numpy(), -1, s.fillna(False).to_numpy(dtype=np.int8))
             s = pd.Series(pd.Categorical.from_codes(codes, categories=[False, True]), index=s.index, name=name)
@@ -556,8 +609,11 @@ def _frame_for_gx(typed: pd.DataFrame, spec: TableSpec, uses: dict[str, set[str]
                 s = pd.Series(day_numbers, index=s.index, name=name)
         elif isinstance(s.dtype, (pd.Int64Dtype, pd.Float64Dtype)) or kind in ("int", "stage"):
             # exactly int64 or float64: GX's `between` compares other dtypes value by value in Python
-            s = s.astype("float64") if s.hasnans or isinstance(s.dtype, pd.Float64Dtype) or s.dtype.kind == "f" \
+            s = (
+                s.astype("float64")
+                if s.hasnans or isinstance(s.dtype, pd.Float64Dtype) or s.dtype.kind == "f"
                 else s.astype("int64")
+            )
         columns[name] = s
     return pd.DataFrame(columns, index=typed.index)  # built consolidated: one block per numpy dtype
 
@@ -578,8 +634,9 @@ def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) ->
     app = outcomes["applications"]
     _foreign_key(app, "vacancy_id", vac_ids, vac_ok, "vacancy")
     codes, keys = _keys(app.typed["vacancy_id"])
-    published = keys.map(pd.Series(vac.typed["published_date"].to_numpy(), index=vac_ids)
-                         .loc[~vac_ids.duplicated(keep=False).to_numpy()]).to_numpy()[codes]
+    published = keys.map(
+        pd.Series(vac.typed["published_date"].to_numpy(), index=vac_ids).loc[~vac_ids.duplicated(keep=False).to_numpy()]
+    ).to_numpy()[codes]
     app.add(app.typed["submitted_date"].to_numpy() < published, "submitted_date before the vacancy's published_date")
 
     chk = outcomes["background_checks"]
@@ -589,10 +646,13 @@ def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) ->
     referred = _small_side(app.typed["application_id"], keys)
     _foreign_key(chk, "application_id", referred, referred[~app.quarantined[referred.index]], "application")
     submitted = keys.map(
-        pd.Series(app.typed["submitted_date"].loc[referred.index].to_numpy(), index=referred)
-        .loc[~referred.duplicated(keep=False).to_numpy()]).to_numpy()[codes]
-    chk.add(chk.typed["requested_date"].to_numpy() < submitted,
-            "requested_date before the application's submitted_date")
+        pd.Series(app.typed["submitted_date"].loc[referred.index].to_numpy(), index=referred).loc[
+            ~referred.duplicated(keep=False).to_numpy()
+        ]
+    ).to_numpy()[codes]
+    chk.add(
+        chk.typed["requested_date"].to_numpy() < submitted, "requested_date before the application's submitted_date"
+    )
 
 
 def _objects(ids: pd.Series) -> pd.Series:
@@ -634,11 +694,13 @@ def _foreign_key(child: TableOutcome, column: str, parent_ids: pd.Series, parent
     in_parent = keys.isin(parent_ids).to_numpy()
     child.add((present & ~in_parent)[codes], f"{column}: no such {parent} in the export")
     if len(parent_ok) < len(parent_ids):  # otherwise no parent is quarantined
-        child.add((present & in_parent & ~keys.isin(parent_ok).to_numpy())[codes],
-                  f"{column}: its {parent} is quarantined")
+        child.add(
+            (present & in_parent & ~keys.isin(parent_ok).to_numpy())[codes], f"{column}: its {parent} is quarantined"
+        )
 
 
 # --------------------------------------------------------------------------- output
+
 
 def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> tuple[pa.Table, pd.DataFrame]:
     """The table as written to parquet, and the processed frame :func:`ingest` returns
@@ -649,12 +711,14 @@ def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> tuple[pa.Table, pd.DataFr
         s = frame[col.name]
         processed[col.name] = s
         if col.kind == "date":
-            arr = pa.array(s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"), type=pa.date32(),
-                           from_pandas=True)
+            arr = pa.array(
+                s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"), type=pa.date32(), from_pandas=True
+            )
         elif col.kind == "enum":
             cat = pd.Categorical(s, categories=col.values)
-            arr = pa.DictionaryArray.from_arrays(pa.array(cat.codes, type=pa.int8(), mask=cat.codes < 0),
-                                                 pa.array(col.values, type=pa.string()))
+            arr = pa.DictionaryArray.from_arrays(
+                pa.array(cat.codes, type=pa.int8(), mask=cat.codes < 0), pa.array(col.values, type=pa.string())
+            )
             processed[col.name] = pd.Series(cat, index=s.index, copy=False)
         elif col.kind in ("int", "stage"):
             arr = pa.array(s.astype("Int64"), type=pa.int64() if col.kind == "int" else pa.int8(), from_pandas=True)
@@ -667,8 +731,10 @@ def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> tuple[pa.Table, pd.DataFr
             processed[col.name] = pd.Series(pd.arrays.ArrowExtensionArray(arr), index=s.index, copy=False)
         arrays.append(arr)
         fields.append(pa.field(col.name, arr.type, nullable=col.nullable))
-    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata={
-        "pilot_eval.table": spec.name, "pilot_eval.contract": "DESIGN.md §4"}))
+    table = pa.Table.from_arrays(
+        arrays,
+        schema=pa.schema(fields, metadata={"pilot_eval.table": spec.name, "pilot_eval.contract": "DESIGN.md §4"}),
+    )
     return table, pd.DataFrame(processed, copy=False)
 
 
@@ -695,7 +761,9 @@ class _EarlyWrite:
     done: Future
 
 
-def _write_early(outcomes: dict[str, TableOutcome], staging: Path, writer: ThreadPoolExecutor) -> dict[str, _EarlyWrite]:
+def _write_early(
+    outcomes: dict[str, TableOutcome], staging: Path, writer: ThreadPoolExecutor
+) -> dict[str, _EarlyWrite]:
     """Start writing every table's parquet file as if no row were quarantined.
 
     Most exports have few or no rows to set aside, and the parquet writer (Arrow's C++,
@@ -728,19 +796,31 @@ def _quarantine_frame(outcome: TableOutcome) -> pd.DataFrame:
     positions = sorted(outcome.reasons)
     raw = outcome.raw.frame.iloc[positions] if positions else outcome.raw.frame.iloc[:0]  # a slice: no copy
     spec = TABLES[outcome.table]
-    out = pd.DataFrame({
-        "source_file": raw[SOURCE_FILE].to_numpy(),
-        "source_line": raw[SOURCE_LINE].to_numpy(),
-        "reasons": ["; ".join(dict.fromkeys(outcome.reasons[p])) for p in positions],
-    })
+    out = pd.DataFrame(
+        {
+            "source_file": raw[SOURCE_FILE].to_numpy(),
+            "source_line": raw[SOURCE_LINE].to_numpy(),
+            "reasons": ["; ".join(dict.fromkeys(outcome.reasons[p])) for p in positions],
+        }
+    )
     for col in spec.column_names:
         out[col] = raw[col].to_numpy() if col in raw.columns else ""
     return out
 
 
-def _write(outcomes: dict[str, TableOutcome], raw_dir: Path, out_dir: Path, staging: Path, cut: pd.Timestamp,
-           cut_source: str, threshold: float, notices: list[str], column_warnings: list[str],
-           data_docs: bool, early: dict[str, _EarlyWrite] | None = None) -> IngestResult:
+def _write(
+    outcomes: dict[str, TableOutcome],
+    raw_dir: Path,
+    out_dir: Path,
+    staging: Path,
+    cut: pd.Timestamp,
+    cut_source: str,
+    threshold: float,
+    notices: list[str],
+    column_warnings: list[str],
+    data_docs: bool,
+    early: dict[str, _EarlyWrite] | None = None,
+) -> IngestResult:
     """Write the whole output into ``staging`` (committed by the caller); ``early``: the
     files :func:`_write_early` started, kept where no row was quarantined."""
     (staging / "quarantine").mkdir(exist_ok=True)
@@ -779,16 +859,22 @@ def _write(outcomes: dict[str, TableOutcome], raw_dir: Path, out_dir: Path, stag
         reasons = Counter(r for p in outcome.reasons for r in dict.fromkeys(outcome.reasons[p]))
         src = outcome.raw
         report_tables[table] = {
-            "source": {"file": src.source.path.name, "sheet": src.source.sheet, "sha256": src.sha256,
-                       "encoding": src.encoding, "separator": src.separator},
+            "source": {
+                "file": src.source.path.name,
+                "sheet": src.source.sheet,
+                "sha256": src.sha256,
+                "encoding": src.encoding,
+                "separator": src.separator,
+            },
             "rows_read": rows_read,
             "rows_processed": len(kept),
             "rows_quarantined": len(q),
             "quarantine_share": round(share, 6),
             "reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
             "warnings": dict(sorted(outcome.warnings.items())),
-            "dropped_columns": [c if c and not c.startswith("Unnamed:") else "(no header)"
-                                for c in outcome.dropped_columns],
+            "dropped_columns": [
+                c if c and not c.startswith("Unnamed:") else "(no header)" for c in outcome.dropped_columns
+            ],
             "empty_optional_columns": outcome.added_columns,
             "expectations": outcome.n_expectations,
             "expectations_failed": outcome.n_expectations_failed,

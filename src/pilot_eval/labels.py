@@ -140,20 +140,22 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "n_unfilled": ("Antal ej tillsatta", "Number not filled"),
     "n_hires": ("Antal anställda", "Number of hires"),
     "n_hires_qualified": ("Antal behöriga bland anställda", "Number of hires qualified"),
-    "n_hires_qualification_known": ("Antal anställda med känd behörighet",
-                                    "Number of hires with known qualification"),
+    "n_hires_qualification_known": ("Antal anställda med känd behörighet", "Number of hires with known qualification"),
     "n_hires_permanent": ("Antal tillsvidareanställda bland anställda", "Number of hires permanent"),
-    "n_hires_with_court_check": ("Antal anställda med fördjupad kontroll",
-                                 "Number of hires with a deepened check"),
-    "n_hires_with_register_extract": ("Antal anställda med registerutdrag",
-                                      "Number of hires with a police register extract"),
+    "n_hires_with_court_check": ("Antal anställda med fördjupad kontroll", "Number of hires with a deepened check"),
+    "n_hires_with_register_extract": (
+        "Antal anställda med registerutdrag",
+        "Number of hires with a police register extract",
+    ),
     "n_checks": ("Antal kontroller", "Number of checks"),
     "n_completed": ("Antal slutförda", "Number completed"),
     "n_pending": ("Antal pågående", "Number pending"),
     "n_cancelled": ("Antal avbrutna", "Number cancelled"),
     "n_court_records": ("Antal fördjupade kontroller (domstol)", "Number of deepened checks (court records)"),
-    "n_court_and_credit": ("Antal fördjupade kontroller med kreditupplysning",
-                           "Number of deepened checks with credit check"),
+    "n_court_and_credit": (
+        "Antal fördjupade kontroller med kreditupplysning",
+        "Number of deepened checks with credit check",
+    ),
     "n_months": ("Antal månader", "Number of months"),
     "n_at_risk": ("Antal fortfarande öppna vid dagen", "Number still open on the day"),
     "n_followed_90": ("Antal följda i minst 90 dagar", "Number followed for at least 90 days"),
@@ -163,25 +165,26 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "denominator": ("Antal (nämnare)", "Count (denominator)"),
     # durations
     "median_days": ("Median (dagar)", "Median (days)"),
-    "median_conf_low": ("Median, konfidensintervall nedre gräns (dagar)",
-                        "Median, lower confidence limit (days)"),
-    "median_conf_high": ("Median, konfidensintervall övre gräns (dagar)",
-                         "Median, upper confidence limit (days)"),
+    "median_conf_low": ("Median, konfidensintervall nedre gräns (dagar)", "Median, lower confidence limit (days)"),
+    "median_conf_high": ("Median, konfidensintervall övre gräns (dagar)", "Median, upper confidence limit (days)"),
     "mean_days": ("Medelvärde (dagar)", "Mean (days)"),
     "q25_days": ("Undre kvartil (dagar)", "Lower quartile (days)"),
     "q75_days": ("Övre kvartil (dagar)", "Upper quartile (days)"),
     "rmst_90": ("Genomsnittlig tid inom 90 dagar (dagar)", "Restricted mean time up to 90 days (days)"),
-    "days_unfilled_90": ("Genomsnittlig tid obesatt inom 90 dagar (dagar)",
-                         "Mean days unfilled within 90 days (days)"),
+    "days_unfilled_90": ("Genomsnittlig tid obesatt inom 90 dagar (dagar)", "Mean days unfilled within 90 days (days)"),
     "day": ("Dag sedan annonsering", "Days since publication"),
     # rates and shares
     "filled_within_60": ("Andel tillsatta inom 60 dagar", "Share filled within 60 days"),
     "filled_within_90": ("Andel tillsatta inom 90 dagar", "Share filled within 90 days"),
     "share_filled": ("Andel tillsatta (medan rekryteringen pågår)", "Share filled (while the recruitment runs)"),
-    "share_filled_conf_low": ("Andel tillsatta, konfidensintervall nedre gräns",
-                              "Share filled, lower confidence limit"),
-    "share_filled_conf_high": ("Andel tillsatta, konfidensintervall övre gräns",
-                               "Share filled, upper confidence limit"),
+    "share_filled_conf_low": (
+        "Andel tillsatta, konfidensintervall nedre gräns",
+        "Share filled, lower confidence limit",
+    ),
+    "share_filled_conf_high": (
+        "Andel tillsatta, konfidensintervall övre gräns",
+        "Share filled, upper confidence limit",
+    ),
     "survival": ("Andel ännu inte tillsatta", "Share not yet filled"),
     "cumulative_incidence": ("Andel av alla rekryteringar tillsatta", "Share of all vacancies filled"),
     "within_7": ("Andel klara inom 7 dagar", "Share completed within 7 days"),
@@ -205,8 +208,10 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "share_hires_qualified": ("Andel behöriga bland anställda", "Share of hires qualified"),
     "share_hires_permanent": ("Andel tillsvidareanställda bland anställda", "Share of hires permanent"),
     "share_hires_checked": ("Andel anställda med fördjupad kontroll", "Share of hires with a deepened check"),
-    "share_hires_register_extract": ("Andel anställda med registerutdrag",
-                                     "Share of hires with a police register extract"),
+    "share_hires_register_extract": (
+        "Andel anställda med registerutdrag",
+        "Share of hires with a police register extract",
+    ),
     "turnover_rate": ("Personalomsättning (egna avgångar per år)", "Staff turnover (voluntary leavers per year)"),
     "share_qualified": ("Andel behörig personal", "Share of staff qualified"),
     "ratio_to_best": ("Kvot mot bäst ställda grupp", "Ratio to the best-off group"),
@@ -242,8 +247,10 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "period_index": ("Periodnummer", "Period number"),
     "period_start": ("Periodens första dag", "First day of the period"),
     "period_end": ("Periodens sista dag", "Last day of the period"),
-    "child_facing": ("Arbete med barn (registerutdrag krävdes redan)",
-                     "Work with children (register extract already required)"),
+    "child_facing": (
+        "Arbete med barn (registerutdrag krävdes redan)",
+        "Work with children (register extract already required)",
+    ),
     "treated": ("Omfattas av piloten", "Covered by the pilot"),
     "gender": ("Kön", "Gender"),
     "age_band": ("Åldersgrupp", "Age band"),
@@ -335,8 +342,7 @@ def label(key: str, lang: str = "sv") -> str:
     m = _RMST.match(key_s)
     if m:
         days = m.group(1)
-        return (f"Genomsnittlig tid inom {days} dagar (dagar)",
-                f"Restricted mean time up to {days} days (days)")[i]
+        return (f"Genomsnittlig tid inom {days} dagar (dagar)", f"Restricted mean time up to {days} days (days)")[i]
     return key_s
 
 
@@ -438,8 +444,17 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         english: (swedish_display, english.replace("_", " ").capitalize())
         for (english, _), swedish_display in zip(
             C.STAGES.values(),
-            ["Inkommen", "Granskad", "Intervju", "Referenstagning", "Bakgrundskontroll",
-             "Erbjudande", "Accepterat", "Tillträtt"])
+            [
+                "Inkommen",
+                "Granskad",
+                "Intervju",
+                "Referenstagning",
+                "Bakgrundskontroll",
+                "Erbjudande",
+                "Accepterat",
+                "Tillträtt",
+            ],
+        )
     },
     "withdrawal_reason": {
         "other_job": ("Annat arbete", "Another job"),
@@ -467,8 +482,10 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "register_school": ("Registerutdrag (skola och förskola)", "Police register extract (school and preschool)"),
         "register_hvb": ("Registerutdrag (HVB-hem)", "Police register extract (residential care, HVB)"),
         "register_lss": ("Registerutdrag (LSS)", "Police register extract (disability services, LSS)"),
-        "register_other_children": ("Registerutdrag (annan verksamhet med barn)",
-                                    "Police register extract (other work with children)"),
+        "register_other_children": (
+            "Registerutdrag (annan verksamhet med barn)",
+            "Police register extract (other work with children)",
+        ),
         "court_records": ("Fördjupad kontroll (domstolsregister)", "Deepened check (court records)"),
         "court_and_credit": ("Fördjupad kontroll med kreditupplysning", "Deepened check with credit check"),
     },
@@ -531,10 +548,34 @@ COLUMN_VALUE_KIND: dict[str, str] = {
 MISSING_LABEL = ("Uppgift saknas", "Not recorded")
 
 _MONTHS = {
-    "sv": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-           "oktober", "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"],
+    "sv": [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 _PERIOD = re.compile(r"^(\d{4})(?:([QqHh])([1-4])|-(\d{1,2}))?$")
 
@@ -726,9 +767,19 @@ _UNITS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "applicants": (("sökande", "sökande"), ("applicant", "applicants")),
     "percentage_points": (("procentenhet", "procentenheter"), ("percentage point", "percentage points")),
 }
-_UNIT_ALIASES = {"day": "days", "dag": "days", "dagar": "days", "week": "weeks", "veckor": "weeks",
-                 "month": "months", "månader": "months", "hour": "hours", "timmar": "hours",
-                 "pp": "percentage_points", "procentenheter": "percentage_points"}
+_UNIT_ALIASES = {
+    "day": "days",
+    "dag": "days",
+    "dagar": "days",
+    "week": "weeks",
+    "veckor": "weeks",
+    "month": "months",
+    "månader": "months",
+    "hour": "hours",
+    "timmar": "hours",
+    "pp": "percentage_points",
+    "procentenheter": "percentage_points",
+}
 
 
 def _to_decimal(x: object) -> Decimal:
@@ -744,7 +795,7 @@ def _to_decimal(x: object) -> Decimal:
 
 def _group_digits(digits: str, sep: str) -> str:
     head = len(digits) % 3 or 3
-    groups = [digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)]
+    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
     return sep.join(groups)
 
 
@@ -842,6 +893,7 @@ def format_percent(x: object, lang: str = "sv", decimals: int = 0) -> str:
 
 # --------------------------------------------------------------------------- tables
 
+
 def _is_group_like(name: str, series: pd.Series) -> bool:
     if name in COLUMN_VALUE_KIND or name.endswith("_period"):
         return True
@@ -870,4 +922,3 @@ def relabel(table: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
             out[name] = [value_label(str(name), v, lang) for v in out[name].astype(object)]
     out.columns = [label(str(c), lang) for c in out.columns]
     return out
-

@@ -163,7 +163,7 @@ class IdentifierFinding:
         if file is not None:
             where = f"{redact(str(file))}: column {_safe_header(self.column)}"
             if not self.is_header:
-                where += (f", row {row}" if row is not None else f", value number {self.position + 1}")
+                where += f", row {row}" if row is not None else f", value number {self.position + 1}"
             subject = f"{where}: the column"
         else:
             subject = "The column"
@@ -234,8 +234,7 @@ def _phone_pattern() -> str:
         for groups in (2, 3, 4):
             for sizes in itertools.product((2, 3), repeat=groups):
                 if sum(sizes) in n_digits:
-                    forms.append(f"[1-9][0-9]{{{sizes[0] - 1}}}"
-                                 + "".join(f"{gsep}[0-9]{{{k}}}" for k in sizes[1:]))
+                    forms.append(f"[1-9][0-9]{{{sizes[0] - 1}}}" + "".join(f"{gsep}[0-9]{{{k}}}" for k in sizes[1:]))
         return "(?:" + "|".join(forms) + ")"
 
     def area_and_number(area_open: str, area_close: str) -> str:
@@ -256,8 +255,10 @@ def _phone_pattern() -> str:
 
 _PHONE = _phone_pattern()
 # Cheap pre-filter: a trunk prefix at a boundary.
-_PHONE_PREFILTER = (r"(?:^|[^0-9A-Za-z,.\-_+]|(?:^|[^0-9])[,.]|(?:^|[^0-9A-Za-z])-)"
-                    r"(?:\+46|0046|\(?0[1-9])")
+_PHONE_PREFILTER = (
+    r"(?:^|[^0-9A-Za-z,.\-_+]|(?:^|[^0-9])[,.]|(?:^|[^0-9A-Za-z])-)"
+    r"(?:\+46|0046|\(?0[1-9])"
+)
 
 
 def _nocapture(pattern: str) -> str:
@@ -279,8 +280,7 @@ _LUHN_DOUBLED = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int16)  # digi
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int16)
 
 _NONE, _PNR_CODE, _SAMORD_CODE, _EMAIL_CODE, _PHONE_CODE = 0, 1, 2, 3, 4
-_CODE_KIND = {_PNR_CODE: "personnummer", _SAMORD_CODE: "samordningsnummer",
-              _EMAIL_CODE: "email", _PHONE_CODE: "phone"}
+_CODE_KIND = {_PNR_CODE: "personnummer", _SAMORD_CODE: "samordningsnummer", _EMAIL_CODE: "email", _PHONE_CODE: "phone"}
 
 
 def _pnr_codes(digits: np.ndarray, century: np.ndarray) -> np.ndarray:
@@ -316,8 +316,7 @@ def _pnr_codes(digits: np.ndarray, century: np.ndarray) -> np.ndarray:
     day = np.where(samord, dd - 60, dd)
     known = century >= 0
     year = century.astype(np.int32) * 100 + yy
-    leap = np.where(known, (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0)),
-                    yy % 4 == 0)
+    leap = np.where(known, (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0)), yy % 4 == 0)
     days = _DAYS_IN_MONTH[np.clip(mm, 0, 12)] + ((mm == 2) & leap)
     valid &= (mm >= 1) & (mm <= 12) & (day >= 1) & (day <= days)
     valid &= ~known | (century == 18) | (century == 19) | (century == 20)
@@ -335,10 +334,10 @@ def _digit_matrix(strings: pd.Series, width: int) -> np.ndarray:
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
         arr = arr.cast(pa.large_binary())
-        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset: arr.offset + n + 1]
+        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
         if arr.null_count == 0 and np.all(np.diff(offsets) == width):
             data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
-            block = data[offsets[0]: offsets[0] + n * width]
+            block = data[offsets[0] : offsets[0] + n * width]
             return block.reshape(n, width) - np.uint8(48)
     text = "".join(strings.astype(object).tolist()).encode("ascii")
     return np.frombuffer(text, dtype=np.uint8).reshape(n, width) - np.uint8(48)
@@ -347,10 +346,10 @@ def _digit_matrix(strings: pd.Series, width: int) -> np.ndarray:
 # Layouts of a value that is nothing but the number, by its length: the columns holding
 # the century (if any) and the ten digits YYMMDDNNNN.
 _PNR_LAYOUTS = {
-    10: (None, list(range(10))),                                  # YYMMDDNNNN
-    11: (None, [0, 1, 2, 3, 4, 5, 7, 8, 9, 10]),                  # YYMMDD-NNNN
-    12: ([0, 1], list(range(2, 12))),                             # YYYYMMDDNNNN
-    13: ([0, 1], [2, 3, 4, 5, 6, 7, 9, 10, 11, 12]),              # YYYYMMDD-NNNN
+    10: (None, list(range(10))),  # YYMMDDNNNN
+    11: (None, [0, 1, 2, 3, 4, 5, 7, 8, 9, 10]),  # YYMMDD-NNNN
+    12: ([0, 1], list(range(2, 12))),  # YYYYMMDDNNNN
+    13: ([0, 1], [2, 3, 4, 5, 6, 7, 9, 10, 11, 12]),  # YYYYMMDD-NNNN
 }
 
 
@@ -465,12 +464,18 @@ def _codes(values: pd.Series) -> np.ndarray:
     """
     if isinstance(values.dtype, pd.CategoricalDtype):  # as the reader holds a repeating column
         categories = values.cat.categories
-        unique_codes = _scan_codes(_as_strings(pd.Series(categories, dtype=object))) if len(categories) \
+        unique_codes = (
+            _scan_codes(_as_strings(pd.Series(categories, dtype=object)))
+            if len(categories)
             else np.zeros(0, dtype=np.int8)
+        )
         return np.append(unique_codes, np.int8(_NONE))[values.cat.codes.to_numpy()]
     s = _as_strings(values)
-    if len(s) >= _DEDUPE_MIN and isinstance(s.dtype, pd.ArrowDtype) \
-            and s.iloc[:_DEDUPE_SAMPLE].nunique(dropna=False) <= _DEDUPE_SAMPLE // 2:
+    if (
+        len(s) >= _DEDUPE_MIN
+        and isinstance(s.dtype, pd.ArrowDtype)
+        and s.iloc[:_DEDUPE_SAMPLE].nunique(dropna=False) <= _DEDUPE_SAMPLE // 2
+    ):
         positions, uniques = pd.factorize(s)  # nulls get -1
         if len(uniques) <= len(s) // 2:
             unique_codes = _scan_codes(pd.Series(uniques, copy=False))
@@ -564,7 +569,7 @@ def is_personnummer(value: str) -> str | None:
         code = _pnr_codes(digits, np.array([int(date[:2]) if len(date) == 8 else -1]))[0]
         if code != _NONE:
             return _CODE_KIND[int(code)]
-        text = text[: m.start()] + " " + text[m.end():]
+        text = text[: m.start()] + " " + text[m.end() :]
     return None
 
 
@@ -588,8 +593,9 @@ def redact(text: str) -> str:
         while previous != text:  # again: a consumed boundary can hide an adjacent match
             previous = text
             text = regex.sub(
-                lambda m, g=group: m.group(0)[: m.start(g) - m.start()] + "[redacted]"
-                + m.group(0)[m.end(g) - m.start():],
+                lambda m, g=group: (
+                    m.group(0)[: m.start(g) - m.start()] + "[redacted]" + m.group(0)[m.end(g) - m.start() :]
+                ),
                 text,
             )
     return text
@@ -606,52 +612,178 @@ def _safe_header(header: str) -> str:
     kind = _text_kind(str(header))
     if kind is None:
         return repr(str(header))
-    return (f"[header not shown: it looks like {_KIND_TEXT[kind]}; was the file exported "
-            "without a header row?]")
+    return f"[header not shown: it looks like {_KIND_TEXT[kind]}; was the file exported without a header row?]"
 
 
 # --------------------------------------------------------------------------- headers
 
 
 def _contract_headers() -> frozenset[str]:
-    return frozenset(
-        fold(name) for table in TABLES.values() for col in table.columns for name in col.headers
-    )
+    return frozenset(fold(name) for table in TABLES.values() for col in table.columns for name in col.headers)
 
 
 _CONTRACT_HEADERS = _contract_headers()
 
 # Words (one to three folded tokens, compared joined by "_" and run together) that name a
 # direct identifier wherever they stand in a header.
-_IDENTIFIER_WORDS = frozenset("""
-personnummer personnr persnr pnr person_nummer personal_number personal_id_number
-personal_identity_number personal_identification_number national_id national_id_number
-national_identity_number social_security_number ssn samordningsnummer samordningsnr
-namn name fornamn efternamn tilltalsnamn mellannamn fullstandigt_namn first_name
-firstname last_name lastname full_name fullname surname given_name givenname
-family_name familyname middle_name middlename username user_name anvandarnamn
-kontaktperson contact_person
-e_post epost email e_mail mail mejl e_mejl epostadress mailadress mejladress
-telefon tel telnr tfn telefonnummer telefonnr mobil mobilnummer mobilnr mobiltelefon
-phone phone_number mobile mobile_number mobile_phone cellphone cell_phone
-adress address gatuadress hemadress postadress bostadsadress street gata postnummer
-postnr postort zip zipcode zip_code postal_code postcode c_o
-fritext free_text freetext kommentar kommentarer comment comments notes note notering
-noteringar anteckning anteckningar anmarkning anmarkningar meddelande message
-remarks beskrivning description motivering ovrigt cv personligt_brev cover_letter
-resume
-fodelsedatum fodelsedag date_of_birth birth_date birthdate dob
-""".split())
+_IDENTIFIER_WORDS = frozenset(
+    [
+        "personnummer",
+        "personnr",
+        "persnr",
+        "pnr",
+        "person_nummer",
+        "personal_number",
+        "personal_id_number",
+        "personal_identity_number",
+        "personal_identification_number",
+        "national_id",
+        "national_id_number",
+        "national_identity_number",
+        "social_security_number",
+        "ssn",
+        "samordningsnummer",
+        "samordningsnr",
+        "namn",
+        "name",
+        "fornamn",
+        "efternamn",
+        "tilltalsnamn",
+        "mellannamn",
+        "fullstandigt_namn",
+        "first_name",
+        "firstname",
+        "last_name",
+        "lastname",
+        "full_name",
+        "fullname",
+        "surname",
+        "given_name",
+        "givenname",
+        "family_name",
+        "familyname",
+        "middle_name",
+        "middlename",
+        "username",
+        "user_name",
+        "anvandarnamn",
+        "kontaktperson",
+        "contact_person",
+        "e_post",
+        "epost",
+        "email",
+        "e_mail",
+        "mail",
+        "mejl",
+        "e_mejl",
+        "epostadress",
+        "mailadress",
+        "mejladress",
+        "telefon",
+        "tel",
+        "telnr",
+        "tfn",
+        "telefonnummer",
+        "telefonnr",
+        "mobil",
+        "mobilnummer",
+        "mobilnr",
+        "mobiltelefon",
+        "phone",
+        "phone_number",
+        "mobile",
+        "mobile_number",
+        "mobile_phone",
+        "cellphone",
+        "cell_phone",
+        "adress",
+        "address",
+        "gatuadress",
+        "hemadress",
+        "postadress",
+        "bostadsadress",
+        "street",
+        "gata",
+        "postnummer",
+        "postnr",
+        "postort",
+        "zip",
+        "zipcode",
+        "zip_code",
+        "postal_code",
+        "postcode",
+        "c_o",
+        "fritext",
+        "free_text",
+        "freetext",
+        "kommentar",
+        "kommentarer",
+        "comment",
+        "comments",
+        "notes",
+        "note",
+        "notering",
+        "noteringar",
+        "anteckning",
+        "anteckningar",
+        "anmarkning",
+        "anmarkningar",
+        "meddelande",
+        "message",
+        "remarks",
+        "beskrivning",
+        "description",
+        "motivering",
+        "ovrigt",
+        "cv",
+        "personligt_brev",
+        "cover_letter",
+        "resume",
+        "fodelsedatum",
+        "fodelsedag",
+        "date_of_birth",
+        "birth_date",
+        "birthdate",
+        "dob",
+    ]
+)
 
 # Compound words found anywhere in the header run together ("Sökandes personnummer",
 # "Mobiltelefonnummer", "Hemadress").
 _IDENTIFIER_STEMS = (
-    "personnummer", "personnr", "samordningsnummer", "samordningsnr", "fornamn",
-    "efternamn", "tilltalsnamn", "firstname", "lastname", "fullname", "surname",
-    "givenname", "anvandarnamn", "username", "kontaktperson", "telefonnummer",
-    "telefonnr", "mobilnummer", "mobilnr", "phonenumber", "email", "epostadress",
-    "mailadress", "mejladress", "adress", "address", "postnummer", "postort", "fritext",
-    "freetext", "kommentar", "comment", "anteckning",
+    "personnummer",
+    "personnr",
+    "samordningsnummer",
+    "samordningsnr",
+    "fornamn",
+    "efternamn",
+    "tilltalsnamn",
+    "firstname",
+    "lastname",
+    "fullname",
+    "surname",
+    "givenname",
+    "anvandarnamn",
+    "username",
+    "kontaktperson",
+    "telefonnummer",
+    "telefonnr",
+    "mobilnummer",
+    "mobilnr",
+    "phonenumber",
+    "email",
+    "epostadress",
+    "mailadress",
+    "mejladress",
+    "adress",
+    "address",
+    "postnummer",
+    "postort",
+    "fritext",
+    "freetext",
+    "kommentar",
+    "comment",
+    "anteckning",
 )
 
 # Compounds ending like this ("Hemtelefon", "Mobilephone", "Sökandenamn") are flagged
@@ -660,33 +792,122 @@ _IDENTIFIER_SUFFIXES = ("telefon", "phone", "namn", "name")
 
 # Headers that are only an identifier as a whole ("Sökande" usually holds a name;
 # "sokande_id" does not).
-_IDENTIFIER_WHOLE = frozenset("""
-sokande kandidat applicant candidate person anstalld employee medarbetare rekryterare
-recruiter kontakt contact
-""".split())
+_IDENTIFIER_WHOLE = frozenset(
+    [
+        "sokande",
+        "kandidat",
+        "applicant",
+        "candidate",
+        "person",
+        "anstalld",
+        "employee",
+        "medarbetare",
+        "rekryterare",
+        "recruiter",
+        "kontakt",
+        "contact",
+    ]
+)
 
 # "... name" of these is the name of a thing, not of a person.
-_ORG_STEMS = """
-enhet avdelning forvaltning befattning yrke annons fil kommun arbetsplats skola forskola
-tjanst verksamhet organisation organization org region omrade tabell blad kolumn
-rekrytering projekt kurs utbildning program unit department dept job position role
-title file sheet table column school workplace vacancy ad municipality area project
-course site company employer team group grupp
-""".split()
+_ORG_STEMS = [
+    "enhet",
+    "avdelning",
+    "forvaltning",
+    "befattning",
+    "yrke",
+    "annons",
+    "fil",
+    "kommun",
+    "arbetsplats",
+    "skola",
+    "forskola",
+    "tjanst",
+    "verksamhet",
+    "organisation",
+    "organization",
+    "org",
+    "region",
+    "omrade",
+    "tabell",
+    "blad",
+    "kolumn",
+    "rekrytering",
+    "projekt",
+    "kurs",
+    "utbildning",
+    "program",
+    "unit",
+    "department",
+    "dept",
+    "job",
+    "position",
+    "role",
+    "title",
+    "file",
+    "sheet",
+    "table",
+    "column",
+    "school",
+    "workplace",
+    "vacancy",
+    "ad",
+    "municipality",
+    "area",
+    "project",
+    "course",
+    "site",
+    "company",
+    "employer",
+    "team",
+    "group",
+    "grupp",
+]
 _ORG_WORDS = frozenset(
-    stem + ending for stem in _ORG_STEMS
-    for ending in ("", "s", "n", "ns", "en", "ens", "et", "ets")
+    stem + ending for stem in _ORG_STEMS for ending in ("", "s", "n", "ns", "en", "ens", "et", "ets")
 )
 
 # A header that starts or ends with one of these describes or counts the identifier
 # ("Antal kommentarer", "E-post skickad datum", "pnr_hash") rather than holding it; its
 # values are still scanned.
-_NEUTRAL_FIRST = frozenset("antal andel har has number num n count share".split())
-_NEUTRAL_LAST = frozenset("""
-datum date dag day tid time typ type antal count andel share status flagga flag finns
-saknas exists missing verifierad verified langd length kategori category id hash
-hashad hashed pseudonym pseudonymiserad key nyckel
-""".split())
+_NEUTRAL_FIRST = frozenset(["antal", "andel", "har", "has", "number", "num", "n", "count", "share"])
+_NEUTRAL_LAST = frozenset(
+    [
+        "datum",
+        "date",
+        "dag",
+        "day",
+        "tid",
+        "time",
+        "typ",
+        "type",
+        "antal",
+        "count",
+        "andel",
+        "share",
+        "status",
+        "flagga",
+        "flag",
+        "finns",
+        "saknas",
+        "exists",
+        "missing",
+        "verifierad",
+        "verified",
+        "langd",
+        "length",
+        "kategori",
+        "category",
+        "id",
+        "hash",
+        "hashad",
+        "hashed",
+        "pseudonym",
+        "pseudonymiserad",
+        "key",
+        "nyckel",
+    ]
+)
 
 
 def _names_identifier(folded: str) -> bool:
@@ -699,14 +920,19 @@ def _names_identifier(folded: str) -> bool:
         return False
     for n in (1, 2, 3):
         for i in range(len(tokens) - n + 1):
-            gram = tokens[i: i + n]
+            gram = tokens[i : i + n]
             for joined in ("_".join(gram), "".join(gram)):
                 if joined in _IDENTIFIER_WORDS:
-                    if joined in ("namn", "name") and (
-                        (i > 0 and tokens[i - 1] in _ORG_WORDS)  # "enhetens namn"
-                        or (tokens[i + 1: i + 2] in (["pa"], ["of"])  # "namn på enhet"
-                            and tokens[i + 2: i + 3] != []
-                            and tokens[i + 2] in _ORG_WORDS)
+                    if (
+                        joined in ("namn", "name")
+                        and (
+                            (i > 0 and tokens[i - 1] in _ORG_WORDS)  # "enhetens namn"
+                            or (
+                                tokens[i + 1 : i + 2] in (["pa"], ["of"])  # "namn på enhet"
+                                and tokens[i + 2 : i + 3] != []
+                                and tokens[i + 2] in _ORG_WORDS
+                            )
+                        )
                     ):
                         continue
                     return True

@@ -32,8 +32,16 @@ from pyarrow import csv as pacsv
 
 from .contract import TABLES, fold, table_for_name
 
-__all__ = ["IngestError", "RawTable", "Source", "discover", "read_source", "read_raw_dir", "sha256_file",
-           "looks_repeating"]
+__all__ = [
+    "IngestError",
+    "RawTable",
+    "Source",
+    "discover",
+    "read_source",
+    "read_raw_dir",
+    "sha256_file",
+    "looks_repeating",
+]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -47,8 +55,16 @@ class IngestError(Exception):
     The message never contains a cell value from the data.
     """
 
-    def __init__(self, message: str, *, file: str | Path | None = None, table: str | None = None,
-                 column: str | None = None, row: int | None = None, exit_code: int = 2):
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        table: str | None = None,
+        column: str | None = None,
+        row: int | None = None,
+        exit_code: int = 2,
+    ):
         self.message = message
         self.file = str(file) if file is not None else None
         self.table = table
@@ -74,8 +90,14 @@ class IngestError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
     def to_dict(self) -> dict:
-        return {"error": self.message, "file": self.file, "table": self.table, "column": self.column,
-                "row": self.row, "exit_code": self.exit_code}
+        return {
+            "error": self.message,
+            "file": self.file,
+            "table": self.table,
+            "column": self.column,
+            "row": self.row,
+            "exit_code": self.exit_code,
+        }
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,7 @@ def sha256_file(path: Path) -> str:
 
 # --------------------------------------------------------------------------- discovery
 
+
 def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
     """Find the file (or sheet) of each table in ``raw_dir``.
 
@@ -144,7 +167,10 @@ def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
         if src.table in sources:
             raise IngestError(
                 f"two sources for table {src.table}: {sources[src.table].label} and {src.label}; "
-                "keep one file per table", file=src.label, table=src.table)
+                "keep one file per table",
+                file=src.label,
+                table=src.table,
+            )
         sources[src.table] = src
 
     for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
@@ -200,13 +226,16 @@ _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u016
 # another code page: DOS CP850/CP437 writes ö ä å as the bytes Windows-1252 shows as
 # ” „ †, ISO-8859-2 writes ł ą as ³ ¹. Swedish text in Windows-1252 has letters there.
 _LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
-_ODD_SYMBOL = ("\u00a1-\u00a9\u00ab\u00ac\u00ae-\u00b4\u00b6-\u00b9\u00bb-\u00bf\u00d7\u00f7"
-               "\u0192\u02c6\u02dc\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122")
+_ODD_SYMBOL = (
+    "\u00a1-\u00a9\u00ab\u00ac\u00ae-\u00b4\u00b6-\u00b9\u00bb-\u00bf\u00d7\u00f7"
+    "\u0192\u02c6\u02dc\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
 _OTHER_CODE_PAGE = re.compile(f"[{_LETTER}][{_ODD_SYMBOL}]+[{_LETTER}]")
 # The bytes that are not such a symbol in Windows-1252: deleting them (bytes.translate, at
 # memory speed) leaves nothing in almost every file, and the regex above is then not run.
-_NOT_ODD_BYTES = bytes(b for b in range(256)
-                       if not re.fullmatch(f"[{_ODD_SYMBOL}]", bytes([b]).decode("cp1252", errors="replace")))
+_NOT_ODD_BYTES = bytes(
+    b for b in range(256) if not re.fullmatch(f"[{_ODD_SYMBOL}]", bytes([b]).decode("cp1252", errors="replace"))
+)
 
 
 def _line_of(data: bytes | str, position: int) -> int:
@@ -239,8 +268,12 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
     else:
         encoding = "utf-8"
         if b"\x00" in data[:2000] and _looks_like_utf16(data):
-            raise IngestError("the file looks like UTF-16 text without a byte-order mark; export it as UTF-8 "
-                              "(or UTF-8 with BOM, or Windows-1252)", file=label, row=1)
+            raise IngestError(
+                "the file looks like UTF-16 text without a byte-order mark; export it as UTF-8 "
+                "(or UTF-8 with BOM, or Windows-1252)",
+                file=label,
+                row=1,
+            )
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -251,22 +284,31 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
         except UnicodeDecodeError as exc2:
             raise IngestError(
                 "unknown text encoding (neither UTF-8 nor Windows-1252); export as UTF-8",
-                file=label, row=_line_of(data, exc2.start)) from exc2
+                file=label,
+                row=_line_of(data, exc2.start),
+            ) from exc2
         encoding = "cp1252"
         bad = _MOJIBAKE.search(text) if b"\xc3" in data or b"\xc2" in data else None  # Ã, Â
         if bad:
             raise IngestError(
                 "the file mixes UTF-8 and Windows-1252 text; export it again in one encoding (UTF-8)",
-                file=label, row=_line_of(text, bad.start()))
+                file=label,
+                row=_line_of(text, bad.start()),
+            )
         odd = _OTHER_CODE_PAGE.search(text) if data.translate(None, _NOT_ODD_BYTES) else None
         if odd:
             raise IngestError(
                 "unknown text encoding: neither UTF-8 nor Windows-1252 (symbols between letters, as another "
                 "code page such as DOS CP850 or ISO-8859-2 gives); export as UTF-8",
-                file=label, row=_line_of(text, odd.start()))
+                file=label,
+                row=_line_of(text, odd.start()),
+            )
     if "\x00" in text:
-        raise IngestError("the file contains NUL bytes; it is not a text (CSV) file", file=label,
-                          row=_line_of(text, text.index("\x00")))
+        raise IngestError(
+            "the file contains NUL bytes; it is not a text (CSV) file",
+            file=label,
+            row=_line_of(text, text.index("\x00")),
+        )
     return text, encoding
 
 
@@ -291,12 +333,21 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = detect_separator(first_line)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, engine="c", quotechar='"')
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            quotechar='"',
+        )
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise IngestError(f"malformed CSV ({str(exc).strip()})", file=label, table=source.table,
-                          row=int(m.group(1)) if m else None) from exc
+        raise IngestError(
+            f"malformed CSV ({str(exc).strip()})", file=label, table=source.table, row=int(m.group(1)) if m else None
+        ) from exc
     except pd.errors.EmptyDataError as exc:
         raise IngestError("the file is empty (not even a header line)", file=label, table=source.table) from exc
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
@@ -347,16 +398,24 @@ def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
     if end < 0 or _NOT_NEWLINE.search(data, end + 1) is None:
         return None  # no data rows: the general path decides what that means
     columns = [f"c{i}" for i in range(len(names))]
-    parse_options = pacsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False, escape_char=False,
-                                       newlines_in_values=False, ignore_empty_lines=False)
+    parse_options = pacsv.ParseOptions(
+        delimiter=sep,
+        quote_char=False,
+        double_quote=False,
+        escape_char=False,
+        newlines_in_values=False,
+        ignore_empty_lines=False,
+    )
 
     def read(buffer, types: dict[str, pa.DataType]) -> pa.Table:
         return pacsv.read_csv(
             buffer,
             read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
             parse_options=parse_options,
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
-                                                 quoted_strings_can_be_null=False, check_utf8=True))
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True
+            ),
+        )
 
     try:
         # A column whose first values repeat is dictionary-encoded while it is parsed (see
@@ -401,8 +460,9 @@ def _pandas_text(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
     combined = column.combine_chunks() if column.num_chunks else pa.array([], type=column.type)
     codes = combined.indices.to_numpy(zero_copy_only=False)
     categories = combined.dictionary.to_numpy(zero_copy_only=False)
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(np.asarray(categories, dtype=object)),
-                                     validate=False)  # Arrow's indices are valid by construction
+    return pd.Categorical.from_codes(
+        codes, dtype=pd.CategoricalDtype(np.asarray(categories, dtype=object)), validate=False
+    )  # Arrow's indices are valid by construction
 
 
 def _is_empty(values: pd.Series) -> np.ndarray:
@@ -457,6 +517,7 @@ def _read_excel(source: Source) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- headers
 
+
 def map_headers(headers: list[str], table: str, file_label: str) -> tuple[dict[str, str], list[str]]:
     """Map a file's headers to contract columns. Returns ``(header → canonical, extras)``."""
     lookup = TABLES[table].header_lookup()
@@ -476,7 +537,10 @@ def map_headers(headers: list[str], table: str, file_label: str) -> tuple[dict[s
         if canonical in seen:
             raise IngestError(
                 f"two columns map to {canonical}: {seen[canonical]!r} and {header!r}; keep one",
-                file=file_label, table=table, column=header)
+                file=file_label,
+                table=table,
+                column=header,
+            )
         seen[canonical] = header
         mapping[header] = canonical
     return mapping, extras
@@ -490,18 +554,31 @@ def read_source(source: Source) -> RawTable:
     else:
         frame, encoding, sep, digest = _read_csv(source)
     headers = [c for c in frame.columns if c != SOURCE_LINE]
-    if len(set(headers)) != len(headers) or any(re.search(r"\.\d+$", h) and h.rsplit(".", 1)[0] in headers
-                                                for h in headers):
+    if len(set(headers)) != len(headers) or any(
+        re.search(r"\.\d+$", h) and h.rsplit(".", 1)[0] in headers for h in headers
+    ):
         dupes = sorted({h.rsplit(".", 1)[0] for h in headers if re.search(r"\.\d+$", h)} & set(headers))
-        raise IngestError(f"the header repeats a column name: {', '.join(dupes)}", file=source.label,
-                          table=source.table, column=dupes[0] if dupes else None, row=1)
+        raise IngestError(
+            f"the header repeats a column name: {', '.join(dupes)}",
+            file=source.label,
+            table=source.table,
+            column=dupes[0] if dupes else None,
+            row=1,
+        )
     mapping, extras = map_headers(headers, source.table, source.label)
     frame.columns = [mapping.get(c, c) for c in frame.columns]  # renamed in place: no copy of the data
     _encode_repeating(frame)
     frame.insert(0, SOURCE_FILE, pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source.label]))
     return RawTable(
-        table=source.table, source=source, frame=frame, header_map=mapping, extra_columns=extras,
-        encoding=encoding, separator=sep, excel=excel, sha256=digest,
+        table=source.table,
+        source=source,
+        frame=frame,
+        header_map=mapping,
+        extra_columns=extras,
+        encoding=encoding,
+        separator=sep,
+        excel=excel,
+        sha256=digest,
     )
 
 
@@ -528,8 +605,9 @@ def _encode_repeating(frame: pd.DataFrame) -> None:
         if isinstance(values.dtype, pd.CategoricalDtype) or not looks_repeating(values):
             continue
         # Arrow strings: Arrow's hash kernel; Python strings: pandas' hash table
-        codes, uniques = pd.factorize(values if isinstance(values.dtype, pd.ArrowDtype)
-                                      else values.to_numpy(dtype=object))
+        codes, uniques = pd.factorize(
+            values if isinstance(values.dtype, pd.ArrowDtype) else values.to_numpy(dtype=object)
+        )
         categories = np.asarray(uniques, dtype=object)
         frame.isetitem(i, pd.Categorical.from_codes(codes, categories=categories))
 

@@ -36,8 +36,16 @@ import pandas as pd
 
 from .paths import EXPECTATIONS_DIR
 
-__all__ = ["SuiteError", "ExpectationOutcome", "TableValidation", "load_suite_json", "load_suite",
-           "validate_tables", "gx_version", "suite_columns"]
+__all__ = [
+    "SuiteError",
+    "ExpectationOutcome",
+    "TableValidation",
+    "load_suite_json",
+    "load_suite",
+    "validate_tables",
+    "gx_version",
+    "suite_columns",
+]
 
 SEVERITIES = ("quarantine", "warning", "structural")
 
@@ -96,8 +104,9 @@ def load_suite_json(table: str, directory: Path | None = None) -> dict[str, Any]
         if not meta.get("reason"):
             raise SuiteError(f"{path}: expectation {i} ({exp['type']}) has no meta.reason")
         if meta.get("severity", "quarantine") not in SEVERITIES:
-            raise SuiteError(f"{path}: expectation {i} has severity {meta.get('severity')!r}; "
-                             f"use one of {', '.join(SEVERITIES)}")
+            raise SuiteError(
+                f"{path}: expectation {i} has severity {meta.get('severity')!r}; use one of {', '.join(SEVERITIES)}"
+            )
     return data
 
 
@@ -192,8 +201,10 @@ def _context(data_docs_dir: Path | None):
             site_name="pilot_eval",
             site_config={
                 "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                  "base_directory": str(Path(data_docs_dir).resolve())},  # GX needs it absolute
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(Path(data_docs_dir).resolve()),
+                },  # GX needs it absolute
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
@@ -203,13 +214,32 @@ def _context(data_docs_dir: Path | None):
 # How an expectation looks at its column(s), for :func:`suite_columns`. "equality": only
 # which values are null and which are equal to which; "order": that, and which of two
 # values is the larger (a pair comparison); anything else looks at the values themselves.
-_EQUALITY_ONLY = frozenset({"expect_column_to_exist", "expect_column_values_to_not_be_null",
-                            "expect_column_values_to_be_null", "expect_column_values_to_be_unique"})
+_EQUALITY_ONLY = frozenset(
+    {
+        "expect_column_to_exist",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_unique",
+    }
+)
 _ORDER_ONLY = frozenset({"expect_column_pair_values_a_to_be_greater_than_b"})
 _TABLE_ROWS_ONLY = frozenset({"expect_table_row_count_to_be_between", "expect_table_row_count_to_equal"})
 # kwargs that do not change what is compared
-_NEUTRAL_KWARGS = frozenset({"column", "column_A", "column_B", "row_condition", "condition_parser", "mostly",
-                             "result_format", "catch_exceptions", "meta", "ignore_row_if", "or_equal"})
+_NEUTRAL_KWARGS = frozenset(
+    {
+        "column",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "mostly",
+        "result_format",
+        "catch_exceptions",
+        "meta",
+        "ignore_row_if",
+        "or_equal",
+    }
+)
 
 
 def _condition_columns(condition: Any) -> set[str] | None:
@@ -249,8 +279,13 @@ def suite_columns(suite_json: dict[str, Any]) -> dict[str, set[str]] | None:
         if condition is None or (not names and exp["type"] not in _TABLE_ROWS_ONLY):
             return None
         neutral = set(kwargs) <= _NEUTRAL_KWARGS
-        use = ("equality" if exp["type"] in _EQUALITY_ONLY and neutral
-               else "order" if exp["type"] in _ORDER_ONLY and neutral else "values")
+        use = (
+            "equality"
+            if exp["type"] in _EQUALITY_ONLY and neutral
+            else "order"
+            if exp["type"] in _ORDER_ONLY and neutral
+            else "values"
+        )
         for name in names:
             uses.setdefault(name, set()).add(use)
         for name in condition:
@@ -290,23 +325,26 @@ def load_suite(table: str, directory: Path | None = None):
             try:
                 gx.ExpectationSuite(name=data["name"], expectations=[exp])
             except Exception as single:
-                raise SuiteError(f"{path}: {_describe(exp, i)}: GX refuses its arguments: "
-                                 f"{_one_line(single)}") from exc
+                raise SuiteError(f"{path}: {_describe(exp, i)}: GX refuses its arguments: {_one_line(single)}") from exc
         raise SuiteError(f"{path}: GX cannot build the suite: {_one_line(exc)}") from exc
     finally:
         gx_logger.setLevel(logging.CRITICAL)
     if len(suite.expectations) != len(data["expectations"]):
         lost = Counter((e["type"], _column_of(e["kwargs"])) for e in data["expectations"])
         lost.subtract(Counter((e.expectation_type, _column_of(e.configuration.kwargs)) for e in suite.expectations))
-        names = [_describe({"type": t, "kwargs": {"column": c}})
-                 for (t, c), n in lost.items() for _ in range(max(n, 0))]
-        raise SuiteError(f"{path}: GX could not load {len(data['expectations']) - len(suite.expectations)} "
-                         f"expectation(s): {', '.join(names) or 'unknown'} (misspelt type or bad kwargs?)")
+        names = [
+            _describe({"type": t, "kwargs": {"column": c}}) for (t, c), n in lost.items() for _ in range(max(n, 0))
+        ]
+        raise SuiteError(
+            f"{path}: GX could not load {len(data['expectations']) - len(suite.expectations)} "
+            f"expectation(s): {', '.join(names) or 'unknown'} (misspelt type or bad kwargs?)"
+        )
     return suite
 
 
-def validate_tables(frames: dict[str, pd.DataFrame], *, data_docs_dir: Path | None = None,
-                    suites_dir: Path | None = None) -> dict[str, TableValidation]:
+def validate_tables(
+    frames: dict[str, pd.DataFrame], *, data_docs_dir: Path | None = None, suites_dir: Path | None = None
+) -> dict[str, TableValidation]:
     """Validate each frame with its table's suite; optionally build GX Data Docs.
 
     ``frames`` maps table name → coerced DataFrame (its index identifies rows; outcomes
@@ -323,8 +361,9 @@ def validate_tables(frames: dict[str, pd.DataFrame], *, data_docs_dir: Path | No
         jsons[table] = load_suite_json(table, suites_dir)
         asset = datasource.add_dataframe_asset(table)
         batch_def = asset.add_batch_definition_whole_dataframe(f"{table}_all")
-        definitions.append(context.validation_definitions.add(
-            gx.ValidationDefinition(name=table, data=batch_def, suite=suite)))
+        definitions.append(
+            context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch_def, suite=suite))
+        )
     results: dict[str, TableValidation] = {}
     for table, definition in zip(frames, definitions):
         # First pass: pass/fail (and, for Data Docs, counts and a few examples) of every
@@ -332,8 +371,9 @@ def validate_tables(frames: dict[str, pd.DataFrame], *, data_docs_dir: Path | No
         # expectation even when nothing fails, so only failed expectations get a second,
         # COMPLETE pass (outside the Data Docs context) for their rows and counts.
         first_format = "SUMMARY" if data_docs_dir is not None else "BOOLEAN_ONLY"
-        result = definition.run(batch_parameters={"dataframe": frames[table]},
-                                result_format={"result_format": first_format})
+        result = definition.run(
+            batch_parameters={"dataframe": frames[table]}, result_format={"result_format": first_format}
+        )
         _raise_on_exceptions(table, result.results)
         failed = [res.expectation_config for res in result.results if not res.success]
         complete = {}
@@ -345,14 +385,22 @@ def validate_tables(frames: dict[str, pd.DataFrame], *, data_docs_dir: Path | No
             cfg = res.expectation_config
             meta = cfg.meta or {}
             r = (complete.get(_config_key(cfg)).result if not res.success else res.result) or {}
-            column = cfg.kwargs.get("column") or cfg.kwargs.get("column_A") or (
-                ",".join(cfg.kwargs.get("column_list", [])) or None)
-            outcomes.append(ExpectationOutcome(
-                expectation_type=cfg.type, column=column, reason=meta.get("reason", cfg.type),
-                severity=meta.get("severity", "quarantine"), success=bool(res.success),
-                unexpected_count=int(r.get("unexpected_count") or 0),
-                unexpected_index=[int(i) for i in (r.get("unexpected_index_list") or [])],
-            ))
+            column = (
+                cfg.kwargs.get("column")
+                or cfg.kwargs.get("column_A")
+                or (",".join(cfg.kwargs.get("column_list", [])) or None)
+            )
+            outcomes.append(
+                ExpectationOutcome(
+                    expectation_type=cfg.type,
+                    column=column,
+                    reason=meta.get("reason", cfg.type),
+                    severity=meta.get("severity", "quarantine"),
+                    success=bool(res.success),
+                    unexpected_count=int(r.get("unexpected_count") or 0),
+                    unexpected_index=[int(i) for i in (r.get("unexpected_index_list") or [])],
+                )
+            )
         results[table] = TableValidation(table=table, suite_name=jsons[table]["name"], outcomes=outcomes)
     if data_docs_dir is not None:
         context.build_data_docs()
@@ -368,12 +416,15 @@ def _raise_on_exceptions(table: str, results) -> None:
         cfg = res.expectation_config
         info = res.exception_info or {}
         raised = info.get("raised_exception") or any(
-            isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+            isinstance(v, dict) and v.get("raised_exception") for v in info.values()
+        )
         if raised:
             message = info.get("exception_message") or next(
-                (v.get("exception_message") for v in info.values() if isinstance(v, dict)), "")
-            raise SuiteError(f"expectations/{table}.json: {cfg.type} on "
-                             f"{_column_of(cfg.kwargs)} raised: {_one_line(message)}")
+                (v.get("exception_message") for v in info.values() if isinstance(v, dict)), ""
+            )
+            raise SuiteError(
+                f"expectations/{table}.json: {cfg.type} on {_column_of(cfg.kwargs)} raised: {_one_line(message)}"
+            )
 
 
 def _complete_results(table: str, frame: pd.DataFrame, configs: list, suite_json: dict[str, Any]) -> list:
@@ -381,16 +432,26 @@ def _complete_results(table: str, frame: pd.DataFrame, configs: list, suite_json
     in a context of their own so that Data Docs show one validation per table."""
     gx = _gx()
     context = _context(None)
-    suite = context.suites.add(gx.ExpectationSuite(
-        name=suite_json["name"], meta=suite_json.get("meta", {}),
-        expectations=[{"type": c.type, "kwargs": c.kwargs, "meta": c.meta} for c in configs]))
+    suite = context.suites.add(
+        gx.ExpectationSuite(
+            name=suite_json["name"],
+            meta=suite_json.get("meta", {}),
+            expectations=[{"type": c.type, "kwargs": c.kwargs, "meta": c.meta} for c in configs],
+        )
+    )
     asset = context.data_sources.add_pandas("pilot_eval").add_dataframe_asset(table)
-    definition = context.validation_definitions.add(gx.ValidationDefinition(
-        name=table, data=asset.add_batch_definition_whole_dataframe(f"{table}_all"), suite=suite))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(
+            name=table, data=asset.add_batch_definition_whole_dataframe(f"{table}_all"), suite=suite
+        )
+    )
     result = definition.run(
         batch_parameters={"dataframe": frame},
-        result_format={"result_format": "COMPLETE", "include_unexpected_rows": False,
-                       "return_unique_unexpected": False},
+        result_format={
+            "result_format": "COMPLETE",
+            "include_unexpected_rows": False,
+            "return_unique_unexpected": False,
+        },
     )
     _raise_on_exceptions(table, result.results)
     got = {_config_key(res.expectation_config) for res in result.results}

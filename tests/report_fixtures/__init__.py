@@ -27,11 +27,11 @@ def once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> Path:
     module and pytest-xdist worker; the others wait for it and get the same ``folder``."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent                      # the run's folder, shared by its workers
+        base = base.parent  # the run's folder, shared by its workers
     folder = base / f"shared-{name}"
     with FileLock(f"{folder}.lock"):
         if not (folder / ".done").is_file():
-            shutil.rmtree(folder, ignore_errors=True)      # a build that failed halfway
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed halfway
             folder.mkdir()
             build(folder)
             (folder / ".done").touch()
@@ -55,8 +55,9 @@ def notebooks(dest: Path, *names: str) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(OK / "logo.png", dest)
     for name in names:
-        source = next(folder / f"{name}.ipynb" for folder in (OK, FAILING, TIMEOUT)
-                      if (folder / f"{name}.ipynb").is_file())
+        source = next(
+            folder / f"{name}.ipynb" for folder in (OK, FAILING, TIMEOUT) if (folder / f"{name}.ipynb").is_file()
+        )
         shutil.copy(source, dest)
     return dest
 
@@ -97,6 +98,7 @@ def full_report(base: Path) -> Path:
     processed = small_unit_data(base)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         result = run_report(PERIOD, processed_dir=processed, out_dir=base / "reports", jobs=2)
-    (base / "result.json").write_text(json.dumps({"exit_code": result.exit_code, "manifest": result.manifest},
-                                                 default=str), encoding="utf-8")
+    (base / "result.json").write_text(
+        json.dumps({"exit_code": result.exit_code, "manifest": result.manifest}, default=str), encoding="utf-8"
+    )
     return base / "reports" / PERIOD

@@ -55,30 +55,56 @@ N_OBS = 16
 
 #: boottest post_self=.04, nogr  (Rademacher, enumerated: 256 replications)
 RADEMACHER_POST_SELF = {
-    "term": "post_self", "h0": 0.04, "weights": "rademacher", "reps": 256,
-    "t": 2.0194, "p": 0.0742, "conf_low": 0.0384, "conf_high": 0.07148,
+    "term": "post_self",
+    "h0": 0.04,
+    "weights": "rademacher",
+    "reps": 256,
+    "t": 2.0194,
+    "p": 0.0742,
+    "conf_low": 0.0384,
+    "conf_high": 0.07148,
 }
 
 #: boottest {post_self=.04} {post}, nogr — the second test (post = 0)
 RADEMACHER_POST = {
-    "term": "post", "h0": 0.0, "weights": "rademacher", "reps": 256,
-    "t": -5.5821, "p": 0.0000, "conf_low": -0.02955, "conf_high": -0.0129,
+    "term": "post",
+    "h0": 0.0,
+    "weights": "rademacher",
+    "reps": 256,
+    "t": -5.5821,
+    "p": 0.0000,
+    "conf_low": -0.02955,
+    "conf_high": -0.0129,
 }
 
 #: boottest post_self=.04, weight(webb) nogr  (999 random Webb draws)
 WEBB_999_POST_SELF = {
-    "term": "post_self", "h0": 0.04, "weights": "webb", "reps": 999,
-    "t": 2.0194, "p": 0.0791, "conf_low": 0.03846, "conf_high": 0.07082,
+    "term": "post_self",
+    "h0": 0.04,
+    "weights": "webb",
+    "reps": 999,
+    "t": 2.0194,
+    "p": 0.0791,
+    "conf_low": 0.03846,
+    "conf_high": 0.07082,
 }
 
 #: boottest post_self=.04, weight(webb) reps(9999999) noci
 WEBB_TEN_MILLION_POST_SELF = {
-    "term": "post_self", "h0": 0.04, "weights": "webb", "reps": 9_999_999,
-    "t": 2.0194, "p": 0.0757,
+    "term": "post_self",
+    "h0": 0.04,
+    "weights": "webb",
+    "reps": 9_999_999,
+    "t": 2.0194,
+    "p": 0.0757,
 }
 
 #: boottest post_self=.04, weight(mammen) reps(9999) noci
 MAMMEN_9999_POST_SELF = {
-    "term": "post_self", "h0": 0.04, "weights": "mammen", "reps": 9999,
-    "t": 2.0194, "p": 0.1022,
+    "term": "post_self",
+    "h0": 0.04,
+    "weights": "mammen",
+    "reps": 9999,
+    "t": 2.0194,
+    "p": 0.1022,
 }

@@ -133,7 +133,7 @@ def _did_reg(dy, d, x, w):
     eta_t, eta_c = (w1 * dy).mean() / m1, (w1 * fit).mean() / m1
     w0 = w * (1.0 - d)
     bread = np.linalg.inv((x * w0[:, None]).T @ x / n)
-    lin_rep = (w0 * (dy - fit))[:, None] * x @ bread            # estimation effect of beta
+    lin_rep = (w0 * (dy - fit))[:, None] * x @ bread  # estimation effect of beta
     psi_t = (w1 * dy - w1 * eta_t) / m1
     psi_c = (w1 * fit - w1 * eta_c + lin_rep @ (w1[:, None] * x).mean(axis=0)) / m1
     return eta_t - eta_c, psi_t - psi_c
@@ -166,7 +166,7 @@ def _did_dr(dy, d, x, w, trim=0.995):
     ps = _logit(d, x, w)
     if beta is None or ps is None:
         return np.nan, None
-    if ps.max() >= 0.999 and x.shape[1] > 1:          # overlap fails (as R did): no estimate
+    if ps.max() >= 0.999 and x.shape[1] > 1:  # overlap fails (as R did): no estimate
         return np.nan, "overlap"
     ps = np.minimum(ps, 1 - 1e-6)
     keep = np.where(d == 1, True, ps < trim).astype(float)
@@ -195,15 +195,15 @@ _KERNELS = {"dr": _did_dr, "reg": _did_reg}
 
 @dataclass
 class _Panel:
-    units: np.ndarray          # unit labels, length n
-    times: np.ndarray          # sorted period values, length T
-    y: np.ndarray              # n × T outcomes (NaN = not observed)
-    x: np.ndarray | None       # n × T × k covariates (no intercept) or None
-    g: np.ndarray              # n first-treated periods (0 = never treated)
-    w: np.ndarray              # n unit weights
-    cluster: np.ndarray        # n cluster codes 0..G-1
+    units: np.ndarray  # unit labels, length n
+    times: np.ndarray  # sorted period values, length T
+    y: np.ndarray  # n × T outcomes (NaN = not observed)
+    x: np.ndarray | None  # n × T × k covariates (no intercept) or None
+    g: np.ndarray  # n first-treated periods (0 = never treated)
+    w: np.ndarray  # n unit weights
+    cluster: np.ndarray  # n cluster codes 0..G-1
     cluster_labels: np.ndarray
-    glist: np.ndarray          # cohorts with ATT(g,t) to estimate
+    glist: np.ndarray  # cohorts with ATT(g,t) to estimate
     notes: list
 
 
@@ -217,20 +217,23 @@ def _whole(values):
     v = np.asarray(values, dtype=float)
     fin = np.isfinite(v)
     if fin.any() and np.all(np.mod(v[fin], 1) == 0):
-        return pd.array(np.where(fin, v, 0).astype(np.int64), dtype="Int64", copy=False) if fin.all() else \
-            pd.array([int(x) if f else pd.NA for x, f in zip(v, fin)], dtype="Int64")
+        return (
+            pd.array(np.where(fin, v, 0).astype(np.int64), dtype="Int64", copy=False)
+            if fin.all()
+            else pd.array([int(x) if f else pd.NA for x, f in zip(v, fin)], dtype="Int64")
+        )
     return v
 
 
 def _unit_constant(df: pd.DataFrame, unit: str, column: str, what: str) -> pd.Series:
     """The per-unit value of a column that must not vary within a unit."""
     ucodes, ulabels = pd.factorize(df[unit], sort=True)
-    vcodes = pd.factorize(df[column])[0]          # NaN as its own code (-1), as drop_duplicates
+    vcodes = pd.factorize(df[column])[0]  # NaN as its own code (-1), as drop_duplicates
     lo = np.full(len(ulabels), np.iinfo(np.int64).max)
     hi = np.full(len(ulabels), np.iinfo(np.int64).min)
     np.minimum.at(lo, ucodes, vcodes)
     np.maximum.at(hi, ucodes, vcodes)
-    if np.array_equal(lo, hi):                    # fast path: constant within every unit
+    if np.array_equal(lo, hi):  # fast path: constant within every unit
         _, first = np.unique(ucodes, return_index=True)
         out = df[column].iloc[first]
         out.index = pd.Index(ulabels, name=unit)
@@ -240,8 +243,10 @@ def _unit_constant(df: pd.DataFrame, unit: str, column: str, what: str) -> pd.Se
     if bad.any():
         u = pairs.loc[bad, unit].iloc[0]
         vals = sorted(map(str, df.loc[df[unit] == u, column].unique()))
-        raise ValueError(f"staggered_did: {what} column {column!r} varies within unit {_show(u)} "
-                         f"(values {', '.join(vals[:4])}); it must be constant per unit")
+        raise ValueError(
+            f"staggered_did: {what} column {column!r} varies within unit {_show(u)} "
+            f"(values {', '.join(vals[:4])}); it must be constant per unit"
+        )
     return pairs.set_index(unit)[column].sort_index()
 
 
@@ -249,31 +254,40 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
     if not isinstance(data, pd.DataFrame):
         raise TypeError("staggered_did: data must be a pandas DataFrame (one row per unit and period)")
     covariates = list(covariates or [])
-    needed = list(dict.fromkeys([unit, time, cohort, outcome, *covariates]
-                                + ([weights] if weights else []) + ([cluster] if cluster else [])))
+    needed = list(
+        dict.fromkeys(
+            [unit, time, cohort, outcome, *covariates] + ([weights] if weights else []) + ([cluster] if cluster else [])
+        )
+    )
     missing = [c for c in needed if c not in data.columns]
     if missing:
         raise KeyError(f"staggered_did: column(s) {missing} not in the data; columns are {list(data.columns)}")
     df = data[needed].copy()
     notes: list[str] = []
     if df[unit].isna().any():
-        raise ValueError(f"staggered_did: unit column {unit!r} has missing values (row "
-                         f"{df.index[df[unit].isna()][0]!r})")
+        raise ValueError(
+            f"staggered_did: unit column {unit!r} has missing values (row {df.index[df[unit].isna()][0]!r})"
+        )
     for col, what in ((time, "time"), (cohort, "cohort")):
         if not (pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])):
-            raise TypeError(f"staggered_did: {what} column {col!r} must be numeric (a period index such as "
-                            f"build_panel's period_index / cohort_index), not {df[col].dtype}")
+            raise TypeError(
+                f"staggered_did: {what} column {col!r} must be numeric (a period index such as "
+                f"build_panel's period_index / cohort_index), not {df[col].dtype}"
+            )
     for col in [outcome, *covariates]:
         if not pd.api.types.is_numeric_dtype(df[col]):
-            raise TypeError(f"staggered_did: column {col!r} must be numeric (code categories as 0/1 dummies), "
-                            f"not {df[col].dtype}")
+            raise TypeError(
+                f"staggered_did: column {col!r} must be numeric (code categories as 0/1 dummies), not {df[col].dtype}"
+            )
     if df[time].isna().any():
         raise ValueError(f"staggered_did: time column {time!r} is missing in row {df.index[df[time].isna()][0]!r}")
     dup = df.duplicated([unit, time])
     if dup.any():
         r = df.loc[dup, [unit, time]].astype(object).iloc[0]
-        raise ValueError(f"staggered_did: unit {_show(r[unit])} has more than one row for time {_show(r[time])}; "
-                         "the panel must have one row per unit and period")
+        raise ValueError(
+            f"staggered_did: unit {_show(r[unit])} has more than one row for time {_show(r[time])}; "
+            "the panel must have one row per unit and period"
+        )
     g_raw = df[cohort].astype("float64").replace([np.inf, -np.inf], np.nan).fillna(0.0)
     df["_g"] = g_raw
     g_unit = _unit_constant(df, unit, "_g", "cohort")
@@ -281,11 +295,12 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
     if weights:
         w_unit = _unit_constant(df, unit, weights, "weights").astype(float)
         if not np.all(np.isfinite(w_unit)) or (w_unit < 0).any() or w_unit.sum() <= 0:
-            raise ValueError(f"staggered_did: weights column {weights!r} must be finite, non-negative and "
-                             "not all zero")
+            raise ValueError(f"staggered_did: weights column {weights!r} must be finite, non-negative and not all zero")
     cl_unit = _unit_constant(df, unit, cluster, "cluster") if cluster else None
     if cl_unit is not None and cl_unit.isna().any():
-        raise ValueError(f"staggered_did: cluster column {cluster!r} is missing for unit {_show(cl_unit.index[cl_unit.isna()][0])}")
+        raise ValueError(
+            f"staggered_did: cluster column {cluster!r} is missing for unit {_show(cl_unit.index[cl_unit.isna()][0])}"
+        )
 
     # unit-periods without an outcome (or covariates): dropped, each cell uses the units
     # observed in both of its periods
@@ -294,10 +309,12 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
         ok &= np.isfinite(df[c].to_numpy(dtype=float, na_value=np.nan))
     if (~ok).any():
         ex = df.loc[~ok, [unit, time]].astype(object).iloc[0]
-        notes.append(f"{int((~ok).sum())} unit-period(s) without {outcome!r}"
-                     + (" or covariates" if covariates else "")
-                     + f" were dropped (e.g. unit {_show(ex[unit])}, time {_show(ex[time])}); each ATT(g,t) uses the "
-                       "units observed in both of its periods")
+        notes.append(
+            f"{int((~ok).sum())} unit-period(s) without {outcome!r}"
+            + (" or covariates" if covariates else "")
+            + f" were dropped (e.g. unit {_show(ex[unit])}, time {_show(ex[time])}); each ATT(g,t) uses the "
+            "units observed in both of its periods"
+        )
     obs = df.loc[ok]
     if obs.empty:
         raise ValueError(f"staggered_did: no row has a value of {outcome!r}")
@@ -307,13 +324,16 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
     gu = g_unit.copy()
     late = gu > t_max + anticipation
     if late.any():
-        notes.append(f"{int(late.sum())} unit(s) first treated after the last period ({t_max:g}) count as "
-                     "never treated")
+        notes.append(
+            f"{int(late.sum())} unit(s) first treated after the last period ({t_max:g}) count as never treated"
+        )
         gu[late] = 0.0
     early = (gu != 0) & (gu <= t_min + anticipation)
     if early.any():
-        notes.append(f"{int(early.sum())} unit(s) already treated in the first period (e.g. "
-                     f"{_show(early.index[early][0])}) were dropped: they have no pre-treatment period")
+        notes.append(
+            f"{int(early.sum())} unit(s) already treated in the first period (e.g. "
+            f"{_show(early.index[early][0])}) were dropped: they have no pre-treatment period"
+        )
     keep_units = gu.index[~early & gu.index.isin(obs[unit].unique())]
     if len(keep_units) == 0:
         raise ValueError("staggered_did: no units left after dropping those treated in the first period")
@@ -323,11 +343,15 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
     glist = glist_all[glist_all > 0]
     if not has_never:
         if control == "never_treated":
-            raise ValueError("staggered_did: no never-treated units (cohort 0 or missing) in the data; use "
-                             "control='not_yet_treated' or a window in which some units are not yet treated")
+            raise ValueError(
+                "staggered_did: no never-treated units (cohort 0 or missing) in the data; use "
+                "control='not_yet_treated' or a window in which some units are not yet treated"
+            )
         last = glist.max()
-        notes.append(f"no never-treated units: periods from {last - anticipation:g} on are dropped and "
-                     f"cohort {last:g} serves only as a not-yet-treated comparison")
+        notes.append(
+            f"no never-treated units: periods from {last - anticipation:g} on are dropped and "
+            f"cohort {last:g} serves only as a not-yet-treated comparison"
+        )
         obs = obs.loc[obs[time] < last - anticipation]
         times = times[times < last - anticipation]
         glist = glist[glist < last]
@@ -349,8 +373,10 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
         x[ri, ci, :] = obs[covariates].to_numpy(dtype=float, na_value=np.nan)
     expected = len(units) * len(times)
     if np.isnan(y).sum() and not any("unit-period" in n for n in notes):
-        notes.append(f"the panel is unbalanced ({int(np.isnan(y).sum())} of {expected} unit-periods have no "
-                     "row); each ATT(g,t) uses the units observed in both of its periods")
+        notes.append(
+            f"the panel is unbalanced ({int(np.isnan(y).sum())} of {expected} unit-periods have no "
+            "row); each ATT(g,t) uses the units observed in both of its periods"
+        )
     w = np.ones(len(units)) if w_unit is None else w_unit.loc[keep_units].to_numpy(float)
     if cl_unit is None:
         codes, labels = np.arange(len(units)), units
@@ -360,12 +386,24 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
     g_arr = gu.loc[keep_units].to_numpy(float)
     lonely = [g for g in glist if len(np.unique(np.asarray(codes)[g_arr == g])) == 1]
     if lonely:
-        notes.append(f"cohort(s) {', '.join(_fmt(g) for g in lonely)} lie in a single cluster (or are a single unit): their influence "
-                     "function sums to (about) zero within it, so the analytic and bootstrap standard errors "
-                     "and the pre-trend test leave out their own sampling variation and are too small; use "
-                     "randomisation inference or the wild cluster bootstrap for inference")
-    return _Panel(units=units, times=times, y=y, x=x, g=g_arr, w=w,
-                  cluster=np.asarray(codes), cluster_labels=labels, glist=glist, notes=notes)
+        notes.append(
+            f"cohort(s) {', '.join(_fmt(g) for g in lonely)} lie in a single cluster (or are a single unit): their influence "
+            "function sums to (about) zero within it, so the analytic and bootstrap standard errors "
+            "and the pre-trend test leave out their own sampling variation and are too small; use "
+            "randomisation inference or the wild cluster bootstrap for inference"
+        )
+    return _Panel(
+        units=units,
+        times=times,
+        y=y,
+        x=x,
+        g=g_arr,
+        w=w,
+        cluster=np.asarray(codes),
+        cluster_labels=labels,
+        glist=glist,
+        notes=notes,
+    )
 
 
 # --------------------------------------------------------------------------- estimation
@@ -390,7 +428,7 @@ def _cells(p: _Panel, control, base_period, anticipation, est_method, max_event_
             else:
                 b = last_pre
             row = {"cohort": g, "time": t, "base_time": times[b], "event_time": t - g, "post": bool(t >= g)}
-            if b == j:                  # universal base period: normalised to zero
+            if b == j:  # universal base period: normalised to zero
                 rows.append({**row, "estimate": 0.0, "n": 0, "n_treated": 0, "n_control": 0, "reference": True})
                 infl.append(np.zeros(n))
                 masks.append(np.zeros(n, bool))
@@ -402,8 +440,7 @@ def _cells(p: _Panel, control, base_period, anticipation, est_method, max_event_
             else:
                 comp = ((p.g == 0) | ((p.g > max(t, times[b]) + anticipation) & (p.g != g))) & both
             cell = treated | comp
-            row.update(n=int(cell.sum()), n_treated=int(treated.sum()), n_control=int(comp.sum()),
-                       reference=False)
+            row.update(n=int(cell.sum()), n_treated=int(treated.sum()), n_control=int(comp.sum()), reference=False)
             psi_full = np.zeros(n)
             if p.w[treated].sum() <= 0 or p.w[comp].sum() <= 0:
                 warn_cells.append((g, t, "no treated or no comparison units observed"))
@@ -411,7 +448,7 @@ def _cells(p: _Panel, control, base_period, anticipation, est_method, max_event_
                 infl.append(psi_full)
                 masks.append(cell)
                 continue
-            dy = (p.y[cell, j] - p.y[cell, b])
+            dy = p.y[cell, j] - p.y[cell, b]
             d = treated[cell].astype(float)
             ww = p.w[cell] / p.w[cell].mean()
             if p.x is None:
@@ -433,8 +470,11 @@ def _cells(p: _Panel, control, base_period, anticipation, est_method, max_event_
             masks.append(cell)
     if warn_cells:
         g, t, why = warn_cells[0]
-        warnings.warn(f"staggered_did: {len(warn_cells)} ATT(g,t) cell(s) could not be estimated (e.g. cohort "
-                      f"{g:g}, time {t:g}: {why}); they are NaN and left out of every aggregate", stacklevel=3)
+        warnings.warn(
+            f"staggered_did: {len(warn_cells)} ATT(g,t) cell(s) could not be estimated (e.g. cohort "
+            f"{g:g}, time {t:g}: {why}); they are NaN and left out of every aggregate",
+            stacklevel=3,
+        )
     return pd.DataFrame(rows), np.column_stack(infl), np.column_stack(masks)
 
 
@@ -468,9 +508,16 @@ class StaggeredDiDResult(EstimateResult):
         self._sum_by_cluster = None
         self.pretrend_test = self._pretrend()
         self.pretrend_p_value = self.pretrend_test["p_value"]
-        super().__init__(table=self.aggregate("simple"),
-                         details={**settings, "n_units": self.n_units, "n_clusters": self.n_clusters,
-                                  "notes": list(panel.notes), "pretrend_test": self.pretrend_test})
+        super().__init__(
+            table=self.aggregate("simple"),
+            details={
+                **settings,
+                "n_units": self.n_units,
+                "n_clusters": self.n_clusters,
+                "notes": list(panel.notes),
+                "pretrend_test": self.pretrend_test,
+            },
+        )
 
     def __getstate__(self) -> dict:
         # the cluster-sum matrix is rebuilt on demand: pickled (the report's cache) it
@@ -487,15 +534,16 @@ class StaggeredDiDResult(EstimateResult):
             import scipy.sparse as sp
 
             n = len(self._p.cluster)
-            self._sum_by_cluster = sp.csr_matrix((np.ones(n), (self._p.cluster, np.arange(n))),
-                                                 shape=(self.n_clusters, n))
+            self._sum_by_cluster = sp.csr_matrix(
+                (np.ones(n), (self._p.cluster, np.arange(n))), shape=(self.n_clusters, n)
+            )
         return np.asarray(self._sum_by_cluster @ infl).reshape(self.n_clusters, -1)
 
     def _analytic_se(self, infl: np.ndarray) -> np.ndarray:
         """CS (2021) Theorem 2: Var(θ̂) ≈ (1/n²) Σ_c (Σ_{i∈c} ψ_i)², the cluster-robust
         (CR0-type) form; with clustering by unit the R did formula mean(ψ²)/n."""
         s = self._cluster_sums(infl)
-        return np.sqrt((s ** 2).sum(axis=0)) / self.n_units
+        return np.sqrt((s**2).sum(axis=0)) / self.n_units
 
     def _boot(self, infl: np.ndarray):
         """Multiplier bootstrap draws (CS 2021 Algorithm 1; Remark on clustering): one
@@ -538,28 +586,35 @@ class StaggeredDiDResult(EstimateResult):
 
         a = self.att_gt
         antic = self.settings["anticipation"]
-        pre = ((a["cohort"].astype(float) - antic > a["time"].astype(float)) & a["estimate"].notna()
-               & ~a["reference"]).to_numpy()
+        pre = (
+            (a["cohort"].astype(float) - antic > a["time"].astype(float)) & a["estimate"].notna() & ~a["reference"]
+        ).to_numpy()
         se = self._analytic_se(self.influence)
         pre &= np.isfinite(se) & (se > 0)
         k = int(pre.sum())
         if k == 0:
-            return {"statistic": np.nan, "df": 0, "p_value": np.nan, "n_cells": 0,
-                    "note": "no pre-treatment ATT(g,t) to test"}
+            return {
+                "statistic": np.nan,
+                "df": 0,
+                "p_value": np.nan,
+                "n_cells": 0,
+                "note": "no pre-treatment ATT(g,t) to test",
+            }
         theta = a["estimate"].to_numpy(float)[pre]
         s = self._cluster_sums(self.influence[:, pre])
-        v = s.T @ s / self.n_units ** 2
+        v = s.T @ s / self.n_units**2
         eig = np.linalg.eigvalsh(v)
         rank = int((eig > eig.max() * k * np.finfo(float).eps * 10).sum())
         note = ""
         if rank < k:
             stat = float(theta @ np.linalg.pinv(v, rcond=k * np.finfo(float).eps * 10, hermitian=True) @ theta)
-            note = (f"covariance of the {k} pre-period cells has rank {rank} (few units or clusters); "
-                    "generalised inverse used, df = rank")
+            note = (
+                f"covariance of the {k} pre-period cells has rank {rank} (few units or clusters); "
+                "generalised inverse used, df = rank"
+            )
         else:
             stat = float(theta @ np.linalg.solve(v, theta))
-        return {"statistic": stat, "df": rank, "p_value": float(special.chdtrc(rank, stat)), "n_cells": k,
-                "note": note}
+        return {"statistic": stat, "df": rank, "p_value": float(special.chdtrc(rank, stat)), "n_cells": k, "note": note}
 
     # ---- aggregation
     def aggregate(self, kind: str = "simple") -> pd.DataFrame:
@@ -611,7 +666,7 @@ class StaggeredDiDResult(EstimateResult):
             idx = np.searchsorted(cohorts, g[sel])
             num = member[:, idx] - pg_cell[sel]
             tot = pg_cell[sel].sum()
-            return num / tot - np.outer(num.sum(axis=1), pg_cell[sel] / tot ** 2)
+            return num / tot - np.outer(num.sum(axis=1), pg_cell[sel] / tot**2)
 
         def combo(sel: np.ndarray, with_wif: bool = True):
             wts = pg_cell[sel] / pg_cell[sel].sum()
@@ -644,8 +699,7 @@ class StaggeredDiDResult(EstimateResult):
             ifs.append(np.mean([r[2] for r in epos], axis=0))
             used.append(np.any([r[3] for r in epos], axis=0))
             for e, est, inf, m, ref in per:
-                rows.append({"term": f"event_time={_fmt(e)}", "event_time": e, "estimate": est,
-                             "reference": ref})
+                rows.append({"term": f"event_time={_fmt(e)}", "event_time": e, "estimate": est, "reference": ref})
                 ifs.append(inf)
                 used.append(m)
         elif kind == "group":
@@ -655,7 +709,7 @@ class StaggeredDiDResult(EstimateResult):
                 sel = post & (g == c)
                 if not sel.any():
                     continue
-                est, inf, m = combo(sel, with_wif=False)      # equal weights within a cohort
+                est, inf, m = combo(sel, with_wif=False)  # equal weights within a cohort
                 per.append((c, est, inf, m))
             gs = np.array([r[0] for r in per])
             idx = np.searchsorted(cohorts, gs)
@@ -712,13 +766,27 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def staggered_did(data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str,
-                  control: str = "never_treated", base_period: str = "varying",
-                  covariates: Sequence[str] | None = None, anticipation: float = 0,
-                  cluster: str | None = None, alpha: float = 0.05, weights: str | None = None,
-                  bootstrap: str | None = None, reps: int = 999, seed: int | None = None, *,
-                  est_method: str = "dr", bootstrap_weights: str = "rademacher",
-                  max_event_time: float | None = None) -> StaggeredDiDResult:
+def staggered_did(
+    data: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    cohort: str,
+    control: str = "never_treated",
+    base_period: str = "varying",
+    covariates: Sequence[str] | None = None,
+    anticipation: float = 0,
+    cluster: str | None = None,
+    alpha: float = 0.05,
+    weights: str | None = None,
+    bootstrap: str | None = None,
+    reps: int = 999,
+    seed: int | None = None,
+    *,
+    est_method: str = "dr",
+    bootstrap_weights: str = "rademacher",
+    max_event_time: float | None = None,
+) -> StaggeredDiDResult:
     """Group-time average treatment effects of Callaway & Sant'Anna (2021).
 
     For each treated cohort g (units first treated in period g) and period t, ATT(g,t) is
@@ -820,8 +888,18 @@ def staggered_did(data: pd.DataFrame, outcome: str, unit: str, time: str, cohort
         raise ValueError("staggered_did: anticipation must be >= 0")
     if max_event_time is not None and max_event_time < 0:
         raise ValueError("staggered_did: max_event_time must be >= 0 (the effect on impact is event time 0)")
-    panel = _prepare(data, outcome, unit, time, cohort, covariates, weights,
-                     cluster if cluster and cluster != unit else None, anticipation, control)
+    panel = _prepare(
+        data,
+        outcome,
+        unit,
+        time,
+        cohort,
+        covariates,
+        weights,
+        cluster if cluster and cluster != unit else None,
+        anticipation,
+        control,
+    )
     for note in panel.notes:
         warnings.warn(f"staggered_did: {note}", stacklevel=2)
     att_gt, infl, masks = _cells(panel, control, base_period, anticipation, est_method, max_event_time)
@@ -830,14 +908,34 @@ def staggered_did(data: pd.DataFrame, outcome: str, unit: str, time: str, cohort
         rng = np.random.default_rng(seed)
         size = (int(reps), len(panel.cluster_labels))
         draws = rng.choice([-1.0, 1.0], size=size) if bootstrap_weights == "rademacher" else _mammen(rng, size)
-    settings = {"outcome": outcome, "unit": unit, "time": time, "cohort": cohort, "control": control,
-                "base_period": base_period, "covariates": list(covariates or []),
-                "est_method": est_method if covariates else "means", "anticipation": anticipation,
-                "cluster": cluster or unit, "weights": weights, "bootstrap": bootstrap, "reps": reps,
-                "seed": seed, "bootstrap_weights": bootstrap_weights if bootstrap else None,
-                "max_event_time": max_event_time}
-    res = StaggeredDiDResult(att_gt=att_gt, influence=infl, masks=masks, panel=panel, alpha=alpha,
-                             bootstrap=bootstrap, draws=draws, settings=settings)
+    settings = {
+        "outcome": outcome,
+        "unit": unit,
+        "time": time,
+        "cohort": cohort,
+        "control": control,
+        "base_period": base_period,
+        "covariates": list(covariates or []),
+        "est_method": est_method if covariates else "means",
+        "anticipation": anticipation,
+        "cluster": cluster or unit,
+        "weights": weights,
+        "bootstrap": bootstrap,
+        "reps": reps,
+        "seed": seed,
+        "bootstrap_weights": bootstrap_weights if bootstrap else None,
+        "max_event_time": max_event_time,
+    }
+    res = StaggeredDiDResult(
+        att_gt=att_gt,
+        influence=infl,
+        masks=masks,
+        panel=panel,
+        alpha=alpha,
+        bootstrap=bootstrap,
+        draws=draws,
+        settings=settings,
+    )
     # inference for the ATT(g,t) table itself
     est = att_gt["estimate"].to_numpy(float)
     ref = att_gt["reference"].to_numpy(bool)
@@ -891,11 +989,22 @@ def twfe(data: pd.DataFrame, formula: str, cluster: str) -> EstimateResult:
     for name in fit.params.index:
         if name == "Intercept" or name.startswith("C("):
             continue
-        out.append({"term": name, "estimate": fit.params[name], "std_error": fit.bse[name],
-                    "conf_low": ci.loc[name, 0], "conf_high": ci.loc[name, 1], "p_value": fit.pvalues[name],
-                    "n": int(fit.nobs), "method": "twfe_ols", "inference": "cluster_robust"})
-    return EstimateResult(tidy_frame(out), {"model": fit, "formula": formula, "cluster": cluster,
-                                            "n_clusters": len(np.unique(codes))})
+        out.append(
+            {
+                "term": name,
+                "estimate": fit.params[name],
+                "std_error": fit.bse[name],
+                "conf_low": ci.loc[name, 0],
+                "conf_high": ci.loc[name, 1],
+                "p_value": fit.pvalues[name],
+                "n": int(fit.nobs),
+                "method": "twfe_ols",
+                "inference": "cluster_robust",
+            }
+        )
+    return EstimateResult(
+        tidy_frame(out), {"model": fit, "formula": formula, "cluster": cluster, "n_clusters": len(np.unique(codes))}
+    )
 
 
 # --------------------------------------------------------------------------- Bacon
@@ -930,12 +1039,29 @@ class BaconDecomposition:
         ``weight`` (summing to 1 over the comparison rows; 1 on the "twfe" row) follows
         the tidy columns."""
         t = self.table
-        rows = [{"type": r.type, "treated": r.treated, "control": r.control,
-                 "term": f"{r.type}: {r.treated} vs {r.control}", "estimate": float(r.estimate),
-                 "n": int(r.n_units), "weight": float(r.weight)}
-                for r in t.itertuples(index=False)]
-        rows.append({"type": "twfe", "treated": None, "control": None, "term": "twfe",
-                     "estimate": float(self.twfe_estimate), "n": int(self.n_units), "weight": 1.0})
+        rows = [
+            {
+                "type": r.type,
+                "treated": r.treated,
+                "control": r.control,
+                "term": f"{r.type}: {r.treated} vs {r.control}",
+                "estimate": float(r.estimate),
+                "n": int(r.n_units),
+                "weight": float(r.weight),
+            }
+            for r in t.itertuples(index=False)
+        ]
+        rows.append(
+            {
+                "type": "twfe",
+                "treated": None,
+                "control": None,
+                "term": "twfe",
+                "estimate": float(self.twfe_estimate),
+                "n": int(self.n_units),
+                "weight": 1.0,
+            }
+        )
         out = tidy_frame(rows, index_columns=["type", "treated", "control"])
         for col in ("treated", "control"):  # cohort labels as given (no float upcast from the twfe row's None)
             out[col] = pd.Series([r[col] for r in rows], dtype=object)
@@ -946,8 +1072,9 @@ class BaconDecomposition:
     def summary(self) -> pd.DataFrame:
         """Total weight and weighted average estimate by comparison type."""
         t = self.table.assign(_we=self.table["weight"] * self.table["estimate"])
-        s = t.groupby("type", sort=False).agg(weight=("weight", "sum"), _we=("_we", "sum"),
-                                              comparisons=("weight", "size"))
+        s = t.groupby("type", sort=False).agg(
+            weight=("weight", "sum"), _we=("_we", "sum"), comparisons=("weight", "size")
+        )
         s["estimate"] = s["_we"] / s["weight"]
         return s.drop(columns="_we").reset_index()[["type", "comparisons", "weight", "estimate"]]
 
@@ -987,8 +1114,10 @@ def bacon_decomposition(data: pd.DataFrame, outcome: str, unit: str, time: str, 
     for c in (outcome, treat):
         if df[c].isna().any():
             r = df.loc[df[c].isna(), [unit, time]].astype(object).iloc[0]
-            raise ValueError(f"bacon_decomposition: {c!r} is missing for unit {_show(r[unit])}, time {_show(r[time])}; "
-                             "the decomposition needs a balanced panel")
+            raise ValueError(
+                f"bacon_decomposition: {c!r} is missing for unit {_show(r[unit])}, time {_show(r[time])}; "
+                "the decomposition needs a balanced panel"
+            )
     if df.duplicated([unit, time]).any():
         r = df.loc[df.duplicated([unit, time]), [unit, time]].astype(object).iloc[0]
         raise ValueError(f"bacon_decomposition: unit {_show(r[unit])} has more than one row for time {_show(r[time])}")
@@ -999,52 +1128,70 @@ def bacon_decomposition(data: pd.DataFrame, outcome: str, unit: str, time: str, 
     wide_d = df.pivot(index=unit, columns=time, values=treat).sort_index(axis=1).astype(float)
     if wide_y.isna().any().any():
         i, j = np.argwhere(wide_y.isna().to_numpy())[0]
-        raise ValueError(f"bacon_decomposition: unit {_show(wide_y.index[i])} has no row for time "
-                         f"{_show(wide_y.columns[j])}; the decomposition needs a balanced panel")
+        raise ValueError(
+            f"bacon_decomposition: unit {_show(wide_y.index[i])} has no row for time "
+            f"{_show(wide_y.columns[j])}; the decomposition needs a balanced panel"
+        )
     D = wide_d.to_numpy()
     Y = wide_y.to_numpy(float)
     times = wide_y.columns.to_numpy()
     off = np.diff(D, axis=1) < 0
     if off.any():
         i, j = np.argwhere(off)[0]
-        raise ValueError(f"bacon_decomposition: treatment of unit {_show(wide_d.index[i])} switches off at time "
-                         f"{_show(times[j + 1])}; the decomposition needs an absorbing treatment")
+        raise ValueError(
+            f"bacon_decomposition: treatment of unit {_show(wide_d.index[i])} switches off at time "
+            f"{_show(times[j + 1])}; the decomposition needs an absorbing treatment"
+        )
     T = D.shape[1]
-    first = np.where(D.any(axis=1), D.argmax(axis=1), T)      # index of first treated period, T = never
+    first = np.where(D.any(axis=1), D.argmax(axis=1), T)  # index of first treated period, T = never
     count = {k: int((first == k).sum()) for k in np.unique(first)}
     dd = D - D.mean(axis=1, keepdims=True) - D.mean(axis=0, keepdims=True) + D.mean()
-    vd = (dd ** 2).mean()
+    vd = (dd**2).mean()
     yy = Y - Y.mean(axis=1, keepdims=True) - Y.mean(axis=0, keepdims=True) + Y.mean()
     if vd <= 0:
         raise ValueError("bacon_decomposition: the treatment does not vary within units and periods")
-    beta = float((dd * yy).sum() / (dd ** 2).sum())
+    beta = float((dd * yy).sum() / (dd**2).sum())
 
-    groups = np.unique(first)                                   # sorted: earliest first, never last
+    groups = np.unique(first)  # sorted: earliest first, never last
     size = {k: (first == k).mean() for k in groups}
-    dbar = {k: (T - k) / T for k in groups}                     # share of periods treated
-    ybar = {k: Y[first == k].mean(axis=0) for k in groups}      # group mean by period
+    dbar = {k: (T - k) / T for k in groups}  # share of periods treated
+    ybar = {k: Y[first == k].mean(axis=0) for k in groups}  # group mean by period
 
     def label(k):
         return times[k] if k < T else 0
 
     rows = []
     for a_i, k in enumerate(groups):
-        for l in groups[a_i + 1:]:
+        for l in groups[a_i + 1 :]:
             nk, nl, dk, dl = size[k], size[l], dbar[k], dbar[l]
             nkl = nk / (nk + nl)
             pre, mid, post = slice(0, k), slice(k, l), slice(l, T)
-            if k > 0 and l - k > 0:       # k treated, l (later or never) not yet: s_kl^k
+            if k > 0 and l - k > 0:  # k treated, l (later or never) not yet: s_kl^k
                 w_k = ((nk + nl) * (1 - dl)) ** 2 * nkl * (1 - nkl) * (dk - dl) / (1 - dl) * (1 - dk) / (1 - dl) / vd
-                est = ((ybar[k][mid].mean() - ybar[k][pre].mean()) - (ybar[l][mid].mean() - ybar[l][pre].mean()))
-                rows.append({"type": "treated_vs_never" if l == T else "earlier_vs_later",
-                             "treated": label(k), "control": label(l), "estimate": est, "weight": w_k,
-                             "n_units": count[k] + count[l]})
-            if l < T and l - k > 0:       # l treated, k already treated: s_kl^l
+                est = (ybar[k][mid].mean() - ybar[k][pre].mean()) - (ybar[l][mid].mean() - ybar[l][pre].mean())
+                rows.append(
+                    {
+                        "type": "treated_vs_never" if l == T else "earlier_vs_later",
+                        "treated": label(k),
+                        "control": label(l),
+                        "estimate": est,
+                        "weight": w_k,
+                        "n_units": count[k] + count[l],
+                    }
+                )
+            if l < T and l - k > 0:  # l treated, k already treated: s_kl^l
                 w_l = ((nk + nl) * dk) ** 2 * nkl * (1 - nkl) * (dl / dk) * (dk - dl) / dk / vd
-                est = ((ybar[l][post].mean() - ybar[l][mid].mean()) - (ybar[k][post].mean() - ybar[k][mid].mean()))
-                rows.append({"type": "later_vs_always" if k == 0 else "later_vs_earlier",
-                             "treated": label(l), "control": label(k), "estimate": est, "weight": w_l,
-                             "n_units": count[k] + count[l]})
+                est = (ybar[l][post].mean() - ybar[l][mid].mean()) - (ybar[k][post].mean() - ybar[k][mid].mean())
+                rows.append(
+                    {
+                        "type": "later_vs_always" if k == 0 else "later_vs_earlier",
+                        "treated": label(l),
+                        "control": label(k),
+                        "estimate": est,
+                        "weight": w_l,
+                        "n_units": count[k] + count[l],
+                    }
+                )
     table = pd.DataFrame(rows, columns=["type", "treated", "control", "estimate", "weight", "n_units"])
     table = table.loc[table["weight"] > 0].reset_index(drop=True)
     return BaconDecomposition(table=table, twfe_estimate=beta, n_units=int(D.shape[0]), n_obs=int(D.size))

@@ -88,9 +88,21 @@ from ..measures.common import enrich_applications, enrich_vacancies
 from ..measures.durations import FILLED, fill_durations
 from .base import EstimateResult, tidy_frame
 
-__all__ = ["DEFAULT_WINDOW", "OUTCOMES", "PANEL_OUTCOMES", "did_estimate", "event_study", "imputation_estimate",
-           "outcome_data", "outcome_frames", "pilot_effects", "restrict_window", "ri_confidence_interval",
-           "rollout_design", "triple_difference"]
+__all__ = [
+    "DEFAULT_WINDOW",
+    "OUTCOMES",
+    "PANEL_OUTCOMES",
+    "did_estimate",
+    "event_study",
+    "imputation_estimate",
+    "outcome_data",
+    "outcome_frames",
+    "pilot_effects",
+    "restrict_window",
+    "ri_confidence_interval",
+    "rollout_design",
+    "triple_difference",
+]
 
 OUTCOMES: dict[str, str] = {
     "filled_within_60": "vacancy",
@@ -111,11 +123,24 @@ FIXED_EFFECTS = ("administration", "period")
 DEFAULT_WINDOW: tuple[str | None, str | None] = (None, "2026-02-28")
 
 _DURATION_OUTCOMES = ("filled_within_60", "filled_within_90", "days_unfilled_90")
-_COLUMNS = ["y", "administration", "period", "arm", "phase", "child_facing", "during", "after",
-            "role_group", "published_date", "pilot_start", "pilot_end"]
+_COLUMNS = [
+    "y",
+    "administration",
+    "period",
+    "arm",
+    "phase",
+    "child_facing",
+    "during",
+    "after",
+    "role_group",
+    "published_date",
+    "pilot_start",
+    "pilot_end",
+]
 
 
 # --------------------------------------------------------------------------- analysis rows
+
 
 def outcome_data(tables: dict[str, pd.DataFrame], outcome: str, cut_date, period: str = "quarter") -> pd.DataFrame:
     """The analysis rows of one outcome: columns ``y``, ``administration``, ``period``,
@@ -127,8 +152,9 @@ def outcome_data(tables: dict[str, pd.DataFrame], outcome: str, cut_date, period
     return outcome_frames(tables, cut_date, [outcome], period)[outcome]
 
 
-def outcome_frames(tables: dict[str, pd.DataFrame], cut_date, outcomes: Sequence[str] | None = None,
-                   period: str = "quarter") -> dict[str, pd.DataFrame]:
+def outcome_frames(
+    tables: dict[str, pd.DataFrame], cut_date, outcomes: Sequence[str] | None = None, period: str = "quarter"
+) -> dict[str, pd.DataFrame]:
     """:func:`outcome_data` of several outcomes at once: the vacancies (and applications)
     are joined to the roll-out once, not once per outcome. Returns outcome → rows."""
     outcomes = list(OUTCOMES if outcomes is None else outcomes)
@@ -166,17 +192,21 @@ def outcome_frames(tables: dict[str, pd.DataFrame], cut_date, outcomes: Sequence
                 status = apps["final_status"].astype(str)
                 if outcome == "late_withdrawal":
                     rows = apps.loc[(apps["highest_stage"] >= 2) & (status != "in_progress")].copy()
-                    rows["y"] = ((status.loc[rows.index] == "withdrawn")
-                                 & (rows["withdrawn_stage"].fillna(-1) >= 2)).astype(float)
+                    rows["y"] = (
+                        (status.loc[rows.index] == "withdrawn") & (rows["withdrawn_stage"].fillna(-1) >= 2)
+                    ).astype(float)
                 else:
                     rows = apps.loc[status.isin(["hired", "declined_offer"])].copy()
                     rows["y"] = (status.loc[rows.index] == "hired").astype(float)
             else:  # register_check_days
                 checks = tables["background_checks"]
-                checks = checks.loc[(checks["status"].astype(str) == "completed")
-                                    & checks["check_type"].astype(str).str.startswith("register_")]
-                rows = checks.merge(apps.drop(columns=[c for c in ("status",) if c in apps.columns]),
-                                    on="application_id", how="inner")
+                checks = checks.loc[
+                    (checks["status"].astype(str) == "completed")
+                    & checks["check_type"].astype(str).str.startswith("register_")
+                ]
+                rows = checks.merge(
+                    apps.drop(columns=[c for c in ("status",) if c in apps.columns]), on="application_id", how="inner"
+                )
                 rows["y"] = (rows["completed_date"] - rows["requested_date"]).dt.days.astype(float)
         out[outcome] = _finish(rows)
     return out
@@ -199,6 +229,7 @@ def _finish(rows: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- the common-date estimator
 
+
 class _Projector:
     """Partial out fixed effects once (Frisch–Waugh–Lovell), so that refitting the
     treatment terms for each of the 56 assignments costs a few vector products."""
@@ -215,9 +246,13 @@ class _Projector:
         return x - self.q @ (self.q.T @ x)
 
 
-def did_estimate(data: pd.DataFrame, terms: Sequence[str] = TERMS,
-                 fixed_effects: Sequence[str] = FIXED_EFFECTS, *,
-                 projector: _Projector | None = None) -> dict[str, float]:
+def did_estimate(
+    data: pd.DataFrame,
+    terms: Sequence[str] = TERMS,
+    fixed_effects: Sequence[str] = FIXED_EFFECTS,
+    *,
+    projector: _Projector | None = None,
+) -> dict[str, float]:
     """OLS point estimates of ``terms`` with fixed effects, by partialling the fixed
     effects out (fast enough to refit for all 56 assignments; equals statsmodels' OLS with
     ``C()`` dummies, tested). Terms that are all zero give NaN."""
@@ -237,14 +272,20 @@ def _reassign(data: pd.DataFrame, treated: frozenset) -> pd.DataFrame:
     """The data as if ``treated`` had been the pilot administrations (same calendar)."""
     pilot = data["administration"].isin(treated)
     phase = data["phase"].astype(str)
-    return data.assign(during=(pilot & (phase == "during")).astype(float),
-                       after=(pilot & (phase == "after")).astype(float))
+    return data.assign(
+        during=(pilot & (phase == "during")).astype(float), after=(pilot & (phase == "after")).astype(float)
+    )
 
 
-def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effects: Sequence[str],
-                          assignments: Sequence[frozenset], outcome: str | Sequence[str] = "y",
-                          projector: _Projector | None = None,
-                          term_rows: dict[str, np.ndarray] | None = None) -> np.ndarray:
+def _assignment_estimates(
+    data: pd.DataFrame,
+    terms: Sequence[str],
+    fixed_effects: Sequence[str],
+    assignments: Sequence[frozenset],
+    outcome: str | Sequence[str] = "y",
+    projector: _Projector | None = None,
+    term_rows: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """``did_estimate(_reassign(data, A), terms, ...)`` for every assignment A at once.
 
     Under assignment A the treatment column of term t is Σ_{u∈A} 1[unit u, phase t], and
@@ -275,7 +316,7 @@ def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effect
         S = np.zeros((len(units) * p, p))
         for u in a:
             k = units.index(str(u))
-            S[k * p:(k + 1) * p, :] = np.eye(p)
+            S[k * p : (k + 1) * p, :] = np.eye(p)
         present = (counts @ S) > 0
         if present.any():
             Sp = S[:, present]
@@ -285,6 +326,7 @@ def _assignment_estimates(data: pd.DataFrame, terms: Sequence[str], fixed_effect
 
 
 # --------------------------------------------------------------------------- roll-out and schedules
+
 
 @dataclass
 class RolloutDesign:
@@ -341,8 +383,18 @@ def rollout_design(data: pd.DataFrame) -> RolloutDesign:
     ranking = sorted(admin.unique(), key=lambda a: (-pre.get(a, 0), a))
     roles = data["role_group"].astype(str) if "role_group" in data else pd.Series("all", index=data.index)
     outside = (~pilot).groupby(admin).sum()
-    combos = pd.DataFrame({"administration": admin, "role_group": roles, "pilot_start": data["pilot_start"],
-                           "pilot_end": data["pilot_end"]}).loc[pilot].drop_duplicates()
+    combos = (
+        pd.DataFrame(
+            {
+                "administration": admin,
+                "role_group": roles,
+                "pilot_start": data["pilot_start"],
+                "pilot_end": data["pilot_end"],
+            }
+        )
+        .loc[pilot]
+        .drop_duplicates()
+    )
     schedules: dict[str, dict] = {}
     partial = []
     for a, rows in combos.groupby("administration", sort=True):
@@ -355,20 +407,32 @@ def rollout_design(data: pd.DataFrame) -> RolloutDesign:
             if not whole:
                 partial.append(a)
             by_role = rows.groupby("role_group", observed=True)[["pilot_start", "pilot_end"]].first()
-            schedules[a] = {str(r): (pd.Timestamp(s), pd.NaT if pd.isna(e) else pd.Timestamp(e))
-                            for r, (s, e) in by_role.iterrows()}
+            schedules[a] = {
+                str(r): (pd.Timestamp(s), pd.NaT if pd.isna(e) else pd.Timestamp(e)) for r, (s, e) in by_role.iterrows()
+            }
     distinct = {(_key(s), _key(e)) for sched in schedules.values() for s, e in sched.values()}
     reasons = []
     if len(distinct) > 1:
-        reasons.append("staggered roll-out: " + "; ".join(
-            f"{a} {', '.join(sorted({f'{_key(s)} to {_key(e)}' for s, e in schedules[a].values()}))}"
-            for a in sorted(schedules, key=ranking.index)))
+        reasons.append(
+            "staggered roll-out: "
+            + "; ".join(
+                f"{a} {', '.join(sorted({f'{_key(s)} to {_key(e)}' for s, e in schedules[a].values()}))}"
+                for a in sorted(schedules, key=ranking.index)
+            )
+        )
     if partial:
         reasons.append(f"the pilot covers only some role groups in {', '.join(partial)}")
     staggered = bool(reasons)
     reason = " and ".join(reasons) if reasons else "one start and end date for every pilot administration"
-    return RolloutDesign(treated=sorted(treated, key=ranking.index), ranking=ranking, schedules=schedules,
-                         staggered=staggered, reason=reason, first_start=first, pre_rows=pre)
+    return RolloutDesign(
+        treated=sorted(treated, key=ranking.index),
+        ranking=ranking,
+        schedules=schedules,
+        staggered=staggered,
+        reason=reason,
+        first_start=first,
+        pre_rows=pre,
+    )
 
 
 def _phase_masks(data: pd.DataFrame, rows: np.ndarray, schedule: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -398,6 +462,7 @@ def _phase_masks(data: pd.DataFrame, rows: np.ndarray, schedule: dict) -> tuple[
 
 # --------------------------------------------------------------------------- the staggered estimator
 
+
 class _Imputation:
     """The imputation estimator on administration × period cell sums, for any assignment
     of schedules to administrations.
@@ -419,7 +484,9 @@ class _Imputation:
         A, Q, m = len(self.units), len(self.periods), self.Y.shape[1]
         cell = self.a * Q + self.q
         self.n = np.bincount(cell, minlength=A * Q).reshape(A, Q).astype(float)
-        self.s = np.stack([np.bincount(cell, self.Y[:, k], minlength=A * Q) for k in range(m)], axis=-1).reshape(A, Q, m)
+        self.s = np.stack([np.bincount(cell, self.Y[:, k], minlength=A * Q) for k in range(m)], axis=-1).reshape(
+            A, Q, m
+        )
         self._rows = {u: np.flatnonzero(self.a == i) for i, u in enumerate(self.units)}
         self._pairs: dict[tuple[str, str], tuple] = {}
 
@@ -460,7 +527,7 @@ class _Imputation:
         M[A + np.arange(Q), A + np.arange(Q)] = colsum
         M[:A, A:] = Un
         M[A:, :A] = Un.T
-        rhs = np.concatenate([Us.sum(axis=1), Us.sum(axis=0)], axis=0)      # (A+Q, m)
+        rhs = np.concatenate([Us.sum(axis=1), Us.sum(axis=0)], axis=0)  # (A+Q, m)
         active = np.concatenate([rowsum > 0, colsum > 0])
         sol = np.zeros((A + Q, m))
         sub = np.linalg.lstsq(M[np.ix_(active, active)], rhs[active], rcond=None)
@@ -479,7 +546,7 @@ class _Imputation:
                 if not ok_a[i] or (n[~ok_q] > 0).any():
                     total_n = np.nan
                     break
-                fitted = alpha[i][None, :] + gamma                          # (Q, m)
+                fitted = alpha[i][None, :] + gamma  # (Q, m)
                 total += s.sum(axis=0) - (n[:, None] * fitted).sum(axis=0)
                 total_n += n.sum()
             out[phase] = total / total_n if total_n and np.isfinite(total_n) else np.full(m, np.nan)
@@ -489,8 +556,7 @@ class _Imputation:
         return [(u, u) for u in self.rollout.treated]
 
 
-def imputation_estimate(data: pd.DataFrame, rollout: RolloutDesign | None = None,
-                        assignment=None) -> dict[str, float]:
+def imputation_estimate(data: pd.DataFrame, rollout: RolloutDesign | None = None, assignment=None) -> dict[str, float]:
     """The imputation (staggered-robust) estimate of the during and after effects on the
     analysis rows of one outcome (:func:`outcome_data`), for the actual roll-out or, with
     ``assignment`` (a set of administrations), for that placebo set with the schedules
@@ -533,6 +599,7 @@ def _cell_regressors(data: pd.DataFrame, imp: _Imputation, terms: Sequence[str])
 
 # --------------------------------------------------------------------------- randomization interval
 
+
 def _ri_interval(beta: np.ndarray, c: np.ndarray, actual: int, alpha: float) -> tuple[float, float]:
     """Invert the randomization test: every τ whose two-sided p-value, with assignment A
     estimating ``beta[A] − τ·c[A]``, exceeds ``alpha`` (see :func:`ri_confidence_interval`)."""
@@ -566,8 +633,9 @@ def _ri_interval(beta: np.ndarray, c: np.ndarray, actual: int, alpha: float) -> 
     return bound(-1), bound(+1)
 
 
-def ri_confidence_interval(data: pd.DataFrame, term: str, terms: Sequence[str], fixed_effects: Sequence[str],
-                           reassign, alpha: float = 0.05) -> tuple[float, float]:
+def ri_confidence_interval(
+    data: pd.DataFrame, term: str, terms: Sequence[str], fixed_effects: Sequence[str], reassign, alpha: float = 0.05
+) -> tuple[float, float]:
     """Confidence interval of ``term`` by inverting the randomization test.
 
     Under a constant additive effect τ of ``term`` on the actually treated units, the
@@ -583,16 +651,19 @@ def ri_confidence_interval(data: pd.DataFrame, term: str, terms: Sequence[str], 
     assignments = [frozenset(c) for c in combinations(units, len(treated))]
     proj = _Projector(data, fixed_effects)
     as_outcome = data.assign(y=data[term])
-    if reassign is _reassign:                                  # the usual case: all assignments at once
+    if reassign is _reassign:  # the usual case: all assignments at once
         k = list(terms).index(term)
-        both = _assignment_estimates(data.assign(_c=data[term]), terms, fixed_effects, assignments,
-                                     outcome=["y", "_c"], projector=proj)
+        both = _assignment_estimates(
+            data.assign(_c=data[term]), terms, fixed_effects, assignments, outcome=["y", "_c"], projector=proj
+        )
         beta, c = both[:, k, 0], both[:, k, 1]
     else:
-        beta = np.array([did_estimate(reassign(data, a), terms, fixed_effects, projector=proj)[term]
-                         for a in assignments])
-        c = np.array([did_estimate(reassign(as_outcome, a), terms, fixed_effects, projector=proj)[term]
-                      for a in assignments])
+        beta = np.array(
+            [did_estimate(reassign(data, a), terms, fixed_effects, projector=proj)[term] for a in assignments]
+        )
+        c = np.array(
+            [did_estimate(reassign(as_outcome, a), terms, fixed_effects, projector=proj)[term] for a in assignments]
+        )
     return _ri_interval(beta, c, assignments.index(treated), alpha)
 
 
@@ -602,9 +673,17 @@ def _formula(terms: Sequence[str], fixed_effects: Sequence[str]) -> str:
 
 # --------------------------------------------------------------------------- one outcome, three inferences
 
-def _estimate_outcome(data: pd.DataFrame, *, reps: int, seed: int | None, alpha: float,
-                      randomization: dict | None = None, notes: list | None = None,
-                      rollout: RolloutDesign | None = None) -> tuple[list[dict], RolloutDesign]:
+
+def _estimate_outcome(
+    data: pd.DataFrame,
+    *,
+    reps: int,
+    seed: int | None,
+    alpha: float,
+    randomization: dict | None = None,
+    notes: list | None = None,
+    rollout: RolloutDesign | None = None,
+) -> tuple[list[dict], RolloutDesign]:
     """The tidy rows of one outcome: for each term present (during, after) the
     conventional, wild-bootstrap and randomization-inference rows, in that order, from the
     estimator the roll-out calls for (see the module notes). Randomization results go into
@@ -638,16 +717,17 @@ def _estimate_outcome(data: pd.DataFrame, *, reps: int, seed: int | None, alpha:
         cells, names = _cell_regressors(data, imp, terms)
         reg = pd.concat([data[["y", *FIXED_EFFECTS]], cells], axis=1)
         formula = "y ~ " + " + ".join([*cells.columns, *[f"C({f})" for f in FIXED_EFFECTS]])
-        notes.append(f"{rollout.reason}: headline estimator = imputation (staggered-robust); placebo "
-                     "assignments take the pilot schedules by rank of pre-pilot volume "
-                     f"({', '.join(rollout.treated)}); the cluster-robust and bootstrap rows cannot see "
-                     "a single-administration cohort's own shocks and are anti-conservative")
+        notes.append(
+            f"{rollout.reason}: headline estimator = imputation (staggered-robust); placebo "
+            "assignments take the pilot schedules by rank of pre-pilot volume "
+            f"({', '.join(rollout.treated)}); the cluster-robust and bootstrap rows cannot see "
+            "a single-administration cohort's own shocks and are anti-conservative"
+        )
     else:
         method = "did_fixed_effects"
         Y = data[["y", *terms]].to_numpy(dtype=float)
         cols = {"_y": Y[:, 0], **{f"_c{j}": Y[:, 1 + j] for j in range(len(terms))}}
-        multi = _assignment_estimates(data.assign(**cols), terms, FIXED_EFFECTS, assignments,
-                                      outcome=list(cols))
+        multi = _assignment_estimates(data.assign(**cols), terms, FIXED_EFFECTS, assignments, outcome=list(cols))
         by_term = {t: multi[:, k, :] for k, t in enumerate(terms)}
         reg = data[["y", *terms, *FIXED_EFFECTS]]
         names = {t: t for t in terms}
@@ -659,38 +739,70 @@ def _estimate_outcome(data: pd.DataFrame, *, reps: int, seed: int | None, alpha:
         if coef not in design.names:
             # e.g. no comparison administration has rows in the phase: the term is a sum of
             # period dummies, and the data cannot tell it from the calendar
-            notes.append(f"{term}: not estimated: collinear with the administration and period effects (no "
-                         "comparison administration has rows in this phase)")
+            notes.append(
+                f"{term}: not estimated: collinear with the administration and period effects (no "
+                "comparison administration has rows in this phase)"
+            )
             continue
         conv = _conventional_from_design(design, coef, alpha=alpha, formula=formula, cluster="administration")
-        wcb = _wild_from_design(design, coef, weights="webb", reps=reps, seed=seed, alpha=alpha, formula=formula,
-                                cluster="administration", stacklevel=4)
+        wcb = _wild_from_design(
+            design,
+            coef,
+            weights="webb",
+            reps=reps,
+            seed=seed,
+            alpha=alpha,
+            formula=formula,
+            cluster="administration",
+            stacklevel=4,
+        )
         for res in (conv, wcb):
             rows.append({**res.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method})
         beta, c = by_term[term][:, 0], by_term[term][:, 1 + k]
         if not np.all(np.isfinite(beta)):
             bad = [("+".join(sorted(a))) for a, b in zip(assignments, beta) if not np.isfinite(b)]
-            notes.append(f"{term}: no randomization inference: the effect cannot be estimated for "
-                         f"{len(bad)} placebo assignment(s), e.g. {bad[0]}")
-            rows.append({"term": term, "estimate": float(beta[actual]), "n": n, "method": method,
-                         "inference": "randomization_inference", "statistic": float(beta[actual]),
-                         "n_assignments": len(assignments), "enumerated": True})
+            notes.append(
+                f"{term}: no randomization inference: the effect cannot be estimated for "
+                f"{len(bad)} placebo assignment(s), e.g. {bad[0]}"
+            )
+            rows.append(
+                {
+                    "term": term,
+                    "estimate": float(beta[actual]),
+                    "n": n,
+                    "method": method,
+                    "inference": "randomization_inference",
+                    "statistic": float(beta[actual]),
+                    "n_assignments": len(assignments),
+                    "enumerated": True,
+                }
+            )
             continue
         lookup = dict(zip(assignments, beta))
-        ri = randomization_inference(data, lambda d, a, lookup=lookup: lookup[frozenset(a)], unit="administration",
-                                     treated=treated, alpha=alpha)
+        ri = randomization_inference(
+            data, lambda d, a, lookup=lookup: lookup[frozenset(a)], unit="administration", treated=treated, alpha=alpha
+        )
         if randomization is not None:
             randomization[term] = ri
         low, high = _ri_interval(beta, c, actual, alpha)
-        rows.append({**ri.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method,
-                     "conf_low": low, "conf_high": high})
+        rows.append(
+            {**ri.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method, "conf_low": low, "conf_high": high}
+        )
     return rows, rollout
 
 
-def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequence[str] | None = None,
-                  window: tuple[str | None, str | None] | None = DEFAULT_WINDOW, period: str = "quarter",
-                  reps: int = 9999, seed: int | None = 2023, alpha: float = 0.05,
-                  frames: Mapping[str, pd.DataFrame] | None = None) -> EstimateResult:
+def pilot_effects(
+    tables: dict[str, pd.DataFrame],
+    cut_date,
+    *,
+    outcomes: Sequence[str] | None = None,
+    window: tuple[str | None, str | None] | None = DEFAULT_WINDOW,
+    period: str = "quarter",
+    reps: int = 9999,
+    seed: int | None = 2023,
+    alpha: float = 0.05,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+) -> EstimateResult:
     """The headline table: for each outcome, the effect during and after the pilot, with
     every inference method side by side and the headline one marked.
 
@@ -731,23 +843,39 @@ def pilot_effects(tables: dict[str, pd.DataFrame], cut_date, *, outcomes: Sequen
     outcomes = list(outcomes or OUTCOMES)
     given = dict(frames or {})
     missing = [o for o in outcomes if o not in given]
-    frames = {**given, **(outcome_frames(restrict_window(tables, window), cut_date, missing, period) if missing else {})}
+    frames = {
+        **given,
+        **(outcome_frames(restrict_window(tables, window), cut_date, missing, period) if missing else {}),
+    }
     rows = []
     randomization: dict[str, dict] = {}
     designs: dict[str, RolloutDesign] = {}
     notes: list[str] = []
     for outcome in outcomes:
         mine: list[str] = []
-        found, designs[outcome] = _estimate_outcome(frames[outcome], reps=reps, seed=seed, alpha=alpha,
-                                                    randomization=randomization.setdefault(outcome, {}),
-                                                    notes=mine)
+        found, designs[outcome] = _estimate_outcome(
+            frames[outcome],
+            reps=reps,
+            seed=seed,
+            alpha=alpha,
+            randomization=randomization.setdefault(outcome, {}),
+            notes=mine,
+        )
         rows.extend({"outcome": outcome, **row} for row in found)
         notes.extend(f"{outcome}: {note}" for note in mine)
     table = tidy_frame(rows, index_columns=["outcome"])
     table["headline"] = table["inference"].astype(str) == HEADLINE_INFERENCE
-    return EstimateResult(table, details={"headline_inference": HEADLINE_INFERENCE, "why": HEADLINE_REASON,
-                                          "randomization": randomization, "design": designs, "notes": notes,
-                                          "window": window})
+    return EstimateResult(
+        table,
+        details={
+            "headline_inference": HEADLINE_INFERENCE,
+            "why": HEADLINE_REASON,
+            "randomization": randomization,
+            "design": designs,
+            "notes": notes,
+            "window": window,
+        },
+    )
 
 
 def restrict_window(tables: dict[str, pd.DataFrame], window: tuple | None) -> dict[str, pd.DataFrame]:
@@ -765,8 +893,16 @@ def restrict_window(tables: dict[str, pd.DataFrame], window: tuple | None) -> di
     return {**tables, "vacancies": tables["vacancies"].loc[keep]}
 
 
-def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *, period: str = "quarter",
-                      reps: int = 9999, seed: int | None = 2023, alpha: float = 0.05) -> EstimateResult:
+def triple_difference(
+    tables: dict[str, pd.DataFrame],
+    outcome: str,
+    cut_date,
+    *,
+    period: str = "quarter",
+    reps: int = 9999,
+    seed: int | None = 2023,
+    alpha: float = 0.05,
+) -> EstimateResult:
     """Triple difference for child-facing roles that already needed a police extract.
 
     In child-facing roles the pilot's contrast is "extract" vs "extract + deepened check";
@@ -793,8 +929,12 @@ def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *
     terms = [t for t in ("during", "during_child", "after", "after_child") if data[t].sum() > 0]
     fixed = ("admin_child", "period_child")
     rows = []
-    names = {"during": "during_other", "during_child": "during_child_minus_other",
-             "after": "after_other", "after_child": "after_child_minus_other"}
+    names = {
+        "during": "during_other",
+        "during_child": "during_child_minus_other",
+        "after": "after_other",
+        "after_child": "after_child_minus_other",
+    }
 
     from itertools import combinations
 
@@ -807,8 +947,12 @@ def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *
     # administration × term columns, no refit per assignment)
     phase = data["phase"].astype(str).to_numpy()
     child = data["child_facing"].to_numpy(dtype=bool)
-    term_rows = {"during": phase == "during", "after": phase == "after",
-                 "during_child": (phase == "during") & child, "after_child": (phase == "after") & child}
+    term_rows = {
+        "during": phase == "during",
+        "after": phase == "after",
+        "during_child": (phase == "during") & child,
+        "after_child": (phase == "after") & child,
+    }
     assignments = [frozenset(a) for a in combinations(sorted(data["administration"].unique()), len(treated))]
     estimates = _assignment_estimates(data, terms, fixed, assignments, term_rows=term_rows)
     placebo = {a: dict(zip(terms, est)) for a, est in zip(assignments, estimates)}
@@ -819,20 +963,44 @@ def triple_difference(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *
             # the term is a sum of the fixed effects, and the data cannot tell it from them
             notes.append(f"{names[term]}: not estimated: collinear with the administration and period effects")
             continue
-        results = [_conventional_from_design(design, term, alpha=alpha, formula=formula, cluster="administration"),
-                   _wild_from_design(design, term, weights="webb", reps=reps, seed=seed, alpha=alpha,
-                                     formula=formula, cluster="administration", stacklevel=3)]
+        results = [
+            _conventional_from_design(design, term, alpha=alpha, formula=formula, cluster="administration"),
+            _wild_from_design(
+                design,
+                term,
+                weights="webb",
+                reps=reps,
+                seed=seed,
+                alpha=alpha,
+                formula=formula,
+                cluster="administration",
+                stacklevel=3,
+            ),
+        ]
         try:
-            results.append(randomization_inference(
-                data, lambda d, a, term=term: placebo[frozenset(a)][term],
-                unit="administration", treated=treated, alpha=alpha))
+            results.append(
+                randomization_inference(
+                    data,
+                    lambda d, a, term=term: placebo[frozenset(a)][term],
+                    unit="administration",
+                    treated=treated,
+                    alpha=alpha,
+                )
+            )
         except ValueError:
             # some placebo sets have no child-facing roles, so the term is not identified
             # for them: an exact randomization test over all 56 sets does not exist here
             notes.append(f"{names[term]}: no randomization inference (not identified for every assignment)")
         for res in results:
-            rows.append({**res.tidy().iloc[0].to_dict(), "term": names[term], "n": len(data),
-                         "method": "triple_difference", "outcome": outcome})
+            rows.append(
+                {
+                    **res.tidy().iloc[0].to_dict(),
+                    "term": names[term],
+                    "n": len(data),
+                    "method": "triple_difference",
+                    "outcome": outcome,
+                }
+            )
     table = tidy_frame(rows, index_columns=["outcome"])
     return EstimateResult(table, details={"notes": notes})
 
@@ -857,8 +1025,15 @@ PANEL_OUTCOMES = {
 }
 
 
-def event_study(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *, period: str = "quarter",
-                control: str = "never_treated", panel: pd.DataFrame | None = None) -> EstimateResult:
+def event_study(
+    tables: dict[str, pd.DataFrame],
+    outcome: str,
+    cut_date,
+    *,
+    period: str = "quarter",
+    control: str = "never_treated",
+    panel: pd.DataFrame | None = None,
+) -> EstimateResult:
     """Event study with pre-periods for one outcome (DESIGN.md §6: part of every effect).
 
     Callaway & Sant'Anna group-time effects on the administration × period panel
@@ -895,10 +1070,17 @@ def event_study(tables: dict[str, pd.DataFrame], outcome: str, cut_date, *, peri
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the single-cluster warning is stated in the docstring and the table
-        result = staggered_did(panel, column, unit="administration", time="period_index", cohort="cohort_index",
-                               control=control)
+        result = staggered_did(
+            panel, column, unit="administration", time="period_index", cohort="cohort_index", control=control
+        )
     table = result.aggregate("event")
     table["inference"] = "analytic_if (indicative: single-cluster cohorts)"
     table.insert(0, "outcome", outcome)
-    return EstimateResult(table, details={"pretrend_p_value": result.pretrend_p_value, "did": result,
-                                          "periods": sorted(panel["period"].unique())})
+    return EstimateResult(
+        table,
+        details={
+            "pretrend_p_value": result.pretrend_p_value,
+            "did": result,
+            "periods": sorted(panel["period"].unique()),
+        },
+    )

@@ -70,7 +70,6 @@ import re
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -102,10 +101,14 @@ _SQRT5 = math.sqrt(5.0)
 #: Each has mean 0 and variance 1 (Rademacher; Webb's six-point; Mammen's two-point).
 WEIGHT_DISTRIBUTIONS: dict[str, tuple[np.ndarray, np.ndarray]] = {
     "rademacher": (np.array([-1.0, 1.0]), np.array([0.5, 0.5])),
-    "webb": (np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)]),
-             np.full(6, 1 / 6)),
-    "mammen": (np.array([(1 - _SQRT5) / 2, (1 + _SQRT5) / 2]),
-               np.array([(_SQRT5 + 1) / (2 * _SQRT5), (_SQRT5 - 1) / (2 * _SQRT5)])),
+    "webb": (
+        np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)]),
+        np.full(6, 1 / 6),
+    ),
+    "mammen": (
+        np.array([(1 - _SQRT5) / 2, (1 + _SQRT5) / 2]),
+        np.array([(_SQRT5 + 1) / (2 * _SQRT5), (_SQRT5 - 1) / (2 * _SQRT5)]),
+    ),
 }
 
 #: The largest number of weight patterns enumerated (2^21 Rademacher, 6^8 Webb).
@@ -242,8 +245,9 @@ def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame
             sample.append(present[first])
     rows = np.unique(np.concatenate(sample))
     try:
-        y_small, X_small = patsy.dmatrices(formula, data.iloc[rows], return_type="dataframe", NA_action="drop",
-                                           eval_env=env)
+        y_small, X_small = patsy.dmatrices(
+            formula, data.iloc[rows], return_type="dataframe", NA_action="drop", eval_env=env
+        )
     except patsy.PatsyError:
         return None
     info = X_small.design_info
@@ -273,12 +277,18 @@ def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame
     index = data.index[ok]
     y_col = y_small.design_info.column_names
     y = values[desc.lhs_termlist[0].factors[0]][ok].astype(float)
-    return (pd.DataFrame({y_col[0]: y}, index=index),
-            pd.DataFrame(X, index=index, columns=info.column_names))
+    return (pd.DataFrame({y_col[0]: y}, index=index), pd.DataFrame(X, index=index, columns=info.column_names))
 
 
-def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | None,
-                  fixed_effects: str | None, env, absorb: bool = True) -> _Design:
+def _build_design(
+    data: pd.DataFrame,
+    formula: str,
+    cluster: str,
+    term: str | None,
+    fixed_effects: str | None,
+    env,
+    absorb: bool = True,
+) -> _Design:
     import patsy
     import scipy.sparse as sp
 
@@ -287,8 +297,9 @@ def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | No
     if fixed_effects is not None and not isinstance(fixed_effects, str):
         fe = list(fixed_effects)
         if len(fe) != 1:
-            raise ValueError("fixed_effects absorbs one column; put further fixed effects in the formula as "
-                             f"C(name) (got {fe}).")
+            raise ValueError(
+                f"fixed_effects absorbs one column; put further fixed effects in the formula as C(name) (got {fe})."
+            )
         fixed_effects = fe[0]
     _check_columns(data, [cluster], "cluster")
     if fixed_effects is not None:
@@ -301,7 +312,8 @@ def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | No
         formula = f"{formula} + C(Q({fixed_effects!r}))"
     try:
         y_df, X_df = _fast_dmatrices(formula, sub, env) or patsy.dmatrices(
-            formula, sub, return_type="dataframe", NA_action="drop", eval_env=env)
+            formula, sub, return_type="dataframe", NA_action="drop", eval_env=env
+        )
     except patsy.PatsyError as exc:
         raise ValueError(f"cannot build the model {formula!r} from the data: {exc}") from exc
     if y_df.shape[1] != 1:
@@ -319,8 +331,9 @@ def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | No
         n_fe = len(fe_labels)
         counts = np.bincount(fe_codes, minlength=n_fe).astype(float)
         y = y - (np.bincount(fe_codes, y, n_fe) / counts)[fe_codes]
-        member = sp.csr_matrix((np.ones(len(fe_codes)), (fe_codes, np.arange(len(fe_codes)))),
-                               shape=(n_fe, len(fe_codes)))
+        member = sp.csr_matrix(
+            (np.ones(len(fe_codes)), (fe_codes, np.arange(len(fe_codes)))), shape=(n_fe, len(fe_codes))
+        )
         means = np.asarray(member @ X) / counts[:, None]  # one sparse product, not a loop over columns
         if not X.flags.writeable:
             X = X.copy()
@@ -332,17 +345,28 @@ def _build_design(data: pd.DataFrame, formula: str, cluster: str, term: str | No
     independent = _independent_columns(X)
     dropped = [n for i, n in enumerate(names) if i not in independent]
     if term is not None and term in dropped:
-        raise ValueError(f"term {term!r} is collinear with the other regressors"
-                         + (f" or the fixed effect {fixed_effects!r}" if fixed_effects else "")
-                         + f" in {formula!r}: it cannot be estimated.")
+        raise ValueError(
+            f"term {term!r} is collinear with the other regressors"
+            + (f" or the fixed effect {fixed_effects!r}" if fixed_effects else "")
+            + f" in {formula!r}: it cannot be estimated."
+        )
     X = X[:, independent]
     names = [names[i] for i in independent]
-    design = _Design(y=y, X=X, names=names, cluster_codes=codes.astype(np.intp), cluster_labels=list(labels),
-                     fe_codes=None if fe_codes is None else fe_codes.astype(np.intp), n_fe=n_fe, dropped=dropped,
-                     index=rows)
+    design = _Design(
+        y=y,
+        X=X,
+        names=names,
+        cluster_codes=codes.astype(np.intp),
+        cluster_labels=list(labels),
+        fe_codes=None if fe_codes is None else fe_codes.astype(np.intp),
+        n_fe=n_fe,
+        dropped=dropped,
+        index=rows,
+    )
     if design.n_clusters < 2:
-        raise ValueError(f"cluster-robust inference needs at least 2 clusters in {cluster!r}; "
-                         f"the data have {design.n_clusters}.")
+        raise ValueError(
+            f"cluster-robust inference needs at least 2 clusters in {cluster!r}; the data have {design.n_clusters}."
+        )
     if design.n <= design.k:
         raise ValueError(f"{design.n} observations cannot estimate {design.k} coefficients of {formula!r}.")
     return design
@@ -439,8 +463,10 @@ def _weight_draws(dist: str, G: int, reps: int, enumerate_: bool | None, seed) -
     if enumerate_ is None:
         enumerate_ = n_patterns <= reps
     if enumerate_ and n_patterns > MAX_ENUMERATION:
-        raise ValueError(f"{len(values)}^{G} = {n_patterns:,} {dist} weight patterns are too many to enumerate "
-                         f"(limit {MAX_ENUMERATION:,}); use enumerate=False and reps draws.")
+        raise ValueError(
+            f"{len(values)}^{G} = {n_patterns:,} {dist} weight patterns are too many to enumerate "
+            f"(limit {MAX_ENUMERATION:,}); use enumerate=False and reps draws."
+        )
     if enumerate_:
         base = len(values)
         powers = base ** np.arange(G)
@@ -460,13 +486,14 @@ def _weight_draws(dist: str, G: int, reps: int, enumerate_: bool | None, seed) -
 
     def sampled():
         for start in range(0, reps, _CHUNK):
-            yield values[draws[:, start:start + _CHUNK]], None
+            yield values[draws[:, start : start + _CHUNK]], None
 
     return False, reps, sampled
 
 
-def _bootstrap_distribution(design: _Design, j: int, dist: str, reps: int, enumerate_: bool | None, seed,
-                            p_type: str, ties: str) -> tuple[_BootstrapDistribution, bool, int]:
+def _bootstrap_distribution(
+    design: _Design, j: int, dist: str, reps: int, enumerate_: bool | None, seed, p_type: str, ties: str
+) -> tuple[_BootstrapDistribution, bool, int]:
     import scipy.sparse as sp
 
     X, y, g = design.X, design.y, design.cluster_codes
@@ -521,9 +548,19 @@ def _bootstrap_distribution(design: _Design, j: int, dist: str, reps: int, enume
             parts["prob"].append(prob)
     joined = {key: np.concatenate(val) for key, val in parts.items() if val}
     distribution = _BootstrapDistribution(
-        n0=joined["n0"], n1=joined["n1"], a=joined["a"], b=joined["b"], cc=joined["cc"],
-        prob=joined.get("prob"), c=c, estimate=float(beta[j]), std_error=se, p_type=p_type, ties=ties,
-        sampled=not enumerated)
+        n0=joined["n0"],
+        n1=joined["n1"],
+        a=joined["a"],
+        b=joined["b"],
+        cc=joined["cc"],
+        prob=joined.get("prob"),
+        c=c,
+        estimate=float(beta[j]),
+        std_error=se,
+        p_type=p_type,
+        ties=ties,
+        sampled=not enumerated,
+    )
     return distribution, enumerated, n_draws
 
 
@@ -542,7 +579,7 @@ def _invert(dist: _BootstrapDistribution, alpha: float, n_draws: int) -> tuple[f
     for direction in (-1.0, 1.0):
         outer = None
         for i in range(21):
-            x = centre + direction * step0 * 2.0 ** i
+            x = centre + direction * step0 * 2.0**i
             if dist.p_value(x) <= alpha:
                 outer = x
                 break
@@ -604,11 +641,16 @@ class WildClusterBootstrapResult(EstimateResult):
         return self._distribution.p_value(float(h0), ties)
 
     def __repr__(self) -> str:
-        how = f"all {self.reps:,} {self.weights} weight patterns" if self.enumerated else \
-            f"{self.reps:,} {self.weights} draws"
-        return (f"Wild cluster bootstrap-t, null imposed, {how}, {self.n_clusters} clusters:\n"
-                f"  {self.term} = {self.h0:g}\n  t = {self.t_stat:.4f}, p ({self.p_type}) = {self.p_value:.4f}\n"
-                f"  {100 * (1 - self.alpha):g}% CI: [{self.conf_low:.6g}, {self.conf_high:.6g}]")
+        how = (
+            f"all {self.reps:,} {self.weights} weight patterns"
+            if self.enumerated
+            else f"{self.reps:,} {self.weights} draws"
+        )
+        return (
+            f"Wild cluster bootstrap-t, null imposed, {how}, {self.n_clusters} clusters:\n"
+            f"  {self.term} = {self.h0:g}\n  t = {self.t_stat:.4f}, p ({self.p_type}) = {self.p_value:.4f}\n"
+            f"  {100 * (1 - self.alpha):g}% CI: [{self.conf_low:.6g}, {self.conf_high:.6g}]"
+        )
 
 
 @dataclass(eq=False, repr=False)
@@ -629,9 +671,11 @@ class ClusterRobustResult(EstimateResult):
     n_clusters: int = 0
 
     def __repr__(self) -> str:
-        return (f"Cluster-robust (CR1) t-test, {self.n_clusters} clusters, t({self.df}):\n"
-                f"  {self.term} = {self.h0:g}\n  t = {self.t_stat:.4f}, p = {self.p_value:.4f}\n"
-                f"  {100 * (1 - self.alpha):g}% CI: [{self.conf_low:.6g}, {self.conf_high:.6g}]")
+        return (
+            f"Cluster-robust (CR1) t-test, {self.n_clusters} clusters, t({self.df}):\n"
+            f"  {self.term} = {self.h0:g}\n  t = {self.t_stat:.4f}, p = {self.p_value:.4f}\n"
+            f"  {100 * (1 - self.alpha):g}% CI: [{self.conf_low:.6g}, {self.conf_high:.6g}]"
+        )
 
 
 @dataclass(eq=False, repr=False)
@@ -668,24 +712,45 @@ class RandomizationInferenceResult(EstimateResult):
         counts, edges = np.histogram(values, bins=bins)
         actual = self.statistic_value
         idx = int(np.clip(np.searchsorted(edges, actual, side="right") - 1, 0, len(counts) - 1))
-        return pd.DataFrame({"bin_left": edges[:-1], "bin_right": edges[1:], "count": counts,
-                             "share": counts / counts.sum(), "contains_actual": np.arange(len(counts)) == idx})
+        return pd.DataFrame(
+            {
+                "bin_left": edges[:-1],
+                "bin_right": edges[1:],
+                "count": counts,
+                "share": counts / counts.sum(),
+                "contains_actual": np.arange(len(counts)) == idx,
+            }
+        )
 
     def __repr__(self) -> str:
         kind = "all" if self.enumerated else "sampled"
-        return (f"Randomization inference over {kind} {self.n_assignments:,} assignments of "
-                f"{len(self.treated)} treated {self.unit}:\n  {self.statistic} = {self.statistic_value:.6g}, "
-                f"p (two-sided) = {self.p_value:.4f}, smallest possible p = {self.min_p_value:.4f}")
+        return (
+            f"Randomization inference over {kind} {self.n_assignments:,} assignments of "
+            f"{len(self.treated)} treated {self.unit}:\n  {self.statistic} = {self.statistic_value:.6g}, "
+            f"p (two-sided) = {self.p_value:.4f}, smallest possible p = {self.min_p_value:.4f}"
+        )
 
 
 # --------------------------------------------------------------------------- public API
 
 
-def wild_cluster_bootstrap(data: pd.DataFrame, formula: str, cluster: str, term: str, h0: float = 0.0,
-                           weights: str = "webb", reps: int = 9999, seed: int | np.random.Generator | None = None,
-                           alpha: float = 0.05, fixed_effects: str | None = None, *,
-                           enumerate: bool | None = None, p_type: str = "symmetric", ties: str = "count",
-                           confint: bool = True) -> WildClusterBootstrapResult:
+def wild_cluster_bootstrap(
+    data: pd.DataFrame,
+    formula: str,
+    cluster: str,
+    term: str,
+    h0: float = 0.0,
+    weights: str = "webb",
+    reps: int = 9999,
+    seed: int | np.random.Generator | None = None,
+    alpha: float = 0.05,
+    fixed_effects: str | None = None,
+    *,
+    enumerate: bool | None = None,
+    p_type: str = "symmetric",
+    ties: str = "count",
+    confint: bool = True,
+) -> WildClusterBootstrapResult:
     """Restricted wild cluster bootstrap-t test (WCR) of one OLS coefficient.
 
     Tests ``coefficient(term) = h0`` in the linear model ``formula`` (patsy syntax, OLS)
@@ -791,9 +856,23 @@ def wild_cluster_bootstrap(data: pd.DataFrame, formula: str, cluster: str, term:
     """
     weights = _check_wcb_arguments(weights, p_type, ties, alpha)
     design = _build_design(data, formula, cluster, term, fixed_effects, _capture_env())
-    return _wild_from_design(design, term, h0=h0, weights=weights, reps=reps, seed=seed, alpha=alpha,
-                             enumerate_=enumerate, p_type=p_type, ties=ties, confint=confint,
-                             formula=formula, cluster=cluster, fixed_effects=fixed_effects, stacklevel=3)
+    return _wild_from_design(
+        design,
+        term,
+        h0=h0,
+        weights=weights,
+        reps=reps,
+        seed=seed,
+        alpha=alpha,
+        enumerate_=enumerate,
+        p_type=p_type,
+        ties=ties,
+        confint=confint,
+        formula=formula,
+        cluster=cluster,
+        fixed_effects=fixed_effects,
+        stacklevel=3,
+    )
 
 
 def _check_wcb_arguments(weights: str, p_type: str, ties: str, alpha: float) -> str:
@@ -858,23 +937,46 @@ def _plain_design(data: pd.DataFrame, formula: str, cluster: str) -> _Design | N
     independent = _independent_columns(X)
     dropped = [n for i, n in enumerate(names) if i not in independent]
     codes, labels = pd.factorize(data[cluster], sort=True)
-    design = _Design(y=y, X=X[:, independent], names=[names[i] for i in independent],
-                     cluster_codes=codes.astype(np.intp), cluster_labels=list(labels), fe_codes=None, n_fe=0,
-                     dropped=dropped, index=data.index)
+    design = _Design(
+        y=y,
+        X=X[:, independent],
+        names=[names[i] for i in independent],
+        cluster_codes=codes.astype(np.intp),
+        cluster_labels=list(labels),
+        fe_codes=None,
+        n_fe=0,
+        dropped=dropped,
+        index=data.index,
+    )
     if design.n_clusters < 2 or design.n <= design.k:
         return None
     return design
 
 
-def _wild_from_design(design: _Design, term: str, *, h0: float = 0.0, weights: str = "webb", reps: int = 9999,
-                      seed=None, alpha: float = 0.05, enumerate_: bool | None = None, p_type: str = "symmetric",
-                      ties: str = "count", confint: bool = True, formula: str = "", cluster: str = "",
-                      fixed_effects: str | None = None, stacklevel: int = 2) -> WildClusterBootstrapResult:
+def _wild_from_design(
+    design: _Design,
+    term: str,
+    *,
+    h0: float = 0.0,
+    weights: str = "webb",
+    reps: int = 9999,
+    seed=None,
+    alpha: float = 0.05,
+    enumerate_: bool | None = None,
+    p_type: str = "symmetric",
+    ties: str = "count",
+    confint: bool = True,
+    formula: str = "",
+    cluster: str = "",
+    fixed_effects: str | None = None,
+    stacklevel: int = 2,
+) -> WildClusterBootstrapResult:
     """:func:`wild_cluster_bootstrap` on a design already built (see :func:`_design_for`)."""
     if term not in design.names:
         if term in design.dropped:
-            raise ValueError(f"term {term!r} is collinear with the other regressors in {formula!r}: it cannot "
-                             "be estimated.")
+            raise ValueError(
+                f"term {term!r} is collinear with the other regressors in {formula!r}: it cannot be estimated."
+            )
         raise KeyError(f"term {term!r} is not a coefficient of {formula!r}; coefficients are {design.names}.")
     j = design.names.index(term)
     dist, enumerated, n_draws = _bootstrap_distribution(design, j, weights, int(reps), enumerate_, seed, p_type, ties)
@@ -885,37 +987,93 @@ def _wild_from_design(design: _Design, term: str, *, h0: float = 0.0, weights: s
     if confint:
         low, high, is_interval = _invert(dist, alpha, n_draws)
         if not is_interval:
-            warnings.warn(f"the {100 * (1 - alpha):g}% wild bootstrap confidence set for {term!r} is not an "
-                          "interval; the outermost bounds are reported.", RuntimeWarning, stacklevel=stacklevel)
+            warnings.warn(
+                f"the {100 * (1 - alpha):g}% wild bootstrap confidence set for {term!r} is not an "
+                "interval; the outermost bounds are reported.",
+                RuntimeWarning,
+                stacklevel=stacklevel,
+            )
         if n_draws * alpha < 1:
-            warnings.warn(f"{n_draws} bootstrap draws cannot resolve a {100 * (1 - alpha):g}% interval "
-                          f"(need at least {math.ceil(1 / alpha)}).", RuntimeWarning, stacklevel=stacklevel)
+            warnings.warn(
+                f"{n_draws} bootstrap draws cannot resolve a {100 * (1 - alpha):g}% interval "
+                f"(need at least {math.ceil(1 / alpha)}).",
+                RuntimeWarning,
+                stacklevel=stacklevel,
+            )
     t = dist.t_actual(h0)
     p_range = (dist.p_value(h0, "strict"), dist.p_value(h0, "count"))
     if confint and not (np.isfinite(low) and np.isfinite(high)):
-        warnings.warn(f"the {weights} wild bootstrap test of {term!r} cannot reject at alpha={alpha:g} on "
-                      "at least one side: the confidence interval is unbounded there.", RuntimeWarning,
-                      stacklevel=stacklevel)
+        warnings.warn(
+            f"the {weights} wild bootstrap test of {term!r} cannot reject at alpha={alpha:g} on "
+            "at least one side: the confidence interval is unbounded there.",
+            RuntimeWarning,
+            stacklevel=stacklevel,
+        )
     inference = f"wild_cluster_bootstrap_{weights}"
-    table = tidy_frame([{
-        "term": term, "estimate": dist.estimate, "std_error": dist.std_error, "conf_low": low, "conf_high": high,
-        "p_value": p, "n": design.n, "method": "ols", "inference": inference, "statistic": t, "h0": h0,
-        "n_clusters": design.n_clusters, "reps": n_draws, "enumerated": enumerated,
-    }])
-    details = {"formula": formula, "cluster": cluster, "fixed_effects": fixed_effects, "p_type": p_type,
-               "ties": ties, "seed": seed, "cr1_factor": dist.c, "dropped_collinear": design.dropped,
-               "confidence_set_is_interval": is_interval, "k": design.k,
-               "p_value_convention": ("exact share over every weight pattern" if enumerated else
-                                      "(b + 1)/(B + 1) over B random draws: never below 1/(B + 1)")}
+    table = tidy_frame(
+        [
+            {
+                "term": term,
+                "estimate": dist.estimate,
+                "std_error": dist.std_error,
+                "conf_low": low,
+                "conf_high": high,
+                "p_value": p,
+                "n": design.n,
+                "method": "ols",
+                "inference": inference,
+                "statistic": t,
+                "h0": h0,
+                "n_clusters": design.n_clusters,
+                "reps": n_draws,
+                "enumerated": enumerated,
+            }
+        ]
+    )
+    details = {
+        "formula": formula,
+        "cluster": cluster,
+        "fixed_effects": fixed_effects,
+        "p_type": p_type,
+        "ties": ties,
+        "seed": seed,
+        "cr1_factor": dist.c,
+        "dropped_collinear": design.dropped,
+        "confidence_set_is_interval": is_interval,
+        "k": design.k,
+        "p_value_convention": (
+            "exact share over every weight pattern"
+            if enumerated
+            else "(b + 1)/(B + 1) over B random draws: never below 1/(B + 1)"
+        ),
+    }
     return WildClusterBootstrapResult(
-        table=table, details=details, term=term, h0=h0, estimate=dist.estimate, std_error=dist.std_error,
-        t_stat=t, p_value=p, p_value_range=p_range, conf_low=low, conf_high=high, alpha=alpha, reps=n_draws,
-        enumerated=enumerated, weights=weights, p_type=p_type, n=design.n, n_clusters=design.n_clusters,
-        bootstrap_t=dist.t_star(h0), _distribution=dist)
+        table=table,
+        details=details,
+        term=term,
+        h0=h0,
+        estimate=dist.estimate,
+        std_error=dist.std_error,
+        t_stat=t,
+        p_value=p,
+        p_value_range=p_range,
+        conf_low=low,
+        conf_high=high,
+        alpha=alpha,
+        reps=n_draws,
+        enumerated=enumerated,
+        weights=weights,
+        p_type=p_type,
+        n=design.n,
+        n_clusters=design.n_clusters,
+        bootstrap_t=dist.t_star(h0),
+        _distribution=dist,
+    )
 
 
-def _conventional_from_design(design: _Design, term: str, *, h0: float = 0.0, alpha: float = 0.05,
-                              formula: str = "", cluster: str = "") -> ClusterRobustResult:
+def _conventional_from_design(
+    design: _Design, term: str, *, h0: float = 0.0, alpha: float = 0.05, formula: str = "", cluster: str = ""
+) -> ClusterRobustResult:
     """:func:`cluster_robust` from a design already built: the same CR1 numbers (β̂ and
     ``sqrt(c · Σ_g (Σ_{i∈g} q_i û_i)²)`` with ``q = X (X'X)⁻¹ e_j``, the row of the OLS
     estimator), computed with numpy instead of statsmodels. Equal to :func:`cluster_robust`
@@ -932,12 +1090,23 @@ def _conventional_from_design(design: _Design, term: str, *, h0: float = 0.0, al
     score = np.bincount(g, q * u, minlength=G)
     c = G / (G - 1) * (N - 1) / (N - design.k)
     est, se = float(beta[j]), math.sqrt(c * float(score @ score))
-    return _cluster_robust_result(design, term, est, se, h0=h0, alpha=alpha, formula=formula, cluster=cluster,
-                                  fixed_effects=None)
+    return _cluster_robust_result(
+        design, term, est, se, h0=h0, alpha=alpha, formula=formula, cluster=cluster, fixed_effects=None
+    )
 
 
-def _cluster_robust_result(design: _Design, term: str, est: float, se: float, *, h0: float, alpha: float,
-                           formula: str, cluster: str, fixed_effects: str | None) -> ClusterRobustResult:
+def _cluster_robust_result(
+    design: _Design,
+    term: str,
+    est: float,
+    se: float,
+    *,
+    h0: float,
+    alpha: float,
+    formula: str,
+    cluster: str,
+    fixed_effects: str | None,
+) -> ClusterRobustResult:
     """The CR1 t-test of ``term`` from its estimate and standard error: t with G − 1
     degrees of freedom, p-value, interval and the tidy row."""
     from scipy import special  # not scipy.stats: a second to import
@@ -947,20 +1116,59 @@ def _cluster_robust_result(design: _Design, term: str, est: float, se: float, *,
     t = (est - float(h0)) / se
     p = float(2 * special.stdtr(df, -abs(t)))
     crit = float(special.stdtrit(df, 1 - alpha / 2))
-    table = tidy_frame([{
-        "term": term, "estimate": est, "std_error": se, "conf_low": est - crit * se, "conf_high": est + crit * se,
-        "p_value": p, "n": design.n, "method": "ols", "inference": "cluster_robust", "statistic": t,
-        "h0": float(h0), "n_clusters": G, "df": df,
-    }])
-    details = {"formula": formula, "cluster": cluster, "fixed_effects": fixed_effects,
-               "dropped_collinear": design.dropped, "k": design.k}
-    return ClusterRobustResult(table=table, details=details, term=term, h0=float(h0), estimate=est, std_error=se,
-                               t_stat=t, p_value=p, conf_low=est - crit * se, conf_high=est + crit * se, alpha=alpha,
-                               df=df, n=design.n, n_clusters=G)
+    table = tidy_frame(
+        [
+            {
+                "term": term,
+                "estimate": est,
+                "std_error": se,
+                "conf_low": est - crit * se,
+                "conf_high": est + crit * se,
+                "p_value": p,
+                "n": design.n,
+                "method": "ols",
+                "inference": "cluster_robust",
+                "statistic": t,
+                "h0": float(h0),
+                "n_clusters": G,
+                "df": df,
+            }
+        ]
+    )
+    details = {
+        "formula": formula,
+        "cluster": cluster,
+        "fixed_effects": fixed_effects,
+        "dropped_collinear": design.dropped,
+        "k": design.k,
+    }
+    return ClusterRobustResult(
+        table=table,
+        details=details,
+        term=term,
+        h0=float(h0),
+        estimate=est,
+        std_error=se,
+        t_stat=t,
+        p_value=p,
+        conf_low=est - crit * se,
+        conf_high=est + crit * se,
+        alpha=alpha,
+        df=df,
+        n=design.n,
+        n_clusters=G,
+    )
 
 
-def cluster_robust(data: pd.DataFrame, formula: str, cluster: str, term: str, h0: float = 0.0,
-                   alpha: float = 0.05, fixed_effects: str | None = None) -> ClusterRobustResult:
+def cluster_robust(
+    data: pd.DataFrame,
+    formula: str,
+    cluster: str,
+    term: str,
+    h0: float = 0.0,
+    alpha: float = 0.05,
+    fixed_effects: str | None = None,
+) -> ClusterRobustResult:
     """Conventional cluster-robust (CR1) t-test of one OLS coefficient, via statsmodels.
 
     The variance is statsmodels' ``cov_type="cluster"`` (CR1: the cluster sandwich times
@@ -999,24 +1207,44 @@ def cluster_robust(data: pd.DataFrame, formula: str, cluster: str, term: str, h0
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1 (got {alpha}).")
     design = _build_design(data, formula, cluster, term, fixed_effects, _capture_env(), absorb=False)
-    fit = OLS(design.y, design.X).fit(method="qr", cov_type="cluster",
-                                         cov_kwds={"groups": design.cluster_codes, "use_correction": True,
-                                                   "df_correction": True})
+    fit = OLS(design.y, design.X).fit(
+        method="qr",
+        cov_type="cluster",
+        cov_kwds={"groups": design.cluster_codes, "use_correction": True, "df_correction": True},
+    )
     j = design.names.index(term)
-    return _cluster_robust_result(design, term, float(fit.params[j]), float(fit.bse[j]), h0=h0, alpha=alpha,
-                                  formula=formula, cluster=cluster, fixed_effects=fixed_effects)
+    return _cluster_robust_result(
+        design,
+        term,
+        float(fit.params[j]),
+        float(fit.bse[j]),
+        h0=h0,
+        alpha=alpha,
+        formula=formula,
+        cluster=cluster,
+        fixed_effects=fixed_effects,
+    )
 
 
 def _label(assignment: tuple) -> str:
     return "+".join(str(u) for u in assignment)
 
 
-def randomization_inference(data: pd.DataFrame, estimate: Callable[[pd.DataFrame, frozenset], float | Mapping],
-                            unit: str = "administration", treated: Iterable[Hashable] | None = None,
-                            n_treated: int | None = None, statistic: str = "estimate", alpha: float = 0.05, *,
-                            term: str | None = None, method: str | None = None, max_assignments: int = 100_000,
-                            n_draws: int | None = None, seed: int | np.random.Generator | None = None
-                            ) -> RandomizationInferenceResult:
+def randomization_inference(
+    data: pd.DataFrame,
+    estimate: Callable[[pd.DataFrame, frozenset], float | Mapping],
+    unit: str = "administration",
+    treated: Iterable[Hashable] | None = None,
+    n_treated: int | None = None,
+    statistic: str = "estimate",
+    alpha: float = 0.05,
+    *,
+    term: str | None = None,
+    method: str | None = None,
+    max_assignments: int = 100_000,
+    n_draws: int | None = None,
+    seed: int | np.random.Generator | None = None,
+) -> RandomizationInferenceResult:
     """Randomization (permutation) inference over assignments of treated units.
 
     Re-estimates the effect as if each possible set of ``n_treated`` units had been the
@@ -1093,13 +1321,15 @@ def randomization_inference(data: pd.DataFrame, estimate: Callable[[pd.DataFrame
     units = sorted(pd.unique(data[unit].dropna()), key=lambda u: (str(type(u)), u))
     missing = actual - set(units)
     if missing:
-        raise ValueError(f"treated units {sorted(map(str, missing))} are not values of {unit!r}; "
-                         f"the units are {units}.")
+        raise ValueError(
+            f"treated units {sorted(map(str, missing))} are not values of {unit!r}; the units are {units}."
+        )
     if n_treated is None:
         n_treated = len(actual)
     if n_treated != len(actual):
-        raise ValueError(f"n_treated={n_treated} but {len(actual)} treated units were given: "
-                         f"{sorted(map(str, actual))}.")
+        raise ValueError(
+            f"n_treated={n_treated} but {len(actual)} treated units were given: {sorted(map(str, actual))}."
+        )
     if not 0 < n_treated < len(units):
         raise ValueError(f"need between 1 and {len(units) - 1} treated of {len(units)} units (got {n_treated}).")
     total = math.comb(len(units), n_treated)
@@ -1116,8 +1346,10 @@ def randomization_inference(data: pd.DataFrame, estimate: Callable[[pd.DataFrame
         if n_draws < 1:
             raise ValueError(f"n_draws must be at least 1 (got {n_draws}).")
         rng = np.random.default_rng(seed)
-        picks = [canonical(np.asarray(units, dtype=object)[rng.choice(len(units), n_treated, replace=False)])
-                 for _ in range(n_draws)]
+        picks = [
+            canonical(np.asarray(units, dtype=object)[rng.choice(len(units), n_treated, replace=False)])
+            for _ in range(n_draws)
+        ]
         assignments = [canonical(actual), *picks]
     actual_key = canonical(actual)
 
@@ -1137,8 +1369,10 @@ def randomization_inference(data: pd.DataFrame, estimate: Callable[[pd.DataFrame
             tested = float(value)
             values = {"estimate": tested}
         if not np.isfinite(tested):
-            raise ValueError(f"estimate returned {tested} for the assignment {_label(assignment)}; every assignment "
-                             "must give a finite statistic.")
+            raise ValueError(
+                f"estimate returned {tested} for the assignment {_label(assignment)}; every assignment "
+                "must give a finite statistic."
+            )
         is_actual = (i == 0) if not enumerated else assignment == actual_key
         rows.append({"assignment": _label(assignment), "units": assignment, **values, "is_actual": is_actual})
     distribution = pd.DataFrame(rows)
@@ -1156,16 +1390,48 @@ def randomization_inference(data: pd.DataFrame, estimate: Callable[[pd.DataFrame
     if method == "<lambda>":
         method = "custom"
     effect = float(actual_row["estimate"])
-    table = tidy_frame([{
-        "term": term, "estimate": effect, "std_error": float("nan"), "conf_low": float("nan"),
-        "conf_high": float("nan"), "p_value": p_two, "n": len(data), "method": method,
-        "inference": "randomization_inference", "statistic": actual_value, "p_value_one_sided_upper": p_upper,
-        "p_value_one_sided_lower": p_lower, "n_assignments": n_assign, "enumerated": enumerated,
-    }])
-    details = {"unit": unit, "treated": sorted(map(str, actual)), "statistic": statistic, "tested_column": column,
-               "possible_assignments": total, "seed": seed}
+    table = tidy_frame(
+        [
+            {
+                "term": term,
+                "estimate": effect,
+                "std_error": float("nan"),
+                "conf_low": float("nan"),
+                "conf_high": float("nan"),
+                "p_value": p_two,
+                "n": len(data),
+                "method": method,
+                "inference": "randomization_inference",
+                "statistic": actual_value,
+                "p_value_one_sided_upper": p_upper,
+                "p_value_one_sided_lower": p_lower,
+                "n_assignments": n_assign,
+                "enumerated": enumerated,
+            }
+        ]
+    )
+    details = {
+        "unit": unit,
+        "treated": sorted(map(str, actual)),
+        "statistic": statistic,
+        "tested_column": column,
+        "possible_assignments": total,
+        "seed": seed,
+    }
     return RandomizationInferenceResult(
-        table=table, details=details, term=term, estimate=effect, statistic_value=actual_value,
-        distribution=distribution, p_value=p_two,
-        p_value_one_sided_upper=p_upper, p_value_one_sided_lower=p_lower, n_assignments=n_assign,
-        enumerated=enumerated, unit=unit, treated=actual, statistic=statistic, alpha=alpha)
+        table=table,
+        details=details,
+        term=term,
+        estimate=effect,
+        statistic_value=actual_value,
+        distribution=distribution,
+        p_value=p_two,
+        p_value_one_sided_upper=p_upper,
+        p_value_one_sided_lower=p_lower,
+        n_assignments=n_assign,
+        enumerated=enumerated,
+        unit=unit,
+        treated=actual,
+        statistic=statistic,
+        alpha=alpha,
+    )

@@ -279,17 +279,19 @@ def interrupted_time_series(
         lags = default_hac_lags(n) if hac_lags is None else int(hac_lags)
         if lags >= n:
             raise ValueError(f"interrupted_time_series: hac_lags={lags} must be below the {n} periods")
-        fit = sm.OLS(y, design).fit(
-            cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
-        )
+        fit = sm.OLS(y, design).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
         details.update(hac_lags=lags, df_resid=float(fit.df_resid))
     else:
         glm = sm.GLM(y, design, family=sm.families.Poisson(), offset=log_offset)
         # scale="X2": Pearson chi-square / df_resid, R's quasipoisson dispersion
         fit = glm.fit(scale="X2" if family == "quasipoisson" else 1.0)
         pearson = float(fit.pearson_chi2 / fit.df_resid)
-        details.update(dispersion=float(fit.scale), pearson_dispersion=pearson,
-                       deviance=float(fit.deviance), df_resid=float(fit.df_resid))
+        details.update(
+            dispersion=float(fit.scale),
+            pearson_dispersion=pearson,
+            deviance=float(fit.deviance),
+            df_resid=float(fit.df_resid),
+        )
 
     table = _tidy(fit, family, alpha, n)
     fitted = _fitted_frame(t, y, X, design.columns, fit.params.to_numpy(), family, log_offset)
@@ -298,9 +300,7 @@ def interrupted_time_series(
 
 def _check_options(family, offset, offset_is_log, harmonics, period, hac_lags, alpha) -> None:
     if family not in FAMILIES:
-        raise ValueError(
-            f"interrupted_time_series: family='{family}' is not one of {sorted(FAMILIES)}"
-        )
+        raise ValueError(f"interrupted_time_series: family='{family}' is not one of {sorted(FAMILIES)}")
     if offset is not None and family not in COUNT_FAMILIES:
         raise ValueError(
             "interrupted_time_series: offset is for the count families (poisson, quasipoisson); "
@@ -332,15 +332,11 @@ def _check_options(family, offset, offset_is_log, harmonics, period, hac_lags, a
 def _series(data: pd.DataFrame, outcome: str, time: str, post: str, offset: str | None) -> pd.DataFrame:
     """The columns used, checked for presence, missing and non-numeric values, sorted by time."""
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"interrupted_time_series: data must be a pandas DataFrame, got {type(data).__name__}"
-        )
+        raise TypeError(f"interrupted_time_series: data must be a pandas DataFrame, got {type(data).__name__}")
     columns = [c for c in dict.fromkeys([outcome, time, post, offset]) if c is not None]
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise KeyError(
-            f"interrupted_time_series: column(s) {missing} not in data (columns: {list(data.columns)})"
-        )
+        raise KeyError(f"interrupted_time_series: column(s) {missing} not in data (columns: {list(data.columns)})")
     frame = data[columns].copy()
     for col in columns:
         values = frame[col]
@@ -427,8 +423,7 @@ def _check_rank(design: pd.DataFrame, harmonics: int, period: float) -> None:
     rank = np.linalg.matrix_rank(X)
     if rank < X.shape[1]:
         hint = (
-            f" (with integer times, harmonic {harmonics} of period {period} has a zero sine; "
-            "use fewer harmonics)"
+            f" (with integer times, harmonic {harmonics} of period {period} has a zero sine; use fewer harmonics)"
             if harmonics and harmonics == period / 2
             else ""
         )

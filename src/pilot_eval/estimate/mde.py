@@ -87,12 +87,28 @@ GRIDS: dict[str, np.ndarray] = {
     "count": np.round(np.arange(-4000, 4001) * 0.01, 2),
 }
 
-_COLUMNS = ["outcome", "term", "estimate", "unit", "null_sd", "n_assignments", "note", "power", "alpha", "reps",
-            "seed", "scale", "created", "command", "version"]
+_COLUMNS = [
+    "outcome",
+    "term",
+    "estimate",
+    "unit",
+    "null_sd",
+    "n_assignments",
+    "note",
+    "power",
+    "alpha",
+    "reps",
+    "seed",
+    "scale",
+    "created",
+    "command",
+    "version",
+]
 _ASSUMPTION = "constant additive effect on the treated administrations"
 
 
 # --------------------------------------------------------------------------- reading
+
 
 def stored_mde(path: str | Path | None = None) -> pd.DataFrame:
     """The stored minimum detectable effects (default: the package's ``mde_botkyrka.json``).
@@ -118,8 +134,10 @@ def stored_mde(path: str | Path | None = None) -> pd.DataFrame:
         doc = json.loads(text)
         rows = doc["rows"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ValueError(f"{where} is not a stored MDE table ({exc}); re-create it with "
-                         "`python -m pilot_eval.estimate.mde --out <file>`") from exc
+        raise ValueError(
+            f"{where} is not a stored MDE table ({exc}); re-create it with "
+            "`python -m pilot_eval.estimate.mde --out <file>`"
+        ) from exc
     meta = {k: doc.get(k) for k in ("power", "alpha", "reps", "seed", "scale", "created", "command", "version")}
     table = pd.DataFrame([{**meta, **row} for row in rows])
     table["estimate"] = pd.to_numeric(table["estimate"], errors="coerce").astype(float)
@@ -143,6 +161,7 @@ def mde_for(table: pd.DataFrame | Mapping | None, outcome: str) -> dict[str, flo
 
 
 # --------------------------------------------------------------------------- computing
+
 
 class _OutcomeCache:
     """Analysis rows of every outcome, by seed, made once per seed and handed out once
@@ -193,11 +212,18 @@ def demo_draw(outcomes: Sequence[str], scale: float = 1.0) -> Callable[[int], di
     return draw
 
 
-def compute_mde(outcomes: Sequence[str] | None = None, *, reps: int = 100, seed: int = 1, scale: float = 1.0,
-                power: float = 0.8, alpha: float = 0.05,
-                data_for_draw: Callable[[int], Mapping[str, pd.DataFrame]] | None = None,
-                grids: Mapping[str, np.ndarray] | None = None,
-                progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+def compute_mde(
+    outcomes: Sequence[str] | None = None,
+    *,
+    reps: int = 100,
+    seed: int = 1,
+    scale: float = 1.0,
+    power: float = 0.8,
+    alpha: float = 0.05,
+    data_for_draw: Callable[[int], Mapping[str, pd.DataFrame]] | None = None,
+    grids: Mapping[str, np.ndarray] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
     """Minimum detectable during-pilot effects of several outcomes from shared null draws.
 
     Parameters
@@ -230,20 +256,40 @@ def compute_mde(outcomes: Sequence[str] | None = None, *, reps: int = 100, seed:
     rows = []
     for outcome in outcomes:
         started = time.perf_counter()
-        result = minimum_detectable_effect(outcome, reps=reps, scale=scale, power=power, alpha=alpha, seed=seed,
-                                           effects=grids[UNITS[outcome]],
-                                           data_for_draw=lambda s, o=outcome: cache.take(o, s))
+        result = minimum_detectable_effect(
+            outcome,
+            reps=reps,
+            scale=scale,
+            power=power,
+            alpha=alpha,
+            seed=seed,
+            effects=grids[UNITS[outcome]],
+            data_for_draw=lambda s, o=outcome: cache.take(o, s),
+        )
         tidy = result.tidy()
         for term in ("mde_increase", "mde_decrease"):
             estimate = float(tidy.loc[tidy["term"] == term, "estimate"].iloc[0])
-            rows.append({"outcome": outcome, "term": term, "estimate": estimate, "unit": UNITS[outcome],
-                         "null_sd": float(result.details["null_sd"]),
-                         "n_assignments": cache.assignments.get(outcome),
-                         "note": _note(estimate, cache.assignments.get(outcome), alpha, power),
-                         "power": power, "alpha": alpha, "reps": reps, "seed": seed, "scale": scale})
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "term": term,
+                    "estimate": estimate,
+                    "unit": UNITS[outcome],
+                    "null_sd": float(result.details["null_sd"]),
+                    "n_assignments": cache.assignments.get(outcome),
+                    "note": _note(estimate, cache.assignments.get(outcome), alpha, power),
+                    "power": power,
+                    "alpha": alpha,
+                    "reps": reps,
+                    "seed": seed,
+                    "scale": scale,
+                }
+            )
         if progress is not None:
-            progress(f"{outcome}: +{rows[-2]['estimate']:.4g} / {rows[-1]['estimate']:.4g} "
-                     f"({time.perf_counter() - started:.0f} s, {cache.draws} draws made)")
+            progress(
+                f"{outcome}: +{rows[-2]['estimate']:.4g} / {rows[-1]['estimate']:.4g} "
+                f"({time.perf_counter() - started:.0f} s, {cache.draws} draws made)"
+            )
     return pd.DataFrame(rows)
 
 
@@ -251,8 +297,10 @@ def _note(estimate: float, n_assignments: int | None, alpha: float, power: float
     if math.isfinite(estimate):
         return ""
     if n_assignments is not None and 1 / n_assignments > alpha:
-        return (f"not detectable at any size: the outcome exists in too few administrations for more than "
-                f"{n_assignments} randomization assignments, so the smallest p-value is 1/{n_assignments}")
+        return (
+            f"not detectable at any size: the outcome exists in too few administrations for more than "
+            f"{n_assignments} randomization assignments, so the smallest p-value is 1/{n_assignments}"
+        )
     return f"no effect in the grid reaches {power:.0%} power"
 
 
@@ -260,19 +308,30 @@ def _json_number(x: float) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
-def write_mde(table: pd.DataFrame, path: str | Path, *, command: str, created: str | None = None,
-              seconds: float | None = None, grids: Mapping[str, np.ndarray] | None = None) -> Path:
+def write_mde(
+    table: pd.DataFrame,
+    path: str | Path,
+    *,
+    command: str,
+    created: str | None = None,
+    seconds: float | None = None,
+    grids: Mapping[str, np.ndarray] | None = None,
+) -> Path:
     """Write a table of :func:`compute_mde` as the JSON :func:`stored_mde` reads."""
     path = Path(path)
     first = table.iloc[0]
     doc = {
-        "description": ("Minimum detectable during-pilot effects of the headline test (randomization "
-                        "inference over the 56 assignments of 3 of 8 administrations), simulated with "
-                        "pilot_eval.demo.generate(scenario='none') at Botkyrka's design and volume; "
-                        "pilot_eval.estimate.power.minimum_detectable_effect."),
+        "description": (
+            "Minimum detectable during-pilot effects of the headline test (randomization "
+            "inference over the 56 assignments of 3 of 8 administrations), simulated with "
+            "pilot_eval.demo.generate(scenario='none') at Botkyrka's design and volume; "
+            "pilot_eval.estimate.power.minimum_detectable_effect."
+        ),
         "assumption": _ASSUMPTION,
-        "grid": {unit: [float(g[0]), float(g[-1]), round(float(g[1] - g[0]), 6)] 
-                 for unit, g in (GRIDS if grids is None else grids).items()},
+        "grid": {
+            unit: [float(g[0]), float(g[-1]), round(float(g[1] - g[0]), 6)]
+            for unit, g in (GRIDS if grids is None else grids).items()
+        },
         "units": "proportion = share 0-1 (x 100 = percentage points); days; count = applicants per vacancy",
         "power": float(first["power"]),
         "alpha": float(first["alpha"]),
@@ -283,11 +342,18 @@ def write_mde(table: pd.DataFrame, path: str | Path, *, command: str, created: s
         "command": command,
         "version": _package_version(),
         "seconds": None if seconds is None else round(float(seconds)),
-        "rows": [{"outcome": str(r.outcome), "term": str(r.term), "estimate": _json_number(r.estimate),
-                  "unit": str(r.unit), "null_sd": _json_number(r.null_sd),
-                  "n_assignments": None if pd.isna(r.n_assignments) else int(r.n_assignments),
-                  "note": str(r.note)}
-                 for r in table.itertuples(index=False)],
+        "rows": [
+            {
+                "outcome": str(r.outcome),
+                "term": str(r.term),
+                "estimate": _json_number(r.estimate),
+                "unit": str(r.unit),
+                "null_sd": _json_number(r.null_sd),
+                "n_assignments": None if pd.isna(r.n_assignments) else int(r.n_assignments),
+                "note": str(r.note),
+            }
+            for r in table.itertuples(index=False)
+        ],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -317,10 +383,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="the JSON file to write")
     args = parser.parse_args(argv)
     command = "python -m pilot_eval.estimate.mde " + " ".join(
-        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
+    )
     started = time.perf_counter()
-    table = compute_mde(args.outcomes, reps=args.reps, seed=args.seed, scale=args.scale, power=args.power,
-                        alpha=args.alpha, progress=lambda line: print(line, flush=True))
+    table = compute_mde(
+        args.outcomes,
+        reps=args.reps,
+        seed=args.seed,
+        scale=args.scale,
+        power=args.power,
+        alpha=args.alpha,
+        progress=lambda line: print(line, flush=True),
+    )
     seconds = time.perf_counter() - started
     path = write_mde(table, args.out, command=command, seconds=seconds)
     print(f"wrote {path} ({seconds / 60:.1f} min)", flush=True)

@@ -35,21 +35,26 @@ from .effects import _Projector, _reassign, did_estimate, outcome_data
 __all__ = ["minimum_detectable_effect", "power_curve_from_null"]
 
 
-def _null_draw(data: pd.DataFrame, treated: frozenset, units: list[str], n_treated: int) -> tuple[np.ndarray, np.ndarray, int]:
+def _null_draw(
+    data: pd.DataFrame, treated: frozenset, units: list[str], n_treated: int
+) -> tuple[np.ndarray, np.ndarray, int]:
     assignments = [frozenset(c) for c in combinations(units, n_treated)]
     actual = assignments.index(treated)
     fixed = ("administration", "period")
     proj = _Projector(data, fixed)
-    beta = np.array([did_estimate(_reassign(data, a), ("during",), fixed, projector=proj)["during"]
-                     for a in assignments])
+    beta = np.array(
+        [did_estimate(_reassign(data, a), ("during",), fixed, projector=proj)["during"] for a in assignments]
+    )
     actual_dummy = data.assign(y=data["during"])
-    c = np.array([did_estimate(_reassign(actual_dummy, a), ("during",), fixed, projector=proj)["during"]
-                  for a in assignments])
+    c = np.array(
+        [did_estimate(_reassign(actual_dummy, a), ("during",), fixed, projector=proj)["during"] for a in assignments]
+    )
     return beta, c, actual
 
 
-def power_curve_from_null(betas: np.ndarray, cs: np.ndarray, actual: int, effects: np.ndarray,
-                          alpha: float = 0.05) -> np.ndarray:
+def power_curve_from_null(
+    betas: np.ndarray, cs: np.ndarray, actual: int, effects: np.ndarray, alpha: float = 0.05
+) -> np.ndarray:
     """Power of the two-sided randomization test at each effect in ``effects``.
 
     ``betas`` and ``cs`` are (draws × assignments); the p-value counts assignments at
@@ -64,9 +69,17 @@ def power_curve_from_null(betas: np.ndarray, cs: np.ndarray, actual: int, effect
     return power
 
 
-def minimum_detectable_effect(outcome: str, *, reps: int = 50, scale: float = 1.0, power: float = 0.8,
-                              alpha: float = 0.05, seed: int = 1, effects: np.ndarray | None = None,
-                              data_for_draw=None) -> EstimateResult:
+def minimum_detectable_effect(
+    outcome: str,
+    *,
+    reps: int = 50,
+    scale: float = 1.0,
+    power: float = 0.8,
+    alpha: float = 0.05,
+    seed: int = 1,
+    effects: np.ndarray | None = None,
+    data_for_draw=None,
+) -> EstimateResult:
     """Minimum detectable during-pilot effect on ``outcome`` (units of the outcome).
 
     Parameters
@@ -117,11 +130,24 @@ def minimum_detectable_effect(outcome: str, *, reps: int = 50, scale: float = 1.
         {"term": "mde_decrease", "estimate": float(down.max()) if len(down) else np.nan},
     ]
     for row in rows:
-        row.update({"n": reps, "method": f"power_simulation_{outcome}", "inference": "randomization_inference",
-                    "std_error": null_sd})
+        row.update(
+            {
+                "n": reps,
+                "method": f"power_simulation_{outcome}",
+                "inference": "randomization_inference",
+                "std_error": null_sd,
+            }
+        )
     table = tidy_frame(rows)
     table["power"] = power
     table["alpha"] = alpha
     table["assumption"] = "constant additive effect on the treated administrations"
-    return EstimateResult(table, details={"power_curve": pd.DataFrame({"effect": effects, "power": curve}),
-                                          "null_sd": null_sd, "reps": reps, "scale": scale})
+    return EstimateResult(
+        table,
+        details={
+            "power_curve": pd.DataFrame({"effect": effects, "power": curve}),
+            "null_sd": null_sd,
+            "reps": reps,
+            "scale": scale,
+        },
+    )

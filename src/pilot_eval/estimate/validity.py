@@ -53,14 +53,14 @@ def term_means(frames: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], tupl
     for outcome, rows in frames.items():
         for term in TERMS:
             mask = rows[term].to_numpy() == 1
-            out[(outcome, term)] = (float(rows.loc[mask, "y"].mean()) if mask.any() else float("nan"),
-                                    int(mask.sum()))
+            out[(outcome, term)] = (float(rows.loc[mask, "y"].mean()) if mask.any() else float("nan"), int(mask.sum()))
     return out
 
 
-def true_effects(scenario_frames: Mapping[str, pd.DataFrame],
-                 none_frames: Mapping[str, pd.DataFrame] | Mapping[tuple[str, str], tuple[float, int]]
-                 ) -> dict[tuple[str, str], float]:
+def true_effects(
+    scenario_frames: Mapping[str, pd.DataFrame],
+    none_frames: Mapping[str, pd.DataFrame] | Mapping[tuple[str, str], tuple[float, int]],
+) -> dict[tuple[str, str], float]:
     """(outcome, term) → the realised effect on the treated rows: mean of ``y`` over the
     term's rows of the scenario's export minus that of the no-effect export with the same
     seed (``none_frames`` may be its :func:`term_means`). Independent of row order."""
@@ -69,8 +69,16 @@ def true_effects(scenario_frames: Mapping[str, pd.DataFrame],
     return {key: scen[key][0] - base[key][0] for key in scen if key in base}
 
 
-def replicate(seed: int, scenarios: Sequence[str] = SCENARIOS, *, scale: float = 1.0, wcb_reps: int = 199,
-              rollout: str = "default", outcomes: Sequence[str] | None = None, alpha: float = 0.05) -> list[dict]:
+def replicate(
+    seed: int,
+    scenarios: Sequence[str] = SCENARIOS,
+    *,
+    scale: float = 1.0,
+    wcb_reps: int = 199,
+    rollout: str = "default",
+    outcomes: Sequence[str] | None = None,
+    alpha: float = 0.05,
+) -> list[dict]:
     """One replication: for each scenario, one export at ``seed``, every outcome and term
     estimated with every inference. Returns one dict per scenario × outcome × term ×
     inference: seed, scenario, outcome, term, inference, estimate, conf_low, conf_high,
@@ -95,11 +103,21 @@ def replicate(seed: int, scenarios: Sequence[str] = SCENARIOS, *, scale: float =
                 warnings.simplefilter("ignore")  # unbounded bootstrap intervals: recorded as ±inf
                 found, _ = _estimate_outcome(frames[outcome], reps=wcb_reps, seed=seed, alpha=alpha)
             for row in found:
-                rows.append({"seed": seed, "scenario": scenario, "outcome": outcome, "term": row["term"],
-                             "inference": row["inference"], "estimate": row["estimate"],
-                             "conf_low": row.get("conf_low", np.nan), "conf_high": row.get("conf_high", np.nan),
-                             "p_value": row.get("p_value", np.nan), "truth": truth.get((outcome, row["term"]), np.nan),
-                             "n": row["n"]})
+                rows.append(
+                    {
+                        "seed": seed,
+                        "scenario": scenario,
+                        "outcome": outcome,
+                        "term": row["term"],
+                        "inference": row["inference"],
+                        "estimate": row["estimate"],
+                        "conf_low": row.get("conf_low", np.nan),
+                        "conf_high": row.get("conf_high", np.nan),
+                        "p_value": row.get("p_value", np.nan),
+                        "truth": truth.get((outcome, row["term"]), np.nan),
+                        "n": row["n"],
+                    }
+                )
     return rows
 
 
@@ -123,15 +141,23 @@ def summarise(results: pd.DataFrame | Iterable[dict], alpha: float = 0.05) -> pd
         has_ci = g["conf_low"].notna() & g["conf_high"].notna()
         covered = ((g["conf_low"] <= g["truth"]) & (g["truth"] <= g["conf_high"]))[has_ci]
         tested = g["p_value"].notna()
-        reject = (g.loc[tested, "p_value"] <= alpha + 1e-12)
+        reject = g.loc[tested, "p_value"] <= alpha + 1e-12
         cov = float(covered.mean()) if len(covered) else float("nan")
         rej = float(reject.mean()) if len(reject) else float("nan")
-        out.append({**dict(zip(keys, key)), "reps": reps, "mean_truth": float(g["truth"].mean()),
-                    "bias": float(err[ok].mean()), "bias_mcse": float(err[ok].std(ddof=1) / math.sqrt(reps))
-                    if reps > 1 else float("nan"),
-                    "rmse": float(np.sqrt((err[ok] ** 2).mean())),
-                    "coverage": cov, "coverage_mcse": _mcse_share(cov, len(covered)),
-                    "reject": rej, "reject_mcse": _mcse_share(rej, len(reject))})
+        out.append(
+            {
+                **dict(zip(keys, key)),
+                "reps": reps,
+                "mean_truth": float(g["truth"].mean()),
+                "bias": float(err[ok].mean()),
+                "bias_mcse": float(err[ok].std(ddof=1) / math.sqrt(reps)) if reps > 1 else float("nan"),
+                "rmse": float(np.sqrt((err[ok] ** 2).mean())),
+                "coverage": cov,
+                "coverage_mcse": _mcse_share(cov, len(covered)),
+                "reject": rej,
+                "reject_mcse": _mcse_share(rej, len(reject)),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -145,9 +171,15 @@ def format_table(summary: pd.DataFrame) -> str:
     outcomes = {o: i for i, o in enumerate(OUTCOMES)}
     for (scenario, outcome, term), g in summary.groupby(["scenario", "outcome", "term"], sort=False):
         first = g.iloc[0]
-        row = {"scenario": scenario, "outcome": outcome, "term": term, "reps": int(first["reps"]),
-               "truth": f"{first['mean_truth']:.4g}", "bias (mcse)": f"{first['bias']:.3g} ({first['bias_mcse']:.2g})",
-               "rmse": f"{first['rmse']:.3g}"}
+        row = {
+            "scenario": scenario,
+            "outcome": outcome,
+            "term": term,
+            "reps": int(first["reps"]),
+            "truth": f"{first['mean_truth']:.4g}",
+            "bias (mcse)": f"{first['bias']:.3g} ({first['bias_mcse']:.2g})",
+            "rmse": f"{first['rmse']:.3g}",
+        }
         for inference, label in INFERENCES.items():
             hit = g.loc[g["inference"] == inference]
             if hit.empty:
@@ -158,8 +190,11 @@ def format_table(summary: pd.DataFrame) -> str:
             row[f"{label} reject"] = _pct(h["reject"], h["reject_mcse"])
         wide.append(row)
     table = pd.DataFrame(wide)
-    table = table.sort_values(["scenario", "outcome", "term"], key=lambda s: s.map(
-        {**order, **outcomes, "during": 0, "after": 1}), kind="stable")
+    table = table.sort_values(
+        ["scenario", "outcome", "term"],
+        key=lambda s: s.map({**order, **outcomes, "during": 0, "after": 1}),
+        kind="stable",
+    )
     lines.append(table.to_string(index=False))
     return "\n".join(lines)
 

@@ -62,9 +62,14 @@ def _str(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), None)
 
 
-def pilot_coverage(vacancies: pd.DataFrame, applications: pd.DataFrame, background_checks: pd.DataFrame,
-                   pilot_rollout: pd.DataFrame, period: str = "quarter",
-                   cut_date: str | pd.Timestamp | None = None) -> PilotCoverage:
+def pilot_coverage(
+    vacancies: pd.DataFrame,
+    applications: pd.DataFrame,
+    background_checks: pd.DataFrame,
+    pilot_rollout: pd.DataFrame,
+    period: str = "quarter",
+    cut_date: str | pd.Timestamp | None = None,
+) -> PilotCoverage:
     """Which administrations, role groups and hires the pilot covered, and how many
     checks of which kind were made (no outcomes).
 
@@ -115,8 +120,12 @@ def pilot_coverage(vacancies: pd.DataFrame, applications: pd.DataFrame, backgrou
     checks = background_checks.drop(columns=["outcome"], errors="ignore")
     period_label(pd.Series([], dtype="datetime64[ns]"), period)  # validates period
     if cut_date is None:
-        cut = _last_date(vacancies["published_date"], applications["submitted_date"],
-                         checks["requested_date"], checks.get("completed_date"))
+        cut = _last_date(
+            vacancies["published_date"],
+            applications["submitted_date"],
+            checks["requested_date"],
+            checks.get("completed_date"),
+        )
     else:
         cut = pd.Timestamp(cut_date)
 
@@ -126,19 +135,22 @@ def pilot_coverage(vacancies: pd.DataFrame, applications: pd.DataFrame, backgrou
     end = pd.to_datetime(r["end_date"])
     stop = end.where(end.notna() & (end <= cut), cut) if pd.notna(cut) else end
     days = (stop - start).dt.days + 1
-    rollout = pd.DataFrame({
-        "administration": r["administration"].reset_index(drop=True),
-        "role_group": r["role_group"].reset_index(drop=True),
-        "scope": r["scope"].reset_index(drop=True),
-        "check_type": r["check_type"].reset_index(drop=True),
-        "start_date": start.to_numpy(),
-        "end_date": end.to_numpy(),
-        "cohort": period_label(start, period).to_numpy(),
-        "in_force_at_cut": ((start <= cut) & (end.isna() | (end >= cut))).to_numpy(dtype=bool),
-        "months_in_force": (days.clip(lower=0) / _DAYS_PER_MONTH).round(1).to_numpy(dtype="float64"),
-    })
-    rollout = rollout.sort_values(["start_date", "administration", "role_group", "scope"],
-                                  kind="stable").reset_index(drop=True)
+    rollout = pd.DataFrame(
+        {
+            "administration": r["administration"].reset_index(drop=True),
+            "role_group": r["role_group"].reset_index(drop=True),
+            "scope": r["scope"].reset_index(drop=True),
+            "check_type": r["check_type"].reset_index(drop=True),
+            "start_date": start.to_numpy(),
+            "end_date": end.to_numpy(),
+            "cohort": period_label(start, period).to_numpy(),
+            "in_force_at_cut": ((start <= cut) & (end.isna() | (end >= cut))).to_numpy(dtype=bool),
+            "months_in_force": (days.clip(lower=0) / _DAYS_PER_MONTH).round(1).to_numpy(dtype="float64"),
+        }
+    )
+    rollout = rollout.sort_values(["start_date", "administration", "role_group", "scope"], kind="stable").reset_index(
+        drop=True
+    )
 
     # --- checks with their vacancy (look-ups on the unique ids: fast, and a duplicate id
     # raises instead of silently multiplying rows)
@@ -152,18 +164,25 @@ def pilot_coverage(vacancies: pd.DataFrame, applications: pd.DataFrame, backgrou
         c[col] = checks[col].reset_index(drop=True)
     ctype = _str(c["check_type"])
     cstatus = _str(c["status"])
-    tally = pd.DataFrame({
-        "administration": c["administration"],
-        "check_type": c["check_type"],
-        "year": pd.to_datetime(c["requested_date"]).dt.year.astype("Int64"),
-        "n_checks": 1,
-        "n_completed": (cstatus == "completed").astype(np.int64),
-        "n_pending": (cstatus == "pending").astype(np.int64),
-        "n_cancelled": cstatus.isin(["cancelled_by_candidate", "cancelled_other"]).astype(np.int64),
-    })
+    tally = pd.DataFrame(
+        {
+            "administration": c["administration"],
+            "check_type": c["check_type"],
+            "year": pd.to_datetime(c["requested_date"]).dt.year.astype("Int64"),
+            "n_checks": 1,
+            "n_completed": (cstatus == "completed").astype(np.int64),
+            "n_pending": (cstatus == "pending").astype(np.int64),
+            "n_cancelled": cstatus.isin(["cancelled_by_candidate", "cancelled_other"]).astype(np.int64),
+        }
+    )
     keys = ["administration", "check_type", "year"]
-    checks_by_type = (tally.groupby(keys, observed=True, sort=True, dropna=False)
-                      [["n_checks", "n_completed", "n_pending", "n_cancelled"]].sum().reset_index())
+    checks_by_type = (
+        tally.groupby(keys, observed=True, sort=True, dropna=False)[
+            ["n_checks", "n_completed", "n_pending", "n_cancelled"]
+        ]
+        .sum()
+        .reset_index()
+    )
     checks_by_type["n"] = checks_by_type["n_checks"]
 
     # --- hires checked
@@ -173,34 +192,52 @@ def pilot_coverage(vacancies: pd.DataFrame, applications: pd.DataFrame, backgrou
     hires = vac_by_id.reindex(hired["vacancy_id"].to_numpy()).reset_index()
     hires["application_id"] = hired["application_id"].to_numpy()
     status = vacancy_pilot_status(hires, pilot_rollout, period)
-    h = pd.DataFrame({
-        "administration": hires["administration"],
-        "phase": status["phase"],
-        "n_hires": 1,
-        "n_hires_with_court_check": hires["application_id"].isin(court_apps).astype(np.int64),
-        "n_hires_with_register_extract": hires["application_id"].isin(register_apps).astype(np.int64),
-    })
-    hires_checked = (h.groupby(["administration", "phase"], observed=True, sort=True, dropna=False)
-                     [["n_hires", "n_hires_with_court_check", "n_hires_with_register_extract"]].sum().reset_index())
+    h = pd.DataFrame(
+        {
+            "administration": hires["administration"],
+            "phase": status["phase"],
+            "n_hires": 1,
+            "n_hires_with_court_check": hires["application_id"].isin(court_apps).astype(np.int64),
+            "n_hires_with_register_extract": hires["application_id"].isin(register_apps).astype(np.int64),
+        }
+    )
+    hires_checked = (
+        h.groupby(["administration", "phase"], observed=True, sort=True, dropna=False)[
+            ["n_hires", "n_hires_with_court_check", "n_hires_with_register_extract"]
+        ]
+        .sum()
+        .reset_index()
+    )
     n_h = hires_checked["n_hires"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        hires_checked.insert(4, "share_hires_checked",
-                             np.where(n_h > 0, hires_checked["n_hires_with_court_check"] / np.maximum(n_h, 1), np.nan))
+        hires_checked.insert(
+            4,
+            "share_hires_checked",
+            np.where(n_h > 0, hires_checked["n_hires_with_court_check"] / np.maximum(n_h, 1), np.nan),
+        )
         hires_checked["share_hires_register_extract"] = np.where(
-            n_h > 0, hires_checked["n_hires_with_register_extract"] / np.maximum(n_h, 1), np.nan)
+            n_h > 0, hires_checked["n_hires_with_register_extract"] / np.maximum(n_h, 1), np.nan
+        )
     hires_checked["n"] = hires_checked["n_hires"]
 
     # --- roles covered
     court = c.loc[ctype.isin(COURT_CHECK_TYPES).to_numpy()]
     ct = _str(court["check_type"])
-    rc = pd.DataFrame({
-        "administration": court["administration"],
-        "role_group": court["role_group"],
-        "n_court_records": (ct == "court_records").astype(np.int64),
-        "n_court_and_credit": (ct == "court_and_credit").astype(np.int64),
-    })
-    roles_covered = (rc.groupby(["administration", "role_group"], observed=True, sort=True, dropna=False)
-                     [["n_court_records", "n_court_and_credit"]].sum().reset_index())
+    rc = pd.DataFrame(
+        {
+            "administration": court["administration"],
+            "role_group": court["role_group"],
+            "n_court_records": (ct == "court_records").astype(np.int64),
+            "n_court_and_credit": (ct == "court_and_credit").astype(np.int64),
+        }
+    )
+    roles_covered = (
+        rc.groupby(["administration", "role_group"], observed=True, sort=True, dropna=False)[
+            ["n_court_records", "n_court_and_credit"]
+        ]
+        .sum()
+        .reset_index()
+    )
     covered = {(str(a), str(g)) for a, g in zip(r["administration"], r["role_group"])}
     roles_covered["in_rollout"] = [
         (str(a), str(g)) in covered or (str(a), C.ALL_ROLES) in covered
@@ -208,6 +245,9 @@ def pilot_coverage(vacancies: pd.DataFrame, applications: pd.DataFrame, backgrou
     ]
     roles_covered["n"] = roles_covered["n_court_records"] + roles_covered["n_court_and_credit"]
 
-    return PilotCoverage(rollout=rollout, checks_by_type=checks_by_type.reset_index(drop=True),
-                         hires_checked=hires_checked.reset_index(drop=True),
-                         roles_covered=roles_covered.reset_index(drop=True))
+    return PilotCoverage(
+        rollout=rollout,
+        checks_by_type=checks_by_type.reset_index(drop=True),
+        hires_checked=hires_checked.reset_index(drop=True),
+        roles_covered=roles_covered.reset_index(drop=True),
+    )

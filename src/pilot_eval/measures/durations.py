@@ -36,8 +36,9 @@ FILLED, COMPETING, CENSORED = 1, 2, 0
 COMPETING_STATUSES = ("cancelled", "unfilled", "readvertised")
 
 
-def cumulative_incidence(durations: np.ndarray, events: np.ndarray, times: Sequence[float],
-                         event_of_interest: int = 1) -> np.ndarray:
+def cumulative_incidence(
+    durations: np.ndarray, events: np.ndarray, times: Sequence[float], event_of_interest: int = 1
+) -> np.ndarray:
     """Aalen–Johansen cumulative incidence of one event type at ``times``, exact with ties.
 
     ``events`` is 0 for censored, or the event type (1, 2, …). At a tied time, events
@@ -63,7 +64,9 @@ def cumulative_incidence(durations: np.ndarray, events: np.ndarray, times: Seque
     ev_sorted = np.sort(durations[events > 0])
     d_any = np.searchsorted(ev_sorted, event_times, side="right") - np.searchsorted(ev_sorted, event_times, side="left")
     ev1_sorted = np.sort(durations[events == event_of_interest])
-    d_one = np.searchsorted(ev1_sorted, event_times, side="right") - np.searchsorted(ev1_sorted, event_times, side="left")
+    d_one = np.searchsorted(ev1_sorted, event_times, side="right") - np.searchsorted(
+        ev1_sorted, event_times, side="left"
+    )
     surv = np.cumprod(1.0 - d_any / at_risk)
     surv_before = np.concatenate([[1.0], surv[:-1]])
     cif = np.cumsum(surv_before * d_one / at_risk)
@@ -86,8 +89,9 @@ def fill_durations(vacancies: pd.DataFrame, cut_date) -> pd.DataFrame:
     accepted = vacancies["accepted_date"]
     status = vacancies["status"].astype(str)
     filled = accepted.notna() & (accepted <= cut)
-    competing = ~filled & status.isin(COMPETING_STATUSES) & vacancies["closed_date"].notna() & (
-        vacancies["closed_date"] <= cut)
+    competing = (
+        ~filled & status.isin(COMPETING_STATUSES) & vacancies["closed_date"].notna() & (vacancies["closed_date"] <= cut)
+    )
     end = pd.Series(cut, index=vacancies.index)
     end = end.where(~competing, vacancies["closed_date"]).where(~filled, accepted)
     duration = (end - published).dt.days.clip(lower=0).astype(float)
@@ -106,15 +110,22 @@ def _table(keys: pd.DataFrame, figures: dict) -> pd.DataFrame:
     return out
 
 
-def _fill_frame(vacancies: pd.DataFrame, cut_date, by, pilot_rollout,
-                period) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+def _fill_frame(
+    vacancies: pd.DataFrame, cut_date, by, pilot_rollout, period
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     frame = enrich_vacancies(vacancies, pilot_rollout, period).join(fill_durations(vacancies, cut_date))
     keys, gid = group_index(frame, as_by(by))
     return frame, keys, gid
 
 
-def time_to_fill(vacancies: pd.DataFrame, cut_date, by: str | Sequence[str] | None = None, *,
-                 pilot_rollout: pd.DataFrame | None = None, period: str = "quarter") -> pd.DataFrame:
+def time_to_fill(
+    vacancies: pd.DataFrame,
+    cut_date,
+    by: str | Sequence[str] | None = None,
+    *,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+) -> pd.DataFrame:
     """Time to fill (tid till tillsättning): published → accepted, in days.
 
     Open vacancies are right-censored at ``cut_date``. Cancelled, unfilled and
@@ -165,19 +176,34 @@ def time_to_fill(vacancies: pd.DataFrame, cut_date, by: str | Sequence[str] | No
     km = kaplan_meier(d, e, gid, size, event_of_interest=FILLED)
     cif = km.at([60, 90], "cumulative_incidence")
     positions = pd.to_numeric(frame["positions"], errors="coerce").fillna(0).to_numpy(dtype="float64")
-    return _table(keys, {
-        "n_filled": _count(gid, size, e == FILLED), "n_competing": _count(gid, size, e == COMPETING),
-        "n_censored": _count(gid, size, e == CENSORED),
-        "n_positions": np.bincount(gid, weights=positions, minlength=size).round().astype(np.int64),
-        "median_days": km.median(), "median_conf_low": km.median("lower"), "median_conf_high": km.median("upper"),
-        "filled_within_60": cif[:, 0], "filled_within_90": cif[:, 1],
-        "rmst_90": km.rmst(90), "n": np.bincount(gid, minlength=size).astype(np.int64),
-    })
+    return _table(
+        keys,
+        {
+            "n_filled": _count(gid, size, e == FILLED),
+            "n_competing": _count(gid, size, e == COMPETING),
+            "n_censored": _count(gid, size, e == CENSORED),
+            "n_positions": np.bincount(gid, weights=positions, minlength=size).round().astype(np.int64),
+            "median_days": km.median(),
+            "median_conf_low": km.median("lower"),
+            "median_conf_high": km.median("upper"),
+            "filled_within_60": cif[:, 0],
+            "filled_within_90": cif[:, 1],
+            "rmst_90": km.rmst(90),
+            "n": np.bincount(gid, minlength=size).astype(np.int64),
+        },
+    )
 
 
-def km_curves(vacancies: pd.DataFrame, cut_date, by: str | Sequence[str] | None = None, *, horizon: int = 180,
-              days: Sequence[float] | None = None, pilot_rollout: pd.DataFrame | None = None,
-              period: str = "quarter") -> pd.DataFrame:
+def km_curves(
+    vacancies: pd.DataFrame,
+    cut_date,
+    by: str | Sequence[str] | None = None,
+    *,
+    horizon: int = 180,
+    days: Sequence[float] | None = None,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+) -> pd.DataFrame:
     """Time-to-fill curves per group, for plots: the Kaplan–Meier curve of
     :func:`time_to_fill` (the same durations, censoring and competing outcomes) at every
     day ``0 … horizon`` (or at ``days``), for all groups at once.
@@ -213,8 +239,9 @@ def km_curves(vacancies: pd.DataFrame, cut_date, by: str | Sequence[str] | None 
     frame, keys, gid = _fill_frame(vacancies, cut_date, by, pilot_rollout, period)
     size = len(keys)
     grid = np.arange(0, int(horizon) + 1, dtype="float64") if days is None else np.asarray(days, dtype="float64")
-    km = kaplan_meier(frame["duration"].to_numpy(dtype="float64"), frame["event"].to_numpy(), gid, size,
-                      event_of_interest=FILLED)
+    km = kaplan_meier(
+        frame["duration"].to_numpy(dtype="float64"), frame["event"].to_numpy(), gid, size, event_of_interest=FILLED
+    )
     k = len(grid)
     out = keys.iloc[np.repeat(np.arange(size), k)].reset_index(drop=True)
     out["day"] = np.tile(grid, size)
@@ -262,33 +289,60 @@ def hire_dates(applications: pd.DataFrame, vacancies: pd.DataFrame) -> pd.DataFr
     hired = applications.loc[applications["final_status"].astype(str) == "hired"]
     vac = vacancies.drop_duplicates("vacancy_id").set_index("vacancy_id")
     vid = hired["vacancy_id"].astype(object)
-    offer = pd.to_datetime(hired["offer_date"]) if "offer_date" in hired.columns \
+    offer = (
+        pd.to_datetime(hired["offer_date"])
+        if "offer_date" in hired.columns
         else pd.Series(pd.NaT, index=hired.index, dtype="datetime64[ns]")
+    )
     v_acc = pd.to_datetime(vid.map(vac["accepted_date"]))
-    v_start = pd.to_datetime(vid.map(vac["start_date"])) if "start_date" in vac.columns \
+    v_start = (
+        pd.to_datetime(vid.map(vac["start_date"]))
+        if "start_date" in vac.columns
         else pd.Series(pd.NaT, index=hired.index, dtype="datetime64[ns]")
+    )
     n_hires = vid.map(vid.value_counts())
     first_offer = offer.groupby(vid.to_numpy()).transform("min")
     first_round = (n_hires == 1) | (offer == first_offer)
     attributable = first_round & ~(offer > v_acc)
-    own_acc = pd.to_datetime(hired["accepted_date"]) if "accepted_date" in hired.columns \
+    own_acc = (
+        pd.to_datetime(hired["accepted_date"])
+        if "accepted_date" in hired.columns
         else pd.Series(pd.NaT, index=hired.index, dtype="datetime64[ns]")
-    own_start = pd.to_datetime(hired["start_date"]) if "start_date" in hired.columns \
+    )
+    own_start = (
+        pd.to_datetime(hired["start_date"])
+        if "start_date" in hired.columns
         else pd.Series(pd.NaT, index=hired.index, dtype="datetime64[ns]")
+    )
     from_vacancy = own_acc.isna() & attributable & v_acc.notna()
     accepted = own_acc.where(own_acc.notna(), v_acc.where(from_vacancy))
     # the vacancy's start goes with its first acceptance: only where that is this hire's
-    start = own_start.where(own_start.notna(),
-                            v_start.where(attributable & (own_acc.isna() | (own_acc == v_acc))))
-    source = pd.Series(np.where(own_acc.notna(), "application", np.where(from_vacancy, "vacancy", None)),
-                       index=hired.index, dtype=object)
-    return pd.DataFrame({"submitted_date": pd.to_datetime(hired["submitted_date"]), "offer_date": offer,
-                         "accepted_date": accepted, "start_date": start, "accepted_source": source},
-                        index=hired.index)
+    start = own_start.where(own_start.notna(), v_start.where(attributable & (own_acc.isna() | (own_acc == v_acc))))
+    source = pd.Series(
+        np.where(own_acc.notna(), "application", np.where(from_vacancy, "vacancy", None)),
+        index=hired.index,
+        dtype=object,
+    )
+    return pd.DataFrame(
+        {
+            "submitted_date": pd.to_datetime(hired["submitted_date"]),
+            "offer_date": offer,
+            "accepted_date": accepted,
+            "start_date": start,
+            "accepted_source": source,
+        },
+        index=hired.index,
+    )
 
 
-def time_to_hire(applications: pd.DataFrame, vacancies: pd.DataFrame, by: str | Sequence[str] | None = None, *,
-                 pilot_rollout: pd.DataFrame | None = None, period: str = "quarter") -> pd.DataFrame:
+def time_to_hire(
+    applications: pd.DataFrame,
+    vacancies: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    *,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+) -> pd.DataFrame:
     """Time to hire (tid till anställning) for hired applications, in days.
 
     One row per group × ``measure``, each measured per hired application between the
@@ -324,24 +378,36 @@ def time_to_hire(applications: pd.DataFrame, vacancies: pd.DataFrame, by: str | 
         "offer_to_start": (dates["start_date"] - dates["offer_date"]).dt.days,
     }
     base = apps[by].reset_index(drop=True)
-    long = pd.concat([base.assign(measure=name, days=days.to_numpy(dtype="float64"))
-                      for name, days in spans.items()], ignore_index=True)
+    long = pd.concat(
+        [base.assign(measure=name, days=days.to_numpy(dtype="float64")) for name, days in spans.items()],
+        ignore_index=True,
+    )
     long = long.loc[long["days"].notna() & (long["days"] >= 0)].reset_index(drop=True)
     long["measure"] = pd.Categorical(long["measure"], categories=list(spans))
     keys, gid = group_index(long, by + ["measure"])
     days = long["days"].groupby(gid)
-    return _table(keys, {
-        "median_days": days.median().to_numpy(dtype="float64"),
-        "q25_days": days.quantile(0.25).to_numpy(dtype="float64"),
-        "q75_days": days.quantile(0.75).to_numpy(dtype="float64"),
-        "mean_days": days.mean().to_numpy(dtype="float64"),
-        "n": np.bincount(gid, minlength=len(keys)).astype(np.int64),
-    })
+    return _table(
+        keys,
+        {
+            "median_days": days.median().to_numpy(dtype="float64"),
+            "q25_days": days.quantile(0.25).to_numpy(dtype="float64"),
+            "q75_days": days.quantile(0.75).to_numpy(dtype="float64"),
+            "mean_days": days.mean().to_numpy(dtype="float64"),
+            "n": np.bincount(gid, minlength=len(keys)).astype(np.int64),
+        },
+    )
 
 
-def check_turnaround(background_checks: pd.DataFrame, cut_date, by: str | Sequence[str] | None = None, *,
-                     applications: pd.DataFrame | None = None, vacancies: pd.DataFrame | None = None,
-                     pilot_rollout: pd.DataFrame | None = None, period: str = "quarter") -> pd.DataFrame:
+def check_turnaround(
+    background_checks: pd.DataFrame,
+    cut_date,
+    by: str | Sequence[str] | None = None,
+    *,
+    applications: pd.DataFrame | None = None,
+    vacancies: pd.DataFrame | None = None,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+) -> pd.DataFrame:
     """Check turnaround (kontrolltid): requested → completed, in days, by check type.
 
     ``cut_date`` is required (issue 3 writes ``check_turnaround(background_checks,
@@ -380,9 +446,17 @@ def check_turnaround(background_checks: pd.DataFrame, cut_date, by: str | Sequen
     kept = done | pending
     km = kaplan_meier(days[kept], done[kept], gid[kept], size)
     within = 1.0 - km.at([7, 14])
-    return _table(keys, {
-        "n_completed": _count(gid, size, done), "n_pending": _count(gid, size, pending),
-        "n_cancelled": _count(gid, size, ~kept),
-        "median_days": km.median(), "median_conf_low": km.median("lower"), "median_conf_high": km.median("upper"),
-        "within_7": within[:, 0], "within_14": within[:, 1], "n": _count(gid, size, kept),
-    })
+    return _table(
+        keys,
+        {
+            "n_completed": _count(gid, size, done),
+            "n_pending": _count(gid, size, pending),
+            "n_cancelled": _count(gid, size, ~kept),
+            "median_days": km.median(),
+            "median_conf_low": km.median("lower"),
+            "median_conf_high": km.median("upper"),
+            "within_7": within[:, 0],
+            "within_14": within[:, 1],
+            "n": _count(gid, size, kept),
+        },
+    )

@@ -94,11 +94,14 @@ _DIMENSION_VALUES = {
 
 # --------------------------------------------------------------------------- helpers
 
+
 def _require(frame: pd.DataFrame, by: Sequence[str], what: str) -> None:
     missing = [c for c in by if c not in frame.columns]
     if missing:
-        raise KeyError(f"cannot group {what} by {', '.join(map(str, missing))}: not a column here "
-                       f"(available: {', '.join(map(str, frame.columns))})")
+        raise KeyError(
+            f"cannot group {what} by {', '.join(map(str, missing))}: not a column here "
+            f"(available: {', '.join(map(str, frame.columns))})"
+        )
 
 
 def _group_index(frame: pd.DataFrame, by: list[str], what: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -161,8 +164,9 @@ def _as_enum(series: pd.Series, values: list[str]) -> pd.Series:
         new_codes = remap[np.where(codes < 0, len(names) - 1, codes)]
         return pd.Series(pd.Categorical.from_codes(new_codes, categories=categories), index=series.index)
     missing = series.isna().to_numpy()
-    s = pd.Series(np.where(missing, NOT_RECORDED, series.astype(object).astype(str).to_numpy()),
-                  index=series.index, dtype=object)
+    s = pd.Series(
+        np.where(missing, NOT_RECORDED, series.astype(object).astype(str).to_numpy()), index=series.index, dtype=object
+    )
     extra = sorted(set(s.unique()) - set(values) - {NOT_RECORDED}, key=str)
     return pd.Series(pd.Categorical(s, categories=list(values) + extra + [NOT_RECORDED]), index=series.index)
 
@@ -171,8 +175,14 @@ def _as_enum(series: pd.Series, values: list[str]) -> pd.Series:
 _FROM_VACANCY = frozenset(_VACANCY_COLUMNS) | {"vacancy_status", "period", "pilot_start", "pilot_end", *_PILOT_BY}
 
 
-def _applications(applications: pd.DataFrame, vacancies: pd.DataFrame | None, pilot_rollout: pd.DataFrame | None,
-                  period: str, by: Sequence[str] = (), what: str = "this measure") -> pd.DataFrame:
+def _applications(
+    applications: pd.DataFrame,
+    vacancies: pd.DataFrame | None,
+    pilot_rollout: pd.DataFrame | None,
+    period: str,
+    by: Sequence[str] = (),
+    what: str = "this measure",
+) -> pd.DataFrame:
     """Enriched applications with missing gender / age band as ``"not_recorded"``.
 
     Without ``vacancies`` the applications are used as they are: ``by`` may then only
@@ -182,13 +192,17 @@ def _applications(applications: pd.DataFrame, vacancies: pd.DataFrame | None, pi
     period_label(pd.Series([], dtype="datetime64[ns]"), period)  # validates period
     if vacancies is None:
         if pilot_rollout is not None:
-            raise ValueError(f"{what}: pilot_rollout= needs vacancies= too (a vacancy's administration, role "
-                             f"group and publication date decide its pilot arm and phase)")
+            raise ValueError(
+                f"{what}: pilot_rollout= needs vacancies= too (a vacancy's administration, role "
+                f"group and publication date decide its pilot arm and phase)"
+            )
         need = [c for c in by if c not in applications.columns and c in _FROM_VACANCY]
         if need:
-            raise KeyError(f"{what}: cannot group by {', '.join(need)} without the vacancies table "
-                           f"({'it is a vacancy column' if len(need) == 1 else 'they are vacancy columns'}); "
-                           f"pass vacancies=")
+            raise KeyError(
+                f"{what}: cannot group by {', '.join(need)} without the vacancies table "
+                f"({'it is a vacancy column' if len(need) == 1 else 'they are vacancy columns'}); "
+                f"pass vacancies="
+            )
         df = applications.copy()
     else:
         df = enrich_applications(applications, vacancies, pilot_rollout, period)
@@ -253,8 +267,9 @@ def _funnel(df: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _offer_flags(df: pd.DataFrame, f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    offer_date = df["offer_date"].notna().to_numpy(dtype=bool) if "offer_date" in df.columns \
-        else np.zeros(len(df), dtype=bool)
+    offer_date = (
+        df["offer_date"].notna().to_numpy(dtype=bool) if "offer_date" in df.columns else np.zeros(len(df), dtype=bool)
+    )
     accepted = f["hired"] | (f["reached"] >= 6)
     declined = f["declined"] & ~accepted
     offered = offer_date | (f["reached"] >= 5) | accepted | declined
@@ -264,10 +279,16 @@ def _offer_flags(df: pd.DataFrame, f: dict[str, np.ndarray]) -> dict[str, np.nda
 
 # --------------------------------------------------------------------------- withdrawals
 
+
 @_vacancies_optional
-def withdrawals(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
-                pilot_rollout: pd.DataFrame | None = None, period: str = "quarter", *,
-                vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
+def withdrawals(
+    applications: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+    *,
+    vacancies: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Withdrawals by stage of the recruitment process.
 
     One row per group × stage 0–7 (every stage for every group, also where nobody
@@ -336,10 +357,15 @@ def withdrawals(applications: pd.DataFrame, by: str | Sequence[str] | None = Non
 
 
 @_vacancies_optional
-def late_withdrawal_rate(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
-                         pilot_rollout: pd.DataFrame | None = None, period: str = "quarter",
-                         include_in_progress: bool = True, *,
-                         vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
+def late_withdrawal_rate(
+    applications: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+    include_in_progress: bool = True,
+    *,
+    vacancies: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Late-stage withdrawal: the main outcome of the pilot.
 
     Parameters
@@ -400,9 +426,15 @@ def late_withdrawal_rate(applications: pd.DataFrame, by: str | Sequence[str] | N
 
 
 @_vacancies_optional
-def withdrawal_reasons(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
-                       pilot_rollout: pd.DataFrame | None = None, period: str = "quarter", min_stage: int = 0, *,
-                       vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
+def withdrawal_reasons(
+    applications: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+    min_stage: int = 0,
+    *,
+    vacancies: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The reasons given for withdrawals.
 
     Parameters
@@ -452,8 +484,9 @@ def withdrawal_reasons(applications: pd.DataFrame, by: str | Sequence[str] | Non
     counts = np.bincount(gid * k + codes, minlength=size * k).astype(np.int64)
     total = np.repeat(_sum(gid, size), k)
     out = keys.iloc[np.repeat(np.arange(size), k)].reset_index(drop=True)
-    out["withdrawal_reason"] = pd.Categorical(np.tile(np.asarray(categories, dtype=object), size),
-                                              categories=categories)
+    out["withdrawal_reason"] = pd.Categorical(
+        np.tile(np.asarray(categories, dtype=object), size), categories=categories
+    )
     out["n_withdrawn"] = counts
     out["share"] = _ratio(counts, total)
     out["n"] = total
@@ -461,9 +494,14 @@ def withdrawal_reasons(applications: pd.DataFrame, by: str | Sequence[str] | Non
 
 
 @_vacancies_optional
-def offers(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
-           pilot_rollout: pd.DataFrame | None = None, period: str = "quarter", *,
-           vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
+def offers(
+    applications: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+    *,
+    vacancies: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Job offers and their acceptance.
 
     Parameters
@@ -522,6 +560,7 @@ def offers(applications: pd.DataFrame, by: str | Sequence[str] | None = None,
 
 # --------------------------------------------------------------------------- competence supply
 
+
 def _staffing_frame(staffing: pd.DataFrame, pilot_rollout: pd.DataFrame | None, period: str) -> pd.DataFrame:
     s = staffing.copy()
     s["month"] = pd.to_datetime(s["month"])
@@ -529,8 +568,9 @@ def _staffing_frame(staffing: pd.DataFrame, pilot_rollout: pd.DataFrame | None, 
     if pilot_rollout is not None:
         # a staffing month is "published" on its first day: the same arm and phase as a
         # vacancy of that administration and role group published then
-        status = vacancy_pilot_status(s[["administration", "role_group"]].assign(published_date=s["month"]),
-                                      pilot_rollout, period)
+        status = vacancy_pilot_status(
+            s[["administration", "role_group"]].assign(published_date=s["month"]), pilot_rollout, period
+        )
         s = s.join(status[list(_PILOT_BY)])
     return s
 
@@ -538,8 +578,9 @@ def _staffing_frame(staffing: pd.DataFrame, pilot_rollout: pd.DataFrame | None, 
 def _staffing_figures(s: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     keys, gid = _group_index(s, by, "staffing")
     size = len(keys)
-    head = (pd.to_numeric(s["headcount_permanent"], errors="coerce").fillna(0).to_numpy(dtype="float64")
-            + pd.to_numeric(s["headcount_temporary"], errors="coerce").fillna(0).to_numpy(dtype="float64"))
+    head = pd.to_numeric(s["headcount_permanent"], errors="coerce").fillna(0).to_numpy(dtype="float64") + pd.to_numeric(
+        s["headcount_temporary"], errors="coerce"
+    ).fillna(0).to_numpy(dtype="float64")
     month = pd.to_datetime(s["month"]).dt.to_period("M").astype("int64").to_numpy() if len(s) else np.zeros(0, np.int64)
     if len(s):
         pairs = np.unique(np.stack([gid, month], axis=1), axis=0)
@@ -550,8 +591,11 @@ def _staffing_figures(s: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, dic
     def col(name: str) -> np.ndarray:
         return pd.to_numeric(s[name], errors="coerce").fillna(0).to_numpy(dtype="float64")
 
-    sq = pd.to_numeric(s["share_qualified"], errors="coerce").to_numpy(dtype="float64") \
-        if "share_qualified" in s.columns else np.full(len(s), np.nan)
+    sq = (
+        pd.to_numeric(s["share_qualified"], errors="coerce").to_numpy(dtype="float64")
+        if "share_qualified" in s.columns
+        else np.full(len(s), np.nan)
+    )
     has_sq = ~np.isnan(sq)
     head_sum = _sum(gid, size, head)
     figures = {
@@ -561,8 +605,9 @@ def _staffing_figures(s: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, dic
         "voluntary_leavers": np.rint(_sum(gid, size, col("voluntary_leavers"))).astype(np.int64),
         "new_hires": np.rint(_sum(gid, size, col("new_hires"))).astype(np.int64),
         "turnover_rate": 12 * _ratio(_sum(gid, size, col("voluntary_leavers")), head_sum),
-        "share_qualified": _ratio(_sum(gid, size, np.where(has_sq, sq * head, 0.0)),
-                                  _sum(gid, size, np.where(has_sq, head, 0.0))),
+        "share_qualified": _ratio(
+            _sum(gid, size, np.where(has_sq, sq * head, 0.0)), _sum(gid, size, np.where(has_sq, head, 0.0))
+        ),
         "vacant_posts": _ratio(_sum(gid, size, col("vacant_posts")), n_months),
         "hourly_hours": _sum(gid, size, col("hourly_hours")),
     }
@@ -579,9 +624,14 @@ def _key_strings(frame: pd.DataFrame, by: list[str]) -> pd.Index:
     return pd.Index(joined.to_numpy())
 
 
-def competence_supply(vacancies: pd.DataFrame, applications: pd.DataFrame, staffing: pd.DataFrame | None = None,
-                      by: str | Sequence[str] | None = None, pilot_rollout: pd.DataFrame | None = None,
-                      period: str = "quarter") -> pd.DataFrame:
+def competence_supply(
+    vacancies: pd.DataFrame,
+    applications: pd.DataFrame,
+    staffing: pd.DataFrame | None = None,
+    by: str | Sequence[str] | None = None,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+) -> pd.DataFrame:
     """Competence supply per group of vacancies: applicants, qualified applicants,
     vacancy outcomes and hires, optionally with staffing figures.
 
@@ -674,8 +724,9 @@ def competence_supply(vacancies: pd.DataFrame, applications: pd.DataFrame, staff
     n_apps = _sum(agid, size)
     n_qual = _count(agid, size, qualified)
     n_closed = _count(gid, size, ~_is(status, "open"))
-    outcome = {name: _count(gid, size, _is(status, name)) for name in ("filled", "readvertised", "cancelled",
-                                                                      "unfilled")}
+    outcome = {
+        name: _count(gid, size, _is(status, name)) for name in ("filled", "readvertised", "cancelled", "unfilled")
+    }
     n_hires = _count(agid, size, hired)
     n_hires_qual = _count(agid, size, hired & qualified)
     n_hires_known = _count(agid, size, hired & qual_known)
@@ -721,8 +772,12 @@ def competence_supply(vacancies: pd.DataFrame, applications: pd.DataFrame, staff
     return _table(keys, by, figures, n_vac)
 
 
-def staffing_measures(staffing: pd.DataFrame, by: str | Sequence[str] | None = None, period: str = "quarter",
-                      pilot_rollout: pd.DataFrame | None = None) -> pd.DataFrame:
+def staffing_measures(
+    staffing: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    period: str = "quarter",
+    pilot_rollout: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The monthly competence-supply family from the ``staffing_monthly`` table.
 
     The table's level is administration × role group × month; ask for
@@ -781,6 +836,7 @@ def staffing_measures(staffing: pd.DataFrame, by: str | Sequence[str] | None = N
 
 # --------------------------------------------------------------------------- equality
 
+
 def _equality_parts(df: pd.DataFrame, measure: str) -> tuple[np.ndarray, np.ndarray]:
     f = _funnel(df)
     if measure == "late_withdrawal_rate":
@@ -805,10 +861,17 @@ def _equality_parts(df: pd.DataFrame, measure: str) -> tuple[np.ndarray, np.ndar
 
 
 @_vacancies_optional
-def equality(applications: pd.DataFrame, measure: str = "late_withdrawal_rate",
-             dimensions: str | Sequence[str] = ("gender", "age_band"), by: str | Sequence[str] | None = None,
-             pilot_rollout: pd.DataFrame | None = None, period: str = "quarter",
-             min_denominator: int = 10, *, vacancies: pd.DataFrame | None = None) -> pd.DataFrame:
+def equality(
+    applications: pd.DataFrame,
+    measure: str = "late_withdrawal_rate",
+    dimensions: str | Sequence[str] = ("gender", "age_band"),
+    by: str | Sequence[str] | None = None,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+    min_denominator: int = 10,
+    *,
+    vacancies: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """A rate broken down by gender, age band (or any application column), with the
     ratio to the most favoured group and the four-fifths flag.
 
@@ -919,8 +982,9 @@ def equality(applications: pd.DataFrame, measure: str = "late_withdrawal_rate",
     flag[np.isnan(ratio)] = pd.NA
     out["four_fifths_flag"] = flag
     out["n"] = out["denominator"]
-    return out[by + ["dimension", "group", "numerator", "denominator", "rate", "ratio_to_best",
-                     "four_fifths_flag", "n"]]
+    return out[
+        by + ["dimension", "group", "numerator", "denominator", "rate", "ratio_to_best", "four_fifths_flag", "n"]
+    ]
 
 
 def _categories_of(series: pd.Series) -> list[str]:

@@ -61,8 +61,14 @@ def _all_periods(first: pd.Timestamp, last: pd.Timestamp, period: str) -> list[s
     return list(dict.fromkeys(period_label(pd.Series(days), period)))
 
 
-def build_panel(tables: dict[str, pd.DataFrame], cut_date, *, period: str = "quarter",
-                unit: Sequence[str] = ("administration", "role_group"), start=None) -> pd.DataFrame:
+def build_panel(
+    tables: dict[str, pd.DataFrame],
+    cut_date,
+    *,
+    period: str = "quarter",
+    unit: Sequence[str] = ("administration", "role_group"),
+    start=None,
+) -> pd.DataFrame:
     """Build the unit × period panel from the processed tables.
 
     Parameters
@@ -127,21 +133,38 @@ def build_panel(tables: dict[str, pd.DataFrame], cut_date, *, period: str = "qua
 
     keys = [*unit, "period"]
     v = vac.groupby(keys, observed=True).agg(
-        n_vacancies=("vacancy_id", "size"), n_positions=("positions", "sum"),
-        n_followed_90=("followed_90", "sum"), n_filled_90=("filled_90", "sum"),
-        sum_unfilled_90=("unfilled_days_90", "sum"))
+        n_vacancies=("vacancy_id", "size"),
+        n_positions=("positions", "sum"),
+        n_followed_90=("followed_90", "sum"),
+        n_filled_90=("filled_90", "sum"),
+        sum_unfilled_90=("unfilled_days_90", "sum"),
+    )
     a = apps.groupby(keys, observed=True).agg(
-        n_applications=("application_id", "size"), n_qualified=("qualified_yes", "sum"),
-        n_reached_interview=("reached_interview", "sum"), n_withdrawn_late=("withdrawn_late", "sum"),
-        n_offers_decided=("decided", "sum"), n_accepted=("accepted", "sum"))
+        n_applications=("application_id", "size"),
+        n_qualified=("qualified_yes", "sum"),
+        n_reached_interview=("reached_interview", "sum"),
+        n_withdrawn_late=("withdrawn_late", "sum"),
+        n_offers_decided=("decided", "sum"),
+        n_accepted=("accepted", "sum"),
+    )
 
     first = pd.Timestamp(start) if start is not None else vac["published_date"].min()
     periods = _all_periods(first, cut, period)
     units = vac[unit].drop_duplicates().sort_values(unit)
     grid = units.merge(pd.DataFrame({"period": periods}), how="cross")
     panel = grid.merge(v.reset_index(), on=keys, how="left").merge(a.reset_index(), on=keys, how="left")
-    counts = ["n_vacancies", "n_positions", "n_followed_90", "n_filled_90", "n_applications", "n_qualified",
-              "n_reached_interview", "n_withdrawn_late", "n_offers_decided", "n_accepted"]
+    counts = [
+        "n_vacancies",
+        "n_positions",
+        "n_followed_90",
+        "n_filled_90",
+        "n_applications",
+        "n_qualified",
+        "n_reached_interview",
+        "n_withdrawn_late",
+        "n_offers_decided",
+        "n_accepted",
+    ]
     panel[counts] = panel[counts].fillna(0).astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
         panel["filled_within_90"] = panel["n_filled_90"] / panel["n_followed_90"].where(panel["n_followed_90"] > 0)
@@ -150,14 +173,22 @@ def build_panel(tables: dict[str, pd.DataFrame], cut_date, *, period: str = "qua
         panel["applicants_per_vacancy"] = panel["n_applications"] / nv
         panel["qualified_per_vacancy"] = panel["n_qualified"] / nv
         panel["late_withdrawal_rate"] = panel["n_withdrawn_late"] / panel["n_reached_interview"].where(
-            panel["n_reached_interview"] > 0)
+            panel["n_reached_interview"] > 0
+        )
         panel["acceptance_rate"] = panel["n_accepted"] / panel["n_offers_decided"].where(panel["n_offers_decided"] > 0)
     panel = panel.drop(columns=["sum_unfilled_90"])
 
     # treatment columns, from the unit's pilot dates (one vacancy of the unit suffices)
-    status_cols = vac.groupby(unit, observed=True).agg(
-        arm=("arm", "first"), pilot_start=("pilot_start", "first"), pilot_end=("pilot_end", "first"),
-        child_share=("child", "mean")).reset_index()
+    status_cols = (
+        vac.groupby(unit, observed=True)
+        .agg(
+            arm=("arm", "first"),
+            pilot_start=("pilot_start", "first"),
+            pilot_end=("pilot_end", "first"),
+            child_share=("child", "mean"),
+        )
+        .reset_index()
+    )
     panel = panel.merge(status_cols, on=unit, how="left")
     bounds = _period_bounds(periods, period)
     panel = panel.merge(bounds, on="period", how="left")
@@ -170,21 +201,51 @@ def build_panel(tables: dict[str, pd.DataFrame], cut_date, *, period: str = "qua
     length = (panel["period_end"] - panel["period_start"]).dt.days + 1
     panel["exposure"] = (overlap / length).where(in_pilot, 0.0).fillna(0.0)
     panel["treated"] = panel["exposure"] > 0
-    panel["phase"] = np.where(panel["period_end"] < panel["pilot_start"], "before",
-                              np.where(panel["period_start"] > p_end, "after", "during"))
+    panel["phase"] = np.where(
+        panel["period_end"] < panel["pilot_start"], "before", np.where(panel["period_start"] > p_end, "after", "during")
+    )
     cohort = period_label(panel["pilot_start"], period).where(in_pilot, None)
     panel["cohort"] = cohort
     panel["cohort_index"] = panel["cohort"].map({p: i + 1 for i, p in enumerate(periods)}).fillna(0).astype("int64")
     # a pilot that started before the panel: cohort before the first period
     panel.loc[in_pilot & (panel["cohort_index"] == 0), "cohort_index"] = -1
     panel["child_facing"] = panel["child_share"] >= 0.5
-    order = [*unit, "period", "period_index", "period_start", "period_end", "arm", "cohort", "cohort_index",
-             "exposure", "treated", "phase", "child_facing"]
+    order = [
+        *unit,
+        "period",
+        "period_index",
+        "period_start",
+        "period_end",
+        "arm",
+        "cohort",
+        "cohort_index",
+        "exposure",
+        "treated",
+        "phase",
+        "child_facing",
+    ]
     panel["n"] = panel["n_vacancies"]
-    outcomes = ["n_vacancies", "n_positions", "n_followed_90", "n_filled_90", "filled_within_90", "days_unfilled_90",
-                "n_applications", "n_qualified", "applicants_per_vacancy", "qualified_per_vacancy",
-                "n_reached_interview", "n_withdrawn_late", "late_withdrawal_rate", "n_offers_decided", "n_accepted",
-                "acceptance_rate"]
-    rest = [c for c in panel.columns
-            if c not in order + outcomes + ["n"] and c not in ("pilot_start", "pilot_end", "child_share")]
+    outcomes = [
+        "n_vacancies",
+        "n_positions",
+        "n_followed_90",
+        "n_filled_90",
+        "filled_within_90",
+        "days_unfilled_90",
+        "n_applications",
+        "n_qualified",
+        "applicants_per_vacancy",
+        "qualified_per_vacancy",
+        "n_reached_interview",
+        "n_withdrawn_late",
+        "late_withdrawal_rate",
+        "n_offers_decided",
+        "n_accepted",
+        "acceptance_rate",
+    ]
+    rest = [
+        c
+        for c in panel.columns
+        if c not in order + outcomes + ["n"] and c not in ("pilot_start", "pilot_end", "child_share")
+    ]
     return panel[order + outcomes + rest + ["n"]].sort_values([*unit, "period_index"]).reset_index(drop=True)

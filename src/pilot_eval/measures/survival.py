@@ -63,8 +63,9 @@ def _z(alpha: float) -> float:
     return float(ndtri(1 - alpha / 2))  # lifelines.utils.inv_normal_cdf
 
 
-def _segment_accumulate(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, ufunc: np.ufunc,
-                        identity: float) -> np.ndarray:
+def _segment_accumulate(
+    values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, ufunc: np.ufunc, identity: float
+) -> np.ndarray:
     """``ufunc.accumulate`` within each segment (contiguous rows ``starts[i]`` …
     ``starts[i] + lengths[i] - 1``), sequential as on one group's array alone."""
     out = np.empty(len(values), dtype="float64")
@@ -135,8 +136,12 @@ class KaplanMeierCurves:
 
     # ------------------------------------------------------------------ helpers
     def _values(self, which: str) -> np.ndarray:
-        names = {"survival": self.survival, "lower": self.lower, "upper": self.upper,
-                 "cumulative_incidence": self.cumulative_incidence}
+        names = {
+            "survival": self.survival,
+            "lower": self.lower,
+            "upper": self.upper,
+            "cumulative_incidence": self.cumulative_incidence,
+        }
         if which not in names:
             raise ValueError(f"which must be one of {', '.join(names)}, not {which!r}")
         return names[which]
@@ -194,7 +199,7 @@ class KaplanMeierCurves:
         rises[self._starts] = False
         for s in np.flatnonzero(np.logical_or.reduceat(rises, self._starts) & reached):
             a, n = self._starts[s], self._lengths[s]
-            first[s] = a + int(np.searchsorted(-values[a:a + n], [-q])[0])
+            first[s] = a + int(np.searchsorted(-values[a : a + n], [-q])[0])
         out = np.where(reached, self.time[np.minimum(first, len(values) - 1)], np.nan)
         return self._per_group(out)
 
@@ -227,8 +232,9 @@ class KaplanMeierCurves:
             return out
         rows = self._rows_at(times, strict=True)  # last row before t
         total = self.n_at_risk[self._starts]
-        left = np.where(rows >= 0, self.n_at_risk[np.clip(rows, 0, None)] - self.n_removed[np.clip(rows, 0, None)],
-                        total[:, None])
+        left = np.where(
+            rows >= 0, self.n_at_risk[np.clip(rows, 0, None)] - self.n_removed[np.clip(rows, 0, None)], total[:, None]
+        )
         out[self._segment_group] = left
         return out
 
@@ -249,15 +255,25 @@ class KaplanMeierCurves:
 
     def to_frame(self) -> pd.DataFrame:
         """The rows as a DataFrame (``group``, ``time``, counts, curves)."""
-        return pd.DataFrame({
-            "group": self.group, "time": self.time, "n_at_risk": self.n_at_risk, "n_events": self.n_events,
-            "n_competing": self.n_competing, "n_removed": self.n_removed, "survival": self.survival,
-            "lower": self.lower, "upper": self.upper, "cumulative_incidence": self.cumulative_incidence,
-        })
+        return pd.DataFrame(
+            {
+                "group": self.group,
+                "time": self.time,
+                "n_at_risk": self.n_at_risk,
+                "n_events": self.n_events,
+                "n_competing": self.n_competing,
+                "n_removed": self.n_removed,
+                "survival": self.survival,
+                "lower": self.lower,
+                "upper": self.upper,
+                "cumulative_incidence": self.cumulative_incidence,
+            }
+        )
 
 
-def kaplan_meier(durations, events, groups=None, n_groups: int | None = None, *, event_of_interest: int = 1,
-                 alpha: float = 0.05) -> KaplanMeierCurves:
+def kaplan_meier(
+    durations, events, groups=None, n_groups: int | None = None, *, event_of_interest: int = 1, alpha: float = 0.05
+) -> KaplanMeierCurves:
     """Kaplan–Meier curves of every group at once (see the module docstring for why this
     is not a loop over lifelines fits, and how it matches them).
 
@@ -358,7 +374,18 @@ def kaplan_meier(durations, events, groups=None, n_groups: int | None = None, *,
         cif = _segment_accumulate(surv_before * deaths / at_risk, starts, lengths, np.add, 0.0)
 
     return KaplanMeierCurves(
-        n_groups=size, group=group, time=time, n_at_risk=at_risk, n_events=deaths, n_competing=competing,
-        n_removed=removed, survival=survival, lower=lower, upper=upper, cumulative_incidence=cif,
-        _starts=starts, _lengths=lengths, _segment_group=group[starts] if len(starts) else np.zeros(0, np.int64),
+        n_groups=size,
+        group=group,
+        time=time,
+        n_at_risk=at_risk,
+        n_events=deaths,
+        n_competing=competing,
+        n_removed=removed,
+        survival=survival,
+        lower=lower,
+        upper=upper,
+        cumulative_incidence=cif,
+        _starts=starts,
+        _lengths=lengths,
+        _segment_group=group[starts] if len(starts) else np.zeros(0, np.int64),
     )

@@ -13,8 +13,18 @@ import importlib
 
 from .context import PARAMETERS, Period, notebook_parameters, open_period, parse_period, prepare_data
 
-__all__ = ["PARAMETERS", "Period", "notebook_parameters", "open_period", "parse_period", "prepare_data",
-           "plots", "findings", "show", "runner"]
+__all__ = [
+    "PARAMETERS",
+    "Period",
+    "notebook_parameters",
+    "open_period",
+    "parse_period",
+    "prepare_data",
+    "plots",
+    "findings",
+    "show",
+    "runner",
+]
 
 _LAZY = ("plots", "findings", "show", "sections", "runner", "render")
 

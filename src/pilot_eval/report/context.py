@@ -24,8 +24,19 @@ import pandas as pd
 from .. import paths
 from ..disclosure import Thresholds
 
-__all__ = ["PARAMETERS", "Period", "PreparedData", "notebook_parameters", "open_period", "parse_period",
-           "prepare_data", "default_processed_dir", "LAW_CHANGE", "WINDOW_END", "WINDOW_START"]
+__all__ = [
+    "PARAMETERS",
+    "Period",
+    "PreparedData",
+    "notebook_parameters",
+    "open_period",
+    "parse_period",
+    "prepare_data",
+    "default_processed_dir",
+    "LAW_CHANGE",
+    "WINDOW_END",
+    "WINDOW_START",
+]
 
 #: First day of the default analysis window (the demo export starts here).
 WINDOW_START = "2021-01-01"
@@ -35,18 +46,18 @@ LAW_CHANGE = "2026-03-01"
 
 #: The parameters of every report notebook, with their defaults (literals only; "" = derive).
 PARAMETERS: dict[str, object] = {
-    "period": "2025Q4",          # the report period: 2025Q4, 2025H2, 2025-12 or 2025
-    "processed_dir": "",         # processed tables; "" = data/processed/demo/<period> (the demo)
-    "raw_dir": "",               # a raw export to ingest when processed_dir has no data
-    "cut_date": "",              # data cut date; "" = the last day of the period
+    "period": "2025Q4",  # the report period: 2025Q4, 2025H2, 2025-12 or 2025
+    "processed_dir": "",  # processed tables; "" = data/processed/demo/<period> (the demo)
+    "raw_dir": "",  # a raw export to ingest when processed_dir has no data
+    "cut_date": "",  # data cut date; "" = the last day of the period
     "window_start": WINDOW_START,  # first publication date analysed
-    "window_end": WINDOW_END,    # last publication date analysed (before the law change)
-    "lang": "sv",                # "sv" or "en"
-    "min_count": 5,              # counts 1..min_count-1 shown as "<5"
-    "min_denominator": 10,       # rates need a denominator of at least this
-    "min_n": 10,                 # durations need at least this many observations
-    "bootstrap_reps": 999,       # wild cluster bootstrap draws
-    "seed": 2023,                # random seed of the bootstrap (and of the demo data)
+    "window_end": WINDOW_END,  # last publication date analysed (before the law change)
+    "lang": "sv",  # "sv" or "en"
+    "min_count": 5,  # counts 1..min_count-1 shown as "<5"
+    "min_denominator": 10,  # rates need a denominator of at least this
+    "min_n": 10,  # durations need at least this many observations
+    "bootstrap_reps": 999,  # wild cluster bootstrap draws
+    "seed": 2023,  # random seed of the bootstrap (and of the demo data)
 }
 
 _PERIOD = re.compile(r"^(?P<y>\d{4})(?:(?:Q(?P<q>[1-4]))|(?:H(?P<h>[12]))|(?:-(?P<m>0[1-9]|1[0-2])))?$")
@@ -66,8 +77,10 @@ def parse_period(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """
     m = _PERIOD.match(str(period).strip())
     if not m:
-        raise ValueError(f"period {period!r} is not a period: write a quarter (2025Q4), half-year (2025H2), "
-                         "month (2025-12) or year (2025)")
+        raise ValueError(
+            f"period {period!r} is not a period: write a quarter (2025Q4), half-year (2025H2), "
+            "month (2025-12) or year (2025)"
+        )
     y = int(m["y"])
     if m["q"]:
         first_month, months = 3 * int(m["q"]) - 2, 3
@@ -78,8 +91,7 @@ def parse_period(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     else:
         first_month, months = 1, 12
     last_month = first_month + months - 1
-    return (pd.Timestamp(y, first_month, 1),
-            pd.Timestamp(y, last_month, calendar.monthrange(y, last_month)[1]))
+    return (pd.Timestamp(y, first_month, 1), pd.Timestamp(y, last_month, calendar.monthrange(y, last_month)[1]))
 
 
 def default_processed_dir(period: str, demo: bool = True) -> Path:
@@ -99,7 +111,7 @@ class PreparedData:
     processed_dir: Path
     raw_dir: Path | None
     cut_date: str
-    ingested: bool                      # True if this call ran ingest
+    ingested: bool  # True if this call ran ingest
     ingest_report: dict = field(repr=False, default_factory=dict)
 
     @property
@@ -129,9 +141,16 @@ def _up_to_date(report: dict | None, raw_dir: Path | None, cut_date: str) -> boo
     return True
 
 
-def prepare_data(period: str, *, raw_dir: str | Path | None = None, processed_dir: str | Path | None = None,
-                 demo: bool | None = None, cut_date: str | None = None, seed: int = 2023,
-                 quiet: bool = True) -> PreparedData:
+def prepare_data(
+    period: str,
+    *,
+    raw_dir: str | Path | None = None,
+    processed_dir: str | Path | None = None,
+    demo: bool | None = None,
+    cut_date: str | None = None,
+    seed: int = 2023,
+    quiet: bool = True,
+) -> PreparedData:
     """Make sure ``processed_dir`` holds the period's processed tables, ingesting if needed.
 
     Parameters
@@ -181,8 +200,10 @@ def prepare_data(period: str, *, raw_dir: str | Path | None = None, processed_di
             report = None
     if raw is None:
         if report is None:
-            raise ValueError(f"{out} holds no processed data (no ingest_report.json); give the raw export "
-                             "directory (raw_dir / --raw) or use the demo data (--demo)")
+            raise ValueError(
+                f"{out} holds no processed data (no ingest_report.json); give the raw export "
+                "directory (raw_dir / --raw) or use the demo data (--demo)"
+            )
         return PreparedData(out, None, report["cut_date"], False, report)
     if _up_to_date(report, raw, cut):
         return PreparedData(out, raw, cut, False, report)
@@ -269,10 +290,20 @@ class Period:
         return publish(table, thresholds=self.thresholds, **options)
 
 
-def open_period(period: str = "2025Q4", processed_dir: str = "", raw_dir: str = "", cut_date: str = "",
-                window_start: str = WINDOW_START, window_end: str = WINDOW_END, lang: str = "sv",
-                min_count: int = 5, min_denominator: int = 10, min_n: int = 10, bootstrap_reps: int = 999,
-                seed: int = 2023) -> Period:
+def open_period(
+    period: str = "2025Q4",
+    processed_dir: str = "",
+    raw_dir: str = "",
+    cut_date: str = "",
+    window_start: str = WINDOW_START,
+    window_end: str = WINDOW_END,
+    lang: str = "sv",
+    min_count: int = 5,
+    min_denominator: int = 10,
+    min_n: int = 10,
+    bootstrap_reps: int = 999,
+    seed: int = 2023,
+) -> Period:
     """Resolve a notebook's parameters (:data:`PARAMETERS`) and load its data.
 
     Empty strings mean "derive": ``cut_date`` is the last day of ``period``;
@@ -281,21 +312,43 @@ def open_period(period: str = "2025Q4", processed_dir: str = "", raw_dir: str = 
     if lang not in ("sv", "en"):
         raise ValueError(f"lang must be 'sv' or 'en', not {lang!r}")
     first, last = parse_period(period)
-    prepared = prepare_data(period, raw_dir=raw_dir or None, processed_dir=processed_dir or None,
-                            cut_date=cut_date or None, seed=seed)
+    prepared = prepare_data(
+        period, raw_dir=raw_dir or None, processed_dir=processed_dir or None, cut_date=cut_date or None, seed=seed
+    )
     cut = pd.Timestamp(prepared.cut_date)
     end = min(pd.Timestamp(window_end), cut).date().isoformat()
     window = (pd.Timestamp(window_start).date().isoformat(), end)
     all_tables, tables = _window_tables(Path(prepared.processed_dir), prepared.ingest_report, window)
-    thresholds = Thresholds(min_count=int(min_count), min_denominator=int(min_denominator),
-                            min_duration_n=int(min_n))
-    params = dict(period=period, processed_dir=processed_dir, raw_dir=raw_dir, cut_date=cut_date,
-                  window_start=window_start, window_end=window_end, lang=lang, min_count=min_count,
-                  min_denominator=min_denominator, min_n=min_n, bootstrap_reps=bootstrap_reps, seed=seed)
-    return Period(period=period, first_day=first, cut_date=cut, window=window, lang=lang, thresholds=thresholds,
-                  processed_dir=prepared.processed_dir, tables=tables, all_tables=all_tables,
-                  ingest_report=prepared.ingest_report, parameters=params, bootstrap_reps=int(bootstrap_reps),
-                  seed=int(seed))
+    thresholds = Thresholds(min_count=int(min_count), min_denominator=int(min_denominator), min_duration_n=int(min_n))
+    params = dict(
+        period=period,
+        processed_dir=processed_dir,
+        raw_dir=raw_dir,
+        cut_date=cut_date,
+        window_start=window_start,
+        window_end=window_end,
+        lang=lang,
+        min_count=min_count,
+        min_denominator=min_denominator,
+        min_n=min_n,
+        bootstrap_reps=bootstrap_reps,
+        seed=seed,
+    )
+    return Period(
+        period=period,
+        first_day=first,
+        cut_date=cut,
+        window=window,
+        lang=lang,
+        thresholds=thresholds,
+        processed_dir=prepared.processed_dir,
+        tables=tables,
+        all_tables=all_tables,
+        ingest_report=prepared.ingest_report,
+        parameters=params,
+        bootstrap_reps=int(bootstrap_reps),
+        seed=int(seed),
+    )
 
 
 def _window_tables(processed_dir: Path, ingest_report: dict, window: tuple[str, str]):
@@ -312,8 +365,9 @@ def _window_tables(processed_dir: Path, ingest_report: dict, window: tuple[str, 
     from ..estimate.effects import restrict_window
 
     files = {t: info["parquet"]["sha256"] for t, info in sorted(ingest_report.get("tables", {}).items())}
-    key = hashlib.sha256(json.dumps({"files": files, "window": list(window), "code": _loader_hash()},
-                                    sort_keys=True).encode()).hexdigest()[:20]
+    key = hashlib.sha256(
+        json.dumps({"files": files, "window": list(window), "code": _loader_hash()}, sort_keys=True).encode()
+    ).hexdigest()[:20]
     path = processed_dir / ".cache" / f"tables-{key}.pkl"
     if files and path.is_file():
         try:
@@ -321,7 +375,7 @@ def _window_tables(processed_dir: Path, ingest_report: dict, window: tuple[str, 
                 return pickle.load(f)
         except Exception:  # noqa: BLE001 - a damaged cache file: read the parquet files instead
             pass
-    from ..ingest import load_processed   # only here: a notebook that reads the cache never imports ingest
+    from ..ingest import load_processed  # only here: a notebook that reads the cache never imports ingest
 
     all_tables = load_processed(processed_dir)
     tables = _follow_vacancies(restrict_window(all_tables, window))

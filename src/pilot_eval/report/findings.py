@@ -79,15 +79,24 @@ __all__ = [
 VERDICTS = ("no_clear_effect", "likely_increase", "likely_decrease")
 
 #: The outcomes of the summary, in the order of the council's questions.
-SUMMARY_OUTCOMES = ("days_unfilled_90", "filled_within_90", "late_withdrawal", "qualified_applicants_per_vacancy",
-                    "offer_acceptance")
+SUMMARY_OUTCOMES = (
+    "days_unfilled_90",
+    "filled_within_90",
+    "late_withdrawal",
+    "qualified_applicants_per_vacancy",
+    "offer_acceptance",
+)
 
 #: The sentence :func:`cannot_tell` puts first when the report runs on the demo export.
 DEMO_DISCLAIMER = {
-    "sv": ("Siffrorna i denna rapport bygger på syntetiska demonstrationsdata, inte på verkliga uppgifter "
-           "från Botkyrka kommun."),
-    "en": ("The figures in this report are based on synthetic demonstration data, not on real records "
-           "from Botkyrka kommun."),
+    "sv": (
+        "Siffrorna i denna rapport bygger på syntetiska demonstrationsdata, inte på verkliga uppgifter "
+        "från Botkyrka kommun."
+    ),
+    "en": (
+        "The figures in this report are based on synthetic demonstration data, not on real records "
+        "from Botkyrka kommun."
+    ),
 }
 
 _N_PILOT, _N_ALL = 3, 8
@@ -107,6 +116,7 @@ def _say(lang: str, sv: str, en: str) -> str:
 
 # --------------------------------------------------------------------------- outcome texts
 
+
 @dataclass(frozen=True)
 class _Text:
     """How one outcome is spoken of. ``unit`` is the reader's unit; ``scale`` turns the
@@ -118,48 +128,70 @@ class _Text:
     decimals: int
     up_is_better: bool
     title: tuple[str, str]
-    topic: tuple[str, str]          # "… had no effect on <topic>"
-    up: tuple[str, str]             # headline clause, increase
-    down: tuple[str, str]           # headline clause, decrease
-    led_to_up: tuple[str, str]      # "… the pilot probably led to <led_to>"
+    topic: tuple[str, str]  # "… had no effect on <topic>"
+    up: tuple[str, str]  # headline clause, increase
+    down: tuple[str, str]  # headline clause, decrease
+    led_to_up: tuple[str, str]  # "… the pilot probably led to <led_to>"
     led_to_down: tuple[str, str]
 
 
 def _share(title, topic, subject, up_is_better, more, fewer) -> _Text:
     return _Text(
-        unit="pp", scale=100.0, decimals=1, up_is_better=up_is_better, title=title, topic=topic,
+        unit="pp",
+        scale=100.0,
+        decimals=1,
+        up_is_better=up_is_better,
+        title=title,
+        topic=topic,
         up=(f"var {subject[0]} {{x}} högre", f"{subject[1]} was {{x}} higher"),
         down=(f"var {subject[0]} {{x}} lägre", f"{subject[1]} was {{x}} lower"),
-        led_to_up=more, led_to_down=fewer)
+        led_to_up=more,
+        led_to_down=fewer,
+    )
 
 
 def _filled(days: int) -> _Text:
     share = (f"andelen tjänster som tillsattes inom {days} dagar", f"the share of posts filled within {days} days")
     return _share(
-        (f"Tillsatt inom {days} dagar", f"Filled within {days} days"), share, share, True,
+        (f"Tillsatt inom {days} dagar", f"Filled within {days} days"),
+        share,
+        share,
+        True,
         (f"att fler tjänster tillsattes inom {days} dagar", f"more posts being filled within {days} days"),
-        (f"att färre tjänster tillsattes inom {days} dagar", f"fewer posts being filled within {days} days"))
+        (f"att färre tjänster tillsattes inom {days} dagar", f"fewer posts being filled within {days} days"),
+    )
 
 
 def _applicants(qualified: bool) -> _Text:
     sv = "behöriga sökande" if qualified else "sökande"
     en = "qualified applicants" if qualified else "applicants"
     return _Text(
-        unit="count", scale=1.0, decimals=2, up_is_better=True,
+        unit="count",
+        scale=1.0,
+        decimals=2,
+        up_is_better=True,
         title=(sv.capitalize() + " per annons", en.capitalize() + " per advert"),
         topic=(f"antalet {sv} per annons", f"the number of {en} per advert"),
         up=(f"fick varje annons i snitt {{x}} fler {sv}", f"each advert drew on average {{x}} more {en}"),
         down=(f"fick varje annons i snitt {{x}} färre {sv}", f"each advert drew on average {{x}} fewer {en}"),
         led_to_up=(f"fler {sv} per annons", f"more {en} per advert"),
-        led_to_down=(f"färre {sv} per annons", f"fewer {en} per advert"))
+        led_to_down=(f"färre {sv} per annons", f"fewer {en} per advert"),
+    )
 
 
 def _days(title, topic, action, longer, shorter) -> _Text:
     return _Text(
-        unit="days", scale=1.0, decimals=1, up_is_better=False, title=title, topic=topic,
+        unit="days",
+        scale=1.0,
+        decimals=1,
+        up_is_better=False,
+        title=title,
+        topic=topic,
         up=(f"tog det i snitt {{x}} längre tid {action[0]}", f"{action[1]} took on average {{x}} longer"),
         down=(f"tog det i snitt {{x}} kortare tid {action[0]}", f"{action[1]} took on average {{x}} less"),
-        led_to_up=longer, led_to_down=shorter)
+        led_to_up=longer,
+        led_to_down=shorter,
+    )
 
 
 _TEXTS: dict[str, _Text] = {
@@ -168,18 +200,24 @@ _TEXTS: dict[str, _Text] = {
         ("tiden till tillsättning", "the time to fill a post"),
         ("att tillsätta en tjänst (räknat upp till 90 dagar)", "filling a post, counted up to 90 days,"),
         longer=("längre tid till tillsättning", "a longer time to fill posts"),
-        shorter=("kortare tid till tillsättning", "a shorter time to fill posts")),
+        shorter=("kortare tid till tillsättning", "a shorter time to fill posts"),
+    ),
     "filled_within_60": _filled(60),
     "filled_within_90": _filled(90),
     "late_withdrawal": _share(
         ("Återtagna ansökningar", "Withdrawn applications"),
-        ("hur många sökande som återtog sin ansökan sent i processen",
-         "how many applicants withdrew late in the process"),
-        ("andelen sökande som återtog sin ansökan sent i processen (från intervju och framåt)",
-         "the share of applicants who withdrew late in the process (at or after interview)"),
+        (
+            "hur många sökande som återtog sin ansökan sent i processen",
+            "how many applicants withdrew late in the process",
+        ),
+        (
+            "andelen sökande som återtog sin ansökan sent i processen (från intervju och framåt)",
+            "the share of applicants who withdrew late in the process (at or after interview)",
+        ),
         False,
         ("att fler sökande återtog sin ansökan sent i processen", "more applicants withdrawing late in the process"),
-        ("att färre sökande återtog sin ansökan sent i processen", "fewer applicants withdrawing late in the process")),
+        ("att färre sökande återtog sin ansökan sent i processen", "fewer applicants withdrawing late in the process"),
+    ),
     "applicants_per_vacancy": _applicants(False),
     "qualified_applicants_per_vacancy": _applicants(True),
     "offer_acceptance": _share(
@@ -188,13 +226,15 @@ _TEXTS: dict[str, _Text] = {
         ("andelen erbjudanden om anställning som accepterades", "the share of job offers accepted"),
         True,
         ("att fler tackade ja till erbjudanden om anställning", "more candidates accepting job offers"),
-        ("att fler tackade nej till erbjudanden om anställning", "more candidates turning job offers down")),
+        ("att fler tackade nej till erbjudanden om anställning", "more candidates turning job offers down"),
+    ),
     "register_check_days": _days(
         ("Väntan på registerutdrag", "Waiting for police register extracts"),
         ("väntan på registerutdrag", "the wait for police register extracts"),
         ("att få ett registerutdrag från polisen", "getting a police register extract"),
         longer=("längre väntan på registerutdrag", "a longer wait for police register extracts"),
-        shorter=("kortare väntan på registerutdrag", "a shorter wait for police register extracts")),
+        shorter=("kortare väntan på registerutdrag", "a shorter wait for police register extracts"),
+    ),
 }
 
 _UNIT_WORDS = {"pp": "percentage_points", "days": "days", "count": None}
@@ -206,6 +246,7 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- Finding
+
 
 @dataclass
 class Finding:
@@ -252,6 +293,7 @@ class Finding:
 
 # --------------------------------------------------------------------------- numbers
 
+
 def _rounds_to_zero(value: float, decimals: int) -> bool:
     return format_number(abs(value), "en", decimals=decimals).strip("0.") == ""
 
@@ -264,8 +306,9 @@ def _fmt(value: float, text: _Text, lang: str, *, unit: bool = True, signed: boo
     decimals = text.decimals
     while not math.isinf(v) and v != 0 and decimals < text.decimals + 3 and _rounds_to_zero(v, decimals):
         decimals += 1
-    out = format_number(v, lang, decimals=None if math.isinf(v) else decimals,
-                        unit=_UNIT_WORDS[text.unit] if unit else None)
+    out = format_number(
+        v, lang, decimals=None if math.isinf(v) else decimals, unit=_UNIT_WORDS[text.unit] if unit else None
+    )
     if unit and text.unit == "count":
         out = f"{out}\u00a0{_COUNT_UNIT[lang]}"
     return out
@@ -289,6 +332,7 @@ def _missing(x) -> bool:
 
 
 # --------------------------------------------------------------------------- describe
+
 
 def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: str = "during") -> Finding:
     """One headline row of :func:`~pilot_eval.estimate.effects.pilot_effects` in words.
@@ -331,8 +375,9 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
         raise ValueError(f"term must be 'during' or 'after', not {term!r}")
     row_term = _get(row, "term")
     if not _missing(row_term) and str(row_term) != term:
-        raise ValueError(f"describe_effect: the row of {outcome!r} is the {row_term!r} effect; "
-                         f"pass term={str(row_term)!r}")
+        raise ValueError(
+            f"describe_effect: the row of {outcome!r} is the {row_term!r} effect; pass term={str(row_term)!r}"
+        )
     text = _TEXTS[outcome]
     est = _float(_get(row, "estimate")) * text.scale
     if math.isnan(est):
@@ -352,88 +397,133 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
     if mde is not None:
         details.append(_mde_sentence(text, mde, lang))
     return Finding(
-        outcome=outcome, title=_pick(text.title, lang), headline=_headline(text, est, term, lang),
+        outcome=outcome,
+        title=_pick(text.title, lang),
+        headline=_headline(text, est, term, lang),
         uncertainty=_uncertainty(text, low, high, verdict, for_recruitment, lang),
-        detail=" ".join(d for d in details if d) or None, estimate=est, conf_low=low, conf_high=high, p_value=p,
-        unit=text.unit, verdict=verdict, term=term, lang=lang, for_recruitment=for_recruitment)
+        detail=" ".join(d for d in details if d) or None,
+        estimate=est,
+        conf_low=low,
+        conf_high=high,
+        p_value=p,
+        unit=text.unit,
+        verdict=verdict,
+        term=term,
+        lang=lang,
+        for_recruitment=for_recruitment,
+    )
 
 
 def _headline(text: _Text, est: float, term: str, lang: str) -> str:
-    when = _pick({"during": ("Under piloten", "During the pilot"), "after": ("Efter piloten", "After the pilot")}[term],
-                 lang)
+    when = _pick(
+        {"during": ("Under piloten", "During the pilot"), "after": ("Efter piloten", "After the pilot")}[term], lang
+    )
     if _rounds_to_zero(est, text.decimals):
-        return _say(lang,
-                    f"{when} skilde sig pilotförvaltningarna nästan inte alls från utvecklingen i de andra "
-                    f"förvaltningarna när det gäller {text.topic[0]}.",
-                    f"{when}, the pilot administrations hardly differed from the trend in the other "
-                    f"administrations in {text.topic[1]}.")
+        return _say(
+            lang,
+            f"{when} skilde sig pilotförvaltningarna nästan inte alls från utvecklingen i de andra "
+            f"förvaltningarna när det gäller {text.topic[0]}.",
+            f"{when}, the pilot administrations hardly differed from the trend in the other "
+            f"administrations in {text.topic[1]}.",
+        )
     # applicants: "1,68 färre sökande", not "1,68 sökande per annons färre sökande"
     size = _fmt(est, text, lang, unit=text.unit != "count")
     clause = _pick(text.up if est > 0 else text.down, lang).format(x=size)
-    return _say(lang,
-                f"{when} {clause} i pilotförvaltningarna, jämfört med utvecklingen i de andra förvaltningarna.",
-                f"{when}, {clause} in the pilot administrations, compared with the trend in the other "
-                "administrations.")
+    return _say(
+        lang,
+        f"{when} {clause} i pilotförvaltningarna, jämfört med utvecklingen i de andra förvaltningarna.",
+        f"{when}, {clause} in the pilot administrations, compared with the trend in the other administrations.",
+    )
 
 
-def _uncertainty(text: _Text, low: float, high: float, verdict: str, for_recruitment: str | None,
-                 lang: str) -> str:
+def _uncertainty(text: _Text, low: float, high: float, verdict: str, for_recruitment: str | None, lang: str) -> str:
     topic = _pick(text.topic, lang)
     if math.isnan(low) or math.isnan(high):
-        return _say(lang,
-                    f"Osäkerheten kunde inte beräknas. Vi kan därför inte utesluta att piloten inte hade någon "
-                    f"effekt på {topic}, och inte heller en stor effekt åt något håll.",
-                    f"The uncertainty could not be computed. So we cannot rule out that the pilot had no effect "
-                    f"on {topic}, nor a large effect in either direction.")
+        return _say(
+            lang,
+            f"Osäkerheten kunde inte beräknas. Vi kan därför inte utesluta att piloten inte hade någon "
+            f"effekt på {topic}, och inte heller en stor effekt åt något håll.",
+            f"The uncertainty could not be computed. So we cannot rule out that the pilot had no effect "
+            f"on {topic}, nor a large effect in either direction.",
+        )
     if verdict == "no_clear_effect":
         allowed = [_bound_phrase(text, b, lang) for b in (low, high) if b != 0]
         also = _say(lang, " eller ", " or ").join(allowed)
         rest = _say(lang, f", men inte heller {also}", f", nor {also}") if allowed else ""
-        return (_interval_sentence(text, low, high, lang) + " "
-                + _say(lang, f"Vi kan alltså inte utesluta att piloten inte hade någon effekt på {topic}{rest}.",
-                       f"So we cannot rule out that the pilot had no effect on {topic}{rest}."))
+        return (
+            _interval_sentence(text, low, high, lang)
+            + " "
+            + _say(
+                lang,
+                f"Vi kan alltså inte utesluta att piloten inte hade någon effekt på {topic}{rest}.",
+                f"So we cannot rule out that the pilot had no effect on {topic}{rest}.",
+            )
+        )
     # a likely change: the whole interval on one side of zero
     increase = verdict == "likely_increase"
     side = _say(lang, "över" if increase else "under", "above" if increase else "below")
     near, far = (low, high) if increase else (high, low)
     small = _fmt(near, text, lang)
     if math.isinf(far):
-        span = _say(lang,
-                    f"Vi kan inte utesluta en effekt så liten som {small}, och osäkerhetsintervallet har ingen "
-                    f"gräns åt andra hållet, men hela intervallet ligger {side} noll.",
-                    f"We cannot rule out an effect as small as {small}, and the uncertainty interval has no "
-                    f"limit the other way, but the whole interval lies {side} zero.")
+        span = _say(
+            lang,
+            f"Vi kan inte utesluta en effekt så liten som {small}, och osäkerhetsintervallet har ingen "
+            f"gräns åt andra hållet, men hela intervallet ligger {side} noll.",
+            f"We cannot rule out an effect as small as {small}, and the uncertainty interval has no "
+            f"limit the other way, but the whole interval lies {side} zero.",
+        )
     else:
         large = _fmt(far, text, lang)
-        span = _say(lang,
-                    f"Vi kan inte utesluta en effekt så liten som {small} eller så stor som {large}, men hela "
-                    f"osäkerhetsintervallet ligger {side} noll.",
-                    f"We cannot rule out an effect as small as {small} or as large as {large}, but the whole "
-                    f"uncertainty interval lies {side} zero.")
+        span = _say(
+            lang,
+            f"Vi kan inte utesluta en effekt så liten som {small} eller så stor som {large}, men hela "
+            f"osäkerhetsintervallet ligger {side} noll.",
+            f"We cannot rule out an effect as small as {small} or as large as {large}, but the whole "
+            f"uncertainty interval lies {side} zero.",
+        )
     led_to = _pick(text.led_to_up if increase else text.led_to_down, lang)
     if for_recruitment == "better":
         judgement = _say(lang, "vilket underlättar rekryteringen", "which helps recruitment")
     else:
         judgement = _say(lang, "vilket försvårar rekryteringen", "which makes recruitment harder")
-    return span + " " + _say(lang, f"Det tyder på att piloten troligen ledde till {led_to}, {judgement}.",
-                             f"This suggests that the pilot probably led to {led_to}, {judgement}.")
+    return (
+        span
+        + " "
+        + _say(
+            lang,
+            f"Det tyder på att piloten troligen ledde till {led_to}, {judgement}.",
+            f"This suggests that the pilot probably led to {led_to}, {judgement}.",
+        )
+    )
 
 
 def _interval_sentence(text: _Text, low: float, high: float, lang: str) -> str:
     if math.isinf(low) and math.isinf(high):
-        return _say(lang, "Osäkerheten är så stor att uppgifterna inte sätter någon gräns för effekten åt något håll.",
-                    "The uncertainty is so large that the data set no limit on the effect in either direction.")
+        return _say(
+            lang,
+            "Osäkerheten är så stor att uppgifterna inte sätter någon gräns för effekten åt något håll.",
+            "The uncertainty is so large that the data set no limit on the effect in either direction.",
+        )
     if math.isinf(low):
         up_to = _fmt(high, text, lang, signed=True)
-        return _say(lang, f"Osäkerhetsintervallet har ingen nedre gräns och går upp till {up_to}.",
-                    f"The uncertainty interval has no lower limit and goes up to {up_to}.")
+        return _say(
+            lang,
+            f"Osäkerhetsintervallet har ingen nedre gräns och går upp till {up_to}.",
+            f"The uncertainty interval has no lower limit and goes up to {up_to}.",
+        )
     if math.isinf(high):
         start = _fmt(low, text, lang, signed=True)
-        return _say(lang, f"Osäkerhetsintervallet börjar vid {start} och har ingen övre gräns.",
-                    f"The uncertainty interval starts at {start} and has no upper limit.")
+        return _say(
+            lang,
+            f"Osäkerhetsintervallet börjar vid {start} och har ingen övre gräns.",
+            f"The uncertainty interval starts at {start} and has no upper limit.",
+        )
     start, end = _fmt(low, text, lang, unit=False, signed=True), _fmt(high, text, lang, signed=True)
-    return _say(lang, f"Osäkerhetsintervallet går från {start} till {end}.",
-                f"The uncertainty interval runs from {start} to {end}.")
+    return _say(
+        lang,
+        f"Osäkerhetsintervallet går från {start} till {end}.",
+        f"The uncertainty interval runs from {start} to {end}.",
+    )
 
 
 def _bound_phrase(text: _Text, bound: float, lang: str) -> str:
@@ -459,18 +549,22 @@ def _few_administrations(row, p: float, est: float, low: float, high: float, lan
     wide = not (math.isfinite(low) and math.isfinite(high)) or (high - low) > abs(est)
     others = int(n_assign) - 1
     if at_floor:
-        return _say(lang,
-                    f"Skillnaden för pilotförvaltningarna var större än för vart och ett av de {others} andra "
-                    f"sätten att välja ut {_N_PILOT} av de {_N_ALL} förvaltningarna. Starkare belägg än så kan "
-                    f"jämförelsen inte ge, eftersom bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten.",
-                    f"The difference for the pilot administrations was larger than for each of the other {others} "
-                    f"ways of picking {_N_PILOT} of the {_N_ALL} administrations. The comparison cannot give "
-                    f"stronger evidence than that, because only {_N_PILOT} of the {_N_ALL} administrations were "
-                    "in the pilot.")
+        return _say(
+            lang,
+            f"Skillnaden för pilotförvaltningarna var större än för vart och ett av de {others} andra "
+            f"sätten att välja ut {_N_PILOT} av de {_N_ALL} förvaltningarna. Starkare belägg än så kan "
+            f"jämförelsen inte ge, eftersom bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten.",
+            f"The difference for the pilot administrations was larger than for each of the other {others} "
+            f"ways of picking {_N_PILOT} of the {_N_ALL} administrations. The comparison cannot give "
+            f"stronger evidence than that, because only {_N_PILOT} of the {_N_ALL} administrations were "
+            "in the pilot.",
+        )
     if wide:
-        return _say(lang, f"Osäkerheten är stor eftersom bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten.",
-                    f"The uncertainty is large because only {_N_PILOT} of the {_N_ALL} administrations were in "
-                    "the pilot.")
+        return _say(
+            lang,
+            f"Osäkerheten är stor eftersom bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten.",
+            f"The uncertainty is large because only {_N_PILOT} of the {_N_ALL} administrations were in the pilot.",
+        )
     return None
 
 
@@ -481,27 +575,39 @@ def _mde_sentence(text: _Text, mde: Mapping, lang: str) -> str:
     strength = format_percent(0.8 if math.isnan(power) else power, lang)
     strength = _say(lang, f"{strength} styrka", f"{strength} power")
     if math.isnan(up) and math.isnan(down):
-        return _say(lang, "Undersökningen kan inte upptäcka en effekt av rimlig storlek på detta mått.",
-                    "The study cannot detect an effect of any plausible size on this measure.")
+        return _say(
+            lang,
+            "Undersökningen kan inte upptäcka en effekt av rimlig storlek på detta mått.",
+            "The study cannot detect an effect of any plausible size on this measure.",
+        )
     if math.isnan(down):
         size = _fmt(up, text, lang)
-        return _say(lang, f"Undersökningen kan bara upptäcka en ökning större än ungefär {size} ({strength}); "
-                    "en minskning kan den inte upptäcka.",
-                    f"The study can only detect an increase larger than about {size} ({strength}); it cannot "
-                    "detect a decrease.")
+        return _say(
+            lang,
+            f"Undersökningen kan bara upptäcka en ökning större än ungefär {size} ({strength}); "
+            "en minskning kan den inte upptäcka.",
+            f"The study can only detect an increase larger than about {size} ({strength}); it cannot "
+            "detect a decrease.",
+        )
     if math.isnan(up):
         size = _fmt(down, text, lang)
-        return _say(lang, f"Undersökningen kan bara upptäcka en minskning större än ungefär {size} ({strength}); "
-                    "en ökning kan den inte upptäcka.",
-                    f"The study can only detect a decrease larger than about {size} ({strength}); it cannot "
-                    "detect an increase.")
+        return _say(
+            lang,
+            f"Undersökningen kan bara upptäcka en minskning större än ungefär {size} ({strength}); "
+            "en ökning kan den inte upptäcka.",
+            f"The study can only detect a decrease larger than about {size} ({strength}); it cannot "
+            "detect an increase.",
+        )
     up_s, down_s = _fmt(up, text, lang), _fmt(down, text, lang)
-    return _say(lang, f"Undersökningen kan bara upptäcka effekter större än ungefär {up_s} uppåt eller {down_s} "
-                f"nedåt ({strength}).",
-                f"The study can only detect effects larger than about {up_s} up or {down_s} down ({strength}).")
+    return _say(
+        lang,
+        f"Undersökningen kan bara upptäcka effekter större än ungefär {up_s} uppåt eller {down_s} nedåt ({strength}).",
+        f"The study can only detect effects larger than about {up_s} up or {down_s} down ({strength}).",
+    )
 
 
 # --------------------------------------------------------------------------- summarise
+
 
 def _mde_lookup(mde, outcome: str) -> dict | None:
     """The MDEs of one outcome from a long table (outcome, term, estimate), a wide one
@@ -525,8 +631,14 @@ def _mde_lookup(mde, outcome: str) -> dict | None:
     return None if found is None else dict(found)
 
 
-def summarise(effects_tidy: pd.DataFrame, *, lang: str = "sv", mde=None, term: str = "during",
-              outcomes: Sequence[str] = SUMMARY_OUTCOMES) -> list[Finding]:
+def summarise(
+    effects_tidy: pd.DataFrame,
+    *,
+    lang: str = "sv",
+    mde=None,
+    term: str = "during",
+    outcomes: Sequence[str] = SUMMARY_OUTCOMES,
+) -> list[Finding]:
     """The findings of the summary page, one per outcome, in the order of ``outcomes``.
 
     Parameters
@@ -571,6 +683,7 @@ def summarise(effects_tidy: pd.DataFrame, *, lang: str = "sv", mde=None, term: s
 
 # --------------------------------------------------------------------------- what was done
 
+
 def count_text(n, lang: str = "sv", min_count: int = 5) -> str:
     """A count for running text: none, "färre än 5" for 1–4, exact below 100, rounded
     above ("omkring 230", "omkring 2 300").
@@ -591,10 +704,36 @@ def count_text(n, lang: str = "sv", min_count: int = 5) -> str:
     return _say(lang, "omkring ", "about ") + format_number(int(math.floor(n / step + 0.5) * step), lang)
 
 
-_MONTHS = {"sv": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-                  "oktober", "november", "december"],
-           "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                  "October", "November", "December"]}
+_MONTHS = {
+    "sv": [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
 
 
 def _date_text(d, lang: str) -> str:
@@ -646,14 +785,23 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
     rollout = coverage["rollout"]
     checks = coverage["checks_by_type"]
     sentences = []
-    starts = (pd.to_datetime(rollout["start_date"]).groupby(rollout["administration"].astype(str)).min()
-              .sort_values(kind="stable"))
+    starts = (
+        pd.to_datetime(rollout["start_date"])
+        .groupby(rollout["administration"].astype(str))
+        .min()
+        .sort_values(kind="stable")
+    )
     admins = list(starts.index)
     if admins:
         sentences += _who_and_when(rollout, starts, lang)
     else:
-        sentences.append(_say(lang, "Pilotens schema är tomt: inga förvaltningar finns med.",
-                              "The pilot's roll-out table is empty: no administration is listed."))
+        sentences.append(
+            _say(
+                lang,
+                "Pilotens schema är tomt: inga förvaltningar finns med.",
+                "The pilot's roll-out table is empty: no administration is listed.",
+            )
+        )
 
     # how many checks of which kind: municipality-wide sums only
     ctype = checks["check_type"].astype(str)
@@ -661,24 +809,44 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
     n_credit = int(checks.loc[ctype == "court_and_credit", "n_checks"].sum())
     n_register = int(checks.loc[ctype.str.startswith("register_"), "n_checks"].sum())
     if n_court + n_credit == 0:
-        sentences.append(_say(lang, "Inga fördjupade kontroller finns registrerade i underlaget.",
-                              "No deepened checks are recorded in the data."))
+        sentences.append(
+            _say(
+                lang,
+                "Inga fördjupade kontroller finns registrerade i underlaget.",
+                "No deepened checks are recorded in the data.",
+            )
+        )
     else:
         deep = count_text(n_court + n_credit, lang, min_count)
         deep = deep[0].upper() + deep[1:]
         credit = count_text(n_credit, lang, min_count)
         top = _top_roles(coverage["roles_covered"], lang, min_count)
-        most = _say(lang, f", flest i yrkesgrupperna {_and_list(top, lang)}",
-                    f", most of them in the role groups {_and_list(top, lang)}") if top else ""
-        sentences.append(_say(lang, f"{deep} fördjupade kontroller gjordes, varav {credit} med kreditupplysning{most}.",
-                              f"{deep} deepened checks were made, {credit} of them with a credit check{most}."))
+        most = (
+            _say(
+                lang,
+                f", flest i yrkesgrupperna {_and_list(top, lang)}",
+                f", most of them in the role groups {_and_list(top, lang)}",
+            )
+            if top
+            else ""
+        )
+        sentences.append(
+            _say(
+                lang,
+                f"{deep} fördjupade kontroller gjordes, varav {credit} med kreditupplysning{most}.",
+                f"{deep} deepened checks were made, {credit} of them with a credit check{most}.",
+            )
+        )
     share = _share_hires_checked(coverage["hires_checked"], admins)
     if share is not None:
         pct = format_percent(share, lang)
-        sentences.append(_say(lang, f"Av dem som anställdes i pilotförvaltningarna under piloten fick {pct} en "
-                              "fördjupad kontroll.",
-                              f"Of those hired in the pilot administrations during the pilot, {pct} had a deepened "
-                              "check."))
+        sentences.append(
+            _say(
+                lang,
+                f"Av dem som anställdes i pilotförvaltningarna under piloten fick {pct} en fördjupad kontroll.",
+                f"Of those hired in the pilot administrations during the pilot, {pct} had a deepened check.",
+            )
+        )
     if n_register > 0:
         years = pd.to_numeric(checks.loc[ctype.str.startswith("register_"), "year"], errors="coerce").dropna()
         span = ""
@@ -686,27 +854,44 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
             first, last = int(years.min()), int(years.max())
             span = f" ({first}–{last})" if first != last else f" ({first})"
         many = count_text(n_register, lang, min_count)
-        sentences.append(_say(lang, "Registerutdrag ur belastningsregistret krävdes redan enligt lag för arbete med "
-                              f"barn; underlaget{span} innehåller {many} sådana.",
-                              "Police register extracts were already required by law for work with children; "
-                              f"the data{span} hold {many} of them."))
+        sentences.append(
+            _say(
+                lang,
+                "Registerutdrag ur belastningsregistret krävdes redan enligt lag för arbete med "
+                f"barn; underlaget{span} innehåller {many} sådana.",
+                "Police register extracts were already required by law for work with children; "
+                f"the data{span} hold {many} of them.",
+            )
+        )
     return " ".join(sentences)
 
 
 def _who_and_when(rollout: pd.DataFrame, starts: pd.Series, lang: str) -> list[str]:
     """Which administrations, from when to when, for whom and with which check."""
-    names = {a: _running(value_label("administration", a, lang), lang) if lang == "sv"
-             else value_label("administration", a, lang) for a in starts.index}
+    names = {
+        a: _running(value_label("administration", a, lang), lang)
+        if lang == "sv"
+        else value_label("administration", a, lang)
+        for a in starts.index
+    }
     if starts.nunique() == 1:
-        where = _say(lang, f"Fördjupad bakgrundskontroll prövades i {_and_list(list(names.values()), lang)} från "
-                     f"{_date_text(starts.iloc[0], lang)}",
-                     f"Deepened background checks were piloted in the {_and_list(list(names.values()), lang)} "
-                     f"from {_date_text(starts.iloc[0], lang)}")
+        where = _say(
+            lang,
+            f"Fördjupad bakgrundskontroll prövades i {_and_list(list(names.values()), lang)} från "
+            f"{_date_text(starts.iloc[0], lang)}",
+            f"Deepened background checks were piloted in the {_and_list(list(names.values()), lang)} "
+            f"from {_date_text(starts.iloc[0], lang)}",
+        )
     else:
-        parts = [_say(lang, f"{names[a]} från {_date_text(s, lang)}", f"the {names[a]} from {_date_text(s, lang)}")
-                 for a, s in starts.items()]
-        where = _say(lang, f"Fördjupad bakgrundskontroll prövades i {_and_list(parts, lang)}",
-                     f"Deepened background checks were piloted in {_and_list(parts, lang)}")
+        parts = [
+            _say(lang, f"{names[a]} från {_date_text(s, lang)}", f"the {names[a]} from {_date_text(s, lang)}")
+            for a, s in starts.items()
+        ]
+        where = _say(
+            lang,
+            f"Fördjupad bakgrundskontroll prövades i {_and_list(parts, lang)}",
+            f"Deepened background checks were piloted in {_and_list(parts, lang)}",
+        )
     ends = pd.to_datetime(rollout["end_date"])
     last = _date_text(ends.max(), lang) if ends.notna().any() else ""
     if ends.isna().all():
@@ -716,16 +901,20 @@ def _who_and_when(rollout: pd.DataFrame, starts: pd.Series, lang: str) -> list[s
     elif ends.notna().all():
         when = _say(lang, f", som längst till {last}.", f", at the latest to {last}.")
     else:
-        when = _say(lang, f". Den har avslutats på vissa håll (senast {last}) men pågår fortfarande på andra.",
-                    f". They have ended in some places (at the latest {last}) but are still in place in others.")
+        when = _say(
+            lang,
+            f". Den har avslutats på vissa håll (senast {last}) men pågår fortfarande på andra.",
+            f". They have ended in some places (at the latest {last}) but are still in place in others.",
+        )
     out = [where + when]
 
     def scope_label(s: str) -> str:
         return _running(value_label("scope", s, lang), lang)
 
     present = set(rollout["scope"].astype(str))
-    scopes = _and_list([scope_label(s) for s in ("new_hires", "placements", "managers_financial") if s in present],
-                       lang)
+    scopes = _and_list(
+        [scope_label(s) for s in ("new_hires", "placements", "managers_financial") if s in present], lang
+    )
     groups = set(rollout["role_group"].astype(str))
     if groups <= {"all", "alla"}:
         roles = _say(lang, "i alla yrkesgrupper", "in all role groups")
@@ -736,12 +925,18 @@ def _who_and_when(rollout: pd.DataFrame, starts: pd.Series, lang: str) -> list[s
     credit = rollout["check_type"].astype(str) == "court_and_credit"
     credit_scopes = _and_list([scope_label(s) for s in sorted(set(rollout.loc[credit, "scope"].astype(str)))], lang)
     if credit_scopes:
-        out.append(_say(lang, f"Kontrollen är en sökning i domstolarnas register, och {credit_scopes} fick också en "
-                        "kreditupplysning.",
-                        f"The check is a search of court records; {credit_scopes} also had a credit check."))
+        out.append(
+            _say(
+                lang,
+                f"Kontrollen är en sökning i domstolarnas register, och {credit_scopes} fick också en "
+                "kreditupplysning.",
+                f"The check is a search of court records; {credit_scopes} also had a credit check.",
+            )
+        )
     else:
-        out.append(_say(lang, "Kontrollen är en sökning i domstolarnas register.",
-                        "The check is a search of court records."))
+        out.append(
+            _say(lang, "Kontrollen är en sökning i domstolarnas register.", "The check is a search of court records.")
+        )
     return out
 
 
@@ -768,8 +963,10 @@ def _share_hires_checked(hires: pd.DataFrame, admins: Sequence[str], min_denomin
 
 # --------------------------------------------------------------------------- caveats and methods
 
-def cannot_tell(*, lang: str = "sv", pilot_ended: bool = True, law_change_in_window: bool = False,
-                demo: bool = False) -> list[str]:
+
+def cannot_tell(
+    *, lang: str = "sv", pilot_ended: bool = True, law_change_in_window: bool = False, demo: bool = False
+) -> list[str]:
     """What the data cannot tell: three to five items of one or two plain sentences.
 
     Parameters
@@ -791,40 +988,51 @@ def cannot_tell(*, lang: str = "sv", pilot_ended: bool = True, law_change_in_win
     """
     _check_lang(lang)
     items = [DEMO_DISCLAIMER[lang]] if demo else []
-    items.append(_say(
-        lang,
-        f"Bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten, och de valdes inte slumpvis utan för att "
-        "personalen där arbetar med barn och unga. Skillnader mellan förvaltningarna kan därför också bero på annat "
-        "än kontrollen.",
-        f"Only {_N_PILOT} of the {_N_ALL} administrations were in the pilot, and they were not chosen at random but "
-        "because their staff work with children and young people. Differences between administrations may "
-        "therefore also have other causes than the check."))
-    items.append(_say(
-        lang,
-        "Om något annat ändrades i pilotförvaltningarna samtidigt som kontrollerna började, till exempel arbetssätt "
-        "eller bemanning, kan vi inte skilja det från effekten av kontrollen.",
-        "If something else changed in the pilot administrations when the checks started, such as ways of working "
-        "or staffing, we cannot tell it apart from the effect of the check."))
-    items.append(_say(
-        lang,
-        "Varför en sökande återtog sin ansökan är ofta inte registrerat. Vi kan därför inte säga hur många som "
-        "hoppade av just på grund av kontrollen.",
-        "Why an applicant withdrew is often not recorded. So we cannot say how many withdrew because of the check "
-        "itself."))
+    items.append(
+        _say(
+            lang,
+            f"Bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten, och de valdes inte slumpvis utan för att "
+            "personalen där arbetar med barn och unga. Skillnader mellan förvaltningarna kan därför också bero på annat "
+            "än kontrollen.",
+            f"Only {_N_PILOT} of the {_N_ALL} administrations were in the pilot, and they were not chosen at random but "
+            "because their staff work with children and young people. Differences between administrations may "
+            "therefore also have other causes than the check.",
+        )
+    )
+    items.append(
+        _say(
+            lang,
+            "Om något annat ändrades i pilotförvaltningarna samtidigt som kontrollerna började, till exempel arbetssätt "
+            "eller bemanning, kan vi inte skilja det från effekten av kontrollen.",
+            "If something else changed in the pilot administrations when the checks started, such as ways of working "
+            "or staffing, we cannot tell it apart from the effect of the check.",
+        )
+    )
+    items.append(
+        _say(
+            lang,
+            "Varför en sökande återtog sin ansökan är ofta inte registrerat. Vi kan därför inte säga hur många som "
+            "hoppade av just på grund av kontrollen.",
+            "Why an applicant withdrew is often not recorded. So we cannot say how many withdrew because of the check "
+            "itself.",
+        )
+    )
     if pilot_ended:
         time_item = _say(
             lang,
             "Piloten har avslutats. Uppgifterna visar inte hur en kontroll som gäller för alltid eller i hela "
             "kommunen skulle påverka rekryteringen, till exempel kommunens rykte som arbetsgivare.",
             "The pilot has ended. The data do not show how a permanent or municipality-wide check would affect "
-            "recruitment, for example the municipality's reputation as an employer.")
+            "recruitment, for example the municipality's reputation as an employer.",
+        )
     else:
         time_item = _say(
             lang,
             "Piloten pågår fortfarande. Uppgifterna kan ännu inte visa vad som händer på längre sikt eller när "
             "piloten upphör.",
             "The pilot is still running. The data cannot yet show what happens in the longer run or when the "
-            "pilot ends.")
+            "pilot ends.",
+        )
     if law_change_in_window:
         time_item += " " + _say(
             lang,
@@ -833,7 +1041,8 @@ def cannot_tell(*, lang: str = "sv", pilot_ended: bool = True, law_change_in_win
             "inte med i jämförelsen.",
             "On 1 March 2026 the law on register checks changes. The change mainly affects the Health and Social "
             "Care Administration, one of the comparison administrations, so the time after 28 February 2026 is "
-            "left out of the comparison.")
+            "left out of the comparison.",
+        )
     items.append(time_item)
     return items
 
@@ -858,4 +1067,5 @@ def methods_note(*, lang: str = "sv") -> str:
         "it, with how it changed in the five other administrations over the same time. The difference between the "
         "two changes is our estimate of the pilot's effect. We measured the uncertainty by repeating the comparison "
         f"for all {_N_ASSIGNMENTS} ways of picking 3 of the 8 administrations: only if the real pilot "
-        "administrations stand out more than almost every other choice does the result suggest an effect.")
+        "administrations stand out more than almost every other choice does the result suggest an effect.",
+    )

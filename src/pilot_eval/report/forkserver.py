@@ -48,8 +48,16 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["ENV_ADDRESS", "ENV_SWITCH", "PRELOAD", "KernelForkServer", "available", "fork_kernel",
-           "ForkedKernelProvisioner", "ForkingKernelManager"]  # noqa: F822 - these two: __getattr__
+__all__ = [
+    "ENV_ADDRESS",
+    "ENV_SWITCH",
+    "PRELOAD",
+    "KernelForkServer",
+    "available",
+    "fork_kernel",
+    "ForkedKernelProvisioner",
+    "ForkingKernelManager",
+]  # noqa: F822 - these two: __getattr__
 
 #: Environment variable through which the workers learn the server's socket.
 ENV_ADDRESS = "PILOT_EVAL_KERNEL_SERVER"
@@ -91,8 +99,13 @@ _MAX_MESSAGE = 1 << 20
 def available() -> bool:
     """Whether kernels can be forked here: a POSIX system with ``fork`` and ``SCM_RIGHTS``,
     and not switched off with ``PILOT_EVAL_FORK_KERNELS=0``."""
-    return (os.name == "posix" and hasattr(os, "fork") and hasattr(socket, "send_fds")
-            and sys.platform.startswith("linux") and os.environ.get(ENV_SWITCH, "1") != "0")
+    return (
+        os.name == "posix"
+        and hasattr(os, "fork")
+        and hasattr(socket, "send_fds")
+        and sys.platform.startswith("linux")
+        and os.environ.get(ENV_SWITCH, "1") != "0"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -137,8 +150,13 @@ class KernelForkServer:
             with open(self._log_path, "wb") as log:
                 self._process = subprocess.Popen(
                     [sys.executable, *INTERPRETER_OPTIONS, "-m", __name__, str(listener.fileno()), ",".join(preload)],
-                    stdin=subprocess.PIPE, stdout=log, stderr=log, env=env, cwd=self._folder,
-                    pass_fds=(listener.fileno(),))
+                    stdin=subprocess.PIPE,
+                    stdout=log,
+                    stderr=log,
+                    env=env,
+                    cwd=self._folder,
+                    pass_fds=(listener.fileno(),),
+                )
         finally:
             listener.close()  # the server's now
 
@@ -303,8 +321,11 @@ def _jupyter_classes():
                 try:
                     process = fork_kernel(address, arguments, env=env, cwd=cwd)
                 except OSError as exc:  # no server: start the kernel as Jupyter does
-                    print(f"pilot_eval: no kernel server ({exc}); starting the kernel with Popen",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"pilot_eval: no kernel server ({exc}); starting the kernel with Popen",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 else:
                     self.process = process
                     self.pid = self.pgid = process.pid  # the kernel leads its own session
@@ -318,8 +339,9 @@ def _jupyter_classes():
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-                self.provisioner = ForkedKernelProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                                           parent=self)
+                self.provisioner = ForkedKernelProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
             return await super()._async_pre_start_kernel(**kw)
 
     return ForkedKernelProvisioner, ForkingKernelManager
@@ -483,8 +505,9 @@ class _Server:
 
         connection, _ = self.listener.accept()
         try:
-            uid = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                            struct.calcsize("3i")))[1]
+            uid = struct.unpack(
+                "3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            )[1]
             if uid != os.getuid():
                 connection.close()
                 return
@@ -500,14 +523,21 @@ class _Server:
             return
         threads = [] if not self.can_fork else _unsafe_threads()
         if threads:
-            print(f"pilot_eval kernel server: not forking, the preload started threads: {', '.join(threads)}; "
-                  "kernels are started by Popen", file=sys.stderr, flush=True)
+            print(
+                f"pilot_eval kernel server: not forking, the preload started threads: {', '.join(threads)}; "
+                "kernels are started by Popen",
+                file=sys.stderr,
+                flush=True,
+            )
         if not self.can_fork or threads:
             self.can_fork = False
             for fd in fds:
                 os.close(fd)
-            connection.send(json.dumps({"error": f"the server has threads ({', '.join(threads) or 'before'}); "
-                                                 "it cannot fork"}).encode())
+            connection.send(
+                json.dumps(
+                    {"error": f"the server has threads ({', '.join(threads) or 'before'}); it cannot fork"}
+                ).encode()
+            )
             connection.close()
             return
         request = json.loads(data)
@@ -574,8 +604,11 @@ class _Server:
         os.environ.update(request["env"])
         # as ``python -m ipykernel_launcher`` in ``cwd``, after the launcher removed the
         # working directory from the path (IPython puts it back)
-        sys.argv = [str(Path(sys.modules["ipykernel"].__file__).parent.parent / "ipykernel_launcher.py"),
-                    *request["argv"], f"--IPKernelApp.parent_handle={parent}"]
+        sys.argv = [
+            str(Path(sys.modules["ipykernel"].__file__).parent.parent / "ipykernel_launcher.py"),
+            *request["argv"],
+            f"--IPKernelApp.parent_handle={parent}",
+        ]
         import random
 
         random.seed()

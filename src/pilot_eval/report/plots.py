@@ -109,8 +109,13 @@ SINGLE_SERIES_COLOR = OKABE_ITO["bluish_green"]
 #: Other groups (administrations, genders, …), in order. Vermillion is left out: it means
 #: the pilot; yellow comes last (weak on white).
 GROUP_COLORS: tuple[str, ...] = (
-    OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"],
-    OKABE_ITO["sky_blue"], OKABE_ITO["black"], OKABE_ITO["yellow"],
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["black"],
+    OKABE_ITO["yellow"],
 )
 # Cycle lengths 7 (colours), 4 (line styles), 5 (markers, hatches) are coprime: up to 140
 # groups get distinct combinations, and no two of the first seven share a colour.
@@ -225,70 +230,108 @@ TEXTS: dict[str, tuple[str, str]] = {
     "share_filled": ("Andel tillsatta (%)", "Share filled (%)"),
     "fill_title": ("Andel tillsatta rekryteringar", "Share of vacancies filled"),
     "fill_method": (
-        ("Kaplan–Meier-skattning. Rekryteringar som fortfarande är öppna, eller som avbrutits eller "
-        "annonserats om, räknas med så länge de pågick."),
-        ("Kaplan–Meier estimate. Vacancies still open, cancelled or re-advertised count for as long as "
-        "they were running.")),
+        (
+            "Kaplan–Meier-skattning. Rekryteringar som fortfarande är öppna, eller som avbrutits eller "
+            "annonserats om, räknas med så länge de pågick."
+        ),
+        (
+            "Kaplan–Meier estimate. Vacancies still open, cancelled or re-advertised count for as long as "
+            "they were running."
+        ),
+    ),
     "fill_truncated": (
         "En kurva slutar där färre än {k} rekryteringar återstår.",
-        "A curve stops where fewer than {k} vacancies remain."),
+        "A curve stops where fewer than {k} vacancies remain.",
+    ),
     "fill_too_few": (
         "Visas inte (färre än {k} rekryteringar): {groups}.",
-        "Not shown (fewer than {k} vacancies): {groups}."),
+        "Not shown (fewer than {k} vacancies): {groups}.",
+    ),
     "no_data": ("Inga uppgifter", "No data"),
     "before_pilot": ("Före piloten", "Before the pilot"),
     "during_pilot": ("Under piloten", "During the pilot"),
     "pre_legend": ("Före piloten (bör ligga nära noll)", "Before the pilot (should be close to zero)"),
     "post_legend": ("Under piloten (skattad effekt)", "During the pilot (estimated effect)"),
-    "event_xlabel_quarter": ("Kvartal i förhållande till pilotens start (0 = första kvartalet)",
-                             "Quarters relative to the pilot start (0 = first quarter)"),
-    "event_xlabel_month": ("Månader i förhållande till pilotens start (0 = första månaden)",
-                           "Months relative to the pilot start (0 = first month)"),
-    "event_xlabel_half": ("Halvår i förhållande till pilotens start (0 = första halvåret)",
-                          "Half-years relative to the pilot start (0 = first half-year)"),
-    "event_xlabel_year": ("År i förhållande till pilotens start (0 = första året)",
-                          "Years relative to the pilot start (0 = first year)"),
+    "event_xlabel_quarter": (
+        "Kvartal i förhållande till pilotens start (0 = första kvartalet)",
+        "Quarters relative to the pilot start (0 = first quarter)",
+    ),
+    "event_xlabel_month": (
+        "Månader i förhållande till pilotens start (0 = första månaden)",
+        "Months relative to the pilot start (0 = first month)",
+    ),
+    "event_xlabel_half": (
+        "Halvår i förhållande till pilotens start (0 = första halvåret)",
+        "Half-years relative to the pilot start (0 = first half-year)",
+    ),
+    "event_xlabel_year": (
+        "År i förhållande till pilotens start (0 = första året)",
+        "Years relative to the pilot start (0 = first year)",
+    ),
     "difference": ("Skillnad mot jämförelseförvaltningarna", "Difference from the comparison administrations"),
     "event_caption": (
-        ("Punkt: skattad skillnad mellan pilot- och jämförelseförvaltningarna jämfört med tiden före "
-        "piloten; streck: {level}\u00a0% konfidensintervall."),
-        ("Point: estimated difference between pilot and comparison administrations relative to the time "
-        "before the pilot; bar: {level}% confidence interval.")),
+        (
+            "Punkt: skattad skillnad mellan pilot- och jämförelseförvaltningarna jämfört med tiden före "
+            "piloten; streck: {level}\u00a0% konfidensintervall."
+        ),
+        (
+            "Point: estimated difference between pilot and comparison administrations relative to the time "
+            "before the pilot; bar: {level}% confidence interval."
+        ),
+    ),
     "event_indicative": (
         "Intervallen är vägledande: med få förvaltningar blir osäkerheten underskattad.",
-        "The intervals are indicative: with few administrations the uncertainty is understated."),
+        "The intervals are indicative: with few administrations the uncertainty is understated.",
+    ),
     "effect_during": ("Pilotens effekt medan den pågick", "Effect of the pilot while it ran"),
     "effect_after": ("Pilotens effekt efter att den avslutats", "Effect of the pilot after it ended"),
     "effect_axis": ("Skattad effekt", "Estimated effect"),
     "effect_caption": (
-        ("Punkt: skattad effekt; streck: {level}\u00a0% konfidensintervall ({inference}). Ett streck som "
-        "korsar nollinjen betyder att effekten inte går att skilja från noll."),
-        ("Point: estimated effect; bar: {level}% confidence interval ({inference}). A bar that crosses "
-        "the zero line means the effect cannot be told apart from zero.")),
+        (
+            "Punkt: skattad effekt; streck: {level}\u00a0% konfidensintervall ({inference}). Ett streck som "
+            "korsar nollinjen betyder att effekten inte går att skilja från noll."
+        ),
+        (
+            "Point: estimated effect; bar: {level}% confidence interval ({inference}). A bar that crosses "
+            "the zero line means the effect cannot be told apart from zero."
+        ),
+    ),
     "interval_to": ("till", "to"),
-    "funnel_title": ("Återtagna ansökningar per steg i rekryteringen",
-                     "Withdrawn applications by stage of recruitment"),
+    "funnel_title": (
+        "Återtagna ansökningar per steg i rekryteringen",
+        "Withdrawn applications by stage of recruitment",
+    ),
     "funnel_rate_axis": ("Andel som återtog ansökan vid steget (%)", "Share withdrawing at the stage (%)"),
     "funnel_share_axis": ("Andel av alla ansökningar (%)", "Share of all applications (%)"),
     "funnel_rate_caption": (
         "Andelen räknas bland de ansökningar som nått steget.",
-        "The share is of the applications that reached the stage."),
+        "The share is of the applications that reached the stage.",
+    ),
     "funnel_share_caption": (
         "Andelen räknas bland alla ansökningar; summan över stegen är den totala andelen återtagna.",
-        "The share is of all applications; summed over the stages it is the overall withdrawal rate."),
+        "The share is of all applications; summed over the stages it is the overall withdrawal rate.",
+    ),
     "actual": ("Det faktiska utfallet", "The actual result"),
     "permutation_title": ("Hur ovanligt är det faktiska utfallet?", "How unusual is the actual result?"),
-    "permutation_count": ("Antal möjliga val av pilotförvaltningar",
-                          "Number of possible choices of pilot administrations"),
+    "permutation_count": (
+        "Antal möjliga val av pilotförvaltningar",
+        "Number of possible choices of pilot administrations",
+    ),
     "permutation_x": ("Skattad effekt", "Estimated effect"),
     "permutation_p": (
-        ("Om piloten inte hade haft någon effekt hade en lika stor eller större skillnad (åt något håll) "
-        "uppstått i {k} av {n} möjliga val av pilotförvaltningar (p = {p})."),
-        ("If the pilot had had no effect, a difference at least as large (in either direction) would "
-        "have arisen in {k} of {n} possible choices of pilot administrations (p = {p}).")),
+        (
+            "Om piloten inte hade haft någon effekt hade en lika stor eller större skillnad (åt något håll) "
+            "uppstått i {k} av {n} möjliga val av pilotförvaltningar (p = {p})."
+        ),
+        (
+            "If the pilot had had no effect, a difference at least as large (in either direction) would "
+            "have arisen in {k} of {n} possible choices of pilot administrations (p = {p})."
+        ),
+    ),
     "permutation_no_p": (
         "Staplarna visar den skattade effekten för vart och ett av {n} möjliga val av pilotförvaltningar.",
-        "The bars show the estimated effect for each of {n} possible choices of pilot administrations."),
+        "The bars show the estimated effect for each of {n} possible choices of pilot administrations.",
+    ),
     "four_fifths": ("Fyra femtedelar", "Four-fifths"),
 }
 
@@ -301,10 +344,12 @@ OUTCOME_INFO: dict[str, tuple[str, str, str]] = {
     "late_withdrawal": ("Andel återtagna ansökningar i sent skede", "Late-stage withdrawal rate", "pp"),
     "late_withdrawal_rate": ("Andel återtagna ansökningar i sent skede", "Late-stage withdrawal rate", "pp"),
     "applicants_per_vacancy": ("Sökande per rekrytering", "Applicants per vacancy", "applicants"),
-    "qualified_applicants_per_vacancy": ("Behöriga sökande per rekrytering", "Qualified applicants per vacancy",
-                                         "applicants"),
-    "qualified_per_vacancy": ("Behöriga sökande per rekrytering", "Qualified applicants per vacancy",
-                              "applicants"),
+    "qualified_applicants_per_vacancy": (
+        "Behöriga sökande per rekrytering",
+        "Qualified applicants per vacancy",
+        "applicants",
+    ),
+    "qualified_per_vacancy": ("Behöriga sökande per rekrytering", "Qualified applicants per vacancy", "applicants"),
     "offer_acceptance": ("Andel accepterade erbjudanden", "Offer acceptance rate", "pp"),
     "acceptance_rate": ("Andel accepterade erbjudanden", "Offer acceptance rate", "pp"),
     "register_check_days": ("Tid för registerutdrag (dagar)", "Police register check turnaround (days)", "days"),
@@ -317,12 +362,19 @@ UNITS: dict[str, tuple[str, str, float]] = {
     "applicants": ("sökande", "applicants", 1.0),
     "number": ("", "", 1.0),
 }
-_UNIT_ALIASES = {"percentage_points": "pp", "procentenheter": "pp", "day": "days", "dagar": "days",
-                 "sökande": "applicants"}
+_UNIT_ALIASES = {
+    "percentage_points": "pp",
+    "procentenheter": "pp",
+    "day": "days",
+    "dagar": "days",
+    "sökande": "applicants",
+}
 
 _INFERENCE_TEXT = {
-    "randomization_inference": ("randomiseringsinferens över alla {n} möjliga val av pilotförvaltningar",
-                                "randomization inference over all {n} possible choices of pilot administrations"),
+    "randomization_inference": (
+        "randomiseringsinferens över alla {n} möjliga val av pilotförvaltningar",
+        "randomization inference over all {n} possible choices of pilot administrations",
+    ),
     "wild_cluster_bootstrap_webb": ("vild klusterbootstrap", "wild cluster bootstrap"),
     "cluster_robust": ("klusterrobusta standardfel", "cluster-robust standard errors"),
 }
@@ -344,6 +396,7 @@ def _t(key: str, lang: str, **fields: object) -> str:
 
 # --------------------------------------------------------------------------- numbers
 
+
 def _tick_decimals(locs: Iterable[float], most: int = 4) -> int:
     """The fewest decimals that show every tick location exactly (0, 2.5, 5 → 1)."""
     values = [float(v) for v in locs if np.isfinite(v)]
@@ -356,8 +409,9 @@ def _tick_decimals(locs: Iterable[float], most: int = 4) -> int:
     return most
 
 
-def number_formatter(lang: str = "sv", kind: str = "number", *, scale: float = 1.0,
-                     decimals: int | None = None) -> FuncFormatter:
+def number_formatter(
+    lang: str = "sv", kind: str = "number", *, scale: float = 1.0, decimals: int | None = None
+) -> FuncFormatter:
     """A tick formatter in the reader's number format.
 
     Parameters
@@ -441,6 +495,7 @@ def _percent_decimals(values: np.ndarray) -> int:
 
 # --------------------------------------------------------------------------- group styles
 
+
 def group_styles(column: str | None, values: Sequence[Hashable]) -> dict[Hashable, dict[str, object]]:
     """Colour, line style, marker and hatch per group value.
 
@@ -468,12 +523,20 @@ def group_styles(column: str | None, values: Sequence[Hashable]) -> dict[Hashabl
                 out[v] = dict(fixed[str(v)])
         for i, v in enumerate(others):
             j = (i + 2) % len(GROUP_COLORS)
-            out[v] = {"color": GROUP_COLORS[j], "linestyle": _LINESTYLES[j % len(_LINESTYLES)],
-                      "marker": _MARKERS[j % len(_MARKERS)], "hatch": _HATCHES[j % len(_HATCHES)]}
+            out[v] = {
+                "color": GROUP_COLORS[j],
+                "linestyle": _LINESTYLES[j % len(_LINESTYLES)],
+                "marker": _MARKERS[j % len(_MARKERS)],
+                "hatch": _HATCHES[j % len(_HATCHES)],
+            }
         return out
     for i, v in enumerate(values):
-        out[v] = {"color": GROUP_COLORS[i % len(GROUP_COLORS)], "linestyle": _LINESTYLES[i % len(_LINESTYLES)],
-                  "marker": _MARKERS[i % len(_MARKERS)], "hatch": _HATCHES[i % len(_HATCHES)]}
+        out[v] = {
+            "color": GROUP_COLORS[i % len(GROUP_COLORS)],
+            "linestyle": _LINESTYLES[i % len(_LINESTYLES)],
+            "marker": _MARKERS[i % len(_MARKERS)],
+            "hatch": _HATCHES[i % len(_HATCHES)],
+        }
     return out
 
 
@@ -484,6 +547,7 @@ def _group_text(column: str | None, value: object, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- figure helpers
+
 
 def _new_figure(height: float, nrows: int = 1, ncols: int = 1, **subplot_kw) -> tuple[ReportFigure, np.ndarray]:
     """A house-style figure (call inside :func:`house_style`)."""
@@ -496,8 +560,14 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
 
 
-def _finish(fig: Figure, title: str | None, caption: Sequence[str], handles: Sequence | None = None,
-            ncols: int = 3, plot_height: float | None = None) -> None:
+def _finish(
+    fig: Figure,
+    title: str | None,
+    caption: Sequence[str],
+    handles: Sequence | None = None,
+    ncols: int = 3,
+    plot_height: float | None = None,
+) -> None:
     """Title and legend (top left), caption lines (bottom left, small), and the figure's
     height: ``plot_height`` (the axes with their tick and axis labels) plus what the title,
     legend and caption need.
@@ -508,9 +578,16 @@ def _finish(fig: Figure, title: str | None, caption: Sequence[str], handles: Seq
     labels = [h.get_label() for h in handles] if handles else []
     if handles:
         ncols = min(ncols, _legend_columns(labels))
-        leg = fig.legend(handles=handles, loc="outside upper left", ncols=ncols,
-                         title=title or None, alignment="left", handlelength=2.6, columnspacing=1.6,
-                         title_fontproperties={"weight": "bold", "size": 11})
+        leg = fig.legend(
+            handles=handles,
+            loc="outside upper left",
+            ncols=ncols,
+            title=title or None,
+            alignment="left",
+            handlelength=2.6,
+            columnspacing=1.6,
+            title_fontproperties={"weight": "bold", "size": 11},
+        )
         leg.set_in_layout(True)
     elif title:
         fig.suptitle(title, x=0.01, ha="left")
@@ -560,21 +637,23 @@ def _require_protected(protected: object, function: str) -> ProtectedTable:
     if isinstance(protected, pd.DataFrame):
         raise TypeError(
             f"{function}() needs a ProtectedTable, not a DataFrame: a chart never shows figures that have not "
-            f"been through disclosure control. Pass pilot_eval.disclosure.publish(table) instead of the table.")
-    raise TypeError(f"{function}() needs a ProtectedTable from pilot_eval.disclosure.publish(), "
-                    f"not {type(protected).__name__}")
+            f"been through disclosure control. Pass pilot_eval.disclosure.publish(table) instead of the table."
+        )
+    raise TypeError(
+        f"{function}() needs a ProtectedTable from pilot_eval.disclosure.publish(), not {type(protected).__name__}"
+    )
 
 
 def _check_columns(protected: ProtectedTable, columns: Iterable[str | None], function: str) -> None:
     have = list(map(str, protected.values.columns))
     for col in columns:
         if col is not None and col not in have:
-            raise KeyError(f"{function}(): {col!r} is not a column of the protected table "
-                           f"(columns: {', '.join(have)})")
+            raise KeyError(f"{function}(): {col!r} is not a column of the protected table (columns: {', '.join(have)})")
 
 
-def _rows(protected: ProtectedTable, where: Mapping[str, object] | None,
-          function: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _rows(
+    protected: ProtectedTable, where: Mapping[str, object] | None, function: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The values and flags of the rows matching ``where`` (column → value or list)."""
     values, flags = protected.values, protected.flags
     if where:
@@ -590,8 +669,12 @@ def _rows(protected: ProtectedTable, where: Mapping[str, object] | None,
 def _check_unique(values: pd.DataFrame, keys: Sequence[str], protected: ProtectedTable, function: str) -> None:
     if values.duplicated(subset=list(keys)).any():
         others = [g for g in protected.group_columns if g not in keys]
-        hint = (f"; the table is also grouped by {', '.join(others)}: choose one value of each with "
-                f"where={{{others[0]!r}: ...}}" if others else "")
+        hint = (
+            f"; the table is also grouped by {', '.join(others)}: choose one value of each with "
+            f"where={{{others[0]!r}: ...}}"
+            if others
+            else ""
+        )
         raise ValueError(f"{function}(): more than one row per {' × '.join(keys)}{hint}")
 
 
@@ -632,8 +715,10 @@ def _ordered(values: pd.Series) -> list:
 
 # --------------------------------------------------------------------------- 1. fill curves
 
-def _km_curve(durations: np.ndarray, filled: np.ndarray, horizon: int,
-              min_at_risk: int) -> tuple[np.ndarray, np.ndarray]:
+
+def _km_curve(
+    durations: np.ndarray, filled: np.ndarray, horizon: int, min_at_risk: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Days 0…horizon and 1 − Kaplan–Meier (:func:`pilot_eval.measures.kaplan_meier`, which
     gives lifelines' curve without importing lifelines), cut before the first day with
     fewer than ``min_at_risk`` vacancies at risk."""
@@ -646,10 +731,20 @@ def _km_curve(durations: np.ndarray, filled: np.ndarray, horizon: int,
     return days, 1.0 - km.at(days)[0]
 
 
-def fill_curves(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame, cut_date, *, lang: str = "sv",
-                horizon: int = 180, min_at_risk: int = 10, min_n: int = 10,
-                by: Sequence[str] = ("arm", "phase"), phases: Sequence[str] | None = ("before", "during"),
-                title: str | None = None, period: str = "quarter") -> ReportFigure:
+def fill_curves(
+    vacancies: pd.DataFrame,
+    pilot_rollout: pd.DataFrame,
+    cut_date,
+    *,
+    lang: str = "sv",
+    horizon: int = 180,
+    min_at_risk: int = 10,
+    min_n: int = 10,
+    by: Sequence[str] = ("arm", "phase"),
+    phases: Sequence[str] | None = ("before", "during"),
+    title: str | None = None,
+    period: str = "quarter",
+) -> ReportFigure:
     """Share of vacancies filled by days since publication: one line per arm, one panel
     per phase of the pilot.
 
@@ -718,8 +813,10 @@ def fill_curves(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame, cut_date, 
     panel_col = by[1] if len(by) == 2 else None
     for col in by:
         if col not in frame.columns:
-            raise KeyError(f"fill_curves(): cannot draw by {col!r}: not a column of the vacancies "
-                           f"(available: {', '.join(map(str, frame.columns))})")
+            raise KeyError(
+                f"fill_curves(): cannot draw by {col!r}: not a column of the vacancies "
+                f"(available: {', '.join(map(str, frame.columns))})"
+            )
     if panel_col is not None:
         panels = _ordered(frame[panel_col])
         if panel_col == "phase" and phases is not None:
@@ -759,14 +856,23 @@ def fill_curves(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame, cut_date, 
                 if x[-1] < horizon:
                     truncated = True
                 st = styles[value]
-                ax.plot(x, y, drawstyle="steps-post", color=st["color"], linestyle=st["linestyle"],
-                        marker=st["marker"], markevery=slice(15, None, 30), label=name)
+                ax.plot(
+                    x,
+                    y,
+                    drawstyle="steps-post",
+                    color=st["color"],
+                    linestyle=st["linestyle"],
+                    marker=st["marker"],
+                    markevery=slice(15, None, 30),
+                    label=name,
+                )
                 drawn += 1
             if panel is not None:
                 ax.set_title(_group_text(panel_col, panel, lang))
             if drawn == 0:
-                ax.text(0.5, 0.5, _t("no_data", lang), transform=ax.transAxes, ha="center", va="center",
-                        color=_SYMBOL_COLOR)
+                ax.text(
+                    0.5, 0.5, _t("no_data", lang), transform=ax.transAxes, ha="center", va="center", color=_SYMBOL_COLOR
+                )
             ax.set_xlim(0, horizon)
             ax.set_ylim(0, 1.0)
             ax.set_xlabel(_t("days_since_publication", lang))
@@ -774,15 +880,30 @@ def fill_curves(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame, cut_date, 
             ax.xaxis.set_major_formatter(number_formatter(lang, "days"))
             ax.yaxis.set_major_formatter(number_formatter(lang, "percent"))
         axes[0][0].set_ylabel(_t("share_filled", lang))
-        handles = [Line2D([], [], color=styles[v]["color"], linestyle=styles[v]["linestyle"],
-                          marker=styles[v]["marker"], label=_group_text(line_col, v, lang)) for v in lines]
+        handles = [
+            Line2D(
+                [],
+                [],
+                color=styles[v]["color"],
+                linestyle=styles[v]["linestyle"],
+                marker=styles[v]["marker"],
+                label=_group_text(line_col, v, lang),
+            )
+            for v in lines
+        ]
         caption.append(_t("fill_method", lang))
         if truncated:
             caption.append(_t("fill_truncated", lang, k=min_at_risk))
         if too_few:
             caption.append(_t("fill_too_few", lang, k=max(min_n, min_at_risk), groups=", ".join(too_few)))
-        _finish(fig, title if title is not None else _t("fill_title", lang), caption, handles,
-                ncols=2 if len(handles) > 4 else 3, plot_height=3.3)
+        _finish(
+            fig,
+            title if title is not None else _t("fill_title", lang),
+            caption,
+            handles,
+            ncols=2 if len(handles) > 4 else 3,
+            plot_height=3.3,
+        )
     return fig
 
 
@@ -796,6 +917,7 @@ def _day_ticks(horizon: int, panels: int = 1) -> list[float]:
 
 
 # --------------------------------------------------------------------------- 2. event study
+
 
 def _unit(unit: str | None, outcome: str | None) -> str | None:
     if unit is None and outcome is not None and outcome in OUTCOME_INFO:
@@ -823,9 +945,16 @@ def _outcome_text(outcome: str, lang: str, labels: Mapping[str, str] | None = No
     return label(outcome, lang)
 
 
-def event_study_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_label: str | None = None,
-                     unit: str | None = None, period: str = "quarter", title: str | None = None,
-                     level: int = 95) -> ReportFigure:
+def event_study_plot(
+    table: pd.DataFrame,
+    *,
+    lang: str = "sv",
+    outcome_label: str | None = None,
+    unit: str | None = None,
+    period: str = "quarter",
+    title: str | None = None,
+    level: int = 95,
+) -> ReportFigure:
     """Event-study chart: the estimated difference by period relative to the pilot start.
 
     Points with confidence-interval bars by event time; the pre-periods in grey (they test
@@ -904,19 +1033,47 @@ def event_study_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_label: st
         ax.axhline(0.0, color=_ZERO_COLOR, linewidth=0.9, zorder=1)
         ax.axvline(-0.5, color=_ZERO_COLOR, linewidth=0.9, linestyle="--", zorder=1)
         for part, color, marker, face, key in (
-                (x < 0, PRE_PERIOD_COLOR, "s", "white", "pre_legend"),
-                (x >= 0, PILOT_COLOR, "o", PILOT_COLOR, "post_legend")):
+            (x < 0, PRE_PERIOD_COLOR, "s", "white", "pre_legend"),
+            (x >= 0, PILOT_COLOR, "o", PILOT_COLOR, "post_legend"),
+        ):
             if not part.any():
                 continue
             yerr = np.vstack([est[part] - low[part], high[part] - est[part]])
             yerr = np.where(np.isfinite(yerr), yerr, 0.0)
-            ax.errorbar(x[part], est[part], yerr=yerr, fmt=marker, color=color, markerfacecolor=face,
-                        markeredgecolor=color, ecolor=color, elinewidth=1.4, markersize=6, zorder=3,
-                        label=_t(key, lang))
-        ax.text(-0.6, 0.98, _t("before_pilot", lang), transform=ax.get_xaxis_transform(), ha="right", va="top",
-                color=PRE_PERIOD_COLOR, fontsize=10)
-        ax.text(-0.4, 0.98, _t("during_pilot", lang), transform=ax.get_xaxis_transform(), ha="left", va="top",
-                color=PILOT_COLOR, fontsize=10)
+            ax.errorbar(
+                x[part],
+                est[part],
+                yerr=yerr,
+                fmt=marker,
+                color=color,
+                markerfacecolor=face,
+                markeredgecolor=color,
+                ecolor=color,
+                elinewidth=1.4,
+                markersize=6,
+                zorder=3,
+                label=_t(key, lang),
+            )
+        ax.text(
+            -0.6,
+            0.98,
+            _t("before_pilot", lang),
+            transform=ax.get_xaxis_transform(),
+            ha="right",
+            va="top",
+            color=PRE_PERIOD_COLOR,
+            fontsize=10,
+        )
+        ax.text(
+            -0.4,
+            0.98,
+            _t("during_pilot", lang),
+            transform=ax.get_xaxis_transform(),
+            ha="left",
+            va="top",
+            color=PILOT_COLOR,
+            fontsize=10,
+        )
         if len(x):
             ax.set_xlim(min(x.min(), -1) - 0.6, max(x.max(), 0) + 0.6)
             span = np.concatenate([low[np.isfinite(low)], high[np.isfinite(high)], est[np.isfinite(est)], [0.0]])
@@ -936,6 +1093,7 @@ def event_study_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_label: st
 
 # --------------------------------------------------------------------------- 3. effects
 
+
 def _interval_text(est: float, low: float, high: float, lang: str) -> str:
     def f(v: float) -> str:
         return format_number(v, lang, decimals=1)
@@ -945,9 +1103,17 @@ def _interval_text(est: float, low: float, high: float, lang: str) -> str:
     return f"{f(est)} ({f(low)} {_t('interval_to', lang)} {f(high)})"
 
 
-def effect_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_labels: Mapping[str, str] | None = None,
-                term: str = "during", units: Mapping[str, str] | None = None, title: str | None = None,
-                level: int = 95, annotate: bool = True) -> ReportFigure:
+def effect_plot(
+    table: pd.DataFrame,
+    *,
+    lang: str = "sv",
+    outcome_labels: Mapping[str, str] | None = None,
+    term: str = "during",
+    units: Mapping[str, str] | None = None,
+    title: str | None = None,
+    level: int = 95,
+    annotate: bool = True,
+) -> ReportFigure:
     """Forest plot of the pilot's effect on each outcome: a point and its interval.
 
     Outcomes are on different scales, so they are drawn in one small panel per unit
@@ -1004,11 +1170,14 @@ def effect_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_labels: Mappin
         rows = rows.loc[rows["headline"].fillna(False).astype(bool)]
     rows = rows.loc[rows["term"].astype(str) == term]
     if rows["outcome"].duplicated().any():
-        raise ValueError("effect_plot(): more than one row per outcome; pass the table with its 'headline' "
-                         "column, or keep one inference per outcome")
+        raise ValueError(
+            "effect_plot(): more than one row per outcome; pass the table with its 'headline' "
+            "column, or keep one inference per outcome"
+        )
     if rows.empty:
-        raise ValueError(f"effect_plot(): no {'headline ' if 'headline' in table.columns else ''}rows "
-                         f"with term {term!r}")
+        raise ValueError(
+            f"effect_plot(): no {'headline ' if 'headline' in table.columns else ''}rows with term {term!r}"
+        )
     units = dict(units or {})
     panels: dict[str, list[int]] = {}
     for k, outcome in enumerate(rows["outcome"].astype(str)):
@@ -1031,8 +1200,9 @@ def effect_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_labels: Mappin
     n_rows = len(rows)
     with house_style():
         height = 0.5 + 0.42 * n_rows + 0.75 * len(panels)
-        fig, axes = _new_figure(height, len(panels), 1,
-                                gridspec_kw={"height_ratios": [len(v) + 0.6 for v in panels.values()]})
+        fig, axes = _new_figure(
+            height, len(panels), 1, gridspec_kw={"height_ratios": [len(v) + 0.6 for v in panels.values()]}
+        )
         for ax, (u, idx) in zip(axes[:, 0], panels.items()):
             words, factor = _unit_text(u, lang)
             sub = rows.iloc[idx]
@@ -1043,8 +1213,17 @@ def effect_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_labels: Mappin
             ax.axvline(0.0, color=_ZERO_COLOR, linewidth=0.9, zorder=1)
             xerr = np.vstack([est - low, high - est])
             xerr = np.where(np.isfinite(xerr), xerr, 0.0)
-            ax.errorbar(est, y, xerr=xerr, fmt="o", color=PILOT_COLOR, ecolor=PILOT_COLOR, elinewidth=2.0,
-                        markersize=7, zorder=3)
+            ax.errorbar(
+                est,
+                y,
+                xerr=xerr,
+                fmt="o",
+                color=PILOT_COLOR,
+                ecolor=PILOT_COLOR,
+                elinewidth=2.0,
+                markersize=7,
+                zorder=3,
+            )
             names = [_wrap(_outcome_text(o, lang, outcome_labels), 30) for o in sub["outcome"].astype(str)]
             ax.set_yticks(y, names)
             ax.set_ylim(len(sub) - 0.5, -0.5)
@@ -1058,8 +1237,16 @@ def effect_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_labels: Mappin
             ax.tick_params(axis="y", length=0)
             if annotate:
                 for yy, e, lo_, hi_ in zip(y, est, low, high):
-                    ax.text(1.02, yy, _interval_text(e, lo_, hi_, lang), transform=ax.get_yaxis_transform(),
-                            ha="left", va="center", fontsize=9, color=_TEXT_COLOR)
+                    ax.text(
+                        1.02,
+                        yy,
+                        _interval_text(e, lo_, hi_, lang),
+                        transform=ax.get_yaxis_transform(),
+                        ha="left",
+                        va="center",
+                        fontsize=9,
+                        color=_TEXT_COLOR,
+                    )
         default = _t("effect_during" if term == "during" else "effect_after", lang)
         _finish(fig, title if title is not None else default, caption, plot_height=height)
     return fig
@@ -1067,9 +1254,23 @@ def effect_plot(table: pd.DataFrame, *, lang: str = "sv", outcome_labels: Mappin
 
 # --------------------------------------------------------------------------- 4. bars
 
-def _draw_bars(ax, values: pd.DataFrame, flags: pd.DataFrame, protected: ProtectedTable, *, value: str,
-               category: str, hue: str | None, lang: str, kind: str, horizontal: bool,
-               value_labels: bool, category_text=None, wrap: int = 28) -> tuple[set[str], list, float]:
+
+def _draw_bars(
+    ax,
+    values: pd.DataFrame,
+    flags: pd.DataFrame,
+    protected: ProtectedTable,
+    *,
+    value: str,
+    category: str,
+    hue: str | None,
+    lang: str,
+    kind: str,
+    horizontal: bool,
+    value_labels: bool,
+    category_text=None,
+    wrap: int = 28,
+) -> tuple[set[str], list, float]:
     """Grouped bars on ``ax``; returns the reasons of the symbols shown, the legend handles
     and the height (inches) slanted category labels need beyond the usual."""
     cats = _ordered(values[category])
@@ -1099,8 +1300,13 @@ def _draw_bars(ax, values: pd.DataFrame, flags: pd.DataFrame, protected: Protect
         flag = str(flags[value].iloc[r])
         st = styles[h]
         if np.isfinite(v):
-            kw = {"color": st["color"], "hatch": st["hatch"], "edgecolor": "white", "linewidth": 0.0,
-                  "label": _group_text(hue, h, lang) if hue else None}
+            kw = {
+                "color": st["color"],
+                "hatch": st["hatch"],
+                "edgecolor": "white",
+                "linewidth": 0.0,
+                "label": _group_text(hue, h, lang) if hue else None,
+            }
             if horizontal:
                 ax.barh(pos, v, height=width * 0.92, **kw)
             else:
@@ -1109,20 +1315,52 @@ def _draw_bars(ax, values: pd.DataFrame, flags: pd.DataFrame, protected: Protect
                 text = _format_value(v, kind, lang, value, pct_dec)
                 sign = 1 if v >= 0 else -1
                 if horizontal:
-                    ax.annotate(text, (v, pos), xytext=(sign * offset_pts, 0), textcoords="offset points",
-                                ha="left" if sign > 0 else "right", va="center", fontsize=9, color=_TEXT_COLOR)
+                    ax.annotate(
+                        text,
+                        (v, pos),
+                        xytext=(sign * offset_pts, 0),
+                        textcoords="offset points",
+                        ha="left" if sign > 0 else "right",
+                        va="center",
+                        fontsize=9,
+                        color=_TEXT_COLOR,
+                    )
                 else:
-                    ax.annotate(text, (pos, v), xytext=(0, sign * offset_pts), textcoords="offset points",
-                                ha="center", va="bottom" if sign > 0 else "top", fontsize=9, color=_TEXT_COLOR)
+                    ax.annotate(
+                        text,
+                        (pos, v),
+                        xytext=(0, sign * offset_pts),
+                        textcoords="offset points",
+                        ha="center",
+                        va="bottom" if sign > 0 else "top",
+                        fontsize=9,
+                        color=_TEXT_COLOR,
+                    )
         else:
             used.add(flag)
             sym = _symbol(protected, flag)
             if horizontal:
-                ax.annotate(sym, (0, pos), xytext=(offset_pts, 0), textcoords="offset points", ha="left",
-                            va="center", fontsize=8.5, color=_SYMBOL_COLOR)
+                ax.annotate(
+                    sym,
+                    (0, pos),
+                    xytext=(offset_pts, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    fontsize=8.5,
+                    color=_SYMBOL_COLOR,
+                )
             else:
-                ax.annotate(sym, (pos, 0), xytext=(0, offset_pts), textcoords="offset points", ha="center",
-                            va="bottom", fontsize=8.5, color=_SYMBOL_COLOR)
+                ax.annotate(
+                    sym,
+                    (pos, 0),
+                    xytext=(0, offset_pts),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=8.5,
+                    color=_SYMBOL_COLOR,
+                )
     text_of = category_text or (lambda c: _group_text(category, c, lang))
     texts = [text_of(c) for c in cats]
     rotate = False
@@ -1159,8 +1397,15 @@ def _draw_bars(ax, values: pd.DataFrame, flags: pd.DataFrame, protected: Protect
     _value_grid(ax, horizontal_bars=horizontal)
     handles = []
     if hue:
-        handles = [Patch(facecolor=styles[h]["color"], hatch=styles[h]["hatch"], edgecolor="white",
-                         label=_group_text(hue, h, lang)) for h in hues]
+        handles = [
+            Patch(
+                facecolor=styles[h]["color"],
+                hatch=styles[h]["hatch"],
+                edgecolor="white",
+                label=_group_text(hue, h, lang),
+            )
+            for h in hues
+        ]
     return used, handles, extra
 
 
@@ -1180,22 +1425,49 @@ def _reference(ax, reference, kind: str, lang: str, horizontal: bool, value: str
     line = {"color": _ZERO_COLOR, "linestyle": (0, (4, 2)), "linewidth": 1.2, "zorder": 4}
     if horizontal:
         ax.axvline(where, **line)
-        ax.text(where, 1.0, " " + text, transform=ax.get_xaxis_transform(), ha="left", va="bottom",
-                fontsize=9, color=_ZERO_COLOR)
+        ax.text(
+            where,
+            1.0,
+            " " + text,
+            transform=ax.get_xaxis_transform(),
+            ha="left",
+            va="bottom",
+            fontsize=9,
+            color=_ZERO_COLOR,
+        )
         lo, hi = ax.get_xlim()
         ax.set_xlim(min(lo, where), max(hi, where * 1.05 if where > 0 else hi))
     else:
         ax.axhline(where, **line)
-        ax.text(1.0, where, " " + text, transform=ax.get_yaxis_transform(), ha="left", va="center",
-                fontsize=9, color=_ZERO_COLOR)
+        ax.text(
+            1.0,
+            where,
+            " " + text,
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=9,
+            color=_ZERO_COLOR,
+        )
         lo, hi = ax.get_ylim()
         ax.set_ylim(min(lo, where), max(hi, where * 1.05 if where > 0 else hi))
 
 
-def bar_chart(protected: ProtectedTable, *, value: str, category: str, hue: str | None = None, lang: str = "sv",
-              kind: str | None = None, title: str | None = None, horizontal: bool = True,
-              reference: float | tuple[float, str] | None = None, where: Mapping[str, object] | None = None,
-              axis_label: str | None = None, value_labels: bool = True) -> ReportFigure:
+def bar_chart(
+    protected: ProtectedTable,
+    *,
+    value: str,
+    category: str,
+    hue: str | None = None,
+    lang: str = "sv",
+    kind: str | None = None,
+    title: str | None = None,
+    horizontal: bool = True,
+    reference: float | tuple[float, str] | None = None,
+    where: Mapping[str, object] | None = None,
+    axis_label: str | None = None,
+    value_labels: bool = True,
+) -> ReportFigure:
     """Bars of one figure of a protected table, by category (and hue group).
 
     Withheld cells are not drawn: their symbol ("<5", "..*", …) stands in small grey text
@@ -1265,9 +1537,20 @@ def bar_chart(protected: ProtectedTable, *, value: str, category: str, hue: str 
             height = 3.7
         fig, axes = _new_figure(height)
         ax = axes[0][0]
-        used, handles, extra = _draw_bars(ax, values, flags, protected, value=value, category=category, hue=hue,
-                                          lang=lang, kind=kind, horizontal=horizontal, value_labels=value_labels,
-                                          wrap=28 if horizontal else 14)
+        used, handles, extra = _draw_bars(
+            ax,
+            values,
+            flags,
+            protected,
+            value=value,
+            category=category,
+            hue=hue,
+            lang=lang,
+            kind=kind,
+            horizontal=horizontal,
+            value_labels=value_labels,
+            wrap=28 if horizontal else 14,
+        )
         height += extra
         missing_used = {r for r in used}
         _reference(ax, reference, kind, lang, horizontal, value)
@@ -1337,10 +1620,20 @@ def _period_tick_label(value: object, lang: str, compact: bool) -> str:
     return text.rsplit(" ", 1)[0] + "\n" + text.rsplit(" ", 1)[1] if compact and " " in text else text
 
 
-def line_chart(protected: ProtectedTable, *, x: str, value: str, hue: str | None = None, lang: str = "sv",
-               kind: str | None = None, title: str | None = None,
-               mark: Sequence[tuple[object, str]] | None = None, where: Mapping[str, object] | None = None,
-               axis_label: str | None = None, xlabel: str | None = None) -> ReportFigure:
+def line_chart(
+    protected: ProtectedTable,
+    *,
+    x: str,
+    value: str,
+    hue: str | None = None,
+    lang: str = "sv",
+    kind: str | None = None,
+    title: str | None = None,
+    mark: Sequence[tuple[object, str]] | None = None,
+    where: Mapping[str, object] | None = None,
+    axis_label: str | None = None,
+    xlabel: str | None = None,
+) -> ReportFigure:
     """A time series by period from a protected table: one line per hue group.
 
     Withheld values leave a gap in their line (a lone value between two gaps shows as its
@@ -1399,8 +1692,10 @@ def line_chart(protected: ProtectedTable, *, x: str, value: str, hue: str | None
     parsed = [_parse_period(v) for v in values[x].astype(object)]
     bad = [v for v, p in zip(values[x], parsed) if p is None]
     if bad:
-        raise ValueError(f"line_chart(): cannot read {bad[0]!r} in column {x!r} as a period "
-                         f"(expected e.g. 2024Q3, 2024H1, 2024-03, 2024)")
+        raise ValueError(
+            f"line_chart(): cannot read {bad[0]!r} in column {x!r} as a period "
+            f"(expected e.g. 2024Q3, 2024H1, 2024-03, 2024)"
+        )
     freqs = {p[0] for p in parsed}
     if len(freqs) > 1:
         raise ValueError(f"line_chart(): column {x!r} mixes period lengths ({', '.join(sorted(freqs))})")
@@ -1412,8 +1707,11 @@ def line_chart(protected: ProtectedTable, *, x: str, value: str, hue: str | None
     pos = ordinals - first
     label_of = {int(o - first): v for o, v in zip(ordinals, values[x].astype(object))}
     hues = _ordered(values[hue]) if hue else [None]
-    styles = group_styles(hue, hues) if hue else {None: {"color": GROUP_COLORS[0], "linestyle": "-",
-                                                          "marker": "o", "hatch": ""}}
+    styles = (
+        group_styles(hue, hues)
+        if hue
+        else {None: {"color": GROUP_COLORS[0], "linestyle": "-", "marker": "o", "hatch": ""}}
+    )
     used: set[str] = set()
     withheld_at: list[tuple[int, int, str]] = []
     with house_style():
@@ -1424,15 +1722,31 @@ def line_chart(protected: ProtectedTable, *, x: str, value: str, hue: str | None
             y = np.full(n_pos, np.nan)
             y[pos[rows]] = values[value].to_numpy(dtype=float)[rows]
             st = styles[h]
-            ax.plot(np.arange(n_pos), y, color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
-                    label=_group_text(hue, h, lang) if hue else None, zorder=3)
+            ax.plot(
+                np.arange(n_pos),
+                y,
+                color=st["color"],
+                linestyle=st["linestyle"],
+                marker=st["marker"],
+                label=_group_text(hue, h, lang) if hue else None,
+                zorder=3,
+            )
             gone = rows & ~np.isfinite(values[value].to_numpy(dtype=float))
             for p, flag in zip(pos[gone], flags[value].to_numpy()[gone]):
                 used.add(str(flag))
                 withheld_at.append((int(p), j, _symbol(protected, str(flag))))
         for p, j, sym in withheld_at:
-            ax.annotate(sym, (p, 0.0), xycoords=ax.get_xaxis_transform(), xytext=(0, 3 + 11 * j),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=8.5, color=_SYMBOL_COLOR)
+            ax.annotate(
+                sym,
+                (p, 0.0),
+                xycoords=ax.get_xaxis_transform(),
+                xytext=(0, 3 + 11 * j),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+                color=_SYMBOL_COLOR,
+            )
         lo_x, hi_x = -0.5, n_pos - 0.5
         marks = sorted((_mark_position(when, freq, first), str(text)) for when, text in (mark or []))
         for mx, _ in marks:
@@ -1444,14 +1758,23 @@ def line_chart(protected: ProtectedTable, *, x: str, value: str, hue: str | None
             width = 0.015 * len(text) + 0.02  # about 9 pt characters on 7 inches
             right = frac + width > 1.0  # no room on the right: label to the left of the line
             span = (frac - width, frac) if right else (frac, frac + width)
-            row = next((i for i, taken in enumerate(levels)
-                        if all(span[1] < a or span[0] > b for a, b in taken)), len(levels))
+            row = next(
+                (i for i, taken in enumerate(levels) if all(span[1] < a or span[0] > b for a, b in taken)), len(levels)
+            )
             if row == len(levels):
                 levels.append([])
             levels[row].append(span)
-            ax.annotate(text, (mx, 1.0), xycoords=ax.get_xaxis_transform(),
-                        xytext=(-3 if right else 3, -2 - 13 * row), textcoords="offset points",
-                        ha="right" if right else "left", va="top", fontsize=9, color=_ZERO_COLOR)
+            ax.annotate(
+                text,
+                (mx, 1.0),
+                xycoords=ax.get_xaxis_transform(),
+                xytext=(-3 if right else 3, -2 - 13 * row),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                va="top",
+                fontsize=9,
+                color=_ZERO_COLOR,
+            )
         ax.set_xlim(lo_x, hi_x)
         shown = values[value].to_numpy(dtype=float)
         finite = shown[np.isfinite(shown)]
@@ -1477,8 +1800,17 @@ def line_chart(protected: ProtectedTable, *, x: str, value: str, hue: str | None
         ax.set_ylabel(_wrap(axis_label if axis_label is not None else _axis_label(value, kind, lang), 40))
         ax.set_xlabel(xlabel if xlabel is not None else _period_axis_label(x, freq, lang))
         if hue:
-            handles = [Line2D([], [], color=styles[h]["color"], linestyle=styles[h]["linestyle"],
-                              marker=styles[h]["marker"], label=_group_text(hue, h, lang)) for h in hues]
+            handles = [
+                Line2D(
+                    [],
+                    [],
+                    color=styles[h]["color"],
+                    linestyle=styles[h]["linestyle"],
+                    marker=styles[h]["marker"],
+                    label=_group_text(hue, h, lang),
+                )
+                for h in hues
+            ]
         else:
             handles = []
         _finish(fig, title, _footnotes(protected, used, lang), handles, plot_height=3.7)
@@ -1487,17 +1819,29 @@ def line_chart(protected: ProtectedTable, *, x: str, value: str, hue: str | None
 
 def _period_axis_label(column: str, freq: str, lang: str) -> str:
     if column in ("period", "month", "quarter", "half", "year"):
-        words = {"M": ("Månad", "Month"), "Q": ("Kvartal", "Quarter"), "H": ("Halvår", "Half-year"),
-                 "Y": ("År", "Year")}[freq]
+        words = {
+            "M": ("Månad", "Month"),
+            "Q": ("Kvartal", "Quarter"),
+            "H": ("Halvår", "Half-year"),
+            "Y": ("År", "Year"),
+        }[freq]
         return words[_lang(lang)]
     return label(column, lang)
 
 
 # --------------------------------------------------------------------------- 6. funnel
 
-def funnel_chart(protected: ProtectedTable, *, lang: str = "sv", hue: str | None = "arm", value: str = "rate",
-                 stages: Sequence[int] | None = None, where: Mapping[str, object] | None = None,
-                 title: str | None = None) -> ReportFigure:
+
+def funnel_chart(
+    protected: ProtectedTable,
+    *,
+    lang: str = "sv",
+    hue: str | None = "arm",
+    value: str = "rate",
+    stages: Sequence[int] | None = None,
+    where: Mapping[str, object] | None = None,
+    title: str | None = None,
+) -> ReportFigure:
     """Withdrawals by stage of recruitment, from :func:`pilot_eval.measures.withdrawals`.
 
     One horizontal bar per stage (and hue group): by default the **withdrawal rate at the
@@ -1559,19 +1903,44 @@ def funnel_chart(protected: ProtectedTable, *, lang: str = "sv", hue: str | None
         height = min(8.5, 0.9 + 0.2 * n_bars + 0.1 * len(wanted))
         fig, axes = _new_figure(height)
         ax = axes[0][0]
-        used, handles, _ = _draw_bars(ax, values, flags, protected, value=value, category="stage", hue=hue, lang=lang,
-                                   kind="percent", horizontal=True, value_labels=True,
-                                   category_text=lambda s: value_label("stage", int(s), lang))
+        used, handles, _ = _draw_bars(
+            ax,
+            values,
+            flags,
+            protected,
+            value=value,
+            category="stage",
+            hue=hue,
+            lang=lang,
+            kind="percent",
+            horizontal=True,
+            value_labels=True,
+            category_text=lambda s: value_label("stage", int(s), lang),
+        )
         ax.set_xlabel(_t("funnel_rate_axis" if value == "rate" else "funnel_share_axis", lang))
-        _finish(fig, title if title is not None else _t("funnel_title", lang),
-                [_t(caption_key, lang)] + _footnotes(protected, used, lang), handles, plot_height=height)
+        _finish(
+            fig,
+            title if title is not None else _t("funnel_title", lang),
+            [_t(caption_key, lang)] + _footnotes(protected, used, lang),
+            handles,
+            plot_height=height,
+        )
     return fig
 
 
 # --------------------------------------------------------------------------- 7. permutation
 
-def permutation_plot(plot_data, actual: float | None = None, *, lang: str = "sv", label: str | None = None,
-                     p_value: float | None = None, scale: float = 1.0, title: str | None = None) -> ReportFigure:
+
+def permutation_plot(
+    plot_data,
+    actual: float | None = None,
+    *,
+    lang: str = "sv",
+    label: str | None = None,
+    p_value: float | None = None,
+    scale: float = 1.0,
+    title: str | None = None,
+) -> ReportFigure:
     """Histogram of the randomization distribution with the actual result marked.
 
     Each bar counts the possible choices of pilot administrations (56 for 3 of 8) whose
@@ -1621,8 +1990,9 @@ def permutation_plot(plot_data, actual: float | None = None, *, lang: str = "sv"
         if p_value is None:
             p_value = float(result.p_value)
     if not isinstance(plot_data, pd.DataFrame):
-        raise TypeError(f"permutation_plot() needs RandomizationInferenceResult.plot_data(), not "
-                        f"{type(plot_data).__name__}")
+        raise TypeError(
+            f"permutation_plot() needs RandomizationInferenceResult.plot_data(), not {type(plot_data).__name__}"
+        )
     missing = [c for c in ("bin_left", "bin_right", "count") if c not in plot_data.columns]
     if missing:
         raise KeyError(f"permutation_plot(): plot_data lacks {', '.join(missing)}; pass result.plot_data()")
@@ -1631,26 +2001,51 @@ def permutation_plot(plot_data, actual: float | None = None, *, lang: str = "sv"
     left = plot_data["bin_left"].to_numpy(dtype=float) * scale
     right = plot_data["bin_right"].to_numpy(dtype=float) * scale
     count = plot_data["count"].to_numpy(dtype=float)
-    hit = (plot_data["contains_actual"].to_numpy(dtype=bool) if "contains_actual" in plot_data.columns
-           else (left <= actual * scale) & (actual * scale < right))
+    hit = (
+        plot_data["contains_actual"].to_numpy(dtype=bool)
+        if "contains_actual" in plot_data.columns
+        else (left <= actual * scale) & (actual * scale < right)
+    )
     n = round(float(count.sum()))
     if p_value is not None and np.isfinite(p_value):
         k = round(p_value * n)
-        subtitle = _t("permutation_p", lang, k=format_number(k, lang), n=format_number(n, lang),
-                      p=format_number(p_value, lang, decimals=2))
+        subtitle = _t(
+            "permutation_p",
+            lang,
+            k=format_number(k, lang),
+            n=format_number(n, lang),
+            p=format_number(p_value, lang, decimals=2),
+        )
     else:
         subtitle = _t("permutation_no_p", lang, n=format_number(n, lang))
     with house_style():
         fig, axes = _new_figure(4.2)
         ax = axes[0][0]
         for lo, hi, c, is_hit in zip(left, right, count, hit):
-            ax.bar(lo, c, width=hi - lo, align="edge", color=PILOT_COLOR if is_hit else "#BBBBBB",
-                   hatch="///" if is_hit else "", edgecolor="white", linewidth=0.6)
+            ax.bar(
+                lo,
+                c,
+                width=hi - lo,
+                align="edge",
+                color=PILOT_COLOR if is_hit else "#BBBBBB",
+                hatch="///" if is_hit else "",
+                edgecolor="white",
+                linewidth=0.6,
+            )
         a = float(actual) * scale
         ax.axvline(a, color=PILOT_COLOR, linewidth=2.0, zorder=4)
-        ax.annotate(_t("actual", lang), (a, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(4, -2),
-                    textcoords="offset points", ha="left", va="top", fontsize=10, color=PILOT_COLOR,
-                    fontweight="bold")
+        ax.annotate(
+            _t("actual", lang),
+            (a, 1.0),
+            xycoords=ax.get_xaxis_transform(),
+            xytext=(4, -2),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=10,
+            color=PILOT_COLOR,
+            fontweight="bold",
+        )
         lo_x = min(float(left.min()) if len(left) else a, a)
         hi_x = max(float(right.max()) if len(right) else a, a)
         pad = 0.05 * ((hi_x - lo_x) or 1.0)

@@ -30,16 +30,37 @@ from .. import paths
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["TEMPLATES_DIR", "TEMPLATE_NAME", "TEXT", "external_fetches", "git_commit", "input_files",
-           "package_versions", "provenance", "reader_copy", "render_contents", "render_notebook", "report_title"]
+__all__ = [
+    "TEMPLATES_DIR",
+    "TEMPLATE_NAME",
+    "TEXT",
+    "external_fetches",
+    "git_commit",
+    "input_files",
+    "package_versions",
+    "provenance",
+    "reader_copy",
+    "render_contents",
+    "render_notebook",
+    "report_title",
+]
 
 #: Where the nbconvert template ``pilot_eval`` lives (package data).
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "pilot_eval"
 
 #: Distributions whose versions every page names (plus Python's).
-VERSIONED = ("pilot_eval", "pandas", "numpy", "statsmodels", "lifelines", "great_expectations", "papermill",
-             "nbconvert", "matplotlib")
+VERSIONED = (
+    "pilot_eval",
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "lifelines",
+    "great_expectations",
+    "papermill",
+    "nbconvert",
+    "matplotlib",
+)
 
 #: Cells with these tags are not shown to readers: a notebook's notes for analysts
 #: (notebooks/README.md) and papermill's error markers (they say "In [n]").
@@ -60,9 +81,9 @@ TEXT: dict[str, dict[str, str]] = {
         "manifest": "vad som kördes, med vilka parametrar och vilka data",
         "data_docs": "GX Data Docs (för analytiker)",
         "data_docs_note": "datavalideringens egna sidor från Great Expectations; de kan hämta skript och "
-                          "typsnitt från internet",
+        "typsnitt från internet",
         "ingest_warning": "Varning: vid inläsningen sattes fler rader undan än tröskelvärdet tillåter "
-                          "(se GX Data Docs); siffrorna kan vara ofullständiga.",
+        "(se GX Data Docs); siffrorna kan vara ofullständiga.",
         "synthetic": "Demoversion: rapporten bygger på syntetiska data, inte på kommunens verkliga uppgifter.",
         "page_failed": "Sidan är ofullständig: beräkningen avbröts",
         "in_cell": "i cell",
@@ -95,9 +116,9 @@ TEXT: dict[str, dict[str, str]] = {
         "manifest": "what was run, with which parameters and which data",
         "data_docs": "GX Data Docs (for analysts)",
         "data_docs_note": "Great Expectations' own data validation pages; they may fetch scripts and fonts "
-                          "from the internet",
+        "from the internet",
         "ingest_warning": "Warning: ingest set aside more rows than the threshold allows (see GX Data Docs); "
-                          "the figures may be incomplete.",
+        "the figures may be incomplete.",
         "synthetic": "Demo version: this report is based on synthetic data, not on the municipality's records.",
         "page_failed": "This page is incomplete: the computation stopped",
         "in_cell": "in cell",
@@ -145,10 +166,16 @@ def git_commit(root: str | Path = paths.PROJECT_ROOT) -> str:
     """``git rev-parse HEAD`` of ``root``, with ``+dirty`` when tracked files have changed;
     ``unknown`` when ``root`` is not a git checkout (or git is not installed)."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        changes = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                                 capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changes = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+dirty" if changes else "")
@@ -156,14 +183,29 @@ def git_commit(root: str | Path = paths.PROJECT_ROOT) -> str:
 
 def input_files(ingest_report: dict) -> list[dict]:
     """Each table's source file and processed file with their sha256, from an ingest report."""
-    return [{"table": table, "file": info["source"]["file"], "sheet": info["source"].get("sheet"),
-             "sha256": info["source"]["sha256"], "parquet": info["parquet"]["file"],
-             "parquet_sha256": info["parquet"]["sha256"], "rows": info["parquet"]["rows"]}
-            for table, info in ingest_report.get("tables", {}).items()]
+    return [
+        {
+            "table": table,
+            "file": info["source"]["file"],
+            "sheet": info["source"].get("sheet"),
+            "sha256": info["source"]["sha256"],
+            "parquet": info["parquet"]["file"],
+            "parquet_sha256": info["parquet"]["sha256"],
+            "rows": info["parquet"]["rows"],
+        }
+        for table, info in ingest_report.get("tables", {}).items()
+    ]
 
 
-def provenance(period: str, parameters: dict, ingest_report: dict, *, cut_date: str, synthetic: bool,
-               rendered: dt.datetime | None = None) -> dict:
+def provenance(
+    period: str,
+    parameters: dict,
+    ingest_report: dict,
+    *,
+    cut_date: str,
+    synthetic: bool,
+    rendered: dt.datetime | None = None,
+) -> dict:
     """What the footer of every page says (a plain dict, so that worker processes get it).
 
     Parameters
@@ -182,10 +224,16 @@ def provenance(period: str, parameters: dict, ingest_report: dict, *, cut_date: 
         Default now.
     """
     rendered = rendered or dt.datetime.now().astimezone()
-    return {"period": period, "cut_date": cut_date, "parameters": dict(parameters),
-            "input_files": input_files(ingest_report), "versions": package_versions(),
-            "git_commit": git_commit(), "rendered": rendered.strftime("%Y-%m-%d %H:%M"),
-            "synthetic": bool(synthetic)}
+    return {
+        "period": period,
+        "cut_date": cut_date,
+        "parameters": dict(parameters),
+        "input_files": input_files(ingest_report),
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "rendered": rendered.strftime("%Y-%m-%d %H:%M"),
+        "synthetic": bool(synthetic),
+    }
 
 
 def reader_copy(nb: NotebookNode) -> tuple[NotebookNode, list[str]]:
@@ -253,16 +301,18 @@ def _exporter_class():
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
             highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
             resources = self._init_resources(resources)
-            filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
-                                                     resources=resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
             self.register_filter("highlight_code", highlight_code)
             self.register_filter("filter_data_type", filter_data_type)
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             alt = html_escape(resources.get("pilot_eval", {}).get("text", {}).get("figure") or "Figure")
             html = _IMG_WITHOUT_ALT.sub(lambda m: f'{m.group(0)} alt="{alt}"', html)
             if _NOTEBOOK_CLASS.search(html):
-                html = _FOCUSABLE_DIV.sub(lambda m: m.group(0) if " tabindex=" in m.group(0)
-                                          else f'{m.group(0)} tabindex="0"', html)
+                html = _FOCUSABLE_DIV.sub(
+                    lambda m: m.group(0) if " tabindex=" in m.group(0) else f'{m.group(0)} tabindex="0"', html
+                )
             return html, resources
 
     return ReaderHTMLExporter
@@ -272,15 +322,22 @@ def _exporter(template_name: str = TEMPLATE_NAME, cls=None):
     """The exporter of the report's pages (``cls``: another exporter class, for tests)."""
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = (cls or _exporter_class())(template_name=template_name, extra_template_basedirs=[str(TEMPLATES_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            exclude_anchor_links=True, embed_images=True)
+    exporter = (cls or _exporter_class())(
+        template_name=template_name,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+    )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS)), enabled=True)
     return exporter
 
 
-def render_notebook(nb: NotebookNode, *, title: str, lang: str, provenance: dict,
-                    failure: dict | None = None, path: str | Path = "") -> str:
+def render_notebook(
+    nb: NotebookNode, *, title: str, lang: str, provenance: dict, failure: dict | None = None, path: str | Path = ""
+) -> str:
     """An executed notebook as a page for readers.
 
     Parameters
@@ -299,15 +356,17 @@ def render_notebook(nb: NotebookNode, *, title: str, lang: str, provenance: dict
     path
         The notebook's folder: Markdown images (``![](figure.png)``) are embedded from there.
     """
-    resources = {"metadata": {"name": title, "path": str(path)},
-                 "pilot_eval": {"lang": lang, "title": title, "text": TEXT[lang], "provenance": provenance,
-                                "failure": failure}}
+    resources = {
+        "metadata": {"name": title, "path": str(path)},
+        "pilot_eval": {"lang": lang, "title": title, "text": TEXT[lang], "provenance": provenance, "failure": failure},
+    }
     html, _ = _exporter().from_notebook_node(nb, resources=resources)
     return html
 
 
-def render_contents(*, period: str, lang: str, provenance: dict, notebooks: list[dict],
-                    data_docs: str | None, ingest_warning: bool) -> str:
+def render_contents(
+    *, period: str, lang: str, provenance: dict, notebooks: list[dict], data_docs: str | None, ingest_warning: bool
+) -> str:
     """The index page of a report.
 
     Parameters
@@ -321,14 +380,22 @@ def render_contents(*, period: str, lang: str, provenance: dict, notebooks: list
     ingest_warning
         Ingest quarantined more than its threshold: say so.
     """
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE_NAME), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE_NAME), autoescape=True, undefined=jinja2.StrictUndefined
+    )
     summary = next((nb for nb in notebooks if nb["name"].startswith("00_") and nb["html"]), None)
     pages = [nb for nb in notebooks if nb is not summary]
     return env.get_template("contents.html.j2").render(
-        lang=lang, title=report_title(period, lang), t=TEXT[lang], provenance=provenance, summary=summary,
-        pages=pages, notebooks=[nb for nb in notebooks if nb["ipynb"]], data_docs=data_docs,
-        ingest_warning=TEXT[lang]["ingest_warning"] if ingest_warning else None)
+        lang=lang,
+        title=report_title(period, lang),
+        t=TEXT[lang],
+        provenance=provenance,
+        summary=summary,
+        pages=pages,
+        notebooks=[nb for nb in notebooks if nb["ipynb"]],
+        data_docs=data_docs,
+        ingest_warning=TEXT[lang]["ingest_warning"] if ingest_warning else None,
+    )
 
 
 _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)

@@ -125,12 +125,18 @@ def _typed(key: str, value: object, where: str) -> object:
 def _check_names(keys, where: str) -> None:
     unknown = [k for k in keys if k not in context.PARAMETERS]
     if unknown:
-        raise ValueError(f"{where}: unknown parameter {unknown[0]!r}; the parameters are "
-                         f"{', '.join(context.PARAMETERS)}")
+        raise ValueError(
+            f"{where}: unknown parameter {unknown[0]!r}; the parameters are {', '.join(context.PARAMETERS)}"
+        )
 
 
-def resolve_parameters(period: str, *, params_file: str | Path | None = None,
-                       overrides: Mapping[str, object] | None = None, lang: str | None = None) -> dict:
+def resolve_parameters(
+    period: str,
+    *,
+    params_file: str | Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+    lang: str | None = None,
+) -> dict:
     """The notebook parameters of a report: defaults < params file < command line.
 
     Parameters
@@ -179,8 +185,10 @@ def resolve_parameters(period: str, *, params_file: str | Path | None = None,
             raise ValueError(f"{path} must be a mapping of parameter names to values (name: value per line)")
         _check_names(loaded, str(path))
         if "period" in loaded and str(loaded["period"]) != period:
-            raise ValueError(f"{path} sets period {loaded['period']}, but the report is for {period}: "
-                             "remove the line or use that period's file")
+            raise ValueError(
+                f"{path} sets period {loaded['period']}, but the report is for {period}: "
+                "remove the line or use that period's file"
+            )
         params.update({k: _typed(k, v, str(path)) for k, v in loaded.items()})
     overrides = dict(overrides or {})
     _check_names(overrides, "--param")
@@ -208,7 +216,7 @@ class _Job:
     name: str
     title: str
     source: str
-    folder: str               # the report being written (temporary folder)
+    folder: str  # the report being written (temporary folder)
     parameters: dict
     timeout: int
     lang: str
@@ -240,8 +248,12 @@ def _error_of(exc: BaseException) -> dict:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
-        return {"cell_index": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename,
-                "evalue": exc.evalue}
+        return {
+            "cell_index": exc.cell_index,
+            "execution_count": exc.exec_count,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+        }
     # a cell timeout, a kernel that died or did not start: papermill raises it as it is
     return {"cell_index": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc).strip()}
 
@@ -254,14 +266,30 @@ def _cell_with_error(nb) -> dict:
     return {}
 
 
-def _entry(job: _Job, *, status: str, elapsed: float | None, error: dict | None, html: str | None = None,
-           stderr_lines: int = 0, stderr_log: str | None = None) -> dict:
+def _entry(
+    job: _Job,
+    *,
+    status: str,
+    elapsed: float | None,
+    error: dict | None,
+    html: str | None = None,
+    stderr_lines: int = 0,
+    stderr_log: str | None = None,
+) -> dict:
     """A notebook's entry in the manifest (``log`` is filled in by the parent process)."""
     folder = Path(job.folder)
-    return {"name": job.name, "title": job.title, "status": status,
-            "elapsed_seconds": None if elapsed is None else round(elapsed, 1), "html": html,
-            "ipynb": job.ipynb if (folder / job.ipynb).is_file() else None, "error": error,
-            "stderr_lines": stderr_lines, "stderr_log": stderr_log, "log": None}
+    return {
+        "name": job.name,
+        "title": job.title,
+        "status": status,
+        "elapsed_seconds": None if elapsed is None else round(elapsed, 1),
+        "html": html,
+        "ipynb": job.ipynb if (folder / job.ipynb).is_file() else None,
+        "error": error,
+        "stderr_lines": stderr_lines,
+        "stderr_log": stderr_log,
+        "log": None,
+    }
 
 
 def _execute_and_render(job: _Job) -> dict:
@@ -282,9 +310,18 @@ def _execute_and_render(job: _Job) -> dict:
     if os.environ.get(forkserver.ENV_ADDRESS):  # set only when the report started a server
         kernels["kernel_manager_class"] = forkserver.ForkingKernelManager
     try:
-        papermill.execute_notebook(source, folder / job.ipynb, parameters=job.parameters, kernel_name=KERNEL_NAME,
-                                   cwd=source.parent, execution_timeout=job.timeout, progress_bar=False,
-                                   log_output=False, extra_arguments=list(KERNEL_ARGUMENTS), **kernels)
+        papermill.execute_notebook(
+            source,
+            folder / job.ipynb,
+            parameters=job.parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=source.parent,
+            execution_timeout=job.timeout,
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=list(KERNEL_ARGUMENTS),
+            **kernels,
+        )
     except Exception as exc:  # noqa: BLE001 - the notebook failed; the report goes on with the others
         error = _error_of(exc)
     elapsed = time.perf_counter() - t0
@@ -299,24 +336,40 @@ def _execute_and_render(job: _Job) -> dict:
             stderr_lines = sum(len(chunk.splitlines()) - 1 for chunk in stderr)
 
         def page(failure):
-            return render.render_notebook(reader, title=job.title, lang=job.lang, provenance=job.provenance,
-                                          failure=failure, path=source.parent)
+            return render.render_notebook(
+                reader, title=job.title, lang=job.lang, provenance=job.provenance, failure=failure, path=source.parent
+            )
 
         try:
             text = page(error)
             fetches = render.external_fetches(text)
             if fetches and error is None:
-                error = {"cell_index": None, "execution_count": None, "ename": "ExternalFetch",
-                         "evalue": f"the page would fetch {', '.join(sorted(set(fetches)))} from the internet: "
-                                   "show that output as an embedded image or a table instead"}
+                error = {
+                    "cell_index": None,
+                    "execution_count": None,
+                    "ename": "ExternalFetch",
+                    "evalue": f"the page would fetch {', '.join(sorted(set(fetches)))} from the internet: "
+                    "show that output as an embedded image or a table instead",
+                }
                 text = page(error)
             (folder / job.html).write_text(text, encoding="utf-8")
             html = job.html
         except Exception as exc:  # noqa: BLE001 - nbconvert could not render it; the executed notebook is kept
-            error = error or {"cell_index": None, "execution_count": None,
-                              "ename": f"{type(exc).__name__} (rendering)", "evalue": str(exc)}
-    return _entry(job, status="failed" if error else "ok", elapsed=elapsed, error=error, html=html,
-                  stderr_lines=stderr_lines, stderr_log=stderr_log)
+            error = error or {
+                "cell_index": None,
+                "execution_count": None,
+                "ename": f"{type(exc).__name__} (rendering)",
+                "evalue": str(exc),
+            }
+    return _entry(
+        job,
+        status="failed" if error else "ok",
+        elapsed=elapsed,
+        error=error,
+        html=html,
+        stderr_lines=stderr_lines,
+        stderr_log=stderr_log,
+    )
 
 
 def _worker(job_file: str) -> int:
@@ -348,14 +401,27 @@ def _run_in_subprocess(job: _Job, env: dict[str, str] | None = None) -> dict:
     job_file.write_text(json.dumps(asdict(job), ensure_ascii=False), encoding="utf-8")
     t0 = time.perf_counter()
     with open(folder / job.log, "wb") as log:
-        code = subprocess.call([sys.executable, "-m", __name__, str(job_file)], stdout=log, stderr=log,
-                               stdin=subprocess.DEVNULL, env=env or worker_environment())
+        code = subprocess.call(
+            [sys.executable, "-m", __name__, str(job_file)],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            env=env or worker_environment(),
+        )
     if code == 0 and (folder / job.result).is_file():
         entry = json.loads((folder / job.result).read_text(encoding="utf-8"))
     else:
-        entry = _entry(job, status="failed", elapsed=time.perf_counter() - t0,
-                       error={"cell_index": None, "execution_count": None, "ename": "WorkerError",
-                              "evalue": f"the worker process exited with status {code}; see {job.log}"})
+        entry = _entry(
+            job,
+            status="failed",
+            elapsed=time.perf_counter() - t0,
+            error={
+                "cell_index": None,
+                "execution_count": None,
+                "ename": "WorkerError",
+                "evalue": f"the worker process exited with status {code}; see {job.log}",
+            },
+        )
     if (folder / job.log).stat().st_size == 0:
         (folder / job.log).unlink()
     else:
@@ -386,8 +452,11 @@ def _schedule(todo: list[_Job], previous: Path) -> list[_Job]:
     a previous report, the order of the files. The contents page keeps the files' order."""
     try:
         manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
-        seconds = {e["name"]: float(e["elapsed_seconds"]) for e in manifest.get("notebooks", [])
-                   if e.get("elapsed_seconds") is not None}
+        seconds = {
+            e["name"]: float(e["elapsed_seconds"])
+            for e in manifest.get("notebooks", [])
+            if e.get("elapsed_seconds") is not None
+        }
     except (OSError, ValueError, KeyError, TypeError):
         return list(todo)
     return sorted(todo, key=lambda job: -seconds.get(job.name, float("inf")))
@@ -411,8 +480,10 @@ def _failure_text(entry: dict, folder: Path) -> str:
     if err.get("execution_count") is not None:
         where.append(f"(In [{err['execution_count']}])")
     reason = f"{err.get('ename')}: {err['evalue']}" if err.get("evalue") else str(err.get("ename"))
-    lines = [f"FAILED {entry['name']}" + (f" in {' '.join(where)}" if where else "") + ":",
-             "    " + reason.replace("\n", "\n    ")]
+    lines = [
+        f"FAILED {entry['name']}" + (f" in {' '.join(where)}" if where else "") + ":",
+        "    " + reason.replace("\n", "\n    "),
+    ]
     if entry["ipynb"]:
         lines.append(f"    executed notebook (with the traceback): {folder / entry['ipynb']}")
     if entry.get("log"):
@@ -456,11 +527,21 @@ def _kernel_server():
         server.close()
 
 
-def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = False,
-               processed_dir: str | Path | None = None, out_dir: str | Path = paths.REPORTS_DIR,
-               lang: str | None = None, jobs: int = 2, params: Mapping[str, object] | None = None,
-               params_file: str | Path | None = None, notebooks_dir: str | Path = paths.NOTEBOOKS_DIR,
-               timeout: int = 600, quiet: bool = False) -> ReportResult:
+def run_report(
+    period: str,
+    *,
+    raw_dir: str | Path | None = None,
+    demo: bool = False,
+    processed_dir: str | Path | None = None,
+    out_dir: str | Path = paths.REPORTS_DIR,
+    lang: str | None = None,
+    jobs: int = 2,
+    params: Mapping[str, object] | None = None,
+    params_file: str | Path | None = None,
+    notebooks_dir: str | Path = paths.NOTEBOOKS_DIR,
+    timeout: int = 600,
+    quiet: bool = False,
+) -> ReportResult:
     """Render a period's quarterly report into ``<out_dir>/<period>/``.
 
     Parameters
@@ -509,8 +590,10 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
     raw = raw_dir or (None if demo else parameters["raw_dir"] or None)
     processed = processed_dir or parameters["processed_dir"] or None
     if not (demo or raw or processed):
-        raise ValueError("say which data the report is for: --raw DIR (a raw export), --processed DIR "
-                         "(already ingested), --demo (synthetic data), or raw_dir in params/<period>.yaml")
+        raise ValueError(
+            "say which data the report is for: --raw DIR (a raw export), --processed DIR "
+            "(already ingested), --demo (synthetic data), or raw_dir in params/<period>.yaml"
+        )
     notebooks_dir = Path(notebooks_dir).resolve()
     sources = sorted(notebooks_dir.glob("*.ipynb"))
     if not sources:
@@ -525,21 +608,33 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
         say(f"Report {period}: preparing the data …")
         t0 = time.perf_counter()
         try:
-            prepared = context.prepare_data(period, raw_dir=raw, processed_dir=processed, demo=demo,
-                                            cut_date=parameters["cut_date"], seed=parameters["seed"], quiet=quiet)
+            prepared = context.prepare_data(
+                period,
+                raw_dir=raw,
+                processed_dir=processed,
+                demo=demo,
+                cut_date=parameters["cut_date"],
+                seed=parameters["seed"],
+                quiet=quiet,
+            )
         except IngestError as exc:
-            print(f"pilot-eval report: ERROR: {exc}\nThe data were not ingested; no report was written.",
-                  file=sys.stderr)
+            print(
+                f"pilot-eval report: ERROR: {exc}\nThe data were not ingested; no report was written.", file=sys.stderr
+            )
             return ReportResult(index=None, manifest={}, notebooks={}, exit_code=exc.exit_code)
         processed_path = Path(prepared.processed_dir).resolve()
         if prepared.cut_date != parameters["cut_date"]:
-            say(f"  note: the data in {processed_path} were cut on {prepared.cut_date}, not "
-                f"{parameters['cut_date']}; the report uses {prepared.cut_date}")
+            say(
+                f"  note: the data in {processed_path} were cut on {prepared.cut_date}, not "
+                f"{parameters['cut_date']}; the report uses {prepared.cut_date}"
+            )
         notebook_params = dict(parameters, processed_dir=str(processed_path), raw_dir="", cut_date=prepared.cut_date)
         report = prepared.ingest_report
         synthetic = demo or "ignored truth.json" in report.get("notices", [])
-        say(f"  [data] {processed_path}  {'ingested' if prepared.ingested else 'up to date'}  "
-            f"{time.perf_counter() - t0:.1f} s")
+        say(
+            f"  [data] {processed_path}  {'ingested' if prepared.ingested else 'up to date'}  "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
 
         out_dir = Path(out_dir).resolve()
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -550,8 +645,19 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
                 (tmp / sub).mkdir()
             prov = render.provenance(period, notebook_params, report, cut_date=prepared.cut_date, synthetic=synthetic)
             language = parameters["lang"]
-            todo = [_Job(name=p.stem, title=titles[p.stem], source=str(p), folder=str(tmp), parameters=notebook_params,
-                         timeout=timeout, lang=language, provenance=prov) for p in sources]
+            todo = [
+                _Job(
+                    name=p.stem,
+                    title=titles[p.stem],
+                    source=str(p),
+                    folder=str(tmp),
+                    parameters=notebook_params,
+                    timeout=timeout,
+                    lang=language,
+                    provenance=prov,
+                )
+                for p in sources
+            ]
             width = max(len(job.name) for job in todo)
             workers = min(jobs, len(todo))
             _compile_package()
@@ -563,8 +669,10 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
                     job, entry = futures[future], future.result()
                     done[job.name] = entry
                     seconds = f"{entry['elapsed_seconds']:6.1f} s" if entry["elapsed_seconds"] is not None else ""
-                    say(f"  [{len(done)}/{len(todo)}] {job.name:<{width}}  "
-                        f"{'ok' if entry['status'] == 'ok' else 'FAILED':<6}{seconds}")
+                    say(
+                        f"  [{len(done)}/{len(todo)}] {job.name:<{width}}  "
+                        f"{'ok' if entry['status'] == 'ok' else 'FAILED':<6}{seconds}"
+                    )
             entries = [done[job.name] for job in todo]
             failed = [e for e in entries if e["status"] != "ok"]
             server_log = server.log() if server is not None else ""  # what it could not preload, why it did not fork
@@ -584,18 +692,33 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
                 "parameters": notebook_params,
                 "git_commit": prov["git_commit"],
                 "versions": prov["versions"],
-                "data": {"processed_dir": str(processed_path), "raw_dir": str(prepared.raw_dir or ""),
-                         "cut_date": prepared.cut_date, "synthetic": synthetic, "ingested_now": prepared.ingested,
-                         "ingest_exit_status": int(report.get("exit_status", 0)), "data_docs": data_docs},
+                "data": {
+                    "processed_dir": str(processed_path),
+                    "raw_dir": str(prepared.raw_dir or ""),
+                    "cut_date": prepared.cut_date,
+                    "synthetic": synthetic,
+                    "ingested_now": prepared.ingested,
+                    "ingest_exit_status": int(report.get("exit_status", 0)),
+                    "data_docs": data_docs,
+                },
                 "input_files": prov["input_files"],
                 "notebooks": entries,
                 "exit_code": 1 if failed else 0,
             }
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
+            (tmp / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
             (tmp / "index.html").write_text(
-                render.render_contents(period=period, lang=language, provenance=prov, notebooks=entries,
-                                       data_docs=data_docs, ingest_warning=ingest_warning), encoding="utf-8")
+                render.render_contents(
+                    period=period,
+                    lang=language,
+                    provenance=prov,
+                    notebooks=entries,
+                    data_docs=data_docs,
+                    ingest_warning=ingest_warning,
+                ),
+                encoding="utf-8",
+            )
             shutil.rmtree(tmp / ".results")
             if not any((tmp / "logs").iterdir()):
                 (tmp / "logs").rmdir()
@@ -605,17 +728,26 @@ def run_report(period: str, *, raw_dir: str | Path | None = None, demo: bool = F
                 shutil.rmtree(tmp)
 
         if ingest_warning:
-            print(f"WARNING: ingest quarantined more rows than its threshold in {processed_path}; "
-                  "see its ingest_report.json and data_docs", file=sys.stderr)
+            print(
+                f"WARNING: ingest quarantined more rows than its threshold in {processed_path}; "
+                "see its ingest_report.json and data_docs",
+                file=sys.stderr,
+            )
         for entry in failed:
             print(_failure_text(entry, final), file=sys.stderr)
         if failed:
-            print(f"{len(failed)} of {len(entries)} notebooks failed; the rest of the report was rendered.",
-                  file=sys.stderr)
+            print(
+                f"{len(failed)} of {len(entries)} notebooks failed; the rest of the report was rendered.",
+                file=sys.stderr,
+            )
         index = final / "index.html"
         say(index)
-        return ReportResult(index=index, manifest=manifest, notebooks={e["name"]: e["status"] for e in entries},
-                            exit_code=manifest["exit_code"])
+        return ReportResult(
+            index=index,
+            manifest=manifest,
+            notebooks={e["name"]: e["status"] for e in entries},
+            exit_code=manifest["exit_code"],
+        )
 
 
 if __name__ == "__main__":  # a worker process, started by _run_in_subprocess

@@ -17,14 +17,36 @@ from .. import measures as M
 from ..estimate.base import EstimateResult
 from .context import Period
 
-__all__ = ["OUTCOME_MEASURES", "SUMMARY_OUTCOMES", "arm_phase_table", "caveats", "check_outcomes", "effects",
-           "effect_table", "effect_table_inference", "event_study", "is_demo", "mde_by_outcome", "mde_table",
-           "outcome_label", "pilot_marks", "pretrend_table", "quarantine_reasons", "row_accounting",
-           "triple_difference_table", "vacancies_by_period"]
+__all__ = [
+    "OUTCOME_MEASURES",
+    "SUMMARY_OUTCOMES",
+    "arm_phase_table",
+    "caveats",
+    "check_outcomes",
+    "effects",
+    "effect_table",
+    "effect_table_inference",
+    "event_study",
+    "is_demo",
+    "mde_by_outcome",
+    "mde_table",
+    "outcome_label",
+    "pilot_marks",
+    "pretrend_table",
+    "quarantine_reasons",
+    "row_accounting",
+    "triple_difference_table",
+    "vacancies_by_period",
+]
 
 #: The outcomes of the politicians' summary, in the order of the council's questions.
-SUMMARY_OUTCOMES = ("days_unfilled_90", "filled_within_90", "late_withdrawal", "qualified_applicants_per_vacancy",
-                    "offer_acceptance")
+SUMMARY_OUTCOMES = (
+    "days_unfilled_90",
+    "filled_within_90",
+    "late_withdrawal",
+    "qualified_applicants_per_vacancy",
+    "offer_acceptance",
+)
 
 #: For each effect outcome, the descriptive measure that shows the same thing by arm and
 #: phase: (measure name, figure column, chart kind).
@@ -37,6 +59,7 @@ OUTCOME_MEASURES: dict[str, tuple[str, str, str]] = {
     "qualified_applicants_per_vacancy": ("competence_supply", "qualified_per_vacancy", "ratio"),
     "offer_acceptance": ("offers", "acceptance_rate", "percent"),
 }
+
 
 def outcome_label(outcome: str, lang: str = "sv") -> str:
     """Plain-language name of an effect outcome (the charts' names,
@@ -73,8 +96,9 @@ def arm_phase_table(ctx: Period, outcome: str, by: Sequence[str] = ("arm", "phas
         keep = ["n_reached_interview", "n_withdrawn_late", column]
     elif measure == "competence_supply":
         table = M.competence_supply(v, a, by=by, pilot_rollout=r)
-        keep = ["n_vacancies", "n_applications", column] if column == "applicants_per_vacancy" else \
-            ["n_vacancies", column]
+        keep = (
+            ["n_vacancies", "n_applications", column] if column == "applicants_per_vacancy" else ["n_vacancies", column]
+        )
     else:
         table = M.offers(a, v, by=by, pilot_rollout=r)
         keep = ["n_accepted", "n_declined", column]
@@ -107,8 +131,10 @@ def effects(ctx: Period, outcomes: Sequence[str] | None = None) -> EstimateResul
 
     parts = [_cached(ctx, "effects", outcome, lambda o=outcome: compute(o)) for outcome in outcomes]
     table = pd.concat([p.tidy() for p in parts], ignore_index=True)
-    details = {**parts[0].details, "randomization": {o: p.details["randomization"].get(o, {})
-                                                      for o, p in zip(outcomes, parts)}}
+    details = {
+        **parts[0].details,
+        "randomization": {o: p.details["randomization"].get(o, {}) for o, p in zip(outcomes, parts)},
+    }
     return EstimateResult(table, details=details)
 
 
@@ -119,10 +145,17 @@ def _outcome_frames(ctx: Period, outcomes: list[str]) -> dict[str, pd.DataFrame]
 
 
 def _pilot_effects(ctx: Period, outcome: str, frame: pd.DataFrame | None = None) -> EstimateResult:
-    from ..estimate.effects import pilot_effects   # here: a notebook that finds every result cached never needs it
+    from ..estimate.effects import pilot_effects  # here: a notebook that finds every result cached never needs it
 
-    return pilot_effects(ctx.tables, ctx.cut_date, outcomes=[outcome], window=ctx.window, reps=ctx.bootstrap_reps,
-                         seed=ctx.seed, frames=None if frame is None else {outcome: frame})
+    return pilot_effects(
+        ctx.tables,
+        ctx.cut_date,
+        outcomes=[outcome],
+        window=ctx.window,
+        reps=ctx.bootstrap_reps,
+        seed=ctx.seed,
+        frames=None if frame is None else {outcome: frame},
+    )
 
 
 def _effect_key(ctx: Period, outcome: str, kind: str = "effects") -> str:
@@ -132,9 +165,17 @@ def _effect_key(ctx: Period, outcome: str, kind: str = "effects") -> str:
     from .. import __version__
 
     files = {t: info["parquet"]["sha256"] for t, info in sorted(ctx.ingest_report.get("tables", {}).items())}
-    spec = {"files": files, "cut": str(ctx.cut_date.date()), "window": list(ctx.window), "reps": ctx.bootstrap_reps,
-            "seed": ctx.seed, "outcome": outcome, "version": __version__, "code": _code_hash()}
-    if kind != "effects":   # (the effects' keys are as before)
+    spec = {
+        "files": files,
+        "cut": str(ctx.cut_date.date()),
+        "window": list(ctx.window),
+        "reps": ctx.bootstrap_reps,
+        "seed": ctx.seed,
+        "outcome": outcome,
+        "version": __version__,
+        "code": _code_hash(),
+    }
+    if kind != "effects":  # (the effects' keys are as before)
         spec["kind"] = kind
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
 
@@ -185,18 +226,18 @@ def _cached(ctx: Period, kind: str, outcome: str, compute, wait: float = 900.0):
         try:
             folder.mkdir(exist_ok=True)
         except OSError:
-            return compute()   # a read-only processed folder: every notebook computes its own
+            return compute()  # a read-only processed folder: every notebook computes its own
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
             stale = time.time() - lock.stat().st_mtime > wait if lock.exists() else False
             if time.monotonic() < deadline and not stale:
-                time.sleep(0.2)        # another notebook is computing it
+                time.sleep(0.2)  # another notebook is computing it
                 continue
             lock.unlink(missing_ok=True)  # its kernel died: compute it here
             continue
         except OSError:
-            return compute()   # a read-only processed folder: every notebook computes its own
+            return compute()  # a read-only processed folder: every notebook computes its own
         os.close(fd)
         try:
             result = compute()
@@ -216,11 +257,14 @@ def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool =
     if headline_only:
         t = t.loc[t["headline"]]
     share = _to_percentage_points(t, ("estimate", "conf_low", "conf_high", "std_error"))
-    t["outcome"] = [outcome_label(o, lang) + (" (procentenheter)" if s and lang == "sv" else
-                                              " (percentage points)" if s else "")
-                    for o, s in zip(t["outcome"], share)]
-    terms = {"sv": {"during": "under piloten", "after": "efter piloten"},
-             "en": {"during": "during the pilot", "after": "after the pilot"}}[lang]
+    t["outcome"] = [
+        outcome_label(o, lang) + (" (procentenheter)" if s and lang == "sv" else " (percentage points)" if s else "")
+        for o, s in zip(t["outcome"], share)
+    ]
+    terms = {
+        "sv": {"during": "under piloten", "after": "efter piloten"},
+        "en": {"during": "during the pilot", "after": "after the pilot"},
+    }[lang]
     t["term"] = t["term"].map(lambda x: terms.get(x, x))
     t["inference"] = effect_table_inference(t["inference"], lang)
     cols = ["outcome", "term", "inference", "estimate", "conf_low", "conf_high", "p_value", "n"]
@@ -228,10 +272,16 @@ def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool =
 
 
 _INFERENCE_WORDS = {
-    "sv": {"randomization_inference": "permutationstest (56 fördelningar)",
-           "wild_cluster_bootstrap": "vild klusterbootstrap (Webb)", "cluster_robust": "klusterrobust (CR1)"},
-    "en": {"randomization_inference": "randomization inference (56 assignments)",
-           "wild_cluster_bootstrap": "wild cluster bootstrap (Webb)", "cluster_robust": "cluster-robust (CR1)"},
+    "sv": {
+        "randomization_inference": "permutationstest (56 fördelningar)",
+        "wild_cluster_bootstrap": "vild klusterbootstrap (Webb)",
+        "cluster_robust": "klusterrobust (CR1)",
+    },
+    "en": {
+        "randomization_inference": "randomization inference (56 assignments)",
+        "wild_cluster_bootstrap": "wild cluster bootstrap (Webb)",
+        "cluster_robust": "cluster-robust (CR1)",
+    },
 }
 
 
@@ -248,8 +298,8 @@ def administration_panel(ctx: Period) -> pd.DataFrame:
     cache = ctx.__dict__.setdefault("_cache", {})
     if "administration_panel" not in cache:
         cache["administration_panel"] = _cached(
-            ctx, "panel", "administration",
-            lambda: M.build_panel(ctx.tables, ctx.cut_date, unit=("administration",)))
+            ctx, "panel", "administration", lambda: M.build_panel(ctx.tables, ctx.cut_date, unit=("administration",))
+        )
     return cache["administration_panel"]
 
 
@@ -257,6 +307,7 @@ def event_study(ctx: Period, outcome: str) -> EstimateResult:
     """:func:`pilot_eval.estimate.effects.event_study` for the period's window, computed
     once per report (kept in ``.cache/`` like :func:`effects`: the time-to-fill,
     withdrawals and methods pages show the same event studies)."""
+
     def compute():
         from ..estimate.effects import event_study as _event_study
 
@@ -267,23 +318,33 @@ def event_study(ctx: Period, outcome: str) -> EstimateResult:
 
 def row_accounting(ctx: Period) -> pd.DataFrame:
     """Per table: rows read, processed and quarantined (from the ingest report)."""
-    rows = [{"table": t, "source_file": info["source"]["file"], "n_read": info["rows_read"],
-             "n_processed": info["rows_processed"], "n_quarantined": info["rows_quarantined"]}
-            for t, info in ctx.ingest_report.get("tables", {}).items()]
+    rows = [
+        {
+            "table": t,
+            "source_file": info["source"]["file"],
+            "n_read": info["rows_read"],
+            "n_processed": info["rows_processed"],
+            "n_quarantined": info["rows_quarantined"],
+        }
+        for t, info in ctx.ingest_report.get("tables", {}).items()
+    ]
     return pd.DataFrame(rows, columns=["table", "source_file", "n_read", "n_processed", "n_quarantined"])
 
 
 def quarantine_reasons(ctx: Period) -> pd.DataFrame:
     """Per table and reason: quarantined rows (a row may have several reasons)."""
-    rows = [{"table": t, "reason": reason, "n_rows": n}
-            for t, info in ctx.ingest_report.get("tables", {}).items() for reason, n in info["reasons"].items()]
+    rows = [
+        {"table": t, "reason": reason, "n_rows": n}
+        for t, info in ctx.ingest_report.get("tables", {}).items()
+        for reason, n in info["reasons"].items()
+    ]
     return pd.DataFrame(rows, columns=["table", "reason", "n_rows"])
 
 
 def vacancies_by_period(ctx: Period) -> pd.DataFrame:
     """Vacancies published per quarter and pilot arm."""
     v = M.enrich_vacancies(ctx.vacancies, ctx.pilot_rollout)
-    return (v.groupby(["period", "arm"], observed=True).size().rename("n_vacancies").reset_index())
+    return v.groupby(["period", "arm"], observed=True).size().rename("n_vacancies").reset_index()
 
 
 def check_outcomes(ctx: Period) -> pd.DataFrame:
@@ -294,10 +355,16 @@ def check_outcomes(ctx: Period) -> pd.DataFrame:
 
     c = ctx.background_checks
     done = c.loc[c["check_type"].astype(str).isin(COURT_CHECK_TYPES) & (c["status"].astype(str) == "completed")]
-    out = (done.assign(year=done["requested_date"].dt.year.astype(str), outcome=done["outcome"].astype(str))
-           .groupby(["year", "outcome"]).size().rename("n").reset_index())
-    full = pd.MultiIndex.from_product([sorted(out["year"].unique()), ["cleared", "remark_no_obstacle",
-                                                                       "remark_obstacle"]], names=["year", "outcome"])
+    out = (
+        done.assign(year=done["requested_date"].dt.year.astype(str), outcome=done["outcome"].astype(str))
+        .groupby(["year", "outcome"])
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    full = pd.MultiIndex.from_product(
+        [sorted(out["year"].unique()), ["cleared", "remark_no_obstacle", "remark_obstacle"]], names=["year", "outcome"]
+    )
     return out.set_index(["year", "outcome"]).reindex(full, fill_value=0).reset_index()
 
 
@@ -324,8 +391,10 @@ def is_demo(ctx: Period) -> bool:
 def pretrend_table(ctx: Period, outcomes: Sequence[str]) -> pd.DataFrame:
     """Per outcome: the joint test that the pilot and comparison administrations moved in
     parallel before the pilot (pre-period event-study effects all zero)."""
-    rows = [{"outcome": outcome_label(o, ctx.lang), "pretrend_p_value": event_study(ctx, o).details["pretrend_p_value"]}
-            for o in outcomes]
+    rows = [
+        {"outcome": outcome_label(o, ctx.lang), "pretrend_p_value": event_study(ctx, o).details["pretrend_p_value"]}
+        for o in outcomes
+    ]
     return pd.DataFrame(rows)
 
 
@@ -344,8 +413,10 @@ def mde_table(ctx: Period) -> pd.DataFrame:
     table = mde_by_outcome()
     wide = table.pivot(index="outcome", columns="term", values="estimate").reset_index()
     share = _to_percentage_points(wide, ("mde_increase", "mde_decrease"))
-    unit = {"sv": ("procentenheter", "dagar", "sökande per rekrytering"),
-            "en": ("percentage points", "days", "applicants per vacancy")}[ctx.lang]
+    unit = {
+        "sv": ("procentenheter", "dagar", "sökande per rekrytering"),
+        "en": ("percentage points", "days", "applicants per vacancy"),
+    }[ctx.lang]
     wide["unit"] = [unit[0] if s else unit[1] if "days" in o else unit[2] for o, s in zip(wide["outcome"], share)]
     wide["outcome"] = [outcome_label(o, ctx.lang) for o in wide["outcome"]]
     wide["n_draws"] = int(table["reps"].iloc[0])
@@ -376,26 +447,37 @@ def caveats(ctx: Period) -> list[str]:
 
     rollout = ctx.pilot_rollout
     ended = bool(len(rollout)) and bool(rollout["end_date"].notna().all())
-    return cannot_tell(lang=ctx.lang, pilot_ended=ended, law_change_in_window=ctx.cut_date >= pd.Timestamp(LAW_CHANGE),
-                       demo=is_demo(ctx))
+    return cannot_tell(
+        lang=ctx.lang,
+        pilot_ended=ended,
+        law_change_in_window=ctx.cut_date >= pd.Timestamp(LAW_CHANGE),
+        demo=is_demo(ctx),
+    )
 
 
 def triple_difference_table(ctx: Period, outcome: str = "late_withdrawal") -> pd.DataFrame:
     """The triple difference for child-facing roles (which already needed a police extract)
     against other roles, inside and outside the pilot administrations, for print: term in
     words, inference, estimate, interval, p-value, n."""
+
     def compute():
         from ..estimate.effects import triple_difference
 
         return triple_difference(ctx.tables, outcome, ctx.cut_date, reps=ctx.bootstrap_reps, seed=ctx.seed)
 
     t = _cached(ctx, "triple_difference", outcome, compute).tidy()
-    words = {"during_other": ("under piloten, övriga yrken", "during the pilot, other roles"),
-             "during_child_minus_other": ("under piloten, barnnära yrken minus övriga",
-                                          "during the pilot, child-facing minus other roles"),
-             "after_other": ("efter piloten, övriga yrken", "after the pilot, other roles"),
-             "after_child_minus_other": ("efter piloten, barnnära yrken minus övriga",
-                                         "after the pilot, child-facing minus other roles")}
+    words = {
+        "during_other": ("under piloten, övriga yrken", "during the pilot, other roles"),
+        "during_child_minus_other": (
+            "under piloten, barnnära yrken minus övriga",
+            "during the pilot, child-facing minus other roles",
+        ),
+        "after_other": ("efter piloten, övriga yrken", "after the pilot, other roles"),
+        "after_child_minus_other": (
+            "efter piloten, barnnära yrken minus övriga",
+            "after the pilot, child-facing minus other roles",
+        ),
+    }
     t["term"] = [ctx.text(*words[x]) if x in words else x for x in t["term"]]
     t["inference"] = effect_table_inference(t["inference"], ctx.lang)
     return t[["term", "inference", "estimate", "conf_low", "conf_high", "p_value", "n"]].reset_index(drop=True)

@@ -28,8 +28,13 @@ def _display(obj) -> None:
     display(obj)
 
 
-def table(ctx: Period, data: pd.DataFrame | ProtectedTable, caption: tuple[str, str] | str | None = None,
-          decimals: dict[str, int] | None = None, **protect_options) -> ProtectedTable:
+def table(
+    ctx: Period,
+    data: pd.DataFrame | ProtectedTable,
+    caption: tuple[str, str] | str | None = None,
+    decimals: dict[str, int] | None = None,
+    **protect_options,
+) -> ProtectedTable:
     """Protect (unless already protected) and show ``data``; returns the protected table.
 
     ``caption`` is a string or a (Swedish, English) pair. ``protect_options`` go to
