@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import periods
+
 __all__ = [
     "PERIODS",
     "as_by",
@@ -26,7 +28,7 @@ __all__ = [
     "vacancy_pilot_status",
 ]
 
-PERIODS = {"month": "M", "quarter": "Q", "half": "H", "year": "Y"}
+PERIODS = periods.FREQUENCIES
 PILOT_ARM = "pilot"
 COMPARISON_ARM = "comparison"
 PHASES = ("before", "during", "after")
@@ -42,70 +44,12 @@ def as_by(by: str | Sequence[str] | None) -> list[str]:
 
 
 def period_label(dates: pd.Series, freq: str = "quarter") -> pd.Series:
-    """Calendar period of each date: ``"2024-03"`` (month), ``"2024Q3"`` (quarter),
-    ``"2024H1"`` (half), ``"2024"`` (year). NaT stays missing.
+    """Calendar period of each date (:func:`pilot_eval.periods.of_dates`).
 
     >>> period_label(pd.Series(pd.to_datetime(["2024-08-15", "2024-01-01"])), "quarter").tolist()
     ['2024Q3', '2024Q1']
-    >>> period_label(pd.Series(pd.to_datetime(["2024-08-15"])), "half").tolist()
-    ['2024H2']
     """
-    if freq not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {freq!r}")
-    # to_datetime of a datetime Series costs milliseconds per call: only when needed
-    d = dates if isinstance(dates, pd.Series) and dates.dtype.kind == "M" else pd.to_datetime(dates)
-    if not isinstance(d, pd.Series):
-        d = pd.Series(d)
-    if d.dtype.kind == "M" and getattr(d.dtype, "tz", None) is None:
-        return _period_labels_by_key(d, freq)
-    # label each distinct date once (a table has far fewer dates than rows)
-    codes, uniques = pd.factorize(d)
-    if len(uniques) < len(d):
-        labels = _period_labels(pd.Series(uniques), freq).to_numpy(dtype=object)
-        out = np.where(codes >= 0, labels[np.clip(codes, 0, None)] if len(labels) else None, None)
-        return pd.Series(out, index=d.index, dtype=object)
-    return _period_labels(d, freq)
-
-
-def _period_labels_by_key(d: pd.Series, freq: str) -> pd.Series:
-    """:func:`period_label` of naive dates from integer year and month arithmetic, one
-    string per distinct period (a million dates in milliseconds, not seconds)."""
-    values = d.to_numpy(dtype="datetime64[ns]")
-    missing = np.isnat(values)
-    months = values.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
-    year, month = months // 12 + 1970, months % 12 + 1
-    if freq == "month":
-        key = year * 100 + month
-    elif freq == "quarter":
-        key = year * 10 + (month - 1) // 3 + 1
-    elif freq == "half":
-        key = year * 10 + np.where(month <= 6, 1, 2)
-    else:
-        key = year
-    key = np.where(missing, -1, key)
-    codes, uniques = pd.factorize(key)
-    letter = {"quarter": "Q", "half": "H"}.get(freq)
-    if freq == "month":
-        labels = [f"{k // 100}-{k % 100:02d}" for k in uniques]
-    elif letter:
-        labels = [f"{k // 10}{letter}{k % 10}" for k in uniques]
-    else:
-        labels = [str(k) for k in uniques]
-    labels = np.array([None if k == -1 else lab for k, lab in zip(uniques, labels)], dtype=object)
-    return pd.Series(labels[codes] if len(labels) else np.array([], dtype=object), index=d.index, dtype=object)
-
-
-def _period_labels(d: pd.Series, freq: str) -> pd.Series:
-    year = d.dt.year.astype("Int64").astype(str)
-    if freq == "month":
-        out = d.dt.strftime("%Y-%m")
-    elif freq == "quarter":
-        out = year + "Q" + d.dt.quarter.astype("Int64").astype(str)
-    elif freq == "half":
-        out = year + "H" + np.where(d.dt.month <= 6, "1", "2")
-    else:
-        out = year
-    return out.where(d.notna(), None).astype(object)
+    return periods.of_dates(dates, freq)
 
 
 def _rollout_new_hires(pilot_rollout: pd.DataFrame) -> pd.DataFrame:
@@ -130,8 +74,7 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def vacancy_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame,
-                         period: str = "quarter") -> pd.DataFrame:
+def vacancy_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame, period: str = "quarter") -> pd.DataFrame:
     """Per vacancy: ``arm`` (pilot / comparison), ``phase`` (before / during / after),
     ``pilot_start``, ``pilot_end`` (NaT if open-ended), ``cohort`` (the first pilot period
     of its administration and role group, as a period label; None for comparison units)
@@ -183,18 +126,22 @@ def vacancy_pilot_status(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame,
     # the cohort label of each pair's start (a pilot pair's only), spread
     pair_cohort = period_label(pd.Series(pair_start), period).to_numpy(dtype=object)
     cohort = np.where(in_pilot, pair_cohort[pair_codes] if n_pairs else np.array([], dtype=object), None)
-    return pd.DataFrame({
-        "arm": pd.Categorical.from_codes(np.where(in_pilot, 0, 1), categories=[PILOT_ARM, COMPARISON_ARM]),
-        "phase": pd.Categorical.from_codes(phase_code, categories=list(PHASES)),
-        "pilot_start": pd.Series(start, index=vacancies.index, dtype="datetime64[ns]"),
-        "pilot_end": pd.Series(np.where(no_end, nat, end), index=vacancies.index, dtype="datetime64[ns]"),
-        "cohort": pd.Series(cohort, index=vacancies.index, dtype=object),
-        "treated": pd.Series(in_pilot & (phase_code == during), index=vacancies.index),
-    }, index=vacancies.index)
+    return pd.DataFrame(
+        {
+            "arm": pd.Categorical.from_codes(np.where(in_pilot, 0, 1), categories=[PILOT_ARM, COMPARISON_ARM]),
+            "phase": pd.Categorical.from_codes(phase_code, categories=list(PHASES)),
+            "pilot_start": pd.Series(start, index=vacancies.index, dtype="datetime64[ns]"),
+            "pilot_end": pd.Series(np.where(no_end, nat, end), index=vacancies.index, dtype="datetime64[ns]"),
+            "cohort": pd.Series(cohort, index=vacancies.index, dtype=object),
+            "treated": pd.Series(in_pilot & (phase_code == during), index=vacancies.index),
+        },
+        index=vacancies.index,
+    )
 
 
-def enrich_vacancies(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame | None = None,
-                     period: str = "quarter") -> pd.DataFrame:
+def enrich_vacancies(
+    vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame | None = None, period: str = "quarter"
+) -> pd.DataFrame:
     """Vacancies with ``period`` (of publication) and, given the roll-out table, the
     pilot columns of :func:`vacancy_pilot_status`."""
     out = vacancies.copy()
@@ -204,19 +151,34 @@ def enrich_vacancies(vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame | None
     return out
 
 
-_VACANCY_COLUMNS = ["administration", "role_group", "employment_type", "is_manager", "statutory_check",
-                    "published_date", "status", "check_in_ad", "positions"]
+_VACANCY_COLUMNS = [
+    "administration",
+    "role_group",
+    "employment_type",
+    "is_manager",
+    "statutory_check",
+    "published_date",
+    "status",
+    "check_in_ad",
+    "positions",
+]
 
 
-def enrich_applications(applications: pd.DataFrame, vacancies: pd.DataFrame,
-                        pilot_rollout: pd.DataFrame | None = None, period: str = "quarter") -> pd.DataFrame:
+def enrich_applications(
+    applications: pd.DataFrame,
+    vacancies: pd.DataFrame,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+) -> pd.DataFrame:
     """Applications with their vacancy's columns (administration, role group, employment
     type, published date, status, …), ``period`` (of the vacancy's publication) and,
     given the roll-out table, its pilot arm, phase, cohort and ``treated``."""
     vac = enrich_vacancies(vacancies, pilot_rollout, period)
-    keep = ["vacancy_id"] + [c for c in _VACANCY_COLUMNS + ["period", "arm", "phase", "pilot_start",
-                                                             "pilot_end", "cohort", "treated"]
-                             if c in vac.columns]
+    keep = ["vacancy_id"] + [
+        c
+        for c in _VACANCY_COLUMNS + ["period", "arm", "phase", "pilot_start", "pilot_end", "cohort", "treated"]
+        if c in vac.columns
+    ]
     vac = vac[keep].rename(columns={"status": "vacancy_status"})
     # applications.merge(vac, on="vacancy_id", how="left", validate="many_to_one") by
     # position: the same frame when every application's vacancy is there once (the
@@ -233,8 +195,9 @@ def enrich_applications(applications: pd.DataFrame, vacancies: pd.DataFrame,
     return applications.merge(vac, on="vacancy_id", how="left", validate="many_to_one")
 
 
-def grouped(frame: pd.DataFrame, by: Sequence[str], compute: Callable[[pd.DataFrame], dict],
-            n_column: str = "n") -> pd.DataFrame:
+def grouped(
+    frame: pd.DataFrame, by: Sequence[str], compute: Callable[[pd.DataFrame], dict], n_column: str = "n"
+) -> pd.DataFrame:
     """Apply ``compute`` (a sub-frame → dict of figures, including ``n_column``) to each
     group and return a tidy table: the group columns first, then the figures, then
     ``n_column``. With no ``by``, one row for everything. Empty groups of categorical
@@ -242,8 +205,9 @@ def grouped(frame: pd.DataFrame, by: Sequence[str], compute: Callable[[pd.DataFr
     by = list(by)
     missing = [c for c in by if c not in frame.columns]
     if missing:
-        raise KeyError(f"cannot group by {', '.join(missing)}: not a column here "
-                       f"(available: {', '.join(map(str, frame.columns))})")
+        raise KeyError(
+            f"cannot group by {', '.join(missing)}: not a column here (available: {', '.join(map(str, frame.columns))})"
+        )
     rows = []
     if by:
         for key, sub in frame.groupby(by, observed=True, sort=True, dropna=False):
@@ -269,8 +233,9 @@ def group_index(frame: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, n
     by = list(by)
     missing = [c for c in by if c not in frame.columns]
     if missing:
-        raise KeyError(f"cannot group by {', '.join(missing)}: not a column here "
-                       f"(available: {', '.join(map(str, frame.columns))})")
+        raise KeyError(
+            f"cannot group by {', '.join(missing)}: not a column here (available: {', '.join(map(str, frame.columns))})"
+        )
     if not by:
         return pd.DataFrame(index=pd.RangeIndex(1)), np.zeros(len(frame), dtype=np.int64)
     g = frame.groupby(by, observed=True, sort=True, dropna=False)
