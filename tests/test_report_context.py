@@ -1,4 +1,4 @@
-"""The notebooks' shared context: period, window, data preparation, the effects cache."""
+"""The notebooks' shared context: period, window, data preparation, the report's estimates."""
 
 from __future__ import annotations
 
@@ -72,46 +72,34 @@ def test_prepared_data_is_not_ingested_twice(processed):
     assert not again.ingested and again.cut_date == fx.CUT
 
 
-@pytest.mark.slow
-def test_effects_are_computed_once_and_shared(processed, tmp_path):
-    """The second notebook asking for an outcome reads the first one's result; a different
-    number of draws is a different entry."""
-    import shutil
-
-    local = tmp_path / "processed"
-    shutil.copytree(processed, local)
-    ctx = open_period("2025Q4", processed_dir=str(local), bootstrap_reps=99)
-    first = sections.effects(ctx, ["late_withdrawal"])
-    cached = sorted((local / ".cache").glob("effects-late_withdrawal-*.pkl"))
-    assert len(cached) == 1 and not list((local / ".cache").glob("*.lock"))
-    stamp = cached[0].stat().st_mtime_ns
-    again = sections.effects(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=99), ["late_withdrawal"])
-    assert cached[0].stat().st_mtime_ns == stamp
-    assert again.tidy().equals(first.tidy())
-    assert set(again.details["randomization"]["late_withdrawal"]) == {"during", "after"}
-    sections.effects(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49), ["late_withdrawal"])
-    assert len(list((local / ".cache").glob("effects-late_withdrawal-*.pkl"))) == 2
-
-
-@pytest.mark.slow
-def test_outcomes_not_cached_yet_are_built_in_one_pass_with_the_same_numbers(processed, tmp_path, monkeypatch):
-    """The summary asks for five outcomes at once: their rows are built by one
-    outcome_frames call (the vacancies and applications enriched once), skipping those
-    another notebook has cached or is computing (its lock), and each effect is the one
-    pilot_effects gives alone."""
-    import shutil
-
+def test_effects_are_computed_once_per_period_and_shared(processed, monkeypatch):
+    """Every section of a notebook reads the period's estimates (ctx.estimates), computed
+    once: a second ask computes nothing, and a period with other draws computes its own."""
     from pilot_eval.estimate import effects as E
 
-    local = tmp_path / "processed"
-    shutil.copytree(processed, local)
-    shutil.rmtree(local / ".cache", ignore_errors=True)
+    ctx = open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=99)
+    first = sections.effects(ctx, ["late_withdrawal"])
+    assert ctx.estimates is ctx.estimates
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(E, "pilot_effects", refuse)
+    again = sections.effects(ctx, ["late_withdrawal"])
+    assert again.tidy().equals(first.tidy())
+    assert set(again.details["randomization"]["late_withdrawal"]) == {"during", "after"}
+    with pytest.raises(AssertionError, match="computed again"):
+        sections.effects(open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=49), ["late_withdrawal"])
+
+
+@pytest.mark.slow
+def test_outcomes_are_built_in_one_pass_with_the_same_numbers(processed, monkeypatch):
+    """The estimates build every outcome's rows by one outcome_frames call (the vacancies
+    and applications enriched once), and each effect is the one pilot_effects gives alone."""
+    from pilot_eval.estimate import effects as E
+
     outcomes = ["late_withdrawal", "offer_acceptance", "days_unfilled_90", "qualified_applicants_per_vacancy"]
-    ctx = open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49)
-    sections.effects(ctx, [outcomes[2]])  # cached before
-    (local / ".cache").mkdir(exist_ok=True)
-    busy = sections._cache_path(ctx, "effects", outcomes[3]).with_suffix(".lock")
-    busy.touch()  # another notebook computes it
+    ctx = open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=49)
     calls = []
     real = E.outcome_frames
 
@@ -121,9 +109,9 @@ def test_outcomes_not_cached_yet_are_built_in_one_pass_with_the_same_numbers(pro
 
     monkeypatch.setattr(E, "outcome_frames", spy)
     together = sections.effects(ctx, outcomes[:3]).tidy()
-    assert calls == [outcomes[:2]]
+    # every outcome's effect rows in one call; the triple difference builds its own rows
+    assert calls == [list(E.OUTCOMES), ["late_withdrawal"]]
     monkeypatch.undo()
-    busy.unlink()
     alone = E.pilot_effects(
         ctx.tables, ctx.cut_date, outcomes=outcomes[:3], window=ctx.window, reps=49, seed=ctx.seed
     ).tidy()
@@ -135,17 +123,12 @@ def test_outcomes_not_cached_yet_are_built_in_one_pass_with_the_same_numbers(pro
     pd.testing.assert_frame_equal(partly_given, alone[alone["outcome"].isin(outcomes[:2])].reset_index(drop=True))
 
 
-def test_effects_use_the_period_window_and_a_code_change_invalidates_the_cache(processed, tmp_path, monkeypatch):
-    """The report's window reaches pilot_effects (its own default would cut elsewhere),
-    and an edited estimator (same package version) never reads an old cached result."""
-    import shutil
-
+def test_effects_use_the_period_window(processed, monkeypatch):
+    """The report's window reaches pilot_effects (its own default would cut elsewhere)."""
     from pilot_eval.estimate import effects as E
 
-    local = tmp_path / "processed"
-    shutil.copytree(processed, local)
     ctx = open_period(
-        "2025Q4", processed_dir=str(local), window_start="2023-01-01", window_end="2025-06-30", bootstrap_reps=39
+        "2025Q4", processed_dir=str(processed), window_start="2023-01-01", window_end="2025-06-30", bootstrap_reps=39
     )
     seen = {}
     real = E.pilot_effects
@@ -157,9 +140,6 @@ def test_effects_use_the_period_window_and_a_code_change_invalidates_the_cache(p
     monkeypatch.setattr(E, "pilot_effects", spy)
     sections.effects(ctx, ["late_withdrawal"])
     assert seen["window"] == ("2023-01-01", "2025-06-30") == ctx.window
-    key = sections._effect_key(ctx, "late_withdrawal")
-    monkeypatch.setattr(sections, "_code_hash", lambda: "edited")
-    assert sections._effect_key(ctx, "late_withdrawal") != key
 
 
 def test_event_studies_share_one_panel_and_give_the_same_numbers(processed):
@@ -174,76 +154,71 @@ def test_event_studies_share_one_panel_and_give_the_same_numbers(processed):
     assert sections.administration_panel(ctx) is sections.administration_panel(ctx)
 
 
-def test_event_studies_and_the_triple_difference_are_computed_once_per_report(processed, tmp_path, monkeypatch):
-    """The time-to-fill, withdrawals and methods pages ask for the same event studies: the
-    first computes and keeps each in .cache/, the next reads it (no estimator is called,
-    so no scipy is imported for it) and gets the same numbers."""
-    import shutil
-
+def test_saved_estimates_are_read_not_computed(processed, tmp_path, monkeypatch):
+    """A notebook given the report's results_dir reads the saved estimates: no estimator
+    and no panel is computed, and every section shows the same numbers as computed."""
     from pilot_eval.estimate import effects as E
 
-    local = tmp_path / "processed"
-    shutil.copytree(processed, local)
-    shutil.rmtree(local / ".cache", ignore_errors=True)
-    first = sections.event_study(open_period("2025Q4", processed_dir=str(local)), "late_withdrawal")
-    triple = sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49))
-    assert len(list((local / ".cache").glob("event_study-late_withdrawal-*.pkl"))) == 1
-    assert len(list((local / ".cache").glob("triple_difference-late_withdrawal-*.pkl"))) == 1
+    computed = open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=49)
+    saved = computed.estimates.save(tmp_path / "estimates")
 
     def refuse(*args, **kwargs):
         raise AssertionError("computed again")
 
-    monkeypatch.setattr(E, "event_study", refuse)
-    monkeypatch.setattr(E, "triple_difference", refuse)
-    ctx = open_period("2025Q4", processed_dir=str(local))
-    again = sections.event_study(ctx, "late_withdrawal")
-    pd.testing.assert_frame_equal(again.tidy(), first.tidy())
-    assert again.details["pretrend_p_value"] == first.details["pretrend_p_value"]
-    assert "_cache" not in ctx.__dict__  # the panel was not built either
-    pd.testing.assert_frame_equal(
-        sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=49)), triple
-    )
-    with pytest.raises(AssertionError, match="computed again"):  # other draws: another entry
-        sections.triple_difference_table(open_period("2025Q4", processed_dir=str(local), bootstrap_reps=39))
-    # another outcome's event study is computed, on the panel the first one left behind
-    assert len(list((local / ".cache").glob("panel-administration-*.pkl"))) == 1
-    monkeypatch.undo()
+    for name in ("pilot_effects", "outcome_frames", "event_study", "triple_difference"):
+        monkeypatch.setattr(E, name, refuse)
     monkeypatch.setattr(sections.M, "build_panel", refuse)
-    other = sections.event_study(open_period("2025Q4", processed_dir=str(local)), "days_unfilled_90")
-    assert other.details["pretrend_p_value"] >= 0
+    ctx = open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=49, results_dir=str(saved))
+    assert ctx.parameters["results_dir"] == str(saved)
+    outcomes = list(sections.SUMMARY_OUTCOMES)
+    pd.testing.assert_frame_equal(
+        sections.effect_table(sections.effects(ctx, outcomes)),
+        sections.effect_table(computed.estimates.effects_of(outcomes)),
+    )
+    pd.testing.assert_frame_equal(
+        sections.pretrend_table(ctx, ["late_withdrawal", "days_unfilled_90"]),
+        pd.DataFrame(
+            [
+                {
+                    "outcome": sections.outcome_label(o, "sv"),
+                    "pretrend_p_value": computed.estimates.event_study(o).details["pretrend_p_value"],
+                }
+                for o in ("late_withdrawal", "days_unfilled_90")
+            ]
+        ),
+    )
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(sections.triple_difference_table(ctx), sections.triple_difference_table(computed))
+    pd.testing.assert_frame_equal(sections.mde_table(ctx), sections.mde_table(computed))
 
 
-def test_a_read_only_processed_folder_computes_without_a_cache(processed, tmp_path, monkeypatch):
+def test_saved_estimates_of_other_data_or_settings_are_refused(processed, tmp_path):
+    from pilot_eval.report import stages
+
+    saved = stages.estimate(open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=49)).save(tmp_path / "e")
+    other = open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=39, results_dir=str(saved))
+    with pytest.raises(ValueError, match="other bootstrap_reps"):
+        sections.effects(other, ["late_withdrawal"])
+    missing = open_period("2025Q4", processed_dir=str(processed), results_dir=str(tmp_path / "none"))
+    with pytest.raises(FileNotFoundError, match="holds no saved estimates"):
+        sections.event_study(missing, "late_withdrawal")
+
+
+def test_the_windowed_tables_are_read_from_the_parquet_files(processed, tmp_path):
+    """open_period reads the processed parquet files (load_processed, which verifies their
+    sha256) and restricts them to the window; it writes nothing beside them."""
     import shutil
+
+    from pilot_eval.ingest import load_processed
 
     local = tmp_path / "processed"
     shutil.copytree(processed, local)
-    ctx = open_period("2025Q4", processed_dir=str(local))
-    shutil.rmtree(local / ".cache", ignore_errors=True)
-    (local / ".cache").write_text("not a folder")  # mkdir fails as on a read-only share
-    study = sections.event_study(ctx, "days_unfilled_90")
-    assert study.details["pretrend_p_value"] >= 0
-
-
-def test_the_windowed_tables_are_read_once_and_shared_through_the_cache(processed, tmp_path):
-    """The first open_period leaves the window's tables in .cache/; the next reads them
-    (the same frames as loading the parquet files); a damaged cache file is ignored."""
-    import shutil
-
-    local = tmp_path / "processed"
-    shutil.copytree(processed, local)
-    shutil.rmtree(local / ".cache", ignore_errors=True)
+    before = sorted(p.relative_to(local) for p in local.rglob("*"))
     first = open_period("2025Q4", processed_dir=str(local), window_start="2022-01-01")
-    cached = list((local / ".cache").glob("tables-*.pkl"))
-    assert len(cached) == 1
-    again = open_period("2025Q4", processed_dir=str(local), window_start="2022-01-01")
-    for name in first.tables:
-        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
-        pd.testing.assert_frame_equal(again.all_tables[name], first.all_tables[name])
-    assert (again.vacancies["published_date"] >= "2022-01-01").all()
+    assert sorted(p.relative_to(local) for p in local.rglob("*")) == before
+    loaded = load_processed(local)
+    for name in first.all_tables:
+        pd.testing.assert_frame_equal(first.all_tables[name], loaded[name])
+    assert (first.vacancies["published_date"] >= "2022-01-01").all()
     other = open_period("2025Q4", processed_dir=str(local), window_start="2023-01-01")  # another window
-    assert len(list((local / ".cache").glob("tables-*.pkl"))) == 2
     assert len(other.vacancies) < len(first.vacancies)
-    cached[0].write_bytes(b"not a pickle")
-    damaged = open_period("2025Q4", processed_dir=str(local), window_start="2022-01-01")
-    pd.testing.assert_frame_equal(damaged.tables["applications"], first.tables["applications"])

@@ -21,7 +21,7 @@ import pytest
 import report_fixtures as fx
 
 from pilot_eval import cli
-from pilot_eval.report import forkserver, render, runner
+from pilot_eval.report import render, runner
 from pilot_eval.report.context import PARAMETERS
 
 PAGES = ["00_sammanfattning", "01_varningar", "02_utan_titel", "03_fel"]
@@ -310,6 +310,7 @@ def test_the_terminal_shows_one_line_per_notebook_and_the_index_last(report):
     assert sorted(re.search(r"\] (\S+)", line).group(1) for line in progress) == PAGES
     assert all(re.search(r"\s(ok|FAILED)\s+\d+\.\d s$", line) for line in progress)
     assert any(line.startswith("  [data] ") for line in lines)
+    assert any(line.startswith("  [estimates] ") for line in lines)
     assert lines[-1] == str(folder / "index.html") and Path(lines[-1]).is_absolute()
     for noise in (
         "IPKernelApp",
@@ -391,6 +392,7 @@ def test_every_page_has_the_provenance_footer(report):
         assert commit in footer and "vacancies.csv" in footer and "statsmodels" in footer
         assert '<th scope="row">bootstrap_reps</th><td><code>199</code>' in footer  # from the params file
         assert '<th scope="row">min_n</th><td><code>12</code>' in footer  # --param over the file
+        assert "results_dir" not in footer  # the runner's working folder is no concern of readers
         assert "syntetiska demodata" in footer
 
 
@@ -422,6 +424,9 @@ def test_the_manifest_says_what_ran_with_what(report):
     params = manifest["parameters"]
     assert params["processed_dir"] == str(processed.resolve()) and params["raw_dir"] == ""
     assert params["cut_date"] == "2025-12-31" and params["bootstrap_reps"] == 199 and params["min_n"] == 12
+    # the estimates the notebooks read: computed once, beside the published report
+    assert params["results_dir"] == str(folder.parent / ".work" / fx.PERIOD / "estimates")
+    assert (Path(params["results_dir"]) / "estimates.json").is_file()
     assert set(manifest["versions"]) == {*render.VERSIONED, "python"}
     assert {f["table"] for f in manifest["input_files"]} >= {"vacancies", "applications", "background_checks"}
     assert [e["name"] for e in manifest["notebooks"]] == PAGES
@@ -466,7 +471,13 @@ def test_a_rerun_replaces_the_period_folder_and_a_timeout_is_a_failure(report, p
     assert result.exit_code == 1 and result.notebooks == {"02_utan_titel": "ok", "05_sover": "failed"}
     assert "FAILED 05_sover in cell 2 (In [3]):" in err.getvalue()
     assert "CellTimeoutError: A cell timed out while it was being executed, after 3 seconds" in err.getvalue()
-    assert sorted(p.name for p in out.iterdir()) == ["2025Q3", "2025Q4", "README.md"]  # no temporary folders
+    # no temporary folders; the working folder holds the period's estimates only
+    assert sorted(p.name for p in out.iterdir()) == [".work", "2025Q3", "2025Q4", "README.md"]
+    assert [p.relative_to(out).as_posix() for p in (out / ".work").rglob("*") if p.is_dir()] == [
+        ".work/2025Q4",
+        ".work/2025Q4/estimates",
+        ".work/2025Q4/estimates/tables",
+    ]
     assert sorted(p.name for p in (out / fx.PERIOD).glob("*.html")) == [
         "02_utan_titel.html",
         "05_sover.html",
@@ -504,13 +515,12 @@ def test_the_command_line_renders_in_english_and_exits_0(processed, tmp_path, ca
     assert "Provenance" in html and "Software versions" in html
 
 
-@pytest.mark.parametrize("fork", ["1", "0"])
-def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(processed, tmp_path, monkeypatch, fork):
-    """The line the kernel runs before the notebook (runner.KERNEL_ARGUMENTS) sets the cycle
-    collector's thresholds, leaves no name behind and takes no execution count, in a kernel
-    forked by the report's kernel server and in one started by Popen
-    (PILOT_EVAL_FORK_KERNELS=0) alike."""
-    monkeypatch.setenv(forkserver.ENV_SWITCH, fork)
+def test_kernels_are_ordinary_kernels_with_nothing_else_visible(processed, tmp_path):
+    """Every notebook runs in a kernel that its worker started (no fork server), with
+    Python's own cycle-collector thresholds, the parameters (results_dir among them) as its
+    only names and no execution count taken by anything but the notebook's cells."""
+    import gc
+
     notebooks = fx.notebooks(tmp_path / "notebooks", "04_karnan")
     result = runner.run_report(
         fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=1, quiet=True
@@ -519,17 +529,13 @@ def test_kernels_run_with_the_report_s_gc_threshold_and_nothing_else_visible(pro
     nb = nbformat.read(tmp_path / "reports" / fx.PERIOD / "notebooks" / "04_karnan.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "get_threshold" in c.source)
     text = "".join(o.get("text", "") for o in cell.outputs)
-    assert f"gc {runner.KERNEL_GC_THRESHOLD}" in text and runner.KERNEL_GC_THRESHOLD[0] > 700
-    forked = fork == "1" and forkserver.available()
-    assert f"forked {forked}" in text, text
+    assert f"gc {gc.get_threshold()}" in text, text
+    assert "forked False" in text, text
     names = ast.literal_eval(text.split("names ", 1)[1].strip())
     user = set(names) - {"In", "Out", "exit", "quit", "get_ipython", "open"}
     assert user == set(PARAMETERS) | {"gc"}, user
+    assert "results_dir" in user
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
-    assert not (tmp_path / "reports" / fx.PERIOD / "logs").exists() or not any(
-        "no kernel server" in p.read_text(encoding="utf-8")
-        for p in (tmp_path / "reports" / fx.PERIOD / "logs").iterdir()
-    )
 
 
 # ---------------------------------------------------------------- lab
@@ -564,8 +570,6 @@ def test_notebooks_start_longest_first_by_the_previous_report(tmp_path):
             folder=str(tmp_path),
             parameters={},
             timeout=60,
-            lang="sv",
-            provenance={},
         )
         for n in ("00_a", "01_b", "02_c", "03_d", "04_new")
     ]
@@ -583,22 +587,3 @@ def test_notebooks_start_longest_first_by_the_previous_report(tmp_path):
     assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["04_new", "02_c", "00_a", "01_b", "03_d"]
     (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
     assert [j.name for j in runner._schedule(jobs, tmp_path)] == ["00_a", "01_b", "02_c", "03_d", "04_new"]
-
-
-def test_the_package_is_byte_compiled_before_the_notebooks_start(monkeypatch, tmp_path):
-    """Every kernel imports pilot_eval: the runner compiles it once (as pip does on install)
-    so that none compiles it again, also where Python writes no bytecode by itself."""
-    import importlib.util
-    import shutil
-
-    package = tmp_path / "pkg"
-    shutil.copytree(Path(runner.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(runner.paths, "PACKAGE_DIR", package)
-    source = package / "report" / "context.py"
-    compiled = Path(importlib.util.cache_from_source(str(source)))
-    assert not compiled.exists()
-    runner._compile_package()
-    assert compiled.is_file()
-    stamp = compiled.stat().st_mtime_ns
-    runner._compile_package()  # up to date: not written again
-    assert compiled.stat().st_mtime_ns == stamp

@@ -1,10 +1,10 @@
 """The notebook suite's support: period context, charts, plain-language findings and the
-quarterly report runner.
+quarterly report runner (its four stages: :mod:`pilot_eval.report.stages`).
 
 Notebooks start with ``from pilot_eval import report`` and
 ``ctx = report.open_period(**report.notebook_parameters(globals()))``. The submodules
-``plots``, ``findings``, ``show`` and ``runner`` are imported on first use, so that a
-notebook pays only for what it uses (matplotlib, papermill and nbconvert are not cheap).
+``plots``, ``findings``, ``show``, ``sections``, ``stages`` and ``runner`` are imported on first use, so that a
+notebook imports only what it uses (matplotlib, papermill and nbconvert are large).
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ __all__ = [
     "plots",
     "findings",
     "show",
+    "sections",
+    "stages",
     "runner",
 ]
 
-_LAZY = ("plots", "findings", "show", "sections", "runner", "render")
+_LAZY = ("plots", "findings", "show", "sections", "stages", "runner", "render")
 
 
 def __getattr__(name: str):

@@ -7,8 +7,10 @@ their defaults); its next cell is::
 
 which resolves the derived values (cut date, window, directories), makes sure processed
 data exist (ingesting the raw export, or generating and ingesting the built-in demo when
-no directory is given) and loads them. ``pilot-eval report`` prepares the data once with
-:func:`prepare_data` before it runs the notebooks, so that they only load.
+no directory is given) and loads them. ``pilot-eval report`` prepares the data and computes
+the estimates once before it runs the notebooks (:mod:`pilot_eval.report.stages`), so that
+they only load: it passes the saved estimates' folder as ``results_dir``, which
+:attr:`Period.estimates` reads.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ PARAMETERS: dict[str, object] = {
     "min_n": 10,  # durations need at least this many observations
     "bootstrap_reps": 999,  # wild cluster bootstrap draws
     "seed": 2023,  # random seed of the bootstrap (and of the demo data)
+    "results_dir": "",  # the report's saved estimates; "" = compute them in the notebook
 }
 
 _PERIOD = re.compile(r"^(?P<y>\d{4})(?:(?:Q(?P<q>[1-4]))|(?:H(?P<h>[12]))|(?:-(?P<m>0[1-9]|1[0-2])))?$")
@@ -243,6 +246,11 @@ class Period:
     ingest_report : dict
     parameters : dict
         The notebook parameters as given.
+    prepared : PreparedData
+        What :func:`prepare_data` found or did (ingested now or not).
+    results_dir : str
+        The folder of the report's saved estimates (:meth:`pilot_eval.report.stages.ReportEstimates.save`);
+        "" = :attr:`estimates` computes them.
     """
 
     period: str
@@ -258,6 +266,24 @@ class Period:
     parameters: dict = field(repr=False)
     bootstrap_reps: int = 999
     seed: int = 2023
+    results_dir: str = ""
+    prepared: PreparedData | None = field(default=None, repr=False)  # what prepare_data did
+
+    @property
+    def estimates(self):
+        """The report's estimates (:class:`pilot_eval.report.stages.ReportEstimates`), read once:
+        from ``results_dir`` when given (what the report's estimate stage saved, checked to be
+        of these data and settings), otherwise computed here by
+        :func:`pilot_eval.report.stages.estimate`, with the same numbers."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if "estimates" not in cache:
+            from . import stages
+
+            if self.results_dir:
+                cache["estimates"] = stages.ReportEstimates.load(self.results_dir).check(self)
+            else:
+                cache["estimates"] = stages.estimate(self)
+        return cache["estimates"]
 
     @property
     def vacancies(self) -> pd.DataFrame:
@@ -303,22 +329,35 @@ def open_period(
     min_n: int = 10,
     bootstrap_reps: int = 999,
     seed: int = 2023,
+    results_dir: str = "",
+    *,
+    _demo: bool | None = None,
+    _quiet: bool = True,
 ) -> Period:
     """Resolve a notebook's parameters (:data:`PARAMETERS`) and load its data.
 
     Empty strings mean "derive": ``cut_date`` is the last day of ``period``;
-    ``processed_dir`` the demo's (generated and ingested on first use, about 20 s).
+    ``processed_dir`` the demo's (generated and ingested on first use). ``results_dir``:
+    where :attr:`Period.estimates` reads the report's saved estimates ("" = computes them).
+    ``_demo`` and ``_quiet`` are :func:`prepare_data`'s ``demo`` and ``quiet`` (for
+    :func:`pilot_eval.report.stages.prepare`).
     """
     if lang not in ("sv", "en"):
         raise ValueError(f"lang must be 'sv' or 'en', not {lang!r}")
     first, last = parse_period(period)
     prepared = prepare_data(
-        period, raw_dir=raw_dir or None, processed_dir=processed_dir or None, cut_date=cut_date or None, seed=seed
+        period,
+        raw_dir=raw_dir or None,
+        processed_dir=processed_dir or None,
+        demo=_demo,
+        cut_date=cut_date or None,
+        seed=seed,
+        quiet=_quiet,
     )
     cut = pd.Timestamp(prepared.cut_date)
     end = min(pd.Timestamp(window_end), cut).date().isoformat()
     window = (pd.Timestamp(window_start).date().isoformat(), end)
-    all_tables, tables = _window_tables(Path(prepared.processed_dir), prepared.ingest_report, window)
+    all_tables, tables = _window_tables(Path(prepared.processed_dir), window)
     thresholds = Thresholds(min_count=int(min_count), min_denominator=int(min_denominator), min_duration_n=int(min_n))
     params = dict(
         period=period,
@@ -333,6 +372,7 @@ def open_period(
         min_n=min_n,
         bootstrap_reps=bootstrap_reps,
         seed=seed,
+        results_dir=results_dir,
     )
     return Period(
         period=period,
@@ -348,62 +388,19 @@ def open_period(
         parameters=params,
         bootstrap_reps=int(bootstrap_reps),
         seed=int(seed),
+        results_dir=str(results_dir or ""),
+        prepared=prepared,
     )
 
 
-def _window_tables(processed_dir: Path, ingest_report: dict, window: tuple[str, str]):
-    """The processed tables and those of the window (``restrict_window``, then
-    ``_follow_vacancies``), read once per report: the first notebook loads and verifies
-    them (:func:`pilot_eval.ingest.load_processed`) and leaves a pickle in the processed
-    folder's ``.cache/``; the others read that (0.03 s instead of 0.2-0.3 s each). The
-    key holds the files' sha256 from the ingest report, the window and a hash of the
-    code that builds the frames; a new ingest replaces ``.cache/`` as a whole."""
-    import hashlib
-    import os
-    import pickle
-
+def _window_tables(processed_dir: Path, window: tuple[str, str]):
+    """The processed tables (read and verified by :func:`pilot_eval.ingest.load_processed`)
+    and those of the window (``restrict_window``, then ``_follow_vacancies``)."""
     from ..estimate.effects import restrict_window
-
-    files = {t: info["parquet"]["sha256"] for t, info in sorted(ingest_report.get("tables", {}).items())}
-    key = hashlib.sha256(
-        json.dumps({"files": files, "window": list(window), "code": _loader_hash()}, sort_keys=True).encode()
-    ).hexdigest()[:20]
-    path = processed_dir / ".cache" / f"tables-{key}.pkl"
-    if files and path.is_file():
-        try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        except Exception:  # noqa: BLE001 - a damaged cache file: read the parquet files instead
-            pass
-    from ..ingest import load_processed  # only here: a notebook that reads the cache never imports ingest
+    from ..ingest import load_processed
 
     all_tables = load_processed(processed_dir)
-    tables = _follow_vacancies(restrict_window(all_tables, window))
-    if files:
-        try:
-            path.parent.mkdir(exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump((all_tables, tables), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)  # whole or not at all, also with notebooks side by side
-        except OSError:
-            pass  # a read-only folder: every notebook reads the parquet files
-    return all_tables, tables
-
-
-def _loader_hash() -> str:
-    """A hash of the source that shapes the loaded tables (ingest's reader, the contract,
-    the window restriction and this module)."""
-    import hashlib
-    from importlib.util import find_spec
-
-    digest = hashlib.sha256()
-    # the modules' files, found without importing them (ingest is not imported by a
-    # notebook that reads the cache)
-    for module in ("pilot_eval.contract", "pilot_eval.ingest", "pilot_eval.estimate.effects"):
-        digest.update(Path(find_spec(module).origin).read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:16]
+    return all_tables, _follow_vacancies(restrict_window(all_tables, window))
 
 
 def _follow_vacancies(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

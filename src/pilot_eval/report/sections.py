@@ -2,19 +2,22 @@
 
 Everything here returns tidy, unprotected figures; notebooks show them with
 :func:`pilot_eval.report.show.table` (which applies disclosure control) and chart them from
-the protected table's ``values``.
+the protected table's ``values``. The estimates (effects, event studies, triple differences,
+minimum detectable effects) are the report's, computed once by
+:func:`pilot_eval.report.stages.estimate` and read here from ``ctx.estimates``
+(:attr:`pilot_eval.report.context.Period.estimates`).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
 from .. import measures as M
+from .. import texts
 from ..estimate.base import EstimateResult
+from ..texts import report as words
 from .context import Period
 
 __all__ = [
@@ -107,147 +110,21 @@ def arm_phase_table(ctx: Period, outcome: str, by: Sequence[str] = ("arm", "phas
 
 def effects(ctx: Period, outcomes: Sequence[str] | None = None) -> EstimateResult:
     """:func:`pilot_eval.estimate.effects.pilot_effects` on the period's window, with its
-    bootstrap draws and seed.
+    bootstrap draws and seed, for ``outcomes`` (default all) in that order.
 
-    Each outcome is computed once per report, whichever notebook asks first: the result is
-    kept in ``<processed_dir>/.cache/`` under a key of everything it depends on (the
-    processed files' hashes, cut date, window, draws, seed, package version), so that the
-    summary, the detail pages and the methods page share it (notebooks run in separate
-    kernels, in parallel). A notebook that finds another computing the same outcome waits
-    for it. Re-ingesting replaces ``processed_dir`` and with it the cache.
+    The report's estimates (``ctx.estimates``: saved by the runner's estimate stage, or
+    computed once in this kernel); an outcome they do not hold is computed here.
     """
     from ..estimate.effects import OUTCOMES
 
     outcomes = list(outcomes or OUTCOMES)
-    frames: dict[str, pd.DataFrame] = {}
+    estimates = ctx.estimates
+    missing = [o for o in outcomes if o not in estimates.effects]
+    if missing:
+        from .stages import compute_effects
 
-    def compute(outcome: str) -> EstimateResult:
-        # the first outcome computed here builds the rows of every outcome asked for that
-        # no notebook has cached yet, in one pass (enrichment shared, as pilot_effects does)
-        if outcome not in frames:
-            todo = [o for o in outcomes if o not in frames and not _busy_or_done(_cache_path(ctx, "effects", o))]
-            frames.update(_outcome_frames(ctx, list(dict.fromkeys([outcome, *todo]))))
-        return _pilot_effects(ctx, outcome, frames.pop(outcome))
-
-    parts = [_cached(ctx, "effects", outcome, lambda o=outcome: compute(o)) for outcome in outcomes]
-    table = pd.concat([p.tidy() for p in parts], ignore_index=True)
-    details = {
-        **parts[0].details,
-        "randomization": {o: p.details["randomization"].get(o, {}) for o, p in zip(outcomes, parts)},
-    }
-    return EstimateResult(table, details=details)
-
-
-def _outcome_frames(ctx: Period, outcomes: list[str]) -> dict[str, pd.DataFrame]:
-    from ..estimate.effects import outcome_frames, restrict_window
-
-    return outcome_frames(restrict_window(ctx.tables, ctx.window), ctx.cut_date, outcomes)
-
-
-def _pilot_effects(ctx: Period, outcome: str, frame: pd.DataFrame | None = None) -> EstimateResult:
-    from ..estimate.effects import pilot_effects  # here: a notebook that finds every result cached never needs it
-
-    return pilot_effects(
-        ctx.tables,
-        ctx.cut_date,
-        outcomes=[outcome],
-        window=ctx.window,
-        reps=ctx.bootstrap_reps,
-        seed=ctx.seed,
-        frames=None if frame is None else {outcome: frame},
-    )
-
-
-def _effect_key(ctx: Period, outcome: str, kind: str = "effects") -> str:
-    import hashlib
-    import json
-
-    from .. import __version__
-
-    files = {t: info["parquet"]["sha256"] for t, info in sorted(ctx.ingest_report.get("tables", {}).items())}
-    spec = {
-        "files": files,
-        "cut": str(ctx.cut_date.date()),
-        "window": list(ctx.window),
-        "reps": ctx.bootstrap_reps,
-        "seed": ctx.seed,
-        "outcome": outcome,
-        "version": __version__,
-        "code": _code_hash(),
-    }
-    if kind != "effects":  # (the effects' keys are as before)
-        spec["kind"] = kind
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
-
-
-@functools.lru_cache(maxsize=1)
-def _code_hash() -> str:
-    """A hash of the source of the estimators and measures, so that a cached effect
-    computed by an earlier version of the code (same package version, edited source) is
-    never shown."""
-    import hashlib
-
-    from .. import estimate, measures
-
-    digest = hashlib.sha256()
-    for package in (estimate, measures):
-        for path in sorted(Path(package.__file__).parent.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _cache_path(ctx: Period, kind: str, outcome: str) -> Path:
-    """Where :func:`_cached` keeps ``kind`` of ``outcome``."""
-    return ctx.processed_dir / ".cache" / f"{kind}-{outcome}-{_effect_key(ctx, outcome, kind)}.pkl"
-
-
-def _busy_or_done(path: Path) -> bool:
-    """A cache entry is on file, or a notebook is computing it (its lock file)."""
-    return path.is_file() or path.with_suffix(".lock").exists()
-
-
-def _cached(ctx: Period, kind: str, outcome: str, compute, wait: float = 900.0):
-    """``compute()``, computed once per report: kept in ``<processed_dir>/.cache/`` as
-    ``<kind>-<outcome>-<key>.pkl`` (:func:`_effect_key`); a notebook that finds another
-    computing the same entry (its lock file) waits for it, one whose kernel died leaves a
-    stale lock that the next takes over."""
-    import os
-    import pickle
-    import time
-
-    path = _cache_path(ctx, kind, outcome)
-    folder = path.parent
-    lock = path.with_suffix(".lock")
-    deadline = time.monotonic() + wait
-    while True:
-        if path.is_file():
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        try:
-            folder.mkdir(exist_ok=True)
-        except OSError:
-            return compute()  # a read-only processed folder: every notebook computes its own
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            stale = time.time() - lock.stat().st_mtime > wait if lock.exists() else False
-            if time.monotonic() < deadline and not stale:
-                time.sleep(0.2)  # another notebook is computing it
-                continue
-            lock.unlink(missing_ok=True)  # its kernel died: compute it here
-            continue
-        except OSError:
-            return compute()  # a read-only processed folder: every notebook computes its own
-        os.close(fd)
-        try:
-            result = compute()
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump(result, f)
-            os.replace(tmp, path)
-            return result
-        finally:
-            lock.unlink(missing_ok=True)
+        estimates.effects.update(compute_effects(ctx, missing))
+    return estimates.effects_of(outcomes)
 
 
 def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool = False) -> pd.DataFrame:
@@ -257,63 +134,40 @@ def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool =
     if headline_only:
         t = t.loc[t["headline"]]
     share = _to_percentage_points(t, ("estimate", "conf_low", "conf_high", "std_error"))
-    t["outcome"] = [
-        outcome_label(o, lang) + (" (procentenheter)" if s and lang == "sv" else " (percentage points)" if s else "")
-        for o, s in zip(t["outcome"], share)
-    ]
-    terms = {
-        "sv": {"during": "under piloten", "after": "efter piloten"},
-        "en": {"during": "during the pilot", "after": "after the pilot"},
-    }[lang]
-    t["term"] = t["term"].map(lambda x: terms.get(x, x))
+    i = texts.index(lang)
+    suffix = words.PERCENTAGE_POINTS_SUFFIX["suffix"][i]
+    t["outcome"] = [outcome_label(o, lang) + (suffix if s else "") for o, s in zip(t["outcome"], share, strict=True)]
+    t["term"] = t["term"].map(lambda x: words.TERMS[x][i] if x in words.TERMS else x)
     t["inference"] = effect_table_inference(t["inference"], lang)
     cols = ["outcome", "term", "inference", "estimate", "conf_low", "conf_high", "p_value", "n"]
     return t[cols].reset_index(drop=True)
 
 
-_INFERENCE_WORDS = {
-    "sv": {
-        "randomization_inference": "permutationstest (56 fördelningar)",
-        "wild_cluster_bootstrap": "vild klusterbootstrap (Webb)",
-        "cluster_robust": "klusterrobust (CR1)",
-    },
-    "en": {
-        "randomization_inference": "randomization inference (56 assignments)",
-        "wild_cluster_bootstrap": "wild cluster bootstrap (Webb)",
-        "cluster_robust": "cluster-robust (CR1)",
-    },
-}
-
-
 def effect_table_inference(inference: pd.Series, lang: str) -> list[str]:
     """Inference method names in words."""
-    words = _INFERENCE_WORDS[lang]
-    return [next((w for k, w in words.items() if str(x).startswith(k)), str(x)) for x in inference]
+    i = texts.index(lang)
+    return [next((w[i] for k, w in words.INFERENCE.items() if str(x).startswith(k)), str(x)) for x in inference]
 
 
 def administration_panel(ctx: Period) -> pd.DataFrame:
     """The administration × quarter panel of the period's window
-    (:func:`pilot_eval.measures.build_panel`), built once per report (kept in ``.cache/``
-    like :func:`effects`) and shared by the event studies of every outcome."""
-    cache = ctx.__dict__.setdefault("_cache", {})
-    if "administration_panel" not in cache:
-        cache["administration_panel"] = _cached(
-            ctx, "panel", "administration", lambda: M.build_panel(ctx.tables, ctx.cut_date, unit=("administration",))
-        )
-    return cache["administration_panel"]
+    (:func:`pilot_eval.measures.build_panel`), built once per period and shared by the
+    event studies of every outcome."""
+    from .stages import administration_panel as panel
+
+    return panel(ctx)
 
 
 def event_study(ctx: Period, outcome: str) -> EstimateResult:
-    """:func:`pilot_eval.estimate.effects.event_study` for the period's window, computed
-    once per report (kept in ``.cache/`` like :func:`effects`: the time-to-fill,
-    withdrawals and methods pages show the same event studies)."""
+    """:func:`pilot_eval.estimate.effects.event_study` for the period's window: the report's
+    (``ctx.estimates``; the time-to-fill, withdrawals and methods pages show the same event
+    studies), computed here for an outcome they do not hold."""
+    estimates = ctx.estimates
+    if outcome not in estimates.event_studies:
+        from .stages import compute_event_study
 
-    def compute():
-        from ..estimate.effects import event_study as _event_study
-
-        return _event_study(ctx.tables, outcome, ctx.cut_date, panel=administration_panel(ctx))
-
-    return _cached(ctx, "event_study", outcome, compute)
+        estimates.event_studies[outcome] = compute_event_study(ctx, outcome)
+    return estimates.event_study(outcome)
 
 
 def row_accounting(ctx: Period) -> pd.DataFrame:
@@ -410,14 +264,14 @@ def mde_table(ctx: Period) -> pd.DataFrame:
     """The minimum detectable effects for print: outcome in words, the smallest increase and
     decrease the headline test finds 80 % of the time (shares in percentage points), and
     how they were computed (draws of the synthetic Botkyrka)."""
-    table = mde_by_outcome()
+    table = ctx.estimates.mde
     wide = table.pivot(index="outcome", columns="term", values="estimate").reset_index()
     share = _to_percentage_points(wide, ("mde_increase", "mde_decrease"))
-    unit = {
-        "sv": ("procentenheter", "dagar", "sökande per rekrytering"),
-        "en": ("percentage points", "days", "applicants per vacancy"),
-    }[ctx.lang]
-    wide["unit"] = [unit[0] if s else unit[1] if "days" in o else unit[2] for o, s in zip(wide["outcome"], share)]
+    i = texts.index(ctx.lang)
+    unit = tuple(words.UNITS[k][i] for k in ("percentage_points", "days", "applicants"))
+    wide["unit"] = [
+        unit[0] if s else unit[1] if "days" in o else unit[2] for o, s in zip(wide["outcome"], share, strict=True)
+    ]
     wide["outcome"] = [outcome_label(o, ctx.lang) for o in wide["outcome"]]
     wide["n_draws"] = int(table["reps"].iloc[0])
     return wide[["outcome", "unit", "mde_increase", "mde_decrease", "n_draws"]]
@@ -432,11 +286,11 @@ def pilot_marks(ctx: Period) -> list[tuple[str, str]]:
     r = r.loc[r["scope"].astype(str) == "new_hires"]
     marks = []
     if len(r):
-        marks.append((r["start_date"].min().date().isoformat(), ctx.text("Piloten börjar", "Pilot starts")))
+        marks.append((r["start_date"].min().date().isoformat(), ctx.text(*words.MARKS["pilot_starts"])))
         if r["end_date"].notna().all():
-            marks.append((r["end_date"].max().date().isoformat(), ctx.text("Piloten slutar", "Pilot ends")))
+            marks.append((r["end_date"].max().date().isoformat(), ctx.text(*words.MARKS["pilot_ends"])))
     if pd.Timestamp(LAW_CHANGE) <= pd.Timestamp(ctx.window[1]):
-        marks.append((LAW_CHANGE, ctx.text("Lagändring", "Law change")))
+        marks.append((LAW_CHANGE, ctx.text(*words.MARKS["law_change"])))
     return marks
 
 
@@ -460,24 +314,14 @@ def triple_difference_table(ctx: Period, outcome: str = "late_withdrawal") -> pd
     against other roles, inside and outside the pilot administrations, for print: term in
     words, inference, estimate, interval, p-value, n."""
 
-    def compute():
-        from ..estimate.effects import triple_difference
+    estimates = ctx.estimates
+    if outcome not in estimates.triple_differences:
+        from .stages import compute_triple_difference
 
-        return triple_difference(ctx.tables, outcome, ctx.cut_date, reps=ctx.bootstrap_reps, seed=ctx.seed)
-
-    t = _cached(ctx, "triple_difference", outcome, compute).tidy()
-    words = {
-        "during_other": ("under piloten, övriga yrken", "during the pilot, other roles"),
-        "during_child_minus_other": (
-            "under piloten, barnnära yrken minus övriga",
-            "during the pilot, child-facing minus other roles",
-        ),
-        "after_other": ("efter piloten, övriga yrken", "after the pilot, other roles"),
-        "after_child_minus_other": (
-            "efter piloten, barnnära yrken minus övriga",
-            "after the pilot, child-facing minus other roles",
-        ),
-    }
-    t["term"] = [ctx.text(*words[x]) if x in words else x for x in t["term"]]
+        estimates.triple_differences[outcome] = compute_triple_difference(ctx, outcome)
+    t = estimates.triple_difference(outcome).tidy()
+    t["term"] = [
+        ctx.text(*words.TRIPLE_DIFFERENCE_TERMS[x]) if x in words.TRIPLE_DIFFERENCE_TERMS else x for x in t["term"]
+    ]
     t["inference"] = effect_table_inference(t["inference"], ctx.lang)
     return t[["term", "inference", "estimate", "conf_low", "conf_high", "p_value", "n"]].reset_index(drop=True)

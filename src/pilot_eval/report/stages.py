@@ -1,0 +1,908 @@
+"""``pilot-eval report`` as four stages, each a function with a tidy result.
+
+1. :func:`prepare` — ingest or verify the data (:func:`~pilot_eval.report.context.prepare_data`),
+   resolve the window and load the analysis tables: a :class:`~pilot_eval.report.context.Period`
+   (what a notebook's ``report.open_period(...)`` returns).
+2. :func:`estimate` — every effect, event study (with its pre-trend test), triple difference
+   and minimum detectable effect that the pages show, computed once: a :class:`ReportEstimates`.
+   The runner saves it with :meth:`ReportEstimates.save` in the report's working folder
+   (:func:`work_dir`, ``<out>/.work/<period>/estimates/``) as plain files: parquet for
+   tables, JSON for the rest (no pickles).
+3. :func:`execute` — the notebooks, run by papermill in ordinary kernels, each in a worker
+   process of its own; they get the saved estimates' folder as the parameter ``results_dir``
+   and only read them (``sections.effects(ctx, ...)`` and the like read ``ctx.estimates``).
+   A notebook opened alone (``results_dir=""``) calls :func:`estimate` itself and shows the
+   same numbers.
+4. :func:`publish` — the pages, the index and ``manifest.json`` from the executed notebooks,
+   written into a temporary folder and swapped in for ``<out>/<period>`` as a whole.
+
+:func:`pilot_eval.report.runner.run_report` is these four calls in order. An analyst gets the
+same results with::
+
+    from pilot_eval.report import stages
+    ctx = stages.prepare("2025Q4")
+    est = stages.estimate(ctx)
+    est.effects_of(["late_withdrawal"]).tidy()
+
+The estimates are computed in one process, one after another: on the demo the whole stage
+takes about as long as starting a worker process and importing the estimators in it, so
+running outcomes side by side in a process pool does not pay (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib
+import json
+import math
+import re
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..estimate.base import EstimateResult
+from . import context
+from .context import Period
+
+__all__ = [
+    "EVENT_STUDY_OUTCOMES",
+    "TRIPLE_DIFFERENCE_OUTCOMES",
+    "Executed",
+    "Published",
+    "ReportEstimates",
+    "estimate",
+    "execute",
+    "prepare",
+    "publish",
+    "work_dir",
+]
+
+#: The outcomes whose event studies (and pre-trend tests) :func:`estimate` computes: every
+#: outcome with an administration × period panel column.
+EVENT_STUDY_OUTCOMES = (
+    "filled_within_90",
+    "days_unfilled_90",
+    "late_withdrawal",
+    "applicants_per_vacancy",
+    "qualified_applicants_per_vacancy",
+    "offer_acceptance",
+)
+#: The outcomes whose triple difference (child-facing against other roles) the pages show.
+TRIPLE_DIFFERENCE_OUTCOMES = ("late_withdrawal",)
+#: The version of the saved layout (``estimates.json``'s ``format``).
+FORMAT = 1
+_INDEX_FILE = "estimates.json"
+
+
+# --------------------------------------------------------------------------- 1. prepare
+
+
+def prepare(period: str = "2025Q4", *, demo: bool | None = None, quiet: bool = True, **parameters) -> Period:
+    """Ingest or verify the period's data and load the window's tables.
+
+    ``parameters`` are notebook parameters (:data:`~pilot_eval.report.context.PARAMETERS`;
+    ``raw_dir``, ``processed_dir``, ``cut_date``, ``window_start``, ``lang``, ...), as
+    :func:`~pilot_eval.report.context.open_period` takes them; ``demo`` and ``quiet`` go to
+    :func:`~pilot_eval.report.context.prepare_data` (``quiet=False`` prints ingest's
+    account of every row).
+
+    Raises
+    ------
+    ValueError
+        A bad parameter, or no data to ingest.
+    pilot_eval.readers.IngestError
+        Ingest refused the export: nothing was written.
+    """
+    return context.open_period(period, **parameters, _demo=demo, _quiet=quiet)
+
+
+# --------------------------------------------------------------------------- 2. estimate
+
+
+def _settings(ctx: Period) -> dict:
+    """What the estimates depend on besides the code: the processed files (sha256), the cut
+    date, the window, the bootstrap draws and seed; a loaded result is checked against it."""
+    from .. import __version__
+
+    files = {t: info["parquet"]["sha256"] for t, info in sorted(ctx.ingest_report.get("tables", {}).items())}
+    return {
+        "period": ctx.period,
+        "files": files,
+        "cut_date": ctx.cut_date.date().isoformat(),
+        "window": list(ctx.window),
+        "bootstrap_reps": int(ctx.bootstrap_reps),
+        "seed": int(ctx.seed),
+        "version": __version__,
+    }
+
+
+def compute_effects(ctx: Period, outcomes: Sequence[str]) -> dict[str, EstimateResult]:
+    """:func:`pilot_eval.estimate.effects.pilot_effects` of each outcome on the period's window,
+    with its bootstrap draws and seed; the outcomes' rows are built in one pass."""
+    from ..estimate.effects import outcome_frames, pilot_effects, restrict_window
+
+    outcomes = list(outcomes)
+    frames = outcome_frames(restrict_window(ctx.tables, ctx.window), ctx.cut_date, outcomes)
+    return {
+        outcome: pilot_effects(
+            ctx.tables,
+            ctx.cut_date,
+            outcomes=[outcome],
+            window=ctx.window,
+            reps=ctx.bootstrap_reps,
+            seed=ctx.seed,
+            frames={outcome: frames[outcome]},
+        )
+        for outcome in outcomes
+    }
+
+
+def administration_panel(ctx: Period) -> pd.DataFrame:
+    """The administration × quarter panel of the period's window
+    (:func:`pilot_eval.measures.build_panel`), built once per period and shared by the
+    event studies of every outcome."""
+    cache = ctx.__dict__.setdefault("_cache", {})
+    if "administration_panel" not in cache:
+        from ..measures import build_panel
+
+        cache["administration_panel"] = build_panel(ctx.tables, ctx.cut_date, unit=("administration",))
+    return cache["administration_panel"]
+
+
+def compute_event_study(ctx: Period, outcome: str) -> EstimateResult:
+    """:func:`pilot_eval.estimate.effects.event_study` of ``outcome`` on the period's window."""
+    from ..estimate.effects import event_study
+
+    return event_study(ctx.tables, outcome, ctx.cut_date, panel=administration_panel(ctx))
+
+
+def compute_triple_difference(ctx: Period, outcome: str) -> EstimateResult:
+    """:func:`pilot_eval.estimate.effects.triple_difference` of ``outcome`` on the period's window."""
+    from ..estimate.effects import triple_difference
+
+    return triple_difference(ctx.tables, outcome, ctx.cut_date, reps=ctx.bootstrap_reps, seed=ctx.seed)
+
+
+def estimate(
+    ctx: Period,
+    *,
+    outcomes: Sequence[str] | None = None,
+    event_studies: Sequence[str] = EVENT_STUDY_OUTCOMES,
+    triple_differences: Sequence[str] = TRIPLE_DIFFERENCE_OUTCOMES,
+) -> ReportEstimates:
+    """Every estimate the pages show, for the period ``ctx`` (:func:`prepare`).
+
+    ``outcomes`` default every outcome of :data:`pilot_eval.estimate.effects.OUTCOMES`. The
+    minimum detectable effects are the stored ones (:func:`pilot_eval.estimate.mde.stored_mde`).
+    """
+    from ..estimate.effects import OUTCOMES
+    from ..estimate.mde import stored_mde
+
+    return ReportEstimates(
+        settings=_settings(ctx),
+        effects=compute_effects(ctx, list(outcomes or OUTCOMES)),
+        event_studies={o: compute_event_study(ctx, o) for o in event_studies},
+        triple_differences={o: compute_triple_difference(ctx, o) for o in triple_differences},
+        mde=stored_mde(),
+    )
+
+
+@dataclass(eq=False)
+class ReportEstimates:
+    """The estimates of one report: what :func:`estimate` computes and the notebooks read.
+
+    Attributes
+    ----------
+    settings : dict
+        What they were computed from (:func:`_settings`: files, cut date, window, draws, seed,
+        package version).
+    effects : dict of str to EstimateResult
+        :func:`pilot_eval.estimate.effects.pilot_effects` of each outcome alone.
+    event_studies : dict of str to EstimateResult
+        :func:`pilot_eval.estimate.effects.event_study` by outcome (``details["pretrend_p_value"]``).
+    triple_differences : dict of str to EstimateResult
+        :func:`pilot_eval.estimate.effects.triple_difference` by outcome.
+    mde : DataFrame
+        The stored minimum detectable effects, long (outcome × term).
+    """
+
+    settings: dict
+    effects: dict[str, EstimateResult]
+    event_studies: dict[str, EstimateResult] = field(default_factory=dict)
+    triple_differences: dict[str, EstimateResult] = field(default_factory=dict)
+    mde: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def effects_of(self, outcomes: Sequence[str]) -> EstimateResult:
+        """The effects of ``outcomes``, in that order, as one result: the tidy rows of each,
+        the headline inference and its reason, ``details["randomization"][outcome][term]``
+        (for :func:`pilot_eval.report.plots.permutation_plot`), ``details["design"][outcome]``
+        and the outcomes' notes."""
+        missing = [o for o in outcomes if o not in self.effects]
+        if missing:
+            raise KeyError(f"no effects of {', '.join(missing)} in these estimates")
+        parts = [self.effects[o] for o in outcomes]
+        table = pd.concat([p.tidy() for p in parts], ignore_index=True)
+        details = {
+            **parts[0].details,
+            "randomization": {o: p.details["randomization"].get(o, {}) for o, p in zip(outcomes, parts, strict=True)},
+            "design": {
+                o: p.details["design"][o] for o, p in zip(outcomes, parts, strict=True) if o in p.details["design"]
+            },
+            "notes": [note for p in parts for note in p.details["notes"]],
+        }
+        return EstimateResult(table, details=details)
+
+    def event_study(self, outcome: str) -> EstimateResult:
+        """The event study of ``outcome``."""
+        return self.event_studies[outcome]
+
+    def triple_difference(self, outcome: str) -> EstimateResult:
+        """The triple difference of ``outcome``."""
+        return self.triple_differences[outcome]
+
+    def check(self, ctx: Period) -> ReportEstimates:
+        """These estimates if they were computed from ``ctx``'s data and settings; otherwise a
+        ValueError that says what differs (results of another run)."""
+        expected = _settings(ctx)
+        differ = [k for k in expected if self.settings.get(k) != expected[k]]
+        if differ:
+            raise ValueError(
+                f"the saved estimates were computed with other {', '.join(differ)} than this notebook's "
+                f"({', '.join(f'{k}={self.settings.get(k)!r}' for k in differ)}); run the report again "
+                'or set results_dir = "" to compute them here'
+            )
+        return self
+
+    # ---- plain files
+    def save(self, folder: str | Path) -> Path:
+        """Write the estimates into ``folder`` (made if needed, replaced as a whole):
+        ``estimates.json`` and one parquet file per table under ``tables/``."""
+        folder = Path(folder)
+        tmp = folder.with_name(f".{folder.name}.new-{uuid.uuid4().hex[:8]}")
+        tmp.mkdir(parents=True)
+        try:
+            writer = _Writer(tmp)
+            content = {
+                "format": FORMAT,
+                "settings": writer.encode(self.settings, "settings"),
+                "effects": {o: writer.encode(r, f"effects-{o}") for o, r in self.effects.items()},
+                "event_studies": {o: writer.encode(r, f"event_study-{o}") for o, r in self.event_studies.items()},
+                "triple_differences": {
+                    o: writer.encode(r, f"triple_difference-{o}") for o, r in self.triple_differences.items()
+                },
+                "mde": writer.encode(self.mde, "mde"),
+            }
+            text = json.dumps(content, indent=1, ensure_ascii=False, allow_nan=False)
+            (tmp / _INDEX_FILE).write_text(text + "\n", encoding="utf-8")
+            _swap_in(tmp, folder)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> ReportEstimates:
+        """The estimates :meth:`save` wrote into ``folder``."""
+        folder = Path(folder)
+        path = folder / _INDEX_FILE
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{folder} holds no saved estimates ({_INDEX_FILE}); run the report's estimate stage"
+            )
+        content = json.loads(path.read_text(encoding="utf-8"))
+        if content.get("format") != FORMAT:
+            raise ValueError(f"{path} has format {content.get('format')!r}, not {FORMAT}: run the report again")
+        reader = _Reader(folder)
+        return cls(
+            settings=reader.decode(content["settings"]),
+            effects={o: reader.decode(r) for o, r in content["effects"].items()},
+            event_studies={o: reader.decode(r) for o, r in content["event_studies"].items()},
+            triple_differences={o: reader.decode(r) for o, r in content["triple_differences"].items()},
+            mde=reader.decode(content["mde"]),
+        )
+
+
+def work_dir(out_dir: str | Path, period: str) -> Path:
+    """The report's working folder, ``<out_dir>/.work/<period>``: beside the published
+    ``<out_dir>/<period>``, never inside it (the estimates go to its ``estimates/``)."""
+    return Path(out_dir) / ".work" / period
+
+
+# --------------------------------------------------------------------------- 3. execute
+
+#: The Jupyter kernel every notebook runs in (``run.py`` registers it in ``.venv``).
+KERNEL_NAME = "python3"
+#: Threads of the linear-algebra libraries per worker. Notebooks run side by side (``jobs``),
+#: each with its own kernel, and multi-threaded BLAS in every one of them on a machine with
+#: few cores made them wait on each other, so each kernel gets one thread unless the user's
+#: environment says otherwise.
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def worker_environment() -> dict[str, str]:
+    """The environment of a notebook worker (and its kernel): this one, plus :data:`BLAS_THREADS`
+    where not set."""
+    import os
+
+    return {**BLAS_THREADS, **os.environ}
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One notebook for a worker process (sent to it as JSON)."""
+
+    name: str
+    title: str
+    source: str
+    folder: str  # the report being written (temporary folder)
+    parameters: dict
+    timeout: int
+
+    @property
+    def ipynb(self) -> str:
+        return f"notebooks/{self.name}.ipynb"
+
+    @property
+    def log(self) -> str:
+        return f"logs/{self.name}.log"
+
+    @property
+    def result(self) -> str:
+        return f".results/{self.name}.json"
+
+
+def _error_of(exc: BaseException) -> dict:
+    """Where and why a notebook stopped, from papermill's exception (or any other)."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return {
+            "cell_index": exc.cell_index,
+            "execution_count": exc.exec_count,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+        }
+    # a cell timeout, a kernel that died or did not start: papermill raises it as it is
+    return {"cell_index": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc).strip()}
+
+
+def _cell_with_error(nb) -> dict:
+    """Index and execution count of the first cell with an error output (none: empty)."""
+    for index, cell in enumerate(nb.cells):
+        if any(output.output_type == "error" for output in cell.get("outputs", [])):
+            return {"cell_index": index, "execution_count": cell.execution_count}
+    return {}
+
+
+def _entry(job: _Job, *, status: str, elapsed: float | None, error: dict | None) -> dict:
+    """A notebook's entry in the manifest (the page and its logs are filled in later)."""
+    return {
+        "name": job.name,
+        "title": job.title,
+        "status": status,
+        "elapsed_seconds": None if elapsed is None else round(elapsed, 1),
+        "html": None,
+        "ipynb": job.ipynb if (Path(job.folder) / job.ipynb).is_file() else None,
+        "error": error,
+        "stderr_lines": 0,
+        "stderr_log": None,
+        "log": None,
+    }
+
+
+def _execute_notebook(job: _Job) -> dict:
+    """Execute one notebook with papermill (in a worker process, whose stdout and stderr,
+    inherited by the kernel, go to the notebook's log)."""
+    import logging
+
+    import papermill
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    folder, source = Path(job.folder), Path(job.source)
+    t0 = time.perf_counter()
+    error = None
+    try:
+        papermill.execute_notebook(
+            source,
+            folder / job.ipynb,
+            parameters=job.parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=source.parent,
+            execution_timeout=job.timeout,
+            progress_bar=False,
+            log_output=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - the notebook failed; the report goes on with the others
+        error = _error_of(exc)
+    elapsed = time.perf_counter() - t0
+    if error and error["cell_index"] is None and (folder / job.ipynb).is_file():
+        import nbformat
+
+        # a timeout: the cell that stopped has an error output
+        error.update(_cell_with_error(nbformat.read(folder / job.ipynb, as_version=4)))
+    return _entry(job, status="failed" if error else "ok", elapsed=elapsed, error=error)
+
+
+def _worker(job_file: str) -> int:
+    """``python -m pilot_eval.report.stages JOB.json``: run one job, write its entry."""
+    job = _Job(**json.loads(Path(job_file).read_text(encoding="utf-8")))
+    entry = _execute_notebook(job)
+    (Path(job.folder) / job.result).write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def _run_in_subprocess(job: _Job, env: dict[str, str] | None = None) -> dict:
+    """Run a job in a fresh Python process (one kernel each, output to the job's log);
+    ``env`` default :func:`worker_environment`."""
+    import subprocess
+
+    folder = Path(job.folder)
+    job_file = folder / ".results" / f"{job.name}.job.json"
+    job_file.write_text(json.dumps(dataclasses.asdict(job), ensure_ascii=False), encoding="utf-8")
+    t0 = time.perf_counter()
+    with open(folder / job.log, "wb") as log:
+        code = subprocess.call(
+            [sys.executable, "-m", __name__, str(job_file)],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            env=env or worker_environment(),
+        )
+    if code == 0 and (folder / job.result).is_file():
+        entry = json.loads((folder / job.result).read_text(encoding="utf-8"))
+    else:
+        entry = _entry(
+            job,
+            status="failed",
+            elapsed=time.perf_counter() - t0,
+            error={
+                "cell_index": None,
+                "execution_count": None,
+                "ename": "WorkerError",
+                "evalue": f"the worker process exited with status {code}; see {job.log}",
+            },
+        )
+    if (folder / job.log).stat().st_size == 0:
+        (folder / job.log).unlink()
+    else:
+        entry["log"] = job.log
+    return entry
+
+
+def _schedule(todo: list[_Job], previous: Path) -> list[_Job]:
+    """The order in which to start the notebooks: longest first by the elapsed times of
+    the previous report in ``previous`` (its ``manifest.json``), so that the last
+    notebooks to start are short ones and no core idles at the end while one long
+    notebook runs alone; notebooks it did not time keep their place at the front. Without
+    a previous report, the order of the files. The contents page keeps the files' order."""
+    try:
+        manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+        seconds = {
+            e["name"]: float(e["elapsed_seconds"])
+            for e in manifest.get("notebooks", [])
+            if e.get("elapsed_seconds") is not None
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return list(todo)
+    return sorted(todo, key=lambda job: -seconds.get(job.name, float("inf")))
+
+
+@dataclass
+class Executed:
+    """What :func:`execute` did: the folder of the report being written (``notebooks/``
+    holds the executed notebooks, ``logs/`` the kernels' messages) and each notebook's
+    manifest entry, in the files' order."""
+
+    folder: Path
+    entries: list[dict]
+
+    @property
+    def failed(self) -> list[dict]:
+        return [e for e in self.entries if e["status"] != "ok"]
+
+
+def execute(
+    notebooks: Sequence[str | Path],
+    folder: str | Path,
+    parameters: dict,
+    *,
+    titles: dict[str, str] | None = None,
+    jobs: int = 2,
+    timeout: int = 600,
+    previous: str | Path | None = None,
+    say=None,
+) -> Executed:
+    """Run every notebook with papermill, ``jobs`` at a time, each in a worker process and an
+    ordinary kernel of its own, into ``folder/notebooks/``.
+
+    ``parameters`` are injected into every notebook (with ``results_dir`` the saved
+    estimates, which the notebooks read). A failed notebook does not stop the others.
+    ``previous`` is the previous report's folder (its manifest orders the notebooks longest
+    first, :func:`_schedule`); ``say`` prints one line per notebook as it finishes.
+    """
+    say = say or (lambda *a, **k: None)
+    folder = Path(folder)
+    for sub in ("notebooks", "logs", ".results"):
+        (folder / sub).mkdir(exist_ok=True)
+    sources = [Path(p) for p in notebooks]
+    titles = titles or {}
+    todo = [
+        _Job(
+            name=p.stem,
+            title=titles.get(p.stem, p.stem),
+            source=str(p),
+            folder=str(folder),
+            parameters=dict(parameters),
+            timeout=timeout,
+        )
+        for p in sources
+    ]
+    width = max(len(job.name) for job in todo)
+    env = worker_environment()
+    done: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        order = _schedule(todo, Path(previous)) if previous else todo
+        futures = {pool.submit(_run_in_subprocess, job, env): job for job in order}
+        for future in as_completed(futures):
+            job, entry = futures[future], future.result()
+            done[job.name] = entry
+            seconds = f"{entry['elapsed_seconds']:6.1f} s" if entry["elapsed_seconds"] is not None else ""
+            say(
+                f"  [{len(done)}/{len(todo)}] {job.name:<{width}}  "
+                f"{'ok' if entry['status'] == 'ok' else 'FAILED':<6}{seconds}"
+            )
+    return Executed(folder=folder, entries=[done[job.name] for job in todo])
+
+
+# --------------------------------------------------------------------------- 4. publish
+
+
+@dataclass
+class Published:
+    """What :func:`publish` wrote: ``<out>/<period>/index.html`` and the manifest."""
+
+    index: Path
+    manifest: dict
+
+    @property
+    def failed(self) -> list[dict]:
+        return [e for e in self.manifest["notebooks"] if e["status"] != "ok"]
+
+
+def _render_page(entry: dict, folder: Path, source: Path, lang: str, provenance: dict) -> dict:
+    """Render one executed notebook's page into ``folder`` (its stderr to ``logs/``); the
+    entry with its page, logs and, if rendering failed or the page would fetch something
+    from the internet, the error."""
+    import nbformat
+
+    from . import render
+
+    entry = dict(entry)
+    if not entry["ipynb"]:
+        return entry
+    error = entry["error"]
+    executed = nbformat.read(folder / entry["ipynb"], as_version=4)
+    reader, stderr = render.reader_copy(executed)
+    if stderr:
+        stderr_log = f"logs/{entry['name']}.stderr.txt"
+        (folder / stderr_log).write_text("\n".join(stderr), encoding="utf-8")
+        entry["stderr_log"] = stderr_log
+        entry["stderr_lines"] = sum(len(chunk.splitlines()) - 1 for chunk in stderr)
+
+    def page(failure):
+        return render.render_notebook(
+            reader, title=entry["title"], lang=lang, provenance=provenance, failure=failure, path=source.parent
+        )
+
+    try:
+        text = page(error)
+        fetches = render.external_fetches(text)
+        if fetches and error is None:
+            error = {
+                "cell_index": None,
+                "execution_count": None,
+                "ename": "ExternalFetch",
+                "evalue": f"the page would fetch {', '.join(sorted(set(fetches)))} from the internet: "
+                "show that output as an embedded image or a table instead",
+            }
+            text = page(error)
+        html = f"{entry['name']}.html"
+        (folder / html).write_text(text, encoding="utf-8")
+        entry["html"] = html
+    except Exception as exc:  # noqa: BLE001 - nbconvert could not render it; the executed notebook is kept
+        error = error or {
+            "cell_index": None,
+            "execution_count": None,
+            "ename": f"{type(exc).__name__} (rendering)",
+            "evalue": str(exc),
+        }
+    entry["error"] = error
+    entry["status"] = "failed" if error else "ok"
+    return entry
+
+
+def publish(
+    ctx: Period,
+    executed: Executed,
+    final: str | Path,
+    *,
+    parameters: dict,
+    sources: Sequence[str | Path],
+    synthetic: bool,
+) -> Published:
+    """Write the pages of the executed notebooks, the GX Data Docs (if the data have them),
+    ``manifest.json`` and ``index.html`` into ``executed.folder``, then put that folder in
+    place of ``final`` (``<out>/<period>``) as a whole.
+
+    ``parameters`` are the ones the notebooks ran with (the manifest's; the pages' footer
+    leaves out ``results_dir``, the runner's working folder); ``sources`` the notebooks'
+    files, in the order of ``executed.entries``.
+    """
+    from . import render
+
+    folder, final = Path(executed.folder), Path(final)
+    prepared = ctx.prepared
+    report = ctx.ingest_report
+    processed_path = Path(ctx.processed_dir).resolve()
+    language = ctx.lang
+    footer = {k: v for k, v in parameters.items() if k != "results_dir"}
+    prov = render.provenance(ctx.period, footer, report, cut_date=prepared.cut_date, synthetic=synthetic)
+    entries = [
+        _render_page(entry, folder, Path(source), language, prov)
+        for entry, source in zip(executed.entries, sources, strict=True)
+    ]
+    failed = [e for e in entries if e["status"] != "ok"]
+    data_docs = None
+    if (processed_path / "data_docs").is_dir():
+        shutil.copytree(processed_path / "data_docs", folder / "data_docs")
+        if (folder / "data_docs" / "index.html").is_file():
+            data_docs = "data_docs/index.html"
+    manifest = {
+        "period": ctx.period,
+        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "lang": language,
+        "parameters": dict(parameters),
+        "git_commit": prov["git_commit"],
+        "versions": prov["versions"],
+        "data": {
+            "processed_dir": str(processed_path),
+            "raw_dir": str(prepared.raw_dir or ""),
+            "cut_date": prepared.cut_date,
+            "synthetic": synthetic,
+            "ingested_now": prepared.ingested,
+            "ingest_exit_status": int(report.get("exit_status", 0)),
+            "data_docs": data_docs,
+        },
+        "input_files": prov["input_files"],
+        "notebooks": entries,
+        "exit_code": 1 if failed else 0,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "index.html").write_text(
+        render.render_contents(
+            period=ctx.period,
+            lang=language,
+            provenance=prov,
+            notebooks=entries,
+            data_docs=data_docs,
+            ingest_warning=int(report.get("exit_status", 0)) == 1,
+        ),
+        encoding="utf-8",
+    )
+    shutil.rmtree(folder / ".results", ignore_errors=True)
+    if (folder / "logs").is_dir() and not any((folder / "logs").iterdir()):
+        (folder / "logs").rmdir()
+    _swap_in(folder, final)
+    return Published(index=final / "index.html", manifest=manifest)
+
+
+# ---- the plain-file codec: JSON with tagged values, parquet for frames
+#
+# JSON holds None, bools, ints, strings, lists and dicts with text keys as they are; a float
+# that is not finite, a tuple, a set, a dict with other keys, a numpy array or scalar, a
+# timestamp, a frame or series (a parquet file beside the JSON) and an instance of one of
+# this package's classes (its attributes) are objects with one "__tag__" key. Arrays are
+# lists with their dtype and shape (NaN as null). Only classes of pilot_eval are rebuilt.
+
+
+def _name(hint: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", hint).strip("_")[:120] or "table"
+
+
+class _Writer:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _file(self, hint: str) -> str:
+        base = _name(hint)
+        name, n = base, 1
+        while name in self.used:
+            n += 1
+            name = f"{base}-{n}"
+        self.used.add(name)
+        (self.folder / "tables").mkdir(exist_ok=True)
+        return f"tables/{name}.parquet"
+
+    def encode(self, x, hint: str):  # noqa: C901 - one branch per kind of value, in one place
+        if x is None or isinstance(x, (bool, str)):
+            return x
+        if isinstance(x, int) and type(x) is int:
+            return x
+        if isinstance(x, float) and type(x) is float:
+            return x if math.isfinite(x) else {"__float__": repr(x)}
+        if isinstance(x, np.ndarray):
+            return self._array(x, hint)
+        if isinstance(x, np.generic):
+            return {"__numpy__": self._array(np.asarray(x), hint), "dtype": x.dtype.str}
+        if isinstance(x, pd.DataFrame):
+            return self._frame(x, hint)
+        if isinstance(x, pd.Series):
+            frame = x.to_frame(name="values")
+            return {"__series__": self._frame(frame, hint), "name": self.encode(x.name, hint)}
+        if x is pd.NaT:
+            return {"__timestamp__": None}
+        if isinstance(x, pd.Timestamp):
+            return {"__timestamp__": x.isoformat(), "tz": str(x.tz) if x.tz else None}
+        if isinstance(x, (dt.date, dt.datetime)):
+            return {"__date__": x.isoformat(), "kind": type(x).__name__}
+        if isinstance(x, list):
+            return [self.encode(v, f"{hint}-{i}") for i, v in enumerate(x)]
+        if isinstance(x, tuple):
+            return {"__tuple__": [self.encode(v, f"{hint}-{i}") for i, v in enumerate(x)]}
+        if isinstance(x, (set, frozenset)):
+            kind = "__frozenset__" if isinstance(x, frozenset) else "__set__"
+            return {kind: [self.encode(v, hint) for v in sorted(x, key=repr)]}
+        if isinstance(x, dict):
+            if all(isinstance(k, str) and not k.startswith("__") for k in x):
+                return {k: self.encode(v, f"{hint}-{k}") for k, v in x.items()}
+            return {"__dict__": [[self.encode(k, hint), self.encode(v, f"{hint}-{k}")] for k, v in x.items()]}
+        cls = type(x)
+        if cls.__module__.split(".")[0] == "pilot_eval":
+            state = x.__getstate__() if hasattr(x, "__getstate__") else vars(x)
+            if dataclasses.is_dataclass(x) and not isinstance(state, dict):
+                state = {f.name: getattr(x, f.name) for f in dataclasses.fields(x)}
+            return {"__object__": f"{cls.__module__}:{cls.__qualname__}", "state": self.encode(dict(state), hint)}
+        raise TypeError(f"cannot save a {cls.__module__}.{cls.__qualname__} ({hint}) as plain files")
+
+    def _array(self, a: np.ndarray, hint: str) -> dict:
+        if a.dtype.kind in "biu":
+            values = a.ravel().tolist()
+        elif a.dtype.kind == "f":  # NaN as null, infinities tagged
+            values = [v if math.isfinite(v) else None if v != v else {"__float__": repr(v)} for v in a.ravel().tolist()]
+        elif a.dtype.kind in "mM":
+            values = a.ravel().view("i8").tolist()
+        elif a.dtype.kind in "US":
+            values = a.ravel().tolist()
+        elif a.dtype.kind == "O":
+            values = [self.encode(v, hint) for v in a.ravel()]
+        else:
+            raise TypeError(f"cannot save an array of dtype {a.dtype} ({hint})")
+        return {"__ndarray__": values, "dtype": a.dtype.str, "shape": list(a.shape)}
+
+    def _frame(self, frame: pd.DataFrame, hint: str) -> dict:
+        out = frame.copy(deep=False)
+        meta: dict = {}
+        if isinstance(out.columns, pd.MultiIndex) or not all(isinstance(c, str) for c in out.columns):
+            meta["columns"] = self.encode(list(out.columns), hint)
+            out.columns = [f"c{i}" for i in range(out.shape[1])]
+        json_columns = []
+        for column in out.columns:
+            values = out[column]
+            if values.dtype == object and not all(v is None or isinstance(v, str) for v in values):
+                # anything else than text in an object column (tuples, bools beside NaN):
+                # each cell as its JSON, so that it comes back as it was
+                out[column] = [json.dumps(self.encode(v, hint), allow_nan=False) for v in values]
+                json_columns.append(column)
+        path = self._file(hint)
+        out.to_parquet(self.folder / path, engine="pyarrow")
+        return {"__frame__": path, **meta, **({"json_columns": json_columns} if json_columns else {})}
+
+
+class _Reader:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def decode(self, x):  # noqa: C901 - one branch per tag of _Writer.encode
+        if isinstance(x, list):
+            return [self.decode(v) for v in x]
+        if not isinstance(x, dict):
+            return x
+        if len(x) == 0 or not next(iter(x)).startswith("__"):
+            return {k: self.decode(v) for k, v in x.items()}
+        tag = next(iter(x))
+        value = x[tag]
+        if tag == "__float__":
+            return float(value)
+        if tag == "__ndarray__":
+            return self._array(x)
+        if tag == "__numpy__":
+            return self._array(value)[()]
+        if tag == "__frame__":
+            return self._frame(x)
+        if tag == "__series__":
+            series = self._frame(value)["values"]
+            series.name = self.decode(x["name"])
+            return series
+        if tag == "__timestamp__":
+            return pd.NaT if value is None else pd.Timestamp(value)
+        if tag == "__date__":
+            return (dt.datetime if x["kind"] == "datetime" else dt.date).fromisoformat(value)
+        if tag == "__tuple__":
+            return tuple(self.decode(v) for v in value)
+        if tag == "__frozenset__":
+            return frozenset(self.decode(v) for v in value)
+        if tag == "__set__":
+            return {self.decode(v) for v in value}
+        if tag == "__dict__":
+            return {self.decode(k): self.decode(v) for k, v in value}
+        if tag == "__object__":
+            return self._object(value, self.decode(x["state"]))
+        raise ValueError(f"unknown tag {tag!r} in saved estimates")
+
+    def _array(self, x: dict) -> np.ndarray:
+        dtype = np.dtype(x["dtype"])
+        values = x["__ndarray__"]
+        if dtype.kind == "f":
+            values = [np.nan if v is None else self.decode(v) for v in values]
+            a = np.array(values, dtype=dtype)
+        elif dtype.kind in "mM":
+            a = np.array(values, dtype="i8").view(dtype)
+        elif dtype.kind == "O":
+            a = np.empty(len(values), dtype=object)
+            a[:] = [self.decode(v) for v in values]
+        else:
+            a = np.array(values, dtype=dtype)
+        return a.reshape(x["shape"])
+
+    def _frame(self, x: dict) -> pd.DataFrame:
+        frame = pd.read_parquet(self.folder / x["__frame__"], engine="pyarrow")
+        for column in x.get("json_columns", []):
+            frame[column] = pd.Series(
+                [self.decode(json.loads(v)) for v in frame[column]], index=frame.index, dtype=object
+            )
+        if "columns" in x:
+            columns = self.decode(x["columns"])
+            frame.columns = pd.MultiIndex.from_tuples(columns) if columns and isinstance(columns[0], tuple) else columns
+        return frame
+
+    @staticmethod
+    def _object(name: str, state: dict):
+        module, _, qualname = name.partition(":")
+        if module.split(".")[0] != "pilot_eval":
+            raise ValueError(f"saved estimates name a class outside pilot_eval: {name}")
+        cls = importlib.import_module(module)
+        for part in qualname.split("."):
+            cls = getattr(cls, part)
+        obj = cls.__new__(cls)
+        setstate = getattr(obj, "__setstate__", None)
+        if setstate is not None:
+            setstate(state)
+        else:
+            obj.__dict__.update(state)
+        return obj
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    """Replace ``final`` by ``tmp`` (both in the same folder)."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
+        final.rename(old)
+    tmp.rename(final)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+if __name__ == "__main__":  # a worker process, started by _run_in_subprocess
+    sys.exit(_worker(sys.argv[1]))

@@ -1,0 +1,51 @@
+"""Texts of the report's shared computations (:mod:`pilot_eval.report.sections`): the words of
+the effect tables, the triple difference, the minimum detectable effects and the chart marks,
+as ``(swedish, english)`` pairs."""
+
+from __future__ import annotations
+
+__all__ = ["INFERENCE", "MARKS", "PERCENTAGE_POINTS_SUFFIX", "TERMS", "TRIPLE_DIFFERENCE_TERMS", "UNITS"]
+
+#: Inference methods in words, by the start of their name in a tidy table's ``inference``.
+INFERENCE = {
+    "randomization_inference": ("permutationstest (56 fördelningar)", "randomization inference (56 assignments)"),
+    "wild_cluster_bootstrap": ("vild klusterbootstrap (Webb)", "wild cluster bootstrap (Webb)"),
+    "cluster_robust": ("klusterrobust (CR1)", "cluster-robust (CR1)"),
+}
+
+#: The effect tables' terms.
+TERMS = {
+    "during": ("under piloten", "during the pilot"),
+    "after": ("efter piloten", "after the pilot"),
+}
+
+#: After an outcome's name in an effect table when its effects are in percentage points.
+PERCENTAGE_POINTS_SUFFIX = {"suffix": (" (procentenheter)", " (percentage points)")}
+
+#: The triple difference's terms.
+TRIPLE_DIFFERENCE_TERMS = {
+    "during_other": ("under piloten, övriga yrken", "during the pilot, other roles"),
+    "during_child_minus_other": (
+        "under piloten, barnnära yrken minus övriga",
+        "during the pilot, child-facing minus other roles",
+    ),
+    "after_other": ("efter piloten, övriga yrken", "after the pilot, other roles"),
+    "after_child_minus_other": (
+        "efter piloten, barnnära yrken minus övriga",
+        "after the pilot, child-facing minus other roles",
+    ),
+}
+
+#: The units of the minimum detectable effects.
+UNITS = {
+    "percentage_points": ("procentenheter", "percentage points"),
+    "days": ("dagar", "days"),
+    "applicants": ("sökande per rekrytering", "applicants per vacancy"),
+}
+
+#: Dates marked on time-series charts.
+MARKS = {
+    "pilot_starts": ("Piloten börjar", "Pilot starts"),
+    "pilot_ends": ("Piloten slutar", "Pilot ends"),
+    "law_change": ("Lagändring", "Law change"),
+}
