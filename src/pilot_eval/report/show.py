@@ -56,7 +56,7 @@ def figure(fig) -> None:
     buf = io.BytesIO()
     # no bbox_inches="tight": the report's figures use constrained layout, which keeps
     # every artist inside the figure (tests/test_plots.py checks each chart kind), and
-    # "tight" draws the figure a second time (about 40 % of savefig)
+    # "tight" would draw every figure a second time
     fig.savefig(buf, format="png", dpi=fig.dpi)
     # a figure made with pyplot is released from it; the report's charts are made without
     # pyplot (pilot_eval.report.plots), and importing pyplot only to close them would cost
