@@ -5,25 +5,24 @@
 Prints a Markdown table (asserts nothing; DEVELOPERS: targets are met here, never in
 timed unit tests):
 
-1. ``pilot-eval report`` for one period on the demo data, notebooks only (the data already
-   prepared), cold (no cached effects) and warm (effects cached by an earlier run);
+1. ``pilot-eval report`` for one period on the demo data, the data already prepared: cold
+   (into an empty reports folder: no previous report, no working folder) and warm (again
+   into the same folder: the previous manifest orders the notebooks). Both compute the
+   estimates once in the runner (the ``estimate`` stage, timed on its own line) before the
+   notebooks run in ordinary kernels and read them;
 2. the same from nothing: ``--demo`` into an empty folder (generate, ingest with GX and
    Data Docs, notebooks);
 3. the floor: as many trivial notebooks (a parameters cell and one print) through the same
    runner, papermill and nbconvert path, the same number of jobs: what kernel start,
-   execution machinery and rendering cost by themselves;
+   execution machinery and rendering cost by themselves (the runner's prepare and estimate
+   stages included, as in the report);
 4. import costs every notebook pays (each in a fresh interpreter), and a kernel start.
 
 Each figure is measured in the same run as its floor (interleaved, ``--repeat`` times), so
 the ratio holds on a noisy machine: the table gives the best of each against the best
 floor, and the ratio of each repetition to the floor measured right after it (median and
-range), which is steadier when the machine's speed drifts. Targets (issue 6): notebooks
-≤ 60 s on 2 cores and ≤ 2× the floor.
-
-The report and the floor both start their kernels from the runner's kernel fork server
-(``pilot_eval.report.forkserver``); the cold report and the floor are also measured with
-every kernel started by ``Popen`` (``PILOT_EVAL_FORK_KERNELS=0``), each against its own
-floor, to show what the server changes.
+range), which is steadier when the machine's speed drifts. Targets (issue 15): from
+nothing ≤ 30 s on 2 cores, cold notebooks ≤ 2× the floor.
 """
 
 from __future__ import annotations
@@ -52,7 +51,9 @@ IMPORTS = {
     "python (nothing)": "pass",
     "pandas": "import pandas",
     "matplotlib (Agg figure)": "import matplotlib.figure",
-    "notebook stack (pilot_eval.report + measures + plots + findings + sections)": "from pilot_eval import measures, report; from pilot_eval.report import findings, plots, sections, show",
+    "notebook stack (pilot_eval.report + measures + plots + findings + sections)": (
+        "from pilot_eval import measures, report; from pilot_eval.report import findings, plots, sections, show"
+    ),
     "+ estimators (pilot_eval.estimate.effects)": "import pilot_eval.estimate.effects",
     "statsmodels.api (only interrupted time series)": "import statsmodels.api",
     "great_expectations (ingest only)": "import great_expectations",
@@ -107,9 +108,13 @@ def _report(
     )
 
 
-#: The runner with every kernel started by ``Popen`` (no kernel fork server), as before the
-#: sixth round: shown beside the default for comparison.
-POPEN = {**ENV, "PILOT_EVAL_FORK_KERNELS": "0"}
+def _estimate_seconds(output: str) -> float | None:
+    """The runner's estimate stage, from its ``[estimates] <folder>  1.7 s`` line."""
+    for line in output.splitlines():
+        parts = line.split()
+        if parts[:1] == ["[estimates]"] and parts[-1] == "s":
+            return float(parts[-2])
+    return None
 
 
 def _notebook_times(output: str) -> dict[str, float]:
@@ -166,19 +171,19 @@ def main(argv: list[str] | None = None) -> int:
         "report, notebooks only, warm": [],
         "report from nothing (--demo: generate, ingest, notebooks)": [],
         "floor: trivial notebooks, same runner": [],
-        "report, cold, kernels started by Popen": [],
-        "floor, kernels started by Popen": [],
     }
-    popen_floors: list[float] = []
     per_notebook: dict[str, float] = {}
-    for r in range(args.repeat):
-        shutil.rmtree(prepared.processed_dir / ".cache", ignore_errors=True)
+    estimate_stage: list[float] = []
+    for _ in range(args.repeat):
+        shutil.rmtree(work / "out", ignore_errors=True)  # cold: no previous report, no working folder
         secs, code, out = _report(args.period, work / "out", args.jobs, "--processed", str(prepared.processed_dir))
         assert code == 0, out
         rows["report, notebooks only, cold"].append(secs)
         CPU.setdefault("report, notebooks only, cold", []).append(_run.cpu)
         for k, v in _notebook_times(out).items():
             per_notebook[k] = min(v, per_notebook.get(k, v))
+        if _estimate_seconds(out) is not None:
+            estimate_stage.append(_estimate_seconds(out))
         secs, code, out = _report(args.period, work / "out", args.jobs, "--processed", str(prepared.processed_dir))
         assert code == 0, out
         rows["report, notebooks only, warm"].append(secs)
@@ -195,28 +200,6 @@ def main(argv: list[str] | None = None) -> int:
         assert code == 0, out
         rows["floor: trivial notebooks, same runner"].append(secs)
         CPU.setdefault("floor: trivial notebooks, same runner", []).append(_run.cpu)
-        # the same two without the kernel fork server (PILOT_EVAL_FORK_KERNELS=0)
-        shutil.rmtree(prepared.processed_dir / ".cache", ignore_errors=True)
-        secs, code, out = _report(
-            args.period, work / "out", args.jobs, "--processed", str(prepared.processed_dir), env=POPEN
-        )
-        assert code == 0, out
-        rows["report, cold, kernels started by Popen"].append(secs)
-        CPU.setdefault("report, cold, kernels started by Popen", []).append(_run.cpu)
-        secs, code, out = _report(
-            args.period,
-            work / "out-trivial",
-            args.jobs,
-            "--processed",
-            str(prepared.processed_dir),
-            "--notebooks",
-            str(trivial),
-            env=POPEN,
-        )
-        assert code == 0, out
-        rows["floor, kernels started by Popen"].append(secs)
-        CPU.setdefault("floor, kernels started by Popen", []).append(_run.cpu)
-        popen_floors.append(secs)
     # from nothing: a fresh demo folder (the repository's data/ is left alone)
     scratch = work / "scratch"
     shutil.rmtree(scratch, ignore_errors=True)
@@ -244,12 +227,15 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|")
     for name, values in rows.items():
         paired = ""
-        own = popen_floors if "Popen" in name else floors
-        if len(values) == len(own) and not name.startswith("floor"):
-            ratios = sorted(v / f for v, f in zip(values, own))
+        if len(values) == len(floors) and not name.startswith("floor"):
+            ratios = sorted(v / f for v, f in zip(values, floors, strict=True))
             paired = f"{statistics.median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
-        best_floor = min(popen_floors) if "Popen" in name else floor
-        print(f"| {name} | {min(values):.1f} | {len(values)} | {min(values) / best_floor:.2f} | {paired} |")
+        print(f"| {name} | {min(values):.1f} | {len(values)} | {min(values) / floor:.2f} | {paired} |")
+    if estimate_stage:
+        print(
+            f"| of which the estimate stage (cold, in the runner) | {min(estimate_stage):.1f} "
+            f"| {len(estimate_stage)} | | |"
+        )
     floor_cpu = min(CPU["floor: trivial notebooks, same runner"])
     print(
         "\nCPU seconds (user + system of the command, its workers and kernels; less sensitive than wall "
@@ -257,12 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("| run | best CPU s | ratio to the floor's |")
     print("|---|---:|---:|")
-    popen_floor_cpu = min(CPU["floor, kernels started by Popen"])
     for name, values in CPU.items():
-        print(
-            f"| {name} | {min(values):.1f} | {min(values) / (popen_floor_cpu if 'Popen' in name else floor_cpu):.2f} |"
-        )
-    print("\nPer notebook (cold, best of the runs, seconds in its worker including render):\n")
+        print(f"| {name} | {min(values):.1f} | {min(values) / floor_cpu:.2f} |")
+    print("\nPer notebook (cold, best of the runs, seconds of papermill in its worker):\n")
     print("| notebook | s |")
     print("|---|---:|")
     for name, v in sorted(per_notebook.items()):
