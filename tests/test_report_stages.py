@@ -213,3 +213,38 @@ def test_a_notebook_reads_the_saved_estimates_and_alone_computes_the_same(comput
     assert not read["statsmodels_imported"]
     assert alone["estimates"] == est.effects["late_withdrawal"].tidy()["estimate"].tolist()
     assert read["pretrend"] == alone["pretrend"] == est.event_study("late_withdrawal").details["pretrend_p_value"]
+
+
+def test_an_estimate_that_fails_is_left_to_the_page_that_shows_it(processed, tmp_path, monkeypatch):
+    """One estimator failing does not stop the stage: its error is kept (and saved), the
+    other estimates are there, and the section that shows it fails with the estimator's
+    own error (so that only that notebook fails, at its cell)."""
+    from pilot_eval.estimate import effects as E
+
+    real = E.pilot_effects
+
+    def broken_effects(*args, outcomes, **kwargs):
+        if "late_withdrawal" in outcomes:
+            raise ValueError("no interviews in the window")
+        return real(*args, outcomes=outcomes, **kwargs)
+
+    def broken(*args, **kwargs):
+        raise ValueError("no child-facing roles")
+
+    monkeypatch.setattr(E, "pilot_effects", broken_effects)
+    monkeypatch.setattr(E, "triple_difference", broken)
+    ctx = open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=49)
+    est = stages.estimate(ctx, event_studies=["late_withdrawal"])
+    assert est.errors == {
+        "effects/late_withdrawal": "ValueError: no interviews in the window",
+        "triple_differences/late_withdrawal": "ValueError: no child-facing roles",
+    }
+    assert "late_withdrawal" not in est.effects and "offer_acceptance" in est.effects
+    loaded = stages.ReportEstimates.load(est.save(tmp_path / "e"))
+    assert loaded.errors == est.errors
+    read = open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=49, results_dir=str(tmp_path / "e"))
+    assert len(sections.effects(read, ["offer_acceptance"]).tidy())
+    with pytest.raises(ValueError, match="no interviews in the window"):
+        sections.effects(read, ["late_withdrawal", "offer_acceptance"])
+    with pytest.raises(ValueError, match="no child-facing roles"):
+        sections.triple_difference_table(read)

@@ -341,8 +341,11 @@ def run_report(
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    results_dir = stages.estimate(ctx).save(stages.work_dir(out_dir, period) / "estimates")
+    estimates = stages.estimate(ctx)
+    results_dir = estimates.save(stages.work_dir(out_dir, period) / "estimates")
     say(f"  [estimates] {results_dir}  {time.perf_counter() - t0:.1f} s")
+    for what, why in estimates.errors.items():  # the pages that show it will fail with it
+        print(f"pilot-eval report: WARNING: could not estimate {what}: {why}", file=sys.stderr)
     notebook_params = dict(
         parameters,
         processed_dir=str(processed_path),

@@ -264,7 +264,7 @@ def mde_table(ctx: Period) -> pd.DataFrame:
     """The minimum detectable effects for print: outcome in words, the smallest increase and
     decrease the headline test finds 80 % of the time (shares in percentage points), and
     how they were computed (draws of the synthetic Botkyrka)."""
-    table = ctx.estimates.mde
+    table = mde_by_outcome() if "mde" in ctx.estimates.errors else ctx.estimates.mde  # (its error, if any)
     wide = table.pivot(index="outcome", columns="term", values="estimate").reset_index()
     share = _to_percentage_points(wide, ("mde_increase", "mde_decrease"))
     i = texts.index(ctx.lang)

@@ -183,16 +183,43 @@ def estimate(
 
     ``outcomes`` default every outcome of :data:`pilot_eval.estimate.effects.OUTCOMES`. The
     minimum detectable effects are the stored ones (:func:`pilot_eval.estimate.mde.stored_mde`).
+
+    An estimate that cannot be computed is left out and its error kept in
+    :attr:`ReportEstimates.errors`: the notebook that shows it computes it again and fails
+    at that cell with the estimator's own error, as the others go on.
     """
     from ..estimate.effects import OUTCOMES
     from ..estimate.mde import stored_mde
 
+    errors: dict[str, str] = {}
+
+    def attempt(key: str, compute):
+        try:
+            return compute()
+        except Exception as exc:  # noqa: BLE001 - kept; the page that needs it fails with it
+            errors[key] = f"{type(exc).__name__}: {exc}"
+            return None
+
+    outcomes = list(outcomes or OUTCOMES)
+    effects = attempt("effects", lambda: compute_effects(ctx, outcomes))
+    if effects is None:  # one at a time, so that one outcome's failure leaves the others
+        del errors["effects"]
+        effects = {}
+        for outcome in outcomes:
+            found = attempt(f"effects/{outcome}", lambda o=outcome: compute_effects(ctx, [o]))
+            effects.update(found or {})
+    event = {o: attempt(f"event_studies/{o}", lambda o=o: compute_event_study(ctx, o)) for o in event_studies}
+    triple = {
+        o: attempt(f"triple_differences/{o}", lambda o=o: compute_triple_difference(ctx, o)) for o in triple_differences
+    }
+    mde = attempt("mde", stored_mde)
     return ReportEstimates(
         settings=_settings(ctx),
-        effects=compute_effects(ctx, list(outcomes or OUTCOMES)),
-        event_studies={o: compute_event_study(ctx, o) for o in event_studies},
-        triple_differences={o: compute_triple_difference(ctx, o) for o in triple_differences},
-        mde=stored_mde(),
+        effects=effects,
+        event_studies={o: r for o, r in event.items() if r is not None},
+        triple_differences={o: r for o, r in triple.items() if r is not None},
+        mde=pd.DataFrame() if mde is None else mde,
+        errors=errors,
     )
 
 
@@ -213,6 +240,9 @@ class ReportEstimates:
         :func:`pilot_eval.estimate.effects.triple_difference` by outcome.
     mde : DataFrame
         The stored minimum detectable effects, long (outcome × term).
+    errors : dict of str to str
+        What could not be computed (``"effects/<outcome>"``, ``"event_studies/<outcome>"``,
+        ``"triple_differences/<outcome>"``, ``"mde"``) and why.
     """
 
     settings: dict
@@ -220,6 +250,7 @@ class ReportEstimates:
     event_studies: dict[str, EstimateResult] = field(default_factory=dict)
     triple_differences: dict[str, EstimateResult] = field(default_factory=dict)
     mde: pd.DataFrame = field(default_factory=pd.DataFrame)
+    errors: dict[str, str] = field(default_factory=dict)
 
     def effects_of(self, outcomes: Sequence[str]) -> EstimateResult:
         """The effects of ``outcomes``, in that order, as one result: the tidy rows of each,
@@ -280,6 +311,7 @@ class ReportEstimates:
                     o: writer.encode(r, f"triple_difference-{o}") for o, r in self.triple_differences.items()
                 },
                 "mde": writer.encode(self.mde, "mde"),
+                "errors": dict(self.errors),
             }
             text = json.dumps(content, indent=1, ensure_ascii=False, allow_nan=False)
             (tmp / _INDEX_FILE).write_text(text + "\n", encoding="utf-8")
@@ -308,6 +340,7 @@ class ReportEstimates:
             event_studies={o: reader.decode(r) for o, r in content["event_studies"].items()},
             triple_differences={o: reader.decode(r) for o, r in content["triple_differences"].items()},
             mde=reader.decode(content["mde"]),
+            errors=dict(content.get("errors", {})),
         )
 
 
