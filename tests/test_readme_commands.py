@@ -52,3 +52,16 @@ def test_readme_ingest_options_exist():
     ingest = build_parser()._subparsers._group_actions[0].choices["ingest"]
     known = {s for action in ingest._actions for s in action.option_strings}
     assert options and options <= known, options - known
+
+
+def test_readme_reports_section_names_the_stages_that_exist():
+    """The Reports section describes the report as it runs: the estimate stage's names
+    exist, the working folder is the runner's, and the removed fork server is gone."""
+    from pilot_eval.report import stages
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Reports", 1)[1].split("\n## ", 1)[0]
+    for name in ("prepare", "estimate", "ReportEstimates"):
+        assert f"stages.{name}" in section and hasattr(stages, name)
+    assert "reports/.work/<period>/estimates/" in section and "results_dir" in section
+    assert "forkserver" not in readme and "PILOT_EVAL_FORK_KERNELS" not in readme
