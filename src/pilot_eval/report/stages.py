@@ -54,16 +54,24 @@ from . import context
 from .context import Period
 
 __all__ = [
+    "BLAS_THREADS",
     "EVENT_STUDY_OUTCOMES",
+    "FORMAT",
+    "KERNEL_NAME",
     "TRIPLE_DIFFERENCE_OUTCOMES",
     "Executed",
     "Published",
     "ReportEstimates",
+    "administration_panel",
+    "compute_effects",
+    "compute_event_study",
+    "compute_triple_difference",
     "estimate",
     "execute",
     "prepare",
     "publish",
     "work_dir",
+    "worker_environment",
 ]
 
 #: The outcomes whose event studies (and pre-trend tests) :func:`estimate` computes: every
