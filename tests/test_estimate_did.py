@@ -465,7 +465,7 @@ def test_noise_free_panel_recovers_every_effect_exactly(control, base_period):
     res = quiet(panel, "y", "unit", "time", "cohort", control=control, base_period=base_period)
     a = res.att_gt
     post = a["time"] >= a["cohort"]
-    expected = [truth[(g, t)] for g, t in zip(a.loc[post, "cohort"], a.loc[post, "time"])]
+    expected = [truth[(g, t)] for g, t in zip(a.loc[post, "cohort"], a.loc[post, "time"], strict=True)]
     np.testing.assert_allclose(a.loc[post, "estimate"].astype(float), expected, atol=1e-9)
     np.testing.assert_allclose(a.loc[~post, "estimate"].astype(float), 0, atol=1e-9)  # parallel trends
     agg = true_aggregates(panel, truth)
@@ -569,7 +569,7 @@ def test_invariant_to_unit_and_period_effects(seed, shift):
     """Adding any unit effect and any period effect to the outcome changes no ATT(g,t) or SE."""
     panel, _ = simulate({0: 6, 3: 5, 5: 5}, 6, seed=seed)
     rng = np.random.default_rng(seed + 1)
-    unit_fx = dict(zip(panel["unit"].unique(), rng.normal(scale=10, size=16)))
+    unit_fx = dict(zip(panel["unit"].unique(), rng.normal(scale=10, size=16), strict=True))
     moved = panel.assign(y=panel["y"] + panel["unit"].map(unit_fx) + shift * panel["time"] ** 2)
     for control in ("never_treated", "not_yet_treated"):
         a = staggered_did(panel, "y", "unit", "time", "cohort", control=control).att_gt

@@ -269,7 +269,7 @@ def test_random_groups_equal_lifelines(monkeypatch, chunk):
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(0, 2)), min_size=1, max_size=60))
 def test_property_equal_lifelines(rows):
-    g, d, e = (np.array(x) for x in zip(*rows))
+    g, d, e = (np.array(x) for x in zip(*rows, strict=True))
     assert_same_as_lifelines(d.astype(float), e, g, times=(0, 5, 15, 30), tau=20)
 
 
