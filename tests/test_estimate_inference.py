@@ -400,7 +400,7 @@ def test_size_with_eight_clusters_three_treated():
     over-rejects; the wild cluster bootstrap (Webb weights) stays near 5 %.
 
     The design is built once and only the outcome redrawn (1 500 replications, 399 draws
-    each, about 2 s); the first replication is checked against the public functions.
+    each); the first replication is checked against the public functions.
     """
     sizes, T, treated = np.array([2, 3, 12, 8, 6, 6, 3, 2]), 8, [0, 1, 2]
     g = np.repeat(np.arange(8), sizes * T)

@@ -1,6 +1,6 @@
 """The grouped Kaplan–Meier of pilot_eval.measures.survival against lifelines, the reference.
 
-lifelines fits one group at a time (about 15 ms a fit), so the measures compute the
+lifelines fits one group at a time, so the measures compute the
 Kaplan–Meier figures of all groups at once; these tests fit lifelines' KaplanMeierFitter
 per group — on hand-built tables with ties, censoring and competing outcomes, on random
 tables, and on the demo data — and require the same curve, median, confidence interval

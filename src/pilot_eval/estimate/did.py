@@ -76,8 +76,8 @@ import pandas as pd
 from .base import EstimateResult, tidy_frame
 
 # scipy (sparse, special) is imported where it is used: a notebook that unpickles a cached
-# result imports this module and should not pay scipy's 0.3 s for it (scipy.stats is never
-# used: a second to import).
+# result imports this module and should not have to import scipy for it (scipy.stats, the
+# heaviest of scipy's modules to import, is never used).
 
 __all__ = [
     "BaconDecomposition",

@@ -82,8 +82,8 @@ if TYPE_CHECKING:
 
 # scipy (sparse, linalg, special) and patsy are imported where they are used, not here:
 # the result classes below are what a notebook unpickles from the report's cache, and
-# importing this module should not cost it scipy's 0.3 s (scipy.stats is never used: a
-# second to import).
+# importing this module should not make it import scipy (scipy.stats, the heaviest of
+# scipy's modules to import, is never used).
 
 __all__ = [
     "WEIGHT_DISTRIBUTIONS",
@@ -822,7 +822,7 @@ def wild_cluster_bootstrap(
         weighted by their probabilities, giving the exact bootstrap p-value that
         ``boottest`` only approximates by sampling. ``True`` forces enumeration (at most
         :data:`MAX_ENUMERATION` patterns, e.g. all 6^8 = 1 679 616 Webb patterns for 8
-        clusters: about 1 s for the p-value, 4 s with the interval); ``False`` forces
+        clusters); ``False`` forces
         ``reps`` random draws.
     p_type
         ``"symmetric"`` (default, as ``boottest``: share of ``|t*|`` beyond ``|t|``),
@@ -1228,7 +1228,7 @@ def cluster_robust(
     (7, 'cluster_robust')
     """
     from statsmodels.regression.linear_model import (
-        OLS,  # not statsmodels.api: half the import time
+        OLS,  # not statsmodels.api, which imports all of statsmodels
     )
 
     if not 0 < alpha < 1:
