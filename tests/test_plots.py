@@ -26,6 +26,7 @@ from pilot_eval.estimate.inference import randomization_inference
 from pilot_eval.labels import value_label
 from pilot_eval.measures import withdrawals
 from pilot_eval.report import plots as P
+from pilot_eval.report.plots.survival import _km_curve
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -465,12 +466,12 @@ def test_fill_curve_is_lifelines_kaplan_meier_with_ties_and_censoring():
     rng = np.random.default_rng(4)
     durations = rng.integers(0, 120, 300).astype(float)  # many tied days
     filled = rng.random(300) < 0.7
-    x, y = P._km_curve(durations, filled, 180, 10)
+    x, y = _km_curve(durations, filled, 180, 10)
     at_risk = np.array([(durations >= d).sum() for d in np.arange(181)])
     assert x.tolist() == np.arange(181)[at_risk >= 10].tolist()
     kmf = KaplanMeierFitter().fit(durations, event_observed=filled)
     np.testing.assert_allclose(y, 1 - kmf.survival_function_at_times(x).to_numpy(), rtol=0, atol=1e-12)
-    x, y = P._km_curve(durations[:5], filled[:5], 180, 10)
+    x, y = _km_curve(durations[:5], filled[:5], 180, 10)
     assert len(x) == len(y) == 0
 
 
