@@ -85,6 +85,67 @@ def test_write_notebooks_rewrites_only_the_parameters_cell(tmp_path):
     assert after == original  # ids, tags, the other cells and the metadata as they were
 
 
+def test_the_readmes_tables_are_the_generated_ones():
+    for path, name in (
+        (paths.PROJECT_ROOT / "params" / "README.md", "params"),
+        (paths.NOTEBOOKS_DIR / "README.md", "notebooks"),
+    ):
+        tables = parameters.readme_tables(path.read_text(encoding="utf-8"))
+        assert tables == [(name, parameters.readme_table(name))], (
+            f"{path}: rewrite its table with python -m pilot_eval.report.parameters --readme {path.name}"
+        )
+
+
+def test_the_params_readme_table_shares_rows_and_names_every_parameter():
+    table = parameters.readme_table("params")
+    assert "| `window_start`, `window_end` | `2021-01-01`, `2026-02-28` |" in table
+    assert "| `min_count`, `min_denominator`, `min_n` | 5, 10, 10 | disclosure thresholds" in table
+    assert "| `period` | the `--period` given |" in table
+    assert all(f"`{name}`" in table for name in PARAMETERS)
+    with pytest.raises(ValueError, match="not one of params, notebooks"):
+        parameters.readme_table("cli")
+
+
+def test_write_readme_replaces_the_tables_between_the_markers(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(
+        "# x\n\n<!-- parameters table: notebooks -->\n| old |\n<!-- end of parameters table -->\n\nafter\n",
+        encoding="utf-8",
+    )
+    assert parameters.write_readme(path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# x\n\n<!-- parameters table: notebooks -->\n| name | default | meaning |\n")
+    assert text.endswith("<!-- end of parameters table -->\n\nafter\n") and "| old |" not in text
+    assert not parameters.write_readme(path)  # up to date: not written
+    path.write_text("no markers\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no line '<!-- parameters table: NAME -->'"):
+        parameters.write_readme(path)
+    path.write_text("<!-- parameters table: params -->\n| old |\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="has no line '<!-- end of parameters table -->'"):
+        parameters.write_readme(path)
+
+
+def test_the_command_prints_the_table_and_the_cell(capsys):
+    assert parameters.main(["--readme"]) == 0
+    assert capsys.readouterr().out == parameters.readme_table("params")
+    assert parameters.main(["--cell"]) == 0
+    assert capsys.readouterr().out == parameters.parameters_cell() + "\n"
+    with pytest.raises(SystemExit):
+        parameters.main([])
+
+
+def test_the_command_writes_notebooks_and_readmes(tmp_path, capsys):
+    shutil.copy(fx.FAILING / "03_fel.ipynb", tmp_path)
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- parameters table: params -->\n<!-- end of parameters table -->\n", encoding="utf-8")
+    assert parameters.main(["--write-notebooks", str(tmp_path), "--readme", str(readme)]) == 0
+    assert capsys.readouterr().out == f"wrote {readme}\n"  # the fixture's cell is already the definition's
+    assert parameters.readme_tables(readme.read_text(encoding="utf-8")) == [
+        ("params", parameters.readme_table("params"))
+    ]
+    assert parameters.main(["--readme", str(tmp_path / "missing.md")]) == 2
+
+
 def test_with_defaults_fills_in_order_and_names_the_valid_ones():
     got = parameters.with_defaults({"seed": 7, "period": "2024Q1"}, "here")
     assert list(got) == list(PARAMETERS) and got["seed"] == 7 and got["period"] == "2024Q1"
