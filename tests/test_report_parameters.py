@@ -176,10 +176,16 @@ def test_open_period_takes_the_definition_s_names(monkeypatch):
     assert seen["period"] == "2024Q1" and seen["seed"] == 7 and seen["cut_date"] is None
 
 
-def test_runner_uses_the_definition():
+def test_runner_and_cli_use_the_definition(capsys):
     assert runner.parse_param is parameters.parse_param
     assert runner.resolve_parameters is parameters.resolve_parameters
     assert runner.PARAMS_DIR == paths.PROJECT_ROOT / "params"
+    from pilot_eval import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert ", ".join(PARAMETERS) in help_text
 
 
 def test_resolve_parameters_reads_the_given_params_dir(tmp_path):
