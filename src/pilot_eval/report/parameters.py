@@ -58,13 +58,14 @@ __all__ = [
     "write_readme",
 ]
 
-if sys.argv[:1] == ["-m"]:
+if getattr(sys, "argv", [])[:1] == ["-m"]:
     # `python -m pilot_eval.report.parameters`: the package imports this module (through
     # context) before runpy runs it as __main__, and runpy warns of the second copy. Both
     # copies hold the same definition, so the warning says nothing.
     warnings.filterwarnings("ignore", r"'pilot_eval\.report\.parameters' found in sys\.modules", RuntimeWarning)
 
-#: What a parameter holds: the value's kind decides its type and how it is checked.
+#: What a parameter holds: a whole number is an int, the others text; a language must be
+#: one of :data:`pilot_eval.texts.LANGUAGES`.
 KINDS = ("period", "path", "date", "language", "whole number")
 
 
