@@ -361,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     quick.add_argument("--cut-date", default="2026-02-28")
     quick.set_defaults(func=_cmd_quickstart)
 
+    from .report.parameters import PARAMETERS  # the names --param's help lists
+
     rep = sub.add_parser(
         "report",
         help="render every notebook for a period into reports/<period>/",
@@ -386,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="a notebook parameter, e.g. --param bootstrap_reps=199 (repeatable)",
+        help=f"a notebook parameter ({', '.join(PARAMETERS)}), e.g. --param bootstrap_reps=199 (repeatable)",
     )
     rep.add_argument(
         "--params-file",

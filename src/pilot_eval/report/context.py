@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import paths, texts
 from ..disclosure import Thresholds
+from .parameters import PARAMETERS, notebook_parameters, signature, with_defaults
 
 __all__ = [
     "PARAMETERS",
@@ -39,26 +40,10 @@ __all__ = [
 ]
 
 #: First day of the default analysis window (the demo export starts here).
-WINDOW_START = "2021-01-01"
+WINDOW_START = PARAMETERS["window_start"]
 #: Last day of the default analysis window: the day before the 2026-03-01 law change (DESIGN.md §1).
-WINDOW_END = "2026-02-28"
+WINDOW_END = PARAMETERS["window_end"]
 LAW_CHANGE = "2026-03-01"
-
-#: The parameters of every report notebook, with their defaults (literals only; "" = derive).
-PARAMETERS: dict[str, object] = {
-    "period": "2025Q4",  # the report period: 2025Q4, 2025H2, 2025-12 or 2025
-    "processed_dir": "",  # processed tables; "" = data/processed/demo/<period> (the demo)
-    "raw_dir": "",  # a raw export to ingest when processed_dir has no data
-    "cut_date": "",  # data cut date; "" = the last day of the period
-    "window_start": WINDOW_START,  # first publication date analysed
-    "window_end": WINDOW_END,  # last publication date analysed (before the law change)
-    "lang": "sv",  # "sv" or "en"
-    "min_count": 5,  # counts 1..min_count-1 shown as "<5"
-    "min_denominator": 10,  # rates need a denominator of at least this
-    "min_n": 10,  # durations need at least this many observations
-    "bootstrap_reps": 999,  # wild cluster bootstrap draws
-    "seed": 2023,  # random seed of the bootstrap (and of the demo data)
-}
 
 _PERIOD = re.compile(r"^(?P<y>\d{4})(?:(?:Q(?P<q>[1-4]))|(?:H(?P<h>[12]))|(?:-(?P<m>0[1-9]|1[0-2])))?$")
 
@@ -217,12 +202,6 @@ def prepare_data(
     return PreparedData(out, raw, cut, True, result.report)
 
 
-def notebook_parameters(namespace: dict) -> dict:
-    """The :data:`PARAMETERS` as a notebook's parameters cell set them (``globals()``);
-    a name the cell does not set keeps its default."""
-    return {k: namespace.get(k, v) for k, v in PARAMETERS.items()}
-
-
 @dataclass
 class Period:
     """A report period's data and settings, as every notebook uses them.
@@ -290,27 +269,19 @@ class Period:
         return publish(table, thresholds=self.thresholds, **options)
 
 
-def open_period(
-    period: str = "2025Q4",
-    processed_dir: str = "",
-    raw_dir: str = "",
-    cut_date: str = "",
-    window_start: str = WINDOW_START,
-    window_end: str = WINDOW_END,
-    lang: str = "sv",
-    min_count: int = 5,
-    min_denominator: int = 10,
-    min_n: int = 10,
-    bootstrap_reps: int = 999,
-    seed: int = 2023,
-) -> Period:
-    """Resolve a notebook's parameters (:data:`PARAMETERS`) and load its data.
+def open_period(period: str = PARAMETERS["period"], **params: object) -> Period:
+    """Resolve a notebook's parameters (:data:`PARAMETERS`, keyword arguments) and load its data.
 
     Empty strings mean "derive": ``cut_date`` is the last day of ``period``;
-    ``processed_dir`` the demo's (generated and ingested on first use, about 20 s).
+    ``processed_dir`` the demo's (generated and ingested on first use). A parameter not
+    given keeps its default; a name that is not a parameter is a ValueError that lists them.
     """
-    if lang not in ("sv", "en"):
-        raise ValueError(f"lang must be 'sv' or 'en', not {lang!r}")
+    params = with_defaults({"period": period, **params}, "open_period")
+    # the parameters under the names the rest of this function uses
+    period, processed_dir, raw_dir, cut_date = (params[k] for k in ("period", "processed_dir", "raw_dir", "cut_date"))
+    window_start, window_end, lang = params["window_start"], params["window_end"], texts.check_lang(params["lang"])
+    min_count, min_denominator, min_n = params["min_count"], params["min_denominator"], params["min_n"]
+    bootstrap_reps, seed = params["bootstrap_reps"], params["seed"]
     first, last = parse_period(period)
     prepared = prepare_data(
         period, raw_dir=raw_dir or None, processed_dir=processed_dir or None, cut_date=cut_date or None, seed=seed
@@ -320,20 +291,6 @@ def open_period(
     window = (pd.Timestamp(window_start).date().isoformat(), end)
     all_tables, tables = _window_tables(Path(prepared.processed_dir), prepared.ingest_report, window)
     thresholds = Thresholds(min_count=int(min_count), min_denominator=int(min_denominator), min_duration_n=int(min_n))
-    params = dict(
-        period=period,
-        processed_dir=processed_dir,
-        raw_dir=raw_dir,
-        cut_date=cut_date,
-        window_start=window_start,
-        window_end=window_end,
-        lang=lang,
-        min_count=min_count,
-        min_denominator=min_denominator,
-        min_n=min_n,
-        bootstrap_reps=bootstrap_reps,
-        seed=seed,
-    )
     return Period(
         period=period,
         first_day=first,
@@ -349,6 +306,9 @@ def open_period(
         bootstrap_reps=int(bootstrap_reps),
         seed=int(seed),
     )
+
+
+open_period.__signature__ = signature(return_annotation="Period")  # what help() and Jupyter show
 
 
 def _window_tables(processed_dir: Path, ingest_report: dict, window: tuple[str, str]):
