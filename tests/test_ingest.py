@@ -17,7 +17,7 @@ from rawfixture import CUT_DATE, table_rows, write_raw
 from pilot_eval import cli
 from pilot_eval.cli import format_summary
 from pilot_eval.contract import TABLES
-from pilot_eval.ingest import REPORT_NAME, ingest, load_processed
+from pilot_eval.ingest import REPORT_NAME, ingest, ingest_summary, load_processed
 from pilot_eval.readers import IngestError
 
 
@@ -273,6 +273,26 @@ def test_summary_shows_misspelt_column_warnings_loudly():
     report["column_warnings"] = ["vacancies.csv: column 'Tilltrade datumm' … did you mean start_date?"]
     text = format_summary(report, Path("out"))
     assert "WARNING" in text and "did you mean start_date" in text
+
+
+def test_the_result_gives_its_own_summary(processed):
+    base, result = processed
+    assert result.summary() == ingest_summary(result.report, result.out_dir)
+    assert result.summary() == format_summary(result.report, result.out_dir)  # the command line's old name
+    assert result.summary("out").startswith(f"Ingested {result.report['raw_dir']} → out (cut date {CUT_DATE})")
+    assert "Validation report (GX Data Docs): out/data_docs/index.html" in result.summary("out")
+
+
+def test_every_error_class_lives_in_errors_and_keeps_its_old_import():
+    from pilot_eval import errors, readers, validation
+    from pilot_eval import ingest as ingest_module
+
+    assert readers.IngestError is errors.IngestError is ingest_module.IngestError is IngestError
+    assert validation.SuiteError is errors.SuiteError
+    assert all(cls.__doc__ and "Raised by" in cls.__doc__ for cls in (errors.IngestError, errors.SuiteError))
+    error = errors.IngestError("no such column", file="v.csv", table="vacancies", column="x", row=3)
+    assert str(error) == "file v.csv, table vacancies, column 'x', row 3: no such column"
+    assert error.to_dict()["exit_code"] == 2
 
 
 # --------------------------------------------------------------------------- exit statuses
