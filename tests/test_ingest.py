@@ -466,17 +466,17 @@ def test_stale_siblings_of_a_dead_process_are_swept_and_nothing_else(tmp_path):
     load_processed(out)
 
 
-def test_what_ingest_did_not_write_is_kept_and_the_effects_cache_goes(tmp_path):
+def test_what_ingest_did_not_write_is_kept(tmp_path):
     out = tmp_path / "out"
     raw = write_raw(tmp_path / "raw")
     ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
-    (out / ".cache").mkdir()
-    (out / ".cache" / "effects-late_withdrawal-x.pkl").write_bytes(b"stale")
+    (out / ".cache").mkdir()  # ingest knows nothing of the report's files: kept as any other
+    (out / ".cache" / "effects-late_withdrawal-x.pkl").write_bytes(b"the report's")
     (out / "2025Q4").mkdir()  # e.g. a period's folder nested inside
     (out / "2025Q4" / "ingest_report.json").write_text("{}")
     (out / "README.txt").write_text("kept")
     ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
-    assert not (out / ".cache").exists(), "a re-ingest invalidates the report's effects cache"
+    assert (out / ".cache" / "effects-late_withdrawal-x.pkl").read_bytes() == b"the report's"
     assert (out / "2025Q4" / "ingest_report.json").read_text() == "{}" and (out / "README.txt").exists()
     assert set(load_processed(out)) == set(TABLES) and _siblings(out) == []
 

@@ -167,8 +167,8 @@ def ingest(
 
     Examples
     --------
-    From the command line this is ``pilot-eval ingest``; in Python (not run as a doctest,
-    since it takes several seconds)::
+    From the command line this is ``pilot-eval ingest``; in Python (not run as a doctest:
+    it writes files and validates with GX)::
 
         from pilot_eval.demo import generate, write_export
         write_export(generate(seed=1), "data/raw/demo")
@@ -379,10 +379,10 @@ _SIBLING = re.compile(r"^\.(?P<name>.+)\.(?P<kind>staging|old)-(?P<pid>\d+)-[0-9
 
 def _is_owned(name: str) -> bool:
     """Whether an entry of the output directory is ingest's (replaced by each run):
-    the table files, the report, quarantine/, data_docs/, the report's effects cache
-    (.cache/, invalid after a new ingest) and an older version's staging leftovers."""
+    the table files, the report, quarantine/, data_docs/ and an older version's staging
+    leftovers."""
     return (
-        name in {REPORT_NAME, "quarantine", "data_docs", ".cache"}
+        name in {REPORT_NAME, "quarantine", "data_docs"}
         or name in {f"{t}.parquet" for t in TABLES}
         or name.startswith((".staging-", ".old-"))
     )
@@ -848,8 +848,8 @@ def _write_early(
     """Start writing every table's parquet file as if no row were quarantined.
 
     Most exports have few or no rows to set aside, and the parquet writer (Arrow's C++,
-    outside the GIL) is seconds of work at national scale (7 s for 15 million
-    applications) that can run on the second core while GX validates on the first.
+    outside the GIL) is much work at national scale that can run on the second core
+    while GX validates on the first.
     :func:`_write` keeps the file of a table that had nothing quarantined, and writes the
     kept rows of any other table again, exactly as it would have without this.
     """

@@ -320,8 +320,8 @@ def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
     no quoted separators or newlines), a header of distinct non-empty names, and every
     record with exactly as many fields as the header (no blank line). Such a file reads
     to the same strings and line numbers with pyarrow's CSV reader as with pandas' C
-    parser, in a fraction of the time and into Arrow-backed string columns (a few bytes a
-    cell instead of a Python object each). Anything else (invalid UTF-8, a ragged row)
+    parser, without a Python object per cell: into Arrow-backed string columns (a few
+    bytes a cell). Anything else (invalid UTF-8, a ragged row)
     makes pyarrow raise, and the general path then reads the file and reports the
     problem exactly as before.
     """
