@@ -196,9 +196,7 @@ def prepare_data(
 
     result = ingest(raw, out, cut_date=cut)
     if not quiet:  # the account of every row, as `pilot-eval ingest` prints it
-        from ..cli import format_summary
-
-        print(format_summary(result.report, out), flush=True)
+        print(result.summary(out), flush=True)
     return PreparedData(out, raw, cut, True, result.report)
 
 
