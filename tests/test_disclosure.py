@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pilot_eval import disclosure
+from pilot_eval.disclosure import audit
 from pilot_eval.disclosure import (
     SYMBOLS,
     ProtectedTable,
@@ -597,7 +598,7 @@ def test_a_cell_no_withholding_can_protect_is_reported() -> None:
 
 def test_large_components_are_audited_line_by_line_with_a_note(monkeypatch) -> None:
     t = two_way([[1, 5, 8], [5, 12, 4], [7, 12, 15]])
-    monkeypatch.setattr(disclosure, "_AUDIT_MAX_UNKNOWNS", 2)
+    monkeypatch.setattr(audit, "_AUDIT_MAX_UNKNOWNS", 2)
     p = protect(t, totals=None)
     assert any("only each line on its own was audited" in note for note in p.notes)
     assert lines_ok(t, p, ["administration", "gender"], None)
