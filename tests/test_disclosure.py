@@ -856,6 +856,30 @@ def test_to_html_is_a_print_friendly_table_with_footnotes() -> None:
     assert "Fewer than 5" in protect(t).to_html("en")
 
 
+def test_footnote_texts_cover_every_reason_and_follow_the_thresholds() -> None:
+    """The footnotes live in pilot_eval.texts.disclosure: one (sv, en) pair per reason and
+    for missing values, with the same placeholders, filled from the table's thresholds."""
+    import string
+
+    from pilot_eval.texts.disclosure import FOOTNOTES
+
+    assert set(FOOTNOTES) == {*disclosure.REASONS, "missing"}
+    for reason, (sv, en) in FOOTNOTES.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (sv, en)]
+        assert fields[0] == fields[1], reason
+        assert "symbol" in fields[0], reason
+    t = pd.DataFrame({"role_group": ["teacher", "manager"], "n": [2, 0], "median_days": [30.0, 20.0]})
+    p = protect(t, totals=None, thresholds=Thresholds(min_count=3, min_duration_n=4))
+    assert p.footnotes("sv") == [
+        "<3 Färre än 3 (1–2): det exakta antalet visas inte.",
+        SMALL_N + " Visas inte: värdet bygger på färre än 4 observationer.",
+    ]
+    with pytest.raises(ValueError, match="lang must be 'sv' or 'en', not 'de'"):
+        p.footnotes("de")
+    with pytest.raises(ValueError, match="lang must be 'sv' or 'en'"):
+        p.to_html("SV")
+
+
 # --------------------------------------------------------------------------- properties
 
 TOTAL = "Totalt"

@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from .. import contract as C
+from .. import texts
 from ..labels import value_label
 from .rules import CHECK_OUTCOME_LEVELS, Thresholds, _as_float, _classify, _describe_row, _markers, _missing
 from .secondary import _Line, _row_lines, _suppress_lines
-from .table import _LANGS, ProtectedTable, _withhold
+from .table import ProtectedTable, _withhold
 
 
 def _outcome_spellings() -> set[str]:
@@ -22,7 +23,7 @@ def _outcome_spellings() -> set[str]:
     values, the readers' labels, and the words "remark"/"anmärkning" on their own."""
     spellings = set(C.TABLES["background_checks"].column("outcome").label_lookup())
     for code in C.CHECK_OUTCOMES:
-        for lang in _LANGS:
+        for lang in texts.LANGUAGES:
             spellings.add(C.fold(value_label("outcome", code, lang)))
     spellings |= {"remark", "remarks", "anmarkning", "anmarkningar"}
     spellings.discard("")

@@ -12,49 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import texts
 from ..labels import format_number, format_percent, label, value_label
+from ..texts.disclosure import FOOTNOTES
 from .rules import MISSING_SYMBOL, REASONS, SYMBOLS, Thresholds, _as_float, _missing
-
-_FOOTNOTES = {
-    "small_count": (
-        "{sym} Färre än {t.min_count} (1–{t.min_count_1}): det exakta antalet visas inte.",
-        "{sym} Fewer than {t.min_count} (1–{t.min_count_1}): the exact number is not shown.",
-    ),
-    "small_denominator": (
-        "{sym} Visas inte: andelen bygger på färre än {t.min_denominator}.",
-        "{sym} Not shown: the rate is based on fewer than {t.min_denominator}.",
-    ),
-    "small_n": (
-        "{sym} Visas inte: värdet bygger på färre än {t.min_duration_n} observationer.",
-        "{sym} Not shown: the figure is based on fewer than {t.min_duration_n} observations.",
-    ),
-    "secondary": (
-        (
-            "{sym} Visas inte: ett dolt värde eller ett antal under {t.min_count} skulle annars kunna "
-            "räknas fram ur summor eller andelar."
-        ),
-        (
-            "{sym} Not shown: a hidden value or a number below {t.min_count} could otherwise be worked out "
-            "from totals or rates."
-        ),
-    ),
-    "check_outcome": (
-        (
-            "{sym} Visas inte: utfall av kontroller redovisas bara där det finns minst "
-            "{t.min_check_total} kontroller och minst {t.min_check_category} i varje utfall."
-        ),
-        (
-            "{sym} Not shown: check outcomes are only published where there are at least "
-            "{t.min_check_total} checks and at least {t.min_check_category} in every outcome."
-        ),
-    ),
-    "missing": (
-        "{sym} Uppgift saknas eller kan inte beräknas.",
-        "{sym} Not available or cannot be computed.",
-    ),
-}
-
-_LANGS = ("sv", "en")
 
 
 @dataclass
@@ -137,8 +98,7 @@ class ProtectedTable:
             Strings only, a fresh RangeIndex. Withheld cells show their symbol
             (:data:`SYMBOLS`), values missing in the input "..": never a blank.
         """
-        if lang not in _LANGS:
-            raise ValueError(f"lang must be one of {', '.join(_LANGS)}, not {lang!r}")
+        texts.check_lang(lang)
         decimals = decimals or {}
         out: dict[str, list[str]] = {}
         for col in self.values.columns:
@@ -179,14 +139,12 @@ class ProtectedTable:
         >>> p.footnotes()
         ['<5 Färre än 5 (1–4): det exakta antalet visas inte.']
         """
-        if lang not in _LANGS:
-            raise ValueError(f"lang must be one of {', '.join(_LANGS)}, not {lang!r}")
+        i = texts.index(lang)
         used = set(np.unique(self.flags.to_numpy(dtype=object)).tolist()) - {""}
         if self._missing_cells().to_numpy().any():
             used.add("missing")
-        t = _ThresholdText(self.thresholds)
-        i = _LANGS.index(lang)
-        return [_FOOTNOTES[r][i].format(sym=self.symbol(r), t=t) for r in (*REASONS, "missing") if r in used]
+        fields = _threshold_fields(self.thresholds)
+        return [FOOTNOTES[r][i].format(symbol=self.symbol(r), **fields) for r in (*REASONS, "missing") if r in used]
 
     def to_html(self, lang: str = "sv", decimals: dict[str, int] | None = None, caption: str | None = None) -> str:
         """:meth:`display` as a print-friendly HTML table (no index, numbers right-aligned,
@@ -229,14 +187,16 @@ class ProtectedTable:
         return self.to_html()
 
 
-class _ThresholdText:
-    def __init__(self, t: Thresholds) -> None:
-        self.min_count = t.min_count
-        self.min_count_1 = t.min_count - 1
-        self.min_denominator = t.min_denominator
-        self.min_duration_n = t.min_duration_n
-        self.min_check_total = t.min_check_total
-        self.min_check_category = t.min_check_category
+def _threshold_fields(t: Thresholds) -> dict[str, float]:
+    """The placeholders of the footnotes (:data:`pilot_eval.texts.disclosure.FOOTNOTES`)."""
+    return {
+        "min_count": t.min_count,
+        "small_max": t.min_count - 1,
+        "min_denominator": t.min_denominator,
+        "min_duration_n": t.min_duration_n,
+        "min_check_total": t.min_check_total,
+        "min_check_category": t.min_check_category,
+    }
 
 
 def _column_decimals(values: Iterable[object]) -> int | None:
