@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -114,6 +115,29 @@ def protect(
     markers, auto = _markers(totals)
     _refuse_check_outcomes(table)
     cols = _classify(table, group_columns, counts, rates, durations)
+    notes = _column_notes(cols)
+    frame = _figures(table, cols)
+    cells = _CountCells.of(frame, cols.counts)
+    primary = _small_counts(cells, thresholds)
+    lines = _group_lines(frame, cols.group, cells, markers, auto)
+    lines += _row_total_lines(frame, cells, row_totals, notes)
+    secondary = _secondary(cells, primary, lines, thresholds)
+    notes += _secondary_notes(frame, cols.group, cells, secondary, thresholds)
+    flag_arr = _count_flags(frame, cells, primary, secondary.added)
+    _rate_flags(frame, cols, flag_arr, thresholds)
+    if "ratio_to_best" in cols.rates:
+        _protect_ratio_to_best(frame, cols.group, cols, flag_arr, thresholds)
+    _duration_flags(frame, cols, flag_arr, thresholds)
+    _flags_follow_rates(cols, flag_arr)
+    return _protected_table(frame, flag_arr, cols, notes, thresholds)
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def _column_notes(cols: _Columns) -> list[str]:
+    """The analyst's notes on the columns: minima and maxima dropped, figures shown as they
+    are because they are no count, rate or duration by name."""
     notes: list[str] = []
     if cols.dropped:
         notes.append(f"columns {', '.join(cols.dropped)} withheld: minima and maxima are never published")
@@ -122,6 +146,12 @@ def protect(
             f"columns {', '.join(cols.other)} shown without disclosure control (not a count, rate "
             f"or duration by name); pass counts=, rates= or durations= if they are"
         )
+    return notes
+
+
+def _figures(table: pd.DataFrame, cols: _Columns) -> pd.DataFrame:
+    """The table without its minima and maxima, with string column names; refuses rows that
+    the group columns do not tell apart (a line would then add a cell to itself)."""
     frame = table.drop(columns=cols.dropped)
     frame.columns = [str(c) for c in frame.columns]
     group = cols.group
@@ -132,37 +162,75 @@ def protect(
             f"(e.g. {dup.to_dict('records')}); pass group_columns= naming every column "
             f"that tells the rows apart"
         )
-    n_rows = len(frame)
-    flags = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
-    flag_arr = {c: np.full(n_rows, "", dtype=object) for c in frame.columns}
-    # primary suppression of counts
-    count_cols = cols.counts
-    raw = {c: _as_float(frame[c]) for c in count_cols}
-    n_cc = len(count_cols)
-    val = np.full(n_rows * n_cc, np.nan)
-    for j, c in enumerate(count_cols):
-        val[j::n_cc] = raw[c]
-    hidden = (val > 0) & (val < thresholds.min_count)
-    hidden &= ~np.isnan(val)
+    return frame
 
-    # secondary suppression over lines
+
+@dataclass
+class _CountCells:
+    """The count cells of a table as one vector: cell ``i * len(columns) + j`` is row ``i``
+    of count column ``j`` (missing values NaN). Lines, the greedy rule and the audit speak
+    of cells by this number."""
+
+    columns: list[str]
+    raw: dict[str, np.ndarray]
+    val: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, columns: list[str]) -> _CountCells:
+        raw = {c: _as_float(frame[c]) for c in columns}
+        val = np.full(len(frame) * len(columns), np.nan)
+        for j, c in enumerate(columns):
+            val[j :: len(columns)] = raw[c]
+        return cls(columns, raw, val)
+
+    def cell(self, row: int, j: int) -> int:
+        return row * len(self.columns) + j
+
+    def where(self, cell: int) -> tuple[int, str]:
+        """The row and the column of a cell."""
+        row, j = divmod(int(cell), len(self.columns))
+        return row, self.columns[j]
+
+
+def _small_counts(cells: _CountCells, thresholds: Thresholds) -> np.ndarray:
+    """Primary suppression of counts: a count of 1 to ``min_count - 1`` is withheld ("<5");
+    0 and missing counts are not."""
+    val = cells.val
+    return (val > 0) & (val < thresholds.min_count) & ~np.isnan(val)
+
+
+def _group_lines(
+    frame: pd.DataFrame, group: list[str], cells: _CountCells, markers: set[str], auto: bool
+) -> list[_Line]:
+    """The lines along the group columns (:func:`_row_lines`), one per count column: the
+    cells of a line that a total row closes, or a margin assumed published elsewhere."""
     lines: list[_Line] = []
     for parts, closing, virtual in _row_lines(frame, group, markers, auto):
-        for j, c in enumerate(count_cols):
-            p = tuple(i * n_cc + j for i in parts if not np.isnan(raw[c][i]))
-            cl = tuple(i * n_cc + j for i in closing if not np.isnan(raw[c][i]))
+        for j, c in enumerate(cells.columns):
+            present = ~np.isnan(cells.raw[c])
+            p = tuple(cells.cell(i, j) for i in parts if present[i])
+            cl = tuple(cells.cell(i, j) for i in closing if present[i])
             if len(p) + len(cl) >= 2:
                 lines.append(_Line(p, cl, virtual))
-    relations = _relations(frame, count_cols, row_totals)
+    return lines
+
+
+def _row_total_lines(frame: pd.DataFrame, cells: _CountCells, row_totals, notes: list[str]) -> list[_Line]:
+    """The lines within rows: a count that is the sum of others (:func:`_relations`) closes
+    a line of them in every row. Relations that name a column that is no count are ignored,
+    with a note, as are found relations (a note names them)."""
+    relations = _relations(frame, cells.columns, row_totals)
+    lines: list[_Line] = []
+    present = ~np.isnan(cells.val)
     for total, parts in relations:
-        jt = count_cols.index(total) if total in count_cols else None
-        jp = [count_cols.index(p) for p in parts if p in count_cols]
+        jt = cells.columns.index(total) if total in cells.columns else None
+        jp = [cells.columns.index(p) for p in parts if p in cells.columns]
         if jt is None or len(jp) != len(parts):
             notes.append(f"row total {total} = {' + '.join(parts)} ignored: not all of them are counts")
             continue
-        for i in range(n_rows):
-            p = tuple(i * n_cc + j for j in jp if not np.isnan(val[i * n_cc + j]))
-            cl = () if np.isnan(val[i * n_cc + jt]) else (i * n_cc + jt,)
+        for i in range(len(frame)):
+            p = tuple(cells.cell(i, j) for j in jp if present[cells.cell(i, j)])
+            cl = (cells.cell(i, jt),) if present[cells.cell(i, jt)] else ()
             if len(p) + len(cl) >= 2:
                 lines.append(_Line(p, cl, False))
     if relations and row_totals == "auto":
@@ -171,57 +239,98 @@ def protect(
             + "; ".join(f"{t} = {' + '.join(p)}" for t, p in relations)
             + ": treated as totals for secondary suppression"
         )
-    primary = hidden.copy()
-    greedy = _Greedy(val, lines, thresholds.min_count)
+    return lines
+
+
+@dataclass
+class _Secondary:
+    """What secondary suppression decided: the cells it withheld, those of them a margin
+    published elsewhere gives back (``exposed``), the cells no further withholding could
+    protect (``stuck``) and the sizes of components audited line by line only."""
+
+    added: set[int]
+    exposed: set[int]
+    stuck: set[int]
+    unaudited: list[int]
+
+
+def _secondary(cells: _CountCells, primary: np.ndarray, lines: list[_Line], thresholds: Thresholds) -> _Secondary:
+    """Secondary suppression of counts: the greedy rule over the lines (no line keeps
+    exactly one withheld non-zero cell), then, where the table has lines and something is
+    withheld, the audit of the result as a whole (no withheld count pinned to a range
+    narrower than the protection width)."""
+    hidden = primary.copy()
+    greedy = _Greedy(cells.val, lines, thresholds.min_count)
     added = greedy.run(hidden)
     stuck: set[int] = set()
+    unaudited: list[int] = []
     if lines and hidden.any():
         # the greedy rule looks at one line at a time: audit the result as a whole
         more, stuck, unaudited = _audit_lines(
-            val, hidden, primary, lines, greedy, thresholds.min_count, thresholds.protection_width
+            cells.val, hidden, primary, lines, greedy, thresholds.min_count, thresholds.protection_width
         )
         added |= more
-        for size in unaudited:
-            notes.append(
-                f"{size} withheld counts are linked through so many lines that only each line on its "
-                f"own was audited, not their combination: publish smaller tables (fewer group "
-                f"columns or levels) to have them audited in full"
-            )
-    exposed = added & greedy.exposed
-    for cell in sorted(stuck):
-        i, j = divmod(cell, n_cc)
+    return _Secondary(added, added & greedy.exposed, stuck, unaudited)
+
+
+def _secondary_notes(
+    frame: pd.DataFrame, group: list[str], cells: _CountCells, secondary: _Secondary, thresholds: Thresholds
+) -> list[str]:
+    """The analyst's notes on what secondary suppression could not settle within the table:
+    components audited line by line only, cells it could not protect, and withheld cells
+    that a margin published elsewhere gives back."""
+    notes = [
+        f"{size} withheld counts are linked through so many lines that only each line on its "
+        f"own was audited, not their combination: publish smaller tables (fewer group "
+        f"columns or levels) to have them audited in full"
+        for size in secondary.unaudited
+    ]
+    for cell in sorted(secondary.stuck):
+        i, col = cells.where(cell)
         notes.append(
-            f"{count_cols[j]} at {_describe_row(frame, group, i)} is withheld but can be narrowed down "
+            f"{col} at {_describe_row(frame, group, i)} is withheld but can be narrowed down "
             f"to a range narrower than {max(1, thresholds.protection_width):g} from the published cells, "
             f"the symbols and the totals (or margins assumed published elsewhere), and withholding more "
             f"cells of this table cannot change that: check the table and its margins by hand"
         )
-    for cell in sorted(exposed):
-        i, j = divmod(cell, n_cc)
+    for cell in sorted(secondary.exposed):
+        i, col = cells.where(cell)
         notes.append(
-            f"{count_cols[j]} at {_describe_row(frame, group, i)} was withheld to protect another "
+            f"{col} at {_describe_row(frame, group, i)} was withheld to protect another "
             f"cell but is the only non-zero count of a line whose total is assumed published "
             f"elsewhere: make sure that total is protected too"
         )
+    return notes
+
+
+def _count_flags(
+    frame: pd.DataFrame, cells: _CountCells, primary: np.ndarray, added: set[int]
+) -> dict[str, np.ndarray]:
+    """The reason codes of every column, by row: so far those of the counts, *small_count*
+    for primary and *secondary* for secondary suppression."""
+    flag_arr = {c: np.full(len(frame), "", dtype=object) for c in frame.columns}
     for cell in np.flatnonzero(primary):
-        i, j = divmod(int(cell), n_cc)
-        flag_arr[count_cols[j]][i] = "small_count"
+        i, col = cells.where(cell)
+        flag_arr[col][i] = "small_count"
     for cell in added:
-        i, j = divmod(cell, n_cc)
-        flag_arr[count_cols[j]][i] = "secondary"
+        i, col = cells.where(cell)
+        flag_arr[col][i] = "secondary"
+    return flag_arr
 
-    def withheld(col: str) -> np.ndarray:
-        return flag_arr[col] != ""
 
-    # rates
+def _rate_flags(frame: pd.DataFrame, cols: _Columns, flag_arr: dict[str, np.ndarray], thresholds: Thresholds) -> None:
+    """Withhold rates: with a denominator below ``min_denominator`` (*small_denominator*),
+    where their numerator or a denominator count is withheld (*secondary*: rate ×
+    denominator gives the count back), and where rate × denominator is a count of 1–4
+    that no column of the table protects (*secondary*)."""
     for rate, (num, den) in cols.rates.items():
-        den_value = np.zeros(n_rows)
+        den_value = np.zeros(len(frame))
         for d in den:
             den_value = den_value + _as_float(frame[d])
         small = ~(den_value >= thresholds.min_denominator)  # NaN counts as small
-        dependent = np.zeros(n_rows, dtype=bool)
+        dependent = np.zeros(len(frame), dtype=bool)
         for c in ([num] if num else []) + list(den):
-            dependent |= withheld(c)
+            dependent |= flag_arr[c] != ""
         f = flag_arr[rate]
         f[small & (f == "")] = "small_denominator"
         f[dependent & (f == "")] = "secondary"
@@ -233,45 +342,14 @@ def protect(
             with np.errstate(invalid="ignore"):
                 tiny = (implied > 1e-9) & (implied < thresholds.min_count - 1e-6)
             f[tiny & (f == "")] = "secondary"
-    # ratio_to_best: the best group's rate is rate ÷ ratio of any other group of its set
-    if "ratio_to_best" in cols.rates:
-        _protect_ratio_to_best(frame, group, cols, flag_arr, thresholds)
-    # durations
-    for dur, n_col in cols.durations.items():
-        n_value = _as_float(frame[n_col])
-        small = ~(n_value >= thresholds.min_duration_n)
-        f = flag_arr[dur]
-        f[small & (f == "")] = "small_n"
-    # flags follow the rates of their row (ratio_to_best first)
-    sources = (["ratio_to_best"] if "ratio_to_best" in cols.rates else []) + [
-        r for r in cols.rates if r != "ratio_to_best"
-    ]
-    for fc in cols.flags:
-        f = flag_arr[fc]
-        for src in sources:
-            take = (flag_arr[src] != "") & (f == "")
-            f[take] = flag_arr[src][take]
-
-    values = frame.copy()
-    for c in frame.columns:
-        flags[c] = flag_arr[c]
-        _withhold(values, c, flag_arr[c] != "")
-    counts_by_reason = pd.Series(flags.to_numpy(dtype=object).ravel()).value_counts()
-    counts_by_reason = counts_by_reason[counts_by_reason.index != ""]
-    if len(counts_by_reason):
-        notes.append(
-            f"{int(counts_by_reason.sum())} cells withheld: "
-            + ", ".join(f"{k} {int(v)}" for k, v in counts_by_reason.items())
-        )
-    kinds = dict(cols.kinds)
-    return ProtectedTable(
-        values=values, flags=flags, group_columns=list(group), notes=notes, column_kinds=kinds, thresholds=thresholds
-    )
 
 
 def _protect_ratio_to_best(
     frame: pd.DataFrame, group: list[str], cols: _Columns, flag_arr: dict[str, np.ndarray], thresholds: Thresholds
 ) -> None:
+    """Withhold ``ratio_to_best`` in a whole comparison set (the rows that differ only in
+    ``group``, else in the last group column) where one eligible rate of the set is
+    withheld: the best group's rate is rate ÷ ratio of any other group of the set."""
     set_columns = [g for g in group if g != "group"] if "group" in group else group[:-1]
     rate_col = "rate" if "rate" in cols.rates else None
     num, den = cols.rates["ratio_to_best"]
@@ -291,3 +369,55 @@ def _protect_ratio_to_best(
         rows = sets == s
         if (rate_hidden & eligible & rows).any():
             f[rows & (f == "")] = "secondary"
+
+
+def _duration_flags(
+    frame: pd.DataFrame, cols: _Columns, flag_arr: dict[str, np.ndarray], thresholds: Thresholds
+) -> None:
+    """Withhold a duration figure from fewer than ``min_duration_n`` observations
+    (*small_n*; a missing count of observations counts as too few)."""
+    for dur, n_col in cols.durations.items():
+        n_value = _as_float(frame[n_col])
+        small = ~(n_value >= thresholds.min_duration_n)
+        f = flag_arr[dur]
+        f[small & (f == "")] = "small_n"
+
+
+def _flags_follow_rates(cols: _Columns, flag_arr: dict[str, np.ndarray]) -> None:
+    """A ``*_flag`` column (four-fifths rule, say) is withheld where a rate of its row is,
+    with that rate's reason (``ratio_to_best`` first): the flag says something about it."""
+    sources = (["ratio_to_best"] if "ratio_to_best" in cols.rates else []) + [
+        r for r in cols.rates if r != "ratio_to_best"
+    ]
+    for fc in cols.flags:
+        f = flag_arr[fc]
+        for src in sources:
+            take = (flag_arr[src] != "") & (f == "")
+            f[take] = flag_arr[src][take]
+
+
+def _protected_table(
+    frame: pd.DataFrame, flag_arr: dict[str, np.ndarray], cols: _Columns, notes: list[str], thresholds: Thresholds
+) -> ProtectedTable:
+    """The result: the figures with every withheld cell NaN, the reason codes, and a note
+    that counts the withheld cells by reason."""
+    flags = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
+    values = frame.copy()
+    for c in frame.columns:
+        flags[c] = flag_arr[c]
+        _withhold(values, c, flag_arr[c] != "")
+    counts_by_reason = pd.Series(flags.to_numpy(dtype=object).ravel()).value_counts()
+    counts_by_reason = counts_by_reason[counts_by_reason.index != ""]
+    if len(counts_by_reason):
+        notes.append(
+            f"{int(counts_by_reason.sum())} cells withheld: "
+            + ", ".join(f"{k} {int(v)}" for k, v in counts_by_reason.items())
+        )
+    return ProtectedTable(
+        values=values,
+        flags=flags,
+        group_columns=list(cols.group),
+        notes=notes,
+        column_kinds=dict(cols.kinds),
+        thresholds=thresholds,
+    )
