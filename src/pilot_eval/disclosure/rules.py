@@ -252,6 +252,9 @@ def _default_rate(name: str, columns: Sequence[str]) -> tuple[str | None, tuple[
 
 @dataclass
 class _Columns:
+    """Which column of a table is what (:func:`_classify`), and each rate's numerator and
+    denominator and each duration's count of observations."""
+
     group: list[str]
     counts: list[str]
     rates: dict[str, tuple[str | None, tuple[str, ...]]]
@@ -262,6 +265,16 @@ class _Columns:
     kinds: dict[str, str]
 
 
+@dataclass
+class _Given:
+    """The columns the caller named (``group`` None where the caller named none)."""
+
+    group: list[str] | None
+    counts: list[str]
+    rates: dict
+    durations: dict
+
+
 def _classify(
     table: pd.DataFrame,
     group_columns: Sequence[str] | None,
@@ -269,101 +282,118 @@ def _classify(
     rates: dict | None,
     durations: dict | None,
 ) -> _Columns:
+    """Which column is what: group, count, percent or ratio (a rate), duration, flag,
+    minimum or maximum (dropped) or other, by the caller's keyword arguments first, else by
+    name (:func:`_kind_by_name`) and, for a column no name decides, by its type; then every
+    rate's numerator and denominator and every duration's count of observations."""
     columns = [str(c) for c in table.columns]
     if len(set(columns)) != len(columns):
         raise ValueError("the table has duplicate column names; give every column a unique name")
-    table_cols = set(columns)
-
-    def check(names: Iterable[str], what: str) -> None:
-        missing = [c for c in names if c not in table_cols]
-        if missing:
-            raise ValueError(
-                f"{what}: no column {', '.join(map(repr, missing))} in the table (columns: {', '.join(columns)})"
-            )
-
-    explicit_counts = list(counts or [])
-    explicit_rates = dict(rates or {})
-    explicit_durations = dict(durations or {})
-    check(explicit_counts, "counts")
-    check(explicit_rates, "rates")
-    check(explicit_durations, "durations")
-    for rate, spec in explicit_rates.items():
-        if not (isinstance(spec, tuple | list) and len(spec) == 2):
-            raise ValueError(f"rates[{rate!r}] must be (numerator or None, denominator), not {spec!r}")
-        num, den = spec
-        check([num] if num is not None else [], f"numerator of rate {rate!r}")
-        check([den] if isinstance(den, str) else list(den), f"denominator of rate {rate!r}")
-    check(explicit_durations.values(), "the n column of durations")
-    explicit_figures = set(explicit_counts) | set(explicit_rates) | set(explicit_durations)
-    if group_columns is not None:
-        group_columns = [group_columns] if isinstance(group_columns, str) else list(group_columns)
-        check(group_columns, "group_columns")
-        clash = explicit_figures & set(group_columns)
-        if clash:
-            raise ValueError(f"{', '.join(sorted(clash))}: both a group column and a figure")
-
-    kinds: dict[str, str] = {}
-    group, count_cols, flag_cols, other, dropped = [], [], [], [], []
-    rate_kinds: dict[str, str] = {}
-    duration_cols: list[str] = []
-    for col in columns:
-        series = table[col]
-        if group_columns is not None and col in group_columns:
-            kind = "group"
-        elif col in explicit_counts:
-            kind = "count"
-        elif col in explicit_rates:
-            by_name = _kind_by_name(col)
-            kind = by_name if by_name in ("percent", "ratio") else ("ratio" if _RATIO.search(col) else "percent")
-        elif col in explicit_durations:
-            kind = "duration"
-        else:
-            kind = _kind_by_name(col)
-            if kind is None:
-                is_group = (
-                    col in _GROUP_NAMES
-                    or pd.api.types.is_bool_dtype(series.dtype)
-                    or not pd.api.types.is_numeric_dtype(series.dtype)
-                )
-                if group_columns is None and is_group:
-                    kind = "group"
-                else:
-                    kind = "other"
-        kinds[col] = kind
-        if kind == "group":
-            group.append(col)
-        elif kind == "count":
-            count_cols.append(col)
-        elif kind in ("percent", "ratio"):
-            rate_kinds[col] = kind
-        elif kind == "duration":
-            duration_cols.append(col)
-        elif kind == "flag":
-            flag_cols.append(col)
-        elif kind == "minmax":
-            dropped.append(col)
-        else:
-            other.append(col)
+    given = _given_columns(columns, group_columns, counts, rates, durations)
+    kinds = {col: _kind(col, table[col], given) for col in columns}
+    by_kind: dict[str, list[str]] = {k: [] for k in ("group", "count", "duration", "flag", "minmax", "other")}
+    for col, kind in kinds.items():
+        if kind not in ("percent", "ratio"):
+            by_kind[kind].append(col)
+    dropped = by_kind["minmax"]
     for col in dropped:
         del kinds[col]
     kept = [c for c in columns if c not in dropped]
-    rate_specs: dict[str, tuple[str | None, tuple[str, ...]]] = {}
-    for col in rate_kinds:
-        if col in explicit_rates:
-            num, den = explicit_rates[col]
-            rate_specs[col] = (num, (den,) if isinstance(den, str) else tuple(den))
-        else:
-            rate_specs[col] = _default_rate(col, kept)
-    duration_specs: dict[str, str] = {}
-    for col in duration_cols:
-        n_col = explicit_durations.get(col, "n")
-        horizon = re.fullmatch(r"days_\w+_(\d+)", col)
-        if col not in explicit_durations and horizon and f"n_followed_{horizon.group(1)}" in table_cols:
-            n_col = f"n_followed_{horizon.group(1)}"  # the panel's mean over the vacancies followed that long
-        if n_col not in table_cols:
-            raise ValueError(
-                f"duration column {col!r} needs a count of observations, but the table has no "
-                f"column {n_col!r}; pass durations={{{col!r}: 'the_n_column'}} to protect()"
-            )
-        duration_specs[col] = n_col
-    return _Columns(group, count_cols, rate_specs, duration_specs, flag_cols, other, dropped, kinds)
+    rate_specs = {col: _rate_spec(col, given, kept) for col, kind in kinds.items() if kind in ("percent", "ratio")}
+    duration_specs = {col: _duration_n(col, given, set(columns)) for col in by_kind["duration"]}
+    return _Columns(
+        by_kind["group"],
+        by_kind["count"],
+        rate_specs,
+        duration_specs,
+        by_kind["flag"],
+        by_kind["other"],
+        dropped,
+        kinds,
+    )
+
+
+def _check_names(names: Iterable[str], what: str, columns: list[str]) -> None:
+    missing = [c for c in names if c not in columns]
+    if missing:
+        raise ValueError(
+            f"{what}: no column {', '.join(map(repr, missing))} in the table (columns: {', '.join(columns)})"
+        )
+
+
+def _given_columns(
+    columns: list[str],
+    group_columns: Sequence[str] | None,
+    counts: Sequence[str] | None,
+    rates: dict | None,
+    durations: dict | None,
+) -> _Given:
+    """The caller's keyword arguments, checked: every column they name is in the table, a
+    rate is given as (numerator or None, denominator), and no column is both a group
+    column and a figure."""
+    given = _Given(None, list(counts or []), dict(rates or {}), dict(durations or {}))
+    _check_names(given.counts, "counts", columns)
+    _check_names(given.rates, "rates", columns)
+    _check_names(given.durations, "durations", columns)
+    for rate, spec in given.rates.items():
+        if not (isinstance(spec, tuple | list) and len(spec) == 2):
+            raise ValueError(f"rates[{rate!r}] must be (numerator or None, denominator), not {spec!r}")
+        num, den = spec
+        _check_names([num] if num is not None else [], f"numerator of rate {rate!r}", columns)
+        _check_names([den] if isinstance(den, str) else list(den), f"denominator of rate {rate!r}", columns)
+    _check_names(given.durations.values(), "the n column of durations", columns)
+    if group_columns is not None:
+        given.group = [group_columns] if isinstance(group_columns, str) else list(group_columns)
+        _check_names(given.group, "group_columns", columns)
+        clash = (set(given.counts) | set(given.rates) | set(given.durations)) & set(given.group)
+        if clash:
+            raise ValueError(f"{', '.join(sorted(clash))}: both a group column and a figure")
+    return given
+
+
+def _kind(col: str, series: pd.Series, given: _Given) -> str:
+    """The kind of one column: as the caller named it, else by its name, else a group
+    column if it is a known group name, boolean or not numeric (and the caller named no
+    group columns), else "other"."""
+    if given.group is not None and col in given.group:
+        return "group"
+    if col in given.counts:
+        return "count"
+    if col in given.rates:
+        by_name = _kind_by_name(col)
+        return by_name if by_name in ("percent", "ratio") else ("ratio" if _RATIO.search(col) else "percent")
+    if col in given.durations:
+        return "duration"
+    kind = _kind_by_name(col)
+    if kind is not None:
+        return kind
+    is_group = (
+        col in _GROUP_NAMES
+        or pd.api.types.is_bool_dtype(series.dtype)
+        or not pd.api.types.is_numeric_dtype(series.dtype)
+    )
+    return "group" if given.group is None and is_group else "other"
+
+
+def _rate_spec(col: str, given: _Given, kept: list[str]) -> tuple[str | None, tuple[str, ...]]:
+    """A rate's numerator (None if it has no column) and the columns that add up to its
+    denominator: as the caller gave them, else :func:`_default_rate`."""
+    if col in given.rates:
+        num, den = given.rates[col]
+        return num, (den,) if isinstance(den, str) else tuple(den)
+    return _default_rate(col, kept)
+
+
+def _duration_n(col: str, given: _Given, table_cols: set[str]) -> str:
+    """The column that counts a duration's observations: as the caller gave it, else
+    ``n_followed_<d>`` for the panel's ``days_*_<d>`` where the table has it, else ``n``."""
+    n_col = given.durations.get(col, "n")
+    horizon = re.fullmatch(r"days_\w+_(\d+)", col)
+    if col not in given.durations and horizon and f"n_followed_{horizon.group(1)}" in table_cols:
+        n_col = f"n_followed_{horizon.group(1)}"  # the panel's mean over the vacancies followed that long
+    if n_col not in table_cols:
+        raise ValueError(
+            f"duration column {col!r} needs a count of observations, but the table has no "
+            f"column {n_col!r}; pass durations={{{col!r}: 'the_n_column'}} to protect()"
+        )
+    return n_col

@@ -83,61 +83,87 @@ def _row_lines(
     return out
 
 
+#: Sums within a row that the measures' tables have (the total is any count column that
+#: equals the sum in every row).
+_KNOWN_SUMS = [
+    ("n_filled", "n_competing", "n_censored"),
+    ("n_completed", "n_pending"),
+    ("n_completed", "n_pending", "n_cancelled"),
+    ("n_accepted", "n_declined", "n_pending"),
+    ("n_accepted", "n_declined"),
+    ("n_court_records", "n_court_and_credit"),
+    ("n_filled", "n_readvertised", "n_cancelled", "n_unfilled"),
+]
+
+
 def _relations(frame: pd.DataFrame, counts: list[str], row_totals) -> list[tuple[str, tuple[str, ...]]]:
     """Count columns that are, in every row, the sum of other count columns (or equal to
-    one)."""
+    one): none with ``row_totals=None``, those given as a dict, or those found in the data
+    with ``"auto"``."""
     if row_totals is None:
         return []
     if row_totals != "auto":
-        rel = []
-        for total, parts in dict(row_totals).items():
-            parts = (parts,) if isinstance(parts, str) else tuple(parts)
-            missing = [c for c in (total, *parts) if c not in frame.columns]
-            if missing:
-                raise ValueError(f"row_totals: no column {', '.join(map(repr, missing))} in the table")
-            rel.append((total, parts))
-        return rel
-    values = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64") for c in counts}
-    ok = {c: ~np.isnan(v) for c, v in values.items()}
-    rel: list[tuple[str, tuple[str, ...]]] = []
-    seen: set[tuple[str, tuple[str, ...]]] = set()
+        return _given_relations(frame, row_totals)
+    return _found_relations(frame, counts)
 
-    def holds(total: str, parts: tuple[str, ...], tol: float = 1e-9) -> bool:
-        rows = ok[total].copy()
+
+def _given_relations(frame: pd.DataFrame, row_totals: dict) -> list[tuple[str, tuple[str, ...]]]:
+    """The caller's ``{total: parts}``, checked against the table's columns."""
+    rel = []
+    for total, parts in dict(row_totals).items():
+        parts = (parts,) if isinstance(parts, str) else tuple(parts)
+        missing = [c for c in (total, *parts) if c not in frame.columns]
+        if missing:
+            raise ValueError(f"row_totals: no column {', '.join(map(repr, missing))} in the table")
+        rel.append((total, parts))
+    return rel
+
+
+class _Sums:
+    """The count columns as floats, whether a sum holds in them, and the relations found
+    (each once, whatever the order of its parts)."""
+
+    def __init__(self, frame: pd.DataFrame, counts: list[str]) -> None:
+        self.values = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64") for c in counts}
+        self.ok = {c: ~np.isnan(v) for c, v in self.values.items()}
+        self.found: list[tuple[str, tuple[str, ...]]] = []
+        self._seen: set[tuple[str, tuple[str, ...]]] = set()
+
+    def holds(self, total: str, parts: tuple[str, ...], tol: float = 1e-9) -> bool:
+        """Whether ``total`` is the sum of ``parts`` in every row where all are present
+        (and there is such a row)."""
+        rows = self.ok[total].copy()
         for p in parts:
-            rows &= ok[p]
+            rows &= self.ok[p]
         if not rows.any():
             return False
-        s = sum(values[p][rows] for p in parts)
-        return bool(np.all(np.abs(values[total][rows] - s) <= tol))
+        s = sum(self.values[p][rows] for p in parts)
+        return bool(np.all(np.abs(self.values[total][rows] - s) <= tol))
 
-    def add(total: str, parts: tuple[str, ...]) -> None:
+    def add(self, total: str, parts: tuple[str, ...]) -> None:
         key = (total, tuple(sorted(parts)))
-        if key not in seen:
-            seen.add(key)
-            rel.append((total, parts))
+        if key not in self._seen:
+            self._seen.add(key)
+            self.found.append((total, parts))
 
+
+def _found_relations(frame: pd.DataFrame, counts: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The relations that hold in the data: two columns equal up to rounding, the known
+    sums of the measures, every smaller column adding up to a total, and (on three rows or
+    more) some of three to ten smaller columns adding up to one."""
+    sums = _Sums(frame, counts)
+    values, ok = sums.values, sums.ok
     identical: set[frozenset[str]] = set()
     for i, a in enumerate(counts):
         for b in counts[i + 1 :]:
             # equal up to rounding (headcount, an average, and n, its rounding)
-            if holds(a, (b,), tol=0.5 + 1e-9):
+            if sums.holds(a, (b,), tol=0.5 + 1e-9):
                 identical.add(frozenset((a, b)))
-                add(a, (b,))
-    known = [
-        ("n_filled", "n_competing", "n_censored"),
-        ("n_completed", "n_pending"),
-        ("n_completed", "n_pending", "n_cancelled"),
-        ("n_accepted", "n_declined", "n_pending"),
-        ("n_accepted", "n_declined"),
-        ("n_court_records", "n_court_and_credit"),
-        ("n_filled", "n_readvertised", "n_cancelled", "n_unfilled"),
-    ]
-    n_rows = len(frame)
+                sums.add(a, (b,))
     for total in counts:
-        for parts in known:
-            if total not in parts and all(p in values for p in parts) and holds(total, parts):
-                add(total, parts)
+        for parts in _KNOWN_SUMS:
+            if total not in parts and all(p in values for p in parts) and sums.holds(total, parts):
+                sums.add(total, parts)
         smaller = tuple(
             c
             for c in counts
@@ -145,9 +171,9 @@ def _relations(frame: pd.DataFrame, counts: list[str], row_totals) -> list[tuple
             and frozenset((c, total)) not in identical
             and np.all(values[c][ok[c] & ok[total]] <= values[total][ok[c] & ok[total]])
         )
-        if len(smaller) >= 2 and holds(total, smaller):
-            add(total, smaller)
-        elif 3 <= len(smaller) <= 10 and n_rows >= 3:
+        if len(smaller) >= 2 and sums.holds(total, smaller):
+            sums.add(total, smaller)
+        elif 3 <= len(smaller) <= 10 and len(frame) >= 3:
             # some of the smaller columns may add up to the total (n_closed = n_filled +
             # n_readvertised + n_cancelled + n_unfilled next to other counts); columns that
             # are 0 throughout add nothing. On three rows or more a coincidence is unlikely,
@@ -155,9 +181,9 @@ def _relations(frame: pd.DataFrame, counts: list[str], row_totals) -> list[tuple
             nonzero = tuple(c for c in smaller if np.nansum(np.abs(values[c])) > 0)
             for r in range(2, len(nonzero)):
                 for parts in itertools.combinations(nonzero, r):
-                    if holds(total, parts):
-                        add(total, parts)
-    return rel
+                    if sums.holds(total, parts):
+                        sums.add(total, parts)
+    return sums.found
 
 
 class _Greedy:
