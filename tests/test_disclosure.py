@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pilot_eval import disclosure
-from pilot_eval.disclosure import audit
 from pilot_eval.disclosure import (
     SYMBOLS,
     ProtectedTable,
     Thresholds,
+    audit,
     protect,
     protect_check_outcomes,
 )
@@ -526,7 +526,7 @@ def test_a_two_way_table_with_totals_gives_no_cell_back() -> None:
     t = two_way([[1, 5, 8], [5, 12, 4], [7, 12, 15]])
     for totals in (None, "auto"):
         p = protect(t, totals=totals)
-        f = dict(zip(zip(t["administration"], t["gender"]), flags(p, "n")))
+        f = dict(zip(zip(t["administration"], t["gender"], strict=True), flags(p, "n"), strict=True))
         assert f[("SOF", "woman")] == f[("UBF", "other_unknown")] == "small_count"
         assert f[("SOF", "other_unknown")] == f[("UBF", "woman")] == "secondary"
         assert f[(TOTAL, TOTAL)] == ""
@@ -643,8 +643,8 @@ OUTCOMES = ["cleared", "remark_no_obstacle", "remark_obstacle"]
 def outcome_table(levels: dict[tuple, list[int]], columns=("administration", "year")) -> pd.DataFrame:
     rows = []
     for key, counts in levels.items():
-        for outcome, n in zip(OUTCOMES, counts):
-            rows.append({**dict(zip(columns, key)), "outcome": outcome, "n": n})
+        for outcome, n in zip(OUTCOMES, counts, strict=True):
+            rows.append({**dict(zip(columns, key, strict=True)), "outcome": outcome, "n": n})
     return pd.DataFrame(rows)
 
 
@@ -1040,7 +1040,7 @@ def count_tables(draw) -> tuple[pd.DataFrame, list[str], object]:
     levels = [[f"v{i}{j}" for j in range(draw(st.integers(1, 4)))] for i in range(k)]
     cells = list(itertools.product(*levels))
     keep = draw(st.lists(st.booleans(), min_size=len(cells), max_size=len(cells)))
-    cells = [c for c, kept in zip(cells, keep) if kept] or cells[:1]
+    cells = [c for c, kept in zip(cells, keep, strict=True) if kept] or cells[:1]
     base = pd.DataFrame(cells, columns=group)
     base["n"] = draw(st.lists(COUNT, min_size=len(base), max_size=len(base)))
     base["n_x"] = draw(st.lists(COUNT, min_size=len(base), max_size=len(base)))

@@ -78,10 +78,10 @@ cells, all line totals (and margins assumed published, exactly, or as 1–4 wher
 are small themselves) and the symbols' bounds are found (the linear relaxation, by
 closed form for a cell in one line, else by linear programs, scipy's HiGHS). Where that
 range is narrower than ``max(1, Thresholds.protection_width)`` (default 1: no hidden
-count may be pinned to one value; a "<5" cell needs no more than its own 1–4), one more published non-zero cell is hidden — the
-smallest in a line that sets the end of the range, or one whose withholding the
-programs' dual values show moves it — and the audit runs again, until every hidden
-count keeps its range. A range that no further withholding can widen (a reader can
+count may be pinned to one value; a "<5" cell needs no more than its own 1–4), one more
+published non-zero cell is hidden — the smallest in a line that sets the end of the
+range, or one whose withholding the programs' dual values show moves it — and the audit
+runs again, until every hidden count keeps its range. A range that no further withholding can widen (a reader can
 combine margins published elsewhere, say the administration's offers and acceptances,
 to get its declines) gets a note in :attr:`ProtectedTable.notes` to check the table by
 hand. Then the rates that depend on hidden counts follow. The audit is written here by
@@ -90,7 +90,7 @@ GaussSuppression) are not Python libraries, and Python's ACRO only suppresses sm
 cells of its own cross-tables.
 
 Limitations: the lines are one-dimensional (not, say, a published total of a two-way
-sub-table, unless it is a row of the table); a component of more than 2 000 linked
+sub-table, unless it is a row of the table); a component of more than 500 linked
 hidden counts (a three-way table of thousands of rows with every margin assumed
 published) is audited line by line only, with a note; integrality is ignored (the
 relaxation's range can be wider than the whole numbers in it, by less than one at

@@ -16,9 +16,10 @@ from .secondary import _Greedy, _Line
 #: the table's total of the count cells (plus a little), far beyond any real value.
 _AUDIT_CAP_FACTOR = 4.0
 _AUDIT_TOL = 1e-7
-#: Largest number of linked withheld cells the linear programs audit (a few hundred cells
-#: take milliseconds; ten thousand, as in a three-way table of 15 000 rows with every
-#: margin, take minutes). Larger components get the one-line checks only, with a note.
+#: Largest number of linked withheld cells the linear programs audit: their number and
+#: size grow with the component, beyond reason for a three-way table of thousands of rows
+#: with every margin assumed published. Larger components get the one-line checks only,
+#: with a note.
 _AUDIT_MAX_UNKNOWNS = 500
 
 
@@ -189,7 +190,7 @@ class _Audit:
                 width, _ = self._lp_widths(
                     sub, lo[rows], hi[rows], lb, ub, self.val[cells[members]], np.where(doubt, need, -np.inf)
                 )
-            self._fixable[k] = {int(c): bool(w >= n) for c, w, n in zip(cells[members], width, need)}
+            self._fixable[k] = {int(c): bool(w >= n) for c, w, n in zip(cells[members], width, need, strict=True)}
         return self._fixable[k].get(int(cell), True)
 
     def violations(

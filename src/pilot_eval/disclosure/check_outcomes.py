@@ -111,10 +111,11 @@ def protect_check_outcomes(
     >>> p = protect_check_outcomes(t)
     >>> p.flags["n"].tolist()
     ['secondary', 'secondary', 'secondary', '', '', '', 'check_outcome', 'check_outcome', 'check_outcome']
-    >>> protect_check_outcomes(t.assign(gender="woman"))
+    >>> protect_check_outcomes(t.assign(gender="woman"))  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: check outcomes (criminal-offence data, GDPR art. 10) are only published for the municipality or by administration × year: column 'gender' breaks them down further; aggregate over it first
+    ValueError: check outcomes (criminal-offence data, GDPR art. 10) are only published for the
+    municipality or by administration × year: column 'gender' breaks them down further; aggregate over it first
     """
     thresholds = thresholds or Thresholds()
     markers, auto = _markers(totals)
@@ -160,7 +161,9 @@ def protect_check_outcomes(
     count = _as_float(frame[count_column])
     cat_values = frame[category_column].astype(object)
     is_total_cat = np.array([(not _missing(v)) and C.fold(str(v)) in markers for v in cat_values], dtype=bool)
-    observed = list(dict.fromkeys(None if _missing(v) else v for v, t in zip(cat_values, is_total_cat) if not t))
+    observed = list(
+        dict.fromkeys(None if _missing(v) else v for v, t in zip(cat_values, is_total_cat, strict=True) if not t)
+    )
     if categories is None:
         expected = list(observed)
         if observed and all(v in C.CHECK_OUTCOMES for v in observed if v is not None):

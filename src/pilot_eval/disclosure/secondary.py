@@ -37,7 +37,7 @@ def _dimensions(codes: dict[str, np.ndarray], group: list[str]) -> list[list[str
     for a_i, a in enumerate(group):
         for b in group[a_i + 1 :]:
             ca, cb = codes[a], codes[b]
-            n_pairs = len(set(zip(ca.tolist(), cb.tolist())))
+            n_pairs = len(set(zip(ca.tolist(), cb.tolist(), strict=True)))
             if n_pairs == len(np.unique(ca)) == len(np.unique(cb)):
                 parent[find(b)] = find(a)
     dims: dict[str, list[str]] = defaultdict(list)
@@ -224,10 +224,7 @@ class _Greedy:
         def opens(c: int, current: int) -> int:
             return sum(1 for li in cell_lines[c] if li != current and len(nonzero[li]) >= 2 and n_hidden(li) == 0)
 
-        if cells is None:
-            start = range(self.n_lines)
-        else:
-            start = sorted({li for c in cells for li in cell_lines.get(c, ())})
+        start = range(self.n_lines) if cells is None else sorted({li for c in cells for li in cell_lines.get(c, ())})
         added: set[int] = set()
         queue = deque(start)
         queued = [False] * self.n_lines

@@ -107,9 +107,9 @@ class ProtectedTable:
             flags = self.flags[col].tolist()
             dec = decimals.get(col)
             if dec is None and kind in ("count", "duration", "other"):
-                dec = _column_decimals(v for v, f in zip(vals, flags) if not f)
+                dec = _column_decimals(v for v, f in zip(vals, flags, strict=True) if not f)
             cells = []
-            for v, f in zip(vals, flags):
+            for v, f in zip(vals, flags, strict=True):
                 if kind == "group":
                     cells.append(value_label(col, v, lang) if labels else ("" if _missing(v) else str(v)))
                 elif f:
@@ -125,7 +125,7 @@ class ProtectedTable:
             seen: dict[str, int] = defaultdict(int)
             for h in headers:
                 seen[h] += 1
-            frame.columns = [f"{h} ({c})" if seen[h] > 1 else h for h, c in zip(headers, frame.columns)]
+            frame.columns = [f"{h} ({c})" if seen[h] > 1 else h for h, c in zip(headers, frame.columns, strict=True)]
         return frame
 
     def footnotes(self, lang: str = "sv") -> list[str]:
@@ -159,7 +159,7 @@ class ProtectedTable:
         if caption:
             parts.append(f'<caption style="text-align:left;font-weight:bold">{esc(caption)}</caption>')
         parts.append("<thead><tr>")
-        for header, kind in zip(shown.columns, kinds):
+        for header, kind in zip(shown.columns, kinds, strict=True):
             align = "left" if kind == "group" else "right"
             parts.append(
                 f'<th scope="col" style="text-align:{align};padding:2px 8px;'
@@ -168,7 +168,7 @@ class ProtectedTable:
         parts.append("</tr></thead><tbody>")
         for row in shown.itertuples(index=False):
             parts.append("<tr>")
-            for cell, kind in zip(row, kinds):
+            for cell, kind in zip(row, kinds, strict=True):
                 if kind == "group":
                     parts.append(f'<td style="text-align:left;padding:2px 8px">{esc(cell)}</td>')
                 else:
