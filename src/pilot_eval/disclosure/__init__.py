@@ -7,6 +7,12 @@ before it is shown to anyone outside the analysis. The result, a
 plot), a reason code per withheld cell, and :meth:`ProtectedTable.display` /
 :meth:`ProtectedTable.to_html` for print, with a footnote symbol for every withheld cell.
 
+The package, one concern a module: ``rules`` (thresholds, reasons, symbols, which
+column is what), ``pipeline`` (:func:`protect`, step by step), ``secondary`` (lines and
+the greedy rule), ``audit`` (the linear programs that check the greedy result),
+``check_outcomes`` (:func:`protect_check_outcomes`) and ``table``
+(:class:`ProtectedTable`); the footnotes are in :mod:`pilot_eval.texts.disclosure`.
+
 Rules
 -----
 Columns are recognised by name (override any of it with the keyword arguments):
