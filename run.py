@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     task, rest = argv[0], argv[1:]
     python = ensure_venv()
     # one BLAS thread per process: tests (pytest-xdist) and notebooks run side by side on
-    # 2 cores, and multi-threaded BLAS in each made linear algebra up to 20 times slower
+    # 2 cores, and multi-threaded BLAS in each would oversubscribe them
     env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", **os.environ, "PYTHONUTF8": "1"}
     if task == "setup":
         return 0

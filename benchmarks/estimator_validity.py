@@ -16,9 +16,8 @@ all scenarios (the no-effect export at ``s`` is both a "none" replication and th
 counterfactual that defines the truth of the effect scenarios at ``s``). The first
 ``--effect-reps`` seeds also run the three effect scenarios.
 
-The full study (1 100 scenario exports at about 1.3 s of CPU each: 19 minutes with
-``--jobs 2`` on the 2-core development machine, about 25-30 on one core; see
-docs/estimation.md)::
+The full study (1 100 scenario exports; the script prints the wall and CPU time it took;
+see docs/estimation.md)::
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/estimator_validity.py \\
         --null-reps 500 --effect-reps 200 --jobs 2 > docs/estimator_validity.txt

@@ -16,12 +16,12 @@ generation cost). Every measurement runs in a fresh Python process, so its peak 
 * at scale 1 also ingest with Data Docs, whose extra cost is reported separately.
 
 Seconds are the wall time of the call inside the child (imports of pandas and
-``pilot_eval.ingest`` excluded; the lazy Great Expectations import is part of ingest and
-costs ~5 s whatever the size). "base MB" is the child's RSS after its imports, so
+``pilot_eval.ingest`` excluded; the lazy Great Expectations import is part of ingest, a
+fixed cost whatever the size). "base MB" is the child's RSS after its imports, so
 "(peak − base) / row" is the memory a row costs. With ``--repeat N`` the floor and
 ingest run N times, each ingest right after its own floor: the table gives the best of
 each and the median (range) of the paired ratios, which hold better than one run's when
-the machine's speed drifts (on 2026-12-04 the floor alone ranged 16–30 s within an hour).
+the machine's speed drifts.
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ def test_determinism(tmp_path, small_export):
     p1 = write_export(small_export, tmp_path / "one")
     p2 = write_export(again, tmp_path / "two")
     assert [p.name for p in p1] == [p.name for p in p2]
-    for x, y in zip(p1, p2):
+    for x, y in zip(p1, p2, strict=True):
         assert x.read_bytes() == y.read_bytes(), x.name
     other = generate(seed=12, scale=0.08, start="2023-01-01", end="2024-06-30")
     assert not other.tables["vacancies"].equals(small_export.tables["vacancies"])
@@ -329,7 +329,7 @@ def test_rollout_rows():
     assert len(default) == 9
     assert set(default.administration) == set(PILOT)
     assert set(default.role_group) == {"all"}
-    assert set(zip(default.scope, default.check_type)) == {
+    assert set(zip(default.scope, default.check_type, strict=True)) == {
         ("new_hires", "court_records"),
         ("placements", "court_records"),
         ("managers_financial", "court_and_credit"),

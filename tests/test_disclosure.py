@@ -23,6 +23,7 @@ from pilot_eval.disclosure import (
     SYMBOLS,
     ProtectedTable,
     Thresholds,
+    audit,
     protect,
     protect_check_outcomes,
 )
@@ -525,7 +526,7 @@ def test_a_two_way_table_with_totals_gives_no_cell_back() -> None:
     t = two_way([[1, 5, 8], [5, 12, 4], [7, 12, 15]])
     for totals in (None, "auto"):
         p = protect(t, totals=totals)
-        f = dict(zip(zip(t["administration"], t["gender"]), flags(p, "n")))
+        f = dict(zip(zip(t["administration"], t["gender"], strict=True), flags(p, "n"), strict=True))
         assert f[("SOF", "woman")] == f[("UBF", "other_unknown")] == "small_count"
         assert f[("SOF", "other_unknown")] == f[("UBF", "woman")] == "secondary"
         assert f[(TOTAL, TOTAL)] == ""
@@ -597,7 +598,7 @@ def test_a_cell_no_withholding_can_protect_is_reported() -> None:
 
 def test_large_components_are_audited_line_by_line_with_a_note(monkeypatch) -> None:
     t = two_way([[1, 5, 8], [5, 12, 4], [7, 12, 15]])
-    monkeypatch.setattr(disclosure, "_AUDIT_MAX_UNKNOWNS", 2)
+    monkeypatch.setattr(audit, "_AUDIT_MAX_UNKNOWNS", 2)
     p = protect(t, totals=None)
     assert any("only each line on its own was audited" in note for note in p.notes)
     assert lines_ok(t, p, ["administration", "gender"], None)
@@ -642,8 +643,8 @@ OUTCOMES = ["cleared", "remark_no_obstacle", "remark_obstacle"]
 def outcome_table(levels: dict[tuple, list[int]], columns=("administration", "year")) -> pd.DataFrame:
     rows = []
     for key, counts in levels.items():
-        for outcome, n in zip(OUTCOMES, counts):
-            rows.append({**dict(zip(columns, key)), "outcome": outcome, "n": n})
+        for outcome, n in zip(OUTCOMES, counts, strict=True):
+            rows.append({**dict(zip(columns, key, strict=True)), "outcome": outcome, "n": n})
     return pd.DataFrame(rows)
 
 
@@ -855,6 +856,30 @@ def test_to_html_is_a_print_friendly_table_with_footnotes() -> None:
     assert "Fewer than 5" in protect(t).to_html("en")
 
 
+def test_footnote_texts_cover_every_reason_and_follow_the_thresholds() -> None:
+    """The footnotes live in pilot_eval.texts.disclosure: one (sv, en) pair per reason and
+    for missing values, with the same placeholders, filled from the table's thresholds."""
+    import string
+
+    from pilot_eval.texts.disclosure import FOOTNOTES
+
+    assert set(FOOTNOTES) == {*disclosure.REASONS, "missing"}
+    for reason, (sv, en) in FOOTNOTES.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (sv, en)]
+        assert fields[0] == fields[1], reason
+        assert "symbol" in fields[0], reason
+    t = pd.DataFrame({"role_group": ["teacher", "manager"], "n": [2, 0], "median_days": [30.0, 20.0]})
+    p = protect(t, totals=None, thresholds=Thresholds(min_count=3, min_duration_n=4))
+    assert p.footnotes("sv") == [
+        "<3 Färre än 3 (1–2): det exakta antalet visas inte.",
+        SMALL_N + " Visas inte: värdet bygger på färre än 4 observationer.",
+    ]
+    with pytest.raises(ValueError, match="lang must be 'sv' or 'en', not 'de'"):
+        p.footnotes("de")
+    with pytest.raises(ValueError, match="lang must be 'sv' or 'en'"):
+        p.to_html("SV")
+
+
 # --------------------------------------------------------------------------- properties
 
 TOTAL = "Totalt"
@@ -1015,7 +1040,7 @@ def count_tables(draw) -> tuple[pd.DataFrame, list[str], object]:
     levels = [[f"v{i}{j}" for j in range(draw(st.integers(1, 4)))] for i in range(k)]
     cells = list(itertools.product(*levels))
     keep = draw(st.lists(st.booleans(), min_size=len(cells), max_size=len(cells)))
-    cells = [c for c, kept in zip(cells, keep) if kept] or cells[:1]
+    cells = [c for c, kept in zip(cells, keep, strict=True) if kept] or cells[:1]
     base = pd.DataFrame(cells, columns=group)
     base["n"] = draw(st.lists(COUNT, min_size=len(base), max_size=len(base)))
     base["n_x"] = draw(st.lists(COUNT, min_size=len(base), max_size=len(base)))

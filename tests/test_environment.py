@@ -24,8 +24,10 @@ def test_environment_yml_matches_pyproject():
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    got = {_name(d): _spec(d) for d in conda if _name(d) not in ("python", "pip")}
+    # the developer tools (ruff, import-linter) come from PyPI, as in the venv the tests run in
+    got = {_name(d): _spec(d) for d in conda + [p for p in pip if p != "-e ."] if _name(d) not in ("python", "pip")}
     assert got == wanted, "environment.yml and pyproject.toml disagree: update both"
+    assert {_name(p) for p in pip if p != "-e ."} == {"ruff", "import-linter"}
     python = next(d for d in conda if _name(d) == "python")
     assert python == "python=3.11" and project["requires-python"].startswith(">=3.11")
     assert "-e ." in pip

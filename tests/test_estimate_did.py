@@ -465,7 +465,7 @@ def test_noise_free_panel_recovers_every_effect_exactly(control, base_period):
     res = quiet(panel, "y", "unit", "time", "cohort", control=control, base_period=base_period)
     a = res.att_gt
     post = a["time"] >= a["cohort"]
-    expected = [truth[(g, t)] for g, t in zip(a.loc[post, "cohort"], a.loc[post, "time"])]
+    expected = [truth[(g, t)] for g, t in zip(a.loc[post, "cohort"], a.loc[post, "time"], strict=True)]
     np.testing.assert_allclose(a.loc[post, "estimate"].astype(float), expected, atol=1e-9)
     np.testing.assert_allclose(a.loc[~post, "estimate"].astype(float), 0, atol=1e-9)  # parallel trends
     agg = true_aggregates(panel, truth)
@@ -569,7 +569,7 @@ def test_invariant_to_unit_and_period_effects(seed, shift):
     """Adding any unit effect and any period effect to the outcome changes no ATT(g,t) or SE."""
     panel, _ = simulate({0: 6, 3: 5, 5: 5}, 6, seed=seed)
     rng = np.random.default_rng(seed + 1)
-    unit_fx = dict(zip(panel["unit"].unique(), rng.normal(scale=10, size=16)))
+    unit_fx = dict(zip(panel["unit"].unique(), rng.normal(scale=10, size=16), strict=True))
     moved = panel.assign(y=panel["y"] + panel["unit"].map(unit_fx) + shift * panel["time"] ** 2)
     for control in ("never_treated", "not_yet_treated"):
         a = staggered_did(panel, "y", "unit", "time", "cohort", control=control).att_gt
@@ -756,6 +756,49 @@ def test_clear_errors_and_notes():
         res = staggered_did(gap, "y", "unit", "time", "cohort")
     # the cell that needs period 4 loses that unit, the others (bases 1 and 2) keep it
     assert res.att_gt.set_index("time")["n_treated"].to_dict() == {2: 4, 3: 4, 4: 3}
+
+
+def test_every_input_check_and_note():
+    """Each check and note of the input preparation, with its message."""
+    panel, _ = simulate({0: 4, 3: 4, 5: 4}, 6, seed=2)
+
+    def call(data, **kw):
+        return staggered_did(data, "y", "unit", "time", "cohort", **kw)
+
+    with pytest.raises(TypeError, match="must be a pandas DataFrame"):
+        call(panel.to_dict())
+    with pytest.raises(ValueError, match=r"unit column 'unit' has missing values \(row "):
+        call(panel.assign(unit=panel["unit"].where(panel.index != 0)))
+    with pytest.raises(ValueError, match=r"time column 'time' is missing in row "):
+        call(panel.assign(time=panel["time"].astype(float).where(panel.index != 2)))
+    with pytest.raises(TypeError, match=r"column 'y' must be numeric"):
+        call(panel.assign(y=panel["y"].astype(str)))
+    with pytest.raises(ValueError, match="weights column 'w' must be finite, non-negative"):
+        call(panel.assign(w=-1.0), weights="w")
+    with pytest.raises(ValueError, match=r"cluster column 'cl' is missing for unit 'u001'"):
+        call(panel.assign(cl=np.where(panel["unit"] == "u001", None, "a")), cluster="cl")
+    with pytest.raises(ValueError, match="no row has a value of 'y'"):
+        call(panel.assign(y=np.nan))
+    with pytest.raises(ValueError, match="no units left"):
+        call(panel.assign(cohort=1), control="not_yet_treated")
+    with pytest.raises(ValueError, match="at least two periods"):
+        # periods 1 and 10, cohorts 6 and 10: without never-treated units, period 10 goes
+        # with the last cohort and period 1 is left alone
+        sparse = panel.loc[panel["time"].isin([1, 6]) & (panel["cohort"] > 0)]
+        sparse = sparse.assign(time=sparse["time"].replace({6: 10}), cohort=sparse["cohort"] * 2)
+        call(sparse, control="not_yet_treated")
+    late = panel.assign(cohort=panel["cohort"].replace({5: 9}))
+    early = panel.assign(cohort=panel["cohort"].replace({3: 1}))
+    with pytest.warns(UserWarning, match=r"4 unit\(s\) first treated after the last period \(6\) count as never"):
+        call(late)
+    with pytest.warns(UserWarning, match=r"4 unit\(s\) already treated in the first period \(e.g. 'u005'\)"):
+        call(early)
+    one_cluster = panel.assign(cl=np.where(panel["cohort"] == 3, "c3", panel["unit"]))
+    with pytest.warns(UserWarning, match=r"cohort\(s\) 3 lie in a single cluster"):
+        call(one_cluster, cluster="cl")
+    unbalanced = panel.drop(index=[7])
+    with pytest.warns(UserWarning, match=r"the panel is unbalanced \(1 of 72 unit-periods have no row\)"):
+        call(unbalanced)
 
 
 def test_not_yet_treated_without_never_treated_units():

@@ -383,8 +383,8 @@ def staggered_rows(seed: int = 0, noise: float = 0.0) -> tuple[pd.DataFrame, dic
     since its start, SOF: 2, KOF: 1.5), 0.3 after the pilot; additive administration and
     quarter effects. Returns the rows and the true mean effects on the treated rows."""
     rng = np.random.default_rng(seed)
-    alpha = dict(zip(ADMINS, rng.normal(size=8) * 3))
-    gamma = dict(zip(QUARTERS, np.cumsum(rng.normal(size=len(QUARTERS)))))
+    alpha = dict(zip(ADMINS, rng.normal(size=8) * 3, strict=True))
+    gamma = dict(zip(QUARTERS, np.cumsum(rng.normal(size=len(QUARTERS))), strict=True))
     rows = []
     for a in ADMINS:
         for q in QUARTERS:

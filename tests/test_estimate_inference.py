@@ -390,6 +390,79 @@ class TestMonteCarloPValueAndSharedDesign:
         assert _plain_design(df, "y ~ D * x", "admin") is None
 
 
+def _design_frame() -> pd.DataFrame:
+    """Numeric, string, bool, float-coded and ``Q()``-named columns with missing values, and
+    a level ("z") that appears only on a row dropped for its missing outcome."""
+    rng = np.random.default_rng(11)
+    n = 60
+    df = pd.DataFrame(
+        {
+            "y": rng.normal(size=n),
+            "x": rng.normal(size=n),
+            "k": rng.integers(0, 5, n),
+            "s": rng.choice(["a", "b", "c"], n).astype(object),
+            "b": rng.random(n) < 0.5,
+            "f": rng.choice([1.0, 2.0, 3.0], n),
+            "odd name": rng.choice(["p", "q"], n).astype(object),
+            "e": pd.array(rng.integers(0, 3, n), dtype="Int64"),
+        }
+    )
+    df.loc[[3, 17], "y"] = np.nan
+    df.loc[5, "x"] = np.nan
+    df.loc[8, "s"] = None
+    df.loc[3, "s"] = "z"
+    df.loc[9, "f"] = np.nan
+    return df.set_index(pd.RangeIndex(100, 100 + n))
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "y ~ x",
+        "y ~ x + k",
+        "y ~ x + C(s)",
+        "y ~ 0 + C(s) + x",
+        "y ~ C(f) + C(b) + k",
+        "y ~ x + C(Q('odd name'))",
+        "y ~ x + x + C(s) + C(s)",
+    ],
+)
+def test_fast_design_is_patsys(formula):
+    """The numpy-filled design equals patsy.dmatrices on the same formula and data:
+    columns, names, order, index (rows with missing values dropped) and values."""
+    import patsy
+
+    from pilot_eval.estimate.inference import _capture_env, _fast_dmatrices
+
+    df = _design_frame()
+    env = _capture_env(1)
+    fast = _fast_dmatrices(formula, df, env)
+    assert fast is not None
+    y_ref, X_ref = patsy.dmatrices(formula, df, return_type="dataframe", NA_action="drop", eval_env=env)
+    pd.testing.assert_frame_equal(fast[0], y_ref, check_dtype=False)
+    pd.testing.assert_frame_equal(fast[1], X_ref, check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "y ~ x:k",  # interaction
+        "y ~ np.log(k + 1)",  # a function of a column
+        "y ~ C(s, Sum)",  # another contrast
+        "y ~ b",  # a bool column as numeric: patsy makes it categorical
+        "y ~ e",  # an extension dtype
+        "k ~ C(s) + x",  # fine (numeric outcome) ...
+        "C(s) ~ x",  # ... but not a categorical outcome
+        "y ~ unknown",  # not a column
+    ],
+)
+def test_fast_design_leaves_other_formulas_to_patsy(formula):
+    from pilot_eval.estimate.inference import _capture_env, _fast_dmatrices
+
+    got = _fast_dmatrices(formula, _design_frame(), _capture_env(1))
+    assert (got is not None) == (formula == "k ~ C(s) + x")
+
+
 # --------------------------------------------------------------------------- 4. size
 
 
@@ -400,7 +473,7 @@ def test_size_with_eight_clusters_three_treated():
     over-rejects; the wild cluster bootstrap (Webb weights) stays near 5 %.
 
     The design is built once and only the outcome redrawn (1 500 replications, 399 draws
-    each, about 2 s); the first replication is checked against the public functions.
+    each); the first replication is checked against the public functions.
     """
     sizes, T, treated = np.array([2, 3, 12, 8, 6, 6, 3, 2]), 8, [0, 1, 2]
     g = np.repeat(np.arange(8), sizes * T)

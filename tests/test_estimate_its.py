@@ -100,6 +100,7 @@ def test_tutorial_slope_change_is_a_reparametrisation(sicily):
         zip(
             R_REFERENCE["model4_quasipoisson_slope_time36"]["terms"],
             R_REFERENCE["model4_quasipoisson_slope_time36"]["estimate"],
+            strict=True,
         )
     )
     assert ours["slope_change"] == pytest.approx(r["smokban:I(time - 36)"], abs=1e-8)
@@ -374,7 +375,7 @@ def coverage(make, fit_kwargs, truth, reps, seed):
         table = res.table.set_index("term").loc[terms]
         hits += (table["conf_low"].to_numpy() <= values) & (values <= table["conf_high"].to_numpy())
         estimates[i] = table["estimate"].to_numpy()
-    cover = dict(zip(terms, hits / reps))
+    cover = dict(zip(terms, hits / reps, strict=True))
     means = {t: (estimates[:, j].mean(), estimates[:, j].std() / np.sqrt(reps)) for j, t in enumerate(terms)}
     return cover, means
 

@@ -438,6 +438,39 @@ def test_methods_note():
         assert_plain(note)
 
 
+# --------------------------------------------------------------------------- texts
+
+
+def test_the_texts_come_from_pilot_eval_texts():
+    from pilot_eval.report import sections
+    from pilot_eval.texts import findings as T
+
+    assert (F.DEMO_DISCLAIMER["sv"], F.DEMO_DISCLAIMER["en"]) == T.CANNOT_TELL["demo"]
+    assert cannot_tell(demo=True, lang="en")[0] == T.CANNOT_TELL["demo"][1]
+    assert sections.SUMMARY_OUTCOMES is F.SUMMARY_OUTCOMES
+    assert set(F._TEXTS) == set(T.OUTCOMES)
+    assert F._TEXTS["days_unfilled_90"].title == ("Tid till tillsättning", "Time to fill")
+
+
+def test_dates_in_running_text():
+    assert F._date_text("2023-10-01", "sv") == "den 1 oktober 2023"
+    assert F._date_text(pd.Timestamp("2024-12-31"), "en") == "31 December 2024"
+
+
+def test_lists_in_running_text():
+    assert F._and_list(["a", "b", "c"], "sv") == "a, b och c"
+    assert F._and_list(["a", "b och c", "d"], "sv") == "a, b och c samt d"
+    assert F._and_list(["a", "b"], "en") == "a and b"
+    assert F._and_list(["a", "b", "c"], "en") == "a, b, and c"
+    assert F._and_list(["a"], "en") == "a"
+
+
+@pytest.mark.parametrize("call", [lambda: F.count_text(3, "de"), lambda: methods_note(lang="de")])
+def test_unknown_language_is_refused(call):
+    with pytest.raises(ValueError, match="lang must be"):
+        call()
+
+
 # --------------------------------------------------------------------------- end to end
 
 

@@ -17,7 +17,7 @@ from rawfixture import CUT_DATE, table_rows, write_raw
 from pilot_eval import cli
 from pilot_eval.cli import format_summary
 from pilot_eval.contract import TABLES
-from pilot_eval.ingest import REPORT_NAME, ingest, load_processed
+from pilot_eval.ingest import REPORT_NAME, ingest, ingest_summary, load_processed
 from pilot_eval.readers import IngestError
 
 
@@ -275,6 +275,26 @@ def test_summary_shows_misspelt_column_warnings_loudly():
     assert "WARNING" in text and "did you mean start_date" in text
 
 
+def test_the_result_gives_its_own_summary(processed):
+    base, result = processed
+    assert result.summary() == ingest_summary(result.report, result.out_dir)
+    assert result.summary() == format_summary(result.report, result.out_dir)  # the command line's old name
+    assert result.summary("out").startswith(f"Ingested {result.report['raw_dir']} → out (cut date {CUT_DATE})")
+    assert "Validation report (GX Data Docs): out/data_docs/index.html" in result.summary("out")
+
+
+def test_every_error_class_lives_in_errors_and_keeps_its_old_import():
+    from pilot_eval import errors, readers, validation
+    from pilot_eval import ingest as ingest_module
+
+    assert readers.IngestError is errors.IngestError is ingest_module.IngestError is IngestError
+    assert validation.SuiteError is errors.SuiteError
+    assert all(cls.__doc__ and "Raised by" in cls.__doc__ for cls in (errors.IngestError, errors.SuiteError))
+    error = errors.IngestError("no such column", file="v.csv", table="vacancies", column="x", row=3)
+    assert str(error) == "file v.csv, table vacancies, column 'x', row 3: no such column"
+    assert error.to_dict()["exit_code"] == 2
+
+
 # --------------------------------------------------------------------------- exit statuses
 
 
@@ -446,17 +466,17 @@ def test_stale_siblings_of_a_dead_process_are_swept_and_nothing_else(tmp_path):
     load_processed(out)
 
 
-def test_what_ingest_did_not_write_is_kept_and_the_effects_cache_goes(tmp_path):
+def test_what_ingest_did_not_write_is_kept(tmp_path):
     out = tmp_path / "out"
     raw = write_raw(tmp_path / "raw")
     ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
-    (out / ".cache").mkdir()
-    (out / ".cache" / "effects-late_withdrawal-x.pkl").write_bytes(b"stale")
+    (out / ".cache").mkdir()  # ingest knows nothing of the report's files: kept as any other
+    (out / ".cache" / "effects-late_withdrawal-x.pkl").write_bytes(b"the report's")
     (out / "2025Q4").mkdir()  # e.g. a period's folder nested inside
     (out / "2025Q4" / "ingest_report.json").write_text("{}")
     (out / "README.txt").write_text("kept")
     ingest(raw, out, cut_date=CUT_DATE, data_docs=False)
-    assert not (out / ".cache").exists(), "a re-ingest invalidates the report's effects cache"
+    assert (out / ".cache" / "effects-late_withdrawal-x.pkl").read_bytes() == b"the report's"
     assert (out / "2025Q4" / "ingest_report.json").read_text() == "{}" and (out / "README.txt").exists()
     assert set(load_processed(out)) == set(TABLES) and _siblings(out) == []
 

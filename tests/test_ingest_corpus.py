@@ -477,7 +477,7 @@ def _swedish_rows(name: str, header, label, no: str = "Nej") -> list[list[str]]:
     body = []
     for r in rows[1:]:
         out = []
-        for c, v in zip(rows[0], r):
+        for c, v in zip(rows[0], r, strict=True):
             col = spec.column(c)
             if col.kind == "enum" and v:
                 v = label(col, v)

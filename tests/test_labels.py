@@ -170,6 +170,31 @@ def test_unknown_language_is_refused() -> None:
         format_number(1, "fi")
 
 
+def test_the_label_tables_are_the_texts_of_pilot_eval_texts() -> None:
+    """labels.py re-exports the tables of pilot_eval.texts.labels, so old imports keep working."""
+    from pilot_eval.texts import labels as T
+
+    for name in ("COLUMN_LABELS", "MEASURE_TITLES", "VALUE_LABELS", "MISSING_LABEL"):
+        assert getattr(labels, name) is getattr(T, name), name
+    assert labels.LANGUAGES == ("sv", "en")
+    assert labels.ADMINISTRATIONS_EN["SOF"] == "Social Services Administration"
+    assert labels.ROLE_GROUPS_EN["teacher"] == "Compulsory school teacher"
+    assert T.ADMINISTRATIONS["SOF"] == (C.ADMINISTRATIONS["SOF"], "Social Services Administration")
+    assert set(T.ROLE_GROUPS) == set(C.ROLE_GROUPS)
+    assert list(T.VALUE_LABELS["stage"]) == [english for english, _ in C.STAGES.values()]
+
+
+@pytest.mark.parametrize(
+    "value", ["2024Q3", "2024q1", "2024H2", "2024H3", "2024-03", "2024-3", "2024-13", "2024", 2024, " 2024Q4 ", "x"]
+)
+def test_period_values_are_named_by_periods_label(value) -> None:
+    from pilot_eval import periods
+
+    for lang in ("sv", "en"):
+        expected = periods.label(value, lang) or str(value)
+        assert value_label("period", value, lang) == expected
+
+
 # --------------------------------------------------------------------------- value labels
 
 

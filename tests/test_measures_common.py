@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pilot_eval import periods
+from pilot_eval.analysis.enrich import _rollout_new_hires
 from pilot_eval.measures import common as C
 from pilot_eval.measures.funnel import NOT_RECORDED, _as_enum
 
@@ -111,7 +112,7 @@ def _row_by_row_pilot_status(
     vacancies: pd.DataFrame, pilot_rollout: pd.DataFrame, period: str = "quarter"
 ) -> pd.DataFrame:
     """The former implementation (one boolean mask per roll-out row over the pairs)."""
-    r = C._rollout_new_hires(pilot_rollout)
+    r = _rollout_new_hires(pilot_rollout)
     # the roll-out rows are matched once per distinct administration × role group, then
     # spread to the vacancies
     admin_codes, admins = pd.factorize(vacancies["administration"].astype(str))

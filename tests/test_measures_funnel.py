@@ -250,7 +250,7 @@ def test_late_withdrawal_rate_with_pilot_columns(hand):
 def test_withdrawal_reasons_by_hand(hand):
     r = withdrawal_reasons(hand["applications"], hand["vacancies"])
     assert r["withdrawal_reason"].astype(str).tolist() == list(C.WITHDRAWAL_REASONS) + [NOT_RECORDED]
-    got = dict(zip(r["withdrawal_reason"].astype(str), r["n_withdrawn"]))
+    got = dict(zip(r["withdrawal_reason"].astype(str), r["n_withdrawn"], strict=True))
     assert got == {
         "other_job": 1,
         "process_length": 1,
@@ -262,7 +262,7 @@ def test_withdrawal_reasons_by_hand(hand):
     assert (r["n"] == 5).all()
     np.testing.assert_allclose(r["share"], [0.2, 0.2, 0.2, 0.2, 0.0, 0.2])
     late = withdrawal_reasons(hand["applications"], hand["vacancies"], min_stage=2)
-    got = dict(zip(late["withdrawal_reason"].astype(str), late["n_withdrawn"]))
+    got = dict(zip(late["withdrawal_reason"].astype(str), late["n_withdrawn"], strict=True))
     assert got["background_check"] == 1 and got[NOT_RECORDED] == 1 and got["process_length"] == 1
     assert got["other_job"] == 0 and (late["n"] == 3).all()
 

@@ -1,7 +1,7 @@
 """The notebook suite: structure (fast) and a full quarterly report on demo data (slow).
 
-Structure: every notebook in notebooks/ has exactly one ``parameters`` cell of literals
-whose names and defaults are :data:`pilot_eval.report.PARAMETERS`, a kernelspec, a
+Structure: every notebook in notebooks/ has exactly one ``parameters`` cell of literals,
+the one :func:`pilot_eval.report.parameters.parameters_cell` makes, a kernelspec, a
 title in both languages, no outputs, and stays thin (no function definitions, no file
 reading, no paths).
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from pilot_eval import paths
-from pilot_eval.report import PARAMETERS
+from pilot_eval.report.parameters import parameters_cell
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -53,15 +53,15 @@ def test_one_parameters_cell_of_literals_matching_the_contract(path):
     tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
     tree = ast.parse("".join(tagged[0]["source"]))
-    values = {}
     for node in tree.body:
         assert isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name), (
             f"{path.name}: the parameters cell may only assign literals, found {ast.dump(node)[:80]}"
         )
-        values[node.targets[0].id] = ast.literal_eval(node.value)
-    # results_dir is the runner's (papermill injects it); a notebook opened alone leaves it ""
-    expected = {k: v for k, v in PARAMETERS.items() if k != "results_dir"}
-    assert values == expected, f"{path.name}: parameters differ from pilot_eval.report.PARAMETERS"
+        ast.literal_eval(node.value)
+    assert "".join(tagged[0]["source"]) == parameters_cell(), (
+        f"{path.name}: the parameters cell is not the definition's; rewrite it with "
+        "python -m pilot_eval.report.parameters --write-notebooks notebooks/"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -26,6 +26,7 @@ from pilot_eval.estimate.inference import randomization_inference
 from pilot_eval.labels import value_label
 from pilot_eval.measures import withdrawals
 from pilot_eval.report import plots as P
+from pilot_eval.report.plots.survival import _km_curve
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -465,12 +466,12 @@ def test_fill_curve_is_lifelines_kaplan_meier_with_ties_and_censoring():
     rng = np.random.default_rng(4)
     durations = rng.integers(0, 120, 300).astype(float)  # many tied days
     filled = rng.random(300) < 0.7
-    x, y = P._km_curve(durations, filled, 180, 10)
+    x, y = _km_curve(durations, filled, 180, 10)
     at_risk = np.array([(durations >= d).sum() for d in np.arange(181)])
     assert x.tolist() == np.arange(181)[at_risk >= 10].tolist()
     kmf = KaplanMeierFitter().fit(durations, event_observed=filled)
     np.testing.assert_allclose(y, 1 - kmf.survival_function_at_times(x).to_numpy(), rtol=0, atol=1e-12)
-    x, y = P._km_curve(durations[:5], filled[:5], 180, 10)
+    x, y = _km_curve(durations[:5], filled[:5], 180, 10)
     assert len(x) == len(y) == 0
 
 
@@ -712,3 +713,59 @@ def test_show_figure_shows_a_png_without_importing_pyplot_and_closes_pyplots_fig
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+# --------------------------------------------------------------------------- texts and periods
+
+
+def test_outcome_info_joins_the_chart_texts_with_the_units():
+    """OUTCOME_INFO keeps its shape (sv, en, unit) for its callers, built from
+    pilot_eval.texts.charts and the units the plots package keeps."""
+    from pilot_eval.texts import charts
+
+    assert list(P.OUTCOME_INFO) == list(charts.OUTCOMES)
+    for name, (sv, en, unit) in P.OUTCOME_INFO.items():
+        assert (sv, en) == charts.OUTCOMES[name]
+        assert unit in P.UNITS
+    assert P.UNITS["pp"] == ("procentenheter", "percentage points", 100.0)
+    assert P.UNITS["number"] == ("", "", 1.0)
+    assert set(P.TEXTS) >= {"fill_title", "event_xlabel_quarter", "permutation_p"}
+
+
+def test_chart_texts_have_both_languages_and_the_same_placeholders():
+    from string import Formatter
+
+    from pilot_eval.texts import charts as C
+    from pilot_eval.texts import pairs
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+    charts = [(where, sv, en) for where, sv, en in pairs() if where.startswith("charts.")]
+    assert len(charts) == sum(len(d) for d in (C.TEXTS, C.OUTCOMES, C.UNIT_WORDS, C.INFERENCE, C.PERIOD_AXIS))
+    for where, sv, en in charts:
+        assert sv and en and sv != en, where
+        assert fields(sv) == fields(en), where
+
+
+def test_line_chart_reads_periods_as_pilot_eval_periods_does():
+    t = pd.DataFrame({"half": ["2023h2", "2024H1", "2025H1"], "n": [20, 30, 25]})
+    p = publish(t, totals=None)
+    fig = P.line_chart(p, x="half", value="n", mark=[("2024-10-01", "Mitt i halvåret"), ("2025H1", "Start")])
+    ax = fig.axes[0]
+    (data,) = [ln for ln in ax.lines if len(ln.get_xdata()) == 4]  # 2023H2 … 2025H1
+    assert np.isnan(np.asarray(data.get_ydata(), dtype=float)[2])  # 2024H2 is not in the table: a gap
+    marks = sorted(ln.get_xdata()[0] for ln in ax.lines if ln is not data)
+    assert marks == pytest.approx([2.0, 2.5])  # 1 October: the middle of 2024H2; 2025H1: its start
+    assert ax.get_xlabel() == "Halvår"
+    assert P.line_chart(p, x="half", value="n", lang="en").axes[0].get_xlabel() == "Half-year"
+    with pytest.raises(ValueError, match="cannot read the marker '2024H3'"):
+        P.line_chart(p, x="half", value="n", mark=[("2024H3", "x")])
+    with pytest.raises(ValueError, match="cannot read the marker 'soon'"):
+        P.line_chart(p, x="half", value="n", mark=[("soon", "x")])
+    with pytest.raises(ValueError, match="mixes period lengths"):
+        P.line_chart(
+            publish(pd.DataFrame({"period": ["2024Q1", "2024-05"], "n": [20, 30]}), totals=None), x="period", value="n"
+        )
+    with pytest.raises(ValueError, match="lang must be 'sv' or 'en'"):
+        P.line_chart(p, x="half", value="n", lang="de")

@@ -660,7 +660,7 @@ def test_arrow_and_python_paths_agree(values):
     )
     assert fast.tolist() == slow.tolist()
     pnr_kinds = (privacy._PNR_CODE, privacy._SAMORD_CODE)
-    for v, code in zip(values, fast):
+    for v, code in zip(values, fast, strict=True):
         assert (is_personnummer(v) is not None) == (code in pnr_kinds)
 
 

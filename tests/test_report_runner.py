@@ -21,7 +21,7 @@ import pytest
 import report_fixtures as fx
 
 from pilot_eval import cli
-from pilot_eval.report import render, runner
+from pilot_eval.report import parameters, render, runner
 from pilot_eval.report.context import PARAMETERS
 
 PAGES = ["00_sammanfattning", "01_varningar", "02_utan_titel", "03_fel"]
@@ -39,7 +39,7 @@ def _urls(html: str) -> list[str]:
 @pytest.fixture
 def no_params_dir(tmp_path, monkeypatch):
     """params/ is empty: the repository's example params/2025Q4.yaml does not apply."""
-    monkeypatch.setattr(runner, "PARAMS_DIR", tmp_path / "params")
+    monkeypatch.setattr(parameters, "PARAMS_DIR", tmp_path / "params")
     return tmp_path / "params"
 
 

@@ -111,26 +111,6 @@ def test_python_warnings_survive_the_gx_import():
     assert "UserWarning: convergence failed" in proc.stderr
 
 
-def test_gx_import_skips_the_iri_parsers_and_leaves_them_importable():
-    """GX's import hides rfc3987_syntax from jsonschema (3 s of parser building, unused),
-    and only while it imports: the package stays importable for the user afterwards."""
-    code = (
-        "import sys, importlib.util\n"
-        "from pilot_eval.validation import _gx\n"
-        "_gx()\n"
-        "print('jsonschema' in sys.modules, 'rfc3987_syntax' in sys.modules)\n"
-        "if importlib.util.find_spec('rfc3987_syntax') is not None:\n"
-        "    import rfc3987_syntax\n"
-        "    print(rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/a'))\n"
-        "else:\n"
-        "    print('not installed')\n"
-    )
-    proc = _python(code)
-    lines = proc.stdout.split()
-    assert lines[:2] == ["True", "False"]  # jsonschema came with GX, without rfc3987_syntax
-    assert lines[2] in ("True", "not")
-
-
 def test_gx_imported_on_a_background_thread_is_waited_for_and_leaves_warnings_alone():
     """Ingest starts GX's import on a thread; _gx() waits for it and returns the same
     module, Python's warnings are Python's again, and a second preload does nothing."""

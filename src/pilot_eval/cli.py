@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import __version__, paths
 
-__all__ = ["main"]
+__all__ = ["format_summary", "main"]
 
 
 INGEST_EXIT_STATUS = """exit status:
@@ -40,63 +40,12 @@ def _fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-def _table(rows: list[list[str]], align: str, indent: str = "  ", gap: int = 2) -> list[str]:
-    """Rows of cells as lines, each column as wide as its widest cell; ``align`` has one
-    ``<`` or ``>`` per column. The first row is the header, underlined."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    sep = " " * gap
-
-    def line(row):
-        return indent + sep.join(f"{cell:{a}{w}}" for cell, a, w in zip(row, align, widths)).rstrip()
-
-    return [line(rows[0]), indent + "-" * (sum(widths) + gap * (len(widths) - 1))] + [line(r) for r in rows[1:]]
-
-
 def format_summary(report: dict, out_dir: Path | str) -> str:
-    """A short human account of an ingest: every table's rows read, kept and set aside.
+    """The ingest summary :func:`pilot_eval.ingest.ingest_summary` (kept under this name
+    for its callers; :meth:`pilot_eval.ingest.IngestResult.summary` is the usual way)."""
+    from .ingest import ingest_summary
 
-    Columns are as wide as their widest value, so counts of any size stay apart.
-    """
-    lines = [f"Ingested {report['raw_dir']} → {out_dir} (cut date {report['cut_date']})", ""]
-    rows = [["table", "read", "processed", "quarantined", "expectations"]]
-    for table, info in report["tables"].items():
-        q = info["rows_quarantined"]
-        rows.append(
-            [
-                table,
-                _fmt_int(info["rows_read"]),
-                _fmt_int(info["rows_processed"]),
-                _fmt_int(q) + (f" ({info['quarantine_share']:.1%})" if q else ""),
-                f"{info['expectations'] - info['expectations_failed']}/{info['expectations']} passed",
-            ]
-        )
-    lines += _table(rows, "<>>><")
-    column_warnings = report.get("column_warnings") or []
-    if column_warnings:
-        lines += ["", "WARNING: columns dropped that look like misspelt contract columns:"]
-        lines += [f"  {w}" for w in column_warnings]
-    reasons = [(t, r, n) for t, info in report["tables"].items() for r, n in info["reasons"].items()]
-    if reasons:
-        lines += ["", "Quarantined (reason: rows), see quarantine/<table>.csv:"]
-        lines += [f"  {t}: {r}: {_fmt_int(n)}" for t, r, n in reasons[:20]]
-        if len(reasons) > 20:
-            lines.append(f"  … and {len(reasons) - 20} more reasons in ingest_report.json")
-    else:
-        lines += ["", "Quarantine: empty; every row passed."]
-    warnings = [(t, r, n) for t, info in report["tables"].items() for r, n in info["warnings"].items()]
-    if warnings:
-        lines += ["", "Warnings (rows kept):"] + [f"  {t}: {r}: {_fmt_int(n)}" for t, r, n in warnings]
-    if report["notices"]:
-        lines += ["", "Notices:"] + [f"  {n}" for n in report["notices"]]
-    if report.get("data_docs"):
-        lines += ["", f"Validation report (GX Data Docs): {Path(out_dir) / report['data_docs']}"]
-    if report["exit_status"] == 1:
-        lines += [
-            "",
-            f"EXIT 1: a table's quarantined share is above {report['quarantine_threshold']:.0%}; "
-            "the processed tables were written for inspection.",
-        ]
-    return "\n".join(lines)
+    return ingest_summary(report, out_dir)
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
@@ -149,9 +98,8 @@ def _traceback_log(command: str) -> Path | None:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     import traceback
 
+    from .errors import IngestError, SuiteError
     from .ingest import ingest
-    from .readers import IngestError
-    from .validation import SuiteError
 
     def fail(code: int, message: str, error: dict) -> int:
         if args.json:
@@ -201,7 +149,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.report, ensure_ascii=False, indent=2))
     elif not args.quiet:
-        print(format_summary(result.report, Path(args.out)))
+        print(result.summary(Path(args.out)))
     return result.exit_code
 
 
@@ -361,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     quick.add_argument("--cut-date", default="2026-02-28")
     quick.set_defaults(func=_cmd_quickstart)
 
+    from .report.parameters import PARAMETERS  # the names --param's help lists
+
     rep = sub.add_parser(
         "report",
         help="render every notebook for a period into reports/<period>/",
@@ -386,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="a notebook parameter, e.g. --param bootstrap_reps=199 (repeatable)",
+        help=f"a notebook parameter ({', '.join(PARAMETERS)}), e.g. --param bootstrap_reps=199 (repeatable)",
     )
     rep.add_argument(
         "--params-file",

@@ -1616,8 +1616,8 @@ def _write_csv(frame: pd.DataFrame, path: Path, swedish: bool, encoding: str) ->
 def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     """One workbook with one sheet. openpyxl writes the package (styles with a
     ``yyyy-mm-dd`` date format, workbook, content types); the rows of the sheet are
-    serialised here, column by column, which is two orders of magnitude faster than
-    openpyxl's per-cell writer and gives the same XML."""
+    serialised here, column by column, instead of by openpyxl's per-cell writer (a
+    Python call per cell), and give the same XML."""
     from openpyxl import Workbook
 
     if len(frame) > 1_048_575:

@@ -49,7 +49,8 @@ import pyarrow.parquet as pq
 from . import __version__, paths
 from .coerce import parse_column
 from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec, close_column
-from .readers import SOURCE_FILE, SOURCE_LINE, IngestError, RawTable, read_raw_dir, sha256_file
+from .errors import IngestError
+from .readers import SOURCE_FILE, SOURCE_LINE, RawTable, read_raw_dir, sha256_file
 
 
 def _redact(text: str) -> str:
@@ -58,7 +59,15 @@ def _redact(text: str) -> str:
     return redact(text)
 
 
-__all__ = ["IngestResult", "ingest", "load_processed", "REPORT_NAME", "DEFAULT_QUARANTINE_THRESHOLD"]
+__all__ = [
+    "IngestError",
+    "IngestResult",
+    "ingest",
+    "ingest_summary",
+    "load_processed",
+    "REPORT_NAME",
+    "DEFAULT_QUARANTINE_THRESHOLD",
+]
 
 REPORT_NAME = paths.INGEST_REPORT_NAME
 DEFAULT_QUARANTINE_THRESHOLD = 0.05
@@ -111,6 +120,11 @@ class IngestResult:
     exit_code: int
     out_dir: Path
 
+    def summary(self, out_dir: Path | str | None = None) -> str:
+        """The account of every row that ``pilot-eval ingest`` prints (:func:`ingest_summary`);
+        ``out_dir``: the output directory as the user named it (default :attr:`out_dir`)."""
+        return ingest_summary(self.report, self.out_dir if out_dir is None else out_dir)
+
 
 # --------------------------------------------------------------------------- public
 
@@ -153,8 +167,8 @@ def ingest(
 
     Examples
     --------
-    From the command line this is ``pilot-eval ingest``; in Python (not run as a doctest,
-    since it takes several seconds)::
+    From the command line this is ``pilot-eval ingest``; in Python (not run as a doctest:
+    it writes files and validates with GX)::
 
         from pilot_eval.demo import generate, write_export
         write_export(generate(seed=1), "data/raw/demo")
@@ -281,6 +295,73 @@ def load_processed(processed_dir: str | Path, *, verify: bool = True) -> dict[st
     return tables
 
 
+# --------------------------------------------------------------------------- summary
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def _text_table(rows: list[list[str]], align: str, indent: str = "  ", gap: int = 2) -> list[str]:
+    """Rows of cells as lines, each column as wide as its widest cell; ``align`` has one
+    ``<`` or ``>`` per column. The first row is the header, underlined."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    sep = " " * gap
+
+    def line(row):
+        return indent + sep.join(f"{cell:{a}{w}}" for cell, a, w in zip(row, align, widths, strict=True)).rstrip()
+
+    return [line(rows[0]), indent + "-" * (sum(widths) + gap * (len(widths) - 1))] + [line(r) for r in rows[1:]]
+
+
+def ingest_summary(report: dict, out_dir: Path | str) -> str:
+    """A short human account of an ingest (``report`` as in ``ingest_report.json``, into
+    ``out_dir``): every table's rows read, kept and set aside, what was quarantined and why.
+
+    Columns are as wide as their widest value, so counts of any size stay apart.
+    """
+    lines = [f"Ingested {report['raw_dir']} → {out_dir} (cut date {report['cut_date']})", ""]
+    rows = [["table", "read", "processed", "quarantined", "expectations"]]
+    for table, info in report["tables"].items():
+        q = info["rows_quarantined"]
+        rows.append(
+            [
+                table,
+                _fmt_int(info["rows_read"]),
+                _fmt_int(info["rows_processed"]),
+                _fmt_int(q) + (f" ({info['quarantine_share']:.1%})" if q else ""),
+                f"{info['expectations'] - info['expectations_failed']}/{info['expectations']} passed",
+            ]
+        )
+    lines += _text_table(rows, "<>>><")
+    column_warnings = report.get("column_warnings") or []
+    if column_warnings:
+        lines += ["", "WARNING: columns dropped that look like misspelt contract columns:"]
+        lines += [f"  {w}" for w in column_warnings]
+    reasons = [(t, r, n) for t, info in report["tables"].items() for r, n in info["reasons"].items()]
+    if reasons:
+        lines += ["", "Quarantined (reason: rows), see quarantine/<table>.csv:"]
+        lines += [f"  {t}: {r}: {_fmt_int(n)}" for t, r, n in reasons[:20]]
+        if len(reasons) > 20:
+            lines.append(f"  … and {len(reasons) - 20} more reasons in ingest_report.json")
+    else:
+        lines += ["", "Quarantine: empty; every row passed."]
+    warnings = [(t, r, n) for t, info in report["tables"].items() for r, n in info["warnings"].items()]
+    if warnings:
+        lines += ["", "Warnings (rows kept):"] + [f"  {t}: {r}: {_fmt_int(n)}" for t, r, n in warnings]
+    if report["notices"]:
+        lines += ["", "Notices:"] + [f"  {n}" for n in report["notices"]]
+    if report.get("data_docs"):
+        lines += ["", f"Validation report (GX Data Docs): {Path(out_dir) / report['data_docs']}"]
+    if report["exit_status"] == 1:
+        lines += [
+            "",
+            f"EXIT 1: a table's quarantined share is above {report['quarantine_threshold']:.0%}; "
+            "the processed tables were written for inspection.",
+        ]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- directories
 #
 # The output directory is replaced as a whole. Everything is written into a sibling
@@ -298,10 +379,10 @@ _SIBLING = re.compile(r"^\.(?P<name>.+)\.(?P<kind>staging|old)-(?P<pid>\d+)-[0-9
 
 def _is_owned(name: str) -> bool:
     """Whether an entry of the output directory is ingest's (replaced by each run):
-    the table files, the report, quarantine/, data_docs/, the report's effects cache
-    (.cache/, invalid after a new ingest) and an older version's staging leftovers."""
+    the table files, the report, quarantine/, data_docs/ and an older version's staging
+    leftovers."""
     return (
-        name in {REPORT_NAME, "quarantine", "data_docs", ".cache"}
+        name in {REPORT_NAME, "quarantine", "data_docs"}
         or name in {f"{t}.parquet" for t in TABLES}
         or name.startswith((".staging-", ".old-"))
     )
@@ -767,8 +848,8 @@ def _write_early(
     """Start writing every table's parquet file as if no row were quarantined.
 
     Most exports have few or no rows to set aside, and the parquet writer (Arrow's C++,
-    outside the GIL) is seconds of work at national scale (7 s for 15 million
-    applications) that can run on the second core while GX validates on the first.
+    outside the GIL) is much work at national scale that can run on the second core
+    while GX validates on the first.
     :func:`_write` keeps the file of a table that had nothing quarantined, and writes the
     kept rows of any other table again, exactly as it would have without this.
     """

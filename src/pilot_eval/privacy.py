@@ -34,12 +34,11 @@ Two kinds of evidence are used:
     match: the prefix must start a token (not follow a digit, a letter, a hyphen glued
     to a letter or digit, or a decimal comma).
 
-Speed: a column of 10 million short values is scanned in about 2-3 seconds, and a column
-that is all identifiers in about 3-6. The column is converted once to an Arrow-backed
-pandas Series, so ``Series.str.contains`` runs as a vectorised RE2 kernel. E-mail and
-phone patterns are exact (the digit-count rules are enumerated into the phone pattern),
-so a cheap pre-filter ("@", a trunk prefix at a token start) and one ``str.contains`` on
-the candidates decide. Personnummer candidates (the shape with a plausible month and
+Method: the column is converted once to an Arrow-backed pandas Series, so
+``Series.str.contains`` runs as a vectorised RE2 kernel. E-mail and phone patterns are
+exact (the digit-count rules are enumerated into the phone pattern), so a cheap
+pre-filter ("@", a trunk prefix at a token start) and one ``str.contains`` on the
+candidates decide. Personnummer candidates (the shape with a plausible month and
 day) that are the whole value have their digits read by position and checked with
 numpy; the rare embedded ones go through ``str.extract``. There is no Python loop per
 value. Every regular expression is in the subset shared by RE2 and Python's :mod:`re`,

@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from .contract import TABLES, fold, table_for_name
+from .errors import IngestError  # re-exported: raised here, defined with every error class
 
 __all__ = [
     "IngestError",
@@ -47,57 +48,6 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 SOURCE_LINE = "_source_line"
 SOURCE_FILE = "_source_file"
-
-
-class IngestError(Exception):
-    """A problem that stops ingest (exit status 2 unless stated): names where it is.
-
-    The message never contains a cell value from the data.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | Path | None = None,
-        table: str | None = None,
-        column: str | None = None,
-        row: int | None = None,
-        exit_code: int = 2,
-    ):
-        self.message = message
-        self.file = str(file) if file is not None else None
-        self.table = table
-        self.column = column
-        self.row = row
-        self.exit_code = exit_code
-        super().__init__(str(self))
-
-    def where(self) -> str:
-        parts = []
-        if self.file:
-            parts.append(f"file {self.file}")
-        if self.table:
-            parts.append(f"table {self.table}")
-        if self.column:
-            parts.append(f"column {self.column!r}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        return ", ".join(parts)
-
-    def __str__(self) -> str:
-        where = self.where()
-        return f"{where}: {self.message}" if where else self.message
-
-    def to_dict(self) -> dict:
-        return {
-            "error": self.message,
-            "file": self.file,
-            "table": self.table,
-            "column": self.column,
-            "row": self.row,
-            "exit_code": self.exit_code,
-        }
 
 
 @dataclass(frozen=True)
@@ -294,7 +244,7 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
                 "the file mixes UTF-8 and Windows-1252 text; export it again in one encoding (UTF-8)",
                 file=label,
                 row=_line_of(text, bad.start()),
-            )
+            ) from exc
         odd = _OTHER_CODE_PAGE.search(text) if data.translate(None, _NOT_ODD_BYTES) else None
         if odd:
             raise IngestError(
@@ -302,7 +252,7 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
                 "code page such as DOS CP850 or ISO-8859-2 gives); export as UTF-8",
                 file=label,
                 row=_line_of(text, odd.start()),
-            )
+            ) from exc
     if "\x00" in text:
         raise IngestError(
             "the file contains NUL bytes; it is not a text (CSV) file",
@@ -370,8 +320,8 @@ def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
     no quoted separators or newlines), a header of distinct non-empty names, and every
     record with exactly as many fields as the header (no blank line). Such a file reads
     to the same strings and line numbers with pyarrow's CSV reader as with pandas' C
-    parser, in a fraction of the time and into Arrow-backed string columns (a few bytes a
-    cell instead of a Python object each). Anything else (invalid UTF-8, a ragged row)
+    parser, without a Python object per cell: into Arrow-backed string columns (a few
+    bytes a cell). Anything else (invalid UTF-8, a ragged row)
     makes pyarrow raise, and the general path then reads the file and reports the
     problem exactly as before.
     """

@@ -1,9 +1,9 @@
 """Great Expectations (GX Core 1.x) validation of the coerced tables.
 
-This is the only module that imports ``great_expectations``. The import costs several
-seconds, so it happens on first use, with GX's progress bars and usage statistics off, and
-Python's warnings behaviour restored afterwards (GX routes warnings into logging at
-import, which would hide statsmodels' convergence warnings).
+This is the only module that imports ``great_expectations``. The import is slow, so it
+happens on first use, with GX's progress bars and usage statistics off, and Python's
+warnings behaviour restored afterwards (GX routes warnings into logging at import, which
+would hide statsmodels' convergence warnings).
 
 The suites are JSON files in ``expectations/`` (one per table, GX 1.x format), reviewed
 like code. Each expectation carries ``meta``:
@@ -22,9 +22,9 @@ loaded and refuses a suite that lost any.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import sys
 import threading
 import warnings
 from collections import Counter
@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import SuiteError  # re-exported: raised here, defined with every error class
 from .paths import EXPECTATIONS_DIR
 
 __all__ = [
@@ -48,10 +49,6 @@ __all__ = [
 ]
 
 SEVERITIES = ("quarantine", "warning", "structural")
-
-
-class SuiteError(Exception):
-    """An expectation suite file is broken (a developer error, not a data error)."""
 
 
 @dataclass
@@ -129,8 +126,8 @@ def _gx():
 def preload_gx() -> threading.Thread | None:
     """Start importing GX on a background thread (None if it is imported already).
 
-    Ingest calls this once the tables are coerced: the import (4-8 s of Python) then runs
-    beside the next steps, which spend much of their time in Arrow outside the GIL
+    Ingest calls this once the tables are coerced: the slow import then runs beside the
+    next steps, which spend much of their time in Arrow outside the GIL
     (dictionary-encoding millions of IDs for GX, writing parquet), instead of after them.
     Started any earlier, it competed with the CSV reader's own Python and gained nothing
     (measured). :func:`_gx` waits for it; an import that fails on the thread is left for
@@ -141,10 +138,8 @@ def preload_gx() -> threading.Thread | None:
         return None
 
     def run() -> None:
-        try:
+        with contextlib.suppress(BaseException):  # _gx() on the caller's thread raises it again
             _gx()
-        except BaseException:  # noqa: BLE001 - _gx() on the caller's thread raises it again
-            pass
 
     thread = threading.Thread(target=run, name="pilot_eval-import-gx", daemon=True)
     thread.start()
@@ -156,20 +151,9 @@ def _import_gx():
     saved_showwarning = warnings.showwarning
     for name in ("great_expectations", "posthog", "urllib3"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    # GX imports jsonschema, which builds some 35 Earley parsers when it finds
-    # rfc3987_syntax installed (Jupyter's jupyter-events pulls it in): about 3 of GX's 8 s
-    # of import (python-jsonschema/jsonschema#1428). It only checks the "iri" string
-    # format, which no expectation here uses; jsonschema then leaves that format unchecked.
-    # The report's workers do the same (report/runner.py). Only while GX imports: a later
-    # `import rfc3987_syntax` of the user's works as usual.
-    hide = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
-    if hide:
-        sys.modules["rfc3987_syntax"] = None  # `import rfc3987_syntax` raises ImportError
     try:
-        import great_expectations as gx  # noqa: PLC0415  (imported lazily on purpose)
+        import great_expectations as gx  # on first use only: GX's import is slow
     finally:
-        if hide and sys.modules.get("rfc3987_syntax", False) is None:
-            del sys.modules["rfc3987_syntax"]
         logging.captureWarnings(False)
         warnings.filters[:] = saved_filters
         warnings.showwarning = saved_showwarning
@@ -365,7 +349,7 @@ def validate_tables(
             context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch_def, suite=suite))
         )
     results: dict[str, TableValidation] = {}
-    for table, definition in zip(frames, definitions):
+    for table, definition in zip(frames, definitions, strict=True):
         # First pass: pass/fail (and, for Data Docs, counts and a few examples) of every
         # expectation. Listing every failing row (COMPLETE) costs a copy of the table per
         # expectation even when nothing fails, so only failed expectations get a second,

@@ -47,9 +47,12 @@ CASES = {
     "never_x_dr": (dict(control_group="nevertreated", xformla="~x"), dict(est_method="dr", base_period="varying")),
     "notyet_x_reg": (dict(control_group="notyettreated", xformla="~x"), dict(est_method="reg", base_period="varying")),
     "notyet_x_dr": (dict(control_group="notyettreated", xformla="~x"), dict(est_method="dr", base_period="varying")),
-    "never_weights": (dict(control_group="nevertreated", weights_name="w"), dict(est_method="dr", base_period="varying")),
-    "never_cluster": (dict(control_group="nevertreated", clustervar="cl"), dict(est_method="dr", base_period="varying")),
-    "never_anticipation1": (dict(control_group="nevertreated", anticipation=1), dict(est_method="dr", base_period="varying")),
+    "never_weights": (dict(control_group="nevertreated", weights_name="w"),
+                      dict(est_method="dr", base_period="varying")),
+    "never_cluster": (dict(control_group="nevertreated", clustervar="cl"),
+                      dict(est_method="dr", base_period="varying")),
+    "never_anticipation1": (dict(control_group="nevertreated", anticipation=1),
+                            dict(est_method="dr", base_period="varying")),
 }
 
 

@@ -76,8 +76,8 @@ import pandas as pd
 from .base import EstimateResult, tidy_frame
 
 # scipy (sparse, special) is imported where it is used: a notebook that unpickles a cached
-# result imports this module and should not pay scipy's 0.3 s for it (scipy.stats is never
-# used: a second to import).
+# result imports this module and should not have to import scipy for it (scipy.stats, the
+# heaviest of scipy's modules to import, is never used).
 
 __all__ = [
     "BaconDecomposition",
@@ -220,7 +220,7 @@ def _whole(values):
         return (
             pd.array(np.where(fin, v, 0).astype(np.int64), dtype="Int64", copy=False)
             if fin.all()
-            else pd.array([int(x) if f else pd.NA for x, f in zip(v, fin)], dtype="Int64")
+            else pd.array([int(x) if f else pd.NA for x, f in zip(v, fin, strict=True)], dtype="Int64")
         )
     return v
 
@@ -250,10 +250,9 @@ def _unit_constant(df: pd.DataFrame, unit: str, column: str, what: str) -> pd.Se
     return pairs.set_index(unit)[column].sort_index()
 
 
-def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, anticipation, control):
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError("staggered_did: data must be a pandas DataFrame (one row per unit and period)")
-    covariates = list(covariates or [])
+def _checked_frame(data, outcome, unit, time, cohort, covariates, weights, cluster) -> pd.DataFrame:
+    """The columns the estimator needs, after checking they exist, have usable types and
+    form one row per unit and period."""
     needed = list(
         dict.fromkeys(
             [unit, time, cohort, outcome, *covariates] + ([weights] if weights else []) + ([cluster] if cluster else [])
@@ -263,7 +262,6 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
     if missing:
         raise KeyError(f"staggered_did: column(s) {missing} not in the data; columns are {list(data.columns)}")
     df = data[needed].copy()
-    notes: list[str] = []
     if df[unit].isna().any():
         raise ValueError(
             f"staggered_did: unit column {unit!r} has missing values (row {df.index[df[unit].isna()][0]!r})"
@@ -288,6 +286,12 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
             f"staggered_did: unit {_show(r[unit])} has more than one row for time {_show(r[time])}; "
             "the panel must have one row per unit and period"
         )
+    return df
+
+
+def _per_unit(df: pd.DataFrame, unit, cohort, weights, cluster):
+    """Each unit's cohort (0 = never treated), weight (None without weights) and cluster
+    (None without clusters), checked to be constant within the unit."""
     g_raw = df[cohort].astype("float64").replace([np.inf, -np.inf], np.nan).fillna(0.0)
     df["_g"] = g_raw
     g_unit = _unit_constant(df, unit, "_g", "cohort")
@@ -301,7 +305,11 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
         raise ValueError(
             f"staggered_did: cluster column {cluster!r} is missing for unit {_show(cl_unit.index[cl_unit.isna()][0])}"
         )
+    return g_unit, w_unit, cl_unit
 
+
+def _observed(df: pd.DataFrame, outcome, unit, time, covariates, notes: list[str]) -> pd.DataFrame:
+    """The rows with an outcome and every covariate."""
     # unit-periods without an outcome (or covariates): dropped, each cell uses the units
     # observed in both of its periods
     ok = pd.Series(np.isfinite(df[outcome].to_numpy(dtype=float, na_value=np.nan)), index=df.index)
@@ -318,9 +326,16 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
     obs = df.loc[ok]
     if obs.empty:
         raise ValueError(f"staggered_did: no row has a value of {outcome!r}")
+    return obs
+
+
+def _cohorts(g_unit: pd.Series, obs: pd.DataFrame, unit, time, anticipation, control, notes: list[str]):
+    """The units kept, their cohorts, the cohorts to estimate and the periods and rows left:
+    units first treated after the last period count as never treated, units treated from
+    the first period on are dropped, and without never-treated units the last cohort only
+    serves as a comparison."""
     times = np.sort(obs[time].unique().astype(float))
     t_min, t_max = times[0], times[-1]
-
     gu = g_unit.copy()
     late = gu > t_max + anticipation
     if late.any():
@@ -359,6 +374,18 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
         raise ValueError("staggered_did: no treated cohort with a pre-treatment period in the data")
     if len(times) < 2:
         raise ValueError("staggered_did: at least two periods are needed")
+    return keep_units, gu, glist, obs, times
+
+
+def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, anticipation, control):
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError("staggered_did: data must be a pandas DataFrame (one row per unit and period)")
+    covariates = list(covariates or [])
+    df = _checked_frame(data, outcome, unit, time, cohort, covariates, weights, cluster)
+    notes: list[str] = []
+    g_unit, w_unit, cl_unit = _per_unit(df, unit, cohort, weights, cluster)
+    obs = _observed(df, outcome, unit, time, covariates, notes)
+    keep_units, gu, glist, obs, times = _cohorts(g_unit, obs, unit, time, anticipation, control, notes)
 
     units = np.asarray(keep_units)
     upos = pd.Index(keep_units)
@@ -387,8 +414,8 @@ def _prepare(data, outcome, unit, time, cohort, covariates, weights, cluster, an
     lonely = [g for g in glist if len(np.unique(np.asarray(codes)[g_arr == g])) == 1]
     if lonely:
         notes.append(
-            f"cohort(s) {', '.join(_fmt(g) for g in lonely)} lie in a single cluster (or are a single unit): their influence "
-            "function sums to (about) zero within it, so the analytic and bootstrap standard errors "
+            f"cohort(s) {', '.join(_fmt(g) for g in lonely)} lie in a single cluster (or are a single unit): "
+            "their influence function sums to (about) zero within it, so the analytic and bootstrap standard errors "
             "and the pre-trend test leave out their own sampling variation and are too small; use "
             "randomisation inference or the wild cluster bootstrap for inference"
         )
@@ -423,10 +450,7 @@ def _cells(p: _Panel, control, base_period, anticipation, est_method, max_event_
             t = times[j]
             if max_event_time is not None and t - g > max_event_time:
                 continue
-            if base_period == "varying" and t < g - anticipation:
-                b = j - 1
-            else:
-                b = last_pre
+            b = j - 1 if base_period == "varying" and t < g - anticipation else last_pre
             row = {"cohort": g, "time": t, "base_time": times[b], "event_time": t - g, "post": bool(t >= g)}
             if b == j:  # universal base period: normalised to zero
                 rows.append({**row, "estimate": 0.0, "n": 0, "n_treated": 0, "n_control": 0, "reference": True})
@@ -1162,34 +1186,34 @@ def bacon_decomposition(data: pd.DataFrame, outcome: str, unit: str, time: str, 
 
     rows = []
     for a_i, k in enumerate(groups):
-        for l in groups[a_i + 1 :]:
-            nk, nl, dk, dl = size[k], size[l], dbar[k], dbar[l]
+        for ell in groups[a_i + 1 :]:  # ell: the later group, l in Goodman-Bacon (2021)
+            nk, nl, dk, dl = size[k], size[ell], dbar[k], dbar[ell]
             nkl = nk / (nk + nl)
-            pre, mid, post = slice(0, k), slice(k, l), slice(l, T)
-            if k > 0 and l - k > 0:  # k treated, l (later or never) not yet: s_kl^k
+            pre, mid, post = slice(0, k), slice(k, ell), slice(ell, T)
+            if k > 0 and ell - k > 0:  # k treated, l (later or never) not yet: s_kl^k
                 w_k = ((nk + nl) * (1 - dl)) ** 2 * nkl * (1 - nkl) * (dk - dl) / (1 - dl) * (1 - dk) / (1 - dl) / vd
-                est = (ybar[k][mid].mean() - ybar[k][pre].mean()) - (ybar[l][mid].mean() - ybar[l][pre].mean())
+                est = (ybar[k][mid].mean() - ybar[k][pre].mean()) - (ybar[ell][mid].mean() - ybar[ell][pre].mean())
                 rows.append(
                     {
-                        "type": "treated_vs_never" if l == T else "earlier_vs_later",
+                        "type": "treated_vs_never" if ell == T else "earlier_vs_later",
                         "treated": label(k),
-                        "control": label(l),
+                        "control": label(ell),
                         "estimate": est,
                         "weight": w_k,
-                        "n_units": count[k] + count[l],
+                        "n_units": count[k] + count[ell],
                     }
                 )
-            if l < T and l - k > 0:  # l treated, k already treated: s_kl^l
+            if ell < T and ell - k > 0:  # l treated, k already treated: s_kl^l
                 w_l = ((nk + nl) * dk) ** 2 * nkl * (1 - nkl) * (dl / dk) * (dk - dl) / dk / vd
-                est = (ybar[l][post].mean() - ybar[l][mid].mean()) - (ybar[k][post].mean() - ybar[k][mid].mean())
+                est = (ybar[ell][post].mean() - ybar[ell][mid].mean()) - (ybar[k][post].mean() - ybar[k][mid].mean())
                 rows.append(
                     {
                         "type": "later_vs_always" if k == 0 else "later_vs_earlier",
-                        "treated": label(l),
+                        "treated": label(ell),
                         "control": label(k),
                         "estimate": est,
                         "weight": w_l,
-                        "n_units": count[k] + count[l],
+                        "n_units": count[k] + count[ell],
                     }
                 )
     table = pd.DataFrame(rows, columns=["type", "treated", "control", "estimate", "weight", "n_units"])

@@ -52,20 +52,8 @@ treated administrations' own shocks (each is absorbed by its cells): they are sh
 are anti-conservative there; randomization inference is valid under the sharp null
 whatever the estimator.
 
-Outcomes (name → unit of analysis, definition):
-
-- ``filled_within_60`` / ``filled_within_90``: vacancies with 60 / 90 days of follow-up;
-  1 if filled within 60 / 90 days.
-- ``days_unfilled_90``: the same vacancies; min(days to fill, 90), a cancelled or unfilled
-  vacancy counting 90 — the vacancy-level analogue of the restricted mean.
-- ``late_withdrawal``: applications that reached interview and whose process has ended;
-  1 if withdrawn at or after interview.
-- ``applicants_per_vacancy`` / ``qualified_applicants_per_vacancy``: vacancies; the number
-  of (qualified) applications.
-- ``offer_acceptance``: decided offers (hired or declined); 1 if accepted.
-- ``register_check_days``: completed police-register checks; requested → completed. (The
-  court-record check only exists in the pilot, so its own turnaround has no comparison;
-  it is described in ``measures.check_turnaround``.)
+The outcomes and their analysis rows (:data:`OUTCOMES`, :func:`outcome_data`) are
+analysis data: :mod:`pilot_eval.analysis.frames` defines them, re-exported here.
 
 References
 ----------
@@ -84,8 +72,9 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from ..measures.common import enrich_applications, enrich_vacancies
-from ..measures.durations import FILLED, fill_durations
+from ..analysis.frames import OUTCOMES, outcome_data, outcome_frames
+from ..analysis.panel import build_panel
+from ..analysis.window import DEFAULT_WINDOW, restrict_window
 from .base import EstimateResult, tidy_frame
 
 __all__ = [
@@ -104,128 +93,8 @@ __all__ = [
     "triple_difference",
 ]
 
-OUTCOMES: dict[str, str] = {
-    "filled_within_60": "vacancy",
-    "filled_within_90": "vacancy",
-    "days_unfilled_90": "vacancy",
-    "late_withdrawal": "application",
-    "applicants_per_vacancy": "vacancy",
-    "qualified_applicants_per_vacancy": "vacancy",
-    "offer_acceptance": "application",
-    "register_check_days": "check",
-}
 TERMS = ("during", "after")
 FIXED_EFFECTS = ("administration", "period")
-
-#: The default analysis window of :func:`pilot_effects`: everything published up to
-#: 2026-02-28, the day before the law change of 2026-03-01 that widens statutory register
-#: checks, mainly in VOF, a comparison administration (DESIGN.md §1).
-DEFAULT_WINDOW: tuple[str | None, str | None] = (None, "2026-02-28")
-
-_DURATION_OUTCOMES = ("filled_within_60", "filled_within_90", "days_unfilled_90")
-_COLUMNS = [
-    "y",
-    "administration",
-    "period",
-    "arm",
-    "phase",
-    "child_facing",
-    "during",
-    "after",
-    "role_group",
-    "published_date",
-    "pilot_start",
-    "pilot_end",
-]
-
-
-# --------------------------------------------------------------------------- analysis rows
-
-
-def outcome_data(tables: dict[str, pd.DataFrame], outcome: str, cut_date, period: str = "quarter") -> pd.DataFrame:
-    """The analysis rows of one outcome: columns ``y``, ``administration``, ``period``,
-    ``arm``, ``phase``, ``child_facing`` (the vacancy needed a police extract already),
-    ``during``, ``after`` (0/1), and ``role_group``, ``published_date``, ``pilot_start``,
-    ``pilot_end`` (the schedule that applies to the row, for staggered roll-outs)."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
-    return outcome_frames(tables, cut_date, [outcome], period)[outcome]
-
-
-def outcome_frames(
-    tables: dict[str, pd.DataFrame], cut_date, outcomes: Sequence[str] | None = None, period: str = "quarter"
-) -> dict[str, pd.DataFrame]:
-    """:func:`outcome_data` of several outcomes at once: the vacancies (and applications)
-    are joined to the roll-out once, not once per outcome. Returns outcome → rows."""
-    outcomes = list(OUTCOMES if outcomes is None else outcomes)
-    unknown = [o for o in outcomes if o not in OUTCOMES]
-    if unknown:
-        raise ValueError(f"unknown outcome {unknown[0]!r}; choose one of {', '.join(OUTCOMES)}")
-    cut = pd.Timestamp(cut_date)
-    vac_raw, roll = tables["vacancies"], tables["pilot_rollout"]
-    vac = enrich_vacancies(vac_raw, roll, period)
-    vac = vac.loc[vac["published_date"] <= cut]
-    days = apps = None
-    out: dict[str, pd.DataFrame] = {}
-    for outcome in outcomes:
-        if outcome in _DURATION_OUTCOMES:
-            if days is None:
-                dur = fill_durations(vac_raw, cut).loc[vac.index]
-                days = dur["duration"].where(dur["event"] == FILLED, np.inf)
-            horizon = 60 if outcome == "filled_within_60" else 90
-            followed = vac["published_date"] <= cut - pd.Timedelta(days=horizon)
-            rows = vac.loc[followed].copy()
-            d = days.loc[followed]
-            rows["y"] = np.minimum(d, 90.0) if outcome == "days_unfilled_90" else (d <= horizon).astype(float)
-        elif outcome in ("applicants_per_vacancy", "qualified_applicants_per_vacancy"):
-            applications = tables["applications"]
-            if outcome == "qualified_applicants_per_vacancy":
-                applications = applications.loc[applications["qualified"].astype(str) == "yes"]
-            counts = applications.groupby("vacancy_id").size()
-            rows = vac.copy()
-            rows["y"] = rows["vacancy_id"].map(counts).fillna(0).astype(float)
-        else:
-            if apps is None:
-                apps = enrich_applications(tables["applications"], vac_raw, roll, period)
-                apps = apps.loc[apps["vacancy_id"].isin(vac["vacancy_id"])]
-            if outcome in ("late_withdrawal", "offer_acceptance"):
-                status = apps["final_status"].astype(str)
-                if outcome == "late_withdrawal":
-                    rows = apps.loc[(apps["highest_stage"] >= 2) & (status != "in_progress")].copy()
-                    rows["y"] = (
-                        (status.loc[rows.index] == "withdrawn") & (rows["withdrawn_stage"].fillna(-1) >= 2)
-                    ).astype(float)
-                else:
-                    rows = apps.loc[status.isin(["hired", "declined_offer"])].copy()
-                    rows["y"] = (status.loc[rows.index] == "hired").astype(float)
-            else:  # register_check_days
-                checks = tables["background_checks"]
-                checks = checks.loc[
-                    (checks["status"].astype(str) == "completed")
-                    & checks["check_type"].astype(str).str.startswith("register_")
-                ]
-                rows = checks.merge(
-                    apps.drop(columns=[c for c in ("status",) if c in apps.columns]), on="application_id", how="inner"
-                )
-                rows["y"] = (rows["completed_date"] - rows["requested_date"]).dt.days.astype(float)
-        out[outcome] = _finish(rows)
-    return out
-
-
-def _finish(rows: pd.DataFrame) -> pd.DataFrame:
-    arm, phase = rows["arm"].astype(str), rows["phase"].astype(str)
-    rows = rows.assign(
-        administration=rows["administration"].astype(str),
-        period=rows["period"].astype(str),
-        child_facing=(rows["statutory_check"].astype(str) != "none").astype(float),
-        during=((arm == "pilot") & (phase == "during")).astype(float),
-        after=((arm == "pilot") & (phase == "after")).astype(float),
-    )
-    if "role_group" in rows.columns:
-        rows["role_group"] = rows["role_group"].astype(str)
-    keep = [c for c in _COLUMNS if c in rows.columns]
-    return rows[keep].reset_index(drop=True)
-
 
 # --------------------------------------------------------------------------- the common-date estimator
 
@@ -264,7 +133,7 @@ def did_estimate(
     X = proj.residual(data[present].to_numpy(dtype=float))
     y = proj.residual(data["y"].to_numpy(dtype=float))
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
-    out.update({t: float(b) for t, b in zip(present, beta)})
+    out.update({t: float(b) for t, b in zip(present, beta, strict=True)})
     return out
 
 
@@ -351,7 +220,7 @@ class RolloutDesign:
         """(placebo administration, the pilot administration whose schedule it takes),
         pairing the two rankings (see the module notes)."""
         placebo = sorted(assignment, key=self.ranking.index)
-        return list(zip(placebo, self.treated))
+        return list(zip(placebo, self.treated, strict=True))
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -398,7 +267,7 @@ def rollout_design(data: pd.DataFrame) -> RolloutDesign:
     schedules: dict[str, dict] = {}
     partial = []
     for a, rows in combos.groupby("administration", sort=True):
-        pairs = {(_key(s), _key(e)) for s, e in zip(rows["pilot_start"], rows["pilot_end"])}
+        pairs = {(_key(s), _key(e)) for s, e in zip(rows["pilot_start"], rows["pilot_end"], strict=True)}
         whole = int(outside.get(a, 0)) == 0
         if len(pairs) == 1 and whole:
             s, e = rows["pilot_start"].iloc[0], rows["pilot_end"].iloc[0]
@@ -760,7 +629,7 @@ def _estimate_outcome(
             rows.append({**res.tidy().iloc[0].to_dict(), "term": term, "n": n, "method": method})
         beta, c = by_term[term][:, 0], by_term[term][:, 1 + k]
         if not np.all(np.isfinite(beta)):
-            bad = [("+".join(sorted(a))) for a, b in zip(assignments, beta) if not np.isfinite(b)]
+            bad = [("+".join(sorted(a))) for a, b in zip(assignments, beta, strict=True) if not np.isfinite(b)]
             notes.append(
                 f"{term}: no randomization inference: the effect cannot be estimated for "
                 f"{len(bad)} placebo assignment(s), e.g. {bad[0]}"
@@ -778,7 +647,7 @@ def _estimate_outcome(
                 }
             )
             continue
-        lookup = dict(zip(assignments, beta))
+        lookup = dict(zip(assignments, beta, strict=True))
         ri = randomization_inference(
             data, lambda d, a, lookup=lookup: lookup[frozenset(a)], unit="administration", treated=treated, alpha=alpha
         )
@@ -878,21 +747,6 @@ def pilot_effects(
     )
 
 
-def restrict_window(tables: dict[str, pd.DataFrame], window: tuple | None) -> dict[str, pd.DataFrame]:
-    """The tables with only vacancies published within ``window`` = (first, last)
-    (either may be None); applications and checks follow their vacancy."""
-    if window is None:
-        return tables
-    first, last = window
-    published = tables["vacancies"]["published_date"]
-    keep = pd.Series(True, index=published.index)
-    if first is not None:
-        keep &= published >= pd.Timestamp(first)
-    if last is not None:
-        keep &= published <= pd.Timestamp(last)
-    return {**tables, "vacancies": tables["vacancies"].loc[keep]}
-
-
 def triple_difference(
     tables: dict[str, pd.DataFrame],
     outcome: str,
@@ -955,7 +809,7 @@ def triple_difference(
     }
     assignments = [frozenset(a) for a in combinations(sorted(data["administration"].unique()), len(treated))]
     estimates = _assignment_estimates(data, terms, fixed, assignments, term_rows=term_rows)
-    placebo = {a: dict(zip(terms, est)) for a, est in zip(assignments, estimates)}
+    placebo = {a: dict(zip(terms, est, strict=True)) for a, est in zip(assignments, estimates, strict=True)}
     design = _design_for(data, formula, "administration")  # one design for every term
     for term in terms:
         if term not in design.names:
@@ -1052,7 +906,6 @@ def event_study(
     (``build_panel(tables, cut_date, period=period, unit=("administration",))``), to
     share it between outcomes.
     """
-    from ..measures.panel import build_panel
     from .did import staggered_did
 
     if outcome not in PANEL_OUTCOMES:

@@ -82,8 +82,8 @@ if TYPE_CHECKING:
 
 # scipy (sparse, linalg, special) and patsy are imported where they are used, not here:
 # the result classes below are what a notebook unpickles from the report's cache, and
-# importing this module should not cost it scipy's 0.3 s (scipy.stats is never used: a
-# second to import).
+# importing this module should not make it import scipy (scipy.stats, the heaviest of
+# scipy's modules to import, is never used).
 
 __all__ = [
     "WEIGHT_DISTRIBUTIONS",
@@ -188,22 +188,10 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 _CATEGORICAL = re.compile(r"^C\(\s*(?:([A-Za-z_][A-Za-z_0-9]*)|Q\(\s*(['\"])(.+)\2\s*\))\s*\)$")
 
 
-def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """``patsy.dmatrices(formula, data, NA_action="drop")`` for the formulas this module
-    is used with — plain numeric columns and ``C(column)`` / ``C(Q('column'))`` main
-    effects — without patsy's per-row Python loop over categorical values (seconds for
-    hundreds of thousands of rows). patsy itself still decides the columns, their order,
-    names and contrasts: it builds the design on one row per level of every categorical
-    column (so it sees every level, as on the full data), and the full matrix is then
-    filled from those contrast matrices with numpy. Returns None, and the caller uses
-    patsy on the full data, for any other formula (interactions, functions, transforms,
-    extension dtypes)."""
-    import patsy
-
-    try:
-        desc = patsy.ModelDesc.from_formula(formula)
-    except patsy.PatsyError:
-        return None
+def _simple_factors(desc, data: pd.DataFrame) -> dict[object, tuple[str, str]] | None:
+    """Each factor of the formula with its column and kind (``"numeric"`` or
+    ``"categorical"``), or None when a term is not a plain numeric column or a
+    ``C(column)`` main effect (or the outcome is not numeric)."""
     if len(desc.lhs_termlist) != 1 or len(desc.lhs_termlist[0].factors) != 1:
         return None
     columns: dict[object, tuple[str, str]] = {}  # factor -> (column, "numeric" | "categorical")
@@ -228,9 +216,14 @@ def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame
             if t in desc.lhs_termlist and kind != "numeric":
                 return None
             columns[f] = (col, kind)
-    values = {f: data[col].to_numpy() for f, (col, _) in columns.items()}
-    ok = np.ones(len(data), bool)
-    sample = [np.zeros(min(len(data), 1), np.intp)]
+    return columns
+
+
+def _complete_and_sample(columns, values, n_rows: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The rows without a missing value in any factor, and a few rows that show patsy
+    every level of every categorical factor (None when the levels cannot be sorted out)."""
+    ok = np.ones(n_rows, bool)
+    sample = [np.zeros(min(n_rows, 1), np.intp)]
     for f, (_, kind) in columns.items():
         v = values[f]
         missing = np.isnan(v) if v.dtype.kind == "f" else pd.isna(v) if kind == "categorical" else None
@@ -243,16 +236,13 @@ def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame
             except TypeError:
                 return None
             sample.append(present[first])
-    rows = np.unique(np.concatenate(sample))
-    try:
-        y_small, X_small = patsy.dmatrices(
-            formula, data.iloc[rows], return_type="dataframe", NA_action="drop", eval_env=env
-        )
-    except patsy.PatsyError:
-        return None
-    info = X_small.design_info
-    n = int(ok.sum())
-    X = np.empty((n, len(info.column_names)))
+    return ok, np.unique(np.concatenate(sample))
+
+
+def _fill_design(info, values, ok: np.ndarray) -> np.ndarray | None:
+    """The full design matrix on the rows ``ok``, from the columns and contrast matrices
+    patsy chose (``info``); None for a term it codes in a way not handled here."""
+    X = np.empty((int(ok.sum()), len(info.column_names)))
     for t, slc in info.term_slices.items():
         if not t.factors:
             X[:, slc] = 1.0
@@ -274,6 +264,42 @@ def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame
         if (inverse < 0).any() or (level < 0).any():
             return None
         X[:, slc] = codings[0].contrast_matrices[f].matrix[codes]
+    return X
+
+
+def _fast_dmatrices(formula: str, data: pd.DataFrame, env) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """``patsy.dmatrices(formula, data, NA_action="drop")`` for the formulas this module
+    is used with — plain numeric columns and ``C(column)`` / ``C(Q('column'))`` main
+    effects — without patsy's per-row Python loop over categorical values. patsy itself
+    still decides the columns, their order, names and contrasts: it builds the design on
+    one row per level of every categorical column (so it sees every level, as on the
+    full data), and the full matrix is then filled from those contrast matrices with
+    numpy. Returns None, and the caller uses patsy on the full data, for any other
+    formula (interactions, functions, transforms, extension dtypes)."""
+    import patsy
+
+    try:
+        desc = patsy.ModelDesc.from_formula(formula)
+    except patsy.PatsyError:
+        return None
+    columns = _simple_factors(desc, data)
+    if columns is None:
+        return None
+    values = {f: data[col].to_numpy() for f, (col, _) in columns.items()}
+    found = _complete_and_sample(columns, values, len(data))
+    if found is None:
+        return None
+    ok, rows = found
+    try:
+        y_small, X_small = patsy.dmatrices(
+            formula, data.iloc[rows], return_type="dataframe", NA_action="drop", eval_env=env
+        )
+    except patsy.PatsyError:
+        return None
+    info = X_small.design_info
+    X = _fill_design(info, values, ok)
+    if X is None:
+        return None
     index = data.index[ok]
     y_col = y_small.design_info.column_names
     y = values[desc.lhs_termlist[0].factors[0]][ok].astype(float)
@@ -796,7 +822,7 @@ def wild_cluster_bootstrap(
         weighted by their probabilities, giving the exact bootstrap p-value that
         ``boottest`` only approximates by sampling. ``True`` forces enumeration (at most
         :data:`MAX_ENUMERATION` patterns, e.g. all 6^8 = 1 679 616 Webb patterns for 8
-        clusters: about 1 s for the p-value, 4 s with the interval); ``False`` forces
+        clusters); ``False`` forces
         ``reps`` random draws.
     p_type
         ``"symmetric"`` (default, as ``boottest``: share of ``|t*|`` beyond ``|t|``),
@@ -816,7 +842,8 @@ def wild_cluster_bootstrap(
     -------
     WildClusterBootstrapResult
         ``estimate`` (OLS), ``std_error`` (CR1), ``t_stat`` (CR1 t for ``h0``),
-        ``p_value`` (bootstrap; with random draws ``(b + 1)/(B + 1)``, never 0), ``conf_low``/``conf_high`` (bootstrap test inversion),
+        ``p_value`` (bootstrap; with random draws ``(b + 1)/(B + 1)``, never 0),
+        ``conf_low``/``conf_high`` (bootstrap test inversion),
         ``p_value_range`` (the p-value with ties not counted and fully counted),
         ``reps`` (draws used: 2^G or 6^G when enumerated), ``enumerated``,
         ``bootstrap_t`` (the draws' t-statistics), ``p_value_at(h0)`` and ``tidy()`` with
@@ -1201,7 +1228,7 @@ def cluster_robust(
     (7, 'cluster_robust')
     """
     from statsmodels.regression.linear_model import (
-        OLS,  # not statsmodels.api: half the import time
+        OLS,  # not statsmodels.api, which imports all of statsmodels
     )
 
     if not 0 < alpha < 1:

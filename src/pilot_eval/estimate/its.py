@@ -273,7 +273,7 @@ def interrupted_time_series(
         "period": period,
         "alpha": alpha,
     }
-    import statsmodels.api as sm  # here, not at the top: 1.5 s that only this estimator needs
+    import statsmodels.api as sm  # here, not at the top: only this estimator needs statsmodels
 
     if family == "gaussian":
         lags = default_hac_lags(n) if hac_lags is None else int(hac_lags)

@@ -4,7 +4,7 @@
 at the real design (3 of 8 administrations) and volume; a null draw costs a generator run
 and 112 least-squares fits per outcome, far too slow for every quarterly report. So the
 table is computed once, by the command (the one recorded in the stored file: 300 null
-draws, 43 minutes on the development machine)::
+draws)::
 
     python -m pilot_eval.estimate.mde --reps 300 --out src/pilot_eval/estimate/mde_botkyrka.json
 
@@ -16,7 +16,7 @@ quicker look).
 The command computes every outcome of :data:`pilot_eval.estimate.effects.OUTCOMES` in one
 pass: each null draw generates the synthetic export once
 (``generate(seed=seed + r, scenario="none")``) and derives every outcome's analysis rows
-(:func:`pilot_eval.estimate.effects.outcome_data`) from it. The rows wait in a per-seed
+(:func:`pilot_eval.analysis.frames.outcome_data`) from it. The rows wait in a per-seed
 cache until that outcome's simulation takes them (and are dropped then); whole exports
 are never kept.
 
@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .effects import OUTCOMES, outcome_frames
+from ..analysis.frames import OUTCOMES, outcome_frames
 from .power import minimum_detectable_effect
 
 __all__ = ["GRIDS", "MDE_FILE", "UNITS", "compute_mde", "main", "mde_for", "stored_mde", "write_mde"]
@@ -155,7 +155,7 @@ def mde_for(table: pd.DataFrame | Mapping | None, outcome: str) -> dict[str, flo
         rows = table.loc[table["outcome"].astype(str) == outcome]
         if rows.empty:
             return None
-        return {str(t): float(e) for t, e in zip(rows["term"], rows["estimate"])}
+        return {str(t): float(e) for t, e in zip(rows["term"], rows["estimate"], strict=True)}
     found = table.get(outcome)
     return None if found is None else dict(found)
 

@@ -28,9 +28,10 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from ..analysis.frames import outcome_data
 from ..demo import generate
 from .base import EstimateResult, tidy_frame
-from .effects import _Projector, _reassign, did_estimate, outcome_data
+from .effects import _Projector, _reassign, did_estimate
 
 __all__ = ["minimum_detectable_effect", "power_curve_from_null"]
 
@@ -88,14 +89,14 @@ def minimum_detectable_effect(
         A name from :data:`pilot_eval.estimate.effects.OUTCOMES`.
     reps
         Null draws of the synthetic municipality (each costs a generator run and 112
-        least-squares fits: about 2–3 s at scale 1).
+        least-squares fits).
     scale
         Volume relative to Botkyrka (1 = the real volume).
     effects
         The grid of effects to evaluate (default: ±4 null standard deviations).
     data_for_draw
         Optional callable ``seed → analysis rows`` (the columns of
-        :func:`pilot_eval.estimate.effects.outcome_data`) replacing the demo generator, for
+        :func:`pilot_eval.analysis.frames.outcome_data`) replacing the demo generator, for
         another municipality's design or for tests.
 
     Returns

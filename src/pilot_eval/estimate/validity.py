@@ -5,7 +5,7 @@ is its command line; ``docs/estimator_validity.txt`` holds a printed run).
 Each replication draws one synthetic municipality per scenario from
 :func:`pilot_eval.demo.generate` (with its administration × quarter shocks) at the same
 seed, builds every outcome's analysis rows once per export
-(:func:`~pilot_eval.estimate.effects.outcome_frames`, window as
+(:func:`~pilot_eval.analysis.frames.outcome_frames`, window as
 :func:`~pilot_eval.estimate.effects.pilot_effects`' default) and runs exactly the
 estimation :func:`~pilot_eval.estimate.effects.pilot_effects` runs for each outcome, both
 terms ("during" and "after"), all three inferences.
@@ -32,14 +32,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .effects import (
-    DEFAULT_WINDOW,
-    OUTCOMES,
-    TERMS,
-    _estimate_outcome,
-    outcome_frames,
-    restrict_window,
-)
+from ..analysis.frames import OUTCOMES, outcome_frames
+from ..analysis.window import DEFAULT_WINDOW, restrict_window
+from .effects import TERMS, _estimate_outcome
 
 __all__ = ["INFERENCES", "SCENARIOS", "format_table", "replicate", "summarise", "term_means", "true_effects"]
 
@@ -146,7 +141,7 @@ def summarise(results: pd.DataFrame | Iterable[dict], alpha: float = 0.05) -> pd
         rej = float(reject.mean()) if len(reject) else float("nan")
         out.append(
             {
-                **dict(zip(keys, key)),
+                **dict(zip(keys, key, strict=True)),
                 "reps": reps,
                 "mean_truth": float(g["truth"].mean()),
                 "bias": float(err[ok].mean()),

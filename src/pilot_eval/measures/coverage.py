@@ -238,10 +238,10 @@ def pilot_coverage(
         .sum()
         .reset_index()
     )
-    covered = {(str(a), str(g)) for a, g in zip(r["administration"], r["role_group"])}
+    covered = {(str(a), str(g)) for a, g in zip(r["administration"], r["role_group"], strict=True)}
     roles_covered["in_rollout"] = [
         (str(a), str(g)) in covered or (str(a), C.ALL_ROLES) in covered
-        for a, g in zip(roles_covered["administration"], roles_covered["role_group"])
+        for a, g in zip(roles_covered["administration"], roles_covered["role_group"], strict=True)
     ]
     roles_covered["n"] = roles_covered["n_court_records"] + roles_covered["n_court_and_credit"]
 

@@ -1,11 +1,12 @@
 """Durations: time to fill, time to hire, check turnaround — right about censoring.
 
-All durations are calendar days. The Kaplan–Meier figures (median with its 95 %
-confidence interval, survival at given days, restricted mean) come from
-:func:`pilot_eval.measures.survival.kaplan_meier`, which computes them for every group
-in one pass and is tested against lifelines' ``KaplanMeierFitter`` (fitted per group)
-to equal it: lifelines fits one group at a time at about 15 ms a fit, and a table of
-hundreds of groups took seconds to half a minute. The cumulative incidence under
+All durations are calendar days; how a vacancy's recruitment ended, or is censored
+(:func:`fill_durations`), is analysis data (:mod:`pilot_eval.analysis.durations`). The
+Kaplan–Meier figures (median with its 95 % confidence interval, survival at given days,
+restricted mean) come from :func:`pilot_eval.measures.survival.kaplan_meier`, which
+computes them for every group in one pass and is tested against lifelines'
+``KaplanMeierFitter`` (fitted per group) to equal it: lifelines fits one group at a time,
+which a table of hundreds of groups cannot afford. The cumulative incidence under
 competing outcomes is :func:`cumulative_incidence` (and the same computation grouped in
 ``kaplan_meier``), written here because lifelines' ``AalenJohansenFitter`` breaks ties by
 random jitter, and day-level recruitment data is nearly all ties (its answer would change
@@ -19,10 +20,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..analysis.durations import CENSORED, COMPETING, FILLED, cut_timestamp, fill_durations
 from .common import as_by, enrich_applications, enrich_vacancies, group_index
 from .survival import kaplan_meier
 
 __all__ = [
+    "CENSORED",
+    "COMPETING",
+    "FILLED",
     "check_turnaround",
     "cumulative_incidence",
     "fill_durations",
@@ -31,9 +36,6 @@ __all__ = [
     "time_to_fill",
     "time_to_hire",
 ]
-
-FILLED, COMPETING, CENSORED = 1, 2, 0
-COMPETING_STATUSES = ("cancelled", "unfilled", "readvertised")
 
 
 def cumulative_incidence(
@@ -72,31 +74,6 @@ def cumulative_incidence(
     cif = np.cumsum(surv_before * d_one / at_risk)
     idx = np.searchsorted(event_times, times, side="right") - 1
     return np.where(idx >= 0, cif[np.clip(idx, 0, None)], 0.0)
-
-
-def _cut(cut_date) -> pd.Timestamp:
-    if cut_date is None:
-        raise ValueError("cut_date is required: open vacancies are censored at it")
-    return pd.Timestamp(cut_date)
-
-
-def fill_durations(vacancies: pd.DataFrame, cut_date) -> pd.DataFrame:
-    """Per vacancy: ``duration`` (days) and ``event`` — 1 filled (accepted_date), 2 a
-    competing outcome (cancelled, unfilled or re-advertised: closed_date), 0 censored at
-    the cut date (open, or closed without a date)."""
-    cut = _cut(cut_date)
-    published = vacancies["published_date"]
-    accepted = vacancies["accepted_date"]
-    status = vacancies["status"].astype(str)
-    filled = accepted.notna() & (accepted <= cut)
-    competing = (
-        ~filled & status.isin(COMPETING_STATUSES) & vacancies["closed_date"].notna() & (vacancies["closed_date"] <= cut)
-    )
-    end = pd.Series(cut, index=vacancies.index)
-    end = end.where(~competing, vacancies["closed_date"]).where(~filled, accepted)
-    duration = (end - published).dt.days.clip(lower=0).astype(float)
-    event = np.where(filled, FILLED, np.where(competing, COMPETING, CENSORED))
-    return pd.DataFrame({"duration": duration, "event": event}, index=vacancies.index)
 
 
 def _count(gid: np.ndarray, size: int, mask) -> np.ndarray:
@@ -149,8 +126,8 @@ def time_to_fill(
 
     The Kaplan–Meier figures are computed for all groups at once by
     :func:`pilot_eval.measures.survival.kaplan_meier`, not by a lifelines fit per group:
-    lifelines fits one group at a time (about 15 ms each, so 28 s for administration ×
-    role group × month). lifelines stays the reference: the tests fit
+    lifelines fits one group at a time, too slow for administration × role group ×
+    month. lifelines stays the reference: the tests fit
     ``KaplanMeierFitter`` per group and require the same median, interval and restricted
     mean.
 
@@ -427,7 +404,7 @@ def check_turnaround(
     once; lifelines is the tested reference), ``within_7`` and ``within_14`` (share
     completed within 7 / 14 days, 1 − KM), ``n`` (completed + pending).
     """
-    cut = _cut(cut_date)
+    cut = cut_timestamp(cut_date)
     checks = background_checks.copy()
     if applications is not None and vacancies is not None:
         # only the applications that have checks: the same join, without enriching them all

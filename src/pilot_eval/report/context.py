@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import paths, texts
 from ..disclosure import Thresholds
+from .parameters import PARAMETERS, notebook_parameters, signature, with_defaults
 
 __all__ = [
     "PARAMETERS",
@@ -41,27 +42,10 @@ __all__ = [
 ]
 
 #: First day of the default analysis window (the demo export starts here).
-WINDOW_START = "2021-01-01"
+WINDOW_START = PARAMETERS["window_start"]
 #: Last day of the default analysis window: the day before the 2026-03-01 law change (DESIGN.md §1).
-WINDOW_END = "2026-02-28"
+WINDOW_END = PARAMETERS["window_end"]
 LAW_CHANGE = "2026-03-01"
-
-#: The parameters of every report notebook, with their defaults (literals only; "" = derive).
-PARAMETERS: dict[str, object] = {
-    "period": "2025Q4",  # the report period: 2025Q4, 2025H2, 2025-12 or 2025
-    "processed_dir": "",  # processed tables; "" = data/processed/demo/<period> (the demo)
-    "raw_dir": "",  # a raw export to ingest when processed_dir has no data
-    "cut_date": "",  # data cut date; "" = the last day of the period
-    "window_start": WINDOW_START,  # first publication date analysed
-    "window_end": WINDOW_END,  # last publication date analysed (before the law change)
-    "lang": "sv",  # "sv" or "en"
-    "min_count": 5,  # counts 1..min_count-1 shown as "<5"
-    "min_denominator": 10,  # rates need a denominator of at least this
-    "min_n": 10,  # durations need at least this many observations
-    "bootstrap_reps": 999,  # wild cluster bootstrap draws
-    "seed": 2023,  # random seed of the bootstrap (and of the demo data)
-    "results_dir": "",  # the report's saved estimates; "" = compute them in the notebook
-}
 
 _PERIOD = re.compile(r"^(?P<y>\d{4})(?:(?:Q(?P<q>[1-4]))|(?:H(?P<h>[12]))|(?:-(?P<m>0[1-9]|1[0-2])))?$")
 
@@ -214,16 +198,8 @@ def prepare_data(
 
     result = ingest(raw, out, cut_date=cut)
     if not quiet:  # the account of every row, as `pilot-eval ingest` prints it
-        from ..cli import format_summary
-
-        print(format_summary(result.report, out), flush=True)
+        print(result.summary(out), flush=True)
     return PreparedData(out, raw, cut, True, result.report)
-
-
-def notebook_parameters(namespace: dict) -> dict:
-    """The :data:`PARAMETERS` as a notebook's parameters cell set them (``globals()``);
-    a name the cell does not set keeps its default."""
-    return {k: namespace.get(k, v) for k, v in PARAMETERS.items()}
 
 
 @dataclass
@@ -316,34 +292,23 @@ class Period:
         return publish(table, thresholds=self.thresholds, **options)
 
 
-def open_period(
-    period: str = "2025Q4",
-    processed_dir: str = "",
-    raw_dir: str = "",
-    cut_date: str = "",
-    window_start: str = WINDOW_START,
-    window_end: str = WINDOW_END,
-    lang: str = "sv",
-    min_count: int = 5,
-    min_denominator: int = 10,
-    min_n: int = 10,
-    bootstrap_reps: int = 999,
-    seed: int = 2023,
-    results_dir: str = "",
-    *,
-    _demo: bool | None = None,
-    _quiet: bool = True,
-) -> Period:
-    """Resolve a notebook's parameters (:data:`PARAMETERS`) and load its data.
+def open_period(period: str = PARAMETERS["period"], **params: object) -> Period:
+    """Resolve a notebook's parameters (:data:`PARAMETERS`, keyword arguments) and load its data.
 
     Empty strings mean "derive": ``cut_date`` is the last day of ``period``;
-    ``processed_dir`` the demo's (generated and ingested on first use). ``results_dir``:
-    where :attr:`Period.estimates` reads the report's saved estimates ("" = computes them).
-    ``_demo`` and ``_quiet`` are :func:`prepare_data`'s ``demo`` and ``quiet`` (for
-    :func:`pilot_eval.report.stages.prepare`).
+    ``processed_dir`` the demo's (generated and ingested on first use). A parameter not
+    given keeps its default; a name that is not a parameter is a ValueError that lists them.
+    ``results_dir``: where :attr:`Period.estimates` reads the report's saved estimates
+    ("" = computes them). ``_demo`` and ``_quiet`` are :func:`prepare_data`'s ``demo`` and
+    ``quiet`` (for :func:`pilot_eval.report.stages.prepare`).
     """
-    if lang not in ("sv", "en"):
-        raise ValueError(f"lang must be 'sv' or 'en', not {lang!r}")
+    _demo, _quiet = params.pop("_demo", None), params.pop("_quiet", True)
+    params = with_defaults({"period": period, **params}, "open_period")
+    # the parameters under the names the rest of this function uses
+    period, processed_dir, raw_dir, cut_date = (params[k] for k in ("period", "processed_dir", "raw_dir", "cut_date"))
+    window_start, window_end, lang = params["window_start"], params["window_end"], texts.check_lang(params["lang"])
+    min_count, min_denominator, min_n = params["min_count"], params["min_denominator"], params["min_n"]
+    bootstrap_reps, seed, results_dir = params["bootstrap_reps"], params["seed"], params["results_dir"]
     first, last = parse_period(period)
     prepared = prepare_data(
         period,
@@ -359,21 +324,6 @@ def open_period(
     window = (pd.Timestamp(window_start).date().isoformat(), end)
     all_tables, tables = _window_tables(Path(prepared.processed_dir), window)
     thresholds = Thresholds(min_count=int(min_count), min_denominator=int(min_denominator), min_duration_n=int(min_n))
-    params = dict(
-        period=period,
-        processed_dir=processed_dir,
-        raw_dir=raw_dir,
-        cut_date=cut_date,
-        window_start=window_start,
-        window_end=window_end,
-        lang=lang,
-        min_count=min_count,
-        min_denominator=min_denominator,
-        min_n=min_n,
-        bootstrap_reps=bootstrap_reps,
-        seed=seed,
-        results_dir=results_dir,
-    )
     return Period(
         period=period,
         first_day=first,
@@ -391,6 +341,9 @@ def open_period(
         results_dir=str(results_dir or ""),
         prepared=prepared,
     )
+
+
+open_period.__signature__ = signature(return_annotation="Period")  # what help() and Jupyter show
 
 
 def _window_tables(processed_dir: Path, window: tuple[str, str]):

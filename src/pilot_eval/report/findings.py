@@ -15,6 +15,9 @@ Swedish (klarspråk; English with ``lang="en"``):
 * :func:`cannot_tell` — what the data cannot tell;
 * :func:`methods_note` — how the effects were estimated, in three sentences.
 
+The sentences and their templates are the (Swedish, English) pairs of
+:mod:`pilot_eval.texts.findings`; this module chooses among them and fills them in.
+
 Wording rules (tested):
 
 * The headline inference is randomization inference over the 56 ways of picking 3 of
@@ -54,13 +57,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..estimate.effects import HEADLINE_INFERENCE
-from ..labels import (
-    LANGUAGES,
-    format_number,
-    format_percent,
-    measure_title,
-    value_label,
-)
+from ..labels import format_number, format_percent, value_label
+from ..periods import date_text
+from ..texts import LANGUAGES, check_lang, index
+from ..texts import findings as T
 
 __all__ = [
     "DEMO_DISCLAIMER",
@@ -87,41 +87,23 @@ SUMMARY_OUTCOMES = (
     "offer_acceptance",
 )
 
-#: The sentence :func:`cannot_tell` puts first when the report runs on the demo export.
-DEMO_DISCLAIMER = {
-    "sv": (
-        "Siffrorna i denna rapport bygger på syntetiska demonstrationsdata, inte på verkliga uppgifter "
-        "från Botkyrka kommun."
-    ),
-    "en": (
-        "The figures in this report are based on synthetic demonstration data, not on real records "
-        "from Botkyrka kommun."
-    ),
-}
+#: The sentence :func:`cannot_tell` puts first when the report runs on the demo export,
+#: by language (the text is :data:`pilot_eval.texts.findings.CANNOT_TELL` ``["demo"]``).
+DEMO_DISCLAIMER = dict(zip(LANGUAGES, T.CANNOT_TELL["demo"], strict=True))
 
 _N_PILOT, _N_ALL = 3, 8
 _N_ASSIGNMENTS = math.comb(_N_ALL, _N_PILOT)  # 56
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    return lang
-
-
-def _say(lang: str, sv: str, en: str) -> str:
-    """The Swedish or the English text."""
-    return sv if _check_lang(lang) == "sv" else en
-
-
-# --------------------------------------------------------------------------- outcome texts
+# --------------------------------------------------------------------------- outcomes
 
 
 @dataclass(frozen=True)
 class _Text:
     """How one outcome is spoken of. ``unit`` is the reader's unit; ``scale`` turns the
-    estimate into it; ``up_is_better`` says which direction helps recruitment. Every text
-    is a (Swedish, English) pair; the headline clauses take ``{x}``, the size."""
+    estimate into it; ``up_is_better`` says which direction helps recruitment. The texts
+    are (Swedish, English) pairs of :data:`pilot_eval.texts.findings.OUTCOMES`; the
+    headline clauses take ``{x}``, the size."""
 
     unit: str
     scale: float
@@ -135,114 +117,22 @@ class _Text:
     led_to_down: tuple[str, str]
 
 
-def _share(title, topic, subject, up_is_better, more, fewer) -> _Text:
-    return _Text(
-        unit="pp",
-        scale=100.0,
-        decimals=1,
-        up_is_better=up_is_better,
-        title=title,
-        topic=topic,
-        up=(f"var {subject[0]} {{x}} högre", f"{subject[1]} was {{x}} higher"),
-        down=(f"var {subject[0]} {{x}} lägre", f"{subject[1]} was {{x}} lower"),
-        led_to_up=more,
-        led_to_down=fewer,
-    )
-
-
-def _filled(days: int) -> _Text:
-    share = (f"andelen tjänster som tillsattes inom {days} dagar", f"the share of posts filled within {days} days")
-    return _share(
-        (f"Tillsatt inom {days} dagar", f"Filled within {days} days"),
-        share,
-        share,
-        True,
-        (f"att fler tjänster tillsattes inom {days} dagar", f"more posts being filled within {days} days"),
-        (f"att färre tjänster tillsattes inom {days} dagar", f"fewer posts being filled within {days} days"),
-    )
-
-
-def _applicants(qualified: bool) -> _Text:
-    sv = "behöriga sökande" if qualified else "sökande"
-    en = "qualified applicants" if qualified else "applicants"
-    return _Text(
-        unit="count",
-        scale=1.0,
-        decimals=2,
-        up_is_better=True,
-        title=(sv.capitalize() + " per annons", en.capitalize() + " per advert"),
-        topic=(f"antalet {sv} per annons", f"the number of {en} per advert"),
-        up=(f"fick varje annons i snitt {{x}} fler {sv}", f"each advert drew on average {{x}} more {en}"),
-        down=(f"fick varje annons i snitt {{x}} färre {sv}", f"each advert drew on average {{x}} fewer {en}"),
-        led_to_up=(f"fler {sv} per annons", f"more {en} per advert"),
-        led_to_down=(f"färre {sv} per annons", f"fewer {en} per advert"),
-    )
-
-
-def _days(title, topic, action, longer, shorter) -> _Text:
-    return _Text(
-        unit="days",
-        scale=1.0,
-        decimals=1,
-        up_is_better=False,
-        title=title,
-        topic=topic,
-        up=(f"tog det i snitt {{x}} längre tid {action[0]}", f"{action[1]} took on average {{x}} longer"),
-        down=(f"tog det i snitt {{x}} kortare tid {action[0]}", f"{action[1]} took on average {{x}} less"),
-        led_to_up=longer,
-        led_to_down=shorter,
-    )
-
-
-_TEXTS: dict[str, _Text] = {
-    "days_unfilled_90": _days(
-        (measure_title("time_to_fill"), measure_title("time_to_fill", "en")),
-        ("tiden till tillsättning", "the time to fill a post"),
-        ("att tillsätta en tjänst (räknat upp till 90 dagar)", "filling a post, counted up to 90 days,"),
-        longer=("längre tid till tillsättning", "a longer time to fill posts"),
-        shorter=("kortare tid till tillsättning", "a shorter time to fill posts"),
-    ),
-    "filled_within_60": _filled(60),
-    "filled_within_90": _filled(90),
-    "late_withdrawal": _share(
-        ("Återtagna ansökningar", "Withdrawn applications"),
-        (
-            "hur många sökande som återtog sin ansökan sent i processen",
-            "how many applicants withdrew late in the process",
-        ),
-        (
-            "andelen sökande som återtog sin ansökan sent i processen (från intervju och framåt)",
-            "the share of applicants who withdrew late in the process (at or after interview)",
-        ),
-        False,
-        ("att fler sökande återtog sin ansökan sent i processen", "more applicants withdrawing late in the process"),
-        ("att färre sökande återtog sin ansökan sent i processen", "fewer applicants withdrawing late in the process"),
-    ),
-    "applicants_per_vacancy": _applicants(False),
-    "qualified_applicants_per_vacancy": _applicants(True),
-    "offer_acceptance": _share(
-        ("Accepterade erbjudanden", "Accepted offers"),
-        ("hur många som tackade ja till ett erbjudande om anställning", "how many candidates accepted a job offer"),
-        ("andelen erbjudanden om anställning som accepterades", "the share of job offers accepted"),
-        True,
-        ("att fler tackade ja till erbjudanden om anställning", "more candidates accepting job offers"),
-        ("att fler tackade nej till erbjudanden om anställning", "more candidates turning job offers down"),
-    ),
-    "register_check_days": _days(
-        ("Väntan på registerutdrag", "Waiting for police register extracts"),
-        ("väntan på registerutdrag", "the wait for police register extracts"),
-        ("att få ett registerutdrag från polisen", "getting a police register extract"),
-        longer=("längre väntan på registerutdrag", "a longer wait for police register extracts"),
-        shorter=("kortare väntan på registerutdrag", "a shorter wait for police register extracts"),
-    ),
+#: Outcome → (unit, scale, decimals, up_is_better): shares in percentage points with one
+#: decimal, days with one, applicants per advert with two.
+_NUMBERS: dict[str, tuple[str, float, int, bool]] = {
+    "days_unfilled_90": ("days", 1.0, 1, False),
+    "filled_within_60": ("pp", 100.0, 1, True),
+    "filled_within_90": ("pp", 100.0, 1, True),
+    "late_withdrawal": ("pp", 100.0, 1, False),
+    "applicants_per_vacancy": ("count", 1.0, 2, True),
+    "qualified_applicants_per_vacancy": ("count", 1.0, 2, True),
+    "offer_acceptance": ("pp", 100.0, 1, True),
+    "register_check_days": ("days", 1.0, 1, False),
 }
 
+_TEXTS: dict[str, _Text] = {outcome: _Text(*numbers, **T.OUTCOMES[outcome]) for outcome, numbers in _NUMBERS.items()}
+
 _UNIT_WORDS = {"pp": "percentage_points", "days": "days", "count": None}
-_COUNT_UNIT = {"sv": "sökande per annons", "en": "applicants per advert"}
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[LANGUAGES.index(_check_lang(lang))]
 
 
 # --------------------------------------------------------------------------- Finding
@@ -310,7 +200,7 @@ def _fmt(value: float, text: _Text, lang: str, *, unit: bool = True, signed: boo
         v, lang, decimals=None if math.isinf(v) else decimals, unit=_UNIT_WORDS[text.unit] if unit else None
     )
     if unit and text.unit == "count":
-        out = f"{out}\u00a0{_COUNT_UNIT[lang]}"
+        out = f"{out}\u00a0{T.UNITS['count'][index(lang)]}"
     return out
 
 
@@ -364,10 +254,11 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
     ...                      "inference": "randomization_inference"}, lang="en")
     >>> f.verdict, f.unit, f.for_recruitment
     ('likely_increase', 'days', 'worse')
-    >>> f.headline.replace("\\xa0", " ")
-    'During the pilot, filling a post, counted up to 90 days, took on average 12.5 days longer in the pilot administrations, compared with the trend in the other administrations.'
+    >>> print(f.headline.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    During the pilot, filling a post, counted up to 90 days, took on average 12.5 days longer in the
+    pilot administrations, compared with the trend in the other administrations.
     """
-    _check_lang(lang)
+    check_lang(lang)
     outcome = str(_get(row, "outcome"))
     if outcome not in _TEXTS:
         raise ValueError(f"describe_effect: no wording for outcome {outcome!r}; known: {', '.join(_TEXTS)}")
@@ -398,7 +289,7 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
         details.append(_mde_sentence(text, mde, lang))
     return Finding(
         outcome=outcome,
-        title=_pick(text.title, lang),
+        title=text.title[index(lang)],
         headline=_headline(text, est, term, lang),
         uncertainty=_uncertainty(text, low, high, verdict, for_recruitment, lang),
         detail=" ".join(d for d in details if d) or None,
@@ -415,127 +306,60 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
 
 
 def _headline(text: _Text, est: float, term: str, lang: str) -> str:
-    when = _pick(
-        {"during": ("Under piloten", "During the pilot"), "after": ("Efter piloten", "After the pilot")}[term], lang
-    )
+    i = index(lang)
+    when = T.TERMS[term][i]
     if _rounds_to_zero(est, text.decimals):
-        return _say(
-            lang,
-            f"{when} skilde sig pilotförvaltningarna nästan inte alls från utvecklingen i de andra "
-            f"förvaltningarna när det gäller {text.topic[0]}.",
-            f"{when}, the pilot administrations hardly differed from the trend in the other "
-            f"administrations in {text.topic[1]}.",
-        )
+        return T.HEADLINE["near_zero"][i].format(when=when, topic=text.topic[i])
     # applicants: "1,68 färre sökande", not "1,68 sökande per annons färre sökande"
     size = _fmt(est, text, lang, unit=text.unit != "count")
-    clause = _pick(text.up if est > 0 else text.down, lang).format(x=size)
-    return _say(
-        lang,
-        f"{when} {clause} i pilotförvaltningarna, jämfört med utvecklingen i de andra förvaltningarna.",
-        f"{when}, {clause} in the pilot administrations, compared with the trend in the other administrations.",
-    )
+    clause = (text.up if est > 0 else text.down)[i].format(x=size)
+    return T.HEADLINE["change"][i].format(when=when, clause=clause)
 
 
 def _uncertainty(text: _Text, low: float, high: float, verdict: str, for_recruitment: str | None, lang: str) -> str:
-    topic = _pick(text.topic, lang)
+    i = index(lang)
+    words = T.UNCERTAINTY
+    topic = text.topic[i]
     if math.isnan(low) or math.isnan(high):
-        return _say(
-            lang,
-            f"Osäkerheten kunde inte beräknas. Vi kan därför inte utesluta att piloten inte hade någon "
-            f"effekt på {topic}, och inte heller en stor effekt åt något håll.",
-            f"The uncertainty could not be computed. So we cannot rule out that the pilot had no effect "
-            f"on {topic}, nor a large effect in either direction.",
-        )
+        return words["not_computed"][i].format(topic=topic)
     if verdict == "no_clear_effect":
         allowed = [_bound_phrase(text, b, lang) for b in (low, high) if b != 0]
-        also = _say(lang, " eller ", " or ").join(allowed)
-        rest = _say(lang, f", men inte heller {also}", f", nor {also}") if allowed else ""
+        also = words["or"][i].join(allowed)
+        rest = words["nor"][i].format(also=also) if allowed else ""
         return (
-            _interval_sentence(text, low, high, lang)
-            + " "
-            + _say(
-                lang,
-                f"Vi kan alltså inte utesluta att piloten inte hade någon effekt på {topic}{rest}.",
-                f"So we cannot rule out that the pilot had no effect on {topic}{rest}.",
-            )
+            _interval_sentence(text, low, high, lang) + " " + words["no_clear_effect"][i].format(topic=topic, rest=rest)
         )
     # a likely change: the whole interval on one side of zero
     increase = verdict == "likely_increase"
-    side = _say(lang, "över" if increase else "under", "above" if increase else "below")
+    side = words["above" if increase else "below"][i]
     near, far = (low, high) if increase else (high, low)
     small = _fmt(near, text, lang)
     if math.isinf(far):
-        span = _say(
-            lang,
-            f"Vi kan inte utesluta en effekt så liten som {small}, och osäkerhetsintervallet har ingen "
-            f"gräns åt andra hållet, men hela intervallet ligger {side} noll.",
-            f"We cannot rule out an effect as small as {small}, and the uncertainty interval has no "
-            f"limit the other way, but the whole interval lies {side} zero.",
-        )
+        span = words["likely_one_bound"][i].format(small=small, side=side)
     else:
-        large = _fmt(far, text, lang)
-        span = _say(
-            lang,
-            f"Vi kan inte utesluta en effekt så liten som {small} eller så stor som {large}, men hela "
-            f"osäkerhetsintervallet ligger {side} noll.",
-            f"We cannot rule out an effect as small as {small} or as large as {large}, but the whole "
-            f"uncertainty interval lies {side} zero.",
-        )
-    led_to = _pick(text.led_to_up if increase else text.led_to_down, lang)
-    if for_recruitment == "better":
-        judgement = _say(lang, "vilket underlättar rekryteringen", "which helps recruitment")
-    else:
-        judgement = _say(lang, "vilket försvårar rekryteringen", "which makes recruitment harder")
-    return (
-        span
-        + " "
-        + _say(
-            lang,
-            f"Det tyder på att piloten troligen ledde till {led_to}, {judgement}.",
-            f"This suggests that the pilot probably led to {led_to}, {judgement}.",
-        )
-    )
+        span = words["likely"][i].format(small=small, large=_fmt(far, text, lang), side=side)
+    led_to = (text.led_to_up if increase else text.led_to_down)[i]
+    judgement = words["helps" if for_recruitment == "better" else "hinders"][i]
+    return span + " " + words["led_to"][i].format(led_to=led_to, judgement=judgement)
 
 
 def _interval_sentence(text: _Text, low: float, high: float, lang: str) -> str:
+    i = index(lang)
     if math.isinf(low) and math.isinf(high):
-        return _say(
-            lang,
-            "Osäkerheten är så stor att uppgifterna inte sätter någon gräns för effekten åt något håll.",
-            "The uncertainty is so large that the data set no limit on the effect in either direction.",
-        )
+        return T.INTERVAL["no_limits"][i]
     if math.isinf(low):
-        up_to = _fmt(high, text, lang, signed=True)
-        return _say(
-            lang,
-            f"Osäkerhetsintervallet har ingen nedre gräns och går upp till {up_to}.",
-            f"The uncertainty interval has no lower limit and goes up to {up_to}.",
-        )
+        return T.INTERVAL["no_lower"][i].format(up_to=_fmt(high, text, lang, signed=True))
     if math.isinf(high):
-        start = _fmt(low, text, lang, signed=True)
-        return _say(
-            lang,
-            f"Osäkerhetsintervallet börjar vid {start} och har ingen övre gräns.",
-            f"The uncertainty interval starts at {start} and has no upper limit.",
-        )
+        return T.INTERVAL["no_upper"][i].format(start=_fmt(low, text, lang, signed=True))
     start, end = _fmt(low, text, lang, unit=False, signed=True), _fmt(high, text, lang, signed=True)
-    return _say(
-        lang,
-        f"Osäkerhetsintervallet går från {start} till {end}.",
-        f"The uncertainty interval runs from {start} to {end}.",
-    )
+    return T.INTERVAL["both"][i].format(start=start, end=end)
 
 
 def _bound_phrase(text: _Text, bound: float, lang: str) -> str:
-    if bound > 0:
-        if math.isinf(bound):
-            return _say(lang, "en ökning av vilken storlek som helst", "an increase of any size")
-        size = _fmt(bound, text, lang)
-        return _say(lang, f"en ökning på upp till {size}", f"an increase of up to {size}")
+    direction = "increase" if bound > 0 else "decrease"
     if math.isinf(bound):
-        return _say(lang, "en minskning av vilken storlek som helst", "a decrease of any size")
-    size = _fmt(bound, text, lang)
-    return _say(lang, f"en minskning på upp till {size}", f"a decrease of up to {size}")
+        return T.BOUNDS[f"{direction}_any"][index(lang)]
+    return T.BOUNDS[direction][index(lang)].format(size=_fmt(bound, text, lang))
 
 
 def _few_administrations(row, p: float, est: float, low: float, high: float, lang: str) -> str | None:
@@ -549,22 +373,9 @@ def _few_administrations(row, p: float, est: float, low: float, high: float, lan
     wide = not (math.isfinite(low) and math.isfinite(high)) or (high - low) > abs(est)
     others = int(n_assign) - 1
     if at_floor:
-        return _say(
-            lang,
-            f"Skillnaden för pilotförvaltningarna var större än för vart och ett av de {others} andra "
-            f"sätten att välja ut {_N_PILOT} av de {_N_ALL} förvaltningarna. Starkare belägg än så kan "
-            f"jämförelsen inte ge, eftersom bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten.",
-            f"The difference for the pilot administrations was larger than for each of the other {others} "
-            f"ways of picking {_N_PILOT} of the {_N_ALL} administrations. The comparison cannot give "
-            f"stronger evidence than that, because only {_N_PILOT} of the {_N_ALL} administrations were "
-            "in the pilot.",
-        )
+        return T.FEW_ADMINISTRATIONS["at_floor"][index(lang)].format(others=others, n_pilot=_N_PILOT, n_all=_N_ALL)
     if wide:
-        return _say(
-            lang,
-            f"Osäkerheten är stor eftersom bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten.",
-            f"The uncertainty is large because only {_N_PILOT} of the {_N_ALL} administrations were in the pilot.",
-        )
+        return T.FEW_ADMINISTRATIONS["wide"][index(lang)].format(n_pilot=_N_PILOT, n_all=_N_ALL)
     return None
 
 
@@ -572,38 +383,15 @@ def _mde_sentence(text: _Text, mde: Mapping, lang: str) -> str:
     up = abs(_float(mde.get("mde_increase"))) * text.scale
     down = abs(_float(mde.get("mde_decrease"))) * text.scale
     power = _float(mde.get("power", 0.8))
-    strength = format_percent(0.8 if math.isnan(power) else power, lang)
-    strength = _say(lang, f"{strength} styrka", f"{strength} power")
+    i = index(lang)
+    strength = T.MDE["power"][i].format(strength=format_percent(0.8 if math.isnan(power) else power, lang))
     if math.isnan(up) and math.isnan(down):
-        return _say(
-            lang,
-            "Undersökningen kan inte upptäcka en effekt av rimlig storlek på detta mått.",
-            "The study cannot detect an effect of any plausible size on this measure.",
-        )
+        return T.MDE["none"][i]
     if math.isnan(down):
-        size = _fmt(up, text, lang)
-        return _say(
-            lang,
-            f"Undersökningen kan bara upptäcka en ökning större än ungefär {size} ({strength}); "
-            "en minskning kan den inte upptäcka.",
-            f"The study can only detect an increase larger than about {size} ({strength}); it cannot "
-            "detect a decrease.",
-        )
+        return T.MDE["increase_only"][i].format(size=_fmt(up, text, lang), power=strength)
     if math.isnan(up):
-        size = _fmt(down, text, lang)
-        return _say(
-            lang,
-            f"Undersökningen kan bara upptäcka en minskning större än ungefär {size} ({strength}); "
-            "en ökning kan den inte upptäcka.",
-            f"The study can only detect a decrease larger than about {size} ({strength}); it cannot "
-            "detect an increase.",
-        )
-    up_s, down_s = _fmt(up, text, lang), _fmt(down, text, lang)
-    return _say(
-        lang,
-        f"Undersökningen kan bara upptäcka effekter större än ungefär {up_s} uppåt eller {down_s} nedåt ({strength}).",
-        f"The study can only detect effects larger than about {up_s} up or {down_s} down ({strength}).",
-    )
+        return T.MDE["decrease_only"][i].format(size=_fmt(down, text, lang), power=strength)
+    return T.MDE["both"][i].format(up=_fmt(up, text, lang), down=_fmt(down, text, lang), power=strength)
 
 
 # --------------------------------------------------------------------------- summarise
@@ -619,7 +407,7 @@ def _mde_lookup(mde, outcome: str) -> dict | None:
             rows = mde.loc[mde["outcome"].astype(str) == outcome]
             if rows.empty:
                 return None
-            out = {str(t): _float(e) for t, e in zip(rows["term"], rows["estimate"])}
+            out = {str(t): _float(e) for t, e in zip(rows["term"], rows["estimate"], strict=True)}
             if "power" in rows.columns:
                 out["power"] = _float(rows["power"].iloc[0])
             return out
@@ -662,7 +450,7 @@ def summarise(
     list of Finding
         Three to five findings when the table has at least three of the outcomes.
     """
-    _check_lang(lang)
+    check_lang(lang)
     table = effects_tidy
     if "headline" in table.columns:
         table = table.loc[table["headline"].astype(bool)]
@@ -693,53 +481,21 @@ def count_text(n, lang: str = "sv", min_count: int = 5) -> str:
     >>> count_text(3, "en")
     'fewer than 5'
     """
+    i = index(lang)
     n = round(float(n))
     if n <= 0:
-        return _say(lang, "inga", "no")
+        return T.COUNTS["none"][i]
     if n < min_count:
-        return _say(lang, f"färre än {min_count}", f"fewer than {min_count}")
+        return T.COUNTS["few"][i].format(min_count=min_count)
     if n < 100:
         return format_number(n, lang)
     step = 10 if n < 1000 else 100
-    return _say(lang, "omkring ", "about ") + format_number(int(math.floor(n / step + 0.5) * step), lang)
-
-
-_MONTHS = {
-    "sv": [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
+    return T.COUNTS["about"][i].format(n=format_number(int(math.floor(n / step + 0.5) * step), lang))
 
 
 def _date_text(d, lang: str) -> str:
-    d = pd.Timestamp(d)
-    text = f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"
-    return _say(lang, f"den {text}", text)
+    """A date in running text: "den 1 oktober 2023" / "1 October 2023"."""
+    return T.DATES["on"][index(lang)].format(date=date_text(d, lang))
 
 
 def _running(label: str, lang: str) -> str:
@@ -755,11 +511,14 @@ def _and_list(items: Sequence[str], lang: str) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
+    i = index(lang)
+    word = T.LISTS["and"][i]
     if lang == "en":
-        return ", ".join(items[:-1]) + (", and " if len(items) > 2 else " and ") + items[-1]
+        return ", ".join(items[:-1]) + (f", {word} " if len(items) > 2 else f" {word} ") + items[-1]
     # "a, b och c", but "a, b samt c" when an item has an "och" of its own
-    last = " samt " if any(" och " in item for item in items) else " och "
-    return ", ".join(items[:-1]) + last + items[-1]
+    if any(f" {word} " in item for item in items):
+        word = T.LISTS["and_also"][i]
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
@@ -781,7 +540,8 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
     min_count : int, default 5
         Counts below it (and above 0) are not printed.
     """
-    _check_lang(lang)
+    i = index(lang)
+    words = T.WHAT_WAS_DONE
     rollout = coverage["rollout"]
     checks = coverage["checks_by_type"]
     sentences = []
@@ -795,13 +555,7 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
     if admins:
         sentences += _who_and_when(rollout, starts, lang)
     else:
-        sentences.append(
-            _say(
-                lang,
-                "Pilotens schema är tomt: inga förvaltningar finns med.",
-                "The pilot's roll-out table is empty: no administration is listed.",
-            )
-        )
+        sentences.append(words["empty"][i])
 
     # how many checks of which kind: municipality-wide sums only
     ctype = checks["check_type"].astype(str)
@@ -809,44 +563,17 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
     n_credit = int(checks.loc[ctype == "court_and_credit", "n_checks"].sum())
     n_register = int(checks.loc[ctype.str.startswith("register_"), "n_checks"].sum())
     if n_court + n_credit == 0:
-        sentences.append(
-            _say(
-                lang,
-                "Inga fördjupade kontroller finns registrerade i underlaget.",
-                "No deepened checks are recorded in the data.",
-            )
-        )
+        sentences.append(words["no_deepened_checks"][i])
     else:
         deep = count_text(n_court + n_credit, lang, min_count)
         deep = deep[0].upper() + deep[1:]
         credit = count_text(n_credit, lang, min_count)
         top = _top_roles(coverage["roles_covered"], lang, min_count)
-        most = (
-            _say(
-                lang,
-                f", flest i yrkesgrupperna {_and_list(top, lang)}",
-                f", most of them in the role groups {_and_list(top, lang)}",
-            )
-            if top
-            else ""
-        )
-        sentences.append(
-            _say(
-                lang,
-                f"{deep} fördjupade kontroller gjordes, varav {credit} med kreditupplysning{most}.",
-                f"{deep} deepened checks were made, {credit} of them with a credit check{most}.",
-            )
-        )
+        most = words["most_in_roles"][i].format(roles=_and_list(top, lang)) if top else ""
+        sentences.append(words["deepened_checks"][i].format(deep=deep, credit=credit, most=most))
     share = _share_hires_checked(coverage["hires_checked"], admins)
     if share is not None:
-        pct = format_percent(share, lang)
-        sentences.append(
-            _say(
-                lang,
-                f"Av dem som anställdes i pilotförvaltningarna under piloten fick {pct} en fördjupad kontroll.",
-                f"Of those hired in the pilot administrations during the pilot, {pct} had a deepened check.",
-            )
-        )
+        sentences.append(words["share_of_hires"][i].format(pct=format_percent(share, lang)))
     if n_register > 0:
         years = pd.to_numeric(checks.loc[ctype.str.startswith("register_"), "year"], errors="coerce").dropna()
         span = ""
@@ -854,20 +581,14 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
             first, last = int(years.min()), int(years.max())
             span = f" ({first}–{last})" if first != last else f" ({first})"
         many = count_text(n_register, lang, min_count)
-        sentences.append(
-            _say(
-                lang,
-                "Registerutdrag ur belastningsregistret krävdes redan enligt lag för arbete med "
-                f"barn; underlaget{span} innehåller {many} sådana.",
-                "Police register extracts were already required by law for work with children; "
-                f"the data{span} hold {many} of them.",
-            )
-        )
+        sentences.append(words["register_extracts"][i].format(span=span, many=many))
     return " ".join(sentences)
 
 
 def _who_and_when(rollout: pd.DataFrame, starts: pd.Series, lang: str) -> list[str]:
     """Which administrations, from when to when, for whom and with which check."""
+    i = index(lang)
+    words = T.WHAT_WAS_DONE
     names = {
         a: _running(value_label("administration", a, lang), lang)
         if lang == "sv"
@@ -875,37 +596,24 @@ def _who_and_when(rollout: pd.DataFrame, starts: pd.Series, lang: str) -> list[s
         for a in starts.index
     }
     if starts.nunique() == 1:
-        where = _say(
-            lang,
-            f"Fördjupad bakgrundskontroll prövades i {_and_list(list(names.values()), lang)} från "
-            f"{_date_text(starts.iloc[0], lang)}",
-            f"Deepened background checks were piloted in the {_and_list(list(names.values()), lang)} "
-            f"from {_date_text(starts.iloc[0], lang)}",
+        where = words["piloted_in_from"][i].format(
+            names=_and_list(list(names.values()), lang), start=_date_text(starts.iloc[0], lang)
         )
     else:
         parts = [
-            _say(lang, f"{names[a]} från {_date_text(s, lang)}", f"the {names[a]} from {_date_text(s, lang)}")
-            for a, s in starts.items()
+            words["administration_from"][i].format(name=names[a], start=_date_text(s, lang)) for a, s in starts.items()
         ]
-        where = _say(
-            lang,
-            f"Fördjupad bakgrundskontroll prövades i {_and_list(parts, lang)}",
-            f"Deepened background checks were piloted in {_and_list(parts, lang)}",
-        )
+        where = words["piloted_in"][i].format(parts=_and_list(parts, lang))
     ends = pd.to_datetime(rollout["end_date"])
     last = _date_text(ends.max(), lang) if ends.notna().any() else ""
     if ends.isna().all():
-        when = _say(lang, " och pågår fortfarande.", " and are still in place.")
+        when = words["still_running"][i]
     elif ends.notna().all() and ends.nunique() == 1:
-        when = _say(lang, f" till {last}.", f" to {last}.")
+        when = words["until"][i].format(last=last)
     elif ends.notna().all():
-        when = _say(lang, f", som längst till {last}.", f", at the latest to {last}.")
+        when = words["until_latest"][i].format(last=last)
     else:
-        when = _say(
-            lang,
-            f". Den har avslutats på vissa håll (senast {last}) men pågår fortfarande på andra.",
-            f". They have ended in some places (at the latest {last}) but are still in place in others.",
-        )
+        when = words["ended_in_some"][i].format(last=last)
     out = [where + when]
 
     def scope_label(s: str) -> str:
@@ -917,26 +625,17 @@ def _who_and_when(rollout: pd.DataFrame, starts: pd.Series, lang: str) -> list[s
     )
     groups = set(rollout["role_group"].astype(str))
     if groups <= {"all", "alla"}:
-        roles = _say(lang, "i alla yrkesgrupper", "in all role groups")
+        roles = words["all_roles"][i]
     else:
         labels = _and_list([_running(value_label("role_group", g, lang), lang) for g in sorted(groups)], lang)
-        roles = _say(lang, f"i yrkesgrupperna {labels}", f"in the role groups {labels}")
-    out.append(_say(lang, f"Den gällde {scopes} {roles}.", f"They covered {scopes} {roles}."))
+        roles = words["roles"][i].format(roles=labels)
+    out.append(words["covered"][i].format(scopes=scopes, roles=roles))
     credit = rollout["check_type"].astype(str) == "court_and_credit"
     credit_scopes = _and_list([scope_label(s) for s in sorted(set(rollout.loc[credit, "scope"].astype(str)))], lang)
     if credit_scopes:
-        out.append(
-            _say(
-                lang,
-                f"Kontrollen är en sökning i domstolarnas register, och {credit_scopes} fick också en "
-                "kreditupplysning.",
-                f"The check is a search of court records; {credit_scopes} also had a credit check.",
-            )
-        )
+        out.append(words["check_and_credit"][i].format(scopes=credit_scopes))
     else:
-        out.append(
-            _say(lang, "Kontrollen är en sökning i domstolarnas register.", "The check is a search of court records.")
-        )
+        out.append(words["check"][i])
     return out
 
 
@@ -983,66 +682,19 @@ def cannot_tell(
 
     Examples
     --------
-    >>> cannot_tell(demo=True)[0]
-    'Siffrorna i denna rapport bygger på syntetiska demonstrationsdata, inte på verkliga uppgifter från Botkyrka kommun.'
+    >>> print(cannot_tell(demo=True)[0])  # doctest: +NORMALIZE_WHITESPACE
+    Siffrorna i denna rapport bygger på syntetiska demonstrationsdata, inte på verkliga uppgifter
+    från Botkyrka kommun.
     """
-    _check_lang(lang)
-    items = [DEMO_DISCLAIMER[lang]] if demo else []
-    items.append(
-        _say(
-            lang,
-            f"Bara {_N_PILOT} av {_N_ALL} förvaltningar var med i piloten, och de valdes inte slumpvis utan för att "
-            "personalen där arbetar med barn och unga. Skillnader mellan förvaltningarna kan därför också bero på annat "
-            "än kontrollen.",
-            f"Only {_N_PILOT} of the {_N_ALL} administrations were in the pilot, and they were not chosen at random but "
-            "because their staff work with children and young people. Differences between administrations may "
-            "therefore also have other causes than the check.",
-        )
-    )
-    items.append(
-        _say(
-            lang,
-            "Om något annat ändrades i pilotförvaltningarna samtidigt som kontrollerna började, till exempel arbetssätt "
-            "eller bemanning, kan vi inte skilja det från effekten av kontrollen.",
-            "If something else changed in the pilot administrations when the checks started, such as ways of working "
-            "or staffing, we cannot tell it apart from the effect of the check.",
-        )
-    )
-    items.append(
-        _say(
-            lang,
-            "Varför en sökande återtog sin ansökan är ofta inte registrerat. Vi kan därför inte säga hur många som "
-            "hoppade av just på grund av kontrollen.",
-            "Why an applicant withdrew is often not recorded. So we cannot say how many withdrew because of the check "
-            "itself.",
-        )
-    )
-    if pilot_ended:
-        time_item = _say(
-            lang,
-            "Piloten har avslutats. Uppgifterna visar inte hur en kontroll som gäller för alltid eller i hela "
-            "kommunen skulle påverka rekryteringen, till exempel kommunens rykte som arbetsgivare.",
-            "The pilot has ended. The data do not show how a permanent or municipality-wide check would affect "
-            "recruitment, for example the municipality's reputation as an employer.",
-        )
-    else:
-        time_item = _say(
-            lang,
-            "Piloten pågår fortfarande. Uppgifterna kan ännu inte visa vad som händer på längre sikt eller när "
-            "piloten upphör.",
-            "The pilot is still running. The data cannot yet show what happens in the longer run or when the "
-            "pilot ends.",
-        )
+    i = index(lang)
+    words = T.CANNOT_TELL
+    items = [words["demo"][i]] if demo else []
+    items.append(words["few_administrations"][i].format(n_pilot=_N_PILOT, n_all=_N_ALL))
+    items.append(words["other_changes"][i])
+    items.append(words["withdrawal_reasons"][i])
+    time_item = words["pilot_ended" if pilot_ended else "pilot_running"][i]
     if law_change_in_window:
-        time_item += " " + _say(
-            lang,
-            "Den 1 mars 2026 ändras lagen om registerkontroller. Ändringen påverkar främst vård- och "
-            "omsorgsförvaltningen, som är en av jämförelseförvaltningarna, så tiden efter den 28 februari 2026 är "
-            "inte med i jämförelsen.",
-            "On 1 March 2026 the law on register checks changes. The change mainly affects the Health and Social "
-            "Care Administration, one of the comparison administrations, so the time after 28 February 2026 is "
-            "left out of the comparison.",
-        )
+        time_item += " " + words["law_change"][i]
     items.append(time_item)
     return items
 
@@ -1056,16 +708,4 @@ def methods_note(*, lang: str = "sv") -> str:
     """
     if HEADLINE_INFERENCE != "randomization_inference":  # pragma: no cover - guards the wording
         raise RuntimeError(f"methods_note describes randomization inference, not {HEADLINE_INFERENCE!r}")
-    return _say(
-        lang,
-        "Vi jämförde hur rekryteringen förändrades i de tre pilotförvaltningarna från tiden före piloten till tiden "
-        "under den med hur den förändrades i de fem andra förvaltningarna under samma tid. Skillnaden mellan de två "
-        "förändringarna är vår skattning av pilotens effekt. Osäkerheten mätte vi genom att göra om jämförelsen för "
-        f"alla {_N_ASSIGNMENTS} sätt att välja ut 3 av de 8 förvaltningarna: bara om de verkliga "
-        "pilotförvaltningarna sticker ut mer än nästan alla andra val tyder resultatet på en effekt.",
-        "We compared how recruitment changed in the three pilot administrations, from before the pilot to during "
-        "it, with how it changed in the five other administrations over the same time. The difference between the "
-        "two changes is our estimate of the pilot's effect. We measured the uncertainty by repeating the comparison "
-        f"for all {_N_ASSIGNMENTS} ways of picking 3 of the 8 administrations: only if the real pilot "
-        "administrations stand out more than almost every other choice does the result suggest an effect.",
-    )
+    return T.METHODS["note"][index(lang)].format(n_assignments=_N_ASSIGNMENTS)

@@ -30,7 +30,6 @@ papermill messages, if any), ``data_docs/``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 import sys
@@ -40,10 +39,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .. import paths
-from . import context, render, stages
+from . import stages
+from .parameters import PARAMS_DIR, parse_param, resolve_parameters
 from .stages import BLAS_THREADS, KERNEL_NAME, _Job, _run_in_subprocess, _schedule, _swap_in, worker_environment
 
 __all__ = [
@@ -59,8 +57,6 @@ __all__ = [
 # the worker machinery lives with the execute stage; these names stay importable from here
 _REEXPORTED = (_Job, _run_in_subprocess, _schedule, _swap_in)
 
-#: ``params/<period>.yaml``: a period's parameters, read when present.
-PARAMS_DIR = paths.PROJECT_ROOT / "params"
 #: The summary for politicians is the notebook whose name starts with this.
 SUMMARY_PREFIX = "00_"
 
@@ -87,126 +83,6 @@ class ReportResult:
     manifest: dict
     notebooks: dict[str, str]
     exit_code: int
-
-
-def parse_param(text: str) -> tuple[str, str]:
-    """Split a command-line ``key=value``.
-
-    >>> parse_param("bootstrap_reps=199")
-    ('bootstrap_reps', '199')
-    >>> parse_param("seed")
-    Traceback (most recent call last):
-    ...
-    ValueError: --param 'seed' is not key=value (e.g. --param bootstrap_reps=199)
-    """
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip():
-        raise ValueError(f"--param {text!r} is not key=value (e.g. --param bootstrap_reps=199)")
-    return key.strip(), value.strip()
-
-
-def _typed(key: str, value: object, where: str) -> object:
-    """``value`` as the type of the parameter's default (int or str)."""
-    default = context.PARAMETERS[key]
-    if isinstance(default, int):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        try:
-            return int(str(value).strip())
-        except ValueError:
-            raise ValueError(f"{where}: parameter {key!r} must be a whole number, not {value!r}") from None
-    if isinstance(value, dt.date):  # YAML reads 2025-12-31 as a date
-        return value.isoformat()
-    if isinstance(value, (dict, list, bool)) or value is None:
-        raise ValueError(f"{where}: parameter {key!r} must be a text value, not {value!r}")
-    return str(value)
-
-
-def _check_names(keys, where: str) -> None:
-    unknown = [k for k in keys if k not in context.PARAMETERS]
-    if unknown:
-        raise ValueError(
-            f"{where}: unknown parameter {unknown[0]!r}; the parameters are {', '.join(context.PARAMETERS)}"
-        )
-
-
-def resolve_parameters(
-    period: str,
-    *,
-    params_file: str | Path | None = None,
-    overrides: Mapping[str, object] | None = None,
-    lang: str | None = None,
-) -> dict:
-    """The notebook parameters of a report: defaults < params file < command line.
-
-    Parameters
-    ----------
-    period
-        The report period (``2025Q4``, ``2025H2``, ``2025-12``, ``2025``).
-    params_file
-        A YAML mapping of parameter names to values. Default ``params/<period>.yaml`` if
-        it exists.
-    overrides
-        Parameters from the command line (``--param key=value``); text is converted to a
-        whole number where the default is one.
-    lang
-        ``--lang``, applied last.
-
-    Returns
-    -------
-    dict
-        Every name of :data:`~pilot_eval.report.context.PARAMETERS`, with ``period`` set
-        and ``cut_date`` the last day of the period unless given.
-
-    Raises
-    ------
-    ValueError
-        An unknown parameter name (the message lists the valid ones), a value of the wrong
-        type, a params file that is not a mapping or names another period, a bad period,
-        language or cut date.
-
-    Examples
-    --------
-    >>> p = resolve_parameters("2025Q4", params_file=None, overrides={"seed": "7"}, lang="en")
-    >>> p["period"], p["cut_date"], p["seed"], p["lang"]
-    ('2025Q4', '2025-12-31', 7, 'en')
-    """
-    _, last = context.parse_period(period)
-    params = dict(context.PARAMETERS, period=period)
-    path = Path(params_file) if params_file else PARAMS_DIR / f"{period}.yaml"
-    if params_file and not path.is_file():
-        raise ValueError(f"params file {path} does not exist")
-    if path.is_file():
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{path} is not valid YAML: {exc}") from None
-        if not isinstance(loaded, dict):
-            raise ValueError(f"{path} must be a mapping of parameter names to values (name: value per line)")
-        _check_names(loaded, str(path))
-        if "period" in loaded and str(loaded["period"]) != period:
-            raise ValueError(
-                f"{path} sets period {loaded['period']}, but the report is for {period}: "
-                "remove the line or use that period's file"
-            )
-        params.update({k: _typed(k, v, str(path)) for k, v in loaded.items()})
-    overrides = dict(overrides or {})
-    _check_names(overrides, "--param")
-    if "period" in overrides and str(overrides["period"]) != period:
-        raise ValueError("give the period with --period, not --param period=…")
-    params.update({k: _typed(k, v, "--param") for k, v in overrides.items()})
-    if lang is not None:
-        params["lang"] = lang
-    if params["lang"] not in render.TEXT:
-        raise ValueError(f"lang must be one of {', '.join(render.TEXT)}, not {params['lang']!r}")
-    if params["cut_date"]:
-        try:
-            params["cut_date"] = dt.date.fromisoformat(str(params["cut_date"])).isoformat()
-        except ValueError:
-            raise ValueError(f"cut_date {params['cut_date']!r} is not a date (YYYY-MM-DD)") from None
-    else:
-        params["cut_date"] = last.date().isoformat()
-    return params
 
 
 def _notebook_title(path: Path, lang: str) -> str:

@@ -19,6 +19,7 @@ from .. import texts
 from ..estimate.base import EstimateResult
 from ..texts import report as words
 from .context import Period
+from .findings import SUMMARY_OUTCOMES  # the summary's outcomes are defined once, there
 
 __all__ = [
     "OUTCOME_MEASURES",
@@ -41,15 +42,6 @@ __all__ = [
     "triple_difference_table",
     "vacancies_by_period",
 ]
-
-#: The outcomes of the politicians' summary, in the order of the council's questions.
-SUMMARY_OUTCOMES = (
-    "days_unfilled_90",
-    "filled_within_90",
-    "late_withdrawal",
-    "qualified_applicants_per_vacancy",
-    "offer_acceptance",
-)
 
 #: For each effect outcome, the descriptive measure that shows the same thing by arm and
 #: phase: (measure name, figure column, chart kind).

@@ -1,0 +1,90 @@
+"""Every exception class of pilot_eval, in one place.
+
+This module sits in the bottom layer (it imports nothing of the package), so that any
+layer can raise or catch these without importing the layer that usually raises them.
+The modules that raise them re-export them (``from pilot_eval.readers import
+IngestError`` keeps working).
+
+Everything else the package raises is a built-in exception: ``ValueError`` for a bad
+argument (an unknown outcome, period or language), ``KeyError`` for a column that is not
+there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["IngestError", "SuiteError"]
+
+
+class IngestError(Exception):
+    """A problem with the data that stops ingest (exit status 2 unless stated): names
+    where it is.
+
+    Raised by :mod:`pilot_eval.readers` (a file that cannot be found, decoded or parsed),
+    :mod:`pilot_eval.ingest` (a missing table or required column, an empty table, a
+    privacy finding of :mod:`pilot_eval.privacy`, a structural expectation that failed,
+    unsuitable directories) and :func:`pilot_eval.ingest.load_processed` (no ingest
+    output, or files that do not match its report). Nothing has been written when it is
+    raised. The user fixes the file, column or row it names (or the directories) and runs
+    ``pilot-eval ingest`` again.
+
+    The message never contains a cell value from the data.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        table: str | None = None,
+        column: str | None = None,
+        row: int | None = None,
+        exit_code: int = 2,
+    ):
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.table = table
+        self.column = column
+        self.row = row
+        self.exit_code = exit_code
+        super().__init__(str(self))
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"file {self.file}")
+        if self.table:
+            parts.append(f"table {self.table}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+    def to_dict(self) -> dict:
+        return {
+            "error": self.message,
+            "file": self.file,
+            "table": self.table,
+            "column": self.column,
+            "row": self.row,
+            "exit_code": self.exit_code,
+        }
+
+
+class SuiteError(Exception):
+    """An expectation suite file in ``expectations/`` is broken (a developer error, not
+    a data error).
+
+    Raised by :mod:`pilot_eval.validation` when a suite is missing, is not valid JSON or
+    GX 1.x format, lacks ``meta.reason`` or has an unknown ``meta.severity``, when GX
+    refuses an expectation's arguments or silently drops an expectation, and when
+    validation itself raised. ``pilot-eval ingest`` reports it with exit status 2 and
+    writes nothing. The developer fixes the suite file and expectation the message names;
+    the data need not change.
+    """

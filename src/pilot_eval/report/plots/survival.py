@@ -1,0 +1,262 @@
+"""Fill curves: the share of vacancies filled by days since publication (Kaplan–Meier)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FixedLocator
+
+from ... import texts
+from .common import _group_text, _line_handles, _ordered, _t, group_styles
+from .format import number_formatter
+from .style import _SYMBOL_COLOR, ReportFigure, _finish, _new_figure, house_style
+
+_PHASES = ("before", "during", "after")
+
+
+def _km_curve(
+    durations: np.ndarray, filled: np.ndarray, horizon: int, min_at_risk: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Days 0…horizon and 1 − Kaplan–Meier (:func:`pilot_eval.measures.kaplan_meier`, which
+    gives lifelines' curve without importing lifelines), cut before the first day with
+    fewer than ``min_at_risk`` vacancies at risk."""
+    from ...measures.survival import kaplan_meier
+
+    days = np.arange(0, int(horizon) + 1, dtype=float)
+    km = kaplan_meier(durations, np.asarray(filled, dtype=np.int64))
+    keep = km.at_risk(days)[0] >= min_at_risk  # non-increasing in the day: a prefix
+    days = days[keep]
+    return days, 1.0 - km.at(days)[0]
+
+
+def fill_curves(
+    vacancies: pd.DataFrame,
+    pilot_rollout: pd.DataFrame,
+    cut_date,
+    *,
+    lang: str = "sv",
+    horizon: int = 180,
+    min_at_risk: int = 10,
+    min_n: int = 10,
+    by: Sequence[str] = ("arm", "phase"),
+    phases: Sequence[str] | None = ("before", "during"),
+    title: str | None = None,
+    period: str = "quarter",
+) -> ReportFigure:
+    """Share of vacancies filled by days since publication: one line per arm, one panel
+    per phase of the pilot.
+
+    The curve is 1 − Kaplan–Meier (as lifelines' ``KaplanMeierFitter``) of time to fill
+    (:func:`pilot_eval.measures.durations.fill_durations`): open vacancies are censored at
+    the cut date and competing outcomes (cancelled, unfilled, re-advertised) at their
+    closing date, as for the median of :func:`~pilot_eval.measures.time_to_fill`; so the
+    curve answers "how fast are recruitments filled while they run".
+
+    Disclosure control: a curve stops before the first day on which fewer than
+    ``min_at_risk`` vacancies of its group are still at risk, so no single vacancy's
+    duration can be read off a step; a group with fewer than ``min_n`` vacancies is not
+    drawn at all, and the caption names it.
+
+    Parameters
+    ----------
+    vacancies : DataFrame
+        Processed vacancies (``load_processed()["vacancies"]`` or the demo's table).
+        Vacancies published after ``cut_date`` are left out.
+    pilot_rollout : DataFrame
+        The roll-out table (decides arm and phase: :func:`~pilot_eval.measures.vacancy_pilot_status`).
+    cut_date : date-like
+        The data cut date.
+    lang : {"sv", "en"}, default "sv"
+    horizon : int, default 180
+        Last day shown.
+    min_at_risk : int, default 10
+        A curve stops where fewer vacancies than this are still at risk.
+    min_n : int, default 10
+        Groups with fewer vacancies are not drawn.
+    by : (str, str) or (str,), default ("arm", "phase")
+        The line column, then the panel column (any column of
+        :func:`~pilot_eval.measures.enrich_vacancies`, e.g. ``("arm", "period")``); one
+        column gives a single panel.
+    phases : sequence of str, optional, default ("before", "during")
+        The panels to show when the panel column is ``phase`` (add ``"after"`` for the time
+        after the pilot); None shows every phase present.
+    title : str, optional
+        Default "Andel tillsatta rekryteringar" / "Share of vacancies filled".
+    period : str, default "quarter"
+        Calendar period of the ``period`` column, if ``by`` uses it.
+
+    Returns
+    -------
+    ReportFigure
+
+    Examples
+    --------
+    >>> from pilot_eval.demo import generate
+    >>> t = generate(seed=1, scale=0.1).tables
+    >>> fig = fill_curves(t["vacancies"], t["pilot_rollout"], "2026-02-28")
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
+    ['Före piloten', 'Under piloten']
+    """
+    frame, line_col, panel_col, panels = _fill_frame(vacancies, pilot_rollout, cut_date, lang, by, phases, period)
+    lines = _ordered(frame[line_col])
+    styles = group_styles(line_col, lines)
+
+    too_few: list[str] = []
+    truncated = False
+    with house_style():
+        fig, axes = _new_figure(4.5, 1, len(panels), sharey=True)
+        for ax, panel in zip(axes[0], panels, strict=True):
+            sub = frame if panel is None else frame.loc[frame[panel_col].astype(object) == panel]
+            # a group too small to draw is named with its panel
+            where = f" ({_group_text(panel_col, panel, lang).lower()})" if panel is not None else ""
+            drawn, cut_short, small = _draw_fill_panel(
+                ax,
+                sub,
+                line_col,
+                lines,
+                styles,
+                where,
+                horizon=horizon,
+                min_at_risk=min_at_risk,
+                min_n=min_n,
+                lang=lang,
+            )
+            truncated = truncated or cut_short
+            too_few.extend(small)
+            _fill_axis(ax, panel_col, panel, drawn, horizon, len(panels), lang)
+        axes[0][0].set_ylabel(_t("share_filled", lang))
+        handles = _line_handles(line_col, lines, styles, lang)
+        _finish(
+            fig,
+            title if title is not None else _t("fill_title", lang),
+            _fill_caption(lang, truncated, too_few, min_at_risk, min_n),
+            handles,
+            ncols=2 if len(handles) > 4 else 3,
+            plot_height=3.3,
+        )
+    return fig
+
+
+def _fill_frame(
+    vacancies: pd.DataFrame,
+    pilot_rollout: pd.DataFrame,
+    cut_date,
+    lang: str,
+    by: Sequence[str] | str,
+    phases: Sequence[str] | None,
+    period: str,
+) -> tuple[pd.DataFrame, str, str | None, list]:
+    """The vacancies published by the cut date with their arm, phase, period, duration and
+    event; the line column, the panel column (or None) and the panels."""
+    from ...measures.common import enrich_vacancies
+    from ...measures.durations import fill_durations
+
+    texts.check_lang(lang)
+    by = [by] if isinstance(by, str) else list(by)
+    if not 1 <= len(by) <= 2:
+        raise ValueError(f"by must name one or two columns (lines, panels), not {by!r}")
+    cut = pd.Timestamp(cut_date)
+    vac = vacancies.loc[pd.to_datetime(vacancies["published_date"]) <= cut]
+    frame = enrich_vacancies(vac, pilot_rollout, period).join(fill_durations(vac, cut))
+    for col in by:
+        if col not in frame.columns:
+            raise KeyError(
+                f"fill_curves(): cannot draw by {col!r}: not a column of the vacancies "
+                f"(available: {', '.join(map(str, frame.columns))})"
+            )
+    panel_col = by[1] if len(by) == 2 else None
+    return frame, by[0], panel_col, _fill_panels(frame, panel_col, phases)
+
+
+def _fill_panels(frame: pd.DataFrame, panel_col: str | None, phases: Sequence[str] | None) -> list:
+    if panel_col is None:
+        return [None]
+    if panel_col == "phase" and phases is not None:
+        unknown = [p for p in phases if p not in _PHASES]
+        if unknown:
+            raise ValueError(f"phases must be among before, during, after; not {unknown}")
+        return list(phases)
+    return _ordered(frame[panel_col])
+
+
+def _draw_fill_panel(
+    ax,
+    sub: pd.DataFrame,
+    line_col: str,
+    lines: Sequence,
+    styles: dict,
+    where: str,
+    *,
+    horizon: int,
+    min_at_risk: int,
+    min_n: int,
+    lang: str,
+) -> tuple[int, bool, list[str]]:
+    """One panel's curves; returns how many were drawn, whether one stops before the
+    horizon, and the groups too small to draw."""
+    from ...measures.durations import FILLED
+
+    drawn, truncated, too_few = 0, False, []
+    for value in lines:
+        group = sub.loc[sub[line_col].astype(object) == value]
+        name = _group_text(line_col, value, lang)
+        if len(group) == 0:
+            continue
+        if len(group) < max(min_n, 1):
+            too_few.append(name + where)
+            continue
+        d = group["duration"].to_numpy(dtype=float)
+        e = group["event"].to_numpy() == FILLED
+        x, y = _km_curve(d, e, horizon, min_at_risk)
+        if len(x) == 0:
+            too_few.append(name + where)
+            continue
+        if x[-1] < horizon:
+            truncated = True
+        st = styles[value]
+        ax.plot(
+            x,
+            y,
+            drawstyle="steps-post",
+            color=st["color"],
+            linestyle=st["linestyle"],
+            marker=st["marker"],
+            markevery=slice(15, None, 30),
+            label=name,
+        )
+        drawn += 1
+    return drawn, truncated, too_few
+
+
+def _fill_axis(ax, panel_col: str | None, panel, drawn: int, horizon: int, n_panels: int, lang: str) -> None:
+    """A panel's title, "no data" when nothing was drawn, its axes and their ticks."""
+    if panel is not None:
+        ax.set_title(_group_text(panel_col, panel, lang))
+    if drawn == 0:
+        ax.text(0.5, 0.5, _t("no_data", lang), transform=ax.transAxes, ha="center", va="center", color=_SYMBOL_COLOR)
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(0, 1.0)
+    ax.set_xlabel(_t("days_since_publication", lang))
+    ax.xaxis.set_major_locator(FixedLocator(_day_ticks(horizon, n_panels)))
+    ax.xaxis.set_major_formatter(number_formatter(lang, "days"))
+    ax.yaxis.set_major_formatter(number_formatter(lang, "percent"))
+
+
+def _fill_caption(lang: str, truncated: bool, too_few: Sequence[str], min_at_risk: int, min_n: int) -> list[str]:
+    caption = [_t("fill_method", lang)]
+    if truncated:
+        caption.append(_t("fill_truncated", lang, k=min_at_risk))
+    if too_few:
+        caption.append(_t("fill_too_few", lang, k=max(min_n, min_at_risk), groups=", ".join(too_few)))
+    return caption
+
+
+def _day_ticks(horizon: int, panels: int = 1) -> list[float]:
+    """Ticks every 30 days (60, 90 for longer horizons); twice as far apart when three or
+    more panels share the width, where "120 150 180" ran together."""
+    step = 30 if horizon <= 240 else 60 if horizon <= 480 else 90
+    if panels >= 3:
+        step *= 2
+    return list(np.arange(0, horizon + 1, step, dtype=float))
