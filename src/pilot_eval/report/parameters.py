@@ -214,14 +214,13 @@ def signature(first: str = "period", return_annotation: object = inspect.Signatu
 
 def parameters_cell() -> str:
     """The source of every notebook's ``parameters`` cell: :data:`CELL_COMMENT`, then one
-    ``name = literal  # meaning`` per parameter with the comments aligned.
+    ``name = literal  # meaning`` per parameter, as ``ruff format`` writes it (the notebooks
+    are formatted like the rest of the code, so the cell must be a fixed point of it).
 
     >>> print(parameters_cell().splitlines()[1])
-    period = "2025Q4"            # report period: 2025Q4, 2025H2, 2025-12 or 2025
+    period = "2025Q4"  # report period: 2025Q4, 2025H2, 2025-12 or 2025
     """
-    assignments = [f"{p.name} = {p.literal}" for p in DEFINITION]
-    width = max(map(len, assignments)) + 2
-    lines = [f"{a:<{width}}# {p.meaning}" for a, p in zip(assignments, DEFINITION, strict=True)]
+    lines = [f"{p.name} = {p.literal}  # {p.meaning}" for p in DEFINITION]
     return "\n".join([CELL_COMMENT, *lines])
 
 
