@@ -129,8 +129,8 @@ def preload_gx() -> threading.Thread | None:
     Ingest calls this once the tables are coerced: the slow import then runs beside the
     next steps, which spend much of their time in Arrow outside the GIL
     (dictionary-encoding millions of IDs for GX, writing parquet), instead of after them.
-    Started any earlier, it competed with the CSV reader's own Python and gained nothing
-    (measured). :func:`_gx` waits for it; an import that fails on the thread is left for
+    Started any earlier, it competed with the CSV reader's own Python and gained nothing.
+    :func:`_gx` waits for it; an import that fails on the thread is left for
     :func:`_gx` to raise again on the caller's thread. While it runs, GX routes Python
     warnings into logging (restored when it is done).
     """

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib
 
-from .context import PARAMETERS, Period, notebook_parameters, open_period, parse_period, prepare_data
+#: The names of :mod:`.context` offered here, imported on first use too: ``pilot-eval --help``
+#: and ``report.parameters`` need none of pandas.
+_FROM_CONTEXT = ("PARAMETERS", "Period", "notebook_parameters", "open_period", "parse_period", "prepare_data")
 
 __all__ = [
     "PARAMETERS",
@@ -32,6 +34,8 @@ _LAZY = ("plots", "findings", "show", "sections", "stages", "runner", "render")
 
 
 def __getattr__(name: str):
+    if name in _FROM_CONTEXT:
+        return getattr(importlib.import_module(f"{__name__}.context"), name)
     if name in _LAZY:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

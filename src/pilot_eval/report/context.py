@@ -15,15 +15,13 @@ they only load: it passes the saved estimates' folder as ``results_dir``, which
 
 from __future__ import annotations
 
-import calendar
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .. import paths, texts
+from .. import paths, periods, texts
 from ..disclosure import Thresholds
 from .parameters import PARAMETERS, notebook_parameters, signature, with_defaults
 
@@ -47,8 +45,6 @@ WINDOW_START = PARAMETERS["window_start"]
 WINDOW_END = PARAMETERS["window_end"]
 LAW_CHANGE = "2026-03-01"
 
-_PERIOD = re.compile(r"^(?P<y>\d{4})(?:(?:Q(?P<q>[1-4]))|(?:H(?P<h>[12]))|(?:-(?P<m>0[1-9]|1[0-2])))?$")
-
 
 def parse_period(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of a report period.
@@ -62,23 +58,7 @@ def parse_period(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     ...
     ValueError: period 'Q4-2025' is not a period: write a quarter (2025Q4), half-year (2025H2), ...
     """
-    m = _PERIOD.match(str(period).strip())
-    if not m:
-        raise ValueError(
-            f"period {period!r} is not a period: write a quarter (2025Q4), half-year (2025H2), "
-            "month (2025-12) or year (2025)"
-        )
-    y = int(m["y"])
-    if m["q"]:
-        first_month, months = 3 * int(m["q"]) - 2, 3
-    elif m["h"]:
-        first_month, months = 6 * int(m["h"]) - 5, 6
-    elif m["m"]:
-        first_month, months = int(m["m"]), 1
-    else:
-        first_month, months = 1, 12
-    last_month = first_month + months - 1
-    return (pd.Timestamp(y, first_month, 1), pd.Timestamp(y, last_month, calendar.monthrange(y, last_month)[1]))
+    return periods.bounds(period)
 
 
 def default_processed_dir(period: str, demo: bool = True) -> Path:

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .. import paths
+from .. import paths, texts
+from ..texts.pages import PAGES
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -66,78 +67,9 @@ VERSIONED = (
 #: (notebooks/README.md) and papermill's error markers (they say "In [n]").
 REMOVE_CELL_TAGS = frozenset({"analyst-note", "papermill-error-cell-tag"})
 
-#: The words of the pages, by report language.
+#: The words of the pages, by report language (the texts are in :mod:`pilot_eval.texts.pages`).
 TEXT: dict[str, dict[str, str]] = {
-    "sv": {
-        "title": "Utvärdering av fördjupad bakgrundskontroll — rapport för {period}",
-        "contents": "Innehåll",
-        "for_politicians": "För förtroendevalda",
-        "summary_note": "Börja här. De andra sidorna visar underlaget i detalj.",
-        "pages": "Sidor",
-        "failed": "misslyckades",
-        "for_analysts": "För analytiker",
-        "executed_notebook": "körd notebook med kod och utdata",
-        "warnings": "varningar",
-        "manifest": "vad som kördes, med vilka parametrar och vilka data",
-        "data_docs": "GX Data Docs (för analytiker)",
-        "data_docs_note": "datavalideringens egna sidor från Great Expectations; de kan hämta skript och "
-        "typsnitt från internet",
-        "ingest_warning": "Varning: vid inläsningen sattes fler rader undan än tröskelvärdet tillåter "
-        "(se GX Data Docs); siffrorna kan vara ofullständiga.",
-        "synthetic": "Demoversion: rapporten bygger på syntetiska data, inte på kommunens verkliga uppgifter.",
-        "page_failed": "Sidan är ofullständig: beräkningen avbröts",
-        "in_cell": "i cell",
-        "figure": "Diagram",
-        "provenance": "Underlag",
-        "period": "Period",
-        "cut_date": "data t.o.m.",
-        "rendered": "Skapad",
-        "git": "Git-version",
-        "data": "Data",
-        "data_synthetic": "syntetiska demodata",
-        "data_real": "kommunens export",
-        "parameters": "Parametrar",
-        "input_files": "Indatafiler",
-        "table": "Tabell",
-        "file": "Fil",
-        "processed_file": "Bearbetad fil",
-        "versions": "Programversioner",
-    },
-    "en": {
-        "title": "Evaluation of the deepened background checks — report for {period}",
-        "contents": "Contents",
-        "for_politicians": "For elected representatives",
-        "summary_note": "Start here. The other pages show the evidence in detail.",
-        "pages": "Pages",
-        "failed": "failed",
-        "for_analysts": "For analysts",
-        "executed_notebook": "executed notebook with code and outputs",
-        "warnings": "warnings",
-        "manifest": "what was run, with which parameters and which data",
-        "data_docs": "GX Data Docs (for analysts)",
-        "data_docs_note": "Great Expectations' own data validation pages; they may fetch scripts and fonts "
-        "from the internet",
-        "ingest_warning": "Warning: ingest set aside more rows than the threshold allows (see GX Data Docs); "
-        "the figures may be incomplete.",
-        "synthetic": "Demo version: this report is based on synthetic data, not on the municipality's records.",
-        "page_failed": "This page is incomplete: the computation stopped",
-        "in_cell": "in cell",
-        "figure": "Chart",
-        "provenance": "Provenance",
-        "period": "Period",
-        "cut_date": "data up to",
-        "rendered": "Rendered",
-        "git": "Git commit",
-        "data": "Data",
-        "data_synthetic": "synthetic demo data",
-        "data_real": "the municipality's export",
-        "parameters": "Parameters",
-        "input_files": "Input files",
-        "table": "Table",
-        "file": "File",
-        "processed_file": "Processed file",
-        "versions": "Software versions",
-    },
+    lang: {key: pair[i] for key, pair in PAGES.items()} for i, lang in enumerate(texts.LANGUAGES)
 }
 
 
@@ -280,9 +212,8 @@ def _exporter_class():
     nbconvert 7.17's ``HTMLExporter.from_notebook_node`` parses the page it has just
     rendered with BeautifulSoup (the pure-Python ``html.parser``), to give images without
     ``alt`` a placeholder and to make cells focusable (``tabindex="0"`` inside
-    ``.jp-Notebook``), and writes it out again: 0.1-0.6 s per report page, whose tables
-    are thousands of tags (2026-12-03: 3.3 s against 1.5 s for the eight pages of the
-    demo report), where a trivial page costs nothing. No library offers the rendering
+    ``.jp-Notebook``), and writes it out again, which is costly for report pages whose
+    tables are thousands of tags (docs/performance.md). No library offers the rendering
     without it, so this subclass repeats the method up to the parse (the same filters)
     and makes the same two changes with a regular expression on the start tags, which
     our template writes itself: an ``alt`` (the report's word for a figure) on every
