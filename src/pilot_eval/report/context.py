@@ -328,19 +328,10 @@ open_period.__signature__ = signature(return_annotation="Period")  # what help()
 
 def _window_tables(processed_dir: Path, window: tuple[str, str]):
     """The processed tables (read and verified by :func:`pilot_eval.ingest.load_processed`)
-    and those of the window (``restrict_window``, then ``_follow_vacancies``)."""
-    from ..estimate.effects import restrict_window
+    and those of the window (:func:`pilot_eval.analysis.window.restrict_window`: the
+    vacancies published in it, their applications and those applications' checks)."""
+    from ..analysis.window import restrict_window
     from ..ingest import load_processed
 
     all_tables = load_processed(processed_dir)
-    return all_tables, _follow_vacancies(restrict_window(all_tables, window))
-
-
-def _follow_vacancies(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Applications and checks of the vacancies kept (restrict_window only filters vacancies)."""
-    vac_ids = tables["vacancies"]["vacancy_id"]
-    apps = tables["applications"]
-    apps = apps.loc[apps["vacancy_id"].isin(vac_ids)]
-    checks = tables["background_checks"]
-    checks = checks.loc[checks["application_id"].isin(apps["application_id"])]
-    return {**tables, "applications": apps, "background_checks": checks}
+    return all_tables, restrict_window(all_tables, window)
