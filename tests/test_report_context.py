@@ -96,6 +96,7 @@ def test_effects_are_computed_once_per_period_and_shared(processed, monkeypatch)
 def test_outcomes_are_built_in_one_pass_with_the_same_numbers(processed, monkeypatch):
     """The estimates build every outcome's rows by one outcome_frames call (the vacancies
     and applications enriched once), and each effect is the one pilot_effects gives alone."""
+    from pilot_eval.analysis import frames as F
     from pilot_eval.estimate import effects as E
 
     outcomes = ["late_withdrawal", "offer_acceptance", "days_unfilled_90", "qualified_applicants_per_vacancy"]
@@ -108,6 +109,7 @@ def test_outcomes_are_built_in_one_pass_with_the_same_numbers(processed, monkeyp
         return real(tables, cut_date, which, *args, **kwargs)
 
     monkeypatch.setattr(E, "outcome_frames", spy)
+    monkeypatch.setattr(F, "outcome_frames", spy)  # outcome_data (the triple difference) calls it there
     together = sections.effects(ctx, outcomes[:3]).tidy()
     # every outcome's effect rows in one call; the triple difference builds its own rows
     assert calls == [list(E.OUTCOMES), ["late_withdrawal"]]

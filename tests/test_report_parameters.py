@@ -7,6 +7,9 @@ import ast
 import inspect
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import report_fixtures as fx
@@ -40,7 +43,7 @@ def test_a_parameter_s_default_must_fit_its_kind():
         Parameter("n", 5, "number", "a count")
 
 
-def test_the_parameters_cell_assigns_every_default_as_a_literal_with_aligned_comments():
+def test_the_parameters_cell_assigns_every_default_as_a_literal_as_ruff_formats_it():
     cell = parameters.parameters_cell()
     lines = cell.splitlines()
     assert lines[0] == parameters.CELL_COMMENT and not cell.endswith("\n")
@@ -49,8 +52,18 @@ def test_the_parameters_cell_assigns_every_default_as_a_literal_with_aligned_com
         assert isinstance(node, ast.Assign)
         values[node.targets[0].id] = ast.literal_eval(node.value)
     assert values == PARAMETERS
-    assert len({line.index("  # ") for line in lines[1:]}) == 1  # the comments start in one column
-    assert lines[1] == 'period = "2025Q4"            # report period: 2025Q4, 2025H2, 2025-12 or 2025'
+    assert all(line.count("  # ") == 1 for line in lines[1:])  # one comment per line, two spaces before it
+    assert lines[1] == 'period = "2025Q4"  # report period: 2025Q4, 2025H2, 2025-12 or 2025'
+    # the notebooks are formatted by ruff: the generated cell must be a fixed point of ruff format
+    ruff = Path(sys.executable).parent / "ruff"
+    formatted = subprocess.run(
+        [str(ruff), "format", "--isolated", "--line-length", "120", "-"],
+        input=cell + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert formatted == cell + "\n"
 
 
 def _parameters_source(path) -> str | None:
