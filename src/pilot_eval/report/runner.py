@@ -42,7 +42,7 @@ from pathlib import Path
 from .. import paths
 from . import stages
 from .parameters import PARAMS_DIR, parse_param, resolve_parameters
-from .stages import BLAS_THREADS, KERNEL_NAME, _Job, _run_in_subprocess, _schedule, _swap_in, worker_environment
+from .stages import BLAS_THREADS, KERNEL_NAME, _Job, _schedule, _swap_in, worker_environment
 
 __all__ = [
     "BLAS_THREADS",
@@ -55,7 +55,7 @@ __all__ = [
     "worker_environment",
 ]
 # the worker machinery lives with the execute stage; these names stay importable from here
-_REEXPORTED = (_Job, _run_in_subprocess, _schedule, _swap_in)
+_REEXPORTED = (_Job, _schedule, _swap_in)
 
 #: The summary for politicians is the notebook whose name starts with this.
 SUMMARY_PREFIX = "00_"

@@ -8,8 +8,9 @@
    The runner saves it with :meth:`ReportEstimates.save` in the report's working folder
    (:func:`work_dir`, ``<out>/.work/<period>/estimates/``) as plain files: parquet for
    tables, JSON for the rest (no pickles).
-3. :func:`execute` — the notebooks, run by papermill in ordinary kernels, each in a worker
-   process of its own; they get the saved estimates' folder as the parameter ``results_dir``
+3. :func:`execute` — the notebooks, run by papermill in ordinary kernels, from ``jobs``
+   worker processes (each imports papermill once and runs its share of the notebooks, a
+   kernel and a log per notebook); they get the saved estimates' folder as the parameter ``results_dir``
    and only read them (``sections.effects(ctx, ...)`` and the like read ``ctx.estimates``).
    A notebook opened alone (``results_dir=""``) calls :func:`estimate` itself and shows the
    same numbers.
@@ -36,13 +37,15 @@ import datetime as dt
 import importlib
 import json
 import math
+import multiprocessing
 import re
 import shutil
 import sys
 import time
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -474,50 +477,59 @@ def _execute_notebook(job: _Job) -> dict:
     return _entry(job, status="failed" if error else "ok", elapsed=elapsed, error=error)
 
 
-def _worker(job_file: str) -> int:
-    """``python -m pilot_eval.report.stages JOB.json``: run one job, write its entry."""
-    job = _Job(**json.loads(Path(job_file).read_text(encoding="utf-8")))
-    entry = _execute_notebook(job)
-    (Path(job.folder) / job.result).write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-    return 0
+def _start_worker(env: dict[str, str]) -> None:
+    """A worker process's start: the kernels it launches inherit ``env`` (one BLAS thread),
+    and papermill is imported once for all the notebooks the worker runs."""
+    import os
+
+    os.environ.update(env)
+    import papermill  # noqa: F401
 
 
-def _run_in_subprocess(job: _Job, env: dict[str, str] | None = None) -> dict:
-    """Run a job in a fresh Python process (one kernel each, output to the job's log);
-    ``env`` default :func:`worker_environment`."""
-    import subprocess
+def _run_job(job: _Job) -> dict:
+    """Run one job in a worker process: its output and its kernel's (which inherits the
+    worker's standard output and error) go to the job's log, not to the terminal."""
+    import os
 
     folder = Path(job.folder)
-    job_file = folder / ".results" / f"{job.name}.job.json"
-    job_file.write_text(json.dumps(dataclasses.asdict(job), ensure_ascii=False), encoding="utf-8")
     t0 = time.perf_counter()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
     with open(folder / job.log, "wb") as log:
-        code = subprocess.call(
-            [sys.executable, "-m", __name__, str(job_file)],
-            stdout=log,
-            stderr=log,
-            stdin=subprocess.DEVNULL,
-            env=env or worker_environment(),
-        )
-    if code == 0 and (folder / job.result).is_file():
-        entry = json.loads((folder / job.result).read_text(encoding="utf-8"))
-    else:
-        entry = _entry(
-            job,
-            status="failed",
-            elapsed=time.perf_counter() - t0,
-            error={
-                "cell_index": None,
-                "execution_count": None,
-                "ename": "WorkerError",
-                "evalue": f"the worker process exited with status {code}; see {job.log}",
-            },
-        )
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            entry = _execute_notebook(job)
+        except Exception as exc:  # noqa: BLE001 - a failure outside the notebook: the report goes on
+            entry = _entry(job, status="failed", elapsed=time.perf_counter() - t0, error=_error_of(exc))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
     if (folder / job.log).stat().st_size == 0:
         (folder / job.log).unlink()
     else:
         entry["log"] = job.log
     return entry
+
+
+def _worker_failed(job: _Job, exc: BaseException) -> dict:
+    """The entry of a job whose worker process died (e.g. killed) before it returned."""
+    return _entry(
+        job,
+        status="failed",
+        elapsed=None,
+        error={
+            "cell_index": None,
+            "execution_count": None,
+            "ename": "WorkerError",
+            "evalue": f"the worker process running it stopped: {exc}",
+        },
+    )
 
 
 def _schedule(todo: list[_Job], previous: Path) -> list[_Job]:
@@ -563,8 +575,9 @@ def execute(
     previous: str | Path | None = None,
     say=None,
 ) -> Executed:
-    """Run every notebook with papermill, ``jobs`` at a time, each in a worker process and an
-    ordinary kernel of its own, into ``folder/notebooks/``.
+    """Run every notebook with papermill, ``jobs`` at a time, into ``folder/notebooks/``:
+    ``jobs`` worker processes take the notebooks in turn, each in an ordinary kernel of its
+    own whose output goes to the notebook's log.
 
     ``parameters`` are injected into every notebook (with ``results_dir`` the saved
     estimates, which the notebooks read). A failed notebook does not stop the others.
@@ -589,13 +602,23 @@ def execute(
         for p in sources
     ]
     width = max(len(job.name) for job in todo)
-    env = worker_environment()
     done: dict[str, dict] = {}
-    with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+    # ``jobs`` worker processes, started fresh ("spawn": nothing of this process is shared),
+    # each running its share of the notebooks one after another
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(todo)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(worker_environment(),),
+    ) as pool:
         order = _schedule(todo, Path(previous)) if previous else todo
-        futures = {pool.submit(_run_in_subprocess, job, env): job for job in order}
+        futures = {pool.submit(_run_job, job): job for job in order}
         for future in as_completed(futures):
-            job, entry = futures[future], future.result()
+            job = futures[future]
+            try:
+                entry = future.result()
+            except BrokenProcessPool as exc:
+                entry = _worker_failed(job, exc)
             done[job.name] = entry
             seconds = f"{entry['elapsed_seconds']:6.1f} s" if entry["elapsed_seconds"] is not None else ""
             say(
@@ -943,7 +966,3 @@ def _swap_in(tmp: Path, final: Path) -> None:
     tmp.rename(final)
     if old is not None:
         shutil.rmtree(old)
-
-
-if __name__ == "__main__":  # a worker process, started by _run_in_subprocess
-    sys.exit(_worker(sys.argv[1]))
