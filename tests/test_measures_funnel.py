@@ -97,19 +97,7 @@ CHECK_ROWS = [
     ["k5", "a3", "court_records", "2024-02-05", None, "cancelled_by_candidate", None],
     ["k6", "e2", "register_lss", "2024-06-01", None, "cancelled_other", None],
 ]
-STAFF_COLUMNS = [
-    "administration",
-    "role_group",
-    "month",
-    "headcount_permanent",
-    "headcount_temporary",
-    "fte",
-    "voluntary_leavers",
-    "new_hires",
-    "share_qualified",
-    "hourly_hours",
-    "vacant_posts",
-]
+STAFF_COLUMNS = [c.name for c in C.TABLES["staffing_monthly"].columns]  # the contract's order
 STAFF_ROWS = [
     ["UBF", "teacher", "2024-01-01", 90, 10, 95.0, 1, 1, 0.8, 10.0, 4],
     ["UBF", "teacher", "2024-02-01", 90, 10, 95.0, 2, 1, 0.8, 20.0, 5],
