@@ -22,18 +22,26 @@
    failed or interrupted run leaves the previous report as it was. Nothing outside
    ``<out>/<period>`` and the working folder ``<out>/.work/<period>`` is deleted.
 
-Layout of ``<out>/<period>/``: ``index.html``, ``<notebook>.html``, ``manifest.json``,
-``notebooks/<notebook>.ipynb`` (executed, with code), ``logs/<notebook>.stderr.txt``
-(warnings the notebook wrote, not shown to readers), ``logs/<notebook>.log`` (kernel and
-papermill messages, if any), ``data_docs/``.
+
+Two folders per report (docs/report.md):
+
+* **published**, ``<out>/<period>/``: what readers get, every file of it safe to mail to a
+  councillor: ``index.html``, ``<notebook>.html`` (only what the notebooks showed through
+  :mod:`pilot_eval.report.show`, after disclosure control) and ``provenance.json`` (what the
+  footers say, without row counts or error texts). It links nothing outside itself.
+* **working**, ``<out>/.work/<period>/``: analysts' material, never linked from a
+  published page: ``index.html`` (the same contents, linking the published pages and the
+  rest), ``manifest.json`` (everything: paths, row counts, errors, timings),
+  ``notebooks/<notebook>.ipynb`` (executed, with code and every output),
+  ``logs/<notebook>.not-shown.txt`` (what a page left out: warnings, print output, a cell's
+  value), ``logs/<notebook>.log`` (kernel and papermill messages, if any), ``data_docs/``
+  (GX Data Docs) and ``estimates/``.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -218,7 +226,8 @@ def run_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     estimates = stages.estimate(ctx)
-    results_dir = estimates.save(stages.work_dir(out_dir, period) / "estimates")
+    work = stages.work_dir(out_dir, period)
+    results_dir = estimates.save(work / "estimates")
     say(f"  [estimates] {results_dir}  {time.perf_counter() - t0:.1f} s")
     for what, why in estimates.errors.items():  # the pages that show it will fail with it
         print(f"pilot-eval report: WARNING: could not estimate {what}: {why}", file=sys.stderr)
@@ -231,35 +240,29 @@ def run_report(
     )
 
     final = out_dir / period
-    tmp = Path(tempfile.mkdtemp(prefix=f".{period}.new-", dir=out_dir))
-    try:
-        # 3. execute
-        say(f"Executing {len(sources)} notebooks from {notebooks_dir} ({min(jobs, len(sources))} at a time) …")
-        executed = stages.execute(
-            sources, tmp, notebook_params, titles=titles, jobs=jobs, timeout=timeout, previous=final, say=say
-        )
-        # 4. publish
-        published = stages.publish(
-            ctx, executed, final, parameters=notebook_params, sources=sources, synthetic=synthetic
-        )
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+    # 3. execute, in the working folder
+    say(f"Executing {len(sources)} notebooks from {notebooks_dir} ({min(jobs, len(sources))} at a time) …")
+    executed = stages.execute(
+        sources, work, notebook_params, titles=titles, jobs=jobs, timeout=timeout, previous=work, say=say
+    )
+    # 4. publish: the pages into the published folder, the rest stays in the working folder
+    published = stages.publish(ctx, executed, final, parameters=notebook_params, sources=sources, synthetic=synthetic)
 
     manifest, failed = published.manifest, published.failed
     if int(report.get("exit_status", 0)) == 1:
         print(
             f"WARNING: ingest quarantined more rows than its threshold in {processed_path}; "
-            "see its ingest_report.json and data_docs",
+            f"see its ingest_report.json and the GX Data Docs in {work / 'data_docs'}",
             file=sys.stderr,
         )
     for entry in failed:
-        print(_failure_text(entry, final), file=sys.stderr)
+        print(_failure_text(entry, work), file=sys.stderr)
     if failed:
         print(
             f"{len(failed)} of {len(manifest['notebooks'])} notebooks failed; the rest of the report was rendered.",
             file=sys.stderr,
         )
+    say(f"  analysts' working folder: {work / 'index.html'}")
     say(published.index)
     return ReportResult(
         index=published.index,
