@@ -244,14 +244,35 @@ def check_floors(values: Mapping[str, object], where: str) -> None:
             raise ValueError(f"{where}: {below_floor(p.name, values[p.name], p.floor)}")
 
 
+def _literal_defaults(source: str, names: set[str]) -> dict[str, object]:
+    """The literal values that top-level assignments (``x = 1``, ``x: int = 1``) of
+    ``source`` give to ``names``; a value that is no literal is left out."""
+    defaults = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in names:
+                try:
+                    defaults[target.id] = ast.literal_eval(node.value)
+                except (ValueError, TypeError, SyntaxError, RecursionError):
+                    continue
+    return defaults
+
+
 def check_notebook_floors(path: str | Path) -> None:
     """Refuse a notebook whose ``parameters`` cell sets a disclosure threshold below its
-    floor (``min_count = 1``), although the report's values, injected after that cell,
-    would override it: the notebook opened alone in JupyterLab would publish with it. Only
-    literal assignments at the cell's top level are read (the cell holds literals only);
-    :func:`~pilot_eval.report.context.open_period` checks whatever the notebook passes
-    it when it runs. A notebook without such a cell, or whose cell does not parse, is left
-    to papermill."""
+    floor (``min_count = 1``): the report's values, injected after that cell, would
+    override it, but the notebook is wrong all the same, and opened alone in JupyterLab
+    it would fail on it. A ValueError naming the notebook, the parameter and its floor.
+    Only literal assignments at the cell's top level are read (the cell holds literals
+    only); :func:`~pilot_eval.report.context.open_period` checks whatever the notebook
+    passes it when it runs. A notebook without such a cell, or whose cell does not
+    parse, is left to papermill."""
     path = Path(path)
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -263,24 +284,9 @@ def check_notebook_floors(path: str | Path) -> None:
             continue
         source = cell.get("source", "")
         try:
-            tree = ast.parse("".join(source) if isinstance(source, list) else str(source))
+            defaults = _literal_defaults("".join(source) if isinstance(source, list) else str(source), floored)
         except SyntaxError:
             continue
-        defaults = {}
-        for node in tree.body:
-            targets = (
-                node.targets
-                if isinstance(node, ast.Assign)
-                else [node.target]
-                if isinstance(node, ast.AnnAssign)
-                else []
-            )
-            for target in targets:
-                if isinstance(target, ast.Name) and target.id in floored and node.value is not None:
-                    try:
-                        defaults[target.id] = ast.literal_eval(node.value)
-                    except (ValueError, TypeError, SyntaxError, RecursionError):
-                        continue
         check_floors(defaults, f"{path}, parameters cell")
 
 
