@@ -4,7 +4,9 @@
 
 1. Parameters: :data:`~pilot_eval.report.context.PARAMETERS` defaults, then
    ``params/<period>.yaml`` (or ``params_file``), then ``lang`` and ``params`` given on
-   the command line (:func:`resolve_parameters`).
+   the command line (:func:`resolve_parameters`). A disclosure threshold below its floor
+   (``min_count`` 5, ``min_denominator`` 10, ``min_n`` 10), there or as the default of a
+   notebook's parameters cell, stops the report here: nothing is prepared or written.
 2. :func:`~pilot_eval.report.stages.prepare`: the data, ingested only if needed, and the
    window's tables; every notebook gets the prepared directory as ``processed_dir``. Ingest
    refusing the data: no report.
@@ -49,7 +51,7 @@ from pathlib import Path
 
 from .. import paths
 from . import stages
-from .parameters import PARAMS_DIR, parse_param, resolve_parameters
+from .parameters import PARAMS_DIR, check_notebook_floors, parse_param, resolve_parameters
 from .stages import BLAS_THREADS, KERNEL_NAME, _Job, _schedule, _swap_in, worker_environment
 
 __all__ = [
@@ -177,8 +179,11 @@ def run_report(
     Raises
     ------
     ValueError
-        Bad parameters (see :func:`resolve_parameters`), no data source given, a
-        processed folder without data, no notebooks.
+        Bad parameters (see :func:`resolve_parameters`; a disclosure threshold below its
+        floor among them), a notebook whose parameters cell sets one below its floor
+        (:func:`~pilot_eval.report.parameters.check_notebook_floors`), no data source given,
+        a processed folder without data, no notebooks. All of these before any data are
+        prepared or anything is written.
     """
     say = (lambda *a, **k: None) if quiet else (lambda *a, **k: print(*a, **k, flush=True))
     parameters = resolve_parameters(period, params_file=params_file, overrides=params, lang=lang)
@@ -193,6 +198,8 @@ def run_report(
     sources = sorted(notebooks_dir.glob("*.ipynb"))
     if not sources:
         raise ValueError(f"no notebooks (*.ipynb) in {notebooks_dir}")
+    for path in sources:  # a notebook's own default below a floor: refused before anything runs
+        check_notebook_floors(path)
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     titles = {path.stem: _notebook_title(path, parameters["lang"]) for path in sources}
