@@ -588,7 +588,7 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
         guess = next((extra for extra, name in close.items() if name == col.name), None)
         raise IngestError(
             f"required column missing: {col.name} (Swedish header {col.swedish!r})"
-            + (f"; the file has a column {guess!r}: a misspelling of it?" if guess else "")
+            + (f"; the file has a column {safe_value(guess)!r}: a misspelling of it?" if guess else "")
             + (f"; also missing: {', '.join(missing[1:])}" if len(missing) > 1 else ""),
             file=label,
             table=spec.name,
@@ -600,7 +600,8 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
     outcome = TableOutcome(spec.name, raw, typed=pd.DataFrame(index=pd.RangeIndex(raw.n_rows)))
     for extra in raw.extra_columns:
         outcome.dropped_columns.append(extra)
-        shown = extra if extra and not extra.startswith("Unnamed:") else "(no header)"
+        # headers that passed the guard; safe_value all the same (defence in depth)
+        shown = safe_value(extra) if extra and not extra.startswith("Unnamed:") else "(no header)"
         if extra in close:
             col = spec.column(close[extra])
             column_warnings.append(
