@@ -545,7 +545,9 @@ def _numbers_guard(outcomes: dict[str, TableOutcome]) -> None:
             if col.kind not in _NUMBER_KINDS or col.name not in outcome.typed.columns:
                 continue
             values = outcome.typed[col.name]
-            distinct = pd.Series(pd.unique(values.dropna().to_numpy()), dtype=object)
+            distinct = (
+                pd.Series(values.unique()).dropna().astype(object).reset_index(drop=True)
+            )  # no copy of the column
             if not len(distinct):
                 continue
             texts = distinct.map(lambda v: str(int(v)) if float(v).is_integer() else repr(float(v)))
