@@ -236,6 +236,18 @@ def test_git_commit_of_a_folder_that_is_not_a_checkout_is_unknown(tmp_path):
 # ---------------------------------------------------------------- one report (slow)
 
 
+def test_the_terminal_failure_line_does_not_quote_an_identifier_from_the_exception(tmp_path):
+    entry = {
+        "name": "06_egen",
+        "ipynb": "notebooks/06_egen.ipynb",
+        "log": None,
+        "error": {"cell_index": 4, "execution_count": 3, "ename": "ValueError", "evalue": "row 19811218-9876 is odd"},
+    }
+    text = runner._failure_text(entry, tmp_path)
+    assert text.startswith("FAILED 06_egen in cell 4 (In [3]):") and "ValueError: row [redacted] is odd" in text
+    assert "9876" not in text and str(tmp_path / "notebooks" / "06_egen.ipynb") in text
+
+
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory):
     return fx.once(tmp_path_factory, "processed", fx.processed_data) / "processed"

@@ -49,7 +49,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import paths
+from .. import paths, privacy
 from . import stages
 from .parameters import PARAMS_DIR, check_notebook_floors, parse_param, resolve_parameters
 from .stages import BLAS_THREADS, KERNEL_NAME, _Job, _schedule, _swap_in, worker_environment
@@ -113,6 +113,7 @@ def _failure_text(entry: dict, folder: Path) -> str:
     if err.get("execution_count") is not None:
         where.append(f"(In [{err['execution_count']}])")
     reason = f"{err.get('ename')}: {err['evalue']}" if err.get("evalue") else str(err.get("ename"))
+    reason = privacy.redact(reason)  # a notebook's exception may quote a cell
     lines = [
         f"FAILED {entry['name']}" + (f" in {' '.join(where)}" if where else "") + ":",
         "    " + reason.replace("\n", "\n    "),
@@ -237,7 +238,7 @@ def run_report(
     results_dir = estimates.save(work / "estimates")
     say(f"  [estimates] {results_dir}  {time.perf_counter() - t0:.1f} s")
     for what, why in estimates.errors.items():  # the pages that show it will fail with it
-        print(f"pilot-eval report: WARNING: could not estimate {what}: {why}", file=sys.stderr)
+        print(f"pilot-eval report: WARNING: could not estimate {what}: {privacy.redact(why)}", file=sys.stderr)
     notebook_params = dict(
         parameters,
         processed_dir=str(processed_path),
