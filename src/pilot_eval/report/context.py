@@ -265,11 +265,54 @@ class Period:
         """The sentence in the report's language."""
         return sv if self.lang == "sv" else en
 
-    def publish(self, table: pd.DataFrame, **options):
-        """:func:`pilot_eval.disclosure.publish` with this period's thresholds."""
+    @property
+    def ledger(self):
+        """This notebook's part of the report's disclosure ledger
+        (:class:`pilot_eval.report.ledger.PageLedger`): every table published and count
+        printed, for the audit of the whole report."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if "ledger" not in cache:
+            from .ledger import PageLedger
+
+            cache["ledger"] = PageLedger()
+        return cache["ledger"]
+
+    def publish(
+        self,
+        table: pd.DataFrame,
+        *,
+        measures: dict[str, str] | None = None,
+        shown: str = "table",
+        **options,
+    ):
+        """:func:`pilot_eval.disclosure.publish` with this period's thresholds, registered in
+        the report's ledger (:attr:`ledger`; ``measures``: count column → the measure it is,
+        where the column's name does not say it, e.g. ``{"n": "n_offers"}``; ``shown``:
+        ``"table"`` or ``"chart"``). In a report run after an audit that withheld more, the
+        cells it withheld in this table are withheld here too."""
         from ..disclosure import publish
 
-        return publish(table, thresholds=self.thresholds, **options)
+        withhold = self.ledger.next_withhold()
+        protected = publish(table, thresholds=self.thresholds, withhold=withhold or None, **options)
+        self.ledger.add_table(protected, measures=measures, shown=shown)
+        return protected
+
+    def count(self, n: float, measure: str, groups: dict | None = None) -> str:
+        """A count for running text (:func:`pilot_eval.report.findings.count_text`), registered
+        in the report's ledger as ``measure`` for ``groups`` (e.g. ``"n_checks"``,
+        ``{"check_type": "court_and_credit"}``: the same key as the cell of a table that
+        shows it) where it is printed exactly. A count the audit withholds, or of 1–4, is
+        said in words ("färre än 5", "ett antal som inte redovisas")."""
+        from .findings import count_text
+
+        text = count_text(n, self.lang, self.thresholds.min_count)
+        exact = round(float(n)) < 100  # larger counts are printed rounded to 10 or 100
+        if not exact:
+            return text
+        withheld = self.ledger.count(
+            round(float(n)), measure=measure, groups=groups, min_count=self.thresholds.min_count, lang=self.lang
+        )
+        return withheld or text
 
 
 def open_period(period: str = PARAMETERS["period"], **params: object) -> Period:

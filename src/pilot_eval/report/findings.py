@@ -61,6 +61,7 @@ from ..labels import format_number, format_percent, value_label
 from ..periods import date_text
 from ..texts import LANGUAGES, check_lang, index
 from ..texts import findings as T
+from ..texts.disclosure import WITHHELD_COUNT
 
 __all__ = [
     "DEMO_DISCLAIMER",
@@ -521,7 +522,7 @@ def _and_list(items: Sequence[str], lang: str) -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
+def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5, count=None) -> str:
     """A short paragraph on what the pilot did, from
     :func:`~pilot_eval.measures.coverage.pilot_coverage`.
 
@@ -539,9 +540,18 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
     lang : {"sv", "en"}, default "sv"
     min_count : int, default 5
         Counts below it (and above 0) are not printed.
+    count : callable, optional
+        ``count(n, measure, groups)``: the words for a count, which a report registers in
+        its disclosure ledger (``ctx.count``: the key is that of the cell of the table on
+        page 06 that shows the same number). Default :func:`count_text`.
     """
     i = index(lang)
     words = T.WHAT_WAS_DONE
+    if count is None:
+
+        def count(n, measure, groups=None):
+            return count_text(n, lang, min_count)
+
     rollout = coverage["rollout"]
     checks = coverage["checks_by_type"]
     sentences = []
@@ -565,9 +575,14 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
     if n_court + n_credit == 0:
         sentences.append(words["no_deepened_checks"][i])
     else:
-        deep = count_text(n_court + n_credit, lang, min_count)
+        # the court-only checks are the difference of the two printed counts
+        court = count(n_court, "n_checks", {"check_type": "court_records"})
+        deep = count(n_court + n_credit, "n_checks", {"check_type": "court_records+court_and_credit"})
+        court_hidden = 0 < n_court < min_count or court != count_text(n_court, lang, min_count)
+        if court_hidden and deep == count_text(n_court + n_credit, lang, min_count) and n_court + n_credit < 100:
+            deep = WITHHELD_COUNT["secondary"][i]  # the exact sum and its other part would give it back
         deep = deep[0].upper() + deep[1:]
-        credit = count_text(n_credit, lang, min_count)
+        credit = count(n_credit, "n_checks", {"check_type": "court_and_credit"})
         top = _top_roles(coverage["roles_covered"], lang, min_count)
         most = words["most_in_roles"][i].format(roles=_and_list(top, lang)) if top else ""
         sentences.append(words["deepened_checks"][i].format(deep=deep, credit=credit, most=most))
@@ -580,7 +595,7 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5) -> str:
         if len(years):
             first, last = int(years.min()), int(years.max())
             span = f" ({first}–{last})" if first != last else f" ({first})"
-        many = count_text(n_register, lang, min_count)
+        many = count(n_register, "n_checks", {"check_type": "register_extracts"})
         sentences.append(words["register_extracts"][i].format(span=span, many=many))
     return " ".join(sentences)
 

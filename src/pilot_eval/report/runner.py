@@ -253,8 +253,39 @@ def run_report(
     executed = stages.execute(
         sources, work, notebook_params, titles=titles, jobs=jobs, timeout=timeout, previous=work, say=say
     )
+    # 3b. the disclosure audit of every page's figures together
+    t0 = time.perf_counter()
+    try:
+        disclosure = stages.audit_disclosure(
+            executed, sources, notebook_params, titles=titles, jobs=jobs, timeout=timeout, say=say
+        )
+    except RuntimeError as exc:
+        print(f"pilot-eval report: ERROR: {exc}\nNothing was published.", file=sys.stderr)
+        return ReportResult(index=None, manifest={}, notebooks={}, exit_code=1)
+    summary = disclosure.summary()
+    say(
+        f"  [disclosure] {summary['cells']} figures audited across all pages, "
+        f"{summary['published_share']:.1%} shown ({summary['before_report_audit']['published_share']:.1%} "
+        f"table by table)  {time.perf_counter() - t0:.1f} s"
+    )
+    if disclosure.unprotected:
+        cells = "\n".join(f"    {cell}" for cell in disclosure.unprotected)
+        print(
+            f"pilot-eval report: ERROR: the disclosure audit could not protect these cells:\n{cells}\n"
+            f"Nothing was published; the audit is in {work / 'disclosure_audit.json'}.",
+            file=sys.stderr,
+        )
+        return ReportResult(index=None, manifest={}, notebooks={}, exit_code=1)
     # 4. publish: the pages into the published folder, the rest stays in the working folder
-    published = stages.publish(ctx, executed, final, parameters=notebook_params, sources=sources, synthetic=synthetic)
+    published = stages.publish(
+        ctx,
+        executed,
+        final,
+        parameters=notebook_params,
+        sources=sources,
+        synthetic=synthetic,
+        disclosure=summary,
+    )
 
     manifest, failed = published.manifest, published.failed
     if int(report.get("exit_status", 0)) == 1:

@@ -54,7 +54,8 @@ def table(
     """
     from IPython.display import HTML
 
-    protected = data if isinstance(data, ProtectedTable) else ctx.publish(data, **protect_options)
+    # registered in the report's disclosure ledger either way (ctx.publish registers it)
+    protected = ctx.ledger.adopt(data) if isinstance(data, ProtectedTable) else ctx.publish(data, **protect_options)
     if isinstance(caption, tuple):
         caption = ctx.text(*caption)
     _display(HTML(protected.to_html(lang=ctx.lang, decimals=decimals, caption=caption)), "table")

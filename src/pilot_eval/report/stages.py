@@ -90,6 +90,8 @@ TRIPLE_DIFFERENCE_OUTCOMES = ("late_withdrawal",)
 #: The version of the saved layout (``estimates.json``'s ``format``).
 FORMAT = 1
 _INDEX_FILE = "estimates.json"
+#: The working folder's subfolder of the report's disclosure ledger (:mod:`pilot_eval.report.ledger`).
+LEDGER_DIR = "ledger"
 
 
 # --------------------------------------------------------------------------- 1. prepare
@@ -490,8 +492,14 @@ def _run_job(job: _Job) -> dict:
     worker's standard output and error) go to the job's log, not to the terminal."""
     import os
 
+    from .ledger import LEDGER_ENV, PAGE_ENV
+
     folder = Path(job.folder)
     t0 = time.perf_counter()
+    # the kernel (started by papermill from this process) learns its page and the report's
+    # ledger from its environment: what it publishes is registered there for the audit
+    os.environ[PAGE_ENV] = job.name
+    os.environ[LEDGER_ENV] = str(folder / LEDGER_DIR)
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
@@ -573,6 +581,7 @@ def execute(
     timeout: int = 600,
     previous: str | Path | None = None,
     say=None,
+    fresh: bool = True,
 ) -> Executed:
     """Run every notebook with papermill, ``jobs`` at a time, into ``folder/notebooks/``:
     ``jobs`` worker processes take the notebooks in turn, each in an ordinary kernel of its
@@ -584,7 +593,9 @@ def execute(
     estimates, which the notebooks read). A failed notebook does not stop the others.
     ``previous`` is the folder of the previous run's ``manifest.json`` (which orders the
     notebooks longest first, :func:`_schedule`), usually ``folder`` itself; ``say`` prints
-    one line per notebook as it finishes.
+    one line per notebook as it finishes. ``fresh=False`` runs the notebooks again into the
+    same working folder (after the disclosure audit), keeping the rest of it and the ledger's
+    plan (``ledger/withheld.json``).
     """
     say = say or (lambda *a, **k: None)
     folder = Path(folder)
@@ -604,10 +615,10 @@ def execute(
     ]
     width = max(len(job.name) for job in todo)
     order = _schedule(todo, Path(previous)) if previous else todo
-    # the working material of an earlier run goes: its notebooks and logs are not this run's
-    for sub in ("notebooks", "logs", ".results"):
-        shutil.rmtree(folder / sub, ignore_errors=True)
-        (folder / sub).mkdir()
+    if fresh:  # the working material of an earlier run goes: its notebooks and logs are not this run's
+        for sub in ("notebooks", "logs", ".results", LEDGER_DIR):
+            shutil.rmtree(folder / sub, ignore_errors=True)
+            (folder / sub).mkdir()
     done: dict[str, dict] = {}
     # ``jobs`` worker processes, started fresh ("spawn": nothing of this process is shared),
     # each running its share of the notebooks one after another
@@ -631,6 +642,153 @@ def execute(
                 f"{'ok' if entry['status'] == 'ok' else 'FAILED':<6}{seconds}"
             )
     return Executed(folder=folder, entries=[done[job.name] for job in todo])
+
+
+# --------------------------------------------------------------------------- 3b. disclosure audit
+
+#: How many times the notebooks of pages whose cells the audit withheld are run again before
+#: the report gives up (each run applies the audit's plan; the next audit should find
+#: nothing more to withhold).
+AUDIT_PASSES = 3
+_AUDIT_FILE = "disclosure_audit.json"
+
+
+@dataclass
+class Disclosure:
+    """What the report-wide disclosure audit found (:func:`audit_disclosure`).
+
+    ``audit`` is the last :class:`pilot_eval.disclosure.LedgerAudit`; ``runs`` how often
+    the notebooks ran (1: the audit withheld nothing more); ``before`` the cells shown
+    when each table was protected on its own (the first run), ``(shown, cells)``;
+    ``rerun`` the pages run again."""
+
+    audit: object
+    runs: int
+    before: tuple[int, int]
+    rerun: list[str] = field(default_factory=list)
+
+    @property
+    def unprotected(self) -> list[str]:
+        return list(self.audit.unprotected)
+
+    def summary(self) -> dict:
+        """For the manifest and ``disclosure_audit.json``."""
+        shown, cells = self.before
+        return {
+            "cells": self.audit.cells,
+            "published": self.audit.published,
+            "published_share": round(self.audit.published / self.audit.cells, 4) if self.audit.cells else None,
+            "before_report_audit": {
+                "cells": cells,
+                "published": shown,
+                "published_share": round(shown / cells, 4) if cells else None,
+            },
+            "runs": self.runs,
+            "rerun": list(self.rerun),
+            "unprotected": self.unprotected,
+        }
+
+
+def _shown_cells(ledger) -> tuple[int, int]:
+    """(shown, all) figure cells of a ledger's entries as registered: every non-group cell
+    of a table that is not missing in the input, and every number (a count of 1–4 is not
+    shown)."""
+    from ..disclosure.ledger import NumberEntry
+
+    shown = cells = 0
+    for entry in ledger.entries:
+        if isinstance(entry, NumberEntry):
+            cells += 1
+            shown += not (0 < entry.value < entry_min_count(ledger))
+            continue
+        t = entry.table
+        figures = [c for c in t.values.columns if t.column_kinds.get(c) != "group"]
+        flags = t.flags[figures].to_numpy(dtype=object)
+        present = ~(t.values[figures].isna().to_numpy() & (flags == ""))
+        cells += int(present.sum())
+        shown += int((present & (flags == "")).sum())
+    return shown, cells
+
+
+def entry_min_count(ledger) -> int:
+    """The strictest ``min_count`` of a ledger's tables (the thresholds' floor without any)."""
+    from ..disclosure.ledger import TableEntry
+    from ..disclosure.rules import FLOORS
+
+    counts = [e.table.thresholds.min_count for e in ledger.entries if isinstance(e, TableEntry)]
+    return max(counts, default=FLOORS["min_count"])
+
+
+def _plan_of(audit) -> tuple[dict, dict]:
+    """The plan for the next run of the notebooks: each table's cells the audit withheld
+    beyond the table's own protection, each withheld number's reason."""
+    tables = {k: sorted(t.withheld_extra) for k, t in audit.tables.items() if t.withheld_extra}
+    numbers = {k: r for k, r in audit.numbers.items() if r}
+    return tables, numbers
+
+
+def audit_disclosure(
+    executed: Executed,
+    sources: Sequence[str | Path],
+    parameters: dict,
+    *,
+    titles: dict[str, str] | None = None,
+    jobs: int = 2,
+    timeout: int = 600,
+    say=None,
+) -> Disclosure:
+    """Audit every page's published figures together (the ledger the notebooks wrote into
+    ``<work>/ledger/``, :meth:`pilot_eval.disclosure.Ledger.audit`). Where the audit
+    withholds more, its plan goes to ``ledger/withheld.json`` and the notebooks of those
+    pages run again (:func:`execute` with ``fresh=False``), so that each such cell is
+    withheld in every table, chart and sentence that shows it; then the audit runs again,
+    up to :data:`AUDIT_PASSES` times. ``executed.entries`` are updated in place. The audit
+    (without a true value of any withheld cell) goes to ``<work>/disclosure_audit.json``.
+    """
+    from ..disclosure import Ledger
+    from .ledger import read_plan, write_plan
+
+    say = say or (lambda *a, **k: None)
+    folder = Path(executed.folder)
+    ledger_dir = folder / LEDGER_DIR
+    by_name = {Path(p).stem: Path(p) for p in sources}
+    ledger = Ledger.load(ledger_dir)
+    before = _shown_cells(ledger)
+    runs, rerun = 1, []
+    while True:
+        audit = ledger.audit()
+        tables, numbers = _plan_of(audit)
+        current = read_plan(ledger_dir)
+        if (tables, numbers) == ({k: sorted(v) for k, v in current["tables"].items()}, current["numbers"]):
+            break
+        if runs > AUDIT_PASSES:
+            raise RuntimeError(
+                f"the disclosure audit still withholds more after {AUDIT_PASSES} runs of the notebooks: "
+                f"{', '.join(sorted(audit.changed))}"
+            )
+        write_plan(ledger_dir, tables, numbers)
+        pages = sorted({i.split("/", 1)[0] for i in audit.changed} & set(by_name))
+        extra = sum(len(v) for v in tables.values()) + len(numbers)
+        say(f"  [disclosure] the audit across pages withholds {extra} more figures; running {', '.join(pages)} again")
+        again = execute(
+            [by_name[p] for p in pages],
+            folder,
+            parameters,
+            titles=titles,
+            jobs=jobs,
+            timeout=timeout,
+            say=say,
+            fresh=False,
+        )
+        entries = {e["name"]: e for e in again.entries}
+        executed.entries[:] = [entries.get(e["name"], e) for e in executed.entries]
+        rerun = sorted({*rerun, *pages})
+        runs += 1
+        ledger = Ledger.load(ledger_dir)
+    result = Disclosure(audit=audit, runs=runs, before=before, rerun=rerun)
+    content = {**audit.to_json(), "summary": result.summary()}
+    _write_json(folder / _AUDIT_FILE, content)
+    return result
 
 
 # --------------------------------------------------------------------------- 4. publish
@@ -753,6 +911,7 @@ def publish(
     parameters: dict,
     sources: Sequence[str | Path],
     synthetic: bool,
+    disclosure: dict | None = None,
 ) -> Published:
     """Write the pages of the executed notebooks into a temporary folder beside ``final``
     (``<out>/<period>``) with ``index.html`` and ``provenance.json``, and put it in place of
@@ -765,7 +924,8 @@ def publish(
 
     ``parameters`` are the ones the notebooks ran with (the manifest's; the pages' footer
     leaves out ``results_dir``, the runner's working folder); ``sources`` the notebooks'
-    files, in the order of ``executed.entries``.
+    files, in the order of ``executed.entries``; ``disclosure`` the summary of the
+    report-wide disclosure audit (:meth:`Disclosure.summary`), for the manifest.
     """
     from . import render
 
@@ -807,6 +967,7 @@ def publish(
                 "data_docs": data_docs,
             },
             "published": str(final),
+            "disclosure": disclosure,
             "input_files": prov["input_files"],
             "notebooks": entries,
             "exit_code": 1 if failed else 0,

@@ -39,3 +39,9 @@ FOOTNOTES = {
         "{symbol} Not available or cannot be computed.",
     ),
 }
+
+#: How a sentence says that a count is not printed (``{min_count}``), by reason.
+WITHHELD_COUNT = {
+    "small_count": ("färre än {min_count}", "fewer than {min_count}"),
+    "secondary": ("ett antal som inte redovisas", "a number that is not shown"),
+}
