@@ -144,6 +144,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .check_outcomes import protect_check_outcomes
+from .ledger import Ledger, LedgerAudit
 from .pipeline import protect
 from .rules import CHECK_OUTCOME_LEVELS, MISSING_SYMBOL, REASONS, SYMBOLS, TOTAL_MARKERS, Thresholds
 from .table import ProtectedTable
@@ -154,6 +155,8 @@ __all__ = [
     "ProtectedTable",
     "protect",
     "protect_check_outcomes",
+    "Ledger",
+    "LedgerAudit",
     "REASONS",
     "SYMBOLS",
     "MISSING_SYMBOL",

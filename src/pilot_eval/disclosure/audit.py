@@ -12,6 +12,14 @@ import numpy as np
 
 from .secondary import _Greedy, _Line
 
+
+def sparse_csr(E):
+    """``E`` as a CSR matrix (scipy's sparse)."""
+    from scipy import sparse
+
+    return sparse.csr_matrix(E)
+
+
 #: Bound of an "unbounded" withheld cell in the audit's linear programs: this many times
 #: the table's total of the count cells (plus a little), far beyond any real value.
 _AUDIT_CAP_FACTOR = 4.0
@@ -100,19 +108,61 @@ class _Audit:
                     add(parts, [1.0] * len(parts), min(1.0, s), max(self.min_count - 1.0, s))
                 else:
                     add(parts, [1.0] * len(parts), s, s)
-        self.n_rows = r
-        self.lo = np.array(lo, dtype=float)
-        self.hi = np.array(hi, dtype=float)
-        self.E = sparse.csr_matrix(
+        E = sparse.csr_matrix(
             (np.array(coefs, dtype=float), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))),
             shape=(r, n_cells),
         )
+        self._setup(E, np.array(lo, dtype=float), np.array(hi, dtype=float), given_back, closing_cell)
+
+    @classmethod
+    def of_system(
+        cls,
+        val: np.ndarray,
+        E,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        *,
+        min_count: float,
+        width: float,
+        lb: np.ndarray,
+        ub: np.ndarray,
+        no_width: np.ndarray,
+        inside: tuple[np.ndarray, np.ndarray],
+        given_back: set[int],
+        closing_cell: np.ndarray,
+    ) -> _Audit:
+        """An audit of any linear system over any unknowns (the report's ledger): ``E``
+        (constraints × unknowns, sparse) with ``lo <= E x <= hi``; every unknown's bounds
+        ``lb``/``ub`` when it is withheld (``inf``: the cap); ``no_width`` marks unknowns
+        that need no width (quantities nobody publishes); ``inside`` = (low, high) per
+        unknown: it is exposed too when its whole range lies inside [low, high] (``inf``,
+        ``-inf`` for none)."""
+        self = cls.__new__(cls)
+        self.val = np.where(np.isnan(val), 0.0, np.asarray(val, dtype=float))
+        self.min_count = float(min_count)
+        self.width = max(1.0, float(width))
+        self.cap = _AUDIT_CAP_FACTOR * float(np.abs(self.val).sum()) + 10.0 * self.min_count + 10.0
+        self._setup(sparse_csr(E), np.asarray(lo, dtype=float), np.asarray(hi, dtype=float), given_back, closing_cell)
+        self.lb_all = np.asarray(lb, dtype=float)
+        self.ub_all = np.where(np.isinf(ub), np.maximum(self.cap, self.val), np.asarray(ub, dtype=float))
+        self.no_width = np.asarray(no_width, dtype=bool)
+        self.inside = (np.asarray(inside[0], dtype=float), np.asarray(inside[1], dtype=float))
+        return self
+
+    def _setup(self, E, lo: np.ndarray, hi: np.ndarray, given_back: set[int], closing_cell: np.ndarray) -> None:
+        self.n_rows = E.shape[0]
+        self.lo = lo
+        self.hi = hi
+        self.E = E
         self.E_csc = self.E.tocsc()
         self.given_back = given_back
         self.closing_cell = closing_cell
+        # the ledger's bounds and criteria (None: those of a table, from the symbols)
+        self.lb_all = self.ub_all = self.no_width = None
+        self.inside = None
         # widths found by the linear programs, by component (its withheld cells: the
         # constraints follow from them)
-        self.lp_widths: dict[tuple[int, ...], np.ndarray] = {}
+        self.lp_ranges: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
         # cell → (constraints, sensitivity of its minimum, of its maximum) where the
         # programs found it too narrow
         self.duals: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -124,11 +174,34 @@ class _Audit:
     # ----------------------------------------------------------------- bounds
 
     def _bounds(self, cells: np.ndarray, primary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.lb_all is not None:
+            return self.lb_all[cells], self.ub_all[cells]
         v = self.val[cells]
         small = primary[cells]
         lb = np.where(small, np.minimum(1.0, v), np.minimum(self.min_count, v))
         ub = np.where(small, np.maximum(self.min_count - 1.0, v), np.maximum(self.cap, v))
         return lb, ub
+
+    def _need(self, cells: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
+        """The width each unknown's range must keep (``-inf``: none)."""
+        need = np.minimum(self.width, ub - lb) - _AUDIT_TOL
+        if self.no_width is not None:
+            need = np.where(self.no_width[cells], -np.inf, need)
+        return need
+
+    def _inside(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The interval each unknown's range must not lie inside (None: no such rule)."""
+        if self.inside is None:
+            return None
+        return self.inside[0][cells], self.inside[1][cells]
+
+    @staticmethod
+    def _exposed(low, high, need, inside) -> np.ndarray:
+        """Ranges too narrow, or inside the interval they must leave."""
+        bad = (high - low) < need
+        if inside is not None:
+            bad = bad | ((low >= inside[0] - _AUDIT_TOL) & (high <= inside[1] + _AUDIT_TOL))
+        return bad
 
     # ----------------------------------------------------------------- one round
 
@@ -181,16 +254,28 @@ class _Audit:
             members = np.flatnonzero(var_comp == k)
             rows = np.flatnonzero(row_comp == k)
             lb, ub = self._bounds(cells[members], primary)
-            need = np.minimum(self.width, ub - lb) - _AUDIT_TOL
+            need = self._need(cells[members], lb, ub)
+            inside = self._inside(cells[members])
             sub = A.tocsc()[:, members][rows].tocsr()
             low, high, _ = self._row_bounds(sub, lo[rows], hi[rows], lb, ub)
-            width = high - low
             if len(rows) > 1 and len(members) > 1 and len(members) <= _AUDIT_MAX_UNKNOWNS:
-                doubt = width >= need  # an outer bound too narrow is narrow for sure
-                width, _ = self._lp_widths(
-                    sub, lo[rows], hi[rows], lb, ub, self.val[cells[members]], np.where(doubt, need, -np.inf)
+                doubt = ~self._exposed(low, high, need, inside)  # exposed by the outer bound: for sure
+                x0 = self.val[cells[members]]
+                seen = (x0.copy(), x0.copy())
+                self._lp_widths(
+                    sub,
+                    lo[rows],
+                    hi[rows],
+                    lb,
+                    ub,
+                    x0,
+                    np.where(doubt, need, -np.inf),
+                    seen,
+                    None if inside is None else (np.where(doubt, inside[0], np.inf), inside[1]),
                 )
-            self._fixable[k] = {int(c): bool(w >= n) for c, w, n in zip(cells[members], width, need, strict=True)}
+                low, high = seen
+            bad = self._exposed(low, high, need, inside)
+            self._fixable[k] = {int(c): not b for c, b in zip(cells[members], bad, strict=True)}
         return self._fixable[k].get(int(cell), True)
 
     def violations(
@@ -206,11 +291,13 @@ class _Audit:
             return []
         A, lo, hi, cells, keep, n_comp, row_comp, var_comp = system
         lb, ub = self._bounds(cells, primary)
-        need = np.minimum(self.width, ub - lb) - _AUDIT_TOL
+        need = self._need(cells, lb, ub)
+        inside = self._inside(cells)
         # interval from each constraint alone, intersected: exact for a component with one
         # constraint or one unknown, an outer bound (too wide, never too narrow) otherwise
         low, high, (entry_row, entry_var, entry_low, entry_high) = self._row_bounds(A, lo, hi, lb, ub)
-        width = high - low
+        outer = self._exposed(low, high, need, inside)
+        low_range, high_range = low.copy(), high.copy()
         rows_per_comp = np.bincount(row_comp, minlength=n_comp)
         vars_per_comp = np.bincount(var_comp, minlength=n_comp)
         general = np.flatnonzero((rows_per_comp > 1) & (vars_per_comp > 1))
@@ -223,13 +310,13 @@ class _Audit:
             row_starts = np.searchsorted(row_comp[row_order], np.arange(n_comp + 1))
             for k in general:
                 members = order[starts[k] : starts[k + 1]]
-                if ((width[members] < need[members]) & ~ignored[members]).any():
+                if (outer[members] & ~ignored[members]).any():
                     continue  # exposed already by the outer bound
                 key = tuple(cells[members].tolist())
-                if key not in self.lp_widths:
+                if key not in self.lp_ranges:
                     if len(members) > _AUDIT_MAX_UNKNOWNS:
                         self.unaudited.add(len(members))
-                        self.lp_widths[key] = width[members]
+                        self.lp_ranges[key] = (low[members], high[members])
                     else:
                         comp_rows = row_order[row_starts[k] : row_starts[k + 1]]
                         # cells given up on need no exact programs
@@ -237,7 +324,7 @@ class _Audit:
                         # more only relaxes it): what they showed need not be found again
                         member_cells = cells[members]
                         seen = (self.seen_low[member_cells], self.seen_high[member_cells])
-                        w, duals = self._lp_widths(
+                        _, duals = self._lp_widths(
                             A_csc[:, members][comp_rows],
                             lo[comp_rows],
                             hi[comp_rows],
@@ -246,14 +333,18 @@ class _Audit:
                             self.val[member_cells],
                             np.where(ignored[members], -np.inf, need[members]),
                             seen,
+                            None
+                            if inside is None
+                            else (np.where(ignored[members], np.inf, inside[0][members]), inside[1][members]),
                         )
                         self.seen_low[member_cells], self.seen_high[member_cells] = seen
-                        self.lp_widths[key] = w
+                        self.lp_ranges[key] = (seen[0].copy(), seen[1].copy())
                         rows_global = keep[comp_rows]
                         for i, (s_min, s_max) in duals.items():
                             self.duals[int(cells[members[i]])] = (rows_global, s_min, s_max)
-                width[members] = self.lp_widths[key]
-        bad = (width < need) & ~ignored
+                low_range[members], high_range[members] = self.lp_ranges[key]
+        width = high_range - low_range
+        bad = self._exposed(low_range, high_range, need, inside) & ~ignored
         idx = np.flatnonzero(bad)
         if len(idx) == 0:
             return []
@@ -274,7 +365,6 @@ class _Audit:
             r = int(keep[entry_row[e]])
             if r not in rows:
                 rows.append(r)
-        outer = (high - low) < need
         out = []
         for i in idx.tolist():
             cell = int(cells[i])
@@ -323,11 +413,14 @@ class _Audit:
         x0: np.ndarray,
         need: np.ndarray,
         seen: tuple[np.ndarray, np.ndarray] | None = None,
+        inside: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, dict[int, tuple]]:
         """The width of each unknown's interval, exact where it is below ``need`` (else
         a lower bound of at least ``need``), and for each unknown found too narrow the
         sensitivity of its minimum and of its maximum to each constraint's published part
-        (``d optimum / d constant``, from the programs' dual values), by local index."""
+        (``d optimum / d constant``, from the programs' dual values), by local index.
+        With ``inside``, an unknown whose range seen so far lies inside its interval is in
+        doubt too (and its range exact at the end if it stays there)."""
         from scipy import sparse
         from scipy.optimize import linprog
 
@@ -372,8 +465,19 @@ class _Audit:
 
         n = len(x0)
         rng = np.random.default_rng(0)
+
+        def in_doubt() -> np.ndarray:
+            return self._exposed(seen_low, seen_high, need, inside)
+
+        def doubt_at(i: int) -> bool:
+            if seen_high[i] - seen_low[i] < need[i]:
+                return True
+            return inside is not None and bool(
+                seen_low[i] >= inside[0][i] - _AUDIT_TOL and seen_high[i] <= inside[1][i] + _AUDIT_TOL
+            )
+
         for attempt in range(4):
-            doubt = (seen_high - seen_low) < need
+            doubt = in_doubt()
             if not doubt.any():
                 return seen_high - seen_low, {}
             if doubt.sum() <= 2:
@@ -386,12 +490,12 @@ class _Audit:
             # seen is exact (a program that fails leaves the cell in doubt: withheld more)
             ends = []
             for sign in (1.0, -1.0):
-                if seen_high[i] - seen_low[i] >= need[i]:
+                if not doubt_at(i):
                     break
                 c = np.zeros(n)
                 c[i] = sign
                 ends.append(solve(c))
-            if len(ends) == 2 and seen_high[i] - seen_low[i] < need[i] and all(r is not None for r in ends):
+            if len(ends) == 2 and doubt_at(i) and all(r is not None for r in ends):
                 duals[i] = (sensitivity(ends[0]), sensitivity(ends[1]))
         return seen_high - seen_low, duals
 

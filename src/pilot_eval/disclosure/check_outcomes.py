@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from .rules import (
     _thresholds,
 )
 from .secondary import _Line, _row_lines, _suppress_lines
-from .table import ProtectedTable, _withhold
+from .table import ProtectedTable, _with_origin, _withhold
 
 
 def _outcome_spellings() -> set[str]:
@@ -75,6 +75,7 @@ def protect_check_outcomes(
     thresholds: Thresholds | None = None,
     totals: str | Sequence[Hashable] | None = "auto",
     categories: Sequence[Hashable] | None = None,
+    withhold: Iterable[tuple[int, str]] | None = None,
 ) -> ProtectedTable:
     """Protect a table of background-check outcomes (criminal-offence data, GDPR art. 10).
 
@@ -107,6 +108,13 @@ def protect_check_outcomes(
         from a level counts as 0), besides every category in the table: it can add
         categories, never exempt one the table shows. Default: the contract's three
         outcomes when the table uses them, plus any other category in the table.
+    withhold : iterable of (row position, column), optional
+        Cells withheld from the start for a reason outside the table (the report's
+        :class:`~pilot_eval.disclosure.Ledger`): each withholds the whole level row it is
+        in, as the check-outcome rule does, with the reason *secondary* ("..‡": the level
+        passes the rule, so a reader knows its categories are at least 5), and the
+        levels of its lines follow as in :func:`protect`. The column must be
+        ``count_column``.
 
     Raises
     ------
@@ -129,6 +137,13 @@ def protect_check_outcomes(
     municipality or by administration × year: column 'gender' breaks them down further; aggregate over it first
     """
     thresholds = _thresholds(thresholds)
+    options = {
+        "category_column": category_column,
+        "count_column": count_column,
+        "level_columns": level_columns,
+        "totals": totals,
+        "categories": categories,
+    }
     markers, auto = _markers(totals)
     level_columns = [level_columns] if isinstance(level_columns, str) else list(level_columns)
     finer = [str(c) for c in level_columns if c not in CHECK_OUTCOME_LEVELS]
@@ -222,7 +237,11 @@ def protect_check_outcomes(
         for parts, closing, virtual in _row_lines(level_frame, levels, markers, auto)
     ]
     hidden = failing.copy()
+    request = tuple(dict.fromkeys((int(i), str(c)) for i, c in withhold)) if withhold is not None else ()
+    extra = _requested_levels(request, count_column, level_id, len(frame)) & ~failing
+    hidden |= extra
     added, exposed = _suppress_lines(totals_by_level, hidden, lines, thresholds.min_check_total)
+    added |= set(np.flatnonzero(extra).tolist())
     for lv in sorted(exposed):
         notes.append(
             f"level {_describe_row(level_frame, levels, lv)} was withheld to protect another level but "
@@ -241,6 +260,22 @@ def protect_check_outcomes(
     if n_failing or n_added:
         notes.append(f"{n_failing} level(s) withheld by the check-outcome rule, {n_added} more to protect them")
     kinds = {c: ("group" if c in group else cols.kinds.get(c, "other")) for c in frame.columns}
-    return ProtectedTable(
+    result = ProtectedTable(
         values=values, flags=flags, group_columns=group, notes=notes, column_kinds=kinds, thresholds=thresholds
     )
+    return _with_origin(result, table, options, "check_outcomes", request)
+
+
+def _requested_levels(
+    request: tuple[tuple[int, str], ...], count_column: str, level_id: np.ndarray, n_rows: int
+) -> np.ndarray:
+    """The levels of the cells withheld on request, as a mask over the levels."""
+    n_levels = int(level_id.max()) + 1 if n_rows else 0
+    out = np.zeros(n_levels, dtype=bool)
+    for i, col in request:
+        if col != count_column:
+            raise ValueError(f"withhold: {col!r} is not the count column {count_column!r} of the check-outcome table")
+        if not 0 <= i < n_rows:
+            raise ValueError(f"withhold: row position {i} is not in the table ({n_rows} rows)")
+        out[level_id[i]] = True
+    return out

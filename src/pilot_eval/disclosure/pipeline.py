@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,7 @@ from .rules import (
     _thresholds,
 )
 from .secondary import _Greedy, _Line, _relations, _row_lines
-from .table import ProtectedTable, _withhold
+from .table import ProtectedTable, _with_origin, _withhold
 
 
 def protect(
@@ -35,6 +35,7 @@ def protect(
     totals: str | Sequence[Hashable] | None = "auto",
     thresholds: Thresholds | None = None,
     row_totals: str | dict[str, Sequence[str]] | None = "auto",
+    withhold: Iterable[tuple[int, str]] | None = None,
 ) -> ProtectedTable:
     """Apply the disclosure rules of DESIGN.md §7 to a tidy table.
 
@@ -66,6 +67,15 @@ def protect(
         Count columns that are the sum of other count columns in every row (``{"n":
         ["n_filled", "n_competing", "n_censored"]}``), for secondary suppression within
         a row. ``"auto"`` finds them in the data.
+    withhold : iterable of (row position, count column), optional
+        Cells withheld from the start (*secondary*), for a reason outside the table: the
+        report's :class:`~pilot_eval.disclosure.Ledger` found that other published
+        figures would give them, or a cell they protect, back. Everything that follows a
+        withheld count follows them (the greedy rule, the audit, which treats them as
+        "..‡" cells of at least ``min_count``, rates, ``ratio_to_best``, flags). A zero or
+        missing cell is never withheld (a note says so), nor is a count of 1–4 withheld
+        twice (it stays "<5"). :meth:`ProtectedTable.reprotect` adds such cells to a
+        protected table.
 
     Returns
     -------
@@ -115,6 +125,14 @@ def protect(
     thresholds = _thresholds(thresholds)
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"protect needs a DataFrame, not {type(table).__name__}")
+    options = {
+        "group_columns": group_columns,
+        "counts": counts,
+        "rates": rates,
+        "durations": durations,
+        "totals": totals,
+        "row_totals": row_totals,
+    }
     markers, auto = _markers(totals)
     _refuse_check_outcomes(table)
     cols = _classify(table, group_columns, counts, rates, durations)
@@ -122,9 +140,10 @@ def protect(
     frame = _figures(table, cols)
     cells = _CountCells.of(frame, cols.counts)
     primary = _small_counts(cells, thresholds)
+    extra, withheld = _extra_cells(frame, cols, cells, primary, withhold, notes)
     lines = _group_lines(frame, cols.group, cells, markers, auto)
     lines += _row_total_lines(frame, cells, row_totals, notes)
-    secondary = _secondary(cells, primary, lines, thresholds)
+    secondary = _secondary(cells, primary, lines, thresholds, extra)
     notes += _secondary_notes(frame, cols.group, cells, secondary, thresholds)
     flag_arr = _count_flags(frame, cells, primary, secondary.added)
     _rate_flags(frame, cols, flag_arr, thresholds)
@@ -132,7 +151,43 @@ def protect(
         _protect_ratio_to_best(frame, cols.group, cols, flag_arr, thresholds)
     _duration_flags(frame, cols, flag_arr, thresholds)
     _flags_follow_rates(cols, flag_arr)
-    return _protected_table(frame, flag_arr, cols, notes, thresholds)
+    result = _protected_table(frame, flag_arr, cols, notes, thresholds)
+    return _with_origin(result, table, options, "protect", withheld)
+
+
+def _extra_cells(
+    frame: pd.DataFrame,
+    cols: _Columns,
+    cells: _CountCells,
+    primary: np.ndarray,
+    withhold: Iterable[tuple[int, str]] | None,
+    notes: list[str],
+) -> tuple[np.ndarray, tuple[tuple[int, str], ...]]:
+    """The cells to withhold on request (``withhold=``) as a mask over the count cells, and
+    the request as given (each cell once, in order). Refuses a cell that is no count cell
+    of the table; ignores zero and missing cells with a note (zeros are never withheld, so
+    a reader would know them anyway), and counts of 1–4, which are "<5" already."""
+    extra = np.zeros(len(cells.val), dtype=bool)
+    if withhold is None:
+        return extra, ()
+    request = tuple(dict.fromkeys((int(i), str(c)) for i, c in withhold))
+    for i, col in request:
+        if col not in cells.columns:
+            raise ValueError(
+                f"withhold: {col!r} is no count column of the table (counts: {', '.join(cells.columns) or 'none'})"
+            )
+        if not 0 <= i < len(frame):
+            raise ValueError(f"withhold: row position {i} is not in the table ({len(frame)} rows)")
+        cell = cells.cell(i, cells.columns.index(col))
+        v = cells.val[cell]
+        if np.isnan(v) or v == 0:
+            notes.append(
+                f"withhold: {col} at {_describe_row(frame, cols.group, i)} not withheld: it is "
+                f"{'missing' if np.isnan(v) else 'zero'}, and zeros are never withheld"
+            )
+        elif not primary[cell]:
+            extra[cell] = True
+    return extra, request
 
 
 # --------------------------------------------------------------------------- the steps
@@ -257,14 +312,25 @@ class _Secondary:
     unaudited: list[int]
 
 
-def _secondary(cells: _CountCells, primary: np.ndarray, lines: list[_Line], thresholds: Thresholds) -> _Secondary:
+def _secondary(
+    cells: _CountCells,
+    primary: np.ndarray,
+    lines: list[_Line],
+    thresholds: Thresholds,
+    extra: np.ndarray | None = None,
+) -> _Secondary:
     """Secondary suppression of counts: the greedy rule over the lines (no line keeps
     exactly one withheld non-zero cell), then, where the table has lines and something is
     withheld, the audit of the result as a whole (no withheld count pinned to a range
-    narrower than the protection width)."""
+    narrower than the protection width). ``extra``: cells withheld on request from the
+    start (*secondary*, at least ``min_count`` for the audit)."""
     hidden = primary.copy()
+    if extra is not None:
+        hidden |= extra
     greedy = _Greedy(cells.val, lines, thresholds.min_count)
     added = greedy.run(hidden)
+    if extra is not None:
+        added |= set(np.flatnonzero(extra).tolist())
     stuck: set[int] = set()
     unaudited: list[int] = []
     if lines and hidden.any():

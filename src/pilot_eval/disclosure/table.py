@@ -37,6 +37,17 @@ class ProtectedTable:
         Column → ``"group"``, ``"count"``, ``"percent"``, ``"ratio"``, ``"duration"``,
         ``"flag"`` or ``"other"``: decides the display format.
     thresholds : Thresholds
+    source : DataFrame or None
+        The table as :func:`protect` (or :func:`protect_check_outcomes`) received it:
+        true values, working material for :meth:`reprotect` and the report's
+        :class:`~pilot_eval.disclosure.Ledger`, never shown.
+    options : dict
+        The keyword options of that call other than ``thresholds`` and ``withhold``
+        (JSON-able: sequences as lists).
+    method : str
+        ``"protect"`` or ``"check_outcomes"``: the function that made the table.
+    withheld_extra : tuple
+        The (row position, count column) cells withheld on request (``withhold=``).
 
     Examples
     --------
@@ -55,6 +66,37 @@ class ProtectedTable:
     notes: list[str]
     column_kinds: dict[str, str] = field(default_factory=dict)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    source: pd.DataFrame | None = field(default=None, repr=False)
+    options: dict = field(default_factory=dict)
+    method: str = "protect"
+    withheld_extra: tuple = ()
+
+    def reprotect(self, withhold: Iterable[tuple[int, str]]) -> ProtectedTable:
+        """The same protection again with the cells ``withhold`` (row position, count
+        column) withheld too, besides those withheld on request before.
+
+        Examples
+        --------
+        >>> from pilot_eval.disclosure import protect
+        >>> p = protect(pd.DataFrame({"administration": ["SOF", "UBF", "KOF"], "n": [12, 30, 45]}),
+        ...             totals=None)
+        >>> q = p.reprotect([(0, "n")])
+        >>> q.flags["n"].tolist(), q.withheld_extra
+        (['secondary', '', ''], ((0, 'n'),))
+        >>> q.reprotect([(1, "n")]).flags["n"].tolist()
+        ['secondary', 'secondary', '']
+        """
+        if self.source is None:
+            raise ValueError(
+                "reprotect needs the table's source: only tables made by protect() or "
+                "protect_check_outcomes() can be protected again"
+            )
+        from .check_outcomes import protect_check_outcomes
+        from .pipeline import protect
+
+        cells = list(self.withheld_extra) + [(int(i), str(c)) for i, c in withhold]
+        fn = protect_check_outcomes if self.method == "check_outcomes" else protect
+        return fn(self.source, thresholds=self.thresholds, withhold=cells, **self.options)
 
     @property
     def suppressed(self) -> pd.DataFrame:
@@ -240,3 +282,31 @@ def _withhold(values: pd.DataFrame, column: str, mask) -> None:
         col = values[column].astype(object).to_numpy(copy=True)
         col[mask] = np.nan
         values[column] = pd.Series(col, index=values.index, dtype=object)
+
+
+def _with_origin(
+    result: ProtectedTable, table: pd.DataFrame, options: dict, method: str, withheld: tuple
+) -> ProtectedTable:
+    """Record on the result what it was made from, so that it can be protected again with
+    more cells withheld (:meth:`ProtectedTable.reprotect`): a copy of the input (true
+    values: working material only), the options (JSON-able) and the cells withheld on
+    request."""
+    result.source = table.copy()
+    result.options = {k: _jsonable(v) for k, v in options.items()}
+    result.method = method
+    result.withheld_extra = withheld
+    return result
+
+
+def _jsonable(value):
+    """Options as JSON can hold them: tuples and other sequences as lists, dict keys as
+    strings, numpy scalars as Python numbers (``protect`` accepts them back)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Iterable):
+        return [_jsonable(v) for v in value]
+    return value
