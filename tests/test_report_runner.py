@@ -589,6 +589,37 @@ def test_a_user_notebook_that_shows_raw_rows_prints_and_raises_ids_leaks_nothing
 
 
 @pytest.mark.slow
+def test_two_pages_safe_alone_are_audited_together_and_the_sum_across_pages_is_protected(processed, tmp_path):
+    """The pending offers are "<5" on one page and the total of offers on another: the
+    report-wide audit withholds one more outcome on the first page (in its table, and in
+    the sentence of the other page that prints it), and runs that page again."""
+    notebooks = fx.notebooks(tmp_path / "notebooks", "07_erbjudanden", "08_summa")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        result = runner.run_report(
+            fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=1
+        )
+    assert result.exit_code == 0, result.manifest
+    published = tmp_path / "reports" / fx.PERIOD
+    offers = (published / "07_erbjudanden.html").read_text(encoding="utf-8")
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", offers)
+    assert "&lt;5" in cells and "..‡" in cells  # pending "<5" and a second outcome withheld
+    assert "341" in cells and "147" in cells and "517" in (published / "08_summa.html").read_text(encoding="utf-8")
+    shown = [int(c) for c in cells if c.isdigit()]
+    assert 517 - sum(shown) >= 5 + 1  # the withheld cells together are more than "<5" + "..‡" could pin
+    summary = (published / "08_summa.html").read_text(encoding="utf-8")
+    assert "3 försvann" not in summary and "färre än 5 försvann" in summary  # a count 1–4 in a sentence
+    lines = out.getvalue().splitlines()
+    assert any("[disclosure] the audit across pages withholds" in line and "07_erbjudanden" in line for line in lines)
+    audit = json.loads((_work(published) / "disclosure_audit.json").read_text(encoding="utf-8"))
+    assert audit["summary"]["runs"] == 2 and audit["summary"]["rerun"] == ["07_erbjudanden"]
+    assert audit["unprotected"] == [] and "341" not in json.dumps(audit["tables"])
+    assert (
+        result.manifest["disclosure"]["published"] < result.manifest["disclosure"]["before_report_audit"]["published"]
+    )
+
+
+@pytest.mark.slow
 def test_the_command_line_renders_in_english_and_exits_0(processed, tmp_path, capsys):
     notebooks = fx.notebooks(tmp_path / "notebooks", "02_utan_titel")
     code = cli.main(

@@ -8,6 +8,10 @@
   rows (``display``, raw HTML, a cell's value), prints IDs to stdout and stderr and raises
   with an ID in its message; one sentence goes through ``show.say``.
 * ``timeout/05_sover``: sleeps longer than any test's cell timeout.
+* ``ledger/07_erbjudanden`` and ``ledger/08_summa``: two pages that are safe on their own
+  and not together: offers by outcome (pending "<5", nothing else withheld) and the total
+  of offers (517 − 341 − 147 − 13 − 12 gives the pending 4 back), and a sentence with two
+  counts (13 withdrawn, shown on the other page too, and 3 "lost").
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from filelock import FileLock
 
 HERE = Path(__file__).resolve().parent
-OK, FAILING, TIMEOUT = HERE / "ok", HERE / "failing", HERE / "timeout"
+OK, FAILING, TIMEOUT, LEDGER = HERE / "ok", HERE / "failing", HERE / "timeout", HERE / "ledger"
 PERIOD = "2025Q4"
 CUT = "2025-12-31"
 
@@ -59,7 +63,9 @@ def notebooks(dest: Path, *names: str) -> Path:
     shutil.copy(OK / "logo.png", dest)
     for name in names:
         source = next(
-            folder / f"{name}.ipynb" for folder in (OK, FAILING, TIMEOUT) if (folder / f"{name}.ipynb").is_file()
+            folder / f"{name}.ipynb"
+            for folder in (OK, FAILING, TIMEOUT, LEDGER)
+            if (folder / f"{name}.ipynb").is_file()
         )
         shutil.copy(source, dest)
     return dest

@@ -5,7 +5,7 @@ prints in a sentence (``ctx.count``) is registered in its page's ledger, which i
 to the report's working folder after each registration (``<work>/ledger/<page>.json``).
 After the notebooks have run, the runner audits all pages together
 (:meth:`~pilot_eval.disclosure.Ledger.audit`). Where the audit withholds more, it writes a
-plan (``withheld.json``: for each table id the cells to withhold, for each number its
+plan (``disclosure_plan.json`` beside the ledger: for each table id the cells to withhold, for each number its
 reason) and runs the notebooks of those pages again; their tables are then protected with
 the plan's cells withheld (``protect(..., withhold=...)``) and their sentences say in
 words that a number is not shown, so that a cell is withheld everywhere it appears: in the
@@ -32,22 +32,22 @@ __all__ = ["LEDGER_ENV", "PAGE_ENV", "PLAN_FILE", "PageLedger", "read_plan", "wr
 PAGE_ENV = "PILOT_EVAL_PAGE"
 #: The environment variable that names the folder of the report's ledger.
 LEDGER_ENV = "PILOT_EVAL_LEDGER"
-#: The audit's plan in the ledger's folder: what the next run of the notebooks withholds.
-PLAN_FILE = "withheld.json"
+#: The audit's plan, beside the ledger's folder: what the next run of the notebooks withholds.
+PLAN_FILE = "disclosure_plan.json"
 
 
 def write_plan(folder: str | Path, tables: dict[str, list], numbers: dict[str, str]) -> Path:
-    """Write the audit's plan: ``tables`` (entry id → the (row, column) cells to withhold)
-    and ``numbers`` (entry id → reason)."""
-    path = Path(folder) / PLAN_FILE
+    """Write the audit's plan for the ledger in ``folder`` (beside it): ``tables`` (entry id
+    → the (row, column) cells to withhold) and ``numbers`` (entry id → reason)."""
+    path = Path(folder).parent / PLAN_FILE
     content = {"tables": {k: [[int(i), str(c)] for i, c in v] for k, v in tables.items()}, "numbers": numbers}
     path.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
 def read_plan(folder: str | Path | None) -> dict:
-    """The plan in ``folder`` (empty when there is none)."""
-    path = Path(folder) / PLAN_FILE if folder else None
+    """The plan for the ledger in ``folder`` (empty when there is none)."""
+    path = Path(folder).parent / PLAN_FILE if folder else None
     if path is None or not path.is_file():
         return {"tables": {}, "numbers": {}}
     content = json.loads(path.read_text(encoding="utf-8"))

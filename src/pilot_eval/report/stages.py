@@ -595,7 +595,7 @@ def execute(
     notebooks longest first, :func:`_schedule`), usually ``folder`` itself; ``say`` prints
     one line per notebook as it finishes. ``fresh=False`` runs the notebooks again into the
     same working folder (after the disclosure audit), keeping the rest of it and the ledger's
-    plan (``ledger/withheld.json``).
+    plan (``disclosure_plan.json``).
     """
     say = say or (lambda *a, **k: None)
     folder = Path(folder)
@@ -616,9 +616,12 @@ def execute(
     width = max(len(job.name) for job in todo)
     order = _schedule(todo, Path(previous)) if previous else todo
     if fresh:  # the working material of an earlier run goes: its notebooks and logs are not this run's
+        from .ledger import PLAN_FILE
+
         for sub in ("notebooks", "logs", ".results", LEDGER_DIR):
             shutil.rmtree(folder / sub, ignore_errors=True)
             (folder / sub).mkdir()
+        (folder / PLAN_FILE).unlink(missing_ok=True)
     done: dict[str, dict] = {}
     # ``jobs`` worker processes, started fresh ("spawn": nothing of this process is shared),
     # each running its share of the notebooks one after another
@@ -719,12 +722,24 @@ def entry_min_count(ledger) -> int:
     return max(counts, default=FLOORS["min_count"])
 
 
-def _plan_of(audit) -> tuple[dict, dict]:
+def _plan_of(audit, min_count: int) -> tuple[dict, dict]:
     """The plan for the next run of the notebooks: each table's cells the audit withheld
-    beyond the table's own protection, each withheld number's reason."""
+    beyond the table's own protection, each withheld number's reason (not a count of 1 to
+    ``min_count`` − 1, which the notebook withholds itself)."""
+    from ..disclosure.ledger import NumberEntry
+
+    small = {e.id for e in audit.entries if isinstance(e, NumberEntry) and 0 < e.value < min_count}
     tables = {k: sorted(t.withheld_extra) for k, t in audit.tables.items() if t.withheld_extra}
-    numbers = {k: r for k, r in audit.numbers.items() if r}
+    numbers = {k: r for k, r in audit.numbers.items() if r and not (r == "small_count" and k in small)}
     return tables, numbers
+
+
+def _pages_of(plan: tuple[dict, dict], current: tuple[dict, dict]) -> set[str]:
+    """The pages whose entries differ between two plans."""
+    ids = set()
+    for new, old in zip(plan, current, strict=True):
+        ids |= {k for k in new.keys() | old.keys() if new.get(k) != old.get(k)}
+    return {i.split("/", 1)[0] for i in ids}
 
 
 def audit_disclosure(
@@ -739,7 +754,7 @@ def audit_disclosure(
 ) -> Disclosure:
     """Audit every page's published figures together (the ledger the notebooks wrote into
     ``<work>/ledger/``, :meth:`pilot_eval.disclosure.Ledger.audit`). Where the audit
-    withholds more, its plan goes to ``ledger/withheld.json`` and the notebooks of those
+    withholds more, its plan goes to ``<work>/disclosure_plan.json`` and the notebooks of those
     pages run again (:func:`execute` with ``fresh=False``), so that each such cell is
     withheld in every table, chart and sentence that shows it; then the audit runs again,
     up to :data:`AUDIT_PASSES` times. ``executed.entries`` are updated in place. The audit
@@ -757,9 +772,10 @@ def audit_disclosure(
     runs, rerun = 1, []
     while True:
         audit = ledger.audit()
-        tables, numbers = _plan_of(audit)
-        current = read_plan(ledger_dir)
-        if (tables, numbers) == ({k: sorted(v) for k, v in current["tables"].items()}, current["numbers"]):
+        tables, numbers = _plan_of(audit, entry_min_count(ledger))
+        plan = read_plan(ledger_dir)
+        current = ({k: sorted(v) for k, v in plan["tables"].items()}, plan["numbers"])
+        if (tables, numbers) == current:
             break
         if runs > AUDIT_PASSES:
             raise RuntimeError(
@@ -767,7 +783,7 @@ def audit_disclosure(
                 f"{', '.join(sorted(audit.changed))}"
             )
         write_plan(ledger_dir, tables, numbers)
-        pages = sorted({i.split("/", 1)[0] for i in audit.changed} & set(by_name))
+        pages = sorted(_pages_of((tables, numbers), current) & set(by_name))
         extra = sum(len(v) for v in tables.values()) + len(numbers)
         say(f"  [disclosure] the audit across pages withholds {extra} more figures; running {', '.join(pages)} again")
         again = execute(
