@@ -184,7 +184,11 @@ def test_pending_offers_summed_across_pages() -> None:
     assert result.changed == {ia} and result.unprotected == []
     # independent check: every withheld cell keeps at least two values, pending its 1–4
     shown = {s: v for s, v, f in zip(a["status"], a["n"], flags(fa, "n"), strict=True) if not f}
-    hidden = {s: (range(1, 5) if f == "small_count" else range(5, 518)) for s, f in zip(a["status"], flags(fa, "n"), strict=True) if f}
+    hidden = {
+        s: (range(1, 5) if f == "small_count" else range(5, 518))
+        for s, f in zip(a["status"], flags(fa, "n"), strict=True)
+        if f
+    }
     r = brute_force(hidden, [lambda x: sum(x.values()) + sum(shown.values()) == 517])
     assert r["pending"] == (1, 4)
     assert r["expired"][1] - r["expired"][0] >= 1
@@ -360,7 +364,11 @@ def test_the_audit_checks_every_range_with_an_independent_program() -> None:
     inner = np.array([[1, 6, 20], [7, 2, 30], [25, 40, 3]])
     admins, genders = ["SOF", "UBF", "KOF"], ["woman", "man", "other_unknown"]
     two_way = pd.DataFrame(
-        [{"administration": a, "gender": g, "n": int(inner[i, j])} for i, a in enumerate(admins) for j, g in enumerate(genders)]
+        [
+            {"administration": a, "gender": g, "n": int(inner[i, j])}
+            for i, a in enumerate(admins)
+            for j, g in enumerate(genders)
+        ]
     )
     by_admin = pd.DataFrame({"administration": admins, "n": inner.sum(axis=1)})
     by_gender = pd.DataFrame({"gender": genders, "n": inner.sum(axis=0)})
@@ -373,7 +381,9 @@ def test_the_audit_checks_every_range_with_an_independent_program() -> None:
     assert result.unprotected == []
     f2 = np.array(flags(result.tables[i2], "n")).reshape(3, 3)
     fa, fg = flags(result.tables[ia], "n"), flags(result.tables[ig], "n")
-    cells = [("c", i, j) for i in range(3) for j in range(3)] + [("a", i) for i in range(3)] + [("g", j) for j in range(3)]
+    cells = (
+        [("c", i, j) for i in range(3) for j in range(3)] + [("a", i) for i in range(3)] + [("g", j) for j in range(3)]
+    )
     value = {("c", i, j): inner[i, j] for i in range(3) for j in range(3)}
     value |= {("a", i): inner[i].sum() for i in range(3)} | {("g", j): inner[:, j].sum() for j in range(3)}
     flag = {("c", i, j): f2[i, j] for i in range(3) for j in range(3)}

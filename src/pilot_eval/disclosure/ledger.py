@@ -594,6 +594,7 @@ class _Builder:
         rate without a numerator column (and a Kaplan–Meier share) the implied count rate ×
         den (and, for a share, its complement (1 − rate) × den)."""
         kinds = entry.table.column_kinds
+        wrong: set[str] = set()
         for rate, (num, den) in rates.items():
             if _NO_IMPLIED_COUNT.search(rate) or any(d not in s.qid for d in den):
                 continue
@@ -627,6 +628,19 @@ class _Builder:
                 r = float(rate_value[i])
                 if not math.isfinite(r):
                     continue
+                if num_id >= 0 and not _same(float(values[num][i]), r * den_value):
+                    # not numerator ÷ denominator in the data: a relation a reader cannot use
+                    # (the table's rates= would say what it is)
+                    if rate not in wrong:
+                        wrong.add(rate)
+                        self.notes.append(
+                            f"{rate} of table {entry.name!r} on page {entry.page!r} is not {measure[num]} ÷ "
+                            f"{den_name} in every row: those rows' rate is left out of the audit (pass rates= "
+                            f"to protect() if it has another numerator or denominator)"
+                        )
+                    num_id = -1
+                    if not survival and num is not None:
+                        continue
                 implied = rest = None
                 if not has_num:
                     implied = self.reg.get(
@@ -778,7 +792,8 @@ class _LedgerRun:
                         f"withheld (secondary): {why[q]}"
                     )
         for k, cells in per_table.items():
-            self.current[k] = self.current[k].reprotect(cells)
+            # without protect's own audit: this audit covers the table's lines too
+            self.current[k] = self.current[k].reprotect(cells, audit=False)
         shown, *_ = self._status()
         return {q for q in quantities if shown[q]}
 
