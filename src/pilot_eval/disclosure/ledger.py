@@ -659,6 +659,10 @@ class _Builder:
                 s.rates.append(_RateRow(rate, i, r, num_id if num_id >= 0 else None, den_ids, implied, rest))
 
 
+def _flag_arrays(table: ProtectedTable) -> dict[str, list[str]]:
+    return {str(c): table.flags[c].tolist() for c in table.flags.columns}
+
+
 def _number_key(entry: NumberEntry) -> tuple:
     markers = {C.fold(m) for m in TOTAL_MARKERS}
     groups = tuple(
@@ -691,6 +695,8 @@ class _LedgerRun:
         self.notes: list[str] = []
         self.reg = _Registry()
         self.current: dict[int, ProtectedTable] = {}
+        self.flag_arrays: dict[int, dict[str, list[str]]] = {}  # of the current tables, by column
+        self.seen: tuple[np.ndarray, np.ndarray] | None = None  # values the programs reached
         self.number_reason: dict[int, str] = {}
         self.struct: dict[int, _TableStructure] = {}
         builder = _Builder(self.reg, base, self.notes)
@@ -702,6 +708,7 @@ class _LedgerRun:
         for k, e in enumerate(self.entries):
             if isinstance(e, TableEntry):
                 self.current[k] = e.table
+                self.flag_arrays[k] = _flag_arrays(e.table)
                 self.struct[k] = builder.table(k, e)
         for k, s in self.struct.items():
             builder.relations(s, self.entries[k])
@@ -736,7 +743,7 @@ class _LedgerRun:
             if not reason:
                 return None
             return (1.0, t.min_count - 1.0) if reason == "small_count" else (float(t.min_count), np.inf)
-        flag = self.current[k].flags[c].iat[i]
+        flag = self.flag_arrays[k][c][i]
         if not flag:
             return None
         if flag == "small_count":
@@ -783,7 +790,7 @@ class _LedgerRun:
                         self.notes.append(
                             f"the number {e.name!r} ({e.measure}) on page {e.page!r} is withheld (secondary): {why[q]}"
                         )
-                elif not self.current[k].flags[c].iat[i]:
+                elif not self.flag_arrays[k][c][i]:
                     per_table[k].append((i, c))
                     e = self.entries[k]
                     s = self.struct[k]
@@ -792,8 +799,18 @@ class _LedgerRun:
                         f"withheld (secondary): {why[q]}"
                     )
         for k, cells in per_table.items():
-            # without protect's own audit: this audit covers the table's lines too
-            self.current[k] = self.current[k].reprotect(cells, audit=False)
+            # without protect's own audit: this audit covers the table's lines too; and with
+            # the count cells it withheld before (the greedy rule, starting elsewhere, could
+            # otherwise show one again), so that every round only relaxes what a reader knows
+            s = self.struct[k]
+            before = [
+                (i, c)
+                for c in s.counts
+                for i, f in enumerate(self.flag_arrays[k][c])
+                if f == "secondary" and (i, c) not in self.current[k].withheld_extra
+            ]
+            self.current[k] = self.current[k].reprotect(before + cells, audit=False)
+            self.flag_arrays[k] = _flag_arrays(self.current[k])
         shown, *_ = self._status()
         return {q for q in quantities if shown[q]}
 
@@ -843,9 +860,9 @@ class _LedgerRun:
         for k, s in self.struct.items():
             for rel in s.relations:
                 add(rel.coefs, rel.lo, rel.hi)
-            flags = self.current[k].flags
+            flags = self.flag_arrays[k]
             for rr in s.rates:
-                if flags[rr.column].iat[rr.row]:
+                if flags[rr.column][rr.row]:
                     continue  # a withheld rate says nothing
                 if rr.num is not None:
                     c = defaultdict(float)
@@ -952,6 +969,11 @@ class _LedgerRun:
             given_back=set(self.given_back),
             closing_cell=closing,
         )
+        # every round only relaxes the system (more withheld, fewer rates shown): the values
+        # the programs reached before are still possible, and need not be found again
+        if self.seen is None or len(self.seen[0]) != len(self.val):
+            self.seen = (self.val.copy(), self.val.copy())
+        audit.seen_low, audit.seen_high = self.seen
         return audit, hidden, inside_lo
 
     def _result(self, stuck: list[int]) -> LedgerAudit:
