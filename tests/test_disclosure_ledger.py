@@ -422,3 +422,44 @@ def test_the_audit_checks_every_range_with_an_independent_program() -> None:
             res = linprog(obj, A_eq=np.array(A), b_eq=np.array(b), bounds=bounds, method="highs")
             ends.append(res.x[k] if res.status == 0 else sign * -np.inf)
         assert ends[1] - ends[0] >= 1 - 1e-6, (c, ends)
+
+
+def test_a_rate_and_its_denominator_give_a_count_withheld_elsewhere_back() -> None:
+    # page A: late withdrawals as a rate of those interviewed (no count column); page B:
+    # the counts, pilot withheld to protect the "<5" of "other". 24 % of 50 = 12 gives
+    # pilot back, and 35 − 12 − 20 = 3 "other".
+    a = pd.DataFrame(
+        {"arm": ["pilot", "comparison"], "late_withdrawal_rate": [0.24, 0.25], "n_reached_interview": [50, 80]}
+    )
+    b = pd.DataFrame({"arm": ["pilot", "comparison", "other", "Totalt"], "n_withdrawn_late": [12, 20, 3, 35]})
+    pa, pb = protect(a, totals=None), protect(b)
+    assert (pa.flags == "").all().all()
+    assert flags(pb, "n_withdrawn_late") == ["secondary", "", "small_count", ""]
+    ledger = Ledger()
+    ia = ledger.add_table("a", pa, name="late withdrawals")
+    ledger.add_table("b", pb, name="late withdrawals by arm")
+    result = ledger.audit()
+    assert flags(result.tables[ia], "n_reached_interview") == ["secondary", ""]
+    assert flags(result.tables[ia], "late_withdrawal_rate") == ["secondary", ""]
+    assert result.unprotected == []
+
+
+def test_a_check_outcome_withheld_on_a_page_is_not_printed_in_a_sentence() -> None:
+    t = pd.DataFrame(
+        {
+            "administration": ["SOF"] * 3 + ["UBF"] * 3,
+            "outcome": ["cleared", "remark_no_obstacle", "remark_obstacle"] * 2,
+            "n": [120, 9, 2, 300, 12, 5],
+        }
+    )
+    p = protect_check_outcomes(t, totals=None)
+    assert flags(p, "n") == ["check_outcome"] * 3 + [""] * 3
+    ledger = Ledger()
+    ic = ledger.add_table("p01", p, name="check outcomes")
+    cleared = ledger.add_number("summary", 120, measure="n", groups={"administration": "SOF", "outcome": "cleared"})
+    total = ledger.add_number("summary", 131, measure="n", groups={"administration": "SOF"}, name="SOF checks")
+    result = ledger.audit()
+    assert result.numbers[cleared] == "secondary"
+    # 131 checks at SOF leave every outcome of the withheld level open (0 or more each)
+    assert result.numbers[total] == ""
+    assert flags(result.tables[ic], "n") == flags(p, "n") and result.unprotected == []

@@ -30,6 +30,7 @@ from .. import contract as C
 from .audit import _Audit
 from .rules import (
     _NO_IMPLIED_COUNT,
+    _RATE_DEFAULTS,
     _SURVIVAL_SHARE,
     TOTAL_MARKERS,
     Thresholds,
@@ -643,8 +644,11 @@ class _Builder:
                         continue
                 implied = rest = None
                 if not has_num:
+                    # the count rate × den is the numerator's measure where the rate has a
+                    # known one (late_withdrawal_rate: n_withdrawn_late), shown elsewhere perhaps
+                    num_name = None if survival else _numerator_name(rate)
                     implied = self.reg.get(
-                        (entry.scope, f"{rate}*({den_name})", groups[i]),
+                        (entry.scope, num_name or f"{rate}*({den_name})", groups[i]),
                         r * den_value,
                         "implied",
                         f"{rate} × {den_name} at {where}",
@@ -657,6 +661,14 @@ class _Builder:
                             f"(1 − {rate}) × {den_name} at {where}",
                         )
                 s.rates.append(_RateRow(rate, i, r, num_id if num_id >= 0 else None, den_ids, implied, rest))
+
+
+def _numerator_name(rate: str) -> str | None:
+    """The count a rate is of, by the measures' names (None if the name does not say)."""
+    if rate in _RATE_DEFAULTS:
+        return _RATE_DEFAULTS[rate][0]
+    stem = re.sub(r"(_rate$|^share_|_per_.*$)", "", rate)
+    return f"n_{stem}" if stem != rate and stem else None
 
 
 def _flag_arrays(table: ProtectedTable) -> dict[str, list[str]]:
