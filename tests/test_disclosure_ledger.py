@@ -266,6 +266,14 @@ def test_a_number_is_withheld_where_nothing_else_can_be() -> None:
     assert any("the number 'in total'" in note for note in result.notes)
 
 
+def test_page_names_name_files() -> None:
+    ledger = Ledger()
+    for bad in ("..", "a/b", "", ".hidden"):
+        with pytest.raises(ValueError, match="page name"):
+            ledger.add_number(bad, 12, measure="n")
+    assert ledger.add_number("01_overview", 12, measure="n") == "01_overview/n0"
+
+
 def test_a_small_number_is_withheld_at_once() -> None:
     ledger = Ledger()
     num = ledger.add_number("summary", 3, measure="n_remarks", groups={"administration": "SOF"})
@@ -301,6 +309,7 @@ def test_save_and_load_two_pages_written_separately(tmp_path) -> None:
     one.save(tmp_path, "a")
     two.save(tmp_path, "b")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "a.json", "b", "b.json"]
+    (tmp_path / "disclosure_audit.json").write_text("{}")  # not a page: skipped
     loaded = Ledger.load(tmp_path)
     assert [e.id for e in loaded.entries] == ["a/t0", "a/t1", "b/t0", "b/n0"]
     assert loaded.entries[1].table.source["year"].tolist() == [2024, 2025, "Totalt"]
@@ -452,14 +461,18 @@ def test_a_check_outcome_withheld_on_a_page_is_not_printed_in_a_sentence() -> No
             "n": [120, 9, 2, 300, 12, 5],
         }
     )
+    t = pd.concat([t, pd.DataFrame({"administration": ["SOF", "UBF"], "outcome": ["remark_x"] * 2, "n": [0, 6]})])
+    t = t.reset_index(drop=True)
     p = protect_check_outcomes(t, totals=None)
-    assert flags(p, "n") == ["check_outcome"] * 3 + [""] * 3
+    assert flags(p, "n") == ["check_outcome"] * 3 + [""] * 3 + ["check_outcome", ""]
     ledger = Ledger()
     ic = ledger.add_table("p01", p, name="check outcomes")
     cleared = ledger.add_number("summary", 120, measure="n", groups={"administration": "SOF", "outcome": "cleared"})
+    none = ledger.add_number("summary", 0, measure="n", groups={"administration": "SOF", "outcome": "remark_x"})
     total = ledger.add_number("summary", 131, measure="n", groups={"administration": "SOF"}, name="SOF checks")
     result = ledger.audit()
     assert result.numbers[cleared] == "secondary"
+    assert result.numbers[none] == "secondary"  # a withheld outcome, if zero
     # 131 checks at SOF leave every outcome of the withheld level open (0 or more each)
     assert result.numbers[total] == ""
     assert flags(result.tables[ic], "n") == flags(p, "n") and result.unprotected == []

@@ -49,7 +49,9 @@ _TOL = 1e-6
 #: Rounds of withholding before the audit gives up (each round withholds at least one
 #: more cell or gives one up, so a report never needs nearly this many).
 _MAX_ROUNDS = 500
-_PAGE_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+_PAGE_NAME = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]*")
+#: The format of the files :meth:`Ledger.save` writes.
+_FORMAT = 1
 
 
 # --------------------------------------------------------------------------- entries
@@ -111,7 +113,7 @@ class Ledger:
 
     def _new_id(self, page: str, kind: str) -> str:
         if not isinstance(page, str) or not _PAGE_NAME.fullmatch(page):
-            raise ValueError(f"page name {page!r}: letters, digits, '_', '-' and '.' only (it names a file)")
+            raise ValueError(f"page name {page!r}: letters, digits, '_', '-' and '.' (not first) only: it names a file")
         ids = {e.id for e in self.entries}
         k = sum(1 for e in self.entries if e.id.startswith(f"{page}/{kind}"))
         while f"{page}/{kind}{k}" in ids:
@@ -212,7 +214,8 @@ class Ledger:
                 }
             )
         path = folder / f"{page}.json"
-        path.write_text(json.dumps({"page": page, "entries": records}, ensure_ascii=False, indent=1), encoding="utf-8")
+        data = {"ledger": _FORMAT, "page": page, "entries": records}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         return path
 
     @classmethod
@@ -223,6 +226,8 @@ class Ledger:
         ledger = cls()
         for path in sorted(folder.glob("*.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("ledger") != _FORMAT:
+                continue  # not a page of the ledger (the audit's own JSON, say)
             page_dir = folder / data["page"]
             for rec in data["entries"]:
                 if rec["kind"] == "number":
@@ -779,7 +784,7 @@ class _LedgerRun:
             hidden = [b for b in bounds if b is not None]
             if len(hidden) < len(bounds):
                 shown[q] = True
-                if hidden and item.value != 0:
+                if hidden:
                     mixed.append(q)
                 lb[q] = float(self.thresholds.min_count)  # if it were withheld
                 continue
@@ -802,7 +807,8 @@ class _LedgerRun:
                         self.notes.append(
                             f"the number {e.name!r} ({e.measure}) on page {e.page!r} is withheld (secondary): {why[q]}"
                         )
-                elif not self.flag_arrays[k][c][i]:
+                elif not self.flag_arrays[k][c][i] and self.reg.items[q].value != 0:
+                    # (a zero is never withheld in a table: a reader would know it anyway)
                     per_table[k].append((i, c))
                     e = self.entries[k]
                     s = self.struct[k]
