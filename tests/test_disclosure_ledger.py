@@ -300,6 +300,17 @@ def test_what_no_withholding_can_protect_is_unprotected() -> None:
     assert any("the number 'hires'" in u for u in result.unprotected)
 
 
+def test_margins_assumed_published_elsewhere_count_unless_told_otherwise() -> None:
+    # four "<5" cells whose margin, assumed published elsewhere (totals="auto"), is "<5"
+    # itself: protect notes that it cannot protect them; the report's audit fails them,
+    # unless only the report's own figures are to count
+    t = pd.DataFrame({"age_band": ["u25", "25_34", "35_44", "45_54"], "n": [1, 1, 1, 1]})
+    ledger = Ledger()
+    ledger.add_table("p04", protect(t), name="hires by age")
+    assert len(ledger.audit().unprotected) == 4
+    assert ledger.audit(assume_margins=False).unprotected == []
+
+
 def test_save_and_load_two_pages_written_separately(tmp_path) -> None:
     a, b = pending_tables()
     years = pd.DataFrame({"year": [2024, 2025, "Totalt"], "n": [1234, 3, 1237]})  # a mixed object column

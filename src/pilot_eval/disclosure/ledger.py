@@ -253,10 +253,17 @@ class Ledger:
 
     # ----------------------------------------------------------------- the audit
 
-    def audit(self) -> LedgerAudit:
+    def audit(self, *, assume_margins: bool = True) -> LedgerAudit:
         """Audit every entry together and withhold more where they expose a cell: see
-        "Across a report: the ledger" in :mod:`pilot_eval.disclosure`."""
-        return _LedgerRun(self.entries).run()
+        "Across a report: the ledger" in :mod:`pilot_eval.disclosure`.
+
+        ``assume_margins`` (default True): a line of a table protected with
+        ``totals="auto"`` whose margin is no figure of the report is closed by that margin
+        as published elsewhere (a constant), as :func:`protect` assumes, so that the cells
+        protect could not protect from within the table (four "<5" cells whose margin is
+        "<5") are unprotected here too. False: only the report's own figures count (such a
+        margin is a quantity nobody publishes)."""
+        return _LedgerRun(self.entries, assume_margins=assume_margins).run()
 
 
 @dataclass
@@ -446,11 +453,12 @@ def _frame_of(table: ProtectedTable) -> tuple[pd.DataFrame, list[str], list[str]
 class _Builder:
     """Turns one table into quantities and relations between them."""
 
-    def __init__(self, reg: _Registry, thresholds: Thresholds, notes: list[str]) -> None:
+    def __init__(self, reg: _Registry, thresholds: Thresholds, notes: list[str], assume_margins: bool = True) -> None:
         self.reg = reg
         self.t = thresholds
         self.notes = notes
         self.collisions: set[tuple] = set()
+        self.assume_margins = assume_margins
 
     def register(self, key: tuple, value: float, where: tuple) -> int:
         if key in self.reg.by_key and self.reg.find(key, value) is None and key not in self.collisions:
@@ -488,7 +496,7 @@ class _Builder:
                     ids[i] = self.register((scope, measure[c], groups[i]), float(v), (k, i, c))
             qid[c] = ids
         s = _TableStructure(frame, group, counts, check, qid, [], [], set(), set())
-        s.pending = (codes, is_total, groups, values, measure, auto and not check, rates)
+        s.pending = (codes, is_total, groups, values, measure, auto and not check and self.assume_margins, rates)
         return s
 
     def relations(self, s: _TableStructure, entry: TableEntry) -> None:
@@ -695,7 +703,7 @@ class _LedgerRun:
     """One audit of a ledger: the quantities and relations, then rounds of the attacker's
     programs and of withholding, to a fixed point."""
 
-    def __init__(self, entries: list) -> None:
+    def __init__(self, entries: list, *, assume_margins: bool = True) -> None:
         self.entries = list(entries)
         tables = [e.table for e in self.entries if isinstance(e, TableEntry)]
         base = Thresholds()
@@ -716,7 +724,7 @@ class _LedgerRun:
         self.seen: tuple[np.ndarray, np.ndarray] | None = None  # values the programs reached
         self.number_reason: dict[int, str] = {}
         self.struct: dict[int, _TableStructure] = {}
-        builder = _Builder(self.reg, base, self.notes)
+        builder = _Builder(self.reg, base, self.notes, assume_margins)
         # published figures first, so that margins and derived quantities find them
         for k, e in enumerate(self.entries):
             if isinstance(e, NumberEntry):
