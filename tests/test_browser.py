@@ -47,9 +47,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(MISSING is not None, reason=s
 
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory) -> Path:
-    """The real notebook suite's report, shared with test_notebooks (built once per run)."""
+    """The published folder of the real notebook suite's report (shared with test_notebooks,
+    built once per run), copied alone to a folder of its own: what a councillor who gets it
+    by mail opens, without the working folder beside it."""
     base = fx.once(tmp_path_factory, "full-report", fx.full_report)
-    return base / "reports" / fx.PERIOD
+    alone = tmp_path_factory.mktemp("published-alone") / fx.PERIOD
+    shutil.copytree(base / "reports" / fx.PERIOD, alone)
+    return alone
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +183,28 @@ def test_the_summary_prints(report_dir, browser, artifacts):
         visit.assert_offline()
     finally:
         visit.close()
+
+
+def test_every_link_and_load_stays_inside_the_published_folder(report_dir, browser):
+    """A councillor gets the published folder alone: every link of every page leads to a
+    page of it, and no page loads a file from outside it (no working material is linked)."""
+    from urllib.parse import unquote, urlparse
+
+    inside = report_dir.resolve()
+    for path in sorted(report_dir.glob("*.html")):
+        visit = Visit(browser)
+        try:
+            page = visit.open(path)
+            hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+            for href in hrefs:
+                url = urlparse(href)
+                if url.scheme == "file":
+                    target = Path(unquote(url.path)).resolve()
+                    assert target.is_relative_to(inside) and target.is_file(), (path.name, href)
+                else:
+                    assert url.scheme in ("", "about") or href.startswith("#"), (path.name, href)
+            loaded = [Path(unquote(urlparse(u).path)).resolve() for u in visit.requests if u.startswith("file:")]
+            assert all(p.is_relative_to(inside) for p in loaded), (path.name, loaded)
+            visit.assert_offline()
+        finally:
+            visit.close()

@@ -483,7 +483,8 @@ def test_protection_width_is_a_parameter() -> None:
     t = pd.DataFrame({"administration": ["SOF", "UBF", "KOF", "Totalt"], "n": [1, 6, 40, 47]})
     assert Thresholds().protection_width == 1
     assert flags(protect(t), "n") == ["small_count", "secondary", "", ""]
-    assert flags(protect(t, thresholds=Thresholds(protection_width=0)), "n") == ["small_count", "secondary", "", ""]
+    with pytest.raises(ValueError, match=r"protection_width=0 is below its floor of 1"):
+        Thresholds(protection_width=0)  # the audit's least width: refused, not read as 1
     assert flags(protect(t, thresholds=Thresholds(protection_width=2)), "n") == [
         "small_count",
         "secondary",
@@ -869,10 +870,10 @@ def test_footnote_texts_cover_every_reason_and_follow_the_thresholds() -> None:
         assert fields[0] == fields[1], reason
         assert "symbol" in fields[0], reason
     t = pd.DataFrame({"role_group": ["teacher", "manager"], "n": [2, 0], "median_days": [30.0, 20.0]})
-    p = protect(t, totals=None, thresholds=Thresholds(min_count=3, min_duration_n=4))
+    p = protect(t, totals=None, thresholds=Thresholds(min_count=7, min_duration_n=12))
     assert p.footnotes("sv") == [
-        "<3 Färre än 3 (1–2): det exakta antalet visas inte.",
-        SMALL_N + " Visas inte: värdet bygger på färre än 4 observationer.",
+        "<7 Färre än 7 (1–6): det exakta antalet visas inte.",
+        SMALL_N + " Visas inte: värdet bygger på färre än 12 observationer.",
     ]
     with pytest.raises(ValueError, match="lang must be 'sv' or 'en', not 'de'"):
         p.footnotes("de")

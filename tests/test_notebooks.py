@@ -136,10 +136,15 @@ def test_every_notebook_runs_with_its_defaults_and_renders(report):
     res, folder = report
     failed = [(n["name"], n.get("error")) for n in res["manifest"]["notebooks"] if n["status"] != "ok"]
     assert res["exit_code"] == 0 and not failed, failed
+    work = folder.parent / ".work" / folder.name
     for nb in NOTEBOOKS:
         assert (folder / f"{nb.stem}.html").is_file()
-        assert (folder / "notebooks" / nb.name).is_file()
-    assert (folder / "index.html").is_file() and (folder / "manifest.json").is_file()
+        assert (work / "notebooks" / nb.name).is_file()
+    assert (folder / "index.html").is_file() and (work / "manifest.json").is_file()
+    # the published folder holds what readers get, nothing else
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*(f"{nb.stem}.html" for nb in NOTEBOOKS), "index.html", "provenance.json"]
+    )
 
 
 @pytest.mark.slow

@@ -45,7 +45,7 @@ def test_open_period_windows_the_data_and_follows_vacancies(processed):
         window_start="2023-01-01",
         window_end="2026-02-28",
         lang="en",
-        min_count=3,
+        min_count=7,
     )
     assert ctx.window == ("2023-01-01", "2025-12-31")  # the cut date ends it before window_end
     assert ctx.cut_date.date().isoformat() == fx.CUT
@@ -53,7 +53,7 @@ def test_open_period_windows_the_data_and_follows_vacancies(processed):
     assert ctx.applications["vacancy_id"].isin(ctx.vacancies["vacancy_id"]).all()
     assert ctx.background_checks["application_id"].isin(ctx.applications["application_id"]).all()
     assert len(ctx.all_tables["vacancies"]) > len(ctx.vacancies)
-    assert ctx.thresholds.min_count == 3 and ctx.text("sv", "en") == "en"
+    assert ctx.thresholds.min_count == 7 and ctx.text("sv", "en") == "en"
     assert sections.is_demo(ctx)  # the fixture's raw folder has truth.json
     with pytest.raises(ValueError, match="lang must be"):
         open_period("2025Q4", processed_dir=str(processed), lang="de")

@@ -28,6 +28,11 @@ PAGES = ["00_sammanfattning", "01_varningar", "02_utan_titel", "03_fel"]
 OK_PAGES = PAGES[:3]
 
 
+def _work(published: Path) -> Path:
+    """The working folder of the report published in ``published``."""
+    return published.parent / ".work" / published.name
+
+
 def _urls(html: str) -> list[str]:
     """Every src and href value of a page."""
     return re.findall(r"""\b(?:src|href)\s*=\s*["']([^"']*)""", html, flags=re.IGNORECASE)
@@ -231,6 +236,18 @@ def test_git_commit_of_a_folder_that_is_not_a_checkout_is_unknown(tmp_path):
 # ---------------------------------------------------------------- one report (slow)
 
 
+def test_the_terminal_failure_line_does_not_quote_an_identifier_from_the_exception(tmp_path):
+    entry = {
+        "name": "06_egen",
+        "ipynb": "notebooks/06_egen.ipynb",
+        "log": None,
+        "error": {"cell_index": 4, "execution_count": 3, "ename": "ValueError", "evalue": "row 19811218-9876 is odd"},
+    }
+    text = runner._failure_text(entry, tmp_path)
+    assert text.startswith("FAILED 06_egen in cell 4 (In [3]):") and "ValueError: row [redacted] is odd" in text
+    assert "9876" not in text and str(tmp_path / "notebooks" / "06_egen.ipynb") in text
+
+
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory):
     return fx.once(tmp_path_factory, "processed", fx.processed_data) / "processed"
@@ -268,11 +285,11 @@ def _render(folder: Path, processed: Path) -> None:
 
 @pytest.fixture(scope="module")
 def report(processed, tmp_path_factory):
-    """(result, report folder, stdout, stderr, processed folder) of one run, shared by the
-    tests of this module across pytest-xdist workers."""
+    """(result, published folder, stdout, stderr, processed folder) of one run, shared by the
+    tests of this module across pytest-xdist workers (its working folder: :func:`_work`)."""
     folder = fx.once(tmp_path_factory, "runner-report", lambda f: _render(f, processed))
     saved = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-    manifest = json.loads((folder / "reports" / fx.PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / "reports" / ".work" / fx.PERIOD / "manifest.json").read_text(encoding="utf-8"))
     result = runner.ReportResult(
         index=Path(saved["index"]), manifest=manifest, notebooks=saved["notebooks"], exit_code=saved["exit_code"]
     )
@@ -291,12 +308,14 @@ def test_a_failing_notebook_is_named_with_its_cell_and_error_and_the_rest_is_ren
     }
     assert "FAILED 03_fel in cell 3 (In [4]):" in err  # cells: parameters, injected parameters, x = 1, x / 0
     assert "ZeroDivisionError: division by zero" in err
-    assert str(folder / "notebooks" / "03_fel.ipynb") in err
+    assert str(_work(folder) / "notebooks" / "03_fel.ipynb") in err
     for name in PAGES:
-        assert (folder / f"{name}.html").is_file() and (folder / "notebooks" / f"{name}.ipynb").is_file()
+        assert (folder / f"{name}.html").is_file() and (_work(folder) / "notebooks" / f"{name}.ipynb").is_file()
     page = (folder / "03_fel.html").read_text(encoding="utf-8")
-    assert "Sidan är ofullständig" in page and "ZeroDivisionError" in page
-    assert "Traceback" not in page and "An Exception was encountered" not in page
+    # the banner says where it stopped, not why: an exception's text can quote data
+    assert "Sidan är ofullständig: beräkningen avbröts i cell 4." in page
+    for detail in ("ZeroDivisionError", "division by zero", "Traceback", "An Exception was encountered"):
+        assert detail not in page, detail
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="03_fel.html">En sida som misslyckas</a> <span class="failed">', index)
 
@@ -312,6 +331,7 @@ def test_the_terminal_shows_one_line_per_notebook_and_the_index_last(report):
     assert any(line.startswith("  [data] ") for line in lines)
     assert any(line.startswith("  [estimates] ") for line in lines)
     assert lines[-1] == str(folder / "index.html") and Path(lines[-1]).is_absolute()
+    assert lines[-2] == f"  analysts' working folder: {_work(folder) / 'index.html'}"
     for noise in (
         "IPKernelApp",
         "Kernel is running",
@@ -361,16 +381,19 @@ def test_images_are_embedded(report):
 
 
 @pytest.mark.slow
-def test_stderr_goes_to_the_logs_not_to_readers(report):
+def test_print_output_and_stderr_go_to_the_working_folder_not_to_readers(report):
     result, folder, *_ = report
     page = (folder / "01_varningar.html").read_text(encoding="utf-8")
     assert "en varning för analytiker" not in page and "UserWarning" not in page
-    assert "filled" in page  # the printed table is there
-    log = (folder / "logs" / "01_varningar.stderr.txt").read_text(encoding="utf-8")
+    assert "filled" not in page  # the printed table is not shown: only show.* reaches a page
+    assert "Tabell och varning" in page  # the notebook's own Markdown is
+    log = (_work(folder) / "logs" / "01_varningar.not-shown.txt").read_text(encoding="utf-8")
     assert "UserWarning: en varning för analytiker, inte för läsare" in log
+    assert "# not shown to readers: stdout (" in log
     entries = {e["name"]: e for e in result.manifest["notebooks"]}
-    assert entries["01_varningar"]["stderr_lines"] == len(log.strip().splitlines()) - 1 >= 1
-    assert entries["01_varningar"]["stderr_log"] == "logs/01_varningar.stderr.txt"
+    assert entries["01_varningar"]["stderr_lines"] == 2  # the warning and its source line
+    assert entries["01_varningar"]["dropped_outputs"] == 1
+    assert entries["01_varningar"]["dropped_log"] == "logs/01_varningar.not-shown.txt"
     assert entries["00_sammanfattning"]["stderr_lines"] == 0
 
 
@@ -409,11 +432,51 @@ def test_the_index_links_every_page_summary_first(report):
         r'<a href="00_sammanfattning.html">Sammanfattning för förtroendevalda</a>',
         index,
     )
-    assert [u for u in links if u.endswith(".ipynb")] == [f"notebooks/{name}.ipynb" for name in PAGES]
-    assert "manifest.json" in links and "logs/01_varningar.stderr.txt" in links
     assert ">02_utan_titel</a>" in index  # no title: the file name
+    assert "För analytiker" not in index
     for link in links:
         assert (folder / link).is_file(), link
+
+
+@pytest.mark.slow
+def test_the_working_folder_has_the_analysts_material_and_an_index_of_its_own(report):
+    """Executed notebooks, logs, manifest and GX Data Docs are in the working folder, whose
+    index links them and the published pages; the published folder has none of it."""
+    _, folder, _, _, processed = report
+    work = _work(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*(f"{n}.html" for n in PAGES), "index.html", "provenance.json"]
+    )
+    index = (work / "index.html").read_text(encoding="utf-8")
+    links = _urls(index)
+    assert [u for u in links if u.endswith(".html") and "data_docs" not in u] == [
+        f"../../{fx.PERIOD}/{name}.html" for name in PAGES
+    ]
+    assert "För analytiker" in index
+    assert [u for u in links if u.endswith(".ipynb")] == [f"notebooks/{name}.ipynb" for name in PAGES]
+    assert "manifest.json" in links and "logs/01_varningar.not-shown.txt" in links
+    if (processed / "data_docs").is_dir():
+        assert "data_docs/index.html" in links
+    for link in links:
+        assert (work / link).is_file(), link
+
+
+@pytest.mark.slow
+def test_the_published_provenance_record_has_no_row_counts_errors_or_working_paths(report):
+    result, folder, *_ = report
+    record = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    assert record["period"] == fx.PERIOD and record["exit_code"] == 1
+    assert [e["name"] for e in record["notebooks"]] == PAGES
+    assert record["notebooks"][3] == {
+        "name": "03_fel",
+        "title": "En sida som misslyckas",
+        "status": "failed",
+        "html": "03_fel.html",
+    }
+    assert {f["sha256"] for f in record["input_files"]} == {f["sha256"] for f in result.manifest["input_files"]}
+    text = json.dumps(record)
+    for absent in ('"rows"', "ZeroDivisionError", "results_dir", ".work", "elapsed_seconds", "ingested_now"):
+        assert absent not in text, absent
 
 
 @pytest.mark.slow
@@ -424,8 +487,8 @@ def test_the_manifest_says_what_ran_with_what(report):
     params = manifest["parameters"]
     assert params["processed_dir"] == str(processed.resolve()) and params["raw_dir"] == ""
     assert params["cut_date"] == "2025-12-31" and params["bootstrap_reps"] == 199 and params["min_n"] == 12
-    # the estimates the notebooks read: computed once, beside the published report
-    assert params["results_dir"] == str(folder.parent / ".work" / fx.PERIOD / "estimates")
+    # the estimates the notebooks read: computed once, in the working folder
+    assert params["results_dir"] == str(_work(folder) / "estimates")
     assert (Path(params["results_dir"]) / "estimates.json").is_file()
     assert set(manifest["versions"]) == {*render.VERSIONED, "python"}
     assert {f["table"] for f in manifest["input_files"]} >= {"vacancies", "applications", "background_checks"}
@@ -433,8 +496,9 @@ def test_the_manifest_says_what_ran_with_what(report):
     for entry in manifest["notebooks"]:
         assert entry["elapsed_seconds"] > 0 and entry["title"]
         assert entry["html"] and entry["ipynb"]
-        for key in ("html", "ipynb", "stderr_log", "log"):
-            assert entry[key] is None or (folder / entry[key]).is_file(), (entry["name"], key)
+        assert (folder / entry["html"]).is_file()
+        for key in ("ipynb", "dropped_log", "log"):
+            assert entry[key] is None or (_work(folder) / entry[key]).is_file(), (entry["name"], key)
     failed = manifest["notebooks"][3]
     assert failed["status"] == "failed"
     assert {k: failed["error"][k] for k in ("ename", "evalue", "execution_count")} == {
@@ -448,7 +512,7 @@ def test_the_manifest_says_what_ran_with_what(report):
 @pytest.mark.slow
 def test_the_executed_notebooks_carry_the_injected_parameters(report):
     _, folder, _, _, processed = report
-    nb = nbformat.read(folder / "notebooks" / "00_sammanfattning.ipynb", as_version=4)
+    nb = nbformat.read(_work(folder) / "notebooks" / "00_sammanfattning.ipynb", as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert "bootstrap_reps = 199" in injected.source
     assert f'processed_dir = "{processed.resolve()}"' in injected.source
@@ -462,6 +526,7 @@ def test_a_rerun_replaces_the_period_folder_and_a_timeout_is_a_failure(report, p
     _, folder, *_ = report
     out = tmp_path / "reports"
     shutil.copytree(folder, out / fx.PERIOD)
+    shutil.copytree(_work(folder), out / ".work" / fx.PERIOD)
     (out / "2025Q3").mkdir()
     (out / "README.md").write_text("kept", encoding="utf-8")
     notebooks = fx.notebooks(tmp_path / "notebooks", "02_utan_titel", "05_sover")
@@ -471,12 +536,12 @@ def test_a_rerun_replaces_the_period_folder_and_a_timeout_is_a_failure(report, p
     assert result.exit_code == 1 and result.notebooks == {"02_utan_titel": "ok", "05_sover": "failed"}
     assert "FAILED 05_sover in cell 2 (In [3]):" in err.getvalue()
     assert "CellTimeoutError: A cell timed out while it was being executed, after 3 seconds" in err.getvalue()
-    # no temporary folders; the working folder holds the period's estimates only
+    # no temporary folders; the working folder holds this run's material only
     assert sorted(p.name for p in out.iterdir()) == [".work", "2025Q3", "2025Q4", "README.md"]
-    assert [p.relative_to(out).as_posix() for p in (out / ".work").rglob("*") if p.is_dir()] == [
-        ".work/2025Q4",
-        ".work/2025Q4/estimates",
-        ".work/2025Q4/estimates/tables",
+    assert sorted(p.name for p in (out / ".work").iterdir()) == ["2025Q4"]
+    assert sorted(p.name for p in (out / ".work" / fx.PERIOD / "notebooks").iterdir()) == [
+        "02_utan_titel.ipynb",
+        "05_sover.ipynb",
     ]
     assert sorted(p.name for p in (out / fx.PERIOD).glob("*.html")) == [
         "02_utan_titel.html",
@@ -484,6 +549,43 @@ def test_a_rerun_replaces_the_period_folder_and_a_timeout_is_a_failure(report, p
         "index.html",
     ]
     assert not (out / fx.PERIOD / "00_sammanfattning.html").exists()
+
+
+@pytest.mark.slow
+def test_a_user_notebook_that_shows_raw_rows_prints_and_raises_ids_leaks_nothing(processed, tmp_path):
+    """Only what passed through show.* reaches the published folder: no ID and no raw value
+    of a notebook that displays rows, prints IDs to stdout and stderr and raises with one,
+    in any file of it; the working folder keeps all of it for the analyst."""
+    import pandas as pd
+
+    notebooks = fx.notebooks(tmp_path / "notebooks", "06_fientlig")
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        result = runner.run_report(
+            fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=1
+        )
+    assert result.notebooks == {"06_fientlig": "failed"}
+    published = tmp_path / "reports" / fx.PERIOD
+    apps = pd.read_parquet(processed / "applications.parquet").head(20)
+    vacs = pd.read_parquet(processed / "vacancies.parquet").head(20)
+    secrets = {str(v) for v in [*apps["application_id"], *vacs["vacancy_id"]]}
+    secrets |= {str(v) for v in apps["candidate_id"]} if "candidate_id" in apps else set()
+    files = [f for f in published.rglob("*") if f.is_file()]
+    assert sorted(f.name for f in files) == ["06_fientlig.html", "index.html", "provenance.json"]
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        leaked = sorted(s for s in secrets if s in text)
+        assert not leaked, (f.name, leaked[:3])
+        assert "application_id" not in text and "ValueError" not in text, f.name
+    page = (published / "06_fientlig.html").read_text(encoding="utf-8")
+    assert "Den här texten får synas." in page and "Rader som inte får synas" in page
+    assert "beräkningen avbröts i cell 6." in page
+    work = _work(published)
+    kept = (work / "notebooks" / "06_fientlig.ipynb").read_text(encoding="utf-8")
+    assert str(apps["application_id"].iloc[0]) in kept  # the analyst's copy has it all
+    log = (work / "logs" / "06_fientlig.not-shown.txt").read_text(encoding="utf-8")
+    assert "display_data" in log and "execute_result" in log and "stdout" in log
+    assert "FAILED 06_fientlig in cell 6 (In [6]):" in err.getvalue()
 
 
 @pytest.mark.slow
@@ -526,7 +628,7 @@ def test_kernels_are_ordinary_kernels_with_nothing_else_visible(processed, tmp_p
         fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=1, quiet=True
     )
     assert result.exit_code == 0
-    nb = nbformat.read(tmp_path / "reports" / fx.PERIOD / "notebooks" / "04_karnan.ipynb", as_version=4)
+    nb = nbformat.read(tmp_path / "reports" / ".work" / fx.PERIOD / "notebooks" / "04_karnan.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "get_threshold" in c.source)
     text = "".join(o.get("text", "") for o in cell.outputs)
     assert f"gc {gc.get_threshold()}" in text, text

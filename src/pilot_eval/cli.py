@@ -79,32 +79,46 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _traceback_log(command: str) -> Path | None:
-    """Write the traceback of the exception being handled to a log file; its path."""
-    import tempfile
+def _traceback_text() -> str:
+    """The traceback of the exception being handled, through the privacy guard's
+    redaction (an exception text can quote a cell or a header)."""
     import traceback
+
+    from .privacy import redact
+
+    return redact(traceback.format_exc())
+
+
+def _traceback_log(command: str) -> Path | None:
+    """Write the traceback of the exception being handled to a log file (redacted, see
+    :func:`_traceback_text`); its path."""
+    import tempfile
 
     try:
         fd, name = tempfile.mkstemp(prefix=f"pilot-eval-{command}-", suffix=".log")
         with open(fd, "w", encoding="utf-8") as fh:
             fh.write(f"pilot_eval {__version__}, {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
             fh.write(f"command: {' '.join(sys.argv)}\n\n")
-            traceback.print_exc(file=fh)
+            fh.write(_traceback_text())
         return Path(name)
     except OSError:
         return None
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    import traceback
-
+    """``pilot-eval ingest``. What it prints (text, ``--json``, the traceback log) quotes
+    no value the privacy guard refuses: ingest's errors and report are scrubbed by
+    :mod:`pilot_eval.ingest`, and everything else passes :func:`pilot_eval.privacy.redact`
+    here."""
     from .errors import IngestError, SuiteError
     from .ingest import ingest
+    from .privacy import redact, scrub_error
 
     def fail(code: int, message: str, error: dict) -> int:
         if args.json:
-            print(json.dumps({**error, "exit_code": code}, ensure_ascii=False))
-        print(message, file=sys.stderr)
+            safe = {k: redact(v) if isinstance(v, str) else v for k, v in error.items()}
+            print(json.dumps({**safe, "exit_code": code}, ensure_ascii=False))
+        print(redact(message), file=sys.stderr)
         return code
 
     try:
@@ -116,10 +130,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             data_docs=not args.no_data_docs,
         )
     except IngestError as exc:
+        scrub_error(exc)
         return fail(exc.exit_code, f"pilot-eval ingest: ERROR: {exc}\nNothing was written.", exc.to_dict())
     except SuiteError as exc:
         if getattr(args, "debug", False):
-            traceback.print_exc()
+            print(_traceback_text(), end="", file=sys.stderr)
         return fail(
             2,
             f"pilot-eval ingest: ERROR: broken expectation suite: {exc}\nNothing was written.",
@@ -127,14 +142,14 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         )
     except Exception as exc:  # a bug, not a data problem: say so, keep the traceback
         if getattr(args, "debug", False):
-            traceback.print_exc()
+            print(_traceback_text(), end="", file=sys.stderr)
             where = "the traceback is above"
         else:
             log = _traceback_log("ingest")
             where = (
                 f"the traceback is in {log}" if log else "the traceback could not be saved"
             ) + "; run again with --debug to print it"
-        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        detail = redact(" ".join(f"{type(exc).__name__}: {exc}".split()))[:300]
         cause = (
             "A file could not be read or written (disk full? permissions?)"
             if isinstance(exc, OSError)

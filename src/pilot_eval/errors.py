@@ -29,7 +29,10 @@ class IngestError(Exception):
     raised. The user fixes the file, column or row it names (or the directories) and runs
     ``pilot-eval ingest`` again.
 
-    The message never contains a cell value from the data.
+    The message never contains a cell value from the data, and neither file, column nor
+    message a value the privacy guard refuses: :mod:`pilot_eval.readers` and
+    :mod:`pilot_eval.ingest` pass every one through :func:`pilot_eval.privacy.scrub_error`
+    on its way out (this module cannot: it imports nothing of the package).
     """
 
     def __init__(

@@ -5,7 +5,11 @@ The steps, in order (nothing is written until all of them have passed):
 1. **Read** every table's file as text (:mod:`pilot_eval.readers`).
 2. **Privacy guard** (:mod:`pilot_eval.privacy`): a header or value that looks like a
    direct identifier stops the ingest (exit status 2), naming file, column and row but
-   never the value. Columns outside the contract are then dropped with a notice.
+   never the value. The header names are guarded first, inside step 1, before the
+   reader's own header checks can quote one (a file exported without its header row);
+   the cells before any step below can quote one. Columns outside the contract are then
+   dropped with a notice. Once coerced, the numbers are guarded again as GX and Data
+   Docs will show them ("811 218 9876" reads as 8112189876).
 3. **Structure**: required columns present, no empty table (exit status 2 otherwise).
 4. **Coerce** each column strictly (:mod:`pilot_eval.coerce`); a cell that cannot be
    parsed is a row-level failure.
@@ -50,14 +54,8 @@ from . import __version__, paths
 from .coerce import parse_column
 from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec, close_column
 from .errors import IngestError
+from .privacy import IdentifierFinding, identifier_mask, redact, safe_value, scan_series, scrub_error
 from .readers import SOURCE_FILE, SOURCE_LINE, RawTable, read_raw_dir, sha256_file
-
-
-def _redact(text: str) -> str:
-    from .privacy import redact
-
-    return redact(text)
-
 
 __all__ = [
     "IngestError",
@@ -184,7 +182,6 @@ def ingest(
         cut, cut_source = _cut_date(cut_date)
         _sweep_stale(out_dir)
         raws, notices = read_raw_dir(raw_dir)
-        notices = [_redact(n) for n in notices]
         missing = [t for t in REQUIRED_TABLES if t not in raws]
         if missing:
             names = ", ".join(f"{t} ({TABLES[t].swedish})" for t in missing)
@@ -207,9 +204,9 @@ def ingest(
                 privacy.result()
                 raise
             privacy.result()
+        _numbers_guard(outcomes)
     except IngestError as exc:
-        if exc.file:
-            exc.file = _redact(exc.file)
+        scrub_error(exc)  # defence in depth: no message quotes what the guard refuses
         raise
     from .validation import preload_gx
 
@@ -236,7 +233,9 @@ def ingest(
             early,
         )
         _commit(staging, out_dir)
-    except BaseException:
+    except BaseException as exc:
+        if isinstance(exc, IngestError):
+            scrub_error(exc)
         writer.shutdown(wait=True, cancel_futures=True)  # nothing writes into staging any more
         shutil.rmtree(staging, ignore_errors=True)
         for folder in created:  # a failed first run leaves nothing behind
@@ -514,7 +513,7 @@ def _cut_date(cut_date: str | dt.date | None) -> tuple[pd.Timestamp, str]:
 
 
 def _privacy_guard(raws: dict[str, RawTable]) -> None:
-    from .privacy import looks_like_identifier, scan_frame
+    from .privacy import scan_frame
 
     for table, raw in raws.items():
         data = raw.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE])
@@ -526,8 +525,47 @@ def _privacy_guard(raws: dict[str, RawTable]) -> None:
             finding = findings[0]
             row = None if finding.position < 0 else int(raw.frame[SOURCE_LINE].iloc[finding.position])
             # a header that is itself an identifier (no header row exported) is not echoed either
-            column = "(header not shown)" if looks_like_identifier(finding.column) else finding.column
+            column = safe_value(finding.column)
             raise IngestError(finding.describe(), file=raw.source.label, table=table, column=column, row=row)
+
+
+_NUMBER_KINDS = ("int", "float", "stage")
+
+
+def _numbers_guard(outcomes: dict[str, TableOutcome]) -> None:
+    """The privacy guard on the coerced numbers, as GX and its Data Docs will show them.
+
+    Coercion drops the spaces of a number ("811 218 9876" reads as 8112189876), which can
+    make a personnummer of a text that the guard could not recognise as one; the Data Docs
+    list a number outside its range as written. Each distinct number is scanned once.
+    """
+    for table, outcome in outcomes.items():
+        raw_lines = outcome.raw.frame[SOURCE_LINE]
+        for col in TABLES[table].columns:
+            if col.kind not in _NUMBER_KINDS or col.name not in outcome.typed.columns:
+                continue
+            values = outcome.typed[col.name]
+            distinct = (
+                pd.Series(values.unique()).dropna().astype(object).reset_index(drop=True)
+            )  # no copy of the column
+            if not len(distinct):
+                continue
+            texts = distinct.map(lambda v: str(int(v)) if float(v).is_integer() else repr(float(v)))
+            bad = identifier_mask(texts)
+            if not bad.any():
+                continue
+            hits = np.flatnonzero(values.isin(distinct[bad].tolist()).to_numpy(dtype=bool, na_value=False))
+            row = int(raw_lines.iloc[hits[0]])
+            first = scan_series(texts[bad], col.name)
+            finding = IdentifierFinding(col.name, first.kind, int(hits[0]), len(hits))
+            raise IngestError(
+                finding.describe(row=row) + " (The cells hold numbers with spaces in them; read as numbers, as "
+                "the validation and its Data Docs would show them, they are identifiers.)",
+                file=outcome.raw.source.label,
+                table=table,
+                column=col.name,
+                row=row,
+            )
 
 
 def _close_columns(raw: RawTable, spec: TableSpec) -> dict[str, str]:
@@ -552,7 +590,7 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
         guess = next((extra for extra, name in close.items() if name == col.name), None)
         raise IngestError(
             f"required column missing: {col.name} (Swedish header {col.swedish!r})"
-            + (f"; the file has a column {guess!r}: a misspelling of it?" if guess else "")
+            + (f"; the file has a column {safe_value(guess)!r}: a misspelling of it?" if guess else "")
             + (f"; also missing: {', '.join(missing[1:])}" if len(missing) > 1 else ""),
             file=label,
             table=spec.name,
@@ -564,7 +602,8 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
     outcome = TableOutcome(spec.name, raw, typed=pd.DataFrame(index=pd.RangeIndex(raw.n_rows)))
     for extra in raw.extra_columns:
         outcome.dropped_columns.append(extra)
-        shown = extra if extra and not extra.startswith("Unnamed:") else "(no header)"
+        # headers that passed the guard; safe_value all the same (defence in depth)
+        shown = safe_value(extra) if extra and not extra.startswith("Unnamed:") else "(no header)"
         if extra in close:
             col = spec.column(close[extra])
             column_warnings.append(
@@ -877,11 +916,13 @@ def _quarantine_frame(outcome: TableOutcome) -> pd.DataFrame:
     positions = sorted(outcome.reasons)
     raw = outcome.raw.frame.iloc[positions] if positions else outcome.raw.frame.iloc[:0]  # a slice: no copy
     spec = TABLES[outcome.table]
+    # the reasons are a few fixed texts: each is redacted once (the cells passed the guard)
+    shown = {r: redact(r) for r in {r for p in positions for r in outcome.reasons[p]}}
     out = pd.DataFrame(
         {
             "source_file": raw[SOURCE_FILE].to_numpy(),
             "source_line": raw[SOURCE_LINE].to_numpy(),
-            "reasons": ["; ".join(dict.fromkeys(outcome.reasons[p])) for p in positions],
+            "reasons": ["; ".join(dict.fromkeys(shown[r] for r in outcome.reasons[p])) for p in positions],
         }
     )
     for col in spec.column_names:
@@ -937,10 +978,10 @@ def _write(
         share = len(q) / rows_read if rows_read else 0.0
         if share > threshold:
             exit_code = 1
-        reasons = Counter(r for p in outcome.reasons for r in dict.fromkeys(outcome.reasons[p]))
+        reasons = Counter(redact(r) for p in outcome.reasons for r in dict.fromkeys(outcome.reasons[p]))
         src = outcome.raw
         report_tables[table] = {
-            "source": {
+            "source": {  # names with an identifier were refused by the reader: kept as they are
                 "file": src.source.path.name,
                 "sheet": src.source.sheet,
                 "sha256": src.sha256,
@@ -952,9 +993,9 @@ def _write(
             "rows_quarantined": len(q),
             "quarantine_share": round(share, 6),
             "reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "warnings": dict(sorted(outcome.warnings.items())),
+            "warnings": dict(sorted((redact(r), n) for r, n in outcome.warnings.items())),
             "dropped_columns": [
-                c if c and not c.startswith("Unnamed:") else "(no header)" for c in outcome.dropped_columns
+                safe_value(c) if c and not c.startswith("Unnamed:") else "(no header)" for c in outcome.dropped_columns
             ],
             "empty_optional_columns": outcome.added_columns,
             "expectations": outcome.n_expectations,
@@ -976,8 +1017,10 @@ def _write(
         "quarantine_threshold": threshold,
         "exit_status": exit_code,
         "tables": report_tables,
-        "column_warnings": column_warnings,
-        "notices": notices,
+        # Every text that quotes a header passes the guard's redaction (defence in depth: the
+        # headers themselves have passed the guard by now).
+        "column_warnings": [redact(w) for w in column_warnings],
+        "notices": [redact(n) for n in notices],
         "data_docs": "data_docs/index.html" if data_docs else None,
     }
     (staging / REPORT_NAME).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

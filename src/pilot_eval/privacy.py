@@ -6,6 +6,20 @@ text) may enter the evaluation. Ingest reads every raw column as strings and cal
 exit status 2 and an error that names the file, the column and the first offending row
 (once) followed by :meth:`IdentifierFinding.describe`, but never the offending value.
 
+Order: the guard comes before any check that can quote what it guards. The reader
+(:func:`pilot_eval.readers.read_source`) runs :func:`scan_header` on the raw header names
+(and refuses a sheet or workbook name that holds an identifier) before its own header
+checks (a repeated column name, two headers for one column), so a file exported without
+its header row, whose first line of data stands where the names should be, is refused
+as such and its values are never quoted as "column names"; the cells are scanned before
+anything (a hint, a notice, a quarantine file, Data Docs) can show them. As a defence in
+depth, every message that ingest, its report and ``pilot-eval ingest`` (text or
+``--json``) emit passes through :func:`redact` (text: the identifier is replaced in
+place) or :func:`safe_value` (one quoted header or cell: replaced whole by a placeholder
+naming what it looks like, e.g. ``<withheld: looks like a personnummer>``), and an
+:class:`~pilot_eval.errors.IngestError` through :func:`scrub_error`, which keeps the file,
+table, column and row it names. Both use the detectors below, never a second set of rules.
+
 Two kinds of evidence are used:
 
 * **Headers** (:func:`scan_header`): a column whose header names a direct identifier
@@ -80,13 +94,17 @@ import pandas as pd
 import pyarrow as pa
 
 from pilot_eval.contract import TABLES, fold
+from pilot_eval.errors import IngestError
 
 __all__ = [
     "IdentifierFinding",
     "KINDS",
+    "identifier_mask",
     "is_personnummer",
     "looks_like_identifier",
     "redact",
+    "safe_value",
+    "scrub_error",
     "scan_series",
     "scan_header",
     "scan_frame",
@@ -166,6 +184,13 @@ class IdentifierFinding:
             subject = f"{where}: the column"
         else:
             subject = "The column"
+        if self.is_header and _text_kind(self.column) is not None:
+            return (
+                f"{subject} name is {_KIND_TEXT[_text_kind(self.column)]} (not shown): the header line "
+                "holds data, so the file was probably exported without its header row. Export it "
+                "again with the column names in the first line (and without direct identifiers, which "
+                "must not enter the evaluation), and run ingest again."
+            )
         if self.is_header:
             return (
                 f"{subject} is named like a direct identifier (personal "
@@ -533,6 +558,18 @@ def scan_series(values: pd.Series, column: str) -> IdentifierFinding | None:
     return IdentifierFinding(str(column), _CODE_KIND[int(codes[first])], first, int(len(hits)))
 
 
+def identifier_mask(values: pd.Series) -> np.ndarray:
+    """Which values hold an identifier of any kind :func:`scan_series` finds (a boolean
+    array by position).
+
+    >>> identifier_mask(pd.Series(["R-1", "8112189876", "", "a@b.se"])).tolist()
+    [False, True, False, True]
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    return _codes(values) != _NONE
+
+
 def is_personnummer(value: str) -> str | None:
     """Whether a value holds a valid personnummer or samordningsnummer.
 
@@ -598,6 +635,53 @@ def redact(text: str) -> str:
                 text,
             )
     return text
+
+
+_KIND_SHORT = {
+    "personnummer": "a personnummer",
+    "samordningsnummer": "a samordningsnummer",
+    "email": "an e-mail address",
+    "phone": "a phone number",
+}
+
+
+def safe_value(value: object) -> str:
+    """A header or cell as a message may quote it: its text if the guard would let it
+    through, else a placeholder that says what it looks like (never a part of it).
+
+    For one quoted value (an error's column, a header in a hint); a sentence that may
+    hold an identifier somewhere goes through :func:`redact` instead. A header that only
+    *names* an identifier ("Förnamn") is not a value the guard refuses and is kept: the
+    user needs it to find the column.
+
+    >>> safe_value("R-0a1b2c3d")
+    'R-0a1b2c3d'
+    >>> safe_value("19811218-9876")
+    '<withheld: looks like a personnummer>'
+    >>> safe_value(None)
+    ''
+    """
+    text = "" if value is None else str(value)
+    kind = _text_kind(text) if text else None
+    return text if kind is None else f"<withheld: looks like {_KIND_SHORT[kind]}>"
+
+
+def scrub_error(error: IngestError) -> IngestError:
+    """``error`` made safe to show, in place (and returned): its message and file through
+    :func:`redact`, its column through :func:`safe_value`; table and row are kept, so it
+    still names where the problem is.
+
+    >>> e = scrub_error(IngestError("the header repeats 8112189876", file="a.csv", column="811218-9876", row=1))
+    >>> str(e)
+    "file a.csv, column '<withheld: looks like a personnummer>', row 1: the header repeats [redacted]"
+    """
+    error.message = redact(error.message)
+    if error.file is not None:
+        error.file = redact(error.file)
+    if error.column is not None:
+        error.column = safe_value(error.column)
+    error.args = (str(error),)
+    return error
 
 
 def looks_like_identifier(text: str) -> bool:

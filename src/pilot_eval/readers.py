@@ -12,6 +12,18 @@ another encoding (UTF-16 without BOM, DOS CP850, ISO-8859-2), is refused naming 
 
 Errors name a file by its name in the raw directory (``vacancies.csv``, or
 ``export.xlsx[Blad1]`` for a sheet): the same label as in ``quarantine/<table>.csv``.
+
+Privacy first: the privacy guard (:mod:`pilot_eval.privacy`) runs before anything here can
+quote what it guards. A workbook or sheet whose name holds a direct identifier is refused
+by :func:`discover` under a redacted name. :func:`read_source` runs
+:func:`pilot_eval.privacy.scan_header` on the raw header names *before* its header checks
+(a repeated name, two headers for one column): a file exported without its header row,
+whose first line holds a personnummer where the names should be, is refused as such
+(file, table, column position, row 1) and the value is never quoted as a "column name".
+No message here quotes a cell; the cells are scanned by ingest before a hint, notice or
+quarantine file can show them. Every :class:`IngestError` raised here passes through
+:func:`pilot_eval.privacy.scrub_error` on its way out, in case a message from a library
+(pandas' parser, openpyxl) quotes the data.
 """
 
 from __future__ import annotations
@@ -32,6 +44,7 @@ from pyarrow import csv as pacsv
 
 from .contract import TABLES, fold, table_for_name
 from .errors import IngestError  # re-exported: raised here, defined with every error class
+from .privacy import looks_like_identifier, redact, safe_value, scan_header, scrub_error
 
 __all__ = [
     "IngestError",
@@ -114,6 +127,14 @@ def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
     notices: list[str] = []
 
     def add(src: Source) -> None:
+        if looks_like_identifier(src.label):  # it would be quoted in every message and in the report
+            raise IngestError(
+                "the name of the file or sheet holds a direct identifier (personnummer, e-mail or phone "
+                "number), which must not enter the evaluation (not even in a file name); rename it after "
+                "its table and run ingest again",
+                file=redact(src.label),
+                table=src.table,
+            )
         if src.table in sources:
             raise IngestError(
                 f"two sources for table {src.table}: {sources[src.table].label} and {src.label}; "
@@ -150,7 +171,7 @@ def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
             notices.append(f"ignored {path.name}: unsupported file type {suffix or '(none)'}")
         else:
             notices.append(f"ignored {path.name}")
-    return sources, notices
+    return sources, [redact(n) for n in notices]
 
 
 def _excel_sheet_names(path: Path) -> list[str]:
@@ -279,7 +300,12 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
     fast = _read_csv_arrow(data)
     if fast is not None:
         return (*fast, digest)
-    text, encoding = decode_bytes(data, label)
+    try:
+        text, encoding = decode_bytes(data, label)
+    except IngestError as exc:  # it names the line, never its bytes; the table as well
+        exc.table = source.table
+        exc.args = (str(exc),)
+        raise
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = detect_separator(first_line)
     try:
@@ -296,7 +322,10 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise IngestError(
-            f"malformed CSV ({str(exc).strip()})", file=label, table=source.table, row=int(m.group(1)) if m else None
+            f"malformed CSV ({redact(str(exc).strip())})",
+            file=label,
+            table=source.table,
+            row=int(m.group(1)) if m else None,
         ) from exc
     except pd.errors.EmptyDataError as exc:
         raise IngestError("the file is empty (not even a header line)", file=label, table=source.table) from exc
@@ -454,7 +483,7 @@ def _read_excel(source: Source) -> pd.DataFrame:
     try:
         frame = pd.read_excel(source.path, sheet_name=source.sheet, dtype=object, header=0, engine="openpyxl")
     except ValueError as exc:
-        raise IngestError(f"cannot read the sheet ({exc})", file=source.label, table=source.table) from exc
+        raise IngestError(f"cannot read the sheet ({redact(str(exc))})", file=source.label, table=source.table) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     if any(c.startswith("Unnamed:") for c in frame.columns) and len(frame.columns) and frame.shape[0] == 0:
         raise IngestError("the sheet has no header row", file=source.label, table=source.table)
@@ -496,14 +525,47 @@ def map_headers(headers: list[str], table: str, file_label: str) -> tuple[dict[s
     return mapping, extras
 
 
+def _guard_headers(headers: list[str], source: Source) -> None:
+    """The privacy guard on the raw header names, before any header check can quote one.
+
+    A header that names a direct identifier ("Förnamn") is refused as ingest's guard
+    would (the name is shown: it is no one's data); a header that *is* one (a file
+    exported without its header row) is refused at row 1 under a placeholder.
+    """
+    for position, header in enumerate(headers):
+        finding = scan_header(header)
+        if finding is None:
+            continue
+        is_value = looks_like_identifier(header)
+        raise IngestError(
+            finding.describe(),
+            file=source.label,
+            table=source.table,
+            column=f"{safe_value(header)} (column {position + 1})" if is_value else header,
+            row=1 if is_value else None,
+        )
+
+
 def read_source(source: Source) -> RawTable:
-    """Read one table's file or sheet as text, with canonical headers."""
+    """Read one table's file or sheet as text, with canonical headers.
+
+    The raw header names go through the privacy guard before the header checks (see the
+    module docstring); an :class:`IngestError` never quotes an identifier.
+    """
+    try:
+        return _read_source(source)
+    except IngestError as exc:
+        raise scrub_error(exc) from exc.__cause__
+
+
+def _read_source(source: Source) -> RawTable:
     excel = source.path.suffix.lower() in EXCEL_SUFFIXES
     if excel:
         frame, encoding, sep, digest = _read_excel(source), None, None, sha256_file(source.path)
     else:
         frame, encoding, sep, digest = _read_csv(source)
     headers = [c for c in frame.columns if c != SOURCE_LINE]
+    _guard_headers(headers, source)  # first: the checks below quote headers
     if len(set(headers)) != len(headers) or any(
         re.search(r"\.\d+$", h) and h.rsplit(".", 1)[0] in headers for h in headers
     ):
@@ -564,7 +626,10 @@ def _encode_repeating(frame: pd.DataFrame) -> None:
 
 def read_raw_dir(raw_dir: str | Path) -> tuple[dict[str, RawTable], list[str]]:
     """Read every table in ``raw_dir``. Returns ``(tables, notices)``."""
-    sources, notices = discover(raw_dir)
+    try:
+        sources, notices = discover(raw_dir)
+    except IngestError as exc:
+        raise scrub_error(exc) from exc.__cause__
     tables = {name: read_source(src) for name, src in sources.items()}
     pa.default_memory_pool().release_unused()  # the parser's buffers: give the memory back now
     return tables, notices

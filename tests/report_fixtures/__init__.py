@@ -4,6 +4,9 @@
   data, Swedish text, a cell tagged ``analyst-note``), ``01_varningar`` (prints a table, writes a warning to stderr),
   ``02_utan_titel`` (no title in its metadata, no data; a Markdown image from ``logo.png``).
 * ``failing/03_fel``: stops with ZeroDivisionError in its third code cell.
+* ``failing/06_fientlig``: a user's notebook that does what it should not: displays raw
+  rows (``display``, raw HTML, a cell's value), prints IDs to stdout and stderr and raises
+  with an ID in its message; one sentence goes through ``show.say``.
 * ``timeout/05_sover``: sleeps longer than any test's cell timeout.
 """
 

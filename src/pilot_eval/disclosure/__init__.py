@@ -15,6 +15,14 @@ the greedy rule), ``audit`` (the linear programs that check the greedy result),
 
 Rules
 -----
+The thresholds (:class:`Thresholds`: counts 5, denominators 10, durations 10, check
+outcomes 10 checks and 5 per outcome, the audit's ``protection_width`` 1) are **floors**
+(:data:`pilot_eval.disclosure.rules.FLOORS`): a :class:`Thresholds` may be stricter, never
+laxer. A lower value is a ValueError naming the field and its floor, however it is given
+(``Thresholds(min_count=4)``, :func:`dataclasses.replace`, a report parameter, a params
+file, a notebook's default); a :class:`Thresholds` is frozen, and :func:`protect` and
+:func:`protect_check_outcomes` take no other object as ``thresholds``.
+
 Columns are recognised by name (override any of it with the keyword arguments):
 
 * **counts** — ``n``, every ``n_*`` (but ``n_months``), ``numerator``,
@@ -83,7 +91,7 @@ every hidden count the smallest and the largest value consistent with all publis
 cells, all line totals (and margins assumed published, exactly, or as 1–4 where they
 are small themselves) and the symbols' bounds are found (the linear relaxation, by
 closed form for a cell in one line, else by linear programs, scipy's HiGHS). Where that
-range is narrower than ``max(1, Thresholds.protection_width)`` (default 1: no hidden
+range is narrower than ``Thresholds.protection_width`` (default and floor 1: no hidden
 count may be pinned to one value; a "<5" cell needs no more than its own 1–4), one more
 published non-zero cell is hidden — the smallest in a line that sets the end of the
 range, or one whose withholding the programs' dual values show moves it — and the audit

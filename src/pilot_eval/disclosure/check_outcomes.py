@@ -13,7 +13,16 @@ import pandas as pd
 from .. import contract as C
 from .. import texts
 from ..labels import value_label
-from .rules import CHECK_OUTCOME_LEVELS, Thresholds, _as_float, _classify, _describe_row, _markers, _missing
+from .rules import (
+    CHECK_OUTCOME_LEVELS,
+    Thresholds,
+    _as_float,
+    _classify,
+    _describe_row,
+    _markers,
+    _missing,
+    _thresholds,
+)
 from .secondary import _Line, _row_lines, _suppress_lines
 from .table import ProtectedTable, _with_origin, _withhold
 
@@ -90,13 +99,15 @@ def protect_check_outcomes(
         The only group columns allowed besides ``category_column``: a subset of
         :data:`CHECK_OUTCOME_LEVELS` (``()`` for the municipality as a whole).
     thresholds : Thresholds, optional
-        ``min_check_total`` (10) and ``min_check_category`` (5).
+        ``min_check_total`` (10) and ``min_check_category`` (5), which are also their
+        floors: they may be raised, never lowered.
     totals : "auto", None or list, default "auto"
         As in :func:`protect`, for the lines between levels.
     categories : sequence, optional
         The outcome categories every level must have at least 5 of (a category missing
-        from a level counts as 0). Default: the contract's three outcomes when the table
-        uses them, plus any other category in the table.
+        from a level counts as 0), besides every category in the table: it can add
+        categories, never exempt one the table shows. Default: the contract's three
+        outcomes when the table uses them, plus any other category in the table.
     withhold : iterable of (row position, column), optional
         Cells withheld from the start for a reason outside the table (the report's
         :class:`~pilot_eval.disclosure.Ledger`): each withholds the whole level row it is
@@ -109,7 +120,7 @@ def protect_check_outcomes(
     ------
     ValueError
         Any other group column (naming it), a level column other than ``administration``
-        or ``year``, or a missing category or count column.
+        or ``year``, a missing category or count column, or a second count column.
 
     Examples
     --------
@@ -125,7 +136,7 @@ def protect_check_outcomes(
     ValueError: check outcomes (criminal-offence data, GDPR art. 10) are only published for the
     municipality or by administration × year: column 'gender' breaks them down further; aggregate over it first
     """
-    thresholds = thresholds or Thresholds()
+    thresholds = _thresholds(thresholds)
     options = {
         "category_column": category_column,
         "count_column": count_column,
@@ -159,6 +170,16 @@ def protect_check_outcomes(
                 f"municipality or by administration × year: column {col!r} breaks them down further; "
                 f"aggregate over it first"
             )
+    other_counts = [c for c in cols.counts if c != count_column]
+    if other_counts:
+        # the rule is checked on count_column alone: another count beside it would be
+        # published unchecked (count_column="n_dummy" beside the real counts in "n")
+        raise ValueError(
+            f"the check-outcome table has count columns besides count_column {count_column!r}: "
+            f"{', '.join(map(repr, other_counts))}; a check-outcome table has one count column, so that "
+            f"every count it shows meets the rule (at least {thresholds.min_check_total} checks and "
+            f"{thresholds.min_check_category} per outcome)"
+        )
     for col in level_columns:
         if col in columns:
             cols.kinds[col] = "group"
@@ -179,12 +200,14 @@ def protect_check_outcomes(
     observed = list(
         dict.fromkeys(None if _missing(v) else v for v, t in zip(cat_values, is_total_cat, strict=True) if not t)
     )
+    # categories= adds categories a level must have, never removes one the table shows:
+    # leaving out a category would publish its counts of 1-4
     if categories is None:
         expected = list(observed)
         if observed and all(v in C.CHECK_OUTCOMES for v in observed if v is not None):
             expected = list(dict.fromkeys([*C.CHECK_OUTCOMES, *observed]))
     else:
-        expected = list(categories)
+        expected = list(dict.fromkeys([*categories, *observed]))
 
     if levels:
         level_id = frame.groupby(levels, dropna=False, sort=False).ngroup().to_numpy()

@@ -19,6 +19,7 @@ from .rules import (
     _Columns,
     _describe_row,
     _markers,
+    _thresholds,
 )
 from .secondary import _Greedy, _Line, _relations, _row_lines
 from .table import ProtectedTable, _with_origin, _withhold
@@ -60,6 +61,8 @@ def protect(
         elsewhere. ``None``: only total rows count. A list: these values mark total rows
         too (and no other total is assumed published).
     thresholds : Thresholds, optional
+        Default DESIGN.md §7's, which are also the floors: a :class:`Thresholds` may be
+        stricter, never laxer (anything else is a TypeError).
     row_totals : "auto", None or dict, default "auto"
         Count columns that are the sum of other count columns in every row (``{"n":
         ["n_filled", "n_competing", "n_censored"]}``), for secondary suppression within
@@ -141,7 +144,7 @@ def _protect(
     """:func:`protect` with its options as a dict; ``audit=False`` leaves out the audit of
     the greedy result (the report's ledger audits every table's lines itself, together
     with the other tables', so it re-protects a table without it)."""
-    thresholds = thresholds or Thresholds()
+    thresholds = _thresholds(thresholds)
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"protect needs a DataFrame, not {type(table).__name__}")
     group_columns, counts, rates, durations = (

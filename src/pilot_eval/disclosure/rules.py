@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -39,41 +40,105 @@ CHECK_OUTCOME_LEVELS = ("administration", "year")
 TOTAL_MARKERS = ("Totalt", "Total", "all", "Alla", "Hela kommunen", "Samtliga")
 
 
-@dataclass
+#: The floors of DESIGN.md §7: no :class:`Thresholds` field may be set below these. A
+#: threshold may be raised (withholding more), never lowered; the defaults are the floors.
+#: ``protection_width`` below 1 would mean nothing (the audit keeps every withheld count to
+#: at least two whole values), so it is refused rather than silently read as 1.
+FLOORS: Mapping[str, float] = MappingProxyType(
+    {
+        "min_count": 5,
+        "min_denominator": 10,
+        "min_duration_n": 10,
+        "min_check_total": 10,
+        "min_check_category": 5,
+        "protection_width": 1,
+    }
+)
+
+
+def below_floor(name: str, value: object, floor: float) -> str:
+    """The message that refuses ``name=value`` below its floor (the same for a
+    :class:`Thresholds` field and for a report parameter).
+
+    >>> print(below_floor("min_count", 1, 5))  # doctest: +NORMALIZE_WHITESPACE
+    min_count=1 is below its floor of 5 (DESIGN.md §7):
+    disclosure thresholds may be raised, never lowered
+    """
+    return (
+        f"{name}={value} is below its floor of {floor:g} (DESIGN.md §7): "
+        "disclosure thresholds may be raised, never lowered"
+    )
+
+
+@dataclass(frozen=True)
 class Thresholds:
-    """The thresholds of DESIGN.md §7.
+    """The thresholds of DESIGN.md §7, each at least its floor (:data:`FLOORS`).
+
+    The defaults are the floors. A higher value withholds more and is allowed; a lower one
+    is a ValueError naming the field and its floor, however the instance is made
+    (``Thresholds(min_count=4)``, :func:`dataclasses.replace`), and the instance is frozen,
+    so that no parameter, notebook or caller of :func:`protect` can publish what DESIGN.md
+    §7 withholds.
 
     Attributes
     ----------
-    min_count : int, default 5
+    min_count : int, default 5 (the floor)
         Counts from 1 to ``min_count - 1`` are withheld (shown as "<5").
-    min_denominator : int, default 10
+    min_denominator : int, default 10 (the floor)
         A rate needs a denominator of at least this.
-    min_duration_n : int, default 10
+    min_duration_n : int, default 10 (the floor)
         A duration figure (median, mean, quartile, RMST) needs at least this many
         observations.
-    min_check_total : int, default 10
+    min_check_total : int, default 10 (the floor)
         Check outcomes need at least this many checks per level row...
-    min_check_category : int, default 5
+    min_check_category : int, default 5 (the floor)
         ...and at least this many in every outcome category.
-    protection_width : float, default 1
+    protection_width : float, default 1 (the floor)
         How wide the range of a withheld count must stay for a reader who combines the
         published cells, the totals and what the symbols say (the audit of
-        :func:`protect`): at least ``max(1, protection_width)``, or the whole
+        :func:`protect`): at least ``protection_width``, or the whole
         ``1–(min_count - 1)`` of a "<5" cell where that is narrower. With 1 no withheld
         count can be worked out exactly (at least two whole values stay possible); with
         2 none can be narrowed down to fewer than three (a "<5" cell to no less than 1–3
         or 2–4); 3 keeps every "<5" cell at its full 1–4. The stricter settings withhold
         more and leave more notes where margins published elsewhere narrow a cell anyway
         (three "<5" cells of a line whose margin is "<5" are each at most 2).
+
+    Examples
+    --------
+    >>> Thresholds(min_count=10).min_count
+    10
+    >>> Thresholds(min_count=3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Thresholds: min_count=3 is below its floor of 5 (DESIGN.md §7): disclosure thresholds may be ...
     """
 
-    min_count: int = 5
-    min_denominator: int = 10
-    min_duration_n: int = 10
-    min_check_total: int = 10
-    min_check_category: int = 5
-    protection_width: float = 1
+    min_count: int = FLOORS["min_count"]
+    min_denominator: int = FLOORS["min_denominator"]
+    min_duration_n: int = FLOORS["min_duration_n"]
+    min_check_total: int = FLOORS["min_check_total"]
+    min_check_category: int = FLOORS["min_check_category"]
+    protection_width: float = FLOORS["protection_width"]
+
+    def __post_init__(self):
+        for name, floor in FLOORS.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+                raise TypeError(f"Thresholds: {name} must be a number, not {value!r}")
+            if not value >= floor:  # NaN is refused too
+                raise ValueError(f"Thresholds: {below_floor(name, value, floor)}")
+
+
+def _thresholds(thresholds: Thresholds | None) -> Thresholds:
+    """``thresholds``, or the defaults for None; anything but a :class:`Thresholds` (a
+    mapping, an object with the same attributes) is refused, since only a
+    :class:`Thresholds` is checked against the floors."""
+    if thresholds is None:
+        return Thresholds()
+    if not isinstance(thresholds, Thresholds):
+        raise TypeError(f"thresholds must be a pilot_eval.disclosure.Thresholds, not {type(thresholds).__name__}")
+    return thresholds
 
 
 # --------------------------------------------------------------------------- cell values

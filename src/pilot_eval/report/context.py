@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import paths, periods, texts
 from ..disclosure import Thresholds
-from .parameters import PARAMETERS, notebook_parameters, signature, with_defaults
+from .parameters import PARAMETERS, check_floors, notebook_parameters, signature, with_defaults
 
 __all__ = [
     "PARAMETERS",
@@ -277,13 +277,18 @@ def open_period(period: str = PARAMETERS["period"], **params: object) -> Period:
 
     Empty strings mean "derive": ``cut_date`` is the last day of ``period``;
     ``processed_dir`` the demo's (generated and ingested on first use). A parameter not
-    given keeps its default; a name that is not a parameter is a ValueError that lists them.
+    given keeps its default; a name that is not a parameter is a ValueError that lists them,
+    and so is a disclosure threshold (``min_count``, ``min_denominator``, ``min_n``) below
+    its floor (:func:`~pilot_eval.report.parameters.check_floors`), before any data are read.
     ``results_dir``: where :attr:`Period.estimates` reads the report's saved estimates
     ("" = computes them). ``_demo`` and ``_quiet`` are :func:`prepare_data`'s ``demo`` and
     ``quiet`` (for :func:`pilot_eval.report.stages.prepare`).
     """
     _demo, _quiet = params.pop("_demo", None), params.pop("_quiet", True)
     params = with_defaults({"period": period, **params}, "open_period")
+    # before any data are read: a notebook's own default below a floor is refused here,
+    # where nothing was injected (opened alone in JupyterLab)
+    check_floors(params, "open_period")
     # the parameters under the names the rest of this function uses
     period, processed_dir, raw_dir, cut_date = (params[k] for k in ("period", "processed_dir", "raw_dir", "cut_date"))
     window_start, window_end, lang = params["window_start"], params["window_end"], texts.check_lang(params["lang"])

@@ -28,6 +28,7 @@ ValueError: open_period: unknown parameter 'bootstrap'; the parameters are perio
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
 import inspect
 import json
@@ -39,12 +40,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths, texts
+from ..disclosure.rules import FLOORS, below_floor
 
 __all__ = [
     "DEFINITION",
     "PARAMETERS",
     "PARAMS_DIR",
     "Parameter",
+    "check_floors",
+    "check_notebook_floors",
     "main",
     "notebook_parameters",
     "parameters_cell",
@@ -86,6 +90,11 @@ class Parameter:
         differs; consecutive parameters with the same text share one row of its table.
     readme_default
         The default as ``params/README.md`` states it, where it is not the literal.
+    floor
+        For a disclosure threshold, the least value allowed (from
+        :data:`pilot_eval.disclosure.rules.FLOORS`): a lower value, from the command line,
+        a params file or a notebook's parameters cell, is refused (:func:`check_floors`,
+        :func:`check_notebook_floors`). None for every other parameter.
     """
 
     name: str
@@ -94,12 +103,15 @@ class Parameter:
     meaning: str
     readme: str = ""
     readme_default: str = ""
+    floor: int | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"parameter {self.name!r}: kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if type(self.default) is not self.type:
             raise TypeError(f"parameter {self.name!r}: default {self.default!r} is not a {self.type.__name__}")
+        if self.floor is not None and not (self.type is int and self.default >= self.floor):
+            raise ValueError(f"parameter {self.name!r}: default {self.default!r} is below its floor {self.floor}")
 
     @property
     def type(self) -> type:
@@ -111,6 +123,8 @@ class Parameter:
         """The default as the parameters cell writes it (double quotes, as ruff formats)."""
         return json.dumps(self.default, ensure_ascii=False)
 
+
+_THRESHOLDS = "disclosure thresholds (DESIGN.md §7)"
 
 # fmt: off
 #: Every report parameter, in the order of the notebooks' parameters cell.
@@ -145,15 +159,16 @@ DEFINITION: tuple[Parameter, ...] = (
     ),
     Parameter("lang", "sv", "language", '"sv" or "en"', readme="`sv` or `en`"),
     Parameter(
-        "min_count", 5, "whole number", 'counts 1-4 are shown as "<5"', readme="disclosure thresholds (DESIGN.md §7)",
+        "min_count", 5, "whole number", 'counts 1-4 are shown as "<5"', readme=_THRESHOLDS,
+        floor=FLOORS["min_count"],
     ),
     Parameter(
-        "min_denominator", 10, "whole number", "rates need a denominator of at least 10",
-        readme="disclosure thresholds (DESIGN.md §7)",
+        "min_denominator", 10, "whole number", "rates need a denominator of at least 10", readme=_THRESHOLDS,
+        floor=FLOORS["min_denominator"],
     ),
     Parameter(
-        "min_n", 10, "whole number", "durations need at least 10 observations",
-        readme="disclosure thresholds (DESIGN.md §7)",
+        "min_n", 10, "whole number", "durations need at least 10 observations", readme=_THRESHOLDS,
+        floor=FLOORS["min_duration_n"],
     ),
     Parameter("bootstrap_reps", 999, "whole number", "wild cluster bootstrap draws"),
     Parameter(
@@ -196,6 +211,83 @@ def with_defaults(values: Mapping[str, object], where: str) -> dict:
     """
     _check_names(values, where)
     return {k: values.get(k, v) for k, v in PARAMETERS.items()}
+
+
+def _as_number(value: object) -> float | None:
+    """``value`` as a number if it is one or a text that reads as one, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def check_floors(values: Mapping[str, object], where: str) -> None:
+    """Refuse a disclosure threshold (a parameter with a ``floor``) below its floor: a
+    ValueError that names ``where``, the parameter and its floor. A higher value is
+    allowed; a value that is no number is left to the parameter's type check.
+
+    >>> check_floors({"min_count": 6, "min_n": 10, "seed": 1}, "--param")
+    >>> check_floors({"min_count": 1}, "--param")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: --param: min_count=1 is below its floor of 5 (DESIGN.md §7): disclosure thresholds may be ...
+    """
+    for p in DEFINITION:
+        if p.floor is None or p.name not in values:
+            continue
+        number = _as_number(values[p.name])
+        if number is not None and not number >= p.floor:
+            raise ValueError(f"{where}: {below_floor(p.name, values[p.name], p.floor)}")
+
+
+def _literal_defaults(source: str, names: set[str]) -> dict[str, object]:
+    """The literal values that top-level assignments (``x = 1``, ``x: int = 1``) of
+    ``source`` give to ``names``; a value that is no literal is left out."""
+    defaults = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in names:
+                try:
+                    defaults[target.id] = ast.literal_eval(node.value)
+                except (ValueError, TypeError, SyntaxError, RecursionError):
+                    continue
+    return defaults
+
+
+def check_notebook_floors(path: str | Path) -> None:
+    """Refuse a notebook whose ``parameters`` cell sets a disclosure threshold below its
+    floor (``min_count = 1``): the report's values, injected after that cell, would
+    override it, but the notebook is wrong all the same, and opened alone in JupyterLab
+    it would fail on it. A ValueError naming the notebook, the parameter and its floor.
+    Only literal assignments at the cell's top level are read (the cell holds literals
+    only); :func:`~pilot_eval.report.context.open_period` checks whatever the notebook
+    passes it when it runs. A notebook without such a cell, or whose cell does not
+    parse, is left to papermill."""
+    path = Path(path)
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path} is not a readable notebook: {exc}") from None
+    floored = {p.name for p in DEFINITION if p.floor is not None}
+    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+        if not _is_parameters_cell(cell):
+            continue
+        source = cell.get("source", "")
+        try:
+            defaults = _literal_defaults("".join(source) if isinstance(source, list) else str(source), floored)
+        except SyntaxError:
+            continue
+        check_floors(defaults, f"{path}, parameters cell")
 
 
 def signature(first: str = "period", return_annotation: object = inspect.Signature.empty) -> inspect.Signature:
@@ -271,6 +363,15 @@ def _readme_default(p: Parameter) -> str:
     return f"`{p.default}`" if p.default else '`""`'
 
 
+def _floor_note(group: list[Parameter]) -> str:
+    """What the READMEs' tables say of the floors of ``group`` ("" if it has none)."""
+    floors = [p.floor for p in group if p.floor is not None]
+    if not floors:
+        return ""
+    what = "floor" if len(floors) == 1 else "floors"
+    return f"; {what} {', '.join(map(str, floors))}: may be raised, never lowered (a lower value is refused)"
+
+
 def readme_table(table: str = "params") -> str:
     """The Markdown table of the parameters in ``params/README.md`` (``table="params"``)
     or ``notebooks/README.md`` (``"notebooks"``).
@@ -279,7 +380,10 @@ def readme_table(table: str = "params") -> str:
     | `period` | `"2025Q4"` | report period: 2025Q4, 2025H2, 2025-12 or 2025 |
     """
     if table == "notebooks":
-        rows = [(f"`{p.name}`", f"`{p.literal}`" if p.type is str else p.literal, p.meaning) for p in DEFINITION]
+        rows = [
+            (f"`{p.name}`", f"`{p.literal}`" if p.type is str else p.literal, p.meaning + _floor_note([p]))
+            for p in DEFINITION
+        ]
         head = "| name | default | meaning |"
     elif table == "params":
         groups: list[list[Parameter]] = []
@@ -292,7 +396,7 @@ def readme_table(table: str = "params") -> str:
             (
                 ", ".join(f"`{p.name}`" for p in group),
                 ", ".join(_readme_default(p) for p in group),
-                group[0].readme or group[0].meaning,
+                (group[0].readme or group[0].meaning) + _floor_note(group),
             )
             for group in groups
         ]
@@ -415,8 +519,8 @@ def resolve_parameters(
     ------
     ValueError
         An unknown parameter name (the message lists the valid ones), a value of the wrong
-        type, a params file that is not a mapping or names another period, a bad period,
-        language or cut date.
+        type, a disclosure threshold below its floor (:func:`check_floors`), a params file
+        that is not a mapping or names another period, a bad period, language or cut date.
 
     Examples
     --------
@@ -448,12 +552,16 @@ def resolve_parameters(
                 f"{path} sets period {loaded['period']}, but the report is for {period}: "
                 "remove the line or use that period's file"
             )
-        params.update({k: _typed(k, v, str(path)) for k, v in loaded.items()})
+        from_file = {k: _typed(k, v, str(path)) for k, v in loaded.items()}
+        check_floors(from_file, str(path))
+        params.update(from_file)
     overrides = dict(overrides or {})
     _check_names(overrides, "--param")
     if "period" in overrides and str(overrides["period"]) != period:
         raise ValueError("give the period with --period, not --param period=…")
-    params.update({k: _typed(k, v, "--param") for k, v in overrides.items()})
+    from_command_line = {k: _typed(k, v, "--param") for k, v in overrides.items()}
+    check_floors(from_command_line, "--param")
+    params.update(from_command_line)
     if lang is not None:
         params["lang"] = lang
     for p in DEFINITION:

@@ -6,8 +6,9 @@ embedded, nothing fetched from another host (the nbconvert template ``pilot_eval
 a CDN, by inline CSS), print-friendly, and a provenance footer on every page: period,
 parameters, input file hashes, package versions, git commit and date rendered.
 
-Warnings that a notebook wrote to stderr are not shown to readers: :func:`reader_copy`
-takes them out (the runner writes them to ``logs/``).
+A page shows only what a notebook showed through :mod:`pilot_eval.report.show`:
+:func:`reader_copy` drops every other output (``print`` output, warnings, a cell's value,
+errors); the report's working folder keeps them (its ``logs/`` and executed notebooks).
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ __all__ = [
     "input_files",
     "package_versions",
     "provenance",
+    "READER_MIME_TYPES",
+    "READER_OUTPUTS",
+    "dropped_log",
     "reader_copy",
     "render_contents",
     "render_notebook",
@@ -168,32 +172,75 @@ def provenance(
     }
 
 
-def reader_copy(nb: NotebookNode) -> tuple[NotebookNode, list[str]]:
-    """A copy of an executed notebook without what readers must not see.
+#: The kinds of output that :mod:`pilot_eval.report.show` marks (its ``READER_KEY``), and
+#: the data of them that a page may show.
+READER_OUTPUTS = frozenset({"table", "figure", "heading", "say", "bullets"})
+READER_MIME_TYPES = ("text/html", "text/markdown", "image/png")
 
-    Removes stderr streams (warnings) and error outputs (tracebacks are code; a failed
-    page says where it stopped in a banner instead).
+
+def _reader_output(output) -> bool:
+    """Whether ``output`` was shown through :mod:`pilot_eval.report.show`."""
+    if output.output_type != "display_data":
+        return False
+    mark = output.get("metadata", {}).get("pilot_eval")
+    return isinstance(mark, dict) and mark.get("reader") in READER_OUTPUTS
+
+
+def reader_copy(nb: NotebookNode) -> tuple[NotebookNode, list[dict]]:
+    """A copy of an executed notebook with only what readers may see.
+
+    A code cell keeps only the outputs that :mod:`pilot_eval.report.show` made (marked in
+    their metadata), and of them only their HTML, Markdown or PNG. Everything else is
+    dropped: ``print`` output, stderr (warnings), the value a cell ends with (a DataFrame
+    shown by Jupyter itself), any other ``display`` and error outputs (an exception's text
+    can quote data; a failed page says only where it stopped, in a banner).
 
     Returns
     -------
-    notebook, stderr
-        The copy, and the stderr text of each cell that had some, headed by the cell.
+    notebook, dropped
+        The copy, and for each cell that lost something: ``cell`` (its index),
+        ``execution_count``, ``stderr`` (its text) and ``outputs`` (what else was dropped,
+        described without its content), for the working folder's log.
     """
     import nbformat
 
     copy = nbformat.from_dict(nb)
-    stderr = []
+    dropped = []
     for index, cell in enumerate(copy.cells):
         if cell.cell_type != "code":
             continue
-        kept = []
+        kept, stderr, others = [], [], []
         for output in cell.outputs:
-            if output.output_type == "stream" and output.name == "stderr":
-                stderr.append(f"# cell {index} (In [{cell.execution_count}])\n{output.text.rstrip()}\n")
-            elif output.output_type != "error":
+            if _reader_output(output):
+                output.data = {k: v for k, v in output.data.items() if k in READER_MIME_TYPES}
+                output.metadata = {}
                 kept.append(output)
+            elif output.output_type == "stream" and output.name == "stderr":
+                stderr.append(output.text.rstrip())
+            elif output.output_type == "stream":
+                others.append(f"{output.name} ({len(output.text.splitlines())} lines)")
+            elif output.output_type == "error":
+                others.append(f"error {output.ename}")
+            else:
+                others.append(f"{output.output_type} ({', '.join(sorted(output.get('data', {})))})")
         cell.outputs = kept
-    return copy, stderr
+        if stderr or others:
+            dropped.append(
+                {"cell": index, "execution_count": cell.execution_count, "stderr": "\n".join(stderr), "outputs": others}
+            )
+    return copy, dropped
+
+
+def dropped_log(dropped: list[dict]) -> str:
+    """The working folder's log of what :func:`reader_copy` kept from a page: each cell's
+    stderr text and the other outputs it dropped."""
+    chunks = []
+    for d in dropped:
+        head = f"# cell {d['cell']} (In [{d['execution_count']}])"
+        if d["outputs"]:
+            head += "\n# not shown to readers: " + "; ".join(d["outputs"])
+        chunks.append(head + "\n" + (d["stderr"] + "\n" if d["stderr"] else ""))
+    return "\n".join(chunks)
 
 
 #: An ``<img>`` start tag without an ``alt`` attribute.
@@ -296,7 +343,13 @@ def render_notebook(
 
 
 def render_contents(
-    *, period: str, lang: str, provenance: dict, notebooks: list[dict], data_docs: str | None, ingest_warning: bool
+    *,
+    period: str,
+    lang: str,
+    provenance: dict,
+    notebooks: list[dict],
+    ingest_warning: bool,
+    analysts: dict | None = None,
 ) -> str:
     """The index page of a report.
 
@@ -304,18 +357,24 @@ def render_contents(
     ----------
     notebooks
         The manifest's notebook entries (``name``, ``title``, ``status``, ``html``,
-        ``ipynb``, ``stderr_log``), in order; the first whose name starts with ``00_``
+        ``ipynb``, ``dropped_log``), in order; the first whose name starts with ``00_``
         is the summary for politicians and comes first.
-    data_docs
-        Relative link to the GX Data Docs, if the report has them.
     ingest_warning
         Ingest quarantined more than its threshold: say so.
+    analysts
+        ``None`` for the published index: it links the pages only. For the working
+        folder's copy, ``{"pages": path of the published folder relative to it,
+        "data_docs": link to the GX Data Docs or None}``: it links the pages there and has a
+        section "för analytiker" with the executed notebooks, their logs, the manifest and
+        the Data Docs, which exist in the working folder only.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE_NAME), autoescape=True, undefined=jinja2.StrictUndefined
     )
-    summary = next((nb for nb in notebooks if nb["name"].startswith("00_") and nb["html"]), None)
-    pages = [nb for nb in notebooks if nb is not summary]
+    prefix = f"{analysts['pages'].rstrip('/')}/" if analysts else ""
+    linked = [dict(nb, href=f"{prefix}{nb['html']}" if nb.get("html") else None) for nb in notebooks]
+    summary = next((nb for nb in linked if nb["name"].startswith("00_") and nb["href"]), None)
+    pages = [nb for nb in linked if nb is not summary]
     return env.get_template("contents.html.j2").render(
         lang=lang,
         title=report_title(period, lang),
@@ -323,8 +382,9 @@ def render_contents(
         provenance=provenance,
         summary=summary,
         pages=pages,
-        notebooks=[nb for nb in notebooks if nb["ipynb"]],
-        data_docs=data_docs,
+        analysts=analysts is not None,
+        notebooks=[nb for nb in linked if nb.get("ipynb")] if analysts else [],
+        data_docs=(analysts or {}).get("data_docs"),
         ingest_warning=TEXT[lang]["ingest_warning"] if ingest_warning else None,
     )
 

@@ -4,7 +4,9 @@
 
 1. Parameters: :data:`~pilot_eval.report.context.PARAMETERS` defaults, then
    ``params/<period>.yaml`` (or ``params_file``), then ``lang`` and ``params`` given on
-   the command line (:func:`resolve_parameters`).
+   the command line (:func:`resolve_parameters`). A disclosure threshold below its floor
+   (``min_count`` 5, ``min_denominator`` 10, ``min_n`` 10), there or as the default of a
+   notebook's parameters cell, stops the report here: nothing is prepared or written.
 2. :func:`~pilot_eval.report.stages.prepare`: the data, ingested only if needed, and the
    window's tables; every notebook gets the prepared directory as ``processed_dir``. Ingest
    refusing the data: no report.
@@ -22,26 +24,34 @@
    failed or interrupted run leaves the previous report as it was. Nothing outside
    ``<out>/<period>`` and the working folder ``<out>/.work/<period>`` is deleted.
 
-Layout of ``<out>/<period>/``: ``index.html``, ``<notebook>.html``, ``manifest.json``,
-``notebooks/<notebook>.ipynb`` (executed, with code), ``logs/<notebook>.stderr.txt``
-(warnings the notebook wrote, not shown to readers), ``logs/<notebook>.log`` (kernel and
-papermill messages, if any), ``data_docs/``.
+
+Two folders per report (docs/report.md):
+
+* **published**, ``<out>/<period>/``: what readers get, every file of it safe to mail to a
+  councillor: ``index.html``, ``<notebook>.html`` (only what the notebooks showed through
+  :mod:`pilot_eval.report.show`, after disclosure control) and ``provenance.json`` (what the
+  footers say, without row counts or error texts). It links nothing outside itself.
+* **working**, ``<out>/.work/<period>/``: analysts' material, never linked from a
+  published page: ``index.html`` (the same contents, linking the published pages and the
+  rest), ``manifest.json`` (everything: paths, row counts, errors, timings),
+  ``notebooks/<notebook>.ipynb`` (executed, with code and every output),
+  ``logs/<notebook>.not-shown.txt`` (what a page left out: warnings, print output, a cell's
+  value), ``logs/<notebook>.log`` (kernel and papermill messages, if any), ``data_docs/``
+  (GX Data Docs) and ``estimates/``.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import paths
+from .. import paths, privacy
 from . import stages
-from .parameters import PARAMS_DIR, parse_param, resolve_parameters
+from .parameters import PARAMS_DIR, check_notebook_floors, parse_param, resolve_parameters
 from .stages import BLAS_THREADS, KERNEL_NAME, _Job, _schedule, _swap_in, worker_environment
 
 __all__ = [
@@ -103,6 +113,7 @@ def _failure_text(entry: dict, folder: Path) -> str:
     if err.get("execution_count") is not None:
         where.append(f"(In [{err['execution_count']}])")
     reason = f"{err.get('ename')}: {err['evalue']}" if err.get("evalue") else str(err.get("ename"))
+    reason = privacy.redact(reason)  # a notebook's exception may quote a cell
     lines = [
         f"FAILED {entry['name']}" + (f" in {' '.join(where)}" if where else "") + ":",
         "    " + reason.replace("\n", "\n    "),
@@ -169,8 +180,11 @@ def run_report(
     Raises
     ------
     ValueError
-        Bad parameters (see :func:`resolve_parameters`), no data source given, a
-        processed folder without data, no notebooks.
+        Bad parameters (see :func:`resolve_parameters`; a disclosure threshold below its
+        floor among them), a notebook whose parameters cell sets one below its floor
+        (:func:`~pilot_eval.report.parameters.check_notebook_floors`), no data source given,
+        a processed folder without data, no notebooks. All of these before any data are
+        prepared or anything is written.
     """
     say = (lambda *a, **k: None) if quiet else (lambda *a, **k: print(*a, **k, flush=True))
     parameters = resolve_parameters(period, params_file=params_file, overrides=params, lang=lang)
@@ -185,6 +199,8 @@ def run_report(
     sources = sorted(notebooks_dir.glob("*.ipynb"))
     if not sources:
         raise ValueError(f"no notebooks (*.ipynb) in {notebooks_dir}")
+    for path in sources:  # a notebook's own default below a floor: refused before anything runs
+        check_notebook_floors(path)
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     titles = {path.stem: _notebook_title(path, parameters["lang"]) for path in sources}
@@ -218,10 +234,11 @@ def run_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     estimates = stages.estimate(ctx)
-    results_dir = estimates.save(stages.work_dir(out_dir, period) / "estimates")
+    work = stages.work_dir(out_dir, period)
+    results_dir = estimates.save(work / "estimates")
     say(f"  [estimates] {results_dir}  {time.perf_counter() - t0:.1f} s")
     for what, why in estimates.errors.items():  # the pages that show it will fail with it
-        print(f"pilot-eval report: WARNING: could not estimate {what}: {why}", file=sys.stderr)
+        print(f"pilot-eval report: WARNING: could not estimate {what}: {privacy.redact(why)}", file=sys.stderr)
     notebook_params = dict(
         parameters,
         processed_dir=str(processed_path),
@@ -231,35 +248,29 @@ def run_report(
     )
 
     final = out_dir / period
-    tmp = Path(tempfile.mkdtemp(prefix=f".{period}.new-", dir=out_dir))
-    try:
-        # 3. execute
-        say(f"Executing {len(sources)} notebooks from {notebooks_dir} ({min(jobs, len(sources))} at a time) …")
-        executed = stages.execute(
-            sources, tmp, notebook_params, titles=titles, jobs=jobs, timeout=timeout, previous=final, say=say
-        )
-        # 4. publish
-        published = stages.publish(
-            ctx, executed, final, parameters=notebook_params, sources=sources, synthetic=synthetic
-        )
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+    # 3. execute, in the working folder
+    say(f"Executing {len(sources)} notebooks from {notebooks_dir} ({min(jobs, len(sources))} at a time) …")
+    executed = stages.execute(
+        sources, work, notebook_params, titles=titles, jobs=jobs, timeout=timeout, previous=work, say=say
+    )
+    # 4. publish: the pages into the published folder, the rest stays in the working folder
+    published = stages.publish(ctx, executed, final, parameters=notebook_params, sources=sources, synthetic=synthetic)
 
     manifest, failed = published.manifest, published.failed
     if int(report.get("exit_status", 0)) == 1:
         print(
             f"WARNING: ingest quarantined more rows than its threshold in {processed_path}; "
-            "see its ingest_report.json and data_docs",
+            f"see its ingest_report.json and the GX Data Docs in {work / 'data_docs'}",
             file=sys.stderr,
         )
     for entry in failed:
-        print(_failure_text(entry, final), file=sys.stderr)
+        print(_failure_text(entry, work), file=sys.stderr)
     if failed:
         print(
             f"{len(failed)} of {len(manifest['notebooks'])} notebooks failed; the rest of the report was rendered.",
             file=sys.stderr,
         )
+    say(f"  analysts' working folder: {work / 'index.html'}")
     say(published.index)
     return ReportResult(
         index=published.index,

@@ -7,6 +7,12 @@
   inline backend, no figure kept in memory).
 * :func:`heading` and :func:`say` show text in the report's language (Markdown), so that
   one notebook renders a Swedish or an English report from its ``lang`` parameter.
+
+Only what passes through here reaches a reader: each output is marked in its metadata
+(:data:`READER_KEY`), and a reader's page keeps marked outputs only
+(:func:`pilot_eval.report.render.reader_copy`). A DataFrame a cell ends with, ``print``
+output, warnings and error messages stay in the executed notebook and the logs of the
+report's working folder.
 """
 
 from __future__ import annotations
@@ -19,13 +25,19 @@ import pandas as pd
 from ..disclosure import ProtectedTable
 from .context import Period
 
-__all__ = ["table", "figure", "heading", "say", "bullets"]
+__all__ = ["READER_KEY", "table", "figure", "heading", "say", "bullets"]
 
 
-def _display(obj) -> None:
+#: The key of an output's metadata that marks it as shown through this module: the only
+#: outputs a reader's page keeps (:func:`pilot_eval.report.render.reader_copy`).
+READER_KEY = "pilot_eval"
+
+
+def _display(obj, kind: str) -> None:
+    """Show ``obj`` and mark the output as one for readers (``kind``: what made it)."""
     from IPython.display import display
 
-    display(obj)
+    display(obj, metadata={READER_KEY: {"reader": kind}})
 
 
 def table(
@@ -45,7 +57,7 @@ def table(
     protected = data if isinstance(data, ProtectedTable) else ctx.publish(data, **protect_options)
     if isinstance(caption, tuple):
         caption = ctx.text(*caption)
-    _display(HTML(protected.to_html(lang=ctx.lang, decimals=decimals, caption=caption)))
+    _display(HTML(protected.to_html(lang=ctx.lang, decimals=decimals, caption=caption)), "table")
     return protected
 
 
@@ -64,14 +76,14 @@ def figure(fig) -> None:
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is not None:
         plt.close(fig)
-    _display(Image(data=buf.getvalue(), format="png"))
+    _display(Image(data=buf.getvalue(), format="png"), "figure")
 
 
 def heading(ctx: Period, sv: str, en: str, level: int = 2) -> None:
     """A heading in the report's language."""
     from IPython.display import Markdown
 
-    _display(Markdown(f"{'#' * level} {ctx.text(sv, en)}"))
+    _display(Markdown(f"{'#' * level} {ctx.text(sv, en)}"), "heading")
 
 
 def say(ctx: Period, sv: str, en: str | None = None) -> None:
@@ -79,11 +91,11 @@ def say(ctx: Period, sv: str, en: str | None = None) -> None:
     shown whatever the language (for text already built in the right language)."""
     from IPython.display import Markdown
 
-    _display(Markdown(sv if en is None else ctx.text(sv, en)))
+    _display(Markdown(sv if en is None else ctx.text(sv, en)), "say")
 
 
 def bullets(items: list[str]) -> None:
     """A bulleted list (items already in the report's language)."""
     from IPython.display import Markdown
 
-    _display(Markdown("\n".join(f"- {item}" for item in items)))
+    _display(Markdown("\n".join(f"- {item}" for item in items)), "bullets")

@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import os
 import shutil
 import sys
 import time
@@ -69,6 +70,7 @@ __all__ = [
     "execute",
     "prepare",
     "publish",
+    "published_provenance",
     "work_dir",
     "worker_environment",
 ]
@@ -434,7 +436,8 @@ def _entry(job: _Job, *, status: str, elapsed: float | None, error: dict | None)
         "ipynb": job.ipynb if (Path(job.folder) / job.ipynb).is_file() else None,
         "error": error,
         "stderr_lines": 0,
-        "stderr_log": None,
+        "dropped_outputs": 0,
+        "dropped_log": None,
         "log": None,
     }
 
@@ -573,17 +576,19 @@ def execute(
 ) -> Executed:
     """Run every notebook with papermill, ``jobs`` at a time, into ``folder/notebooks/``:
     ``jobs`` worker processes take the notebooks in turn, each in an ordinary kernel of its
-    own whose output goes to the notebook's log.
+    own whose output goes to the notebook's log in ``folder/logs/``.
 
+    ``folder`` is the report's working folder (:func:`work_dir`): analysts' material, never
+    published; the ``notebooks/`` and ``logs/`` of an earlier run in it are replaced.
     ``parameters`` are injected into every notebook (with ``results_dir`` the saved
     estimates, which the notebooks read). A failed notebook does not stop the others.
-    ``previous`` is the previous report's folder (its manifest orders the notebooks longest
-    first, :func:`_schedule`); ``say`` prints one line per notebook as it finishes.
+    ``previous`` is the folder of the previous run's ``manifest.json`` (which orders the
+    notebooks longest first, :func:`_schedule`), usually ``folder`` itself; ``say`` prints
+    one line per notebook as it finishes.
     """
     say = say or (lambda *a, **k: None)
     folder = Path(folder)
-    for sub in ("notebooks", "logs", ".results"):
-        (folder / sub).mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     sources = [Path(p) for p in notebooks]
     titles = titles or {}
     todo = [
@@ -598,6 +603,11 @@ def execute(
         for p in sources
     ]
     width = max(len(job.name) for job in todo)
+    order = _schedule(todo, Path(previous)) if previous else todo
+    # the working material of an earlier run goes: its notebooks and logs are not this run's
+    for sub in ("notebooks", "logs", ".results"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+        (folder / sub).mkdir()
     done: dict[str, dict] = {}
     # ``jobs`` worker processes, started fresh ("spawn": nothing of this process is shared),
     # each running its share of the notebooks one after another
@@ -607,7 +617,6 @@ def execute(
         initializer=_start_worker,
         initargs=(worker_environment(),),
     ) as pool:
-        order = _schedule(todo, Path(previous)) if previous else todo
         futures = {pool.submit(_run_job, job): job for job in order}
         for future in as_completed(futures):
             job = futures[future]
@@ -629,20 +638,31 @@ def execute(
 
 @dataclass
 class Published:
-    """What :func:`publish` wrote: ``<out>/<period>/index.html`` and the manifest."""
+    """What :func:`publish` wrote: the published ``<out>/<period>/index.html``, the working
+    folder's full manifest (also ``<work>/manifest.json``) and the published provenance
+    record (``<out>/<period>/provenance.json``)."""
 
     index: Path
     manifest: dict
+    provenance: dict = field(default_factory=dict)
 
     @property
     def failed(self) -> list[dict]:
         return [e for e in self.manifest["notebooks"] if e["status"] != "ok"]
 
 
-def _render_page(entry: dict, folder: Path, source: Path, lang: str, provenance: dict) -> dict:
-    """Render one executed notebook's page into ``folder`` (its stderr to ``logs/``); the
-    entry with its page, logs and, if rendering failed or the page would fetch something
-    from the internet, the error."""
+def _page_failure(error: dict | None) -> dict | None:
+    """What a page's banner may say about a failure: only where it stopped (the exception's
+    text can quote data and stays in the working folder)."""
+    if error is None:
+        return None
+    return {"cell_index": error.get("cell_index"), "execution_count": error.get("execution_count")}
+
+
+def _render_page(entry: dict, work: Path, out: Path, source: Path, lang: str, provenance: dict) -> dict:
+    """Render one executed notebook (in the working folder ``work``) as a page in ``out``,
+    and what the page leaves out to ``work/logs/``; the entry with its page, log and, if
+    rendering failed or the page would fetch something from the internet, the error."""
     import nbformat
 
     from . import render
@@ -651,17 +671,23 @@ def _render_page(entry: dict, folder: Path, source: Path, lang: str, provenance:
     if not entry["ipynb"]:
         return entry
     error = entry["error"]
-    executed = nbformat.read(folder / entry["ipynb"], as_version=4)
-    reader, stderr = render.reader_copy(executed)
-    if stderr:
-        stderr_log = f"logs/{entry['name']}.stderr.txt"
-        (folder / stderr_log).write_text("\n".join(stderr), encoding="utf-8")
-        entry["stderr_log"] = stderr_log
-        entry["stderr_lines"] = sum(len(chunk.splitlines()) - 1 for chunk in stderr)
+    executed = nbformat.read(work / entry["ipynb"], as_version=4)
+    reader, dropped = render.reader_copy(executed)
+    if dropped:
+        dropped_log = f"logs/{entry['name']}.not-shown.txt"
+        (work / dropped_log).write_text(render.dropped_log(dropped), encoding="utf-8")
+        entry["dropped_log"] = dropped_log
+        entry["stderr_lines"] = sum(len(d["stderr"].splitlines()) for d in dropped)
+        entry["dropped_outputs"] = sum(len(d["outputs"]) for d in dropped)
 
     def page(failure):
         return render.render_notebook(
-            reader, title=entry["title"], lang=lang, provenance=provenance, failure=failure, path=source.parent
+            reader,
+            title=entry["title"],
+            lang=lang,
+            provenance=provenance,
+            failure=_page_failure(failure),
+            path=source.parent,
         )
 
     try:
@@ -677,7 +703,7 @@ def _render_page(entry: dict, folder: Path, source: Path, lang: str, provenance:
             }
             text = page(error)
         html = f"{entry['name']}.html"
-        (folder / html).write_text(text, encoding="utf-8")
+        (out / html).write_text(text, encoding="utf-8")
         entry["html"] = html
     except Exception as exc:  # noqa: BLE001 - nbconvert could not render it; the executed notebook is kept
         error = error or {
@@ -691,6 +717,34 @@ def _render_page(entry: dict, folder: Path, source: Path, lang: str, provenance:
     return entry
 
 
+#: What the published provenance record keeps of each notebook's manifest entry.
+_PUBLISHED_ENTRY = ("name", "title", "status", "html")
+
+
+def published_provenance(manifest: dict) -> dict:
+    """The provenance record of the published folder (``provenance.json``): what the pages'
+    footers say (period, parameters, input files by hash, versions, commit) and each page's
+    status, without what only analysts need: no row counts (the processed files' rows
+    against page 01's rows read would give a quarantined count back), no error texts, no
+    logs, no paths of the working folder."""
+    return {
+        "period": manifest["period"],
+        "created": manifest["created"],
+        "lang": manifest["lang"],
+        "parameters": {k: v for k, v in manifest["parameters"].items() if k != "results_dir"},
+        "git_commit": manifest["git_commit"],
+        "versions": manifest["versions"],
+        "data": {"cut_date": manifest["data"]["cut_date"], "synthetic": manifest["data"]["synthetic"]},
+        "input_files": [{k: v for k, v in f.items() if k != "rows"} for f in manifest["input_files"]],
+        "notebooks": [{k: e.get(k) for k in _PUBLISHED_ENTRY} for e in manifest["notebooks"]],
+        "exit_code": manifest["exit_code"],
+    }
+
+
+def _write_json(path: Path, content: dict) -> None:
+    path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def publish(
     ctx: Period,
     executed: Executed,
@@ -700,9 +754,14 @@ def publish(
     sources: Sequence[str | Path],
     synthetic: bool,
 ) -> Published:
-    """Write the pages of the executed notebooks, the GX Data Docs (if the data have them),
-    ``manifest.json`` and ``index.html`` into ``executed.folder``, then put that folder in
-    place of ``final`` (``<out>/<period>``) as a whole.
+    """Write the pages of the executed notebooks into a temporary folder beside ``final``
+    (``<out>/<period>``) with ``index.html`` and ``provenance.json``, and put it in place of
+    ``final`` as a whole: the published folder, every file of which a reader may get.
+
+    The working folder ``executed.folder`` (:func:`work_dir`) gets the analysts' material:
+    the full ``manifest.json``, the GX Data Docs (if the data have them), each page's log of
+    what it left out, and an ``index.html`` of its own that links the published pages and
+    this material (the published index links none of it).
 
     ``parameters`` are the ones the notebooks ran with (the manifest's; the pages' footer
     leaves out ``results_dir``, the runner's working folder); ``sources`` the notebooks'
@@ -710,60 +769,69 @@ def publish(
     """
     from . import render
 
-    folder, final = Path(executed.folder), Path(final)
-    prepared = ctx.prepared
-    report = ctx.ingest_report
-    processed_path = Path(ctx.processed_dir).resolve()
-    language = ctx.lang
-    footer = {k: v for k, v in parameters.items() if k != "results_dir"}
-    prov = render.provenance(ctx.period, footer, report, cut_date=prepared.cut_date, synthetic=synthetic)
-    entries = [
-        _render_page(entry, folder, Path(source), language, prov)
-        for entry, source in zip(executed.entries, sources, strict=True)
-    ]
-    failed = [e for e in entries if e["status"] != "ok"]
-    data_docs = None
-    if (processed_path / "data_docs").is_dir():
-        shutil.copytree(processed_path / "data_docs", folder / "data_docs")
-        if (folder / "data_docs" / "index.html").is_file():
-            data_docs = "data_docs/index.html"
-    manifest = {
-        "period": ctx.period,
-        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "lang": language,
-        "parameters": dict(parameters),
-        "git_commit": prov["git_commit"],
-        "versions": prov["versions"],
-        "data": {
-            "processed_dir": str(processed_path),
-            "raw_dir": str(prepared.raw_dir or ""),
-            "cut_date": prepared.cut_date,
-            "synthetic": synthetic,
-            "ingested_now": prepared.ingested,
-            "ingest_exit_status": int(report.get("exit_status", 0)),
-            "data_docs": data_docs,
-        },
-        "input_files": prov["input_files"],
-        "notebooks": entries,
-        "exit_code": 1 if failed else 0,
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (folder / "index.html").write_text(
-        render.render_contents(
-            period=ctx.period,
-            lang=language,
-            provenance=prov,
-            notebooks=entries,
-            data_docs=data_docs,
-            ingest_warning=int(report.get("exit_status", 0)) == 1,
-        ),
-        encoding="utf-8",
-    )
-    shutil.rmtree(folder / ".results", ignore_errors=True)
-    if (folder / "logs").is_dir() and not any((folder / "logs").iterdir()):
-        (folder / "logs").rmdir()
-    _swap_in(folder, final)
-    return Published(index=final / "index.html", manifest=manifest)
+    work, final = Path(executed.folder), Path(final)
+    out = final.with_name(f".{final.name}.new-{uuid.uuid4().hex[:8]}")
+    out.mkdir(parents=True)
+    try:
+        prepared = ctx.prepared
+        report = ctx.ingest_report
+        processed_path = Path(ctx.processed_dir).resolve()
+        language = ctx.lang
+        footer = {k: v for k, v in parameters.items() if k != "results_dir"}
+        prov = render.provenance(ctx.period, footer, report, cut_date=prepared.cut_date, synthetic=synthetic)
+        entries = [
+            _render_page(entry, work, out, Path(source), language, prov)
+            for entry, source in zip(executed.entries, sources, strict=True)
+        ]
+        failed = [e for e in entries if e["status"] != "ok"]
+        data_docs = None
+        shutil.rmtree(work / "data_docs", ignore_errors=True)
+        if (processed_path / "data_docs").is_dir():
+            shutil.copytree(processed_path / "data_docs", work / "data_docs")
+            if (work / "data_docs" / "index.html").is_file():
+                data_docs = "data_docs/index.html"
+        manifest = {
+            "period": ctx.period,
+            "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "lang": language,
+            "parameters": dict(parameters),
+            "git_commit": prov["git_commit"],
+            "versions": prov["versions"],
+            "data": {
+                "processed_dir": str(processed_path),
+                "raw_dir": str(prepared.raw_dir or ""),
+                "cut_date": prepared.cut_date,
+                "synthetic": synthetic,
+                "ingested_now": prepared.ingested,
+                "ingest_exit_status": int(report.get("exit_status", 0)),
+                "data_docs": data_docs,
+            },
+            "published": str(final),
+            "input_files": prov["input_files"],
+            "notebooks": entries,
+            "exit_code": 1 if failed else 0,
+        }
+        _write_json(work / "manifest.json", manifest)
+        public = published_provenance(manifest)
+        _write_json(out / "provenance.json", public)
+        contents = {
+            "period": ctx.period,
+            "lang": language,
+            "provenance": prov,
+            "notebooks": entries,
+            "ingest_warning": int(report.get("exit_status", 0)) == 1,
+        }
+        (out / "index.html").write_text(render.render_contents(**contents), encoding="utf-8")
+        pages = Path(os.path.relpath(final, work)).as_posix()
+        (work / "index.html").write_text(
+            render.render_contents(**contents, analysts={"pages": pages, "data_docs": data_docs}), encoding="utf-8"
+        )
+        shutil.rmtree(work / ".results", ignore_errors=True)
+        _swap_in(out, final)
+    finally:
+        if out.exists():
+            shutil.rmtree(out)
+    return Published(index=final / "index.html", manifest=manifest, provenance=public)
 
 
 def _swap_in(tmp: Path, final: Path) -> None:

@@ -18,7 +18,11 @@ PAGES: dict[str, tuple[str, str]] = {
     "failed": ("misslyckades", "failed"),
     "for_analysts": ("För analytiker", "For analysts"),
     "executed_notebook": ("körd notebook med kod och utdata", "executed notebook with code and outputs"),
-    "warnings": ("varningar", "warnings"),
+    "warnings": (
+        "vad sidan inte visar: varningar och annan utdata",
+        "what the page leaves out: warnings and other output",
+    ),
+    "kernel_log": ("kärnans och papermills meddelanden", "the kernel's and papermill's messages"),
     "manifest": (
         "vad som kördes, med vilka parametrar och vilka data",
         "what was run, with which parameters and which data",
@@ -29,9 +33,9 @@ PAGES: dict[str, tuple[str, str]] = {
         "Great Expectations' own data validation pages; they may fetch scripts and fonts from the internet",
     ),
     "ingest_warning": (
-        "Varning: vid inläsningen sattes fler rader undan än tröskelvärdet tillåter (se GX Data Docs); "
+        "Varning: vid inläsningen sattes fler rader undan än tröskelvärdet tillåter (se sidan om datakvalitet); "
         "siffrorna kan vara ofullständiga.",
-        "Warning: ingest set aside more rows than the threshold allows (see GX Data Docs); "
+        "Warning: ingest set aside more rows than the threshold allows (see the page on data quality); "
         "the figures may be incomplete.",
     ),
     "synthetic": (
@@ -40,6 +44,10 @@ PAGES: dict[str, tuple[str, str]] = {
     ),
     "page_failed": ("Sidan är ofullständig: beräkningen avbröts", "This page is incomplete: the computation stopped"),
     "in_cell": ("i cell", "in cell"),
+    "page_failed_where": (
+        "Det som visas ovanför den punkten gäller; analytikerna har felet i rapportens arbetsmapp.",
+        "What is shown above that point holds; the analysts have the error in the report's working folder.",
+    ),
     "figure": ("Diagram", "Chart"),
     "provenance": ("Underlag", "Provenance"),
     "period": ("Period", "Period"),
