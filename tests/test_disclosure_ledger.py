@@ -283,6 +283,10 @@ def test_a_small_number_is_withheld_at_once() -> None:
     result = ledger.audit()
     assert result.numbers == {num: "small_count", zero: ""}
     assert result.cells == 2 and result.published == 1
+    t = pd.DataFrame({"administration": ["SOF", "UBF"], "n": [12.0, np.nan]})
+    ledger.add_table("p1", protect(t, totals=None))
+    result = ledger.audit()
+    assert result.cells == 3 and result.published == 2  # the missing cell is no figure
 
 
 def test_what_no_withholding_can_protect_is_unprotected() -> None:

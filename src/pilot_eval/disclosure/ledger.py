@@ -287,7 +287,8 @@ class LedgerAudit:
     unprotected : list of str
         Cells that no further withholding could protect: the report must not be published.
     cells, published : int
-        Figure cells of all entries (numbers count one each) and how many are shown.
+        Figure cells of all entries (not those missing in the input; numbers count one
+        each) and how many of them are shown.
     """
 
     tables: dict[str, ProtectedTable]
@@ -1026,8 +1027,12 @@ class _LedgerRun:
             if not final.flags.equals(e.table.flags):
                 changed.add(e.id)
             figure = [c for c in final.flags.columns if final.column_kinds.get(c) != "group"]
-            cells += len(final.flags) * len(figure)
-            published += int((final.flags[figure] == "").to_numpy().sum()) if figure else 0
+            if figure:
+                # a cell missing in the input ("..") is no published figure
+                flags = final.flags[figure].to_numpy(dtype=object)
+                present = ~(final.values[figure].isna().to_numpy() & (flags == ""))
+                cells += int(present.sum())
+                published += int((present & (flags == "")).sum())
         return LedgerAudit(
             tables=tables,
             numbers=numbers_out,
