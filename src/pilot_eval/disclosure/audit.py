@@ -160,6 +160,7 @@ class _Audit:
         # the ledger's bounds and criteria (None: those of a table, from the symbols)
         self.lb_all = self.ub_all = self.no_width = None
         self.inside = None
+        self.rank = None  # (cell, hidden) -> sort key of candidates (None: smallest, parts first)
         # ranges (lowest, highest) found by the linear programs, by component (its withheld cells: the
         # constraints follow from them)
         self.lp_ranges: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
@@ -518,7 +519,11 @@ class _Audit:
 
         def best(cands) -> int | None:
             cands = set(cands)
-            return min(cands, key=lambda c: (abs(val[c]), bool(self.closing_cell[c]), c)) if cands else None
+            if not cands:
+                return None
+            if self.rank is not None:
+                return min(cands, key=lambda c: self.rank(c, hidden))
+            return min(cands, key=lambda c: (abs(val[c]), bool(self.closing_cell[c]), c))
 
         def usable(c: int) -> bool:
             return not hidden[c] and val[c] != 0 and c not in self.given_back

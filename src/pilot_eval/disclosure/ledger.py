@@ -996,12 +996,39 @@ class _LedgerRun:
             given_back=set(self.given_back),
             closing_cell=closing,
         )
+        audit.rank = self._ranker(audit)
         # every round only relaxes the system (more withheld, fewer rates shown): the values
         # the programs reached before are still possible, and need not be found again
         if self.seen is None or len(self.seen[0]) != len(self.val):
             self.seen = (self.val.copy(), self.val.copy())
         audit.seen_low, audit.seen_high = self.seen
         return audit, hidden, inside_lo
+
+    def _ranker(self, audit: _Audit):
+        """The order of candidates: the smallest first, as in a table; among equals one
+        whose withholding leaves no relation with it as the only unknown (that would pin it:
+        a new exposure), then parts before totals, then one that appears in fewer entries."""
+        E, E_csc, val = audit.E, audit.E_csc, audit.val
+        given_back = audit.given_back
+
+        def opens(c: int, hidden: np.ndarray) -> int:
+            n = 0
+            for r in E_csc.indices[E_csc.indptr[c] : E_csc.indptr[c + 1]].tolist():
+                others = E.indices[E.indptr[r] : E.indptr[r + 1]].tolist()
+                if not any(o != c and hidden[o] and o not in given_back for o in others):
+                    n += 1
+            return n
+
+        def rank(c: int, hidden: np.ndarray) -> tuple:
+            return (
+                abs(val[c]),
+                opens(c, hidden),
+                bool(audit.closing_cell[c]),
+                len(self.reg.items[c].appearances),
+                c,
+            )
+
+        return rank
 
     def _result(self, stuck: list[int]) -> LedgerAudit:
         unprotected = []
