@@ -114,6 +114,43 @@ through their counts, not on their own; a rate whose guessed denominator is not 
 real one (``share_hires_qualified`` without ``n_hires_qualification_known``) can imply
 a small count the safety net above does not see.
 
+Across a report: the ledger
+---------------------------
+A reader of a whole report combines its tables and sentences: a rate withheld for its
+small denominator while numerator and denominator are shown gives den − num (14 − 11 =
+3 declined offers); a total on one page minus the parts shown on another gives a "<5"
+cell back; a sentence prints a total whose parts another page hides. So every published
+figure is registered in one :class:`Ledger` per report (``add_table`` for tables and
+charts, ``add_number`` for a count printed in a sentence), and :meth:`Ledger.audit`
+checks them together before any page is written:
+
+* **quantities** — every count cell is the quantity (scope, measure, groups): the
+  measure is the column or its alias (``measures={"n": "n_offers"}``), the groups the
+  row's group values without total values; a table without group columns is the total.
+  Cells (and numbers) with the same key and the same true value are one quantity; the
+  same key with another value is another population (a note);
+* **relations** — those :func:`protect` uses, in quantities, so that they join across
+  tables: the cells of a line add up to their margin, which is a registered quantity
+  where one has its key and value (whatever the table's ``totals=``), else a total row,
+  else with ``totals="auto"`` a margin assumed published (a constant), else a derived
+  quantity nobody publishes (it links the tables that share it); the sums within a row;
+  den = num + complement for every rate of a share (the complement derived); while a rate
+  is shown, num = rate × den, and rate × den (and (1 − rate) × den) for a rate without a
+  numerator column or a Kaplan–Meier share;
+* **the attack** — shown figures are constants; "<5" is 1–4, other withheld counts at
+  least 5, a check-outcome level "..§" 0 or more ("..‡" at least 5), derived quantities 0
+  or more. For every unknown the linear programs of the table audit find its range;
+  a withheld count is *exposed* when its range is narrower than the protection width,
+  and any other quantity whose true value is 1–4 (a complement, a "..‡" cell, a number)
+  when its range lies inside 1–4. A number of 1–4 in a sentence is withheld at once;
+* **the repair** — one more shown non-zero count that bounds the exposed quantity is
+  withheld (the smallest, parts before totals), *everywhere it appears*: every table
+  showing it is protected again (:meth:`ProtectedTable.reprotect`, ``withhold=``), every
+  number with it is withheld ("secondary"), and a figure withheld in one entry is
+  withheld in every other. Then the audit runs again, to a fixed point.
+  :attr:`LedgerAudit.unprotected` lists what no withholding can protect (the report must
+  fail); :attr:`LedgerAudit.notes` what was withheld across tables and why.
+
 Display symbols (one per reason, print-friendly, in every font):
 
 =====================  ========  ===============================================

@@ -13,7 +13,7 @@ import numpy as np
 from .secondary import _Greedy, _Line
 
 
-def sparse_csr(E):
+def _csr(E):
     """``E`` as a CSR matrix (scipy's sparse)."""
     from scipy import sparse
 
@@ -142,7 +142,7 @@ class _Audit:
         self.min_count = float(min_count)
         self.width = max(1.0, float(width))
         self.cap = _AUDIT_CAP_FACTOR * float(np.abs(self.val).sum()) + 10.0 * self.min_count + 10.0
-        self._setup(sparse_csr(E), np.asarray(lo, dtype=float), np.asarray(hi, dtype=float), given_back, closing_cell)
+        self._setup(_csr(E), np.asarray(lo, dtype=float), np.asarray(hi, dtype=float), given_back, closing_cell)
         self.lb_all = np.asarray(lb, dtype=float)
         self.ub_all = np.where(np.isinf(ub), np.maximum(self.cap, self.val), np.asarray(ub, dtype=float))
         self.no_width = np.asarray(no_width, dtype=bool)
@@ -160,7 +160,8 @@ class _Audit:
         # the ledger's bounds and criteria (None: those of a table, from the symbols)
         self.lb_all = self.ub_all = self.no_width = None
         self.inside = None
-        # widths found by the linear programs, by component (its withheld cells: the
+        self.rank = None  # (cell, hidden) -> sort key of candidates (None: smallest, parts first)
+        # ranges (lowest, highest) found by the linear programs, by component (its withheld cells: the
         # constraints follow from them)
         self.lp_ranges: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
         # cell → (constraints, sensitivity of its minimum, of its maximum) where the
@@ -518,7 +519,11 @@ class _Audit:
 
         def best(cands) -> int | None:
             cands = set(cands)
-            return min(cands, key=lambda c: (abs(val[c]), bool(self.closing_cell[c]), c)) if cands else None
+            if not cands:
+                return None
+            if self.rank is not None:
+                return min(cands, key=lambda c: self.rank(c, hidden))
+            return min(cands, key=lambda c: (abs(val[c]), bool(self.closing_cell[c]), c))
 
         def usable(c: int) -> bool:
             return not hidden[c] and val[c] != 0 and c not in self.given_back

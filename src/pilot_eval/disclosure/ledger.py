@@ -30,6 +30,7 @@ from .. import contract as C
 from .audit import _Audit
 from .rules import (
     _NO_IMPLIED_COUNT,
+    _RATE_DEFAULTS,
     _SURVIVAL_SHARE,
     TOTAL_MARKERS,
     Thresholds,
@@ -48,7 +49,9 @@ _TOL = 1e-6
 #: Rounds of withholding before the audit gives up (each round withholds at least one
 #: more cell or gives one up, so a report never needs nearly this many).
 _MAX_ROUNDS = 500
-_PAGE_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+_PAGE_NAME = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]*")
+#: The format of the files :meth:`Ledger.save` writes.
+_FORMAT = 1
 
 
 # --------------------------------------------------------------------------- entries
@@ -110,7 +113,7 @@ class Ledger:
 
     def _new_id(self, page: str, kind: str) -> str:
         if not isinstance(page, str) or not _PAGE_NAME.fullmatch(page):
-            raise ValueError(f"page name {page!r}: letters, digits, '_', '-' and '.' only (it names a file)")
+            raise ValueError(f"page name {page!r}: letters, digits, '_', '-' and '.' (not first) only: it names a file")
         ids = {e.id for e in self.entries}
         k = sum(1 for e in self.entries if e.id.startswith(f"{page}/{kind}"))
         while f"{page}/{kind}{k}" in ids:
@@ -211,7 +214,8 @@ class Ledger:
                 }
             )
         path = folder / f"{page}.json"
-        path.write_text(json.dumps({"page": page, "entries": records}, ensure_ascii=False, indent=1), encoding="utf-8")
+        data = {"ledger": _FORMAT, "page": page, "entries": records}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         return path
 
     @classmethod
@@ -222,6 +226,8 @@ class Ledger:
         ledger = cls()
         for path in sorted(folder.glob("*.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("ledger") != _FORMAT:
+                continue  # not a page of the ledger (the audit's own JSON, say)
             page_dir = folder / data["page"]
             for rec in data["entries"]:
                 if rec["kind"] == "number":
@@ -247,10 +253,17 @@ class Ledger:
 
     # ----------------------------------------------------------------- the audit
 
-    def audit(self) -> LedgerAudit:
+    def audit(self, *, assume_margins: bool = True) -> LedgerAudit:
         """Audit every entry together and withhold more where they expose a cell: see
-        "Across a report: the ledger" in :mod:`pilot_eval.disclosure`."""
-        return _LedgerRun(self.entries).run()
+        "Across a report: the ledger" in :mod:`pilot_eval.disclosure`.
+
+        ``assume_margins`` (default True): a line of a table protected with
+        ``totals="auto"`` whose margin is no figure of the report is closed by that margin
+        as published elsewhere (a constant), as :func:`protect` assumes, so that the cells
+        protect could not protect from within the table (four "<5" cells whose margin is
+        "<5") are unprotected here too. False: only the report's own figures count (such a
+        margin is a quantity nobody publishes)."""
+        return _LedgerRun(self.entries, assume_margins=assume_margins).run()
 
 
 @dataclass
@@ -274,7 +287,8 @@ class LedgerAudit:
     unprotected : list of str
         Cells that no further withholding could protect: the report must not be published.
     cells, published : int
-        Figure cells of all entries (numbers count one each) and how many are shown.
+        Figure cells of all entries (not those missing in the input; numbers count one
+        each) and how many of them are shown.
     """
 
     tables: dict[str, ProtectedTable]
@@ -440,11 +454,12 @@ def _frame_of(table: ProtectedTable) -> tuple[pd.DataFrame, list[str], list[str]
 class _Builder:
     """Turns one table into quantities and relations between them."""
 
-    def __init__(self, reg: _Registry, thresholds: Thresholds, notes: list[str]) -> None:
+    def __init__(self, reg: _Registry, thresholds: Thresholds, notes: list[str], assume_margins: bool = True) -> None:
         self.reg = reg
         self.t = thresholds
         self.notes = notes
         self.collisions: set[tuple] = set()
+        self.assume_margins = assume_margins
 
     def register(self, key: tuple, value: float, where: tuple) -> int:
         if key in self.reg.by_key and self.reg.find(key, value) is None and key not in self.collisions:
@@ -482,7 +497,7 @@ class _Builder:
                     ids[i] = self.register((scope, measure[c], groups[i]), float(v), (k, i, c))
             qid[c] = ids
         s = _TableStructure(frame, group, counts, check, qid, [], [], set(), set())
-        s.pending = (codes, is_total, groups, values, measure, auto and not check, rates)
+        s.pending = (codes, is_total, groups, values, measure, auto and not check and self.assume_margins, rates)
         return s
 
     def relations(self, s: _TableStructure, entry: TableEntry) -> None:
@@ -594,6 +609,7 @@ class _Builder:
         rate without a numerator column (and a Kaplan–Meier share) the implied count rate ×
         den (and, for a share, its complement (1 − rate) × den)."""
         kinds = entry.table.column_kinds
+        wrong: set[str] = set()
         for rate, (num, den) in rates.items():
             if _NO_IMPLIED_COUNT.search(rate) or any(d not in s.qid for d in den):
                 continue
@@ -627,10 +643,26 @@ class _Builder:
                 r = float(rate_value[i])
                 if not math.isfinite(r):
                     continue
+                if num_id >= 0 and not _same(float(values[num][i]), r * den_value):
+                    # not numerator ÷ denominator in the data: a relation a reader cannot use
+                    # (the table's rates= would say what it is)
+                    if rate not in wrong:
+                        wrong.add(rate)
+                        self.notes.append(
+                            f"{rate} of table {entry.name!r} on page {entry.page!r} is not {measure[num]} ÷ "
+                            f"{den_name} in every row: those rows' rate is left out of the audit (pass rates= "
+                            f"to protect() if it has another numerator or denominator)"
+                        )
+                    num_id = -1
+                    if not survival and num is not None:
+                        continue
                 implied = rest = None
                 if not has_num:
+                    # the count rate × den is the numerator's measure where the rate has a
+                    # known one (late_withdrawal_rate: n_withdrawn_late), shown elsewhere perhaps
+                    num_name = None if survival else _numerator_name(rate)
                     implied = self.reg.get(
-                        (entry.scope, f"{rate}*({den_name})", groups[i]),
+                        (entry.scope, num_name or f"{rate}*({den_name})", groups[i]),
                         r * den_value,
                         "implied",
                         f"{rate} × {den_name} at {where}",
@@ -643,6 +675,18 @@ class _Builder:
                             f"(1 − {rate}) × {den_name} at {where}",
                         )
                 s.rates.append(_RateRow(rate, i, r, num_id if num_id >= 0 else None, den_ids, implied, rest))
+
+
+def _numerator_name(rate: str) -> str | None:
+    """The count a rate is of, by the measures' names (None if the name does not say)."""
+    if rate in _RATE_DEFAULTS:
+        return _RATE_DEFAULTS[rate][0]
+    stem = re.sub(r"(_rate$|^share_|_per_.*$)", "", rate)
+    return f"n_{stem}" if stem != rate and stem else None
+
+
+def _flag_arrays(table: ProtectedTable) -> dict[str, list[str]]:
+    return {str(c): table.flags[c].tolist() for c in table.flags.columns}
 
 
 def _number_key(entry: NumberEntry) -> tuple:
@@ -660,7 +704,7 @@ class _LedgerRun:
     """One audit of a ledger: the quantities and relations, then rounds of the attacker's
     programs and of withholding, to a fixed point."""
 
-    def __init__(self, entries: list) -> None:
+    def __init__(self, entries: list, *, assume_margins: bool = True) -> None:
         self.entries = list(entries)
         tables = [e.table for e in self.entries if isinstance(e, TableEntry)]
         base = Thresholds()
@@ -677,9 +721,11 @@ class _LedgerRun:
         self.notes: list[str] = []
         self.reg = _Registry()
         self.current: dict[int, ProtectedTable] = {}
+        self.flag_arrays: dict[int, dict[str, list[str]]] = {}  # of the current tables, by column
+        self.seen: tuple[np.ndarray, np.ndarray] | None = None  # values the programs reached
         self.number_reason: dict[int, str] = {}
         self.struct: dict[int, _TableStructure] = {}
-        builder = _Builder(self.reg, base, self.notes)
+        builder = _Builder(self.reg, base, self.notes, assume_margins)
         # published figures first, so that margins and derived quantities find them
         for k, e in enumerate(self.entries):
             if isinstance(e, NumberEntry):
@@ -688,6 +734,7 @@ class _LedgerRun:
         for k, e in enumerate(self.entries):
             if isinstance(e, TableEntry):
                 self.current[k] = e.table
+                self.flag_arrays[k] = _flag_arrays(e.table)
                 self.struct[k] = builder.table(k, e)
         for k, s in self.struct.items():
             builder.relations(s, self.entries[k])
@@ -722,7 +769,7 @@ class _LedgerRun:
             if not reason:
                 return None
             return (1.0, t.min_count - 1.0) if reason == "small_count" else (float(t.min_count), np.inf)
-        flag = self.current[k].flags[c].iat[i]
+        flag = self.flag_arrays[k][c][i]
         if not flag:
             return None
         if flag == "small_count":
@@ -746,7 +793,7 @@ class _LedgerRun:
             hidden = [b for b in bounds if b is not None]
             if len(hidden) < len(bounds):
                 shown[q] = True
-                if hidden and item.value != 0:
+                if hidden:
                     mixed.append(q)
                 lb[q] = float(self.thresholds.min_count)  # if it were withheld
                 continue
@@ -769,7 +816,8 @@ class _LedgerRun:
                         self.notes.append(
                             f"the number {e.name!r} ({e.measure}) on page {e.page!r} is withheld (secondary): {why[q]}"
                         )
-                elif not self.current[k].flags[c].iat[i]:
+                elif not self.flag_arrays[k][c][i] and self.reg.items[q].value != 0:
+                    # (a zero is never withheld in a table: a reader would know it anyway)
                     per_table[k].append((i, c))
                     e = self.entries[k]
                     s = self.struct[k]
@@ -778,7 +826,18 @@ class _LedgerRun:
                         f"withheld (secondary): {why[q]}"
                     )
         for k, cells in per_table.items():
-            self.current[k] = self.current[k].reprotect(cells)
+            # without protect's own audit: this audit covers the table's lines too; and with
+            # the count cells it withheld before (the greedy rule, starting elsewhere, could
+            # otherwise show one again), so that every round only relaxes what a reader knows
+            s = self.struct[k]
+            before = [
+                (i, c)
+                for c in s.counts
+                for i, f in enumerate(self.flag_arrays[k][c])
+                if f == "secondary" and (i, c) not in self.current[k].withheld_extra
+            ]
+            self.current[k] = self.current[k].reprotect(before + cells, audit=False)
+            self.flag_arrays[k] = _flag_arrays(self.current[k])
         shown, *_ = self._status()
         return {q for q in quantities if shown[q]}
 
@@ -828,9 +887,9 @@ class _LedgerRun:
         for k, s in self.struct.items():
             for rel in s.relations:
                 add(rel.coefs, rel.lo, rel.hi)
-            flags = self.current[k].flags
+            flags = self.flag_arrays[k]
             for rr in s.rates:
-                if flags[rr.column].iat[rr.row]:
+                if flags[rr.column][rr.row]:
                     continue  # a withheld rate says nothing
                 if rr.num is not None:
                     c = defaultdict(float)
@@ -937,7 +996,39 @@ class _LedgerRun:
             given_back=set(self.given_back),
             closing_cell=closing,
         )
+        audit.rank = self._ranker(audit)
+        # every round only relaxes the system (more withheld, fewer rates shown): the values
+        # the programs reached before are still possible, and need not be found again
+        if self.seen is None or len(self.seen[0]) != len(self.val):
+            self.seen = (self.val.copy(), self.val.copy())
+        audit.seen_low, audit.seen_high = self.seen
         return audit, hidden, inside_lo
+
+    def _ranker(self, audit: _Audit):
+        """The order of candidates: the smallest first, as in a table; among equals one
+        whose withholding leaves no relation with it as the only unknown (that would pin it:
+        a new exposure), then parts before totals, then one that appears in fewer entries."""
+        E, E_csc, val = audit.E, audit.E_csc, audit.val
+        given_back = audit.given_back
+
+        def opens(c: int, hidden: np.ndarray) -> int:
+            n = 0
+            for r in E_csc.indices[E_csc.indptr[c] : E_csc.indptr[c + 1]].tolist():
+                others = E.indices[E.indptr[r] : E.indptr[r + 1]].tolist()
+                if not any(o != c and hidden[o] and o not in given_back for o in others):
+                    n += 1
+            return n
+
+        def rank(c: int, hidden: np.ndarray) -> tuple:
+            return (
+                abs(val[c]),
+                opens(c, hidden),
+                bool(audit.closing_cell[c]),
+                len(self.reg.items[c].appearances),
+                c,
+            )
+
+        return rank
 
     def _result(self, stuck: list[int]) -> LedgerAudit:
         unprotected = []
@@ -963,8 +1054,12 @@ class _LedgerRun:
             if not final.flags.equals(e.table.flags):
                 changed.add(e.id)
             figure = [c for c in final.flags.columns if final.column_kinds.get(c) != "group"]
-            cells += len(final.flags) * len(figure)
-            published += int((final.flags[figure] == "").to_numpy().sum()) if figure else 0
+            if figure:
+                # a cell missing in the input ("..") is no published figure
+                flags = final.flags[figure].to_numpy(dtype=object)
+                present = ~(final.values[figure].isna().to_numpy() & (flags == ""))
+                cells += int(present.sum())
+                published += int((present & (flags == "")).sum())
         return LedgerAudit(
             tables=tables,
             numbers=numbers_out,

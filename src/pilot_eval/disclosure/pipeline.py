@@ -122,9 +122,6 @@ def protect(
     >>> protect(t, totals=None).flags["late_withdrawal_rate"].tolist()
     ['secondary', '']
     """
-    thresholds = _thresholds(thresholds)
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"protect needs a DataFrame, not {type(table).__name__}")
     options = {
         "group_columns": group_columns,
         "counts": counts,
@@ -133,6 +130,28 @@ def protect(
         "totals": totals,
         "row_totals": row_totals,
     }
+    return _protect(table, options, thresholds, withhold, audit=True)
+
+
+def _protect(
+    table: pd.DataFrame,
+    options: dict,
+    thresholds: Thresholds | None,
+    withhold: Iterable[tuple[int, str]] | None,
+    *,
+    audit: bool,
+) -> ProtectedTable:
+    """:func:`protect` with its options as a dict; ``audit=False`` leaves out the audit of
+    the greedy result (the report's ledger audits every table's lines itself, together
+    with the other tables', so it re-protects a table without it)."""
+    thresholds = _thresholds(thresholds)
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"protect needs a DataFrame, not {type(table).__name__}")
+    group_columns, counts, rates, durations = (
+        options.get(k) for k in ("group_columns", "counts", "rates", "durations")
+    )
+    totals = options.get("totals", "auto")
+    row_totals = options.get("row_totals", "auto")
     markers, auto = _markers(totals)
     _refuse_check_outcomes(table)
     cols = _classify(table, group_columns, counts, rates, durations)
@@ -143,7 +162,7 @@ def protect(
     extra, withheld = _extra_cells(frame, cols, cells, primary, withhold, notes)
     lines = _group_lines(frame, cols.group, cells, markers, auto)
     lines += _row_total_lines(frame, cells, row_totals, notes)
-    secondary = _secondary(cells, primary, lines, thresholds, extra)
+    secondary = _secondary(cells, primary, lines if audit else [], thresholds, extra, greedy_lines=lines)
     notes += _secondary_notes(frame, cols.group, cells, secondary, thresholds)
     flag_arr = _count_flags(frame, cells, primary, secondary.added)
     _rate_flags(frame, cols, flag_arr, thresholds)
@@ -318,16 +337,19 @@ def _secondary(
     lines: list[_Line],
     thresholds: Thresholds,
     extra: np.ndarray | None = None,
+    greedy_lines: list[_Line] | None = None,
 ) -> _Secondary:
     """Secondary suppression of counts: the greedy rule over the lines (no line keeps
     exactly one withheld non-zero cell), then, where the table has lines and something is
     withheld, the audit of the result as a whole (no withheld count pinned to a range
     narrower than the protection width). ``extra``: cells withheld on request from the
-    start (*secondary*, at least ``min_count`` for the audit)."""
+    start (*secondary*, at least ``min_count`` for the audit). ``greedy_lines``: lines for
+    the greedy rule where they differ from those audited (none audited: the ledger's
+    re-protection)."""
     hidden = primary.copy()
     if extra is not None:
         hidden |= extra
-    greedy = _Greedy(cells.val, lines, thresholds.min_count)
+    greedy = _Greedy(cells.val, lines if greedy_lines is None else greedy_lines, thresholds.min_count)
     added = greedy.run(hidden)
     if extra is not None:
         added |= set(np.flatnonzero(extra).tolist())

@@ -71,9 +71,11 @@ class ProtectedTable:
     method: str = "protect"
     withheld_extra: tuple = ()
 
-    def reprotect(self, withhold: Iterable[tuple[int, str]]) -> ProtectedTable:
+    def reprotect(self, withhold: Iterable[tuple[int, str]], *, audit: bool = True) -> ProtectedTable:
         """The same protection again with the cells ``withhold`` (row position, count
-        column) withheld too, besides those withheld on request before.
+        column) withheld too, besides those withheld on request before. ``audit=False``
+        (for the report's :class:`~pilot_eval.disclosure.Ledger`, which audits all tables
+        together) leaves out :func:`protect`'s audit of the greedy result.
 
         Examples
         --------
@@ -92,11 +94,12 @@ class ProtectedTable:
                 "protect_check_outcomes() can be protected again"
             )
         from .check_outcomes import protect_check_outcomes
-        from .pipeline import protect
+        from .pipeline import _protect
 
         cells = list(self.withheld_extra) + [(int(i), str(c)) for i, c in withhold]
-        fn = protect_check_outcomes if self.method == "check_outcomes" else protect
-        return fn(self.source, thresholds=self.thresholds, withhold=cells, **self.options)
+        if self.method == "check_outcomes":
+            return protect_check_outcomes(self.source, thresholds=self.thresholds, withhold=cells, **self.options)
+        return _protect(self.source, self.options, self.thresholds, cells, audit=audit)
 
     @property
     def suppressed(self) -> pd.DataFrame:
