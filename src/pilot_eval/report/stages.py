@@ -653,6 +653,11 @@ def execute(
 #: the report gives up (each run applies the audit's plan; the next audit should find
 #: nothing more to withhold).
 AUDIT_PASSES = 3
+#: Whether the report-wide audit also takes every line's margin as published elsewhere, as
+#: each table's own protection does. It does not: each table was already protected against
+#: its margins on its own (:func:`pilot_eval.disclosure.protect`); across tables the audit
+#: takes what this report publishes, exactly (docs/disclosure.md, "Limits").
+ASSUME_MARGINS = False
 _AUDIT_FILE = "disclosure_audit.json"
 
 
@@ -769,9 +774,10 @@ def audit_disclosure(
     by_name = {Path(p).stem: Path(p) for p in sources}
     ledger = Ledger.load(ledger_dir)
     before = _shown_cells(ledger)
-    runs, rerun = 1, []
+    runs, rerun, history = 1, [], []
     while True:
-        audit = ledger.audit()
+        audit = ledger.audit(assume_margins=ASSUME_MARGINS)
+        history.append({"run": runs, "changed": sorted(audit.changed), "notes": list(audit.notes)})
         tables, numbers = _plan_of(audit, entry_min_count(ledger))
         plan = read_plan(ledger_dir)
         current = ({k: sorted(v) for k, v in plan["tables"].items()}, plan["numbers"])
@@ -802,7 +808,7 @@ def audit_disclosure(
         runs += 1
         ledger = Ledger.load(ledger_dir)
     result = Disclosure(audit=audit, runs=runs, before=before, rerun=rerun)
-    content = {**audit.to_json(), "summary": result.summary()}
+    content = {**audit.to_json(), "summary": result.summary(), "runs": history}
     _write_json(folder / _AUDIT_FILE, content)
     return result
 
