@@ -513,3 +513,41 @@ def test_a_check_outcome_withheld_on_a_page_is_not_printed_in_a_sentence() -> No
     # 131 checks at SOF leave every outcome of the withheld level open (0 or more each)
     assert result.numbers[total] == ""
     assert flags(result.tables[ic], "n") == flags(p, "n") and result.unprotected == []
+
+
+def test_a_margin_of_small_cells_and_zeros_lies_within_1_to_4_and_is_not_an_exposure():
+    """A quantity nobody publishes whose true value is 1–4 must not be pinned; lying within
+    1–4 tells no more than a "<5" would: the pending offers of both phases together, made of
+    one "<5" and zeros, are always within 1–4 and need nothing more."""
+    from pilot_eval.disclosure import Ledger, protect
+
+    t = pd.DataFrame({"phase": ["before", "during", "after"], "n_pending": [3, 0, 0], "n_accepted": [40, 52, 61]})
+    ledger = Ledger()
+    ledger.add_table("a", protect(t, totals=None), name="offers")
+    result = ledger.audit(assume_margins=False)
+    assert result.unprotected == [] and result.changed == set()
+
+
+def test_a_complement_of_1_to_4_is_withheld_when_pinned_and_a_larger_one_is_left():
+    from pilot_eval.disclosure import Ledger, protect
+
+    def table(den_a):
+        return pd.DataFrame(
+            {
+                "group": ["a", "b"],
+                "numerator": [11, 30],
+                "denominator": [den_a, 40],
+                "rate": [11 / den_a, 0.75],
+            }
+        )
+
+    ledger = Ledger()
+    ledger.add_table("p", protect(table(14), totals=None, row_totals=None), name="pinned")
+    result = ledger.audit(assume_margins=False)
+    flags = result.tables["p/t0"].flags
+    assert (flags.loc[0, ["numerator", "denominator"]] != "").any()  # 14 − 11 = 3 declined: one of them goes
+    assert result.unprotected == [] and result.changed == {"p/t0"}
+    # 30 of 40 and 11 of 20: complements of 10 and 9, nothing to do
+    ledger = Ledger()
+    ledger.add_table("p", protect(table(20), totals=None, row_totals=None), name="safe")
+    assert ledger.audit(assume_margins=False).changed == set()

@@ -697,7 +697,7 @@ def test_show_figure_shows_a_png_without_importing_pyplot_and_closes_pyplots_fig
         "import sys, matplotlib; matplotlib.use('Agg')\n"
         "import IPython.display as d\n"
         "shown = []\n"
-        "d.display = lambda obj: shown.append(obj)\n"
+        "d.display = lambda obj, **kw: shown.append(obj)\n"
         "from pilot_eval.report import plots, show\n"
         "import pandas as pd\n"
         "from pilot_eval.disclosure import publish\n"

@@ -976,9 +976,14 @@ class _LedgerRun:
         shown, lb, ub, small, _mixed = self._status()
         derived = np.array([bool(q.derived) for q in self.reg.items], dtype=bool)
         hidden = ~shown | derived
-        # a figure not shown as "<5" whose true value is 1–4 must not be narrowed to inside 1–4
-        inside_lo = np.where(~small & (self.val >= 1.0 - _TOL) & (self.val <= mc - 1.0 + _TOL), 1.0, np.inf)
+        tiny = (self.val >= 1.0 - _TOL) & (self.val <= mc - 1.0 + _TOL)
+        # a figure not shown as "<5" whose true value is 1–4 must not be narrowed to inside 1–4;
+        # a quantity nobody publishes (a complement, a margin) whose true value is 1–4 must not
+        # be pinned, as a "<5" cell: that it lies within 1–4 tells no more than a "<5" would,
+        # and a margin of "<5" cells and zeros always does
+        inside_lo = np.where(~small & ~derived & tiny, 1.0, np.inf)
         inside_hi = np.where(np.isfinite(inside_lo), mc - 1.0, -np.inf)
+        no_width = derived & ~tiny
         E, lo, hi = self._system()
         closing = np.zeros(len(self.val), dtype=bool)
         closing[sorted(self.closing)] = True
@@ -991,7 +996,7 @@ class _LedgerRun:
             width=t.protection_width,
             lb=lb,
             ub=ub,
-            no_width=derived,
+            no_width=no_width,
             inside=(inside_lo, inside_hi),
             given_back=set(self.given_back),
             closing_cell=closing,
