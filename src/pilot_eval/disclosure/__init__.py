@@ -141,8 +141,10 @@ checks them together before any page is written:
   least 5, a check-outcome level "..§" 0 or more ("..‡" at least 5), derived quantities 0
   or more. For every unknown the linear programs of the table audit find its range;
   a withheld count is *exposed* when its range is narrower than the protection width,
-  and any other quantity whose true value is 1–4 (a complement, a "..‡" cell, a number)
-  when its range lies inside 1–4. A number of 1–4 in a sentence is withheld at once;
+  a derived quantity whose true value is 1–4 (a complement, a margin nobody publishes)
+  when it is pinned like a "<5" cell would be (within 1–4 tells no more than "<5"), and a
+  figure shown otherwise (a "..‡" cell, a number) whose true value is 1–4 when its range
+  lies inside 1–4. A number of 1–4 in a sentence is withheld at once;
 * **the repair** — one more shown non-zero count that bounds the exposed quantity is
   withheld (the smallest, parts before totals), *everywhere it appears*: every table
   showing it is protected again (:meth:`ProtectedTable.reprotect`, ``withhold=``), every
