@@ -168,6 +168,39 @@ def test_rendered_page_has_no_code_prompts_external_urls_or_small_counts(report,
 
 
 @pytest.mark.slow
+def test_no_published_numerator_and_denominator_give_a_count_of_1_to_4_and_the_audit_is_on_record(report):
+    """The published figures of every page together (the report's ledger, as published):
+    no row shows a numerator and its denominator whose difference is 1–4 (declined offers on
+    the equality page, 14 − 11 = 3), no count of 1–4 is shown anywhere, and the working
+    folder has the audit, without a true value of any withheld cell."""
+    from pilot_eval.disclosure import Ledger
+    from pilot_eval.disclosure.ledger import TableEntry
+
+    _, folder = report
+    work = folder.parent / ".work" / folder.name
+    ledger = Ledger.load(work / "ledger")
+    tables = [e for e in ledger.entries if isinstance(e, TableEntry)]
+    assert {e.page for e in tables} >= {"01_data_quality", "05_equality", "06_checks"}
+    pairs = 0
+    for entry in tables:
+        t = entry.table
+        src, flags = t.source.reset_index(drop=True), t.flags.reset_index(drop=True)
+        if {"numerator", "denominator"} <= set(src.columns):
+            shown = (flags["numerator"] == "") & (flags["denominator"] == "")
+            gap = src["denominator"] - src["numerator"]
+            pairs += int(shown.sum())
+            assert not (shown & gap.between(1, 4)).any(), (entry.id, src[shown & gap.between(1, 4)])
+        for col, kind in t.column_kinds.items():
+            if kind == "count" and col in src:
+                visible = flags[col] == ""
+                assert not (visible & src[col].between(1, 4)).any(), (entry.id, col)
+    assert pairs > 50  # the equality page shows most of its pairs
+    audit = json.loads((work / "disclosure_audit.json").read_text(encoding="utf-8"))
+    assert audit["unprotected"] == [] and audit["summary"]["cells"] > 1000
+    assert 0.5 < audit["summary"]["published_share"] <= audit["summary"]["before_report_audit"]["published_share"]
+
+
+@pytest.mark.slow
 def test_the_small_administration_is_protected_not_hidden(report):
     """KOF was made tiny on purpose: its small counts appear as "<5", never as 1–4."""
     _, folder = report

@@ -75,7 +75,7 @@ def _parameters_source(path) -> str | None:
 def test_the_fixture_notebooks_with_every_parameter_have_the_definition_s_cell():
     folders = (fx.OK, fx.FAILING, fx.LEDGER)
     sources = {p.name: _parameters_source(p) for folder in folders for p in folder.glob("*.ipynb")}
-    assert len(sources) == 8
+    assert len(sources) == 9
     assert all(s == parameters.parameters_cell() for s in sources.values()), sources
 
 

@@ -609,14 +609,37 @@ def test_two_pages_safe_alone_are_audited_together_and_the_sum_across_pages_is_p
     assert 517 - sum(shown) >= 5 + 1  # the withheld cells together are more than "<5" + "..‡" could pin
     summary = (published / "08_summa.html").read_text(encoding="utf-8")
     assert "3 försvann" not in summary and "färre än 5 försvann" in summary  # a count 1–4 in a sentence
-    lines = out.getvalue().splitlines()
-    assert any("[disclosure] the audit across pages withholds" in line and "07_erbjudanden" in line for line in lines)
+    # a table shown only as a table is replaced on its page: no notebook runs again
+    assert not any("running" in line for line in out.getvalue().splitlines())
     audit = json.loads((_work(published) / "disclosure_audit.json").read_text(encoding="utf-8"))
-    assert audit["summary"]["runs"] == 2 and audit["summary"]["rerun"] == ["07_erbjudanden"]
+    assert audit["summary"]["runs"] == 1 and audit["summary"]["replaced_tables"] == ["07_erbjudanden/t0"]
     assert audit["unprotected"] == [] and "341" not in json.dumps(audit["tables"])
-    assert (
-        result.manifest["disclosure"]["published"] < result.manifest["disclosure"]["before_report_audit"]["published"]
-    )
+    disclosure = result.manifest["disclosure"]
+    assert disclosure["published"] < disclosure["before_report_audit"]["published"]
+
+
+@pytest.mark.slow
+def test_a_chart_and_a_sentence_that_show_a_figure_the_audit_withholds_are_made_again(processed, tmp_path):
+    """The same offers in a chart (with the expired ones in a sentence) on a third page: the
+    audit withholds the expired offers, so that page's notebook runs again with the audit's
+    plan, and its chart and sentence no longer show them."""
+    notebooks = fx.notebooks(tmp_path / "notebooks", "07_erbjudanden", "08_summa", "09_diagram")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        result = runner.run_report(
+            fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=2
+        )
+    assert result.exit_code == 0, result.manifest
+    lines = out.getvalue().splitlines()
+    assert any("withholds" in line and "running 09_diagram again" in line for line in lines), lines
+    summary = result.manifest["disclosure"]
+    assert summary["runs"] == 2 and summary["rerun"] == ["09_diagram"]
+    assert summary["replaced_tables"] == ["07_erbjudanden/t0"]
+    page = (tmp_path / "reports" / fx.PERIOD / "09_diagram.html").read_text(encoding="utf-8")
+    assert "Utgångna erbjudanden: ett antal som inte redovisas." in page
+    work = _work(tmp_path / "reports" / fx.PERIOD)
+    plan = json.loads((work / "disclosure_plan.json").read_text(encoding="utf-8"))
+    assert plan["numbers"] == {"09_diagram/n0": "secondary"} and "09_diagram/t0" in plan["tables"]
 
 
 @pytest.mark.slow

@@ -11,7 +11,9 @@
 * ``ledger/07_erbjudanden`` and ``ledger/08_summa``: two pages that are safe on their own
   and not together: offers by outcome (pending "<5", nothing else withheld) and the total
   of offers (517 − 341 − 147 − 13 − 12 gives the pending 4 back), and a sentence with two
-  counts (13 withdrawn, shown on the other page too, and 3 "lost").
+  counts (13 withdrawn, shown on the other page too, and 3 "lost"); ``ledger/09_diagram``:
+  the same offers in a chart, and the expired ones in a sentence (the audit withholds them:
+  the page runs again).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from .. import texts
 from ..disclosure import Ledger, ProtectedTable
 from ..texts.disclosure import WITHHELD_COUNT
 
-__all__ = ["LEDGER_ENV", "PAGE_ENV", "PLAN_FILE", "PageLedger", "read_plan", "write_plan"]
+__all__ = ["LEDGER_ENV", "PAGE_ENV", "PLAN_FILE", "PageLedger", "note_charted", "read_plan", "write_plan"]
 
 #: The environment variable that names a notebook's page (its file's stem) in a report run.
 PAGE_ENV = "PILOT_EVAL_PAGE"
@@ -34,6 +34,17 @@ PAGE_ENV = "PILOT_EVAL_PAGE"
 LEDGER_ENV = "PILOT_EVAL_LEDGER"
 #: The audit's plan, beside the ledger's folder: what the next run of the notebooks withholds.
 PLAN_FILE = "disclosure_plan.json"
+
+
+#: The page ledger of this kernel (the last one made): charts tell it which tables they show.
+_ACTIVE: PageLedger | None = None
+
+
+def note_charted(table: ProtectedTable) -> None:
+    """A chart is drawn from ``table`` (every chart function of :mod:`pilot_eval.report.plots`
+    calls this): its entry in the page's ledger is marked ``shown="chart"``."""
+    if _ACTIVE is not None:
+        _ACTIVE.charted(table)
 
 
 def write_plan(folder: str | Path, tables: dict[str, list], numbers: dict[str, str]) -> Path:
@@ -68,9 +79,11 @@ class PageLedger:
         self.folder = Path(folder) if folder else None
         self.ledger = Ledger()
         self.plan = read_plan(self.folder)
-        self._registered: set[int] = set()
+        self._registered: dict[int, str] = {}  # id() of a registered table → its entry id
         self._tables = 0
         self._numbers = 0
+        global _ACTIVE
+        _ACTIVE = self
 
     # ---- tables
     def next_withhold(self) -> list[tuple[int, str]]:
@@ -80,6 +93,19 @@ class PageLedger:
     def registered(self, table: ProtectedTable) -> bool:
         return id(table) in self._registered
 
+    def entry_of(self, table: ProtectedTable) -> str | None:
+        """The entry id of a registered table (None: not registered)."""
+        return self._registered.get(id(table))
+
+    def charted(self, table: ProtectedTable) -> None:
+        """Note that a chart was drawn from ``table`` (the audit's changes to it then need
+        the notebook run again; a table shown only as a table is changed on its page)."""
+        entry_id = self._registered.get(id(table))
+        for entry in self.ledger.entries:
+            if entry.id == entry_id and entry.shown != "chart":
+                entry.shown = "chart"
+                self._save()
+
     def add_table(self, table: ProtectedTable, **options) -> str:
         """Register ``table`` (:meth:`pilot_eval.disclosure.Ledger.add_table` options) and
         write the page's ledger."""
@@ -88,7 +114,7 @@ class PageLedger:
         if entry_id != expected:  # pragma: no cover - the ids are the order of registration
             raise RuntimeError(f"ledger id {entry_id} is not {expected}")
         self._tables += 1
-        self._registered.add(id(table))
+        self._registered[id(table)] = entry_id
         self._save()
         return entry_id
 

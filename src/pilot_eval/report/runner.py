@@ -285,6 +285,7 @@ def run_report(
         sources=sources,
         synthetic=synthetic,
         disclosure=summary,
+        patches=disclosure.patches,
     )
 
     manifest, failed = published.manifest, published.failed

@@ -33,11 +33,12 @@ __all__ = ["READER_KEY", "table", "figure", "heading", "say", "bullets"]
 READER_KEY = "pilot_eval"
 
 
-def _display(obj, kind: str) -> None:
-    """Show ``obj`` and mark the output as one for readers (``kind``: what made it)."""
+def _display(obj, kind: str, **details) -> None:
+    """Show ``obj`` and mark the output as one for readers (``kind``: what made it;
+    ``details``: what the report needs to show it again, e.g. a table's ledger entry)."""
     from IPython.display import display
 
-    display(obj, metadata={READER_KEY: {"reader": kind}})
+    display(obj, metadata={READER_KEY: {"reader": kind, **details}})
 
 
 def table(
@@ -58,7 +59,15 @@ def table(
     protected = ctx.ledger.adopt(data) if isinstance(data, ProtectedTable) else ctx.publish(data, **protect_options)
     if isinstance(caption, tuple):
         caption = ctx.text(*caption)
-    _display(HTML(protected.to_html(lang=ctx.lang, decimals=decimals, caption=caption)), "table")
+    # with its ledger entry, caption and decimals: where the report's audit withholds more
+    # in it, the page shows the audited table in its place (stages.publish)
+    _display(
+        HTML(protected.to_html(lang=ctx.lang, decimals=decimals, caption=caption)),
+        "table",
+        entry=ctx.ledger.entry_of(protected),
+        caption=caption,
+        decimals=decimals,
+    )
     return protected
 
 

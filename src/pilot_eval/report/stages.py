@@ -668,12 +668,15 @@ class Disclosure:
     ``audit`` is the last :class:`pilot_eval.disclosure.LedgerAudit`; ``runs`` how often
     the notebooks ran (1: the audit withheld nothing more); ``before`` the cells shown
     when each table was protected on its own (the first run), ``(shown, cells)``;
-    ``rerun`` the pages run again."""
+    ``rerun`` the pages run again; ``patches`` the tables replaced on their pages."""
 
     audit: object
     runs: int
     before: tuple[int, int]
     rerun: list[str] = field(default_factory=list)
+    #: table entry id → the audited table that replaces it on its page (tables the audit
+    #: changed that no chart shows)
+    patches: dict = field(default_factory=dict)
 
     @property
     def unprotected(self) -> list[str]:
@@ -693,6 +696,7 @@ class Disclosure:
             },
             "runs": self.runs,
             "rerun": list(self.rerun),
+            "replaced_tables": sorted(self.patches),
             "unprotected": self.unprotected,
         }
 
@@ -747,6 +751,19 @@ def _pages_of(plan: tuple[dict, dict], current: tuple[dict, dict]) -> set[str]:
     return {i.split("/", 1)[0] for i in ids}
 
 
+def _needs_run(ledger, audit, plan: tuple[dict, dict], current: tuple[dict, dict]) -> set[str]:
+    """The pages whose notebooks must run again for the audit's plan: those with a withheld
+    number (a sentence) or a changed table that a chart shows, where the plan for it is not
+    the one they ran with. A table shown only as a table is changed on its page instead."""
+    from ..disclosure.ledger import TableEntry
+
+    charted = {e.id for e in ledger.entries if isinstance(e, TableEntry) and e.shown == "chart"}
+    tables, numbers = plan
+    stale = {k for k in numbers if numbers.get(k) != current[1].get(k)}
+    stale |= {k for k in tables if k in charted and k in audit.changed and tables[k] != current[0].get(k)}
+    return {i.split("/", 1)[0] for i in stale}
+
+
 def audit_disclosure(
     executed: Executed,
     sources: Sequence[str | Path],
@@ -758,11 +775,15 @@ def audit_disclosure(
     say=None,
 ) -> Disclosure:
     """Audit every page's published figures together (the ledger the notebooks wrote into
-    ``<work>/ledger/``, :meth:`pilot_eval.disclosure.Ledger.audit`). Where the audit
-    withholds more, its plan goes to ``<work>/disclosure_plan.json`` and the notebooks of those
-    pages run again (:func:`execute` with ``fresh=False``), so that each such cell is
-    withheld in every table, chart and sentence that shows it; then the audit runs again,
-    up to :data:`AUDIT_PASSES` times. ``executed.entries`` are updated in place. The audit
+    ``<work>/ledger/``, :meth:`pilot_eval.disclosure.Ledger.audit`).
+
+    Where the audit withholds more, a table shown only as a table is replaced on its page by
+    the audited one (:attr:`Disclosure.patches`, which :func:`publish` applies). Where a
+    chart or a sentence shows a figure the audit withholds, the plan goes to
+    ``<work>/disclosure_plan.json`` and the notebooks of those pages run again
+    (:func:`execute` with ``fresh=False``), so that the figure is withheld in every table,
+    chart and sentence that shows it; then the audit runs again, up to
+    :data:`AUDIT_PASSES` times. ``executed.entries`` are updated in place. The audit
     (without a true value of any withheld cell) goes to ``<work>/disclosure_audit.json``.
     """
     from ..disclosure import Ledger
@@ -778,19 +799,19 @@ def audit_disclosure(
     while True:
         audit = ledger.audit(assume_margins=ASSUME_MARGINS)
         history.append({"run": runs, "changed": sorted(audit.changed), "notes": list(audit.notes)})
-        tables, numbers = _plan_of(audit, entry_min_count(ledger))
-        plan = read_plan(ledger_dir)
-        current = ({k: sorted(v) for k, v in plan["tables"].items()}, plan["numbers"])
-        if (tables, numbers) == current:
+        plan = _plan_of(audit, entry_min_count(ledger))
+        written = read_plan(ledger_dir)
+        current = ({k: sorted(v) for k, v in written["tables"].items()}, written["numbers"])
+        pages = sorted(_needs_run(ledger, audit, plan, current) & set(by_name))
+        if not pages:
             break
         if runs > AUDIT_PASSES:
             raise RuntimeError(
                 f"the disclosure audit still withholds more after {AUDIT_PASSES} runs of the notebooks: "
                 f"{', '.join(sorted(audit.changed))}"
             )
-        write_plan(ledger_dir, tables, numbers)
-        pages = sorted(_pages_of((tables, numbers), current) & set(by_name))
-        extra = sum(len(v) for v in tables.values()) + len(numbers)
+        write_plan(ledger_dir, *plan)
+        extra = sum(len(v) for v in plan[0].values()) + len(plan[1])
         say(f"  [disclosure] the audit across pages withholds {extra} more figures; running {', '.join(pages)} again")
         again = execute(
             [by_name[p] for p in pages],
@@ -807,7 +828,8 @@ def audit_disclosure(
         rerun = sorted({*rerun, *pages})
         runs += 1
         ledger = Ledger.load(ledger_dir)
-    result = Disclosure(audit=audit, runs=runs, before=before, rerun=rerun)
+    patches = {k: audit.tables[k] for k in sorted(audit.changed) if k in audit.tables}
+    result = Disclosure(audit=audit, runs=runs, before=before, rerun=rerun, patches=patches)
     content = {**audit.to_json(), "summary": result.summary(), "runs": history}
     _write_json(folder / _AUDIT_FILE, content)
     return result
@@ -839,7 +861,26 @@ def _page_failure(error: dict | None) -> dict | None:
     return {"cell_index": error.get("cell_index"), "execution_count": error.get("execution_count")}
 
 
-def _render_page(entry: dict, work: Path, out: Path, source: Path, lang: str, provenance: dict) -> dict:
+def _patch_tables(nb, patches: dict, lang: str) -> int:
+    """Replace, in an executed notebook, each table that ``show.table`` showed and the
+    report's audit changed (``patches``: entry id → audited table) by the audited one, with
+    its caption and decimals; the number replaced."""
+    replaced = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            mark = output.get("metadata", {}).get("pilot_eval", {})
+            table = patches.get(mark.get("entry")) if isinstance(mark, dict) and mark.get("reader") == "table" else None
+            if table is not None:
+                output.data["text/html"] = table.to_html(
+                    lang=lang, decimals=mark.get("decimals"), caption=mark.get("caption")
+                )
+                replaced += 1
+    return replaced
+
+
+def _render_page(
+    entry: dict, work: Path, out: Path, source: Path, lang: str, provenance: dict, patches: dict | None = None
+) -> dict:
     """Render one executed notebook (in the working folder ``work``) as a page in ``out``,
     and what the page leaves out to ``work/logs/``; the entry with its page, log and, if
     rendering failed or the page would fetch something from the internet, the error."""
@@ -852,6 +893,8 @@ def _render_page(entry: dict, work: Path, out: Path, source: Path, lang: str, pr
         return entry
     error = entry["error"]
     executed = nbformat.read(work / entry["ipynb"], as_version=4)
+    if patches:
+        entry["tables_replaced"] = _patch_tables(executed, patches, lang)
     reader, dropped = render.reader_copy(executed)
     if dropped:
         dropped_log = f"logs/{entry['name']}.not-shown.txt"
@@ -934,6 +977,7 @@ def publish(
     sources: Sequence[str | Path],
     synthetic: bool,
     disclosure: dict | None = None,
+    patches: dict | None = None,
 ) -> Published:
     """Write the pages of the executed notebooks into a temporary folder beside ``final``
     (``<out>/<period>``) with ``index.html`` and ``provenance.json``, and put it in place of
@@ -947,7 +991,9 @@ def publish(
     ``parameters`` are the ones the notebooks ran with (the manifest's; the pages' footer
     leaves out ``results_dir``, the runner's working folder); ``sources`` the notebooks'
     files, in the order of ``executed.entries``; ``disclosure`` the summary of the
-    report-wide disclosure audit (:meth:`Disclosure.summary`), for the manifest.
+    report-wide disclosure audit (:meth:`Disclosure.summary`), for the manifest;
+    ``patches`` the tables it changed that no chart shows (:attr:`Disclosure.patches`),
+    shown on their pages in place of the notebooks' own.
     """
     from . import render
 
@@ -962,7 +1008,7 @@ def publish(
         footer = {k: v for k, v in parameters.items() if k != "results_dir"}
         prov = render.provenance(ctx.period, footer, report, cut_date=prepared.cut_date, synthetic=synthetic)
         entries = [
-            _render_page(entry, work, out, Path(source), language, prov)
+            _render_page(entry, work, out, Path(source), language, prov, patches)
             for entry, source in zip(executed.entries, sources, strict=True)
         ]
         failed = [e for e in entries if e["status"] != "ok"]

@@ -83,6 +83,9 @@ def _group_text(column: str | None, value: object, lang: str) -> str:
 
 def _require_protected(protected: object, function: str) -> ProtectedTable:
     if isinstance(protected, ProtectedTable):
+        from ..ledger import note_charted
+
+        note_charted(protected)  # the report's audit must run the notebook again to change it
         return protected
     if isinstance(protected, pd.DataFrame):
         raise TypeError(
