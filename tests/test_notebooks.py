@@ -175,7 +175,6 @@ def test_no_published_numerator_and_denominator_give_a_count_of_1_to_4_and_the_a
     folder has the audit, without a true value of any withheld cell."""
     from pilot_eval.disclosure import Ledger
     from pilot_eval.disclosure.ledger import TableEntry
-
     from pilot_eval.report import stages
 
     res, folder = report
