@@ -940,6 +940,20 @@ def _render_page(
     return entry
 
 
+def _reader_path(value: object) -> object:
+    """A folder as a published page names it: relative to the project when it is inside it,
+    else its last two parts (a machine's absolute path can name a person's account)."""
+    from .. import paths
+
+    if not isinstance(value, str) or not value or not Path(value).is_absolute():
+        return value
+    path = Path(value)
+    try:
+        return path.relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return "…/" + "/".join(path.parts[-2:])
+
+
 #: What the published provenance record keeps of each notebook's manifest entry.
 _PUBLISHED_ENTRY = ("name", "title", "status", "html")
 
@@ -954,7 +968,11 @@ def published_provenance(manifest: dict) -> dict:
         "period": manifest["period"],
         "created": manifest["created"],
         "lang": manifest["lang"],
-        "parameters": {k: v for k, v in manifest["parameters"].items() if k != "results_dir"},
+        "parameters": {
+            k: _reader_path(v) if k.endswith("_dir") else v
+            for k, v in manifest["parameters"].items()
+            if k != "results_dir"
+        },
         "git_commit": manifest["git_commit"],
         "versions": manifest["versions"],
         "data": {"cut_date": manifest["data"]["cut_date"], "synthetic": manifest["data"]["synthetic"]},
@@ -1005,7 +1023,7 @@ def publish(
         report = ctx.ingest_report
         processed_path = Path(ctx.processed_dir).resolve()
         language = ctx.lang
-        footer = {k: v for k, v in parameters.items() if k != "results_dir"}
+        footer = {k: _reader_path(v) if k.endswith("_dir") else v for k, v in parameters.items() if k != "results_dir"}
         prov = render.provenance(ctx.period, footer, report, cut_date=prepared.cut_date, synthetic=synthetic)
         entries = [
             _render_page(entry, work, out, Path(source), language, prov, patches)
