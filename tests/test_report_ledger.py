@@ -100,3 +100,14 @@ def test_what_was_done_asks_the_report_for_every_count_it_prints():
 def test_the_thresholds_of_a_page_s_tables_are_never_below_their_floors():
     with pytest.raises(ValueError, match="floor"):
         Thresholds(min_count=4)
+
+
+def test_a_page_saved_after_each_registration_writes_each_table_s_files_once(tmp_path):
+    page = PageLedger("p", tmp_path / "ledger")
+    page.add_table(protect(OFFERS, totals=None))
+    first = tmp_path / "ledger" / "p" / "t0.source.parquet"
+    stamp = first.stat().st_mtime_ns
+    page.add_table(protect(OFFERS, totals=None))
+    page.count(48, measure="n_checks", groups=None, min_count=5, lang="sv")
+    assert first.stat().st_mtime_ns == stamp  # not written again
+    assert [e.id for e in Ledger.load(tmp_path / "ledger").entries] == ["p/t0", "p/t1", "p/n0"]

@@ -108,6 +108,10 @@ class Ledger:
 
     def __init__(self) -> None:
         self.entries: list[TableEntry | NumberEntry] = []
+        # (folder, entry id) → the frames' file records this ledger wrote there: a table does
+        # not change once registered, so a page saved after each registration writes only
+        # the new table's files (and its index)
+        self._written: dict[tuple[str, str], dict] = {}
 
     # ----------------------------------------------------------------- registering
 
@@ -190,10 +194,14 @@ class Ledger:
                 continue
             stem = entry.id.split("/", 1)[1]
             t = entry.table
-            frames = {}
-            for part, frame in (("source", t.source), ("values", t.values), ("flags", t.flags)):
-                file = page_dir / f"{stem}.{part}.parquet"
-                frames[part] = {"file": file.name, **_write_frame(frame, file)}
+            key = (str(folder.resolve()), entry.id)
+            frames = self._written.get(key)
+            if frames is None or not all((page_dir / f["file"]).is_file() for f in frames.values()):
+                frames = {}
+                for part, frame in (("source", t.source), ("values", t.values), ("flags", t.flags)):
+                    file = page_dir / f"{stem}.{part}.parquet"
+                    frames[part] = {"file": file.name, **_write_frame(frame, file)}
+                self._written[key] = frames
             records.append(
                 {
                     "kind": "table",
