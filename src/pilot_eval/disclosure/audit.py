@@ -502,6 +502,41 @@ class _Audit:
 
     # ----------------------------------------------------------------- repair
 
+    def repairs(
+        self, bad: list, hidden: np.ndarray, fixable_mask: np.ndarray, stuck: set[int], *, hide: bool
+    ) -> list[tuple[int, int]]:
+        """One round of repairs for the exposed cells ``bad`` (:meth:`violations`): for each,
+        the (exposed cell, cell to withhold) pair, at most one repair per constraint and
+        round (or per component, where a program failed: a repair may fix the next cell
+        too). A cell that no withholding can widen (:meth:`fixable` with ``fixable_mask``),
+        or with no candidate, goes into ``stuck``. ``hide``: mark each chosen cell withheld
+        in ``hidden`` at once, so that the round's later choices see it."""
+        E_csc = self.E_csc
+        chosen: list[tuple[int, int]] = []
+        touched_rows: set[int] = set()
+        touched_components: set[int] = set()
+        for _, cell, rows, component in bad:
+            binding = [r for r in rows if r >= 0]
+            active = [-1 - r for r in rows if r < 0]
+            if touched_rows.intersection(binding or active):
+                continue
+            if not rows and component in touched_components:
+                continue
+            if not binding and not self.fixable(cell, fixable_mask):
+                stuck.add(cell)
+                continue
+            cand = self.candidate(cell, hidden, binding)
+            if cand is None:
+                stuck.add(cell)
+                continue
+            touched_components.add(component)
+            if hide:
+                hidden[cand] = True
+            chosen.append((cell, cand))
+            touched_rows.update(binding or active)
+            touched_rows.update(E_csc.indices[E_csc.indptr[cand] : E_csc.indptr[cand + 1]].tolist())
+        return chosen
+
     def candidate(self, cell: int, hidden: np.ndarray, pinning: list[int]) -> int | None:
         """The published non-zero cell to withhold next for an exposed ``cell``, None if
         there is none that can help.
@@ -592,35 +627,11 @@ def _audit_lines(
     audit = _Audit(val, lines, min_count, width)
     added: set[int] = set()
     stuck: set[int] = set()
-    E_csc = audit.E_csc
     while True:
         bad = audit.violations(hidden, primary, stuck)
         if not bad:
             break
-        new: list[int] = []
-        touched_rows: set[int] = set()
-        touched_components: set[int] = set()
-        for _, cell, rows, component in bad:
-            # one repair per constraint and round (or per component, where a program
-            # failed): a repair may fix the next cell too
-            binding = [r for r in rows if r >= 0]
-            active = [-1 - r for r in rows if r < 0]
-            if touched_rows.intersection(binding or active):
-                continue
-            if not rows and component in touched_components:
-                continue
-            if not binding and not audit.fixable(cell, primary):
-                stuck.add(cell)
-                continue
-            cand = audit.candidate(cell, hidden, binding)
-            if cand is None:
-                stuck.add(cell)
-                continue
-            touched_components.add(component)
-            hidden[cand] = True
-            new.append(cand)
-            touched_rows.update(binding or active)
-            touched_rows.update(E_csc.indices[E_csc.indptr[cand] : E_csc.indptr[cand + 1]].tolist())
+        new = [cand for _cell, cand in audit.repairs(bad, hidden, primary, stuck, hide=True)]
         added.update(new)
         added |= greedy.run(hidden, new)
     return added, stuck, sorted(audit.unaudited)

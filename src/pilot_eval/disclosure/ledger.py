@@ -939,27 +939,8 @@ class _LedgerRun:
             if not bad:
                 break
             chosen: dict[int, str] = {}
-            touched_rows: set[int] = set()
-            touched_components: set[int] = set()
-            for _width, cell, rows, component in bad:
-                # one repair per constraint and round, as _audit_lines does
-                binding = [r for r in rows if r >= 0]
-                active = [-1 - r for r in rows if r < 0]
-                if touched_rows.intersection(binding or active):
-                    continue
-                if not rows and component in touched_components:
-                    continue
-                if not binding and not audit.fixable(cell, hidden):
-                    stuck.add(cell)
-                    continue
-                cand = audit.candidate(cell, hidden, binding)
-                if cand is None:
-                    stuck.add(cell)
-                    continue
-                touched_components.add(component)
-                touched_rows.update(binding or active)
-                E_csc = audit.E_csc
-                touched_rows.update(E_csc.indices[E_csc.indptr[cand] : E_csc.indptr[cand + 1]].tolist())
+            # one repair per constraint and round, as _audit_lines does
+            for cell, cand in audit.repairs(bad, hidden, hidden, stuck, hide=False):
                 what = (
                     f"inside 1–{t.min_count - 1}"
                     if np.isfinite(inside_lo[cell])
