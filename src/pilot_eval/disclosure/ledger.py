@@ -1047,13 +1047,9 @@ class _LedgerRun:
             tables[e.id] = final
             if not final.flags.equals(e.table.flags):
                 changed.add(e.id)
-            figure = [c for c in final.flags.columns if final.column_kinds.get(c) != "group"]
-            if figure:
-                # a cell missing in the input ("..") is no published figure
-                flags = final.flags[figure].to_numpy(dtype=object)
-                present = ~(final.values[figure].isna().to_numpy() & (flags == ""))
-                cells += int(present.sum())
-                published += int((present & (flags == "")).sum())
+            shown, figures = final.shown_cells()
+            cells += figures
+            published += shown
         return LedgerAudit(
             tables=tables,
             numbers=numbers_out,

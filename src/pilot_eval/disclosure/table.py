@@ -106,6 +106,16 @@ class ProtectedTable:
         """Boolean mask of withheld cells (same shape as :attr:`values`)."""
         return self.flags != ""
 
+    def shown_cells(self) -> tuple[int, int]:
+        """(shown, all) figure cells: every cell of a column that is not a group column,
+        but those missing in the input (".." is no published figure)."""
+        figures = [c for c in self.values.columns if self.column_kinds.get(c) != "group"]
+        if not figures:
+            return 0, 0
+        flags = self.flags[figures].to_numpy(dtype=object)
+        present = ~(self.values[figures].isna().to_numpy() & (flags == ""))
+        return int((present & (flags == "")).sum()), int(present.sum())
+
     def symbol(self, reason: str) -> str:
         """The display symbol of a reason code ("<5", "..*", …)."""
         if reason == "small_count":

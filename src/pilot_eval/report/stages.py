@@ -701,34 +701,22 @@ class Disclosure:
         }
 
 
-def _shown_cells(ledger) -> tuple[int, int]:
-    """(shown, all) figure cells of a ledger's entries as registered: every non-group cell
-    of a table that is not missing in the input, and every number (a count of 1–4 is not
-    shown)."""
+def _shown_cells(ledger, min_count: int) -> tuple[int, int]:
+    """(shown, all) figure cells of a ledger's entries as registered
+    (:meth:`~pilot_eval.disclosure.ProtectedTable.shown_cells`), and every number (a count of
+    1 to ``min_count`` − 1 is not shown)."""
     from ..disclosure.ledger import NumberEntry
 
     shown = cells = 0
     for entry in ledger.entries:
         if isinstance(entry, NumberEntry):
             cells += 1
-            shown += not (0 < entry.value < entry_min_count(ledger))
+            shown += not (0 < entry.value < min_count)
             continue
-        t = entry.table
-        figures = [c for c in t.values.columns if t.column_kinds.get(c) != "group"]
-        flags = t.flags[figures].to_numpy(dtype=object)
-        present = ~(t.values[figures].isna().to_numpy() & (flags == ""))
-        cells += int(present.sum())
-        shown += int((present & (flags == "")).sum())
+        table_shown, table_cells = entry.table.shown_cells()
+        shown += table_shown
+        cells += table_cells
     return shown, cells
-
-
-def entry_min_count(ledger) -> int:
-    """The strictest ``min_count`` of a ledger's tables (the thresholds' floor without any)."""
-    from ..disclosure.ledger import TableEntry
-    from ..disclosure.rules import FLOORS
-
-    counts = [e.table.thresholds.min_count for e in ledger.entries if isinstance(e, TableEntry)]
-    return max(counts, default=FLOORS["min_count"])
 
 
 def _plan_of(audit, min_count: int) -> tuple[dict, dict]:
@@ -794,12 +782,15 @@ def audit_disclosure(
     ledger_dir = folder / LEDGER_DIR
     by_name = {Path(p).stem: Path(p) for p in sources}
     ledger = Ledger.load(ledger_dir)
-    before = _shown_cells(ledger)
+    before = None
     runs, rerun, history = 1, [], []
     while True:
         audit = ledger.audit(assume_margins=ASSUME_MARGINS)
+        # the thresholds are the strictest of the entries' (Ledger.audit)
+        min_count = audit.thresholds.min_count
+        before = before or _shown_cells(ledger, min_count)
         history.append({"run": runs, "changed": sorted(audit.changed), "notes": list(audit.notes)})
-        plan = _plan_of(audit, entry_min_count(ledger))
+        plan = _plan_of(audit, min_count)
         written = read_plan(ledger_dir)
         current = ({k: sorted(v) for k, v in written["tables"].items()}, written["numbers"])
         pages = sorted(_needs_run(ledger, audit, plan, current) & set(by_name))
