@@ -303,11 +303,10 @@ class Period:
         ``{"check_type": "court_and_credit"}``: the same key as the cell of a table that
         shows it) where it is printed exactly. A count the audit withholds, or of 1–4, is
         said in words ("färre än 5", "ett antal som inte redovisas")."""
-        from .findings import count_text
+        from .findings import EXACT_BELOW, count_text
 
         text = count_text(n, self.lang, self.thresholds.min_count)
-        exact = round(float(n)) < 100  # larger counts are printed rounded to 10 or 100
-        if not exact:
+        if round(float(n)) >= EXACT_BELOW:  # printed rounded to 10 or 100
             return text
         withheld = self.ledger.count(
             round(float(n)), measure=measure, groups=groups, min_count=self.thresholds.min_count, lang=self.lang

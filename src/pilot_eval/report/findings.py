@@ -473,6 +473,10 @@ def summarise(
 # --------------------------------------------------------------------------- what was done
 
 
+#: Counts below this are printed exactly in running text; larger ones rounded (:func:`count_text`).
+EXACT_BELOW = 100
+
+
 def count_text(n, lang: str = "sv", min_count: int = 5) -> str:
     """A count for running text: none, "färre än 5" for 1–4, exact below 100, rounded
     above ("omkring 230", "omkring 2 300").
@@ -488,7 +492,7 @@ def count_text(n, lang: str = "sv", min_count: int = 5) -> str:
         return T.COUNTS["none"][i]
     if n < min_count:
         return T.COUNTS["few"][i].format(min_count=min_count)
-    if n < 100:
+    if n < EXACT_BELOW:
         return format_number(n, lang)
     step = 10 if n < 1000 else 100
     return T.COUNTS["about"][i].format(n=format_number(int(math.floor(n / step + 0.5) * step), lang))
@@ -579,7 +583,8 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5, count=None)
         court = count(n_court, "n_checks", {"check_type": "court_records"})
         deep = count(n_court + n_credit, "n_checks", {"check_type": "court_records+court_and_credit"})
         court_hidden = 0 < n_court < min_count or court != count_text(n_court, lang, min_count)
-        if court_hidden and deep == count_text(n_court + n_credit, lang, min_count) and n_court + n_credit < 100:
+        sum_exact = n_court + n_credit < EXACT_BELOW and deep == count_text(n_court + n_credit, lang, min_count)
+        if court_hidden and sum_exact:
             deep = WITHHELD_COUNT["secondary"][i]  # the exact sum and its other part would give it back
         deep = deep[0].upper() + deep[1:]
         credit = count(n_credit, "n_checks", {"check_type": "court_and_credit"})

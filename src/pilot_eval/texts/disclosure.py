@@ -8,6 +8,8 @@ shown as "<5" (``min_count - 1``).
 
 from __future__ import annotations
 
+from .findings import COUNTS
+
 #: Footnote per reason code (and ``missing``), ``(swedish, english)``.
 FOOTNOTES = {
     "small_count": (
@@ -42,6 +44,6 @@ FOOTNOTES = {
 
 #: How a sentence says that a count is not printed (``{min_count}``), by reason.
 WITHHELD_COUNT = {
-    "small_count": ("färre än {min_count}", "fewer than {min_count}"),
+    "small_count": COUNTS["few"],  # as the findings say a count of 1–4
     "secondary": ("ett antal som inte redovisas", "a number that is not shown"),
 }
