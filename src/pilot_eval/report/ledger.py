@@ -90,9 +90,6 @@ class PageLedger:
         """The plan's cells for the next table this page registers."""
         return list(self.plan["tables"].get(f"{self.page}/t{self._tables}", []))
 
-    def registered(self, table: ProtectedTable) -> bool:
-        return id(table) in self._registered
-
     def entry_of(self, table: ProtectedTable) -> str | None:
         """The entry id of a registered table (None: not registered)."""
         return self._registered.get(id(table))
@@ -121,7 +118,7 @@ class PageLedger:
     def adopt(self, table: ProtectedTable, **options) -> ProtectedTable:
         """``table`` registered if it is not yet (a table protected outside ``ctx.publish``),
         with the plan's cells withheld: the table to show."""
-        if self.registered(table):
+        if id(table) in self._registered:
             return table
         withhold = self.next_withhold()
         if withhold:

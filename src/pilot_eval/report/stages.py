@@ -731,14 +731,6 @@ def _plan_of(audit, min_count: int) -> tuple[dict, dict]:
     return tables, numbers
 
 
-def _pages_of(plan: tuple[dict, dict], current: tuple[dict, dict]) -> set[str]:
-    """The pages whose entries differ between two plans."""
-    ids = set()
-    for new, old in zip(plan, current, strict=True):
-        ids |= {k for k in new.keys() | old.keys() if new.get(k) != old.get(k)}
-    return {i.split("/", 1)[0] for i in ids}
-
-
 def _needs_run(ledger, audit, plan: tuple[dict, dict], current: tuple[dict, dict]) -> set[str]:
     """The pages whose notebooks must run again for the audit's plan: those with a withheld
     number (a sentence) or a changed table that a chart shows, where the plan for it is not
