@@ -67,48 +67,95 @@ def assert_plain(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "estimate, low, high, verdict",
+    "estimate, low, high, p, fwer, verdict",
     [
-        (0.025, -0.01, 0.06, "no_clear_effect"),
-        (-0.025, -0.06, 0.01, "no_clear_effect"),
-        (0.03, 0.0, 0.06, "no_clear_effect"),  # a bound exactly at zero: zero is in the interval
-        (0.04, 0.01, 0.07, "likely_increase"),
-        (-0.04, -0.07, -0.01, "likely_decrease"),
+        (0.025, -0.01, 0.06, 0.2, 0.5, "no_clear_difference"),
+        (-0.025, -0.06, 0.01, 0.2, 0.5, "no_clear_difference"),
+        (0.03, 0.0, 0.06, 0.05, 0.2, "no_clear_difference"),  # a bound exactly at zero: zero is in the interval
+        (0.04, 0.01, 0.07, 0.036, 0.036, "clear_increase"),
+        (-0.04, -0.07, -0.01, 0.018, 0.04, "clear_decrease"),
+        (0.04, 0.01, 0.07, 0.036, 0.11, "no_clear_difference"),  # alone below 5 %, not in the family
+        (0.04, 0.01, 0.07, 0.036, float("nan"), "clear_increase"),  # no family: its own p-value
     ],
 )
-def test_verdict_follows_the_interval(estimate, low, high, verdict):
-    f = describe_effect(row(estimate=estimate, low=low, high=high))
+def test_verdict_follows_the_family_wise_p_value_and_the_interval(estimate, low, high, p, fwer, verdict):
+    f = describe_effect(row(estimate=estimate, low=low, high=high, p=p, p_value_fwer=fwer), family=6)
     assert f.verdict == verdict
+    assert f.tag == {
+        "no_clear_difference": "ingen säkerställd skillnad",
+        "clear_increase": "tydlig ökning",
+        "clear_decrease": "tydlig minskning",
+    }[verdict]
     assert_plain(all_text(f))
 
 
-def test_no_clear_effect_says_what_cannot_be_ruled_out_in_both_directions():
+def test_a_rejecting_pre_test_makes_any_result_uncertain():
+    f = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.018, p_value_fwer=0.02), pretrend_p_value=0.009)
+    assert f.verdict == "differed_before" and f.for_recruitment is None
+    assert f.tag == "osäkert: grupperna skilde sig redan före piloten"
+    assert "utvecklades olika redan före piloten" in f.uncertainty
+    assert "troligen" not in f.uncertainty
+    passed = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.018, p_value_fwer=0.02), pretrend_p_value=0.4)
+    assert passed.verdict == "clear_increase"
+    en = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.018), pretrend_p_value=0.01, lang="en")
+    assert en.tag.startswith("uncertain") and "before the pilot" in en.uncertainty
+
+
+def test_no_clear_difference_says_what_the_interval_holds_without_double_negatives():
     f = describe_effect(row(estimate=0.025, low=-0.01, high=0.06))
-    assert f.verdict == "no_clear_effect" and f.for_recruitment is None
-    assert "Vi kan alltså inte utesluta att piloten inte hade någon effekt" in f.uncertainty
+    assert f.verdict == "no_clear_difference" and f.for_recruitment is None
+    assert "ingen säkerställd skillnad" in f.uncertainty
     assert f"en minskning på upp till 1,0{NBSP}procentenheter" in f.uncertainty
     assert f"en ökning på upp till 6,0{NBSP}procentenheter" in f.uncertainty
     assert f"från {MINUS}1,0 till 6,0{NBSP}procentenheter" in f.uncertainty
+    assert "inte utesluta" not in f.to_markdown() and "inte hade någon" not in f.to_markdown()
     assert "3 av 8" in f.detail  # an interval that contains zero is wide
 
 
-def test_likely_effects_are_worded_cautiously_with_good_or_bad_for_recruitment():
-    up = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.036))
-    assert up.verdict == "likely_increase"
-    assert "tyder på" in up.uncertainty and "troligen" in up.uncertainty
+def test_not_clear_in_the_family_says_why():
+    f = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.036, p_value_fwer=0.11), family=6)
+    assert "prövar 6 effekter samtidigt" in f.uncertainty and "slumpen" in f.uncertainty
+    assert "ingen säkerställd skillnad" in f.uncertainty
+
+
+def test_clear_effects_say_good_or_bad_for_recruitment_and_the_breakdown():
+    up = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.036, p_value_fwer=0.04), family=6, breakdown=1.5)
+    assert up.verdict == "clear_increase"
+    assert "troligen" in up.uncertainty and "6 effekter samtidigt" in up.uncertainty
     assert "fler sökande återtog sin ansökan" in up.uncertainty
     assert up.for_recruitment == "worse" and "försvårar rekryteringen" in up.uncertainty
-    assert "Vi kan inte utesluta en effekt så liten som 1,0" in up.uncertainty
     assert "högre" in up.headline
-    down = describe_effect(row(outcome="days_unfilled_90", estimate=-8.0, low=-12.0, high=-4.0, p=0.036))
-    assert down.verdict == "likely_decrease" and down.for_recruitment == "better"
+    assert "högst 1,5 gånger så stor" in up.detail
+    fragile = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.036), breakdown=0.0)
+    assert "helt lika" in fragile.detail
+    unsure = describe_effect(row(estimate=0.025, low=-0.01, high=0.06), breakdown=0.0)
+    assert unsure.detail is None or "gånger" not in unsure.detail  # no breakdown sentence without a clear change
+    down = describe_effect(row(outcome="days_to_fill", estimate=-8.0, low=-12.0, high=-4.0, p=0.036))
+    assert down.verdict == "clear_decrease" and down.for_recruitment == "better"
     assert "kortare tid" in down.headline and "underlättar rekryteringen" in down.uncertainty
-    assert "ligger under noll" in down.uncertainty
     # a fall in applicants is bad for recruitment, a rise in acceptance good
-    fewer = describe_effect(row(outcome="applicants_per_vacancy", estimate=-3, low=-5, high=-1))
+    fewer = describe_effect(row(outcome="applicants_per_vacancy", estimate=-3, low=-5, high=-1, p=0.02))
     assert fewer.for_recruitment == "worse"
-    accepted = describe_effect(row(outcome="offer_acceptance", estimate=0.05, low=0.02, high=0.08))
+    accepted = describe_effect(row(outcome="offer_acceptance", estimate=0.05, low=0.02, high=0.08, p=0.02))
     assert accepted.for_recruitment == "better"
+
+
+def test_a_poisson_row_is_said_as_a_percentage():
+    f = describe_effect(
+        row(
+            outcome="qualified_applicants_per_vacancy",
+            estimate=-0.12,
+            low=-0.2,
+            high=-0.05,
+            p=0.018,
+            method="poisson_fixed_effects",
+        )
+    )
+    assert f.unit == "percent" and f.estimate == pytest.approx(-12)
+    assert f"12{NBSP}% färre behöriga sökande" in f.headline
+    assert f"till {MINUS}5{NBSP}%" in f.uncertainty
+    en = describe_effect(row(outcome="applicants_per_vacancy", estimate=0.1, low=-0.1, high=0.3, scale="ratio"), lang="en")
+    assert "10 % more applicants" in en.headline.replace(NBSP, " ")
 
 
 def test_three_of_eight_at_the_p_value_floor_or_when_wide_only():
@@ -122,7 +169,7 @@ def test_three_of_eight_at_the_p_value_floor_or_when_wide_only():
 
 def test_unbounded_interval():
     f = describe_effect(row(outcome="register_check_days", estimate=1.2, low=-0.5, high=math.inf, p=0.25))
-    assert f.verdict == "no_clear_effect"
+    assert f.verdict == "no_clear_difference"
     assert "ingen övre gräns" in f.uncertainty and "en ökning av vilken storlek som helst" in f.uncertainty
     assert "3 av 8" in f.detail
     both = describe_effect(row(outcome="register_check_days", estimate=1.2, low=-math.inf, high=math.inf))
@@ -158,12 +205,12 @@ def test_units_per_outcome(outcome, unit, scale):
 def test_swedish_number_format_and_rounding():
     f = describe_effect(row(estimate=0.02549, low=-0.0125, high=0.0634))
     assert f"2,5{NBSP}procentenheter högre" in f.headline  # 1 decimal for percentage points
-    days = describe_effect(row(outcome="days_unfilled_90", estimate=12.46, low=-1.04, high=25.96))
-    assert f"12,5{NBSP}dagar längre tid" in days.headline  # 1 decimal for days
+    days = describe_effect(row(outcome="days_to_fill", estimate=12.46, low=-1.04, high=25.96))
+    assert f"12,5{NBSP}dagar längre att tillsätta" in days.headline  # 1 decimal for days
     assert f"{MINUS}1,0 till 26,0{NBSP}dagar" in days.uncertainty
     apps = describe_effect(row(outcome="qualified_applicants_per_vacancy", estimate=-1.679, low=-3.19, high=0.137))
     assert "1,68 färre behöriga sökande" in apps.headline  # 2 decimals for applicants
-    big = describe_effect(row(outcome="days_unfilled_90", estimate=1234.0, low=-10.0, high=2500.0))
+    big = describe_effect(row(outcome="days_to_fill", estimate=1234.0, low=-10.0, high=2500.0))
     assert f"1{NBSP}234,0{NBSP}dagar" in big.headline  # U+00A0 between thousands
     assert F.count_text(2345) == f"omkring 2{NBSP}300"
 
@@ -171,21 +218,21 @@ def test_swedish_number_format_and_rounding():
 def test_a_tiny_estimate_is_said_to_be_about_zero_and_small_bounds_keep_their_sign():
     f = describe_effect(row(estimate=0.0003, low=-0.02, high=0.03))
     assert "nästan inte alls" in f.headline
-    tiny = describe_effect(row(estimate=0.02, low=0.0002, high=0.04))
-    assert tiny.verdict == "likely_increase"
-    assert f"0,02{NBSP}procentenheter" in tiny.uncertainty  # never "0,0" for a bound above zero
+    tiny = describe_effect(row(estimate=0.02, low=0.0002, high=0.04, p=0.03))
+    assert tiny.verdict == "clear_increase"
+    assert "från 0,02 till" in tiny.uncertainty  # never "0,0" for a bound above zero
 
 
 def test_english_variant():
     f = describe_effect(row(estimate=0.025, low=-0.01, high=0.06), lang="en")
     assert f.title == "Withdrawn applications"
     assert f"2.5{NBSP}percentage points higher" in f.headline
-    assert "we cannot rule out that the pilot had no effect" in f.uncertainty
+    assert "the data show no clear difference" in f.uncertainty
     assert f"an increase of up to 6.0{NBSP}percentage points" in f.uncertainty
     assert "only 3 of the 8 administrations" in f.detail
     assert_plain(all_text(f))
-    up = describe_effect(row(outcome="days_unfilled_90", estimate=12.49, low=5.59, high=19.61, p=1 / 56), lang="en")
-    assert up.verdict == "likely_increase" and "probably" in up.uncertainty and "suggests" in up.uncertainty
+    up = describe_effect(row(outcome="days_to_fill", estimate=12.49, low=5.59, high=19.61, p=1 / 56), lang="en")
+    assert up.verdict == "clear_increase" and "probably" in up.uncertainty
     assert "stronger evidence" in up.detail
 
 
@@ -199,7 +246,7 @@ def test_mde_sentence():
     en = describe_effect(row(), mde=mde, lang="en")
     assert "The study can only detect effects larger than about 5.6" in en.detail and "(80% power)" in en.detail
     one_way = describe_effect(
-        row(outcome="days_unfilled_90", estimate=3, low=-2, high=8),
+        row(outcome="days_to_fill", estimate=3, low=-2, high=8),
         mde={"mde_increase": 10.66, "mde_decrease": float("nan")},
     )
     assert f"en ökning större än ungefär 10,7{NBSP}dagar" in one_way.detail
@@ -230,7 +277,8 @@ def effects_table() -> pd.DataFrame:
     for outcome, est in [
         ("offer_acceptance", -0.014),
         ("late_withdrawal", 0.066),
-        ("days_unfilled_90", 12.5),
+        ("days_to_fill", 12.5),
+        ("days_unfilled_90", 10.0),
         ("applicants_per_vacancy", -2.0),
         ("filled_within_90", -0.18),
         ("qualified_applicants_per_vacancy", -1.68),
@@ -280,19 +328,19 @@ def test_summarise_with_a_stored_mde_table():
     )
     out = {f.outcome: f for f in summarise(effects_table(), mde=mde_long)}
     assert "Undersökningen kan bara upptäcka" in out["late_withdrawal"].detail
-    assert "Undersökningen" not in (out["offer_acceptance"].detail or "")
+    assert "Undersökningen" not in (out["days_to_fill"].detail or "")
     as_dict = {
         f.outcome: f
-        for f in summarise(effects_table(), mde={"days_unfilled_90": {"mde_increase": 10.7, "mde_decrease": -8.9}})
+        for f in summarise(effects_table(), mde={"days_to_fill": {"mde_increase": 10.7, "mde_decrease": -8.9}})
     }
-    assert f"10,7{NBSP}dagar uppåt" in as_dict["days_unfilled_90"].detail
+    assert f"10,7{NBSP}dagar uppåt" in as_dict["days_to_fill"].detail
 
 
 def test_summarise_with_the_package_mde_table():
     from pilot_eval.estimate.mde import stored_mde
 
     out = summarise(effects_table(), mde=stored_mde())
-    assert all("Undersökningen kan" in f.detail for f in out)
+    assert all("Undersökningen kan" in f.detail for f in out if f.outcome != "days_to_fill")
 
 
 # --------------------------------------------------------------------------- what was done
@@ -449,7 +497,8 @@ def test_the_texts_come_from_pilot_eval_texts():
     assert cannot_tell(demo=True, lang="en")[0] == T.CANNOT_TELL["demo"][1]
     assert sections.SUMMARY_OUTCOMES is F.SUMMARY_OUTCOMES
     assert set(F._TEXTS) == set(T.OUTCOMES)
-    assert F._TEXTS["days_unfilled_90"].title == ("Tid till tillsättning", "Time to fill")
+    assert F._TEXTS["days_to_fill"].title == ("Tid till tillsättning", "Time to fill")
+    assert F._TEXTS["days_unfilled_90"].title == ("Dagar vakant de första 90 dagarna", "Days vacant in the first 90 days")
 
 
 def test_dates_in_running_text():
@@ -482,19 +531,19 @@ def test_end_to_end_on_the_large_demo_scenario():
     export = generate(seed=2023, scenario="large")
     outcomes = ["days_unfilled_90", "filled_within_90", "late_withdrawal"]
     effects = pilot_effects(export.tables, export.truth["cut_date"], outcomes=outcomes, reps=199)
-    out = summarise(effects.tidy())
+    out = summarise(effects.tidy(), outcomes=outcomes)
     assert [f.outcome for f in out] == outcomes
     late = out[2]
     # the large scenario adds 6 percentage points of late withdrawal: described as an increase
-    assert late.estimate > 0 and late.verdict != "likely_decrease"
+    assert late.estimate > 0 and late.verdict != "clear_decrease"
     assert "högre" in late.headline and f"{NBSP}procentenheter" in late.headline
-    if late.verdict == "no_clear_effect":
-        assert "inte utesluta" in late.uncertainty and "en ökning på upp till" in late.uncertainty
+    if late.verdict == "no_clear_difference":
+        assert "ingen säkerställd skillnad" in late.uncertainty
     else:
         assert "fler sökande återtog sin ansökan" in late.uncertainty
     # three weeks' delay: longer time to fill, fewer filled within 90 days
-    assert "längre tid" in out[0].headline and "lägre" in out[1].headline
+    assert "fler vakant" in out[0].headline and "lägre" in out[1].headline
     for f in out:
         assert_plain(f.to_markdown())
-    en = summarise(effects.tidy(), lang="en")
+    en = summarise(effects.tidy(), lang="en", outcomes=outcomes)
     assert "higher" in en[2].headline

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -76,16 +76,17 @@ __all__ = [
     "what_was_done",
 ]
 
-#: The possible verdicts of a finding.
-VERDICTS = ("no_clear_effect", "likely_increase", "likely_decrease")
+#: The possible verdicts of a finding (docs/estimation.md, "Verdicts"): a clear change
+#: needs the family-wise p-value (``p_value_fwer``) at or below the level and a pre-test
+#: that does not reject; a rejecting pre-test makes any result "differed_before".
+VERDICTS = ("clear_increase", "clear_decrease", "no_clear_difference", "differed_before")
 
-#: The outcomes of the summary, in the order of the council's questions.
+#: The outcomes of the summary: the pre-registered primary outcome of each part of the
+#: council's question 5, in its order (:data:`pilot_eval.estimate.effects.PRIMARY_OUTCOMES`).
 SUMMARY_OUTCOMES = (
-    "days_unfilled_90",
-    "filled_within_90",
+    "days_to_fill",
     "late_withdrawal",
     "qualified_applicants_per_vacancy",
-    "offer_acceptance",
 )
 
 #: The sentence :func:`cannot_tell` puts first when the report runs on the demo export,
@@ -116,11 +117,14 @@ class _Text:
     down: tuple[str, str]  # headline clause, decrease
     led_to_up: tuple[str, str]  # "… the pilot probably led to <led_to>"
     led_to_down: tuple[str, str]
+    up_ratio: tuple[str, str] | None = None  # headline clauses of a ratio (Poisson) estimate
+    down_ratio: tuple[str, str] | None = None
 
 
 #: Outcome → (unit, scale, decimals, up_is_better): shares in percentage points with one
 #: decimal, days with one, applicants per advert with two.
 _NUMBERS: dict[str, tuple[str, float, int, bool]] = {
+    "days_to_fill": ("days", 1.0, 1, False),
     "days_unfilled_90": ("days", 1.0, 1, False),
     "filled_within_60": ("pp", 100.0, 1, True),
     "filled_within_90": ("pp", 100.0, 1, True),
@@ -133,7 +137,19 @@ _NUMBERS: dict[str, tuple[str, float, int, bool]] = {
 
 _TEXTS: dict[str, _Text] = {outcome: _Text(*numbers, **T.OUTCOMES[outcome]) for outcome, numbers in _NUMBERS.items()}
 
-_UNIT_WORDS = {"pp": "percentage_points", "days": "days", "count": None}
+_UNIT_WORDS = {"pp": "percentage_points", "days": "days", "count": None, "percent": None}
+
+#: The reader's number of a ratio estimate (``estimate`` = ratio − 1, Poisson rows): percent.
+_RATIO = ("percent", 100.0, 0)
+
+
+def _is_ratio(row) -> bool:
+    """True for a row whose estimate is a proportional change (ratio − 1): the count
+    outcomes' Poisson rows (``scale`` "ratio", or a ``method`` that starts with "poisson")."""
+    scale, method = _get(row, "scale"), _get(row, "method")
+    return (not _missing(scale) and str(scale) == "ratio") or (
+        not _missing(method) and str(method).startswith("poisson")
+    )
 
 
 # --------------------------------------------------------------------------- Finding
@@ -164,6 +180,14 @@ class Finding:
     term: str = "during"
     lang: str = "sv"
     for_recruitment: str | None = None
+    p_value_fwer: float = float("nan")
+    pretrend_p_value: float = float("nan")
+    breakdown: float = float("nan")
+
+    @property
+    def tag(self) -> str:
+        """The verdict in a few words ("tydlig ökning", "ingen säkerställd skillnad", …)."""
+        return T.TAGS[self.verdict][index(self.lang)]
 
     def text(self) -> str:
         """Headline, uncertainty and detail as one paragraph."""
@@ -200,8 +224,8 @@ def _fmt(value: float, text: _Text, lang: str, *, unit: bool = True, signed: boo
     out = format_number(
         v, lang, decimals=None if math.isinf(v) else decimals, unit=_UNIT_WORDS[text.unit] if unit else None
     )
-    if unit and text.unit == "count":
-        out = f"{out}\u00a0{T.UNITS['count'][index(lang)]}"
+    if unit and text.unit in ("count", "percent"):
+        out = f"{out}\u00a0{T.UNITS[text.unit][index(lang)]}"
     return out
 
 
@@ -225,7 +249,17 @@ def _missing(x) -> bool:
 # --------------------------------------------------------------------------- describe
 
 
-def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: str = "during") -> Finding:
+def describe_effect(
+    row,
+    *,
+    lang: str = "sv",
+    mde: Mapping | None = None,
+    term: str = "during",
+    pretrend_p_value: float | None = None,
+    breakdown: float | None = None,
+    family: int | None = None,
+    alpha: float = 0.05,
+) -> Finding:
     """One headline row of :func:`~pilot_eval.estimate.effects.pilot_effects` in words.
 
     Parameters
@@ -233,31 +267,47 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
     row : Series or mapping
         One row of ``pilot_effects(...).tidy()`` (outcome, term, estimate, conf_low,
         conf_high, p_value, inference, …), normally the headline (randomization
-        inference) row. Shares are proportions (0.025 = 2.5 percentage points).
+        inference) row, with ``p_value_fwer`` when the outcome belongs to the report's
+        family of primary outcomes. Shares are proportions (0.025 = 2.5 percentage
+        points); a Poisson row (``method`` "poisson_…" or ``scale`` "ratio") is a
+        proportional change (0.12 = 12 % more).
     lang : {"sv", "en"}, default "sv"
     mde : mapping, optional
-        ``{"mde_increase": …, "mde_decrease": …}`` in the outcome's units (as
-        :func:`pilot_eval.estimate.mde.stored_mde`; the decrease may be negative; NaN =
-        not detectable), optionally ``"power"`` (default 0.8). Adds the sentence on what
-        the study can detect.
+        ``{"mde_increase": …, "mde_decrease": …}`` in the outcome's units (the decrease
+        may be negative; NaN = not detectable), optionally ``"power"`` (default 0.8). Adds
+        the sentence on what the study can detect.
     term : {"during", "after"}, default "during"
-        The effect described: during the pilot or after it ended. Must match the row's
-        ``term`` where it has one.
+        The effect described. Must match the row's ``term`` where it has one.
+    pretrend_p_value : float, optional
+        The pre-trend test of the outcome (full-rank covariance,
+        :func:`pilot_eval.estimate.sensitivity.pretrend_test`). At or below ``alpha`` the
+        verdict is "differed_before", whatever the effect.
+    breakdown : float, optional
+        The breakdown value M̄ of :func:`pilot_eval.estimate.sensitivity.honest_did`
+        (relative magnitudes): said for a clear change.
+    family : int, optional
+        How many effects the family-wise p-value adjusts for (said in the text).
+    alpha : float, default 0.05
 
-    Returns
-    -------
-    Finding
+    The verdict (:data:`VERDICTS`, docs/estimation.md "Verdicts"):
+
+    * pre-test rejects → ``"differed_before"``;
+    * else the family-wise p-value (``p_value_fwer``; the row's own ``p_value`` when it
+      has none) at or below ``alpha`` and the interval on one side of 0 →
+      ``"clear_increase"`` / ``"clear_decrease"``;
+    * else ``"no_clear_difference"``.
 
     Examples
     --------
-    >>> f = describe_effect({"outcome": "days_unfilled_90", "term": "during", "estimate": 12.49,
+    >>> f = describe_effect({"outcome": "days_to_fill", "term": "during", "estimate": 12.49,
     ...                      "conf_low": 5.59, "conf_high": 19.61, "p_value": 1 / 56,
-    ...                      "inference": "randomization_inference"}, lang="en")
-    >>> f.verdict, f.unit, f.for_recruitment
-    ('likely_increase', 'days', 'worse')
+    ...                      "p_value_fwer": 0.036, "inference": "randomization_inference"},
+    ...                     lang="en", family=6)
+    >>> f.verdict, f.unit, f.for_recruitment, f.tag
+    ('clear_increase', 'days', 'worse', 'clear increase')
     >>> print(f.headline.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
-    During the pilot, filling a post, counted up to 90 days, took on average 12.5 days longer in the
-    pilot administrations, compared with the trend in the other administrations.
+    During the pilot, filling a post took on average 12.5 days longer in the pilot administrations,
+    compared with the trend in the other administrations.
     """
     check_lang(lang)
     outcome = str(_get(row, "outcome"))
@@ -271,28 +321,42 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
             f"describe_effect: the row of {outcome!r} is the {row_term!r} effect; pass term={str(row_term)!r}"
         )
     text = _TEXTS[outcome]
+    if _is_ratio(row):
+        if text.up_ratio is None:
+            raise ValueError(f"describe_effect: no ratio wording for outcome {outcome!r}")
+        unit, scale, decimals = _RATIO
+        text = replace(text, unit=unit, scale=scale, decimals=decimals, up=text.up_ratio, down=text.down_ratio)
     est = _float(_get(row, "estimate")) * text.scale
     if math.isnan(est):
         raise ValueError(f"describe_effect: the row of {outcome!r} has no estimate")
     low = _float(_get(row, "conf_low")) * text.scale
     high = _float(_get(row, "conf_high")) * text.scale
     p = _float(_get(row, "p_value"))
+    p_fwer = _float(_get(row, "p_value_fwer"))
+    p_verdict = p if math.isnan(p_fwer) else p_fwer
+    pre = _float(pretrend_p_value)
+    one_side = not (math.isnan(low) or math.isnan(high) or low <= 0 <= high)
 
-    # only an interval that excludes 0 is a likely change
-    if math.isnan(low) or math.isnan(high) or low <= 0 <= high:
-        verdict, for_recruitment = "no_clear_effect", None
+    for_recruitment = None
+    if not math.isnan(pre) and pre <= alpha:
+        verdict = "differed_before"
+    elif one_side and not math.isnan(p_verdict) and p_verdict <= alpha:
+        verdict = "clear_increase" if low > 0 else "clear_decrease"
+        for_recruitment = "better" if (verdict == "clear_increase") == text.up_is_better else "worse"
     else:
-        verdict = "likely_increase" if low > 0 else "likely_decrease"
-        for_recruitment = "better" if (verdict == "likely_increase") == text.up_is_better else "worse"
+        verdict = "no_clear_difference"
 
     details = [_few_administrations(row, p, est, low, high, lang)]
+    if verdict in ("clear_increase", "clear_decrease") and not _missing(breakdown):
+        details.append(_sensitivity_sentence(float(breakdown), lang))
     if mde is not None:
         details.append(_mde_sentence(text, mde, lang))
+    n_family = family if family else None
     return Finding(
         outcome=outcome,
         title=text.title[index(lang)],
         headline=_headline(text, est, term, lang),
-        uncertainty=_uncertainty(text, low, high, verdict, for_recruitment, lang),
+        uncertainty=_uncertainty(text, low, high, verdict, for_recruitment, lang, one_side=one_side, family=n_family),
         detail=" ".join(d for d in details if d) or None,
         estimate=est,
         conf_low=low,
@@ -303,6 +367,9 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
         term=term,
         lang=lang,
         for_recruitment=for_recruitment,
+        p_value_fwer=p_fwer,
+        pretrend_p_value=pre,
+        breakdown=_float(breakdown),
     )
 
 
@@ -317,31 +384,49 @@ def _headline(text: _Text, est: float, term: str, lang: str) -> str:
     return T.HEADLINE["change"][i].format(when=when, clause=clause)
 
 
-def _uncertainty(text: _Text, low: float, high: float, verdict: str, for_recruitment: str | None, lang: str) -> str:
+def _uncertainty(
+    text: _Text,
+    low: float,
+    high: float,
+    verdict: str,
+    for_recruitment: str | None,
+    lang: str,
+    *,
+    one_side: bool,
+    family: int | None,
+) -> str:
     i = index(lang)
     words = T.UNCERTAINTY
     topic = text.topic[i]
     if math.isnan(low) or math.isnan(high):
         return words["not_computed"][i].format(topic=topic)
-    if verdict == "no_clear_effect":
-        allowed = [_bound_phrase(text, b, lang) for b in (low, high) if b != 0]
-        also = words["or"][i].join(allowed)
-        rest = words["nor"][i].format(also=also) if allowed else ""
-        return (
-            _interval_sentence(text, low, high, lang) + " " + words["no_clear_effect"][i].format(topic=topic, rest=rest)
-        )
-    # a likely change: the whole interval on one side of zero
-    increase = verdict == "likely_increase"
-    side = words["above" if increase else "below"][i]
-    near, far = (low, high) if increase else (high, low)
-    small = _fmt(near, text, lang)
-    if math.isinf(far):
-        span = words["likely_one_bound"][i].format(small=small, side=side)
-    else:
-        span = words["likely"][i].format(small=small, large=_fmt(far, text, lang), side=side)
+    interval = _interval_sentence(text, low, high, lang)
+    side = words["above" if low > 0 else "below"][i]
+    n_family = format_number(family, lang) if family else "flera" if lang == "sv" else "several"
+    if verdict == "differed_before":
+        return interval + " " + words["differed_before"][i]
+    if verdict == "no_clear_difference":
+        if one_side:  # on its own the interval excludes 0; the family-wise test does not
+            return interval + " " + words["not_in_family"][i].format(side=side, family=n_family, topic=topic)
+        allowed = words["or"][i].join(_bound_phrase(text, b, lang) for b in (low, high) if b != 0)
+        if not allowed:
+            return interval
+        return interval + " " + words["no_clear_difference"][i].format(allowed=allowed, topic=topic)
+    increase = verdict == "clear_increase"
     led_to = (text.led_to_up if increase else text.led_to_down)[i]
     judgement = words["helps" if for_recruitment == "better" else "hinders"][i]
-    return span + " " + words["led_to"][i].format(led_to=led_to, judgement=judgement)
+    clear = words["clear"][i].format(side=side, family=n_family) if family else ""
+    return " ".join(
+        part for part in (interval, clear, words["led_to"][i].format(led_to=led_to, judgement=judgement)) if part
+    )
+
+
+def _sensitivity_sentence(breakdown: float, lang: str) -> str:
+    """How far the conclusion survives a break of parallel trends (breakdown M̄)."""
+    i = index(lang)
+    if not breakdown > 0:
+        return T.SENSITIVITY["fragile"][i]
+    return T.SENSITIVITY["holds_up_to"][i].format(m=format_number(breakdown, lang, decimals=1))
 
 
 def _interval_sentence(text: _Text, low: float, high: float, lang: str) -> str:
@@ -427,6 +512,9 @@ def summarise(
     mde=None,
     term: str = "during",
     outcomes: Sequence[str] = SUMMARY_OUTCOMES,
+    pretrends: Mapping[str, float] | None = None,
+    breakdowns: Mapping[str, float] | None = None,
+    family: int | None = None,
 ) -> list[Finding]:
     """The findings of the summary page, one per outcome, in the order of ``outcomes``.
 
@@ -445,6 +533,11 @@ def summarise(
     outcomes : sequence of str
         Outcomes in reading order (default :data:`SUMMARY_OUTCOMES`); those missing from
         the table are skipped. At most five findings are returned (a two-minute read).
+    pretrends, breakdowns : mapping outcome → float, optional
+        Each outcome's pre-trend p-value and breakdown M̄ (see :func:`describe_effect`).
+    family : int, optional
+        The number of effects the family-wise p-values adjust for; default the number of
+        rows with a ``p_value_fwer`` among the headline rows.
 
     Returns
     -------
@@ -457,6 +550,8 @@ def summarise(
         table = table.loc[table["headline"].astype(bool)]
     elif "inference" in table.columns:
         table = table.loc[table["inference"].astype(str) == HEADLINE_INFERENCE]
+    if family is None and "p_value_fwer" in table.columns:
+        family = int(table["p_value_fwer"].notna().sum()) or None
     if "term" in table.columns:
         table = table.loc[table["term"].astype(str) == term]
     out = []
@@ -464,7 +559,17 @@ def summarise(
         rows = table.loc[table["outcome"].astype(str) == outcome]
         if rows.empty:
             continue
-        out.append(describe_effect(rows.iloc[0], lang=lang, mde=_mde_lookup(mde, outcome), term=term))
+        out.append(
+            describe_effect(
+                rows.iloc[0],
+                lang=lang,
+                mde=_mde_lookup(mde, outcome),
+                term=term,
+                pretrend_p_value=(pretrends or {}).get(outcome),
+                breakdown=(breakdowns or {}).get(outcome),
+                family=family,
+            )
+        )
         if len(out) == 5:
             break
     return out

@@ -28,6 +28,8 @@ __all__ = [
     "LISTS",
     "MDE",
     "METHODS",
+    "SENSITIVITY",
+    "TAGS",
     "OUTCOMES",
     "TERMS",
     "UNCERTAINTY",
@@ -42,19 +44,33 @@ __all__ = [
 #: decrease, ``{x}`` the size; ``led_to_up`` and ``led_to_down`` end "the pilot probably
 #: led to <…>".
 OUTCOMES: dict[str, dict[str, tuple[str, str]]] = {
-    "days_unfilled_90": {
+    "days_to_fill": {
         "title": MEASURE_TITLES["time_to_fill"],
         "topic": ("tiden till tillsättning", "the time to fill a post"),
         "up": (
-            "tog det i snitt {x} längre tid att tillsätta en tjänst (räknat upp till 90 dagar)",
-            "filling a post, counted up to 90 days, took on average {x} longer",
+            "tog det i snitt {x} längre att tillsätta en tjänst",
+            "filling a post took on average {x} longer",
         ),
         "down": (
-            "tog det i snitt {x} kortare tid att tillsätta en tjänst (räknat upp till 90 dagar)",
-            "filling a post, counted up to 90 days, took on average {x} less",
+            "tog det i snitt {x} kortare tid att tillsätta en tjänst",
+            "filling a post took on average {x} less",
         ),
         "led_to_up": ("längre tid till tillsättning", "a longer time to fill posts"),
         "led_to_down": ("kortare tid till tillsättning", "a shorter time to fill posts"),
+    },
+    "days_unfilled_90": {
+        "title": ("Dagar vakant de första 90 dagarna", "Days vacant in the first 90 days"),
+        "topic": ("antalet dagar vakant de första 90 dagarna", "the number of days vacant in the first 90 days"),
+        "up": (
+            "var en tjänst i snitt {x} fler vakant de första 90 dagarna",
+            "a post was vacant on average {x} more in its first 90 days",
+        ),
+        "down": (
+            "var en tjänst i snitt {x} färre vakant de första 90 dagarna",
+            "a post was vacant on average {x} fewer in its first 90 days",
+        ),
+        "led_to_up": ("fler dagar vakant de första 90 dagarna", "more days vacant in the first 90 days"),
+        "led_to_down": ("färre dagar vakant de första 90 dagarna", "fewer days vacant in the first 90 days"),
     },
     "filled_within_60": {
         "title": ("Tillsatt inom 60 dagar", "Filled within 60 days"),
@@ -114,6 +130,8 @@ OUTCOMES: dict[str, dict[str, tuple[str, str]]] = {
         "down": ("fick varje annons i snitt {x} färre sökande", "each advert drew on average {x} fewer applicants"),
         "led_to_up": ("fler sökande per annons", "more applicants per advert"),
         "led_to_down": ("färre sökande per annons", "fewer applicants per advert"),
+        "up_ratio": ("fick annonserna i snitt {x} fler sökande", "adverts drew on average {x} more applicants"),
+        "down_ratio": ("fick annonserna i snitt {x} färre sökande", "adverts drew on average {x} fewer applicants"),
     },
     "qualified_applicants_per_vacancy": {
         "title": ("Behöriga sökande per annons", "Qualified applicants per advert"),
@@ -128,6 +146,14 @@ OUTCOMES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "led_to_up": ("fler behöriga sökande per annons", "more qualified applicants per advert"),
         "led_to_down": ("färre behöriga sökande per annons", "fewer qualified applicants per advert"),
+        "up_ratio": (
+            "fick annonserna i snitt {x} fler behöriga sökande",
+            "adverts drew on average {x} more qualified applicants",
+        ),
+        "down_ratio": (
+            "fick annonserna i snitt {x} färre behöriga sökande",
+            "adverts drew on average {x} fewer qualified applicants",
+        ),
     },
     "offer_acceptance": {
         "title": ("Accepterade erbjudanden", "Accepted offers"),
@@ -168,6 +194,7 @@ OUTCOMES: dict[str, dict[str, tuple[str, str]]] = {
 #: The unit of the applicants-per-advert outcomes, after the number.
 UNITS: dict[str, tuple[str, str]] = {
     "count": ("sökande per annons", "applicants per advert"),
+    "percent": ("%", "%"),
 }
 
 #: The effect described: during the pilot or after it.
@@ -192,41 +219,71 @@ HEADLINE: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: The uncertainty in words: what the interval cannot rule out, and what a likely
-#: change means for recruitment.
+#: The uncertainty in words, by verdict (:data:`pilot_eval.report.findings.VERDICTS`). No
+#: double negatives: what the interval allows is said as what it "rymmer" (holds).
 UNCERTAINTY: dict[str, tuple[str, str]] = {
     "not_computed": (
-        "Osäkerheten kunde inte beräknas. Vi kan därför inte utesluta att piloten inte hade någon "
-        "effekt på {topic}, och inte heller en stor effekt åt något håll.",
-        "The uncertainty could not be computed. So we cannot rule out that the pilot had no effect "
-        "on {topic}, nor a large effect in either direction.",
+        "Osäkerheten kunde inte beräknas, så underlaget visar ingen säkerställd skillnad i {topic}.",
+        "The uncertainty could not be computed, so the data show no clear difference in {topic}.",
     ),
     # between the two bound phrases of BOUNDS
-    "or": (" eller ", " or "),
-    "nor": (", men inte heller {also}", ", nor {also}"),
-    "no_clear_effect": (
-        "Vi kan alltså inte utesluta att piloten inte hade någon effekt på {topic}{rest}.",
-        "So we cannot rule out that the pilot had no effect on {topic}{rest}.",
+    "or": (" och ", " and "),
+    "no_clear_difference": (
+        "Det rymmer {allowed}, så underlaget visar ingen säkerställd skillnad i {topic}.",
+        "It holds {allowed}, so the data show no clear difference in {topic}.",
+    ),
+    "not_in_family": (
+        "Var för sig ligger intervallet {side} noll, men vi prövar {family} effekter samtidigt, och med "
+        "hänsyn till det kan skillnaden bero på slumpen. Underlaget visar alltså ingen säkerställd "
+        "skillnad i {topic}.",
+        "On its own the interval lies {side} zero, but we test {family} effects at once, and allowing "
+        "for that the difference may be chance. So the data show no clear difference in {topic}.",
+    ),
+    "differed_before": (
+        "Resultatet är osäkert: pilotförvaltningarna och de andra förvaltningarna utvecklades olika redan "
+        "före piloten, så skillnaden kan bero på det i stället för på piloten.",
+        "The result is uncertain: the pilot administrations and the others already developed differently "
+        "before the pilot, so the difference may come from that rather than from the pilot.",
     ),
     "above": ("över", "above"),
     "below": ("under", "below"),
-    "likely_one_bound": (
-        "Vi kan inte utesluta en effekt så liten som {small}, och osäkerhetsintervallet har ingen "
-        "gräns åt andra hållet, men hela intervallet ligger {side} noll.",
-        "We cannot rule out an effect as small as {small}, and the uncertainty interval has no "
-        "limit the other way, but the whole interval lies {side} zero.",
-    ),
-    "likely": (
-        "Vi kan inte utesluta en effekt så liten som {small} eller så stor som {large}, men hela "
-        "osäkerhetsintervallet ligger {side} noll.",
-        "We cannot rule out an effect as small as {small} or as large as {large}, but the whole "
-        "uncertainty interval lies {side} zero.",
+    "clear": (
+        "Hela intervallet ligger {side} noll, även när vi tar hänsyn till att vi prövar {family} effekter "
+        "samtidigt.",
+        "The whole interval lies {side} zero, also allowing for the {family} effects we test at once.",
     ),
     "helps": ("vilket underlättar rekryteringen", "which helps recruitment"),
     "hinders": ("vilket försvårar rekryteringen", "which makes recruitment harder"),
     "led_to": (
-        "Det tyder på att piloten troligen ledde till {led_to}, {judgement}.",
-        "This suggests that the pilot probably led to {led_to}, {judgement}.",
+        "Piloten ledde troligen till {led_to}, {judgement}.",
+        "The pilot probably led to {led_to}, {judgement}.",
+    ),
+}
+
+#: The verdict of a finding in a few words, for the summary's verdict column; never shown
+#: by colour alone.
+TAGS: dict[str, tuple[str, str]] = {
+    "clear_increase": ("tydlig ökning", "clear increase"),
+    "clear_decrease": ("tydlig minskning", "clear decrease"),
+    "no_clear_difference": ("ingen säkerställd skillnad", "no clear difference"),
+    "differed_before": (
+        "osäkert: grupperna skilde sig redan före piloten",
+        "uncertain: the groups already differed before the pilot",
+    ),
+}
+
+#: How far the conclusion survives a break of parallel trends (Rambachan & Roth 2023,
+#: relative magnitudes): ``{m}`` the breakdown value M̄.
+SENSITIVITY: dict[str, tuple[str, str]] = {
+    "holds_up_to": (
+        "Slutsatsen står sig även om grupperna hade utvecklats olika utan piloten, så länge den skillnaden "
+        "är högst {m} gånger så stor som den största skillnaden mellan dem före piloten.",
+        "The conclusion holds even if the groups would have developed differently without the pilot, as long "
+        "as that difference is at most {m} times the largest difference between them before the pilot.",
+    ),
+    "fragile": (
+        "Slutsatsen står sig bara om grupperna hade utvecklats helt lika utan piloten.",
+        "The conclusion holds only if the groups would have developed exactly alike without the pilot.",
     ),
 }
 
