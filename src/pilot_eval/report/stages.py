@@ -43,7 +43,7 @@ import uuid
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -88,7 +88,7 @@ EVENT_STUDY_OUTCOMES = (
 #: The outcomes whose triple difference (child-facing against other roles) the pages show.
 TRIPLE_DIFFERENCE_OUTCOMES = ("late_withdrawal",)
 #: The version of the saved layout (``estimates.json``'s ``format``).
-FORMAT = 1
+FORMAT = 2
 _INDEX_FILE = "estimates.json"
 #: The working folder's subfolder of the report's disclosure ledger (:mod:`pilot_eval.report.ledger`).
 LEDGER_DIR = "ledger"
@@ -234,6 +234,19 @@ def estimate(
     )
 
 
+#: The fields of :class:`ReportEstimates` that map a key (outcome, breakdown) to a result:
+#: saved one file set per key.
+_KEYED = (
+    "effects",
+    "event_studies",
+    "triple_differences",
+    "sensitivity",
+    "leave_one_out",
+    "placebo_in_time",
+    "group_effects",
+)
+
+
 @dataclass(eq=False)
 class ReportEstimates:
     """The estimates of one report: what :func:`estimate` computes and the notebooks read.
@@ -250,10 +263,26 @@ class ReportEstimates:
     triple_differences : dict of str to EstimateResult
         :func:`pilot_eval.estimate.effects.triple_difference` by outcome.
     mde : DataFrame
-        The stored minimum detectable effects, long (outcome × term).
+        The minimum detectable effects from the data at hand, long (outcome × term:
+        mde_increase, mde_decrease), :func:`pilot_eval.estimate.minimum_detectable_effect`.
+    family : DataFrame
+        The family-wise p-values of the primary outcomes × terms (outcome, term, p_value,
+        p_value_fwer), :func:`pilot_eval.estimate.multiplicity.family_wise_p_values`;
+        :meth:`effects_of` adds them to the effect rows.
+    sensitivity : dict of str to EstimateResult
+        :func:`pilot_eval.estimate.sensitivity.honest_did` of each primary outcome's event
+        study (relative magnitudes and smoothness).
+    pretrends : DataFrame
+        Per primary outcome: the pre-trend test with the full-rank covariance and the
+        slopes it detects with 50 % and 80 % power (:func:`pilot_eval.estimate.sensitivity.pretrend_power`).
+    leave_one_out, placebo_in_time : dict of str to EstimateResult
+        :func:`pilot_eval.estimate.robustness.leave_one_out` and ``placebo_in_time`` of
+        each primary outcome.
+    group_effects : dict of str to EstimateResult
+        :func:`pilot_eval.estimate.groups.group_effects` by breakdown ("gender", "age_band").
     errors : dict of str to str
         What could not be computed (``"effects/<outcome>"``, ``"event_studies/<outcome>"``,
-        ``"triple_differences/<outcome>"``, ``"mde"``) and why.
+        ``"triple_differences/<outcome>"``, ``"mde"``, ``"family"``, …) and why.
     """
 
     settings: dict
@@ -261,6 +290,12 @@ class ReportEstimates:
     event_studies: dict[str, EstimateResult] = field(default_factory=dict)
     triple_differences: dict[str, EstimateResult] = field(default_factory=dict)
     mde: pd.DataFrame = field(default_factory=pd.DataFrame)
+    family: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity: dict[str, EstimateResult] = field(default_factory=dict)
+    pretrends: pd.DataFrame = field(default_factory=pd.DataFrame)
+    leave_one_out: dict[str, EstimateResult] = field(default_factory=dict)
+    placebo_in_time: dict[str, EstimateResult] = field(default_factory=dict)
+    group_effects: dict[str, EstimateResult] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
     def effects_of(self, outcomes: Sequence[str]) -> EstimateResult:
@@ -273,6 +308,17 @@ class ReportEstimates:
             raise KeyError(f"no effects of {', '.join(missing)} in these estimates")
         parts = [self.effects[o] for o in outcomes]
         table = pd.concat([p.tidy() for p in parts], ignore_index=True)
+        # the family-wise p-values are those of the report's family (the primary outcomes ×
+        # terms, adjusted together), never those of each outcome's own call
+        table["p_value_fwer"] = float("nan")
+        if not self.family.empty:
+            family = self.family[["outcome", "term", "p_value_fwer"]]
+            adjusted = {(str(o), str(t)): p for o, t, p in family.itertuples(index=False)}
+            keys = zip(table["outcome"].astype(str), table["term"].astype(str), strict=True)
+            table["p_value_fwer"] = [
+                adjusted.get(k, float("nan")) if h else float("nan")
+                for k, h in zip(keys, table["headline"].astype(bool), strict=True)
+            ]
         details = {
             **parts[0].details,
             "randomization": {o: p.details["randomization"].get(o, {}) for o, p in zip(outcomes, parts, strict=True)},
@@ -313,17 +359,13 @@ class ReportEstimates:
         tmp.mkdir(parents=True)
         try:
             writer = _Writer(tmp)
-            content = {
-                "format": FORMAT,
-                "settings": writer.encode(self.settings, "settings"),
-                "effects": {o: writer.encode(r, f"effects-{o}") for o, r in self.effects.items()},
-                "event_studies": {o: writer.encode(r, f"event_study-{o}") for o, r in self.event_studies.items()},
-                "triple_differences": {
-                    o: writer.encode(r, f"triple_difference-{o}") for o, r in self.triple_differences.items()
-                },
-                "mde": writer.encode(self.mde, "mde"),
-                "errors": dict(self.errors),
-            }
+            content = {"format": FORMAT}
+            for f in fields(self):
+                value = getattr(self, f.name)
+                if f.name in _KEYED:
+                    content[f.name] = {k: writer.encode(v, f"{f.name}-{k}") for k, v in value.items()}
+                else:
+                    content[f.name] = writer.encode(value, f.name)
             text = json.dumps(content, indent=1, ensure_ascii=False, allow_nan=False)
             (tmp / _INDEX_FILE).write_text(text + "\n", encoding="utf-8")
             _swap_in(tmp, folder)
@@ -345,14 +387,16 @@ class ReportEstimates:
         if content.get("format") != FORMAT:
             raise ValueError(f"{path} has format {content.get('format')!r}, not {FORMAT}: run the report again")
         reader = _Reader(folder)
-        return cls(
-            settings=reader.decode(content["settings"]),
-            effects={o: reader.decode(r) for o, r in content["effects"].items()},
-            event_studies={o: reader.decode(r) for o, r in content["event_studies"].items()},
-            triple_differences={o: reader.decode(r) for o, r in content["triple_differences"].items()},
-            mde=reader.decode(content["mde"]),
-            errors=dict(content.get("errors", {})),
-        )
+        values = {}
+        for f in fields(cls):
+            if f.name not in content:
+                raise ValueError(f"{path} has no {f.name!r}: run the report again")
+            raw = content[f.name]
+            if f.name in _KEYED:
+                values[f.name] = {k: reader.decode(v) for k, v in raw.items()}
+            else:
+                values[f.name] = reader.decode(raw)
+        return cls(**values)
 
 
 def work_dir(out_dir: str | Path, period: str) -> Path:
