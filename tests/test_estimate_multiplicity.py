@@ -167,3 +167,18 @@ def test_distributions_are_aligned_by_assignment_not_position(separate):
     other = pilot_effects(fewer, cut, outcomes=["days_unfilled_90"], reps=99)
     with pytest.raises(ValueError, match="other assignments"):
         family_wise_p_values([separate[0], other])
+
+
+def test_outcomes_over_other_assignments_stay_out_of_the_default_family(demo, separate):
+    """register_check_days exists in 4 administrations (4 assignments): pilot_effects over
+    every outcome leaves it out of the family (NaN) instead of failing."""
+    tables, cut = demo
+    table = pilot_effects(tables, cut, outcomes=["late_withdrawal", "register_check_days"], reps=99).tidy()
+    head = table[table["headline"]].set_index(["outcome", "term"])
+    assert head.loc["register_check_days", "p_value_fwer"].isna().all()
+    assert head.loc["late_withdrawal", "p_value_fwer"].notna().all()
+    mixed = [*separate, pilot_effects(tables, cut, outcomes=["register_check_days"], reps=99)]
+    with pytest.raises(ValueError, match="other assignments"):
+        family_wise_p_values(mixed)
+    with pytest.warns(UserWarning, match="other assignments"):
+        assert len(family_wise_p_values(mixed, missing="drop")) == 6

@@ -708,9 +708,10 @@ def pilot_effects(
         built here.
     family
         The (outcome, term) pairs whose headline rows get a family-wise p-value
-        (default: every headline row of the call), e.g.
-        ``multiplicity.headline_family(PRIMARY_OUTCOMES)``; pairs not estimated here are
-        left out with a warning.
+        (default: every headline row of the call tested over the same assignments — all
+        but an outcome found in fewer administrations, such as register checks), e.g.
+        ``multiplicity.headline_family(PRIMARY_OUTCOMES)``; pairs not estimated here, or
+        over other assignments, are left out with a warning.
 
     Returns
     -------
@@ -769,11 +770,11 @@ def pilot_effects(
 
 def _with_family_wise(table: pd.DataFrame, randomization: dict, family) -> pd.DataFrame:
     """``table`` with ``p_value_fwer`` (see :func:`pilot_effects`)."""
-    from .multiplicity import add_family_wise
+    from .multiplicity import add_family_wise, common_assignments
 
     found = [(o, t) for o, by_term in randomization.items() for t in by_term]
-    if family is None:
-        family = found
+    if family is None:  # every headline row with a joint null (not e.g. register checks' 4 assignments)
+        family = common_assignments([randomization])
     if not found or not family:
         return table.assign(p_value_fwer=np.nan)
     return add_family_wise(table, [randomization], family, missing="drop")

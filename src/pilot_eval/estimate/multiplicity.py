@@ -49,6 +49,7 @@ from .base import EstimateResult
 
 __all__ = [
     "add_family_wise",
+    "common_assignments",
     "family_wise_p_values",
     "headline_family",
     "joint_null",
@@ -101,6 +102,28 @@ def _randomization_results(results) -> dict[tuple[str, str], object]:
     return found
 
 
+def _assignment_set(res) -> tuple[frozenset, str]:
+    dist = res.distribution
+    return frozenset(dist["assignment"].astype(str)), str(dist.loc[dist["is_actual"], "assignment"].iloc[0])
+
+
+def common_assignments(results, family: Sequence[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """The pairs of ``family`` (default: every randomization result) that have a result and
+    were tested over the most common set of assignments (with the same actual one): the
+    largest family that has a joint null. E.g. ``register_check_days`` exists in 4
+    administrations only (4 assignments) and cannot join the outcomes tested over 56."""
+    found = _randomization_results(results)
+    keys = [k for k in (found if family is None else [(str(o), str(t)) for o, t in family]) if k in found]
+    sets = {k: _assignment_set(found[k]) for k in keys if found[k].enumerated}
+    if not sets:
+        return []
+    counts: dict = {}
+    for v in sets.values():
+        counts[v] = counts.get(v, 0) + 1
+    best = max(counts, key=lambda v: (counts[v], len(v[0])))
+    return [k for k in keys if sets.get(k) == best]
+
+
 def joint_null(
     results, family: Sequence[tuple[str, str]] | None = None, *, missing: str = "raise"
 ) -> tuple[list[tuple[str, str]], list[str], np.ndarray, np.ndarray]:
@@ -115,7 +138,8 @@ def joint_null(
     same set of enumerated assignments with the same actual one (else ValueError: a
     family-wise p-value over different assignments has no joint null). ``missing``:
     "raise" (default) or "drop" (warn and leave out) for family pairs with no
-    randomization result.
+    randomization result or tested over other assignments than most of the family
+    (:func:`common_assignments`).
     """
     found = _randomization_results(results)
     family = list(found) if family is None else [(str(o), str(t)) for o, t in family]
@@ -125,6 +149,12 @@ def joint_null(
             raise KeyError(f"no randomization result for {absent}; present: {sorted(found)}")
         warnings.warn(f"left out of the family (no randomization result): {absent}", stacklevel=2)
         family = [k for k in family if k in found]
+    if missing == "drop":
+        keep = common_assignments(results, family)
+        if len(keep) < len(family):
+            other = [k for k in family if k not in keep]
+            warnings.warn(f"left out of the family (tested over other assignments): {other}", stacklevel=2)
+            family = keep
     if not family:
         raise ValueError("the family is empty")
     first = found[family[0]]
@@ -198,7 +228,8 @@ def family_wise_p_values(
         :data:`~pilot_eval.estimate.effects.PRIMARY_OUTCOMES`); default every
         randomization result found.
     missing
-        "raise" or "drop" for family pairs without a randomization result.
+        "raise" or "drop" (with a warning) for family pairs without a randomization
+        result or tested over other assignments than most of the family.
 
     Returns
     -------
