@@ -19,7 +19,7 @@ from pilot_eval.estimate.effects import (
     outcome_data,
     restrict_window,
 )
-from pilot_eval.estimate.power import minimum_detectable_effect, power_curve_from_null
+from pilot_eval.estimate.power import power_curve_from_null, simulated_minimum_detectable_effect
 from pilot_eval.measures import late_withdrawal_rate
 
 
@@ -200,7 +200,7 @@ def test_minimum_detectable_effect_on_synthetic_draws():
                 )
         return _reassign(pd.concat(rows, ignore_index=True), frozenset({"UBF", "SOF", "KOF"}))
 
-    result = minimum_detectable_effect("late_withdrawal", reps=12, data_for_draw=draw)
+    result = simulated_minimum_detectable_effect("late_withdrawal", reps=12, data_for_draw=draw)
     curve = result.details["power_curve"]
     assert curve.loc[curve["effect"].abs() < 1e-12, "power"].iloc[0] <= 0.1
     assert curve["power"].iloc[-1] >= 0.9 and curve["power"].iloc[0] >= 0.9
@@ -588,6 +588,7 @@ def test_pilot_effects_columns_are_the_ones_the_report_reads(large):
         "p_value_one_sided_lower",
         "n_assignments",
         "headline",
+        "p_value_fwer",
     ]
 
 

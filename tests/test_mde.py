@@ -175,13 +175,13 @@ def test_cache_hands_out_each_outcome_once_and_forgets_it():
 
 
 def test_compact_rows_give_the_same_estimates():
-    from pilot_eval.estimate.power import minimum_detectable_effect
+    from pilot_eval.estimate.power import simulated_minimum_detectable_effect
 
     grid = M.GRIDS["days"]
-    plain = minimum_detectable_effect(
+    plain = simulated_minimum_detectable_effect(
         "days_unfilled_90", reps=3, effects=grid, data_for_draw=lambda s: stub_rows(s, 2.0)
     )
-    compact = minimum_detectable_effect(
+    compact = simulated_minimum_detectable_effect(
         "days_unfilled_90", reps=3, effects=grid, data_for_draw=lambda s: M._compact(stub_rows(s, 2.0))
     )
     pd.testing.assert_frame_equal(plain.tidy(), compact.tidy())

@@ -10,7 +10,11 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
 - :func:`interrupted_time_series`: segmented regression for a single series;
 - :func:`pilot_effects`, :func:`triple_difference`: the headline table (with
   :func:`rollout_design` and :func:`imputation_estimate` for a staggered roll-out);
-- :func:`minimum_detectable_effect`: power by simulation at the real design.
+- :func:`family_wise_p_values`: Westfall–Young step-down over the headline family;
+- :func:`leave_one_out`, :func:`placebo_in_time`: the headline without each
+  administration, and on fake pilots before the real one;
+- :func:`minimum_detectable_effect`: power of the headline test from the data at hand
+  (:func:`simulated_minimum_detectable_effect`: by simulating the demo generator).
 """
 
 from __future__ import annotations
@@ -50,6 +54,11 @@ _WHERE = {
     "default_hac_lags": "its",
     "interrupted_time_series": "its",
     "minimum_detectable_effect": "power",
+    "simulated_minimum_detectable_effect": "power",
+    "family_wise_p_values": "multiplicity",
+    "leave_one_out": "robustness",
+    "placebo_in_time": "robustness",
+    "PRIMARY_OUTCOMES": "effects",
 }
 
 
@@ -67,6 +76,7 @@ __all__ = [
     "DEFAULT_WINDOW",
     "HEADLINE_INFERENCE",
     "OUTCOMES",
+    "PRIMARY_OUTCOMES",
     "TIDY_COLUMNS",
     "BaconDecomposition",
     "ClusterRobustResult",
@@ -79,15 +89,19 @@ __all__ = [
     "cluster_robust",
     "default_hac_lags",
     "event_study",
+    "family_wise_p_values",
     "imputation_estimate",
     "interrupted_time_series",
+    "leave_one_out",
     "minimum_detectable_effect",
     "outcome_data",
     "outcome_frames",
     "pilot_effects",
+    "placebo_in_time",
     "randomization_inference",
     "restrict_window",
     "rollout_design",
+    "simulated_minimum_detectable_effect",
     "staggered_did",
     "tidy_frame",
     "triple_difference",

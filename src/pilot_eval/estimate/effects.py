@@ -81,6 +81,7 @@ __all__ = [
     "DEFAULT_WINDOW",
     "OUTCOMES",
     "PANEL_OUTCOMES",
+    "PRIMARY_OUTCOMES",
     "did_estimate",
     "event_study",
     "imputation_estimate",
@@ -95,6 +96,15 @@ __all__ = [
 
 TERMS = ("during", "after")
 FIXED_EFFECTS = ("administration", "period")
+
+#: The one pre-specified primary outcome of each question (DESIGN.md §6: "one primary
+#: outcome per question"). The report's headline family for family-wise p-values is these
+#: outcomes × :data:`TERMS` (:func:`pilot_eval.estimate.multiplicity.headline_family`).
+PRIMARY_OUTCOMES: dict[str, str] = {
+    "time_to_fill": "days_to_fill",
+    "withdrawal": "late_withdrawal",
+    "competence_supply": "qualified_applicants_per_vacancy",
+}
 
 # --------------------------------------------------------------------------- the common-date estimator
 
@@ -671,6 +681,7 @@ def pilot_effects(
     seed: int | None = 2023,
     alpha: float = 0.05,
     frames: Mapping[str, pd.DataFrame] | None = None,
+    family: Sequence[tuple[str, str]] | None = None,
 ) -> EstimateResult:
     """The headline table: for each outcome, the effect during and after the pilot, with
     every inference method side by side and the headline one marked.
@@ -695,12 +706,21 @@ def pilot_effects(
         ``restrict_window(tables, window)``, the same cut date and period (a caller that
         estimates outcomes one at a time builds them in one pass). Outcomes not in it are
         built here.
+    family
+        The (outcome, term) pairs whose headline rows get a family-wise p-value
+        (default: every headline row of the call tested over the same assignments — all
+        but an outcome found in fewer administrations, such as register checks), e.g.
+        ``multiplicity.headline_family(PRIMARY_OUTCOMES)``; pairs not estimated here, or
+        over other assignments, are left out with a warning.
 
     Returns
     -------
     EstimateResult
-        ``tidy()`` has columns outcome, term (during / after), the tidy columns and
-        ``headline`` (True on the row of the headline inference); ``method`` says which
+        ``tidy()`` has columns outcome, term (during / after), the tidy columns,
+        ``headline`` (True on the row of the headline inference) and ``p_value_fwer``
+        (Westfall–Young step-down min-p over ``family`` on the same 56 assignments,
+        :func:`pilot_eval.estimate.multiplicity.family_wise_p_values`; NaN on the other
+        inferences' rows and outside the family); ``method`` says which
         estimator: "did_fixed_effects" (one start date) or "did_imputation_staggered"
         (staggered roll-out, see the module notes). ``details["randomization"][outcome]
         [term]`` holds each randomization-inference result (its distribution over the 56
@@ -734,6 +754,7 @@ def pilot_effects(
         notes.extend(f"{outcome}: {note}" for note in mine)
     table = tidy_frame(rows, index_columns=["outcome"])
     table["headline"] = table["inference"].astype(str) == HEADLINE_INFERENCE
+    table = _with_family_wise(table, randomization, family)
     return EstimateResult(
         table,
         details={
@@ -745,6 +766,18 @@ def pilot_effects(
             "window": window,
         },
     )
+
+
+def _with_family_wise(table: pd.DataFrame, randomization: dict, family) -> pd.DataFrame:
+    """``table`` with ``p_value_fwer`` (see :func:`pilot_effects`)."""
+    from .multiplicity import add_family_wise, common_assignments
+
+    found = [(o, t) for o, by_term in randomization.items() for t in by_term]
+    if family is None:  # every headline row with a joint null (not e.g. register checks' 4 assignments)
+        family = common_assignments([randomization])
+    if not found or not family:
+        return table.assign(p_value_fwer=np.nan)
+    return add_family_wise(table, [randomization], family, missing="drop")
 
 
 def triple_difference(

@@ -1,6 +1,6 @@
 """The stored minimum detectable effects of every headline outcome, at Botkyrka's design.
 
-:func:`pilot_eval.estimate.power.minimum_detectable_effect` simulates the demo generator
+:func:`pilot_eval.estimate.power.simulated_minimum_detectable_effect` simulates the demo generator
 at the real design (3 of 8 administrations) and volume; a null draw costs a generator run
 and 112 least-squares fits per outcome, far too slow for every quarterly report. So the
 table is computed once, by the command (the one recorded in the stored file: 300 null
@@ -22,7 +22,7 @@ are never kept.
 
 Sizes are in the outcome's own units (:data:`UNITS`): a share as a proportion (0.03 = 3
 percentage points), days, or applicants per vacancy. ``mde_increase`` is positive and
-``mde_decrease`` negative, as :func:`~pilot_eval.estimate.power.minimum_detectable_effect`
+``mde_decrease`` negative, as :func:`~pilot_eval.estimate.power.simulated_minimum_detectable_effect`
 returns them. The effects tried are wider than that function's default grid
 (:data:`GRIDS`); NaN means no effect in the grid (±100 percentage points, ±90 days, ±40
 applicants) reaches the target power, and ``note`` says why — for register-check
@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.frames import OUTCOMES, outcome_frames
-from .power import minimum_detectable_effect
+from .power import simulated_minimum_detectable_effect
 
 __all__ = ["GRIDS", "MDE_FILE", "UNITS", "compute_mde", "main", "mde_for", "stored_mde", "write_mde"]
 
@@ -79,7 +79,7 @@ UNITS: dict[str, str] = {
 #: the headline test needs effects of several null standard deviations (placebo sets that
 #: share two of the three pilot administrations move with the real effect, ``c_A`` ≈ 0.8),
 #: beyond the ±4 null standard deviations of
-#: :func:`~pilot_eval.estimate.power.minimum_detectable_effect`'s default grid, where most
+#: :func:`~pilot_eval.estimate.power.simulated_minimum_detectable_effect`'s default grid, where most
 #: outcomes' MDE came out NaN. Steps: 0.1 percentage point, 0.1 day, 0.01 applicant.
 GRIDS: dict[str, np.ndarray] = {
     "proportion": np.round(np.arange(-1000, 1001) * 0.001, 3),
@@ -231,7 +231,7 @@ def compute_mde(
     outcomes
         Names from :data:`~pilot_eval.estimate.effects.OUTCOMES` (default all).
     reps, seed, scale, power, alpha
-        As :func:`~pilot_eval.estimate.power.minimum_detectable_effect`: draw ``r`` uses
+        As :func:`~pilot_eval.estimate.power.simulated_minimum_detectable_effect`: draw ``r`` uses
         seed ``seed + r``.
     data_for_draw
         ``seed → {outcome: analysis rows}`` (default: the demo generator with no effect,
@@ -256,7 +256,7 @@ def compute_mde(
     rows = []
     for outcome in outcomes:
         started = time.perf_counter()
-        result = minimum_detectable_effect(
+        result = simulated_minimum_detectable_effect(
             outcome,
             reps=reps,
             scale=scale,
@@ -325,7 +325,7 @@ def write_mde(
             "Minimum detectable during-pilot effects of the headline test (randomization "
             "inference over the 56 assignments of 3 of 8 administrations), simulated with "
             "pilot_eval.demo.generate(scenario='none') at Botkyrka's design and volume; "
-            "pilot_eval.estimate.power.minimum_detectable_effect."
+            "pilot_eval.estimate.power.simulated_minimum_detectable_effect."
         ),
         "assumption": _ASSUMPTION,
         "grid": {
