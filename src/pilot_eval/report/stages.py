@@ -40,6 +40,7 @@ import shutil
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -57,6 +58,7 @@ __all__ = [
     "BLAS_THREADS",
     "EVENT_STUDY_OUTCOMES",
     "FORMAT",
+    "GROUP_BREAKDOWNS",
     "KERNEL_NAME",
     "TRIPLE_DIFFERENCE_OUTCOMES",
     "Executed",
@@ -65,6 +67,11 @@ __all__ = [
     "administration_panel",
     "compute_effects",
     "compute_event_study",
+    "compute_family",
+    "compute_group_effects",
+    "compute_leave_one_out",
+    "compute_mde",
+    "compute_placebo_in_time",
     "compute_triple_difference",
     "estimate",
     "execute",
@@ -87,6 +94,8 @@ EVENT_STUDY_OUTCOMES = (
 )
 #: The outcomes whose triple difference (child-facing against other roles) the pages show.
 TRIPLE_DIFFERENCE_OUTCOMES = ("late_withdrawal",)
+#: The breakdowns of the equality page's group effects (:func:`pilot_eval.estimate.groups.group_effects`).
+GROUP_BREAKDOWNS = ("gender", "age_band")
 #: The version of the saved layout (``estimates.json``'s ``format``).
 FORMAT = 2
 _INDEX_FILE = "estimates.json"
@@ -139,10 +148,10 @@ def _settings(ctx: Period) -> dict:
 def compute_effects(ctx: Period, outcomes: Sequence[str]) -> dict[str, EstimateResult]:
     """:func:`pilot_eval.estimate.effects.pilot_effects` of each outcome on the period's window,
     with its bootstrap draws and seed; the outcomes' rows are built in one pass."""
-    from ..estimate.effects import outcome_frames, pilot_effects, restrict_window
+    from ..estimate.effects import pilot_effects
 
     outcomes = list(outcomes)
-    frames = outcome_frames(restrict_window(ctx.tables, ctx.window), ctx.cut_date, outcomes)
+    frames = _frames(ctx, outcomes)
     return {
         outcome: pilot_effects(
             ctx.tables,
@@ -183,24 +192,86 @@ def compute_triple_difference(ctx: Period, outcome: str) -> EstimateResult:
     return triple_difference(ctx.tables, outcome, ctx.cut_date, reps=ctx.bootstrap_reps, seed=ctx.seed)
 
 
+def compute_family(effects: dict[str, EstimateResult], primary: Sequence[str]) -> pd.DataFrame:
+    """The Westfall–Young family-wise p-values of the primary outcomes × terms
+    (:func:`pilot_eval.estimate.multiplicity.family_wise_p_values`), over the outcomes'
+    separately computed results; an outcome that could not be estimated is left out."""
+    from ..estimate.multiplicity import family_wise_p_values, headline_family
+
+    found = [effects[o] for o in primary if o in effects]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a left-out outcome is in ReportEstimates.errors already
+        return family_wise_p_values(found, headline_family([o for o in primary if o in effects]), missing="drop")
+
+
+def compute_mde(ctx: Period, outcomes: Sequence[str]) -> pd.DataFrame:
+    """The minimum detectable effects of ``outcomes`` during and after the pilot, from the
+    period's data (:func:`pilot_eval.estimate.power.minimum_detectable_effect`), long:
+    outcome, term (mde_increase / mde_decrease), phase, estimate, relative, power, …"""
+    from ..estimate.power import minimum_detectable_effect
+
+    frames = _frames(ctx, outcomes)
+    parts = [
+        minimum_detectable_effect(ctx.tables, ctx.cut_date, o, term=t, window=ctx.window, frames=frames).tidy()
+        for o in outcomes
+        for t in ("during", "after")
+        if frames[o][t].sum() > 0
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def compute_leave_one_out(ctx: Period, outcome: str) -> EstimateResult:
+    """:func:`pilot_eval.estimate.robustness.leave_one_out` of ``outcome`` on the period's window."""
+    from ..estimate.robustness import leave_one_out
+
+    return leave_one_out(ctx.tables, ctx.cut_date, outcome, window=ctx.window, frames=_frames(ctx, [outcome]))
+
+
+def compute_placebo_in_time(ctx: Period, outcome: str) -> EstimateResult:
+    """:func:`pilot_eval.estimate.robustness.placebo_in_time` of ``outcome`` on the period's window."""
+    from ..estimate.robustness import placebo_in_time
+
+    return placebo_in_time(ctx.tables, ctx.cut_date, outcome, window=ctx.window)
+
+
+def compute_group_effects(ctx: Period, by: str) -> EstimateResult:
+    """:func:`pilot_eval.estimate.groups.group_effects` by ``by`` on the period's window."""
+    from ..estimate.groups import group_effects
+
+    return group_effects(ctx.tables, ctx.cut_date, by=by, window=ctx.window, reps=ctx.bootstrap_reps, seed=ctx.seed)
+
+
+def _frames(ctx: Period, outcomes: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The outcomes' analysis rows on the period's window, built once per period."""
+    from ..estimate.effects import outcome_frames, restrict_window
+
+    cache = ctx.__dict__.setdefault("_cache", {}).setdefault("frames", {})
+    missing = [o for o in outcomes if o not in cache]
+    if missing:
+        cache.update(outcome_frames(restrict_window(ctx.tables, ctx.window), ctx.cut_date, missing))
+    return {o: cache[o] for o in outcomes}
+
+
 def estimate(
     ctx: Period,
     *,
     outcomes: Sequence[str] | None = None,
     event_studies: Sequence[str] = EVENT_STUDY_OUTCOMES,
     triple_differences: Sequence[str] = TRIPLE_DIFFERENCE_OUTCOMES,
+    group_breakdowns: Sequence[str] = GROUP_BREAKDOWNS,
 ) -> ReportEstimates:
     """Every estimate the pages show, for the period ``ctx`` (:func:`prepare`).
 
     ``outcomes`` default every outcome of :data:`pilot_eval.estimate.effects.OUTCOMES`. The
-    minimum detectable effects are the stored ones (:func:`pilot_eval.estimate.mde.stored_mde`).
+    primary outcomes among them (:data:`pilot_eval.estimate.effects.PRIMARY_OUTCOMES`) also
+    get their family-wise p-values, minimum detectable effects from the data,
+    leave-one-out and placebo-in-time estimates and parallel-trends sensitivity.
 
     An estimate that cannot be computed is left out and its error kept in
     :attr:`ReportEstimates.errors`: the notebook that shows it computes it again and fails
     at that cell with the estimator's own error, as the others go on.
     """
-    from ..estimate.effects import OUTCOMES
-    from ..estimate.mde import stored_mde
+    from ..estimate.effects import OUTCOMES, PRIMARY_OUTCOMES
 
     errors: dict[str, str] = {}
 
@@ -223,13 +294,26 @@ def estimate(
     triple = {
         o: attempt(f"triple_differences/{o}", lambda o=o: compute_triple_difference(ctx, o)) for o in triple_differences
     }
-    mde = attempt("mde", stored_mde)
+    primary = [o for o in PRIMARY_OUTCOMES.values() if o in outcomes]
+    family = attempt("family", lambda: compute_family(effects, primary))
+    mde = attempt("mde", lambda: compute_mde(ctx, primary))
+    loo = {o: attempt(f"leave_one_out/{o}", lambda o=o: compute_leave_one_out(ctx, o)) for o in primary}
+    placebo = {o: attempt(f"placebo_in_time/{o}", lambda o=o: compute_placebo_in_time(ctx, o)) for o in primary}
+    groups = {b: attempt(f"group_effects/{b}", lambda b=b: compute_group_effects(ctx, b)) for b in group_breakdowns}
+
+    def kept(found: dict) -> dict:
+        return {k: r for k, r in found.items() if r is not None}
+
     return ReportEstimates(
         settings=_settings(ctx),
         effects=effects,
-        event_studies={o: r for o, r in event.items() if r is not None},
-        triple_differences={o: r for o, r in triple.items() if r is not None},
+        event_studies=kept(event),
+        triple_differences=kept(triple),
         mde=pd.DataFrame() if mde is None else mde,
+        family=pd.DataFrame() if family is None else family,
+        leave_one_out=kept(loo),
+        placebo_in_time=kept(placebo),
+        group_effects=kept(groups),
         errors=errors,
     )
 
@@ -310,15 +394,12 @@ class ReportEstimates:
         table = pd.concat([p.tidy() for p in parts], ignore_index=True)
         # the family-wise p-values are those of the report's family (the primary outcomes ×
         # terms, adjusted together), never those of each outcome's own call
-        table["p_value_fwer"] = float("nan")
         if not self.family.empty:
-            family = self.family[["outcome", "term", "p_value_fwer"]]
-            adjusted = {(str(o), str(t)): p for o, t, p in family.itertuples(index=False)}
-            keys = zip(table["outcome"].astype(str), table["term"].astype(str), strict=True)
-            table["p_value_fwer"] = [
-                adjusted.get(k, float("nan")) if h else float("nan")
-                for k, h in zip(keys, table["headline"].astype(bool), strict=True)
-            ]
+            from ..estimate.multiplicity import add_family_wise
+
+            table = add_family_wise(table, adjusted=self.family)
+        else:
+            table["p_value_fwer"] = float("nan")
         details = {
             **parts[0].details,
             "randomization": {o: p.details["randomization"].get(o, {}) for o, p in zip(outcomes, parts, strict=True)},
