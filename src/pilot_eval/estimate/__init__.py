@@ -10,6 +10,8 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
 - :func:`interrupted_time_series`: segmented regression for a single series;
 - :func:`pilot_effects`, :func:`triple_difference`: the headline table (with
   :func:`rollout_design` and :func:`imputation_estimate` for a staggered roll-out);
+- :func:`group_effects`: effects by gender or age band (a triple difference per group;
+  exploratory);
 - :func:`minimum_detectable_effect`: power by simulation at the real design.
 """
 
@@ -40,6 +42,7 @@ _WHERE = {
     "outcome_frames": "effects",
     "rollout_design": "effects",
     "imputation_estimate": "effects",
+    "group_effects": "groups",
     "ClusterRobustResult": "inference",
     "RandomizationInferenceResult": "inference",
     "WildClusterBootstrapResult": "inference",
@@ -79,6 +82,7 @@ __all__ = [
     "cluster_robust",
     "default_hac_lags",
     "event_study",
+    "group_effects",
     "imputation_estimate",
     "interrupted_time_series",
     "minimum_detectable_effect",
