@@ -103,14 +103,13 @@ def _cell_minimum(cells: pd.DataFrame, by: str, groups: Sequence[str], phase: st
     return int(sub["n_applications"].min()), int(sub["n_events"].min())
 
 
-def _placebo_identified(data: pd.DataFrame, in_group: np.ndarray, phase: str, assignments) -> bool:
+def _placebo_identified(cell: pd.DataFrame, phase: str, assignments) -> bool:
     """Whether the group term and the rest term of ``phase`` are estimable under every
     assignment: each placebo set and its complement have rows of the group, and of the
-    rest, in the phase."""
-    rows = data["phase"].astype(str).to_numpy() == phase
-    admin = data["administration"].astype(str).to_numpy()
-    for part in (in_group, ~in_group):
-        present = set(admin[rows & part])
+    rest, in the phase (``cell``: :func:`_collapse`)."""
+    rows = cell.loc[(cell["phase"] == phase) & (cell["n"] > 0)]
+    for part in (1, 0):
+        present = set(rows.loc[rows["in_group"] == part, "administration"])
         for a in assignments:
             if not (present & set(a)) or not (present - set(a)):
                 return False
@@ -194,11 +193,13 @@ def group_effects(
     units = sorted(data["administration"].astype(str).unique())
     assignments = [frozenset(a) for a in combinations(units, len(treated))]
     phases = [t for t in ("during", "after") if data[t].sum() > 0]
+    fine = _fine_cells(data, by)
     rows: list[dict] = []
     for g in groups:
         rows.extend(
             _group_rows(
                 data,
+                fine,
                 outcome,
                 by,
                 g,
@@ -244,30 +245,43 @@ class _WeightedProjector:
         return x - self.q @ (self.q.T @ x)
 
 
-def _collapse(data: pd.DataFrame, in_group: np.ndarray) -> pd.DataFrame:
-    """The rows as administration × period × phase × group cells: ``n`` rows, ``y`` their
-    mean. Every regressor of the model is constant within a cell, so OLS on the rows is
-    least squares on the cell means weighted by ``n``, and every cluster score (and so CR1
-    and the wild bootstrap) is the same computed from the √n-scaled cells (tested against
-    the rows)."""
+def _fine_cells(data: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The rows as administration × period × phase × ``by`` cells (``n`` rows, ``s`` the sum
+    of ``y``), once for every group (:func:`_collapse` merges them)."""
     frame = pd.DataFrame(
         {
             "administration": data["administration"].astype(str).to_numpy(),
             "period": data["period"].astype(str).to_numpy(),
             "phase": data["phase"].astype(str).to_numpy(),
-            "in_group": in_group.astype(int),
+            by: data[by].astype(str).to_numpy(),
             "during": data["during"].to_numpy(dtype=float),
             "after": data["after"].to_numpy(dtype=float),
             "y": data["y"].to_numpy(dtype=float),
         }
     )
-    keys = ["administration", "period", "phase", "in_group"]
+    keys = ["administration", "period", "phase", by]
     out = frame.groupby(keys, sort=True).agg(
-        n=("y", "size"), y=("y", "mean"), during=("during", "first"), after=("after", "first")
+        n=("y", "size"), s=("y", "sum"), during=("during", "first"), after=("after", "first")
     )
-    out = out.reset_index()
-    g = out["in_group"].astype(str)
-    return out.assign(admin_g=out["administration"] + "_" + g, period_g=out["period"] + "_" + g)
+    return out.reset_index()
+
+
+def _collapse(fine: pd.DataFrame, by: str, g: str) -> pd.DataFrame:
+    """The rows as administration × period × phase × (in group ``g`` or not) cells: ``n``
+    rows, ``y`` their mean. Every regressor of the model is constant within a cell, so OLS
+    on the rows is least squares on the cell means weighted by ``n``, and every cluster
+    score (and so CR1 and the wild bootstrap) is the same computed from the √n-scaled cells
+    (tested against the rows)."""
+    keys = ["administration", "period", "phase", "in_group"]
+    out = (
+        fine.assign(in_group=(fine[by] == g).astype(int))
+        .groupby(keys, sort=True)
+        .agg(n=("n", "sum"), s=("s", "sum"), during=("during", "first"), after=("after", "first"))
+        .reset_index()
+    )
+    out["y"] = out["s"] / out["n"]
+    g_ = out["in_group"].astype(str)
+    return out.assign(admin_g=out["administration"] + "_" + g_, period_g=out["period"] + "_" + g_)
 
 
 def _scaled_design(cells: pd.DataFrame, terms: Sequence[str], fixed: Sequence[str]):
@@ -311,6 +325,7 @@ def _cr1(design, coef: str, n_rows: int, alpha: float):
 
 def _group_rows(
     data: pd.DataFrame,
+    fine: pd.DataFrame,
     outcome: str,
     by: str,
     g: str,
@@ -330,8 +345,7 @@ def _group_rows(
     from .effects import _assignment_estimates, _ri_interval
     from .inference import _wild_from_design, randomization_inference
 
-    in_group = data[by].astype(str).to_numpy() == g
-    n_group = int(in_group.sum())
+    n_group = int(fine.loc[fine[by] == g, "n"].sum())
     base = {"outcome": outcome, "by": by, "group": g, "n_group": n_group, "method": METHOD}
     rest_cells = cells.loc[cells[by] != g].groupby(["arm", "phase"], as_index=False)[["n_applications", "n_events"]]
     rest_cells = rest_cells.sum()
@@ -357,7 +371,7 @@ def _group_rows(
             rows.append({**base, **_minima(term, minima), "inference": "not_estimated", "n": n_group, "headline": True})
     if not fit:
         return rows
-    cell = _collapse(data, in_group)
+    cell = _collapse(fine, by, g)
     G = cell["in_group"].to_numpy(dtype=bool)
     cols = {}
     for t in fit:
@@ -396,7 +410,7 @@ def _group_rows(
             t: (est[:, k_rest, 0] + est[:, k_diff, 0], est[:, k_rest, c_col] + est[:, k_diff, c_col]),
             f"{t}_minus_rest": (est[:, k_diff, 0], est[:, k_diff, c_col]),
         }
-        identified = _placebo_identified(data, in_group, t, assignments)
+        identified = _placebo_identified(cell, t, assignments)
         for term, which, coef in ((t, "b", f"{t}_in"), (f"{t}_minus_rest", "a", f"{t}_diff")):
             row = {**base, **_minima(term, minima), "n": n_rows}
             d = design[which]
