@@ -112,3 +112,17 @@ def test_the_equality_page_renders_the_effects_by_group(report):
     assert page.count("<img") == 4
     for raw in ("during_minus_rest", "other_unknown", "n_cell_min", "age_band", "effect_term"):
         assert raw not in page, raw
+
+
+def test_the_result_saves_and_loads_as_the_report_s_plain_files(ctx, tmp_path):
+    """What the estimate stage will keep: the result round-trips through the report's store."""
+    import pandas as pd
+
+    from pilot_eval.report.store import _Reader, _Writer
+
+    result = sections.group_effects(ctx, "age_band")
+    encoded = _Writer(tmp_path).encode(result, "group_effects-age_band")
+    back = _Reader(tmp_path).decode(json.loads(json.dumps(encoded)))
+    pd.testing.assert_frame_equal(back.tidy(), result.tidy())
+    pd.testing.assert_frame_equal(back.details["cells"], result.details["cells"])
+    assert back.details["exploratory"] is True and back.details["notes"] == result.details["notes"]

@@ -51,6 +51,7 @@ Olden, A. & Møen, J. (2022). The triple difference estimator. *The Econometrics
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -419,9 +420,14 @@ def _group_rows(
                 rows.append({**row, "inference": "not_estimated", "headline": True})
                 continue
             conv = _cr1(d, coef, n_rows, alpha).tidy().iloc[0].to_dict()
-            wild = _wild_from_design(
-                d, coef, weights="webb", reps=reps, seed=seed, alpha=alpha, cluster="administration", stacklevel=4
-            )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", RuntimeWarning)
+                wild = _wild_from_design(
+                    d, coef, weights="webb", reps=reps, seed=seed, alpha=alpha, cluster="administration"
+                )
+            # the bootstrap's remarks (a set that is no interval, an unbounded side) go to the
+            # notes: with many groups they are many, and the bootstrap is not the headline
+            notes.extend(f"{by}={g}, {term}: {w.message}" for w in caught if issubclass(w.category, RuntimeWarning))
             # the bootstrap's p-value and interval do not depend on the CR1 factor (it
             # scales the actual and every bootstrap t alike); its standard error is the CR1 one
             wild_row = wild.tidy().iloc[0].to_dict()
