@@ -19,7 +19,8 @@ Outcomes (name → unit of analysis, definition):
 Every row carries ``administration``, ``period`` (of the vacancy's publication), ``arm``,
 ``phase``, ``child_facing``, the 0/1 treatment indicators ``during`` and ``after``, and the
 schedule that applies to it (``role_group``, ``published_date``, ``pilot_start``,
-``pilot_end``) for a staggered roll-out.
+``pilot_end``) for a staggered roll-out. Rows of applications (and checks) also carry the
+applicant's ``gender`` and ``age_band`` (missing where not recorded).
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ _COLUMNS = [
     "published_date",
     "pilot_start",
     "pilot_end",
+    # application rows only (late withdrawal, offer acceptance, checks): who applied, for
+    # the effects by group (pilot_eval.estimate.groups)
+    "gender",
+    "age_band",
 ]
 
 

@@ -13,6 +13,8 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
 - :func:`family_wise_p_values`: Westfall–Young step-down over the headline family;
 - :func:`leave_one_out`, :func:`placebo_in_time`: the headline without each
   administration, and on fake pilots before the real one;
+- :func:`group_effects`: effects by gender or age band (a triple difference per group;
+  exploratory);
 - :func:`minimum_detectable_effect`: power of the headline test from the data at hand
   (:func:`simulated_minimum_detectable_effect`: by simulating the demo generator).
 """
@@ -44,6 +46,7 @@ _WHERE = {
     "outcome_frames": "effects",
     "rollout_design": "effects",
     "imputation_estimate": "effects",
+    "group_effects": "groups",
     "ClusterRobustResult": "inference",
     "RandomizationInferenceResult": "inference",
     "WildClusterBootstrapResult": "inference",
@@ -90,6 +93,7 @@ __all__ = [
     "default_hac_lags",
     "event_study",
     "family_wise_p_values",
+    "group_effects",
     "imputation_estimate",
     "interrupted_time_series",
     "leave_one_out",

@@ -31,6 +31,15 @@ __all__ = [
     "effect_table",
     "effect_table_inference",
     "event_study",
+    "GROUP_EFFECT_BY",
+    "GROUP_EFFECT_OUTCOME",
+    "compute_group_effects",
+    "group_effect_bootstrapped",
+    "group_effect_floor",
+    "group_effect_plot",
+    "group_effect_table",
+    "group_effect_withheld",
+    "group_effects",
     "is_demo",
     "mde_by_outcome",
     "mde_table",
@@ -317,3 +326,145 @@ def triple_difference_table(ctx: Period, outcome: str = "late_withdrawal") -> pd
     ]
     t["inference"] = effect_table_inference(t["inference"], ctx.lang)
     return t[["term", "inference", "estimate", "conf_low", "conf_high", "p_value", "n"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- effects by group (exploratory)
+
+#: The outcome of the equality page's effects by group, and the breakdowns it shows.
+GROUP_EFFECT_OUTCOME = "late_withdrawal"
+GROUP_EFFECT_BY = ("gender", "age_band")
+
+
+def group_effect_floor(ctx: Period) -> int:
+    """The smallest base an effect by group needs: the floor of
+    :data:`pilot_eval.estimate.groups.MIN_CELL`, or the period's thresholds for rates and
+    durations where they are stricter."""
+    from ..estimate.groups import MIN_CELL
+
+    return int(max(MIN_CELL, ctx.thresholds.min_denominator, ctx.thresholds.min_duration_n))
+
+
+def compute_group_effects(ctx: Period, by: str, outcome: str = GROUP_EFFECT_OUTCOME) -> EstimateResult:
+    """:func:`pilot_eval.estimate.groups.group_effects` of ``outcome`` by ``by`` on the
+    period's window, with its bootstrap draws and seed and the period's thresholds as the
+    smallest base (for the report's estimate stage, :mod:`pilot_eval.report.stages`, to call
+    once per breakdown of :data:`GROUP_EFFECT_BY` and keep as ``group_effects[by]``)."""
+    from ..estimate.groups import group_effects as estimate
+
+    return estimate(
+        ctx.tables,
+        ctx.cut_date,
+        outcome=outcome,
+        by=by,
+        window=ctx.window,
+        reps=ctx.bootstrap_reps,
+        seed=ctx.seed,
+        min_cell=group_effect_floor(ctx),
+    )
+
+
+def group_effects(ctx: Period, by: str) -> EstimateResult:
+    """The effects by group (``by``: "gender" or "age_band") of the equality page: the
+    report's (``ctx.estimates.group_effects[by]`` once the estimate stage computes them),
+    else computed here once per kernel (:func:`compute_group_effects`). A notebook opened on
+    its own does not compute every other estimate for them."""
+    cache = ctx.__dict__.setdefault("_cache", {})
+    loaded = ctx.estimates if ctx.results_dir else cache.get("estimates")
+    stored = getattr(loaded, "group_effects", None) if loaded is not None else None
+    if stored is not None and by in stored:
+        return stored[by]
+    mine = cache.setdefault("group_effects", {})
+    if by not in mine:
+        mine[by] = compute_group_effects(ctx, by)
+    return mine[by]
+
+
+def group_effect_table(ctx: Period, by: str) -> pd.DataFrame:
+    """The effects by group for print (:func:`pilot_eval.report.show.table`): the group
+    (``by``, labelled by the report), ``effect_term`` (in words: the effect within the group
+    during / after the pilot, and its difference from the other applicants), the estimate in
+    percentage points, ``interval`` (the 95 % interval of the headline inference in words,
+    "−1,1 till 7,7") and the p-value.
+
+    A group whose cells are under the floor (:func:`group_effect_floor`) is not estimated
+    (:func:`compute_group_effects`): its rows have no figures and show the "not available"
+    marker; :func:`group_effect_withheld` names them for the sentence that says why. The
+    cell counts behind the rows are not published: a smallest cell is a count of one of the
+    group × arm × phase cells the page's rate tables show, and the report's ledger cannot
+    tell which one, so it could give back a count those tables withhold."""
+    from ..labels import format_number
+
+    t = group_effects(ctx, by).tidy()
+    columns = [by, "effect_term", *_GROUP_FIGURES]
+    if t.empty:
+        return pd.DataFrame(columns=columns)
+    t = t.loc[t["headline"].astype(bool)].copy()
+    for c in ("estimate", "conf_low", "conf_high"):
+        t[c] = t[c] * 100  # late withdrawal is a share: percentage points
+    t["effect_term"] = [ctx.text(*words.GROUP_EFFECT_TERMS[x]) for x in t["term"]]
+    to = ctx.text("till", "to")
+
+    def number(v: float) -> str:
+        return format_number(v, ctx.lang, decimals=1) if abs(v) != float("inf") else ("−∞" if v < 0 else "∞")
+
+    t["interval"] = [
+        None if pd.isna(lo) or pd.isna(hi) else f"{number(lo)} {to} {number(hi)}"
+        for lo, hi in zip(t["conf_low"], t["conf_high"], strict=True)
+    ]
+    t = t.rename(columns={"group": by})
+    return t[columns].reset_index(drop=True)
+
+
+#: The figures of :func:`group_effect_table`.
+_GROUP_FIGURES = ("estimate", "interval", "p_value")
+
+
+def group_effect_withheld(ctx: Period, by: str) -> list[str]:
+    """The groups (in words, the report's language) whose effects are not estimated because
+    a cell they compare is under the floor (see :func:`group_effect_table`)."""
+    from ..labels import value_label
+
+    t = group_effects(ctx, by).tidy()
+    if t.empty:
+        return []
+    small = t.loc[t["inference"].astype(str) == "not_estimated", "group"]
+    return [value_label(by, g, ctx.lang) for g in dict.fromkeys(small)]
+
+
+def group_effect_bootstrapped(ctx: Period, by: str) -> list[str]:
+    """The groups (in words) with a row whose interval is the wild bootstrap's, not the
+    permutation test's: some placebo set of administrations has none of the group's
+    applicants (:func:`pilot_eval.estimate.groups.group_effects`)."""
+    from ..labels import value_label
+
+    t = group_effects(ctx, by).tidy()
+    if t.empty:
+        return []
+    head = t.loc[t["headline"].astype(bool) & t["inference"].astype(str).str.startswith("wild"), "group"]
+    return [value_label(by, g, ctx.lang) for g in dict.fromkeys(head)]
+
+
+def group_effect_plot(ctx: Period, protected, by: str, title: str | None = None):
+    """A forest plot of the effect within each group during the pilot, of the rows that the
+    published table ``protected`` (:func:`group_effect_table` through ``show.table``) shows:
+    a withheld group is not drawn. None when no group is shown."""
+    from ..labels import value_label
+    from .plots import effect_plot
+
+    t = group_effects(ctx, by).tidy()
+    if t.empty:
+        return None
+    t = t.loc[t["headline"].astype(bool)].reset_index(drop=True)  # the rows of group_effect_table
+    shown = protected.values["estimate"].notna().to_numpy() & (protected.flags["estimate"] == "").to_numpy()
+    rows = t.loc[shown & (t["term"] == "during").to_numpy()]
+    if rows.empty:
+        return None
+    groups = list(rows["group"])
+    return effect_plot(
+        rows.assign(outcome=rows["group"]),
+        lang=ctx.lang,
+        outcome_labels={g: value_label(by, g, ctx.lang) for g in groups},
+        units=dict.fromkeys(groups, "pp"),
+        term="during",
+        title=title,
+    )

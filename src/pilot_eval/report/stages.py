@@ -58,7 +58,6 @@ __all__ = [
     "BLAS_THREADS",
     "EVENT_STUDY_OUTCOMES",
     "FORMAT",
-    "GROUP_BREAKDOWNS",
     "KERNEL_NAME",
     "TRIPLE_DIFFERENCE_OUTCOMES",
     "Executed",
@@ -68,7 +67,6 @@ __all__ = [
     "compute_effects",
     "compute_event_study",
     "compute_family",
-    "compute_group_effects",
     "compute_leave_one_out",
     "compute_mde",
     "compute_placebo_in_time",
@@ -94,8 +92,6 @@ EVENT_STUDY_OUTCOMES = (
 )
 #: The outcomes whose triple difference (child-facing against other roles) the pages show.
 TRIPLE_DIFFERENCE_OUTCOMES = ("late_withdrawal",)
-#: The breakdowns of the equality page's group effects (:func:`pilot_eval.estimate.groups.group_effects`).
-GROUP_BREAKDOWNS = ("gender", "age_band")
 #: The version of the saved layout (``estimates.json``'s ``format``).
 FORMAT = 2
 _INDEX_FILE = "estimates.json"
@@ -234,13 +230,6 @@ def compute_placebo_in_time(ctx: Period, outcome: str) -> EstimateResult:
     return placebo_in_time(ctx.tables, ctx.cut_date, outcome, window=ctx.window)
 
 
-def compute_group_effects(ctx: Period, by: str) -> EstimateResult:
-    """:func:`pilot_eval.estimate.groups.group_effects` by ``by`` on the period's window."""
-    from ..estimate.groups import group_effects
-
-    return group_effects(ctx.tables, ctx.cut_date, by=by, window=ctx.window, reps=ctx.bootstrap_reps, seed=ctx.seed)
-
-
 def _frames(ctx: Period, outcomes: Sequence[str]) -> dict[str, pd.DataFrame]:
     """The outcomes' analysis rows on the period's window, built once per period."""
     from ..estimate.effects import outcome_frames, restrict_window
@@ -258,7 +247,7 @@ def estimate(
     outcomes: Sequence[str] | None = None,
     event_studies: Sequence[str] = EVENT_STUDY_OUTCOMES,
     triple_differences: Sequence[str] = TRIPLE_DIFFERENCE_OUTCOMES,
-    group_breakdowns: Sequence[str] = GROUP_BREAKDOWNS,
+    group_breakdowns: Sequence[str] | None = None,
 ) -> ReportEstimates:
     """Every estimate the pages show, for the period ``ctx`` (:func:`prepare`).
 
@@ -299,7 +288,10 @@ def estimate(
     mde = attempt("mde", lambda: compute_mde(ctx, primary))
     loo = {o: attempt(f"leave_one_out/{o}", lambda o=o: compute_leave_one_out(ctx, o)) for o in primary}
     placebo = {o: attempt(f"placebo_in_time/{o}", lambda o=o: compute_placebo_in_time(ctx, o)) for o in primary}
-    groups = {b: attempt(f"group_effects/{b}", lambda b=b: compute_group_effects(ctx, b)) for b in group_breakdowns}
+    from .sections import GROUP_EFFECT_BY, compute_group_effects
+
+    breakdowns = GROUP_EFFECT_BY if group_breakdowns is None else group_breakdowns
+    groups = {b: attempt(f"group_effects/{b}", lambda b=b: compute_group_effects(ctx, b)) for b in breakdowns}
 
     def kept(found: dict) -> dict:
         return {k: r for k, r in found.items() if r is not None}

@@ -195,6 +195,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "conf_low": ("Konfidensintervall, nedre gräns", "Lower confidence limit"),
     "conf_high": ("Konfidensintervall, övre gräns", "Upper confidence limit"),
     "p_value": ("p-värde", "p-value"),
+    # the effects by group (pilot_eval.report.sections.group_effect_table)
+    "effect_term": ("Effekt", "Effect"),
+    "interval": ("95\u00a0% konfidensintervall", "95\u00a0% confidence interval"),
     "method": ("Metod", "Method"),
     "inference": ("Inferens", "Inference"),
 }

@@ -4,7 +4,15 @@ as ``(swedish, english)`` pairs."""
 
 from __future__ import annotations
 
-__all__ = ["INFERENCE", "MARKS", "PERCENTAGE_POINTS_SUFFIX", "TERMS", "TRIPLE_DIFFERENCE_TERMS", "UNITS"]
+__all__ = [
+    "GROUP_EFFECT_TERMS",
+    "INFERENCE",
+    "MARKS",
+    "PERCENTAGE_POINTS_SUFFIX",
+    "TERMS",
+    "TRIPLE_DIFFERENCE_TERMS",
+    "UNITS",
+]
 
 #: Inference methods in words, by the start of their name in a tidy table's ``inference``.
 INFERENCE = {
@@ -33,6 +41,20 @@ TRIPLE_DIFFERENCE_TERMS = {
     "after_child_minus_other": (
         "efter piloten, barnnära yrken minus övriga",
         "after the pilot, child-facing minus other roles",
+    ),
+}
+
+#: The terms of the effects by group (:func:`pilot_eval.estimate.groups.group_effects`).
+GROUP_EFFECT_TERMS = {
+    "during": ("under piloten", "during the pilot"),
+    "during_minus_rest": (
+        "under piloten, skillnad mot övriga sökande",
+        "during the pilot, difference from other applicants",
+    ),
+    "after": ("efter piloten", "after the pilot"),
+    "after_minus_rest": (
+        "efter piloten, skillnad mot övriga sökande",
+        "after the pilot, difference from other applicants",
     ),
 }
 
