@@ -81,11 +81,14 @@ def assert_plain(text: str) -> None:
 def test_verdict_follows_the_family_wise_p_value_and_the_interval(estimate, low, high, p, fwer, verdict):
     f = describe_effect(row(estimate=estimate, low=low, high=high, p=p, p_value_fwer=fwer), family=6)
     assert f.verdict == verdict
-    assert f.tag == {
-        "no_clear_difference": "ingen säkerställd skillnad",
-        "clear_increase": "tydlig ökning",
-        "clear_decrease": "tydlig minskning",
-    }[verdict]
+    assert (
+        f.tag
+        == {
+            "no_clear_difference": "ingen säkerställd skillnad",
+            "clear_increase": "tydlig ökning",
+            "clear_decrease": "tydlig minskning",
+        }[verdict]
+    )
     assert_plain(all_text(f))
 
 
@@ -154,7 +157,9 @@ def test_a_poisson_row_is_said_as_a_percentage():
     assert f.unit == "percent" and f.estimate == pytest.approx(-12)
     assert f"12{NBSP}% färre behöriga sökande" in f.headline
     assert f"till {MINUS}5{NBSP}%" in f.uncertainty
-    en = describe_effect(row(outcome="applicants_per_vacancy", estimate=0.1, low=-0.1, high=0.3, scale="ratio"), lang="en")
+    en = describe_effect(
+        row(outcome="applicants_per_vacancy", estimate=0.1, low=-0.1, high=0.3, scale="ratio"), lang="en"
+    )
     assert "10 % more applicants" in en.headline.replace(NBSP, " ")
 
 
@@ -498,7 +503,10 @@ def test_the_texts_come_from_pilot_eval_texts():
     assert sections.SUMMARY_OUTCOMES is F.SUMMARY_OUTCOMES
     assert set(F._TEXTS) == set(T.OUTCOMES)
     assert F._TEXTS["days_to_fill"].title == ("Tid till tillsättning", "Time to fill")
-    assert F._TEXTS["days_unfilled_90"].title == ("Dagar vakant de första 90 dagarna", "Days vacant in the first 90 days")
+    assert F._TEXTS["days_unfilled_90"].title == (
+        "Dagar vakant de första 90 dagarna",
+        "Days vacant in the first 90 days",
+    )
 
 
 def test_dates_in_running_text():
