@@ -10,7 +10,9 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
 - :func:`interrupted_time_series`: segmented regression for a single series;
 - :func:`pilot_effects`, :func:`triple_difference`: the headline table (with
   :func:`rollout_design` and :func:`imputation_estimate` for a staggered roll-out);
-- :func:`minimum_detectable_effect`: power by simulation at the real design.
+- :func:`minimum_detectable_effect`: power by simulation at the real design;
+- :func:`poisson_effects`, :func:`poisson_imputation`, :func:`poisson_fit`: the count
+  outcomes (:data:`COUNT_OUTCOMES`) as Poisson ratios, used by :func:`pilot_effects`.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ _WHERE = {
     "default_hac_lags": "its",
     "interrupted_time_series": "its",
     "minimum_detectable_effect": "power",
+    "COUNT_OUTCOMES": "poisson",
+    "poisson_effects": "poisson",
+    "poisson_fit": "poisson",
+    "poisson_imputation": "poisson",
 }
 
 
@@ -64,6 +70,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "COUNT_OUTCOMES",
     "DEFAULT_WINDOW",
     "HEADLINE_INFERENCE",
     "OUTCOMES",
@@ -85,6 +92,9 @@ __all__ = [
     "outcome_data",
     "outcome_frames",
     "pilot_effects",
+    "poisson_effects",
+    "poisson_fit",
+    "poisson_imputation",
     "randomization_inference",
     "restrict_window",
     "rollout_design",

@@ -552,20 +552,37 @@ def _estimate_outcome(
     randomization: dict | None = None,
     notes: list | None = None,
     rollout: RolloutDesign | None = None,
+    outcome: str | None = None,
+    model: str = "auto",
 ) -> tuple[list[dict], RolloutDesign]:
     """The tidy rows of one outcome: for each term present (during, after) the
     conventional, wild-bootstrap and randomization-inference rows, in that order, from the
     estimator the roll-out calls for (see the module notes). Randomization results go into
-    ``randomization[term]`` (for the permutation chart), remarks into ``notes``."""
+    ``randomization[term]`` (for the permutation chart), remarks into ``notes``.
+
+    ``model``: ``"auto"`` (default) estimates the count outcomes of
+    :data:`~pilot_eval.estimate.poisson.COUNT_OUTCOMES` (``outcome`` names the rows) by
+    Poisson, as ratios (:func:`~pilot_eval.estimate.poisson.poisson_effects`: estimate =
+    ratio − 1, column ``scale`` = "ratio") and every other outcome in levels; ``"linear"``
+    forces the levels regression (the earlier estimate of the count outcomes), ``"poisson"``
+    forces Poisson."""
     from .inference import (
         _conventional_from_design,
         _design_for,
         _wild_from_design,
         randomization_inference,
     )
+    from .poisson import COUNT_OUTCOMES, poisson_effects
 
     notes = [] if notes is None else notes
     rollout = rollout or rollout_design(data)
+    if model not in ("auto", "linear", "poisson"):
+        raise ValueError(f"model must be 'auto', 'linear' or 'poisson' (got {model!r})")
+    if model == "poisson" or (model == "auto" and outcome in COUNT_OUTCOMES):
+        found = poisson_effects(
+            data, reps=reps, seed=seed, alpha=alpha, randomization=randomization, notes=notes, rollout=rollout
+        )
+        return found, rollout
     terms = [t for t in TERMS if data[t].sum() > 0]
     if not terms:
         return [], rollout
@@ -671,6 +688,7 @@ def pilot_effects(
     seed: int | None = 2023,
     alpha: float = 0.05,
     frames: Mapping[str, pd.DataFrame] | None = None,
+    count_model: str = "auto",
 ) -> EstimateResult:
     """The headline table: for each outcome, the effect during and after the pilot, with
     every inference method side by side and the headline one marked.
@@ -695,6 +713,12 @@ def pilot_effects(
         ``restrict_window(tables, window)``, the same cut date and period (a caller that
         estimates outcomes one at a time builds them in one pass). Outcomes not in it are
         built here.
+    count_model
+        ``"auto"`` (default): the count outcomes (``applicants_per_vacancy``,
+        ``qualified_applicants_per_vacancy``) by Poisson as ratios
+        (:mod:`pilot_eval.estimate.poisson`; their rows have ``scale`` = "ratio" and
+        ``estimate`` = ratio − 1), the rest in levels; ``"linear"``: every outcome in levels
+        (the earlier estimate of the counts, for comparison).
 
     Returns
     -------
@@ -702,7 +726,9 @@ def pilot_effects(
         ``tidy()`` has columns outcome, term (during / after), the tidy columns and
         ``headline`` (True on the row of the headline inference); ``method`` says which
         estimator: "did_fixed_effects" (one start date) or "did_imputation_staggered"
-        (staggered roll-out, see the module notes). ``details["randomization"][outcome]
+        (staggered roll-out, see the module notes); for the count outcomes
+        "poisson_fixed_effects" / "poisson_imputation_staggered" (ratios; see
+        :func:`pilot_eval.estimate.poisson.poisson_effects` for their columns). ``details["randomization"][outcome]
         [term]`` holds each randomization-inference result (its distribution over the 56
         assignments, for :func:`pilot_eval.report.plots.permutation_plot`);
         ``details["design"][outcome]`` the roll-out as seen in that outcome's rows
@@ -729,6 +755,8 @@ def pilot_effects(
             alpha=alpha,
             randomization=randomization.setdefault(outcome, {}),
             notes=mine,
+            outcome=outcome,
+            model=count_model,
         )
         rows.extend({"outcome": outcome, **row} for row in found)
         notes.extend(f"{outcome}: {note}" for note in mine)
