@@ -118,7 +118,7 @@ def _fit_batch(
     Maximises ``Σ_c s_c η_c − n_c exp(η_c)`` with ``η = X β + offset`` for each problem b:
     ``X`` (B, C, k) or (C, k) shared, ``s`` (B, C) cell sums, ``n`` (B, C) or (C,) exposures.
     Newton–Raphson with step halving (the objective is concave); a column with no exposure
-    in a problem is held at 0. Returns (β (B, k), converged (B,)); a problem whose treated
+    in a problem is held at 0 (whatever its start value). Returns (β (B, k), converged (B,)); a problem whose treated
     cells have no counts (β → −∞) does not converge.
     """
     s = np.atleast_2d(s)
@@ -175,6 +175,7 @@ def _fit_batch(
         converged = size < _TOL * np.maximum(1.0, np.abs(beta).max(axis=1))
         if converged.all():
             break
+    beta[empty] = 0.0
     return beta, converged & np.isfinite(beta).all(axis=1)
 
 
@@ -503,7 +504,7 @@ def poisson_effects(
             )
         )
         stats = base[:, j].copy()
-        stats[~conv] = np.nan
+        stats[~conv | ((X3[:, :, j] * cells.n).sum(axis=1) == 0)] = np.nan  # no exposure: not estimable
         if not np.all(np.isfinite(stats)):
             bad = [("+".join(sorted(a))) for a, v in zip(assignments, stats, strict=True) if not np.isfinite(v)]
             notes.append(
