@@ -55,6 +55,12 @@ whatever the estimator.
 The outcomes and their analysis rows (:data:`OUTCOMES`, :func:`outcome_data`) are
 analysis data: :mod:`pilot_eval.analysis.frames` defines them, re-exported here.
 
+The count outcomes (applicants and qualified applicants per vacancy,
+:data:`pilot_eval.estimate.poisson.COUNT_OUTCOMES`) are estimated on the log scale instead:
+Poisson (PPML) with the same fixed effects and terms, or the Poisson imputation estimator
+under a staggered roll-out, reported as ratios − 1 with the same three inferences
+(:mod:`pilot_eval.estimate.poisson`); ``count_model="linear"`` keeps the levels regression.
+
 References
 ----------
 Borusyak, K., Jaravel, X. & Spiess, J. (2024). Revisiting event-study designs: robust and
