@@ -253,6 +253,8 @@ def test_estimate_outcome_dispatches_count_outcomes_and_keeps_the_levels_model(r
         assert list(ri_p[term].distribution["assignment"]) == list(ri_l[term].distribution["assignment"])
     with pytest.raises(ValueError, match="model must be"):
         _estimate_outcome(data, reps=9, seed=1, alpha=0.05, model="probit")
+    with pytest.raises(ValueError, match="non-negative"):
+        _estimate_outcome(data.assign(y=data["y"] - 5), reps=9, seed=1, alpha=0.05, model="poisson")
 
 
 @pytest.fixture(scope="module")

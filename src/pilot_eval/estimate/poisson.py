@@ -448,6 +448,8 @@ def poisson_effects(
     from .inference import randomization_inference
 
     notes = [] if notes is None else notes
+    if (data["y"].to_numpy(dtype=float) < 0).any():
+        raise ValueError("Poisson estimation needs a non-negative outcome (counts); y has negative values")
     rollout = rollout or rollout_design(data)
     if rollout.staggered:
         return poisson_imputation(data, rollout, alpha=alpha, randomization=randomization, notes=notes)
