@@ -259,9 +259,14 @@ class _Demo:
         return self._frames[key]
 
     def truth(self, scenario, rollout="default"):
+        """The true effects; for the count outcomes (estimated by Poisson as ratio − 1) the
+        ratio of the treated means minus 1."""
+        from pilot_eval.estimate.poisson import COUNT_OUTCOMES
         from pilot_eval.estimate.validity import true_effects
 
-        return true_effects(self.frames(scenario, rollout), self.frames("none", rollout))
+        scen, none = self.frames(scenario, rollout), self.frames("none", rollout)
+        levels, ratios = true_effects(scen, none), true_effects(scen, none, ratio=True)
+        return {key: ratios[key] if key[0] in COUNT_OUTCOMES else value for key, value in levels.items()}
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +284,8 @@ def test_pilot_effects_headline_covers_the_truth(demo, scenario):
     result = pilot_effects(export.tables, export.truth["cut_date"], outcomes=outcomes, reps=199)
     table = result.tidy()
     assert set(table["inference"]) == {"cluster_robust", "wild_cluster_bootstrap_webb", "randomization_inference"}
-    assert (table["method"] == "did_fixed_effects").all()  # one start date: the two-group comparison
+    # one start date: the two-group comparison (Poisson for the count outcomes)
+    assert set(table["method"]) <= {"did_fixed_effects", "poisson_fixed_effects"}
     headline = table[table["headline"]].set_index(["outcome", "term"])
     assert (table.loc[table["headline"], "inference"] == HEADLINE_INFERENCE).all()
     assert len(headline) == 2 * len(outcomes)
@@ -532,7 +538,8 @@ def test_staggered_demo_rollout_headline_covers_the_truth(demo):
     outcomes = ["days_unfilled_90", "late_withdrawal", "applicants_per_vacancy"]
     result = pilot_effects(export.tables, export.truth["cut_date"], outcomes=outcomes, reps=199)
     table = result.tidy()
-    assert (table["method"] == "did_imputation_staggered").all()
+    assert set(table["method"]) == {"did_imputation_staggered", "poisson_imputation_staggered"}
+    assert (table.loc[table["outcome"] == "applicants_per_vacancy", "method"] == "poisson_imputation_staggered").all()
     assert all(result.details["design"][o].staggered for o in outcomes)
     assert result.details["design"]["late_withdrawal"].treated == ["UBF", "SOF", "KOF"]
     assert any("staggered roll-out" in n for n in result.details["notes"])

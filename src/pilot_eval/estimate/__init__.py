@@ -17,6 +17,8 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
   exploratory);
 - :func:`minimum_detectable_effect`: power of the headline test from the data at hand
   (:func:`simulated_minimum_detectable_effect`: by simulating the demo generator).
+- :func:`poisson_effects`, :func:`poisson_imputation`, :func:`poisson_fit`: the count
+  outcomes (:data:`COUNT_OUTCOMES`) as Poisson ratios, used by :func:`pilot_effects`.
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ _WHERE = {
     "leave_one_out": "robustness",
     "placebo_in_time": "robustness",
     "PRIMARY_OUTCOMES": "effects",
+    "COUNT_OUTCOMES": "poisson",
+    "poisson_effects": "poisson",
+    "poisson_fit": "poisson",
+    "poisson_imputation": "poisson",
 }
 
 
@@ -76,6 +82,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "COUNT_OUTCOMES",
     "DEFAULT_WINDOW",
     "HEADLINE_INFERENCE",
     "OUTCOMES",
@@ -102,6 +109,9 @@ __all__ = [
     "outcome_frames",
     "pilot_effects",
     "placebo_in_time",
+    "poisson_effects",
+    "poisson_fit",
+    "poisson_imputation",
     "randomization_inference",
     "restrict_window",
     "rollout_design",

@@ -55,6 +55,12 @@ whatever the estimator.
 The outcomes and their analysis rows (:data:`OUTCOMES`, :func:`outcome_data`) are
 analysis data: :mod:`pilot_eval.analysis.frames` defines them, re-exported here.
 
+The count outcomes (applicants and qualified applicants per vacancy,
+:data:`pilot_eval.estimate.poisson.COUNT_OUTCOMES`) are estimated on the log scale instead:
+Poisson (PPML) with the same fixed effects and terms, or the Poisson imputation estimator
+under a staggered roll-out, reported as ratios − 1 with the same three inferences
+(:mod:`pilot_eval.estimate.poisson`); ``count_model="linear"`` keeps the levels regression.
+
 References
 ----------
 Borusyak, K., Jaravel, X. & Spiess, J. (2024). Revisiting event-study designs: robust and
@@ -562,20 +568,37 @@ def _estimate_outcome(
     randomization: dict | None = None,
     notes: list | None = None,
     rollout: RolloutDesign | None = None,
+    outcome: str | None = None,
+    model: str = "auto",
 ) -> tuple[list[dict], RolloutDesign]:
     """The tidy rows of one outcome: for each term present (during, after) the
     conventional, wild-bootstrap and randomization-inference rows, in that order, from the
     estimator the roll-out calls for (see the module notes). Randomization results go into
-    ``randomization[term]`` (for the permutation chart), remarks into ``notes``."""
+    ``randomization[term]`` (for the permutation chart), remarks into ``notes``.
+
+    ``model``: ``"auto"`` (default) estimates the count outcomes of
+    :data:`~pilot_eval.estimate.poisson.COUNT_OUTCOMES` (``outcome`` names the rows) by
+    Poisson, as ratios (:func:`~pilot_eval.estimate.poisson.poisson_effects`: estimate =
+    ratio − 1, column ``scale`` = "ratio") and every other outcome in levels; ``"linear"``
+    forces the levels regression (the earlier estimate of the count outcomes), ``"poisson"``
+    forces Poisson."""
     from .inference import (
         _conventional_from_design,
         _design_for,
         _wild_from_design,
         randomization_inference,
     )
+    from .poisson import COUNT_OUTCOMES, poisson_effects
 
     notes = [] if notes is None else notes
     rollout = rollout or rollout_design(data)
+    if model not in ("auto", "linear", "poisson"):
+        raise ValueError(f"model must be 'auto', 'linear' or 'poisson' (got {model!r})")
+    if model == "poisson" or (model == "auto" and outcome in COUNT_OUTCOMES):
+        found = poisson_effects(
+            data, reps=reps, seed=seed, alpha=alpha, randomization=randomization, notes=notes, rollout=rollout
+        )
+        return found, rollout
     terms = [t for t in TERMS if data[t].sum() > 0]
     if not terms:
         return [], rollout
@@ -682,6 +705,7 @@ def pilot_effects(
     alpha: float = 0.05,
     frames: Mapping[str, pd.DataFrame] | None = None,
     family: Sequence[tuple[str, str]] | None = None,
+    count_model: str = "auto",
 ) -> EstimateResult:
     """The headline table: for each outcome, the effect during and after the pilot, with
     every inference method side by side and the headline one marked.
@@ -712,6 +736,12 @@ def pilot_effects(
         but an outcome found in fewer administrations, such as register checks), e.g.
         ``multiplicity.headline_family(PRIMARY_OUTCOMES)``; pairs not estimated here, or
         over other assignments, are left out with a warning.
+    count_model
+        ``"auto"`` (default): the count outcomes (``applicants_per_vacancy``,
+        ``qualified_applicants_per_vacancy``) by Poisson as ratios
+        (:mod:`pilot_eval.estimate.poisson`; their rows have ``scale`` = "ratio" and
+        ``estimate`` = ratio − 1), the rest in levels; ``"linear"``: every outcome in levels
+        (the earlier estimate of the counts, for comparison).
 
     Returns
     -------
@@ -722,7 +752,9 @@ def pilot_effects(
         :func:`pilot_eval.estimate.multiplicity.family_wise_p_values`; NaN on the other
         inferences' rows and outside the family); ``method`` says which
         estimator: "did_fixed_effects" (one start date) or "did_imputation_staggered"
-        (staggered roll-out, see the module notes). ``details["randomization"][outcome]
+        (staggered roll-out, see the module notes); for the count outcomes
+        "poisson_fixed_effects" / "poisson_imputation_staggered" (ratios; see
+        :func:`pilot_eval.estimate.poisson.poisson_effects` for their columns). ``details["randomization"][outcome]
         [term]`` holds each randomization-inference result (its distribution over the 56
         assignments, for :func:`pilot_eval.report.plots.permutation_plot`);
         ``details["design"][outcome]`` the roll-out as seen in that outcome's rows
@@ -749,6 +781,8 @@ def pilot_effects(
             alpha=alpha,
             randomization=randomization.setdefault(outcome, {}),
             notes=mine,
+            outcome=outcome,
+            model=count_model,
         )
         rows.extend({"outcome": outcome, **row} for row in found)
         notes.extend(f"{outcome}: {note}" for note in mine)

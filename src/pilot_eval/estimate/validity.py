@@ -20,7 +20,10 @@ same rows in the same order (re-advertisements, deterred applicants, processes s
 running at the cut differ), and subtracting them position by position, as an earlier
 version did, paired unrelated vacancies. Under "none" the truth is 0 by construction.
 Every outcome of :data:`~pilot_eval.estimate.effects.OUTCOMES` has a truth defined this
-way.
+way. The count outcomes are estimated by Poisson as ratios (rows with ``scale`` =
+"ratio", estimate = ratio − 1), and their truth is then the ratio of the two means minus 1
+(``true_effects(..., ratio=True)``); with ``count_model="linear"`` they are estimated in
+levels against the difference of means.
 """
 
 from __future__ import annotations
@@ -55,12 +58,18 @@ def term_means(frames: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], tupl
 def true_effects(
     scenario_frames: Mapping[str, pd.DataFrame],
     none_frames: Mapping[str, pd.DataFrame] | Mapping[tuple[str, str], tuple[float, int]],
+    ratio: bool = False,
 ) -> dict[tuple[str, str], float]:
     """(outcome, term) → the realised effect on the treated rows: mean of ``y`` over the
     term's rows of the scenario's export minus that of the no-effect export with the same
-    seed (``none_frames`` may be its :func:`term_means`). Independent of row order."""
+    seed (``none_frames`` may be its :func:`term_means`). Independent of row order. With
+    ``ratio``, the proportional effect instead — the ratio of the two means minus 1 — the
+    truth of the Poisson rows of the count outcomes (``scale`` = "ratio": estimate =
+    ratio − 1)."""
     scen = term_means(scenario_frames)
     base = none_frames if none_frames and isinstance(next(iter(none_frames)), tuple) else term_means(none_frames)
+    if ratio:
+        return {key: scen[key][0] / base[key][0] - 1.0 for key in scen if key in base and base[key][0] != 0}
     return {key: scen[key][0] - base[key][0] for key in scen if key in base}
 
 
@@ -73,11 +82,14 @@ def replicate(
     rollout: str = "default",
     outcomes: Sequence[str] | None = None,
     alpha: float = 0.05,
+    count_model: str = "auto",
 ) -> list[dict]:
     """One replication: for each scenario, one export at ``seed``, every outcome and term
     estimated with every inference. Returns one dict per scenario × outcome × term ×
     inference: seed, scenario, outcome, term, inference, estimate, conf_low, conf_high,
-    p_value, truth, n."""
+    p_value, truth, n. ``count_model`` as in :func:`~pilot_eval.estimate.effects.pilot_effects`
+    ("auto": count outcomes by Poisson, whose rows are ratios − 1 and get the ratio truth
+    of :func:`true_effects`; "linear": levels)."""
     from ..demo import generate
 
     outcomes = list(outcomes or OUTCOMES)
@@ -89,15 +101,20 @@ def replicate(
     for scenario in scenarios:
         if scenario == "none":
             frames, truth = none_frames, {key: 0.0 for key in base}
+            truth_ratio = truth
         else:
             export = generate(seed=seed, scenario=scenario, scale=scale, rollout=rollout)
             frames = outcome_frames(restrict_window(export.tables, DEFAULT_WINDOW), cut, outcomes)
             truth = true_effects(frames, base)
+            truth_ratio = true_effects(frames, base, ratio=True)
         for outcome in outcomes:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # unbounded bootstrap intervals: recorded as ±inf
-                found, _ = _estimate_outcome(frames[outcome], reps=wcb_reps, seed=seed, alpha=alpha)
+                found, _ = _estimate_outcome(
+                    frames[outcome], reps=wcb_reps, seed=seed, alpha=alpha, outcome=outcome, model=count_model
+                )
             for row in found:
+                truths = truth_ratio if row.get("scale") == "ratio" else truth
                 rows.append(
                     {
                         "seed": seed,
@@ -109,7 +126,7 @@ def replicate(
                         "conf_low": row.get("conf_low", np.nan),
                         "conf_high": row.get("conf_high", np.nan),
                         "p_value": row.get("p_value", np.nan),
-                        "truth": truth.get((outcome, row["term"]), np.nan),
+                        "truth": truths.get((outcome, row["term"]), np.nan),
                         "n": row["n"],
                     }
                 )
