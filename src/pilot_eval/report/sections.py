@@ -135,12 +135,21 @@ def effect_table(result: EstimateResult, lang: str = "sv", headline_only: bool =
     if headline_only:
         t = t.loc[t["headline"]]
     share = _to_percentage_points(t, ("estimate", "conf_low", "conf_high", "std_error"))
+    # Poisson rows (count outcomes): ratio − 1, printed as the change in per cent
+    ratio = t["scale"].astype(str).eq("ratio") if "scale" in t else pd.Series(False, index=t.index)
+    for c in ("estimate", "conf_low", "conf_high"):
+        t[c] = t[c].where(~ratio, t[c] * 100)
     i = texts.index(lang)
-    suffix = words.PERCENTAGE_POINTS_SUFFIX["suffix"][i]
-    t["outcome"] = [outcome_label(o, lang) + (suffix if s else "") for o, s in zip(t["outcome"], share, strict=True)]
+    suffix = {k: v[i] for k, v in words.PERCENTAGE_POINTS_SUFFIX.items()}
+    t["outcome"] = [
+        outcome_label(o, lang) + (suffix["suffix"] if s else suffix["percent"] if r else "")
+        for o, s, r in zip(t["outcome"], share, ratio, strict=True)
+    ]
     t["term"] = t["term"].map(lambda x: words.TERMS[x][i] if x in words.TERMS else x)
     t["inference"] = effect_table_inference(t["inference"], lang)
     cols = ["outcome", "term", "inference", "estimate", "conf_low", "conf_high", "p_value", "n"]
+    if "p_value_fwer" in t and t["p_value_fwer"].notna().any():
+        cols.insert(cols.index("p_value") + 1, "p_value_fwer")
     return t[cols].reset_index(drop=True)
 
 

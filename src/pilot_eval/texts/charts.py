@@ -138,6 +138,7 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
     "pp": ("procentenheter", "percentage points"),
     "days": ("dagar", "days"),
     "applicants": ("sökande", "applicants"),
+    "percent": ("förändring i procent", "change in per cent"),
 }
 
 #: The inference methods of :mod:`pilot_eval.estimate.inference`, for the effect chart's

@@ -28,7 +28,11 @@ TERMS = {
 }
 
 #: After an outcome's name in an effect table when its effects are in percentage points.
-PERCENTAGE_POINTS_SUFFIX = {"suffix": (" (procentenheter)", " (percentage points)")}
+PERCENTAGE_POINTS_SUFFIX = {
+    "suffix": (" (procentenheter)", " (percentage points)"),
+    # a Poisson ratio, as the percentage change
+    "percent": (" (förändring i procent)", " (change in per cent)"),
+}
 
 #: The triple difference's terms.
 TRIPLE_DIFFERENCE_TERMS = {

@@ -263,8 +263,10 @@ def effect_plot(
     rows = _effect_rows(table, term)
     units = dict(units or {})
     panels: dict[str, list[int]] = {}  # unit → positions of its rows
+    ratio = rows["scale"].astype(str).eq("ratio").to_numpy() if "scale" in rows else np.zeros(len(rows), bool)
     for k, outcome in enumerate(rows["outcome"].astype(str)):
-        u = _unit(units.get(outcome), outcome) or "number"
+        # a Poisson row (count outcome) is a ratio − 1: drawn as the change in per cent
+        u = _unit(units.get(outcome, "percent" if ratio[k] else None), outcome) or "number"
         panels.setdefault(u, []).append(k)
     caption = [_t("effect_caption", lang, level=level, inference=_inference_text(rows, lang)).replace(" ()", "")]
     n_rows = len(rows)

@@ -24,7 +24,7 @@ _OUTCOME_UNITS: dict[str, str] = {
     "register_check_days": "days",
 }
 # The factor applied to the estimates of each unit.
-_UNIT_FACTORS: dict[str, float] = {"pp": 100.0, "days": 1.0, "applicants": 1.0, "number": 1.0}
+_UNIT_FACTORS: dict[str, float] = {"pp": 100.0, "days": 1.0, "applicants": 1.0, "number": 1.0, "percent": 100.0}
 
 #: Outcomes of :mod:`pilot_eval.estimate.effects`: name → (sv, en, unit). ``"pp"`` means
 #: a proportion shown in percentage points (× 100).
