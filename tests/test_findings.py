@@ -100,7 +100,7 @@ def test_likely_effects_are_worded_cautiously_with_good_or_bad_for_recruitment()
     assert up.for_recruitment == "worse" and "försvårar rekryteringen" in up.uncertainty
     assert "Vi kan inte utesluta en effekt så liten som 1,0" in up.uncertainty
     assert "högre" in up.headline
-    down = describe_effect(row(outcome="days_unfilled_90", estimate=-8.0, low=-12.0, high=-4.0, p=0.036))
+    down = describe_effect(row(outcome="days_to_fill", estimate=-8.0, low=-12.0, high=-4.0, p=0.036))
     assert down.verdict == "likely_decrease" and down.for_recruitment == "better"
     assert "kortare tid" in down.headline and "underlättar rekryteringen" in down.uncertainty
     assert "ligger under noll" in down.uncertainty
@@ -139,7 +139,7 @@ def test_unbounded_interval():
         ("filled_within_90", "pp", 100),
         ("late_withdrawal", "pp", 100),
         ("offer_acceptance", "pp", 100),
-        ("days_unfilled_90", "days", 1),
+        ("days_to_fill", "days", 1),
         ("register_check_days", "days", 1),
         ("applicants_per_vacancy", "count", 1),
         ("qualified_applicants_per_vacancy", "count", 1),
@@ -158,12 +158,12 @@ def test_units_per_outcome(outcome, unit, scale):
 def test_swedish_number_format_and_rounding():
     f = describe_effect(row(estimate=0.02549, low=-0.0125, high=0.0634))
     assert f"2,5{NBSP}procentenheter högre" in f.headline  # 1 decimal for percentage points
-    days = describe_effect(row(outcome="days_unfilled_90", estimate=12.46, low=-1.04, high=25.96))
+    days = describe_effect(row(outcome="days_to_fill", estimate=12.46, low=-1.04, high=25.96))
     assert f"12,5{NBSP}dagar längre tid" in days.headline  # 1 decimal for days
     assert f"{MINUS}1,0 till 26,0{NBSP}dagar" in days.uncertainty
     apps = describe_effect(row(outcome="qualified_applicants_per_vacancy", estimate=-1.679, low=-3.19, high=0.137))
     assert "1,68 färre behöriga sökande" in apps.headline  # 2 decimals for applicants
-    big = describe_effect(row(outcome="days_unfilled_90", estimate=1234.0, low=-10.0, high=2500.0))
+    big = describe_effect(row(outcome="days_to_fill", estimate=1234.0, low=-10.0, high=2500.0))
     assert f"1{NBSP}234,0{NBSP}dagar" in big.headline  # U+00A0 between thousands
     assert F.count_text(2345) == f"omkring 2{NBSP}300"
 
@@ -184,7 +184,7 @@ def test_english_variant():
     assert f"an increase of up to 6.0{NBSP}percentage points" in f.uncertainty
     assert "only 3 of the 8 administrations" in f.detail
     assert_plain(all_text(f))
-    up = describe_effect(row(outcome="days_unfilled_90", estimate=12.49, low=5.59, high=19.61, p=1 / 56), lang="en")
+    up = describe_effect(row(outcome="days_to_fill", estimate=12.49, low=5.59, high=19.61, p=1 / 56), lang="en")
     assert up.verdict == "likely_increase" and "probably" in up.uncertainty and "suggests" in up.uncertainty
     assert "stronger evidence" in up.detail
 
@@ -199,7 +199,7 @@ def test_mde_sentence():
     en = describe_effect(row(), mde=mde, lang="en")
     assert "The study can only detect effects larger than about 5.6" in en.detail and "(80% power)" in en.detail
     one_way = describe_effect(
-        row(outcome="days_unfilled_90", estimate=3, low=-2, high=8),
+        row(outcome="days_to_fill", estimate=3, low=-2, high=8),
         mde={"mde_increase": 10.66, "mde_decrease": float("nan")},
     )
     assert f"en ökning större än ungefär 10,7{NBSP}dagar" in one_way.detail
@@ -230,7 +230,7 @@ def effects_table() -> pd.DataFrame:
     for outcome, est in [
         ("offer_acceptance", -0.014),
         ("late_withdrawal", 0.066),
-        ("days_unfilled_90", 12.5),
+        ("days_to_fill", 12.5),
         ("applicants_per_vacancy", -2.0),
         ("filled_within_90", -0.18),
         ("qualified_applicants_per_vacancy", -1.68),
@@ -283,9 +283,9 @@ def test_summarise_with_a_stored_mde_table():
     assert "Undersökningen" not in (out["offer_acceptance"].detail or "")
     as_dict = {
         f.outcome: f
-        for f in summarise(effects_table(), mde={"days_unfilled_90": {"mde_increase": 10.7, "mde_decrease": -8.9}})
+        for f in summarise(effects_table(), mde={"days_to_fill": {"mde_increase": 10.7, "mde_decrease": -8.9}})
     }
-    assert f"10,7{NBSP}dagar uppåt" in as_dict["days_unfilled_90"].detail
+    assert f"10,7{NBSP}dagar uppåt" in as_dict["days_to_fill"].detail
 
 
 def test_summarise_with_the_package_mde_table():
@@ -449,7 +449,7 @@ def test_the_texts_come_from_pilot_eval_texts():
     assert cannot_tell(demo=True, lang="en")[0] == T.CANNOT_TELL["demo"][1]
     assert sections.SUMMARY_OUTCOMES is F.SUMMARY_OUTCOMES
     assert set(F._TEXTS) == set(T.OUTCOMES)
-    assert F._TEXTS["days_unfilled_90"].title == ("Tid till tillsättning", "Time to fill")
+    assert F._TEXTS["days_to_fill"].title == ("Tid till tillsättning", "Time to fill")
 
 
 def test_dates_in_running_text():
@@ -480,7 +480,7 @@ def test_end_to_end_on_the_large_demo_scenario():
     from pilot_eval.estimate.effects import pilot_effects
 
     export = generate(seed=2023, scenario="large")
-    outcomes = ["days_unfilled_90", "filled_within_90", "late_withdrawal"]
+    outcomes = ["days_to_fill", "filled_within_90", "late_withdrawal"]
     effects = pilot_effects(export.tables, export.truth["cut_date"], outcomes=outcomes, reps=199)
     out = summarise(effects.tidy())
     assert [f.outcome for f in out] == outcomes

@@ -81,7 +81,7 @@ VERDICTS = ("no_clear_effect", "likely_increase", "likely_decrease")
 
 #: The outcomes of the summary, in the order of the council's questions.
 SUMMARY_OUTCOMES = (
-    "days_unfilled_90",
+    "days_to_fill",
     "filled_within_90",
     "late_withdrawal",
     "qualified_applicants_per_vacancy",
@@ -121,6 +121,7 @@ class _Text:
 #: Outcome → (unit, scale, decimals, up_is_better): shares in percentage points with one
 #: decimal, days with one, applicants per advert with two.
 _NUMBERS: dict[str, tuple[str, float, int, bool]] = {
+    "days_to_fill": ("days", 1.0, 1, False),
     "days_unfilled_90": ("days", 1.0, 1, False),
     "filled_within_60": ("pp", 100.0, 1, True),
     "filled_within_90": ("pp", 100.0, 1, True),
@@ -250,14 +251,14 @@ def describe_effect(row, *, lang: str = "sv", mde: Mapping | None = None, term: 
 
     Examples
     --------
-    >>> f = describe_effect({"outcome": "days_unfilled_90", "term": "during", "estimate": 12.49,
+    >>> f = describe_effect({"outcome": "days_to_fill", "term": "during", "estimate": 12.49,
     ...                      "conf_low": 5.59, "conf_high": 19.61, "p_value": 1 / 56,
     ...                      "inference": "randomization_inference"}, lang="en")
     >>> f.verdict, f.unit, f.for_recruitment
     ('likely_increase', 'days', 'worse')
     >>> print(f.headline.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
-    During the pilot, filling a post, counted up to 90 days, took on average 12.5 days longer in the
-    pilot administrations, compared with the trend in the other administrations.
+    During the pilot, filling a post took on average 12.5 days longer in the pilot administrations,
+    compared with the trend in the other administrations.
     """
     check_lang(lang)
     outcome = str(_get(row, "outcome"))

@@ -42,19 +42,36 @@ __all__ = [
 #: decrease, ``{x}`` the size; ``led_to_up`` and ``led_to_down`` end "the pilot probably
 #: led to <…>".
 OUTCOMES: dict[str, dict[str, tuple[str, str]]] = {
-    "days_unfilled_90": {
+    "days_to_fill": {
         "title": MEASURE_TITLES["time_to_fill"],
         "topic": ("tiden till tillsättning", "the time to fill a post"),
         "up": (
-            "tog det i snitt {x} längre tid att tillsätta en tjänst (räknat upp till 90 dagar)",
-            "filling a post, counted up to 90 days, took on average {x} longer",
+            "tog det i snitt {x} längre tid att tillsätta en tjänst",
+            "filling a post took on average {x} longer",
         ),
         "down": (
-            "tog det i snitt {x} kortare tid att tillsätta en tjänst (räknat upp till 90 dagar)",
-            "filling a post, counted up to 90 days, took on average {x} less",
+            "tog det i snitt {x} kortare tid att tillsätta en tjänst",
+            "filling a post took on average {x} less",
         ),
         "led_to_up": ("längre tid till tillsättning", "a longer time to fill posts"),
         "led_to_down": ("kortare tid till tillsättning", "a shorter time to fill posts"),
+    },
+    "days_unfilled_90": {
+        "title": ("Dagar vakant de första 90 dagarna", "Days vacant in the first 90 days"),
+        "topic": (
+            "hur många av de första 90 dagarna en tjänst var vakant",
+            "how many of the first 90 days a post was vacant",
+        ),
+        "up": (
+            "var en tjänst i snitt vakant {x} mer under sina första 90 dagar",
+            "a post was vacant on average {x} more in its first 90 days",
+        ),
+        "down": (
+            "var en tjänst i snitt vakant {x} mindre under sina första 90 dagar",
+            "a post was vacant on average {x} less in its first 90 days",
+        ),
+        "led_to_up": ("fler dagar med vakanta tjänster", "more days with posts vacant"),
+        "led_to_down": ("färre dagar med vakanta tjänster", "fewer days with posts vacant"),
     },
     "filled_within_60": {
         "title": ("Tillsatt inom 60 dagar", "Filled within 60 days"),
