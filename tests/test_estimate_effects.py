@@ -224,9 +224,10 @@ def test_minimum_detectable_effect_on_synthetic_draws():
 DEMO_SEED = 31
 MOVED = {
     "none": list(OUTCOMES),
-    "delay": ["filled_within_60", "filled_within_90", "days_unfilled_90", "late_withdrawal"],
+    "delay": ["days_to_fill", "filled_within_60", "filled_within_90", "days_unfilled_90", "late_withdrawal"],
     "deterrence": ["applicants_per_vacancy", "qualified_applicants_per_vacancy"],
     "large": [
+        "days_to_fill",
         "filled_within_60",
         "filled_within_90",
         "days_unfilled_90",
@@ -261,7 +262,9 @@ class _Demo:
     def truth(self, scenario, rollout="default"):
         from pilot_eval.estimate.validity import true_effects
 
-        return true_effects(self.frames(scenario, rollout), self.frames("none", rollout))
+        return true_effects(
+            self.frames(scenario, rollout), self.frames("none", rollout), self.export(scenario, rollout).truth
+        )
 
 
 @pytest.fixture(scope="module")
@@ -297,7 +300,7 @@ def test_pilot_effects_headline_covers_the_truth(demo, scenario):
         during = {o: truth[(o, "during")] for o in outcomes}
         assert all(abs(v) > 0.015 for v in during.values()), during
     if scenario == "large":  # the big effects on time to fill and late withdrawal are found
-        for outcome in ("filled_within_90", "days_unfilled_90", "late_withdrawal"):
+        for outcome in ("days_to_fill", "filled_within_90", "days_unfilled_90", "late_withdrawal"):
             assert headline.loc[(outcome, "during"), "p_value"] <= 0.05, outcome
     assert result.details["why"]
 
