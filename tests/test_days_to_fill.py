@@ -201,3 +201,31 @@ def test_days_to_fill_recovers_the_delay():
         assert np.mean(est[scenario]) == pytest.approx(np.mean(truths[scenario]), rel=0.15), (scenario, est[scenario])
     assert abs(np.mean(est["none"])) < 1.5, est["none"]
     assert np.mean(capped) < 0.75 * 21.0  # the capped measure misses a quarter or more of the delay
+
+
+def test_selection_check_counts_the_vacancies_days_to_fill_censors(demo):
+    """closed_without_hire: the same rows as days_to_fill, 1 where the vacancy was closed
+    without a hire within the horizon (the censored ones), and the measure beside it is
+    the same share by arm and phase."""
+    tables, cut = demo
+    from pilot_eval.report.sections import arm_phase_table
+
+    frames = outcome_frames(tables, cut, ["days_to_fill", "closed_without_hire"])
+    rows, fill = frames["closed_without_hire"], frames["days_to_fill"]
+    assert len(rows) == len(fill) and (rows["period"] == fill["period"]).all()
+    vac = enrich_vacancies(tables["vacancies"], tables["pilot_rollout"]).join(fill_durations(tables["vacancies"], cut))
+    vac = vac.loc[vac["published_date"] <= pd.Timestamp(cut) - pd.Timedelta(days=FILL_HORIZON)]
+    closed = vac["status"].astype(str).isin(["cancelled", "unfilled", "readvertised"]) & (
+        vac["closed_date"] < vac["published_date"] + pd.Timedelta(days=FILL_HORIZON)
+    )
+    assert rows["y"].sum() == closed.sum() > 100
+    ctx = SimpleNamespace(
+        vacancies=tables["vacancies"],
+        applications=tables["applications"],
+        pilot_rollout=tables["pilot_rollout"],
+        cut_date=cut,
+    )
+    table = arm_phase_table(ctx, "closed_without_hire").set_index(["arm", "phase"])
+    by_hand = rows.groupby([rows["arm"].astype(str), rows["phase"].astype(str)])["y"].mean()
+    for key, share in by_hand.items():
+        assert table.loc[key, "closed_rate"] == pytest.approx(share), key

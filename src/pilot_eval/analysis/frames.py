@@ -11,6 +11,10 @@ Outcomes (name → unit of analysis, definition):
   a hire (cancelled, unfilled, re-advertised) censored at its closure. The regression of
   these on the design estimates the difference-in-differences of restricted mean days
   from publication to acceptance (the time-to-fill headline; see :func:`days_to_fill_rows`).
+- ``closed_without_hire``: the ``days_to_fill`` rows; 1 if the vacancy was cancelled, left
+  unfilled or re-advertised within :data:`FILL_HORIZON` days. The selection check of
+  ``days_to_fill``, which censors these vacancies: if the pilot changed which vacancies
+  end without a hire, the restricted mean of the others compares different vacancies.
 - ``days_unfilled_90``: vacancies with 90 days of follow-up; min(days to fill, 90), a
   cancelled or unfilled vacancy counting 90 — days vacant in the first 90 days (a capped
   measure: it mixes delay with not filling, and caps a delay at 90).
@@ -36,7 +40,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .durations import FILLED, fill_durations
+from .durations import COMPETING, FILLED, fill_durations
 from .enrich import enrich_applications, enrich_vacancies
 from .rmst import rmst_pseudo_values
 
@@ -50,6 +54,7 @@ FILL_HORIZON = 180
 
 OUTCOMES: dict[str, str] = {
     "days_to_fill": "vacancy",
+    "closed_without_hire": "vacancy",
     "filled_within_60": "vacancy",
     "filled_within_90": "vacancy",
     "days_unfilled_90": "vacancy",
@@ -60,7 +65,7 @@ OUTCOMES: dict[str, str] = {
     "register_check_days": "check",
 }
 
-_DURATION_OUTCOMES = ("filled_within_60", "filled_within_90", "days_unfilled_90", "days_to_fill")
+_DURATION_OUTCOMES = ("filled_within_60", "filled_within_90", "days_unfilled_90", "days_to_fill", "closed_without_hire")
 _COLUMNS = [
     "y",
     "administration",
@@ -109,6 +114,13 @@ def outcome_frames(
                 days = dur["duration"].where(dur["event"] == FILLED, np.inf)
             if outcome == "days_to_fill":
                 out[outcome] = _finish(days_to_fill_rows(vac, dur, cut))
+                continue
+            if outcome == "closed_without_hire":
+                followed = vac["published_date"] <= cut - pd.Timedelta(days=FILL_HORIZON)
+                rows = vac.loc[followed].copy()
+                d = dur.loc[followed]
+                rows["y"] = ((d["event"] == COMPETING) & (d["duration"] < FILL_HORIZON)).astype(float)
+                out[outcome] = _finish(rows)
                 continue
             horizon = 60 if outcome == "filled_within_60" else 90
             followed = vac["published_date"] <= cut - pd.Timedelta(days=horizon)

@@ -197,8 +197,9 @@ def time_to_fill_restricted(
 
     Returns one row per group: ``n_filled`` (filled within the horizon), ``n_closed``
     (closed without a hire within it), ``rmst_<horizon>`` (days; a duration, so
-    disclosure control needs ``n`` ≥ 10 for it) and ``n`` (vacancies followed). Groups
-    as in :func:`time_to_fill`.
+    disclosure control needs ``n`` ≥ 10 for it), ``closed_rate`` = ``n_closed / n`` (the
+    ``closed_without_hire`` selection check's figure) and ``n`` (vacancies followed).
+    Groups as in :func:`time_to_fill`.
 
     >>> vac = pd.DataFrame({
     ...     "published_date": pd.to_datetime(["2024-01-01"] * 4),
@@ -207,8 +208,8 @@ def time_to_fill_restricted(
     ...     "status": ["filled", "filled", "cancelled", "open"], "positions": 1,
     ...     "administration": "UBF", "role_group": "teacher"})
     >>> time_to_fill_restricted(vac, "2024-12-31")
-       n_filled  n_closed  rmst_180  n
-    0         2         1      97.5  4
+       n_filled  n_closed  rmst_180  closed_rate  n
+    0         2         1      97.5         0.25  4
     """
     frame, _, _ = _fill_frame(vacancies, cut_date, by, pilot_rollout, period)
     cut = cut_timestamp(cut_date)
@@ -224,6 +225,8 @@ def time_to_fill_restricted(
             "n_filled": _count(gid, size, (e == FILLED) & inside),
             "n_closed": _count(gid, size, (e == COMPETING) & inside),
             f"rmst_{int(horizon)}": km.rmst(float(horizon)),
+            "closed_rate": _count(gid, size, (e == COMPETING) & inside)
+            / np.maximum(np.bincount(gid, minlength=size), 1),
             "n": np.bincount(gid, minlength=size).astype(np.int64),
         },
     )

@@ -56,6 +56,29 @@ OUTCOMES: dict[str, dict[str, tuple[str, str]]] = {
         "led_to_up": ("längre tid till tillsättning", "a longer time to fill posts"),
         "led_to_down": ("kortare tid till tillsättning", "a shorter time to fill posts"),
     },
+    "closed_without_hire": {
+        "title": ("Avslutade utan anställning", "Closed without a hire"),
+        "topic": (
+            "andelen rekryteringar som avslutades utan att någon anställdes",
+            "the share of recruitments closed without a hire",
+        ),
+        "up": (
+            "var andelen rekryteringar som avslutades utan anställning {x} högre",
+            "the share of recruitments closed without a hire was {x} higher",
+        ),
+        "down": (
+            "var andelen rekryteringar som avslutades utan anställning {x} lägre",
+            "the share of recruitments closed without a hire was {x} lower",
+        ),
+        "led_to_up": (
+            "att fler rekryteringar avslutades utan anställning",
+            "more recruitments being closed without a hire",
+        ),
+        "led_to_down": (
+            "att färre rekryteringar avslutades utan anställning",
+            "fewer recruitments being closed without a hire",
+        ),
+    },
     "days_unfilled_90": {
         "title": ("Dagar vakant de första 90 dagarna", "Days vacant in the first 90 days"),
         "topic": (

@@ -93,6 +93,11 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
         "Days to fill, mean counted up to 180 days",
     ),
     "days_to_fill": ("Dagar till tillsättning", "Days to fill"),
+    "closed_without_hire": ("Andel avslutade utan anställning", "Share closed without a hire"),
+    "closed_rate": (
+        "Andel avslutade utan anställning inom 180 dagar",
+        "Share closed without a hire within 180 days",
+    ),
     "days_to_fill_180": (
         "Dagar till tillsättning, genomsnitt räknat upp till 180 dagar",
         "Days to fill, mean counted up to 180 days",
