@@ -88,10 +88,6 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "q75_days": ("Övre kvartil (dagar)", "Upper quartile (days)"),
     "rmst_90": ("Genomsnittlig tid inom 90 dagar (dagar)", "Restricted mean time up to 90 days (days)"),
     "days_unfilled_90": ("Dagar vakant de första 90 dagarna (medelvärde)", "Days vacant in the first 90 days (mean)"),
-    "rmst_180": (
-        "Dagar till tillsättning, genomsnitt räknat upp till 180 dagar",
-        "Days to fill, mean counted up to 180 days",
-    ),
     "days_to_fill": ("Dagar till tillsättning", "Days to fill"),
     "closed_without_hire": ("Andel avslutade utan anställning", "Share closed without a hire"),
     "closed_rate": (
