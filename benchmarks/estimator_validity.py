@@ -42,6 +42,7 @@ from functools import partial
 
 import pandas as pd
 
+from pilot_eval.analysis.frames import OUTCOMES
 from pilot_eval.estimate.validity import SCENARIOS, format_table, replicate, summarise
 
 
@@ -72,6 +73,9 @@ NOTES = """\
 #   (4 in the demo), so RI has C(4, 3) = 4 assignments, its smallest p is 1/4: it can never
 #   reject at 5 % and its interval is unbounded (coverage 100 % says nothing); CR1 and WCB
 #   have 4 clusters. Every outcome has a defined truth; this one is shown for completeness.
+# days_to_fill: y is a jackknife pseudo-value, so its truth is the generator's own (the mean
+#   days added to the time to fill of treated filled vacancies during the pilot, 0 after;
+#   pilot_eval.estimate.validity.days_to_fill_truth), not a difference of row means.
 # "after": the demo's effects stop when the pilot ends, so the after-pilot truth is about 0
 #   in every scenario (re-advertisements of treated vacancies can move it slightly).
 """
@@ -140,8 +144,8 @@ def main(argv=None) -> int:
     print(
         f"# pilot_eval {__version__}, Python {platform.python_version()}, {platform.machine()}, "
         f"{args.jobs} process(es): {wall:.0f} s wall, {seconds:.0f} s CPU in replications = "
-        f"{seconds / max(exports, 1):.2f} s CPU per scenario export (generation + 8 outcomes x 2 terms x 3 "
-        f"inferences), {exports} exports"
+        f"{seconds / max(exports, 1):.2f} s CPU per scenario export (generation + {len(OUTCOMES)} outcomes x 2 "
+        f"terms x 3 inferences), {exports} exports"
     )
     print(NOTES.format(wcb=args.wcb_reps), end="")
     with pd.option_context("display.width", 250, "display.max_columns", 30):
