@@ -44,6 +44,7 @@ from functools import partial
 
 import pandas as pd
 
+from pilot_eval.analysis.frames import OUTCOMES
 from pilot_eval.estimate.validity import SCENARIOS, format_table, replicate, summarise
 
 
@@ -77,6 +78,9 @@ NOTES = """\
 # applicants_per_vacancy, qualified_applicants_per_vacancy: Poisson ratios (estimate and
 #   truth are ratio - 1: -0.10 = 10 % fewer; the truth is the ratio of the treated means in
 #   the scenario and no-effect exports, minus 1) unless --count-model linear.
+# days_to_fill: y is a jackknife pseudo-value, so its truth is the generator's own (the mean
+#   days added to the time to fill of treated filled vacancies during the pilot, 0 after;
+#   pilot_eval.estimate.validity.days_to_fill_truth), not a difference of row means.
 # "after": the demo's effects stop when the pilot ends, so the after-pilot truth is about 0
 #   in every scenario (re-advertisements of treated vacancies can move it slightly).
 """
@@ -151,8 +155,8 @@ def main(argv=None) -> int:
     print(
         f"# pilot_eval {__version__}, Python {platform.python_version()}, {platform.machine()}, "
         f"{args.jobs} process(es): {wall:.0f} s wall, {seconds:.0f} s CPU in replications = "
-        f"{seconds / max(exports, 1):.2f} s CPU per scenario export (generation + 8 outcomes x 2 terms x 3 "
-        f"inferences), {exports} exports"
+        f"{seconds / max(exports, 1):.2f} s CPU per scenario export (generation + {len(OUTCOMES)} outcomes x 2 "
+        f"terms x 3 inferences), {exports} exports"
     )
     print(NOTES.format(wcb=args.wcb_reps), end="")
     with pd.option_context("display.width", 250, "display.max_columns", 30):

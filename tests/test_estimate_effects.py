@@ -224,9 +224,10 @@ def test_minimum_detectable_effect_on_synthetic_draws():
 DEMO_SEED = 31
 MOVED = {
     "none": list(OUTCOMES),
-    "delay": ["filled_within_60", "filled_within_90", "days_unfilled_90", "late_withdrawal"],
+    "delay": ["days_to_fill", "filled_within_60", "filled_within_90", "days_unfilled_90", "late_withdrawal"],
     "deterrence": ["applicants_per_vacancy", "qualified_applicants_per_vacancy"],
     "large": [
+        "days_to_fill",
         "filled_within_60",
         "filled_within_90",
         "days_unfilled_90",
@@ -265,7 +266,8 @@ class _Demo:
         from pilot_eval.estimate.validity import true_effects
 
         scen, none = self.frames(scenario, rollout), self.frames("none", rollout)
-        levels, ratios = true_effects(scen, none), true_effects(scen, none, ratio=True)
+        truth = self.export(scenario, rollout).truth
+        levels, ratios = true_effects(scen, none, truth), true_effects(scen, none, truth, ratio=True)
         return {key: ratios[key] if key[0] in COUNT_OUTCOMES else value for key, value in levels.items()}
 
 
@@ -303,7 +305,7 @@ def test_pilot_effects_headline_covers_the_truth(demo, scenario):
         during = {o: truth[(o, "during")] for o in outcomes}
         assert all(abs(v) > 0.015 for v in during.values()), during
     if scenario == "large":  # the big effects on time to fill and late withdrawal are found
-        for outcome in ("filled_within_90", "days_unfilled_90", "late_withdrawal"):
+        for outcome in ("days_to_fill", "filled_within_90", "days_unfilled_90", "late_withdrawal"):
             assert headline.loc[(outcome, "during"), "p_value"] <= 0.05, outcome
     assert result.details["why"]
 

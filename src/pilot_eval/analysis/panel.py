@@ -18,6 +18,10 @@ cells, and the treatment columns the estimators need:
 Outcomes that need follow-up are defined so that a recent cell is not biased by the cut
 date: ``filled_within_90`` and ``days_unfilled_90`` only count vacancies published at
 least 90 days before the cut date (``n_followed_90``); younger vacancies give NaN.
+``days_to_fill_180`` is the Kaplan–Meier restricted mean time to fill up to 180 days of the
+cell's vacancies published at least 180 days before the cut (``n_followed_180``), a vacancy
+closed without a hire censored at its closure: the cell-level figure of the ``days_to_fill``
+outcome (:func:`pilot_eval.analysis.frames.days_to_fill_rows`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ import pandas as pd
 from .. import periods as P
 from .durations import FILLED, fill_durations
 from .enrich import enrich_vacancies, period_label
+from .rmst import km_restricted_means
+
+#: The horizon of the panel's ``days_to_fill_180`` (:data:`pilot_eval.analysis.frames.FILL_HORIZON`).
+_FILL_HORIZON = 180
 
 __all__ = ["build_panel"]
 
@@ -82,6 +90,9 @@ def build_panel(
           ``n_filled_90 / n_followed_90``, ``days_unfilled_90`` (mean over the
           ``n_followed_90`` vacancies of min(days to fill, 90), unfilled or cancelled =
           90);
+        - ``n_followed_180`` (vacancies published at least 180 days before the cut),
+          ``days_to_fill_180`` (their Kaplan–Meier restricted mean time to fill up to
+          180 days, closed without a hire = censored at closure; NaN without them);
         - ``n_applications``, ``n_qualified``, ``applicants_per_vacancy`` =
           ``n_applications / n_vacancies``, ``qualified_per_vacancy`` =
           ``n_qualified / n_vacancies``;
@@ -106,6 +117,7 @@ def build_panel(
     vac["filled_90"] = (filled_days <= 90) & followed
     vac["unfilled_days_90"] = np.minimum(filled_days, 90).where(followed)
     vac["child"] = vac["statutory_check"].astype(str) != "none"
+    vac["followed_fill"] = vac["published_date"] <= cut - pd.Timedelta(days=_FILL_HORIZON)
 
     apps = tables["applications"].merge(vac[["vacancy_id", *unit, "period"]], on="vacancy_id", how="inner")
     status = apps["final_status"].astype(str)
@@ -122,7 +134,20 @@ def build_panel(
         n_followed_90=("followed_90", "sum"),
         n_filled_90=("filled_90", "sum"),
         sum_unfilled_90=("unfilled_days_90", "sum"),
+        n_followed_180=("followed_fill", "sum"),
     )
+    fol = vac.loc[vac["followed_fill"]]
+    cell_keys, cell = np.unique(
+        np.column_stack([fol[k].astype(str).to_numpy() for k in keys]).astype(str), axis=0, return_inverse=True
+    )
+    rmst = km_restricted_means(
+        fol["duration"].to_numpy(dtype=float),
+        (fol["event"] == FILLED).to_numpy(),
+        _FILL_HORIZON,
+        cell.reshape(-1),
+        len(cell_keys),
+    )
+    rmst_cells = pd.DataFrame(cell_keys, columns=keys).assign(days_to_fill_180=rmst)
     a = apps.groupby(keys, observed=True).agg(
         n_applications=("application_id", "size"),
         n_qualified=("qualified_yes", "sum"),
@@ -137,11 +162,13 @@ def build_panel(
     units = vac[unit].drop_duplicates().sort_values(unit)
     grid = units.merge(pd.DataFrame({"period": periods}), how="cross")
     panel = grid.merge(v.reset_index(), on=keys, how="left").merge(a.reset_index(), on=keys, how="left")
+    panel = panel.merge(rmst_cells, on=keys, how="left")
     counts = [
         "n_vacancies",
         "n_positions",
         "n_followed_90",
         "n_filled_90",
+        "n_followed_180",
         "n_applications",
         "n_qualified",
         "n_reached_interview",
@@ -216,6 +243,8 @@ def build_panel(
         "n_filled_90",
         "filled_within_90",
         "days_unfilled_90",
+        "n_followed_180",
+        "days_to_fill_180",
         "n_applications",
         "n_qualified",
         "applicants_per_vacancy",

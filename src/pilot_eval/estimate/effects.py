@@ -937,6 +937,7 @@ HEADLINE_REASON = (
 
 
 PANEL_OUTCOMES = {
+    "days_to_fill": "days_to_fill_180",
     "filled_within_90": "filled_within_90",
     "days_unfilled_90": "days_unfilled_90",
     "late_withdrawal": "late_withdrawal_rate",

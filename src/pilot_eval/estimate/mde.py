@@ -65,6 +65,8 @@ MDE_FILE = "mde_botkyrka.json"
 #: Outcome → the unit of its sizes: "proportion" (0–1; × 100 gives percentage points),
 #: "days" or "count" (applicants per vacancy).
 UNITS: dict[str, str] = {
+    "days_to_fill": "days",
+    "closed_without_hire": "proportion",
     "filled_within_60": "proportion",
     "filled_within_90": "proportion",
     "days_unfilled_90": "days",

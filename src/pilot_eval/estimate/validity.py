@@ -19,11 +19,20 @@ difference of means, not of rows matched by position: the two exports need not h
 same rows in the same order (re-advertisements, deterred applicants, processes still
 running at the cut differ), and subtracting them position by position, as an earlier
 version did, paired unrelated vacancies. Under "none" the truth is 0 by construction.
-Every outcome of :data:`~pilot_eval.estimate.effects.OUTCOMES` has a truth defined this
-way. The count outcomes are estimated by Poisson as ratios (rows with ``scale`` =
-"ratio", estimate = ratio − 1), and their truth is then the ratio of the two means minus 1
-(``true_effects(..., ratio=True)``); with ``count_model="linear"`` they are estimated in
-levels against the difference of means.
+Every outcome of :data:`~pilot_eval.estimate.effects.OUTCOMES` but one has a truth defined
+this way. The exception is ``days_to_fill``, whose ``y`` is a jackknife pseudo-value: the
+mean of pseudo-values over a phase's treated rows is a Kaplan–Meier restricted mean of
+their cells, an estimate with its own sampling error (and its leave-one-out terms depend on
+the untreated rows of the same cell), not the realised effect on those rows. Its truth is
+the generator's own (:func:`days_to_fill_truth`): the mean number of days the scenario
+added to the time to fill of the treated filled vacancies (``truth.json``
+``realised.time_to_fill_delay.mean_added_days_treated_filled``) during the pilot, 0 after
+it (the generator's effects vanish when the pilot ends). Under a pure delay that is what
+the restricted mean moves by, as long as the delayed fills stay inside the 180-day horizon
+(99.9 % of the demo's fills do). The count outcomes are estimated by Poisson as ratios (rows with
+``scale`` = "ratio", estimate = ratio − 1), and their truth is then the ratio of the two
+means minus 1 (``true_effects(..., ratio=True)``); with ``count_model="linear"`` they are
+estimated in levels against the difference of means.
 """
 
 from __future__ import annotations
@@ -39,7 +48,16 @@ from ..analysis.frames import OUTCOMES, outcome_frames
 from ..analysis.window import DEFAULT_WINDOW, restrict_window
 from .effects import TERMS, _estimate_outcome
 
-__all__ = ["INFERENCES", "SCENARIOS", "format_table", "replicate", "summarise", "term_means", "true_effects"]
+__all__ = [
+    "INFERENCES",
+    "SCENARIOS",
+    "days_to_fill_truth",
+    "format_table",
+    "replicate",
+    "summarise",
+    "term_means",
+    "true_effects",
+]
 
 SCENARIOS = ("none", "delay", "deterrence", "large")
 INFERENCES = {"cluster_robust": "CR1", "wild_cluster_bootstrap_webb": "WCB", "randomization_inference": "RI"}
@@ -55,9 +73,18 @@ def term_means(frames: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], tupl
     return out
 
 
+def days_to_fill_truth(truth: Mapping) -> dict[str, float]:
+    """term → the true ``days_to_fill`` effect of a generated export (its ``truth``,
+    :attr:`pilot_eval.demo.DemoExport.truth`): "during" the mean days added to the time to
+    fill of the treated filled vacancies, "after" 0 (module notes)."""
+    added = truth["realised"]["time_to_fill_delay"]["mean_added_days_treated_filled"]
+    return {"during": float(added) if added is not None else 0.0, "after": 0.0}
+
+
 def true_effects(
     scenario_frames: Mapping[str, pd.DataFrame],
     none_frames: Mapping[str, pd.DataFrame] | Mapping[tuple[str, str], tuple[float, int]],
+    scenario_truth: Mapping | None = None,
     ratio: bool = False,
 ) -> dict[tuple[str, str], float]:
     """(outcome, term) → the realised effect on the treated rows: mean of ``y`` over the
@@ -65,12 +92,18 @@ def true_effects(
     seed (``none_frames`` may be its :func:`term_means`). Independent of row order. With
     ``ratio``, the proportional effect instead — the ratio of the two means minus 1 — the
     truth of the Poisson rows of the count outcomes (``scale`` = "ratio": estimate =
-    ratio − 1)."""
+    ratio − 1). ``days_to_fill`` takes :func:`days_to_fill_truth` of ``scenario_truth``
+    (the scenario export's ``truth``) instead; without it, it has no truth."""
     scen = term_means(scenario_frames)
     base = none_frames if none_frames and isinstance(next(iter(none_frames)), tuple) else term_means(none_frames)
     if ratio:
-        return {key: scen[key][0] / base[key][0] - 1.0 for key in scen if key in base and base[key][0] != 0}
-    return {key: scen[key][0] - base[key][0] for key in scen if key in base}
+        out = {key: scen[key][0] / base[key][0] - 1.0 for key in scen if key in base and base[key][0] != 0}
+    else:
+        out = {key: scen[key][0] - base[key][0] for key in scen if key in base}
+    out = {key: v for key, v in out.items() if key[0] != "days_to_fill"}
+    if scenario_truth is not None and "days_to_fill" in scenario_frames:
+        out.update({("days_to_fill", t): v for t, v in days_to_fill_truth(scenario_truth).items()})
+    return out
 
 
 def replicate(
@@ -105,8 +138,8 @@ def replicate(
         else:
             export = generate(seed=seed, scenario=scenario, scale=scale, rollout=rollout)
             frames = outcome_frames(restrict_window(export.tables, DEFAULT_WINDOW), cut, outcomes)
-            truth = true_effects(frames, base)
-            truth_ratio = true_effects(frames, base, ratio=True)
+            truth = true_effects(frames, base, export.truth)
+            truth_ratio = true_effects(frames, base, export.truth, ratio=True)
         for outcome in outcomes:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # unbounded bootstrap intervals: recorded as ±inf

@@ -21,6 +21,7 @@ from .durations import (
     hire_dates,
     km_curves,
     time_to_fill,
+    time_to_fill_restricted,
     time_to_hire,
 )
 from .funnel import (
@@ -58,6 +59,7 @@ __all__ = [
     "pilot_coverage",
     "staffing_measures",
     "time_to_fill",
+    "time_to_fill_restricted",
     "time_to_hire",
     "vacancy_pilot_status",
     "withdrawal_reasons",

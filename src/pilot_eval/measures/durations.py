@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.durations import CENSORED, COMPETING, FILLED, cut_timestamp, fill_durations
+from ..analysis.frames import FILL_HORIZON
 from .common import as_by, enrich_applications, enrich_vacancies, group_index
 from .survival import kaplan_meier
 
@@ -34,6 +35,7 @@ __all__ = [
     "hire_dates",
     "km_curves",
     "time_to_fill",
+    "time_to_fill_restricted",
     "time_to_hire",
 ]
 
@@ -166,6 +168,65 @@ def time_to_fill(
             "filled_within_60": cif[:, 0],
             "filled_within_90": cif[:, 1],
             "rmst_90": km.rmst(90),
+            "n": np.bincount(gid, minlength=size).astype(np.int64),
+        },
+    )
+
+
+def time_to_fill_restricted(
+    vacancies: pd.DataFrame,
+    cut_date,
+    by: str | Sequence[str] | None = None,
+    *,
+    horizon: int = FILL_HORIZON,
+    pilot_rollout: pd.DataFrame | None = None,
+    period: str = "quarter",
+) -> pd.DataFrame:
+    """Days to fill (dagar till tillsättning) as the ``days_to_fill`` effect measures it:
+    the Kaplan–Meier restricted mean time from publication to acceptance up to
+    ``horizon`` days (default 180, :data:`pilot_eval.analysis.frames.FILL_HORIZON`), over
+    the vacancies published at least ``horizon`` days before the cut (so the cut censors
+    none of them before the horizon), a vacancy closed without a hire (cancelled, unfilled,
+    re-advertised) censored at its closure: how long a recruitment takes when it is
+    carried through to a hire, a fill after ``horizon`` counting ``horizon``.
+
+    The effect (:func:`pilot_eval.estimate.effects.pilot_effects` on ``days_to_fill``)
+    is the difference-in-differences of this figure (computed there per administration ×
+    quarter × treatment cell); this is the same quantity for any grouping, e.g. by arm and
+    phase beside the effect.
+
+    Returns one row per group: ``n_filled`` (filled within the horizon), ``n_closed``
+    (closed without a hire within it), ``rmst_<horizon>`` (days; a duration, so
+    disclosure control needs ``n`` ≥ 10 for it), ``closed_rate`` = ``n_closed / n`` (the
+    ``closed_without_hire`` selection check's figure) and ``n`` (vacancies followed).
+    Groups as in :func:`time_to_fill`.
+
+    >>> vac = pd.DataFrame({
+    ...     "published_date": pd.to_datetime(["2024-01-01"] * 4),
+    ...     "accepted_date": pd.to_datetime(["2024-01-31", "2024-03-01", None, None]),
+    ...     "closed_date": pd.to_datetime(["2024-01-31", "2024-03-01", "2024-02-10", None]),
+    ...     "status": ["filled", "filled", "cancelled", "open"], "positions": 1,
+    ...     "administration": "UBF", "role_group": "teacher"})
+    >>> time_to_fill_restricted(vac, "2024-12-31")
+       n_filled  n_closed  rmst_180  closed_rate  n
+    0         2         1      97.5         0.25  4
+    """
+    frame, _, _ = _fill_frame(vacancies, cut_date, by, pilot_rollout, period)
+    cut = cut_timestamp(cut_date)
+    frame = frame.loc[frame["published_date"] <= cut - pd.Timedelta(days=int(horizon))]
+    keys, gid = group_index(frame, as_by(by))
+    size = len(keys)
+    d, e = frame["duration"].to_numpy(dtype="float64"), frame["event"].to_numpy()
+    km = kaplan_meier(d, e, gid, size, event_of_interest=FILLED)
+    inside = d < horizon
+    return _table(
+        keys,
+        {
+            "n_filled": _count(gid, size, (e == FILLED) & inside),
+            "n_closed": _count(gid, size, (e == COMPETING) & inside),
+            f"rmst_{int(horizon)}": km.rmst(float(horizon)),
+            "closed_rate": _count(gid, size, (e == COMPETING) & inside)
+            / np.maximum(np.bincount(gid, minlength=size), 1),
             "n": np.bincount(gid, minlength=size).astype(np.int64),
         },
     )

@@ -125,6 +125,7 @@ class _Text:
 #: decimal, days with one, applicants per advert with two.
 _NUMBERS: dict[str, tuple[str, float, int, bool]] = {
     "days_to_fill": ("days", 1.0, 1, False),
+    "closed_without_hire": ("pp", 100.0, 1, False),
     "days_unfilled_90": ("days", 1.0, 1, False),
     "filled_within_60": ("pp", 100.0, 1, True),
     "filled_within_90": ("pp", 100.0, 1, True),

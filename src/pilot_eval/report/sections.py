@@ -55,6 +55,8 @@ __all__ = [
 #: For each effect outcome, the descriptive measure that shows the same thing by arm and
 #: phase: (measure name, figure column, chart kind).
 OUTCOME_MEASURES: dict[str, tuple[str, str, str]] = {
+    "days_to_fill": ("time_to_fill_restricted", "rmst_180", "days"),
+    "closed_without_hire": ("time_to_fill_restricted", "closed_rate", "percent"),
     "days_unfilled_90": ("time_to_fill", "rmst_90", "days"),
     "filled_within_60": ("time_to_fill", "filled_within_60", "percent"),
     "filled_within_90": ("time_to_fill", "filled_within_90", "percent"),
@@ -95,6 +97,11 @@ def arm_phase_table(ctx: Period, outcome: str, by: Sequence[str] = ("arm", "phas
     if measure == "time_to_fill":
         table = M.time_to_fill(v, ctx.cut_date, by=by, pilot_rollout=r)
         keep = ["n_filled", column, "n"]
+    elif measure == "time_to_fill_restricted":
+        # the days_to_fill effect's own quantity: KM restricted mean up to the same
+        # horizon, the same rows (followed that long) and censoring (closure)
+        table = M.time_to_fill_restricted(v, ctx.cut_date, by=by, pilot_rollout=r)
+        keep = ["n_closed" if column == "closed_rate" else "n_filled", column, "n"]
     elif measure == "late_withdrawal_rate":
         table = M.late_withdrawal_rate(a, v, by=by, pilot_rollout=r)
         keep = ["n_reached_interview", "n_withdrawn_late", column]

@@ -83,6 +83,7 @@ __all__ = [
 #: The outcomes whose event studies (and pre-trend tests) :func:`estimate` computes: every
 #: outcome with an administration × period panel column.
 EVENT_STUDY_OUTCOMES = (
+    "days_to_fill",
     "filled_within_90",
     "days_unfilled_90",
     "late_withdrawal",

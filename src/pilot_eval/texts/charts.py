@@ -120,9 +120,11 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 #: The outcomes of :mod:`pilot_eval.estimate.effects` in words: name → (sv, en).
 OUTCOMES: dict[str, tuple[str, str]] = {
+    "days_to_fill": ("Dagar till tillsättning", "Days to fill"),
+    "closed_without_hire": ("Andel avslutade utan anställning", "Share closed without a hire"),
     "filled_within_60": ("Andel tillsatta inom 60 dagar", "Share filled within 60 days"),
     "filled_within_90": ("Andel tillsatta inom 90 dagar", "Share filled within 90 days"),
-    "days_unfilled_90": ("Dagar som vakant, upp till 90", "Days unfilled, up to 90"),
+    "days_unfilled_90": ("Dagar vakant de första 90 dagarna", "Days vacant in the first 90 days"),
     "late_withdrawal": ("Andel återtagna ansökningar i sent skede", "Late-stage withdrawal rate"),
     "late_withdrawal_rate": ("Andel återtagna ansökningar i sent skede", "Late-stage withdrawal rate"),
     "applicants_per_vacancy": ("Sökande per rekrytering", "Applicants per vacancy"),

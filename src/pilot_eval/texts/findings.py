@@ -48,7 +48,7 @@ OUTCOMES: dict[str, dict[str, tuple[str, str]]] = {
         "title": MEASURE_TITLES["time_to_fill"],
         "topic": ("tiden till tillsättning", "the time to fill a post"),
         "up": (
-            "tog det i snitt {x} längre att tillsätta en tjänst",
+            "tog det i snitt {x} längre tid att tillsätta en tjänst",
             "filling a post took on average {x} longer",
         ),
         "down": (
@@ -58,19 +58,45 @@ OUTCOMES: dict[str, dict[str, tuple[str, str]]] = {
         "led_to_up": ("längre tid till tillsättning", "a longer time to fill posts"),
         "led_to_down": ("kortare tid till tillsättning", "a shorter time to fill posts"),
     },
+    "closed_without_hire": {
+        "title": ("Avslutade utan anställning", "Closed without a hire"),
+        "topic": (
+            "andelen rekryteringar som avslutades utan att någon anställdes",
+            "the share of recruitments closed without a hire",
+        ),
+        "up": (
+            "var andelen rekryteringar som avslutades utan anställning {x} högre",
+            "the share of recruitments closed without a hire was {x} higher",
+        ),
+        "down": (
+            "var andelen rekryteringar som avslutades utan anställning {x} lägre",
+            "the share of recruitments closed without a hire was {x} lower",
+        ),
+        "led_to_up": (
+            "att fler rekryteringar avslutades utan anställning",
+            "more recruitments being closed without a hire",
+        ),
+        "led_to_down": (
+            "att färre rekryteringar avslutades utan anställning",
+            "fewer recruitments being closed without a hire",
+        ),
+    },
     "days_unfilled_90": {
         "title": ("Dagar vakant de första 90 dagarna", "Days vacant in the first 90 days"),
-        "topic": ("antalet dagar vakant de första 90 dagarna", "the number of days vacant in the first 90 days"),
+        "topic": (
+            "hur många av de första 90 dagarna en tjänst var vakant",
+            "how many of the first 90 days a post was vacant",
+        ),
         "up": (
-            "var en tjänst i snitt {x} fler vakant de första 90 dagarna",
+            "var en tjänst i snitt vakant {x} mer under sina första 90 dagar",
             "a post was vacant on average {x} more in its first 90 days",
         ),
         "down": (
-            "var en tjänst i snitt {x} färre vakant de första 90 dagarna",
-            "a post was vacant on average {x} fewer in its first 90 days",
+            "var en tjänst i snitt vakant {x} mindre under sina första 90 dagar",
+            "a post was vacant on average {x} less in its first 90 days",
         ),
-        "led_to_up": ("fler dagar vakant de första 90 dagarna", "more days vacant in the first 90 days"),
-        "led_to_down": ("färre dagar vakant de första 90 dagarna", "fewer days vacant in the first 90 days"),
+        "led_to_up": ("fler dagar med vakanta tjänster", "more days with posts vacant"),
+        "led_to_down": ("färre dagar med vakanta tjänster", "fewer days with posts vacant"),
     },
     "filled_within_60": {
         "title": ("Tillsatt inom 60 dagar", "Filled within 60 days"),
@@ -248,8 +274,7 @@ UNCERTAINTY: dict[str, tuple[str, str]] = {
     "above": ("över", "above"),
     "below": ("under", "below"),
     "clear": (
-        "Hela intervallet ligger {side} noll, även när vi tar hänsyn till att vi prövar {family} effekter "
-        "samtidigt.",
+        "Hela intervallet ligger {side} noll, även när vi tar hänsyn till att vi prövar {family} effekter samtidigt.",
         "The whole interval lies {side} zero, also allowing for the {family} effects we test at once.",
     ),
     "helps": ("vilket underlättar rekryteringen", "which helps recruitment"),

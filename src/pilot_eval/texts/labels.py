@@ -87,7 +87,18 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "q25_days": ("Undre kvartil (dagar)", "Lower quartile (days)"),
     "q75_days": ("Övre kvartil (dagar)", "Upper quartile (days)"),
     "rmst_90": ("Genomsnittlig tid inom 90 dagar (dagar)", "Restricted mean time up to 90 days (days)"),
-    "days_unfilled_90": ("Genomsnittlig tid obesatt inom 90 dagar (dagar)", "Mean days unfilled within 90 days (days)"),
+    "days_unfilled_90": ("Dagar vakant de första 90 dagarna (medelvärde)", "Days vacant in the first 90 days (mean)"),
+    "days_to_fill": ("Dagar till tillsättning", "Days to fill"),
+    "closed_without_hire": ("Andel avslutade utan anställning", "Share closed without a hire"),
+    "closed_rate": (
+        "Andel avslutade utan anställning inom 180 dagar",
+        "Share closed without a hire within 180 days",
+    ),
+    "days_to_fill_180": (
+        "Dagar till tillsättning, genomsnitt räknat upp till 180 dagar",
+        "Days to fill, mean counted up to 180 days",
+    ),
+    "n_followed_180": ("Antal följda i minst 180 dagar", "Number followed for at least 180 days"),
     "day": ("Dag sedan annonsering", "Days since publication"),
     # rates and shares
     "filled_within_60": ("Andel tillsatta inom 60 dagar", "Share filled within 60 days"),

@@ -11,6 +11,8 @@ from ...texts.charts import OUTCOMES, UNIT_WORDS
 
 # The unit of each outcome (:data:`UNITS`), in the order of OUTCOME_INFO.
 _OUTCOME_UNITS: dict[str, str] = {
+    "days_to_fill": "days",
+    "closed_without_hire": "pp",
     "filled_within_60": "pp",
     "filled_within_90": "pp",
     "days_unfilled_90": "days",
