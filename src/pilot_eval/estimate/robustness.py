@@ -45,6 +45,7 @@ from .effects import (
     _ri_interval,
     rollout_design,
 )
+from .poisson import COUNT_OUTCOMES, poisson_effects
 
 __all__ = ["headline_rows", "leave_one_out", "placebo_in_time", "real_pilot_start", "shift_rollout"]
 
@@ -83,9 +84,13 @@ def _p_two_sided(beta: np.ndarray, actual: int) -> float:
     return float(np.mean(np.abs(beta) >= a - _TIE_RTOL * max(a, 1e-300)))
 
 
-def headline_rows(data: pd.DataFrame, *, alpha: float = 0.05, rollout: RolloutDesign | None = None) -> list[dict]:
+def headline_rows(
+    data: pd.DataFrame, *, alpha: float = 0.05, rollout: RolloutDesign | None = None, outcome: str | None = None
+) -> list[dict]:
     """The headline (randomization-inference) rows of one outcome's analysis rows
-    (:func:`~pilot_eval.analysis.frames.outcome_data`), as ``pilot_effects`` computes them:
+    (:func:`~pilot_eval.analysis.frames.outcome_data`), as ``pilot_effects`` computes them
+    (a count outcome of :data:`~pilot_eval.estimate.poisson.COUNT_OUTCOMES`, named by
+    ``outcome``, as its Poisson ratio: ``scale`` "ratio", estimate = ratio − 1):
     per term present, ``term``, ``estimate``, ``conf_low``, ``conf_high`` (test
     inversion), ``p_value`` (two-sided, over every assignment), ``n``,
     ``n_assignments``, ``method``, ``inference``. A term whose estimate is undefined
@@ -93,6 +98,9 @@ def headline_rows(data: pd.DataFrame, *, alpha: float = 0.05, rollout: RolloutDe
     rollout = rollout or rollout_design(data)
     if not rollout.treated:
         return []
+    if outcome in COUNT_OUTCOMES:
+        found = poisson_effects(data, alpha=alpha, rollout=rollout, headline_only=True)
+        return [r for r in found if r["inference"] == "randomization_inference"]
     terms, assignments, actual, est = _assignment_effects(data, rollout)
     method = "did_imputation_staggered" if rollout.staggered else "did_fixed_effects"
     rows = []
@@ -166,7 +174,7 @@ def leave_one_out(
         for dropped in [None, *sorted(admin.unique())]:
             part = data if dropped is None else data.loc[admin != dropped].reset_index(drop=True)
             arm = None if dropped is None else ("pilot" if dropped in pilot else "comparison")
-            for row in headline_rows(part, alpha=alpha):
+            for row in headline_rows(part, alpha=alpha, outcome=name):
                 rows.append({"outcome": name, "dropped": dropped, "dropped_arm": arm, **row})
     return EstimateResult(
         tidy_frame(rows, index_columns=["outcome", "dropped"]),
@@ -240,7 +248,7 @@ def placebo_in_time(
             data = frames[name]
             if not (data["phase"].astype(str) == "before").any():
                 continue
-            for row in headline_rows(data, alpha=alpha):
+            for row in headline_rows(data, alpha=alpha, outcome=name):
                 rows.append(
                     {
                         "outcome": name,

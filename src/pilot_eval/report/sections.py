@@ -17,6 +17,7 @@ import pandas as pd
 from .. import measures as M
 from .. import texts
 from ..estimate.base import EstimateResult
+from ..labels import value_label
 from ..texts import report as words
 from .context import Period
 from .findings import SUMMARY_OUTCOMES  # the summary's outcomes are defined once, there
@@ -41,8 +42,13 @@ __all__ = [
     "group_effect_withheld",
     "group_effects",
     "is_demo",
+    "leave_one_out",
+    "leave_one_out_table",
+    "mde",
     "mde_by_outcome",
     "mde_table",
+    "placebo_in_time",
+    "placebo_in_time_table",
     "outcome_label",
     "pilot_marks",
     "pretrend_table",
@@ -269,29 +275,127 @@ def pretrend_table(ctx: Period, outcomes: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def mde_by_outcome():
-    """The stored minimum detectable effects (:func:`pilot_eval.estimate.mde.stored_mde`),
-    long: outcome × term (mde_increase / mde_decrease), in the outcome's units."""
-    from ..estimate.mde import stored_mde
+def _stage_result(ctx: Period, field: str, key: str | None, compute):
+    """``ctx.estimates.<field>[key]`` (or the field itself without a key), computed here
+    with ``compute()`` when the estimate stage does not hold it: a page whose estimate
+    failed in the stage fails at this cell with the estimator's own error."""
+    estimates = ctx.estimates
+    held = getattr(estimates, field)
+    if key is None:
+        if field in estimates.errors or (isinstance(held, pd.DataFrame) and held.empty):
+            setattr(estimates, field, compute())
+        return getattr(estimates, field)
+    if key not in held:
+        held[key] = compute()
+    return held[key]
 
-    return stored_mde()
+
+def _primary(ctx: Period) -> list[str]:
+    from ..estimate.effects import PRIMARY_OUTCOMES
+
+    return list(PRIMARY_OUTCOMES.values())
+
+
+def mde(ctx: Period) -> pd.DataFrame:
+    """The minimum detectable effects of the primary outcomes from the period's data
+    (:func:`pilot_eval.report.stages.compute_mde`), long: outcome, term (mde_increase /
+    mde_decrease), phase, estimate (the outcome's units), relative (÷ the pilot
+    administrations' pre-pilot mean), power."""
+    from .stages import compute_mde
+
+    return _stage_result(ctx, "mde", None, lambda: compute_mde(ctx, _primary(ctx)))
+
+
+def mde_by_outcome(ctx: Period, term: str = "during") -> dict[str, dict[str, float]]:
+    """Outcome → {"mde_increase", "mde_decrease", "power"} of ``term``, in the units the
+    summary speaks of each outcome in (:func:`pilot_eval.report.findings.describe_effect`):
+    proportions for shares, days, and for the count outcomes (Poisson ratios) the
+    proportional change (the ``relative`` MDE)."""
+    from ..estimate.poisson import COUNT_OUTCOMES
+
+    table = mde(ctx)
+    out: dict[str, dict[str, float]] = {}
+    for row in table.loc[table["phase"].astype(str) == term].itertuples(index=False):
+        value = row.relative if row.outcome in COUNT_OUTCOMES else row.estimate
+        out.setdefault(str(row.outcome), {"power": float(row.power)})[str(row.term)] = float(value)
+    return out
 
 
 def mde_table(ctx: Period) -> pd.DataFrame:
-    """The minimum detectable effects for print: outcome in words, the smallest increase and
-    decrease the headline test finds 80 % of the time (shares in percentage points), and
-    how they were computed (draws of the synthetic Botkyrka)."""
-    table = mde_by_outcome() if "mde" in ctx.estimates.errors else ctx.estimates.mde  # (its error, if any)
-    wide = table.pivot(index="outcome", columns="term", values="estimate").reset_index()
+    """The minimum detectable effects for print: outcome in words, phase, unit, the
+    smallest increase and decrease the headline test finds with 80 % power, computed from
+    the period's own data (shares in percentage points; counts as per cent of the pilot
+    administrations' level before the pilot, as their effects are ratios)."""
+    from ..estimate.poisson import COUNT_OUTCOMES
+
+    t = mde(ctx).copy()
+    count = t["outcome"].isin(COUNT_OUTCOMES)
+    t["estimate"] = t["estimate"].where(~count, t["relative"] * 100)
+    wide = t.pivot_table(index=["outcome", "phase"], columns="term", values="estimate", sort=False).reset_index()
     share = _to_percentage_points(wide, ("mde_increase", "mde_decrease"))
     i = texts.index(ctx.lang)
-    unit = tuple(words.UNITS[k][i] for k in ("percentage_points", "days", "applicants"))
-    wide["unit"] = [
-        unit[0] if s else unit[1] if "days" in o else unit[2] for o, s in zip(wide["outcome"], share, strict=True)
-    ]
+    unit = tuple(words.UNITS[k][i] for k in ("percentage_points", "days", "percent"))
+    counts = wide["outcome"].isin(COUNT_OUTCOMES)
+    wide["unit"] = [unit[0] if s else unit[2] if c else unit[1] for s, c in zip(share, counts, strict=True)]
     wide["outcome"] = [outcome_label(o, ctx.lang) for o in wide["outcome"]]
-    wide["n_draws"] = int(table["reps"].iloc[0])
-    return wide[["outcome", "unit", "mde_increase", "mde_decrease", "n_draws"]]
+    wide["phase"] = [value_label("phase", x, ctx.lang) for x in wide["phase"]]
+    return wide[["outcome", "phase", "unit", "mde_increase", "mde_decrease"]]
+
+
+def leave_one_out(ctx: Period, outcome: str):
+    """:func:`pilot_eval.estimate.robustness.leave_one_out` of ``outcome`` (the estimate
+    stage's, or computed here)."""
+    from .stages import compute_leave_one_out
+
+    return _stage_result(ctx, "leave_one_out", outcome, lambda: compute_leave_one_out(ctx, outcome))
+
+
+def placebo_in_time(ctx: Period, outcome: str):
+    """:func:`pilot_eval.estimate.robustness.placebo_in_time` of ``outcome`` (the estimate
+    stage's, or computed here)."""
+    from .stages import compute_placebo_in_time
+
+    return _stage_result(ctx, "placebo_in_time", outcome, lambda: compute_placebo_in_time(ctx, outcome))
+
+
+def _reader_units(t: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Estimate and interval in the reader's units: percentage points for shares, per cent
+    for ratios (``scale`` "ratio"), else as they are."""
+    from .plots import OUTCOME_INFO
+
+    t = t.copy()
+    factor = 100.0 if OUTCOME_INFO.get(outcome, ("", "", ""))[2] == "pp" else 1.0
+    if "scale" in t and t["scale"].astype(str).eq("ratio").any():
+        factor = 100.0
+    for c in ("estimate", "conf_low", "conf_high"):
+        t[c] = t[c] * factor
+    return t
+
+
+def leave_one_out_table(ctx: Period, outcome: str, term: str = "during") -> pd.DataFrame:
+    """The headline effect of ``outcome`` (``term``) with each administration left out, for
+    print: administration in words (first row: all eight), its group, estimate, interval,
+    p-value and the number of assignments the test had."""
+    t = leave_one_out(ctx, outcome).tidy()
+    t = _reader_units(t.loc[t["term"].astype(str) == term], outcome)
+    i = texts.index(ctx.lang)
+    t["dropped"] = [
+        words.LEAVE_ONE_OUT["none"][i] if pd.isna(a) else value_label("administration", a, ctx.lang)
+        for a in t["dropped"]
+    ]
+    t["dropped_arm"] = ["" if pd.isna(a) else value_label("arm", a, ctx.lang) for a in t["dropped_arm"]]
+    cols = ["dropped", "dropped_arm", "estimate", "conf_low", "conf_high", "p_value", "n_assignments"]
+    return t[cols].reset_index(drop=True)
+
+
+def placebo_in_time_table(ctx: Period, outcome: str) -> pd.DataFrame:
+    """The headline estimator on fake pilots 12 and 24 months before the real one, for
+    print: the fake start in words, phase, estimate, interval, p-value."""
+    t = _reader_units(placebo_in_time(ctx, outcome).tidy(), outcome)
+    i = texts.index(ctx.lang)
+    t["shift_months"] = [words.LEAVE_ONE_OUT["shift"][i].format(months=int(m)) for m in t["shift_months"]]
+    t["term"] = t["term"].map(lambda x: words.TERMS[x][i] if x in words.TERMS else x)
+    return t[["shift_months", "term", "estimate", "conf_low", "conf_high", "p_value"]].reset_index(drop=True)
 
 
 def pilot_marks(ctx: Period) -> list[tuple[str, str]]:

@@ -211,6 +211,14 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "interval": ("95\u00a0% konfidensintervall", "95\u00a0% confidence interval"),
     "method": ("Metod", "Method"),
     "inference": ("Inferens", "Inference"),
+    "p_value_fwer": ("p-värde, justerat för sex samtidiga test", "p-value adjusted for six tests at once"),
+    "n_assignments": ("Antal möjliga val av pilotförvaltningar", "Number of possible choices of pilot administrations"),
+    "mde_increase": ("Minsta ökning som upptäcks", "Smallest increase detected"),
+    "mde_decrease": ("Minsta minskning som upptäcks", "Smallest decrease detected"),
+    "unit": ("Enhet", "Unit"),
+    "dropped": ("Förvaltning som lämnats utanför", "Administration left out"),
+    "dropped_arm": ("Dess grupp", "Its group"),
+    "shift_months": ("Låtsad pilot", "Fake pilot"),
 }
 
 #: Measure function name → (Swedish, English) title.

@@ -8,6 +8,7 @@ __all__ = [
     "GROUP_EFFECT_TERMS",
     "INFERENCE",
     "MARKS",
+    "LEAVE_ONE_OUT",
     "PERCENTAGE_POINTS_SUFFIX",
     "TERMS",
     "TRIPLE_DIFFERENCE_TERMS",
@@ -67,6 +68,14 @@ UNITS = {
     "percentage_points": ("procentenheter", "percentage points"),
     "days": ("dagar", "days"),
     "applicants": ("sökande per rekrytering", "applicants per vacancy"),
+    "percent": ("procent av nivån före piloten", "per cent of the level before the pilot"),
+}
+
+#: The robustness tables of the methods page: the row with every administration, and a
+#: fake pilot ``{months}`` months before the real one.
+LEAVE_ONE_OUT = {
+    "none": ("Ingen (alla åtta)", "None (all eight)"),
+    "shift": ("Låtsad start {months} månader före den verkliga", "Fake start {months} months before the real one"),
 }
 
 #: Dates marked on time-series charts.
