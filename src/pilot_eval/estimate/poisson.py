@@ -743,7 +743,7 @@ def poisson_imputation(
                 return float("nan")
             return _ri_p(st[:, k], actual)
 
-        low, high = _invert(p_tau, b, max(np.ptp(stats), abs(b), 1e-3), alpha, tol=ci_tol)
+        low, high = _invert(p_tau, b, max(np.ptp(stats), abs(b), 1e-3), alpha)
         rows.append(
             _ratio_row(
                 term,
