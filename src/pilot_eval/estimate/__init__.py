@@ -10,7 +10,10 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
 - :func:`interrupted_time_series`: segmented regression for a single series;
 - :func:`pilot_effects`, :func:`triple_difference`: the headline table (with
   :func:`rollout_design` and :func:`imputation_estimate` for a staggered roll-out);
-- :func:`minimum_detectable_effect`: power by simulation at the real design.
+- :func:`minimum_detectable_effect`: power by simulation at the real design;
+- :func:`honest_did`, :func:`pretrend_power`, :func:`pretrend_test`: sensitivity of the event
+  study to parallel trends (Rambachan & Roth 2023; Roth 2022), with
+  :func:`placebo_covariance`.
 """
 
 from __future__ import annotations
@@ -50,6 +53,12 @@ _WHERE = {
     "default_hac_lags": "its",
     "interrupted_time_series": "its",
     "minimum_detectable_effect": "power",
+    "PlaceboCovariance": "sensitivity",
+    "breakdown": "sensitivity",
+    "honest_did": "sensitivity",
+    "placebo_covariance": "sensitivity",
+    "pretrend_power": "sensitivity",
+    "pretrend_test": "sensitivity",
 }
 
 
@@ -68,6 +77,7 @@ __all__ = [
     "HEADLINE_INFERENCE",
     "OUTCOMES",
     "TIDY_COLUMNS",
+    "PlaceboCovariance",
     "BaconDecomposition",
     "ClusterRobustResult",
     "EstimateResult",
@@ -76,15 +86,20 @@ __all__ = [
     "StaggeredDiDResult",
     "WildClusterBootstrapResult",
     "bacon_decomposition",
+    "breakdown",
     "cluster_robust",
     "default_hac_lags",
     "event_study",
+    "honest_did",
     "imputation_estimate",
     "interrupted_time_series",
     "minimum_detectable_effect",
     "outcome_data",
     "outcome_frames",
     "pilot_effects",
+    "placebo_covariance",
+    "pretrend_power",
+    "pretrend_test",
     "randomization_inference",
     "restrict_window",
     "rollout_design",
