@@ -276,3 +276,22 @@ def test_breakdown_grows_with_the_effect():
         values.append(breakdown(result))
     assert values[0] < values[1] < values[2], values
     assert values[0] > 0
+
+
+def test_stored_inputs_are_what_the_demo_gives_now():
+    """The reference inputs (tests/results/honestdid_inputs.py) are the demo's event study
+    and default covariance: if either changes, the reference must be made again."""
+    from pilot_eval.demo import generate
+    from pilot_eval.estimate.effects import DEFAULT_WINDOW, event_study, restrict_window
+    from pilot_eval.measures import build_panel
+
+    export = generate()
+    tables = restrict_window(export.tables, DEFAULT_WINDOW)
+    cut = export.truth["cut_date"]
+    panel = build_panel(tables, cut, unit=("administration",))
+    for outcome in ("days_unfilled_90", "late_withdrawal"):
+        pc = event_study(tables, outcome, cut, panel=panel).details["placebo"]
+        stored = INPUTS[f"demo_{outcome}"]
+        assert pc.event_times.tolist() == stored["event_times"]
+        assert np.allclose(pc.betahat, stored["betahat"], rtol=1e-10, atol=0)
+        assert np.allclose(pc.vcov, stored["sigma"], rtol=1e-10, atol=0)

@@ -20,42 +20,49 @@ import numpy as np
 from scipy import stats
 
 HERE = Path(__file__).parent
-cases = json.loads((HERE / "honestdid_inputs.json").read_text())
-DRAWS = 1_000_000
-out = {"draws": DRAWS, "alpha": 0.05, "cases": {}}
-for name in ("demo_days_unfilled_90", "demo_late_withdrawal"):
-    c = cases[name]
-    b, S = np.array(c["betahat"]), np.array(c["sigma"])
-    npre, npost = c["num_pre"], c["num_post"]
-    t = np.array(c["event_times"], dtype=float) + 1.0  # relative to the reference event time −1
-    lv = np.full(npost, 1.0 / npost)
-    rng = np.random.default_rng(12345)
-    z = rng.multivariate_normal(np.zeros(len(b)), S, size=DRAWS)  # β̂ − β
-    crit = stats.chi2.ppf(0.95, npre)
-    Sinv = np.linalg.inv(S[:npre, :npre])
-    res = {}
-    for p in (0.5, 0.8):
 
-        def rate(g, z=z, t=t, npre=npre, Sinv=Sinv, crit=crit):
+
+def main():
+    cases = json.loads((HERE / "honestdid_inputs.json").read_text())
+    DRAWS = 1_000_000
+    out = {"draws": DRAWS, "alpha": 0.05, "cases": {}}
+    for name in ("demo_days_unfilled_90", "demo_late_withdrawal"):
+        c = cases[name]
+        b, S = np.array(c["betahat"]), np.array(c["sigma"])
+        npre, npost = c["num_pre"], c["num_post"]
+        t = np.array(c["event_times"], dtype=float) + 1.0  # relative to the reference event time −1
+        lv = np.full(npost, 1.0 / npost)
+        rng = np.random.default_rng(12345)
+        z = rng.multivariate_normal(np.zeros(len(b)), S, size=DRAWS)  # β̂ − β
+        crit = stats.chi2.ppf(0.95, npre)
+        Sinv = np.linalg.inv(S[:npre, :npre])
+        res = {}
+        for p in (0.5, 0.8):
+
+            def rate(g, z=z, t=t, npre=npre, Sinv=Sinv, crit=crit):
+                x = z[:, :npre] + g * t[:npre]
+                return float((np.einsum("ij,jk,ik->i", x, Sinv, x) > crit).mean())
+
+            lo, hi = 0.0, 1.0
+            while rate(hi) < p:
+                hi *= 2
+            for _ in range(40):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if rate(mid) < p else (lo, mid)
+            g = (lo + hi) / 2
             x = z[:, :npre] + g * t[:npre]
-            return float((np.einsum("ij,jk,ik->i", x, Sinv, x) > crit).mean())
+            passed = np.einsum("ij,jk,ik->i", x, Sinv, x) <= crit
+            post = z[:, npre:] @ lv + g * lv @ t[npre:]
+            res[str(p)] = {
+                "slope": g,
+                "bias": float(g * lv @ t[npre:]),
+                "bias_given_pass": float(post[passed].mean()),
+                "pass_probability": float(passed.mean()),
+            }
+        out["cases"][name] = res
+        print(name, res)
+    (HERE / "pretrends_reference.json").write_text(json.dumps(out, indent=1))
 
-        lo, hi = 0.0, 1.0
-        while rate(hi) < p:
-            hi *= 2
-        for _ in range(40):
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if rate(mid) < p else (lo, mid)
-        g = (lo + hi) / 2
-        x = z[:, :npre] + g * t[:npre]
-        passed = np.einsum("ij,jk,ik->i", x, Sinv, x) <= crit
-        post = z[:, npre:] @ lv + g * lv @ t[npre:]
-        res[str(p)] = {
-            "slope": g,
-            "bias": float(g * lv @ t[npre:]),
-            "bias_given_pass": float(post[passed].mean()),
-            "pass_probability": float(passed.mean()),
-        }
-    out["cases"][name] = res
-    print(name, res)
-(HERE / "pretrends_reference.json").write_text(json.dumps(out, indent=1))
+
+if __name__ == "__main__":
+    main()

@@ -792,7 +792,9 @@ def _default_grid(pc: PlaceboCovariance, method: str, lv: np.ndarray) -> np.ndar
 
 
 def _covers_zero(lo: float, hi: float) -> bool:
-    return bool(np.isfinite(lo) and np.isfinite(hi) and lo <= 0 <= hi) or bool(np.isnan(lo))
+    """True when the robust set contains 0. An empty set (NaN bounds: every θ rejected, the
+    restriction itself is at odds with the data) does not count."""
+    return bool(np.isfinite(lo) and np.isfinite(hi) and lo <= 0 <= hi)
 
 
 def honest_did(
@@ -847,7 +849,8 @@ def honest_did(
         "original" (l'β̂ ± z·se, exact parallel trends) with the placebo covariance.
         ``details["breakdown"]``: the smallest M̄ (M) at which the robust set contains 0 —
         0 if the original interval already does, ``inf`` if no value up to the grid's end
-        does (then the conclusion holds over the whole grid); also :func:`breakdown`.
+        does (then the conclusion holds over the whole grid); an empty robust set (NaN
+        bounds) does not count as containing 0; also :func:`breakdown`.
         ``details["l_vec"]``, ``details["seconds"]``.
 
     Notes
