@@ -19,6 +19,9 @@ treated of 8 administrations. Every result has ``tidy()`` with the columns of
   (:func:`simulated_minimum_detectable_effect`: by simulating the demo generator).
 - :func:`poisson_effects`, :func:`poisson_imputation`, :func:`poisson_fit`: the count
   outcomes (:data:`COUNT_OUTCOMES`) as Poisson ratios, used by :func:`pilot_effects`.
+- :func:`honest_did`, :func:`pretrend_power`, :func:`pretrend_test`: sensitivity of the event
+  study to parallel trends (Rambachan & Roth 2023; Roth 2022), with
+  :func:`placebo_covariance`.
 """
 
 from __future__ import annotations
@@ -68,6 +71,12 @@ _WHERE = {
     "poisson_effects": "poisson",
     "poisson_fit": "poisson",
     "poisson_imputation": "poisson",
+    "PlaceboCovariance": "sensitivity",
+    "breakdown": "sensitivity",
+    "honest_did": "sensitivity",
+    "placebo_covariance": "sensitivity",
+    "pretrend_power": "sensitivity",
+    "pretrend_test": "sensitivity",
 }
 
 
@@ -92,15 +101,18 @@ __all__ = [
     "ClusterRobustResult",
     "EstimateResult",
     "InterruptedTimeSeriesResult",
+    "PlaceboCovariance",
     "RandomizationInferenceResult",
     "StaggeredDiDResult",
     "WildClusterBootstrapResult",
     "bacon_decomposition",
+    "breakdown",
     "cluster_robust",
     "default_hac_lags",
     "event_study",
     "family_wise_p_values",
     "group_effects",
+    "honest_did",
     "imputation_estimate",
     "interrupted_time_series",
     "leave_one_out",
@@ -108,10 +120,13 @@ __all__ = [
     "outcome_data",
     "outcome_frames",
     "pilot_effects",
+    "placebo_covariance",
     "placebo_in_time",
     "poisson_effects",
     "poisson_fit",
     "poisson_imputation",
+    "pretrend_power",
+    "pretrend_test",
     "randomization_inference",
     "restrict_window",
     "rollout_design",

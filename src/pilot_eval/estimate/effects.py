@@ -973,6 +973,11 @@ def event_study(
     period panel already built from the same tables, cut date and period
     (``build_panel(tables, cut_date, period=period, unit=("administration",))``), to
     share it between outcomes.
+
+    ``details["placebo"]`` (:class:`pilot_eval.estimate.sensitivity.PlaceboCovariance`) holds
+    the universal-base coefficients and their full-rank placebo covariance for
+    :func:`pilot_eval.estimate.sensitivity.honest_did` and ``pretrend_power``;
+    ``details["vcov_placebo"]`` the same covariance labelled by event time.
     """
     from .did import staggered_did
 
@@ -997,11 +1002,17 @@ def event_study(
     table = result.aggregate("event")
     table["inference"] = "analytic_if (indicative: single-cluster cohorts)"
     table.insert(0, "outcome", outcome)
+    from .sensitivity import placebo_covariance
+
+    placebo = placebo_covariance(panel, column)
+    labels = [f"event_time={e}" for e in placebo.event_times]
     return EstimateResult(
         table,
         details={
             "pretrend_p_value": result.pretrend_p_value,
             "did": result,
             "periods": sorted(panel["period"].unique()),
+            "placebo": placebo,
+            "vcov_placebo": pd.DataFrame(placebo.vcov, index=labels, columns=labels),
         },
     )
