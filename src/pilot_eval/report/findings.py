@@ -8,10 +8,11 @@ Swedish (klarspråk; English with ``lang="en"``):
 
 * :func:`what_was_done` — one paragraph: which administrations, when, for whom, how many
   checks of which kind (protected counts: 1–4 never printed, large counts rounded);
-* :func:`summarise` — three to five :class:`Finding` objects, one per main outcome, each
-  with its size and direction, its uncertainty in words and, given the stored minimum
-  detectable effects (:func:`pilot_eval.estimate.mde.stored_mde`), what the study could
-  have found at all;
+* :func:`summarise` — one :class:`Finding` per primary outcome (one per part of question
+  5), each with its size and direction, its verdict (:data:`VERDICTS`), its uncertainty in
+  words and, given the minimum detectable effects from the data
+  (:func:`pilot_eval.estimate.minimum_detectable_effect`), what the study could have found;
+* :func:`family_note` — the sentence that says how many effects are judged together;
 * :func:`cannot_tell` — what the data cannot tell;
 * :func:`methods_note` — how the effects were estimated, in three sentences.
 
@@ -21,11 +22,13 @@ The sentences and their templates are the (Swedish, English) pairs of
 Wording rules (tested):
 
 * The headline inference is randomization inference over the 56 ways of picking 3 of
-  the 8 administrations (:data:`pilot_eval.estimate.effects.HEADLINE_REASON`). An
-  interval that contains 0 is **no clear effect**: the text says that we cannot rule out
-  that the pilot had no effect *and* how large an effect in either direction the
-  interval still allows. An interval that excludes 0 is worded cautiously ("tyder på",
-  "troligen"), never "bevisar".
+  the 8 administrations (:data:`pilot_eval.estimate.effects.HEADLINE_REASON`). The
+  verdict (docs/estimation.md, "Primary outcomes, the family and the verdicts") uses the
+  family-wise p-value over the primary outcomes × phases and the pre-trend test: "tydlig
+  ökning/minskning" only when both allow it, "osäkert: grupperna skilde sig redan före
+  piloten" when the pre-test rejects, else "ingen säkerställd skillnad", said with what
+  the interval holds in both directions. A clear change is worded cautiously
+  ("troligen"), never "bevisar"; no double negatives.
 * p-values are never printed, so they cannot be read as the probability that an effect
   is real.
 * "Bara 3 av 8 förvaltningar" is said whenever the p-value is at its floor (1/56: the
@@ -33,18 +36,19 @@ Wording rules (tested):
   estimate is large, or unbounded).
 * Numbers in the reader's format (:func:`pilot_eval.labels.format_number`): shares in
   percentage points with one decimal, days with one decimal, applicants per advert with
-  two; "osäkerhetsintervall", never "konfidensintervall" or "signifikant".
+  two, Poisson ratios in whole per cent; "osäkerhetsintervall", never
+  "konfidensintervall" or "signifikant".
 
 Examples
 --------
 >>> row = {"outcome": "late_withdrawal", "term": "during", "estimate": 0.025, "conf_low": -0.01,
 ...        "conf_high": 0.06, "p_value": 0.2, "inference": "randomization_inference"}
 >>> f = describe_effect(row)
->>> f.verdict
-'no_clear_effect'
+>>> f.verdict, f.tag
+('no_clear_difference', 'ingen säkerställd skillnad')
 >>> "2,5\\xa0procentenheter" in f.headline
 True
->>> "inte utesluta" in f.uncertainty
+>>> "ingen säkerställd skillnad" in f.uncertainty
 True
 """
 
@@ -54,6 +58,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from ..estimate.effects import HEADLINE_INFERENCE
@@ -71,6 +76,10 @@ __all__ = [
     "cannot_tell",
     "count_text",
     "describe_effect",
+    "family_note",
+    "leave_one_out_sentence",
+    "placebo_sentence",
+    "pretrend_sentence",
     "methods_note",
     "summarise",
     "what_was_done",
@@ -184,6 +193,7 @@ class Finding:
     p_value_fwer: float = float("nan")
     pretrend_p_value: float = float("nan")
     breakdown: float = float("nan")
+    family: int | None = None
 
     @property
     def tag(self) -> str:
@@ -371,6 +381,7 @@ def describe_effect(
         p_value_fwer=p_fwer,
         pretrend_p_value=pre,
         breakdown=_float(breakdown),
+        family=n_family,
     )
 
 
@@ -823,6 +834,87 @@ def cannot_tell(
         time_item += " " + words["law_change"][i]
     items.append(time_item)
     return items
+
+
+def family_note(results: Sequence[Finding], *, lang: str = "sv") -> str:
+    """The sentence before the summary's verdicts: which outcomes are judged, how many
+    effects are tested together, and what a clear difference needs.
+
+    >>> f = Finding("x", "T", "H.", "U.", None, 1.0, 0.0, 2.0, 0.1, "days", "no_clear_difference", family=6)
+    >>> "sex effekter" in family_note([f])
+    True
+    """
+    check_lang(lang)
+    family = next((f.family for f in results if f.family), None)
+    key = "family" if family else "no_family"
+    n = format_number(family, lang) if family else ""
+    if lang == "sv" and family in _SWEDISH_NUMBERS:
+        n = _SWEDISH_NUMBERS[family]
+    return T.VERDICT_NOTE[key][index(lang)].format(n=n)
+
+
+def pretrend_sentence(p_values: Mapping[str, float], *, lang: str = "sv", alpha: float = 0.05) -> str:
+    """What the pre-trend tests of the primary outcomes (outcome → p-value) say, in one
+    sentence: none rejects, or which outcomes already differed before the pilot."""
+    check_lang(lang)
+    i = index(lang)
+    differed = [o for o, p in p_values.items() if not math.isnan(_float(p)) and _float(p) <= alpha]
+    if not differed:
+        return T.PRETRENDS["none"][i]
+    topics = _and_list([_TEXTS[o].topic[i] for o in differed if o in _TEXTS], lang)
+    return T.PRETRENDS["some"][i].format(topics=topics)
+
+
+def leave_one_out_sentence(overview: pd.DataFrame, *, lang: str = "sv") -> str:
+    """The spread of each primary outcome's effect when one administration is left out
+    (:func:`pilot_eval.report.sections.leave_one_out_overview`: first row all eight,
+    columns ``effect_<outcome>`` in the reader's units), and which administration moves
+    it most."""
+    check_lang(lang)
+    i = index(lang)
+    parts = []
+    for column in [c for c in overview.columns if c.startswith("effect_")]:
+        outcome = column.removeprefix("effect_")
+        if outcome not in _TEXTS:
+            continue
+        values = overview[column].to_numpy(dtype=float)
+        full, rest = values[0], values[1:]
+        if not np.isfinite(rest).any():
+            continue
+        moved = int(np.nanargmax(np.abs(rest - full)))
+        unit = T.LEAVE_ONE_OUT_UNITS[_reader_unit(outcome)][i]
+        parts.append(
+            T.LEAVE_ONE_OUT["spread"][i].format(
+                topic=_TEXTS[outcome].topic[i],
+                low=format_number(np.nanmin(rest), lang, decimals=1),
+                high=format_number(np.nanmax(rest), lang, decimals=1),
+                unit=unit,
+                admin=str(overview.iloc[1 + moved, 0]),
+            )
+        )
+    return " ".join(parts)
+
+
+def _reader_unit(outcome: str) -> str:
+    from ..estimate.poisson import COUNT_OUTCOMES
+
+    return "percent" if outcome in COUNT_OUTCOMES else _TEXTS[outcome].unit
+
+
+def placebo_sentence(placebo: pd.DataFrame, *, lang: str = "sv", alpha: float = 0.05) -> str:
+    """What the fake pilot starts say (:func:`pilot_eval.report.sections.placebo_in_time_overview`):
+    none tells an effect apart from chance, or how many do."""
+    check_lang(lang)
+    i = index(lang)
+    p = placebo["p_value"].to_numpy(dtype=float)
+    hits = int((p <= alpha).sum())
+    if hits == 0:
+        return T.PLACEBO["none"][i]
+    return T.PLACEBO["some"][i].format(k=format_number(hits, lang), n=format_number(len(p), lang))
+
+
+#: Small numbers in words in Swedish running text.
+_SWEDISH_NUMBERS = {2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta", 9: "nio", 10: "tio"}
 
 
 def methods_note(*, lang: str = "sv") -> str:

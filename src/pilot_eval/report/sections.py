@@ -51,7 +51,14 @@ __all__ = [
     "placebo_in_time_table",
     "outcome_label",
     "pilot_marks",
+    "breakdowns",
+    "leave_one_out_overview",
+    "placebo_in_time_overview",
+    "pretrend_p_values",
     "pretrend_table",
+    "pretrends",
+    "sensitivity",
+    "sensitivity_table",
     "quarantine_reasons",
     "row_accounting",
     "triple_difference_table",
@@ -265,13 +272,90 @@ def is_demo(ctx: Period) -> bool:
     return bool(raw) and (Path(raw) / "truth.json").is_file()
 
 
-def pretrend_table(ctx: Period, outcomes: Sequence[str]) -> pd.DataFrame:
-    """Per outcome: the joint test that the pilot and comparison administrations moved in
-    parallel before the pilot (pre-period event-study effects all zero)."""
-    rows = [
-        {"outcome": outcome_label(o, ctx.lang), "pretrend_p_value": event_study(ctx, o).details["pretrend_p_value"]}
-        for o in outcomes
-    ]
+def pretrends(ctx: Period) -> pd.DataFrame:
+    """The primary outcomes' pre-trend tests and pre-trend power (the estimate stage's
+    :func:`pilot_eval.report.stages.compute_pretrends`, or computed here)."""
+    from .stages import compute_pretrends
+
+    return _stage_result(ctx, "pretrends", None, lambda: compute_pretrends(ctx, _primary(ctx)))
+
+
+def pretrend_p_values(ctx: Period) -> dict[str, float]:
+    """Outcome → the p-value of its pre-trend test with the full-rank covariance (what the
+    summary's verdicts use)."""
+    t = pretrends(ctx)
+    return {str(o): float(p) for o, p in t.groupby("outcome", sort=False)["p_value"].first().items()}
+
+
+def pretrend_table(ctx: Period) -> pd.DataFrame:
+    """Per primary outcome, for print: the test that pilot and comparison administrations
+    moved in parallel before the pilot (p-value with the full-rank covariance), and the
+    steepest difference in trend per quarter the test finds with 80 % power with the bias
+    such a trend would give the effect (in the outcome's units; percentage points for
+    shares)."""
+    from .plots import OUTCOME_INFO
+
+    t = pretrends(ctx)
+    t = t.loc[t["power"].round(2) == 0.8].copy()
+    share = t["outcome"].map(lambda o: OUTCOME_INFO.get(o, ("", "", ""))[2] == "pp").astype(bool)
+    for c in ("slope", "bias"):
+        t[c] = t[c].where(~share, t[c] * 100)
+    i = texts.index(ctx.lang)
+    t["unit"] = [_unit_word(o, i) for o in t["outcome"]]
+    t["outcome"] = [outcome_label(o, ctx.lang) for o in t["outcome"]]
+    t = t.rename(columns={"p_value": "pretrend_p_value", "slope": "pretrend_slope_80", "bias": "pretrend_bias_80"})
+    return t[["outcome", "pretrend_p_value", "unit", "pretrend_slope_80", "pretrend_bias_80"]].reset_index(drop=True)
+
+
+def _unit_word(outcome: str, i: int) -> str:
+    """The unit an outcome's event study is in, in words (shares in percentage points)."""
+    from .plots import OUTCOME_INFO
+
+    kind = OUTCOME_INFO.get(outcome, ("", "", ""))[2]
+    key = {"pp": "percentage_points", "days": "days", "applicants": "applicants"}.get(kind)
+    return words.UNITS[key][i] if key else ""
+
+
+def sensitivity(ctx: Period, outcome: str) -> EstimateResult:
+    """:func:`pilot_eval.report.stages.compute_sensitivity` of ``outcome`` (the estimate
+    stage's, or computed here)."""
+    from .stages import compute_sensitivity
+
+    return _stage_result(ctx, "sensitivity", outcome, lambda: compute_sensitivity(ctx, outcome))
+
+
+def breakdowns(ctx: Period, method: str = "relative_magnitudes") -> dict[str, float]:
+    """Outcome → the breakdown value of its event study (the smallest M̄ at which the
+    robust interval contains 0; 0 = the ordinary one already does), for the summary."""
+    return {o: float(sensitivity(ctx, o).details["breakdown"][method]) for o in _primary(ctx)}
+
+
+def sensitivity_table(ctx: Period) -> pd.DataFrame:
+    """Per primary outcome, for print: the event study's average effect after the start
+    with its ordinary interval, and the breakdown values of the two restrictions of
+    Rambachan & Roth (2023): relative magnitudes (M̄: how many times the largest
+    difference before the pilot the difference after it may be) and smoothness (M: how
+    much the trend may bend per quarter, in the outcome's units)."""
+    from .plots import OUTCOME_INFO
+
+    rows = []
+    for o in _primary(ctx):
+        r = sensitivity(ctx, o)
+        t = r.tidy()
+        original = t.loc[t["inference"].astype(str) == "original"].iloc[0]
+        factor = 100.0 if OUTCOME_INFO.get(o, ("", "", ""))[2] == "pp" else 1.0
+        b = r.details["breakdown"]
+        rows.append(
+            {
+                "outcome": outcome_label(o, ctx.lang),
+                "unit": _unit_word(o, texts.index(ctx.lang)),
+                "estimate": float(original["estimate"]) * factor,
+                "conf_low": float(original["conf_low"]) * factor,
+                "conf_high": float(original["conf_high"]) * factor,
+                "breakdown_rm": float(b["relative_magnitudes"]),
+                "breakdown_sd": float(b["smoothness"]) * factor,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -386,6 +470,47 @@ def leave_one_out_table(ctx: Period, outcome: str, term: str = "during") -> pd.D
     t["dropped_arm"] = ["" if pd.isna(a) else value_label("arm", a, ctx.lang) for a in t["dropped_arm"]]
     cols = ["dropped", "dropped_arm", "estimate", "conf_low", "conf_high", "p_value", "n_assignments"]
     return t[cols].reset_index(drop=True)
+
+
+def leave_one_out_overview(ctx: Period, term: str = "during") -> pd.DataFrame:
+    """The headline effect of each primary outcome (``term``) with each administration
+    left out, one column per outcome in the reader's units (shares in percentage points,
+    counts in per cent): the first row has all eight."""
+    columns = {}
+    first = None
+    for o in _primary(ctx):
+        t = leave_one_out_table(ctx, o, term)
+        first = t[["dropped", "dropped_arm"]] if first is None else first
+        columns[o] = t["estimate"].to_numpy()
+    out = first.copy()
+    for o, values in columns.items():
+        out[f"effect_{o}"] = values
+    return out
+
+
+def placebo_in_time_overview(ctx: Period) -> pd.DataFrame:
+    """The fake pilots 12 and 24 months early of every primary outcome, one row per
+    outcome × fake start × phase: outcome in words, then :func:`placebo_in_time_table`'s
+    columns."""
+    parts = []
+    for o in _primary(ctx):
+        t = placebo_in_time_table(ctx, o)
+        t.insert(0, "outcome", outcome_label(o, ctx.lang) + _suffix(o, ctx.lang))
+        parts.append(t)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _suffix(outcome: str, lang: str) -> str:
+    """ " (procentenheter)" for shares, " (förändring i procent)" for count outcomes, else ""."""
+    from ..estimate.poisson import COUNT_OUTCOMES
+    from .plots import OUTCOME_INFO
+
+    i = texts.index(lang)
+    if outcome in COUNT_OUTCOMES:
+        return words.PERCENTAGE_POINTS_SUFFIX["percent"][i]
+    if OUTCOME_INFO.get(outcome, ("", "", ""))[2] == "pp":
+        return words.PERCENTAGE_POINTS_SUFFIX["suffix"][i]
+    return ""
 
 
 def placebo_in_time_table(ctx: Period, outcome: str) -> pd.DataFrame:

@@ -70,6 +70,8 @@ __all__ = [
     "compute_leave_one_out",
     "compute_mde",
     "compute_placebo_in_time",
+    "compute_pretrends",
+    "compute_sensitivity",
     "compute_triple_difference",
     "estimate",
     "execute",
@@ -231,6 +233,42 @@ def compute_placebo_in_time(ctx: Period, outcome: str) -> EstimateResult:
     return placebo_in_time(ctx.tables, ctx.cut_date, outcome, window=ctx.window)
 
 
+def compute_sensitivity(ctx: Period, outcome: str, study: EstimateResult | None = None) -> EstimateResult:
+    """Parallel-trends sensitivity of ``outcome``'s event study
+    (:func:`pilot_eval.estimate.sensitivity.honest_did`): relative magnitudes and
+    smoothness over the default grids, one tidy table; ``details["breakdown"]`` maps each
+    method to its breakdown value. ``study``: the outcome's event study if already computed."""
+    from ..estimate.sensitivity import breakdown, honest_did
+
+    study = study or compute_event_study(ctx, outcome)
+    parts = {m: honest_did(study, method=m) for m in ("relative_magnitudes", "smoothness")}
+    table = pd.concat([r.tidy() for r in parts.values()], ignore_index=True)
+    return EstimateResult(table, details={"breakdown": {m: breakdown(r) for m, r in parts.items()}})
+
+
+def compute_pretrends(
+    ctx: Period, outcomes: Sequence[str], studies: dict[str, EstimateResult] | None = None
+) -> pd.DataFrame:
+    """Per outcome: the pre-trend test with the full-rank covariance (``p_value``; the
+    analytic one beside it, ``p_value_analytic``) and the linear pre-trend it detects with
+    50 % and 80 % power with the bias that trend would cause
+    (:func:`pilot_eval.estimate.sensitivity.pretrend_test`, ``pretrend_power``): one row
+    per outcome × power. ``studies``: event studies already computed, by outcome."""
+    from ..estimate.sensitivity import pretrend_power, pretrend_test
+
+    rows = []
+    for outcome in outcomes:
+        study = (studies or {}).get(outcome) or compute_event_study(ctx, outcome)
+        test = pretrend_test(study)
+        power = pretrend_power(study)
+        table = power.tidy() if hasattr(power, "tidy") else power
+        for row in table.to_dict("records"):
+            rows.append(
+                {**row, "outcome": outcome, "p_value": test["p_value"], "p_value_analytic": test["p_value_analytic"]}
+            )
+    return pd.DataFrame(rows)
+
+
 def _frames(ctx: Period, outcomes: Sequence[str]) -> dict[str, pd.DataFrame]:
     """The outcomes' analysis rows on the period's window, built once per period."""
     from ..estimate.effects import outcome_frames, restrict_window
@@ -293,6 +331,9 @@ def estimate(
 
     breakdowns = GROUP_EFFECT_BY if group_breakdowns is None else group_breakdowns
     groups = {b: attempt(f"group_effects/{b}", lambda b=b: compute_group_effects(ctx, b)) for b in breakdowns}
+    studied = [o for o in primary if event.get(o) is not None]
+    sensitivity = {o: attempt(f"sensitivity/{o}", lambda o=o: compute_sensitivity(ctx, o, event[o])) for o in studied}
+    pretrends = attempt("pretrends", lambda: compute_pretrends(ctx, studied, event))
 
     def kept(found: dict) -> dict:
         return {k: r for k, r in found.items() if r is not None}
@@ -307,6 +348,8 @@ def estimate(
         leave_one_out=kept(loo),
         placebo_in_time=kept(placebo),
         group_effects=kept(groups),
+        sensitivity=kept(sensitivity),
+        pretrends=pd.DataFrame() if pretrends is None else pretrends,
         errors=errors,
     )
 

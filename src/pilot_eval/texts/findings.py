@@ -29,7 +29,12 @@ __all__ = [
     "MDE",
     "METHODS",
     "SENSITIVITY",
+    "LEAVE_ONE_OUT",
+    "LEAVE_ONE_OUT_UNITS",
+    "PLACEBO",
+    "PRETRENDS",
     "TAGS",
+    "VERDICT_NOTE",
     "OUTCOMES",
     "TERMS",
     "UNCERTAINTY",
@@ -294,6 +299,72 @@ TAGS: dict[str, tuple[str, str]] = {
     "differed_before": (
         "osäkert: grupperna skilde sig redan före piloten",
         "uncertain: the groups already differed before the pilot",
+    ),
+}
+
+#: Before the summary's verdicts: ``{n}`` the number of effects tested together.
+VERDICT_NOTE: dict[str, tuple[str, str]] = {
+    "family": (
+        "Vi bedömer ett mått för varje del av fråga 5: tiden till tillsättning, återtagna ansökningar och "
+        "kompetensförsörjningen, under och efter piloten. Det blir {n} effekter. En skillnad räknas som tydlig "
+        "bara om den står sig när vi tar hänsyn till att alla {n} prövas samtidigt, och bara om "
+        "pilotförvaltningarna och de andra förvaltningarna utvecklades lika före piloten.",
+        "We judge one measure for each part of question 5: the time to fill posts, withdrawn applications and "
+        "the supply of competence, during and after the pilot. That makes {n} effects. A difference counts as "
+        "clear only if it holds when we allow for testing all {n} at once, and only if the pilot "
+        "administrations and the others developed alike before the pilot.",
+    ),
+    "no_family": (
+        "Vi bedömer ett mått för varje del av fråga 5: tiden till tillsättning, återtagna ansökningar och "
+        "kompetensförsörjningen. En skillnad räknas som tydlig bara om pilotförvaltningarna och de andra "
+        "förvaltningarna utvecklades lika före piloten.",
+        "We judge one measure for each part of question 5: the time to fill posts, withdrawn applications and "
+        "the supply of competence. A difference counts as clear only if the pilot administrations and the "
+        "others developed alike before the pilot.",
+    ),
+}
+
+#: The methods page's pre-trend sentence; ``{topics}`` the outcomes that differed.
+PRETRENDS: dict[str, tuple[str, str]] = {
+    "none": (
+        "Testet visar ingen skillnad i utveckling mellan grupperna före piloten för något av de tre måtten.",
+        "The test shows no difference in how the groups developed before the pilot for any of the three measures.",
+    ),
+    "some": (
+        "För {topics} utvecklades grupperna olika redan före piloten, så effekterna där är osäkra.",
+        "For {topics} the groups already developed differently before the pilot, so the effects there are uncertain.",
+    ),
+}
+
+#: The methods page's leave-one-out sentence, per outcome.
+LEAVE_ONE_OUT: dict[str, tuple[str, str]] = {
+    "spread": (
+        "Effekten på {topic} ligger mellan {low} och {high} {unit} när en förvaltning i taget lämnas utanför; "
+        "mest ändras den utan {admin}.",
+        "The effect on {topic} lies between {low} and {high} {unit} with one administration left out at a time; "
+        "it changes most without the {admin}.",
+    ),
+}
+LEAVE_ONE_OUT_UNITS: dict[str, tuple[str, str]] = {
+    "days": ("dagar", "days"),
+    "pp": ("procentenheter", "percentage points"),
+    "percent": ("procent", "per cent"),
+    "count": ("sökande per annons", "applicants per advert"),
+}
+
+#: The methods page's sentence on the fake pilot starts.
+PLACEBO: dict[str, tuple[str, str]] = {
+    "none": (
+        "Ingen av de låtsade pilotstarterna ger en effekt som permutationstestet skiljer från slumpen. Det talar "
+        "för att jämförelsen inte hittar effekter där det inte fanns någon pilot.",
+        "None of the fake pilot starts gives an effect that the randomization test tells apart from chance. That "
+        "suggests the comparison does not find effects where there was no pilot.",
+    ),
+    "some": (
+        "{k} av {n} effekter av låtsade pilotstarter skiljer sig från slumpen. Grupperna kan alltså ha skilt sig åt "
+        "redan före piloten, och effekterna ovan ska läsas med det i minnet.",
+        "{k} of {n} effects of fake pilot starts differ from chance. So the groups may have differed before the "
+        "pilot, and the effects above should be read with that in mind.",
     ),
 }
 

@@ -219,6 +219,32 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "dropped": ("Förvaltning som lämnats utanför", "Administration left out"),
     "dropped_arm": ("Dess grupp", "Its group"),
     "shift_months": ("Låtsad pilot", "Fake pilot"),
+    "pretrend_p_value": (
+        "Test av lika utveckling före piloten (p-värde)",
+        "Test of parallel trends before the pilot (p-value)",
+    ),
+    "pretrend_slope_80": (
+        "Skillnad i trend per kvartal som testet upptäcker i 8 fall av 10",
+        "Difference in trend per quarter the test detects 8 times in 10",
+    ),
+    "pretrend_bias_80": ("Fel i effekten som en sådan trend skulle ge", "Error in the effect such a trend would cause"),
+    "breakdown_rm": (
+        "Slutsatsen håller till M̄ (gånger största skillnaden före)",
+        "The conclusion holds up to M̄ (times the largest difference before)",
+    ),
+    "breakdown_sd": (
+        "Slutsatsen håller till M (böjning per kvartal)",
+        "The conclusion holds up to M (bend per quarter)",
+    ),
+    "effect_days_to_fill": ("Dagar till tillsättning", "Days to fill"),
+    "effect_late_withdrawal": (
+        "Återtagna efter intervju (procentenheter)",
+        "Withdrawn after interview (percentage points)",
+    ),
+    "effect_qualified_applicants_per_vacancy": (
+        "Behöriga sökande per annons (förändring i procent)",
+        "Qualified applicants per advert (change in per cent)",
+    ),
 }
 
 #: Measure function name → (Swedish, English) title.
