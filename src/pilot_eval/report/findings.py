@@ -868,13 +868,15 @@ def pretrend_sentence(p_values: Mapping[str, float], *, lang: str = "sv", alpha:
 def leave_one_out_sentence(overview: pd.DataFrame, *, lang: str = "sv") -> str:
     """The spread of each primary outcome's effect when one administration is left out
     (:func:`pilot_eval.report.sections.leave_one_out_overview`: first row all eight,
-    columns ``effect_<outcome>`` in the reader's units), and which administration moves
+    columns ``effect_<question>`` in the reader's units), and which administration moves
     it most."""
     check_lang(lang)
     i = index(lang)
     parts = []
+    from ..estimate.effects import PRIMARY_OUTCOMES
+
     for column in [c for c in overview.columns if c.startswith("effect_")]:
-        outcome = column.removeprefix("effect_")
+        outcome = PRIMARY_OUTCOMES.get(column.removeprefix("effect_"))
         if outcome not in _TEXTS:
             continue
         values = overview[column].to_numpy(dtype=float)

@@ -475,16 +475,15 @@ def leave_one_out_table(ctx: Period, outcome: str, term: str = "during") -> pd.D
 def leave_one_out_overview(ctx: Period, term: str = "during") -> pd.DataFrame:
     """The headline effect of each primary outcome (``term``) with each administration
     left out, one column per outcome in the reader's units (shares in percentage points,
-    counts in per cent): the first row has all eight."""
-    columns = {}
-    first = None
-    for o in _primary(ctx):
+    counts in per cent; columns ``effect_<question>`` of
+    :data:`pilot_eval.estimate.effects.PRIMARY_OUTCOMES`): the first row has all eight."""
+    from ..estimate.effects import PRIMARY_OUTCOMES
+
+    out = None
+    for question, o in PRIMARY_OUTCOMES.items():
         t = leave_one_out_table(ctx, o, term)
-        first = t[["dropped", "dropped_arm"]] if first is None else first
-        columns[o] = t["estimate"].to_numpy()
-    out = first.copy()
-    for o, values in columns.items():
-        out[f"effect_{o}"] = values
+        out = t[["dropped", "dropped_arm"]].copy() if out is None else out
+        out[f"effect_{question}"] = t["estimate"].to_numpy()
     return out
 
 

@@ -32,6 +32,7 @@ running outcomes side by side in a process pool does not pay (docs/performance.m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -280,6 +281,49 @@ def _frames(ctx: Period, outcomes: Sequence[str]) -> dict[str, pd.DataFrame]:
     return {o: cache[o] for o in outcomes}
 
 
+class _Attempts:
+    """Runs computations, keeping each one's error by key instead of raising."""
+
+    def __init__(self):
+        self.errors: dict[str, str] = {}
+
+    def __call__(self, key: str, compute):
+        try:
+            return compute()
+        except Exception as exc:  # noqa: BLE001 - kept; the page that needs it fails with it
+            self.errors[key] = f"{type(exc).__name__}: {exc}"
+            return None
+
+
+def _robustness(ctx: Period, primary: Sequence[str], breakdowns: Sequence[str]) -> dict:
+    """The estimates that rerun the headline on changed data or designs: the primary
+    outcomes' minimum detectable effects, leave-one-out and fake pilot starts, and the
+    group effects; with their errors (``"errors"``)."""
+    from .sections import compute_group_effects
+
+    attempt = _Attempts()
+    found = {
+        "mde": attempt("mde", lambda: compute_mde(ctx, primary)),
+        "leave_one_out": {o: attempt(f"leave_one_out/{o}", lambda o=o: compute_leave_one_out(ctx, o)) for o in primary},
+        "placebo_in_time": {
+            o: attempt(f"placebo_in_time/{o}", lambda o=o: compute_placebo_in_time(ctx, o)) for o in primary
+        },
+        "group_effects": {
+            b: attempt(f"group_effects/{b}", lambda b=b: compute_group_effects(ctx, b)) for b in breakdowns
+        },
+    }
+    return {**found, "errors": attempt.errors}
+
+
+#: The period and arguments of :func:`_robustness` for the forked process of :func:`estimate`
+#: (it inherits them instead of receiving a pickled copy of the tables).
+_FORKED: tuple | None = None
+
+
+def _forked_robustness() -> dict:
+    return _robustness(*_FORKED)
+
+
 def estimate(
     ctx: Period,
     *,
@@ -287,6 +331,7 @@ def estimate(
     event_studies: Sequence[str] = EVENT_STUDY_OUTCOMES,
     triple_differences: Sequence[str] = TRIPLE_DIFFERENCE_OUTCOMES,
     group_breakdowns: Sequence[str] | None = None,
+    jobs: int = 2,
 ) -> ReportEstimates:
     """Every estimate the pages show, for the period ``ctx`` (:func:`prepare`).
 
@@ -295,45 +340,54 @@ def estimate(
     get their family-wise p-values, minimum detectable effects from the data,
     leave-one-out and placebo-in-time estimates and parallel-trends sensitivity.
 
+    With ``jobs`` ≥ 2 (and where processes can be forked) the robustness estimates
+    (:func:`_robustness`: MDEs, leave-one-out, fake pilots, group effects: about half of
+    the work) are computed in one forked process while this one computes the effects,
+    event studies and sensitivity; the results are the same as with ``jobs=1``.
+
     An estimate that cannot be computed is left out and its error kept in
     :attr:`ReportEstimates.errors`: the notebook that shows it computes it again and fails
     at that cell with the estimator's own error, as the others go on.
     """
+    global _FORKED
     from ..estimate.effects import OUTCOMES, PRIMARY_OUTCOMES
+    from .sections import GROUP_EFFECT_BY
 
-    errors: dict[str, str] = {}
-
-    def attempt(key: str, compute):
-        try:
-            return compute()
-        except Exception as exc:  # noqa: BLE001 - kept; the page that needs it fails with it
-            errors[key] = f"{type(exc).__name__}: {exc}"
-            return None
-
+    attempt = _Attempts()
     outcomes = list(outcomes or OUTCOMES)
-    effects = attempt("effects", lambda: compute_effects(ctx, outcomes))
-    if effects is None:  # one at a time, so that one outcome's failure leaves the others
-        del errors["effects"]
-        effects = {}
-        for outcome in outcomes:
-            found = attempt(f"effects/{outcome}", lambda o=outcome: compute_effects(ctx, [o]))
-            effects.update(found or {})
-    event = {o: attempt(f"event_studies/{o}", lambda o=o: compute_event_study(ctx, o)) for o in event_studies}
-    triple = {
-        o: attempt(f"triple_differences/{o}", lambda o=o: compute_triple_difference(ctx, o)) for o in triple_differences
-    }
     primary = [o for o in PRIMARY_OUTCOMES.values() if o in outcomes]
-    family = attempt("family", lambda: compute_family(effects, primary))
-    mde = attempt("mde", lambda: compute_mde(ctx, primary))
-    loo = {o: attempt(f"leave_one_out/{o}", lambda o=o: compute_leave_one_out(ctx, o)) for o in primary}
-    placebo = {o: attempt(f"placebo_in_time/{o}", lambda o=o: compute_placebo_in_time(ctx, o)) for o in primary}
-    from .sections import GROUP_EFFECT_BY, compute_group_effects
-
     breakdowns = GROUP_EFFECT_BY if group_breakdowns is None else group_breakdowns
-    groups = {b: attempt(f"group_effects/{b}", lambda b=b: compute_group_effects(ctx, b)) for b in breakdowns}
-    studied = [o for o in primary if event.get(o) is not None]
-    sensitivity = {o: attempt(f"sensitivity/{o}", lambda o=o: compute_sensitivity(ctx, o, event[o])) for o in studied}
-    pretrends = attempt("pretrends", lambda: compute_pretrends(ctx, studied, event))
+    with contextlib.suppress(Exception):  # built once, shared with the forked process; an outcome
+        _frames(ctx, outcomes)  # whose rows cannot be built fails again below, under its own name
+    pool = None
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _FORKED = (ctx, primary, breakdowns)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        side = pool.submit(_forked_robustness)
+    try:
+        effects = attempt("effects", lambda: compute_effects(ctx, outcomes))
+        if effects is None:  # one at a time, so that one outcome's failure leaves the others
+            del attempt.errors["effects"]
+            effects = {}
+            for outcome in outcomes:
+                found = attempt(f"effects/{outcome}", lambda o=outcome: compute_effects(ctx, [o]))
+                effects.update(found or {})
+        event = {o: attempt(f"event_studies/{o}", lambda o=o: compute_event_study(ctx, o)) for o in event_studies}
+        triple = {
+            o: attempt(f"triple_differences/{o}", lambda o=o: compute_triple_difference(ctx, o))
+            for o in triple_differences
+        }
+        family = attempt("family", lambda: compute_family(effects, primary))
+        studied = [o for o in primary if event.get(o) is not None]
+        sensitivity = {
+            o: attempt(f"sensitivity/{o}", lambda o=o: compute_sensitivity(ctx, o, event[o])) for o in studied
+        }
+        pretrends = attempt("pretrends", lambda: compute_pretrends(ctx, studied, event))
+        robust = side.result() if pool is not None else _robustness(ctx, primary, breakdowns)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+            _FORKED = None
 
     def kept(found: dict) -> dict:
         return {k: r for k, r in found.items() if r is not None}
@@ -343,14 +397,14 @@ def estimate(
         effects=effects,
         event_studies=kept(event),
         triple_differences=kept(triple),
-        mde=pd.DataFrame() if mde is None else mde,
+        mde=pd.DataFrame() if robust["mde"] is None else robust["mde"],
         family=pd.DataFrame() if family is None else family,
-        leave_one_out=kept(loo),
-        placebo_in_time=kept(placebo),
-        group_effects=kept(groups),
+        leave_one_out=kept(robust["leave_one_out"]),
+        placebo_in_time=kept(robust["placebo_in_time"]),
+        group_effects=kept(robust["group_effects"]),
         sensitivity=kept(sensitivity),
         pretrends=pd.DataFrame() if pretrends is None else pretrends,
-        errors=errors,
+        errors={**attempt.errors, **robust["errors"]},
     )
 
 

@@ -236,12 +236,12 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
         "Slutsatsen håller till M (böjning per kvartal)",
         "The conclusion holds up to M (bend per quarter)",
     ),
-    "effect_days_to_fill": ("Dagar till tillsättning", "Days to fill"),
-    "effect_late_withdrawal": (
+    "effect_time_to_fill": ("Dagar till tillsättning", "Days to fill"),
+    "effect_withdrawal": (
         "Återtagna efter intervju (procentenheter)",
         "Withdrawn after interview (percentage points)",
     ),
-    "effect_qualified_applicants_per_vacancy": (
+    "effect_competence_supply": (
         "Behöriga sökande per annons (förändring i procent)",
         "Qualified applicants per advert (change in per cent)",
     ),
