@@ -76,6 +76,7 @@ __all__ = [
     "cannot_tell",
     "count_text",
     "describe_effect",
+    "HEADLINE_REASON",
     "family_note",
     "leave_one_out_sentence",
     "placebo_sentence",
@@ -914,6 +915,9 @@ def placebo_sentence(placebo: pd.DataFrame, *, lang: str = "sv", alpha: float = 
         return T.PLACEBO["none"][i]
     return T.PLACEBO["some"][i].format(k=format_number(hits, lang), n=format_number(len(p), lang))
 
+
+#: Why the headline uses randomization inference, (Swedish, English) for the methods page.
+HEADLINE_REASON = T.HEADLINE_REASON
 
 #: Small numbers in words in Swedish running text.
 _SWEDISH_NUMBERS = {2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta", 9: "nio", 10: "tio"}

@@ -24,6 +24,7 @@ __all__ = [
     "DATES",
     "FEW_ADMINISTRATIONS",
     "HEADLINE",
+    "HEADLINE_REASON",
     "INTERVAL",
     "LISTS",
     "MDE",
@@ -323,6 +324,19 @@ VERDICT_NOTE: dict[str, tuple[str, str]] = {
         "others developed alike before the pilot.",
     ),
 }
+
+#: Why the headline uses randomization inference (the methods page), in words; the
+#: estimator's own reason is :data:`pilot_eval.estimate.effects.HEADLINE_REASON`.
+HEADLINE_REASON: tuple[str, str] = (
+    "Med 3 av 8 förvaltningar i piloten ger vanliga klusterrobusta standardfel för ofta falskt larm, och den vilda "
+    "klusterbootstrappen är opålitlig när så få grupper är med. Permutationstestet, över alla 56 möjliga val av "
+    "pilotförvaltningar, håller sin nivå exakt om piloten inte hade någon effekt: dess p-värde kan aldrig bli "
+    "mindre än 1/56.",
+    "With 3 of 8 administrations in the pilot, conventional cluster-robust standard errors give false alarms too "
+    "often, and the wild cluster bootstrap is unreliable with so few groups. The randomization test, over all 56 "
+    "possible choices of pilot administrations, holds its level exactly if the pilot had no effect: its p-value "
+    "can never be smaller than 1/56.",
+)
 
 #: The methods page's pre-trend sentence; ``{topics}`` the outcomes that differed.
 PRETRENDS: dict[str, tuple[str, str]] = {
