@@ -66,14 +66,26 @@ def test_prepare_is_open_period(processed):
 
 
 def test_estimate_holds_what_the_pages_show(computed):
-    from pilot_eval.estimate.effects import OUTCOMES
-    from pilot_eval.estimate.mde import stored_mde
+    from pilot_eval.estimate.effects import OUTCOMES, PRIMARY_OUTCOMES
 
     ctx, est = computed
+    primary = list(PRIMARY_OUTCOMES.values())
     assert list(est.effects) == list(OUTCOMES)
-    assert set(est.event_studies) >= {"days_unfilled_90", "late_withdrawal", "qualified_applicants_per_vacancy"}
+    assert est.errors == {}
+    assert set(est.event_studies) >= {"days_to_fill", "late_withdrawal", "qualified_applicants_per_vacancy"}
     assert list(est.triple_differences) == ["late_withdrawal"]
-    pd.testing.assert_frame_equal(est.mde, stored_mde())
+    # the minimum detectable effects come from these data: both phases of every primary outcome
+    pairs = [(o, t) for o in primary for t in ("during", "after")]
+    assert set(zip(est.mde["outcome"], est.mde["phase"], strict=True)) == set(pairs)
+    assert (est.mde.loc[est.mde["term"] == "mde_increase", "estimate"] > 0).all()
+    # the family: primary outcomes × terms, adjusted together, never below the raw p-value
+    assert list(zip(est.family["outcome"], est.family["term"], strict=True)) == pairs
+    assert (est.family["p_value_fwer"] >= est.family["p_value"] - 1e-12).all()
+    assert set(est.leave_one_out) == set(est.placebo_in_time) == set(est.sensitivity) == set(primary)
+    assert set(est.group_effects) == {"gender", "age_band"}
+    assert set(est.pretrends["outcome"]) == set(primary)
+    for result in est.sensitivity.values():
+        assert set(result.details["breakdown"]) == {"relative_magnitudes", "smoothness"}
     summary = est.effects_of(sections.SUMMARY_OUTCOMES)
     assert list(dict.fromkeys(summary.tidy()["outcome"])) == list(sections.SUMMARY_OUTCOMES)
     assert summary.details["why"] and set(summary.details["randomization"]) == set(sections.SUMMARY_OUTCOMES)
@@ -81,6 +93,31 @@ def test_estimate_holds_what_the_pages_show(computed):
     ri = summary.details["randomization"]["late_withdrawal"]["during"]
     assert ri.plot_data()["count"].sum() == ri.n_assignments == 56
     assert est.settings["bootstrap_reps"] == 49 and est.settings["window"] == list(ctx.window)
+
+
+def test_effects_of_carries_the_family_wise_p_values_of_the_family_only(computed):
+    ctx, est = computed
+    t = est.effects_of(["late_withdrawal", "offer_acceptance"]).tidy()
+    family = est.family.set_index(["outcome", "term"])["p_value_fwer"]
+    headline = t.loc[t["headline"]]
+    late = headline.loc[headline["outcome"] == "late_withdrawal"]
+    for term, p in zip(late["term"], late["p_value_fwer"], strict=True):
+        assert p == family[("late_withdrawal", term)]
+    # not in the family, and not the headline inference: no family-wise p-value
+    assert headline.loc[headline["outcome"] == "offer_acceptance", "p_value_fwer"].isna().all()
+    assert t.loc[~t["headline"], "p_value_fwer"].isna().all()
+
+
+@pytest.mark.slow
+def test_the_forked_robustness_estimates_equal_those_of_one_process(processed, computed):
+    _, forked = computed
+    ctx = stages.prepare("2025Q4", processed_dir=str(processed), bootstrap_reps=49)
+    alone = stages.estimate(ctx, jobs=1)
+    for name in ("mde", "family", "pretrends"):
+        pd.testing.assert_frame_equal(getattr(alone, name), getattr(forked, name), obj=name)
+    for name in ("leave_one_out", "placebo_in_time", "group_effects", "sensitivity"):
+        for key, result in getattr(alone, name).items():
+            pd.testing.assert_frame_equal(result.tidy(), getattr(forked, name)[key].tidy(), obj=f"{name}[{key}]")
 
 
 def test_saved_estimates_load_as_computed(computed, tmp_path):
