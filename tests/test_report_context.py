@@ -169,6 +169,17 @@ def test_saved_estimates_are_read_not_computed(processed, tmp_path, monkeypatch)
 
     for name in ("pilot_effects", "outcome_frames", "event_study", "triple_difference"):
         monkeypatch.setattr(E, name, refuse)
+    from pilot_eval.estimate import groups, power, robustness, sensitivity
+
+    for module, name in (
+        (robustness, "leave_one_out"),
+        (robustness, "placebo_in_time"),
+        (power, "minimum_detectable_effect"),
+        (sensitivity, "honest_did"),
+        (sensitivity, "pretrend_test"),
+        (groups, "group_effects"),
+    ):
+        monkeypatch.setattr(module, name, refuse)
     monkeypatch.setattr(sections.M, "build_panel", refuse)
     ctx = open_period("2025Q4", processed_dir=str(processed), bootstrap_reps=49, results_dir=str(saved))
     assert ctx.parameters["results_dir"] == str(saved)
@@ -177,18 +188,18 @@ def test_saved_estimates_are_read_not_computed(processed, tmp_path, monkeypatch)
         sections.effect_table(sections.effects(ctx, outcomes)),
         sections.effect_table(computed.estimates.effects_of(outcomes)),
     )
-    pd.testing.assert_frame_equal(
-        sections.pretrend_table(ctx, ["late_withdrawal", "days_unfilled_90"]),
-        pd.DataFrame(
-            [
-                {
-                    "outcome": sections.outcome_label(o, "sv"),
-                    "pretrend_p_value": computed.estimates.event_study(o).details["pretrend_p_value"],
-                }
-                for o in ("late_withdrawal", "days_unfilled_90")
-            ]
-        ),
-    )
+    # the pages' robustness and sensitivity tables come from the saved estimates, not recomputed
+    for table in (
+        sections.pretrend_table,
+        sections.sensitivity_table,
+        sections.leave_one_out_overview,
+        sections.placebo_in_time_overview,
+        sections.mde_table,
+    ):
+        pd.testing.assert_frame_equal(table(ctx), table(computed), obj=table.__name__)
+    assert sections.pretrend_p_values(ctx) == {
+        o: p for o, p in computed.estimates.pretrends.groupby("outcome", sort=False)["p_value"].first().items()
+    }
     monkeypatch.undo()
     pd.testing.assert_frame_equal(sections.triple_difference_table(ctx), sections.triple_difference_table(computed))
     pd.testing.assert_frame_equal(sections.mde_table(ctx), sections.mde_table(computed))
