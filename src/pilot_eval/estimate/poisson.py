@@ -411,6 +411,26 @@ def _ratio_row(term, log_est, log_low, log_high, se, p, n, method, inference, **
     }
 
 
+def _ri_row(term, log_est, log_low, log_high, ri, n, method) -> dict:
+    """The randomization-inference row of one term (``ri`` its result over the assignments)."""
+    return _ratio_row(
+        term,
+        log_est,
+        log_low,
+        log_high,
+        float("nan"),
+        ri.p_value,
+        n,
+        method,
+        "randomization_inference",
+        statistic=ri.statistic_value,
+        n_assignments=ri.n_assignments,
+        enumerated=True,
+        p_value_one_sided_upper=ri.p_value_one_sided_upper,
+        p_value_one_sided_lower=ri.p_value_one_sided_lower,
+    )
+
+
 def _t_crit(df: int, alpha: float) -> tuple[float, object]:
     from scipy import special
 
@@ -519,24 +539,7 @@ def poisson_effects(
             return _ri_p(st[:, j], actual)
 
         low, high = _invert(p_tau, b, max(np.ptp(stats), abs(b), 1e-3), alpha, tol=ci_tol)
-        rows.append(
-            _ratio_row(
-                term,
-                b,
-                low,
-                high,
-                float("nan"),
-                ri.p_value,
-                cells.N,
-                method,
-                "randomization_inference",
-                statistic=ri.statistic_value,
-                n_assignments=ri.n_assignments,
-                enumerated=True,
-                p_value_one_sided_upper=ri.p_value_one_sided_upper,
-                p_value_one_sided_lower=ri.p_value_one_sided_lower,
-            )
-        )
+        rows.append(_ri_row(term, b, low, high, ri, cells.N, method))
     return rows
 
 
@@ -744,22 +747,5 @@ def poisson_imputation(
             return _ri_p(st[:, k], actual)
 
         low, high = _invert(p_tau, b, max(np.ptp(stats), abs(b), 1e-3), alpha)
-        rows.append(
-            _ratio_row(
-                term,
-                b,
-                low,
-                high,
-                float("nan"),
-                ri.p_value,
-                est.N,
-                method,
-                "randomization_inference",
-                statistic=ri.statistic_value,
-                n_assignments=ri.n_assignments,
-                enumerated=True,
-                p_value_one_sided_upper=ri.p_value_one_sided_upper,
-                p_value_one_sided_lower=ri.p_value_one_sided_lower,
-            )
-        )
+        rows.append(_ri_row(term, b, low, high, ri, est.N, method))
     return rows
