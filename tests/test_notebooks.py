@@ -224,9 +224,14 @@ def test_summary_is_swedish_with_findings_and_uncertainty(report):
         "Vad gjordes?",
         "Vad blev resultatet?",
         "syntetiska demonstrationsdata",
-        "inte utesluta",
+        "fråga 5",
+        "prövas samtidigt",
     ):
         assert phrase in page, f"summary lacks {phrase!r}"
+    # a verdict in words for each primary outcome, and no double negative
+    tags = ("tydlig ökning", "tydlig minskning", "ingen säkerställd skillnad", "grupperna skilde sig redan före")
+    assert sum(page.count(tag) for tag in tags) >= 3
+    assert "inte utesluta att piloten inte" not in page
     assert page.count("data:image/png") >= 3, "one chart per finding"
     assert re.search(r"\d,\d", page), "Swedish decimal comma"
 

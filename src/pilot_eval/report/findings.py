@@ -849,8 +849,8 @@ def family_note(results: Sequence[Finding], *, lang: str = "sv") -> str:
     family = next((f.family for f in results if f.family), None)
     key = "family" if family else "no_family"
     n = format_number(family, lang) if family else ""
-    if lang == "sv" and family in _SWEDISH_NUMBERS:
-        n = _SWEDISH_NUMBERS[family]
+    if family in T.SMALL_NUMBERS:
+        n = T.SMALL_NUMBERS[family][index(lang)]
     return T.VERDICT_NOTE[key][index(lang)].format(n=n)
 
 
@@ -918,9 +918,6 @@ def placebo_sentence(placebo: pd.DataFrame, *, lang: str = "sv", alpha: float = 
 
 #: Why the headline uses randomization inference, (Swedish, English) for the methods page.
 HEADLINE_REASON = T.HEADLINE_REASON
-
-#: Small numbers in words in Swedish running text.
-_SWEDISH_NUMBERS = {2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta", 9: "nio", 10: "tio"}
 
 
 def methods_note(*, lang: str = "sv") -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "LEAVE_ONE_OUT_UNITS",
     "PLACEBO",
     "PRETRENDS",
+    "SMALL_NUMBERS",
     "TAGS",
     "VERDICT_NOTE",
     "OUTCOMES",
@@ -301,6 +302,19 @@ TAGS: dict[str, tuple[str, str]] = {
         "osäkert: grupperna skilde sig redan före piloten",
         "uncertain: the groups already differed before the pilot",
     ),
+}
+
+#: Small numbers in words in running text.
+SMALL_NUMBERS: dict[int, tuple[str, str]] = {
+    2: ("två", "two"),
+    3: ("tre", "three"),
+    4: ("fyra", "four"),
+    5: ("fem", "five"),
+    6: ("sex", "six"),
+    7: ("sju", "seven"),
+    8: ("åtta", "eight"),
+    9: ("nio", "nine"),
+    10: ("tio", "ten"),
 }
 
 #: Before the summary's verdicts: ``{n}`` the number of effects tested together.
