@@ -142,7 +142,8 @@ def test_mde_check_sets_predicted_beside_realised_power():
 @pytest.mark.slow
 def test_replicate_carries_family_wise_p_values_on_the_family_rows():
     """A real (small) replication: p_value_fwer only on the randomization rows of the
-    family, never below the unadjusted p-value or 1/56; the data-driven MDE's predicted
+    family, never below the unadjusted p-value or 1/56, equal to those of
+    ``pilot_effects(..., family=...)`` on the same export; the data-driven MDE's predicted
     power only on the moved outcomes of MDE_OUTCOMES, "during"."""
     from pilot_eval.estimate.multiplicity import headline_family
     from pilot_eval.estimate.validity import replicate
@@ -161,3 +162,18 @@ def test_replicate_carries_family_wise_p_values_on_the_family_rows():
     assert det[("late_withdrawal", "during")] is True
     # deterrence moves no outcome of MDE_OUTCOMES: no predicted power anywhere
     assert rows["predicted_power"].isna().all()
+    # the same p-values as the report's own pilot_effects(family=...) on that export
+    import warnings
+
+    from pilot_eval.demo import generate
+    from pilot_eval.estimate import pilot_effects
+
+    export = generate(seed=7, scenario="deterrence", scale=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = pilot_effects(
+            export.tables, export.truth["cut_date"], outcomes=outcomes, reps=99, seed=7, family=family
+        ).tidy()
+    report = table[table["headline"]].set_index(["outcome", "term"])["p_value_fwer"]
+    mine = fam[fam["scenario"] == "deterrence"].set_index(["outcome", "term"])["p_value_fwer"]
+    pd.testing.assert_series_equal(mine.sort_index(), report.sort_index(), check_names=False, atol=1e-12)
