@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pilot_eval.estimate.effects import PRIMARY_OUTCOMES
+from pilot_eval.estimate.multiplicity import headline_family
 from pilot_eval.estimate.validity import (
     FAMILY,
     design_null,
@@ -20,12 +22,15 @@ from pilot_eval.estimate.validity import (
     mde_check,
 )
 
+#: A family of six (primary outcomes × during/after): the summaries count any family.
+SIX = headline_family(PRIMARY_OUTCOMES, ("during", "after"))
+
 
 def _family_rows(scenario, seed, nulls, p_raw, p_fwer, truth=0.0):
     """Randomization rows of the six family hypotheses of one replication, plus a CR1 row
     of the first (which must be ignored: family-wise p-values live on the RI rows)."""
     rows = []
-    for (outcome, term), null, p, pf in zip(FAMILY, nulls, p_raw, p_fwer, strict=True):
+    for (outcome, term), null, p, pf in zip(SIX, nulls, p_raw, p_fwer, strict=True):
         rows.append(
             {
                 "seed": seed,
@@ -70,7 +75,8 @@ def test_design_null_follows_the_generator_parameters():
     assert design_null("deterrence", "qualified_applicants_per_vacancy", "during") is False
     assert design_null("large", "late_withdrawal", "after") is True  # effects stop with the pilot
     assert design_null("delay", "offer_acceptance", "during") is None  # no design null
-    assert [design_null("large", o, t) for o, t in FAMILY] == [False, True, False, True, False, True]
+    assert [design_null("large", o, t) for o, t in SIX] == [False, True, False, True, False, True]
+    assert [(o, "during") for o in PRIMARY_OUTCOMES.values()] == FAMILY  # the report's family
 
 
 def test_family_error_rates_and_power_count_replications():

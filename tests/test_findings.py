@@ -117,14 +117,14 @@ def test_no_clear_difference_says_what_the_interval_holds_without_double_negativ
 
 def test_not_clear_in_the_family_says_why():
     f = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.036, p_value_fwer=0.11), family=6)
-    assert "prövar 6 effekter samtidigt" in f.uncertainty and "slumpen" in f.uncertainty
+    assert "prövar sex effekter samtidigt" in f.uncertainty and "slumpen" in f.uncertainty
     assert "ingen säkerställd skillnad" in f.uncertainty
 
 
 def test_clear_effects_say_good_or_bad_for_recruitment_and_the_breakdown():
     up = describe_effect(row(estimate=0.04, low=0.01, high=0.07, p=0.036, p_value_fwer=0.04), family=6, breakdown=1.5)
     assert up.verdict == "clear_increase"
-    assert "troligen" in up.uncertainty and "6 effekter samtidigt" in up.uncertainty
+    assert "troligen" in up.uncertainty and "sex effekter samtidigt" in up.uncertainty
     assert "fler sökande återtog sin ansökan" in up.uncertainty
     assert up.for_recruitment == "worse" and "försvårar rekryteringen" in up.uncertainty
     assert "högre" in up.headline

@@ -46,12 +46,14 @@ import numpy as np
 import pandas as pd
 
 from .base import EstimateResult
+from .effects import FAMILY_TERMS, PRIMARY_OUTCOMES
 
 __all__ = [
     "add_family_wise",
     "common_assignments",
     "family_wise_p_values",
     "headline_family",
+    "REPORT_FAMILY",
     "joint_null",
     "step_down_min_p",
 ]
@@ -70,6 +72,11 @@ def headline_family(primary: Mapping[str, str] | Sequence[str], terms: Sequence[
     """
     outcomes = list(primary.values()) if isinstance(primary, Mapping) else list(primary)
     return [(o, t) for o in outcomes for t in terms]
+
+
+#: The report's headline family: the primary outcomes × the effect during the pilot
+#: (:data:`~pilot_eval.estimate.effects.PRIMARY_OUTCOMES` × ``FAMILY_TERMS``).
+REPORT_FAMILY: list[tuple[str, str]] = headline_family(PRIMARY_OUTCOMES, FAMILY_TERMS)
 
 
 def _randomization_results(results) -> dict[tuple[str, str], object]:

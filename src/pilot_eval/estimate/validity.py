@@ -37,9 +37,8 @@ estimated in levels against the difference of means.
 **Family-wise p-values.** Each replication also computes, from the same randomization
 results (no extra estimation), the Westfall–Young step-down p-values ``p_value_fwer`` of
 the report's headline family (:func:`~pilot_eval.estimate.multiplicity.family_wise_p_values`
-over :func:`~pilot_eval.estimate.multiplicity.headline_family` of
-:data:`~pilot_eval.estimate.effects.PRIMARY_OUTCOMES`: days_to_fill, late_withdrawal,
-qualified_applicants_per_vacancy × during/after), written on the family's
+over :data:`~pilot_eval.estimate.multiplicity.REPORT_FAMILY`: days_to_fill, late_withdrawal,
+qualified_applicants_per_vacancy during the pilot), written on the family's
 randomization-inference rows. Which of those hypotheses are true nulls is read off the
 generator's parameters (:func:`design_null`: "after" always, since the demo's effects stop
 when the pilot ends; "during" when the scenario leaves the parameter that moves the outcome
@@ -69,8 +68,8 @@ import pandas as pd
 
 from ..analysis.frames import OUTCOMES, outcome_frames
 from ..analysis.window import DEFAULT_WINDOW, restrict_window
-from .effects import PRIMARY_OUTCOMES, TERMS, _estimate_outcome
-from .multiplicity import family_wise_p_values, headline_family
+from .effects import TERMS, _estimate_outcome
+from .multiplicity import REPORT_FAMILY, family_wise_p_values
 
 __all__ = [
     "FAMILY",
@@ -94,8 +93,9 @@ __all__ = [
 
 SCENARIOS = ("none", "delay", "deterrence", "large")
 INFERENCES = {"cluster_robust": "CR1", "wild_cluster_bootstrap_webb": "WCB", "randomization_inference": "RI"}
-#: The family of the family-wise p-values: the report's headline family (primary outcomes × terms).
-FAMILY: list[tuple[str, str]] = headline_family(PRIMARY_OUTCOMES)
+#: The family of the family-wise p-values: the report's headline family (the primary
+#: outcomes' effects during the pilot).
+FAMILY: list[tuple[str, str]] = REPORT_FAMILY
 #: outcome → the generator's effect parameter (:data:`pilot_eval.demo.SCENARIOS`) that moves
 #: it during the pilot: ``delay_days`` the time-to-fill outcomes (their truths are built on it,
 #: :func:`days_to_fill_truth`), ``late_withdrawal_pp`` late withdrawal, ``applicant_factor``

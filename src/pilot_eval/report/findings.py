@@ -415,7 +415,7 @@ def _uncertainty(
         return words["not_computed"][i].format(topic=topic)
     interval = _interval_sentence(text, low, high, lang)
     side = words["above" if low > 0 else "below"][i]
-    n_family = format_number(family, lang) if family else "flera" if lang == "sv" else "several"
+    n_family = _number_words(family, lang) if family else T.SMALL_NUMBERS["several"][i]
     if verdict == "differed_before":
         return interval + " " + words["differed_before"][i]
     if verdict == "no_clear_difference":
@@ -837,20 +837,23 @@ def cannot_tell(
     return items
 
 
+def _number_words(n: int, lang: str) -> str:
+    """A small count in words ("tre"), a larger one in figures."""
+    return T.SMALL_NUMBERS[n][index(lang)] if n in T.SMALL_NUMBERS else format_number(n, lang)
+
+
 def family_note(results: Sequence[Finding], *, lang: str = "sv") -> str:
     """The sentence before the summary's verdicts: which outcomes are judged, how many
     effects are tested together, and what a clear difference needs.
 
-    >>> f = Finding("x", "T", "H.", "U.", None, 1.0, 0.0, 2.0, 0.1, "days", "no_clear_difference", family=6)
-    >>> "sex effekter" in family_note([f])
+    >>> f = Finding("x", "T", "H.", "U.", None, 1.0, 0.0, 2.0, 0.1, "days", "no_clear_difference", family=3)
+    >>> "alla tre prövas samtidigt" in family_note([f])
     True
     """
     check_lang(lang)
     family = next((f.family for f in results if f.family), None)
     key = "family" if family else "no_family"
-    n = format_number(family, lang) if family else ""
-    if family in T.SMALL_NUMBERS:
-        n = T.SMALL_NUMBERS[family][index(lang)]
+    n = _number_words(family, lang) if family else ""
     return T.VERDICT_NOTE[key][index(lang)].format(n=n)
 
 

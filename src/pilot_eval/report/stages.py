@@ -193,15 +193,17 @@ def compute_triple_difference(ctx: Period, outcome: str) -> EstimateResult:
 
 
 def compute_family(effects: dict[str, EstimateResult], primary: Sequence[str]) -> pd.DataFrame:
-    """The Westfall–Young family-wise p-values of the primary outcomes × terms
+    """The Westfall–Young family-wise p-values of the report's family (the primary outcomes'
+    effects during the pilot, :data:`pilot_eval.estimate.multiplicity.REPORT_FAMILY`)
     (:func:`pilot_eval.estimate.multiplicity.family_wise_p_values`), over the outcomes'
     separately computed results; an outcome that could not be estimated is left out."""
-    from ..estimate.multiplicity import family_wise_p_values, headline_family
+    from ..estimate.multiplicity import REPORT_FAMILY, family_wise_p_values
 
     found = [effects[o] for o in primary if o in effects]
+    family = [(o, t) for o, t in REPORT_FAMILY if o in effects]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a left-out outcome is in ReportEstimates.errors already
-        return family_wise_p_values(found, headline_family([o for o in primary if o in effects]), missing="drop")
+        return family_wise_p_values(found, family, missing="drop")
 
 
 def compute_mde(ctx: Period, outcomes: Sequence[str]) -> pd.DataFrame:

@@ -305,7 +305,8 @@ TAGS: dict[str, tuple[str, str]] = {
 }
 
 #: Small numbers in words in running text.
-SMALL_NUMBERS: dict[int, tuple[str, str]] = {
+SMALL_NUMBERS: dict[int | str, tuple[str, str]] = {
+    "several": ("flera", "several"),
     2: ("två", "two"),
     3: ("tre", "three"),
     4: ("fyra", "four"),
@@ -320,14 +321,14 @@ SMALL_NUMBERS: dict[int, tuple[str, str]] = {
 #: Before the summary's verdicts: ``{n}`` the number of effects tested together.
 VERDICT_NOTE: dict[str, tuple[str, str]] = {
     "family": (
-        "Vi bedömer ett mått för varje del av fråga 5: tiden till tillsättning, återtagna ansökningar och "
-        "kompetensförsörjningen, under och efter piloten. Det blir {n} effekter. En skillnad räknas som tydlig "
-        "bara om den står sig när vi tar hänsyn till att alla {n} prövas samtidigt, och bara om "
-        "pilotförvaltningarna och de andra förvaltningarna utvecklades lika före piloten.",
-        "We judge one measure for each part of question 5: the time to fill posts, withdrawn applications and "
-        "the supply of competence, during and after the pilot. That makes {n} effects. A difference counts as "
-        "clear only if it holds when we allow for testing all {n} at once, and only if the pilot "
-        "administrations and the others developed alike before the pilot.",
+        "Vi bedömer pilotens effekt under pilotperioden på ett mått för varje del av fråga 5: tiden till "
+        "tillsättning, återtagna ansökningar och kompetensförsörjningen. En skillnad räknas som tydlig bara om "
+        "den står sig när vi tar hänsyn till att alla {n} prövas samtidigt, och bara om pilotförvaltningarna "
+        "och de andra förvaltningarna utvecklades lika före piloten.",
+        "We judge the pilot's effect during the pilot on one measure for each part of question 5: the time to "
+        "fill posts, withdrawn applications and the supply of competence. A difference counts as clear only if "
+        "it holds when we allow for testing all {n} at once, and only if the pilot administrations and the "
+        "others developed alike before the pilot.",
     ),
     "no_family": (
         "Vi bedömer ett mått för varje del av fråga 5: tiden till tillsättning, återtagna ansökningar och "

@@ -211,7 +211,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "interval": ("95\u00a0% konfidensintervall", "95\u00a0% confidence interval"),
     "method": ("Metod", "Method"),
     "inference": ("Inferens", "Inference"),
-    "p_value_fwer": ("p-värde, justerat för sex samtidiga test", "p-value adjusted for six tests at once"),
+    "p_value_fwer": ("p-värde, justerat för tre samtidiga test", "p-value adjusted for three tests at once"),
     "n_assignments": ("Antal möjliga val av pilotförvaltningar", "Number of possible choices of pilot administrations"),
     "mde_increase": ("Minsta ökning som upptäcks", "Smallest increase detected"),
     "mde_decrease": ("Minsta minskning som upptäcks", "Smallest decrease detected"),
