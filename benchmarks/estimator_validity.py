@@ -25,12 +25,12 @@ all scenarios (the no-effect export at ``s`` is both a "none" replication and th
 counterfactual that defines the truth of the effect scenarios at ``s``). The first
 ``--effect-reps`` seeds also run the three effect scenarios.
 
-The study in docs/estimator_validity.txt (880 scenario exports, about 2.1 s of CPU each,
-33 minutes on one core; the script prints the wall and CPU time it took; see
+The study in docs/estimator_validity.txt (660 scenario exports, about 2.1 s of CPU each,
+12 minutes on two cores; the script prints the wall and CPU time it took; see
 docs/estimation.md)::
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/estimator_validity.py \\
-        --null-reps 400 --effect-reps 160 --jobs 1 > docs/estimator_validity.txt
+        --null-reps 300 --effect-reps 120 --jobs 2 > docs/estimator_validity.txt
 
 ``--jobs N`` runs seeds in N worker processes (the default, 1, is what one core does);
 ``--raw FILE.csv`` keeps every replication's numbers; ``--rollout staggered`` studies the
@@ -226,13 +226,13 @@ MDE_NOTES = """\
 
 FAMILY_NOTES = """\
 # Family-wise p-values of the headline family (days_to_fill, late_withdrawal,
-#   qualified_applicants_per_vacancy x during/after: 6 hypotheses), Westfall-Young step-down
+#   qualified_applicants_per_vacancy during the pilot: 3 hypotheses), Westfall-Young step-down
 #   min-p over the same 56 assignments (pilot_eval.estimate.multiplicity), computed in each
 #   replication from its randomization results. True null: the generator puts no effect on
 #   that outcome in that term (every "after" term; "during" when the scenario leaves the
 #   outcome's effect parameter at 0; pilot_eval.estimate.validity.design_null).
 # FWER: % of replications in which some true-null hypothesis has p_fwer <= 0.05; beside it
-#   the same with unadjusted RI p-values ("any null p<=.05 unadjusted"). Under "none" all 6
+#   the same with unadjusted RI p-values ("any null p<=.05 unadjusted"). Under "none" all 3
 #   are null. "any FW rejection": % with at least one p_fwer <= 0.05, null or not. "median
 #   min p_fwer": median over replications of the family's smallest family-wise p-value (at
 #   least k/56, k = the number of assignments under which some hypothesis is at its most
