@@ -447,6 +447,7 @@ def poisson_effects(
     notes: list | None = None,
     rollout=None,
     headline_only: bool = False,
+    interval: bool = True,
 ) -> list[dict]:
     """The tidy rows of one count outcome (:data:`COUNT_OUTCOMES`) on its analysis rows
     (:func:`~pilot_eval.estimate.effects.outcome_data`): for each term present (during,
@@ -463,7 +464,10 @@ def poisson_effects(
     statistic, or the log ratio tested by randomization inference). Randomization results
     (statistic = log ratio, the 56 assignments in the order of
     :func:`~pilot_eval.estimate.inference.randomization_inference`) go into
-    ``randomization[term]``.
+    ``randomization[term]``. ``headline_only``: the randomization rows alone (no CR1 or
+    bootstrap; bounds to 0.1 % on the log scale instead of 1e-6), what
+    :mod:`pilot_eval.estimate.robustness` reruns on changed data; ``interval=False`` also
+    leaves their interval out (NaN: its refits are most of the cost).
     """
     from .effects import rollout_design
     from .inference import randomization_inference
@@ -538,7 +542,10 @@ def poisson_effects(
                 return float("nan")
             return _ri_p(st[:, j], actual)
 
-        low, high = _invert(p_tau, b, max(np.ptp(stats), abs(b), 1e-3), alpha, tol=ci_tol)
+        if interval:
+            low, high = _invert(p_tau, b, max(np.ptp(stats), abs(b), 1e-3), alpha, tol=ci_tol)
+        else:
+            low, high = np.nan, np.nan
         rows.append(_ri_row(term, b, low, high, ri, cells.N, method))
     return rows
 

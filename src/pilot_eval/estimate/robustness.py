@@ -85,7 +85,12 @@ def _p_two_sided(beta: np.ndarray, actual: int) -> float:
 
 
 def headline_rows(
-    data: pd.DataFrame, *, alpha: float = 0.05, rollout: RolloutDesign | None = None, outcome: str | None = None
+    data: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    rollout: RolloutDesign | None = None,
+    outcome: str | None = None,
+    interval: bool = True,
 ) -> list[dict]:
     """The headline (randomization-inference) rows of one outcome's analysis rows
     (:func:`~pilot_eval.analysis.frames.outcome_data`), as ``pilot_effects`` computes them
@@ -99,7 +104,7 @@ def headline_rows(
     if not rollout.treated:
         return []
     if outcome in COUNT_OUTCOMES:
-        found = poisson_effects(data, alpha=alpha, rollout=rollout, headline_only=True)
+        found = poisson_effects(data, alpha=alpha, rollout=rollout, headline_only=True, interval=interval)
         return [r for r in found if r["inference"] == "randomization_inference"]
     terms, assignments, actual, est = _assignment_effects(data, rollout)
     method = "did_imputation_staggered" if rollout.staggered else "did_fixed_effects"
@@ -142,6 +147,7 @@ def leave_one_out(
     period: str = "quarter",
     alpha: float = 0.05,
     frames: Mapping[str, pd.DataFrame] | None = None,
+    intervals: bool = True,
 ) -> EstimateResult:
     """The headline effect with each administration left out in turn.
 
@@ -153,6 +159,9 @@ def leave_one_out(
         One outcome of :data:`~pilot_eval.estimate.effects.OUTCOMES` or several.
     frames
         The outcomes' analysis rows if already built (as ``pilot_effects``' ``frames``).
+    intervals
+        False: the count outcomes' (Poisson) rows without their randomization interval
+        (NaN): its refits are most of the cost, and the report shows the estimates only.
 
     Returns
     -------
@@ -174,7 +183,7 @@ def leave_one_out(
         for dropped in [None, *sorted(admin.unique())]:
             part = data if dropped is None else data.loc[admin != dropped].reset_index(drop=True)
             arm = None if dropped is None else ("pilot" if dropped in pilot else "comparison")
-            for row in headline_rows(part, alpha=alpha, outcome=name):
+            for row in headline_rows(part, alpha=alpha, outcome=name, interval=intervals):
                 rows.append({"outcome": name, "dropped": dropped, "dropped_arm": arm, **row})
     return EstimateResult(
         tidy_frame(rows, index_columns=["outcome", "dropped"]),

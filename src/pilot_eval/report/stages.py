@@ -96,6 +96,9 @@ EVENT_STUDY_OUTCOMES = (
 )
 #: The outcomes whose triple difference (child-facing against other roles) the pages show.
 TRIPLE_DIFFERENCE_OUTCOMES = ("late_withdrawal",)
+#: The grids of M̄ (relative magnitudes) and M (smoothness; None = honest_did's default,
+#: scaled to the outcome) of the report's sensitivity.
+SENSITIVITY_GRID = {"relative_magnitudes": (0.0, 0.5, 1.0, 2.0), "smoothness": None}
 #: The version of the saved layout (``estimates.json``'s ``format``).
 FORMAT = 2
 _INDEX_FILE = "estimates.json"
@@ -226,7 +229,10 @@ def compute_leave_one_out(ctx: Period, outcome: str) -> EstimateResult:
     """:func:`pilot_eval.estimate.robustness.leave_one_out` of ``outcome`` on the period's window."""
     from ..estimate.robustness import leave_one_out
 
-    return leave_one_out(ctx.tables, ctx.cut_date, outcome, window=ctx.window, frames=_frames(ctx, [outcome]))
+    # the methods page shows the estimates: the Poisson rows' intervals are left out (their refits)
+    return leave_one_out(
+        ctx.tables, ctx.cut_date, outcome, window=ctx.window, frames=_frames(ctx, [outcome]), intervals=False
+    )
 
 
 def compute_placebo_in_time(ctx: Period, outcome: str) -> EstimateResult:
@@ -244,7 +250,8 @@ def compute_sensitivity(ctx: Period, outcome: str, study: EstimateResult | None 
     from ..estimate.sensitivity import breakdown, honest_did
 
     study = study or compute_event_study(ctx, outcome)
-    parts = {m: honest_did(study, method=m) for m in ("relative_magnitudes", "smoothness")}
+    # the page shows the breakdown values (found by bisection): a short grid of M̄ beside them
+    parts = {m: honest_did(study, method=m, m_bar=SENSITIVITY_GRID[m]) for m in ("relative_magnitudes", "smoothness")}
     table = pd.concat([r.tidy() for r in parts.values()], ignore_index=True)
     return EstimateResult(table, details={"breakdown": {m: breakdown(r) for m, r in parts.items()}})
 
