@@ -566,6 +566,27 @@ def _formula(terms: Sequence[str], fixed_effects: Sequence[str]) -> str:
 # --------------------------------------------------------------------------- one outcome, three inferences
 
 
+def _placebo_estimates(
+    data: pd.DataFrame, rollout: RolloutDesign, terms: Sequence[str], assignments: Sequence[frozenset], Y: np.ndarray
+) -> tuple[dict[str, np.ndarray], _Imputation | None]:
+    """The headline estimator under every assignment, for each column of ``Y`` (rows × k)
+    taken as the outcome: ``by_term[term]`` is (assignments, k). The imputation estimator
+    with the donors' schedules under a staggered roll-out (its :class:`_Imputation` is
+    returned too), else the fixed-effects regression (all assignments at once,
+    :func:`_assignment_estimates`; None)."""
+    if rollout.staggered:
+        imp = _Imputation(data, rollout, Y)
+        by_term = {t: np.full((len(assignments), Y.shape[1]), np.nan) for t in terms}
+        for i, a in enumerate(assignments):
+            found = imp.estimate(rollout.donors(a))
+            for t in terms:
+                by_term[t][i] = found[t]
+        return by_term, imp
+    cols = {f"_c{j}": Y[:, j] for j in range(Y.shape[1])}
+    multi = _assignment_estimates(data.assign(**cols), terms, FIXED_EFFECTS, assignments, outcome=list(cols))
+    return {t: multi[:, k, :] for k, t in enumerate(terms)}, None
+
+
 def _estimate_outcome(
     data: pd.DataFrame,
     *,
@@ -614,15 +635,9 @@ def _estimate_outcome(
     assignments = [frozenset(a) for a in combinations(units, len(treated))]
     actual = assignments.index(treated)
     n = len(data)
+    by_term, imp = _placebo_estimates(data, rollout, terms, assignments, data[["y", *terms]].to_numpy(dtype=float))
     if rollout.staggered:
         method = "did_imputation_staggered"
-        Y = data[["y", *terms]].to_numpy(dtype=float)
-        imp = _Imputation(data, rollout, Y)
-        by_term = {t: np.full((len(assignments), Y.shape[1]), np.nan) for t in terms}
-        for i, a in enumerate(assignments):
-            est = imp.estimate(rollout.donors(a))
-            for t in terms:
-                by_term[t][i] = est[t]
         cells, names = _cell_regressors(data, imp, terms)
         reg = pd.concat([data[["y", *FIXED_EFFECTS]], cells], axis=1)
         formula = "y ~ " + " + ".join([*cells.columns, *[f"C({f})" for f in FIXED_EFFECTS]])
@@ -634,10 +649,6 @@ def _estimate_outcome(
         )
     else:
         method = "did_fixed_effects"
-        Y = data[["y", *terms]].to_numpy(dtype=float)
-        cols = {"_y": Y[:, 0], **{f"_c{j}": Y[:, 1 + j] for j in range(len(terms))}}
-        multi = _assignment_estimates(data.assign(**cols), terms, FIXED_EFFECTS, assignments, outcome=list(cols))
-        by_term = {t: multi[:, k, :] for k, t in enumerate(terms)}
         reg = data[["y", *terms, *FIXED_EFFECTS]]
         names = {t: t for t in terms}
         formula = _formula(terms, FIXED_EFFECTS)

@@ -411,6 +411,23 @@ def _ratio_row(term, log_est, log_low, log_high, se, p, n, method, inference, **
     }
 
 
+def _randomization_result(data, assignments, stats, treated, alpha, term, notes, why):
+    """The randomization-inference result of one term from its log-ratio statistic under
+    every assignment; None (and a note saying ``why``) when some assignment has none."""
+    from .inference import randomization_inference
+
+    if not np.all(np.isfinite(stats)):
+        bad = [("+".join(sorted(a))) for a, v in zip(assignments, stats, strict=True) if not np.isfinite(v)]
+        notes.append(f"{term}: no randomization inference: {why} for {len(bad)} placebo assignment(s), e.g. {bad[0]}")
+        return None
+    lookup = dict(zip(assignments, stats, strict=True))
+    ri = randomization_inference(
+        data, lambda d, a: lookup[frozenset(a)], unit="administration", treated=treated, alpha=alpha
+    )
+    ri.details["scale"] = "log_ratio"
+    return ri
+
+
 def _ri_row(term, log_est, log_low, log_high, ri, n, method) -> dict:
     """The randomization-inference row of one term (``ri`` its result over the assignments)."""
     return _ratio_row(
@@ -470,7 +487,6 @@ def poisson_effects(
     leaves their interval out (NaN: its refits are most of the cost).
     """
     from .effects import rollout_design
-    from .inference import randomization_inference
 
     notes = [] if notes is None else notes
     if (data["y"].to_numpy(dtype=float) < 0).any():
@@ -517,18 +533,9 @@ def poisson_effects(
             )
         stats = base[:, j].copy()
         stats[~conv | ((X3[:, :, j] * cells.n).sum(axis=1) == 0)] = np.nan  # no exposure: not estimable
-        if not np.all(np.isfinite(stats)):
-            bad = [("+".join(sorted(a))) for a, v in zip(assignments, stats, strict=True) if not np.isfinite(v)]
-            notes.append(
-                f"{term}: no randomization inference: the Poisson fit fails for {len(bad)} placebo "
-                f"assignment(s), e.g. {bad[0]}"
-            )
+        ri = _randomization_result(data, assignments, stats, treated, alpha, term, notes, "the Poisson fit fails")
+        if ri is None:
             continue
-        lookup = dict(zip(assignments, stats, strict=True))
-        ri = randomization_inference(
-            data, lambda d, a, lookup=lookup: lookup[frozenset(a)], unit="administration", treated=treated, alpha=alpha
-        )
-        ri.details["scale"] = "log_ratio"
         if randomization is not None:
             randomization[term] = ri
         shift = cells.D[:, k]
@@ -691,7 +698,6 @@ def poisson_imputation(
     ``"poisson_imputation_staggered"``, in the shape of :func:`poisson_effects`. No wild
     bootstrap row (a note says why)."""
     from .effects import rollout_design
-    from .inference import randomization_inference
 
     notes = [] if notes is None else notes
     rollout = rollout or rollout_design(data)
@@ -729,18 +735,10 @@ def poisson_imputation(
             _ratio_row(term, b, b - crit * se, b + crit * se, se, p, est.N, method, "cluster_robust", statistic=t)
         )
         stats = base[:, k]
-        if not np.all(np.isfinite(stats)):
-            bad = [("+".join(sorted(a))) for a, v in zip(assignments, stats, strict=True) if not np.isfinite(v)]
-            notes.append(
-                f"{term}: no randomization inference: the ratio cannot be estimated for {len(bad)} placebo "
-                f"assignment(s), e.g. {bad[0]}"
-            )
+        why = "the ratio cannot be estimated"
+        ri = _randomization_result(data, assignments, stats, treated, alpha, term, notes, why)
+        if ri is None:
             continue
-        lookup = dict(zip(assignments, stats, strict=True))
-        ri = randomization_inference(
-            data, lambda d, a, lookup=lookup: lookup[frozenset(a)], unit="administration", treated=treated, alpha=alpha
-        )
-        ri.details["scale"] = "log_ratio"
         if randomization is not None:
             randomization[term] = ri
         cache: dict[float, np.ndarray] = {0.0: beta}

@@ -7,7 +7,7 @@ staggered roll-out) and the same randomization inference over every assignment, 
 its test-inversion interval — on changed data. Only the randomization-inference row is
 computed (no cluster-robust or bootstrap rows), which makes a rerun cost a few
 milliseconds: :func:`headline_rows` uses the same building blocks as ``pilot_effects``
-(``effects._assignment_estimates``, ``effects._Imputation``, ``effects._ri_interval``) and
+(``effects._placebo_estimates``, ``effects._ri_interval``) and
 gives the same numbers on the same rows (tested).
 
 * :func:`leave_one_out` drops each of the 8 administrations in turn. Dropping a pilot
@@ -37,11 +37,9 @@ from ..analysis.frames import outcome_frames
 from ..analysis.window import DEFAULT_WINDOW, restrict_window
 from .base import EstimateResult, tidy_frame
 from .effects import (
-    FIXED_EFFECTS,
     TERMS,
     RolloutDesign,
-    _assignment_estimates,
-    _Imputation,
+    _placebo_estimates,
     _ri_interval,
     rollout_design,
 )
@@ -64,17 +62,7 @@ def _assignment_effects(data: pd.DataFrame, rollout: RolloutDesign, extra: np.nd
     Y = data[["y", *terms]].to_numpy(dtype=float)
     if extra is not None:
         Y = np.column_stack([Y, extra])
-    if rollout.staggered:
-        imp = _Imputation(data, rollout, Y)
-        est = {t: np.full((len(assignments), Y.shape[1]), np.nan) for t in terms}
-        for i, a in enumerate(assignments):
-            found = imp.estimate(rollout.donors(a))
-            for t in terms:
-                est[t][i] = found[t]
-    else:
-        cols = {f"_c{j}": Y[:, j] for j in range(Y.shape[1])}
-        multi = _assignment_estimates(data.assign(**cols), terms, FIXED_EFFECTS, assignments, outcome=list(cols))
-        est = {t: multi[:, k, :] for k, t in enumerate(terms)}
+    est, _ = _placebo_estimates(data, rollout, terms, assignments, Y)
     return terms, assignments, actual, est
 
 

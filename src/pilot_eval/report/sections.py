@@ -192,12 +192,9 @@ def event_study(ctx: Period, outcome: str) -> EstimateResult:
     """:func:`pilot_eval.estimate.effects.event_study` for the period's window: the report's
     (``ctx.estimates``; the time-to-fill, withdrawals and methods pages show the same event
     studies), computed here for an outcome they do not hold."""
-    estimates = ctx.estimates
-    if outcome not in estimates.event_studies:
-        from .stages import compute_event_study
+    from .stages import compute_event_study
 
-        estimates.event_studies[outcome] = compute_event_study(ctx, outcome)
-    return estimates.event_study(outcome)
+    return _stage_result(ctx, "event_studies", outcome, lambda: compute_event_study(ctx, outcome))
 
 
 def row_accounting(ctx: Period) -> pd.DataFrame:
@@ -558,13 +555,10 @@ def triple_difference_table(ctx: Period, outcome: str = "late_withdrawal") -> pd
     """The triple difference for child-facing roles (which already needed a police extract)
     against other roles, inside and outside the pilot administrations, for print: term in
     words, inference, estimate, interval, p-value, n."""
+    from .stages import compute_triple_difference
 
-    estimates = ctx.estimates
-    if outcome not in estimates.triple_differences:
-        from .stages import compute_triple_difference
-
-        estimates.triple_differences[outcome] = compute_triple_difference(ctx, outcome)
-    t = estimates.triple_difference(outcome).tidy()
+    found = _stage_result(ctx, "triple_differences", outcome, lambda: compute_triple_difference(ctx, outcome))
+    t = found.tidy()
     t["term"] = [
         ctx.text(*words.TRIPLE_DIFFERENCE_TERMS[x]) if x in words.TRIPLE_DIFFERENCE_TERMS else x for x in t["term"]
     ]
