@@ -52,7 +52,7 @@ def report_dir(tmp_path_factory) -> Path:
     by mail opens, without the working folder beside it."""
     base = fx.once(tmp_path_factory, "full-report", fx.full_report)
     alone = tmp_path_factory.mktemp("published-alone") / fx.PERIOD
-    shutil.copytree(base / "reports" / fx.PERIOD, alone)
+    shutil.copytree(fx.published(base), alone)
     return alone
 
 

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import report_fixtures as fx
 
 from pilot_eval import paths
 from pilot_eval.report.parameters import parameters_cell
@@ -124,11 +125,9 @@ class _Cells(HTMLParser):
 def report(tmp_path_factory):
     """The full report for 2025Q4 on a demo export whose KOF is tiny on purpose (built once
     per test run, shared with the browser test)."""
-    import report_fixtures as fx
-
     base = fx.once(tmp_path_factory, "full-report", fx.full_report)
     result = json.loads((base / "result.json").read_text(encoding="utf-8"))
-    return result, base / "reports" / fx.PERIOD
+    return result, fx.published(base)
 
 
 @pytest.mark.slow
@@ -136,7 +135,7 @@ def test_every_notebook_runs_with_its_defaults_and_renders(report):
     res, folder = report
     failed = [(n["name"], n.get("error")) for n in res["manifest"]["notebooks"] if n["status"] != "ok"]
     assert res["exit_code"] == 0 and not failed, failed
-    work = folder.parent / ".work" / folder.name
+    work = fx.work(folder)
     for nb in NOTEBOOKS:
         assert (folder / f"{nb.stem}.html").is_file()
         assert (work / "notebooks" / nb.name).is_file()
@@ -178,7 +177,7 @@ def test_no_published_numerator_and_denominator_give_a_count_of_1_to_4_and_the_a
     from pilot_eval.report import stages
 
     res, folder = report
-    work = folder.parent / ".work" / folder.name
+    work = fx.work(folder)
     ledger = Ledger.load(work / "ledger")
     tables = [e for e in ledger.entries if isinstance(e, TableEntry)]
     assert {e.page for e in tables} >= {"01_data_quality", "05_equality", "06_checks"}
@@ -241,8 +240,6 @@ def test_the_summary_in_english(report, tmp_path, tmp_path_factory):
     """``lang="en"`` renders the same summary in English: headings, findings, number format."""
     import shutil
 
-    import report_fixtures as fx
-
     from pilot_eval.report.runner import run_report
 
     base = fx.once(tmp_path_factory, "full-report", fx.full_report)
@@ -258,7 +255,7 @@ def test_the_summary_in_english(report, tmp_path, tmp_path_factory):
         quiet=True,
     )
     assert result.exit_code == 0, result.manifest
-    page = (tmp_path / "out" / fx.PERIOD / "00_sammanfattning.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / fx.PERIOD / "en" / "00_sammanfattning.html").read_text(encoding="utf-8")
     assert 'lang="en"' in page
     for phrase in ("Summary", "What was done?", "What did we find?", "What can the data not tell?", "synthetic"):
         assert phrase in page, f"English summary lacks {phrase!r}"

@@ -91,7 +91,7 @@ def test_the_estimate_stage_s_results_are_used_when_it_has_them(processed, monke
 def report(tmp_path_factory):
     base = fx.once(tmp_path_factory, "full-report", fx.full_report)
     result = json.loads((base / "result.json").read_text(encoding="utf-8"))
-    return result, base / "reports" / fx.PERIOD
+    return result, fx.published(base)
 
 
 @pytest.mark.slow

@@ -30,7 +30,7 @@ OK_PAGES = PAGES[:3]
 
 def _work(published: Path) -> Path:
     """The working folder of the report published in ``published``."""
-    return published.parent / ".work" / published.name
+    return fx.work(published)
 
 
 def _urls(html: str) -> list[str]:
@@ -289,11 +289,11 @@ def report(processed, tmp_path_factory):
     tests of this module across pytest-xdist workers (its working folder: :func:`_work`)."""
     folder = fx.once(tmp_path_factory, "runner-report", lambda f: _render(f, processed))
     saved = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-    manifest = json.loads((folder / "reports" / ".work" / fx.PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((_work(fx.published(folder)) / "manifest.json").read_text(encoding="utf-8"))
     result = runner.ReportResult(
         index=Path(saved["index"]), manifest=manifest, notebooks=saved["notebooks"], exit_code=saved["exit_code"]
     )
-    return result, folder / "reports" / fx.PERIOD, saved["out"], saved["err"], processed
+    return result, fx.published(folder), saved["out"], saved["err"], processed
 
 
 @pytest.mark.slow
@@ -452,7 +452,7 @@ def test_the_working_folder_has_the_analysts_material_and_an_index_of_its_own(re
     index = (work / "index.html").read_text(encoding="utf-8")
     links = _urls(index)
     assert [u for u in links if u.endswith(".html") and "data_docs" not in u] == [
-        f"../../{fx.PERIOD}/{name}.html" for name in PAGES
+        f"../../../{fx.PERIOD}/sv/{name}.html" for name in PAGES
     ]
     assert "För analytiker" in index
     assert [u for u in links if u.endswith(".ipynb")] == [f"notebooks/{name}.ipynb" for name in PAGES]
@@ -527,8 +527,8 @@ def test_a_rerun_replaces_the_period_folder_and_a_timeout_is_a_failure(report, p
     that runs past the timeout fails its notebook, named with its cell."""
     _, folder, *_ = report
     out = tmp_path / "reports"
-    shutil.copytree(folder, out / fx.PERIOD)
-    shutil.copytree(_work(folder), out / ".work" / fx.PERIOD)
+    shutil.copytree(folder, out / fx.PERIOD / "sv")
+    shutil.copytree(_work(folder), out / ".work" / fx.PERIOD / "sv")
     (out / "2025Q3").mkdir()
     (out / "README.md").write_text("kept", encoding="utf-8")
     notebooks = fx.notebooks(tmp_path / "notebooks", "02_utan_titel", "05_sover")
@@ -539,18 +539,26 @@ def test_a_rerun_replaces_the_period_folder_and_a_timeout_is_a_failure(report, p
     assert "FAILED 05_sover in cell 2 (In [3]):" in err.getvalue()
     assert "CellTimeoutError: A cell timed out while it was being executed, after 3 seconds" in err.getvalue()
     # no temporary folders; the working folder holds this run's material only
-    assert sorted(p.name for p in out.iterdir()) == [".work", "2025Q3", "2025Q4", "README.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".work",
+        "2025Q3",
+        "2025Q4",
+        "README.md",
+        "index.en.html",
+        "index.html",
+    ]
     assert sorted(p.name for p in (out / ".work").iterdir()) == ["2025Q4"]
-    assert sorted(p.name for p in (out / ".work" / fx.PERIOD / "notebooks").iterdir()) == [
+    assert sorted(p.name for p in (out / fx.PERIOD).iterdir()) == ["sv"]
+    assert sorted(p.name for p in (out / ".work" / fx.PERIOD / "sv" / "notebooks").iterdir()) == [
         "02_utan_titel.ipynb",
         "05_sover.ipynb",
     ]
-    assert sorted(p.name for p in (out / fx.PERIOD).glob("*.html")) == [
+    assert sorted(p.name for p in (out / fx.PERIOD / "sv").glob("*.html")) == [
         "02_utan_titel.html",
         "05_sover.html",
         "index.html",
     ]
-    assert not (out / fx.PERIOD / "00_sammanfattning.html").exists()
+    assert not (out / fx.PERIOD / "sv" / "00_sammanfattning.html").exists()
 
 
 @pytest.mark.slow
@@ -567,7 +575,7 @@ def test_a_user_notebook_that_shows_raw_rows_prints_and_raises_ids_leaks_nothing
             fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=1
         )
     assert result.notebooks == {"06_fientlig": "failed"}
-    published = tmp_path / "reports" / fx.PERIOD
+    published = fx.published(tmp_path)
     apps = pd.read_parquet(processed / "applications.parquet").head(20)
     vacs = pd.read_parquet(processed / "vacancies.parquet").head(20)
     secrets = {str(v) for v in [*apps["application_id"], *vacs["vacancy_id"]]}
@@ -602,7 +610,7 @@ def test_two_pages_safe_alone_are_audited_together_and_the_sum_across_pages_is_p
             fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=1
         )
     assert result.exit_code == 0, result.manifest
-    published = tmp_path / "reports" / fx.PERIOD
+    published = fx.published(tmp_path)
     offers = (published / "07_erbjudanden.html").read_text(encoding="utf-8")
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", offers)
     assert "&lt;5" in cells and "..‡" in cells  # pending "<5" and a second outcome withheld
@@ -637,9 +645,9 @@ def test_a_chart_and_a_sentence_that_show_a_figure_the_audit_withholds_are_made_
     summary = result.manifest["disclosure"]
     assert summary["runs"] == 2 and summary["rerun"] == ["09_diagram"]
     assert summary["replaced_tables"] == ["07_erbjudanden/t0"]
-    page = (tmp_path / "reports" / fx.PERIOD / "09_diagram.html").read_text(encoding="utf-8")
+    page = (fx.published(tmp_path) / "09_diagram.html").read_text(encoding="utf-8")
     assert "Utgångna erbjudanden: ett antal som inte redovisas." in page
-    work = _work(tmp_path / "reports" / fx.PERIOD)
+    work = _work(fx.published(tmp_path))
     plan = json.loads((work / "disclosure_plan.json").read_text(encoding="utf-8"))
     assert plan["numbers"] == {"09_diagram/n0": "secondary"} and "09_diagram/t0" in plan["tables"]
 
@@ -666,7 +674,7 @@ def test_the_command_line_renders_in_english_and_exits_0(processed, tmp_path, ca
     )
     out = capsys.readouterr().out
     assert code == 0
-    index = tmp_path / "reports" / fx.PERIOD / "index.html"
+    index = fx.published(tmp_path, "en") / "index.html"
     assert out.strip().splitlines()[-1] == str(index)
     html = index.read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "Evaluation of the deepened background checks" in html
@@ -684,7 +692,7 @@ def test_kernels_are_ordinary_kernels_with_nothing_else_visible(processed, tmp_p
         fx.PERIOD, processed_dir=processed, out_dir=tmp_path / "reports", notebooks_dir=notebooks, jobs=1, quiet=True
     )
     assert result.exit_code == 0
-    nb = nbformat.read(tmp_path / "reports" / ".work" / fx.PERIOD / "notebooks" / "04_karnan.ipynb", as_version=4)
+    nb = nbformat.read(_work(fx.published(tmp_path)) / "notebooks" / "04_karnan.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "get_threshold" in c.source)
     text = "".join(o.get("text", "") for o in cell.outputs)
     assert f"gc {gc.get_threshold()}" in text, text

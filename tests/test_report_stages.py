@@ -196,8 +196,13 @@ def test_the_codec_refuses_what_it_cannot_rebuild(tmp_path):
         stages.ReportEstimates.load(folder)
 
 
-def test_the_working_folder_is_beside_the_report(tmp_path):
-    assert stages.work_dir(tmp_path, "2025Q4") == tmp_path / ".work" / "2025Q4"
+def test_each_language_has_its_working_folder_beside_the_reports_folders(tmp_path):
+    from pilot_eval.report import render
+
+    assert stages.work_dir(tmp_path, "2025Q4", "en") == tmp_path / ".work" / "2025Q4" / "en"
+    assert render.published_dir(tmp_path, "2025Q4", "sv") == tmp_path / "2025Q4" / "sv"
+    with pytest.raises(ValueError, match="lang must be"):
+        stages.work_dir(tmp_path, "2025Q4", "de")
 
 
 def _probe_notebook(path):

@@ -96,10 +96,26 @@ def small_unit_data(base: Path, seed: int = 7) -> Path:
     return base / "processed"
 
 
+def published(base: Path, lang: str = "sv") -> Path:
+    """The published folder of the report in ``base/reports`` for :data:`PERIOD` in ``lang``:
+    ``base/reports/2025Q4/sv``."""
+    from pilot_eval.report.render import published_dir
+
+    return published_dir(base / "reports", PERIOD, lang)
+
+
+def work(published_folder: Path) -> Path:
+    """The working folder of the report published in ``published_folder``
+    (``<out>/<period>/<lang>`` → ``<out>/.work/<period>/<lang>``)."""
+    lang, period, out = published_folder.name, published_folder.parent.name, published_folder.parent.parent
+    return out / ".work" / period / lang
+
+
 def full_report(base: Path) -> Path:
     """The real notebook suite (``notebooks/``) rendered for 2025Q4 on :func:`small_unit_data`
-    into ``base/reports/2025Q4``, as ``pilot-eval report`` does. Tests share one:
-    ``once(tmp_path_factory, "full-report", full_report) / "reports" / PERIOD``."""
+    into ``base/reports``, as ``pilot-eval report`` does; the published Swedish folder
+    ``base/reports/2025Q4/sv``. Tests share one:
+    ``published(once(tmp_path_factory, "full-report", full_report))``."""
     import contextlib
     import io
     import json
@@ -112,4 +128,4 @@ def full_report(base: Path) -> Path:
     (base / "result.json").write_text(
         json.dumps({"exit_code": result.exit_code, "manifest": result.manifest}, default=str), encoding="utf-8"
     )
-    return base / "reports" / PERIOD
+    return published(base)

@@ -41,6 +41,7 @@ __all__ = [
     "input_files",
     "package_versions",
     "provenance",
+    "published_dir",
     "READER_MIME_TYPES",
     "READER_OUTPUTS",
     "dropped_log",
@@ -75,6 +76,19 @@ REMOVE_CELL_TAGS = frozenset({"analyst-note", "papermill-error-cell-tag"})
 TEXT: dict[str, dict[str, str]] = {
     lang: {key: pair[i] for key, pair in PAGES.items()} for i, lang in enumerate(texts.LANGUAGES)
 }
+
+
+def published_dir(out_dir: str | Path, period: str, lang: str) -> Path:
+    """The published folder of a period's report in one language, ``<out_dir>/<period>/<lang>``:
+    what readers get (``index.html``, the pages, ``provenance.json``). Each language has its
+    own, swapped in as a whole by its own run: an English run never replaces the Swedish
+    report. ``out_dir`` is the reports root (``reports/``), whose ``index.html`` lists them all
+    (:mod:`pilot_eval.report.series`).
+
+    >>> published_dir("reports", "2025Q4", "en").as_posix()
+    'reports/2025Q4/en'
+    """
+    return Path(out_dir) / period / texts.check_lang(lang)
 
 
 def report_title(period: str, lang: str) -> str:

@@ -11,33 +11,42 @@
    window's tables; every notebook gets the prepared directory as ``processed_dir``. Ingest
    refusing the data: no report.
 3. :func:`~pilot_eval.report.stages.estimate`: every estimate the pages show, computed once
-   here and saved as plain files in ``<out>/.work/<period>/estimates/``; every notebook gets
-   that folder as ``results_dir`` and reads them.
+   here and saved as plain files in ``<out>/.work/<period>/<lang>/estimates/``; every
+   notebook gets that folder as ``results_dir`` and reads them. The headline figures of the
+   latest earlier report in ``<out>`` (:func:`pilot_eval.report.series.previous_headline`)
+   go with them, for the summary's "sedan förra rapporten".
 4. :func:`~pilot_eval.report.stages.execute`: every ``*.ipynb`` directly in the notebooks
    folder, in name order, executed by papermill (kernel ``python3``, working directory the
    notebooks folder), each in a Python process of its own whose output (and its kernel's)
    goes to the notebook's log, ``jobs`` at a time. A failed notebook does not stop the others.
 5. :func:`~pilot_eval.report.stages.publish`: each executed notebook rendered by
    :func:`pilot_eval.report.render.render_notebook`, an index page, ``manifest.json``, the
-   GX Data Docs if the data have them. The period's folder ``<out>/<period>`` is replaced
-   only at the end (written in a temporary folder beside it, then swapped in), so that a
-   failed or interrupted run leaves the previous report as it was. Nothing outside
-   ``<out>/<period>`` and the working folder ``<out>/.work/<period>`` is deleted.
+   GX Data Docs if the data have them. The language's folder ``<out>/<period>/<lang>`` is
+   replaced only at the end (written in a temporary folder beside it, then swapped in), so
+   that a failed or interrupted run leaves the previous report as it was. Nothing outside
+   ``<out>/<period>/<lang>`` and the working folder ``<out>/.work/<period>/<lang>`` is
+   deleted: a report in the other language is never touched. Then the report's headline
+   figures go to ``<work>/headline.json`` (:func:`pilot_eval.report.series.save_headline`),
+   and ``<out>/index.html`` and ``<out>/index.en.html``, the index of every report in
+   ``<out>``, are written again from what is published there
+   (:func:`pilot_eval.report.series.write_index`; after a run that published nothing too).
 
 
-Two folders per report (docs/report.md):
+``out`` is the reports folder (``--out``, default ``reports/``). Two folders per report
+and language (README, "Reports"; docs/disclosure.md §1):
 
-* **published**, ``<out>/<period>/``: what readers get, every file of it safe to mail to a
-  councillor: ``index.html``, ``<notebook>.html`` (only what the notebooks showed through
-  :mod:`pilot_eval.report.show`, after disclosure control) and ``provenance.json`` (what the
-  footers say, without row counts or error texts). It links nothing outside itself.
-* **working**, ``<out>/.work/<period>/``: analysts' material, never linked from a
-  published page: ``index.html`` (the same contents, linking the published pages and the
-  rest), ``manifest.json`` (everything: paths, row counts, errors, timings),
-  ``notebooks/<notebook>.ipynb`` (executed, with code and every output),
-  ``logs/<notebook>.not-shown.txt`` (what a page left out: warnings, print output, a cell's
-  value), ``logs/<notebook>.log`` (kernel and papermill messages, if any), ``data_docs/``
-  (GX Data Docs) and ``estimates/``.
+* **published**, ``<out>/<period>/<lang>/`` (:func:`pilot_eval.report.render.published_dir`):
+  what readers get, every file of it safe to mail to a councillor: ``index.html``,
+  ``<notebook>.html`` (only what the notebooks showed through :mod:`pilot_eval.report.show`,
+  after disclosure control) and ``provenance.json`` (what the footers say, without row
+  counts or error texts). It links nothing outside itself.
+* **working**, ``<out>/.work/<period>/<lang>/`` (:func:`pilot_eval.report.stages.work_dir`):
+  analysts' material, never linked from a published page: ``index.html`` (the same
+  contents, linking the published pages and the rest), ``manifest.json`` (everything:
+  paths, row counts, errors, timings), ``notebooks/<notebook>.ipynb`` (executed, with code
+  and every output), ``logs/<notebook>.not-shown.txt`` (what a page left out: warnings,
+  print output, a cell's value), ``logs/<notebook>.log`` (kernel and papermill messages, if
+  any), ``data_docs/`` (GX Data Docs), ``estimates/`` and ``headline.json``.
 """
 
 from __future__ import annotations
@@ -50,7 +59,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths, privacy
-from . import stages
+from . import render, series, stages
 from .parameters import PARAMS_DIR, check_notebook_floors, parse_param, resolve_parameters
 from .stages import BLAS_THREADS, KERNEL_NAME, _Job, _schedule, _swap_in, worker_environment
 
@@ -78,8 +87,8 @@ class ReportResult:
     Attributes
     ----------
     index : Path or None
-        ``<out>/<period>/index.html``; None when no report was written (the data could
-        not be prepared).
+        ``<out>/<period>/<lang>/index.html``; None when no report was written (the data
+        could not be prepared, or the disclosure audit stopped it).
     manifest : dict
         The content of ``manifest.json`` (empty when no report was written).
     notebooks : dict of str to str
@@ -140,7 +149,7 @@ def run_report(
     timeout: int = 600,
     quiet: bool = False,
 ) -> ReportResult:
-    """Render a period's quarterly report into ``<out_dir>/<period>/``.
+    """Render a period's quarterly report in one language into ``<out_dir>/<period>/<lang>/``.
 
     Parameters
     ----------
@@ -155,9 +164,12 @@ def run_report(
         Where the processed tables are (or go). Default ``data/processed/<period>``
         (``data/processed/demo/<period>`` with ``demo``).
     out_dir
-        Reports folder; the report is ``<out_dir>/<period>/``.
+        The reports folder: the report is ``<out_dir>/<period>/<lang>/``, its working
+        folder ``<out_dir>/.work/<period>/<lang>/``, the index of every report
+        ``<out_dir>/index.html``.
     lang
-        ``"sv"`` (default) or ``"en"``; overrides the params file.
+        ``"sv"`` (default) or ``"en"``; overrides the params file. Each language has its own
+        folders: an English run leaves the Swedish report as it is.
     jobs
         Notebooks executed at the same time (one process and kernel each).
     params
@@ -229,12 +241,14 @@ def run_report(
         f"{time.perf_counter() - t0:.1f} s"
     )
 
-    # 2. estimate, saved beside the report for the notebooks
+    # 2. estimate, saved beside the report for the notebooks, with the previous report's headline
+    language = parameters["lang"]
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    estimates = stages.estimate(ctx)
-    work = stages.work_dir(out_dir, period)
+    previous = series.previous_headline(out_dir, period, language, synthetic=synthetic)
+    estimates = stages.estimate(ctx, previous=previous)
+    work = stages.work_dir(out_dir, period, language)
     results_dir = estimates.save(work / "estimates")
     say(f"  [estimates] {results_dir}  {time.perf_counter() - t0:.1f} s")
     for what, why in estimates.errors.items():  # the pages that show it will fail with it
@@ -247,7 +261,7 @@ def run_report(
         results_dir=str(results_dir),
     )
 
-    final = out_dir / period
+    final = render.published_dir(out_dir, period, language)
     # 3. execute, in the working folder
     say(f"Executing {len(sources)} notebooks from {notebooks_dir} ({min(jobs, len(sources))} at a time) …")
     executed = stages.execute(
@@ -261,6 +275,7 @@ def run_report(
         )
     except RuntimeError as exc:
         print(f"pilot-eval report: ERROR: {exc}\nNothing was published.", file=sys.stderr)
+        series.write_index(out_dir)
         return ReportResult(index=None, manifest={}, notebooks={}, exit_code=1)
     summary = disclosure.summary()
     shown, before = summary["published"], summary["before_report_audit"]["published"]
@@ -275,6 +290,7 @@ def run_report(
             f"Nothing was published; the audit is in {work / 'disclosure_audit.json'}.",
             file=sys.stderr,
         )
+        series.write_index(out_dir)
         return ReportResult(index=None, manifest={}, notebooks={}, exit_code=1)
     # 4. publish: the pages into the published folder, the rest stays in the working folder
     published = stages.publish(
@@ -289,6 +305,7 @@ def run_report(
     )
 
     manifest, failed = published.manifest, published.failed
+    series.save_headline(work, estimates, period=period, cut_date=prepared.cut_date, synthetic=synthetic)
     if int(report.get("exit_status", 0)) == 1:
         print(
             f"WARNING: ingest quarantined more rows than its threshold in {processed_path}; "
@@ -302,6 +319,8 @@ def run_report(
             f"{len(failed)} of {len(manifest['notebooks'])} notebooks failed; the rest of the report was rendered.",
             file=sys.stderr,
         )
+    reports_index = series.write_index(out_dir)[0]
+    say(f"  every report in this folder: {reports_index}")
     say(f"  analysts' working folder: {work / 'index.html'}")
     say(published.index)
     return ReportResult(

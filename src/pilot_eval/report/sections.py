@@ -57,7 +57,9 @@ __all__ = [
     "pretrend_p_values",
     "pretrend_table",
     "pretrends",
+    "previous_headline",
     "sensitivity",
+    "since_last_report",
     "sensitivity_table",
     "quarantine_reasons",
     "row_accounting",
@@ -375,6 +377,29 @@ def _primary(ctx: Period) -> list[str]:
     from ..estimate.effects import PRIMARY_OUTCOMES
 
     return list(PRIMARY_OUTCOMES.values())
+
+
+def previous_headline(ctx: Period) -> dict[str, dict] | None:
+    """The previous report's headline figures ("sedan förra rapporten"), by primary outcome:
+    ``{"period", "estimate", "conf_low", "conf_high", "tag"}`` (the effect during the pilot in
+    the estimator's units, as in :func:`effects`' rows: shares as proportions; ``tag`` the
+    verdict key, :data:`pilot_eval.report.findings.VERDICTS`). None for the first report of
+    a reports folder, or a notebook run alone (:func:`pilot_eval.report.series.previous_headline`)."""
+    return dict(ctx.estimates.previous_headline) or None
+
+
+def since_last_report(ctx: Period) -> str | None:
+    """One sentence in the page's language on how the primary outcomes' estimates (and
+    their verdicts) changed since the previous report, or None when there is none
+    (:func:`pilot_eval.report.series.since_last_report`)."""
+    from . import series
+
+    previous = previous_headline(ctx)
+    if previous is None:
+        return None
+    current = series.headline_figures(ctx.estimates, ctx.period)
+    ratios = series.ratio_outcomes(ctx.estimates)
+    return series.since_last_report(previous, current, lang=ctx.lang, ratios=ratios)
 
 
 def mde(ctx: Period) -> pd.DataFrame:

@@ -6,7 +6,7 @@
 2. :func:`estimate` — every effect, event study (with its pre-trend test), triple difference
    and minimum detectable effect that the pages show, computed once: a :class:`ReportEstimates`.
    The runner saves it with :meth:`ReportEstimates.save` in the report's working folder
-   (:func:`work_dir`, ``<out>/.work/<period>/estimates/``) as plain files: parquet for
+   (:func:`work_dir`, ``<out>/.work/<period>/<lang>/estimates/``) as plain files: parquet for
    tables, JSON for the rest (no pickles).
 3. :func:`execute` — the notebooks, run by papermill in ordinary kernels, from ``jobs``
    worker processes (each imports papermill once and runs its share of the notebooks, a
@@ -15,7 +15,7 @@
    A notebook opened alone (``results_dir=""``) calls :func:`estimate` itself and shows the
    same numbers.
 4. :func:`publish` — the pages, the index and ``manifest.json`` from the executed notebooks,
-   written into a temporary folder and swapped in for ``<out>/<period>`` as a whole.
+   written into a temporary folder and swapped in for ``<out>/<period>/<lang>`` as a whole.
 
 :func:`pilot_eval.report.runner.run_report` is these four calls in order. An analyst gets the
 same results with::
@@ -100,7 +100,7 @@ TRIPLE_DIFFERENCE_OUTCOMES = ("late_withdrawal",)
 #: scaled to the outcome) of the report's sensitivity.
 SENSITIVITY_GRID = {"relative_magnitudes": (0.0, 0.5, 1.0, 2.0), "smoothness": None}
 #: The version of the saved layout (``estimates.json``'s ``format``).
-FORMAT = 2
+FORMAT = 3
 _INDEX_FILE = "estimates.json"
 #: The working folder's subfolder of the report's disclosure ledger (:mod:`pilot_eval.report.ledger`).
 LEDGER_DIR = "ledger"
@@ -341,6 +341,7 @@ def estimate(
     triple_differences: Sequence[str] = TRIPLE_DIFFERENCE_OUTCOMES,
     group_breakdowns: Sequence[str] | None = None,
     jobs: int = 2,
+    previous: dict | None = None,
 ) -> ReportEstimates:
     """Every estimate the pages show, for the period ``ctx`` (:func:`prepare`).
 
@@ -357,6 +358,11 @@ def estimate(
     An estimate that cannot be computed is left out and its error kept in
     :attr:`ReportEstimates.errors`: the notebook that shows it computes it again and fails
     at that cell with the estimator's own error, as the others go on.
+
+    ``previous`` is the headline of the report before this one ("sedan förra
+    rapporten"): what :func:`pilot_eval.report.series.previous_headline` loads from the
+    reports folder, kept as :attr:`ReportEstimates.previous_headline` for the summary. None
+    (a notebook opened alone, the first report of a series): no earlier figures.
     """
     global _FORKED
     from ..estimate.effects import OUTCOMES, PRIMARY_OUTCOMES
@@ -414,6 +420,7 @@ def estimate(
         sensitivity=kept(sensitivity),
         pretrends=pd.DataFrame() if pretrends is None else pretrends,
         errors={**attempt.errors, **robust["errors"]},
+        previous_headline=dict(previous or {}),
     )
 
 
@@ -466,6 +473,12 @@ class ReportEstimates:
     errors : dict of str to str
         What could not be computed (``"effects/<outcome>"``, ``"event_studies/<outcome>"``,
         ``"triple_differences/<outcome>"``, ``"mde"``, ``"family"``, …) and why.
+    previous_headline : dict of str to dict
+        The previous report's headline figures (:func:`pilot_eval.report.series.previous_headline`),
+        by primary outcome: ``{"period", "estimate", "conf_low", "conf_high", "tag"}`` (the
+        effect during the pilot in the estimator's units, as in :meth:`effects_of`'s rows, and
+        its verdict key, :data:`pilot_eval.report.findings.VERDICTS`); empty when there is
+        no earlier report.
     """
 
     settings: dict
@@ -480,6 +493,7 @@ class ReportEstimates:
     placebo_in_time: dict[str, EstimateResult] = field(default_factory=dict)
     group_effects: dict[str, EstimateResult] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    previous_headline: dict[str, dict] = field(default_factory=dict)
 
     def effects_of(self, outcomes: Sequence[str]) -> EstimateResult:
         """The effects of ``outcomes``, in that order, as one result: the tidy rows of each,
@@ -579,10 +593,14 @@ class ReportEstimates:
         return cls(**values)
 
 
-def work_dir(out_dir: str | Path, period: str) -> Path:
-    """The report's working folder, ``<out_dir>/.work/<period>``: beside the published
-    ``<out_dir>/<period>``, never inside it (the estimates go to its ``estimates/``)."""
-    return Path(out_dir) / ".work" / period
+def work_dir(out_dir: str | Path, period: str, lang: str) -> Path:
+    """The report's working folder in ``lang``, ``<out_dir>/.work/<period>/<lang>``: beside the
+    published ``<out_dir>/<period>/<lang>`` (:func:`pilot_eval.report.render.published_dir`),
+    never inside it. Each language has its own, estimates included (``estimates/``), so that
+    runs of the two languages never replace each other's material."""
+    from ..texts import check_lang
+
+    return Path(out_dir) / ".work" / period / check_lang(lang)
 
 
 # --------------------------------------------------------------------------- 3. execute
@@ -1047,9 +1065,9 @@ def audit_disclosure(
 
 @dataclass
 class Published:
-    """What :func:`publish` wrote: the published ``<out>/<period>/index.html``, the working
+    """What :func:`publish` wrote: the published ``<out>/<period>/<lang>/index.html``, the working
     folder's full manifest (also ``<work>/manifest.json``) and the published provenance
-    record (``<out>/<period>/provenance.json``)."""
+    record (``<out>/<period>/<lang>/provenance.json``)."""
 
     index: Path
     manifest: dict
@@ -1205,8 +1223,9 @@ def publish(
     patches: dict | None = None,
 ) -> Published:
     """Write the pages of the executed notebooks into a temporary folder beside ``final``
-    (``<out>/<period>``) with ``index.html`` and ``provenance.json``, and put it in place of
-    ``final`` as a whole: the published folder, every file of which a reader may get.
+    (``<out>/<period>/<lang>``, :func:`pilot_eval.report.render.published_dir`) with
+    ``index.html`` and ``provenance.json``, and put it in place of ``final`` as a whole: the
+    published folder of one language, every file of which a reader may get.
 
     The working folder ``executed.folder`` (:func:`work_dir`) gets the analysts' material:
     the full ``manifest.json``, the GX Data Docs (if the data have them), each page's log of
