@@ -4,7 +4,7 @@
 
 ``report``  the quarterly report for 2025Q4 on the built-in demo data
             (``pilot-eval report --period 2025Q4 --demo``); prints the path of
-            ``reports/2025Q4/index.html``
+            ``reports/2025Q4/sv/index.html``
 ``test``    the test suite
 ``lab``     JupyterLab in ``notebooks/`` with the project's kernel
 ``setup``   only the set-up below

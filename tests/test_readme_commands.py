@@ -63,5 +63,5 @@ def test_readme_reports_section_names_the_stages_that_exist():
     section = readme.split("## Reports", 1)[1].split("\n## ", 1)[0]
     for name in ("prepare", "estimate", "ReportEstimates"):
         assert f"stages.{name}" in section and hasattr(stages, name)
-    assert "reports/.work/<period>/estimates/" in section and "results_dir" in section
+    assert "reports/.work/<period>/<lang>/estimates/" in section and "results_dir" in section
     assert "forkserver" not in readme and "PILOT_EVAL_FORK_KERNELS" not in readme

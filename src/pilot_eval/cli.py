@@ -3,7 +3,7 @@
 ``pilot-eval demo-data``  write a synthetic Botkyrka export with known true effects
 ``pilot-eval ingest``     raw export → validated processed tables (+ quarantine, report)
 ``pilot-eval quickstart`` demo data → ingest → summary of every row
-``pilot-eval report``     a period's quarterly report: every notebook rendered to reports/<period>/
+``pilot-eval report``     a period's quarterly report: every notebook rendered to reports/<period>/<lang>/
 ``pilot-eval lab``        JupyterLab in notebooks/ with the project's kernel
 
 Exit status of ``ingest``: 0 all good; 1 too many rows quarantined (tables written for
@@ -328,10 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser(
         "report",
-        help="render every notebook for a period into reports/<period>/",
+        help="render every notebook for a period into reports/<period>/<lang>/",
         description="Execute every notebook in --notebooks with the period's parameters "
         "(papermill) and render them for readers (HTML without code, with a "
-        "provenance footer) into <out>/<period>/. Prints the path of index.html.",
+        "provenance footer) into <out>/<period>/<lang>/ and lists every report in "
+        "<out>/index.html. Prints the path of the report's index.html last.",
     )
     rep.add_argument("--period", required=True, help="2025Q4, 2025H2, 2025-12 or 2025")
     data = rep.add_mutually_exclusive_group()
@@ -343,8 +344,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="processed folder (default data/processed/<period>, data/processed/demo/<period>)",
     )
-    rep.add_argument("--out", type=Path, default=paths.REPORTS_DIR, help="reports folder (default reports/)")
-    rep.add_argument("--lang", choices=["sv", "en"], default=None, help="report language (default sv)")
+    rep.add_argument(
+        "--out",
+        type=Path,
+        default=paths.REPORTS_DIR,
+        help="the reports folder: reports go to <out>/<period>/<lang>/ (default reports/)",
+    )
+    rep.add_argument(
+        "--lang", choices=["sv", "en"], default=None, help="report language (default sv); each has its own folder"
+    )
     rep.add_argument("--jobs", type=_positive_int, default=2, help="notebooks run at the same time (default 2)")
     rep.add_argument(
         "--param",
