@@ -170,6 +170,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_quickstart(args: argparse.Namespace) -> int:
+    from .demo import DEFAULT_END
     from .paths import PROCESSED_DIR, RAW_DIR
 
     raw = Path(args.raw) if args.raw else RAW_DIR / "demo"
@@ -181,7 +182,7 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         scale=1.0,
         start="2021-01-01",
-        end=args.cut_date,
+        end=DEFAULT_END,  # a cut of the one demo history, as the reports' demo data are
         cut_date=args.cut_date,
         rollout="default",
         pilot_continues=False,
@@ -330,8 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scenario", default="delay", help="none | delay | deterrence | large (default delay)")
     demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1 = Botkyrka)")
     demo.add_argument("--start", default="2021-01-01", help="first day of the window")
-    demo.add_argument("--end", default="2026-02-28", help="last day of the window")
-    demo.add_argument("--cut-date", default=None, help="data cut date (default: --end)")
+    demo.add_argument("--end", default="2026-02-28", help="last publication day of the history (default 2026-02-28)")
+    demo.add_argument(
+        "--cut-date",
+        default=None,
+        help="data cut date: what was known that day of the seed's one history, the same for every "
+        "cut (default: --end)",
+    )
     demo.add_argument("--rollout", default="default", choices=["default", "staggered"])
     demo.add_argument("--pilot-continues", action="store_true", help="the pilot has no end date")
     demo.add_argument(
