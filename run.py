@@ -77,13 +77,15 @@ def main(argv: list[str]) -> int:
         )
         return subprocess.call([str(python), "-m", "pytest", *workers, *rest], cwd=ROOT, env=env)
     if task == "lab":
-        # Ctrl-C belongs to JupyterLab (it asks whether to shut down): wait for it to finish
-        with subprocess.Popen([str(BIN / "pilot-eval"), "lab", "--", *rest], cwd=ROOT, env=env) as lab:
-            while True:
-                try:
-                    return lab.wait()
-                except KeyboardInterrupt:
-                    continue
+        # `python3 run.py lab -- --allow-root` and `python3 run.py lab --port 8890` alike
+        rest = rest[1:] if rest[:1] == ["--"] else rest
+        command = [str(BIN / "pilot-eval"), "lab", "--", *rest]
+        os.chdir(ROOT)
+        if os.name != "nt":
+            # become `pilot-eval lab`, which becomes JupyterLab: Ctrl-C and SIGTERM reach the
+            # server itself, and stopping it stops its kernels
+            os.execve(command[0], command, env)
+        return subprocess.call(command, cwd=ROOT, env=env)
     # report: the main job on the built-in demo data
     return subprocess.call(
         [str(BIN / "pilot-eval"), "report", "--period", "2025Q4", "--demo", *rest], cwd=ROOT, env=env

@@ -66,7 +66,8 @@ def consistency_violations(tables: dict[str, pd.DataFrame], cut_date) -> dict[st
     bad["v: ended without closed"] = ended & v.closed_date.isna()
     bad["v: ended closed < published"] = ended & (v.closed_date < v.published_date)
     bad["v: ended with accepted"] = ended & v.accepted_date.notna()
-    bad["v: filled closed < accepted"] = filled & ~(v.closed_date >= v.accepted_date)
+    # a filled vacancy not yet closed at the cut has no closed_date (it is not an event yet)
+    bad["v: filled closed < accepted"] = filled & v.closed_date.notna() & ~(v.closed_date >= v.accepted_date)
     bad["v: positions < 1"] = v.positions < 1
     by_id = v.set_index("vacancy_id")
     ro = v[v.readvertisement_of.notna()]

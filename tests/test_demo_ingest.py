@@ -96,3 +96,22 @@ def test_excel_variant_gives_identical_processed_tables(tmp_path):
     )
     for table in export.tables:
         assert (tmp_path / "a" / f"{table}.parquet").read_bytes() == (tmp_path / "b" / f"{table}.parquet").read_bytes()
+
+
+@pytest.mark.slow
+def test_report_keeps_every_expectation_s_result(demo):
+    """ingest_report.json: per table, one entry per expectation of its suite, in order."""
+    import json
+
+    from pilot_eval.validation import load_suite_json
+
+    base, _, result = demo
+    report = json.loads((base / "out" / "ingest_report.json").read_text(encoding="utf-8"))
+    assert report == json.loads(json.dumps(result.report))
+    for table, info in report["tables"].items():
+        suite = load_suite_json(table)["expectations"]
+        results = info["expectation_results"]
+        assert [r["type"] for r in results] == [e["type"] for e in suite]
+        assert [r["reason"] for r in results] == [e["meta"]["reason"] for e in suite]
+        assert all(r["success"] and r["unexpected_count"] == 0 for r in results), table
+        assert info["expectations"] == len(results)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -169,6 +170,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_quickstart(args: argparse.Namespace) -> int:
+    from .demo import DEFAULT_END
     from .paths import PROCESSED_DIR, RAW_DIR
 
     raw = Path(args.raw) if args.raw else RAW_DIR / "demo"
@@ -180,7 +182,7 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         scale=1.0,
         start="2021-01-01",
-        end=args.cut_date,
+        end=DEFAULT_END,  # a cut of the one demo history, as the reports' demo data are
         cut_date=args.cut_date,
         rollout="default",
         pilot_continues=False,
@@ -232,10 +234,53 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+#: The kernel a new notebook gets in JupyterLab: the project's, registered by ``run.py``.
+LAB_KERNEL = "python3"
+
+#: How ``pilot-eval lab`` replaces itself with JupyterLab (replaced in tests).
+_exec = os.execv
+
+ROOT_MESSAGE = (
+    "pilot-eval lab: ERROR: this is the root user, and JupyterLab refuses to run as root "
+    "unless told to. Run it as an ordinary user, or, if root is what you mean, say so:\n"
+    "  pilot-eval lab -- --allow-root\n"
+    "  python3 run.py lab -- --allow-root"
+)
+
+
+def _jupyter_lab_program() -> list[str]:
+    """The venv's ``jupyter-lab`` (beside this Python), else ``python -m jupyterlab``."""
+    script = Path(sys.executable).with_name("jupyter-lab.exe" if os.name == "nt" else "jupyter-lab")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "jupyterlab"]
+
+
 def lab_command(notebooks_dir: str | Path = paths.NOTEBOOKS_DIR, extra: list[str] | None = None) -> list[str]:
     """The command that starts JupyterLab in ``notebooks_dir`` with this Python's
-    Jupyter (whose ``python3`` kernel is the project's, registered by ``run.py``)."""
-    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(notebooks_dir).resolve()}", *(extra or [])]
+    Jupyter, new notebooks on the project's kernel (:data:`LAB_KERNEL`)."""
+    return [
+        *_jupyter_lab_program(),
+        f"--ServerApp.root_dir={Path(notebooks_dir).resolve()}",
+        f"--MappingKernelManager.default_kernel_name={LAB_KERNEL}",
+        *(extra or []),
+    ]
+
+
+def _run_forwarding_signals(command: list[str]) -> int:
+    """Run ``command`` as a child, pass SIGINT and SIGTERM on to it and wait for it (where
+    the process cannot replace itself with JupyterLab)."""
+    import signal
+
+    with subprocess.Popen(command) as server:
+
+        def forward(signum, _frame):
+            server.send_signal(signum)
+
+        previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            return server.wait()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -243,12 +288,20 @@ def _cmd_lab(args: argparse.Namespace) -> int:
         print(f"pilot-eval lab: ERROR: {args.notebooks} is not a folder", file=sys.stderr)
         return 2
     extra = args.jupyter_args[1:] if args.jupyter_args[:1] == ["--"] else args.jupyter_args
-    with subprocess.Popen(lab_command(args.notebooks, extra)) as server:
-        while True:
-            try:
-                return server.wait()
-            except KeyboardInterrupt:  # Ctrl-C is JupyterLab's: it asks whether to shut down
-                continue
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        print(ROOT_MESSAGE, file=sys.stderr)
+        return 2
+    command = lab_command(args.notebooks, extra)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name != "nt":  # on Windows exec starts a new process instead of replacing this one
+        try:
+            # JupyterLab takes this process's place: Ctrl-C and SIGTERM reach the server
+            # itself, which shuts down its kernels; nothing is left running behind it
+            _exec(command[0], command)
+        except OSError as exc:
+            print(f"pilot-eval lab: could not replace itself with JupyterLab ({exc}); running it as a child")
+    return _run_forwarding_signals(command)
 
 
 def _positive_int(text: str) -> int:
@@ -278,8 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scenario", default="delay", help="none | delay | deterrence | large (default delay)")
     demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1 = Botkyrka)")
     demo.add_argument("--start", default="2021-01-01", help="first day of the window")
-    demo.add_argument("--end", default="2026-02-28", help="last day of the window")
-    demo.add_argument("--cut-date", default=None, help="data cut date (default: --end)")
+    demo.add_argument("--end", default="2026-02-28", help="last publication day of the history (default 2026-02-28)")
+    demo.add_argument(
+        "--cut-date",
+        default=None,
+        help="data cut date: what was known that day of the seed's one history, the same for every "
+        "cut (default: --end)",
+    )
     demo.add_argument("--rollout", default="default", choices=["default", "staggered"])
     demo.add_argument("--pilot-continues", action="store_true", help="the pilot has no end date")
     demo.add_argument(
@@ -376,12 +434,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.set_defaults(func=_cmd_report)
 
-    lab = sub.add_parser("lab", help="start JupyterLab in notebooks/ with the project's kernel")
+    lab = sub.add_parser(
+        "lab",
+        help="start JupyterLab in notebooks/ with the project's kernel",
+        description=(
+            "Start JupyterLab in notebooks/ with the project's kernel. The command becomes "
+            "JupyterLab (it replaces itself), so Ctrl-C or a SIGTERM stops the server and "
+            "its kernels. As root it stops with exit status 2 unless --allow-root is passed "
+            "on to JupyterLab: pilot-eval lab -- --allow-root (python3 run.py lab -- --allow-root)."
+        ),
+    )
     lab.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS_DIR, help="folder to open")
     lab.add_argument(
         "jupyter_args",
         nargs=argparse.REMAINDER,
-        help="after --, passed on to jupyter lab: pilot-eval lab -- --port 8890 --no-browser",
+        help="after --, passed on to jupyter lab: pilot-eval lab -- --port 8890 --no-browser (as root: --allow-root)",
     )
     lab.set_defaults(func=_cmd_lab)
     return parser

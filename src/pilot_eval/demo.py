@@ -34,7 +34,10 @@ How the data are made
 * Everything is simulated as if the future were known and then **censored at the cut
   date**: a step that had not happened by then is not in the export, so vacancies and
   applications still running look like it (status ``open``, ``in_progress``, checks
-  ``pending``).
+  ``pending``). The history is simulated to ``end`` whatever the cut, and no random
+  number depends on the cut: the exports of one seed at two cut dates are two cuts of one
+  history, equal in every record settled before the earlier cut (the quarterly demo
+  reports agree where their data agree).
 * **Background checks**: child-facing roles (statutory check) get a police register
   extract for every application reaching stage 4; vacancies treated by the pilot also get
   ``court_records`` (``court_and_credit`` for managers).
@@ -311,6 +314,14 @@ _GAP_MEANS = np.array([3.0, 8.0, 5.0, 3.0, 6.0, 2.0])
 _W_HAZARD = np.array([0.03, 0.04, 0.07, 0.05, 0.04])
 
 _BIG = np.int32(2**30)  # "never" as a day number
+
+#: The last publication day of the demo history by default (the analysis window's end).
+DEFAULT_END = "2026-02-28"
+
+#: How the generator makes a history, recorded in ``truth.json`` (``history``): raised
+#: whenever the same arguments would give other tables, so that a demo export written by
+#: an older generator is made again rather than mixed with cuts of the new history.
+HISTORY = 2
 # Adverts are simulated from this many days before the window so that staffing counts
 # (new hires, vacant posts) do not ramp up from zero; those adverts are not exported.
 _BURN_IN_DAYS = 180
@@ -480,6 +491,8 @@ class _Ctx:
             self.scenario = scenario
         self.scale = float(scale)
         self.start, self.end, self.cut = _day(start), _day(end), _day(cut)
+        # The history is simulated to ``end`` whatever the cut (so that every cut of one
+        # seed's history draws the same random numbers); adverts after the cut are dropped.
         self.pub_end = min(self.end, self.cut)
         self.rollout = rollout
         self.pilot_continues = bool(pilot_continues)
@@ -493,13 +506,15 @@ class _Ctx:
         # calendar quarters of the window, for the administration × quarter shocks
         self.sim_start = self.start - _BURN_IN_DAYS
         m0 = int(_months(np.array([self.sim_start]))[0])
-        m1 = int(_months(np.array([max(self.end, self.cut) + 800]))[0])
+        m1 = int(_months(np.array([self.end + 800]))[0])
         self.q0 = m0 // 3
         nq = m1 // 3 - self.q0 + 1
         shock_rng = self.rng(90)
         self.shock_ttf = shock_rng.normal(0, _TTF_SHOCK_SD, size=(len(ADMINS), nq))
         self.shock_w = shock_rng.normal(0, _W_SHOCK_SD, size=(len(ADMINS), nq))
         self.vac_taken: np.ndarray | None = None
+        self.app_taken: np.ndarray | None = None
+        self.chk_taken: np.ndarray | None = None
 
     def rng(self, stream: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, stream])
@@ -515,7 +530,7 @@ class _Ctx:
 def _first_generation(ctx: _Ctx) -> dict[str, np.ndarray]:
     """Administration, publication day and role attributes of the original adverts."""
     rng = ctx.rng(1)
-    days = np.arange(ctx.sim_start, ctx.pub_end + 1, dtype=np.int64)
+    days = np.arange(ctx.sim_start, ctx.end + 1, dtype=np.int64)
     month = (_months(days) % 12).astype(np.int64)
     weekday = (days + 3) % 7  # Monday = 0
     dayw = np.where(weekday < 5, 1.0, 0.04)
@@ -891,7 +906,7 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
         np.where(filled, 1, np.select([fate == _F_CANCEL, fate == _F_UNFILLED, fate == _F_READV], [2, 3, 4], 3)),
     ).astype(np.int8)
     accepted = np.where(filled, accepted_unc, _BIG)
-    closed = np.where(v_status == 0, _BIG, np.where(filled & (closed_unc > cut), accepted_unc, closed_unc))
+    closed = np.where((v_status == 0) | (closed_unc > cut), _BIG, closed_unc)
     start_out = np.where(filled, start_v, _BIG)
     first_offer = _group_reduce(np.where(kept, offer_c, _BIG), starts, n, np.minimum, _BIG)
 
@@ -925,8 +940,18 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
         "stop": stop,
         "closed_unc": closed_unc,
     }
+    # ids of every application of the history (kept or not: the draws do not depend on the cut)
+    app_ids, app_codes = _draw_ids(rng_i, A, "A-", 10, ctx.app_taken)
+    ctx.app_taken = app_codes if ctx.app_taken is None else np.concatenate([ctx.app_taken, app_codes])
+    cand = _check_candidates(ctx, gen, va, hs, status, treated, register, stat, is_manager)
     k_idx = np.flatnonzero(kept)
+    new_row = np.cumsum(kept) - 1
+    cand_kept = kept[cand["app"]]
+    cand = {k: x[cand_kept] for k, x in cand.items()}
+    cand["app"] = new_row[cand["app"]]
     app_out = {
+        "app_id": app_ids[k_idx],
+        "app_code": app_codes[k_idx],
         "va_local": va[k_idx],
         "submitted": submitted[k_idx],
         "internal": internal[k_idx],
@@ -941,16 +966,19 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
         "age": age[k_idx],
         "r4": r4[k_idx],
         "te": te[k_idx],
+        "wdate_unc": wdate[k_idx],
+        "status_unc": status[k_idx],
         "induced": induced[k_idx],
         "treated": treated_app[k_idx],
         "hs_unc": hs[k_idx],
         "merit": merit[k_idx],
     }
     app_out["reached_interview_unc"] = (hs[k_idx] >= 2) | (status[k_idx] == _ST_HIRED)
-    # next generation: re-advertisements published after the old advert was closed
-    readv = v_status == 4
-    child_pub = closed + rng.integers(1, 15, size=V)
-    make = readv & (child_pub <= ctx.pub_end)
+    # next generation: re-advertisements published after the old advert was closed, for
+    # the whole history (those published after the cut are dropped with the other adverts)
+    readv = ~filled_unc & (fate == _F_READV)
+    child_pub = closed_unc + rng.integers(1, 15, size=V)
+    make = readv & (child_pub <= ctx.end)
     p_idx = np.flatnonzero(make)
     child = {
         "admin": admin[p_idx],
@@ -962,7 +990,36 @@ def _simulate_generation(ctx: _Ctx, gen: int, vac: dict[str, np.ndarray]):
         "stat": stat[p_idx],
         "parent_local": p_idx,
     }
-    return vac_out, app_out, child
+    return vac_out, app_out, child, cand
+
+
+def _check_candidates(ctx: _Ctx, gen: int, va, hs, status, treated, register, stat, is_manager) -> dict:
+    """The background checks of the whole history: one per application that reaches the
+    background-check stage (stage 4) in a child-facing role (the register extract) and one
+    in a vacancy treated by the pilot (court records; court and credit for managers), with
+    their random parts (request lag, turnaround, outcome, id). Which of them a cut shows,
+    and in what state, :func:`_checks` decides."""
+    rng = ctx.rng(70 + gen)
+    at4 = np.flatnonzero(hs >= 4)
+    v = va[at4]
+    reg = register[v]
+    pil = treated[v]
+    rows = np.concatenate([at4[reg], at4[pil]])
+    reg_type = np.array([-1, 0, 1, 2, 3])[stat[v[reg]]]  # register_school, _hvb, _lss, _other_children
+    pil_type = np.where(is_manager[v[pil]], _CTYPE.index("court_and_credit"), _CTYPE.index("court_records"))
+    N = len(rows)
+    ids, codes = _draw_ids(rng, N, "K-", 10, ctx.chk_taken)
+    ctx.chk_taken = codes if ctx.chk_taken is None else np.concatenate([ctx.chk_taken, codes])
+    return {
+        "app": rows,
+        "ctype": np.concatenate([reg_type, pil_type]).astype(np.int8),
+        "is_reg": np.concatenate([np.ones(int(reg.sum()), bool), np.zeros(int(pil.sum()), bool)]),
+        "lag": rng.integers(0, 2, size=N),
+        "z": rng.standard_normal(N),
+        "u": rng.random(N),
+        "check_id": ids,
+        "check_code": codes,
+    }
 
 
 def _labour_market(pub: np.ndarray) -> np.ndarray:
@@ -1028,31 +1085,29 @@ def _withdrawal_reason(u, stage, register, induced) -> np.ndarray:
 # --------------------------------------------------------------------------- checks
 
 
-def _checks(ctx: _Ctx, vac: dict, app: dict) -> dict[str, np.ndarray]:
-    rng = ctx.rng(40)
+def _checks(ctx: _Ctx, vac: dict, app: dict, cand: dict) -> dict[str, np.ndarray]:
+    """The checks known at the cut date: those requested by then (``cand``: every check of
+    the history, :func:`_check_candidates`); completed when they were done by the cut,
+    cancelled when the application ended first (known by the cut), pending otherwise."""
     cut = ctx.cut
-    at4 = np.flatnonzero(app["hs"] >= 4)
-    v = app["va"][at4]
-    stat = vac["stat"][v]
-    reg_rows = at4[stat > 0]
-    reg_type = np.array([-1, 0, 1, 2, 3])[stat[stat > 0]]  # register_school, _hvb, _lss, _other_children
-    pil = vac["treated"][v]
-    pil_rows = at4[pil]
-    pil_type = np.where(vac["is_manager"][v[pil]], _CTYPE.index("court_and_credit"), _CTYPE.index("court_records"))
-    rows = np.concatenate([reg_rows, pil_rows])
-    ctype = np.concatenate([reg_type, pil_type]).astype(np.int8)
-    is_reg = np.concatenate([np.ones(len(reg_rows), bool), np.zeros(len(pil_rows), bool)])
-    N = len(rows)
-    wdate = app["wdate"][rows]
-    requested = app["r4"][rows] + rng.integers(0, 2, size=N)
-    requested = np.minimum(requested, np.minimum(cut, wdate))
+    rows = cand["app"]
+    is_reg, ctype = cand["is_reg"], cand["ctype"]
+    requested = app["r4"][rows] + cand["lag"]
+    requested = np.minimum(requested, app["wdate_unc"][rows])
     requested = np.maximum(requested, app["submitted"][rows])
     med = np.where(is_reg, 10.0, np.where(ctype == _CTYPE.index("court_and_credit"), 5.0, 4.0))
     sd = np.where(is_reg, 0.45, 0.5)
-    turn = np.rint(med * np.exp(sd * rng.standard_normal(N))).astype(np.int64)
+    turn = np.rint(med * np.exp(sd * cand["z"])).astype(np.int64)
     turn = np.maximum(turn, np.where(is_reg, 1, 0))
     completed = requested + turn
-    st = app["status"][rows]
+    # an obstacle in a check leads to the rejection that follows it (history, not the cut)
+    obstacle_ok = (app["status_unc"][rows] == _ST_REJECTED) & (app["hs_unc"][rows] == 4)
+    u = cand["u"]
+    outcome = np.where(obstacle_ok & (u < 0.12), 2, np.where(u > 0.975, 1, 0)).astype(np.int8)
+    known = (requested <= cut) & (app["hs"][rows] >= 4)
+    rows, requested, completed, outcome, ctype = (x[known] for x in (rows, requested, completed, outcome, ctype))
+    st = app["status"][rows]  # as known at the cut
+    wdate = app["wdate"][rows]
     te = app["te"][rows]
     status = np.where(completed <= cut, 0, 1).astype(np.int8)  # completed / pending
     by_cand = (st == _ST_WITHDRAWN) & (wdate < completed)
@@ -1060,9 +1115,6 @@ def _checks(ctx: _Ctx, vac: dict, app: dict) -> dict[str, np.ndarray]:
     status[other] = 3
     status[by_cand] = 2
     completed = np.where(status == 0, completed, _BIG)
-    u = rng.random(N)
-    obstacle_ok = (st == _ST_REJECTED) & (app["hs"][rows] == 4)
-    outcome = np.where(obstacle_ok & (u < 0.12), 2, np.where(u > 0.975, 1, 0)).astype(np.int8)
     outcome = np.where(status == 0, outcome, -1).astype(np.int8)
     return {
         "rows": rows,
@@ -1071,6 +1123,8 @@ def _checks(ctx: _Ctx, vac: dict, app: dict) -> dict[str, np.ndarray]:
         "completed": completed,
         "status": status,
         "outcome": outcome,
+        "check_id": cand["check_id"][known],
+        "check_code": cand["check_code"][known],
     }
 
 
@@ -1081,7 +1135,7 @@ def _staffing(ctx: _Ctx, vac: dict, app: dict) -> pd.DataFrame:
     rng = ctx.rng(50)
     m_first = int(_months(np.array([ctx.start]))[0])
     m_last = int(_months(np.array([ctx.pub_end]))[0])
-    months = np.arange(m_first, m_last + 1)
+    months = np.arange(m_first, int(_months(np.array([ctx.end]))[0]) + 1)  # the history's months
     M = len(months)
     pairs = [(a_i, ROLES.index(r)) for a_i, a in enumerate(ADMINS) for r in ROLE_MIX[a]]
     P = len(pairs)
@@ -1147,8 +1201,10 @@ def _staffing(ctx: _Ctx, vac: dict, app: dict) -> pd.DataFrame:
     new_hires = np.zeros((P, M), dtype=np.int64)
     np.add.at(new_hires, (vkey[ok], sm[ok]), hires_per_vac[ok])
     pm = _months(vac["pub"]) - m_first
-    has_closed = vac["closed"] < _BIG
-    cm = np.where(has_closed, _months(np.where(has_closed, vac["closed"], 0)) - m_first, M + 1)
+    # a post is vacant until it is filled (the acceptance) or its vacancy closes unfilled
+    shut_day = np.where(vac["accepted"] < _BIG, vac["accepted"], vac["closed"])
+    has_closed = shut_day < _BIG
+    cm = np.where(has_closed, _months(np.where(has_closed, shut_day, 0)) - m_first, M + 1)
     opened = np.zeros((P, M + 2), dtype=np.int64)
     shut = np.zeros((P, M + 2), dtype=np.int64)
     okv = vkey >= 0
@@ -1172,6 +1228,7 @@ def _staffing(ctx: _Ctx, vac: dict, app: dict) -> pd.DataFrame:
             "vacant_posts": vacant.ravel().astype(np.int64),
         }
     )
+    df = df.loc[np.tile(months <= m_last, P)]  # the months up to the cut
     return df.sort_values(["month", "administration", "role_group"], kind="stable").reset_index(drop=True)
 
 
@@ -1183,7 +1240,7 @@ def generate(
     scenario: str = "delay",
     scale: float = 1.0,
     start: str = "2021-01-01",
-    end: str = "2026-02-28",
+    end: str = DEFAULT_END,
     cut_date: str | None = None,
     rollout: str = "default",
     pilot_continues: bool = False,
@@ -1203,11 +1260,20 @@ def generate(
         Multiplies volumes (vacancies, applications, checks, staffing headcounts). Scale 1
         is about 7 000 vacancies and 150 000 applications over the default window.
     start, end : str, default "2021-01-01", "2026-02-28"
-        The window (ISO dates): adverts are published from ``start`` to ``end``.
+        The window (ISO dates) of the history: adverts are published from ``start`` to
+        ``end``.
     cut_date : str, optional
-        The data cut date: nothing that happened after it is in the export (adverts
-        published after it are absent, processes still running are open / in progress).
-        Defaults to ``end``.
+        The data cut date: the export is what was known of the history on that day.
+        The seed's history is the same whatever the cut (the random numbers never depend
+        on it), so two cuts agree on everything settled before the earlier one. After
+        the cut nothing has happened: adverts published after it are absent (with their
+        applications and checks); a vacancy not filled or closed by then is ``open``
+        (no accepted, start or closed date; its first offer only if made by then); one
+        filled by then but not yet closed is ``filled`` without a closed date; an
+        application is ``in_progress`` at the highest stage reached by then (no
+        withdrawal or offer after the cut); a check is in the export once requested,
+        ``pending`` until it is completed or its application has ended; staffing runs
+        to the cut's month. Defaults to ``end``.
     rollout : {"default", "staggered"}, default "default"
         ``"default"``: SOF, UBF and KOF from 2023-09-01; ``"staggered"``: UBF from
         2023-09-01, SOF from 2024-01-01, KOF from 2024-04-01.
@@ -1246,26 +1312,33 @@ def generate(
         raise ValueError(f"cut_date {cut_date} is before start {start}")
 
     vac_inputs = _first_generation(ctx)
-    vac_parts, app_parts = [], []
-    offset = 0
+    vac_parts, app_parts, cand_parts = [], [], []
+    offset = app_offset = 0
     parent_global = vac_inputs["parent"]
     for gen in range(3):
         vac_inputs["parent"] = parent_global
-        v, a, child = _simulate_generation(ctx, gen, vac_inputs)
+        v, a, child, cand = _simulate_generation(ctx, gen, vac_inputs)
         a["va"] = a.pop("va_local") + offset
+        cand["app"] = cand["app"] + app_offset
         vac_parts.append(v)
         app_parts.append(a)
+        cand_parts.append(cand)
         parent_global = child.pop("parent_local") + offset
         offset += len(v["pub"])
+        app_offset += len(a["va"])
         vac_inputs = child
         if len(parent_global) == 0:
             break
     vac = {k: np.concatenate([p[k] for p in vac_parts]) for k in vac_parts[0]}
     app = {k: np.concatenate([p[k] for p in app_parts]) for k in app_parts[0]}
-    del vac_parts, app_parts
+    cand = {k: np.concatenate([p[k] for p in cand_parts]) for k in cand_parts[0]}
+    del vac_parts, app_parts, cand_parts
+    # the cut: adverts published after it are not in the export (nor, then, their
+    # applications, which are all submitted after it)
+    vac, app, cand = _keep_vacancies(vac, app, cand, vac["pub"] <= ctx.cut)
     staffing = _staffing(ctx, vac, app)  # counts include the burn-in adverts
-    vac, app = _drop_burn_in(ctx, vac, app)
-    checks = _checks(ctx, vac, app)
+    vac, app, cand = _keep_vacancies(vac, app, cand, vac["pub"] >= ctx.start)
+    checks = _checks(ctx, vac, app, cand)
     tables = _assemble(ctx, vac, app, checks)
     tables["pilot_rollout"] = _rollout_table(ctx)
     tables["staffing_monthly"] = staffing
@@ -1276,13 +1349,12 @@ def generate(
     return DemoExport(tables=tables, truth=truth)
 
 
-def _drop_burn_in(ctx: _Ctx, vac: dict, app: dict) -> tuple[dict, dict]:
-    """Keep the adverts published in the window (and their applications); a
-    re-advertisement of an advert published before the window loses its reference, as
-    it would in an export filtered on publication date."""
-    keep = vac["pub"] >= ctx.start
+def _keep_vacancies(vac: dict, app: dict, cand: dict, keep: np.ndarray) -> tuple[dict, dict, dict]:
+    """Keep the adverts ``keep`` (and their applications and checks). Used for the adverts
+    published in the window: a re-advertisement of an advert published before the window
+    loses its reference, as it would in an export filtered on publication date."""
     if keep.all():
-        return vac, app
+        return vac, app, cand
     new_index = np.full(len(keep), -1, dtype=np.int64)
     new_index[keep] = np.arange(int(keep.sum()))
     vac = {k: x[keep] for k, x in vac.items()}
@@ -1290,7 +1362,11 @@ def _drop_burn_in(ctx: _Ctx, vac: dict, app: dict) -> tuple[dict, dict]:
     ka = keep[app["va"]]
     app = {k: x[ka] for k, x in app.items()}
     app["va"] = new_index[app["va"]]
-    return vac, app
+    new_app = np.cumsum(ka) - 1
+    kc = ka[cand["app"]]
+    cand = {k: x[kc] for k, x in cand.items()}
+    cand["app"] = new_app[cand["app"]]
+    return vac, app, cand
 
 
 def _rollout_table(ctx: _Ctx) -> pd.DataFrame:
@@ -1318,7 +1394,6 @@ def _rollout_table(ctx: _Ctx) -> pd.DataFrame:
 
 
 def _assemble(ctx: _Ctx, vac: dict, app: dict, checks: dict):
-    rng = ctx.rng(60)
     V = len(vac["pub"])
     # parent ids (re-advertisements)
     parent_id = np.full(V, None, dtype=object)
@@ -1350,8 +1425,7 @@ def _assemble(ctx: _Ctx, vac: dict, app: dict, checks: dict):
     v_order = np.lexsort((vac["id_code"], vac["pub"]))  # id codes sort like the ids
     vdf = vdf.iloc[v_order].reset_index(drop=True)
 
-    A = len(app["va"])
-    app_ids, app_codes = _draw_ids(rng, A, "A-", 10)
+    app_ids, app_codes = app["app_id"], app["app_code"]
     sub = app["submitted"].astype(np.int64)
     o = np.argsort(((sub - sub.min(initial=0)) << 37) | app_codes)  # by date, then id; frame built in this order
     wst = app["wst"][o]
@@ -1376,8 +1450,7 @@ def _assemble(ctx: _Ctx, vac: dict, app: dict, checks: dict):
     )  # no block consolidation: no second copy in memory
     del o, wst, reason, gender, age
 
-    N = len(checks["rows"])
-    chk_ids, chk_codes = _draw_ids(rng, N, "K-", 10)
+    chk_ids, chk_codes = checks["check_id"], checks["check_code"]
     cdf = pd.DataFrame(
         {
             "check_id": chk_ids,
@@ -1468,6 +1541,7 @@ def _truth(ctx: _Ctx, vac: dict, app: dict, checks: dict, tables: dict) -> dict:
         "scale": ctx.scale,
         "window": {"start": _iso(ctx.start), "end": _iso(ctx.end)},
         "cut_date": _iso(cut),
+        "history": HISTORY,
         "rollout": ctx.rollout,
         "pilot_continues": ctx.pilot_continues,
         "rollout_rows": rollout_rows,

@@ -87,6 +87,7 @@ class TableOutcome:
     added_columns: list[str] = field(default_factory=list)
     n_expectations: int = 0
     n_expectations_failed: int = 0
+    expectation_results: list[dict] = field(default_factory=list)  # one per expectation, in suite order
 
     def add(self, mask: np.ndarray | pd.Series, reason: str) -> None:
         mask = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
@@ -650,6 +651,17 @@ def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
         outcome = outcomes[table]
         outcome.n_expectations = validation.n_expectations
         outcome.n_expectations_failed = validation.n_failed
+        outcome.expectation_results = [
+            {
+                "type": res.expectation_type,
+                "column": res.column,
+                "reason": redact(res.reason),
+                "severity": res.severity,
+                "success": res.success,
+                "unexpected_count": res.unexpected_count,
+            }
+            for res in validation.outcomes
+        ]
         failed_cells = {reason.split(":", 1)[0] for reasons in outcome.reasons.values() for reason in reasons}
         for res in validation.outcomes:
             if res.success:
@@ -1000,6 +1012,7 @@ def _write(
             "empty_optional_columns": outcome.added_columns,
             "expectations": outcome.n_expectations,
             "expectations_failed": outcome.n_expectations_failed,
+            "expectation_results": outcome.expectation_results,
             "parquet": {"file": parquet.name, "sha256": sha256_file(parquet), "rows": len(kept)},
             "quarantine_file": f"quarantine/{table}.csv" if len(q) else None,
         }

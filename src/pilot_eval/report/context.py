@@ -108,6 +108,18 @@ def _up_to_date(report: dict | None, raw_dir: Path | None, cut_date: str) -> boo
     return True
 
 
+def _demo_is_cut_of(raw: Path, seed: int) -> bool:
+    """The demo export in ``raw`` is a cut of this seed's history as the generator makes it now."""
+    from ..demo import DEFAULT_END, HISTORY
+
+    try:
+        truth = json.loads((raw / "truth.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    same = truth.get("seed") == seed and truth.get("history") == HISTORY
+    return same and truth.get("window", {}).get("end") == DEFAULT_END
+
+
 def prepare_data(
     period: str,
     *,
@@ -130,8 +142,9 @@ def prepare_data(
     processed_dir
         Default :func:`default_processed_dir`.
     demo
-        Generate the synthetic Botkyrka export (``data/raw/demo/<period>``) with data up
-        to the cut date and ingest it. Default: True when neither ``raw_dir`` nor an
+        Generate the synthetic Botkyrka export (``data/raw/demo/<period>``) as the cut at
+        the cut date of the seed's one synthetic history (:func:`pilot_eval.demo.generate`
+        with its default window) and ingest it. Default: True when neither ``raw_dir`` nor an
         existing ``processed_dir`` is given.
     cut_date
         Default: the last day of the period.
@@ -160,10 +173,12 @@ def prepare_data(
         demo = raw is None and (not processed_dir or report is None)
     if demo:
         raw = _demo_raw_dir(period)
-        if not _up_to_date(report, None, cut) or not (raw / "truth.json").is_file():
+        if not _up_to_date(report, None, cut) or not _demo_is_cut_of(raw, seed):
             from ..demo import generate, write_export
 
-            write_export(generate(seed=seed, end=cut, cut_date=cut), raw)
+            # every period is a cut of one history (the seed's, to the generator's end):
+            # two periods agree on everything settled before the earlier cut
+            write_export(generate(seed=seed, cut_date=cut), raw)
             report = None
     if raw is None:
         if report is None:
