@@ -245,16 +245,20 @@ def test_mde_sentence():
     mde = {"mde_increase": 0.056, "mde_decrease": -0.048}
     f = describe_effect(row(), mde=mde)
     assert (
-        f"Undersökningen kan bara upptäcka effekter större än ungefär 5,6{NBSP}procentenheter uppåt eller "
-        f"4,8{NBSP}procentenheter nedåt (80{NBSP}% styrka)."
+        f"Undersökningen upptäcker i 8 fall av 10 en ökning på ungefär 5,6{NBSP}procentenheter eller mer och en "
+        f"minskning på ungefär 4,8{NBSP}procentenheter eller mer. Mindre effekter kan den missa."
     ) in f.detail
+    assert "styrka" not in f.detail, "the power in words, not jargon"
     en = describe_effect(row(), mde=mde, lang="en")
-    assert "The study can only detect effects larger than about 5.6" in en.detail and "(80% power)" in en.detail
+    assert "The study detects, in 8 cases out of 10, an increase of about 5.6" in en.detail
+    assert "power" not in en.detail
+    other = describe_effect(row(), mde={**mde, "power": 0.85})
+    assert f"i 85{NBSP}% av fallen" in other.detail
     one_way = describe_effect(
         row(outcome="days_to_fill", estimate=3, low=-2, high=8),
         mde={"mde_increase": 10.66, "mde_decrease": float("nan")},
     )
-    assert f"en ökning större än ungefär 10,7{NBSP}dagar" in one_way.detail
+    assert f"en ökning på ungefär 10,7{NBSP}dagar eller mer" in one_way.detail
     none = describe_effect(
         row(outcome="register_check_days", estimate=1, low=-2, high=3),
         mde={"mde_increase": float("nan"), "mde_decrease": float("nan")},
@@ -332,20 +336,20 @@ def test_summarise_with_a_stored_mde_table():
         }
     )
     out = {f.outcome: f for f in summarise(effects_table(), mde=mde_long)}
-    assert "Undersökningen kan bara upptäcka" in out["late_withdrawal"].detail
+    assert "Undersökningen upptäcker i 8 fall av 10" in out["late_withdrawal"].detail
     assert "Undersökningen" not in (out["days_to_fill"].detail or "")
     as_dict = {
         f.outcome: f
         for f in summarise(effects_table(), mde={"days_to_fill": {"mde_increase": 10.7, "mde_decrease": -8.9}})
     }
-    assert f"10,7{NBSP}dagar uppåt" in as_dict["days_to_fill"].detail
+    assert f"en ökning på ungefär 10,7{NBSP}dagar eller mer" in as_dict["days_to_fill"].detail
 
 
 def test_summarise_with_the_package_mde_table():
     from pilot_eval.estimate.mde import stored_mde
 
     out = summarise(effects_table(), mde=stored_mde())
-    assert all("Undersökningen kan" in f.detail for f in out if f.outcome != "days_to_fill")
+    assert all("Undersökningen" in f.detail for f in out if f.outcome != "days_to_fill")
 
 
 # --------------------------------------------------------------------------- what was done

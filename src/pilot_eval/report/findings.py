@@ -478,19 +478,28 @@ def _few_administrations(row, p: float, est: float, low: float, high: float, lan
     return None
 
 
+def _power_words(power: float, lang: str) -> str:
+    """How often the study detects an effect, in words: "i 8 fall av 10", "i 85 % av fallen"."""
+    i = index(lang)
+    power = 0.8 if math.isnan(power) else power
+    tenths = power * 10
+    if abs(tenths - round(tenths)) < 1e-9:
+        return T.MDE["power_tenths"][i].format(k=int(round(tenths)))
+    return T.MDE["power_percent"][i].format(pct=format_percent(power, lang))
+
+
 def _mde_sentence(text: _Text, mde: Mapping, lang: str) -> str:
     up = abs(_float(mde.get("mde_increase"))) * text.scale
     down = abs(_float(mde.get("mde_decrease"))) * text.scale
-    power = _float(mde.get("power", 0.8))
     i = index(lang)
-    strength = T.MDE["power"][i].format(strength=format_percent(0.8 if math.isnan(power) else power, lang))
+    power = _power_words(_float(mde.get("power", 0.8)), lang)
     if math.isnan(up) and math.isnan(down):
         return T.MDE["none"][i]
     if math.isnan(down):
-        return T.MDE["increase_only"][i].format(size=_fmt(up, text, lang), power=strength)
+        return T.MDE["increase_only"][i].format(size=_fmt(up, text, lang), power=power)
     if math.isnan(up):
-        return T.MDE["decrease_only"][i].format(size=_fmt(down, text, lang), power=strength)
-    return T.MDE["both"][i].format(up=_fmt(up, text, lang), down=_fmt(down, text, lang), power=strength)
+        return T.MDE["decrease_only"][i].format(size=_fmt(down, text, lang), power=power)
+    return T.MDE["both"][i].format(up=_fmt(up, text, lang), down=_fmt(down, text, lang), power=power)
 
 
 # --------------------------------------------------------------------------- summarise
@@ -644,7 +653,7 @@ def _and_list(items: Sequence[str], lang: str) -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5, count=None) -> str:
+def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5, count=None, brief: bool = False) -> str:
     """A short paragraph on what the pilot did, from
     :func:`~pilot_eval.measures.coverage.pilot_coverage`.
 
@@ -666,6 +675,9 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5, count=None)
         ``count(n, measure, groups)``: the words for a count, which a report registers in
         its disclosure ledger (``ctx.count``: the key is that of the cell of the table on
         page 06 that shows the same number). Default :func:`count_text`.
+    brief : bool, default False
+        The summary's short version: without the role groups with most checks and the
+        sentence on police register extracts (page 06 has both).
     """
     i = index(lang)
     words = T.WHAT_WAS_DONE
@@ -706,13 +718,13 @@ def what_was_done(coverage, *, lang: str = "sv", min_count: int = 5, count=None)
             deep = WITHHELD_COUNT["secondary"][i]  # the exact sum and its other part would give it back
         deep = deep[0].upper() + deep[1:]
         credit = count(n_credit, "n_checks", {"check_type": "court_and_credit"})
-        top = _top_roles(coverage["roles_covered"], lang, min_count)
+        top = [] if brief else _top_roles(coverage["roles_covered"], lang, min_count)
         most = words["most_in_roles"][i].format(roles=_and_list(top, lang)) if top else ""
         sentences.append(words["deepened_checks"][i].format(deep=deep, credit=credit, most=most))
     share = _share_hires_checked(coverage["hires_checked"], admins)
     if share is not None:
         sentences.append(words["share_of_hires"][i].format(pct=format_percent(share, lang)))
-    if n_register > 0:
+    if n_register > 0 and not brief:
         years = pd.to_numeric(checks.loc[ctype.str.startswith("register_"), "year"], errors="coerce").dropna()
         span = ""
         if len(years):

@@ -188,7 +188,7 @@ def provenance(
 
 #: The kinds of output that :mod:`pilot_eval.report.show` marks (its ``READER_KEY``), and
 #: the data of them that a page may show.
-READER_OUTPUTS = frozenset({"table", "figure", "heading", "say", "bullets"})
+READER_OUTPUTS = frozenset({"table", "figure", "verdicts", "heading", "say", "bullets"})
 READER_MIME_TYPES = ("text/html", "text/markdown", "image/png")
 
 

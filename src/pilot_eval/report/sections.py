@@ -55,6 +55,8 @@ __all__ = [
     "leave_one_out_overview",
     "placebo_in_time_overview",
     "pretrend_p_values",
+    "pretrend_result",
+    "finding",
     "pretrend_table",
     "pretrends",
     "previous_headline",
@@ -731,3 +733,33 @@ def group_effect_plot(ctx: Period, protected, by: str, title: str | None = None)
         term="during",
         title=title,
     )
+
+
+# --------------------------------------------------------------------------- interpretation sentences
+
+
+def finding(ctx: Period, outcome: str):
+    """The summary's :class:`~pilot_eval.report.findings.Finding` of one primary outcome
+    (the same words as page 00, for the page that shows its effect): judged with the
+    family of the three primary outcomes, its pre-trend test and breakdown."""
+    from .findings import summarise
+
+    found = summarise(
+        effects(ctx, SUMMARY_OUTCOMES).tidy(),
+        lang=ctx.lang,
+        mde=mde_by_outcome(ctx),
+        pretrends=pretrend_p_values(ctx),
+        breakdowns=breakdowns(ctx),
+        outcomes=[outcome],
+    )
+    if not found:
+        raise KeyError(f"finding(): no headline effect of {outcome!r}; primary outcomes: {', '.join(SUMMARY_OUTCOMES)}")
+    return found[0]
+
+
+def pretrend_result(ctx: Period, outcome: str) -> str:
+    """The sentence on the pre-trend test of ``outcome`` for the page with its event study
+    (:func:`pilot_eval.report.verdicts.pretrend_result`)."""
+    from .verdicts import pretrend_result as sentence
+
+    return sentence(outcome, pretrend_p_values(ctx).get(outcome), lang=ctx.lang)

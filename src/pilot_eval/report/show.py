@@ -5,6 +5,8 @@
   format; a raw table is never displayed as it is.
 * :func:`figure` shows a chart as an embedded PNG and closes it (no second copy from the
   inline backend, no figure kept in memory).
+* :func:`verdicts` shows the summary's verdict table
+  (:class:`pilot_eval.report.verdicts.VerdictTable`): estimates in words, no counts.
 * :func:`heading` and :func:`say` show text in the report's language (Markdown), so that
   one notebook renders a Swedish or an English report from its ``lang`` parameter.
 
@@ -25,7 +27,7 @@ import pandas as pd
 from ..disclosure import ProtectedTable
 from .context import Period
 
-__all__ = ["READER_KEY", "table", "figure", "heading", "say", "bullets"]
+__all__ = ["READER_KEY", "table", "figure", "verdicts", "heading", "say", "bullets"]
 
 
 #: The key of an output's metadata that marks it as shown through this module: the only
@@ -87,6 +89,18 @@ def figure(fig) -> None:
     if plt is not None:
         plt.close(fig)
     _display(Image(data=buf.getvalue(), format="png"), "figure")
+
+
+def verdicts(ctx: Period, verdict_table) -> None:
+    """Show the summary's verdict table (:func:`pilot_eval.report.verdicts.verdict_table`),
+    as an HTML table with a caption, column and row headers and each verdict a tag in words
+    (its colour comes from a CSS class, never alone). The table holds estimates and their
+    intervals in words, no counts: nothing in it is subject to disclosure control."""
+    from IPython.display import HTML
+
+    if verdict_table.lang != ctx.lang:
+        raise ValueError(f"show.verdicts: the table is in {verdict_table.lang!r}, the report in {ctx.lang!r}")
+    _display(HTML(verdict_table.to_html()), "verdicts")
 
 
 def heading(ctx: Period, sv: str, en: str, level: int = 2) -> None:

@@ -385,9 +385,9 @@ LEAVE_ONE_OUT_UNITS: dict[str, tuple[str, str]] = {
 PLACEBO: dict[str, tuple[str, str]] = {
     "none": (
         "Ingen av de låtsade pilotstarterna ger en effekt som permutationstestet skiljer från slumpen. Det talar "
-        "för att jämförelsen inte hittar effekter där det inte fanns någon pilot.",
+        "för att jämförelsen bara hittar effekter där det fanns en pilot.",
         "None of the fake pilot starts gives an effect that the randomization test tells apart from chance. That "
-        "suggests the comparison does not find effects where there was no pilot.",
+        "suggests the comparison finds effects only where there was a pilot.",
     ),
     "some": (
         "{k} av {n} effekter av låtsade pilotstarter skiljer sig från slumpen. Grupperna kan alltså ha skilt sig åt "
@@ -458,26 +458,28 @@ FEW_ADMINISTRATIONS: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: What the study can detect (minimum detectable effects), ``{strength}`` the power.
+#: What the study can detect (minimum detectable effects), ``{power}`` how often
+#: ("i 8 fall av 10": the power in words, never "80 % styrka").
 MDE: dict[str, tuple[str, str]] = {
-    "power": ("{strength} styrka", "{strength} power"),
+    "power_tenths": ("i {k} fall av 10", "in {k} cases out of 10"),
+    "power_percent": ("i {pct} av fallen", "in {pct} of cases"),
     "none": (
         "Undersökningen kan inte upptäcka en effekt av rimlig storlek på detta mått.",
         "The study cannot detect an effect of any plausible size on this measure.",
     ),
     "increase_only": (
-        "Undersökningen kan bara upptäcka en ökning större än ungefär {size} ({power}); "
-        "en minskning kan den inte upptäcka.",
-        "The study can only detect an increase larger than about {size} ({power}); it cannot detect a decrease.",
+        "Undersökningen upptäcker {power} en ökning på ungefär {size} eller mer. En minskning kan den inte upptäcka.",
+        "The study detects, {power}, an increase of about {size} or more. It cannot detect a decrease.",
     ),
     "decrease_only": (
-        "Undersökningen kan bara upptäcka en minskning större än ungefär {size} ({power}); "
-        "en ökning kan den inte upptäcka.",
-        "The study can only detect a decrease larger than about {size} ({power}); it cannot detect an increase.",
+        "Undersökningen upptäcker {power} en minskning på ungefär {size} eller mer. En ökning kan den inte upptäcka.",
+        "The study detects, {power}, a decrease of about {size} or more. It cannot detect an increase.",
     ),
     "both": (
-        "Undersökningen kan bara upptäcka effekter större än ungefär {up} uppåt eller {down} nedåt ({power}).",
-        "The study can only detect effects larger than about {up} up or {down} down ({power}).",
+        "Undersökningen upptäcker {power} en ökning på ungefär {up} eller mer och en minskning på ungefär "
+        "{down} eller mer. Mindre effekter kan den missa.",
+        "The study detects, {power}, an increase of about {up} or more and a decrease of about {down} or more. "
+        "It can miss smaller effects.",
     ),
 }
 
