@@ -10,7 +10,8 @@ Exit status of ``ingest``: 0 all good; 1 too many rows quarantined (tables writt
 inspection); 2 a structural or privacy problem in the data, or a broken expectation
 suite (nothing written); 3 an internal error, a bug (nothing written; the traceback goes
 to a log file named in the message, or to the terminal with --debug). Of ``report``: 0
-every notebook ran, 1 at least one failed (the rest is rendered), 2 bad arguments or data.
+every notebook ran, 1 at least one failed (the rest is rendered), 2 bad arguments or data
+(or ``--pdf`` without Chromium or Playwright: nothing run, nothing written).
 """
 
 from __future__ import annotations
@@ -211,6 +212,7 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from .report.pdf import PdfUnavailable
     from .report.runner import parse_param, run_report
 
     try:
@@ -227,8 +229,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
             params_file=args.params_file,
             notebooks_dir=args.notebooks,
             timeout=args.timeout,
+            pdf=args.pdf,
         )
-    except ValueError as exc:
+    except (ValueError, PdfUnavailable) as exc:
         print(f"pilot-eval report: ERROR: {exc}", file=sys.stderr)
         return 2
     return result.exit_code
@@ -431,6 +434,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=paths.NOTEBOOKS_DIR,
         help="folder of the notebooks (default notebooks/; subfolders are not run)",
+    )
+    rep.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write the summary and the whole report as PDFs (A4, page numbers) into the "
+        "published folder; needs Debian's chromium (apt-get install chromium)",
     )
     rep.set_defaults(func=_cmd_report)
 

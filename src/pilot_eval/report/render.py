@@ -28,6 +28,7 @@ import jinja2
 
 from .. import paths, texts
 from ..texts.pages import PAGES
+from ..texts.pdf import PDF
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -364,6 +365,7 @@ def render_contents(
     notebooks: list[dict],
     ingest_warning: bool,
     analysts: dict | None = None,
+    pdfs: dict[str, str] | None = None,
 ) -> str:
     """The index page of a report.
 
@@ -381,6 +383,10 @@ def render_contents(
         "data_docs": link to the GX Data Docs or None}``: it links the pages there and has a
         section "för analytiker" with the executed notebooks, their logs, the manifest and
         the Data Docs, which exist in the working folder only.
+    pdfs
+        The report's PDFs in the published folder (``pilot-eval report --pdf``), as
+        :func:`pilot_eval.report.pdf.pdf_names` names them (``summary``, ``report``): the
+        page links them under "Utskrift". None: no PDFs.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR / TEMPLATE_NAME), autoescape=True, undefined=jinja2.StrictUndefined
@@ -389,6 +395,11 @@ def render_contents(
     linked = [dict(nb, href=f"{prefix}{nb['html']}" if nb.get("html") else None) for nb in notebooks]
     summary = next((nb for nb in linked if nb["name"].startswith("00_") and nb["href"]), None)
     pages = [nb for nb in linked if nb is not summary]
+    printed = [
+        {"href": f"{prefix}{name}", "label": texts.pick(lang, *PDF[kind])}
+        for kind, name in (pdfs or {}).items()
+        if kind in ("summary", "report")
+    ]
     return env.get_template("contents.html.j2").render(
         lang=lang,
         title=report_title(period, lang),
@@ -400,6 +411,9 @@ def render_contents(
         notebooks=[nb for nb in linked if nb.get("ipynb")] if analysts else [],
         data_docs=(analysts or {}).get("data_docs"),
         ingest_warning=TEXT[lang]["ingest_warning"] if ingest_warning else None,
+        pdfs=printed,
+        pdf_heading=texts.pick(lang, *PDF["heading"]),
+        pdf_note=texts.pick(lang, *PDF["note"]),
     )
 
 

@@ -148,6 +148,8 @@ def run_report(
     notebooks_dir: str | Path = paths.NOTEBOOKS_DIR,
     timeout: int = 600,
     quiet: bool = False,
+    pdf: bool = False,
+    chromium: str | None = None,
 ) -> ReportResult:
     """Render a period's quarterly report in one language into ``<out_dir>/<period>/<lang>/``.
 
@@ -184,6 +186,14 @@ def run_report(
         Seconds a cell may run before its notebook fails.
     quiet
         Print nothing but errors.
+    pdf
+        Also print the summary and the whole report as PDFs into the published folder
+        (:func:`pilot_eval.report.pdf.write_pdfs`: ``<summary>.pdf`` and
+        ``rapport-<period>.pdf``, ``report-<period>.pdf`` in English), before it is swapped in;
+        the index links them. Needs Chromium and Playwright, checked before anything runs.
+    chromium
+        The Chromium executable for ``pdf``; default ``chromium`` (or ``chromium-browser``)
+        on the PATH.
 
     Returns
     -------
@@ -197,6 +207,10 @@ def run_report(
         (:func:`~pilot_eval.report.parameters.check_notebook_floors`), no data source given,
         a processed folder without data, no notebooks. All of these before any data are
         prepared or anything is written.
+    PdfUnavailable
+        ``pdf`` and no Chromium or no Playwright
+        (:class:`pilot_eval.report.pdf.PdfUnavailable`, its message says what to install),
+        before anything is prepared or written.
     """
     say = (lambda *a, **k: None) if quiet else (lambda *a, **k: print(*a, **k, flush=True))
     parameters = resolve_parameters(period, params_file=params_file, overrides=params, lang=lang)
@@ -216,6 +230,10 @@ def run_report(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     titles = {path.stem: _notebook_title(path, parameters["lang"]) for path in sources}
+    if pdf:  # no Chromium: said now, not after the notebooks have run
+        from .pdf import check_available
+
+        chromium = check_available(chromium)
     from ..readers import IngestError
 
     # 1. prepare
@@ -293,16 +311,31 @@ def run_report(
         series.write_index(out_dir)
         return ReportResult(index=None, manifest={}, notebooks={}, exit_code=1)
     # 4. publish: the pages into the published folder, the rest stays in the working folder
-    published = stages.publish(
-        ctx,
-        executed,
-        final,
-        parameters=notebook_params,
-        sources=sources,
-        synthetic=synthetic,
-        disclosure=summary,
-        patches=disclosure.patches,
-    )
+    from .pdf import PdfError
+
+    t0 = time.perf_counter()
+    try:
+        published = stages.publish(
+            ctx,
+            executed,
+            final,
+            parameters=notebook_params,
+            sources=sources,
+            synthetic=synthetic,
+            disclosure=summary,
+            patches=disclosure.patches,
+            pdf=pdf,
+            chromium=chromium,
+        )
+    except PdfError as exc:
+        print(
+            f"pilot-eval report: ERROR: {exc}\nNothing was published; {final} is as it was.",
+            file=sys.stderr,
+        )
+        return ReportResult(index=None, manifest={}, notebooks={}, exit_code=1)
+    if pdf:
+        printed = ", ".join(sorted(p.name for p in final.glob("*.pdf")))
+        say(f"  [pdf] {printed}  {time.perf_counter() - t0:.1f} s (with the pages)")
 
     manifest, failed = published.manifest, published.failed
     series.save_headline(work, estimates, period=period, cut_date=prepared.cut_date, synthetic=synthetic)

@@ -1221,6 +1221,8 @@ def publish(
     synthetic: bool,
     disclosure: dict | None = None,
     patches: dict | None = None,
+    pdf: bool = False,
+    chromium: str | None = None,
 ) -> Published:
     """Write the pages of the executed notebooks into a temporary folder beside ``final``
     (``<out>/<period>/<lang>``, :func:`pilot_eval.report.render.published_dir`) with
@@ -1238,6 +1240,11 @@ def publish(
     report-wide disclosure audit (:meth:`Disclosure.summary`), for the manifest;
     ``patches`` the tables it changed that no chart shows (:attr:`Disclosure.patches`),
     shown on their pages in place of the notebooks' own.
+
+    ``pdf``: the folder also gets the summary and the whole report as PDFs
+    (:func:`pilot_eval.report.pdf.write_pdfs`, Chromium ``chromium`` or the one on the PATH),
+    printed from the temporary folder before it is swapped in, and the index links them; when
+    printing fails (:class:`~pilot_eval.report.pdf.PdfError`) nothing is swapped in.
     """
     from . import render
 
@@ -1287,12 +1294,18 @@ def publish(
         _write_json(work / "manifest.json", manifest)
         public = published_provenance(manifest)
         _write_json(out / "provenance.json", public)
+        pdfs = None
+        if pdf:
+            from .pdf import pdf_names
+
+            pdfs = pdf_names(ctx.period, language, [e["html"] for e in entries if e.get("html")])
         contents = {
             "period": ctx.period,
             "lang": language,
             "provenance": prov,
             "notebooks": entries,
             "ingest_warning": int(report.get("exit_status", 0)) == 1,
+            "pdfs": pdfs,
         }
         (out / "index.html").write_text(render.render_contents(**contents), encoding="utf-8")
         pages = Path(os.path.relpath(final, work)).as_posix()
@@ -1300,6 +1313,15 @@ def publish(
             render.render_contents(**contents, analysts={"pages": pages, "data_docs": data_docs}), encoding="utf-8"
         )
         shutil.rmtree(work / ".results", ignore_errors=True)
+        if pdf:  # printed here, so that the folder is swapped in whole, PDFs and all
+            from .pdf import write_pdfs
+
+            printed = write_pdfs(out, lang=language, chromium=chromium)
+            missing = sorted(set(pdfs.values()) - {p.name for p in printed})
+            if missing:
+                from .pdf import PdfError
+
+                raise PdfError(f"Chromium printed no {', '.join(missing)}")
         _swap_in(out, final)
     finally:
         if out.exists():
