@@ -96,10 +96,16 @@ def small_unit_data(base: Path, seed: int = 7) -> Path:
     return base / "processed"
 
 
+def published(base: Path, lang: str = "sv") -> Path:
+    """The published folder of :func:`full_report`'s report in ``lang``."""
+    return base / "reports" / PERIOD / lang
+
+
 def full_report(base: Path) -> Path:
     """The real notebook suite (``notebooks/``) rendered for 2025Q4 on :func:`small_unit_data`
-    into ``base/reports/2025Q4``, as ``pilot-eval report`` does. Tests share one:
-    ``once(tmp_path_factory, "full-report", full_report) / "reports" / PERIOD``."""
+    into ``base/reports``, in Swedish and then in English, as ``pilot-eval report`` does.
+    Tests share one: ``once(tmp_path_factory, "full-report", full_report)``, and find its
+    published folders with :func:`published`."""
     import contextlib
     import io
     import json
@@ -109,7 +115,11 @@ def full_report(base: Path) -> Path:
     processed = small_unit_data(base)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         result = run_report(PERIOD, processed_dir=processed, out_dir=base / "reports", jobs=2)
+        english = run_report(PERIOD, processed_dir=processed, out_dir=base / "reports", jobs=2, lang="en")
     (base / "result.json").write_text(
         json.dumps({"exit_code": result.exit_code, "manifest": result.manifest}, default=str), encoding="utf-8"
+    )
+    (base / "result-en.json").write_text(
+        json.dumps({"exit_code": english.exit_code, "manifest": english.manifest}, default=str), encoding="utf-8"
     )
     return base / "reports" / PERIOD
