@@ -113,9 +113,9 @@ def work(published_folder: Path) -> Path:
 
 def full_report(base: Path) -> Path:
     """The real notebook suite (``notebooks/``) rendered for 2025Q4 on :func:`small_unit_data`
-    into ``base/reports``, as ``pilot-eval report`` does; the published Swedish folder
-    ``base/reports/2025Q4/sv``. Tests share one:
-    ``published(once(tmp_path_factory, "full-report", full_report))``."""
+    into ``base/reports``, in Swedish and then in English, as ``pilot-eval report`` does; returns
+    the published Swedish folder ``base/reports/2025Q4/sv``. Tests share one:
+    ``published(once(tmp_path_factory, "full-report", full_report), lang)``."""
     import contextlib
     import io
     import json
@@ -125,7 +125,11 @@ def full_report(base: Path) -> Path:
     processed = small_unit_data(base)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         result = run_report(PERIOD, processed_dir=processed, out_dir=base / "reports", jobs=2)
+        english = run_report(PERIOD, processed_dir=processed, out_dir=base / "reports", jobs=2, lang="en")
     (base / "result.json").write_text(
         json.dumps({"exit_code": result.exit_code, "manifest": result.manifest}, default=str), encoding="utf-8"
+    )
+    (base / "result-en.json").write_text(
+        json.dumps({"exit_code": english.exit_code, "manifest": english.manifest}, default=str), encoding="utf-8"
     )
     return published(base)
