@@ -100,7 +100,7 @@ def test_excel_variant_gives_identical_processed_tables(tmp_path):
 
 @pytest.mark.slow
 def test_report_keeps_every_expectation_s_result(demo):
-    """ingest_report.json: per table, one entry per expectation of its suite, in order."""
+    """ingest_report.json: per table, one entry per expectation of its suite (GX's order)."""
     import json
 
     from pilot_eval.validation import load_suite_json
@@ -111,7 +111,8 @@ def test_report_keeps_every_expectation_s_result(demo):
     for table, info in report["tables"].items():
         suite = load_suite_json(table)["expectations"]
         results = info["expectation_results"]
-        assert [r["type"] for r in results] == [e["type"] for e in suite]
-        assert [r["reason"] for r in results] == [e["meta"]["reason"] for e in suite]
+        assert sorted((r["type"], r["reason"]) for r in results) == sorted(
+            (e["type"], e["meta"]["reason"]) for e in suite
+        )
         assert all(r["success"] and r["unexpected_count"] == 0 for r in results), table
         assert info["expectations"] == len(results)

@@ -87,7 +87,7 @@ class TableOutcome:
     added_columns: list[str] = field(default_factory=list)
     n_expectations: int = 0
     n_expectations_failed: int = 0
-    expectation_results: list[dict] = field(default_factory=list)  # one per expectation, in suite order
+    expectation_results: list[dict] = field(default_factory=list)  # one per expectation of the suite
 
     def add(self, mask: np.ndarray | pd.Series, reason: str) -> None:
         mask = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
