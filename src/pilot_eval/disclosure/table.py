@@ -15,6 +15,7 @@ import pandas as pd
 from .. import texts
 from ..labels import format_number, format_percent, label, value_label
 from ..texts.disclosure import FOOTNOTES
+from .layout import LONG_ROWS, WIDE_COLUMNS
 from .rules import MISSING_SYMBOL, REASONS, SYMBOLS, Thresholds, _as_float, _missing
 
 
@@ -100,6 +101,39 @@ class ProtectedTable:
         if self.method == "check_outcomes":
             return protect_check_outcomes(self.source, thresholds=self.thresholds, withhold=cells, **self.options)
         return _protect(self.source, self.options, self.thresholds, cells, audit=audit)
+
+    def select(self, rows=None, columns: Iterable[str] | None = None) -> ProtectedTable:
+        """A part of this table to show (a summary above it, ``show.table(..., summary=...)``):
+        the ``rows`` (a boolean mask or row positions; default all) and ``columns`` (default
+        all; the group columns are kept), with their figures and flags as they are. Nothing
+        is protected again, and the part has no source: it shows only what the table shows.
+
+        Examples
+        --------
+        >>> from pilot_eval.disclosure import protect
+        >>> p = protect(pd.DataFrame({"gender": ["woman", "man"], "n": [25, 3], "rate": [0.5, 0.2]}), totals=None)
+        >>> p.select(rows=[0], columns=["n"]).display("en").to_dict("list")
+        {'Gender': ['Women'], 'Number': ['25']}
+        """
+        keep = list(self.values.columns)
+        if columns is not None:
+            wanted = set(columns)
+            keep = [c for c in keep if c in wanted or self.column_kinds.get(c) == "group"]
+        if rows is None:
+            positions = list(range(len(self.values)))
+        else:
+            mask = np.asarray(rows)
+            positions = list(np.flatnonzero(mask)) if mask.dtype == bool else [int(i) for i in mask]
+        values = self.values[keep].iloc[positions].reset_index(drop=True)
+        flags = self.flags[keep].iloc[positions].reset_index(drop=True)
+        return ProtectedTable(
+            values=values,
+            flags=flags,
+            group_columns=[c for c in self.group_columns if c in keep],
+            notes=[],
+            column_kinds={c: k for c, k in self.column_kinds.items() if c in keep},
+            thresholds=self.thresholds,
+        )
 
     @property
     def suppressed(self) -> pd.DataFrame:
@@ -201,42 +235,32 @@ class ProtectedTable:
         fields = _threshold_fields(self.thresholds)
         return [FOOTNOTES[r][i].format(symbol=self.symbol(r), **fields) for r in (*REASONS, "missing") if r in used]
 
-    def to_html(self, lang: str = "sv", decimals: dict[str, int] | None = None, caption: str | None = None) -> str:
+    def to_html(
+        self,
+        lang: str = "sv",
+        decimals: dict[str, int] | None = None,
+        caption: str | None = None,
+        *,
+        labels: dict[str, tuple[str, str]] | None = None,
+        collapse: int | None = LONG_ROWS,
+        wide: int | None = WIDE_COLUMNS,
+    ) -> str:
         """:meth:`display` as a print-friendly HTML table (no index, numbers right-aligned,
         a header row that repeats on every printed page) followed by :meth:`footnotes`.
         Self-contained: inline styles only, nothing fetched. Figure cells carry their
         column kind (``data-kind="count"``, ...), so that a rendered report can be checked
-        for small counts."""
-        shown = self.display(lang, decimals)
-        kinds = [self.column_kinds.get(c, "other") for c in self.values.columns]
-        esc = html.escape
-        parts = ['<div class="pe-protected-table">', '<table class="pe-table" style="border-collapse:collapse">']
-        if caption:
-            parts.append(f'<caption style="text-align:left;font-weight:bold">{esc(caption)}</caption>')
-        parts.append("<thead><tr>")
-        for header, kind in zip(shown.columns, kinds, strict=True):
-            align = "left" if kind == "group" else "right"
-            parts.append(
-                f'<th scope="col" style="text-align:{align};padding:2px 8px;'
-                f'border-bottom:1px solid #000">{esc(str(header))}</th>'
-            )
-        parts.append("</tr></thead><tbody>")
-        for row in shown.itertuples(index=False):
-            parts.append("<tr>")
-            for cell, kind in zip(row, kinds, strict=True):
-                if kind == "group":
-                    parts.append(f'<td style="text-align:left;padding:2px 8px">{esc(cell)}</td>')
-                else:
-                    parts.append(
-                        f'<td class="num" data-kind="{kind}" style="text-align:right;padding:2px 8px;'
-                        f'white-space:nowrap">{esc(cell)}</td>'
-                    )
-            parts.append("</tr>")
-        parts.append("</tbody></table>")
-        for note in self.footnotes(lang):
-            parts.append(f'<p class="pe-footnote" style="font-size:85%;margin:2px 0">{esc(note)}</p>')
-        parts.append("</div>")
-        return "\n".join(parts)
+        for small counts, and every cell its header (``data-label``).
+
+        The layout rules of :mod:`pilot_eval.disclosure.layout` apply: every header is a
+        reader label (``labels``: column → (Swedish, English) for a column
+        :func:`pilot_eval.labels.label` does not know; a column without one raises
+        :class:`~pilot_eval.disclosure.layout.UnlabelledError`), a column withheld in every
+        row is replaced by a sentence, a table with more than ``wide`` figure columns is
+        shown in long form and one with more than ``collapse`` rows behind ``<details>``
+        (None: never)."""
+        from .layout import to_html
+
+        return to_html(self, lang, decimals, caption, labels=labels, collapse=collapse, wide=wide)
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -30,6 +30,7 @@ __all__ = [
     "check_outcomes",
     "effects",
     "effect_table",
+    "equality_summary",
     "effect_table_inference",
     "event_study",
     "GROUP_EFFECT_BY",
@@ -47,6 +48,7 @@ __all__ = [
     "mde",
     "mde_by_outcome",
     "mde_table",
+    "notices",
     "placebo_in_time",
     "placebo_in_time_table",
     "outcome_label",
@@ -63,6 +65,7 @@ __all__ = [
     "sensitivity",
     "since_last_report",
     "sensitivity_table",
+    "supply_summary",
     "quarantine_reasons",
     "row_accounting",
     "triple_difference_table",
@@ -214,6 +217,24 @@ def row_accounting(ctx: Period) -> pd.DataFrame:
         for t, info in ctx.ingest_report.get("tables", {}).items()
     ]
     return pd.DataFrame(rows, columns=["table", "source_file", "n_read", "n_processed", "n_quarantined"])
+
+
+def notices(ctx: Period) -> list[str]:
+    """The notices of the period's ingest (files not read, columns dropped or taken as
+    empty) in the report's language (:data:`pilot_eval.texts.report.NOTICES`; a notice
+    without a translation is kept as ingest wrote it, in English)."""
+    import re
+
+    out = []
+    for notice in ctx.ingest_report.get("notices", []):
+        for pattern, pair in words.NOTICES:
+            m = re.match(pattern, notice)
+            if m:
+                out.append(ctx.text(*pair).format(**m.groupdict()))
+                break
+        else:
+            out.append(notice)
+    return out
 
 
 def quarantine_reasons(ctx: Period) -> pd.DataFrame:
@@ -763,3 +784,42 @@ def pretrend_result(ctx: Period, outcome: str) -> str:
     from .verdicts import pretrend_result as sentence
 
     return sentence(outcome, pretrend_p_values(ctx).get(outcome), lang=ctx.lang)
+
+
+# --------------------------------------------------------------------------- summaries of long tables
+
+
+def supply_summary(published):
+    """The summary above the competence supply table (``show.table(..., summary=...)``): the
+    four figures a reader needs, by arm and phase, from the published table."""
+    wanted = ["applicants_per_vacancy", "qualified_per_vacancy", "filled_rate", "share_hires_qualified"]
+    return published.select(columns=[c for c in wanted if c in published.values.columns])
+
+
+def equality_summary(ctx: Period):
+    """The summary above an equality table (:func:`pilot_eval.measures.equality` published):
+    a function of the published table giving the sentence a reader needs, the groups the
+    four-fifths rule flags (among the rows whose ratio is shown), that it flags none, or
+    that no ratio can be shown."""
+    i = texts.index(ctx.lang)
+
+    def summary(published) -> list[str]:
+        v, f = published.values, published.flags
+        if "ratio_to_best" not in v:
+            return []
+        shown = (f["ratio_to_best"] == "").to_numpy() & v["ratio_to_best"].notna().to_numpy()
+        if not shown.any():
+            return [words.EQUALITY_SUMMARY["none_shown"][i]]
+        flag = v["ratio_to_best"].astype(float).to_numpy() < 0.8
+        rows = v.loc[shown & flag]
+        if rows.empty:
+            return [words.EQUALITY_SUMMARY["none_flagged"][i].format(n=int(shown.sum()))]
+        context = [c for c in ("arm", "phase") if c in v]
+        names = [
+            value_label("group", r["group"], ctx.lang)
+            + (" (" + ", ".join(value_label(c, r[c], ctx.lang).lower() for c in context) + ")" if context else "")
+            for _, r in rows.iterrows()
+        ]
+        return [words.EQUALITY_SUMMARY["flagged"][i].format(groups=", ".join(names))]
+
+    return summary

@@ -2,7 +2,8 @@
 
 * :func:`table` publishes a tidy table (disclosure control with the period's thresholds,
   :func:`pilot_eval.disclosure.publish`) and shows it in the report's language and number
-  format; a raw table is never displayed as it is.
+  format, with a summary above a long one; a raw table is never displayed as it is. It
+  returns nothing, so a cell that ends with it shows the table once.
 * :func:`figure` shows a chart as an embedded PNG and closes it (no second copy from the
   inline backend, no figure kept in memory).
 * :func:`verdicts` shows the summary's verdict table
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -48,12 +50,33 @@ def table(
     data: pd.DataFrame | ProtectedTable,
     caption: tuple[str, str] | str | None = None,
     decimals: dict[str, int] | None = None,
+    *,
+    summary: ProtectedTable | Summary | str | list[str] | None = None,
+    summary_caption: tuple[str, str] | str | None = None,
+    labels: dict[str, tuple[str, str]] | None = None,
     **protect_options,
-) -> ProtectedTable:
-    """Protect (unless already protected) and show ``data``; returns the protected table.
+) -> None:
+    """Protect (unless already protected) and show ``data``; returns nothing.
 
-    ``caption`` is a string or a (Swedish, English) pair. ``protect_options`` go to
-    :func:`pilot_eval.disclosure.protect` (``totals=``, ``rates=``, ...).
+    Code that needs the protected table (for a chart) publishes it first and passes it::
+
+        published = ctx.publish(frame, totals=None)
+        show.table(ctx, published, caption=("Annonser per kvartal", "Adverts per quarter"))
+
+    ``caption`` is a string or a (Swedish, English) pair; ``labels`` column → (Swedish,
+    English) header for a column :func:`pilot_eval.labels.label` does not know (every
+    header must be a label: :meth:`~pilot_eval.disclosure.ProtectedTable.to_html`).
+    ``protect_options`` go to :func:`pilot_eval.disclosure.protect` (``totals=``,
+    ``rates=``, ...).
+
+    ``summary`` is shown above the table, for a long one (more than
+    :data:`pilot_eval.disclosure.layout.LONG_ROWS` rows, collapsed behind ``<details>``):
+    a smaller published table (``ctx.publish(...)``, or a part of this one,
+    :meth:`~pilot_eval.disclosure.ProtectedTable.select`) with ``summary_caption``, a
+    sentence or a list of them (already in the report's language), or a function of the
+    published table that returns one of these (None: no summary). A summary made from
+    this table's figures counts as a chart of it: where the report's audit withholds more
+    in it, the page is run again rather than patched.
     """
     from IPython.display import HTML
 
@@ -61,16 +84,55 @@ def table(
     protected = ctx.ledger.adopt(data) if isinstance(data, ProtectedTable) else ctx.publish(data, **protect_options)
     if isinstance(caption, tuple):
         caption = ctx.text(*caption)
-    # with its ledger entry, caption and decimals: where the report's audit withholds more
-    # in it, the page shows the audited table in its place (stages.publish)
+    if callable(summary) and not isinstance(summary, ProtectedTable):
+        summary = summary(protected)
+    if summary is not None:
+        _summary(ctx, protected, summary, summary_caption)
+    labels = {k: tuple(v) for k, v in labels.items()} if labels else None
+    # with its ledger entry, caption, decimals and labels: where the report's audit
+    # withholds more in it, the page shows the audited table in its place (stages.publish)
     _display(
-        HTML(protected.to_html(lang=ctx.lang, decimals=decimals, caption=caption)),
+        HTML(protected.to_html(lang=ctx.lang, decimals=decimals, caption=caption, labels=labels)),
         "table",
         entry=ctx.ledger.entry_of(protected),
         caption=caption,
         decimals=decimals,
+        labels={k: list(v) for k, v in labels.items()} if labels else None,
     )
-    return protected
+
+
+#: A summary made from a published table (``show.table(..., summary=...)``).
+Summary = Callable[[ProtectedTable], "ProtectedTable | str | list[str] | None"]
+
+
+def _summary(ctx: Period, protected: ProtectedTable, summary, caption) -> None:
+    """Show the summary of ``protected`` (see :func:`table`)."""
+    from IPython.display import HTML
+
+    if isinstance(caption, tuple):
+        caption = ctx.text(*caption)
+    if isinstance(summary, str):
+        summary = [summary]
+    if isinstance(summary, list):
+        ctx.ledger.charted(protected)  # sentences from its figures: withheld in them too
+        for sentence in summary:
+            say(ctx, sentence)
+        return
+    if not isinstance(summary, ProtectedTable):
+        raise TypeError(f"summary must be a published table, a sentence or a list of them, not {type(summary).__name__}")
+    if ctx.ledger.entry_of(summary) is None and summary.source is None:
+        # a part of a published table (ProtectedTable.select): shown like a chart of it
+        ctx.ledger.charted(protected)
+        _display(HTML(summary.to_html(lang=ctx.lang, caption=caption)), "table", entry=None, caption=caption)
+        return
+    summary = ctx.ledger.adopt(summary)
+    _display(
+        HTML(summary.to_html(lang=ctx.lang, caption=caption)),
+        "table",
+        entry=ctx.ledger.entry_of(summary),
+        caption=caption,
+        decimals=None,
+    )
 
 
 def figure(fig) -> None:

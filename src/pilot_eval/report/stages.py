@@ -1096,8 +1096,9 @@ def _patch_tables(nb, patches: dict, lang: str) -> int:
             mark = output.get("metadata", {}).get("pilot_eval", {})
             table = patches.get(mark.get("entry")) if isinstance(mark, dict) and mark.get("reader") == "table" else None
             if table is not None:
+                labels = {k: tuple(v) for k, v in (mark.get("labels") or {}).items()} or None
                 output.data["text/html"] = table.to_html(
-                    lang=lang, decimals=mark.get("decimals"), caption=mark.get("caption")
+                    lang=lang, decimals=mark.get("decimals"), caption=mark.get("caption"), labels=labels
                 )
                 replaced += 1
     return replaced

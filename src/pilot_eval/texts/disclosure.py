@@ -47,3 +47,40 @@ WITHHELD_COUNT = {
     "small_count": COUNTS["few"],  # as the findings say a count of 1–4
     "secondary": ("ett antal som inte redovisas", "a number that is not shown"),
 }
+
+#: Why a column withheld in every row is left out of a table (the sentence in its place,
+#: :func:`pilot_eval.disclosure.layout.to_html`), by reason; placeholders as in :data:`FOOTNOTES`.
+WITHHELD_COLUMNS = {
+    "small_count": (
+        "varje antal är färre än {min_count}",
+        "every number is below {min_count}",
+    ),
+    "small_denominator": (
+        "varje andel bygger på färre än {min_denominator}",
+        "every rate is based on fewer than {min_denominator}",
+    ),
+    "small_n": (
+        "varje värde bygger på färre än {min_duration_n} observationer",
+        "every figure is based on fewer than {min_duration_n} observations",
+    ),
+    "secondary": (
+        "grupperna är för små, och med värdena skulle dolda värden eller antal under {min_count} kunna "
+        "räknas fram ur andra siffror i rapporten",
+        "the groups are too small, and with these figures hidden values or numbers below {min_count} could be "
+        "worked out from other figures in the report",
+    ),
+    "check_outcome": (
+        "utfall av kontroller redovisas bara där det finns minst {min_check_total} kontroller och minst "
+        "{min_check_category} i varje utfall",
+        "check outcomes are only published where there are at least {min_check_total} checks and at least "
+        "{min_check_category} in every outcome",
+    ),
+}
+
+#: The words of a table's layout (:mod:`pilot_eval.disclosure.layout`).
+LAYOUT = {
+    "dropped": ("Tabellen visar inte {columns}: {why}.", "The table leaves out {columns}: {why}."),
+    "quote": ("”{}”", "“{}”"),
+    "show_all": ("Visa hela tabellen ({rows} rader)", "Show the whole table ({rows} rows)"),
+    "value": ("Värde", "Value"),
+}

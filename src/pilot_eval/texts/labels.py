@@ -55,6 +55,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "n_readvertised": ("Antal återannonserade", "Number re-advertised"),
     "n_unfilled": ("Antal ej tillsatta", "Number not filled"),
     "n_hires": ("Antal anställda", "Number of hires"),
+    "n_hired": ("Antal anställda", "Number hired"),
     "n_hires_qualified": ("Antal behöriga bland anställda", "Number of hires qualified"),
     "n_hires_qualification_known": ("Antal anställda med känd behörighet", "Number of hires with known qualification"),
     "n_hires_permanent": ("Antal tillsvidareanställda bland anställda", "Number of hires permanent"),
@@ -150,6 +151,13 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "new_hires": ("Nyanställningar", "New hires"),
     "vacant_posts": ("Vakanta tjänster", "Vacant posts"),
     "hourly_hours": ("Timmar utförda av timavlönade", "Hours worked by hourly-paid staff"),
+    # the data quality page (pilot_eval.report.sections.row_accounting, quarantine_reasons)
+    "table": ("Tabell", "Table"),
+    "source_file": ("Fil", "File"),
+    "n_read": ("Rader inlästa", "Rows read"),
+    "n_processed": ("Rader bearbetade", "Rows processed"),
+    "n_quarantined": ("Rader i karantän", "Rows quarantined"),
+    "n_rows": ("Antal rader", "Number of rows"),
     # group columns
     "measure": ("Mått", "Measure"),
     "stage": ("Steg", "Stage"),
@@ -200,7 +208,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "end_date": ("Slutdatum", "End date"),
     "event_time": ("Tid i förhållande till start", "Event time"),
     # estimates (DESIGN.md §6)
-    "term": ("Term", "Term"),
+    "term": ("Avser", "Refers to"),
     "estimate": ("Skattning", "Estimate"),
     "std_error": ("Standardfel", "Standard error"),
     "conf_low": ("Konfidensintervall, nedre gräns", "Lower confidence limit"),
@@ -430,6 +438,13 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "before": ("Före piloten", "Before the pilot"),
         "during": ("Under piloten", "During the pilot"),
         "after": ("Efter piloten", "After the pilot"),
+    },
+    "table": {
+        "vacancies": ("Rekryteringar", "Vacancies"),
+        "applications": ("Ansökningar", "Applications"),
+        "background_checks": ("Bakgrundskontroller", "Background checks"),
+        "pilot_rollout": ("Pilotens schema", "Pilot roll-out"),
+        "staffing_monthly": ("Bemanning per månad", "Staffing by month"),
     },
     "total": {
         "total": ("Totalt", "Total"),

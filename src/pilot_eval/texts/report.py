@@ -5,10 +5,12 @@ as ``(swedish, english)`` pairs."""
 from __future__ import annotations
 
 __all__ = [
+    "EQUALITY_SUMMARY",
     "GROUP_EFFECT_TERMS",
     "INFERENCE",
     "MARKS",
     "LEAVE_ONE_OUT",
+    "NOTICES",
     "PERCENTAGE_POINTS_SUFFIX",
     "TERMS",
     "TRIPLE_DIFFERENCE_TERMS",
@@ -83,4 +85,73 @@ MARKS = {
     "pilot_starts": ("Piloten börjar", "Pilot starts"),
     "pilot_ends": ("Piloten slutar", "Pilot ends"),
     "law_change": ("Lagändring", "Law change"),
+}
+
+#: The notices of ingest (:func:`pilot_eval.report.sections.notices`): a regular expression
+#: on the English notice → (Swedish, English) text, with the expression's named groups.
+NOTICES = (
+    (
+        r"^ignored (?P<file>[^:]+): its name is not a table of the contract$",
+        (
+            "{file} lästes inte in: filens namn är inte namnet på en tabell i datakontraktet.",
+            "{file} was not read: its name is not the name of a table in the data contract.",
+        ),
+    ),
+    (
+        r"^ignored (?P<file>[^:]+): neither the file nor a sheet is named after a table$",
+        (
+            "{file} lästes inte in: varken filen eller något av dess blad har namnet på en tabell.",
+            "{file} was not read: neither the file nor any of its sheets is named after a table.",
+        ),
+    ),
+    (
+        r"^ignored (?P<file>[^:]+): unsupported file type (?P<type>.+)$",
+        (
+            "{file} lästes inte in: filtypen {type} kan inte läsas.",
+            "{file} was not read: the file type {type} cannot be read.",
+        ),
+    ),
+    (
+        r"^ignored truth\.json$",
+        (
+            "truth.json lästes inte in: filen hör till demodatan och anger de effekter som lagts in i den.",
+            "truth.json was not read: the file belongs to the demo data and states the effects put into them.",
+        ),
+    ),
+    (
+        r"^ignored (?P<file>.+)$",
+        ("{file} lästes inte in.", "{file} was not read."),
+    ),
+    (
+        r"^(?P<file>.+): dropped column (?P<column>.+), which is not in the contract for (?P<table>\w+)$",
+        (
+            "{file}: kolumnen {column} finns inte i datakontraktet och lästes inte in.",
+            "{file}: the column {column} is not in the data contract and was not read.",
+        ),
+    ),
+    (
+        r"^(?P<file>.+): optional column (?P<column>\w+) is not in the export; taken as empty$",
+        (
+            "{file}: den frivilliga kolumnen {column} saknas i uttaget och räknas som tom.",
+            "{file}: the optional column {column} is missing from the export and is taken as empty.",
+        ),
+    ),
+)
+
+#: The summary above an equality table (:func:`pilot_eval.report.sections.equality_summary`).
+EQUALITY_SUMMARY = {
+    "flagged": (
+        "Fyrafemtedelsregeln slår larm för {groups}: gruppens andel är under 0,8 gånger den bäst ställda gruppens.",
+        "The four-fifths rule flags {groups}: the group's rate is below 0.8 times that of the best-off group.",
+    ),
+    "none_flagged": (
+        "Fyrafemtedelsregeln slår inte larm för någon av de {n} grupper där kvoten kan visas.",
+        "The four-fifths rule flags none of the {n} groups whose ratio can be shown.",
+    ),
+    "none_shown": (
+        "Fyrafemtedelsregeln kan inte prövas i den här tabellen: kvoten mot den bäst ställda gruppen "
+        "kan inte visas för någon grupp.",
+        "The four-fifths rule cannot be applied in this table: the ratio to the best-off group cannot be "
+        "shown for any group.",
+    ),
 }

@@ -1,0 +1,247 @@
+"""Tables as readers see them: show.table shows once and returns nothing, every header is a
+label, a column withheld in every row gives way to a sentence, wide tables become long,
+long ones are collapsed under a summary, and every cell names its header for a phone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pilot_eval.disclosure import Thresholds, protect
+from pilot_eval.disclosure.layout import LONG_ROWS, UnlabelledError, long_form
+from pilot_eval.report import sections, show
+from pilot_eval.report.context import Period
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _ctx(lang: str = "sv", notices: list[str] | None = None) -> Period:
+    """A period without data: enough for show and the sections that read the ingest report."""
+    day = pd.Timestamp("2025-12-31")
+    return Period(
+        period="2025Q4",
+        first_day=pd.Timestamp("2025-10-01"),
+        cut_date=day,
+        window=("2021-01-01", "2025-12-31"),
+        lang=lang,
+        thresholds=Thresholds(),
+        processed_dir=Path("."),
+        tables={},
+        all_tables={},
+        ingest_report={"notices": notices or []},
+        parameters={},
+    )
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What show displays: (kind, html or markdown, metadata) per output."""
+    out = []
+
+    def display(obj, kind, **details):
+        out.append((kind, getattr(obj, "data", obj), details))
+
+    monkeypatch.setattr(show, "_display", display)
+    return out
+
+
+def _by_arm(n_rows: int = 2) -> pd.DataFrame:
+    arms = ["pilot", "comparison"] * (n_rows // 2)
+    quarters = [f"{2020 + i // 8}Q{(i // 2) % 4 + 1}" for i in range(n_rows)]
+    return pd.DataFrame({"period": quarters, "arm": arms, "n_vacancies": [120 + i for i in range(n_rows)]})
+
+
+# --------------------------------------------------------------------------- show.table
+
+
+def test_show_table_returns_nothing_and_shows_the_table_once(shown):
+    ctx = _ctx()
+    assert show.table(ctx, _by_arm(), caption=("Rekryteringar", "Vacancies"), totals=None) is None
+    assert [k for k, _, _ in shown] == ["table"]
+    html = shown[0][1]
+    assert html.count("<table") == 1 and "Pilotförvaltningar" in html and "Rekryteringar" in html
+    # a table published first is shown as it is and registered once
+    published = ctx.publish(_by_arm(), totals=None)
+    show.table(ctx, published)
+    assert shown[1][2]["entry"] == ctx.ledger.entry_of(published) == "notebook/t1"
+
+
+@pytest.mark.slow
+def test_a_notebook_cell_ending_with_show_table_has_no_value_to_display(tmp_path):
+    """In a real kernel: the cell's outputs are the one marked display, no execute_result."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = (
+        "import pandas as pd\n"
+        "from pathlib import Path\n"
+        "from pilot_eval.disclosure import Thresholds\n"
+        "from pilot_eval.report import show\n"
+        "from pilot_eval.report.context import Period\n"
+        "ctx = Period('2025Q4', pd.Timestamp('2025-10-01'), pd.Timestamp('2025-12-31'), ('2021-01-01', '2025-12-31'),"
+        " 'sv', Thresholds(), Path('.'), {}, {}, {}, {})\n"
+        "show.table(ctx, pd.DataFrame({'arm': ['pilot', 'comparison'], 'n': [12, 30]}), totals=None)"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    outputs = nb.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["display_data"], outputs
+    assert outputs[0].metadata["pilot_eval"]["reader"] == "table"
+
+
+def test_no_notebook_uses_the_value_of_show_table():
+    paths = [*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("tests/report_fixtures/*/*.ipynb")]
+    assert paths
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"=\s*show\.table\(", text), path.name
+
+
+def test_a_summary_is_shown_above_a_long_table(shown):
+    ctx = _ctx()
+    published = ctx.publish(_by_arm(20), totals=None)
+    show.table(
+        ctx,
+        published,
+        caption=("Rekryteringar per kvartal", "Vacancies by quarter"),
+        summary=published.select(rows=[0, 1]),
+        summary_caption=("I korthet", "In brief"),
+    )
+    (k1, summary, meta), (k2, full, _) = shown
+    assert k1 == k2 == "table" and meta["entry"] is None  # a part of the published table, not a new one
+    assert "<details" not in summary and summary.count("<tr>") == 3 and "I korthet" in summary
+    assert '<details class="pe-details">' in full
+    assert "<summary>Rekryteringar per kvartal: visa hela tabellen (20 rader)</summary>" in full
+    # a summary made from the table's figures counts as a chart of it (the page runs again
+    # when the audit withholds more in it)
+    entry = next(e for e in ctx.ledger.ledger.entries if e.id == ctx.ledger.entry_of(published))
+    assert entry.shown == "chart"
+
+
+def test_a_summary_function_gets_the_published_table(shown):
+    ctx = _ctx("en")
+    seen = []
+    show.table(ctx, _by_arm(), totals=None, summary=lambda p: seen.append(p) or "Two groups.")
+    assert len(seen) == 1 and ctx.ledger.entry_of(seen[0]) is not None
+    assert [(k, body) for k, body, _ in shown[:1]] == [("say", "Two groups.")]
+    with pytest.raises(TypeError, match="summary must be"):
+        show.table(ctx, _by_arm(), totals=None, summary=lambda p: 3)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_every_header_and_code_value_must_be_a_label():
+    t = pd.DataFrame({"administration": ["SOF", "UBF"], "source_file": ["a.csv", "b.csv"], "n_read": [20, 30]})
+    with pytest.raises(UnlabelledError, match="odd_column"):
+        protect(t.assign(odd_column=[1, 2]), totals=None).to_html()
+    page = protect(t, totals=None).to_html("en")
+    assert ">File<" in page and ">Rows read<" in page and "source_file" not in page
+    codes = pd.DataFrame({"outcome": ["days_to_fill", "late_withdrawal"], "n": [20, 30]})
+    with pytest.raises(UnlabelledError, match="days_to_fill"):
+        protect(codes, totals=None).to_html()
+    # a column the labels do not know, labelled by the caller
+    own = protect(pd.DataFrame({"arm": ["pilot", "comparison"], "odd_column": [1.5, 2.5]}), totals=None)
+    assert ">Udda<" in own.to_html(labels={"odd_column": ("Udda", "Odd")})
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["table", "source_file", "n_read", "n_processed", "n_quarantined", "pretrend_p_value", "unit", "mde_increase"],
+)
+def test_the_columns_the_issue_found_raw_have_labels_in_both_languages(column):
+    from pilot_eval.labels import label
+
+    assert label(column, "sv") != column and label(column, "en") != column
+    assert label(column, "sv") != label(column, "en") or column == "n_rows"
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_a_column_withheld_in_every_row_is_replaced_by_a_sentence():
+    t = pd.DataFrame({"gender": ["woman", "man", "other_unknown"], "n_hires": [3, 2, 4], "n": [40, 30, 20]})
+    p = protect(t, totals=None)
+    assert (p.flags["n_hires"] != "").all()
+    page = p.to_html()
+    assert "Antal anställda" not in page.split("<table")[1]  # the column is gone
+    assert "Tabellen visar inte ”Antal anställda”: varje antal är färre än 5." in page
+    assert "Färre än 5 (1–4)" not in page  # no footnote for a symbol the table no longer shows
+    assert "The table leaves out “Number of hires”" in p.to_html("en")
+
+
+def test_a_wide_table_becomes_long_with_groups_as_columns():
+    t = pd.DataFrame(
+        {
+            "arm": ["pilot", "pilot", "comparison", "comparison"],
+            "phase": ["before", "during", "before", "during"],
+            **{f"n_{c}": [100, 110, 120, 130] for c in ("vacancies", "positions", "applications", "qualified")},
+            "n_closed": [50, 60, 70, 80],
+            "n_filled": [40, 50, 60, 70],
+            "n_readvertised": [10, 10, 10, 10],
+        }
+    )
+    page = protect(t, totals=None).to_html()
+    head = re.findall(r"<th [^>]*>([^<]*)</th>", page)
+    assert head == [
+        "Mått",
+        "Pilotförvaltningar, Före piloten",
+        "Pilotförvaltningar, Under piloten",
+        "Jämförelseförvaltningar, Före piloten",
+        "Jämförelseförvaltningar, Under piloten",
+    ]
+    assert page.count("<tr>") == 1 + 7 and 'class="pe-table pe-long"' in page
+    assert 'data-kind="count" data-label="Jämförelseförvaltningar, Under piloten"' in page
+    # groups with many values: one figure column
+    cells = pd.DataFrame({"role_group": [f"r{i}" for i in range(8)], **{f"m{j}": ["1"] * 8 for j in range(7)}})
+    header, rows = long_form(cells, {"role_group": "group"}, {c: c.upper() for c in cells}, "en")
+    assert header == ["ROLE_GROUP", "Measure", "Value"] and len(rows) == 8 * 7
+
+
+def test_a_long_table_is_collapsed_and_every_cell_names_its_header():
+    assert LONG_ROWS == 15
+    page = protect(_by_arm(16), totals=None).to_html("en", caption="Vacancies")
+    assert "<summary>Vacancies: show the whole table (16 rows)</summary>" in page
+    cells = re.findall(r"<td[^>]*>", page)
+    assert len(cells) == 3 * 16 and all("data-label=" in c for c in cells)
+    assert "<details" not in protect(_by_arm(14), totals=None).to_html()
+    assert "<details" not in protect(_by_arm(16), totals=None).to_html(collapse=None)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def test_ingest_notices_in_the_report_language():
+    ctx = _ctx(notices=["ignored truth.json", "ignored notes.txt", "vacancies.csv: optional column x is not in"])
+    said = sections.notices(ctx)
+    assert said[0].startswith("truth.json lästes inte in: filen hör till demodatan")
+    assert said[1] == "notes.txt lästes inte in."
+    assert said[2] == "vacancies.csv: optional column x is not in"  # unknown: as ingest wrote it
+    assert sections.notices(_ctx("en", ["ignored truth.json"]))[0].startswith("truth.json was not read")
+
+
+def test_the_equality_summary_names_flagged_groups_or_says_none_can_be_shown():
+    t = pd.DataFrame(
+        {
+            "arm": ["pilot"] * 3,
+            "dimension": ["gender"] * 3,
+            "group": ["woman", "man", "other_unknown"],
+            "ratio_to_best": [1.0, 0.7, 0.9],
+            "n": [200, 150, 120],
+        }
+    )
+    p = protect(t, totals=None)
+    (sentence,) = sections.equality_summary(_ctx())(p)
+    assert sentence.startswith("Fyrafemtedelsregeln slår larm för Män (pilotförvaltningar)")
+    none = p.select(rows=[0, 2])
+    assert "någon av de 2 grupper" in sections.equality_summary(_ctx())(none)[0]
+    withheld = p.select()
+    withheld.flags["ratio_to_best"] = "secondary"
+    assert sections.equality_summary(_ctx("en"))(withheld) == [
+        "The four-fifths rule cannot be applied in this table: the ratio to the best-off group cannot be shown "
+        "for any group."
+    ]
