@@ -687,7 +687,7 @@ def test_every_public_function_has_a_docstring_with_an_example():
 
 
 def test_show_figure_shows_a_png_without_importing_pyplot_and_closes_pyplots_figures():
-    """show.figure embeds the chart as PNG; the report's charts are made without pyplot, so
+    """show.figure embeds the chart as PNG (in its <figure>); the report's charts are made without pyplot, so
     showing one must not import it (its import and Jupyter's inline backend set-up cost
     every notebook time), while a figure made with pyplot is closed after it is shown."""
     import subprocess
@@ -704,9 +704,11 @@ def test_show_figure_shows_a_png_without_importing_pyplot_and_closes_pyplots_fig
         "t = publish(pd.DataFrame({'phase': ['before', 'during'], 'n_vacancies': [40, 50]}), totals=None)\n"
         "show.figure(plots.bar_chart(t, value='n_vacancies', category='phase', kind='count'))\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
-        "assert shown[-1].data[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n"
+        "assert '<figure class=\"chart\">' in shown[-1].data and 'base64,iVBORw0KGgo' in shown[-1].data\n"
         "import matplotlib.pyplot as plt\n"
         "fig = plt.figure(); assert plt.get_fignums()\n"
+        "fig.pilot_eval_alt = 'Antal: 3'\n"
+        "fig.pilot_eval_data = pd.DataFrame({'Antal': ['3']}); fig.pilot_eval_data.attrs['lang'] = 'sv'\n"
         "show.figure(fig)\n"
         "assert not plt.get_fignums(), 'pyplot figure left open'\n"
         "print('ok')\n"

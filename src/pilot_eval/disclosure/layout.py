@@ -31,7 +31,7 @@ from dataclasses import replace
 import pandas as pd
 
 from .. import texts
-from ..labels import label, value_label
+from ..labels import label
 from ..texts.disclosure import LAYOUT, WITHHELD_COLUMNS
 from .rules import MISSING_SYMBOL
 
@@ -63,9 +63,7 @@ def withheld_columns(table) -> list[str]:
     if len(table.values) < 2:
         return []
     return [
-        c
-        for c in table.values.columns
-        if table.column_kinds.get(c) != "group" and bool((table.flags[c] != "").all())
+        c for c in table.values.columns if table.column_kinds.get(c) != "group" and bool((table.flags[c] != "").all())
     ]
 
 
@@ -164,9 +162,7 @@ def long_form(cells: pd.DataFrame, kinds: dict[str, str], headers: dict[str, str
 
 def _cell(text: str, kind: str, data_label: str, esc=html.escape) -> str:
     if kind == "group":
-        return (
-            f'<td data-label="{esc(data_label)}" style="text-align:left;padding:2px 8px">{esc(str(text))}</td>'
-        )
+        return f'<td data-label="{esc(data_label)}" style="text-align:left;padding:2px 8px">{esc(str(text))}</td>'
     return (
         f'<td class="num" data-kind="{kind}" data-label="{esc(data_label)}" '
         f'style="text-align:right;padding:2px 8px;white-space:nowrap">{esc(str(text))}</td>'
@@ -197,7 +193,9 @@ def to_html(
         fields = _threshold_fields(table.thresholds)
         why = "; ".join(texts.pick(lang, *WITHHELD_COLUMNS[r]).format(**fields) for r in reasons)
         names = [texts.pick(lang, *LAYOUT["quote"]).format(heads[c]) for c in dropped]
-        joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {texts.pick(lang, 'och', 'and')} {names[-1]}"
+        joined = (
+            names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {texts.pick(lang, 'och', 'and')} {names[-1]}"
+        )
         notes.append(texts.pick(lang, *LAYOUT["dropped"]).format(columns=joined, why=why))
         kept = [c for c in table.values.columns if c not in dropped]
         table = replace(
@@ -222,8 +220,7 @@ def to_html(
     else:
         header = [headers[c] for c in columns]
         rows = [
-            [(v, kinds[c], headers[c]) for c, v in zip(columns, r, strict=True)]
-            for r in cells.itertuples(index=False)
+            [(v, kinds[c], headers[c]) for c, v in zip(columns, r, strict=True)] for r in cells.itertuples(index=False)
         ]
         aligns = ["left" if kinds[c] == "group" else "right" for c in columns]
         form = "wide"

@@ -3,7 +3,6 @@ reader's view of them (strings with symbols, print-friendly HTML, footnotes)."""
 
 from __future__ import annotations
 
-import html
 import math
 from collections import defaultdict
 from collections.abc import Iterable

@@ -734,7 +734,7 @@ def group_effect_plot(ctx: Period, protected, by: str, title: str | None = None)
     """A forest plot of the effect within each group during the pilot, of the rows that the
     published table ``protected`` (:func:`group_effect_table` through ``show.table``) shows:
     a withheld group is not drawn. None when no group is shown."""
-    from ..labels import value_label
+    from ..labels import label, value_label
     from .plots import effect_plot
 
     t = group_effects(ctx, by).tidy()
@@ -753,6 +753,7 @@ def group_effect_plot(ctx: Period, protected, by: str, title: str | None = None)
         units=dict.fromkeys(groups, "pp"),
         term="during",
         title=title,
+        row_header=label(by, ctx.lang),
     )
 
 

@@ -4,8 +4,12 @@
   :func:`pilot_eval.disclosure.publish`) and shows it in the report's language and number
   format, with a summary above a long one; a raw table is never displayed as it is. It
   returns nothing, so a cell that ends with it shows the table once.
-* :func:`figure` shows a chart as an embedded PNG and closes it (no second copy from the
-  inline backend, no figure kept in memory).
+* :func:`figure` shows a chart as an embedded PNG with the alt text the chart states its
+  data in, and the chart's figures in a table behind a ``<details>`` (WCAG 2.1 AA), and
+  closes it (no second copy from the inline backend, no figure kept in memory). The chart
+  functions of :mod:`pilot_eval.report.plots` describe their figures
+  (``fig.pilot_eval_alt``, ``fig.pilot_eval_data``: :mod:`pilot_eval.report.plots.describe`);
+  a figure without a description is refused.
 * :func:`verdicts` shows the summary's verdict table
   (:class:`pilot_eval.report.verdicts.VerdictTable`): estimates in words, no counts.
 * :func:`heading` and :func:`say` show text in the report's language (Markdown), so that
@@ -20,16 +24,22 @@ report's working folder.
 
 from __future__ import annotations
 
+import base64
+import html
 import io
+import struct
 import sys
 from collections.abc import Callable
 
 import pandas as pd
 
+from .. import texts
 from ..disclosure import ProtectedTable
+from ..texts.charts import TEXTS as CHART_TEXTS
+from ..texts.pages import PAGES
 from .context import Period
 
-__all__ = ["READER_KEY", "table", "figure", "verdicts", "heading", "say", "bullets"]
+__all__ = ["READER_KEY", "table", "figure", "figure_html", "verdicts", "heading", "say", "bullets"]
 
 
 #: The key of an output's metadata that marks it as shown through this module: the only
@@ -119,7 +129,9 @@ def _summary(ctx: Period, protected: ProtectedTable, summary, caption) -> None:
             say(ctx, sentence)
         return
     if not isinstance(summary, ProtectedTable):
-        raise TypeError(f"summary must be a published table, a sentence or a list of them, not {type(summary).__name__}")
+        raise TypeError(
+            f"summary must be a published table, a sentence or a list of them, not {type(summary).__name__}"
+        )
     if ctx.ledger.entry_of(summary) is None and summary.source is None:
         # a part of a published table (ProtectedTable.select): shown like a chart of it
         ctx.ledger.charted(protected)
@@ -135,22 +147,145 @@ def _summary(ctx: Period, protected: ProtectedTable, summary, caption) -> None:
     )
 
 
-def figure(fig) -> None:
-    """Show a matplotlib figure as an embedded PNG and release it."""
-    from IPython.display import Image
+def figure(fig, ctx: Period | None = None) -> None:
+    """Show a chart with its description and release it.
 
-    buf = io.BytesIO()
-    # no bbox_inches="tight": the report's figures use constrained layout, which keeps
-    # every artist inside the figure (tests/test_plots.py checks each chart kind), and
-    # "tight" would draw every figure a second time
-    fig.savefig(buf, format="png", dpi=fig.dpi)
+    The page gets one output: a ``<figure class="chart">`` holding the chart as an
+    embedded PNG whose ``alt`` is ``fig.pilot_eval_alt`` (the chart's data in words) and,
+    behind a closed ``<details>``, ``fig.pilot_eval_data`` as a table (:func:`figure_html`).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart of :mod:`pilot_eval.report.plots` (which describes its figures), or any
+        figure on which ``pilot_eval_alt`` and ``pilot_eval_data`` were set (a DataFrame of
+        strings, the figures already disclosure-controlled; its ``attrs["lang"]`` the
+        language, unless ``ctx`` is given).
+    ctx : Period, optional
+        The report's period: its language is the summary's, and must be the chart's.
+
+    Raises
+    ------
+    ValueError
+        The figure has no description (an alt text that states its data and the table of
+        them), or it is in another language than the report.
+    """
+    lang = ctx.lang if ctx is not None else None
+    page = figure_html(fig, lang)
     # a figure made with pyplot is released from it; the report's charts are made without
     # pyplot (pilot_eval.report.plots), and importing pyplot only to close them would cost
     # every notebook its import and Jupyter's inline backend set-up
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is not None:
         plt.close(fig)
-    _display(Image(data=buf.getvalue(), format="png"), "figure")
+    from IPython.display import HTML
+
+    _display(HTML(page), "figure")
+
+
+#: Alt texts that say nothing about a chart's data: refused.
+_EMPTY_ALTS = frozenset({"", "chart", "figure", "image", *(w.lower() for w in PAGES["figure"])})
+
+
+def _description(fig, lang: str | None) -> tuple[str, pd.DataFrame, str]:
+    """The figure's alt text, data table and language; a ValueError that says what to do
+    when one is missing."""
+    alt = getattr(fig, "pilot_eval_alt", None)
+    data = getattr(fig, "pilot_eval_data", None)
+    if not isinstance(alt, str) or alt.strip().lower() in _EMPTY_ALTS or not isinstance(data, pd.DataFrame):
+        raise ValueError(
+            "show.figure(): the chart has no description. Set fig.pilot_eval_alt (an alt text that states the "
+            "chart's data, e.g. 'Days to fill. Pilot administrations: before the pilot 60 days, …') and "
+            "fig.pilot_eval_data (a DataFrame of the drawn values as reader strings, headers reader labels, "
+            "withheld cells as their symbols). The charts of pilot_eval.report.plots set both; see "
+            "docs/architecture.md (a new chart)."
+        )
+    chart_lang = data.attrs.get("lang")
+    if lang is not None and chart_lang is not None and chart_lang != lang:
+        raise ValueError(f"show.figure(): the chart is in {chart_lang!r}, the report in {lang!r}: pass lang=ctx.lang")
+    lang = lang or chart_lang
+    if lang is None:
+        raise ValueError(
+            "show.figure(): the chart's language is unknown: pass show.figure(fig, ctx) or set "
+            "fig.pilot_eval_data.attrs['lang']"
+        )
+    return alt.strip(), data, texts.check_lang(lang)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's header."""
+    return struct.unpack(">II", png[16:24])
+
+
+def figure_html(fig, lang: str | None = None) -> str:
+    """The HTML :func:`figure` shows: the chart as an embedded PNG with its alt text, and
+    its data table behind a ``<details>`` (closed), with a caption, column headers
+    (``scope="col"``), row headers (``scope="row"``) and the footnotes of the symbols.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(1, 1))
+    >>> fig.pilot_eval_alt = "Antal: SOF 12, UBF <5"
+    >>> fig.pilot_eval_data = pd.DataFrame({"Förvaltning": ["SOF", "UBF"], "Antal": ["12", "<5"]})
+    >>> page = figure_html(fig, "sv")
+    >>> 'alt="Antal: SOF 12, UBF &lt;5"' in page, "<summary>Visa siffrorna i diagrammet</summary>" in page
+    (True, True)
+    """
+    alt, data, lang = _description(fig, lang)
+    buf = io.BytesIO()
+    # no bbox_inches="tight": the report's figures use constrained layout, which keeps
+    # every artist inside the figure (tests/test_plots.py checks each chart kind), and
+    # "tight" would draw every figure a second time
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    png = buf.getvalue()
+    width, height = _png_size(png)
+    src = base64.b64encode(png).decode("ascii")
+    summary = CHART_TEXTS["data_summary"][texts.index(lang)]
+    return "\n".join(
+        [
+            '<figure class="chart">',
+            f'<img src="data:image/png;base64,{src}" alt="{html.escape(alt)}" width="{width}" height="{height}">',
+            '<details class="chart-data">',
+            f"<summary>{html.escape(summary)}</summary>",
+            _data_table(data, lang),
+            "</details>",
+            "</figure>",
+        ]
+    )
+
+
+def _data_table(data: pd.DataFrame, lang: str) -> str:
+    """A chart's data table: leading row headers, figures right-aligned (with their kind,
+    as protected tables have it, so that a page can be checked for small counts), then
+    the notes."""
+    esc = html.escape
+    attrs = data.attrs
+    n_head = min(int(attrs.get("row_headers", 1) or 0), data.shape[1])
+    kinds = attrs.get("kinds") or {}
+    caption = attrs.get("caption") or CHART_TEXTS["data_caption"][texts.index(lang)]
+    headers = [str(c) for c in data.columns]
+    parts = ['<table class="chart-data-table">', f"<caption>{esc(caption)}</caption>", "<thead><tr>"]
+    parts += [
+        f'<th scope="col" class="row-head">{esc(h)}</th>' if j < n_head else f'<th scope="col">{esc(h)}</th>'
+        for j, h in enumerate(headers)
+    ]
+    parts.append("</tr></thead><tbody>")
+    for row in data.itertuples(index=False):
+        cells = []
+        for j, (header, value) in enumerate(zip(headers, row, strict=True)):
+            text = esc("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+            if j < n_head:
+                cells.append(f'<th scope="row">{text}</th>')
+            else:
+                kind = kinds.get(header)
+                kind_attr = f' data-kind="{esc(kind)}"' if kind else ""
+                cells.append(f'<td class="num"{kind_attr}>{text}</td>')
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table>")
+    parts += [f'<p class="chart-note">{esc(note)}</p>' for note in attrs.get("notes") or []]
+    return "\n".join(parts)
 
 
 def verdicts(ctx: Period, verdict_table) -> None:

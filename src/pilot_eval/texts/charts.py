@@ -116,6 +116,52 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The bars show the estimated effect for each of {n} possible choices of pilot administrations.",
     ),
     "four_fifths": ("Fyra femtedelar", "Four-fifths"),
+    # the charts' descriptions: alt texts and data tables (pilot_eval.report.plots.describe)
+    "data_summary": ("Visa siffrorna i diagrammet", "Show the figures in the chart"),
+    "data_caption": ("Siffrorna i diagrammet", "The figures in the chart"),
+    "alt_and": ("och", "and"),
+    "alt_withheld_few": ("uppgift saknas (för få)", "not shown (too few)"),
+    "alt_withheld": ("visas inte", "not shown"),
+    "alt_missing": ("uppgift saknas", "not available"),
+    "alt_not_shown_one": ("{n} värde visas inte", "{n} value is not shown"),
+    "alt_not_shown_many": ("{n} värden visas inte", "{n} values are not shown"),
+    "alt_between": ("mellan {low} och {high}", "between {low} and {high}"),
+    "alt_many_values": (
+        "{n} värden, {range}. Alla värden finns i tabellen under diagrammet",
+        "{n} values, {range}. Every value is in the table below the chart",
+    ),
+    "alt_series_span": ("{what} per {unit} från {first} till {last}", "{what} by {unit} from {first} to {last}"),
+    "alt_series_group": (
+        "{group}: {first_value} {first} och {last_value} {last}, {range}",
+        "{group}: {first_value} {first} and {last_value} {last}, {range}",
+    ),
+    "alt_series_in": ("i {period}", "in {period}"),
+    "alt_marks": ("Lodräta linjer: {marks}", "Vertical lines: {marks}"),
+    "alt_event_intro": (
+        "Skattad skillnad mot jämförelseförvaltningarna per {unit} i förhållande till pilotens start",
+        "Estimated difference from the comparison administrations by {unit} relative to the pilot start",
+    ),
+    "alt_zero_all": ("alla intervall omfattar noll", "every interval includes zero"),
+    "alt_zero_some": ("{k} av {n} intervall omfattar noll", "{k} of {n} intervals include zero"),
+    "alt_zero_none": ("inget intervall omfattar noll", "no interval includes zero"),
+    "alt_effect_row": (
+        "{outcome}: {estimate} {unit} ({level}\u00a0% konfidensintervall {low} till {high})",
+        "{outcome}: {estimate} {unit} ({level}% confidence interval {low} to {high})",
+    ),
+    "effect_row_header": ("Mått", "Measure"),
+    "unit_header": ("Enhet", "Unit"),
+    "interval_header": ("{level}\u00a0% konfidensintervall", "{level}% confidence interval"),
+    "alt_permutation": (
+        "Det faktiska utfallet: {actual}. De möjliga valen gav {range}",
+        "The actual result: {actual}. The possible choices gave {range}",
+    ),
+    "permutation_actual_cell": ("{bin} (det faktiska utfallet: {actual})", "{bin} (the actual result: {actual})"),
+    "alt_fill_at": ("Andel tillsatta efter {day} dagar", "Share filled after {day} days"),
+    "fill_day_header": ("{day} dagar", "{day} days"),
+    "fill_note_truncated": (
+        "{symbol} Visas inte: färre än {k} rekryteringar återstod.",
+        "{symbol} Not shown: fewer than {k} vacancies remained.",
+    ),
 }
 
 #: The outcomes of :mod:`pilot_eval.estimate.effects` in words: name → (sv, en).

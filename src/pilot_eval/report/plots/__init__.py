@@ -15,9 +15,21 @@ House style
 * White background, no top or right spine, light grid along the value axis, 10–11 pt
   DejaVu Sans (it has the minus sign U+2212, the no-break space and the footnote symbols
   † ‡ §), 7 inches wide (fits an A4 page), 120 dpi.
+* Contrast (WCAG 2.1 AA): every text at least 4.5:1 against the white background
+  (:data:`PILOT_TEXT_COLOR` for text in the pilot's colour), every bar, line and point
+  that carries data at least 3:1 (:func:`contrast_ratio`; tests/test_plots.py checks the
+  artists of every chart).
 * Tick labels in the reader's number format (:func:`number_formatter`: "12,5",
   "1 234", "12 %" in Swedish), axis labels with units, group values in plain words
   (:func:`pilot_eval.labels.value_label`).
+
+Description
+-----------
+Every chart states its data in words and in a table (:mod:`.describe`): the figure it
+returns has ``fig.pilot_eval_alt`` (the alt text, in the chart's language) and
+``fig.pilot_eval_data`` (a DataFrame of the drawn values as reader strings, withheld ones
+as their symbols), which :func:`pilot_eval.report.show.figure` shows as the image's
+``alt`` and a data table behind a ``<details>``.
 
 Disclosure control
 ------------------
@@ -37,7 +49,8 @@ Modules
 (outcome names and units), and one module per chart family: :mod:`.survival`
 (:func:`fill_curves`), :mod:`.effects` (:func:`event_study_plot`, :func:`effect_plot`,
 :func:`permutation_plot`), :mod:`.bars` (:func:`bar_chart`), :mod:`.lines`
-(:func:`line_chart`), :mod:`.funnel` (:func:`funnel_chart`). The charts' texts are in
+(:func:`line_chart`), :mod:`.funnel` (:func:`funnel_chart`); :mod:`.describe` (alt
+texts and data tables). The charts' texts are in
 :mod:`pilot_eval.texts.charts`.
 
 Examples
@@ -49,6 +62,8 @@ Examples
 >>> fig = bar_chart(publish(t, totals=None), value="late_withdrawal_rate", category="arm")
 >>> len(fig.axes[0].patches)  # the comparison arm's rate is withheld ("<5" withdrawals)
 1
+>>> fig.pilot_eval_alt
+'Andel återtagna ansökningar i sent skede (%). Pilotförvaltningar 15\xa0% och jämförelseförvaltningar visas inte.'
 """
 
 from __future__ import annotations
@@ -56,6 +71,7 @@ from __future__ import annotations
 from ...texts.charts import TEXTS as TEXTS
 from .bars import bar_chart
 from .common import group_styles
+from .describe import describe
 from .effects import effect_plot, event_study_plot, permutation_plot
 from .format import number_formatter
 from .funnel import funnel_chart
@@ -63,32 +79,39 @@ from .lines import line_chart
 from .outcomes import OUTCOME_INFO as OUTCOME_INFO
 from .outcomes import UNITS as UNITS
 from .style import (
+    BACKGROUND_BAR_COLOR,
     COMPARISON_COLOR,
     DPI,
     FIG_WIDTH,
     GROUP_COLORS,
     OKABE_ITO,
     PILOT_COLOR,
+    PILOT_TEXT_COLOR,
     PRE_PERIOD_COLOR,
     SINGLE_SERIES_COLOR,
     STYLE,
     ReportFigure,
+    contrast_ratio,
     house_style,
 )
 from .survival import fill_curves
 
 __all__ = [
+    "BACKGROUND_BAR_COLOR",
     "COMPARISON_COLOR",
     "DPI",
     "FIG_WIDTH",
     "GROUP_COLORS",
     "OKABE_ITO",
     "PILOT_COLOR",
+    "PILOT_TEXT_COLOR",
     "PRE_PERIOD_COLOR",
     "SINGLE_SERIES_COLOR",
     "STYLE",
     "ReportFigure",
     "bar_chart",
+    "contrast_ratio",
+    "describe",
     "effect_plot",
     "event_study_plot",
     "fill_curves",

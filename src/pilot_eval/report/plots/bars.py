@@ -9,8 +9,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from ... import texts
-from ...disclosure import ProtectedTable
-from ...labels import format_number, format_percent
+from ...disclosure import MISSING_SYMBOL, ProtectedTable
+from ...labels import format_number, format_percent, label
 from .common import (
     _axis_label,
     _check_columns,
@@ -25,7 +25,18 @@ from .common import (
     _t,
     group_styles,
 )
-from .format import _format_value, _percent_decimals, number_formatter
+from .describe import (
+    ALT_MAX_VALUES,
+    _cell,
+    _in_sentence,
+    _join,
+    _range_text,
+    _sentence,
+    _with_unit,
+    _withheld,
+    describe,
+)
+from .format import _format_value, _value_decimals, number_formatter
 from .style import (
     _SYMBOL_COLOR,
     _TEXT_COLOR,
@@ -127,7 +138,7 @@ def _draw_bar_rows(
     width = 0.8 / k  # the hue groups share 0.8 of a category's slot
     used: set[str] = set()
     shown = values[value].to_numpy(dtype=float)
-    pct_dec = _percent_decimals(shown)
+    decimals = _value_decimals(shown, kind)
     cat_pos = {c: i for i, c in enumerate(cats)}
     hue_pos = {h: j for j, h in enumerate(hues)}
     for r in range(len(values)):
@@ -152,11 +163,75 @@ def _draw_bar_rows(
             else:
                 ax.bar(pos, v, width=width * 0.92, **kw)
             if value_labels:
-                _bar_label(ax, pos, v, _format_value(v, kind, lang, value, pct_dec), horizontal)
+                _bar_label(ax, pos, v, _format_value(v, kind, lang, value, decimals), horizontal)
         else:
             used.add(flag)
             _bar_symbol(ax, pos, _symbol(protected, flag), horizontal)
     return used
+
+
+def _describe_bars(
+    fig,
+    values: pd.DataFrame,
+    flags: pd.DataFrame,
+    protected: ProtectedTable,
+    *,
+    value: str,
+    category: str,
+    hue: str | None,
+    lang: str,
+    kind: str,
+    title: str | None,
+    axis_text: str,
+    category_text=None,
+    notes: Sequence[str] = (),
+) -> None:
+    """The alt text and data table of bars (:mod:`.describe`): one row per category, one
+    column per hue group, each value as its bar's label, a withheld one as its symbol in
+    the table and in words in the alt text."""
+    cats = _ordered(values[category])
+    hues = _ordered(values[hue]) if hue else [None]
+    text_of = category_text or (lambda c: _group_text(category, c, lang))
+    shown = values[value].to_numpy(dtype=float)
+    decimals = _value_decimals(shown, kind)
+
+    def fmt(v: float) -> str:
+        return _format_value(v, kind, lang, value, decimals)
+
+    cells: dict[tuple, tuple[str, str]] = {}  # (category, hue) → (table cell, alt words)
+    for r in range(len(values)):
+        key = (values[category].iloc[r], values[hue].iloc[r] if hue else None)
+        flag, v = str(flags[value].iloc[r]), shown[r]
+        if flag or not np.isfinite(v):
+            cells[key] = (_cell(protected, flag, MISSING_SYMBOL), _withheld(flag, lang))
+        else:
+            cells[key] = (fmt(v), _with_unit(fmt(v), kind, lang))
+    absent = (MISSING_SYMBOL, _withheld("missing", lang))
+    columns = [_group_text(hue, h, lang) for h in hues] if hue else [axis_text]
+    rows = [[text_of(c)] + [cells.get((c, h), absent)[0] for h in hues] for c in cats]
+    data = pd.DataFrame(rows, columns=[label(category, lang), *columns])
+    if len(cells) > ALT_MAX_VALUES:
+        body = _t(
+            "alt_many_values",
+            lang,
+            n=len(cells),
+            range=_range_text(shown, lambda x: _with_unit(fmt(x), kind, lang), lang),
+        )
+    else:
+        parts = []
+        for h in hues:
+            listed = _join(
+                [f"{_in_sentence(category, text_of(c))} {cells[(c, h)][1]}" for c in cats if (c, h) in cells], lang
+            )
+            parts.append(f"{_group_text(hue, h, lang)}: {listed}" if hue else listed)
+        body = " ".join(_sentence(p) for p in parts)
+    what = title or axis_text
+    alt = f"{_sentence(what)} {_sentence(body)}"
+    caption = what
+    if title and hue and axis_text and axis_text.lower() not in title.lower():
+        caption = f"{_sentence(title)} {axis_text}"
+    kinds = dict.fromkeys(columns, protected.column_kinds.get(value, "other"))
+    describe(fig, alt, data, lang=lang, caption=caption, notes=notes, kinds=kinds)
 
 
 def _bar_label(ax, pos: float, v: float, text: str, horizontal: bool) -> None:
@@ -405,5 +480,20 @@ def bar_chart(
             ax.set_xlabel(text)
         else:
             ax.set_ylabel(_wrap(text, 40))
-        _finish(fig, title, _footnotes(protected, used, lang), handles, plot_height=height)
+        notes = _footnotes(protected, used, lang)
+        _finish(fig, title, notes, handles, plot_height=height)
+    _describe_bars(
+        fig,
+        values,
+        flags,
+        protected,
+        value=value,
+        category=category,
+        hue=hue,
+        lang=lang,
+        kind=kind,
+        title=title,
+        axis_text=text,
+        notes=notes,
+    )
     return fig

@@ -11,14 +11,17 @@ from matplotlib.ticker import MaxNLocator
 
 from ... import texts
 from ...labels import format_number
-from ...texts.charts import INFERENCE, TEXTS
+from ...texts.charts import INFERENCE, PERIOD_AXIS, TEXTS
 from .common import _t
-from .format import number_formatter
+from .describe import _range_text, _sentence, describe
+from .format import _tick_decimals, number_formatter
 from .outcomes import _outcome_text, _unit, _unit_text
 from .style import (
     _TEXT_COLOR,
     _ZERO_COLOR,
+    BACKGROUND_BAR_COLOR,
     PILOT_COLOR,
+    PILOT_TEXT_COLOR,
     PRE_PERIOD_COLOR,
     ReportFigure,
     _finish,
@@ -115,8 +118,73 @@ def event_study_plot(
         ylabel = _t("difference", lang)
         ax.set_ylabel(_wrap(f"{ylabel} ({unit_words})" if unit_words else ylabel, 34))
         ax.legend(loc="best", fontsize=9)
-        _finish(fig, title if title is not None else outcome_label, caption, plot_height=3.7)
+        title = title if title is not None else outcome_label
+        _finish(fig, title, caption, plot_height=3.7)
+    _describe_event_study(
+        fig, x, est, low, high, lang=lang, title=title, unit_words=unit_words, period=period, level=level
+    )
     return fig
+
+
+_PERIOD_FREQ = {"quarter": "Q", "month": "M", "half": "H", "year": "Y"}
+
+
+def _describe_event_study(
+    fig, x, est, low, high, *, lang: str, title: str, unit_words: str, period: str, level: int
+) -> None:
+    """The alt text (the range of the points before the pilot, whether their intervals
+    include zero, and the range during it) and the data table (every point with its
+    interval) of an event study (:mod:`.describe`)."""
+
+    def f(v: float) -> str:
+        return format_number(v, lang, decimals=1)
+
+    def with_unit(text: str) -> str:
+        return f"{text}\u00a0{unit_words}" if unit_words and text else text
+
+    interval = _t("interval_header", lang, level=level)
+    difference = _t("difference", lang)
+    rows = [
+        [format_number(t, lang, decimals=0), f(e), _interval_cell(lo, hi, lang)]
+        for t, e, lo, hi in zip(x, est, low, high, strict=True)
+    ]
+    headers = [
+        _t(f"event_xlabel_{period}", lang),
+        f"{difference} ({unit_words})" if unit_words else difference,
+        interval,
+    ]
+    data = pd.DataFrame(rows, columns=headers)
+    unit = PERIOD_AXIS[_PERIOD_FREQ[period]][texts.index(lang)].lower()
+    parts = [title, _t("alt_event_intro", lang, unit=unit)]
+    for part, key in ((x < 0, "before_pilot"), (x >= 0, "during_pilot")):
+        if not part.any():
+            continue
+        text = f"{_t(key, lang)}: {with_unit(_range_text(est[part], f, lang))}"
+        zero = _zero_text(low[part], high[part], lang) if key == "before_pilot" else ""
+        text += f", {zero}" if zero else ""
+        parts.append(text)
+    alt = " ".join(_sentence(p) for p in parts)
+    describe(fig, alt, data, lang=lang, caption=title or None)
+
+
+def _interval_cell(low: float, high: float, lang: str) -> str:
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return ".."
+    return f"{format_number(low, lang, decimals=1)} {_t('interval_to', lang)} {format_number(high, lang, decimals=1)}"
+
+
+def _zero_text(low: np.ndarray, high: np.ndarray, lang: str) -> str:
+    """Whether the intervals include zero, in words."""
+    known = np.isfinite(low) & np.isfinite(high)
+    k = int(((low <= 0) & (high >= 0) & known).sum())
+    n = int(known.sum())
+    if n == 0:
+        return ""
+    if k == n:
+        return _t("alt_zero_all", lang)
+    if k == 0:
+        return _t("alt_zero_none", lang)
+    return _t("alt_zero_some", lang, k=k, n=n)
 
 
 def _event_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
@@ -178,7 +246,7 @@ def _draw_event_points(ax, x: np.ndarray, est: np.ndarray, low: np.ndarray, high
         transform=ax.get_xaxis_transform(),
         ha="left",
         va="top",
-        color=PILOT_COLOR,
+        color=PILOT_TEXT_COLOR,
         fontsize=10,
     )
 
@@ -215,6 +283,7 @@ def effect_plot(
     title: str | None = None,
     level: int = 95,
     annotate: bool = True,
+    row_header: str | None = None,
 ) -> ReportFigure:
     """Forest plot of the pilot's effect on each outcome: a point and its interval.
 
@@ -243,6 +312,9 @@ def effect_plot(
         Confidence level, for the caption.
     annotate : bool, default True
         Write "estimate (low till high)" beside every row.
+    row_header : str, optional
+        The header of the rows' names in the chart's data table (``fig.pilot_eval_data``);
+        default "Mått" / "Measure" (e.g. "Kön" when the rows are groups).
 
     Returns
     -------
@@ -278,8 +350,68 @@ def effect_plot(
         for ax, (u, idx) in zip(axes[:, 0], panels.items(), strict=True):
             _draw_effect_panel(ax, rows.iloc[idx], u, lang, outcome_labels, annotate)
         default = _t("effect_during" if term == "during" else "effect_after", lang)
-        _finish(fig, title if title is not None else default, caption, plot_height=height)
+        title = title if title is not None else default
+        _finish(fig, title, caption, plot_height=height)
+    _describe_effects(
+        fig,
+        rows,
+        panels,
+        lang=lang,
+        outcome_labels=outcome_labels,
+        title=title,
+        level=level,
+        row_header=row_header,
+        notes=caption,
+    )
     return fig
+
+
+def _describe_effects(
+    fig,
+    rows: pd.DataFrame,
+    panels: Mapping[str, list[int]],
+    *,
+    lang: str,
+    outcome_labels: Mapping[str, str] | None,
+    title: str,
+    level: int,
+    row_header: str | None,
+    notes: list[str],
+) -> None:
+    """The alt text and data table of an effect plot (:mod:`.describe`): each row's
+    estimate and interval, in its unit, in the chart's order."""
+
+    def f(v: float) -> str:
+        return format_number(v, lang, decimals=1) if np.isfinite(v) else ".."
+
+    table, said = [], []
+    for unit, idx in panels.items():
+        words, factor = _unit_text(unit, lang)
+        for k in idx:
+            row = rows.iloc[k]
+            name = _outcome_text(str(row["outcome"]), lang, outcome_labels)
+            est, lo, hi = (float(row[c]) * factor for c in ("estimate", "conf_low", "conf_high"))
+            table.append([name, words, f(est), _interval_cell(lo, hi, lang)])
+            said.append(
+                _t(
+                    "alt_effect_row",
+                    lang,
+                    outcome=name,
+                    estimate=f(est),
+                    unit=words,
+                    level=level,
+                    low=f(lo),
+                    high=f(hi),
+                )
+            )
+    headers = [
+        row_header or _t("effect_row_header", lang),
+        _t("unit_header", lang),
+        _t("effect_axis", lang),
+        _t("interval_header", lang, level=level),
+    ]
+    alt = " ".join(_sentence(t) for t in (title, *said))
+    describe(fig, alt, pd.DataFrame(table, columns=headers), lang=lang, caption=title or None, notes=notes)
 
 
 def _effect_rows(table: pd.DataFrame, term: str) -> pd.DataFrame:
@@ -442,7 +574,7 @@ def permutation_plot(
                 c,
                 width=hi - lo,
                 align="edge",
-                color=PILOT_COLOR if is_hit else "#BBBBBB",
+                color=PILOT_COLOR if is_hit else BACKGROUND_BAR_COLOR,
                 hatch="///" if is_hit else "",
                 edgecolor="white",
                 linewidth=0.6,
@@ -458,7 +590,7 @@ def permutation_plot(
             ha="left",
             va="top",
             fontsize=10,
-            color=PILOT_COLOR,
+            color=PILOT_TEXT_COLOR,
             fontweight="bold",
         )
         lo_x = min(float(left.min()) if len(left) else a, a)
@@ -472,8 +604,46 @@ def permutation_plot(
         ax.set_xlabel(label if label is not None else _t("permutation_x", lang))
         ax.set_ylabel(_wrap(_t("permutation_count", lang), 28))
         ax.set_title(_wrap(subtitle, 95), fontsize=9.5, color=_TEXT_COLOR)
-        _finish(fig, title if title is not None else _t("permutation_title", lang), [], plot_height=4.1)
+        title = title if title is not None else _t("permutation_title", lang)
+        x_text = label if label is not None else _t("permutation_x", lang)
+        _finish(fig, title, [], plot_height=4.1)
+    _describe_permutation(fig, left, right, count, hit, a, lang=lang, title=title, subtitle=subtitle, x_text=x_text)
     return fig
+
+
+def _describe_permutation(
+    fig, left, right, count, hit, actual: float, *, lang: str, title: str, subtitle: str, x_text: str
+) -> None:
+    """The alt text (what the p-value means, the actual result and the range of the
+    possible ones) and data table (every bin's range and count, the actual result's bin
+    marked) of a randomization distribution (:mod:`.describe`)."""
+    edges = np.concatenate([left, right])
+    decimals = _tick_decimals(edges[np.isfinite(edges)], most=3)
+
+    def f(v: float) -> str:
+        return format_number(v, lang, decimals=decimals)
+
+    def f_actual(v: float) -> str:
+        return format_number(v, lang, decimals=decimals + 1)
+
+    rows = []
+    for lo, hi, c, is_hit in zip(left, right, count, hit, strict=True):
+        where = f"{f(lo)} {_t('interval_to', lang)} {f(hi)}"
+        if is_hit:
+            where = _t("permutation_actual_cell", lang, bin=where, actual=f_actual(actual))
+        rows.append([where, format_number(c, lang, decimals=0)])
+    data = pd.DataFrame(rows, columns=[x_text, _t("permutation_count", lang)])
+    possible = count > 0
+    spread = (
+        _t("alt_between", lang, low=f(float(left[possible].min())), high=f(float(right[possible].max())))
+        if possible.any()
+        else ""
+    )
+    alt = " ".join(
+        _sentence(t)
+        for t in (title, subtitle, _t("alt_permutation", lang, actual=f_actual(actual), range=spread) if spread else "")
+    )
+    describe(fig, alt, data, lang=lang, caption=title or None)
 
 
 def _permutation_input(

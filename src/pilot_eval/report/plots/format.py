@@ -91,15 +91,28 @@ class _ReaderFormatter(FuncFormatter):
 
 
 def _format_value(v: float, kind: str, lang: str, column: str = "", decimals: int | None = None) -> str:
-    """A bar's value label, as the protected table's display would print it (percentages
-    with ``decimals``, by default none)."""
+    """A bar's value label, as the protected table's display would print it: percentages
+    with ``decimals`` (by default none), ratios with two decimals (``ratio_*``) or one,
+    other numbers with ``decimals`` (by default none when whole, else one)."""
     if kind == "percent":
         return format_percent(v, lang, decimals=0 if decimals is None else decimals)
-    if kind == "count":
-        return format_number(v, lang, decimals=0 if float(v).is_integer() else 1)
     if kind == "ratio":
         return format_number(v, lang, decimals=2 if column.startswith("ratio") else 1)
-    return format_number(v, lang, decimals=0 if float(v).is_integer() else 1)
+    if decimals is None:
+        decimals = 0 if float(v).is_integer() else 1
+    return format_number(v, lang, decimals=decimals)
+
+
+def _value_decimals(values: np.ndarray, kind: str) -> int | None:
+    """The decimals of a column's value labels, the same for every value of it (as the
+    protected table's display): percentages by :func:`_percent_decimals`, ratios by
+    their column, other numbers none when all are whole, else one."""
+    if kind == "percent":
+        return _percent_decimals(values)
+    if kind == "ratio":
+        return None
+    finite = values[np.isfinite(values)]
+    return 0 if np.all(np.equal(np.mod(finite, 1), 0)) else 1
 
 
 def _percent_decimals(values: np.ndarray) -> int:

@@ -9,7 +9,7 @@ import numpy as np
 from ... import texts
 from ...disclosure import ProtectedTable
 from ...labels import value_label
-from .bars import _draw_bars
+from .bars import _describe_bars, _draw_bars
 from .common import _check_columns, _check_unique, _footnotes, _require_protected, _rows, _t
 from .style import ReportFigure, _finish, _new_figure, house_style
 
@@ -99,12 +99,24 @@ def funnel_chart(
             value_labels=True,
             category_text=lambda s: value_label("stage", int(s), lang),
         )
-        ax.set_xlabel(_t("funnel_rate_axis" if value == "rate" else "funnel_share_axis", lang))
-        _finish(
-            fig,
-            title if title is not None else _t("funnel_title", lang),
-            [_t(caption_key, lang)] + _footnotes(protected, used, lang),
-            handles,
-            plot_height=height,
-        )
+        axis_text = _t("funnel_rate_axis" if value == "rate" else "funnel_share_axis", lang)
+        ax.set_xlabel(axis_text)
+        title = title if title is not None else _t("funnel_title", lang)
+        caption = [_t(caption_key, lang)] + _footnotes(protected, used, lang)
+        _finish(fig, title, caption, handles, plot_height=height)
+    _describe_bars(
+        fig,
+        values,
+        flags,
+        protected,
+        value=value,
+        category="stage",
+        hue=hue,
+        lang=lang,
+        kind="percent",
+        title=title,
+        axis_text=axis_text,
+        category_text=lambda s: value_label("stage", int(s), lang),
+        notes=caption,
+    )
     return fig

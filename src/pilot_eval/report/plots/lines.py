@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.ticker import FixedLocator
 
 from ... import periods, texts
-from ...disclosure import ProtectedTable
+from ...disclosure import MISSING_SYMBOL, ProtectedTable
 from ...labels import label, value_label
 from ...texts.charts import PERIOD_AXIS
 from .common import (
@@ -25,9 +25,21 @@ from .common import (
     _require_protected,
     _rows,
     _symbol,
+    _t,
     group_styles,
 )
-from .format import number_formatter
+from .describe import (
+    ALT_MAX_VALUES,
+    _cell,
+    _count_phrase,
+    _join,
+    _range_text,
+    _sentence,
+    _with_unit,
+    _withheld,
+    describe,
+)
+from .format import _format_value, _value_decimals, number_formatter
 from .style import (
     _SYMBOL_COLOR,
     _ZERO_COLOR,
@@ -127,11 +139,130 @@ def line_chart(
         _period_ticks(ax, axis, lang)
         ax.xaxis.grid(False)
         ax.yaxis.set_major_formatter(number_formatter(lang, kind))
-        ax.set_ylabel(_wrap(axis_label if axis_label is not None else _axis_label(value, kind, lang), 40))
-        ax.set_xlabel(xlabel if xlabel is not None else _period_axis_label(x, axis.freq, lang))
+        y_text = axis_label if axis_label is not None else _axis_label(value, kind, lang)
+        ax.set_ylabel(_wrap(y_text, 40))
+        x_text = xlabel if xlabel is not None else _period_axis_label(x, axis.freq, lang)
+        ax.set_xlabel(x_text)
         handles = _line_handles(hue, hues, styles, lang) if hue else []
-        _finish(fig, title, _footnotes(protected, used, lang), handles, plot_height=3.7)
+        notes = _footnotes(protected, used, lang)
+        _finish(fig, title, notes, handles, plot_height=3.7)
+    _describe_series(
+        fig,
+        values,
+        flags,
+        protected,
+        x=x,
+        value=value,
+        hue=hue,
+        hues=hues,
+        axis=axis,
+        lang=lang,
+        kind=kind,
+        title=title,
+        y_text=y_text,
+        x_text=x_text,
+        mark=mark or [],
+        notes=notes,
+    )
     return fig
+
+
+def _describe_series(
+    fig,
+    values: pd.DataFrame,
+    flags: pd.DataFrame,
+    protected: ProtectedTable,
+    *,
+    x: str,
+    value: str,
+    hue: str | None,
+    hues: Sequence[Hashable],
+    axis: _PeriodAxis,
+    lang: str,
+    kind: str,
+    title: str | None,
+    y_text: str,
+    x_text: str,
+    mark: Sequence[tuple[object, str]],
+    notes: Sequence[str],
+) -> None:
+    """The alt text and data table of a line chart (:mod:`.describe`): one row per period,
+    one column per line. The alt text lists every value of a short series; of a long one
+    the first and last value and the range."""
+    shown = values[value].to_numpy(dtype=float)
+    decimals = _value_decimals(shown, kind)
+    positions = sorted(axis.label_of)
+    period_text = {p: value_label("period", axis.label_of[p], lang) for p in positions}
+
+    def fmt(v: float) -> str:
+        return _format_value(v, kind, lang, value, decimals)
+
+    cells: dict[tuple[int, Hashable], tuple[str, str, float]] = {}  # (position, group) → (cell, words, value)
+    for r in range(len(values)):
+        key = (int(axis.pos[r]), values[hue].iloc[r] if hue else None)
+        flag, v = str(flags[value].iloc[r]), shown[r]
+        if flag or not np.isfinite(v):
+            cells[key] = (_cell(protected, flag, MISSING_SYMBOL), _withheld(flag, lang), np.nan)
+        else:
+            cells[key] = (fmt(v), _with_unit(fmt(v), kind, lang), v)
+    columns = [_group_text(hue, h, lang) for h in hues] if hue else [y_text]
+    rows = [[period_text[p]] + [cells.get((p, h), (MISSING_SYMBOL,))[0] for h in hues] for p in positions]
+    data = pd.DataFrame(rows, columns=[x_text, *columns])
+
+    what = title or y_text
+    unit = PERIOD_AXIS[axis.freq][texts.index(lang)].lower()
+    parts = [
+        _t(
+            "alt_series_span",
+            lang,
+            what=what,
+            unit=unit,
+            first=period_text[positions[0]],
+            last=period_text[positions[-1]],
+        )
+        if positions
+        else what
+    ]
+    for h in hues:
+        own = [p for p in positions if (p, h) in cells]
+        if not own:
+            continue
+        name = _group_text(hue, h, lang)
+        if len(cells) <= ALT_MAX_VALUES:
+            listed = _join([f"{period_text[p]} {cells[(p, h)][1]}" for p in own], lang)
+        else:
+            listed = _t(
+                "alt_series_group",
+                lang,
+                group=name,
+                first_value=cells[(own[0], h)][1],
+                first=_t("alt_series_in", lang, period=period_text[own[0]]),
+                last_value=cells[(own[-1], h)][1],
+                last=_t("alt_series_in", lang, period=period_text[own[-1]]),
+                range=_range_text(
+                    np.array([cells[(p, h)][2] for p in own]), lambda v: _with_unit(fmt(v), kind, lang), lang
+                ),
+            ).rstrip(", ")
+            name = ""
+            if not hue:  # one line: no group to name
+                listed = listed.removeprefix(": ")
+        parts.append(f"{name}: {listed}" if name and hue else listed)
+    withheld = sum(1 for c in cells.values() if not np.isfinite(c[2]))
+    if withheld and len(cells) > ALT_MAX_VALUES:
+        parts.append(_count_phrase(withheld, lang))
+    if mark:
+        marks = [f"{text} ({_mark_text(when, lang)})" for when, text in mark]
+        parts.append(_t("alt_marks", lang, marks=_join(marks, lang)))
+    alt = " ".join(_sentence(p) for p in parts)
+    kinds = dict.fromkeys(columns, protected.column_kinds.get(value, "other"))
+    describe(fig, alt, data, lang=lang, caption=what, notes=notes, kinds=kinds)
+
+
+def _mark_text(mark: object, lang: str) -> str:
+    """A marker's date or period in words ("1 september 2023", "kv. 1 2025")."""
+    if isinstance(mark, str) and periods.parse(mark) is not None:
+        return periods.label(mark, lang) or mark
+    return periods.date_text(_mark_start(mark), lang)
 
 
 @dataclass(frozen=True)

@@ -25,33 +25,43 @@ OKABE_ITO: dict[str, str] = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
-#: The pilot arm, in every chart.
+#: The pilot arm, in every chart (3.9:1 against white: enough for a line or a bar, WCAG
+#: 1.4.11, not for text).
 PILOT_COLOR = OKABE_ITO["vermillion"]
+#: Text in the pilot's colour ("Under piloten"): a darker vermillion, 5.2:1 against white.
+PILOT_TEXT_COLOR = "#B84A00"
 #: The comparison arm, in every chart.
 COMPARISON_COLOR = OKABE_ITO["blue"]
-#: Pre-periods of the event study and other "not the effect" marks.
-PRE_PERIOD_COLOR = "#7A7A7A"
+#: Pre-periods of the event study and other "not the effect" marks (5.0:1: also its text).
+PRE_PERIOD_COLOR = "#707070"
 #: Bars of a chart without groups: neither arm's colour.
 SINGLE_SERIES_COLOR = OKABE_ITO["bluish_green"]
+#: Bars that are not the point of a chart (the randomization distribution's other bins).
+BACKGROUND_BAR_COLOR = "#8C8C8C"
 #: Other groups (administrations, genders, …), in order. Vermillion is left out: it means
-#: the pilot; yellow comes last (weak on white).
+#: the pilot. Okabe–Ito's orange, reddish purple, sky blue and yellow are darkened to 3:1
+#: or more against white (WCAG 1.4.11, non-text contrast) with their hue kept.
 GROUP_COLORS: tuple[str, ...] = (
     OKABE_ITO["blue"],
-    OKABE_ITO["orange"],
+    "#B87D00",  # orange
     OKABE_ITO["bluish_green"],
-    OKABE_ITO["reddish_purple"],
-    OKABE_ITO["sky_blue"],
+    "#C0609A",  # reddish purple
+    "#2F8FCB",  # sky blue
     OKABE_ITO["black"],
-    OKABE_ITO["yellow"],
+    "#948A00",  # yellow
 )
+#: The least contrast against the white background: text (WCAG 1.4.3, AA) and the bars,
+#: lines and points that carry data (WCAG 1.4.11).
+MIN_TEXT_CONTRAST = 4.5
+MIN_GRAPHIC_CONTRAST = 3.0
 # Cycle lengths 7 (colours), 4 (line styles), 5 (markers, hatches) are coprime: up to 140
 # groups get distinct combinations, and no two of the first seven share a colour.
 _LINESTYLES = ("-", "--", "-.", ":")
 _MARKERS = ("o", "s", "^", "D", "v")
 _HATCHES = ("", "///", "...", "xxx", "\\\\\\")
-_SYMBOL_COLOR = "#666666"
-_TEXT_COLOR = "#333333"
-_CAPTION_COLOR = "#444444"
+_SYMBOL_COLOR = "#666666"  # 5.7:1
+_TEXT_COLOR = "#333333"  # 12.6:1
+_CAPTION_COLOR = "#444444"  # 9.7:1
 _ZERO_COLOR = "#333333"
 
 #: Figure width in inches (an A4 page's text width) and resolution.
@@ -86,6 +96,9 @@ STYLE: dict[str, object] = {
     "axes.titlepad": 6.0,
     "axes.labelsize": 10,
     "axes.labelcolor": _TEXT_COLOR,
+    "axes.titlecolor": _TEXT_COLOR,
+    "text.color": _TEXT_COLOR,
+    "legend.labelcolor": _TEXT_COLOR,
     "axes.formatter.use_locale": False,
     "axes.unicode_minus": True,
     "figure.titlesize": 11,
@@ -227,3 +240,20 @@ def _value_grid(ax, horizontal_bars: bool) -> None:
     else:
         ax.yaxis.grid(True)
         ax.xaxis.grid(False)
+
+
+def contrast_ratio(color, background="white") -> float:
+    """The WCAG 2.1 contrast ratio of two colours (1 to 21), from their relative
+    luminance; any matplotlib colour (transparency ignored).
+
+    >>> round(contrast_ratio("#767676"), 2), contrast_ratio("black")
+    (4.54, 21.0)
+    """
+    from matplotlib.colors import to_rgb
+
+    def luminance(c) -> float:
+        channels = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in to_rgb(c)]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    hi, lo = sorted((luminance(color), luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

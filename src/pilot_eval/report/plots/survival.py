@@ -9,7 +9,10 @@ import pandas as pd
 from matplotlib.ticker import FixedLocator
 
 from ... import texts
+from ...disclosure.rules import SYMBOLS
+from ...labels import format_percent, label
 from .common import _group_text, _line_handles, _ordered, _t, group_styles
+from .describe import _in_sentence, _join, _sentence, _withheld, describe
 from .format import number_formatter
 from .style import _SYMBOL_COLOR, ReportFigure, _finish, _new_figure, house_style
 
@@ -105,13 +108,14 @@ def fill_curves(
 
     too_few: list[str] = []
     truncated = False
+    drawn_curves: list[tuple[object, dict]] = []  # (panel, {line value: (days, share filled)})
     with house_style():
         fig, axes = _new_figure(4.5, 1, len(panels), sharey=True)
         for ax, panel in zip(axes[0], panels, strict=True):
             sub = frame if panel is None else frame.loc[frame[panel_col].astype(object) == panel]
             # a group too small to draw is named with its panel
             where = f" ({_group_text(panel_col, panel, lang).lower()})" if panel is not None else ""
-            drawn, cut_short, small = _draw_fill_panel(
+            curves, cut_short, small = _draw_fill_panel(
                 ax,
                 sub,
                 line_col,
@@ -125,18 +129,88 @@ def fill_curves(
             )
             truncated = truncated or cut_short
             too_few.extend(small)
-            _fill_axis(ax, panel_col, panel, drawn, horizon, len(panels), lang)
+            drawn_curves.append((panel, curves))
+            _fill_axis(ax, panel_col, panel, len(curves), horizon, len(panels), lang)
         axes[0][0].set_ylabel(_t("share_filled", lang))
         handles = _line_handles(line_col, lines, styles, lang)
-        _finish(
-            fig,
-            title if title is not None else _t("fill_title", lang),
-            _fill_caption(lang, truncated, too_few, min_at_risk, min_n),
-            handles,
-            ncols=2 if len(handles) > 4 else 3,
-            plot_height=3.3,
-        )
+        title = title if title is not None else _t("fill_title", lang)
+        caption = _fill_caption(lang, truncated, too_few, min_at_risk, min_n)
+        _finish(fig, title, caption, handles, ncols=2 if len(handles) > 4 else 3, plot_height=3.3)
+    _describe_fill(
+        fig,
+        drawn_curves,
+        line_col,
+        panel_col,
+        lines,
+        lang=lang,
+        horizon=horizon,
+        title=title,
+        too_few=too_few,
+        min_at_risk=min_at_risk,
+        min_n=min_n,
+    )
     return fig
+
+
+def _fill_days(horizon: int) -> list[int]:
+    """The days of the data table: 30, 60, 90 and the horizon (those within it)."""
+    return sorted({d for d in (30, 60, 90, int(horizon)) if 0 < d <= horizon})
+
+
+def _describe_fill(
+    fig,
+    drawn: Sequence[tuple[object, dict]],
+    line_col: str,
+    panel_col: str | None,
+    lines: Sequence,
+    *,
+    lang: str,
+    horizon: int,
+    title: str,
+    too_few: Sequence[str],
+    min_at_risk: int,
+    min_n: int,
+) -> None:
+    """The alt text (the share filled after 90 days, or at the horizon, per panel and
+    line) and data table (the share filled after 30, 60, 90 days and at the horizon) of
+    fill curves (:mod:`.describe`): only days a curve reaches, the others withheld as the
+    chart withholds them (the curve stops where fewer than ``min_at_risk`` remain), a
+    group too small to draw left out (named in the notes, as in the chart's caption)."""
+    days = _fill_days(horizon)
+    key_day = 90 if 90 in days else days[-1]
+    symbol = SYMBOLS["small_n"]
+    rows, said, cut = [], [], False
+    for panel, curves in drawn:
+        panel_text = _group_text(panel_col, panel, lang) if panel_col else ""
+        at_key = []
+        for value in lines:
+            if value not in curves:
+                continue
+            x, y = curves[value]
+            share = {int(d): float(v) for d, v in zip(x, y, strict=True)}
+            cells = [format_percent(share[d], lang) if d in share else symbol for d in days]
+            cut = cut or any(d not in share for d in days)
+            name = _group_text(line_col, value, lang)
+            rows.append(([panel_text] if panel_col else []) + [name, *cells])
+            words = format_percent(share[key_day], lang) if key_day in share else _withheld("small_n", lang)
+            at_key.append(f"{_in_sentence(line_col, name)} {words}")
+        if at_key:
+            listed = _join(at_key, lang)
+            said.append(f"{_in_sentence(panel_col, panel_text)}: {listed}" if panel_col else listed)
+    headers = ([label(panel_col, lang)] if panel_col else []) + [label(line_col, lang)]
+    headers += [_t("fill_day_header", lang, day=d) for d in days]
+    notes = [_t("fill_method", lang)]
+    if cut:
+        notes.append(_t("fill_note_truncated", lang, symbol=symbol, k=min_at_risk))
+    if too_few:
+        notes.append(_t("fill_too_few", lang, k=max(min_n, min_at_risk), groups=", ".join(too_few)))
+    sep = ", " if panel_col else ": "
+    parts = [title, f"{_t('alt_fill_at', lang, day=key_day)}{sep}{'; '.join(said)}" if said else _t("no_data", lang)]
+    if too_few:
+        parts.append(_t("fill_too_few", lang, k=max(min_n, min_at_risk), groups=", ".join(too_few)))
+    alt = " ".join(_sentence(p) for p in parts)
+    data = pd.DataFrame(rows, columns=headers)
+    describe(fig, alt, data, lang=lang, caption=title, notes=notes, row_headers=2 if panel_col else 1)
 
 
 def _fill_frame(
@@ -193,12 +267,12 @@ def _draw_fill_panel(
     min_at_risk: int,
     min_n: int,
     lang: str,
-) -> tuple[int, bool, list[str]]:
-    """One panel's curves; returns how many were drawn, whether one stops before the
-    horizon, and the groups too small to draw."""
+) -> tuple[dict, bool, list[str]]:
+    """One panel's curves; returns those drawn (line value → days, share filled), whether
+    one stops before the horizon, and the groups too small to draw."""
     from ...measures.durations import FILLED
 
-    drawn, truncated, too_few = 0, False, []
+    drawn, truncated, too_few = {}, False, []
     for value in lines:
         group = sub.loc[sub[line_col].astype(object) == value]
         name = _group_text(line_col, value, lang)
@@ -226,7 +300,7 @@ def _draw_fill_panel(
             markevery=slice(15, None, 30),
             label=name,
         )
-        drawn += 1
+        drawn[value] = (x, y)
     return drawn, truncated, too_few
 
 

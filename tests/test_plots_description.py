@@ -1,0 +1,440 @@
+"""Every chart states its data (WCAG 2.1 AA, issue 18): an alt text that gives the drawn
+figures in the chart's language, a data table of exactly the drawn values (withheld ones
+as their symbols, never their value), text contrast of at least 4.5:1 and data marks of
+at least 3:1 against white; and show.figure puts them on the page.
+
+The charts are the small hand-built ones of tests/test_plots.py, with the answer worked
+out there."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+from test_plots import (
+    _effects_table,
+    _event_table,
+    _every_chart,
+    _funnel,
+    _plot_data,
+    _rates,
+    _series,
+    _texts,
+    _tiny_vacancies,
+)
+
+from pilot_eval.disclosure import publish
+from pilot_eval.report import plots as P
+from pilot_eval.report import show
+
+NBSP = "\u00a0"
+CHARTS = [
+    "fill_curves",
+    "event_study_plot",
+    "effect_plot",
+    "bar_chart",
+    "line_chart",
+    "funnel_chart",
+    "permutation_plot",
+]
+#: Words that only a Swedish text has, and only an English one.
+SWEDISH = re.compile(r"\b(och|uppgift|saknas|visas|piloten|dagar|förvaltning\w*|mellan|till|inte)\b", re.IGNORECASE)
+ENGLISH = re.compile(r"\b(and|not shown|the pilot|days|between|administrations?|during)\b", re.IGNORECASE)
+
+
+def _english_charts():
+    vac, rollout = _tiny_vacancies()
+    return {
+        "fill_curves": lambda: P.fill_curves(vac, rollout, "2024-12-31", lang="en"),
+        "event_study_plot": lambda: P.event_study_plot(_event_table(), lang="en"),
+        "effect_plot": lambda: P.effect_plot(_effects_table(), lang="en"),
+        "bar_chart": lambda: P.bar_chart(
+            publish(_rates(), totals=None), value="late_withdrawal_rate", category="administration", lang="en"
+        ),
+        "line_chart": lambda: P.line_chart(
+            publish(_series(), totals=None), x="period", value="filled_rate", hue="arm", lang="en"
+        ),
+        "funnel_chart": lambda: P.funnel_chart(publish(_funnel(), totals=None), lang="en"),
+        "permutation_plot": lambda: P.permutation_plot(_plot_data(), 0.16, p_value=0.05, lang="en"),
+    }
+
+
+def _figures(data: pd.DataFrame) -> list[str]:
+    """The table's figure cells (after its row headers)."""
+    return [str(v) for v in data.iloc[:, data.attrs["row_headers"] :].to_numpy().ravel()]
+
+
+# --------------------------------------------------------------------------- every chart
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_chart_describes_itself_in_its_language(name):
+    for lang, make, other in (("sv", _every_chart(None)[name], ENGLISH), ("en", _english_charts()[name], SWEDISH)):
+        fig = make()
+        alt, data = fig.pilot_eval_alt, fig.pilot_eval_data
+        assert isinstance(alt, str) and len(alt) > 40 and alt.endswith("."), (lang, alt)
+        assert isinstance(data, pd.DataFrame) and len(data) and data.attrs["lang"] == lang
+        assert all(isinstance(v, str) for v in data.to_numpy().ravel()), data
+        assert not any(re.fullmatch(r"[a-z_]+", str(c)) for c in data.columns), data.columns  # reader labels
+        words = " ".join([alt, *map(str, data.columns), data.attrs["caption"] or "", *data.attrs["notes"]])
+        words = words.replace("Kaplan–Meier", "")
+        assert not other.search(words), (lang, other.search(words), words)
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_text_has_4_5_to_1_and_every_data_mark_3_to_1_against_white(name):
+    """WCAG 1.4.3 (text, AA) and 1.4.11 (non-text contrast): tick and axis labels, titles,
+    legends, captions, value labels and annotations; bars, lines, points and intervals."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = _every_chart(None)[name]()
+    FigureCanvasAgg(fig).draw()
+    assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert len(texts) > 5
+    for t in texts:
+        assert P.contrast_ratio(t.get_color()) >= 4.5, (t.get_text(), t.get_color())
+    marks = 0
+    for ax in fig.axes:
+        assert ax.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        for line in ax.lines:
+            if line.get_visible() and len(np.atleast_1d(line.get_xdata())):
+                marks += 1
+                assert P.contrast_ratio(line.get_color()) >= 3.0, line
+        for patch in ax.patches:
+            if isinstance(patch, Rectangle) and patch.get_visible():
+                marks += 1
+                assert P.contrast_ratio(patch.get_facecolor()) >= 3.0, patch
+        for coll in ax.collections:
+            if isinstance(coll, LineCollection):
+                for colour in coll.get_colors():
+                    assert P.contrast_ratio(colour) >= 3.0, coll
+    assert marks
+
+
+def test_the_palette_text_colours_and_contrast_ratio():
+    """Every colour the style gives data at least 3:1, every text colour 4.5:1 (the
+    Okabe–Ito orange, sky blue and yellow are darkened for it)."""
+    from pilot_eval.report.plots import style
+
+    assert P.contrast_ratio("#767676") == pytest.approx(4.54, abs=0.01)
+    assert P.contrast_ratio("#FFFFFF") == pytest.approx(1.0)
+    assert P.contrast_ratio(P.OKABE_ITO["orange"]) < 3.0  # why the palette is darkened
+    for colour in (*P.GROUP_COLORS, P.PILOT_COLOR, P.COMPARISON_COLOR, P.SINGLE_SERIES_COLOR, P.BACKGROUND_BAR_COLOR):
+        assert P.contrast_ratio(colour) >= style.MIN_GRAPHIC_CONTRAST, colour
+    text_colours = [style._TEXT_COLOR, style._SYMBOL_COLOR, style._CAPTION_COLOR, style._ZERO_COLOR]
+    text_colours += [P.PILOT_TEXT_COLOR, P.PRE_PERIOD_COLOR, P.STYLE["axes.labelcolor"], P.STYLE["xtick.color"]]
+    text_colours += [P.STYLE["ytick.color"], P.STYLE["text.color"], P.STYLE["legend.labelcolor"]]
+    for colour in text_colours:
+        assert P.contrast_ratio(colour) >= style.MIN_TEXT_CONTRAST, colour
+    assert len(set(P.GROUP_COLORS)) == len(P.GROUP_COLORS)
+
+
+# --------------------------------------------------------------------------- chart by chart
+
+
+def test_bar_chart_states_its_bars_and_names_the_withheld_ones():
+    p = publish(_rates(), totals=None)  # UBF secondary, KOF small denominator (0.75 withheld)
+    fig = P.bar_chart(p, value="late_withdrawal_rate", category="administration", title="Sent återtagande")
+    alt, data = fig.pilot_eval_alt, fig.pilot_eval_data
+    drawn = [t for t in _texts(fig) if t.endswith("%")]  # the bars' value labels
+    assert data.columns.tolist() == ["Förvaltning", "Andel återtagna ansökningar i sent skede (%)"]
+    assert data.iloc[:, 0].tolist() == [
+        "Socialförvaltningen",
+        "Utbildningsförvaltningen",
+        "Kultur- och fritidsförvaltningen",
+        "Vård- och omsorgsförvaltningen",
+    ]
+    assert data.iloc[:, 1].tolist() == [f"15{NBSP}%", "..‡", "..*", f"17{NBSP}%"]
+    assert sorted(v for v in _figures(data) if v.endswith("%")) == sorted(drawn)
+    assert alt == (
+        f"Sent återtagande. Socialförvaltningen 15{NBSP}%, Utbildningsförvaltningen visas inte, "
+        f"Kultur- och fritidsförvaltningen uppgift saknas (för få) och Vård- och omsorgsförvaltningen 17{NBSP}%."
+    )
+    for hidden in ("75", "2 %", f"2{NBSP}%", "..‡", "..*"):  # neither the value nor the table's symbol
+        assert hidden not in alt
+    assert "75" not in " ".join(_figures(data))
+    notes = data.attrs["notes"]
+    assert [n[:3] for n in notes] == ["..*", "..‡"] and data.attrs["kinds"] == {data.columns[1]: "percent"}
+
+
+def test_a_small_count_stays_withheld_in_the_alt_text_and_the_table():
+    p = publish(pd.DataFrame({"administration": ["SOF", "UBF", "KOF"], "n": [40, 3, 25]}), totals=None)
+    assert p.display("sv")["Antal"].tolist() == ["40", "<5", "25"]
+    fig = P.bar_chart(p, value="n", category="administration", title="Rekryteringar")
+    alt, data = fig.pilot_eval_alt, fig.pilot_eval_data
+    assert data.iloc[:, 1].tolist() == ["40", "<5", "25"]
+    assert alt == (
+        "Rekryteringar. Socialförvaltningen 40, Utbildningsförvaltningen uppgift saknas (för få) och "
+        "Kultur- och fritidsförvaltningen 25."
+    )
+    assert not re.search(r"\b3\b", alt) and "<5" not in alt
+    assert data.attrs["kinds"] == {"Antal": "count"}  # a page's small-count check reads the cells
+    assert data.attrs["notes"] == ["<5 Färre än 5 (1–4): det exakta antalet visas inte."]
+
+
+def test_bar_chart_with_hue_is_a_table_by_category_and_group():
+    t = pd.DataFrame(
+        {
+            "phase": ["before", "during", "after"] * 2,
+            "arm": ["pilot"] * 3 + ["comparison"] * 3,
+            "rmst_180": [60.0, 69.0, 62.0, 53.0, 55.0, 55.0],
+            "n": [100] * 6,
+        }
+    )
+    fig = P.bar_chart(
+        publish(t, totals=None),
+        value="rmst_180",
+        category="phase",
+        hue="arm",
+        kind="days",
+        title="Dagar till tillsättning",
+    )
+    assert fig.pilot_eval_alt == (
+        "Dagar till tillsättning. Pilotförvaltningar: före piloten 60 dagar, under piloten 69 dagar och efter "
+        "piloten 62 dagar. Jämförelseförvaltningar: före piloten 53 dagar, under piloten 55 dagar och efter "
+        "piloten 55 dagar.".replace(" dagar", f"{NBSP}dagar")
+    )
+    data = fig.pilot_eval_data
+    assert data.to_dict("list") == {
+        "Skede": ["Före piloten", "Under piloten", "Efter piloten"],
+        "Pilotförvaltningar": ["60", "69", "62"],
+        "Jämförelseförvaltningar": ["53", "55", "55"],
+    }
+    assert sorted(_figures(data)) == sorted(_texts(fig))  # every bar's label, nothing else
+
+
+def test_a_long_bar_chart_gives_the_range_not_every_bar():
+    t = pd.DataFrame({"role_group": [f"grupp {i}" for i in range(20)], "n": list(range(20, 40))})
+    fig = P.bar_chart(publish(t, totals=None), value="n", category="role_group", title="Många")
+    assert fig.pilot_eval_alt == "Många. 20 värden, mellan 20 och 39. Alla värden finns i tabellen under diagrammet."
+    assert len(fig.pilot_eval_data) == 20
+
+
+def test_line_chart_lists_a_short_series_and_names_the_gap():
+    p = publish(_series(), totals=None)  # pilot 2024Q2 withheld (small denominator)
+    fig = P.line_chart(p, x="period", value="filled_rate", hue="arm", mark=[("2024-04-01", "Start")], title="Tillsatta")
+    data = fig.pilot_eval_data
+    assert data.columns.tolist() == ["Kvartal", "Pilotförvaltningar", "Jämförelseförvaltningar"]
+    assert data["Kvartal"].tolist() == ["kv. 1 2024", "kv. 2 2024", "kv. 3 2024", "kv. 4 2024"]
+    assert data["Pilotförvaltningar"].tolist() == [f"50{NBSP}%", "..*", f"51{NBSP}%", f"62{NBSP}%"]
+    # the table's figures are the line's points, as the tick format shows them
+    ax = fig.axes[0]
+    pilot = next(ln for ln in ax.lines if ln.get_color() == P.PILOT_COLOR)
+    drawn = np.asarray(pilot.get_ydata(), dtype=float)
+    assert np.isnan(drawn[1])
+    assert [f"{round(v * 100)}{NBSP}%" for v in drawn[[0, 2, 3]]] == [data["Pilotförvaltningar"][i] for i in (0, 2, 3)]
+    alt = fig.pilot_eval_alt
+    assert alt.startswith("Tillsatta per kvartal från kv. 1 2024 till kv. 4 2024. Pilotförvaltningar: kv. 1 2024 50")
+    assert "kv. 2 2024 uppgift saknas (för få)" in alt
+    assert "62,5" not in alt and f"63{NBSP}%" not in alt  # the withheld 5 of 8
+    assert alt.endswith("Lodräta linjer: Start (1 april 2024).")
+
+
+def test_a_long_line_chart_gives_first_last_and_range():
+    t = pd.DataFrame(
+        {
+            "period": [f"{y}Q{q}" for y in range(2021, 2026) for q in range(1, 5)],
+            "n_vacancies": [3] + list(range(21, 40)),
+        }
+    )
+    fig = P.line_chart(
+        publish(t, totals=None), x="period", value="n_vacancies", kind="count", lang="en", title="Adverts"
+    )
+    alt = fig.pilot_eval_alt
+    assert alt == (
+        "Adverts by quarter from Q1 2021 to Q4 2025. Not shown (too few) in Q1 2021 and 39 in Q4 2025, "
+        "between 21 and 39. 1 value is not shown."
+    )
+    assert fig.pilot_eval_data.iloc[0].tolist() == ["Q1 2021", "<5"] and len(fig.pilot_eval_data) == 20
+
+
+def test_funnel_chart_describes_each_stage():
+    p = publish(_funnel(), totals=None)
+    fig = P.funnel_chart(p)
+    data, alt = fig.pilot_eval_data, fig.pilot_eval_alt
+    assert data.columns.tolist() == ["Steg", "Pilotförvaltningar", "Jämförelseförvaltningar"]
+    assert data.loc[data["Steg"] == "Bakgrundskontroll", "Jämförelseförvaltningar"].tolist() == ["..‡"]
+    assert sorted(v for v in _figures(data) if v != "..‡") == sorted(t for t in _texts(fig) if t.endswith("%"))
+    assert "Jämförelseförvaltningar: inkommen 2,5" in alt and "bakgrundskontroll visas inte" in alt
+    assert "nått steget" in data.attrs["notes"][0]
+
+
+def test_fill_curves_table_holds_the_curve_at_a_few_days_and_what_it_withholds():
+    vac, rollout = _tiny_vacancies()  # pilot: ten at risk up to day 30 (3 of 12 filled); comparison: 5
+    fig = P.fill_curves(vac, rollout, "2024-12-31")
+    data = fig.pilot_eval_data
+    assert data.columns.tolist() == ["Skede", "Förvaltningsgrupp", "30 dagar", "60 dagar", "90 dagar", "180 dagar"]
+    assert data.to_numpy().tolist() == [["Under piloten", "Pilotförvaltningar", f"25{NBSP}%", "..†", "..†", "..†"]]
+    assert data.attrs["row_headers"] == 2
+    assert any(n.startswith("..† Visas inte: färre än 10") for n in data.attrs["notes"])
+    assert any("Jämförelseförvaltningar (under piloten)" in n for n in data.attrs["notes"])  # too few to draw
+    alt = fig.pilot_eval_alt
+    assert "Andel tillsatta efter 90 dagar, under piloten: pilotförvaltningar uppgift saknas (för få)." in alt
+    assert "Visas inte (färre än 10 rekryteringar): Jämförelseförvaltningar (under piloten)." in alt
+
+
+def test_fill_curves_table_is_the_drawn_curve(demo_tables):
+    t = demo_tables
+    fig = P.fill_curves(t["vacancies"], t["pilot_rollout"], "2026-02-28", lang="en")
+    data = fig.pilot_eval_data
+    for ax in fig.axes:
+        panel = ax.get_title(loc="left")
+        for line in ax.lines:
+            x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+            row = data.loc[(data["Phase"] == panel) & (data.iloc[:, 1] == line.get_label())]
+            assert len(row) == 1, (panel, line.get_label())
+            for day in (30, 60, 90, 180):
+                cell = row[f"{day} days"].iloc[0]
+                if day <= x.max():
+                    assert cell == f"{round(float(y[x == day][0]) * 100)}%", (panel, day)
+                else:
+                    assert cell == "..†"
+    assert "Share filled after 90 days, before the pilot: pilot administrations" in fig.pilot_eval_alt
+
+
+@pytest.fixture(scope="module")
+def demo_tables():
+    from pilot_eval.demo import generate
+
+    return generate(seed=1, scale=0.1).tables
+
+
+def test_event_study_states_the_pre_period_range_and_the_effect():
+    fig = P.event_study_plot(_event_table())
+    data, alt = fig.pilot_eval_data, fig.pilot_eval_alt
+    assert data.columns.tolist() == [
+        "Kvartal i förhållande till pilotens start (0 = första kvartalet)",
+        "Skillnad mot jämförelseförvaltningarna (procentenheter)",
+        f"95{NBSP}% konfidensintervall",
+    ]
+    assert data.iloc[:, 0].tolist() == ["\u22123", "\u22122", "\u22121", "0", "1", "2"]
+    ax = fig.axes[0]
+    drawn = np.concatenate([c.lines[0].get_ydata() for c in ax.containers])
+    assert data.iloc[:, 1].tolist() == [f"{v:.1f}".replace(".", ",").replace("-", "\u2212") for v in drawn]
+    assert data.iloc[3, 2] == "\u221215,0 till \u22121,0"
+    assert alt == (
+        "Andel tillsatta inom 90 dagar. Skattad skillnad mot jämförelseförvaltningarna per kvartal i förhållande "
+        "till pilotens start. Före piloten: mellan \u22122,0 och 1,0\u00a0procentenheter, alla intervall omfattar "
+        "noll. Under piloten: mellan \u221212,0 och \u22125,0\u00a0procentenheter."
+    )
+
+
+def test_effect_plot_states_every_row_as_its_label_does():
+    fig = P.effect_plot(_effects_table())
+    data, alt = fig.pilot_eval_data, fig.pilot_eval_alt
+    assert data.columns.tolist() == ["Mått", "Enhet", "Skattad effekt", f"95{NBSP}% konfidensintervall"]
+    assert data["Enhet"].tolist() == ["procentenheter", "procentenheter", "dagar", "sökande"]
+    annotations = _texts(fig)  # "estimate (low till high)" beside every row
+    assert [f"{e} ({i})" for e, i in zip(data["Skattad effekt"], data.iloc[:, 3], strict=True)] == annotations
+    for e, i in zip(data["Skattad effekt"], data.iloc[:, 3], strict=True):
+        assert f": {e} " in alt and f"konfidensintervall {i})" in alt
+    assert alt.startswith("Pilotens effekt medan den pågick. Andel tillsatta inom 90 dagar: \u22125,0 procentenheter")
+    groups = P.effect_plot(_effects_table(), row_header="Kön")
+    assert groups.pilot_eval_data.columns[0] == "Kön"
+
+
+def test_permutation_plot_table_is_the_bins_and_their_counts():
+    fig = P.permutation_plot(_plot_data(), 0.16, p_value=0.05)
+    data, alt = fig.pilot_eval_data, fig.pilot_eval_alt
+    assert data.iloc[:, 1].tolist() == ["5", "20", "25", "6"]
+    assert [q.get_height() for q in fig.axes[0].patches] == [5, 20, 25, 6]
+    assert data.iloc[3, 0] == "0,1 till 0,2 (det faktiska utfallet: 0,16)"
+    assert "3 av 56 möjliga val" in alt and "Det faktiska utfallet: 0,16." in alt and "mellan \u22120,2 och 0,2" in alt
+
+
+# --------------------------------------------------------------------------- show.figure
+
+
+class _Page(HTMLParser):
+    """The img alts, details (with their open attribute), and table cells of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.alts, self.details, self.rows, self.head, self.figures = [], [], [], [], 0
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self.captions: list[str] = []
+        self._caption: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "img":
+            self.alts.append(a.get("alt"))
+        elif tag == "figure" and "chart" in (a.get("class") or ""):
+            self.figures += 1
+        elif tag == "details":
+            self.details.append("open" in a)
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+            if tag == "th" and a.get("scope") == "col":
+                self.head.append(True)
+        elif tag == "caption":
+            self._caption = []
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._caption is not None:
+            self._caption.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append("".join(self._cell))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+        elif tag == "caption":
+            self.captions.append("".join(self._caption))
+            self._caption = None
+
+
+def test_show_figure_html_has_the_alt_text_and_the_data_table_behind_a_closed_details():
+    fig = P.bar_chart(
+        publish(_rates(), totals=None), value="late_withdrawal_rate", category="administration", lang="en"
+    )
+    page = _Page()
+    page.feed(show.figure_html(fig))
+    assert page.figures == 1 and page.alts == [fig.pilot_eval_alt]
+    assert page.details == [False]  # closed
+    data = fig.pilot_eval_data
+    assert page.rows == [list(map(str, data.columns)), *data.to_numpy().tolist()]
+    assert len(page.head) == data.shape[1]
+    assert page.captions == [data.attrs["caption"]]
+    html = show.figure_html(fig)
+    assert "<summary>Show the figures in the chart</summary>" in html
+    assert '<th scope="row">Social Services Administration</th>' in html
+    assert '<p class="chart-note">..* Not shown' in html
+    assert re.search(r'<img src="data:image/png;base64,iVBORw0KGgo[A-Za-z0-9+/=]{100,}" alt="', html)
+
+
+def test_show_figure_refuses_a_chart_without_its_description_or_in_another_language():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    with pytest.raises(ValueError, match="no description"):
+        show.figure_html(fig, "sv")
+    fig.pilot_eval_alt = "Diagram"  # the old placeholder says nothing about the data
+    fig.pilot_eval_data = pd.DataFrame({"Antal": ["12"]})
+    with pytest.raises(ValueError, match="no description"):
+        show.figure_html(fig, "sv")
+    fig.pilot_eval_alt = "Antal: 12"
+    with pytest.raises(ValueError, match="language is unknown"):
+        show.figure_html(fig)
+    assert 'alt="Antal: 12"' in show.figure_html(fig, "sv")
+    en = P.bar_chart(publish(_rates(), totals=None), value="late_withdrawal_rate", category="administration", lang="en")
+    with pytest.raises(ValueError, match="the chart is in 'en', the report in 'sv'"):
+        show.figure_html(en, "sv")
