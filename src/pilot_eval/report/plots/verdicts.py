@@ -16,6 +16,7 @@ import pandas as pd
 from ... import texts
 from ...labels import format_number
 from ...texts import summary as T
+from .describe import describe
 from .format import number_formatter
 from .style import _TEXT_COLOR, _ZERO_COLOR, PILOT_COLOR, ReportFigure, _finish, _new_figure, _wrap, house_style
 
@@ -89,8 +90,7 @@ def verdict_chart(table, *, lang: str | None = None, title: str | None = None) -
         _finish(fig, title, caption, plot_height=height)
         fig.set_size_inches(_WIDTH, fig.get_size_inches()[1])
     described = "; ".join(f"{r.title}: {r.effect}, {r.tag}" for r in rows)
-    fig.pilot_eval_alt = f"{title.rstrip('.')}. {described}."
-    fig.pilot_eval_data = pd.DataFrame(
+    data = pd.DataFrame(
         [
             [
                 r.title,
@@ -106,7 +106,8 @@ def verdict_chart(table, *, lang: str | None = None, title: str | None = None) -
             T.CHART[k][i] for k in ("col_measure", "col_estimate", "col_low", "col_high", "col_unit", "col_verdict")
         ],
     )
-    return fig
+    # estimates and intervals in words, no counts: nothing here for disclosure control
+    return describe(fig, f"{title.rstrip('.')}. {described}.", data, lang=lang)
 
 
 def _draw_panel(ax, row, lang: str, title: str) -> None:
