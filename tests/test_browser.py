@@ -399,3 +399,62 @@ def test_screenshots_of_the_summary_at_both_widths(report_dirs, browser, artifac
                 assert shot.stat().st_size > 20_000
             finally:
                 visit.close()
+
+
+@pytest.fixture(scope="module")
+def two_periods(tmp_path_factory) -> Path:
+    """A reports folder after two quarterly runs (2025Q3, then 2025Q4, in Swedish; a small
+    fixture page each, on the processed data test_report_series shares): what a councillor
+    who follows the series opens."""
+    import contextlib
+    import io
+
+    from pilot_eval.report.runner import run_report
+
+    processed = fx.once(tmp_path_factory, "processed", fx.processed_data) / "processed"
+    base = tmp_path_factory.mktemp("two-periods")
+    notebooks = fx.notebooks(base / "notebooks", "02_utan_titel")
+    out = base / "reports"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for period in ("2025Q3", fx.PERIOD):
+            assert (
+                run_report(period, processed_dir=processed, out_dir=out, notebooks_dir=notebooks, jobs=1).exit_code == 0
+            )
+    return out
+
+
+def test_the_index_of_every_report_after_two_periods(two_periods, browser, artifacts):
+    """``reports/index.html`` after two runs: both periods, the latest first, each with its
+    status, each link opening that period's report; WCAG 2.1 AA at both widths and no
+    sideways scroll at 320 px; nothing fetched."""
+    index = two_periods / "index.html"
+    faults = []
+    for width in (*WIDTHS.values(), 320):
+        visit = Visit(browser, width)
+        try:
+            page = visit.open(index)
+            assert page.evaluate("document.documentElement.lang") == "sv"
+            links = page.eval_on_selector_all("main a", "as => as.map(a => a.getAttribute('href'))")
+            reports = [h for h in links if h.endswith("/index.html")]
+            assert reports == ["2025Q4/sv/index.html", "2025Q3/sv/index.html"], links
+            text = " ".join(page.inner_text("main").split())
+            assert "2025Q4" in text and "2025Q3" in text and text.count("alla sidor klara") == 2, text
+            if width != 320:
+                faults += [
+                    f"@{width}: {v['rule']} ({v['impact']}): {v['help']}"
+                    for v in _axe(page)
+                    if v["impact"] in ("serious", "critical")
+                ]
+            scroll = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+            if scroll[0] > scroll[1] + 1:
+                faults.append(f"@{width}: scrolls sideways {scroll}")
+            if width == WIDTHS["desktop"]:
+                page.screenshot(path=str(artifacts / "reports-index.png"), full_page=True)
+                page.click("main a[href='2025Q3/sv/index.html']")
+                page.wait_for_load_state("load")
+                assert page.url == (two_periods / "2025Q3" / "sv" / "index.html").as_uri()
+                assert "2025Q3" in page.inner_text("body")
+            visit.assert_offline()
+        finally:
+            visit.close()
+    assert faults == [], "\n".join(faults)

@@ -197,7 +197,7 @@ def printed(tmp_path_factory):
         pytest.skip(MISSING)
     base = fx.once(tmp_path_factory, "full-report", fx.full_report)
     folder = tmp_path_factory.mktemp("pdf") / fx.PERIOD
-    shutil.copytree(base / "reports" / fx.PERIOD, folder)
+    shutil.copytree(fx.published(base, "sv"), folder)
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
         written = pdf.write_pdfs(folder, lang="sv")
