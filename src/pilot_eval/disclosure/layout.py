@@ -112,8 +112,12 @@ def long_form(cells: pd.DataFrame, kinds: dict[str, str], headers: dict[str, str
     figure column ("Mått"), in the table's order. Without such group columns the figures
     are one column ("Värde").
 
-    Returns ``(header, rows)``: the header cells, and per row a list of
-    ``(text, kind, data_label)``.
+    Returns ``(header, rows, combos)``: the header cells, per row a list of
+    ``(text, kind, data_label)``, and the pivot's value combinations, one per column after
+    "Mått" (``[]`` without a pivot), from which :func:`to_html` draws a header of two rows
+    when the pivot has two group columns (arm above phase): each arm's name then spans its
+    phases, so that the columns are as narrow as "Före piloten" and not as
+    "Jämförelseförvaltningar, Före piloten".
     """
     groups = [c for c in cells.columns if kinds.get(c) == "group"]
     figures = [c for c in cells.columns if kinds.get(c) != "group"]
@@ -148,7 +152,7 @@ def long_form(cells: pd.DataFrame, kinds: dict[str, str], headers: dict[str, str
                     r = at.get(combo)
                     row.append((MISSING_SYMBOL if r is None else r[f], kinds.get(f, "other"), name))
                 rows.append(row)
-        return header, rows
+        return header, rows, combos
     value = texts.pick(lang, *LAYOUT["value"])
     header = [headers[c] for c in groups] + [measure, value]
     rows = []
@@ -157,7 +161,45 @@ def long_form(cells: pd.DataFrame, kinds: dict[str, str], headers: dict[str, str
             row = [(r[c], "group", headers[c]) for c in groups]
             row += [(headers[f], "group", measure), (r[f], kinds.get(f, "other"), value)]
             rows.append(row)
-    return header, rows
+    return header, rows, []
+
+
+_TH = '<th scope="{scope}"{span} style="text-align:{align};padding:2px 8px{rule}">{text}</th>'
+_RULE = ";border-bottom:1px solid #000"
+
+
+def _header_rows(header: list[str], aligns: list[str], combos: list[tuple], esc) -> list[str]:
+    """The ``<tr>`` of the header: one row, or two when the columns after "Mått" are the
+    combinations of two groups (a ``colgroup`` header per value of the first, spanning its
+    columns, above the second's values)."""
+    n_lead = len(header) - len(combos)
+    if not combos or any(len(c) != 2 for c in combos):
+        cells = [
+            _TH.format(scope="col", span="", align=a, rule=_RULE, text=esc(t))
+            for t, a in zip(header, aligns, strict=True)
+        ]
+        return ["<tr>" + "".join(cells) + "</tr>"]
+    top = [
+        _TH.format(scope="col", span=' rowspan="2"', align=a, rule=_RULE, text=esc(t))
+        for t, a in zip(header[:n_lead], aligns[:n_lead], strict=True)
+    ]
+    runs: list[list] = []  # [first value, number of columns]
+    for first, _ in combos:
+        if runs and runs[-1][0] == first:
+            runs[-1][1] += 1
+        else:
+            runs.append([first, 1])
+    top += [
+        _TH.format(
+            scope="colgroup", span=f' colspan="{n}"', align="center", rule=";border-bottom:1px solid #999", text=esc(v)
+        )
+        for v, n in runs
+    ]
+    below = [
+        _TH.format(scope="col", span="", align=a, rule=_RULE, text=esc(second))
+        for (_, second), a in zip(combos, aligns[n_lead:], strict=True)
+    ]
+    return ["<tr>" + "".join(top) + "</tr>", "<tr>" + "".join(below) + "</tr>"]
 
 
 def _cell(text: str, kind: str, data_label: str, esc=html.escape) -> str:
@@ -213,7 +255,7 @@ def to_html(
     cells.columns = columns
     figures = [c for c in columns if kinds[c] != "group"]
     if wide is not None and len(figures) > wide and len(cells):
-        header, rows = long_form(cells, kinds, headers, lang, wide)
+        header, rows, combos = long_form(cells, kinds, headers, lang, wide)
         group_cols = sum(1 for text, kind, _ in rows[0] if kind == "group") if rows else 0
         aligns = ["left"] * group_cols + ["right"] * (len(header) - group_cols)
         form = "long"
@@ -224,15 +266,13 @@ def to_html(
         ]
         aligns = ["left" if kinds[c] == "group" else "right" for c in columns]
         form = "wide"
+        combos = []
     parts = [f'<table class="pe-table pe-{form}" style="border-collapse:collapse">']
     if caption:
         parts.append(f'<caption style="text-align:left;font-weight:bold">{esc(caption)}</caption>')
-    parts.append("<thead><tr>")
-    for text, align in zip(header, aligns, strict=True):
-        parts.append(
-            f'<th scope="col" style="text-align:{align};padding:2px 8px;border-bottom:1px solid #000">{esc(text)}</th>'
-        )
-    parts.append("</tr></thead><tbody>")
+    parts.append("<thead>")
+    parts += _header_rows(header, aligns, combos, esc)
+    parts.append("</thead><tbody>")
     for row in rows:
         parts.append("<tr>" + "".join(_cell(*c) for c in row) + "</tr>")
     parts.append("</tbody></table>")

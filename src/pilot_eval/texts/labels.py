@@ -211,8 +211,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "term": ("Avser", "Refers to"),
     "estimate": ("Skattning", "Estimate"),
     "std_error": ("Standardfel", "Standard error"),
-    "conf_low": ("Konfidensintervall, nedre gräns", "Lower confidence limit"),
-    "conf_high": ("Konfidensintervall, övre gräns", "Upper confidence limit"),
+    "conf_low": ("Intervall, nedre gräns", "Interval, lower limit"),
+    "conf_high": ("Intervall, övre gräns", "Interval, upper limit"),
     "p_value": ("p-värde", "p-value"),
     # the effects by group (pilot_eval.report.sections.group_effect_table)
     "effect_term": ("Effekt", "Effect"),
