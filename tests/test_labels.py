@@ -427,7 +427,7 @@ def test_relabel() -> None:
         "Förvaltningsgrupp",
         "Kön",
         "Omfattas av piloten",
-        "Term",
+        "Avser",
         "Median (dagar)",
         "Antal",
     ]
