@@ -436,7 +436,7 @@ def test_relabel() -> None:
     assert out["Förvaltningsgrupp"].tolist() == ["Pilotförvaltningar"] * 2
     assert out["Kön"].tolist() == ["Kvinnor", "Uppgift saknas"]
     assert out["Omfattas av piloten"].tolist() == ["Ja", "Nej"]
-    assert out["Term"].tolist() == ["att", "att"]  # unknown column: untouched
+    assert out["Avser"].tolist() == ["att", "att"]  # values without value labels: untouched
     assert out["Median (dagar)"].tolist() == [41.5, 38.0]  # figures untouched
     assert t["administration"].tolist() == ["SOF", "UBF"]  # the input is not modified
     en = relabel(t, "en")
