@@ -354,7 +354,9 @@ def test_no_table_appears_twice_on_a_page(report_dirs, browser, lang):
         try:
             page = visit.open(path)
             texts = page.eval_on_selector_all(
-                "main table", "ts => ts.filter(t => !t.closest('figure')).map(t => t.innerText.trim())"
+                "main table",
+                # textContent: a table collapsed behind <details> counts too (its innerText is empty)
+                "ts => ts.filter(t => !t.closest('figure')).map(t => t.textContent.replace(/\\s+/g, ' ').trim())",
             )
             seen = set()
             for n, text in enumerate(texts, 1):

@@ -127,9 +127,17 @@ def _bare(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+#: The running header's and the footer's lines (pilot_eval.report.pdf), which a paragraph
+#: broken across two pages has between its halves.
+_RUNNING = re.compile(r"^\s*(Botkyrka (kommun|Municipality) · .*|(Sida|Page) \d+ (av|of) \d+)\s*$")
+
+
 def _raw_text(path: Path) -> str:
-    """The PDF's text in the order it was printed (-raw: a table cell's lines stay together)."""
-    return _bare(subprocess.run([PDFTOTEXT, "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+    """The PDF's text in the order it was printed (-raw: a table cell's lines stay together),
+    without the running header and page numbers, so that a paragraph that goes on over a
+    page break reads as one."""
+    raw = subprocess.run([PDFTOTEXT, "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return _bare("\n".join(line for line in raw.replace("\f", "\n").splitlines() if not _RUNNING.match(line)))
 
 
 def _words_beyond_the_margin(path: Path) -> list[str]:
@@ -320,13 +328,13 @@ def test_report_pdf_puts_english_pdfs_in_the_published_folder_and_a_failed_print
 
     def spy(folder, **kwargs):  # printed in the folder about to be swapped in, complete but for the PDFs
         printed_in.append(Path(folder).name)
-        assert (Path(folder) / "index.html").is_file() and not (out / fx.PERIOD).exists()
+        assert (Path(folder) / "index.html").is_file() and not (out / fx.PERIOD / "en").exists()
         return real(folder, **kwargs)
 
     monkeypatch.setattr(pdf, "write_pdfs", spy)
     result, _ = run()
     assert result.exit_code == 0
-    assert len(printed_in) == 1 and printed_in[0].startswith(f".{fx.PERIOD}.new-")
+    assert len(printed_in) == 1 and printed_in[0].startswith(".en.new-")  # beside where en/ goes
     published = result.index.parent
     assert sorted(p.name for p in published.glob("*.pdf")) == ["00_sammanfattning.pdf", "report-2025Q4.pdf"]
     pages = _pages(published / "report-2025Q4.pdf")
@@ -334,7 +342,7 @@ def test_report_pdf_puts_english_pdfs_in_the_published_folder_and_a_failed_print
     _assert_numbered_with_header(pages, "Botkyrka Municipality · ", "Demo data", page_word=("Page", "of"))
     index = (published / "index.html").read_text(encoding="utf-8")
     assert 'href="00_sammanfattning.pdf"' in index and "The whole report as PDF" in index
-    assert [p.name for p in out.iterdir() if p.name.startswith(f".{fx.PERIOD}")] == []  # no staging left
+    assert [p.name for p in (out / fx.PERIOD).iterdir() if p.name.startswith(".")] == []  # no staging left
     _shot(published / "report-2025Q4.pdf", "pdf-report-en-page1")
     before = {p.name: p.stat().st_mtime_ns for p in published.iterdir()}
 
@@ -346,4 +354,4 @@ def test_report_pdf_puts_english_pdfs_in_the_published_folder_and_a_failed_print
     assert result.exit_code == 1 and result.index is None
     assert "Nothing was published" in err
     assert {p.name: p.stat().st_mtime_ns for p in published.iterdir()} == before  # the last report, untouched
-    assert [p.name for p in out.iterdir() if p.name.startswith(f".{fx.PERIOD}")] == []
+    assert [p.name for p in (out / fx.PERIOD).iterdir() if p.name.startswith(".")] == []

@@ -415,8 +415,8 @@ def test_every_page_has_the_provenance_footer(report):
             assert label in footer, (name, label)
         assert all(h in footer for h in hashes), name
         assert commit in footer and "vacancies.csv" in footer and "statsmodels" in footer
-        assert '<th scope="row">bootstrap_reps</th><td><code>199</code>' in footer  # from the params file
-        assert '<th scope="row">min_n</th><td><code>12</code>' in footer  # --param over the file
+        assert '<th scope="row"><code>bootstrap_reps</code></th><td><code>199</code>' in footer  # from the params file
+        assert '<th scope="row"><code>min_n</code></th><td><code>12</code>' in footer  # --param over the file
         assert "results_dir" not in footer  # the runner's working folder is no concern of readers
         # a machine's absolute path can name a person's account: the last two parts only
         assert str(processed.resolve()) not in footer and f"…/{processed.parent.name}/processed" in footer
