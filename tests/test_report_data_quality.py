@@ -169,3 +169,20 @@ def test_cross_table_checks_and_failed_rows_from_a_real_ingest(tmp_path):
     reasons = sections.quarantine_reasons_in_words(ctx)
     assert "Varje rad hör till en rekrytering i uttaget" in set(reasons["failed_check"])
     assert not any(GX_WORDS.search(t) for t in reasons["failed_check"])
+
+
+def test_every_column_of_the_suites_and_of_the_checks_in_code_has_reader_words():
+    from pilot_eval.contract import EVENT_DATES
+    from pilot_eval.texts.quality import CONTRACT_COLUMNS
+
+    columns = set()
+    for table in TABLES:
+        for e in load_suite_json(table)["expectations"]:
+            k = e["kwargs"]
+            columns |= {k[n] for n in ("column", "column_A", "column_B") if n in k} | set(k.get("column_list", []))
+            condition = k.get("row_condition")
+            if isinstance(condition, dict):
+                columns.add(condition["column"]["name"])
+        columns |= set(EVENT_DATES[table])
+    columns |= {"readvertisement_of", "vacancy_id", "application_id", "submitted_date", "requested_date"}
+    assert sorted(columns - set(CONTRACT_COLUMNS)) == []
