@@ -217,7 +217,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
         "All {n} checks of {table} passed.",
     ),
     "some_failed": (
-        "Uppgifterna om {table} klarade {passed} av {n} kontroller. De klarade inte: {failed}.",
+        "Uppgifterna om {table} klarade {passed} av {n} kontroller. Kontroller som inte klarades: {failed}.",
         "{passed} of {n} checks of {table} passed. Failed: {failed}.",
     ),
     "none": (
