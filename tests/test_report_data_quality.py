@@ -92,8 +92,8 @@ def test_a_failed_check_with_one_to_four_rows_is_withheld_and_named_in_the_sente
     sentence = sections.expectation_summary(ctx, "vacancies")
     n = len(frame)
     assert sentence == (
-        f"Uppgifterna om rekryteringar klarade {n - 2} av {n} kontroller. Kontroller som inte klarades: sista ansökningsdag "
-        "är samma dag som publiceringsdatum eller senare; antal tjänster är högst 100."
+        f"Uppgifterna om rekryteringar klarade {n - 2} av {n} kontroller. Kontroller som inte klarades: "
+        "sista ansökningsdag är samma dag som publiceringsdatum eller senare; antal tjänster är högst 100."
     )
     assert "3" not in sentence.replace(str(n - 2), "").replace(str(n), "")  # no row count in it
     ctx.lang = "en"
