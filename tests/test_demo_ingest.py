@@ -116,3 +116,29 @@ def test_report_keeps_every_expectation_s_result(demo):
         )
         assert all(r["success"] and r["unexpected_count"] == 0 for r in results), table
         assert info["expectations"] == len(results)
+
+
+@pytest.mark.slow
+def test_the_demo_s_checks_read_as_words_on_the_data_quality_page(demo):
+    """The data-quality page's table of checks (issue 18, part 6): one row per expectation
+    and per check ingest makes in code, in the page's language, with no GX class name."""
+    from types import SimpleNamespace
+
+    from pilot_eval.report import sections
+
+    _, _, result = demo
+    report = result.report
+    said = {}
+    for lang in ("sv", "en"):
+        ctx = SimpleNamespace(lang=lang, ingest_report=report)
+        for table, info in report["tables"].items():
+            frame = sections.expectation_results(ctx, table)
+            assert len(frame) == len(info["expectation_results"]) + len(info["cross_table_results"]) > 10
+            assert not frame["check"].str.contains(r"expect_|_date\b|_id\b").any(), table
+            assert (frame["n_rows_failed"].fillna(0) == 0).all()
+            said[lang, table] = frame["check"].tolist()
+    for table in report["tables"]:
+        assert all(sv != en for sv, en in zip(said["sv", table], said["en", table], strict=True)), table
+    assert "Ansökningsdatum finns på varje rad" in said["sv", "applications"]
+    assert "Varje rad hör till en rekrytering i uttaget" in said["sv", "applications"]
+    assert "Every row belongs to an application in the export" in said["en", "background_checks"]

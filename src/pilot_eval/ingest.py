@@ -88,11 +88,37 @@ class TableOutcome:
     n_expectations: int = 0
     n_expectations_failed: int = 0
     expectation_results: list[dict] = field(default_factory=list)  # one per expectation of the suite
+    cross_table_results: list[dict] = field(default_factory=list)  # one per check in code (_cross_table_checks)
 
     def add(self, mask: np.ndarray | pd.Series, reason: str) -> None:
         mask = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
         for pos in np.flatnonzero(mask):
             self.reasons.setdefault(int(pos), []).append(reason)
+
+    def check(
+        self, kind: str, column: str, mask: np.ndarray | pd.Series, reason: str, *, other: str | None = None, warn=False
+    ) -> None:
+        """A check made in code rather than by GX: quarantine the rows of ``mask`` (or count
+        them as a warning) and record the result, as ``expectation_results`` records a GX
+        expectation's (the data-quality page shows both)."""
+        mask = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
+        n = int(mask.sum())
+        if warn:
+            if n:
+                self.warnings[reason] += n
+        else:
+            self.add(mask, reason)
+        self.cross_table_results.append(
+            {
+                "kind": kind,
+                "column": column,
+                "other_table": other,
+                "reason": reason,
+                "severity": "warning" if warn else "quarantine",
+                "success": n == 0,
+                "unexpected_count": n,
+            }
+        )
 
     @property
     def quarantined(self) -> np.ndarray:
@@ -659,6 +685,7 @@ def _validate(outcomes: dict[str, TableOutcome], docs_dir: Path | None) -> None:
                 "severity": res.severity,
                 "success": res.success,
                 "unexpected_count": res.unexpected_count,
+                "kwargs": res.kwargs,
             }
             for res in validation.outcomes
         ]
@@ -753,37 +780,55 @@ def _frame_for_gx(
 def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) -> None:
     for table, outcome in outcomes.items():
         for col in EVENT_DATES[table]:
-            outcome.add(outcome.typed[col] > cut, f"{col}: after the cut date")
+            outcome.check("after_cut_date", col, outcome.typed[col] > cut, f"{col}: after the cut date")
 
     vac = outcomes["vacancies"]
     vac_ids = _objects(vac.typed["vacancy_id"])  # hundreds of thousands at most: Python strings are fine
     vac_ok = vac_ids[~vac.quarantined]
     codes, readv = _keys(vac.typed["readvertisement_of"])
     dangling = (readv.notna() & ~readv.isin(vac_ids)).to_numpy()[codes]
-    if dangling.any():
-        vac.warnings["readvertisement_of: no such vacancy in the export (kept)"] += int(dangling.sum())
+    vac.check(
+        "reference",
+        "readvertisement_of",
+        dangling,
+        "readvertisement_of: no such vacancy in the export (kept)",
+        other="vacancies",
+        warn=True,
+    )
 
     app = outcomes["applications"]
-    _foreign_key(app, "vacancy_id", vac_ids, vac_ok, "vacancy")
+    _foreign_key(app, "vacancy_id", vac_ids, vac_ok, "vacancy", "vacancies")
     codes, keys = _keys(app.typed["vacancy_id"])
     published = keys.map(
         pd.Series(vac.typed["published_date"].to_numpy(), index=vac_ids).loc[~vac_ids.duplicated(keep=False).to_numpy()]
     ).to_numpy()[codes]
-    app.add(app.typed["submitted_date"].to_numpy() < published, "submitted_date before the vacancy's published_date")
+    app.check(
+        "date_order",
+        "submitted_date",
+        app.typed["submitted_date"].to_numpy() < published,
+        "submitted_date before the vacancy's published_date",
+        other="vacancies",
+    )
 
     chk = outcomes["background_checks"]
     codes, keys = _keys(chk.typed["application_id"])
     # Only the applications the checks refer to matter (duplicates of a referred ID are
     # referred too): one lookup over the millions of application IDs, not one per check.
     referred = _small_side(app.typed["application_id"], keys)
-    _foreign_key(chk, "application_id", referred, referred[~app.quarantined[referred.index]], "application")
+    _foreign_key(
+        chk, "application_id", referred, referred[~app.quarantined[referred.index]], "application", "applications"
+    )
     submitted = keys.map(
         pd.Series(app.typed["submitted_date"].loc[referred.index].to_numpy(), index=referred).loc[
             ~referred.duplicated(keep=False).to_numpy()
         ]
     ).to_numpy()[codes]
-    chk.add(
-        chk.typed["requested_date"].to_numpy() < submitted, "requested_date before the application's submitted_date"
+    chk.check(
+        "date_order",
+        "requested_date",
+        chk.typed["requested_date"].to_numpy() < submitted,
+        "requested_date before the application's submitted_date",
+        other="applications",
     )
 
 
@@ -819,16 +864,25 @@ def _small_side(parent_ids: pd.Series, keys: pd.Series) -> pd.Series:
     return _objects(parent_ids)
 
 
-def _foreign_key(child: TableOutcome, column: str, parent_ids: pd.Series, parent_ok: pd.Series, parent: str) -> None:
+def _foreign_key(
+    child: TableOutcome, column: str, parent_ids: pd.Series, parent_ok: pd.Series, parent: str, parent_table: str
+) -> None:
     codes, keys = _keys(child.typed[column])
     parent_ids, parent_ok = _small_side(parent_ids, keys), _small_side(parent_ok, keys)
     present = keys.notna().to_numpy()
     in_parent = keys.isin(parent_ids).to_numpy()
-    child.add((present & ~in_parent)[codes], f"{column}: no such {parent} in the export")
-    if len(parent_ok) < len(parent_ids):  # otherwise no parent is quarantined
-        child.add(
-            (present & in_parent & ~keys.isin(parent_ok).to_numpy())[codes], f"{column}: its {parent} is quarantined"
-        )
+    child.check(
+        "foreign_key",
+        column,
+        (present & ~in_parent)[codes],
+        f"{column}: no such {parent} in the export",
+        other=parent_table,
+    )
+    if len(parent_ok) < len(parent_ids):  # some parent is quarantined
+        orphaned = (present & in_parent & ~keys.isin(parent_ok).to_numpy())[codes]
+    else:
+        orphaned = np.zeros(len(codes), dtype=bool)
+    child.check("parent_quarantined", column, orphaned, f"{column}: its {parent} is quarantined", other=parent_table)
 
 
 # --------------------------------------------------------------------------- output
@@ -1013,6 +1067,7 @@ def _write(
             "expectations": outcome.n_expectations,
             "expectations_failed": outcome.n_expectations_failed,
             "expectation_results": outcome.expectation_results,
+            "cross_table_results": outcome.cross_table_results,
             "parquet": {"file": parquet.name, "sha256": sha256_file(parquet), "rows": len(kept)},
             "quarantine_file": f"quarantine/{table}.csv" if len(q) else None,
         }

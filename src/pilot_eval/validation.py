@@ -62,6 +62,10 @@ class ExpectationOutcome:
     success: bool
     unexpected_count: int = 0
     unexpected_index: list[int] = field(default_factory=list)
+    #: the expectation's arguments as its suite file writes them (a list of allowed values
+    #: left out): what a reader's sentence about the check needs (bounds, a second column,
+    #: a row condition)
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -364,6 +368,12 @@ def validate_tables(
         if failed:
             for res in _complete_results(table, frames[table], failed, jsons[table]):
                 complete[_config_key(res.expectation_config)] = res
+        written = {
+            (e["type"], (e.get("meta") or {}).get("reason", e["type"])): {
+                k: v for k, v in e["kwargs"].items() if k != "value_set"
+            }
+            for e in jsons[table]["expectations"]
+        }
         outcomes = []
         for res in result.results:
             cfg = res.expectation_config
@@ -383,6 +393,7 @@ def validate_tables(
                     success=bool(res.success),
                     unexpected_count=int(r.get("unexpected_count") or 0),
                     unexpected_index=[int(i) for i in (r.get("unexpected_index_list") or [])],
+                    kwargs=written.get((cfg.type, meta.get("reason", cfg.type)), {}),
                 )
             )
         results[table] = TableValidation(table=table, suite_name=jsons[table]["name"], outcomes=outcomes)

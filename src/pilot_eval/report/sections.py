@@ -70,6 +70,14 @@ __all__ = [
     "row_accounting",
     "triple_difference_table",
     "vacancies_by_period",
+    # data quality in words
+    "check_words",
+    "data_checks_intro",
+    "expectation_caption",
+    "expectation_results",
+    "expectation_summary",
+    "ingest_notices",
+    "quarantine_reasons_in_words",
 ]
 
 #: For each effect outcome, the descriptive measure that shows the same thing by arm and
@@ -824,3 +832,237 @@ def equality_summary(ctx: Period):
         return [words.EQUALITY_SUMMARY["flagged"][i].format(groups=", ".join(names))]
 
     return summary
+
+
+# --------------------------------------------------------------------------- data quality in words
+# The data-quality page's checks and notices in the page's language (issue 18, part 6),
+# from ingest_report.json: each GX expectation and each check ingest makes in code, said in
+# words built from its kind, its columns and its arguments; never a GX class name.
+
+
+def _pair(pair: tuple[str, str], lang: str) -> str:
+    return pair[texts.index(lang)]
+
+
+def _inside(text: str) -> str:
+    """``text`` inside a sentence: its first letter in lower case, unless it starts an
+    abbreviation ("SSYK-kod")."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _column_words(column: str | None, lang: str, table: str | None = None) -> str:
+    """A contract column as a reader names it (sentence case), in ``table`` where its
+    meaning depends on the table (a roll-out's start date is not a hire's)."""
+    from ..labels import label
+    from ..texts.quality import CONTRACT_COLUMNS
+
+    if f"{table}.{column}" in CONTRACT_COLUMNS:
+        return _pair(CONTRACT_COLUMNS[f"{table}.{column}"], lang)
+    if column in CONTRACT_COLUMNS:
+        return _pair(CONTRACT_COLUMNS[column], lang)
+    return label(column or "", lang)
+
+
+def _bound(value, column: str | None, lang: str) -> str:
+    from ..labels import format_number
+    from ..texts.quality import UNITS
+
+    unit = UNITS.get(column or "")
+    return format_number(value, lang) + (f"\u00a0{_pair(unit, lang)}" if unit else "")
+
+
+def _listing(items: list[str], lang: str, last: str) -> str:
+    """``a, b och c``: the items with commas, ``last`` before the last one."""
+    return ", ".join(items[:-1]) + last + items[-1] if len(items) > 1 else "".join(items)
+
+
+def _condition_words(condition, lang: str, table: str | None = None) -> str | None:
+    """A row condition of a suite (the Condition JSON form) in words, or None."""
+    from ..texts.quality import CONDITIONS
+
+    if not isinstance(condition, dict):
+        return _pair(CONDITIONS["other"], lang) if condition else None
+    column = (condition.get("column") or {}).get("name")
+    operator, value = condition.get("operator"), condition.get("parameter")
+    if condition.get("type") != "comparison" or not column or operator not in CONDITIONS:
+        return _pair(CONDITIONS["other"], lang)
+    values = value if isinstance(value, list) else [value]
+    said = _listing([_inside(value_label(column, v, lang)) for v in values], lang, _pair(CONDITIONS["or"], lang))
+    return _pair(CONDITIONS[operator], lang).format(column=_inside(_column_words(column, lang, table)), value=said)
+
+
+def check_words(result: dict, lang: str = "sv", table: str | None = None) -> str:
+    """One check of ``ingest_report.json`` in plain words: an entry of a table's
+    ``expectation_results`` (a GX expectation, with its ``kwargs``) or of its
+    ``cross_table_results`` (a check ingest makes in code, with its ``kind``).
+
+    >>> check_words({"type": "expect_column_values_to_not_be_null", "column": "submitted_date"})
+    'Ansökningsdatum finns på varje rad'
+    >>> check_words({"type": "expect_column_values_to_be_in_set", "column": "status"}, "en")
+    'The status is one of the allowed values'
+    >>> check_words({"kind": "foreign_key", "column": "vacancy_id", "other_table": "vacancies"})
+    'Varje rad hör till en rekrytering i uttaget'
+
+    ``table``: the table checked, for a column whose words depend on it.
+    """
+    from ..texts.quality import CHECKS, CROSS_TABLE_CHECKS
+
+    column = result.get("column")
+    if "kind" in result:  # a check in code
+        key = result["kind"] if result["kind"] == "after_cut_date" else f"{result['kind']}:{result.get('other_table')}"
+        pair = CROSS_TABLE_CHECKS.get(key, CROSS_TABLE_CHECKS["other"])
+        return _pair(pair, lang).format(column=_column_words(column, lang, table))
+    kind, kwargs = result.get("type", ""), result.get("kwargs") or {}
+    fields = {"column": _column_words(column, lang, table), "column_lower": _inside(_column_words(column, lang, table))}
+    if kind == "expect_column_values_to_be_between":
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        both = low is not None and high is not None
+        # "mellan 0 och 730 dagar": the unit once, after the upper bound
+        fields |= {"low": _bound(low, None if both else column, lang), "high": _bound(high, column, lang)}
+        kind += ":both" if both else ":low" if low is not None else ":high"
+    elif kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        other = kwargs.get("column_B")
+        fields["other"] = _inside(_column_words(other, lang, table)) if other else ""
+        dates = str(column).endswith("_date") and str(other).endswith("_date")
+        kind += (":dates" if dates else ":numbers") + ("" if kwargs.get("or_equal", False) else "_strict")
+    elif kind == "expect_compound_columns_to_be_unique":
+        names = [
+            _inside(_column_words(c, lang, table)) for c in kwargs.get("column_list") or str(column or "").split(",")
+        ]
+        fields["columns"] = _listing(names, lang, _pair((" och ", " and "), lang))
+    elif kind == "expect_column_values_to_match_regex" and f"{kind}:{column}" in CHECKS:
+        kind += f":{column}"
+    if kind not in CHECKS:
+        kind = "other" if column else "other_table"
+    words_ = _pair(CHECKS[kind], lang).format(**fields)
+    condition = _condition_words(kwargs.get("row_condition"), lang, table)
+    return f"{words_} {condition}" if condition else words_
+
+
+def _table_checks(ctx: Period, table: str) -> list[dict]:
+    info = ctx.ingest_report.get("tables", {}).get(table, {})
+    return list(info.get("expectation_results", [])) + list(info.get("cross_table_results", []))
+
+
+def expectation_results(ctx: Period, table: str) -> pd.DataFrame:
+    """The checks of ``table`` at ingest, one row per check, in the page's language: the
+    check in words (:func:`check_words`), what happens to a row that fails it, the result
+    and how many rows failed it (``n_rows_failed``, a count: publish it, so that 1–4 are
+    withheld). The GX expectations of ``expectations/<table>.json`` first, then the checks
+    ingest makes in code (against other tables and the cut date). A check of the whole
+    table or file (a structural one) that failed has no row count (the ingest stopped).
+
+    Show it with ``show.table(ctx, ctx.publish(frame, totals=None), ...)``."""
+    from ..texts.quality import RESULTS, SEVERITIES
+
+    rows = []
+    for res in _table_checks(ctx, table):
+        severity = res.get("severity", "quarantine")
+        rows.append(
+            {
+                "check": check_words(res, ctx.lang, table),
+                "check_severity": _pair(SEVERITIES.get(severity, SEVERITIES["quarantine"]), ctx.lang),
+                "check_result": _pair(RESULTS["passed" if res.get("success") else "failed"], ctx.lang),
+                # a check of the whole file that failed stopped the ingest: no row count to show
+                "n_rows_failed": pd.NA
+                if severity == "structural" and not res.get("success")
+                else int(res.get("unexpected_count") or 0),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["check", "check_severity", "check_result", "n_rows_failed"])
+    frame["n_rows_failed"] = frame["n_rows_failed"].astype("Int64")
+    return frame
+
+
+def expectation_summary(ctx: Period, table: str) -> str:
+    """The sentence above a table's checks: how many passed, and which failed (by name, no
+    counts)."""
+    from ..texts.quality import SUMMARY
+
+    checks = _table_checks(ctx, table)
+    name = _inside(value_label("table", table, ctx.lang))
+    if not checks:
+        return _pair(SUMMARY["none"], ctx.lang).format(table=name)
+    failed = [_inside(check_words(c, ctx.lang, table)) for c in checks if not c.get("success")]
+    n, passed = len(checks), len(checks) - len(failed)
+    if not failed:
+        return _pair(SUMMARY["all_passed"], ctx.lang).format(table=name, n=n)
+    return _pair(SUMMARY["some_failed"], ctx.lang).format(table=name, n=n, passed=passed, failed="; ".join(failed))
+
+
+def data_checks_intro(ctx: Period) -> str:
+    """The paragraph before the tables of checks: what a check is and what happens to a
+    row that fails one."""
+    from ..texts.quality import PAGE
+
+    return _pair(PAGE["intro"], ctx.lang)
+
+
+def expectation_caption(ctx: Period, table: str) -> str:
+    """The caption of a table's checks ("Kontroller av rekryteringar")."""
+    from ..texts.quality import PAGE
+
+    return _pair(PAGE["caption"], ctx.lang).format(table=_inside(value_label("table", table, ctx.lang)))
+
+
+def ingest_notices(ctx: Period) -> list[str]:
+    """The ingest's notices (files not read, columns dropped or taken as empty) as reader
+    sentences in the page's language (:data:`pilot_eval.texts.report.NOTICES`). A notice
+    the report has no words for gives one general sentence in the page's language (once,
+    however many there are); its own text, in English, is printed for the executed
+    notebook and the working folder's log only."""
+    import re
+
+    from ..texts.quality import NOTICE_UNKNOWN
+
+    out, unknown = [], []
+    for notice in ctx.ingest_report.get("notices", []):
+        for pattern, pair in words.NOTICES:
+            m = re.match(pattern, notice)
+            if m:
+                out.append(_pair(pair, ctx.lang).format(**m.groupdict()))
+                break
+        else:
+            unknown.append(notice)
+    if unknown:
+        print("ingest notices without reader words (working folder only):", *unknown, sep="\n  ")
+        out.append(_pair(NOTICE_UNKNOWN["notice"], ctx.lang))
+    return out
+
+
+def quarantine_reasons_in_words(ctx: Period) -> pd.DataFrame:
+    """:func:`quarantine_reasons` with each reason said as the check the rows failed, in
+    the page's language (``failed_check``), instead of ingest's English reason: the
+    expectation or check in code of that reason (:func:`check_words`), or a cell that could
+    not be read (``<column>: not a valid date``); a reason the report has no words for is
+    "another check" (its text stays in the working folder)."""
+    from ..texts.quality import PARSE_FAILURES
+
+    rows = []
+    for t, info in ctx.ingest_report.get("tables", {}).items():
+        by_reason = {c.get("reason"): c for c in _table_checks(ctx, t)}
+        for reason, n in info.get("reasons", {}).items():
+            if reason in by_reason:
+                said = check_words(by_reason[reason], ctx.lang, t)
+            else:
+                column, _, failure = reason.partition(": ")
+                kind = (
+                    "unknown"
+                    if not failure
+                    else "month"
+                    if "first day of a month" in failure
+                    else "date"
+                    if "date" in failure
+                    else "number"
+                    if "number" in failure
+                    else "yes_no"
+                    if "yes/no" in failure
+                    else "stage"
+                    if "stage" in failure
+                    else "other"
+                )
+                said = _pair(PARSE_FAILURES[kind], ctx.lang).format(column=_column_words(column, ctx.lang, t))
+            rows.append({"table": t, "failed_check": said, "n_rows": n})
+    return pd.DataFrame(rows, columns=["table", "failed_check", "n_rows"])

@@ -158,6 +158,12 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "n_processed": ("Rader bearbetade", "Rows processed"),
     "n_quarantined": ("Rader i karantän", "Rows quarantined"),
     "n_rows": ("Antal rader", "Number of rows"),
+    # its per-check tables (pilot_eval.report.sections.expectation_results)
+    "check": ("Kontroll", "Check"),
+    "check_severity": ("Följd om kontrollen inte klaras", "What happens if the check fails"),
+    "check_result": ("Resultat", "Result"),
+    "n_rows_failed": ("Rader som inte klarade kontrollen", "Rows that failed the check"),
+    "failed_check": ("Kontroll som raderna inte klarade", "Check the rows failed"),
     # group columns
     "measure": ("Mått", "Measure"),
     "stage": ("Steg", "Stage"),
