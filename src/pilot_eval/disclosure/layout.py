@@ -202,9 +202,14 @@ def _header_rows(header: list[str], aligns: list[str], combos: list[tuple], esc)
     return ["<tr>" + "".join(top) + "</tr>", "<tr>" + "".join(below) + "</tr>"]
 
 
+#: A file's name in a cell ("vacancies.csv"): set as code, not as words of the page's language.
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|tsv|txt|xlsx|xls|parquet|json|jsonl)", re.IGNORECASE)
+
+
 def _cell(text: str, kind: str, data_label: str, esc=html.escape) -> str:
     if kind == "group":
-        return f'<td data-label="{esc(data_label)}" style="text-align:left;padding:2px 8px">{esc(str(text))}</td>'
+        shown = f"<code>{esc(str(text))}</code>" if _FILE_NAME.fullmatch(str(text)) else esc(str(text))
+        return f'<td data-label="{esc(data_label)}" style="text-align:left;padding:2px 8px">{shown}</td>'
     return (
         f'<td class="num" data-kind="{kind}" data-label="{esc(data_label)}" '
         f'style="text-align:right;padding:2px 8px;white-space:nowrap">{esc(str(text))}</td>'

@@ -965,9 +965,12 @@ def expectation_results(ctx: Period, table: str) -> pd.DataFrame:
                 "check": check_words(res, ctx.lang, table),
                 "check_severity": _pair(SEVERITIES.get(severity, SEVERITIES["quarantine"]), ctx.lang),
                 "check_result": _pair(RESULTS["passed" if res.get("success") else "failed"], ctx.lang),
-                # a check of the whole file that failed stopped the ingest: no row count to show
+                # a check of the whole file that failed stopped the ingest: no row count to
+                # show; the rows a failed quarantine check put in quarantine are counted in
+                # "Skäl till karantän" (registered with the rows per table, so that the
+                # report's audit sees the parts and their total together), not twice here
                 "n_rows_failed": pd.NA
-                if severity == "structural" and not res.get("success")
+                if severity in ("structural", "quarantine") and not res.get("success")
                 else int(res.get("unexpected_count") or 0),
             }
         )
@@ -989,7 +992,10 @@ def expectation_summary(ctx: Period, table: str) -> str:
     n, passed = len(checks), len(checks) - len(failed)
     if not failed:
         return _pair(SUMMARY["all_passed"], ctx.lang).format(table=name, n=n)
-    return _pair(SUMMARY["some_failed"], ctx.lang).format(table=name, n=n, passed=passed, failed="; ".join(failed))
+    said = _pair(SUMMARY["some_failed"], ctx.lang).format(table=name, n=n, passed=passed, failed="; ".join(failed))
+    if any(not c.get("success") and c.get("severity", "quarantine") == "quarantine" for c in checks):
+        said += " " + _pair(SUMMARY["see_reasons"], ctx.lang)
+    return said
 
 
 def data_checks_intro(ctx: Period) -> str:
@@ -1064,5 +1070,8 @@ def quarantine_reasons_in_words(ctx: Period) -> pd.DataFrame:
                     else "other"
                 )
                 said = _pair(PARSE_FAILURES[kind], ctx.lang).format(column=_column_words(column, ctx.lang, t))
-            rows.append({"table": t, "failed_check": said, "n_rows": n})
-    return pd.DataFrame(rows, columns=["table", "failed_check", "n_rows"])
+            rows.append({"table": t, "source_file": info["source"]["file"], "failed_check": said, "n_rows": n})
+    # table and file as in row_accounting: each table's reasons are the parts of its
+    # quarantined rows there (one quantity for the report's audit, measures={"n_rows":
+    # "n_quarantined"})
+    return pd.DataFrame(rows, columns=["table", "source_file", "failed_check", "n_rows"])

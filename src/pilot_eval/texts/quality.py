@@ -220,6 +220,10 @@ SUMMARY: dict[str, tuple[str, str]] = {
         "Uppgifterna om {table} klarade {passed} av {n} kontroller. Kontroller som inte klarades: {failed}.",
         "{passed} of {n} checks of {table} passed. Failed: {failed}.",
     ),
+    "see_reasons": (
+        "Hur många rader som lades i karantän står i tabellen ”Skäl till karantän” ovan.",
+        "How many rows were quarantined is in the table “Reasons for quarantine” above.",
+    ),
     "none": (
         "Ingen kontroll av {table} finns i inläsningens rapport.",
         "The ingest report holds no checks of {table}.",
