@@ -72,6 +72,24 @@ def test_prepared_data_is_not_ingested_twice(processed):
     assert not again.ingested and again.cut_date == fx.CUT
 
 
+def test_processed_data_of_an_older_ingest_are_ingested_again_or_refused_without_raw(processed, tmp_path):
+    """Processed data whose ingest_report.json has an older format lack what the pages read
+    (each check's arguments for the data-quality page): with the export, ingested again;
+    without it, refused, saying what to do."""
+    import json
+    import shutil
+
+    old = tmp_path / "processed"
+    shutil.copytree(processed, old)
+    report = json.loads((old / "ingest_report.json").read_text(encoding="utf-8"))
+    del report["format"]
+    (old / "ingest_report.json").write_text(json.dumps(report), encoding="utf-8")
+    with pytest.raises(ValueError, match="older pilot_eval .*ingest the export again"):
+        prepare_data("2025Q4", processed_dir=old, demo=False)
+    again = prepare_data("2025Q4", raw_dir=processed.parent / "raw", processed_dir=old)
+    assert again.ingested and again.ingest_report["format"] >= 2
+
+
 def test_effects_are_computed_once_per_period_and_shared(processed, monkeypatch):
     """Every section of a notebook reads the period's estimates (ctx.estimates), computed
     once: a second ask computes nothing, and a period with other draws computes its own."""

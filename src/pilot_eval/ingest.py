@@ -69,6 +69,10 @@ __all__ = [
 
 REPORT_NAME = paths.INGEST_REPORT_NAME
 DEFAULT_QUARANTINE_THRESHOLD = 0.05
+#: The layout of ``ingest_report.json``: raised when it gains what a report reads (2: each
+#: check's result, arguments and the checks made in code, for the data-quality page), so
+#: that a report does not reuse processed data whose report lacks it (it ingests again).
+REPORT_FORMAT = 2
 # Tables are processed parent first, so that a child row whose parent was quarantined
 # can be quarantined too (the processed tables never hold a dangling foreign key).
 TABLE_ORDER = ("vacancies", "applications", "background_checks", "pilot_rollout", "staffing_monthly")
@@ -1076,6 +1080,7 @@ def _write(
     from .validation import gx_version
 
     report = {
+        "format": REPORT_FORMAT,
         "pilot_eval_version": __version__,
         "great_expectations_version": gx_version(),
         "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -94,8 +94,11 @@ def _report_of(processed_dir: Path) -> dict | None:
 
 
 def _up_to_date(report: dict | None, raw_dir: Path | None, cut_date: str) -> bool:
-    """Processed data match the raw export (same files, same bytes) and the cut date."""
-    if report is None or report.get("cut_date") != cut_date:
+    """Processed data match the raw export (same files, same bytes) and the cut date, and
+    were ingested by this version's ingest (its report's ``format``)."""
+    from ..ingest import REPORT_FORMAT
+
+    if report is None or report.get("cut_date") != cut_date or report.get("format") != REPORT_FORMAT:
         return False
     if raw_dir is None:
         return True
@@ -185,6 +188,14 @@ def prepare_data(
             raise ValueError(
                 f"{out} holds no processed data (no ingest_report.json); give the raw export "
                 "directory (raw_dir / --raw) or use the demo data (--demo)"
+            )
+        from ..ingest import REPORT_FORMAT
+
+        if report.get("format") != REPORT_FORMAT:
+            raise ValueError(
+                f"{out} was ingested by an older pilot_eval (its ingest_report.json has format "
+                f"{report.get('format', 1)}, this version reads {REPORT_FORMAT}): ingest the export again "
+                f"(pilot-eval ingest --raw DIR --out {out}), or give raw_dir / --raw so that the report does"
             )
         return PreparedData(out, None, report["cut_date"], False, report)
     if _up_to_date(report, raw, cut):
