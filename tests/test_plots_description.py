@@ -418,7 +418,10 @@ def test_show_figure_html_has_the_alt_text_and_the_data_table_behind_a_closed_de
     assert page.captions == [data.attrs["caption"]]
     html = show.figure_html(fig)
     assert "<summary>Show the figures in the chart</summary>" in html
-    assert '<th scope="row">Social Services Administration</th>' in html
+    assert '<th scope="row" data-label="Administration">Social Services Administration</th>' in html
+    # every figure carries its header: on a phone a row is a block of "header value" lines
+    header = data.columns[1]
+    assert html.count(f'data-label="{header}"') == len(data)
     assert '<p class="chart-note">..* Not shown' in html
     assert re.search(r'<img src="data:image/png;base64,iVBORw0KGgo[A-Za-z0-9+/=]{100,}" alt="', html)
 
@@ -614,3 +617,14 @@ def test_a_bar_chart_s_table_caption_does_not_say_its_title_twice():
     # an axis label with a unit still says the unit of the table's figures
     fig = P.bar_chart(publish(t, totals=None), value="filled_rate", category="group", hue="arm", title="Tillsatta")
     assert fig.pilot_eval_data.attrs["caption"].endswith("(%)")
+
+
+def test_permutation_bins_keep_their_width_when_rounded():
+    """Bins 1,496 wide from −5,012 (the demo's) read −5,0 till −3,5 … ; whole numbers
+    would make them look 1 and 2 wide by turns."""
+    edges = -0.05012 + 0.01496 * np.arange(8)
+    data = pd.DataFrame(
+        {"bin_left": edges[:-1], "bin_right": edges[1:], "count": [4, 11, 1, 16, 14, 8, 2], "contains_actual": False}
+    )
+    table = P.permutation_plot(data, 0.018543, p_value=0.52, scale=100).pilot_eval_data
+    assert table.iloc[:3, 0].tolist() == ["−5,0 till −3,5", "−3,5 till −2,0", "−2,0 till −0,5"]

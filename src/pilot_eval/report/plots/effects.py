@@ -643,7 +643,7 @@ def _describe_permutation(
     possible ones) and data table (every bin's range and count, the actual result's bin
     marked) of a randomization distribution (:mod:`.describe`)."""
     edges = np.concatenate([left, right])
-    decimals = _distinct_decimals(edges[np.isfinite(edges)])
+    decimals = _bin_decimals(left, right)
     # the actual result as the report's effects give it (one decimal), unless that reads
     # like a bin edge (then one more)
     shown_edges = {format_number(v, lang, decimals=decimals) for v in edges[np.isfinite(edges)]}
@@ -690,12 +690,14 @@ def _describe_permutation(
     describe(fig, alt, data, lang=lang, caption=title or None)
 
 
-def _distinct_decimals(values: np.ndarray, most: int = 3) -> int:
-    """The fewest decimals (up to ``most``) that tell the distinct ``values`` apart: bin
-    edges of −5,012, −4,515 … read −5,0, −4,5 …"""
-    distinct = np.unique(np.round(values.astype(float), 9))
+def _bin_decimals(left: np.ndarray, right: np.ndarray, most: int = 3) -> int:
+    """The fewest decimals (up to ``most``) at which every bin keeps its width to within
+    5 %: bins 1,496 wide from −5,012 read −5,0 till −3,5 (not −5 till −4, −4 till −2)."""
+    ok = np.isfinite(left) & np.isfinite(right) & (right > left)
+    lo, hi = left[ok].astype(float), right[ok].astype(float)
     for d in range(most + 1):
-        if len(np.unique(np.round(distinct, d))) == len(distinct):
+        width = np.round(hi, d) - np.round(lo, d)
+        if np.all(np.abs(width - (hi - lo)) <= 0.05 * (hi - lo)):
             return d
     return most
 
