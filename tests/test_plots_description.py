@@ -571,6 +571,10 @@ def test_bars_of_groups_named_by_numbers_keep_names_and_values_apart():
     assert "25 50" not in alt and "34 60" not in alt
 
 
+def _texts_of(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
 def test_fill_curves_take_their_figures_from_the_published_table_and_register_it():
     """The curves' shares go through disclosure control and the report's ledger: a share
     whose implied count is 1–4 (3 of 12 filled by day 30) is withheld in the table, the
@@ -592,6 +596,7 @@ def test_fill_curves_take_their_figures_from_the_published_table_and_register_it
     assert data.to_numpy().tolist() == [["Under piloten", "Pilotförvaltningar", "..‡", "..†", "..†", "..†"]]
     assert any(n.startswith("..‡ ") for n in data.attrs["notes"])
     assert "25" not in alt and "visas inte" in alt
+    assert "En kurva saknas de dagar där den skulle avslöja ett antal under 5" in " ".join(_texts_of(fig))
     for ax in fig.axes:  # the curve is not drawn where it would give the share back
         for line in ax.lines:
             assert np.isnan(np.asarray(line.get_ydata(), dtype=float)).all()
@@ -628,3 +633,13 @@ def test_permutation_bins_keep_their_width_when_rounded():
     )
     table = P.permutation_plot(data, 0.018543, p_value=0.52, scale=100).pilot_eval_data
     assert table.iloc[:3, 0].tolist() == ["−5,0 till −3,5", "−3,5 till −2,0", "−2,0 till −0,5"]
+
+
+def test_a_title_that_says_the_period_is_recognised_in_either_language():
+    from pilot_eval.report.plots.describe import _says_per
+
+    for title in ("Publicerade annonser per kvartal", "Adverts by quarter", "Kvartalsvisa annonser", "Quarterly"):
+        assert _says_per(title, "Q"), title
+    for title in ("Tillsatta", "Andel per år", "Share filled within 90 days"):
+        assert not _says_per(title, "Q"), title
+    assert _says_per("Yearly adverts", "Y") and _says_per("Annonser per månad", "M")

@@ -26,6 +26,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "En kurva slutar där färre än {k} rekryteringar återstår.",
         "A curve stops where fewer than {k} vacancies remain.",
     ),
+    "fill_gap": (
+        "En kurva saknas de dagar där den skulle avslöja ett antal under 5 eller ett dolt värde.",
+        "A curve is left out on the days where it would give away a number below 5 or a hidden value.",
+    ),
     "fill_too_few": (
         "Visas inte (färre än {k} rekryteringar): {groups}.",
         "Not shown (fewer than {k} vacancies): {groups}.",
@@ -216,4 +220,13 @@ PERIOD_AXIS: dict[str, tuple[str, str]] = {
     "Q": ("Kvartal", "Quarter"),
     "H": ("Halvår", "Half-year"),
     "Y": ("År", "Year"),
+}
+
+#: A period as an adjective ("Kvartalsvisa annonser"): a title that has it already says
+#: the series' period, so that an alt text does not say it again. Frequency → (sv, en).
+PERIOD_ADJECTIVES: dict[str, tuple[str, str]] = {
+    "M": ("månadsvis", "monthly"),
+    "Q": ("kvartalsvis", "quarterly"),
+    "H": ("halvårsvis", "half-yearly"),
+    "Y": ("årsvis", "yearly"),
 }

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from ... import texts
 from ...disclosure import MISSING_SYMBOL, ProtectedTable
 from ...labels import label
-from ...texts.charts import PERIOD_AXIS, UNIT_WORDS
+from ...texts.charts import PERIOD_ADJECTIVES, PERIOD_AXIS, UNIT_WORDS
 from .common import _t
 
 #: Group columns whose values are common nouns, written in lower case inside a sentence
@@ -172,11 +172,6 @@ def _says_per(text: str, freq: str) -> bool:
     if not words:
         return False
     names = "|".join(re.escape(w) for w in words)
-    adjectives = {
-        "Q": "kvartalsvis|quarterly",
-        "M": "månadsvis|monthly",
-        "H": "halvårsvis|half-yearly",
-        "Y": "årsvis|yearly|annual",
-    }
-    pattern = rf"\b(?:(?:per|by|each|a|efter|varje|och)\s+(?:{names})|{adjectives.get(freq, names)})\b"
+    adjectives = "|".join(re.escape(w) for w in PERIOD_ADJECTIVES.get(freq, ()) or words)
+    pattern = rf"\b(?:(?:per|by|each|a|efter|varje|och)\s+(?:{names})\b|(?:{adjectives})\w*)"
     return re.search(pattern, text, re.IGNORECASE) is not None

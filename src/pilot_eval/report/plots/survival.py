@@ -155,6 +155,8 @@ def fill_curves(
         handles = _line_handles(line_col, lines, styles, lang)
         title = title if title is not None else _t("fill_title", lang)
         caption = _fill_caption(lang, truncated, too_few, min_at_risk, min_n)
+        if any(withheld.values()):  # a curve left out around a withheld share
+            caption.insert(-1 if too_few else len(caption), _t("fill_gap", lang))
         _finish(fig, title, caption, handles, ncols=2 if len(handles) > 4 else 3, plot_height=3.3)
     _describe_fill(
         fig,
