@@ -643,3 +643,15 @@ def test_a_title_that_says_the_period_is_recognised_in_either_language():
     for title in ("Tillsatta", "Andel per år", "Share filled within 90 days"):
         assert not _says_per(title, "Q"), title
     assert _says_per("Yearly adverts", "Y") and _says_per("Annonser per månad", "M")
+
+
+def test_permutation_bins_of_the_demo_read_with_one_decimal():
+    """The demo's bins (1,423 wide from −5,012) at one decimal: every bin within 10 % of
+    its width; its result as the report's effects give it."""
+    edges = -0.05012 + 0.014233 * np.arange(8)
+    data = pd.DataFrame(
+        {"bin_left": edges[:-1], "bin_right": edges[1:], "count": [4, 11, 1, 16, 14, 8, 2], "contains_actual": False}
+    )
+    fig = P.permutation_plot(data, 0.018543, p_value=0.52, scale=100)
+    assert fig.pilot_eval_data.iloc[:3, 0].tolist() == ["−5,0 till −3,6", "−3,6 till −2,2", "−2,2 till −0,7"]
+    assert "Det faktiska utfallet: 1,9." in fig.pilot_eval_alt and "mellan −5,0 och 5,0." in fig.pilot_eval_alt

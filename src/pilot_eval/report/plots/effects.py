@@ -692,12 +692,12 @@ def _describe_permutation(
 
 def _bin_decimals(left: np.ndarray, right: np.ndarray, most: int = 3) -> int:
     """The fewest decimals (up to ``most``) at which every bin keeps its width to within
-    5 %: bins 1,496 wide from −5,012 read −5,0 till −3,5 (not −5 till −4, −4 till −2)."""
+    10 %: bins 1,496 wide from −5,012 read −5,0 till −3,5 (not −5 till −4, −4 till −2)."""
     ok = np.isfinite(left) & np.isfinite(right) & (right > left)
     lo, hi = left[ok].astype(float), right[ok].astype(float)
     for d in range(most + 1):
         width = np.round(hi, d) - np.round(lo, d)
-        if np.all(np.abs(width - (hi - lo)) <= 0.05 * (hi - lo)):
+        if np.all(np.abs(width - (hi - lo)) <= 0.1 * (hi - lo)):
             return d
     return most
 
