@@ -160,7 +160,7 @@ def test_a_poisson_row_is_said_as_a_percentage():
     en = describe_effect(
         row(outcome="applicants_per_vacancy", estimate=0.1, low=-0.1, high=0.3, scale="ratio"), lang="en"
     )
-    assert "10 % more applicants" in en.headline.replace(NBSP, " ")
+    assert "10% more applicants" in en.headline.replace(NBSP, " ")
 
 
 def test_three_of_eight_at_the_p_value_floor_or_when_wide_only():

@@ -744,7 +744,9 @@ def test_chart_texts_have_both_languages_and_the_same_placeholders():
         return {name for _, name, _, _ in Formatter().parse(text) if name}
 
     charts = [(where, sv, en) for where, sv, en in pairs() if where.startswith("charts.")]
-    assert len(charts) == sum(len(d) for d in (C.TEXTS, C.OUTCOMES, C.UNIT_WORDS, C.INFERENCE, C.PERIOD_AXIS))
+    assert len(charts) == sum(
+        len(d) for d in (C.TEXTS, C.OUTCOMES, C.UNIT_WORDS, C.INFERENCE, C.PERIOD_AXIS, C.PERIOD_ADJECTIVES)
+    )
     for where, sv, en in charts:
         assert sv and en and sv != en, where
         assert fields(sv) == fields(en), where

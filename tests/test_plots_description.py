@@ -159,7 +159,7 @@ def test_bar_chart_states_its_bars_and_names_the_withheld_ones():
     assert sorted(v for v in _figures(data) if v.endswith("%")) == sorted(drawn)
     assert alt == (
         f"Sent återtagande. Socialförvaltningen 15{NBSP}%, Utbildningsförvaltningen visas inte, "
-        f"Kultur- och fritidsförvaltningen uppgift saknas (för få) och Vård- och omsorgsförvaltningen 17{NBSP}%."
+        f"Kultur- och fritidsförvaltningen visas inte (för få) och Vård- och omsorgsförvaltningen 17{NBSP}%."
     )
     for hidden in ("75", "2 %", f"2{NBSP}%", "..‡", "..*"):  # neither the value nor the table's symbol
         assert hidden not in alt
@@ -175,7 +175,7 @@ def test_a_small_count_stays_withheld_in_the_alt_text_and_the_table():
     alt, data = fig.pilot_eval_alt, fig.pilot_eval_data
     assert data.iloc[:, 1].tolist() == ["40", "<5", "25"]
     assert alt == (
-        "Rekryteringar. Socialförvaltningen 40, Utbildningsförvaltningen uppgift saknas (för få) och "
+        "Rekryteringar. Socialförvaltningen 40, Utbildningsförvaltningen visas inte (för få) och "
         "Kultur- och fritidsförvaltningen 25."
     )
     assert not re.search(r"\b3\b", alt) and "<5" not in alt
@@ -235,8 +235,10 @@ def test_line_chart_lists_a_short_series_and_names_the_gap():
     assert np.isnan(drawn[1])
     assert [f"{round(v * 100)}{NBSP}%" for v in drawn[[0, 2, 3]]] == [data["Pilotförvaltningar"][i] for i in (0, 2, 3)]
     alt = fig.pilot_eval_alt
-    assert alt.startswith("Tillsatta per kvartal från kv. 1 2024 till kv. 4 2024. Pilotförvaltningar: kv. 1 2024 50")
-    assert "kv. 2 2024 uppgift saknas (för få)" in alt
+    assert alt.startswith(
+        f"Tillsatta per kvartal från kv. 1 2024 till kv. 4 2024. Pilotförvaltningar: 50{NBSP}% i kv. 1 2024, "
+    )
+    assert "visas inte (för få) i kv. 2 2024" in alt
     assert "62,5" not in alt and f"63{NBSP}%" not in alt  # the withheld 5 of 8
     assert alt.endswith("Lodräta linjer: Start (1 april 2024).")
 
@@ -280,8 +282,8 @@ def test_fill_curves_table_holds_the_curve_at_a_few_days_and_what_it_withholds()
     assert any(n.startswith("..† Visas inte: färre än 10") for n in data.attrs["notes"])
     assert any("Jämförelseförvaltningar (under piloten)" in n for n in data.attrs["notes"])  # too few to draw
     alt = fig.pilot_eval_alt
-    assert "Andel tillsatta efter 90 dagar, under piloten: pilotförvaltningar uppgift saknas (för få)." in alt
-    assert "Visas inte (färre än 10 rekryteringar): Jämförelseförvaltningar (under piloten)." in alt
+    assert "Andel tillsatta efter 90 dagar, under piloten: pilotförvaltningar visas inte (för få)." in alt
+    assert "Visas inte (färre än 10 rekryteringar): jämförelseförvaltningar (under piloten)." in alt
 
 
 def test_fill_curves_table_is_the_drawn_curve(demo_tables):
@@ -416,7 +418,10 @@ def test_show_figure_html_has_the_alt_text_and_the_data_table_behind_a_closed_de
     assert page.captions == [data.attrs["caption"]]
     html = show.figure_html(fig)
     assert "<summary>Show the figures in the chart</summary>" in html
-    assert '<th scope="row">Social Services Administration</th>' in html
+    assert '<th scope="row" data-label="Administration">Social Services Administration</th>' in html
+    # every figure carries its header: on a phone a row is a block of "header value" lines
+    header = data.columns[1]
+    assert html.count(f'data-label="{header}"') == len(data)
     assert '<p class="chart-note">..* Not shown' in html
     assert re.search(r'<img src="data:image/png;base64,iVBORw0KGgo[A-Za-z0-9+/=]{100,}" alt="', html)
 
@@ -438,3 +443,215 @@ def test_show_figure_refuses_a_chart_without_its_description_or_in_another_langu
     en = P.bar_chart(publish(_rates(), totals=None), value="late_withdrawal_rate", category="administration", lang="en")
     with pytest.raises(ValueError, match="the chart is in 'en', the report in 'sv'"):
         show.figure_html(en, "sv")
+
+
+# --------------------------------------------------------------------------- wording (issue 18)
+
+#: A number with a decimal point (Swedish pages) or a decimal comma (English pages; "1,234"
+#: is a thousands separator), and a raw column name.
+DECIMAL_POINT = re.compile(r"\d\.\d")
+DECIMAL_COMMA = re.compile(r"\d,\d(?!\d\d)")
+RAW_NAME = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
+REPEATED = re.compile(r"\b(\w+ \w+) \1\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_alt_text_reads_in_the_report_s_number_format(name):
+    """No decimal point on a Swedish page, no decimal comma on an English one, no raw
+    column name, no phrase said twice in a row, no unit ("(%)") standing for a title, no
+    figure with more decimals than a reader needs."""
+    for lang, make in (("sv", _every_chart(None)[name]), ("en", _english_charts()[name])):
+        fig = make()
+        alt = fig.pilot_eval_alt
+        cells = " ".join([*map(str, fig.pilot_eval_data.columns), *_figures(fig.pilot_eval_data)])
+        for text in (alt, cells):
+            assert not (DECIMAL_POINT if lang == "sv" else DECIMAL_COMMA).search(text), (lang, text)
+            assert not RAW_NAME.search(text), (lang, text)
+            assert not re.search(r"\d[,.]\d{3}(?!\d)" if lang == "sv" else r"\d\.\d{3}", text), (lang, text)
+        assert not REPEATED.search(alt), (lang, REPEATED.search(alt), alt)
+        assert not alt.startswith("("), alt
+        first = alt.split(". ")[0]
+        assert "(%)" not in first and "(dagar)" not in first and "(days)" not in first, (lang, alt)
+
+
+def test_a_title_that_says_per_quarter_is_not_followed_by_per_quarter_again():
+    p = publish(_series(), totals=None)
+    for lang, title in (("sv", "Publicerade annonser per kvartal"), ("en", "Adverts published per quarter")):
+        alt = P.line_chart(p, x="period", value="filled_rate", hue="arm", title=title, lang=lang).pilot_eval_alt
+        assert "per kvartal per kvartal" not in alt and "per quarter by quarter" not in alt, alt
+        assert alt.startswith(f"{title} {'från kv. 1 2024 till' if lang == 'sv' else 'from Q1 2024 to'}"), alt
+    # a title without the period still gets it
+    alt = P.line_chart(p, x="period", value="filled_rate", hue="arm", title="Tillsatta").pilot_eval_alt
+    assert alt.startswith("Tillsatta per kvartal från kv. 1 2024"), alt
+
+
+def test_a_chart_without_a_title_is_named_by_its_axis_without_the_unit():
+    p = publish(_series(), totals=None)
+    sv = P.line_chart(p, x="period", value="filled_rate", hue="arm").pilot_eval_alt
+    en = P.line_chart(p, x="period", value="filled_rate", hue="arm", lang="en").pilot_eval_alt
+    assert sv.startswith("Andel tillsatta per kvartal från"), sv
+    assert en.startswith("Share filled by quarter from"), en
+    bars = P.bar_chart(
+        publish(_rates(), totals=None), value="late_withdrawal_rate", category="administration", lang="en"
+    )
+    assert bars.pilot_eval_alt.startswith("Late-stage withdrawal rate. Social Services Administration 15%"), (
+        bars.pilot_eval_alt
+    )
+    assert bars.pilot_eval_data.columns[1] == "Late-stage withdrawal rate (%)"  # the table keeps its unit
+
+
+def test_a_short_series_gives_each_value_before_its_quarter():
+    """ "50 % i kv. 1 2024", not "kv. 1 2024 50 %" (two numbers run together)."""
+    p = publish(_series(), totals=None)
+    alt = P.line_chart(p, x="period", value="filled_rate", hue="arm", title="Tillsatta").pilot_eval_alt
+    assert f"50{NBSP}% i kv. 1 2024" in alt and "2024 50" not in alt, alt
+    en = P.line_chart(p, x="period", value="filled_rate", hue="arm", title="Filled", lang="en").pilot_eval_alt
+    assert "50% in Q1 2024" in en and "2024 50" not in en, en
+
+
+def _permutation_demo() -> pd.DataFrame:
+    """Bins as the randomization result gives them (edges of 3–4 decimals)."""
+    edges = np.linspace(-0.05012, 0.04952, 11)
+    return pd.DataFrame(
+        {
+            "bin_left": edges[:-1],
+            "bin_right": edges[1:],
+            "count": [1, 3, 5, 8, 10, 10, 8, 6, 3, 2],
+            "contains_actual": [False] * 6 + [True] + [False] * 3,
+        }
+    )
+
+
+def test_permutation_plot_rounds_its_bins_and_result_for_a_reader():
+    label = (
+        "Skattad effekt på återtagna efter intervju (procentenheter)",
+        "Estimated effect on withdrawals (percentage points)",
+    )
+    for lang, text in zip(("sv", "en"), label, strict=True):
+        fig = P.permutation_plot(_permutation_demo(), 0.018543, p_value=29 / 56, lang=lang, scale=100, label=text)
+        alt, data = fig.pilot_eval_alt, fig.pilot_eval_data
+        if lang == "sv":
+            assert (
+                f"Det faktiska utfallet (skattad effekt på återtagna efter intervju): 1,9{NBSP}procentenheter." in alt
+            )
+            assert f"De möjliga valen gav mellan −5 och 5{NBSP}procentenheter." in alt
+            assert data.iloc[0, 0] == "−5 till −4", data
+            assert "(det faktiska utfallet: 1,9)" in data.iloc[6, 0]
+        else:
+            assert f"The actual result (estimated effect on withdrawals): 1.9{NBSP}percentage points." in alt
+            assert f"between -5 and 5{NBSP}percentage points." in alt
+        assert not re.search(r"\d[,.]\d{3}", alt + " ".join(data.iloc[:, 0])), (alt, data)
+
+
+def test_poisson_rows_read_as_a_change_in_per_cent_with_its_sign():
+    t = _effects_table()
+    t = t.loc[t["outcome"] == "applicants_per_vacancy"].copy()
+    t[["estimate", "conf_low", "conf_high"]] = [0.041, -0.151, 0.262]
+    t["scale"] = "ratio"
+    sv = P.effect_plot(t).pilot_eval_alt
+    en = P.effect_plot(t, lang="en").pilot_eval_alt
+    assert "förändring i procent" not in sv and "change in per cent" not in en
+    assert f"Sökande per rekrytering: +4,1{NBSP}% (95{NBSP}% konfidensintervall −15,1{NBSP}% till +26,2{NBSP}%)." in sv
+    assert "Applicants per vacancy: +4.1% (95% confidence interval -15.1% to +26.2%)." in en
+
+
+def test_bars_of_groups_named_by_numbers_keep_names_and_values_apart():
+    t = pd.DataFrame(
+        {
+            "arm": ["pilot"] * 3,
+            "group": ["Under 25", "25–34", "35–44"],
+            "n": [40, 50, 60],
+            "n_filled": [20, 30, 36],
+        }
+    )
+    t["filled_rate"] = t["n_filled"] / t["n"]
+    fig = P.bar_chart(publish(t, totals=None), value="filled_rate", category="group", hue="arm", title="Tillsatta")
+    alt = fig.pilot_eval_alt
+    assert f"Pilotförvaltningar – under 25: 50{NBSP}%; 25–34: 60{NBSP}% och 35–44: 60{NBSP}%." in alt, alt
+    assert "25 50" not in alt and "34 60" not in alt
+
+
+def _texts_of(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
+def test_fill_curves_take_their_figures_from_the_published_table_and_register_it():
+    """The curves' shares go through disclosure control and the report's ledger: a share
+    whose implied count is 1–4 (3 of 12 filled by day 30) is withheld in the table, the
+    alt text and the curve itself, and the table is marked as charted."""
+    from pilot_eval.report.ledger import PageLedger
+
+    vac, rollout = _tiny_vacancies()
+    table = P.fill_table(vac, rollout, "2024-12-31")
+    assert table.columns.tolist() == ["arm", "phase", "n", "within_30", "within_60", "within_90", "within_180"]
+    assert table[["arm", "phase", "n"]].to_numpy().tolist() == [["pilot", "during", 12]]
+    assert table["within_30"].tolist() == [pytest.approx(0.25)] and table["within_60"].isna().all()
+    published = publish(table, totals=None)
+    assert published.flags["within_30"].tolist() == ["secondary"]  # 25 % of 12 is 3
+    ledger = PageLedger("p02", folder=None)
+    entry = ledger.add_table(published)
+    fig = P.fill_curves(vac, rollout, "2024-12-31", published=published)
+    assert [e.shown for e in ledger.ledger.entries if e.id == entry] == ["chart"]
+    data, alt = fig.pilot_eval_data, fig.pilot_eval_alt
+    assert data.to_numpy().tolist() == [["Under piloten", "Pilotförvaltningar", "..‡", "..†", "..†", "..†"]]
+    assert any(n.startswith("..‡ ") for n in data.attrs["notes"])
+    assert "25" not in alt and "visas inte" in alt
+    assert "En kurva saknas de dagar där den skulle avslöja ett antal under 5" in " ".join(_texts_of(fig))
+    for ax in fig.axes:  # the curve is not drawn where it would give the share back
+        for line in ax.lines:
+            assert np.isnan(np.asarray(line.get_ydata(), dtype=float)).all()
+    # without the published table the chart is as before
+    assert P.fill_curves(vac, rollout, "2024-12-31").pilot_eval_data.iloc[0, 2] == f"25{NBSP}%"
+
+
+def test_a_bar_chart_s_table_caption_does_not_say_its_title_twice():
+    t = pd.DataFrame(
+        {
+            "arm": ["pilot", "pilot", "comparison", "comparison"],
+            "group": ["Kvinnor", "Män", "Kvinnor", "Män"],
+            "n": [40, 50, 60, 70],
+            "n_filled": [20, 30, 36, 35],
+        }
+    )
+    t["filled_rate"] = t["n_filled"] / t["n"]
+    t["ratio_to_best"] = [0.83, 1.0, 1.0, 0.83]
+    title = "Anställda efter kön: kvot mot bäst placerade grupp"
+    fig = P.bar_chart(publish(t, totals=None), value="ratio_to_best", category="group", hue="arm", title=title)
+    assert fig.pilot_eval_data.attrs["caption"] == title
+    assert fig.pilot_eval_alt.startswith(f"{title}. Pilotförvaltningar: kvinnor 0,83 och män 1,00."), fig.pilot_eval_alt
+    # an axis label with a unit still says the unit of the table's figures
+    fig = P.bar_chart(publish(t, totals=None), value="filled_rate", category="group", hue="arm", title="Tillsatta")
+    assert fig.pilot_eval_data.attrs["caption"].endswith("(%)")
+
+
+def test_permutation_bins_keep_their_width_when_rounded():
+    """Bins 1,496 wide from −5,012 (the demo's) read −5,0 till −3,5 … ; whole numbers
+    would make them look 1 and 2 wide by turns."""
+    edges = -0.05012 + 0.01496 * np.arange(8)
+    data = pd.DataFrame(
+        {"bin_left": edges[:-1], "bin_right": edges[1:], "count": [4, 11, 1, 16, 14, 8, 2], "contains_actual": False}
+    )
+    table = P.permutation_plot(data, 0.018543, p_value=0.52, scale=100).pilot_eval_data
+    assert table.iloc[:3, 0].tolist() == ["−5,0 till −3,5", "−3,5 till −2,0", "−2,0 till −0,5"]
+
+
+def test_a_title_that_says_the_period_is_recognised_in_either_language():
+    from pilot_eval.report.plots.describe import _says_per
+
+    for title in ("Publicerade annonser per kvartal", "Adverts by quarter", "Kvartalsvisa annonser", "Quarterly"):
+        assert _says_per(title, "Q"), title
+    for title in ("Tillsatta", "Andel per år", "Share filled within 90 days"):
+        assert not _says_per(title, "Q"), title
+    assert _says_per("Yearly adverts", "Y") and _says_per("Annonser per månad", "M")
+
+
+def test_permutation_bins_of_the_demo_read_with_one_decimal():
+    """The demo's bins (1,423 wide from −5,012) at one decimal: every bin within 10 % of
+    its width; its result as the report's effects give it."""
+    edges = -0.05012 + 0.014233 * np.arange(8)
+    data = pd.DataFrame(
+        {"bin_left": edges[:-1], "bin_right": edges[1:], "count": [4, 11, 1, 16, 14, 8, 2], "contains_actual": False}
+    )
+    fig = P.permutation_plot(data, 0.018543, p_value=0.52, scale=100)
+    assert fig.pilot_eval_data.iloc[:3, 0].tolist() == ["−5,0 till −3,6", "−3,6 till −2,2", "−2,2 till −0,7"]
+    assert "Det faktiska utfallet: 1,9." in fig.pilot_eval_alt and "mellan −5,0 och 5,0." in fig.pilot_eval_alt

@@ -64,7 +64,7 @@ def test_effects_in_the_outcomes_own_words():
     assert plain(V.effect_words(ratio)) == "7 % fler (mellan 12 % färre och 33 % fler)"
     en = demo_findings("en")
     assert plain(V.effect_words(en[0])) == "7.0 days longer (between 4.3 shorter and 15.9 longer)"
-    assert plain(V.effect_words(en[2])) == "7 % more (between 12 % fewer and 33 % more)"
+    assert plain(V.effect_words(en[2])) == "7% more (between 12% fewer and 33% more)"
 
 
 def test_effect_words_near_zero_and_unbounded():

@@ -236,7 +236,9 @@ def _fmt(value: float, text: _Text, lang: str, *, unit: bool = True, signed: boo
     out = format_number(
         v, lang, decimals=None if math.isinf(v) else decimals, unit=_UNIT_WORDS[text.unit] if unit else None
     )
-    if unit and text.unit in ("count", "percent"):
+    if unit and text.unit == "percent" and lang == "en":
+        out = f"{out}%"  # the report's English number format: "12%" (format_percent)
+    elif unit and text.unit in ("count", "percent"):
         out = f"{out}\u00a0{T.UNITS[text.unit][index(lang)]}"
     return out
 

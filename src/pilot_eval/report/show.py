@@ -276,12 +276,15 @@ def _data_table(data: pd.DataFrame, lang: str) -> str:
         cells = []
         for j, (header, value) in enumerate(zip(headers, row, strict=True)):
             text = esc("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+            # every cell carries its header (data-label): on a phone a row is a block of
+            # "header value" lines (report.css), as the published tables are
+            label_attr = f' data-label="{esc(header)}"'
             if j < n_head:
-                cells.append(f'<th scope="row">{text}</th>')
+                cells.append(f'<th scope="row"{label_attr}>{text}</th>')
             else:
                 kind = kinds.get(header)
                 kind_attr = f' data-kind="{esc(kind)}"' if kind else ""
-                cells.append(f'<td class="num"{kind_attr}>{text}</td>')
+                cells.append(f'<td class="num"{kind_attr}{label_attr}>{text}</td>')
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")
     parts += [f'<p class="chart-note">{esc(note)}</p>' for note in attrs.get("notes") or []]

@@ -26,6 +26,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "En kurva slutar där färre än {k} rekryteringar återstår.",
         "A curve stops where fewer than {k} vacancies remain.",
     ),
+    "fill_gap": (
+        "En kurva saknas de dagar där den skulle avslöja ett antal under 5 eller ett dolt värde.",
+        "A curve is left out on the days where it would give away a number below 5 or a hidden value.",
+    ),
     "fill_too_few": (
         "Visas inte (färre än {k} rekryteringar): {groups}.",
         "Not shown (fewer than {k} vacancies): {groups}.",
@@ -120,7 +124,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data_summary": ("Visa siffrorna i diagrammet", "Show the figures in the chart"),
     "data_caption": ("Siffrorna i diagrammet", "The figures in the chart"),
     "alt_and": ("och", "and"),
-    "alt_withheld_few": ("uppgift saknas (för få)", "not shown (too few)"),
+    "alt_withheld_few": ("visas inte (för få)", "not shown (too few)"),
     "alt_withheld": ("visas inte", "not shown"),
     "alt_missing": ("uppgift saknas", "not available"),
     "alt_not_shown_one": ("{n} värde visas inte", "{n} value is not shown"),
@@ -131,6 +135,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} values, {range}. Every value is in the table below the chart",
     ),
     "alt_series_span": ("{what} per {unit} från {first} till {last}", "{what} by {unit} from {first} to {last}"),
+    "alt_series_span_per": ("{what} från {first} till {last}", "{what} from {first} to {last}"),
     "alt_series_group": (
         "{group}: {first_value} {first} och {last_value} {last}, {range}",
         "{group}: {first_value} {first} and {last_value} {last}, {range}",
@@ -148,12 +153,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{outcome}: {estimate} {unit} ({level}\u00a0% konfidensintervall {low} till {high})",
         "{outcome}: {estimate} {unit} ({level}% confidence interval {low} to {high})",
     ),
+    "alt_effect_row_percent": (
+        "{outcome}: {estimate} ({level}\u00a0% konfidensintervall {low} till {high})",
+        "{outcome}: {estimate} ({level}% confidence interval {low} to {high})",
+    ),
     "effect_row_header": ("Mått", "Measure"),
     "unit_header": ("Enhet", "Unit"),
     "interval_header": ("{level}\u00a0% konfidensintervall", "{level}% confidence interval"),
     "alt_permutation": (
         "Det faktiska utfallet: {actual}. De möjliga valen gav {range}",
         "The actual result: {actual}. The possible choices gave {range}",
+    ),
+    "alt_permutation_of": (
+        "Det faktiska utfallet ({what}): {actual}. De möjliga valen gav {range}",
+        "The actual result ({what}): {actual}. The possible choices gave {range}",
     ),
     "permutation_actual_cell": ("{bin} (det faktiska utfallet: {actual})", "{bin} (the actual result: {actual})"),
     "alt_fill_at": ("Andel tillsatta efter {day} dagar", "Share filled after {day} days"),
@@ -207,4 +220,13 @@ PERIOD_AXIS: dict[str, tuple[str, str]] = {
     "Q": ("Kvartal", "Quarter"),
     "H": ("Halvår", "Half-year"),
     "Y": ("År", "Year"),
+}
+
+#: A period as an adjective ("Kvartalsvisa annonser"): a title that has it already says
+#: the series' period, so that an alt text does not say it again. Frequency → (sv, en).
+PERIOD_ADJECTIVES: dict[str, tuple[str, str]] = {
+    "M": ("månadsvis", "monthly"),
+    "Q": ("kvartalsvis", "quarterly"),
+    "H": ("halvårsvis", "half-yearly"),
+    "Y": ("årsvis", "yearly"),
 }

@@ -63,7 +63,7 @@ Examples
 >>> len(fig.axes[0].patches)  # the comparison arm's rate is withheld ("<5" withdrawals)
 1
 >>> fig.pilot_eval_alt
-'Andel återtagna ansökningar i sent skede (%). Pilotförvaltningar 15\xa0% och jämförelseförvaltningar visas inte.'
+'Andel återtagna ansökningar i sent skede. Pilotförvaltningar 15\xa0% och jämförelseförvaltningar visas inte.'
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ from .style import (
     contrast_ratio,
     house_style,
 )
-from .survival import fill_curves
+from .survival import fill_curves, fill_table
 
 __all__ = [
     "BACKGROUND_BAR_COLOR",
@@ -115,6 +115,7 @@ __all__ = [
     "effect_plot",
     "event_study_plot",
     "fill_curves",
+    "fill_table",
     "funnel_chart",
     "group_styles",
     "house_style",

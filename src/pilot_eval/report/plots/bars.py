@@ -26,10 +26,13 @@ from .common import (
     group_styles,
 )
 from .describe import (
+    _TRAILING_UNIT,
     ALT_MAX_VALUES,
     _cell,
+    _chart_name,
     _in_sentence,
     _join,
+    _join_numbered,
     _range_text,
     _sentence,
     _with_unit,
@@ -219,16 +222,23 @@ def _describe_bars(
         )
     else:
         parts = []
+        # a name that ends with a number ("25–34") and its value would run together:
+        # "25–34: 0,95; 35–44: 1,00"
+        numbered = any(text_of(c)[-1:].isdigit() for c in cats)
         for h in hues:
-            listed = _join(
-                [f"{_in_sentence(category, text_of(c))} {cells[(c, h)][1]}" for c in cats if (c, h) in cells], lang
-            )
-            parts.append(f"{_group_text(hue, h, lang)}: {listed}" if hue else listed)
+            items = [(_in_sentence(category, text_of(c)), cells[(c, h)][1]) for c in cats if (c, h) in cells]
+            if numbered:
+                listed = _join_numbered([f"{name}: {words}" for name, words in items], lang)
+            else:
+                listed = _join([f"{name} {words}" for name, words in items], lang)
+            parts.append(f"{_group_text(hue, h, lang)}{' –' if numbered else ':'} {listed}" if hue else listed)
         body = " ".join(_sentence(p) for p in parts)
     what = title or axis_text
-    alt = f"{_sentence(what)} {_sentence(body)}"
+    alt = f"{_sentence(_chart_name(title, axis_text, value, lang))} {_sentence(body)}"
     caption = what
-    if title and hue and axis_text and axis_text.lower() not in title.lower():
+    # the axis' label adds the unit of the table's figures ("Andel … (%)"); one without a
+    # unit only says the title again in other words ("kvot mot bäst ställda grupp")
+    if title and hue and axis_text and _TRAILING_UNIT.search(axis_text) and axis_text.lower() not in title.lower():
         caption = f"{_sentence(title)} {axis_text}"
     kinds = dict.fromkeys(columns, protected.column_kinds.get(value, "other"))
     describe(fig, alt, data, lang=lang, caption=caption, notes=notes, kinds=kinds)

@@ -6,7 +6,7 @@ attributes on the figure (the convention of issue 18):
 * ``fig.pilot_eval_alt``: an alt text in the chart's language that states its data
   ("Dagar till tillsättning. Pilotförvaltningar: före piloten 60 dagar, …"), short for a
   big chart (the range and the key figures), with a withheld value named as withheld
-  ("uppgift saknas (för få)"), never shown;
+  ("visas inte (för få)"), never shown;
 * ``fig.pilot_eval_data``: a DataFrame of exactly what the chart draws, headers reader
   labels, values formatted strings, withheld cells as the disclosure symbols ("<5",
   "..*"). Its ``attrs`` hold what the table around it needs: ``lang``, ``caption``,
@@ -29,12 +29,13 @@ from matplotlib.figure import Figure
 
 from ... import texts
 from ...disclosure import MISSING_SYMBOL, ProtectedTable
-from ...texts.charts import UNIT_WORDS
+from ...labels import label
+from ...texts.charts import PERIOD_ADJECTIVES, PERIOD_AXIS, UNIT_WORDS
 from .common import _t
 
 #: Group columns whose values are common nouns, written in lower case inside a sentence
 #: ("Pilotförvaltningar: före piloten 60 dagar"); other values (administrations) keep theirs.
-_COMMON_NOUNS = frozenset({"arm", "phase", "stage", "gender", "age_band", "status", "check_type"})
+_COMMON_NOUNS = frozenset({"arm", "phase", "stage", "gender", "age_band", "group", "status", "check_type"})
 #: Up to this many values an alt text lists them all; beyond, it gives the range.
 ALT_MAX_VALUES = 16
 
@@ -77,6 +78,14 @@ def _join(items: Sequence[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {_t('alt_and', lang)} {items[-1]}"
+
+
+def _join_numbered(items: Sequence[str], lang: str) -> str:
+    """ "a: 1; b: 2 och c: 3": items that hold a colon and a comma-decimal number."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{'; '.join(items[:-1])} {_t('alt_and', lang)} {items[-1]}"
 
 
 def _in_sentence(column: str | None, text: str) -> str:
@@ -136,3 +145,33 @@ def _sentence(text: str | None) -> str:
         return ""
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".?!" else text + "."
+
+
+#: An axis label's unit at its end, in brackets: "Andel tillsatta (%)", "Tid (dagar)".
+_TRAILING_UNIT = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _chart_name(title: str | None, axis_text: str | None, column: str | None, lang: str) -> str:
+    """What an alt text names the chart by: its title, else its value axis' label without
+    the unit in brackets ("Andel tillsatta (%)" → "Andel tillsatta"; the values carry
+    their unit), else the column's label; never a bare unit such as "(%)"."""
+    for text in (title, axis_text, label(column, lang) if column else ""):
+        text = (text or "").strip()
+        if text and text is not title:
+            text = _TRAILING_UNIT.sub("", text).strip()
+        if text:
+            return text
+    return ""
+
+
+def _says_per(text: str, freq: str) -> bool:
+    """Whether ``text`` already says the series' period ("Annonser per kvartal", "Adverts
+    by quarter", "Quarterly adverts"), in either language: the alt text then does not say
+    it again ("per kvartal per kvartal")."""
+    words = [w.lower() for w in PERIOD_AXIS.get(freq, ())]
+    if not words:
+        return False
+    names = "|".join(re.escape(w) for w in words)
+    adjectives = "|".join(re.escape(w) for w in PERIOD_ADJECTIVES.get(freq, ()) or words)
+    pattern = rf"\b(?:(?:per|by|each|a|efter|varje|och)\s+(?:{names})\b|(?:{adjectives})\w*)"
+    return re.search(pattern, text, re.IGNORECASE) is not None

@@ -3,6 +3,7 @@ randomization distribution. Estimates, not microdata: no disclosure control appl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -10,11 +11,11 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from ... import texts
-from ...labels import format_number
+from ...labels import format_number, format_percent
 from ...texts.charts import INFERENCE, PERIOD_AXIS, TEXTS
 from .common import _t
 from .describe import _range_text, _sentence, describe
-from .format import _tick_decimals, number_formatter
+from .format import number_formatter
 from .outcomes import _outcome_text, _unit, _unit_text
 from .style import (
     _TEXT_COLOR,
@@ -392,6 +393,19 @@ def _describe_effects(
             name = _outcome_text(str(row["outcome"]), lang, outcome_labels)
             est, lo, hi = (float(row[c]) * factor for c in ("estimate", "conf_low", "conf_high"))
             table.append([name, words, f(est), _interval_cell(lo, hi, lang)])
+            if unit == "percent":  # a Poisson row: the change in per cent, "+2,6 %"
+                said.append(
+                    _t(
+                        "alt_effect_row_percent",
+                        lang,
+                        outcome=name,
+                        estimate=_signed_percent(est, lang),
+                        level=level,
+                        low=_signed_percent(lo, lang),
+                        high=_signed_percent(hi, lang),
+                    )
+                )
+                continue
             said.append(
                 _t(
                     "alt_effect_row",
@@ -412,6 +426,17 @@ def _describe_effects(
     ]
     alt = " ".join(_sentence(t) for t in (title, *said))
     describe(fig, alt, pd.DataFrame(table, columns=headers), lang=lang, caption=title or None, notes=notes)
+
+
+def _signed_percent(v: float, lang: str) -> str:
+    """A change in per cent with its sign, in the report's number format: "+2,6 %",
+    "−3,1 %" ("+2.6%", "-3.1%")."""
+    if not np.isfinite(v):
+        return ".."
+    text = format_percent(v / 100.0, lang, decimals=1)
+    if text.startswith(("\u2212", "-")) or not any(c in "123456789" for c in text):
+        return text  # negative, or zero: no sign
+    return f"+{text}"
 
 
 def _effect_rows(table: pd.DataFrame, term: str) -> pd.DataFrame:
@@ -618,13 +643,23 @@ def _describe_permutation(
     possible ones) and data table (every bin's range and count, the actual result's bin
     marked) of a randomization distribution (:mod:`.describe`)."""
     edges = np.concatenate([left, right])
-    decimals = _tick_decimals(edges[np.isfinite(edges)], most=3)
+    decimals = _bin_decimals(left, right)
+    # the actual result as the report's effects give it (one decimal), unless that reads
+    # like a bin edge (then one more)
+    shown_edges = {format_number(v, lang, decimals=decimals) for v in edges[np.isfinite(edges)]}
+    actual_decimals = max(decimals, 1)
+    while actual_decimals < 3 and format_number(actual, lang, decimals=actual_decimals) in shown_edges:
+        actual_decimals += 1
+    unit_words, what = _label_unit(x_text)
 
     def f(v: float) -> str:
         return format_number(v, lang, decimals=decimals)
 
     def f_actual(v: float) -> str:
-        return format_number(v, lang, decimals=decimals + 1)
+        return format_number(v, lang, decimals=actual_decimals)
+
+    def with_unit(text: str) -> str:
+        return f"{text}\u00a0{unit_words}" if unit_words else text
 
     rows = []
     for lo, hi, c, is_hit in zip(left, right, count, hit, strict=True):
@@ -635,15 +670,47 @@ def _describe_permutation(
     data = pd.DataFrame(rows, columns=[x_text, _t("permutation_count", lang)])
     possible = count > 0
     spread = (
-        _t("alt_between", lang, low=f(float(left[possible].min())), high=f(float(right[possible].max())))
+        with_unit(_t("alt_between", lang, low=f(float(left[possible].min())), high=f(float(right[possible].max()))))
         if possible.any()
         else ""
     )
-    alt = " ".join(
-        _sentence(t)
-        for t in (title, subtitle, _t("alt_permutation", lang, actual=f_actual(actual), range=spread) if spread else "")
+    default_x = what.lower() == _t("permutation_x", lang).lower()
+    said = (
+        _t(
+            "alt_permutation" if default_x else "alt_permutation_of",
+            lang,
+            actual=with_unit(f_actual(actual)),
+            range=spread,
+            what=what[:1].lower() + what[1:],
+        )
+        if spread
+        else ""
     )
+    alt = " ".join(_sentence(t) for t in (title, subtitle, said))
     describe(fig, alt, data, lang=lang, caption=title or None)
+
+
+def _bin_decimals(left: np.ndarray, right: np.ndarray, most: int = 3) -> int:
+    """The fewest decimals (up to ``most``) at which every bin keeps its width to within
+    10 %: bins 1,496 wide from −5,012 read −5,0 till −3,5 (not −5 till −4, −4 till −2)."""
+    ok = np.isfinite(left) & np.isfinite(right) & (right > left)
+    lo, hi = left[ok].astype(float), right[ok].astype(float)
+    for d in range(most + 1):
+        width = np.round(hi, d) - np.round(lo, d)
+        if np.all(np.abs(width - (hi - lo)) <= 0.1 * (hi - lo)):
+            return d
+    return most
+
+
+def _label_unit(text: str) -> tuple[str, str]:
+    """(unit, label) of an axis label that ends with its unit in brackets: "Skattad
+    effekt (procentenheter)" → ("procentenheter", "Skattad effekt"); ("", text) when it
+    has none. A percent sign stays with the number."""
+    match = re.fullmatch(r"\s*(.*?)\s*\(([^()]*)\)\s*", text or "")
+    if not match:
+        return "", (text or "").strip()
+    unit = match.group(2).strip()
+    return ("" if unit == "%" else unit), match.group(1)
 
 
 def _permutation_input(

@@ -31,9 +31,11 @@ from .common import (
 from .describe import (
     ALT_MAX_VALUES,
     _cell,
+    _chart_name,
     _count_phrase,
     _join,
     _range_text,
+    _says_per,
     _sentence,
     _with_unit,
     _withheld,
@@ -210,18 +212,19 @@ def _describe_series(
     data = pd.DataFrame(rows, columns=[x_text, *columns])
 
     what = title or y_text
+    said_what = _chart_name(title, y_text, value, lang)
     unit = PERIOD_AXIS[axis.freq][texts.index(lang)].lower()
     parts = [
         _t(
-            "alt_series_span",
+            "alt_series_span_per" if _says_per(said_what, axis.freq) else "alt_series_span",
             lang,
-            what=what,
+            what=said_what,
             unit=unit,
             first=period_text[positions[0]],
             last=period_text[positions[-1]],
         )
         if positions
-        else what
+        else said_what
     ]
     for h in hues:
         own = [p for p in positions if (p, h) in cells]
@@ -229,7 +232,10 @@ def _describe_series(
             continue
         name = _group_text(hue, h, lang)
         if len(cells) <= ALT_MAX_VALUES:
-            listed = _join([f"{period_text[p]} {cells[(p, h)][1]}" for p in own], lang)
+            # "50 % i kv. 1 2024": the value first, so that no two numbers run together
+            listed = _join(
+                [f"{cells[(p, h)][1]} {_t('alt_series_in', lang, period=period_text[p])}" for p in own], lang
+            )
         else:
             listed = _t(
                 "alt_series_group",

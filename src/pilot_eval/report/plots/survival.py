@@ -9,9 +9,19 @@ import pandas as pd
 from matplotlib.ticker import FixedLocator
 
 from ... import texts
+from ...disclosure import ProtectedTable
 from ...disclosure.rules import SYMBOLS
 from ...labels import format_percent, label
-from .common import _group_text, _line_handles, _ordered, _t, group_styles
+from .common import (
+    _check_columns,
+    _footnotes,
+    _group_text,
+    _line_handles,
+    _ordered,
+    _require_protected,
+    _t,
+    group_styles,
+)
 from .describe import _in_sentence, _join, _sentence, _withheld, describe
 from .format import number_formatter
 from .style import _SYMBOL_COLOR, ReportFigure, _finish, _new_figure, house_style
@@ -47,6 +57,7 @@ def fill_curves(
     phases: Sequence[str] | None = ("before", "during"),
     title: str | None = None,
     period: str = "quarter",
+    published: ProtectedTable | None = None,
 ) -> ReportFigure:
     """Share of vacancies filled by days since publication: one line per arm, one panel
     per phase of the pilot.
@@ -89,6 +100,13 @@ def fill_curves(
         Default "Andel tillsatta rekryteringar" / "Share of vacancies filled".
     period : str, default "quarter"
         Calendar period of the ``period`` column, if ``by`` uses it.
+    published : ProtectedTable, optional
+        The chart's figures published for the report's ledger:
+        ``ctx.publish(fill_table(...same arguments...), totals=None, shown="chart")``
+        (:func:`fill_table`). A share it withholds (its implied count is 1–4, or the
+        report's audit withheld it) is withheld in the data table and the alt text, and the
+        curve is not drawn from the table day before it to the table day after it. Without
+        it the chart's figures are in no ledger (a chart outside a report).
 
     Returns
     -------
@@ -104,6 +122,7 @@ def fill_curves(
     """
     frame, line_col, panel_col, panels = _fill_frame(vacancies, pilot_rollout, cut_date, lang, by, phases, period)
     lines = _ordered(frame[line_col])
+    withheld = _withheld_days(published, line_col, panel_col, horizon) if published is not None else {}
     styles = group_styles(line_col, lines)
 
     too_few: list[str] = []
@@ -126,6 +145,7 @@ def fill_curves(
                 min_at_risk=min_at_risk,
                 min_n=min_n,
                 lang=lang,
+                withheld={k[0]: v for k, v in withheld.items() if k[1] == panel},
             )
             truncated = truncated or cut_short
             too_few.extend(small)
@@ -135,6 +155,8 @@ def fill_curves(
         handles = _line_handles(line_col, lines, styles, lang)
         title = title if title is not None else _t("fill_title", lang)
         caption = _fill_caption(lang, truncated, too_few, min_at_risk, min_n)
+        if any(withheld.values()):  # a curve left out around a withheld share
+            caption.insert(-1 if too_few else len(caption), _t("fill_gap", lang))
         _finish(fig, title, caption, handles, ncols=2 if len(handles) > 4 else 3, plot_height=3.3)
     _describe_fill(
         fig,
@@ -148,8 +170,98 @@ def fill_curves(
         too_few=too_few,
         min_at_risk=min_at_risk,
         min_n=min_n,
+        withheld=withheld,
+        published=published,
     )
     return fig
+
+
+def fill_table(
+    vacancies: pd.DataFrame,
+    pilot_rollout: pd.DataFrame,
+    cut_date,
+    *,
+    horizon: int = 180,
+    min_at_risk: int = 10,
+    min_n: int = 10,
+    by: Sequence[str] = ("arm", "phase"),
+    phases: Sequence[str] | None = ("before", "during"),
+    period: str = "quarter",
+) -> pd.DataFrame:
+    """The figures :func:`fill_curves` states (with the same arguments), for the report's
+    disclosure ledger: one row per curve drawn, its group columns, ``n`` (vacancies of the
+    group) and the share filled after 30, 60, 90 days and at the horizon as
+    ``within_<day>`` (Kaplan–Meier shares, proportions; NaN past the end of the curve,
+    where fewer than ``min_at_risk`` remain).
+
+    Publish it before drawing, so that the audit across pages covers the chart::
+
+        fill = ctx.publish(plots.fill_table(...), totals=None, shown="chart")
+        show.figure(plots.fill_curves(..., published=fill))
+
+    Examples
+    --------
+    >>> from pilot_eval.demo import generate
+    >>> t = generate(seed=1, scale=0.1).tables
+    >>> list(fill_table(t["vacancies"], t["pilot_rollout"], "2026-02-28").columns)
+    ['arm', 'phase', 'n', 'within_30', 'within_60', 'within_90', 'within_180']
+    """
+    frame, line_col, panel_col, panels = _fill_frame(vacancies, pilot_rollout, cut_date, "sv", by, phases, period)
+    days = _fill_days(horizon)
+    rows = []
+    for panel in panels:
+        sub = frame if panel is None else frame.loc[frame[panel_col].astype(object) == panel]
+        for value in _ordered(frame[line_col]):
+            group = sub.loc[sub[line_col].astype(object) == value]
+            if len(group) < max(min_n, 1):
+                continue
+            x, y = _group_curve(group, horizon, min_at_risk)
+            if len(x) == 0:
+                continue
+            share = dict(zip(x.astype(int), y, strict=True))
+            row = {line_col: value, **({panel_col: panel} if panel_col else {}), "n": len(group)}
+            row.update({f"within_{d}": float(share[d]) if d in share else np.nan for d in days})
+            rows.append(row)
+    columns = [line_col, *([panel_col] if panel_col else []), "n", *(f"within_{d}" for d in days)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _group_curve(group: pd.DataFrame, horizon: int, min_at_risk: int) -> tuple[np.ndarray, np.ndarray]:
+    from ...measures.durations import FILLED
+
+    d = group["duration"].to_numpy(dtype=float)
+    e = group["event"].to_numpy() == FILLED
+    return _km_curve(d, e, horizon, min_at_risk)
+
+
+def _withheld_days(
+    published: ProtectedTable, line_col: str, panel_col: str | None, horizon: int
+) -> dict[tuple, dict[int, str]]:
+    """(line value, panel) → {day: reason} of the shares ``published`` withholds."""
+    published = _require_protected(published, "fill_curves")
+    days = _fill_days(horizon)
+    needed = [line_col, *([panel_col] if panel_col else []), *(f"within_{d}" for d in days)]
+    _check_columns(published, needed, "fill_curves")
+    values, flags = published.values, published.flags
+    out: dict[tuple, dict[int, str]] = {}
+    for r in range(len(values)):
+        key = (values[line_col].iloc[r], values[panel_col].iloc[r] if panel_col else None)
+        out[key] = {d: str(flags[f"within_{d}"].iloc[r]) for d in days if str(flags[f"within_{d}"].iloc[r])}
+    return out
+
+
+def _hidden(x: np.ndarray, withheld: dict[int, str], horizon: int) -> np.ndarray:
+    """The days of a curve not drawn around a withheld table day: from the table day
+    before it to the table day after it, so that no point of the curve is read as the
+    withheld share."""
+    days = _fill_days(horizon)
+    hide = np.zeros(len(x), dtype=bool)
+    for k, day in enumerate(days):
+        if day in withheld:
+            before = days[k - 1] if k > 0 else -1
+            after = days[k + 1] if k + 1 < len(days) else np.inf
+            hide |= (x > before) & (x < after)
+    return hide
 
 
 def _fill_days(horizon: int) -> list[int]:
@@ -170,6 +282,8 @@ def _describe_fill(
     too_few: Sequence[str],
     min_at_risk: int,
     min_n: int,
+    withheld: dict | None = None,
+    published: ProtectedTable | None = None,
 ) -> None:
     """The alt text (the share filled after 90 days, or at the horizon, per panel and
     line) and data table (the share filled after 30, 60, 90 days and at the horizon) of
@@ -179,7 +293,7 @@ def _describe_fill(
     days = _fill_days(horizon)
     key_day = 90 if 90 in days else days[-1]
     symbol = SYMBOLS["small_n"]
-    rows, said, cut = [], [], False
+    rows, said, cut, used = [], [], False, set()
     for panel, curves in drawn:
         panel_text = _group_text(panel_col, panel, lang) if panel_col else ""
         at_key = []
@@ -188,11 +302,22 @@ def _describe_fill(
                 continue
             x, y = curves[value]
             share = {int(d): float(v) for d, v in zip(x, y, strict=True)}
-            cells = [format_percent(share[d], lang) if d in share else symbol for d in days]
-            cut = cut or any(d not in share for d in days)
+            hidden = (withheld or {}).get((value, panel), {})
+            for d in hidden:
+                share.pop(d, None)
+                used.add(hidden[d])
+            cells = [
+                format_percent(share[d], lang) if d in share else published.symbol(hidden[d]) if d in hidden else symbol
+                for d in days
+            ]
+            cut = cut or any(d not in share and d not in hidden for d in days)
             name = _group_text(line_col, value, lang)
             rows.append(([panel_text] if panel_col else []) + [name, *cells])
-            words = format_percent(share[key_day], lang) if key_day in share else _withheld("small_n", lang)
+            words = (
+                format_percent(share[key_day], lang)
+                if key_day in share
+                else _withheld(hidden.get(key_day, "small_n"), lang)
+            )
             at_key.append(f"{_in_sentence(line_col, name)} {words}")
         if at_key:
             listed = _join(at_key, lang)
@@ -202,12 +327,15 @@ def _describe_fill(
     notes = [_t("fill_method", lang)]
     if cut:
         notes.append(_t("fill_note_truncated", lang, symbol=symbol, k=min_at_risk))
+    if used and published is not None:
+        notes += _footnotes(published, used, lang)
     if too_few:
         notes.append(_t("fill_too_few", lang, k=max(min_n, min_at_risk), groups=", ".join(too_few)))
     sep = ", " if panel_col else ": "
     parts = [title, f"{_t('alt_fill_at', lang, day=key_day)}{sep}{'; '.join(said)}" if said else _t("no_data", lang)]
     if too_few:
-        parts.append(_t("fill_too_few", lang, k=max(min_n, min_at_risk), groups=", ".join(too_few)))
+        groups = ", ".join(_in_sentence(line_col, g) for g in too_few)
+        parts.append(_t("fill_too_few", lang, k=max(min_n, min_at_risk), groups=groups))
     alt = " ".join(_sentence(p) for p in parts)
     data = pd.DataFrame(rows, columns=headers)
     describe(fig, alt, data, lang=lang, caption=title, notes=notes, row_headers=2 if panel_col else 1)
@@ -267,11 +395,10 @@ def _draw_fill_panel(
     min_at_risk: int,
     min_n: int,
     lang: str,
+    withheld: dict | None = None,
 ) -> tuple[dict, bool, list[str]]:
     """One panel's curves; returns those drawn (line value → days, share filled), whether
     one stops before the horizon, and the groups too small to draw."""
-    from ...measures.durations import FILLED
-
     drawn, truncated, too_few = {}, False, []
     for value in lines:
         group = sub.loc[sub[line_col].astype(object) == value]
@@ -281,18 +408,17 @@ def _draw_fill_panel(
         if len(group) < max(min_n, 1):
             too_few.append(name + where)
             continue
-        d = group["duration"].to_numpy(dtype=float)
-        e = group["event"].to_numpy() == FILLED
-        x, y = _km_curve(d, e, horizon, min_at_risk)
+        x, y = _group_curve(group, horizon, min_at_risk)
         if len(x) == 0:
             too_few.append(name + where)
             continue
         if x[-1] < horizon:
             truncated = True
         st = styles[value]
+        drawn_y = np.where(_hidden(x, (withheld or {}).get(value, {}), horizon), np.nan, y)
         ax.plot(
             x,
-            y,
+            drawn_y,
             drawstyle="steps-post",
             color=st["color"],
             linestyle=st["linestyle"],

@@ -107,7 +107,7 @@ def verdict_chart(table, *, lang: str | None = None, title: str | None = None) -
         ],
     )
     # estimates and intervals in words, no counts: nothing here for disclosure control
-    return describe(fig, f"{title.rstrip('.')}. {described}.", data, lang=lang)
+    return describe(fig, f"{title.rstrip('.')}. {described}.", data, lang=lang, caption=title.rstrip("."))
 
 
 def _draw_panel(ax, row, lang: str, title: str) -> None:
