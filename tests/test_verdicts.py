@@ -384,7 +384,7 @@ def test_no_double_negatives_in_the_findings_and_summary_texts():
     found = [
         (where, lang, clause)
         for where, sv, en in texts.pairs()
-        if where.startswith(("findings.", "summary."))
+        if where.startswith(("findings.", "summary.", "series.", "report.GROUP_EFFECT_RESULT", "report.CHECKS_RESULT"))
         for lang, text in (("sv", sv), ("en", en))
         for clause in double_negatives(text, lang)
     ]
