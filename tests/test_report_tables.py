@@ -284,6 +284,8 @@ def test_the_hires_sentence_gives_each_groups_share_only_when_all_its_rows_are_s
         "90\xa0% av de anställda i pilotförvaltningarna en fördjupad kontroll."
     )
     assert sections.hires_checked_result(ctx, _published(t, {"n_hires": [0]})) is None
+    none_checked = _published(t.assign(n_hires_with_court_check=[270, 90, 0, 0, 0]))
+    assert sections.hires_checked_result(ctx, none_checked).endswith("mot 0\xa0% i jämförelseförvaltningarna.")
     ctx_en = _ctx("en")
     ctx_en.tables["pilot_rollout"] = ctx.tables["pilot_rollout"]
     assert "90% of the people hired in the pilot administrations" in sections.hires_checked_result(

@@ -800,10 +800,10 @@ def _shown(published, column: str):
 
 
 def _percent(share: float, lang: str) -> str:
-    """A share in per cent, whole (74 %), with one decimal under 10 % (0,7 %)."""
+    """A share in per cent, whole (74 %, 0 %), with one decimal between 0 and 10 % (0,7 %)."""
     from ..labels import format_percent
 
-    return format_percent(share, lang, decimals=1 if share < 0.1 else 0)
+    return format_percent(share, lang, decimals=1 if 0 < share < 0.1 else 0)
 
 
 def _lower_first(text: str) -> str:
