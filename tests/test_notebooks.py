@@ -293,7 +293,7 @@ def test_the_summary_shows_the_previous_reports_figures_only_when_there_is_one(r
     assert '<th scope="col">Förra rapporten (2025Q3)</th>' in later
     assert "Sedan förra rapporten (2025Q3) har skattningen för tid till tillsättning" in later
     effects_before = re.findall(r'<td class="verdict-effect">([^<]*)</td>', first)
-    previous_now = re.findall(r'<td class="verdict-previous">([^<]*)<br>', later)
+    previous_now = re.findall(r'<td class="verdict-previous" data-label="[^"]*">([^<]*)<br>', later)
     assert len(effects_before) == 3 and previous_now == effects_before
     assert re.search(r"procentenheter (högre|lägre)", " ".join(previous_now)), "a share in percentage points"
     assert re.search(r"\d\xa0% (fler|färre)", " ".join(previous_now)), "a ratio in per cent"

@@ -195,6 +195,7 @@ def test_the_previous_report_adds_a_column():
     assert frame.iloc[2, -1] == "–", "an outcome the previous report lacks"
     html = table.to_html()
     assert html.count('<th scope="col">') == 4 and 'class="verdict verdict-clear-increase"' in html
+    assert html.count('<td class="verdict-previous" data-label="Förra rapporten (2025Q3)">') == 3
     en = V.verdict_table(demo_findings("en"), previous=previous)
     assert en.columns[-1] == "Previous report (2025Q3)" and frame.shape == (3, 4)
     assert V.verdict_table(demo_findings(), previous=None).previous_period is None

@@ -263,7 +263,10 @@ class VerdictTable:
                 f"<td>{_tag_html(r.verdict, r.tag)}</td>",
             ]
             if self.previous_period is not None:
-                cells.append(f'<td class="verdict-previous">{_previous_html(r.previous, self.lang)}</td>')
+                label = escape(self.columns[-1])  # shown on a narrow screen, where the headers are not
+                cells.append(
+                    f'<td class="verdict-previous" data-label="{label}">{_previous_html(r.previous, self.lang)}</td>'
+                )
             body.append("<tr>" + "".join(cells) + "</tr>")
         return (
             f'<table class="verdicts" lang="{self.lang}">'
