@@ -302,11 +302,17 @@ def test_the_turnaround_sentence_names_each_shown_median():
         }
     )
     assert sections.turnaround_result(_ctx(), _published(t, {"median_days": [1]})) == (
-        "Hälften av kontrollerna var klara inom 4\xa0dagar för fördjupad kontroll (domstolsregister) "
-        "och 1\xa0dag för fördjupad kontroll med kreditupplysning."
+        "Hälften av kontrollerna var klara inom 1\xa0dag för fördjupad kontroll med kreditupplysning "
+        "och 4\xa0dagar för fördjupad kontroll (domstolsregister)."
     )
-    assert sections.turnaround_result(_ctx("en"), _published(t)).startswith(
-        "Half of the checks were done within 4\xa0days for deepened check (court records), 10\xa0days for police"
+    assert sections.turnaround_result(_ctx("en"), _published(t)) == (
+        "Half of the checks were done within 1\xa0day for deepened check with credit check, 4\xa0days for deepened "
+        "check (court records), and 10\xa0days for police register extract (school and preschool)."
+    )
+    same = _published(t.assign(median_days=[10.0, 10.0, 4.0]))
+    assert sections.turnaround_result(_ctx(), same) == (
+        "Hälften av kontrollerna var klara inom 4\xa0dagar för fördjupad kontroll med kreditupplysning "
+        "samt 10\xa0dagar för fördjupad kontroll (domstolsregister) och registerutdrag (skola och förskola)."
     )
     assert "kan inte visas" in sections.turnaround_result(_ctx(), _published(t, {"median_days": [0, 1, 2]}))
 

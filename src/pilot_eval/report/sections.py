@@ -882,7 +882,7 @@ def hires_checked_result(ctx: Period, published) -> str | None:
 def turnaround_result(ctx: Period, published) -> str:
     """What the checks page's turnaround table (:func:`pilot_eval.measures.check_turnaround`,
     published) shows: within how many days half of the checks of each type were done (the
-    medians the table shows)."""
+    medians the table shows; types with the same median named together, the quickest first)."""
     from ..labels import format_number, value_label
     from .findings import _and_list
 
@@ -890,14 +890,26 @@ def turnaround_result(ctx: Period, published) -> str:
     rows = _shown(published, "median_days")
     if rows.empty:
         return words.CHECKS_RESULT["turnaround_none"][i]
+    # the types with the same median together, the quickest first
+    by_days: dict[float, list[str]] = {}
+    for _, r in rows.sort_values("median_days", kind="stable").iterrows():
+        by_days.setdefault(float(r["median_days"]), []).append(
+            _lower_first(value_label("check_type", r["check_type"], ctx.lang))
+        )
     items = [
         words.CHECKS_RESULT["turnaround_item"][i].format(
-            days=format_number(float(r["median_days"]), ctx.lang, decimals=0, unit="days"),
-            check=_lower_first(value_label("check_type", r["check_type"], ctx.lang)),
+            days=format_number(days, ctx.lang, decimals=0, unit="days"), check=_plain_list(checks, i)
         )
-        for _, r in rows.iterrows()
+        for days, checks in by_days.items()
     ]
     return words.CHECKS_RESULT["turnaround"][i].format(items=_and_list(items, ctx.lang))
+
+
+def _plain_list(items: list[str], i: int) -> str:
+    """ "a, b och c" with a plain "och" (inside a longer list, which then takes "samt")."""
+    from ..texts.findings import LISTS
+
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {LISTS['and'][i]} " + items[-1]
 
 
 def check_outcomes_result(ctx: Period, published) -> str:
