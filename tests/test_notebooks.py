@@ -269,6 +269,40 @@ def test_the_summary_has_at_most_400_words_before_its_first_chart(report):
 
 
 @pytest.mark.slow
+def test_the_summary_shows_the_previous_reports_figures_only_when_there_is_one(tmp_path, tmp_path_factory):
+    """2025Q3 and then 2025Q4 into one reports folder: 2025Q4's verdict table has a column
+    "Förra rapporten (2025Q3)" whose effects read as 2025Q3's own table reads them (in the
+    reader's units: days, percentage points, per cent), and a sentence "Sedan förra
+    rapporten"; 2025Q3, the first report, has neither."""
+    import shutil
+
+    from pilot_eval.report.runner import run_report
+
+    processed = fx.once(tmp_path_factory, "processed", fx.processed_data) / "processed"
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(paths.NOTEBOOKS_DIR / "00_sammanfattning.ipynb", notebooks)
+    out = tmp_path / "out"
+    for period in ("2025Q3", fx.PERIOD):
+        result = run_report(period, processed_dir=processed, out_dir=out, notebooks_dir=notebooks, quiet=True)
+        assert result.exit_code == 0, result.manifest
+    first = (out / "2025Q3" / "sv" / "00_sammanfattning.html").read_text(encoding="utf-8")
+    later = (out / fx.PERIOD / "sv" / "00_sammanfattning.html").read_text(encoding="utf-8")
+    assert "Förra rapporten" not in first and "Sedan förra rapporten" not in first
+    table_before = re.search(r'<table class="verdicts".*?</table>', first, re.S).group(0)
+    table_now = re.search(r'<table class="verdicts".*?</table>', later, re.S).group(0)
+    assert '<td class="verdict-previous"' not in table_before and table_before.count('<th scope="col">') == 3
+    assert table_now.count('<th scope="col">') == 4
+    assert '<th scope="col">Förra rapporten (2025Q3)</th>' in table_now
+    assert "Sedan förra rapporten (2025Q3) har skattningen för " in later
+    effects_before = re.findall(r'<td class="verdict-effect">([^<]*)</td>', first)
+    previous_now = re.findall(r'<td class="verdict-previous" data-label="[^"]*">([^<]*)<br>', later)
+    assert len(effects_before) == 3 and previous_now == effects_before
+    assert re.search(r"procentenheter (högre|lägre)", " ".join(previous_now)), "a share in percentage points"
+    assert re.search(r"\d\xa0% (fler|färre)", " ".join(previous_now)), "a ratio in per cent"
+
+
+@pytest.mark.slow
 def test_the_summary_in_english(report, tmp_path, tmp_path_factory):
     """``lang="en"`` renders the same summary in English: headings, findings, number format."""
     import shutil

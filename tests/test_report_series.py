@@ -317,5 +317,27 @@ def test_two_periods_and_two_languages_in_one_reports_folder(processed, tmp_path
     # the same data in both periods here: the sentence says nothing changed
     ctx = SimpleNamespace(estimates=held, period=fx.PERIOD, lang="sv")
     sentence = sections.since_last_report(ctx)
-    assert sentence.startswith("Sedan förra rapporten (2025Q3) har skattningen för tid till tillsättning ändrats från")
+    assert sentence.startswith("Sedan förra rapporten (2025Q3) har skattningen för ")
+    assert "tid till tillsättning" in sentence and ("ändrats från" in sentence or "legat kvar på" in sentence)
     assert sentence.endswith("; bedömningarna är desamma.")
+
+
+def test_a_figure_that_reads_as_before_is_said_to_have_stayed_not_changed_from_itself():
+    before = {
+        "days_to_fill": {"period": "2025Q3", **_figures(5.75)},
+        "late_withdrawal": {"period": "2025Q3", **_figures(0.018)},
+    }
+    now = {
+        "days_to_fill": {"period": "2025Q4", **_figures(5.81)},  # +5,8 both times
+        "late_withdrawal": {"period": "2025Q4", **_figures(0.019)},
+    }
+    sv = series.since_last_report(before, now, lang="sv").replace("\xa0", " ")
+    assert sv == (
+        "Sedan förra rapporten (2025Q3) har skattningen för återtagna ansökningar ändrats från +1,8 till +1,9 "
+        "procentenheter och för tid till tillsättning legat kvar på +5,8 dagar; bedömningarna är desamma."
+    )
+    en = series.since_last_report({"days_to_fill": before["days_to_fill"]}, now, lang="en").replace("\xa0", " ")
+    assert en == (
+        "Since the previous report (2025Q3), the estimate for time to fill has stayed at +5.8 days; "
+        "the verdicts are the same."
+    )

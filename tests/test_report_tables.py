@@ -249,3 +249,120 @@ def test_the_equality_summary_names_flagged_groups_or_says_none_can_be_shown():
         "The four-fifths rule cannot be applied in this table: the ratio to the best-off group cannot be shown "
         "for any group."
     ]
+
+
+# --------------------------------------------------------------------------- interpretation sentences, pages 05 and 06
+
+
+def _published(frame: pd.DataFrame, withheld: dict[str, list[int]] | None = None):
+    """``frame`` as a published table, with the cells ``withheld`` ({column: rows}) marked."""
+    p = protect(frame, totals=None)
+    out = p.select()
+    for column, rows in (withheld or {}).items():
+        for r in rows:
+            out.flags.loc[r, column] = "secondary"
+    return out
+
+
+def test_the_hires_sentence_gives_each_groups_share_only_when_all_its_rows_are_shown():
+    ctx = _ctx()
+    ctx.tables["pilot_rollout"] = pd.DataFrame({"administration": ["UBF", "SOF"], "scope": ["new_hires"] * 2})
+    t = pd.DataFrame(
+        {
+            "administration": ["UBF", "SOF", "SBF", "TFF", "UBF"],
+            "phase": ["during", "during", "during", "during", "before"],
+            "n_hires": [300, 100, 120, 80, 200],
+            "n_hires_with_court_check": [270, 90, 0, 10, 0],
+        }
+    )
+    assert sections.hires_checked_result(ctx, _published(t)) == (
+        "Under piloten fick 90\xa0% av de anställda i pilotförvaltningarna en fördjupad kontroll, "
+        "mot 5,0\xa0% i jämförelseförvaltningarna."
+    )
+    one_hidden = _published(t, {"n_hires_with_court_check": [3]})
+    assert sections.hires_checked_result(ctx, one_hidden).endswith(
+        "90\xa0% av de anställda i pilotförvaltningarna en fördjupad kontroll."
+    )
+    assert sections.hires_checked_result(ctx, _published(t, {"n_hires": [0]})) is None
+    none_checked = _published(t.assign(n_hires_with_court_check=[270, 90, 0, 0, 0]))
+    assert sections.hires_checked_result(ctx, none_checked).endswith("mot 0\xa0% i jämförelseförvaltningarna.")
+    ctx_en = _ctx("en")
+    ctx_en.tables["pilot_rollout"] = ctx.tables["pilot_rollout"]
+    assert "90% of the people hired in the pilot administrations" in sections.hires_checked_result(
+        ctx_en, _published(t)
+    )
+
+
+def test_the_turnaround_sentence_names_each_shown_median():
+    t = pd.DataFrame(
+        {
+            "check_type": ["court_records", "register_school", "court_and_credit"],
+            "median_days": [4.0, 10.0, 1.0],
+            "n": [1200, 2300, 40],
+        }
+    )
+    assert sections.turnaround_result(_ctx(), _published(t, {"median_days": [1]})) == (
+        "Hälften av kontrollerna var klara inom 1\xa0dag för fördjupad kontroll med kreditupplysning "
+        "och 4\xa0dagar för fördjupad kontroll (domstolsregister)."
+    )
+    assert sections.turnaround_result(_ctx("en"), _published(t)) == (
+        "Half of the checks were done within 1\xa0day for deepened check with credit check, 4\xa0days for deepened "
+        "check (court records), and 10\xa0days for police register extract (school and preschool)."
+    )
+    same = _published(t.assign(median_days=[10.0, 10.0, 4.0]))
+    assert sections.turnaround_result(_ctx(), same) == (
+        "Hälften av kontrollerna var klara inom 4\xa0dagar för fördjupad kontroll med kreditupplysning "
+        "samt 10\xa0dagar för fördjupad kontroll (domstolsregister) och registerutdrag (skola och förskola)."
+    )
+    assert "kan inte visas" in sections.turnaround_result(_ctx(), _published(t, {"median_days": [0, 1, 2]}))
+
+
+def test_the_outcomes_sentence_says_which_years_are_shown_and_why_others_are_not():
+    t = pd.DataFrame(
+        {
+            "year": ["2024"] * 3 + ["2025"] * 3,
+            "outcome": ["cleared", "remark_no_obstacle", "remark_obstacle"] * 2,
+            "n": [937, 28, 7, 50, 3, 2],
+        }
+    )
+    from pilot_eval.disclosure import protect_check_outcomes
+
+    published = protect_check_outcomes(t, level_columns=["year"], totals=None)
+    assert published.flags["n"].tolist()[3:] != ["", "", ""], "2025 has fewer than 5 in an outcome"
+    said = sections.check_outcomes_result(_ctx(), published)
+    assert said == (
+        "Utfallen visas för 2024. År 2024 ledde 0,7\xa0% av kontrollerna till en anmärkning som hindrade anställning. "
+        "För 2025 visas inga utfall: där fanns färre än 10 kontroller eller färre än 5 i något utfall."
+    )
+    none = protect_check_outcomes(t.assign(n=[9, 3, 2, 50, 3, 2]), level_columns=["year"], totals=None)
+    assert sections.check_outcomes_result(_ctx("en"), none).startswith("Outcomes cannot be shown for any year")
+
+
+def test_the_group_effect_sentence_names_a_clear_difference_or_says_there_is_none(monkeypatch):
+    from types import SimpleNamespace
+
+    tidy = pd.DataFrame(
+        {
+            "group": ["woman", "woman", "man", "man"],
+            "term": ["during", "during_minus_rest"] * 2,
+            "headline": [True] * 4,
+            "estimate": [0.02, 0.01, 0.05, 0.06],
+            "conf_low": [-0.01, -0.02, 0.01, 0.01],
+            "conf_high": [0.05, 0.04, 0.09, 0.11],
+        }
+    )
+    monkeypatch.setattr(sections, "group_effects", lambda ctx, by: SimpleNamespace(tidy=lambda: tidy))
+    table = _published(tidy[["group", "term", "estimate"]])
+    assert sections.group_effect_result(_ctx(), table, "gender").startswith(
+        "Under piloten skilde sig effekten för män tydligt från effekten för övriga sökande"
+    )
+    men_hidden = _published(tidy[["group", "term", "estimate"]], {"estimate": [2, 3]})
+    assert sections.group_effect_result(_ctx("en"), men_hidden, "gender") == (
+        "The data show no clear difference for women during the pilot: the interval of the difference from other "
+        "applicants contains zero."
+    )
+    both = tidy.assign(conf_low=[-0.01, -0.02, -0.01, -0.01])
+    monkeypatch.setattr(sections, "group_effects", lambda ctx, by: SimpleNamespace(tidy=lambda: both))
+    assert "för var och en av de 2 grupper som kan visas" in sections.group_effect_result(_ctx(), table, "gender")
+    hidden = _published(tidy[["group", "term", "estimate"]], {"estimate": [0, 1, 2, 3]})
+    assert sections.group_effect_result(_ctx(), hidden, "gender") is None

@@ -195,6 +195,7 @@ def test_the_previous_report_adds_a_column():
     assert frame.iloc[2, -1] == "–", "an outcome the previous report lacks"
     html = table.to_html()
     assert html.count('<th scope="col">') == 4 and 'class="verdict verdict-clear-increase"' in html
+    assert html.count('<td class="verdict-previous" data-label="Förra rapporten (2025Q3)">') == 3
     en = V.verdict_table(demo_findings("en"), previous=previous)
     assert en.columns[-1] == "Previous report (2025Q3)" and frame.shape == (3, 4)
     assert V.verdict_table(demo_findings(), previous=None).previous_period is None
@@ -384,7 +385,7 @@ def test_no_double_negatives_in_the_findings_and_summary_texts():
     found = [
         (where, lang, clause)
         for where, sv, en in texts.pairs()
-        if where.startswith(("findings.", "summary."))
+        if where.startswith(("findings.", "summary.", "series.", "report.GROUP_EFFECT_RESULT", "report.CHECKS_RESULT"))
         for lang, text in (("sv", sv), ("en", en))
         for clause in double_negatives(text, lang)
     ]
@@ -393,3 +394,53 @@ def test_no_double_negatives_in_the_findings_and_summary_texts():
         for f in demo_findings(lang):
             assert not double_negatives(f.text(), lang)
         assert not double_negatives(V.answer(demo_findings(lang)), lang)
+
+
+# --------------------------------------------------------------------------- "sedan förra rapporten"
+
+
+def _saved(estimate, low, high, period="2025Q3", tag="no_clear_difference"):
+    """One outcome's figures as headline.json keeps them (the estimator's units)."""
+    return {"period": period, "estimate": estimate, "conf_low": low, "conf_high": high, "tag": tag}
+
+
+def test_the_previous_figures_are_put_in_each_findings_unit():
+    saved = {
+        "days_to_fill": _saved(6.1, -5.0, 14.0),
+        "late_withdrawal": _saved(0.039, 0.005, 0.07, tag="clear_increase"),
+        "qualified_applicants_per_vacancy": _saved(0.12, -0.05, 0.3),
+        "offer_acceptance": _saved(0.01, -0.02, 0.04),  # no finding of it: left out
+    }
+    found = demo_findings()
+    converted = V.previous_in_reader_units(saved, found)
+    assert set(converted) == {"days_to_fill", "late_withdrawal", "qualified_applicants_per_vacancy"}
+    assert converted["days_to_fill"] == _saved(6.1, -5.0, 14.0)  # days as they are
+    assert converted["late_withdrawal"]["estimate"] == pytest.approx(3.9)  # a share in percentage points
+    assert converted["late_withdrawal"]["conf_high"] == pytest.approx(7.0)
+    assert converted["qualified_applicants_per_vacancy"]["conf_low"] == pytest.approx(-5.0)  # ratio − 1 in per cent
+    assert converted["late_withdrawal"]["tag"] == "clear_increase" and converted["days_to_fill"]["period"] == "2025Q3"
+    # the previous effect reads as the earlier report's own finding read
+    table = V.verdict_table(found, previous=converted)
+    earlier = [
+        finding("days_to_fill", 6.1, -5.0, 14.0),
+        finding("late_withdrawal", 0.039, 0.005, 0.07),
+        finding("qualified_applicants_per_vacancy", 0.12, -0.05, 0.3, row={"method": "poisson_did", "scale": "ratio"}),
+    ]
+    assert [r.previous.effect for r in table.rows] == [V.effect_words(f) for f in earlier]
+    assert plain(table.rows[2].previous.effect) == "12 % fler (mellan 5 % färre och 30 % fler)"
+
+
+def test_no_previous_report_gives_no_previous_column():
+    found = demo_findings()
+    assert V.previous_in_reader_units(None, found) is None
+    assert V.previous_in_reader_units({}, found) is None
+    assert V.previous_in_reader_units({"offer_acceptance": _saved(0.01, -0.02, 0.04)}, found) is None
+    table = V.verdict_table(found, previous=V.previous_in_reader_units(None, found))
+    assert table.previous_period is None and len(table.columns) == 3 and "Förra rapporten" not in table.to_html()
+
+
+def test_a_previous_figure_that_was_not_finite_reads_as_unknown():
+    saved = {"days_to_fill": _saved(None, None, None)}  # headline.json keeps a non-finite figure as null
+    converted = V.previous_in_reader_units(saved, demo_findings()[:1])
+    table = V.verdict_table(demo_findings()[:1], previous=converted)
+    assert table.rows[0].previous.effect == texts.summary.EFFECT["unknown"][0]

@@ -58,6 +58,10 @@ __all__ = [
     "placebo_in_time_overview",
     "pretrend_p_values",
     "pretrend_result",
+    "group_effect_result",
+    "hires_checked_result",
+    "turnaround_result",
+    "check_outcomes_result",
     "finding",
     "pretrend_table",
     "pretrends",
@@ -793,6 +797,154 @@ def pretrend_result(ctx: Period, outcome: str) -> str:
     from .verdicts import pretrend_result as sentence
 
     return sentence(outcome, pretrend_p_values(ctx).get(outcome), lang=ctx.lang)
+
+
+def _shown(published, column: str):
+    """The rows of a published table whose ``column`` is shown (a number, not withheld)."""
+    v, f = published.values, published.flags
+    if column not in v:
+        return v.iloc[0:0]
+    return v.loc[(f[column] == "").to_numpy() & pd.to_numeric(v[column], errors="coerce").notna().to_numpy()]
+
+
+def _percent(share: float, lang: str) -> str:
+    """A share in per cent, whole (74 %, 0 %), with one decimal between 0 and 10 % (0,7 %)."""
+    from ..labels import format_percent
+
+    return format_percent(share, lang, decimals=1 if 0 < share < 0.1 else 0)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def group_effect_result(ctx: Period, published, by: str) -> str | None:
+    """What the equality page's table of effects by group (:func:`group_effect_table`,
+    published as ``published``) shows during the pilot: the groups whose difference from
+    the other applicants is clear (its interval lies wholly on one side of zero), or that
+    none is, naming the groups shown. None when the table shows no group's difference."""
+    from ..labels import value_label
+    from .findings import _and_list
+
+    t = group_effects(ctx, by).tidy()
+    if t.empty:
+        return None
+    t = t.loc[t["headline"].astype(bool)].reset_index(drop=True)  # the rows of group_effect_table
+    v, f = published.values, published.flags
+    if len(v) != len(t) or "estimate" not in v:
+        return None
+    shown = v["estimate"].notna().to_numpy() & (f["estimate"] == "").to_numpy()
+    rows = t.loc[shown & (t["term"].astype(str) == "during_minus_rest").to_numpy()]
+    rows = rows.loc[rows["conf_low"].notna() & rows["conf_high"].notna()]
+    if rows.empty:
+        return None
+    i = texts.index(ctx.lang)
+    clear = rows.loc[(rows["conf_low"] > 0) | (rows["conf_high"] < 0), "group"]
+    if len(clear):
+        names = [_lower_first(value_label(by, g, ctx.lang)) for g in dict.fromkeys(clear)]
+        return words.GROUP_EFFECT_RESULT["differs"][i].format(groups=_and_list(names, ctx.lang))
+    groups = list(dict.fromkeys(rows["group"]))
+    if len(groups) == 1:
+        group = _lower_first(value_label(by, groups[0], ctx.lang))
+        return words.GROUP_EFFECT_RESULT["same_one"][i].format(group=group)
+    return words.GROUP_EFFECT_RESULT["same"][i].format(n=len(groups))
+
+
+def _pilot_administrations(ctx: Period) -> set[str]:
+    r = ctx.pilot_rollout
+    return set(r.loc[r["scope"].astype(str) == "new_hires", "administration"].astype(str))
+
+
+def hires_checked_result(ctx: Period, published) -> str | None:
+    """What the checks page's table of hires checked (``pilot_coverage(...).hires_checked``,
+    published) shows: the share of the people hired during the pilot who had a deepened
+    check, in the pilot administrations and in the comparison administrations. A group's
+    share is given only when every administration's row of it is shown (a share over
+    shown rows alone would be of an unknown part), so nothing withheld can be worked out."""
+    v = published.values
+    needed = ("administration", "phase", "n_hires", "n_hires_with_court_check")
+    if not all(c in v for c in needed):
+        return None
+    during = v["phase"].astype(str) == "during"
+    pilot = v["administration"].astype(str).isin(_pilot_administrations(ctx))
+    ok = published.flags[["n_hires", "n_hires_with_court_check"]].eq("").all(axis=1)
+    ok &= v[["n_hires", "n_hires_with_court_check"]].notna().all(axis=1)
+
+    def share(rows) -> str | None:
+        if not rows.any() or not ok[rows].all():
+            return None
+        hires = float(v.loc[rows, "n_hires"].sum())
+        if hires < ctx.thresholds.min_denominator:
+            return None
+        return _percent(float(v.loc[rows, "n_hires_with_court_check"].sum()) / hires, ctx.lang)
+
+    i = texts.index(ctx.lang)
+    in_pilot, in_comparison = share(during & pilot), share(during & ~pilot)
+    if in_pilot is None:
+        return None
+    if in_comparison is None:
+        return words.CHECKS_RESULT["hires_pilot"][i].format(pilot=in_pilot)
+    return words.CHECKS_RESULT["hires"][i].format(pilot=in_pilot, comparison=in_comparison)
+
+
+def turnaround_result(ctx: Period, published) -> str:
+    """What the checks page's turnaround table (:func:`pilot_eval.measures.check_turnaround`,
+    published) shows: within how many days half of the checks of each type were done (the
+    medians the table shows; types with the same median named together, the quickest first)."""
+    from ..labels import format_number, value_label
+    from .findings import _and_list
+
+    i = texts.index(ctx.lang)
+    rows = _shown(published, "median_days")
+    if rows.empty:
+        return words.CHECKS_RESULT["turnaround_none"][i]
+    # the types with the same median together, the quickest first
+    by_days: dict[float, list[str]] = {}
+    for _, r in rows.sort_values("median_days", kind="stable").iterrows():
+        by_days.setdefault(float(r["median_days"]), []).append(
+            _lower_first(value_label("check_type", r["check_type"], ctx.lang))
+        )
+    items = [
+        words.CHECKS_RESULT["turnaround_item"][i].format(
+            days=format_number(days, ctx.lang, decimals=0, unit="days"), check=_plain_list(checks, i)
+        )
+        for days, checks in by_days.items()
+    ]
+    return words.CHECKS_RESULT["turnaround"][i].format(items=_and_list(items, ctx.lang))
+
+
+def _plain_list(items: list[str], i: int) -> str:
+    """ "a, b och c" with a plain "och" (inside a longer list, which then takes "samt")."""
+    from ..texts.findings import LISTS
+
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {LISTS['and'][i]} " + items[-1]
+
+
+def check_outcomes_result(ctx: Period, published) -> str:
+    """What the checks page's table of check outcomes (:func:`check_outcomes`, published
+    with ``check_outcomes=True``) shows: the years it can show, in each the share of the
+    checks that led to a remark preventing employment, and the years it withholds and why."""
+    from .findings import _and_list
+
+    i = texts.index(ctx.lang)
+    v, f = published.values, published.flags
+    limits = {"total": ctx.thresholds.min_check_total, "category": ctx.thresholds.min_check_category}
+    years = list(dict.fromkeys(v["year"].astype(str)))
+    ok = (f["n"] == "").to_numpy() & v["n"].notna().to_numpy()
+    shown = [y for y in years if ok[(v["year"].astype(str) == y).to_numpy()].all()]
+    withheld = [y for y in years if y not in shown]
+    if not shown:
+        return words.CHECKS_RESULT["outcomes_none"][i].format(**limits)
+    parts = [words.CHECKS_RESULT["outcomes_shown"][i].format(years=_and_list(shown, ctx.lang))]
+    for y in shown:
+        rows = v.loc[v["year"].astype(str) == y]
+        total = float(rows["n"].sum())
+        obstacle = float(rows.loc[rows["outcome"].astype(str) == "remark_obstacle", "n"].sum())
+        if total >= ctx.thresholds.min_denominator:
+            parts.append(words.CHECKS_RESULT["obstacle"][i].format(year=y, share=_percent(obstacle / total, ctx.lang)))
+    if withheld:
+        parts.append(words.CHECKS_RESULT["outcomes_withheld"][i].format(years=_and_list(withheld, ctx.lang), **limits))
+    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------- summaries of long tables

@@ -358,12 +358,19 @@ def since_last_report(
         title = _TEXTS[outcome].title[i]
         return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
+    def reads(outcome: str, figures: Mapping, *, unit: bool) -> str:
+        return _signed(float(figures[outcome]["estimate"]), outcome, outcome in ratios, lang, unit=unit)
+
+    # the figures that changed first, then those that read as before once rounded ("from
+    # +5,8 to +5,8" says nothing): "… ändrats från +1,8 till +1,9 procentenheter och för
+    # tid till tillsättning legat kvar på +5,8 dagar"
+    same = {o for o in both if reads(o, previous, unit=False) == reads(o, current, unit=False)}
     clauses, verdicts = [], []
-    for n, outcome in enumerate(both):
-        ratio = outcome in ratios
-        before = _signed(float(previous[outcome]["estimate"]), outcome, ratio, lang, unit=False)
-        now = _signed(float(current[outcome]["estimate"]), outcome, ratio, lang, unit=True)
-        clauses.append(T.SINCE["first" if n == 0 else "next"][i].format(topic=topic(outcome), before=before, now=now))
+    for n, outcome in enumerate([o for o in both if o not in same] + [o for o in both if o in same]):
+        key = ("first" if n == 0 else "next") + ("_same" if outcome in same else "")
+        before, now = reads(outcome, previous, unit=False), reads(outcome, current, unit=True)
+        clauses.append(T.SINCE[key][i].format(topic=topic(outcome), before=before, now=now))
+    for outcome in both:
         was, tag = previous[outcome].get("tag"), current[outcome].get("tag")
         if was != tag and was in F.TAGS and tag in F.TAGS:
             words = {"topic": topic(outcome), "now": F.TAGS[tag][i], "before": F.TAGS[was][i]}

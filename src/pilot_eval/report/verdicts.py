@@ -14,6 +14,8 @@ docs/estimation.md "Primary outcomes, the family and the verdicts"), in the word
 * :func:`verdict_table` — the table (:class:`VerdictTable`), optionally with the previous
   report's effects beside (``previous``), shown by :func:`pilot_eval.report.show.verdicts`
   and charted by :func:`pilot_eval.report.plots.verdicts.verdict_chart`;
+* :func:`previous_in_reader_units` — the previous report's saved headline figures (in the
+  estimator's units) in the findings' units, for ``verdict_table(previous=...)``;
 * :func:`glossary` — the summary's "Ordlista";
 * :func:`pretrend_result` — a page's sentence on the pre-trend test of one outcome.
 
@@ -54,6 +56,7 @@ __all__ = [
     "answer",
     "effect_words",
     "glossary",
+    "previous_in_reader_units",
     "pretrend_result",
     "question_5",
     "reading_note",
@@ -260,7 +263,10 @@ class VerdictTable:
                 f"<td>{_tag_html(r.verdict, r.tag)}</td>",
             ]
             if self.previous_period is not None:
-                cells.append(f'<td class="verdict-previous">{_previous_html(r.previous, self.lang)}</td>')
+                label = escape(self.columns[-1])  # shown on a narrow screen, where the headers are not
+                cells.append(
+                    f'<td class="verdict-previous" data-label="{label}">{_previous_html(r.previous, self.lang)}</td>'
+                )
             body.append("<tr>" + "".join(cells) + "</tr>")
         return (
             f'<table class="verdicts" lang="{self.lang}">'
@@ -306,6 +312,56 @@ def _previous_effect(f: Finding, earlier: Mapping) -> PreviousEffect:
     words = TF.TAGS[tag][index(f.lang)] if verdict else tag
     effect = effect_words(f, estimate=earlier["estimate"], conf_low=earlier["conf_low"], conf_high=earlier["conf_high"])
     return PreviousEffect(period=str(earlier["period"]), effect=effect, tag=words, verdict=verdict)
+
+
+def _reader_number(value, scale: float) -> float:
+    """A saved figure (a number or None, as ``headline.json`` keeps a non-finite one) × ``scale``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return number * scale
+
+
+def previous_in_reader_units(
+    previous: Mapping[str, Mapping] | None, results: Sequence[Finding]
+) -> dict[str, dict] | None:
+    """The previous report's headline figures in the units of this report's findings, for
+    :func:`verdict_table`'s ``previous``.
+
+    ``previous`` is what :func:`pilot_eval.report.sections.previous_headline` gives (the
+    figures :func:`pilot_eval.report.series.headline_figures` saved): estimate and interval
+    in the estimator's units, shares as proportions and a Poisson outcome as ratio − 1. A
+    finding speaks of them in its own unit (:attr:`Finding.unit`): shares in percentage
+    points and ratios in per cent (× 100), days and applicants as they are; so each outcome
+    is scaled as its finding is. Only outcomes with a finding are kept. None when there is
+    no previous report or it shares no outcome with ``results`` (then the table has no
+    column for it).
+
+    >>> from pilot_eval.report.findings import describe_effect
+    >>> share = describe_effect({"outcome": "late_withdrawal", "term": "during", "estimate": 0.031,
+    ...                          "conf_low": 0.004, "conf_high": 0.06, "p_value": 0.02})
+    >>> saved = {"late_withdrawal": {"period": "2025Q3", "estimate": 0.026, "conf_low": -0.02,
+    ...                              "conf_high": 0.063, "tag": "no_clear_difference"}}
+    >>> previous_in_reader_units(saved, [share])["late_withdrawal"]["estimate"]
+    2.6
+    >>> previous_in_reader_units(None, [share]) is None
+    True
+    """
+    if not previous:
+        return None
+    out = {}
+    for f in results:
+        earlier = previous.get(f.outcome)
+        if not isinstance(earlier, Mapping):
+            continue
+        scale = _text_of(f.outcome, f.unit).scale
+        out[f.outcome] = {
+            "period": str(earlier.get("period", "")),
+            **{k: _reader_number(earlier.get(k), scale) for k in ("estimate", "conf_low", "conf_high")},
+            "tag": earlier.get("tag"),
+        }
+    return out or None
 
 
 def verdict_table(

@@ -5,7 +5,9 @@ as ``(swedish, english)`` pairs."""
 from __future__ import annotations
 
 __all__ = [
+    "CHECKS_RESULT",
     "EQUALITY_SUMMARY",
+    "GROUP_EFFECT_RESULT",
     "GROUP_EFFECT_TERMS",
     "INFERENCE",
     "MARKS",
@@ -153,5 +155,72 @@ EQUALITY_SUMMARY = {
         "kan inte visas för någon grupp.",
         "The four-fifths rule cannot be applied in this table: the ratio to the best-off group cannot be "
         "shown for any group.",
+    ),
+}
+
+#: What the equality page's effects by group show
+#: (:func:`pilot_eval.report.sections.group_effect_result`).
+GROUP_EFFECT_RESULT = {
+    "differs": (
+        "Under piloten skilde sig effekten för {groups} tydligt från effekten för övriga sökande: intervallet för "
+        "skillnaden ligger helt på ena sidan om noll. Grupperna är många, så en sådan skillnad kan också bero "
+        "på slumpen.",
+        "During the pilot the effect for {groups} clearly differed from that for other applicants: the interval "
+        "of the difference lies wholly on one side of zero. There are many groups, so such a difference may "
+        "also be chance.",
+    ),
+    "same": (
+        "Underlaget visar ingen säkerställd skillnad mellan grupperna under piloten: för var och en av de {n} "
+        "grupper som kan visas innehåller intervallet för skillnaden mot övriga sökande noll.",
+        "The data show no clear difference between the groups during the pilot: for each of the {n} groups "
+        "that can be shown, the interval of the difference from other applicants contains zero.",
+    ),
+    "same_one": (
+        "Underlaget visar ingen säkerställd skillnad för {group} under piloten: intervallet för skillnaden mot "
+        "övriga sökande innehåller noll.",
+        "The data show no clear difference for {group} during the pilot: the interval of the difference from "
+        "other applicants contains zero.",
+    ),
+}
+
+#: What the checks page's tables show (:func:`pilot_eval.report.sections.hires_checked_result`,
+#: :func:`~pilot_eval.report.sections.turnaround_result`,
+#: :func:`~pilot_eval.report.sections.check_outcomes_result`).
+CHECKS_RESULT = {
+    "hires": (
+        "Under piloten fick {pilot} av de anställda i pilotförvaltningarna en fördjupad kontroll, "
+        "mot {comparison} i jämförelseförvaltningarna.",
+        "During the pilot {pilot} of the people hired in the pilot administrations had a deepened check, "
+        "against {comparison} in the comparison administrations.",
+    ),
+    "hires_pilot": (
+        "Under piloten fick {pilot} av de anställda i pilotförvaltningarna en fördjupad kontroll.",
+        "During the pilot {pilot} of the people hired in the pilot administrations had a deepened check.",
+    ),
+    "turnaround": (
+        "Hälften av kontrollerna var klara inom {items}.",
+        "Half of the checks were done within {items}.",
+    ),
+    "turnaround_item": ("{days} för {check}", "{days} for {check}"),
+    "turnaround_none": (
+        "Tiden för kontrollerna kan inte visas för någon typ av kontroll: underlaget är för litet.",
+        "The time taken by the checks cannot be shown for any type of check: there are too few.",
+    ),
+    "outcomes_shown": ("Utfallen visas för {years}.", "Outcomes are shown for {years}."),
+    "obstacle": (
+        "År {year} ledde {share} av kontrollerna till en anmärkning som hindrade anställning.",
+        "In {year}, {share} of the checks led to a remark that prevented employment.",
+    ),
+    "outcomes_withheld": (
+        "För {years} visas inga utfall: där fanns färre än {total} kontroller eller färre än {category} i något "
+        "utfall.",
+        "For {years} no outcomes are shown: there were fewer than {total} checks or fewer than {category} in "
+        "some outcome.",
+    ),
+    "outcomes_none": (
+        "Utfallen kan inte visas för något år: där fanns färre än {total} kontroller eller färre än {category} "
+        "i något utfall.",
+        "Outcomes cannot be shown for any year: there were fewer than {total} checks or fewer than {category} "
+        "in some outcome.",
     ),
 }

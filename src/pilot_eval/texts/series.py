@@ -40,7 +40,8 @@ LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 #: The summary's sentence on what changed since the previous report: ``{period}`` is the
-#: earlier period, ``{changes}`` the ``first`` clause and the ``next`` ones joined as a list,
+#: earlier period, ``{changes}`` the ``first`` clause and the ``next`` ones joined as a list
+#: (the figures that read as before last, ``first_same`` / ``next_same``),
 #: ``{verdicts}`` ``verdicts_same`` or ``verdicts_changed`` (with its ``verdict`` clauses).
 SINCE: dict[str, tuple[str, str]] = {
     "sentence": (
@@ -49,6 +50,9 @@ SINCE: dict[str, tuple[str, str]] = {
     ),
     "first": ("{topic} ändrats från {before} till {now}", "{topic} has changed from {before} to {now}"),
     "next": ("för {topic} från {before} till {now}", "for {topic} from {before} to {now}"),
+    # a figure that reads the same as before (rounded): said last, with a verb of its own
+    "first_same": ("{topic} legat kvar på {now}", "{topic} has stayed at {now}"),
+    "next_same": ("för {topic} legat kvar på {now}", "for {topic} stayed at {now}"),
     "verdicts_same": ("; bedömningarna är desamma.", "; the verdicts are the same."),
     "verdicts_changed": ("; bedömningen för {verdicts}.", "; the verdict for {verdicts}."),
     "verdict": ("{topic} är nu ”{now}” (förut ”{before}”)", "{topic} is now “{now}” (before: “{before}”)"),
