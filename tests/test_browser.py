@@ -293,7 +293,8 @@ def test_every_page_passes_axe_at_desktop_and_phone_width(report_dirs, browser, 
 def test_no_page_scrolls_sideways(report_dirs, browser, lang):
     """At 320 px (WCAG 1.4.10 reflow) and 390 px nothing is wider than the screen: tables
     wrap or stack, hashes break, charts shrink; nor at 1200 px, where a wide table wraps
-    within the text column."""
+    within the text column. No table, chart or paragraph reaches beyond the text column
+    (``main``) either, at any of the widths."""
     wide = []
     for path in _pages(report_dirs[lang]):
         for width in (320, 390, WIDTHS["desktop"]):
@@ -306,9 +307,14 @@ def test_no_page_scrolls_sideways(report_dirs, browser, lang):
                         .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
                         .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > root.clientWidth + 1))
                         .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
-                    return {scroll: root.scrollWidth, client: root.clientWidth, culprits};
+                    const main = document.querySelector('main');
+                    const edge = main ? main.getBoundingClientRect().right : root.clientWidth;
+                    const beyond = [...document.querySelectorAll('main table, main figure, main img, main p')]
+                        .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > edge + 1)
+                        .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+                    return {scroll: root.scrollWidth, client: root.clientWidth, culprits, beyond};
                 }""")
-                if overflow["scroll"] > overflow["client"] + 1:
+                if overflow["scroll"] > overflow["client"] + 1 or overflow["beyond"]:
                     wide.append(f"{path.name}@{width}: {overflow}")
             finally:
                 visit.close()

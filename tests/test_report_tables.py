@@ -366,3 +366,40 @@ def test_the_group_effect_sentence_names_a_clear_difference_or_says_there_is_non
     assert "för var och en av de 2 grupper som kan visas" in sections.group_effect_result(_ctx(), table, "gender")
     hidden = _published(tidy[["group", "term", "estimate"]], {"estimate": [0, 1, 2, 3]})
     assert sections.group_effect_result(_ctx(), hidden, "gender") is None
+
+
+def test_the_rollout_table_shows_what_a_reader_needs_and_says_a_common_group_once():
+    rollout = pd.DataFrame(
+        {
+            "administration": ["UBF", "SOF"],
+            "role_group": ["all", "all"],
+            "scope": ["new_hires", "new_hires"],
+            "check_type": ["court_records", "court_records"],
+            "start_date": pd.to_datetime(["2023-09-01", "2023-09-01"]),
+            "end_date": pd.to_datetime(["2024-12-31", "2024-12-31"]),
+            "cohort": ["2023Q3", "2023Q3"],
+            "in_force_at_cut": [False, False],
+            "months_in_force": [16.0, 16.0],
+        }
+    )
+    shown, sentence = sections.rollout_scope(_ctx("sv"), rollout)
+    assert list(shown.columns) == ["administration", "scope", "check_type", "start_date", "end_date", "in_force_at_cut"]
+    assert sentence == "Piloten gällde alla yrkesgrupper i varje förvaltning."
+    assert (
+        sections.rollout_scope(_ctx("en"), rollout)[1] == "The pilot covered all role groups in every administration."
+    )
+    rollout.loc[1, "role_group"] = "managers"
+    shown, sentence = sections.rollout_scope(_ctx("sv"), rollout)
+    assert "role_group" in shown.columns and sentence is None
+
+
+def test_a_table_whose_whole_words_need_more_than_the_text_column_is_set_dense():
+    from pilot_eval.disclosure.layout import TEXT_COLUMN_PX
+
+    narrow = pd.DataFrame({"administration": ["UBF", "SOF"], "n_vacancies": [100, 120]})
+    assert "pe-dense" not in protect(narrow, totals=None).to_html()
+    wide = pd.DataFrame({f"name_{i}": ["Utbildningsförvaltningen", "Socialförvaltningen"] for i in range(5)})
+    wide["n_vacancies"] = [100, 120]
+    labels = {f"name_{i}": (f"Namn {i}", f"Name {i}") for i in range(5)}
+    assert 5 * 24 * 8 > TEXT_COLUMN_PX  # five columns of a 24-letter word cannot fit whole
+    assert 'class="pe-table pe-wide pe-dense"' in protect(wide, totals=None).to_html(labels=labels)

@@ -35,7 +35,7 @@ from ..labels import label
 from ..texts.disclosure import LAYOUT, WITHHELD_COLUMNS
 from .rules import MISSING_SYMBOL
 
-__all__ = ["LONG_ROWS", "WIDE_COLUMNS", "UnlabelledError", "long_form", "to_html", "withheld_columns"]
+__all__ = ["LONG_ROWS", "TEXT_COLUMN_PX", "WIDE_COLUMNS", "UnlabelledError", "long_form", "to_html", "withheld_columns"]
 
 #: A table with more rows than this is collapsed behind ``<details>``.
 LONG_ROWS = 15
@@ -202,6 +202,36 @@ def _header_rows(header: list[str], aligns: list[str], combos: list[tuple], esc)
     return ["<tr>" + "".join(top) + "</tr>", "<tr>" + "".join(below) + "</tr>"]
 
 
+#: The report's text column at desktop width (CSS pixels; ``main`` of report.css).
+TEXT_COLUMN_PX = 820
+#: Pixels per character at the table's size (a wide average: bold headers, Swedish words).
+_CHAR_PX = 8.6
+_CELL_PADDING_PX = 12
+
+
+def _min_width(header: list[str], rows: list[list[tuple]]) -> float:
+    """An estimate of the narrowest the table can be set with whole words: per column its
+    longest word (header or cell; a figure whole), plus padding. Over
+    :data:`TEXT_COLUMN_PX` the table is set *dense* (``pe-dense``: smaller, and its words
+    may break), so that it stays inside the text column instead of reaching into the
+    margin or making the page scroll sideways."""
+
+    def longest(text: str, kind: str) -> int:
+        text = str(text)
+        return len(text) if kind not in ("group", "header") else max((len(w) for w in text.split()), default=0)
+
+    columns = len(header)
+    widest = [longest(h, "header") for h in header]
+    if len(widest) != columns:  # pragma: no cover - headers and rows are made together
+        return 0.0
+    for row in rows:
+        if len(row) != columns:
+            continue
+        for j, (text, kind, _) in enumerate(row):
+            widest[j] = max(widest[j], longest(text, kind))
+    return sum(w * _CHAR_PX + _CELL_PADDING_PX for w in widest)
+
+
 #: A file's name in a cell ("vacancies.csv"): set as code, not as words of the page's language.
 _FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|tsv|txt|xlsx|xls|parquet|json|jsonl)", re.IGNORECASE)
 
@@ -272,7 +302,11 @@ def to_html(
         aligns = ["left" if kinds[c] == "group" else "right" for c in columns]
         form = "wide"
         combos = []
-    parts = [f'<table class="pe-table pe-{form}" style="border-collapse:collapse">']
+    drawn = header  # the header words each column must hold: the lower row of a two-row header
+    if combos and all(len(c) == 2 for c in combos):
+        drawn = header[: len(header) - len(combos)] + [second for _, second in combos]
+    dense = " pe-dense" if _min_width(drawn, rows) > TEXT_COLUMN_PX else ""
+    parts = [f'<table class="pe-table pe-{form}{dense}" style="border-collapse:collapse">']
     if caption:
         parts.append(f'<caption style="text-align:left;font-weight:bold">{esc(caption)}</caption>')
     parts.append("<thead>")

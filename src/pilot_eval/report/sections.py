@@ -58,6 +58,7 @@ __all__ = [
     "placebo_in_time_overview",
     "pretrend_p_values",
     "pretrend_result",
+    "rollout_scope",
     "group_effect_result",
     "hires_checked_result",
     "turnaround_result",
@@ -853,6 +854,24 @@ def group_effect_result(ctx: Period, published, by: str) -> str | None:
 def _pilot_administrations(ctx: Period) -> set[str]:
     r = ctx.pilot_rollout
     return set(r.loc[r["scope"].astype(str) == "new_hires", "administration"].astype(str))
+
+
+def rollout_scope(ctx: Period, rollout: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The roll-out table page 06 shows (:attr:`pilot_eval.measures.PilotCoverage.rollout`)
+    with the columns a reader needs: who, which check, from when to when, and whether it
+    was in force at the cut. The cohort (the start's quarter) and the months in force repeat
+    the dates and are left out; the occupational group too when every row has the same one,
+    said instead in a sentence (returned; None when the groups differ)."""
+    shown = rollout.drop(columns=[c for c in ("cohort", "months_in_force") if c in rollout])
+    groups = shown["role_group"].dropna().unique() if "role_group" in shown else []
+    if len(groups) != 1:
+        return shown, None
+    group = value_label("role_group", groups[0], ctx.lang)
+    sentence = ctx.text(
+        f"Piloten gällde {group[0].lower()}{group[1:]} i varje förvaltning.",
+        f"The pilot covered {group[0].lower()}{group[1:]} in every administration.",
+    )
+    return shown.drop(columns=["role_group"]), sentence
 
 
 def hires_checked_result(ctx: Period, published) -> str | None:
