@@ -401,5 +401,5 @@ def test_a_table_whose_whole_words_need_more_than_the_text_column_is_set_dense()
     wide = pd.DataFrame({f"name_{i}": ["Utbildningsförvaltningen", "Socialförvaltningen"] for i in range(5)})
     wide["n_vacancies"] = [100, 120]
     labels = {f"name_{i}": (f"Namn {i}", f"Name {i}") for i in range(5)}
-    assert 5 * 24 * 8 > TEXT_COLUMN_PX  # five columns of a 24-letter word cannot fit whole
+    assert TEXT_COLUMN_PX < 5 * 24 * 8  # five columns of a 24-letter word cannot fit whole
     assert 'class="pe-table pe-wide pe-dense"' in protect(wide, totals=None).to_html(labels=labels)
