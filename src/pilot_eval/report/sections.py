@@ -867,10 +867,7 @@ def rollout_scope(ctx: Period, rollout: pd.DataFrame) -> tuple[pd.DataFrame, str
     if len(groups) != 1:
         return shown, None
     group = value_label("role_group", groups[0], ctx.lang)
-    sentence = ctx.text(
-        f"Piloten gällde {group[0].lower()}{group[1:]} i varje förvaltning.",
-        f"The pilot covered {group[0].lower()}{group[1:]} in every administration.",
-    )
+    sentence = words.ROLLOUT_SCOPE[texts.index(ctx.lang)].format(group=group[0].lower() + group[1:])
     return shown.drop(columns=["role_group"]), sentence
 
 

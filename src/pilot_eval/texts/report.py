@@ -14,6 +14,7 @@ __all__ = [
     "LEAVE_ONE_OUT",
     "NOTICES",
     "PERCENTAGE_POINTS_SUFFIX",
+    "ROLLOUT_SCOPE",
     "TERMS",
     "TRIPLE_DIFFERENCE_TERMS",
     "UNITS",
@@ -186,6 +187,12 @@ GROUP_EFFECT_RESULT = {
 #: What the checks page's tables show (:func:`pilot_eval.report.sections.hires_checked_result`,
 #: :func:`~pilot_eval.report.sections.turnaround_result`,
 #: :func:`~pilot_eval.report.sections.check_outcomes_result`).
+#: Page 06: the occupational group every row of the roll-out has (sections.rollout_scope).
+ROLLOUT_SCOPE = (
+    "Piloten gällde {group} i varje förvaltning.",
+    "The pilot covered {group} in every administration.",
+)
+
 CHECKS_RESULT = {
     "hires": (
         "Under piloten fick {pilot} av de anställda i pilotförvaltningarna en fördjupad kontroll, "
