@@ -151,7 +151,7 @@ def _words_beyond_the_margin(path: Path) -> list[str]:
 
 def _shot(path: Path, name: str, page: int = 1) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    ignore = ARTIFACTS.parent / ".gitignore"
+    ignore = ARTIFACTS / ".gitignore"  # the browser folder only: tests/artifacts/*.png are kept
     if not ignore.exists():
         ignore.write_text("# test output, never committed\n*\n", encoding="utf-8")
     stem = ARTIFACTS / name
