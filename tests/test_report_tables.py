@@ -403,3 +403,24 @@ def test_a_table_whose_whole_words_need_more_than_the_text_column_is_set_dense()
     labels = {f"name_{i}": (f"Namn {i}", f"Name {i}") for i in range(5)}
     assert TEXT_COLUMN_PX < 5 * 24 * 8  # five columns of a 24-letter word cannot fit whole
     assert 'class="pe-table pe-wide pe-dense"' in protect(wide, totals=None).to_html(labels=labels)
+
+
+def test_the_sensitivity_sentences_say_how_far_a_difference_holds_and_join_the_outcomes_at_zero(monkeypatch):
+    from types import SimpleNamespace
+
+    breakdown = {"days_to_fill": 0.13, "late_withdrawal_rate": 0.0, "qualified_per_vacancy": 0.0}
+    monkeypatch.setattr(sections, "_primary", lambda ctx: list(breakdown))
+    monkeypatch.setattr(
+        sections,
+        "sensitivity",
+        lambda ctx, o: SimpleNamespace(details={"breakdown": {"relative_magnitudes": breakdown[o]}}),
+    )
+    holds, zero = sections.sensitivity_result(_ctx("sv"))
+    assert holds.startswith("För dagar till tillsättning skiljer sig effekten efter starten från noll")
+    assert "högst 0,13 gånger den största skillnaden" in holds
+    assert zero.startswith("För ") and " och " in zero and "rymmer intervallet redan noll" in zero
+    assert not re.search(r"\binte\b", holds + zero)  # no negation to untangle
+    en = sections.sensitivity_result(_ctx("en"))
+    assert "at most 0.13 times" in en[0] and " and " in en[1] and "already contains zero" in en[1]
+    breakdown.update(days_to_fill=0.0)
+    assert len(sections.sensitivity_result(_ctx("sv"))) == 1  # all three in one sentence

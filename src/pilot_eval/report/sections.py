@@ -17,7 +17,7 @@ import pandas as pd
 from .. import measures as M
 from .. import texts
 from ..estimate.base import EstimateResult
-from ..labels import value_label
+from ..labels import format_number, value_label
 from ..texts import report as words
 from .context import Period
 from .findings import SUMMARY_OUTCOMES  # the summary's outcomes are defined once, there
@@ -70,6 +70,7 @@ __all__ = [
     "sensitivity",
     "since_last_report",
     "sensitivity_table",
+    "sensitivity_result",
     "supply_summary",
     "quarantine_reasons",
     "row_accounting",
@@ -392,6 +393,31 @@ def sensitivity_table(ctx: Period) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def sensitivity_result(ctx: Period, method: str = "relative_magnitudes") -> list[str]:
+    """The sentences under the sensitivity table (page 07): for each primary outcome whose
+    effect after the start differs from zero, how large a break of parallel trends it
+    withstands (its breakdown value M̄, Rambachan & Roth 2023); the outcomes whose interval
+    already contains zero, together in one sentence."""
+    i = texts.index(ctx.lang)
+    said, zero = [], []
+    for o in _primary(ctx):
+        m = float(sensitivity(ctx, o).details["breakdown"][method])
+        name = outcome_label(o, ctx.lang)
+        name = name[0].lower() + name[1:]
+        if m > 0:
+            said.append(
+                words.SENSITIVITY_RESULT["holds"][i].format(outcome=name, m=format_number(m, ctx.lang, decimals=2))
+            )
+        else:
+            zero.append(name)
+    if zero:
+        joined = (
+            zero[0] if len(zero) == 1 else ", ".join(zero[:-1]) + (" och " if ctx.lang == "sv" else " and ") + zero[-1]
+        )
+        said.append(words.SENSITIVITY_RESULT["contains_zero"][i].format(outcomes=joined))
+    return said
 
 
 def _stage_result(ctx: Period, field: str, key: str | None, compute):

@@ -15,6 +15,7 @@ __all__ = [
     "NOTICES",
     "PERCENTAGE_POINTS_SUFFIX",
     "ROLLOUT_SCOPE",
+    "SENSITIVITY_RESULT",
     "TERMS",
     "TRIPLE_DIFFERENCE_TERMS",
     "UNITS",
@@ -187,6 +188,22 @@ GROUP_EFFECT_RESULT = {
 #: What the checks page's tables show (:func:`pilot_eval.report.sections.hires_checked_result`,
 #: :func:`~pilot_eval.report.sections.turnaround_result`,
 #: :func:`~pilot_eval.report.sections.check_outcomes_result`).
+#: Page 07: what the sensitivity table means (sections.sensitivity_result): ``{outcomes}``
+#: the outcomes in words, ``{m}`` the breakdown value M̄.
+SENSITIVITY_RESULT = {
+    "holds": (
+        "För {outcome} skiljer sig effekten efter starten från noll så länge en skillnad i utveckling utan "
+        "piloten är högst {m} gånger den största skillnaden mellan grupperna före piloten.",
+        "For {outcome} the effect after the start differs from zero as long as a difference in trend without "
+        "the pilot is at most {m} times the largest difference between the groups before the pilot.",
+    ),
+    "contains_zero": (
+        "För {outcomes} rymmer intervallet redan noll, så där finns ingen skillnad som en annan utveckling "
+        "skulle kunna förklara.",
+        "For {outcomes} the interval already contains zero, so there is no difference for another trend to explain.",
+    ),
+}
+
 #: Page 06: the occupational group every row of the roll-out has (sections.rollout_scope).
 ROLLOUT_SCOPE = (
     "Piloten gällde {group} i varje förvaltning.",
