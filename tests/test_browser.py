@@ -25,15 +25,10 @@ from pathlib import Path
 import pytest
 import report_fixtures as fx
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from pilot_eval.report.pdf import CHROMIUM_ARGS, find_chromium  # the browser `report --pdf` prints with
+
+CHROMIUM = find_chromium()
+ARGS = list(CHROMIUM_ARGS)
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "browser"
 AXE = Path(
     os.environ.get("AXE_CORE_JS") or Path(__file__).resolve().parent / "browser/node_modules/axe-core/axe.min.js"

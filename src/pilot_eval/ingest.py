@@ -803,9 +803,7 @@ def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) ->
     app = outcomes["applications"]
     _foreign_key(app, "vacancy_id", vac_ids, vac_ok, "vacancy", "vacancies")
     codes, keys = _keys(app.typed["vacancy_id"])
-    published = keys.map(
-        pd.Series(vac.typed["published_date"].to_numpy(), index=vac_ids).loc[~vac_ids.duplicated(keep=False).to_numpy()]
-    ).to_numpy()[codes]
+    published = _parent_values(codes, keys, vac_ids, vac.typed["published_date"].to_numpy())
     app.check(
         "date_order",
         "submitted_date",
@@ -822,11 +820,7 @@ def _cross_table_checks(outcomes: dict[str, TableOutcome], cut: pd.Timestamp) ->
     _foreign_key(
         chk, "application_id", referred, referred[~app.quarantined[referred.index]], "application", "applications"
     )
-    submitted = keys.map(
-        pd.Series(app.typed["submitted_date"].loc[referred.index].to_numpy(), index=referred).loc[
-            ~referred.duplicated(keep=False).to_numpy()
-        ]
-    ).to_numpy()[codes]
+    submitted = _parent_values(codes, keys, referred, app.typed["submitted_date"].loc[referred.index].to_numpy())
     chk.check(
         "date_order",
         "requested_date",
@@ -840,6 +834,14 @@ def _objects(ids: pd.Series) -> pd.Series:
     """A text column (Arrow strings, a Categorical or Python strings) as Python strings,
     None for null, same index."""
     return pd.Series(np.asarray(ids.to_numpy(dtype=object, na_value=None), dtype=object), index=ids.index)
+
+
+def _parent_values(codes: np.ndarray, keys: pd.Series, parent_ids: pd.Series, values: np.ndarray) -> np.ndarray:
+    """Per child row (``keys.to_numpy()[codes]``, :func:`_keys`) the value of its parent
+    row (``values`` beside ``parent_ids``); missing where the parent is absent or its ID
+    is not unique (the ID check quarantines those)."""
+    unique = ~parent_ids.duplicated(keep=False).to_numpy()
+    return keys.map(pd.Series(values, index=parent_ids).loc[unique]).to_numpy()[codes]
 
 
 def _keys(values: pd.Series) -> tuple[np.ndarray, pd.Series]:

@@ -48,7 +48,6 @@ __all__ = [
     "mde",
     "mde_by_outcome",
     "mde_table",
-    "notices",
     "placebo_in_time",
     "placebo_in_time_table",
     "outcome_label",
@@ -231,24 +230,6 @@ def row_accounting(ctx: Period) -> pd.DataFrame:
         for t, info in ctx.ingest_report.get("tables", {}).items()
     ]
     return pd.DataFrame(rows, columns=["table", "source_file", "n_read", "n_processed", "n_quarantined"])
-
-
-def notices(ctx: Period) -> list[str]:
-    """The notices of the period's ingest (files not read, columns dropped or taken as
-    empty) in the report's language (:data:`pilot_eval.texts.report.NOTICES`; a notice
-    without a translation is kept as ingest wrote it, in English)."""
-    import re
-
-    out = []
-    for notice in ctx.ingest_report.get("notices", []):
-        for pattern, pair in words.NOTICES:
-            m = re.match(pattern, notice)
-            if m:
-                out.append(ctx.text(*pair).format(**m.groupdict()))
-                break
-        else:
-            out.append(notice)
-    return out
 
 
 def quarantine_reasons(ctx: Period) -> pd.DataFrame:

@@ -91,7 +91,7 @@ MARKS = {
     "law_change": ("Lagändring", "Law change"),
 }
 
-#: The notices of ingest (:func:`pilot_eval.report.sections.notices`): a regular expression
+#: The notices of ingest (:func:`pilot_eval.report.sections.ingest_notices`): a regular expression
 #: on the English notice → (Swedish, English) text, with the expression's named groups.
 NOTICES = (
     (

@@ -469,16 +469,14 @@ def bar_chart(
         height = min(8.5, 0.8 + 0.22 * n_bars + 0.12 * len(_ordered(values[category]))) if horizontal else 3.7
         fig, axes = _new_figure(height)
         ax = axes[0][0]
+        # what the bars draw, and what their description states: the same data and words
+        bars = dict(value=value, category=category, hue=hue, lang=lang, kind=kind)
         used, handles, extra = _draw_bars(
             ax,
             values,
             flags,
             protected,
-            value=value,
-            category=category,
-            hue=hue,
-            lang=lang,
-            kind=kind,
+            **bars,
             horizontal=horizontal,
             value_labels=value_labels,
             wrap=28 if horizontal else 14,
@@ -492,18 +490,5 @@ def bar_chart(
             ax.set_ylabel(_wrap(text, 40))
         notes = _footnotes(protected, used, lang)
         _finish(fig, title, notes, handles, plot_height=height)
-    _describe_bars(
-        fig,
-        values,
-        flags,
-        protected,
-        value=value,
-        category=category,
-        hue=hue,
-        lang=lang,
-        kind=kind,
-        title=title,
-        axis_text=text,
-        notes=notes,
-    )
+    _describe_bars(fig, values, flags, protected, **bars, title=title, axis_text=text, notes=notes)
     return fig

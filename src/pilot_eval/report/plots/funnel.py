@@ -85,38 +85,20 @@ def funnel_chart(
         height = min(8.5, 0.9 + 0.2 * n_bars + 0.1 * len(wanted))
         fig, axes = _new_figure(height)
         ax = axes[0][0]
-        used, handles, _ = _draw_bars(
-            ax,
-            values,
-            flags,
-            protected,
+        # what the bars draw, and what their description states: the same data and words
+        bars = dict(
             value=value,
             category="stage",
             hue=hue,
             lang=lang,
             kind="percent",
-            horizontal=True,
-            value_labels=True,
             category_text=lambda s: value_label("stage", int(s), lang),
         )
+        used, handles, _ = _draw_bars(ax, values, flags, protected, **bars, horizontal=True, value_labels=True)
         axis_text = _t("funnel_rate_axis" if value == "rate" else "funnel_share_axis", lang)
         ax.set_xlabel(axis_text)
         title = title if title is not None else _t("funnel_title", lang)
         caption = [_t(caption_key, lang)] + _footnotes(protected, used, lang)
         _finish(fig, title, caption, handles, plot_height=height)
-    _describe_bars(
-        fig,
-        values,
-        flags,
-        protected,
-        value=value,
-        category="stage",
-        hue=hue,
-        lang=lang,
-        kind="percent",
-        title=title,
-        axis_text=axis_text,
-        category_text=lambda s: value_label("stage", int(s), lang),
-        notes=caption,
-    )
+    _describe_bars(fig, values, flags, protected, **bars, title=title, axis_text=axis_text, notes=caption)
     return fig
