@@ -72,6 +72,7 @@ __all__ = [
     "DEMO_DISCLAIMER",
     "SUMMARY_OUTCOMES",
     "VERDICTS",
+    "as_ratio",
     "Finding",
     "cannot_tell",
     "count_text",
@@ -152,6 +153,13 @@ _UNIT_WORDS = {"pp": "percentage_points", "days": "days", "count": None, "percen
 
 #: The reader's number of a ratio estimate (``estimate`` = ratio − 1, Poisson rows): percent.
 _RATIO = ("percent", 100.0, 0)
+
+
+def as_ratio(text: _Text) -> _Text:
+    """An outcome's wording for its Poisson row (estimate = ratio − 1): shown in per cent,
+    without decimals (the findings, the verdict table and the since-last-report sentence)."""
+    unit, scale, decimals = _RATIO
+    return replace(text, unit=unit, scale=scale, decimals=decimals)
 
 
 def _is_ratio(row) -> bool:
@@ -338,8 +346,7 @@ def describe_effect(
     if _is_ratio(row):
         if text.up_ratio is None:
             raise ValueError(f"describe_effect: no ratio wording for outcome {outcome!r}")
-        unit, scale, decimals = _RATIO
-        text = replace(text, unit=unit, scale=scale, decimals=decimals, up=text.up_ratio, down=text.down_ratio)
+        text = replace(as_ratio(text), up=text.up_ratio, down=text.down_ratio)
     est = _float(_get(row, "estimate")) * text.scale
     if math.isnan(est):
         raise ValueError(f"describe_effect: the row of {outcome!r} has no estimate")

@@ -310,13 +310,9 @@ def previous_headline(out_dir: str | Path, period: str, lang: str, *, synthetic:
 
 
 def _signed(value: float, outcome: str, ratio: bool, lang: str, *, unit: bool) -> str:
-    from dataclasses import replace
+    from .findings import _TEXTS, _fmt, as_ratio
 
-    from .findings import _RATIO, _TEXTS, _fmt
-
-    text = _TEXTS[outcome]
-    if ratio:
-        text = replace(text, unit=_RATIO[0], scale=_RATIO[1], decimals=_RATIO[2])
+    text = as_ratio(_TEXTS[outcome]) if ratio else _TEXTS[outcome]
     shown = _fmt(value * text.scale, text, lang, unit=unit, signed=True)
     return f"+{shown}" if value > 0 and any(c in "123456789" for c in shown.split("\u00a0")[0]) else shown
 

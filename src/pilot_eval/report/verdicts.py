@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
@@ -47,7 +47,7 @@ from ..labels import format_number
 from ..texts import check_lang, index
 from ..texts import findings as TF
 from ..texts import summary as T
-from .findings import _RATIO, _TEXTS, VERDICTS, Finding, _and_list, _fmt
+from .findings import _TEXTS, VERDICTS, Finding, _and_list, _fmt, as_ratio
 
 __all__ = [
     "PreviousEffect",
@@ -82,10 +82,7 @@ def verdict_class(verdict: str) -> str:
 def _text_of(outcome: str, unit: str):
     """The outcome's wording with the reader's unit of its finding (Poisson rows: per cent)."""
     text = _TEXTS[outcome]
-    if unit == "percent" and text.unit != "percent":
-        u, scale, decimals = _RATIO
-        text = replace(text, unit=u, scale=scale, decimals=decimals)
-    return text
+    return as_ratio(text) if unit == "percent" and text.unit != "percent" else text
 
 
 def _signed(value: float, outcome: str, unit: str, lang: str, *, bound: bool = False) -> str:
