@@ -130,6 +130,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             cut_date=args.cut_date,
             quarantine_threshold=args.quarantine_threshold,
             data_docs=not args.no_data_docs,
+            mapping=getattr(args, "mapping", None),
         )
     except IngestError as exc:
         scrub_error(exc)
@@ -168,6 +169,30 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     elif not args.quiet:
         print(result.summary(Path(args.out)))
     return result.exit_code
+
+
+def _cmd_map_check(args: argparse.Namespace) -> int:
+    """``pilot-eval map check FILE``: 0 when the mapping can be used as it is, 2 with each
+    error or TODO (file, line, key) when not."""
+    from .errors import MappingError
+    from .mapping import load_mapping
+
+    try:
+        mapping = load_mapping(args.mapping)
+    except MappingError as exc:
+        print(f"pilot-eval map check: ERROR: {exc.message}", file=sys.stderr)
+        return 2
+    if mapping.todos:
+        print(f"pilot-eval map check: {mapping.path.name} has {len(mapping.todos)} undecided TODO entries:")
+        for line, path, text in mapping.todos:
+            print(f"  {mapping.path.name}, line {line}: {path}: {text}")
+        return 2
+    print(f"{mapping.path.name}: ok ({len(mapping.data['tables'])} tables from {len(mapping.data['sources'])} sources)")
+    return 0
+
+
+def build_map_parsers(map_sub) -> None:
+    """Further ``pilot-eval map`` commands (``suggest``) are added here."""
 
 
 def _cmd_quickstart(args: argparse.Namespace) -> int:
@@ -371,11 +396,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a table's quarantined share exceeds this (default 0.05)",
     )
     ing.add_argument("--no-data-docs", action="store_true", help="skip building GX Data Docs")
+    ing.add_argument(
+        "--mapping",
+        default=None,
+        help="a mapping file (or a shipped profile's name: teamtailor, easycruit, platsbanken) for an "
+        "export in an HR system's own layout; see docs/mapping.md",
+    )
     out = ing.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the ingest report as JSON")
     out.add_argument("--quiet", action="store_true", help="print nothing but errors")
     ing.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
     ing.set_defaults(func=_cmd_ingest)
+
+    mp = sub.add_parser("map", help="mapping files for exports in an HR system's own layout (docs/mapping.md)")
+    map_sub = mp.add_subparsers(dest="map_command", required=True, metavar="COMMAND")
+    check = map_sub.add_parser("check", help="check a mapping file: errors and undecided TODO entries, with lines")
+    check.add_argument("mapping", help="a mapping file or a shipped profile's name")
+    check.set_defaults(func=_cmd_map_check)
+    build_map_parsers(map_sub)
 
     quick = sub.add_parser("quickstart", help="the README's main job on the built-in demo data")
     quick.add_argument("--raw", default=None, help="where to write the demo export (default data/raw/demo)")

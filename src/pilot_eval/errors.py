@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["IngestError", "SuiteError"]
+__all__ = ["IngestError", "MappingError", "SuiteError"]
 
 
 class IngestError(Exception):
@@ -91,3 +91,9 @@ class SuiteError(Exception):
     writes nothing. The developer fixes the suite file and expectation the message names;
     the data need not change.
     """
+
+
+class MappingError(IngestError):
+    """A mapping file (``mappings/<name>.yaml``) that cannot be used: broken YAML, a key the
+    format does not have, a name that is not in the contract, or an undecided ``TODO``
+    entry. The message names the mapping file, the line and the key. Exit status 2."""

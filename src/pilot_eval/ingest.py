@@ -53,9 +53,10 @@ import pyarrow.parquet as pq
 from . import __version__, paths
 from .coerce import parse_column
 from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec, close_column
-from .errors import IngestError
+from .errors import IngestError, MappingError
+from .mapping import MAPPING_REASON
 from .privacy import IdentifierFinding, identifier_mask, redact, safe_value, scan_series, scrub_error
-from .readers import SOURCE_FILE, SOURCE_LINE, RawTable, read_raw_dir, sha256_file
+from .readers import SOURCE_FILE, SOURCE_LINE, RawTable, discover, read_raw_dir, read_source, sha256_file
 
 __all__ = [
     "IngestError",
@@ -165,6 +166,7 @@ def ingest(
     cut_date: str | dt.date | None = None,
     quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD,
     data_docs: bool = True,
+    mapping=None,
 ) -> IngestResult:
     """Ingest the raw export in ``raw_dir`` into ``out_dir``.
 
@@ -185,6 +187,14 @@ def ingest(
         A table whose quarantined share exceeds this gives exit status 1.
     data_docs
         Build GX Data Docs under ``out_dir/data_docs``.
+    mapping
+        A mapping file (path, a shipped profile's name such as ``"teamtailor"``, or a
+        :class:`pilot_eval.mapping.Mapping`) for an export in an HR system's own layout
+        (docs/mapping.md). The tables it maps are built from its source files; the other
+        tables are read from their contract-named files as without a mapping. A mapping
+        with an undecided ``TODO`` entry is refused (:class:`~pilot_eval.errors.MappingError`,
+        exit status 2, naming each). The report records every source file's rows under
+        ``"mapping"``.
 
     Raises
     ------
@@ -212,7 +222,11 @@ def ingest(
         _check_directories(raw_dir, out_dir, raw_given, out_given)
         cut, cut_source = _cut_date(cut_date)
         _sweep_stale(out_dir)
-        raws, notices = read_raw_dir(raw_dir)
+        if mapping is not None:
+            raws, notices, mapping_report = _read_mapped(raw_dir, mapping)
+        else:
+            raws, notices = read_raw_dir(raw_dir)
+            mapping_report = None
         missing = [t for t in REQUIRED_TABLES if t not in raws]
         if missing:
             names = ", ".join(f"{t} ({TABLES[t].swedish})" for t in missing)
@@ -262,6 +276,7 @@ def ingest(
             column_warnings,
             data_docs,
             early,
+            mapping_report,
         )
         _commit(staging, out_dir)
     except BaseException as exc:
@@ -543,11 +558,35 @@ def _cut_date(cut_date: str | dt.date | None) -> tuple[pd.Timestamp, str]:
         raise IngestError(f"--cut-date must be a date YYYY-MM-DD, got {cut_date!r}") from exc
 
 
+def _read_mapped(raw_dir: Path, mapping) -> tuple[dict[str, RawTable], list[str], dict]:
+    """The raw tables of an export described by a mapping: the mapped tables from
+    :func:`pilot_eval.mapping.apply_mapping`, the others from their own contract-named
+    files (a file the mapping reads is not read a second time)."""
+    from .mapping import apply_mapping, load_mapping
+
+    mapping = load_mapping(mapping)
+    if mapping.todos:
+        lines = "\n  ".join(f"{mapping.path.name}, line {line}: {path}: {text}" for line, path, text in mapping.todos)
+        raise MappingError(
+            f"the mapping has {len(mapping.todos)} undecided TODO entr{'y' if len(mapping.todos) == 1 else 'ies'}; "
+            f"decide each and run ingest again:\n  {lines}",
+            file=mapping.path,
+        )
+    mapped = apply_mapping(mapping, raw_dir)
+    sources, notices = discover(raw_dir, exclude=set(mapped.source_paths))
+    raws = {t: read_source(src) for t, src in sources.items() if t not in mapped.raws}
+    for table, src in sources.items():
+        if table in mapped.raws:
+            notices.append(f"ignored {src.label}: the mapping {mapping.path.name} builds {table} from its own sources")
+    raws.update(mapped.raws)
+    return raws, notices + mapped.notices, mapped.accounting
+
+
 def _privacy_guard(raws: dict[str, RawTable]) -> None:
     from .privacy import scan_frame
 
     for table, raw in raws.items():
-        data = raw.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE])
+        data = raw.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE, MAPPING_REASON], errors="ignore")
         # report findings under the header as it appears in the file
         reverse = {canonical: header for header, canonical in raw.header_map.items()}
         data = data.rename(columns=reverse)
@@ -631,6 +670,10 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
     if raw.n_rows == 0:
         raise IngestError("the table has a header but no rows", file=label, table=spec.name)
     outcome = TableOutcome(spec.name, raw, typed=pd.DataFrame(index=pd.RangeIndex(raw.n_rows)))
+    if MAPPING_REASON in raw.frame.columns:  # a value the mapping could not translate (pilot_eval.mapping)
+        why = raw.frame[MAPPING_REASON].astype(str).to_numpy()
+        for pos in np.flatnonzero(why != ""):
+            outcome.reasons.setdefault(int(pos), []).extend(why[pos].split("; "))
     for extra in raw.extra_columns:
         outcome.dropped_columns.append(extra)
         # headers that passed the guard; safe_value all the same (defence in depth)
@@ -1014,6 +1057,7 @@ def _write(
     column_warnings: list[str],
     data_docs: bool,
     early: dict[str, _EarlyWrite] | None = None,
+    mapping_report: dict | None = None,
 ) -> IngestResult:
     """Write the whole output into ``staging`` (committed by the caller); ``early``: the
     files :func:`_write_early` started, kept where no row was quarantined."""
@@ -1098,5 +1142,7 @@ def _write(
         "notices": [redact(n) for n in notices],
         "data_docs": "data_docs/index.html" if data_docs else None,
     }
+    if mapping_report is not None:
+        report["mapping"] = mapping_report
     (staging / REPORT_NAME).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return IngestResult(report=report, tables=processed, quarantine=quarantine, exit_code=exit_code, out_dir=out_dir)

@@ -114,11 +114,14 @@ def sha256_file(path: Path) -> str:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
+def discover(
+    raw_dir: str | Path, *, exclude: set[Path] | frozenset = frozenset()
+) -> tuple[dict[str, Source], list[str]]:
     """Find the file (or sheet) of each table in ``raw_dir``.
 
     Returns ``(sources, notices)``. Files that name no table are ignored with a notice;
-    two sources for one table is an error.
+    two sources for one table is an error. ``exclude``: files a mapping reads as its
+    sources (:mod:`pilot_eval.mapping`), which are not contract files.
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -144,7 +147,10 @@ def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
             )
         sources[src.table] = src
 
+    excluded = {Path(p).resolve() for p in exclude}
     for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+        if path.resolve() in excluded:
+            continue
         suffix = path.suffix.lower()
         table = table_for_name(path.stem)
         if suffix in CSV_SUFFIXES:

@@ -1,0 +1,426 @@
+"""Applying a mapping: from an HR system's own files to the contract's raw tables.
+
+:func:`apply_mapping` reads each source file of a mapping as text, runs the privacy guard
+on **every** column of it (mapped or not) before anything else, and builds each mapped
+contract table as a :class:`pilot_eval.readers.RawTable` in the contract's own spelling
+(dates ``YYYY-MM-DD``, enum values by their canonical names), which ingest then parses,
+validates and quarantines exactly as a direct export. A value the mapping cannot translate
+is not dropped: the row carries a reason in ``_mapping_reason``, and ingest quarantines it
+naming the source file and line.
+
+Values are translated once per distinct text (a column of 4 million cells has a few
+hundred distinct dates or labels), never cell by cell in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..contract import TABLES, fold, stage_lookup
+from ..errors import IngestError, MappingError
+from ..privacy import safe_value, scan_frame, scrub_error
+from ..readers import (
+    SOURCE_FILE,
+    SOURCE_LINE,
+    RawTable,
+    Source,
+    _encode_repeating,
+    _read_csv,
+    _read_excel,
+    decode_bytes,
+    detect_separator,
+    sha256_file,
+)
+from .load import Mapping, load_mapping
+
+__all__ = ["MappedExport", "apply_mapping", "MAPPING_REASON", "STOCKHOLM"]
+
+MAPPING_REASON = "_mapping_reason"
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DEFAULTS = {
+    "encoding": "auto",
+    "delimiter": "auto",
+    "decimal": ".",
+    "null_values": [""],
+    "header_row": 1,
+    "timezone": "Europe/Stockholm",
+}
+
+
+@dataclass
+class MappedExport:
+    """What :func:`apply_mapping` gives ingest: the contract tables it built (``raws``),
+    notices in English, and the row accounting of every source file (``accounting``,
+    written under ``"mapping"`` in ``ingest_report.json``)."""
+
+    raws: dict[str, RawTable]
+    notices: list[str] = field(default_factory=list)
+    accounting: dict = field(default_factory=dict)
+    source_paths: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class _Read:
+    name: str
+    files: list[Path]
+    labels: list[str]
+    frame: pd.DataFrame  # original headers, every cell text, plus SOURCE_FILE, SOURCE_LINE
+    settings: dict
+    sha256: dict[str, str]
+    encoding: str | None
+    separator: str | None
+
+
+def _settings(mapping: Mapping, source: str) -> dict:
+    merged = {**_DEFAULTS, **(mapping.data.get("defaults") or {})}
+    merged.update({k: v for k, v in mapping.data["sources"][source].items() if k in _DEFAULTS})
+    return merged
+
+
+def _format_of(path: Path, given: str | None) -> str:
+    if given:
+        return given
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    return "csv"
+
+
+def _read_jsonl(path: Path, label: str) -> pd.DataFrame:
+    records, lines = [], []
+    with open(path, encoding="utf-8-sig") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise IngestError("a line that is not a JSON object", file=label, row=number) from exc
+            if not isinstance(record, dict):
+                raise IngestError("a line that is not a JSON object", file=label, row=number)
+            records.append(record)
+            lines.append(number)
+    frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
+    frame = frame.astype(object).where(frame.notna(), "")
+    frame = frame.map(lambda v: v if isinstance(v, str) else ("" if v is None else json.dumps(v, ensure_ascii=False)))
+    frame.insert(0, SOURCE_LINE, pd.array(lines, dtype="int64"))
+    return frame
+
+
+def _read_csv_with(path: Path, label: str, settings: dict) -> tuple[pd.DataFrame, str, str]:
+    data = path.read_bytes()
+    if settings["encoding"] == "auto":
+        text, encoding = decode_bytes(data, label)
+    else:
+        encoding = settings["encoding"]
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise IngestError(f"the file is not {encoding} text", file=label, row=line) from exc
+    text = text.lstrip("\ufeff")
+    skip = settings["header_row"] - 1
+    lines = text.split("\n", skip)
+    body = lines[-1] if skip else text
+    sep = detect_separator(body.split("\n", 1)[0]) if settings["delimiter"] == "auto" else settings["delimiter"]
+    try:
+        frame = pd.read_csv(io.StringIO(body), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise IngestError("malformed CSV", file=label, row=int(m.group(1)) + skip if m else None) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.insert(0, SOURCE_LINE, pd.array(range(2 + skip, len(frame) + 2 + skip), dtype="int64"))
+    return frame, encoding, sep
+
+
+def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: str):
+    """(frame, encoding, separator) of one source file, every cell text."""
+    if fmt == "jsonl":
+        return _read_jsonl(path, label), "utf-8", None
+    if fmt == "xlsx":
+        src = Source("_", path, sheet)
+        if settings["header_row"] == 1:
+            return _read_excel(src), None, None
+        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, header=settings["header_row"] - 1)
+        frame = frame.fillna("")
+        frame.columns = [str(c).strip() for c in frame.columns]
+        start = settings["header_row"] + 1
+        frame.insert(0, SOURCE_LINE, pd.array(range(start, start + len(frame)), dtype="int64"))
+        return frame, None, None
+    if settings["encoding"] == "auto" and settings["delimiter"] == "auto" and settings["header_row"] == 1:
+        frame, encoding, sep, _ = _read_csv(Source("_", path))
+        return frame, encoding, sep
+    return _read_csv_with(path, label, settings)
+
+
+def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
+    spec = mapping.data["sources"][name]
+    settings = _settings(mapping, name)
+    pattern = spec["file"]
+    files = sorted(p for p in raw_dir.glob(pattern) if p.is_file())
+    if not files:
+        raise MappingError(
+            f"{mapping.where(('sources', name, 'file'))}: no file {pattern!r} in the raw directory", file=raw_dir
+        )
+    frames, labels, digests = [], [], {}
+    encoding = separator = None
+    header: list[str] | None = None
+    for path in files:
+        fmt = _format_of(path, spec.get("format"))
+        sheet = spec.get("sheet")
+        label = f"{path.name}[{sheet}]" if sheet else path.name
+        try:
+            frame, encoding, separator = _read_one(path, fmt, settings, sheet, label)
+        except IngestError as exc:
+            exc.file = exc.file or label
+            raise scrub_error(exc) from exc.__cause__
+        columns = [c for c in frame.columns if c != SOURCE_LINE]
+        if header is not None and columns != header:
+            raise IngestError(
+                f"the files of source {name!r} have different headers ({labels[0]} and {label}); "
+                "every file of one source must have the same columns",
+                file=label,
+            )
+        header = columns
+        frame.insert(0, SOURCE_FILE, label)
+        frames.append(frame)
+        labels.append(label)
+        digests[label] = sha256_file(path)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    nulls = {str(v).strip() for v in settings["null_values"]} - {""}
+    if nulls:
+        for column in header or []:
+            values = frame[column].astype(str).str.strip()
+            frame[column] = values.where(~values.isin(nulls), "")
+    return _Read(name, files, labels, frame, settings, digests, encoding, separator)
+
+
+def _guard(read: _Read) -> None:
+    """The privacy guard on every column of a source file, before any mapping."""
+    data = read.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE]).astype(str)
+    findings = scan_frame(data)
+    if findings:
+        finding = findings[0]
+        row = None
+        if finding.position >= 0:
+            row = int(read.frame[SOURCE_LINE].iloc[finding.position])
+            label = str(read.frame[SOURCE_FILE].iloc[finding.position])
+        else:
+            label = read.labels[0]
+        raise scrub_error(
+            IngestError(finding.describe(), file=label, table=None, column=safe_value(finding.column), row=row)
+        )
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _to_date(texts: np.ndarray, fmt: str | None, zone: zoneinfo.ZoneInfo) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct text as ``YYYY-MM-DD`` in Europe/Stockholm; ``ok`` False where it is no date."""
+    out = np.empty(len(texts), dtype=object)
+    ok = np.ones(len(texts), dtype=bool)
+    for i, text in enumerate(texts):
+        text = str(text).strip()
+        if not text:
+            out[i] = ""
+            continue
+        try:
+            if fmt and fmt != "iso":
+                stamp = dt.datetime.strptime(text, fmt)
+            elif _DATE_ONLY.fullmatch(text):
+                dt.date.fromisoformat(text)
+                out[i] = text
+                continue
+            else:
+                stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            out[i], ok[i] = text, False
+            continue
+        if stamp.tzinfo is None:
+            if stamp.time() == dt.time(0) and (fmt is None or fmt == "iso" or "%H" not in fmt):
+                out[i] = stamp.date().isoformat()
+                continue
+            stamp = stamp.replace(tzinfo=zone)
+        out[i] = stamp.astimezone(STOCKHOLM).date().isoformat()
+    return out, ok
+
+
+def _target(col, value) -> str:
+    """A value-map target in the contract's canonical spelling."""
+    if col.kind == "stage":
+        return str(stage_lookup()[fold(str(value).lower())])
+    if col.kind == "bool":
+        return "true" if fold(str(value)) in ("true", "ja", "yes") else "false"
+    if col.kind == "enum":
+        return col.label_lookup()[fold(str(value))]
+    return str(value)
+
+
+def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, read: _Read):
+    """(values as contract text, reasons) for one contract column."""
+    n = len(frame)
+    reasons = np.full(n, "", dtype=object)
+    if isinstance(cspec, str):
+        cspec = {"from": cspec}
+    if "constant" in cspec:
+        value = cspec["constant"]
+        text = _target(col, value) if col.kind in ("enum", "stage", "bool") else str(value)
+        return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [text])), reasons
+    source_col = cspec["from"]
+    if source_col not in frame.columns:
+        have = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE)]
+        import difflib
+
+        close = difflib.get_close_matches(source_col, have, n=1)
+        raise MappingError(
+            f"{mapping.where(path)}: the source {read.name} ({', '.join(read.labels)}) has no column {source_col!r}"
+            + (f"; did you mean {close[0]!r}?" if close else ""),
+            file=read.labels[0],
+            column=source_col,
+        )
+    codes, uniques = pd.factorize(frame[source_col].astype(str).str.strip())
+    uniques = np.asarray(uniques, dtype=object)
+    out = uniques.copy()
+    bad = np.zeros(len(uniques), dtype=bool)
+    why = ""
+    if "values" in cspec:
+        table = {fold(str(k)): _target(col, v) for k, v in cspec["values"].items() if not str(v).startswith("TODO")}
+        unknown = cspec.get("unknown", "quarantine")
+        for i, text in enumerate(uniques):
+            if text == "":
+                continue
+            key = fold(text)
+            if key in table:
+                out[i] = table[key]
+            elif unknown == "keep":
+                out[i] = text
+            elif unknown == "quarantine":
+                bad[i] = True
+            else:
+                out[i] = _target(col, unknown)
+        where = f"{'.'.join(path)}, line {mapping.line_of(path)}"
+        why = f"{col.name}: the export's value {{}} is not in the mapping's values ({where})"
+    elif col.kind == "date":
+        zone = zoneinfo.ZoneInfo(cspec.get("timezone") or read.settings["timezone"])
+        out, ok = _to_date(uniques, cspec.get("format"), zone)
+        bad = ~ok
+        fmt = cspec.get("format") or "ISO 8601"
+        why = f"{col.name}: {{}} is not a date in the mapping's format ({fmt})"
+    elif col.kind in ("int", "float") and read.settings["decimal"] == ",":
+        out = np.array([t.replace(" ", "").replace(".", "").replace(",", ".") for t in uniques], dtype=object)
+    if bad.any():
+        for i in np.flatnonzero(bad):
+            reasons[codes == i] = why.format(repr(safe_value(uniques[i])))
+    values = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(out).astype(object), validate=False))
+    if len(set(out)) != len(out):  # two source texts → one contract value: plain strings
+        values = pd.Series(out[codes] if len(out) else np.array([], dtype=object), dtype=object)
+    return values, reasons
+
+
+def _build_table(mapping: Mapping, table: str, read: _Read) -> tuple[RawTable, dict]:
+    tspec = TABLES[table]
+    spec = mapping.data["tables"][table]
+    frame = read.frame
+    out: dict[str, object] = {SOURCE_FILE: frame[SOURCE_FILE].astype("category"), SOURCE_LINE: frame[SOURCE_LINE]}
+    reasons = np.full(len(frame), "", dtype=object)
+    used: set[str] = set()
+    for column, cspec in spec["columns"].items():
+        col = tspec.column(column)
+        path = ("tables", table, "columns", column)
+        values, why = _map_column(mapping, path, col, cspec, frame, read)
+        src = cspec if isinstance(cspec, str) else cspec.get("from")
+        if src:
+            used.add(src)
+        out[column] = values.reset_index(drop=True)
+        has = why != ""
+        reasons[has] = np.where(reasons[has] == "", why[has], reasons[has] + "; " + why[has])
+    out[MAPPING_REASON] = pd.Series(reasons, dtype=object)
+    result = pd.DataFrame(out, copy=False)
+    _encode_repeating(result)
+    ignored = set(mapping.data["sources"][read.name].get("ignore_columns") or [])
+    unmapped = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE) and c not in used | ignored]
+    main_path = read.files[0]
+    raw = RawTable(
+        table=table,
+        source=Source(table, main_path, mapping.data["sources"][read.name].get("sheet")),
+        frame=result,
+        header_map={},
+        extra_columns=[],
+        encoding=read.encoding,
+        separator=read.separator,
+        excel=False,
+        sha256=read.sha256[read.labels[0]],
+    )
+    return raw, {"unmapped_columns": unmapped}
+
+
+def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedExport:
+    """Build the contract tables a mapping describes from the files in ``raw_dir``.
+
+    Raises :class:`~pilot_eval.errors.IngestError` (a privacy finding, a file that cannot
+    be read) or :class:`~pilot_eval.errors.MappingError` (a source column the mapping names
+    is not in the file), naming file, column and row or the mapping's line.
+    """
+    mapping = load_mapping(mapping)
+    raw_dir = Path(raw_dir)
+    reads: dict[str, _Read] = {}
+    for name in mapping.data["sources"]:
+        reads[name] = _read_source(mapping, name, raw_dir)
+    for read in reads.values():  # privacy first: before any value is mapped or quoted
+        _guard(read)
+    export = MappedExport(raws={})
+    sources: dict[str, dict] = {}
+    for table, spec in mapping.data["tables"].items():
+        read = reads[spec["source"]]
+        raw, extra = _build_table(mapping, table, read)
+        export.raws[table] = raw
+        sources[read.name] = {
+            "files": read.labels,
+            "sha256": read.sha256,
+            "into": table,
+            "role": "main",
+            "rows": len(read.frame),
+            "contract_rows": raw.n_rows,
+            "folded": 0,
+            "lookup": 0,
+            "quarantined": len(read.frame) - raw.n_rows,
+            **extra,
+        }
+        for column in extra["unmapped_columns"]:
+            export.notices.append(
+                f"{read.labels[0]}: column {safe_value(column)!r} is not used by the mapping {mapping.path.name}"
+            )
+    for name, read in reads.items():
+        if name not in sources:
+            sources[name] = {
+                "files": read.labels,
+                "sha256": read.sha256,
+                "into": None,
+                "role": "unused",
+                "rows": len(read.frame),
+                "contract_rows": 0,
+                "folded": 0,
+                "lookup": len(read.frame),
+                "quarantined": 0,
+                "unmapped_columns": [],
+            }
+        export.source_paths += read.files
+    export.accounting = {
+        "file": str(mapping.path),
+        "sha256": mapping.sha256,
+        "name": mapping.name,
+        "sources": sources,
+    }
+    return export

@@ -1,0 +1,338 @@
+"""Reading and checking a mapping file (``mappings/<name>.yaml``; the format: docs/mapping.md).
+
+A mapping says how an HR system's own export becomes the contract's tables. It is checked
+in two steps, and every error names the mapping file, the LINE and the dotted path of the
+key (``mappings/x.yaml, line 12: tables.applications.columns.final_status.unknown: …``):
+
+1. its structure, with a JSON Schema (:data:`SCHEMA`, checked by ``jsonschema``); an unknown
+   key is an error with a did-you-mean for a close one, a repeated key names both lines;
+2. its meaning, against :mod:`pilot_eval.contract`: tables and columns are contract names,
+   the targets of a value map are values of the column, every named source exists.
+
+Undecided entries (any text that starts with ``TODO``, as ``pilot-eval map suggest`` writes
+them) are collected in :attr:`Mapping.todos`; :func:`pilot_eval.ingest.ingest` refuses a
+mapping that has any.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..contract import TABLES, fold, stage_lookup
+from ..errors import MappingError
+from ..paths import MAPPINGS_DIR
+
+__all__ = ["Mapping", "MappingError", "load_mapping", "SCHEMA", "resolve_mapping_path"]
+
+_FILE_KEYS = {
+    "encoding": {"enum": ["auto", "utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"]},
+    "delimiter": {"enum": ["auto", ",", ";", "\t", "|"]},
+    "decimal": {"enum": [".", ","]},
+    "null_values": {"type": "array", "items": {"type": "string"}},
+    "header_row": {"type": "integer", "minimum": 1},
+    "timezone": {"type": "string"},
+}
+_COLUMN = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "from": {"type": "string"},
+                "constant": {"type": ["string", "number", "boolean"]},
+                "values": {"type": "object", "additionalProperties": {"type": ["string", "integer", "boolean"]}},
+                "unknown": {"type": "string"},
+                "format": {"type": "string"},
+                "timezone": {"type": "string"},
+            },
+        },
+    ]
+}
+#: The structure of a mapping file (JSON Schema, draft 2020-12).
+SCHEMA: dict = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["mapping_version", "sources", "tables"],
+    "properties": {
+        "mapping_version": {"const": 1},
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "defaults": {"type": "object", "additionalProperties": False, "properties": _FILE_KEYS},
+        "sources": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string"},
+                    "format": {"enum": ["csv", "xlsx", "jsonl"]},
+                    "sheet": {"type": "string"},
+                    "ignore_columns": {"type": "array", "items": {"type": "string"}},
+                    **_FILE_KEYS,
+                },
+            },
+        },
+        "tables": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["source", "columns"],
+                "properties": {
+                    "source": {"type": "string"},
+                    "columns": {"type": "object", "additionalProperties": _COLUMN},
+                },
+            },
+        },
+    },
+}
+_KEYS_AT = {
+    (): set(SCHEMA["properties"]),
+    ("defaults",): set(_FILE_KEYS),
+    ("sources", "*"): set(SCHEMA["properties"]["sources"]["additionalProperties"]["properties"]),
+    ("tables", "*"): {"source", "columns"},
+    ("tables", "*", "columns", "*"): set(_COLUMN["oneOf"][1]["properties"]),
+}
+
+
+@dataclass
+class Mapping:
+    """A mapping file as read: ``data`` is the YAML as a dict, ``todos`` the undecided
+    entries as ``(line, dotted path, text)``."""
+
+    path: Path
+    data: dict
+    sha256: str
+    lines: dict[tuple, int] = field(default_factory=dict)
+    todos: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or self.path.stem)
+
+    def line_of(self, path: tuple) -> int:
+        """The line of the key at ``path`` (or of its nearest parent)."""
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def where(self, path: tuple) -> str:
+        return f"{self.path.name}, line {self.line_of(path)}: {'.'.join(str(p) for p in path)}"
+
+
+def resolve_mapping_path(name_or_path: str | Path) -> Path:
+    """A path to a YAML file, or a bare profile name (``teamtailor``) in ``mappings/``."""
+    path = Path(name_or_path)
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        return path
+    return MAPPINGS_DIR / f"{name_or_path}.yaml"
+
+
+def _index(node, path: tuple, lines: dict, errors: list[str], label: str) -> None:
+    """The line of every key, and repeated keys (which PyYAML would silently merge)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = key.value
+            line = key.start_mark.line + 1
+            if name in seen:
+                errors.append(f"{label}, line {line}: the key {name!r} is given twice (first on line {seen[name]})")
+            seen[name] = line
+            lines[(*path, name)] = line
+            _index(value, (*path, name), lines, errors, label)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            lines[(*path, i)] = value.start_mark.line + 1
+            _index(value, (*path, i), lines, errors, label)
+
+
+def _todos(value, path: tuple, mapping: Mapping, out: list) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and k.strip().upper().startswith("TODO"):
+                out.append((mapping.line_of((*path, k)), ".".join(map(str, (*path, k))), k.strip()))
+            _todos(v, (*path, k), mapping, out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _todos(v, (*path, i), mapping, out)
+    elif isinstance(value, str) and value.strip().upper().startswith("TODO"):
+        out.append((mapping.line_of(path), ".".join(map(str, path)), value.strip()))
+
+
+def _pattern_keys(path: tuple) -> set[str] | None:
+    for pattern, keys in _KEYS_AT.items():
+        if len(pattern) == len(path) and all(p in ("*", q) for p, q in zip(pattern, path, strict=True)):
+            return keys
+    return None
+
+
+def load_mapping(name_or_path: str | Path | Mapping) -> Mapping:
+    """Read and check a mapping file; raises :class:`MappingError` (exit status 2) naming
+    the file, line and key of the first problems found (all of them, one per line)."""
+    if isinstance(name_or_path, Mapping):
+        return name_or_path
+    path = resolve_mapping_path(name_or_path)
+    if not path.is_file():
+        shipped = sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml")) if MAPPINGS_DIR.is_dir() else []
+        raise MappingError(
+            f"no mapping file {str(name_or_path)!r}"
+            + (f"; the shipped profiles are {', '.join(shipped)}" if shipped else ""),
+            file=path,
+        )
+    raw = path.read_bytes()
+    label = path.name
+    try:
+        text = raw.decode("utf-8-sig")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        raise MappingError("the mapping file is not UTF-8 text", file=path) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise MappingError(f"{label}{where}: not valid YAML ({problem})", file=path) from exc
+    if not isinstance(data, dict):
+        raise MappingError(f"{label}, line 1: a mapping file is a YAML mapping (key: value lines)", file=path)
+    mapping = Mapping(path=path, data=data, sha256=hashlib.sha256(raw).hexdigest())
+    errors: list[str] = []
+    _index(node, (), mapping.lines, errors, label)
+    errors += _schema_errors(mapping)
+    if not errors:
+        errors += _meaning_errors(mapping)
+    if errors:
+        raise MappingError("the mapping file has errors:\n  " + "\n  ".join(errors), file=path)
+    _todos(data, (), mapping, mapping.todos)
+    mapping.todos.sort()
+    return mapping
+
+
+def _schema_errors(mapping: Mapping) -> list[str]:
+    import jsonschema
+
+    out: list[str] = []
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for error in sorted(validator.iter_errors(mapping.data), key=lambda e: list(map(str, e.absolute_path))):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            keys = _pattern_keys(path) or set()
+            given = error.instance if isinstance(error.instance, dict) else {}
+            for key in [k for k in given if k not in keys]:
+                close = difflib.get_close_matches(str(key), sorted(keys), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; allowed here: {', '.join(sorted(keys))}"
+                out.append(f"{mapping.where((*path, key))}: unknown key{hint}")
+            continue
+        if error.validator == "oneOf":
+            message = "a column is a source column's name, or a mapping with from/constant/values/unknown/format"
+            sub = [e for e in (error.context or []) if e.validator == "additionalProperties"]
+            if sub and isinstance(error.instance, dict):
+                keys = _pattern_keys(path) or set()
+                for key in [k for k in error.instance if k not in keys]:
+                    close = difflib.get_close_matches(str(key), sorted(keys), n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else f"; allowed here: {', '.join(sorted(keys))}"
+                    out.append(f"{mapping.where((*path, key))}: unknown key{hint}")
+                continue
+            out.append(f"{mapping.where(path)}: {message}")
+            continue
+        out.append(f"{mapping.where(path) if path else mapping.path.name + ', line 1'}: {error.message}")
+    return out
+
+
+def _is_todo(value) -> bool:
+    return isinstance(value, str) and value.strip().upper().startswith("TODO")
+
+
+def _meaning_errors(mapping: Mapping) -> list[str]:
+    data, out = mapping.data, []
+    sources = data.get("sources", {})
+    for key in ("defaults", *(("sources", s) for s in sources)):
+        path = (key,) if isinstance(key, str) else key
+        block = data.get(path[0], {}) if len(path) == 1 else sources[path[1]]
+        zone = (block or {}).get("timezone")
+        if zone and not _is_todo(zone):
+            try:
+                zoneinfo.ZoneInfo(zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                out.append(f"{mapping.where((*path, 'timezone'))}: unknown time zone {zone!r} (e.g. Europe/Stockholm)")
+    for table, spec in data.get("tables", {}).items():
+        if table not in TABLES:
+            close = difflib.get_close_matches(str(table), list(TABLES), n=1)
+            out.append(
+                f"{mapping.where(('tables', table))}: not a table of the contract"
+                + (f"; did you mean {close[0]!r}?" if close else f" ({', '.join(TABLES)})")
+            )
+            continue
+        source = spec.get("source")
+        if not _is_todo(source) and source not in sources:
+            out.append(
+                f"{mapping.where(('tables', table, 'source'))}: no source {source!r} under sources "
+                f"({', '.join(sources) or 'none'})"
+            )
+        tspec = TABLES[table]
+        for column, cspec in (spec.get("columns") or {}).items():
+            path = ("tables", table, "columns", column)
+            if column not in tspec.column_names:
+                close = difflib.get_close_matches(str(column), tspec.column_names, n=1)
+                out.append(
+                    f"{mapping.where(path)}: not a column of {table}"
+                    + (f"; did you mean {close[0]!r}?" if close else "")
+                )
+                continue
+            if isinstance(cspec, dict):
+                out += _column_errors(mapping, path, tspec.column(column), cspec)
+    return out
+
+
+def _allowed_values(col) -> dict[str, object] | None:
+    if col.kind == "enum":
+        return col.label_lookup()
+    if col.kind == "stage":
+        return stage_lookup()
+    if col.kind == "bool":
+        return {v: v for v in ("true", "false", "ja", "nej", "yes", "no")}
+    return None
+
+
+def _column_errors(mapping: Mapping, path: tuple, col, cspec: dict) -> list[str]:
+    out = []
+    given = [k for k in ("from", "constant") if k in cspec]
+    if len(given) != 1:
+        out.append(f"{mapping.where(path)}: give exactly one of from or constant")
+    allowed = _allowed_values(col)
+    if "values" in cspec:
+        if allowed is None:
+            out.append(
+                f"{mapping.where((*path, 'values'))}: {col.name} is a {col.kind} column, which takes no value map"
+            )
+        else:
+            for source_value, target in cspec["values"].items():
+                if _is_todo(target) or fold(str(target).lower()) in allowed:
+                    continue
+                names = ", ".join(col.values) if col.kind == "enum" else "0-7 or a stage name"
+                out.append(
+                    f"{mapping.where((*path, 'values', source_value))}: {target!r} is not a value of "
+                    f"{col.name} ({names})"
+                )
+    unknown = cspec.get("unknown")
+    policy = unknown is not None and unknown not in ("quarantine", "keep") and not _is_todo(unknown)
+    if policy and (allowed is None or fold(str(unknown)) not in allowed):
+        names = ", ".join(col.values) if col.kind == "enum" else "0-7"
+        out.append(f"{mapping.where((*path, 'unknown'))}: must be quarantine, keep or a value of {col.name} ({names})")
+    if ("format" in cspec or "timezone" in cspec) and col.kind != "date":
+        out.append(f"{mapping.where(path)}: format and timezone apply to date columns only ({col.name} is {col.kind})")
+    zone = cspec.get("timezone")
+    if zone and not _is_todo(zone):
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            out.append(f"{mapping.where((*path, 'timezone'))}: unknown time zone {zone!r}")
+    return out

@@ -1,0 +1,291 @@
+"""Mapping files (pilot_eval.mapping, docs/mapping.md): loading with errors that name the
+line, TODO refusal, value maps with their unknown-value policies, dates with a time zone,
+IDs kept as text, the privacy guard on unmapped columns, and an end-to-end round trip: an
+export with the HR system's own headers and labels ingests, through a mapping, to the same
+processed tables as the contract export it was made from."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pilot_eval import cli
+from pilot_eval.demo import generate, write_export
+from pilot_eval.errors import IngestError, MappingError
+from pilot_eval.ingest import ingest, load_processed
+from pilot_eval.mapping import apply_mapping, load_mapping
+from pilot_eval.mapping.apply import STOCKHOLM, _to_date
+
+CUT = "2026-02-28"
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = """\
+mapping_version: 1
+name: small
+sources:
+  apps:
+    file: apps.csv
+tables:
+  applications:
+    source: apps
+    columns:
+      application_id: ID
+      vacancy_id: Annons-ID
+      submitted_date: {from: Skapad}
+      final_status:
+        from: Status
+        values: {Anställd: hired, Nej tack: rejected}
+        unknown: quarantine
+"""
+
+
+def test_a_good_mapping_loads_with_its_lines(tmp_path):
+    m = load_mapping(_write(tmp_path / "m.yaml", GOOD))
+    assert m.name == "small" and m.todos == []
+    assert m.line_of(("tables", "applications", "columns", "final_status", "unknown")) == 16
+    assert m.line_of(("tables", "applications", "columns", "vacancy_id")) == 11
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "needle"),
+    [
+        (("        unknown: quarantine", "        unknwn: quarantine"), 16, "unknown key; did you mean 'unknown'?"),
+        (("        unknown: quarantine", "        unknown: maybe"), 16, "must be quarantine, keep or a value of"),
+        (("Nej tack: rejected", "Nej tack: refused"), 15, "'refused' is not a value of final_status"),
+        (("      vacancy_id: Annons-ID", "      vacancy: Annons-ID"), 11, "not a column of applications"),
+        (("    source: apps", "    source: ap"), 8, "no source 'ap' under sources"),
+        (("  applications:", "  aplications:"), 7, "did you mean 'applications'?"),
+        (("mapping_version: 1", "mapping_version: 2"), 1, "mapping_version"),
+    ],
+)
+def test_each_error_names_the_line_and_the_key(tmp_path, change, line, needle):
+    text = GOOD.replace(*change)
+    with pytest.raises(MappingError) as err:
+        load_mapping(_write(tmp_path / "m.yaml", text))
+    message = str(err.value)
+    assert f"m.yaml, line {line}" in message, message
+    assert needle in message, message
+    assert err.value.exit_code == 2
+
+
+def test_a_key_given_twice_names_both_lines(tmp_path):
+    text = GOOD.replace("      vacancy_id: Annons-ID\n", "      vacancy_id: Annons-ID\n      vacancy_id: Ad\n")
+    with pytest.raises(MappingError, match=r"line 12: the key 'vacancy_id' is given twice \(first on line 11\)"):
+        load_mapping(_write(tmp_path / "m.yaml", text))
+
+
+def test_broken_yaml_names_its_line(tmp_path):
+    with pytest.raises(MappingError, match=r"m.yaml, line 3: not valid YAML"):
+        load_mapping(_write(tmp_path / "m.yaml", "mapping_version: 1\nsources:\n\tapps: x\n"))
+
+
+def _apps(
+    tmp_path, rows="ID,Annons-ID,Skapad,Status\n007,0042,2025-03-30T23:30:00Z,Anställd\n008,0042,2025-03-02,Parkerad\n"
+):
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    _write(raw / "apps.csv", rows)
+    return raw
+
+
+def test_values_dates_and_ids_are_translated_and_kept_as_text(tmp_path):
+    raw = _apps(tmp_path)
+    m = load_mapping(_write(tmp_path / "m.yaml", GOOD))
+    out = apply_mapping(m, raw)
+    frame = out.raws["applications"].frame
+    assert list(frame["application_id"].astype(str)) == ["007", "008"]  # leading zeros kept
+    assert list(frame["vacancy_id"].astype(str)) == ["0042", "0042"]
+    # 23:30 UTC on 30 March 2025 is already 31 March in Stockholm (summer time, UTC+2)
+    assert list(frame["submitted_date"].astype(str)) == ["2025-03-31", "2025-03-02"]
+    assert list(frame["final_status"].astype(str)) == ["hired", "Parkerad"]
+    reasons = list(frame["_mapping_reason"])
+    assert reasons[0] == ""
+    assert "the export's value 'Parkerad' is not in the mapping's values" in reasons[1]
+    assert "line 13" in reasons[1]
+    assert list(frame["_source_line"]) == [2, 3]
+    src = out.accounting["sources"]["apps"]
+    assert src["rows"] == src["contract_rows"] + src["folded"] + src["lookup"] + src["quarantined"] == 2
+
+
+@pytest.mark.parametrize(("policy", "expected"), [("keep", "Parkerad"), ("in_progress", "in_progress")])
+def test_the_unknown_value_policy(tmp_path, policy, expected):
+    raw = _apps(tmp_path)
+    m = load_mapping(_write(tmp_path / "m.yaml", GOOD.replace("unknown: quarantine", f"unknown: {policy}")))
+    frame = apply_mapping(m, raw).raws["applications"].frame
+    assert frame["final_status"].astype(str).iloc[1] == expected
+    assert frame["_mapping_reason"].iloc[1] == ""
+
+
+def test_dates_with_offsets_formats_and_zones():
+    utc = __import__("zoneinfo").ZoneInfo("UTC")
+    texts = np.array(
+        ["2025-10-26T23:30:00+00:00", "2025-03-30T21:59:00Z", "2025-06-01 23:30", "2025-01-05", "", "31/12/2025"],
+        dtype=object,
+    )
+    out, ok = _to_date(texts, None, utc)
+    assert list(out[:5]) == ["2025-10-27", "2025-03-30", "2025-06-02", "2025-01-05", ""]
+    assert list(ok) == [True, True, True, True, True, False]
+    out, ok = _to_date(np.array(["31.12.2025", "1.2.2024 23:30"], dtype=object), "%d.%m.%Y", STOCKHOLM)
+    assert list(out) == ["2025-12-31", "1.2.2024 23:30"] and list(ok) == [True, False]
+
+
+def test_an_identifier_in_an_unmapped_column_is_refused_first(tmp_path):
+    raw = _apps(tmp_path, "ID,Annons-ID,Skapad,Status,Extra\n1,2,2025-01-01,Okänt värde,19121212-1212\n")
+    m = load_mapping(_write(tmp_path / "m.yaml", GOOD))
+    with pytest.raises(IngestError) as err:
+        apply_mapping(m, raw)
+    text = str(err.value)
+    assert "apps.csv" in text and "Extra" in text and "row 2" in text
+    assert "19121212" not in text and "Okänt värde" not in text
+
+
+def test_jsonl_nested_fields_become_dotted_columns(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = [
+        {"PLATSNUMMER": "00123", "occupation": {"legacy_id": "0127"}, "publication_date": "2025-02-01"},
+        {"PLATSNUMMER": "00124", "occupation": {"legacy_id": None}, "publication_date": None},
+    ]
+    _write(raw / "ads.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n")
+    text = """\
+mapping_version: 1
+sources:
+  ads: {file: "*.jsonl"}
+tables:
+  vacancies:
+    source: ads
+    columns:
+      vacancy_id: PLATSNUMMER
+      ssyk_code: occupation.legacy_id
+      published_date: publication_date
+"""
+    frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw).raws["vacancies"].frame
+    assert list(frame["vacancy_id"].astype(str)) == ["00123", "00124"]
+    assert list(frame["ssyk_code"].astype(str)) == ["0127", ""]
+    assert list(frame["published_date"].astype(str)) == ["2025-02-01", ""]
+
+
+def test_a_column_the_file_lacks_names_the_mapping_line(tmp_path):
+    raw = _apps(tmp_path, "ID,Annons,Skapad,Status\n1,2,2025-01-01,Anställd\n")
+    with pytest.raises(MappingError, match=r"m.yaml, line 11: tables.applications.columns.vacancy_id: .*no column"):
+        apply_mapping(load_mapping(_write(tmp_path / "m.yaml", GOOD)), raw)
+
+
+def test_todos_are_refused_by_ingest_and_map_check_naming_each(tmp_path, capsys):
+    text = GOOD.replace("vacancy_id: Annons-ID", 'vacancy_id: "TODO: which column is the vacancy?"').replace(
+        "Nej tack: rejected", "Nej tack: TODO"
+    )
+    path = _write(tmp_path / "m.yaml", text)
+    raw = _apps(tmp_path)
+    code = cli.main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out"), "--mapping", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "2 undecided TODO entries" in err
+    assert "m.yaml, line 11: tables.applications.columns.vacancy_id: TODO: which column is the vacancy?" in err
+    assert "m.yaml, line 15: tables.applications.columns.final_status.values.Nej tack: TODO" in err
+    assert not (tmp_path / "out").exists()
+    assert cli.main(["map", "check", str(path)]) == 2
+    assert "line 11" in capsys.readouterr().out
+    assert cli.main(["map", "check", str(_write(tmp_path / "ok.yaml", GOOD))]) == 0
+
+
+# --------------------------------------------------------------------------- round trip
+
+SYNONYMS = {  # the HR system's own headers for two contract tables
+    "vacancies": {
+        "vacancy_id": "Annons-ID",
+        "administration": "Förvaltningsnamn",
+        "published_date": "Publiceringsdatum",
+        "closing_date": "Ansökan stänger",
+        "employment_type": "Anställningsform",
+        "status": "Rekryteringsstatus",
+    },
+    "applications": {
+        "application_id": "Ansökan nr",
+        "vacancy_id": "Annons-ID",
+        "submitted_date": "Ansökningsdatum",
+        "final_status": "Status",
+    },
+}
+STATUS_LABELS = {
+    "hired": "Anställd",
+    "rejected": "Ej vidare",
+    "withdrawn": "Drog tillbaka",
+    "declined_offer": "Tackade nej",
+    "cancelled": "Avbruten",
+    "in_progress": "Pågår",
+}
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    base = tmp_path_factory.mktemp("mapped")
+    export = generate(seed=5, scale=0.05, cut_date=CUT)
+    write_export(export, base / "direct")
+    ingest(base / "direct", base / "out-direct", cut_date=CUT, data_docs=False)
+    own = base / "own"
+    write_export(export, own)
+    (own / "truth.json").unlink()
+    columns_yaml = {}
+    for table, renames in SYNONYMS.items():
+        frame = pd.read_csv(own / f"{table}.csv", dtype=str, keep_default_na=False)
+        if table == "applications":
+            frame["final_status"] = frame["final_status"].map(STATUS_LABELS)
+            # a datetime with an offset, as an API writes it: 10:00 local time that day
+            frame["submitted_date"] = frame["submitted_date"] + "T09:00:00+01:00"
+        if table == "vacancies":
+            frame["published_date"] = pd.to_datetime(frame["published_date"]).dt.strftime("%d.%m.%Y")
+        frame = frame.rename(columns=renames)
+        frame.to_csv(own / f"export_{table}.csv", index=False, sep=";")
+        (own / f"{table}.csv").unlink()
+        cols = {}
+        for name in pd.read_csv(base / "direct" / f"{table}.csv", nrows=0).columns:
+            cols[name] = renames.get(name, name)
+        columns_yaml[table] = cols
+    lines = ["mapping_version: 1", "name: round-trip", "defaults: {delimiter: ';'}", "sources:"]
+    for table in SYNONYMS:
+        lines += [f"  {table}_export:", f"    file: export_{table}.csv"]
+    lines.append("tables:")
+    for table, cols in columns_yaml.items():
+        lines += [f"  {table}:", f"    source: {table}_export", "    columns:"]
+        for name, header in cols.items():
+            if table == "applications" and name == "final_status":
+                values = ", ".join(f'"{label}": {value}' for value, label in STATUS_LABELS.items())
+                lines.append(f'      {name}: {{from: "{header}", values: {{{values}}}, unknown: quarantine}}')
+            elif table == "vacancies" and name == "published_date":
+                lines.append(f'      {name}: {{from: "{header}", format: "%d.%m.%Y"}}')
+            else:
+                lines.append(f'      {name}: "{header}"')
+    mapping = _write(base / "own.yaml", "\n".join(lines) + "\n")
+    result = ingest(own, base / "out-mapped", cut_date=CUT, data_docs=False, mapping=mapping)
+    return base, result
+
+
+@pytest.mark.slow
+def test_an_export_in_its_own_layout_ingests_to_the_same_tables(round_trip):
+    base, result = round_trip
+    assert result.exit_code == 0
+    direct = load_processed(base / "out-direct")
+    mapped = load_processed(base / "out-mapped")
+    assert set(direct) == set(mapped)
+    for table in direct:
+        pd.testing.assert_frame_equal(direct[table], mapped[table], check_categorical=False)
+
+
+@pytest.mark.slow
+def test_the_report_accounts_for_every_source_row(round_trip):
+    _, result = round_trip
+    sources = result.report["mapping"]["sources"]
+    assert set(sources) == {"vacancies_export", "applications_export"}
+    for name, info in sources.items():
+        assert info["rows"] == info["contract_rows"] + info["folded"] + info["lookup"] + info["quarantined"], name
+        assert info["rows"] == result.report["tables"][info["into"]]["rows_read"]
+    assert result.report["mapping"]["name"] == "round-trip"
