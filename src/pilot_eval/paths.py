@@ -12,5 +12,7 @@ PROCESSED_DIR = DATA_DIR / "processed"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+#: Shipped mapping profiles (``mappings/<name>.yaml``, issue 19).
+MAPPINGS_DIR = PROJECT_ROOT / "mappings"
 #: The ingest report in a processed folder (here so that a notebook need not import ingest to find it).
 INGEST_REPORT_NAME = "ingest_report.json"
