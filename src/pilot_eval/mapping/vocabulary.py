@@ -339,7 +339,6 @@ NEVER_EXPORT: tuple[str, ...] = (
     "Anteckningar",
     "Personligt brev",
     "cover-letter",
-    "pitch",
 )
 
 # Value synonyms per contract column name (all tables): label -> canonical value. The
@@ -646,7 +645,7 @@ def match_header(header: str, table: str, exclude: frozenset[str] = frozenset())
     ``exclude`` are not candidates."""
     text = str(header).strip()
     key = fold(text)
-    if not key:
+    if not key or key in _NEVER_EXPORT_FOLDED:
         return None
     best: HeaderMatch | None = None
     for how in ("exact", "folded"):
@@ -671,6 +670,7 @@ def match_header(header: str, table: str, exclude: frozenset[str] = frozenset())
     return best
 
 
+_NEVER_EXPORT_FOLDED = frozenset(fold(name) for name in NEVER_EXPORT)
 _KNOWN_UNUSED_FOLDED = {fold(name): reason for name, reason in KNOWN_UNUSED.items()}
 
 
