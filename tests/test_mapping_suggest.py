@@ -532,3 +532,85 @@ def test_round_trip_a_synonym_export_ingests_unedited_to_the_same_tables(synonym
     assert a.exit_code == b.exit_code == 0
     assert all(info["rows_quarantined"] == 0 for info in b.report["tables"].values())
     _processed_equal(tmp_path / "a", tmp_path / "b")
+
+
+# --------------------------------------------------------------------------- profiles
+
+PROFILE = """\
+mapping_version: 1
+name: mini
+sources:
+  applications:
+    file: "job-applications*.csv"
+  stages:
+    file: "stages.csv"
+tables:
+  applications:
+    source: applications
+    join:
+      - source: stages
+        on: {"relationships.stage.data.id": "id"}
+    columns:
+      application_id: id
+      vacancy_id: relationships.job.data.id
+      submitted_date: {from: created-at}
+      internal: {from: sourced, values: {"true": false, "false": true}}
+      final_status:
+        from: stages.name
+        values: {Hired: hired, Rejected: rejected}
+        unknown: quarantine
+"""
+
+
+def test_a_profile_is_checked_against_the_export(tmp_path):
+    profile = tmp_path / "mini.yaml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _write(
+        raw / "job-applications-2025.csv",
+        [
+            ["id", "relationships.stage.data.id", "created-at", "sourced", "Kanal"],
+            ["1", "s1", "2025-01-02T10:00:00+01:00", "false", "web"],
+            ["2", "s2", "2025-01-03T10:00:00+01:00", "true", "web"],
+        ],
+        sep=",",
+    )
+    _write(raw / "stages.csv", [["id", "stage-title"], ["s1", "Hired"], ["s2", "Parked"]], sep=",")
+    result = suggest_mapping(raw, profile=profile)
+    todos = dict(result.todos)
+    # a column the profile reads and the export lacks
+    assert "'relationships.job.data.id'" in todos["tables.applications.columns.vacancy_id"]
+    assert "'name' of stages" in todos["tables.applications.columns.final_status"]
+    # an extra column, named
+    assert any("'Kanal'" in text for path, text in todos.items() if path.startswith("sources.applications"))
+    assert any("'stage-title'" in text for path, text in todos.items() if path.startswith("sources.stages"))
+    draft = yaml.safe_load(result.text)
+    assert draft["tables"]["applications"]["columns"]["application_id"] == "id"  # present: unchanged
+    assert draft["tables"]["applications"]["columns"]["internal"]["values"] == {"true": False, "false": True}
+    assert sorted(t for t in _scalars(draft) if isinstance(t, str) and t.startswith("TODO")) == sorted(todos.values())
+
+
+def test_a_profile_learns_of_values_it_does_not_list(tmp_path):
+    profile = tmp_path / "mini.yaml"
+    profile.write_text(PROFILE.replace("from: stages.name", "from: status"), encoding="utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _write(
+        raw / "job-applications.csv",
+        [
+            ["id", "relationships.job.data.id", "relationships.stage.data.id", "created-at", "sourced", "status"],
+            ["1", "j1", "s1", "2025-01-02", "false", "Hired"],
+            ["2", "j1", "s1", "2025-01-02", "false", "hired"],
+            ["3", "j1", "s1", "2025-01-02", "false", "Parked"],
+        ],
+        sep=",",
+    )
+    _write(raw / "stages.csv", [["id"], ["s1"]], sep=",")
+    result = suggest_mapping(raw, profile=profile)
+    assert [path for path, _ in result.todos] == ["tables.applications.columns.final_status.values.Parked"]
+
+
+def test_an_unknown_profile_is_refused(tmp_path):
+    with pytest.raises(IngestError, match="no such profile"):
+        suggest_mapping(tmp_path, profile="no-such-system")

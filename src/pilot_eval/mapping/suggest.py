@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import paths
 from ..contract import TABLES, fold, table_for_name
 from ..errors import IngestError
 from ..privacy import redact, safe_value, scan_frame, scrub_error
@@ -713,6 +714,192 @@ def _render(
     return "\n".join(out) + "\n", todos
 
 
+# --------------------------------------------------------------------------- profiles
+
+
+def _profile_path(profile: str | Path) -> Path:
+    path = Path(profile)
+    if path.suffix.lower() not in (".yaml", ".yml") and not path.exists():
+        path = paths.MAPPINGS_DIR / f"{profile}.yaml"
+    if not path.is_file():
+        shipped = sorted(p.stem for p in paths.MAPPINGS_DIR.glob("*.yaml")) if paths.MAPPINGS_DIR.is_dir() else []
+        raise IngestError(
+            f"no such profile or mapping file (shipped profiles: {', '.join(shipped) or 'none'})", file=str(profile)
+        )
+    return path
+
+
+def _sheets_of(source: dict, sheets: list[_Sheet]) -> list[_Sheet]:
+    pattern = str(source.get("file", ""))
+    hits = [s for s in sheets if fnmatch.fnmatch(s.path.name, pattern)]
+    if source.get("sheet") is not None:
+        return [s for s in hits if s.sheet == source["sheet"]]
+    first: dict[Path, _Sheet] = {}
+    for sheet in hits:
+        first.setdefault(sheet.path, sheet)  # an Excel file's first visible sheet
+    return list(first.values())
+
+
+class _ProfileCheck:
+    """A profile checked against the export: TODOs replace what the export lacks."""
+
+    def __init__(self, data: dict, sheets: list[_Sheet]):
+        self.data = data
+        self.frames: dict[str, pd.DataFrame] = {}
+        self.used: dict[str, set[str]] = {}
+        sources = data.get("sources") or {}
+        for name, source in sources.items():
+            if not isinstance(source, dict):
+                continue
+            found = _sheets_of(source, sheets)
+            self.used[name] = set()
+            if not found:
+                source["file"] = (
+                    f"TODO: the profile expects a file matching {source.get('file')!r}; the export has none. "
+                    "Which file is it?"
+                )
+                continue
+            self.frames[name] = pd.concat([s.frame for s in found], ignore_index=True)
+
+    def column(self, source: str, column: object, what: str) -> object:
+        """``column`` if the source has it (or cannot be checked), else a TODO."""
+        if not isinstance(column, str) or source not in self.frames or column.startswith("TODO"):
+            return column
+        self.used[source].add(column)
+        if column in self.frames[source].columns:
+            return column
+        return f"TODO: the profile reads column {column!r} of {source} ({what}), which the export lacks; which is it?"
+
+    def values(self, source: str, column: str, values: object, what: str) -> object:
+        """The value map with a TODO entry for every export value it does not list."""
+        frame = self.frames.get(source)
+        if not isinstance(values, dict) or frame is None or column not in frame.columns:
+            return values
+        known = {fold(str(k)) for k in values}
+        nulls = set((self.data.get("sources", {}).get(source) or {}).get("null_values") or [""])
+        for value in _inventory(frame[column])[:ENUM_CAP]:
+            if value not in nulls and fold(value) not in known:
+                values[value] = f"TODO: which {what}? (in the export, not in the profile)"
+                known.add(fold(value))
+        return values
+
+    def split(self, table: dict, ref: str) -> tuple[str, str]:
+        """``(source, column)`` of a column reference of a table (joined columns are
+        named ``<source>.<column>``)."""
+        for join in table.get("join") or []:
+            name = join.get("source") if isinstance(join, dict) else None
+            if name and ref.startswith(f"{name}."):
+                return name, ref[len(name) + 1 :]
+        return table.get("source", ""), ref
+
+    def table(self, name: str, table: dict) -> None:
+        main = table.get("source", "")
+        for join in table.get("join") or []:
+            if isinstance(join, dict) and isinstance(join.get("on"), dict):
+                join["on"] = {
+                    self.column(*self.split(table, left), f"{name} join key"): self.column(
+                        join.get("source", ""), right, f"{name} join key"
+                    )
+                    for left, right in join["on"].items()
+                }
+        columns = table.get("columns") or {}
+        for column, spec in columns.items():
+            if isinstance(spec, str):
+                columns[column] = self.column(*self.split(table, spec), f"{name}.{column}")
+            elif isinstance(spec, dict) and isinstance(spec.get("from"), str):
+                source, ref = self.split(table, spec["from"])
+                checked = self.column(source, ref, f"{name}.{column}")
+                if checked != ref:
+                    columns[column] = checked
+                    continue
+                if "values" in spec:
+                    spec["values"] = self.values(source, ref, spec["values"], column)
+        history = table.get("history")
+        if isinstance(history, dict):
+            source = history.get("source", main)
+            for key in ("key", "at", "stage"):
+                if key in history:
+                    history[key] = self.column(source, history[key], f"{name} history {key}")
+            if "on" in history:
+                history["on"] = self.column(main, history["on"], f"{name} history on")
+            if isinstance(history.get("stage"), str) and "values" in history:
+                history["values"] = self.values(source, history["stage"], history["values"], "stage")
+
+    def extras(self) -> None:
+        for name, frame in self.frames.items():
+            source = self.data["sources"][name]
+            ignored = [c for c in source.get("ignore_columns") or [] if isinstance(c, str)]
+            extra = [c for c in frame.columns if c not in self.used[name] and c not in ignored]
+            if extra:
+                source["ignore_columns"] = ignored + [
+                    f"TODO: column {c!r} is not in the profile; map it, or write its name here to leave it out"
+                    for c in extra
+                ]
+
+
+def _todos_of(node: object, path: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _todos_of(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _todos_of(value, f"{path}[{i}]")
+    elif isinstance(node, str) and node.startswith("TODO"):
+        out.append((path, node))
+    return out
+
+
+def _yaml_loader():
+    """PyYAML's safe loader with YAML 1.2 booleans: only true/false are booleans, so a
+    key ``on:`` (of a join) stays the string "on" rather than True, and "yes"/"no" stay text."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    return Loader
+
+
+def _check_profile(
+    raw: Path, sheets: list[_Sheet], unused: list[tuple[str, str]], profile: str | Path
+) -> SuggestResult:
+    import yaml
+
+    path = _profile_path(profile)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise IngestError("not valid YAML", file=path.name, row=mark.line + 1 if mark else None) from exc
+    if not isinstance(data, dict):
+        raise IngestError("a mapping file is a YAML mapping (mapping_version, sources, tables)", file=path.name)
+    check = _ProfileCheck(data, sheets)
+    for name, table in (data.get("tables") or {}).items():
+        if isinstance(table, dict):
+            check.table(name, table)
+    check.extras()
+    files = {s.path.name for name in check.frames for s in _sheets_of(data["sources"][name], sheets)}
+    unused += [(s.label, "the profile reads no such file") for s in sheets if s.path.name not in files]
+    todos = _todos_of(data)
+    head = [
+        f"# Draft mapping written by `pilot-eval map suggest --raw {raw.name} --profile {profile}`:",
+        f'# the profile {path.name} checked against this export. Each "TODO" marks what the export',
+        "# lacks or the profile does not know; `pilot-eval ingest --mapping` refuses this file while",
+        "# any is left. The profile's own comments are in the profile file.",
+    ]
+    head += [f"# Not used: {label} ({reason})" for label, reason in unused]
+    text = "\n".join(head) + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+    return SuggestResult(text, {}, {}, {}, unused, todos, profile=str(profile))
+
+
 # --------------------------------------------------------------------------- entry
 
 
@@ -746,9 +933,7 @@ def suggest_mapping(raw_dir: str | Path, profile: str | Path | None = None) -> S
     for sheet in sheets:  # first: nothing below may quote a value of a refused file
         _privacy_guard(sheet)
     if profile is not None:
-        from .profile_check import check_profile
-
-        return check_profile(raw, sheets, unused, profile)
+        return _check_profile(raw, sheets, unused, profile)
 
     direct: dict[str, str] = {}
     candidates: list[_Sheet] = []
