@@ -614,3 +614,45 @@ def test_a_profile_learns_of_values_it_does_not_list(tmp_path):
 def test_an_unknown_profile_is_refused(tmp_path):
     with pytest.raises(IngestError, match="no such profile"):
         suggest_mapping(tmp_path, profile="no-such-system")
+
+
+def test_an_excel_extract_below_title_rows(tmp_path):
+    """EasyCruit's Application Extract layout: a sheet with title rows above the header."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Application Extract"
+    ws.append(["Application Extract"])
+    ws.append(["Period: 2025"])
+    ws.append(["Candidate ID", "Vacancy ID", "Department Name", "Application Status", "Application Updated"])
+    rows = [
+        ("C1", "0042", "Socialförvaltningen", "Interview 1", dt.datetime(2025, 2, 1, 10, 30)),
+        ("C2", "0042", "Socialförvaltningen", "Rejected", dt.datetime(2025, 2, 2, 9, 0)),
+        ("C3", "0043", "Utbildningsförvaltningen", "Saved", dt.datetime(2025, 2, 3, 9, 0)),
+        ("C4", "0043", "Utbildningsförvaltningen", "Transferred", dt.datetime(2025, 2, 4, 9, 0)),
+    ]
+    for row in rows:
+        ws.append(row)
+    wb.create_sheet("Hidden").sheet_state = "hidden"
+    wb.save(tmp_path / "Application Extract 2025.xlsx")
+    result = suggest_mapping(tmp_path)
+    source = next(iter(result.sources.values()))
+    assert (source.table, source.sheet, source.header_row, source.format) == (
+        "applications",
+        "Application Extract",
+        3,
+        "xlsx",
+    )
+    entries = [entry for entry, _ in source.ignored]
+    assert entries[0] == "Candidate ID" and entries[2] == "Application Updated"  # known, not needed
+    assert entries[1].startswith("TODO: column 'Department Name' is not mapped (it names vacancies.administration")
+    status = result.tables["applications"]["final_status"]
+    assert status.source_column == "Application Status" and "EasyCruit" in status.note
+    assert status.values["Rejected"] == "rejected"
+    assert status.values["Interview 1"] == "in_progress" and "fuzzy" in status.value_notes["Interview 1"]
+    assert status.values["Saved"].startswith("TODO") and status.values["Transferred"].startswith("TODO")
+    assert result.tables["applications"]["vacancy_id"].source_column == "Vacancy ID"
+    todos = dict(result.todos)
+    assert "tables.applications.columns.application_id" in todos  # EasyCruit's extract has none
+    assert "Hidden" not in result.text

@@ -239,7 +239,7 @@ def _read_csv(path: Path) -> _Sheet:
             header=0,
             skip_blank_lines=False,
             quotechar='"',
-            engine="python",
+            engine="c",
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise IngestError(f"malformed CSV ({redact(str(exc).strip())})", file=path.name) from exc
@@ -568,9 +568,18 @@ def _decide_table(sheet: _Sheet, source: SourceDecision, table: str) -> dict[str
             chosen = decisions[other.column].source_column
             source.ignored.append((header, f"also names {other.column}; the draft uses {chosen!r}"))
         else:
+            elsewhere = next(
+                (
+                    f"{m.table}.{m.column}"
+                    for t in TABLES
+                    if t != table and (m := V.match_header(header, t)) is not None and m.how != "fuzzy"
+                ),
+                None,
+            )
+            where = f" (it names {elsewhere}: map it there, e.g. by a join)" if elsewhere else ""
             source.ignored.append(
                 (
-                    f"TODO: column {header!r} is not mapped; map it under tables.{table}.columns, "
+                    f"TODO: column {header!r} is not mapped{where}; map it under tables.{table}.columns, "
                     f"or write its name here to leave it out",
                     "",
                 )
