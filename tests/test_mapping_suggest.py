@@ -656,3 +656,16 @@ def test_an_excel_extract_below_title_rows(tmp_path):
     todos = dict(result.todos)
     assert "tables.applications.columns.application_id" in todos  # EasyCruit's extract has none
     assert "Hidden" not in result.text
+
+
+def test_yearly_extracts_with_one_header_are_stacked_by_a_file_pattern(tmp_path):
+    header = ["Ansöknings-ID", "Annons-ID", "Ansökningsdatum"]
+    _write(tmp_path / "ansokningar_2024.csv", [header, ["A1", "V1", "2024-05-01"]])
+    _write(tmp_path / "ansokningar_2025.csv", [header, ["A2", "V1", "2025-02-01"]])
+    _write(tmp_path / "ansokningar_gammal.csv", [[*header, "Extra"], ["A0", "V0", "2020-01-01", "x"]])
+    result = suggest_mapping(tmp_path)
+    source = result.sources["applications"]
+    assert source.file == "ansokningar_202*.csv" and source.rows == 2
+    assert ("ansokningar_gammal.csv", "also looks like applications; the draft uses ansokningar_2024.csv") in (
+        result.unused
+    )

@@ -451,8 +451,8 @@ def _decide_values(decision: ColumnDecision, values: pd.Series) -> None:
 
 def _todo_missing(table: str, column: str) -> str:
     spec = TABLES[table].column(column)
-    what = spec.description or f"{column} ({spec.swedish_display})"
-    text = f"TODO: no column found; which column holds {table}.{column}: {what}?"
+    what = f" ({spec.swedish_display}: {spec.description})" if spec.description else f" ({spec.swedish_display})"
+    text = f"TODO: no column found; which column holds {table}.{column}{what}?"
     if column in ("highest_stage", "final_status", "withdrawn_date", "withdrawn_stage", "offer_date"):
         text += " Or derive it from a stage history (docs/mapping.md)"
     return text
@@ -501,7 +501,12 @@ def _is_direct(sheet: _Sheet) -> str | None:
     return table if set(TABLES[table].required_columns) <= present else None
 
 
-def _source_name(sheet: _Sheet, taken: set[str]) -> str:
+@dataclass
+class _Stem:
+    stem: str
+
+
+def _source_name(sheet: _Sheet | _Stem, taken: set[str]) -> str:
     base = re.sub(r"[^a-z0-9_]", "", fold(sheet.stem)) or "source"
     name, i = base, 2
     while name in taken:
@@ -998,7 +1003,8 @@ def suggest_mapping(raw_dir: str | Path, profile: str | Path | None = None) -> S
                     first.delimiter,
                     first.header_row,
                 )
-        source = _new_source(first, _source_name(first, taken), table)
+        name = _source_name(first, taken) if len(group) == 1 else _source_name(_Stem(table), taken)
+        source = _new_source(first, name, table)
         if len(group) > 1:
             source.file = glob  # type: ignore[assignment]
         sources[source.name] = source
