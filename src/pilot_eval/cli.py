@@ -5,6 +5,7 @@
 ``pilot-eval quickstart`` demo data → ingest → summary of every row
 ``pilot-eval report``     a period's quarterly report: every notebook rendered to reports/<period>/<lang>/
 ``pilot-eval lab``        JupyterLab in notebooks/ with the project's kernel
+``pilot-eval map suggest`` draft a mapping file from an HR system's own export (docs/mapping.md)
 
 Exit status of ``ingest``: 0 all good; 1 too many rows quarantined (tables written for
 inspection); 2 a structural or privacy problem in the data, or a broken expectation
@@ -191,10 +192,6 @@ def _cmd_map_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_map_parsers(map_sub) -> None:
-    """Further ``pilot-eval map`` commands (``suggest``) are added here."""
-
-
 def _cmd_quickstart(args: argparse.Namespace) -> int:
     from .demo import DEFAULT_END
     from .paths import PROCESSED_DIR, RAW_DIR
@@ -332,6 +329,41 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     return _run_forwarding_signals(command)
 
 
+MAP_SUGGEST_EXIT_STATUS = """exit status:
+  0  the draft was written (its TODOs, if any, are listed)
+  2  bad input: the raw directory or a file cannot be read, a file holds a direct identifier,
+     or --out exists (use --force): nothing written
+  4  the draft could not be written (disk full, read-only, no such folder)"""
+
+
+def _cmd_map_suggest(args: argparse.Namespace) -> int:
+    """``pilot-eval map suggest``: draft a mapping, print what it decided and what not."""
+    from .errors import IngestError
+    from .mapping import suggest_mapping
+    from .privacy import redact, scrub_error
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        print(f"pilot-eval map suggest: ERROR: {out} exists; use --force to replace it", file=sys.stderr)
+        return 2
+    try:
+        result = suggest_mapping(args.raw, profile=args.profile)
+    except IngestError as exc:
+        scrub_error(exc)
+        print(redact(f"pilot-eval map suggest: ERROR: {exc}\nNothing was written."), file=sys.stderr)
+        return exc.exit_code
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(result.text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        print(f"pilot-eval map suggest: ERROR: cannot write {out} ({exc.strerror or exc})", file=sys.stderr)
+        return 4
+    print(result.summary(out))
+    return 0
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -408,12 +440,28 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
     ing.set_defaults(func=_cmd_ingest)
 
-    mp = sub.add_parser("map", help="mapping files for exports in an HR system's own layout (docs/mapping.md)")
+    mp = sub.add_parser("map", help="draft and check mapping files for an HR system's own export (docs/mapping.md)")
     map_sub = mp.add_subparsers(dest="map_command", required=True, metavar="COMMAND")
     check = map_sub.add_parser("check", help="check a mapping file: errors and undecided TODO entries, with lines")
     check.add_argument("mapping", help="a mapping file or a shipped profile's name")
     check.set_defaults(func=_cmd_map_check)
-    build_map_parsers(map_sub)
+    suggest = map_sub.add_parser(
+        "suggest",
+        help="draft a mapping file from an HR system's own export",
+        description="Read every CSV, Excel and JSON Lines file in --raw (refusing direct identifiers "
+        "first), match headers and values against a vocabulary of contract names and Swedish and "
+        "English synonyms, and write a draft mapping to --out. What it cannot decide is a TODO "
+        "entry, which `pilot-eval ingest --mapping` refuses until it is edited.",
+        epilog=MAP_SUGGEST_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    suggest.add_argument("--raw", required=True, type=Path, help="directory with the export's files")
+    suggest.add_argument(
+        "--profile", default=None, help="start from a shipped profile (teamtailor …) or a mapping file"
+    )
+    suggest.add_argument("--out", required=True, type=Path, help="the draft mapping file (YAML) to write")
+    suggest.add_argument("--force", action="store_true", help="replace --out if it exists")
+    suggest.set_defaults(func=_cmd_map_suggest)
 
     quick = sub.add_parser("quickstart", help="the README's main job on the built-in demo data")
     quick.add_argument("--raw", default=None, help="where to write the demo export (default data/raw/demo)")
