@@ -5,7 +5,6 @@ all synonyms drafts a mapping that ingests to the same processed tables as the o
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 
 import pandas as pd
@@ -515,12 +514,7 @@ def test_round_trip_the_drafts_decisions_give_the_original_tables(synonym_export
     _processed_equal(tmp_path / "a", tmp_path / "b")
 
 
-def _has_mapping_engine() -> bool:
-    return importlib.util.find_spec("pilot_eval.mapping.apply") is not None
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _has_mapping_engine(), reason="needs the mapping engine (branches map-schema + map-apply)")
 def test_round_trip_a_synonym_export_ingests_unedited_to_the_same_tables(synonym_export, tmp_path):
     """Must show: an export whose headers are all synonyms suggests a mapping that ingests
     to the same processed tables as the original export."""
