@@ -80,10 +80,11 @@ def _text(name: str) -> str | None:
 
 
 def test_the_path_detector_finds_planted_lines():
-    home, tmp = "/" + "home/anna", "/" + "tmp/csd"
-    planted = f"ok line\nsee [design](..{'/'}shared/DESIGN.md)\nread {home}/x.csv and `{tmp}/bin/pip`\n"
-    assert path_problems(planted) == ["line 2: ../shared", f"line 3: {home}", f"line 3: {tmp}"]
-    assert path_problems("c" + ":\\Users\\anna\\data.xlsx") == ["line 1: c:\\Users\\"]
+    # (the planted names are built from pieces, so that this file passes its own test)
+    shared, home, tmp, users = "..{}shared".format("/"), "/" + "home/anna", "/" + "tmp/csd", "c:" + "\\Users\\"
+    planted = f"ok line\nsee [design]({shared}/DESIGN.md)\nread {home}/x.csv and `{tmp}/bin/pip`\n"
+    assert path_problems(planted) == [f"line 2: {shared}", f"line 3: {home}", f"line 3: {tmp}"]
+    assert path_problems(users + "anna\\data.xlsx") == [f"line 1: {users}"]
     # not machine paths: URLs, relative paths, tmp_path, a bare "/tmp/" in an assertion
     clean = (
         "https://example.org/home/x https://github.com/a/b/tree/work/y data/raw/2025Q4 tmp_path / 'x'\n"
