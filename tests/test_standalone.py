@@ -185,6 +185,29 @@ def test_markdown_links_stay_inside_the_repository():
     assert not problems, "broken or outside links:\n" + "\n".join(problems)
 
 
+#: Documents of the workspace this project grew in, which a clone does not have.
+WORKSPACE_DOCUMENTS = re.compile(r"\b(?:DESIGN|STYLE)\.md\b")
+
+
+def test_the_documentation_cites_no_document_the_clone_lacks():
+    """Every Markdown file (README, data/raw/README, docs/, params/) and the notebooks'
+    text cite in-repo documents only. (Docstrings in src/ still cite sections of the
+    workspace's design document; they are for developers and are not checked here.)"""
+    basenames = {PurePosixPath(name).name for name in TRACKED}
+    problems = []
+    for name in TRACKED:
+        text = _markdown_of(name)
+        if text is None:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            problems += [
+                f"{name} line {number}: {m.group(0)}"
+                for m in WORKSPACE_DOCUMENTS.finditer(line)
+                if m.group(0) not in basenames
+            ]
+    assert not problems, "documents outside the repository:\n" + "\n".join(problems)
+
+
 # ---- 3. no skip for a missing file outside tests/ ---------------------------------------
 
 SKIPS = {"skip", "skipif", "skipIf", "skipUnless"}
