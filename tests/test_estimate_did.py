@@ -105,6 +105,7 @@ def true_aggregates(panel: pd.DataFrame, truth: dict) -> dict:
 # off by far more (the pre-test p-value, which did computes analytically, matches to 1e-5).
 
 MPDTA = Path(__file__).resolve().parent / "data" / "mpdta.csv"
+CK_PUBLIC_DAT = Path(__file__).resolve().parent / "data" / "ck_public.dat"
 
 #: ATT(g,t): [README] summary(out) "Group-Time Average Treatment Effects" (estimate, SE).
 MPDTA_ATT_GT = {
@@ -328,9 +329,9 @@ def ck_panel() -> pd.DataFrame:
     """The CK two-wave store panel. FTE = full-time + managers + ½ part-time; the six stores
     closed for good have wave-2 employment 0 in the file (as in CK), the four temporarily
     closed (and one refusal) have it missing. SHEET is not unique (one duplicate), so the
-    store id is the row number. ck_public.dat and ck_codebook.txt are copies of
-    shared/reference-data (DESIGN.md §8; origin: repository rafiash/CardKrueger-stata-sample)."""
-    raw = pd.read_csv(RESULTS_DIR / "ck_public.dat", sep=r"\s+", header=None, names=CK_COLUMNS, na_values=".")
+    store id is the row number. tests/data/ck_public.dat and ck_codebook.txt: origin and
+    terms in tests/data/README.md."""
+    raw = pd.read_csv(CK_PUBLIC_DAT, sep=r"\s+", header=None, names=CK_COLUMNS, na_values=".")
     assert len(raw) == 410  # as the codebook says
     fte1 = raw["EMPFT"] + raw["NMGRS"] + 0.5 * raw["EMPPT"]
     fte2 = raw["EMPFT2"] + raw["NMGRS2"] + 0.5 * raw["EMPPT2"]

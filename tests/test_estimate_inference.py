@@ -33,19 +33,12 @@ from pilot_eval.estimate.inference import (
     wild_cluster_bootstrap,
 )
 
-REFERENCE_DATA = Path(__file__).resolve().parents[2] / "shared" / "reference-data"
-
-
-def _reference_dir() -> Path:
-    for candidate in (REFERENCE_DATA, Path("/work/shared/reference-data")):
-        if (candidate / "collapsed.dta").exists():
-            return candidate
-    pytest.skip("shared/reference-data/collapsed.dta is not available")
+COLLAPSED_DTA = Path(__file__).resolve().parent / "data" / "collapsed.dta"  # origin: tests/data/README.md
 
 
 @pytest.fixture(scope="module")
 def collapsed() -> pd.DataFrame:
-    data = pd.read_stata(_reference_dir() / "collapsed.dta")
+    data = pd.read_stata(COLLAPSED_DTA)
     data = data.dropna(how="all")  # the file has 84 empty rows after the 16 observations
     assert len(data) == ref.N_OBS and data[ref.CLUSTER].nunique() == ref.N_CLUSTERS
     return data

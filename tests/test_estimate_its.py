@@ -14,8 +14,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,7 +37,7 @@ R_TERMS = {
 
 @pytest.fixture(scope="module")
 def sicily() -> pd.DataFrame:
-    data = pd.read_csv(io.StringIO(SICILY_CSV))
+    data = pd.read_csv(SICILY_CSV)
     data["rate"] = data["aces"] / data["stdpop"] * 10**5
     return data
 

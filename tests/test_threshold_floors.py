@@ -24,7 +24,7 @@ OUTCOMES = ["cleared", "remark_no_obstacle", "remark_obstacle"]
 
 def floor_message(name: str, value, floor) -> str:
     return re.escape(
-        f"{name}={value} is below its floor of {floor} (DESIGN.md §7): "
+        f"{name}={value} is below its floor of {floor} (docs/disclosure.md §3): "
         "disclosure thresholds may be raised, never lowered"
     )
 

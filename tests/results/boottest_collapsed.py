@@ -18,8 +18,8 @@ Repository ``droodman/boottest`` (David Roodman), file ``unit tests.log`` at com
 
 The same commands are lines 25–28, 36 and 114–121 of ``test/unit tests.do`` at commit
 ``1f9344de7555acbf7bad505c4049b96fbecc379f`` of the same repository. The data file is
-``/work/shared/reference-data/collapsed.dta`` (16 observations — year × selfemployed —
-and 8 clusters, the years 1983–1990; see DESIGN.md §8).
+``tests/data/collapsed.dta`` (16 observations — year × selfemployed — and 8 clusters, the
+years 1983–1990; origin and terms in ``tests/data/README.md``).
 
 Where each number is in the log (character offsets in the stored copy read with the
 search tool's ``read_file``, which pages 16 000 characters at a time):

@@ -5,8 +5,8 @@ Produced by this script (verbatim):
 # Produces tests/results/did_csdid_reference.py: Callaway & Sant'Anna ATT(g,t), aggregates
 # and analytic standard errors from csdid (the Python port of R did 2.5) on a simulated
 # staggered panel. Run in a scratch venv, never as a dependency of pilot_eval:
-#   python3 -m venv /tmp/csd && /tmp/csd/bin/pip install csdid
-#   /tmp/csd/bin/python make_csdid_reference.py > did_csdid_reference.py
+#   python3 -m venv .refvenv-csdid && .refvenv-csdid/bin/pip install csdid==0.4.3 drdid==1.1.7
+#   .refvenv-csdid/bin/python make_csdid_reference.py > did_csdid_reference.py
 import contextlib
 import io
 import sys

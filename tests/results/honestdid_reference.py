@@ -8,9 +8,9 @@ The ``honestdid`` package (PyPI, 0.1.1, which follows R's indexing of the relati
 magnitudes polyhedra) is run too where it is available. Neither is a dependency of
 pilot_eval (both need cvxpy; honestdid also torch). Run in a scratch venv:
 
-    python3.11 -m venv /work/refvenv-honest
-    /work/refvenv-honest/bin/pip install "moderndid[didhonest]==0.2.0" honestdid==0.1.1
-    /work/refvenv-honest/bin/python tests/results/honestdid_reference.py
+    python3.11 -m venv .refvenv-honest
+    .refvenv-honest/bin/pip install "moderndid[didhonest]==0.2.0" honestdid==0.1.1
+    .refvenv-honest/bin/python tests/results/honestdid_reference.py
 
 Note: moderndid 0.2.0 takes s in −(numPre−1)…−1 for Δ^RM_{s,±} with the difference
 δ_{s+1} − δ_s, so it never considers the earliest pre-period difference as the maximum;

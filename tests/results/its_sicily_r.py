@@ -3,16 +3,17 @@ r"""Reference values for ``pilot_eval.estimate.its`` from R, on the Sicily smoki
 Data: ``sicily.csv`` of Lopez Bernal, Cummins & Gasparrini (2017), "Interrupted time series
 regression for the evaluation of public health interventions: a tutorial", Int J Epidemiol
 46(1):348-355, from https://github.com/gasparrini/2017_lopezbernal_IJE_codedata (file
-``sicily.csv``, commit c88b53f; the same values as /work/shared/reference-data/sicily.csv).
+``sicily.csv``, commit c88b53f; vendored byte for byte as ``tests/data/sicily.csv``, origin and
+terms in ``tests/data/README.md``).
 Acute coronary events (``aces``) in Sicily, ages 0-69, monthly from January 2002 to November
 2006; the smoking ban (``smokban``) from January 2005 (``time`` 37); ``stdpop`` the
-age-standardised population. Kept below as :data:`SICILY_CSV` so the tests need nothing
-outside the repository.
+age-standardised population. :data:`SICILY_CSV` is the path of the vendored copy, so the
+tests need nothing outside the repository.
 
 Produced with R 4.2.2 Patched (2022-11-10 r83330), Debian packages r-base-core and
 r-cran-sandwich (sandwich 3.0.2), by running the script below as ``Rscript its_sicily.R`` in
-a directory holding ``sicily.csv``; what it printed is pasted verbatim after
-:data:`SICILY_CSV`. The glm models are the tutorial's own (Rcode.R in the repository above:
+a directory holding ``sicily.csv``; what it printed is pasted verbatim below the
+script. The glm models are the tutorial's own (Rcode.R in the repository above:
 ``model1``, ``model2``, ``model3``, ``model4``), plus the slope change centred on the first
 post-ban month (``model4b``, pilot_eval's parametrisation), a Poisson version of it
 (``model5``) and Newey-West OLS fits on the standardised rate per 100,000. tsModel is not
@@ -112,30 +113,9 @@ R script (verbatim)::
     cat(sprintf('R_SANDWICH_VERSION = "%s"\n', as.character(packageVersion("sandwich"))))
 """
 
-# fmt: off
-SICILY_CSV = (
-    'year,month,aces,time,smokban,pop,stdpop\n2002,1,728,1,0,364277.4,379875.3\n2002,2,659,2,0,364277.4,376495.5\n'
-    '2002,3,791,3,0,364277.4,377040.8\n2002,4,734,4,0,364277.4,377116.4\n2002,5,757,5,0,364277.4,377383.4\n'
-    '2002,6,726,6,0,364277.4,374113.1\n2002,7,760,7,0,364277.4,379513.3\n2002,8,740,8,0,364277.4,376295.5\n'
-    '2002,9,720,9,0,364277.4,374653.2\n2002,10,814,10,0,364277.4,378485.6\n2002,11,795,11,0,364277.4,375955.5\n'
-    '2002,12,858,12,0,364277.4,378349.7\n2003,1,887,13,0,363350.8,376762.4\n2003,2,766,14,0,363350.8,379032.3\n'
-    '2003,3,851,15,0,363350.8,379360.4\n2003,4,769,16,0,363350.8,376162\n2003,5,781,17,0,363350.8,377972.4\n'
-    '2003,6,756,18,0,363350.8,381830.7\n2003,7,766,19,0,363350.8,379888.6\n2003,8,752,20,0,363350.8,380872.2\n'
-    '2003,9,765,21,0,363350.8,380966.9\n2003,10,831,22,0,363350.8,381240.4\n2003,11,879,23,0,363350.8,382104.9\n'
-    '2003,12,928,24,0,363350.8,381802.7\n2004,1,914,25,0,364700.4,381656.3\n2004,2,808,26,0,364700.4,383680\n'
-    '2004,3,937,27,0,364700.4,383504.2\n2004,4,840,28,0,364700.4,386462.9\n2004,5,916,29,0,364700.4,383783.1\n'
-    '2004,6,828,30,0,364700.4,380836.8\n2004,7,845,31,0,364700.4,383483\n2004,8,818,32,0,364700.4,380906.2\n'
-    '2004,9,860,33,0,364700.4,382926.8\n2004,10,839,34,0,364700.4,384052.4\n2004,11,887,35,0,364700.4,384449.6\n'
-    '2004,12,886,36,0,364700.4,383428.4\n2005,1,831,37,1,364420.8,388153.2\n2005,2,796,38,1,364420.8,388373.2\n'
-    '2005,3,833,39,1,364420.8,386470.1\n2005,4,820,40,1,364420.8,386033.2\n2005,5,877,41,1,364420.8,383686.4\n'
-    '2005,6,758,42,1,364420.8,385509.3\n2005,7,767,43,1,364420.8,385901.9\n2005,8,738,44,1,364420.8,386516.6\n'
-    '2005,9,781,45,1,364420.8,388436.5\n2005,10,843,46,1,364420.8,383255.2\n2005,11,850,47,1,364420.8,390148.7\n'
-    '2005,12,908,48,1,364420.8,385874.9\n2006,1,1021,49,1,363832.6,391613.6\n2006,2,859,50,1,363832.6,391750.4\n'
-    '2006,3,976,51,1,363832.6,394005.6\n2006,4,888,52,1,363832.6,391364.9\n2006,5,962,53,1,363832.6,391664.6\n'
-    '2006,6,838,54,1,363832.6,389022.3\n2006,7,810,55,1,363832.6,391878.5\n2006,8,876,56,1,363832.6,388575.3\n'
-    '2006,9,843,57,1,363832.6,392989\n2006,10,936,58,1,363832.6,390018.8\n2006,11,912,59,1,363832.6,390712.3\n'
-)
-# fmt: on
+from pathlib import Path
+
+SICILY_CSV = Path(__file__).resolve().parents[1] / "data" / "sicily.csv"
 
 # --- printed by the R script above, verbatim ---
 # fmt: off

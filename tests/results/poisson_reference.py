@@ -9,9 +9,9 @@ treatment indicators. 7 383 rows, 8 administrations. Synthetic data, no personal
 
 Run (in a scratch venv that has pyfixest; not a dependency of pilot_eval)::
 
-    python3.11 -m venv /work/refvenv-poisson
-    /work/refvenv-poisson/bin/pip install pyfixest pyarrow
-    /work/refvenv-poisson/bin/python tests/results/poisson_reference.py
+    python3.11 -m venv .refvenv-poisson
+    .refvenv-poisson/bin/pip install pyfixest==0.60.0 pyarrow
+    .refvenv-poisson/bin/python tests/results/poisson_reference.py
 
 It writes ``tests/results/poisson_reference.json`` beside this file, which
 ``tests/test_estimate_poisson.py`` reads. Made 2026-12-07 with pyfixest 0.60.0.

@@ -10,12 +10,12 @@ Two steps, two interpreters (pyfixest is never a dependency of pilot_eval):
 
        PYTHONPATH=src .venv/bin/python tests/results/westfall_young_reference.py input
 
-2. In a scratch venv with pyfixest (``python3.11 -m venv /work/refvenv-robust &&
-   /work/refvenv-robust/bin/pip install pyfixest``), compute the per-assignment p-values
+2. In a scratch venv with pyfixest (``python3.11 -m venv .refvenv-robust &&
+   .refvenv-robust/bin/pip install pyfixest==0.60.0``), compute the per-assignment p-values
    with plain numpy (``p_j(b)`` = share of assignments a with ``|T_j(a)| ≥ |T_j(b)|``) and
    feed them to pyfixest's step-down; writes ``westfall_young_reference.json``::
 
-       /work/refvenv-robust/bin/python tests/results/westfall_young_reference.py reference
+       .refvenv-robust/bin/python tests/results/westfall_young_reference.py reference
 
 The test (tests/test_estimate_multiplicity.py) reads both files.
 """

@@ -61,11 +61,11 @@ def below_floor(name: str, value: object, floor: float) -> str:
     :class:`Thresholds` field and for a report parameter).
 
     >>> print(below_floor("min_count", 1, 5))  # doctest: +NORMALIZE_WHITESPACE
-    min_count=1 is below its floor of 5 (DESIGN.md §7):
+    min_count=1 is below its floor of 5 (docs/disclosure.md §3):
     disclosure thresholds may be raised, never lowered
     """
     return (
-        f"{name}={value} is below its floor of {floor:g} (DESIGN.md §7): "
+        f"{name}={value} is below its floor of {floor:g} (docs/disclosure.md §3): "
         "disclosure thresholds may be raised, never lowered"
     )
 
@@ -111,7 +111,7 @@ class Thresholds:
     >>> Thresholds(min_count=3)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: Thresholds: min_count=3 is below its floor of 5 (DESIGN.md §7): disclosure thresholds may be ...
+    ValueError: Thresholds: min_count=3 is below its floor of 5 (docs/disclosure.md §3): disclosure thresholds ...
     """
 
     min_count: int = FLOORS["min_count"]

@@ -172,7 +172,7 @@ def group_effects(
         apps = [o for o, unit in OUTCOMES.items() if unit == "application"]
         raise ValueError(f"group effects need an outcome on applications ({', '.join(apps)}), not {outcome!r}")
     if min_cell < MIN_CELL:
-        raise ValueError(f"min_cell={min_cell} is below the floor of {MIN_CELL} (DESIGN.md §7)")
+        raise ValueError(f"min_cell={min_cell} is below the floor of {MIN_CELL} (docs/disclosure.md §3)")
     if data is None:
         data = outcome_data(restrict_window(tables, window), outcome, cut_date, period)
     notes = [_EXPLORATORY_NOTE]

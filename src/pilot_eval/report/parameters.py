@@ -124,7 +124,7 @@ class Parameter:
         return json.dumps(self.default, ensure_ascii=False)
 
 
-_THRESHOLDS = "disclosure thresholds (DESIGN.md §7)"
+_THRESHOLDS = "disclosure thresholds ([docs/disclosure.md](../docs/disclosure.md))"
 
 # fmt: off
 #: Every report parameter, in the order of the notebooks' parameters cell.
@@ -234,7 +234,7 @@ def check_floors(values: Mapping[str, object], where: str) -> None:
     >>> check_floors({"min_count": 1}, "--param")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: --param: min_count=1 is below its floor of 5 (DESIGN.md §7): disclosure thresholds may be ...
+    ValueError: --param: min_count=1 is below its floor of 5 (docs/disclosure.md §3): disclosure thresholds may be ...
     """
     for p in DEFINITION:
         if p.floor is None or p.name not in values:
