@@ -289,3 +289,146 @@ def test_the_report_accounts_for_every_source_row(round_trip):
         assert info["rows"] == info["contract_rows"] + info["folded"] + info["lookup"] + info["quarantined"], name
         assert info["rows"] == result.report["tables"][info["into"]]["rows_read"]
     assert result.report["mapping"]["name"] == "round-trip"
+
+
+# --------------------------------------------------------------------------- joins, history
+
+TT = """\
+mapping_version: 1
+name: tt-like
+sources:
+  apps: {file: job-applications.csv}
+  stages: {file: stages.csv}
+  changes: {file: stage-changes.csv}
+tables:
+  applications:
+    source: apps
+    join:
+      - source: stages
+        on: {relationships.stage.data.id: id}
+    history:
+      source: changes
+      key: application-id
+      at: changed-at
+      stage: to-stage
+      values: {Inbox: 0, Screening: 1, Interview: 2, Offer: 5, Hired: 7, Withdrawn: withdrawn, Rejected: rejected}
+      unknown: quarantine
+    columns:
+      application_id: id
+      vacancy_id: relationships.job.data.id
+      submitted_date: created-at
+      internal: {constant: "false"}
+      qualified: {constant: unknown}
+      highest_stage: {derive: history}
+      final_status: {derive: history}
+      withdrawn_date: {derive: history}
+      withdrawn_stage: {derive: history}
+      offer_date: {derive: history}
+"""
+
+
+def _tt(tmp_path, changes_extra=""):
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    _write(
+        raw / "job-applications.csv",
+        "id,created-at,relationships.job.data.id,relationships.stage.data.id\n"
+        "0101,2025-03-01T10:00:00+01:00,0042,3\n"
+        "0102,2025-03-02T10:00:00+01:00,0042,9\n"
+        "0103,2025-03-03T10:00:00+01:00,0042,1\n",
+    )
+    _write(raw / "stages.csv", "id,label,row-order\n1,Inbox,1\n3,Interview,3\n9,Withdrawn,9\n")
+    _write(
+        raw / "stage-changes.csv",
+        "application-id,changed-at,to-stage\n"
+        "0101,2025-03-01T10:00:00+01:00,Inbox\n"
+        "0101,2025-03-05T09:00:00+01:00,Interview\n"
+        "0101,2025-03-20T23:30:00+00:00,Offer\n"
+        "0101,2025-03-25T12:00:00+01:00,Hired\n"
+        "0102,2025-03-02T10:00:00+01:00,Inbox\n"
+        "0102,2025-03-06T10:00:00+01:00,Interview\n"
+        "0102,2025-03-09T10:00:00+01:00,Withdrawn\n"
+        "0103,2025-03-03T10:00:00+01:00,Inbox\n"
+        "9999,2025-03-03T10:00:00+01:00,Inbox\n" + changes_extra,
+    )
+    return raw
+
+
+def test_a_stage_history_derives_one_row_per_application(tmp_path):
+    raw = _tt(tmp_path)
+    text = TT
+    out = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw)
+    frame = out.raws["applications"].frame
+    got = {c: list(frame[c].astype(str)) for c in ("application_id", "highest_stage", "final_status")}
+    assert got == {
+        "application_id": ["0101", "0102", "0103"],
+        "highest_stage": ["7", "2", "0"],
+        "final_status": ["hired", "withdrawn", "in_progress"],
+    }
+    # 23:30 UTC on 20 March is 00:30 on 21 March in Stockholm
+    assert list(frame["offer_date"].astype(str)) == ["2025-03-21", "", ""]
+    assert list(frame["withdrawn_date"].astype(str)) == ["", "2025-03-09", ""]
+    assert list(frame["withdrawn_stage"].astype(str)) == ["", "2", ""]
+    sources = out.accounting["sources"]
+    assert sources["changes"] == {**sources["changes"], "rows": 9, "folded": 8, "quarantined": 1, "role": "history"}
+    assert sources["stages"]["role"] == "join" and sources["stages"]["lookup"] == 3
+    for info in sources.values():
+        assert info["rows"] == info["contract_rows"] + info["folded"] + info["lookup"] + info["quarantined"]
+    assert any("1 stage-history rows name no application" in n for n in out.notices)
+
+
+def test_a_joined_column_is_named_after_its_source(tmp_path):
+    raw = _tt(tmp_path)
+    text = TT.replace("      withdrawn_stage: {derive: history}\n", "      withdrawn_stage: {from: stages.row-order}\n")
+    frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw).raws["applications"].frame
+    assert list(frame["withdrawn_stage"].astype(str)) == ["3", "9", "1"]
+
+
+def test_an_unknown_history_stage_quarantines_its_application(tmp_path):
+    raw = _tt(tmp_path, "0103,2025-03-04T10:00:00+01:00,Parked\n")
+    text = TT
+    frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw).raws["applications"].frame
+    assert list(frame["_mapping_reason"] != "") == [False, False, True]
+    assert "the history's stage 'Parked' is not in the mapping" in frame["_mapping_reason"].iloc[2]
+
+
+def test_a_repeated_join_key_names_file_and_line(tmp_path):
+    raw = _tt(tmp_path)
+    _write(raw / "stages.csv", "id,label,row-order\n1,Inbox,1\n3,Interview,3\n3,Withdrawn,9\n")
+    text = TT
+    with pytest.raises(IngestError) as err:
+        apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw)
+    assert "stages.csv" in str(err.value) and "row 4" in str(err.value) and "repeats" in str(err.value)
+
+
+def test_derive_needs_a_history_and_a_derivable_column(tmp_path):
+    text = TT.replace(
+        "      offer_date: {derive: history}\n", "      offer_date: {derive: history}\n      vacancy_id: x\n"
+    )
+    with pytest.raises(MappingError, match="given twice"):
+        load_mapping(_write(tmp_path / "m.yaml", text))
+    text = TT
+    text = text.replace("      vacancy_id: relationships.job.data.id\n", "      vacancy_id: {derive: history}\n")
+    with pytest.raises(MappingError, match=r"line \d+: tables.applications.columns.vacancy_id.derive: only"):
+        load_mapping(_write(tmp_path / "m.yaml", text))
+
+
+def test_from_file_takes_a_value_from_the_file_name(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _write(raw / "SOF_ads.csv", "Annons\n0001\n")
+    _write(raw / "UBF_ads.csv", "Annons\n0002\n")
+    text = """\
+mapping_version: 1
+sources:
+  ads: {file: "*_ads.csv"}
+tables:
+  vacancies:
+    source: ads
+    columns:
+      vacancy_id: Annons
+      administration: {from_file: "^(?P<value>[A-Z]{3})_"}
+"""
+    frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw).raws["vacancies"].frame
+    assert list(frame["administration"].astype(str)) == ["SOF", "UBF"]
+    assert list(frame["_source_file"].astype(str)) == ["SOF_ads.csv", "UBF_ads.csv"]

@@ -40,7 +40,7 @@ from ..readers import (
     detect_separator,
     sha256_file,
 )
-from .load import Mapping, load_mapping
+from .load import TERMINAL_EVENTS, Mapping, load_mapping
 
 __all__ = ["MappedExport", "apply_mapping", "MAPPING_REASON", "STOCKHOLM"]
 
@@ -278,6 +278,18 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
         value = cspec["constant"]
         text = _target(col, value) if col.kind in ("enum", "stage", "bool") else str(value)
         return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [text])), reasons
+    if "from_file" in cspec:
+        pattern = re.compile(cspec["from_file"])
+        names = frame[SOURCE_FILE].astype(str).str.replace(r"\[.*\]$", "", regex=True)
+        found = names.map(lambda name: m.group("value") if (m := pattern.search(name)) else None)
+        if found.isna().any():
+            missing = names[found.isna()].iloc[0]
+            raise MappingError(
+                f"{mapping.where((*path, 'from_file'))}: the file name {missing!r} does not match the pattern",
+                file=missing,
+            )
+        frame = frame.assign(_from_file=found.to_numpy())
+        cspec = {**{k: v for k, v in cspec.items() if k != "from_file"}, "from": "_from_file"}
     source_col = cspec["from"]
     if source_col not in frame.columns:
         have = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE)]
@@ -329,16 +341,143 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
     return values, reasons
 
 
-def _build_table(mapping: Mapping, table: str, read: _Read) -> tuple[RawTable, dict]:
+def _join(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _Read]) -> pd.DataFrame:
+    """The table's source with the columns of each joined source, named ``<source>.<column>``."""
+    for i, join in enumerate(mapping.data["tables"][table].get("join") or []):
+        right = reads[join["source"]]
+        ((left_col, right_col),) = join["on"].items()
+        path = ("tables", table, "join", i, "on")
+        for col, where in ((left_col, frame), (right_col, right.frame)):
+            if col not in where.columns:
+                raise MappingError(f"{mapping.where(path)}: no column {col!r} to join on", column=col)
+        key = right.frame[right_col].astype(str).str.strip()
+        dup = key.duplicated() & (key != "")
+        if dup.any():
+            first = int(np.flatnonzero(dup.to_numpy())[0])
+            raise IngestError(
+                f"the join key {right_col!r} repeats (each row of {join['source']} must be found by one key; "
+                f"{mapping.where(path)})",
+                file=str(right.frame[SOURCE_FILE].iloc[first]),
+                column=right_col,
+                row=int(right.frame[SOURCE_LINE].iloc[first]),
+            )
+        lookup = right.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE]).add_prefix(f"{join['source']}.")
+        lookup.index = key.to_numpy()
+        lookup = lookup[key.to_numpy() != ""]
+        joined = lookup.reindex(frame[left_col].astype(str).str.strip().to_numpy()).reset_index(drop=True)
+        frame = pd.concat([frame.reset_index(drop=True), joined.fillna("")], axis=1)
+    return frame
+
+
+def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _Read]) -> tuple[dict, np.ndarray, int]:
+    """The columns a stage history derives (docs/mapping.md), the reasons per row, and how
+    many history rows name no application."""
+    spec = mapping.data["tables"][table]
+    history = spec["history"]
+    events = reads[history["source"]].frame
+    path = ("tables", table, "history")
+    on = history.get("on") or _from_of(spec["columns"].get("application_id"))
+    for col, where in ((history["key"], events), (history["at"], events), (history["stage"], events), (on, frame)):
+        if col not in where.columns:
+            raise MappingError(f"{mapping.where(path)}: no column {col!r} for the stage history", column=col)
+    n = len(frame)
+    position = pd.Index(frame[on].astype(str).str.strip()).get_indexer(events[history["key"]].astype(str).str.strip())
+    unmatched = int((position < 0).sum())
+    values = {fold(str(k)): v for k, v in history["values"].items()}
+    codes, labels = pd.factorize(events[history["stage"]].astype(str).str.strip())
+    labels = np.asarray(labels, dtype=object)
+    stage_of = np.full(len(labels), -1, dtype=np.int64)
+    end_of = np.full(len(labels), "", dtype=object)
+    unknown_label = np.zeros(len(labels), dtype=bool)
+    lookup = stage_lookup()
+    for i, label in enumerate(labels):
+        target = values.get(fold(label))
+        if target is None:
+            unknown_label[i] = True
+        elif str(target) in TERMINAL_EVENTS:
+            end_of[i] = str(target)
+        else:
+            stage_of[i] = lookup[fold(str(target))]
+    zone = zoneinfo.ZoneInfo(history.get("timezone") or reads[history["source"]].settings["timezone"])
+    at_codes, at_uniques = pd.factorize(events[history["at"]].astype(str).str.strip())
+    at_dates, at_ok = _to_date(np.asarray(at_uniques, dtype=object), history.get("format"), zone)
+    order = pd.to_datetime(pd.Series(np.asarray(at_uniques, dtype=object)), utc=True, errors="coerce", format="mixed")
+    ev = pd.DataFrame(
+        {
+            "pos": position,
+            "stage": stage_of[codes],
+            "end": end_of[codes],
+            "date": at_dates[at_codes],
+            "t": order.to_numpy()[at_codes],
+            "bad_at": ~at_ok[at_codes],
+            "unknown": unknown_label[codes],
+        }
+    )
+    ev = ev[ev["pos"] >= 0].sort_values(["pos", "t"], kind="stable")
+    reasons = np.full(n, "", dtype=object)
+    where = f"{'.'.join(path)}, line {mapping.line_of(path)}"
+    if history.get("unknown", "quarantine") == "quarantine":
+        event_codes = codes[ev.index.to_numpy()]
+        for label_pos in np.flatnonzero(unknown_label):
+            rows = ev.loc[event_codes == label_pos, "pos"].unique()
+            label = safe_value(labels[label_pos])
+            reasons[rows] = f"highest_stage: the history's stage {label!r} is not in the mapping ({where})"
+    bad_at = ev.loc[ev["bad_at"], "pos"].unique()
+    reasons[bad_at] = f"highest_stage: a history row's time is not a date ({where})"
+    ev = ev[~ev["unknown"] & ~ev["bad_at"]]
+    staged = ev[ev["stage"] >= 0]
+    highest = np.zeros(n, dtype=np.int64)
+    top = staged.groupby("pos")["stage"].max()
+    highest[top.index.to_numpy()] = top.to_numpy()
+    offer = np.full(n, "", dtype=object)
+    first_offer = staged[staged["stage"] >= 5].groupby("pos")["date"].first()
+    offer[first_offer.index.to_numpy()] = first_offer.to_numpy()
+    withdrawn_date = np.full(n, "", dtype=object)
+    withdrawn_stage = np.full(n, "", dtype=object)
+    w = ev[ev["end"] == "withdrawn"].groupby("pos").first()
+    if len(w):
+        withdrawn_date[w.index.to_numpy()] = w["date"].to_numpy()
+        cut = pd.Series(w["t"].to_numpy(), index=w.index)
+        before = staged[staged["pos"].isin(w.index)]
+        before = before[before["t"].to_numpy() <= cut.reindex(before["pos"]).to_numpy()]
+        reached = before.groupby("pos")["stage"].max()
+        withdrawn_stage[w.index.to_numpy()] = "0"
+        withdrawn_stage[reached.index.to_numpy()] = reached.astype(str).to_numpy()
+    final = np.where(highest >= 6, "hired", "in_progress").astype(object)
+    last_end = ev[ev["end"] != ""].groupby("pos")["end"].last()
+    final[last_end.index.to_numpy()] = last_end.to_numpy()
+    derived = {
+        "highest_stage": highest.astype(str).astype(object),
+        "offer_date": offer,
+        "withdrawn_date": withdrawn_date,
+        "withdrawn_stage": withdrawn_stage,
+        "final_status": final,
+    }
+    return derived, reasons, unmatched
+
+
+def _from_of(cspec) -> str | None:
+    return cspec if isinstance(cspec, str) else (cspec or {}).get("from")
+
+
+def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Read]) -> tuple[RawTable, dict]:
     tspec = TABLES[table]
     spec = mapping.data["tables"][table]
-    frame = read.frame
+    frame = _join(mapping, table, read.frame, reads)
+    derived, derived_reasons, unmatched = (
+        _derive(mapping, table, frame, reads) if spec.get("history") else ({}, None, 0)
+    )
     out: dict[str, object] = {SOURCE_FILE: frame[SOURCE_FILE].astype("category"), SOURCE_LINE: frame[SOURCE_LINE]}
     reasons = np.full(len(frame), "", dtype=object)
     used: set[str] = set()
+    if derived_reasons is not None:
+        reasons = derived_reasons.copy()
     for column, cspec in spec["columns"].items():
         col = tspec.column(column)
         path = ("tables", table, "columns", column)
+        if isinstance(cspec, dict) and cspec.get("derive"):
+            out[column] = pd.Series(derived[column], dtype=object)
+            continue
         values, why = _map_column(mapping, path, col, cspec, frame, read)
         src = cspec if isinstance(cspec, str) else cspec.get("from")
         if src:
@@ -363,7 +502,7 @@ def _build_table(mapping: Mapping, table: str, read: _Read) -> tuple[RawTable, d
         excel=False,
         sha256=read.sha256[read.labels[0]],
     )
-    return raw, {"unmapped_columns": unmapped}
+    return raw, {"unmapped_columns": unmapped, "history_unmatched": unmatched}
 
 
 def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedExport:
@@ -384,8 +523,42 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
     sources: dict[str, dict] = {}
     for table, spec in mapping.data["tables"].items():
         read = reads[spec["source"]]
-        raw, extra = _build_table(mapping, table, read)
+        raw, extra = _build_table(mapping, table, read, reads)
+        unmatched = extra.pop("history_unmatched")
         export.raws[table] = raw
+        for join in spec.get("join") or []:
+            right = reads[join["source"]]
+            sources[join["source"]] = {
+                "files": right.labels,
+                "sha256": right.sha256,
+                "into": table,
+                "role": "join",
+                "rows": len(right.frame),
+                "contract_rows": 0,
+                "folded": 0,
+                "lookup": len(right.frame),
+                "quarantined": 0,
+                "unmapped_columns": [],
+            }
+        if spec.get("history"):
+            events = reads[spec["history"]["source"]]
+            sources[events.name] = {
+                "files": events.labels,
+                "sha256": events.sha256,
+                "into": table,
+                "role": "history",
+                "rows": len(events.frame),
+                "contract_rows": 0,
+                "folded": len(events.frame) - unmatched,
+                "lookup": 0,
+                "quarantined": unmatched,
+                "unmapped_columns": [],
+            }
+            if unmatched:
+                export.notices.append(
+                    f"{events.labels[0]}: {unmatched} stage-history rows name no application of "
+                    f"{read.labels[0]} and were set aside"
+                )
         sources[read.name] = {
             "files": read.labels,
             "sha256": read.sha256,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +52,40 @@ _COLUMN = {
                 "unknown": {"type": "string"},
                 "format": {"type": "string"},
                 "timezone": {"type": "string"},
+                "derive": {"const": "history"},
+                "from_file": {"type": "string"},
             },
         },
     ]
 }
+_JOIN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source", "on"],
+    "properties": {
+        "source": {"type": "string"},
+        "on": {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": {"type": "string"}},
+    },
+}
+_HISTORY = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source", "key", "at", "stage", "values"],
+    "properties": {
+        "source": {"type": "string"},
+        "key": {"type": "string"},
+        "on": {"type": "string"},
+        "at": {"type": "string"},
+        "stage": {"type": "string"},
+        "format": {"type": "string"},
+        "timezone": {"type": "string"},
+        "values": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
+        "unknown": {"enum": ["quarantine", "ignore"]},
+    },
+}
+#: Columns a stage-history block can derive, and the terminal events of a history.
+DERIVABLE = ("highest_stage", "offer_date", "withdrawn_date", "withdrawn_stage", "final_status")
+TERMINAL_EVENTS = ("withdrawn", "rejected", "declined_offer", "cancelled", "hired")
 #: The structure of a mapping file (JSON Schema, draft 2020-12).
 SCHEMA: dict = {
     "type": "object",
@@ -88,6 +119,8 @@ SCHEMA: dict = {
                 "required": ["source", "columns"],
                 "properties": {
                     "source": {"type": "string"},
+                    "join": {"type": "array", "items": _JOIN},
+                    "history": _HISTORY,
                     "columns": {"type": "object", "additionalProperties": _COLUMN},
                 },
             },
@@ -98,7 +131,9 @@ _KEYS_AT = {
     (): set(SCHEMA["properties"]),
     ("defaults",): set(_FILE_KEYS),
     ("sources", "*"): set(SCHEMA["properties"]["sources"]["additionalProperties"]["properties"]),
-    ("tables", "*"): {"source", "columns"},
+    ("tables", "*"): {"source", "join", "history", "columns"},
+    ("tables", "*", "join", "*"): set(_JOIN["properties"]),
+    ("tables", "*", "history"): set(_HISTORY["properties"]),
     ("tables", "*", "columns", "*"): set(_COLUMN["oneOf"][1]["properties"]),
 }
 
@@ -127,6 +162,20 @@ class Mapping:
 
     def where(self, path: tuple) -> str:
         return f"{self.path.name}, line {self.line_of(path)}: {'.'.join(str(p) for p in path)}"
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 reads ``on``, ``off``, ``yes`` and ``no`` as booleans, which would turn a
+    join's ``on:`` key into ``True``; here only ``true`` and ``false`` are."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def resolve_mapping_path(name_or_path: str | Path) -> Path:
@@ -192,8 +241,8 @@ def load_mapping(name_or_path: str | Path | Mapping) -> Mapping:
     label = path.name
     try:
         text = raw.decode("utf-8-sig")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except UnicodeDecodeError as exc:
         raise MappingError("the mapping file is not UTF-8 text", file=path) from exc
     except yaml.YAMLError as exc:
@@ -277,6 +326,22 @@ def _meaning_errors(mapping: Mapping) -> list[str]:
                 f"{mapping.where(('tables', table, 'source'))}: no source {source!r} under sources "
                 f"({', '.join(sources) or 'none'})"
             )
+        for i, join in enumerate(spec.get("join") or []):
+            if join["source"] not in sources:
+                out.append(f"{mapping.where(('tables', table, 'join', i, 'source'))}: no source {join['source']!r}")
+        history = spec.get("history")
+        if history:
+            if history["source"] not in sources:
+                out.append(f"{mapping.where(('tables', table, 'history', 'source'))}: no source {history['source']!r}")
+            if table != "applications":
+                out.append(f"{mapping.where(('tables', table, 'history'))}: a stage history belongs to applications")
+            for label, target in history["values"].items():
+                ok = _is_todo(target) or str(target) in TERMINAL_EVENTS or fold(str(target)) in stage_lookup()
+                if not ok:
+                    out.append(
+                        f"{mapping.where(('tables', table, 'history', 'values', label))}: {target!r} is neither a "
+                        f"stage (0-7 or its name) nor an end event ({', '.join(TERMINAL_EVENTS)})"
+                    )
         tspec = TABLES[table]
         for column, cspec in (spec.get("columns") or {}).items():
             path = ("tables", table, "columns", column)
@@ -289,6 +354,11 @@ def _meaning_errors(mapping: Mapping) -> list[str]:
                 continue
             if isinstance(cspec, dict):
                 out += _column_errors(mapping, path, tspec.column(column), cspec)
+                if cspec.get("derive") and (column not in DERIVABLE or not history):
+                    out.append(
+                        f"{mapping.where((*path, 'derive'))}: only {', '.join(DERIVABLE)} of applications can be "
+                        "derived, and only with a history block"
+                    )
     return out
 
 
@@ -304,9 +374,15 @@ def _allowed_values(col) -> dict[str, object] | None:
 
 def _column_errors(mapping: Mapping, path: tuple, col, cspec: dict) -> list[str]:
     out = []
-    given = [k for k in ("from", "constant") if k in cspec]
+    given = [k for k in ("from", "constant", "derive", "from_file") if k in cspec]
     if len(given) != 1:
-        out.append(f"{mapping.where(path)}: give exactly one of from or constant")
+        out.append(f"{mapping.where(path)}: give exactly one of from, constant, from_file or derive")
+    if "from_file" in cspec:
+        try:
+            if "value" not in re.compile(cspec["from_file"]).groupindex:
+                out.append(f"{mapping.where((*path, 'from_file'))}: the pattern needs a group (?P<value>…)")
+        except re.error as exc:
+            out.append(f"{mapping.where((*path, 'from_file'))}: not a valid pattern ({exc})")
     allowed = _allowed_values(col)
     if "values" in cspec:
         if allowed is None:
