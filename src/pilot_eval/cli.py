@@ -192,6 +192,26 @@ def _cmd_map_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_contract(args: argparse.Namespace) -> int:
+    """``pilot-eval contract``: the data request for HR (Markdown and printable HTML), or
+    with ``--docs`` docs/contract.md, both generated from :mod:`pilot_eval.contract`."""
+    from .data_request import FILE_NAMES, contract_markdown, data_request
+
+    if args.docs:
+        target = paths.PROJECT_ROOT / "docs" / "contract.md"
+        target.write_text(contract_markdown(), encoding="utf-8")
+        print(target)
+        return 0
+    out = Path(args.out) if args.out else paths.REPORTS_DIR / "data-request"
+    out.mkdir(parents=True, exist_ok=True)
+    markdown, page = data_request(args.lang)
+    for suffix, text in ((".md", markdown), (".html", page)):
+        target = out / f"{FILE_NAMES[args.lang]}{suffix}"
+        target.write_text(text, encoding="utf-8")
+        print(target)
+    return 0
+
+
 def _cmd_quickstart(args: argparse.Namespace) -> int:
     from .demo import DEFAULT_END
     from .paths import PROCESSED_DIR, RAW_DIR
@@ -462,6 +482,15 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("--out", required=True, type=Path, help="the draft mapping file (YAML) to write")
     suggest.add_argument("--force", action="store_true", help="replace --out if it exists")
     suggest.set_defaults(func=_cmd_map_suggest)
+
+    con = sub.add_parser(
+        "contract",
+        help="the data request for the HR department (Markdown and printable HTML), from the contract",
+    )
+    con.add_argument("--lang", choices=("sv", "en"), default="sv")
+    con.add_argument("--out", default=None, help="folder to write to (default reports/data-request/)")
+    con.add_argument("--docs", action="store_true", help="rewrite docs/contract.md instead")
+    con.set_defaults(func=_cmd_contract)
 
     quick = sub.add_parser("quickstart", help="the README's main job on the built-in demo data")
     quick.add_argument("--raw", default=None, help="where to write the demo export (default data/raw/demo)")

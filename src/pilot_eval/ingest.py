@@ -586,6 +586,8 @@ def _privacy_guard(raws: dict[str, RawTable]) -> None:
     from .privacy import scan_frame
 
     for table, raw in raws.items():
+        if raw.guarded:
+            continue
         data = raw.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE, MAPPING_REASON], errors="ignore")
         # report findings under the header as it appears in the file
         reverse = {canonical: header for header, canonical in raw.header_map.items()}

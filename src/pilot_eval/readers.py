@@ -97,6 +97,9 @@ class RawTable:
     excel: bool = False
     sha256: str = ""
     notices: list[str] = field(default_factory=list)
+    #: True when the privacy guard has already scanned every cell of the source files this
+    #: table was built from (:func:`pilot_eval.mapping.apply_mapping`); ingest does not scan it again.
+    guarded: bool = False
 
     @property
     def n_rows(self) -> int:

@@ -159,9 +159,11 @@ def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: st
         start = settings["header_row"] + 1
         frame.insert(0, SOURCE_LINE, pd.array(range(start, start + len(frame)), dtype="int64"))
         return frame, None, None
-    if settings["encoding"] == "auto" and settings["delimiter"] == "auto" and settings["header_row"] == 1:
+    if settings["encoding"] == "auto" and settings["header_row"] == 1:
+        # ingest's own reader (Arrow first) when it sees the file as the mapping says
         frame, encoding, sep, _ = _read_csv(Source("_", path))
-        return frame, encoding, sep
+        if settings["delimiter"] in ("auto", sep):
+            return frame, encoding, sep
     return _read_csv_with(path, label, settings)
 
 
@@ -209,7 +211,7 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
 
 def _guard(read: _Read) -> None:
     """The privacy guard on every column of a source file, before any mapping."""
-    data = read.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE]).astype(str)
+    data = read.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE])
     findings = scan_frame(data)
     if findings:
         finding = findings[0]
@@ -302,8 +304,15 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
             file=read.labels[0],
             column=source_col,
         )
-    codes, uniques = pd.factorize(frame[source_col].astype(str).str.strip())
-    uniques = np.asarray(uniques, dtype=object)
+    raw_values = frame[source_col]
+    decimal = col.kind in ("int", "float") and read.settings["decimal"] == ","
+    if "values" not in cspec and col.kind != "date" and not decimal:
+        return raw_values.reset_index(drop=True), reasons  # as read: ingest's parser takes it from here
+    codes, uniques = pd.factorize(raw_values)
+    uniques = np.asarray([str(u).strip() for u in uniques], dtype=object)
+    if (codes < 0).any():  # a missing cell is an empty one
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques = np.append(uniques, "")
     out = uniques.copy()
     bad = np.zeros(len(uniques), dtype=bool)
     why = ""
@@ -330,7 +339,7 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
         bad = ~ok
         fmt = cspec.get("format") or "ISO 8601"
         why = f"{col.name}: {{}} is not a date in the mapping's format ({fmt})"
-    elif col.kind in ("int", "float") and read.settings["decimal"] == ",":
+    elif decimal:
         out = np.array([t.replace(" ", "").replace(".", "").replace(",", ".") for t in uniques], dtype=object)
     if bad.any():
         for i in np.flatnonzero(bad):
@@ -501,6 +510,7 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
         separator=read.separator,
         excel=False,
         sha256=read.sha256[read.labels[0]],
+        guarded=True,  # every cell of its source files passed the privacy guard in apply_mapping
     )
     return raw, {"unmapped_columns": unmapped, "history_unmatched": unmatched}
 
