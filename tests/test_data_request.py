@@ -30,7 +30,7 @@ def test_the_reference_names_every_table_and_column():
 def test_the_request_names_every_column_and_what_never_to_send(lang):
     markdown, page = data_request(lang)
     for table in TABLES.values():
-        assert (table.swedish if lang == "sv" else table.name) in markdown
+        assert f"`{table.swedish if lang == 'sv' else table.name}.csv`" in markdown
         for col in table.columns:
             assert f"| {col.swedish_display if lang == 'sv' else col.name} |" in markdown
     never = {

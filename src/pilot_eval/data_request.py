@@ -191,7 +191,8 @@ def _request_markdown(lang: str) -> str:
     out += [f"## {t['ids_h']}", ""] + [f"- {line}" for line in t["ids"]] + ["", f"## {t['own_h']}", "", t["own"], ""]
     out += [f"## {t['tables_h']}", ""]
     for table in TABLES.values():
-        name = f"{table.swedish}" if lang == "sv" else f"{table.name}"
+        stem = table.swedish if lang == "sv" else table.name
+        name = f"{stem.replace('_', ' ').capitalize()} (`{stem}.csv`)"
         what = _ROW_SV[table.name] if lang == "sv" else table.description
         out += [
             f"### {name}",
@@ -245,10 +246,11 @@ def _markdown_to_html(markdown: str, lang: str, title: str) -> str:
     css = (
         "@page{size:A4;margin:18mm 16mm}body{font-family:system-ui,sans-serif;font-size:11pt;line-height:1.45;"
         "max-width:52rem;margin:1.5rem auto;padding:0 1rem;color:#1a1a1a}h1{font-size:1.5rem}"
-        "h2{font-size:1.2rem;margin-top:1.6rem}h3{font-size:1.05rem;margin-top:1.2rem;break-after:avoid}"
+        "h2{font-size:1.2rem;margin-top:1.6rem;break-after:avoid}h3{font-size:1.05rem;margin-top:1.2rem;break-after:avoid}"
         "table{border-collapse:collapse;width:100%;font-size:9.5pt;margin:.4rem 0 1rem}"
         "th,td{border:1px solid #999;padding:.25rem .4rem;text-align:left;vertical-align:top}"
         "th{background:#eee}tr{break-inside:avoid}code{font-size:.95em}"
+        "td:nth-child(2),td:nth-child(3),th:nth-child(3){white-space:nowrap}"
     )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
