@@ -26,8 +26,9 @@ For every table ``rows_read == rows_processed + rows_quarantined``.
 
 Exit status: 0 all good; 1 a table's quarantined share is above the threshold (default
 5 %; the tables are still written for inspection); 2 a structural or privacy problem
-(nothing written). The command line adds 2 for a broken expectation suite and 3 for an
-internal error (:mod:`pilot_eval.cli`).
+(nothing written); 4 the output cannot be written, the disk is full or the folder
+read-only (:class:`~pilot_eval.errors.OutputError`; nothing changed). The command line
+adds 2 for a broken expectation suite and 3 for an internal error (:mod:`pilot_eval.cli`).
 """
 
 from __future__ import annotations
@@ -53,13 +54,14 @@ import pyarrow.parquet as pq
 from . import __version__, paths
 from .coerce import parse_column
 from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec, close_column
-from .errors import IngestError
+from .errors import IngestError, OutputError, output_error
 from .privacy import IdentifierFinding, identifier_mask, redact, safe_value, scan_series, scrub_error
 from .readers import SOURCE_FILE, SOURCE_LINE, RawTable, read_raw_dir, sha256_file
 
 __all__ = [
     "IngestError",
     "IngestResult",
+    "OutputError",
     "ingest",
     "ingest_summary",
     "load_processed",
@@ -193,6 +195,10 @@ def ingest(
     pilot_eval.validation.SuiteError
         An expectation suite in ``expectations/`` is broken (a developer error); nothing
         is written.
+    OutputError
+        The output cannot be written: the disk is full (or the quota used up), or the
+        folder is read-only (``exit_code`` 4). The staging directory is removed and
+        ``out_dir`` is unchanged.
 
     Examples
     --------
@@ -274,6 +280,9 @@ def ingest(
                 folder.rmdir()
             except OSError:
                 break
+        unwritable = output_error(exc, out_given)  # disk full, read-only: exit 4, not an internal error
+        if unwritable is not None:
+            raise unwritable from exc
         raise
     finally:
         writer.shutdown(wait=True)

@@ -50,6 +50,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import output_error
 from ..estimate.base import EstimateResult
 from . import context
 from .context import Period
@@ -1246,13 +1247,17 @@ def publish(
     (:func:`pilot_eval.report.pdf.write_pdfs`, Chromium ``chromium`` or the one on the PATH),
     printed from the temporary folder before it is swapped in, and the index links them; when
     printing fails (:class:`~pilot_eval.report.pdf.PdfError`) nothing is swapped in.
+
+    A disk that is full or a folder that is read-only raises
+    :class:`~pilot_eval.errors.OutputError` naming ``final`` (exit status 4); the temporary
+    folder is removed and ``final`` is unchanged.
     """
     from . import render
 
     work, final = Path(executed.folder), Path(final)
     out = final.with_name(f".{final.name}.new-{uuid.uuid4().hex[:8]}")
-    out.mkdir(parents=True)
     try:
+        out.mkdir(parents=True)
         prepared = ctx.prepared
         report = ctx.ingest_report
         processed_path = Path(ctx.processed_dir).resolve()
@@ -1324,9 +1329,14 @@ def publish(
 
                 raise PdfError(f"Chromium printed no {', '.join(missing)}")
         _swap_in(out, final)
+    except OSError as exc:  # disk full, read-only: exit 4 (the published folder is unchanged)
+        unwritable = output_error(exc, final)
+        if unwritable is None:
+            raise
+        raise unwritable from exc
     finally:
         if out.exists():
-            shutil.rmtree(out)
+            shutil.rmtree(out, ignore_errors=True)
     return Published(index=final / "index.html", manifest=manifest, provenance=public)
 
 
