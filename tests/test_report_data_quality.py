@@ -220,3 +220,12 @@ def test_the_reasons_for_quarantine_are_parts_of_the_rows_quarantined_per_table_
     unlinked.add_table("01", accounting, name="rows per table")
     r = unlinked.add_table("01", reasons, name="reasons")
     assert list(unlinked.audit().tables[r].flags["n_rows"]) == ["", "small_count"]  # what the link prevents
+
+
+def test_a_date_before_1900_is_said_as_the_check_it_failed():
+    info = {"source": {"file": "vacancies.csv"}, "rows_read": 10, "rows_processed": 9, "rows_quarantined": 1}
+    info |= {"reasons": {"published_date: before 1900: a typing error?": 1}, "expectation_results": []}
+    said_in = {"sv": "Publiceringsdatum är år 1900 eller senare", "en": "The publication date is in 1900 or later"}
+    for lang, said in said_in.items():
+        reasons = sections.quarantine_reasons_in_words(_ctx(lang, {"vacancies": info}))
+        assert reasons["failed_check"].tolist() == [said]

@@ -1234,6 +1234,8 @@ def quarantine_reasons_in_words(ctx: Period) -> pd.DataFrame:
                     if not failure
                     else "month"
                     if "first day of a month" in failure
+                    else "year"
+                    if failure.startswith("before 1900")
                     else "date"
                     if "date" in failure
                     else "number"
