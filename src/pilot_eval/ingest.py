@@ -640,6 +640,8 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
     if raw.n_rows == 0:
         raise IngestError("the table has a header but no rows", file=label, table=spec.name)
     outcome = TableOutcome(spec.name, raw, typed=pd.DataFrame(index=pd.RangeIndex(raw.n_rows)))
+    for pos, reasons in raw.row_reasons.items():  # what the reader saw (a CSV record cut short)
+        outcome.reasons.setdefault(pos, []).extend(reasons)
     for extra in raw.extra_columns:
         outcome.dropped_columns.append(extra)
         # headers that passed the guard; safe_value all the same (defence in depth)

@@ -7,7 +7,9 @@ what a value means and can quarantine what it cannot parse; nothing is guessed h
 the encoding and the separator.
 
 CSV: UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252; separator ``;``, ``,`` or
-tab, detected from the header line. A file that mixes UTF-8 and Windows-1252, or is in
+tab, detected from the header line. A record with fewer fields than the header is read
+(padded) but marked for quarantine with a notice naming its line (:func:`_short_records`);
+one with more fields is refused naming its line. A file that mixes UTF-8 and Windows-1252, or is in
 another encoding (UTF-16 without BOM, DOS CP850, ISO-8859-2), is refused naming its line.
 
 Errors name a file by its name in the raw directory (``vacancies.csv``, or
@@ -33,6 +35,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +100,9 @@ class RawTable:
     excel: bool = False
     sha256: str = ""
     notices: list[str] = field(default_factory=list)
+    #: Rows to quarantine for what the reader saw (row position in ``frame`` → reasons):
+    #: a CSV record with fewer fields than the header (:func:`_short_records`).
+    row_reasons: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -309,18 +315,27 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = detect_separator(first_line)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            quotechar='"',
-        )
+        with warnings.catch_warnings():
+            # a first record with too many fields: refused by _short_records, which counts them
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                quotechar='"',
+                index_col=False,  # never the first column as an index when the first record is long
+            )
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
+        long = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if long:  # too many fields: which field is in which column cannot be known
+            raise IngestError(
+                _too_many(int(long[2]), int(long[3]), int(long[1])), file=label, table=source.table, row=int(long[2])
+            ) from exc
         raise IngestError(
             f"malformed CSV ({redact(str(exc).strip())})",
             file=label,
@@ -332,14 +347,95 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     frame = frame.fillna("")
     lines = pd.RangeIndex(2, len(frame) + 2)
+    counts = None  # fields of every record, when the records had to be walked anyway
     if '"' in text and frame.apply(lambda col: col.str.contains("\n", regex=False)).to_numpy().any():
-        lines = _csv_record_lines(text, sep)[: len(frame)]
+        lines, counts = _csv_record_lines(text, sep, fields=True)
+        lines, counts = lines[: len(frame)], counts[: len(frame)]
     frame.insert(0, SOURCE_LINE, pd.array(lines, dtype="int64"))
     # a blank line is not a record
     data_cols = [c for c in frame.columns if c != SOURCE_LINE]
     blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
+    short = _short_records(text, sep, frame, blank.to_numpy(), counts, source)
     frame = frame.loc[~blank].reset_index(drop=True)
+    if short:
+        frame.attrs[_SHORT] = short
     return frame, encoding, sep, digest
+
+
+_SHORT = "pilot_eval.short_records"
+_SPLIT = -1  # in _short_records' result: a whole record whose last field goes on on the next line
+#: The reason a record with fewer fields than the header is quarantined for (one text for
+#: all of them, so that ingest's report counts them together; the notice names the lines).
+SHORT_RECORD = "record: fewer fields than the header (cut short, or a line break inside a field?)"
+#: The reason of a whole record followed by a line of one field: its last field broken.
+SPLIT_RECORD = "record: its last field goes on on the next line (a line break inside a field?)"
+
+
+def _too_many(line: int, fields: int, header: int) -> str:
+    return (
+        f"malformed CSV: line {line} has {fields} fields, the header has {header}: a separator inside a field "
+        "that is not quoted, or a separator at the end of the line? Which value belongs to which column cannot "
+        "be known, so the file is refused; export it again with the fields quoted"
+    )
+
+
+def _short_records(
+    text: str, sep: str, frame: pd.DataFrame, blank: np.ndarray, counts: list[int] | None, source: Source
+) -> dict[int, int]:
+    """The records of ``frame`` (pandas' reading of ``text``) with fewer fields than the
+    header: row position after the blank lines are dropped → its number of fields.
+
+    pandas pads a short record with empty fields, silently: a record cut short at a field
+    boundary, or a line break inside a field that is not quoted (one record read as two
+    short ones). Only a record whose last field is empty can be one, so only those are
+    counted again with :mod:`csv` (the same dialect), each from its own line (or from
+    ``counts``, when every record was walked for its line). A longer record raises
+    (pandas) before this; the first record too, counted here (pandas would drop its extra
+    fields with ``index_col=False``, or take its first one as an index without it).
+    Blank lines are no records and are dropped (``blank``), as before.
+    """
+    n = len(frame.columns) - 1  # without SOURCE_LINE
+    if n <= 1 or not len(frame):
+        return {}
+    first = next((i for i in range(len(frame)) if not blank[i]), None)
+    if first is not None:
+        line = int(frame[SOURCE_LINE].iloc[first])
+        fields = _fields_of_line(text, sep, line) if counts is None else counts[first]
+        if fields is not None and fields > n:
+            raise IngestError(_too_many(line, fields, n), file=source.label, table=source.table, row=line)
+    candidates = np.flatnonzero(frame.iloc[:, -1].to_numpy(dtype=object) == "")
+    candidates = candidates[~blank[candidates]]
+    if not len(candidates):
+        return {}
+    if counts is None:
+        lines = _LINE_BREAK.split(text)  # as pandas breaks lines
+        at = frame[SOURCE_LINE].to_numpy()
+        found = {}
+        for i in candidates:
+            k = len(next(csv.reader([lines[at[i] - 1]], delimiter=sep), [""]))
+            if k < n:
+                found[int(i)] = k
+    else:
+        found = {int(i): counts[i] for i in candidates if counts[i] < n}
+    kept = np.cumsum(~blank) - 1  # position after the blank lines are dropped
+    out = {int(kept[i]): k for i, k in found.items()}
+    # A line of one field after a whole record: a line break inside that record's last
+    # field, whose end is this line; the record before it is cut, though whole in count.
+    for i, k in found.items():
+        if k == 1 and i > 0 and not blank[i - 1] and found.get(i - 1, n) == n:
+            out.setdefault(int(kept[i - 1]), _SPLIT)
+    return out
+
+
+_LINE_BREAK = re.compile("\r\n|\n|\r")
+
+
+def _fields_of_line(text: str, sep: str, line: int) -> int | None:
+    """The number of fields on physical line ``line`` (1-based) of ``text``."""
+    pieces = _LINE_BREAK.split(text, maxsplit=line)
+    if len(pieces) < line:
+        return None
+    return len(next(csv.reader([pieces[line - 1]], delimiter=sep), [""]))
 
 
 def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
@@ -352,7 +448,7 @@ def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
     parser, without a Python object per cell: into Arrow-backed string columns (a few
     bytes a cell). Anything else (invalid UTF-8, a ragged row)
     makes pyarrow raise, and the general path then reads the file and reports the
-    problem exactly as before.
+    problem (a short record is quarantined there, a long one refused: :func:`_short_records`).
     """
     if data.startswith(b"\xef\xbb\xbf"):
         encoding, body = "utf-8-sig", memoryview(data)[3:]
@@ -451,16 +547,18 @@ def _is_empty(values: pd.Series) -> np.ndarray:
     return pc.equal(pa.array(values.array), "").to_numpy(zero_copy_only=False)
 
 
-def _csv_record_lines(text: str, sep: str) -> list[int]:
-    """Starting line of every record (after the header), for files with quoted newlines."""
+def _csv_record_lines(text: str, sep: str, *, fields: bool = False):
+    """Starting line of every record (after the header), for files with quoted newlines;
+    with ``fields``, ``(starts, number of fields of every record)``."""
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     next(reader, None)
-    starts = []
+    starts, counts = [], []
     prev_end = reader.line_num
-    for _ in reader:
+    for record in reader:
         starts.append(prev_end + 1)
+        counts.append(len(record))
         prev_end = reader.line_num
-    return starts
+    return (starts, counts) if fields else starts
 
 
 def _excel_cell_text(value: object) -> str:
@@ -564,6 +662,7 @@ def _read_source(source: Source) -> RawTable:
         frame, encoding, sep, digest = _read_excel(source), None, None, sha256_file(source.path)
     else:
         frame, encoding, sep, digest = _read_csv(source)
+    short = frame.attrs.pop(_SHORT, {})
     headers = [c for c in frame.columns if c != SOURCE_LINE]
     _guard_headers(headers, source)  # first: the checks below quote headers
     if len(set(headers)) != len(headers) or any(
@@ -581,7 +680,7 @@ def _read_source(source: Source) -> RawTable:
     frame.columns = [mapping.get(c, c) for c in frame.columns]  # renamed in place: no copy of the data
     _encode_repeating(frame)
     frame.insert(0, SOURCE_FILE, pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source.label]))
-    return RawTable(
+    raw = RawTable(
         table=source.table,
         source=source,
         frame=frame,
@@ -591,6 +690,26 @@ def _read_source(source: Source) -> RawTable:
         separator=sep,
         excel=excel,
         sha256=digest,
+    )
+    if short:
+        _quarantine_short(raw, short, len(headers))
+    return raw
+
+
+def _quarantine_short(raw: RawTable, short: dict[int, int], n: int) -> None:
+    """Quarantine the records with fewer fields than the header (:func:`_short_records`)
+    and say so in a notice naming their lines: their padding with empty values would
+    otherwise pass as data (a required value "missing", an optional one silently empty)."""
+    lines = raw.frame[SOURCE_LINE].to_numpy()
+    for pos, k in short.items():
+        raw.row_reasons.setdefault(pos, []).append(SPLIT_RECORD if k == _SPLIT else SHORT_RECORD)
+    cut = sorted(p for p, k in short.items() if k != _SPLIT)
+    first = cut[0]
+    shown = ", ".join(str(int(lines[p])) for p in sorted(short)[:10]) + (" …" if len(short) > 10 else "")
+    raw.notices.append(
+        f"{raw.source.label}: {len(short)} record{'s' if len(short) > 1 else ''} cut short quarantined "
+        f"(line {int(lines[first])} has {short[first]} fields, the header has {n}: a record cut short "
+        f"or a line break inside a field?); lines: {shown}"
     )
 
 
@@ -632,4 +751,4 @@ def read_raw_dir(raw_dir: str | Path) -> tuple[dict[str, RawTable], list[str]]:
         raise scrub_error(exc) from exc.__cause__
     tables = {name: read_source(src) for name, src in sources.items()}
     pa.default_memory_pool().release_unused()  # the parser's buffers: give the memory back now
-    return tables, notices
+    return tables, notices + [redact(n) for raw in tables.values() for n in raw.notices]

@@ -134,6 +134,16 @@ NOTICES = (
         ),
     ),
     (
+        r"^(?P<file>.+): \d+ records? cut short quarantined \(line (?P<line>\d+) has (?P<fields>\d+) fields, "
+        r"the header has (?P<header>\d+): .*$",
+        (
+            "{file}: rader med färre fält än rubrikraden lades i karantän, den första på rad {line} med {fields} "
+            "fält av {header}. En rad som har klippts av, eller en radbrytning inne i ett fält?",
+            "{file}: records with fewer fields than the header were quarantined, the first on line {line} with "
+            "{fields} fields of {header}. A record cut short, or a line break inside a field?",
+        ),
+    ),
+    (
         r"^(?P<file>.+): optional column (?P<column>\w+) is not in the export; taken as empty$",
         (
             "{file}: den frivilliga kolumnen {column} saknas i uttaget och räknas som tom.",
