@@ -229,3 +229,20 @@ def test_a_date_before_1900_is_said_as_the_check_it_failed():
     for lang, said in said_in.items():
         reasons = sections.quarantine_reasons_in_words(_ctx(lang, {"vacancies": info}))
         assert reasons["failed_check"].tolist() == [said]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_notices_of_the_red_team_fixes_have_reader_words(lang, capsys):
+    """Hidden and extra sheets, records cut short: said in the page's language, no count."""
+    notices = [
+        "ignored export.xlsx[Gammal]: the sheet is hidden (unhide it in Excel to have it read)",
+        "ignored export.xlsx[Anteckningar]: another sheet of the workbook is read (Pilot_schema)",
+        "applications.csv: 3 records cut short quarantined (line 57 has 9 fields, the header has 14: a record cut "
+        "short or a line break inside a field?); lines: 57, 90, 91",
+    ]
+    said = sections.ingest_notices(_ctx(lang, {}, notices))
+    assert capsys.readouterr().out == "", "every notice has words"
+    assert said[0].startswith("export.xlsx[Gammal] ") and ("dolt" if lang == "sv" else "hidden") in said[0]
+    assert said[1].startswith("export.xlsx[Anteckningar] ") and "(Pilot_schema)" in said[1]
+    assert said[2].startswith("applications.csv: ") and "57" in said[2] and "14" in said[2]
+    assert "3 " not in said[2] and "90" not in said[2], "no count of records on a page"

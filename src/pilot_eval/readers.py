@@ -125,12 +125,23 @@ def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
 
     Returns ``(sources, notices)``. Files that name no table are ignored with a notice;
     two sources for one table is an error.
+
+    Workbooks: a visible sheet named after a table is read (in a workbook named after a
+    table, only that table's sheet, or else the first visible sheet); every other sheet
+    is ignored with a notice naming it, so that no sheet is left out unsaid. Hidden sheets
+    (hidden or "very hidden" in Excel) are never read: what the analyst does not see in
+    Excel must not enter the evaluation unseen (a hidden sheet is often an old copy or a
+    working sheet). One named after a table gets a notice when the table is read from
+    elsewhere; when nothing else holds that table, ingest stops (exit 2) naming the sheet:
+    unhide it to have it read, or delete it. Leaving the table out would pass in silence
+    for an optional table, and be reported as a missing file for a required one.
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise IngestError("the raw data directory does not exist", file=raw_dir)
     sources: dict[str, Source] = {}
     notices: list[str] = []
+    hidden: list[tuple[str, str]] = []  # (table, label) of hidden sheets named after a table
 
     def add(src: Source) -> None:
         if looks_like_identifier(src.label):  # it would be quoted in every message and in the report
@@ -159,28 +170,61 @@ def discover(raw_dir: str | Path) -> tuple[dict[str, Source], list[str]]:
             else:
                 notices.append(f"ignored {path.name}: its name is not a table of the contract")
         elif suffix in EXCEL_SUFFIXES:
-            sheets = _excel_sheet_names(path)
-            matched = False
-            for sheet in sheets:
-                sheet_table = table_for_name(sheet)
-                if sheet_table and (table is None or sheet_table == table):
-                    add(Source(sheet_table, path, sheet))
-                    matched = True
-            if not matched and table:
-                add(Source(table, path, sheets[0]))
-                matched = True
-            if not matched:
-                notices.append(f"ignored {path.name}: neither the file nor a sheet is named after a table")
+            _workbook_sources(path, table, add, notices, hidden)
         elif suffix == ".xls":
             raise IngestError("old Excel format (.xls) is not supported; save the workbook as .xlsx", file=path.name)
         elif table:
             notices.append(f"ignored {path.name}: unsupported file type {suffix or '(none)'}")
         else:
             notices.append(f"ignored {path.name}")
+    for table, label in hidden:
+        if table not in sources:
+            raise IngestError(
+                f"the sheet for table {table} is hidden in the workbook; a hidden sheet is never read (what "
+                "is not seen in Excel must not enter the evaluation unseen): unhide it to have it read, or "
+                "delete it",
+                file=redact(label),
+                table=table,
+            )
     return sources, [redact(n) for n in notices]
 
 
+def _workbook_sources(path: Path, table: str | None, add, notices: list[str], hidden: list[tuple[str, str]]) -> None:
+    """:func:`discover` for one workbook: ``add`` the sheets it reads; a notice for every
+    other sheet; ``hidden`` gets ``(table, label)`` of the hidden sheets that name a table."""
+    states = _excel_sheets(path)
+    sheets = [name for name, state in states if state == "visible"]
+    read: list[str] = []
+    for sheet in sheets:
+        sheet_table = table_for_name(sheet)
+        if sheet_table and (table is None or sheet_table == table):
+            add(Source(sheet_table, path, sheet))
+            read.append(sheet)
+    if not read and table and sheets:
+        add(Source(table, path, sheets[0]))
+        read.append(sheets[0])
+    if not read:
+        notices.append(f"ignored {path.name}: neither the file nor a sheet is named after a table")
+    for name, state in states:
+        label = f"{path.name}[{name}]"
+        if state != "visible":
+            named = table_for_name(name)
+            named = (named if table is None or named == table else None) or (None if read else table)
+            if named:
+                hidden.append((named, label))
+            notices.append(f"ignored {label}: the sheet is hidden (unhide it in Excel to have it read)")
+        elif read and name not in read:
+            notices.append(f"ignored {label}: another sheet of the workbook is read ({read[0]})")
+
+
 def _excel_sheet_names(path: Path) -> list[str]:
+    """Every sheet's name, hidden ones included (:func:`_excel_sheets` says which)."""
+    return [name for name, _ in _excel_sheets(path)]
+
+
+def _excel_sheets(path: Path) -> list[tuple[str, str]]:
+    """``(name, state)`` of every sheet in workbook order; state is ``visible``,
+    ``hidden`` or ``veryHidden`` (hidden so that Excel's menu cannot unhide it)."""
     from openpyxl import load_workbook
 
     try:
@@ -188,7 +232,7 @@ def _excel_sheet_names(path: Path) -> list[str]:
     except Exception as exc:  # openpyxl raises several types for a broken file
         raise IngestError(f"cannot open the Excel workbook ({type(exc).__name__})", file=path.name) from exc
     try:
-        return list(wb.sheetnames)
+        return [(name, getattr(wb[name], "sheet_state", "visible") or "visible") for name in wb.sheetnames]
     finally:
         wb.close()
 

@@ -123,6 +123,20 @@ NOTICES = (
         ),
     ),
     (
+        r"^ignored (?P<file>.+\]): the sheet is hidden \(unhide it in Excel to have it read\)$",
+        (
+            "{file} lästes inte in: bladet är dolt i Excel. Ta fram bladet om det ska läsas in.",
+            "{file} was not read: the sheet is hidden in Excel. Unhide it to have it read.",
+        ),
+    ),
+    (
+        r"^ignored (?P<file>.+\]): another sheet of the workbook is read \((?P<sheet>.+)\)$",
+        (
+            "{file} lästes inte in: ett annat blad i arbetsboken lästes in ({sheet}).",
+            "{file} was not read: another sheet of the workbook was read ({sheet}).",
+        ),
+    ),
+    (
         r"^ignored (?P<file>.+)$",
         ("{file} lästes inte in.", "{file} was not read."),
     ),
