@@ -71,3 +71,51 @@ def test_a_hidden_sheet_named_after_the_table_is_not_read_in_place_of_a_visible_
     assert notices == [
         "ignored pilot_rollout.xlsx[Pilot_schema]: the sheet is hidden (unhide it in Excel to have it read)"
     ]
+
+
+def _rewrite_sheet(path, old: bytes, new: bytes):
+    """Replace bytes in the workbook's first sheet (as Excel would have saved it)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        members = {name: src.read(name) for name in src.namelist()}
+    assert old in members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"].replace(old, new)
+    with zipfile.ZipFile(path, "w") as dst:
+        for name, data in members.items():
+            dst.writestr(name, data)
+
+
+def test_formula_cells_without_a_saved_value_in_a_contract_column_stop(tmp_path):
+    rows = [["Förvaltning", "Yrkesgrupp", "Internkod"], ["UBF", "alla", "x"], ["SOF", '=LOWER("ALLA")', "y"]]
+    rows += [["VOF", '=LOWER("ALLA")', "z"]]
+    _workbook(tmp_path / "pilot_rollout.xlsx", {"Blad1": (rows, "visible")})
+    sources, _ = discover(tmp_path)
+    with pytest.raises(IngestError) as info:
+        read_source(sources["pilot_rollout"])
+    err = info.value
+    assert (err.file, err.table, err.column, err.row) == ("pilot_rollout.xlsx[Blad1]", "pilot_rollout", "Yrkesgrupp", 3)
+    assert "2 formula cells without a saved value (rows 3, 4)" in err.message
+    assert "save it again" in err.message
+
+
+def test_formula_cells_without_a_saved_value_in_a_dropped_column_get_a_notice(tmp_path):
+    rows = [["Förvaltning", "Yrkesgrupp", "Internkod"], ["UBF", "alla", "=1+1"], ["SOF", "alla", "y"]]
+    _workbook(tmp_path / "pilot_rollout.xlsx", {"Blad1": (rows, "visible")})
+    raw = read_source(discover(tmp_path)[0]["pilot_rollout"])
+    assert raw.notices == [
+        "pilot_rollout.xlsx[Blad1]: column 'Internkod' has 1 formula cell without a saved value (rows 2): "
+        "the workbook was saved by a program that does not compute formulas (the column is not read)"
+    ]
+
+
+def test_formula_cells_with_a_saved_value_are_read_as_that_value(tmp_path):
+    rows = [["Förvaltning", "Yrkesgrupp"], ["UBF", '=LOWER("ALLA")'], ["SOF", '=IF(1,"","")']]
+    path = _workbook(tmp_path / "pilot_rollout.xlsx", {"Blad1": (rows, "visible")})
+    # as Excel saves them: the value beside the formula; a formula giving "" as an empty text
+    _rewrite_sheet(path, b'<f>LOWER("ALLA")</f><v />', b'<f>LOWER("ALLA")</f><v>alla</v>')
+    _rewrite_sheet(path, b'<c r="B2"><f>', b'<c r="B2" t="str"><f>')
+    _rewrite_sheet(path, b'<c r="B3"><f>', b'<c r="B3" t="str"><f>')
+    _rewrite_sheet(path, b'<f>IF(1,"","")</f><v />', b'<f>IF(1,"","")</f><v></v>')
+    raw = read_source(discover(tmp_path)[0]["pilot_rollout"])
+    assert raw.notices == [] and raw.frame["role_group"].tolist() == ["alla", ""]

@@ -239,6 +239,8 @@ def test_the_notices_of_the_red_team_fixes_have_reader_words(lang, capsys):
         "ignored export.xlsx[Anteckningar]: another sheet of the workbook is read (Pilot_schema)",
         "applications.csv: 3 records cut short quarantined (line 57 has 9 fields, the header has 14: a record cut "
         "short or a line break inside a field?); lines: 57, 90, 91",
+        "pilot_rollout.xlsx[Blad1]: column 'Internkod' has 2 formula cells without a saved value (rows 2, 3): "
+        "the workbook was saved by a program that does not compute formulas (the column is not read)",
     ]
     said = sections.ingest_notices(_ctx(lang, {}, notices))
     assert capsys.readouterr().out == "", "every notice has words"
@@ -246,3 +248,4 @@ def test_the_notices_of_the_red_team_fixes_have_reader_words(lang, capsys):
     assert said[1].startswith("export.xlsx[Anteckningar] ") and "(Pilot_schema)" in said[1]
     assert said[2].startswith("applications.csv: ") and "57" in said[2] and "14" in said[2]
     assert "3 " not in said[2] and "90" not in said[2], "no count of records on a page"
+    assert said[3].startswith("pilot_rollout.xlsx[Blad1]: ") and "'Internkod'" in said[3] and "2 " not in said[3]

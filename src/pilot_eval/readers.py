@@ -633,7 +633,84 @@ def _read_excel(source: Source) -> pd.DataFrame:
     frame.insert(0, SOURCE_LINE, pd.array(range(2, len(frame) + 2), dtype="int64"))
     data_cols = [c for c in frame.columns if c != SOURCE_LINE]
     blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
-    return frame.loc[~blank].reset_index(drop=True)
+    frame = frame.loc[~blank].reset_index(drop=True)
+    uncomputed = _uncomputed_formulas(source)
+    if uncomputed:
+        frame.attrs[_UNCOMPUTED] = {
+            data_cols[col] if col < len(data_cols) else f"column {col + 1}": rows for col, rows in uncomputed.items()
+        }
+    return frame
+
+
+_UNCOMPUTED = "pilot_eval.uncomputed_formulas"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _uncomputed_formulas(source: Source) -> dict[int, list[int]]:
+    """Formula cells of the sheet that have no saved value: column index (0 = A) → sheet
+    rows, the header row left out.
+
+    Excel saves each formula's last value beside it, and that is what is read
+    (``data_only``). A program that writes formulas without computing them (openpyxl, many
+    report generators, some exports) leaves the value out: the cell would read as empty.
+    Read from the sheet's XML: a ``<c>`` with an ``<f>`` and no ``<v>`` (or an empty one
+    that is not a text result: Excel saves a formula giving "" as ``t="str"`` with an empty
+    ``<v>``). A sheet without any ``<f>`` (nearly every export) is scanned for the tag
+    only, at the speed of reading the file.
+    """
+    import posixpath
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(source.path) as book:
+            names = set(book.namelist())
+            workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+            rid = next(
+                (el.get(f"{_REL_NS}id") for el in workbook.iter(f"{_MAIN_NS}sheet") if el.get("name") == source.sheet),
+                None,
+            )
+            target = next((el.get("Target") for el in rels if el.get("Id") == rid), None)
+            if target is None:
+                return {}
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            if member not in names:
+                return {}
+            with book.open(member) as fh:
+                tail, found = b"", False
+                while chunk := fh.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        found = True
+                        break
+                    tail = chunk[-16:]
+            if not found:
+                return {}
+            out: dict[int, list[int]] = {}
+            with book.open(member) as fh:
+                for _, cell in ElementTree.iterparse(fh):
+                    if cell.tag != f"{_MAIN_NS}c":
+                        if cell.tag == f"{_MAIN_NS}row":
+                            cell.clear()
+                        continue
+                    if cell.find(f"{_MAIN_NS}f") is None:
+                        continue
+                    value = cell.find(f"{_MAIN_NS}v")
+                    if value is not None and (value.text or cell.get("t") == "str"):
+                        continue
+                    m = _CELL_REF.fullmatch(cell.get("r") or "")
+                    if m is None or int(m[2]) == 1:
+                        continue
+                    col = 0
+                    for letter in m[1]:
+                        col = col * 26 + ord(letter) - 64
+                    out.setdefault(col - 1, []).append(int(m[2]))
+            return out
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}  # openpyxl has read the workbook; what it read stands
 
 
 # --------------------------------------------------------------------------- headers
@@ -707,6 +784,7 @@ def _read_source(source: Source) -> RawTable:
     else:
         frame, encoding, sep, digest = _read_csv(source)
     short = frame.attrs.pop(_SHORT, {})
+    uncomputed = frame.attrs.pop(_UNCOMPUTED, {})
     headers = [c for c in frame.columns if c != SOURCE_LINE]
     _guard_headers(headers, source)  # first: the checks below quote headers
     if len(set(headers)) != len(headers) or any(
@@ -721,6 +799,7 @@ def _read_source(source: Source) -> RawTable:
             row=1,
         )
     mapping, extras = map_headers(headers, source.table, source.label)
+    notices = _check_formulas(uncomputed, mapping, source)
     frame.columns = [mapping.get(c, c) for c in frame.columns]  # renamed in place: no copy of the data
     _encode_repeating(frame)
     frame.insert(0, SOURCE_FILE, pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source.label]))
@@ -734,10 +813,40 @@ def _read_source(source: Source) -> RawTable:
         separator=sep,
         excel=excel,
         sha256=digest,
+        notices=notices,
     )
     if short:
         _quarantine_short(raw, short, len(headers))
     return raw
+
+
+def _check_formulas(uncomputed: dict[str, list[int]], mapping: dict[str, str], source: Source) -> list[str]:
+    """Formula cells without a saved value (:func:`_uncomputed_formulas`): refused in a
+    contract column, a notice in a column that is dropped anyway.
+
+    Refused, not warned about: the value is in the workbook's intent but not in the file,
+    and a warning would still let it in as empty (a missing date, an optional value
+    silently blank) while the fix is one step for the user: open the workbook in Excel or
+    LibreOffice, which computes the formulas, and save it again.
+    """
+    notices = []
+    for column, rows in uncomputed.items():
+        shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+        what = (
+            f"{len(rows)} formula cell{'s' if len(rows) > 1 else ''} without a saved value (rows {shown}): the "
+            "workbook was saved by a program that does not compute formulas"
+        )
+        if column in mapping:
+            raise IngestError(
+                f"{what}, so the cells would read as empty; open the workbook in Excel or LibreOffice and save "
+                "it again (that computes them), then run ingest again",
+                file=source.label,
+                table=source.table,
+                column=column,
+                row=rows[0],
+            )
+        notices.append(f"{source.label}: column {safe_value(column)!r} has {what} (the column is not read)")
+    return notices
 
 
 def _quarantine_short(raw: RawTable, short: dict[int, int], n: int) -> None:

@@ -158,6 +158,16 @@ NOTICES = (
         ),
     ),
     (
+        r"^(?P<file>.+): column (?P<column>.+) has \d+ formula cells? without a saved value .*\(the column is not "
+        r"read\)$",
+        (
+            "{file}: kolumnen {column} har formler utan sparat värde, eftersom arbetsboken sparades av ett program "
+            "som inte räknar ut formler. Kolumnen lästes inte in.",
+            "{file}: the column {column} has formulas without a saved value, because the workbook was saved by a "
+            "program that does not compute formulas. The column was not read.",
+        ),
+    ),
+    (
         r"^(?P<file>.+): optional column (?P<column>\w+) is not in the export; taken as empty$",
         (
             "{file}: den frivilliga kolumnen {column} saknas i uttaget och räknas som tom.",
