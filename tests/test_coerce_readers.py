@@ -260,3 +260,35 @@ def test_fast_and_general_csv_paths_read_the_same_cells(tmp_path):
     assert len(fast) == len(slow) == 3000 and fast["_source_line"].tolist()[38:41] == [40, 42, 43]
     for col in ("_source_line", "application_id", "vacancy_id", "submitted_date", "qualified", "gender"):
         assert fast[col].astype(object).tolist() == slow[col].astype(object).tolist(), col
+
+
+def test_dates_before_1900_are_refused_as_typing_errors():
+    from pilot_eval.coerce import BEFORE_1900
+
+    values, failures = parse_date(
+        _s("1899-12-31", "1900-01-01", "1024-05-12", "0201-03-04 00:00:00", "2024-01-01", "", "1899-13-45")
+    )
+    assert BEFORE_1900 == "before 1900: a typing error?"
+    assert failures[BEFORE_1900].tolist() == [True, False, True, True, False, False, True]
+    assert not failures["not a valid date (YYYY-MM-DD)"].any(), "one reason per cell: the year says it"
+    assert values.isna().tolist() == [True, False, True, True, False, True, True]
+    # an Excel source: the ISO text is checked the same; a serial counts from 1900-01-01
+    _, failures = parse_date(_s("1899-12-31", "2"), excel=True)
+    assert failures[BEFORE_1900].tolist() == [True, False]
+    _, failures = parse_date(_s("1899-12", "1900-01"), month=True)
+    assert failures[BEFORE_1900].tolist() == [True, False]
+
+
+def test_a_date_before_1900_is_quarantined_with_its_reason(tmp_path):
+    from rawfixture import CUT_DATE, write_raw
+
+    from pilot_eval.ingest import ingest
+
+    raw = write_raw(tmp_path / "raw")
+    path = raw / "vacancies.csv"
+    path.write_text(path.read_text().replace("2024-01-10", "1024-01-10", 1))
+    result = ingest(raw, tmp_path / "out", cut_date=CUT_DATE, data_docs=False)
+    reasons = result.report["tables"]["vacancies"]["reasons"]
+    assert reasons.get("published_date: before 1900: a typing error?") == 1
+    q = result.quarantine["vacancies"]
+    assert q["published_date"].tolist()[:1] == ["1024-01-10"] and q["source_line"].tolist()[:1] == [2]

@@ -366,6 +366,7 @@ def test_cli_help_documents_every_exit_status(capsys):
         "1  a table's quarantined share",
         "2  a structural or privacy problem",
         "3  internal error",
+        "4  the output cannot be written",
     ):
         assert line in text
 

@@ -128,7 +128,7 @@ def test_two_files_for_one_table_stop(tmp_path):
 def test_ragged_row_stops_with_line(tmp_path):
     text = to_csv_text(TABLES["pilot_rollout"]) + "SOF,all,new_hires,court_records,2023-09-01,,surplus,more\n"
     err = stop(tmp_path, {"pilot_rollout": text})
-    assert err.row == 5 and "malformed CSV" in err.message
+    assert err.row == 5 and "malformed CSV: line 5 has 8 fields, the header has 6" in err.message
 
 
 def test_personnummer_in_contract_column_stops_without_echo(tmp_path):

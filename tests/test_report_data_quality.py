@@ -220,3 +220,32 @@ def test_the_reasons_for_quarantine_are_parts_of_the_rows_quarantined_per_table_
     unlinked.add_table("01", accounting, name="rows per table")
     r = unlinked.add_table("01", reasons, name="reasons")
     assert list(unlinked.audit().tables[r].flags["n_rows"]) == ["", "small_count"]  # what the link prevents
+
+
+def test_a_date_before_1900_is_said_as_the_check_it_failed():
+    info = {"source": {"file": "vacancies.csv"}, "rows_read": 10, "rows_processed": 9, "rows_quarantined": 1}
+    info |= {"reasons": {"published_date: before 1900: a typing error?": 1}, "expectation_results": []}
+    said_in = {"sv": "Publiceringsdatum är år 1900 eller senare", "en": "The publication date is in 1900 or later"}
+    for lang, said in said_in.items():
+        reasons = sections.quarantine_reasons_in_words(_ctx(lang, {"vacancies": info}))
+        assert reasons["failed_check"].tolist() == [said]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_notices_of_the_red_team_fixes_have_reader_words(lang, capsys):
+    """Hidden and extra sheets, records cut short: said in the page's language, no count."""
+    notices = [
+        "ignored export.xlsx[Gammal]: the sheet is hidden (unhide it in Excel to have it read)",
+        "ignored export.xlsx[Anteckningar]: another sheet of the workbook is read (Pilot_schema)",
+        "applications.csv: 3 records cut short quarantined (line 57 has 9 fields, the header has 14: a record cut "
+        "short or a line break inside a field?); lines: 57, 90, 91",
+        "pilot_rollout.xlsx[Blad1]: column 'Internkod' has 2 formula cells without a saved value (rows 2, 3): "
+        "the workbook was saved by a program that does not compute formulas (the column is not read)",
+    ]
+    said = sections.ingest_notices(_ctx(lang, {}, notices))
+    assert capsys.readouterr().out == "", "every notice has words"
+    assert said[0].startswith("export.xlsx[Gammal] ") and ("dolt" if lang == "sv" else "hidden") in said[0]
+    assert said[1].startswith("export.xlsx[Anteckningar] ") and "(Pilot_schema)" in said[1]
+    assert said[2].startswith("applications.csv: ") and "57" in said[2] and "14" in said[2]
+    assert "3 " not in said[2] and "90" not in said[2], "no count of records on a page"
+    assert said[3].startswith("pilot_rollout.xlsx[Blad1]: ") and "'Internkod'" in said[3] and "2 " not in said[3]

@@ -10,9 +10,12 @@
 Exit status of ``ingest``: 0 all good; 1 too many rows quarantined (tables written for
 inspection); 2 a structural or privacy problem in the data, or a broken expectation
 suite (nothing written); 3 an internal error, a bug (nothing written; the traceback goes
-to a log file named in the message, or to the terminal with --debug). Of ``report``: 0
+to a log file named in the message, or to the terminal with --debug); 4 the output cannot
+be written, the disk is full or the folder read-only (nothing changed). Of ``report``: 0
 every notebook ran, 1 at least one failed (the rest is rendered), 2 bad arguments or data
-(or ``--pdf`` without Chromium or Playwright: nothing run, nothing written).
+(or ``--pdf`` without Chromium or Playwright: nothing run, nothing written), 4 the output
+cannot be written (disk full, read-only folder: the published report is unchanged).
+``demo-data`` and ``quickstart`` also give 4 when they cannot write.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import time
 from pathlib import Path
 
 from . import __version__, paths
+from .errors import OutputError, output_error
 
 __all__ = ["format_summary", "main"]
 
@@ -36,7 +40,9 @@ INGEST_EXIT_STATUS = """exit status:
   2  a structural or privacy problem in the data (unreadable or empty file, missing table or
      required column, direct identifiers), or a broken expectation suite: nothing written
   3  internal error (a bug): nothing written; the message names a log file with the
-     traceback (--debug prints it)"""
+     traceback (--debug prints it)
+  4  the output cannot be written: the disk is full (or the quota used up) or the folder is
+     read-only; nothing changed"""
 
 
 def _fmt_int(n: int) -> str:
@@ -70,6 +76,16 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"pilot-eval demo-data: ERROR: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        unwritable = output_error(exc, args.out)
+        if unwritable is None:
+            raise
+        print(
+            f"pilot-eval demo-data: {unwritable}. Each file is replaced whole or not at all; "
+            "free some space (or choose another --out) and run again.",
+            file=sys.stderr,
+        )
+        return unwritable.exit_code
     if not args.quiet:
         print(
             f"Wrote a synthetic Botkyrka export (scenario {args.scenario}, seed {args.seed}, "
@@ -136,6 +152,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     except IngestError as exc:
         scrub_error(exc)
         return fail(exc.exit_code, f"pilot-eval ingest: ERROR: {exc}\nNothing was written.", exc.to_dict())
+    except OutputError as exc:  # disk full, read-only: not a bug, not the data
+        return fail(exc.exit_code, f"pilot-eval ingest: {exc}. Nothing was changed.", exc.to_dict())
     except SuiteError as exc:
         if getattr(args, "debug", False):
             print(_traceback_text(), end="", file=sys.stderr)
@@ -234,7 +252,9 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
         encoding=None,
         quiet=False,
     )
-    _cmd_demo_data(demo_args)
+    code = _cmd_demo_data(demo_args)
+    if code:
+        return code
     print(f"\n2/2 Ingesting and validating with Great Expectations into {out} …", flush=True)
     t0 = time.perf_counter()
     code = _cmd_ingest(
@@ -276,6 +296,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except (ValueError, PdfUnavailable) as exc:
         print(f"pilot-eval report: ERROR: {exc}", file=sys.stderr)
         return 2
+    except (OutputError, OSError) as exc:  # disk full, read-only (in ingest, the estimates, the pages)
+        unwritable = exc if isinstance(exc, OutputError) else output_error(exc, args.out)
+        if unwritable is None:
+            raise
+        print(f"pilot-eval report: {unwritable}. The published report was not changed.", file=sys.stderr)
+        return unwritable.exit_code
     return result.exit_code
 
 

@@ -19,6 +19,8 @@ __all__ = ["parse_column", "parse_date", "parse_int", "parse_float", "parse_bool
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
+#: The reason of a date before 1900 (:func:`parse_date`).
+BEFORE_1900 = "before 1900: a typing error?"
 _TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
 _FALSE = {"nej", "n", "no", "false", "falskt", "0"}
 
@@ -35,11 +37,19 @@ def parse_date(raw: pd.Series, *, excel: bool = False, month: bool = False) -> t
     serial date (days since 1899-12-30); in CSV it is refused with its own reason, because
     a bare number there is far more often an export mistake. ``month=True`` also accepts
     ``YYYY-MM`` and requires the first day of a month.
+
+    A date written before 1900 (``1024-05-12``, ``1899-12-31``) is no date of a recruitment
+    but a typing error of the year: it is refused with its own reason, "before 1900: a
+    typing error?", whether it would parse or not (pandas cannot hold a date before 1677
+    and would call it invalid). An Excel serial is never before 1900 (Excel counts from
+    1900-01-01).
     """
     text, empty = _clean(raw)
     if month:
         text = text.where(~text.str.fullmatch(r"\d{4}-\d{2}"), text + "-01")
     iso = text.str.fullmatch(_ISO_DATE).fillna(False)
+    early = iso & (text.str.slice(0, 4) < "1900")  # four digits: compared as text
+    iso &= ~early
     parsed = pd.to_datetime(text.where(iso).str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     number = ~empty & text.str.fullmatch(r"\d{1,7}(?:[.,]0+)?").fillna(False)
     failures: dict[str, pd.Series] = {}
@@ -53,7 +63,8 @@ def parse_date(raw: pd.Series, *, excel: bool = False, month: bool = False) -> t
     else:
         serial_like = number & parsed.isna()
         failures["not a date but a number (Excel serial date?); export dates as YYYY-MM-DD"] = serial_like
-    failures["not a valid date (YYYY-MM-DD)"] = ~empty & parsed.isna() & ~serial_like
+    failures[BEFORE_1900] = early
+    failures["not a valid date (YYYY-MM-DD)"] = ~empty & parsed.isna() & ~serial_like & ~early
     if month:
         failures["not the first day of a month"] = parsed.notna() & (parsed.dt.day != 1)
     return parsed.astype("datetime64[ns]"), failures

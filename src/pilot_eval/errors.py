@@ -12,9 +12,11 @@ there.
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
-__all__ = ["IngestError", "MappingError", "SuiteError"]
+__all__ = ["IngestError", "MappingError", "OutputError", "SuiteError", "output_error"]
 
 
 class IngestError(Exception):
@@ -97,3 +99,64 @@ class MappingError(IngestError):
     """A mapping file (``mappings/<name>.yaml``) that cannot be used: broken YAML, a key the
     format does not have, a name that is not in the contract, or an undecided ``TODO``
     entry. The message names the mapping file, the line and the key. Exit status 2."""
+
+
+#: The errno values of an output that cannot be written, and how a user says each.
+_OUTPUT_ERRNOS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the folder is read-only",
+    errno.EACCES: "the folder is read-only (no permission to write there)",
+    errno.EPERM: "the folder is read-only (no permission to write there)",
+}
+
+
+class OutputError(Exception):
+    """An output that cannot be written (exit status 4): the disk is full, the quota is
+    used up, or the folder is read-only or not ours to write.
+
+    Raised by :func:`pilot_eval.ingest.ingest`, the report (:mod:`pilot_eval.report`) and
+    ``pilot-eval demo-data`` where they write, in place of the ``OSError`` that would
+    otherwise be reported as an internal error (exit status 3): it is not a bug and not a
+    problem with the data, and the user's fix is to free space or write elsewhere. Nothing
+    was changed when it is raised: ingest and the report write into a staging folder and
+    swap it in whole, and remove the staging folder when writing fails.
+
+    ``path`` is the file or folder that could not be written, ``reason`` the plain words
+    of :data:`_OUTPUT_ERRNOS` (``"the disk is full"``).
+    """
+
+    exit_code = 4
+
+    def __init__(self, path: str | Path, reason: str, *, errno_code: int | None = None):
+        self.path = str(path)
+        self.reason = reason
+        self.errno = errno_code
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"cannot write to {self.path}: {self.reason}"
+
+    def to_dict(self) -> dict:
+        return {"error": str(self), "file": self.path, "exit_code": self.exit_code}
+
+
+def output_error(exc: BaseException, path: str | Path | None = None) -> OutputError | None:
+    """The :class:`OutputError` an ``OSError`` stands for (disk full, quota, read-only,
+    permission), or None for any other exception.
+
+    ``path``: the output as the user named it (``data/processed/demo``), named in place of
+    the file the error names (a staging folder's file means nothing to the user); without
+    it the error's own file. Arrow's writers raise an ``OSError`` without ``errno`` whose
+    text is the system's message ("No space left on device"): recognised by that text.
+    """
+    if not isinstance(exc, OSError):
+        return None
+    code = exc.errno
+    if code is None:
+        text = str(exc)
+        code = next((c for c in _OUTPUT_ERRNOS if os.strerror(c) in text), None)
+    if code not in _OUTPUT_ERRNOS:
+        return None
+    where = path if path is not None else exc.filename
+    return OutputError(where if where is not None else "the output", _OUTPUT_ERRNOS[code], errno_code=code)

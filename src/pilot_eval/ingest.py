@@ -26,8 +26,9 @@ For every table ``rows_read == rows_processed + rows_quarantined``.
 
 Exit status: 0 all good; 1 a table's quarantined share is above the threshold (default
 5 %; the tables are still written for inspection); 2 a structural or privacy problem
-(nothing written). The command line adds 2 for a broken expectation suite and 3 for an
-internal error (:mod:`pilot_eval.cli`).
+(nothing written); 4 the output cannot be written, the disk is full or the folder
+read-only (:class:`~pilot_eval.errors.OutputError`; nothing changed). The command line
+adds 2 for a broken expectation suite and 3 for an internal error (:mod:`pilot_eval.cli`).
 """
 
 from __future__ import annotations
@@ -35,10 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import shutil
-import time
-import uuid
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -50,10 +48,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import __version__, paths
+from . import __version__, paths, staging
 from .coerce import parse_column
 from .contract import EVENT_DATES, REQUIRED_TABLES, TABLES, TableSpec, close_column
-from .errors import IngestError, MappingError
+from .errors import IngestError, MappingError, OutputError, output_error
 from .mapping import MAPPING_REASON
 from .privacy import IdentifierFinding, identifier_mask, redact, safe_value, scan_series, scrub_error
 from .readers import SOURCE_FILE, SOURCE_LINE, RawTable, discover, read_raw_dir, read_source, sha256_file
@@ -61,6 +59,7 @@ from .readers import SOURCE_FILE, SOURCE_LINE, RawTable, discover, read_raw_dir,
 __all__ = [
     "IngestError",
     "IngestResult",
+    "OutputError",
     "ingest",
     "ingest_summary",
     "load_processed",
@@ -203,6 +202,10 @@ def ingest(
     pilot_eval.validation.SuiteError
         An expectation suite in ``expectations/`` is broken (a developer error); nothing
         is written.
+    OutputError
+        The output cannot be written: the disk is full (or the quota used up), or the
+        folder is read-only (``exit_code`` 4). The staging directory is removed and
+        ``out_dir`` is unchanged.
 
     Examples
     --------
@@ -289,6 +292,9 @@ def ingest(
                 folder.rmdir()
             except OSError:
                 break
+        unwritable = output_error(exc, out_given)  # disk full, read-only: exit 4, not an internal error
+        if unwritable is not None:
+            raise unwritable from exc
         raise
     finally:
         writer.shutdown(wait=True)
@@ -419,8 +425,6 @@ def ingest_summary(report: dict, out_dir: Path | str) -> str:
 # deleted; an old directory is put back if ``<name>`` is missing, else its entries that
 # ingest did not write are moved into ``<name>`` and it is deleted.
 
-_SIBLING = re.compile(r"^\.(?P<name>.+)\.(?P<kind>staging|old)-(?P<pid>\d+)-[0-9a-f]{8}$")
-
 
 def _is_owned(name: str) -> bool:
     """Whether an entry of the output directory is ingest's (replaced by each run):
@@ -433,43 +437,24 @@ def _is_owned(name: str) -> bool:
     )
 
 
-# The staging and old directories this process is working in right now.
-_ACTIVE: set[Path] = set()
+# The staging and old directories this process is working in right now, and whether the
+# process that made a sibling may still be at work: pilot_eval.staging's, which the report's
+# own staging names share.
+_ACTIVE = staging.ACTIVE
+_running = staging.running
 
 
 def _sibling(out_dir: Path, kind: str) -> Path:
-    path = out_dir.parent / f".{out_dir.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    _ACTIVE.add(path)
-    return path
+    return staging.sibling(out_dir, kind)
 
 
 def _siblings(out_dir: Path) -> list[tuple[Path, str, int]]:
     """The staging and old directories of ingests into ``out_dir``, newest first."""
-    try:
-        entries = list(out_dir.parent.iterdir())
-    except OSError:
-        return []
-    found = []
-    for entry in entries:
-        m = _SIBLING.match(entry.name)
-        if m and m["name"] == out_dir.name and entry.is_dir() and not entry.is_symlink():
-            found.append((entry, m["kind"], int(m["pid"]), entry.stat().st_mtime_ns))
-    return [f[:3] for f in sorted(found, key=lambda f: f[3], reverse=True)]
-
-
-def _running(pid: int, path: Path) -> bool:
-    """Whether the process that made ``path`` may still be at work."""
-    if pid == os.getpid():
-        return path in _ACTIVE  # an ingest in another thread of this process
-    if os.name != "posix":  # no cheap portable check: a day-old directory is stale
-        return time.time() - path.stat().st_mtime < 86_400
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return [
+        (entry, kind, pid)
+        for entry, kind, pid in staging.leftovers(out_dir, ("staging", "old"))
+        if pid is not None and entry.is_dir()
+    ]
 
 
 def _carry_over(old: Path, out_dir: Path) -> None:
@@ -676,6 +661,8 @@ def _coerce_table(raw: RawTable, spec: TableSpec, notices: list[str], column_war
         why = raw.frame[MAPPING_REASON].astype(str).to_numpy()
         for pos in np.flatnonzero(why != ""):
             outcome.reasons.setdefault(int(pos), []).extend(why[pos].split("; "))
+    for pos, reasons in raw.row_reasons.items():  # what the reader saw (a CSV record cut short)
+        outcome.reasons.setdefault(pos, []).extend(reasons)
     for extra in raw.extra_columns:
         outcome.dropped_columns.append(extra)
         # headers that passed the guard; safe_value all the same (defence in depth)

@@ -7,7 +7,9 @@ what a value means and can quarantine what it cannot parse; nothing is guessed h
 the encoding and the separator.
 
 CSV: UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252; separator ``;``, ``,`` or
-tab, detected from the header line. A file that mixes UTF-8 and Windows-1252, or is in
+tab, detected from the header line. A record with fewer fields than the header is read
+(padded) but marked for quarantine with a notice naming its line (:func:`_short_records`);
+one with more fields is refused naming its line. A file that mixes UTF-8 and Windows-1252, or is in
 another encoding (UTF-16 without BOM, DOS CP850, ISO-8859-2), is refused naming its line.
 
 Errors name a file by its name in the raw directory (``vacancies.csv``, or
@@ -33,6 +35,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +103,9 @@ class RawTable:
     #: True when the privacy guard has already scanned every cell of the source files this
     #: table was built from (:func:`pilot_eval.mapping.apply_mapping`); ingest does not scan it again.
     guarded: bool = False
+    #: Rows to quarantine for what the reader saw (row position in ``frame`` → reasons):
+    #: a CSV record with fewer fields than the header (:func:`_short_records`).
+    row_reasons: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -125,12 +131,23 @@ def discover(
     Returns ``(sources, notices)``. Files that name no table are ignored with a notice;
     two sources for one table is an error. ``exclude``: files a mapping reads as its
     sources (:mod:`pilot_eval.mapping`), which are not contract files.
+
+    Workbooks: a visible sheet named after a table is read (in a workbook named after a
+    table, only that table's sheet, or else the first visible sheet); every other sheet
+    is ignored with a notice naming it, so that no sheet is left out unsaid. Hidden sheets
+    (hidden or "very hidden" in Excel) are never read: what the analyst does not see in
+    Excel must not enter the evaluation unseen (a hidden sheet is often an old copy or a
+    working sheet). One named after a table gets a notice when the table is read from
+    elsewhere; when nothing else holds that table, ingest stops (exit 2) naming the sheet:
+    unhide it to have it read, or delete it. Leaving the table out would pass in silence
+    for an optional table, and be reported as a missing file for a required one.
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise IngestError("the raw data directory does not exist", file=raw_dir)
     sources: dict[str, Source] = {}
     notices: list[str] = []
+    hidden: list[tuple[str, str]] = []  # (table, label) of hidden sheets named after a table
 
     def add(src: Source) -> None:
         if looks_like_identifier(src.label):  # it would be quoted in every message and in the report
@@ -162,28 +179,61 @@ def discover(
             else:
                 notices.append(f"ignored {path.name}: its name is not a table of the contract")
         elif suffix in EXCEL_SUFFIXES:
-            sheets = _excel_sheet_names(path)
-            matched = False
-            for sheet in sheets:
-                sheet_table = table_for_name(sheet)
-                if sheet_table and (table is None or sheet_table == table):
-                    add(Source(sheet_table, path, sheet))
-                    matched = True
-            if not matched and table:
-                add(Source(table, path, sheets[0]))
-                matched = True
-            if not matched:
-                notices.append(f"ignored {path.name}: neither the file nor a sheet is named after a table")
+            _workbook_sources(path, table, add, notices, hidden)
         elif suffix == ".xls":
             raise IngestError("old Excel format (.xls) is not supported; save the workbook as .xlsx", file=path.name)
         elif table:
             notices.append(f"ignored {path.name}: unsupported file type {suffix or '(none)'}")
         else:
             notices.append(f"ignored {path.name}")
+    for table, label in hidden:
+        if table not in sources:
+            raise IngestError(
+                f"the sheet for table {table} is hidden in the workbook; a hidden sheet is never read (what "
+                "is not seen in Excel must not enter the evaluation unseen): unhide it to have it read, or "
+                "delete it",
+                file=redact(label),
+                table=table,
+            )
     return sources, [redact(n) for n in notices]
 
 
+def _workbook_sources(path: Path, table: str | None, add, notices: list[str], hidden: list[tuple[str, str]]) -> None:
+    """:func:`discover` for one workbook: ``add`` the sheets it reads; a notice for every
+    other sheet; ``hidden`` gets ``(table, label)`` of the hidden sheets that name a table."""
+    states = _excel_sheets(path)
+    sheets = [name for name, state in states if state == "visible"]
+    read: list[str] = []
+    for sheet in sheets:
+        sheet_table = table_for_name(sheet)
+        if sheet_table and (table is None or sheet_table == table):
+            add(Source(sheet_table, path, sheet))
+            read.append(sheet)
+    if not read and table and sheets:
+        add(Source(table, path, sheets[0]))
+        read.append(sheets[0])
+    if not read:
+        notices.append(f"ignored {path.name}: neither the file nor a sheet is named after a table")
+    for name, state in states:
+        label = f"{path.name}[{name}]"
+        if state != "visible":
+            named = table_for_name(name)
+            named = (named if table is None or named == table else None) or (None if read else table)
+            if named:
+                hidden.append((named, label))
+            notices.append(f"ignored {label}: the sheet is hidden (unhide it in Excel to have it read)")
+        elif read and name not in read:
+            notices.append(f"ignored {label}: another sheet of the workbook is read ({read[0]})")
+
+
 def _excel_sheet_names(path: Path) -> list[str]:
+    """Every sheet's name, hidden ones included (:func:`_excel_sheets` says which)."""
+    return [name for name, _ in _excel_sheets(path)]
+
+
+def _excel_sheets(path: Path) -> list[tuple[str, str]]:
+    """``(name, state)`` of every sheet in workbook order; state is ``visible``,
+    ``hidden`` or ``veryHidden`` (hidden so that Excel's menu cannot unhide it)."""
     from openpyxl import load_workbook
 
     try:
@@ -191,7 +241,7 @@ def _excel_sheet_names(path: Path) -> list[str]:
     except Exception as exc:  # openpyxl raises several types for a broken file
         raise IngestError(f"cannot open the Excel workbook ({type(exc).__name__})", file=path.name) from exc
     try:
-        return list(wb.sheetnames)
+        return [(name, getattr(wb[name], "sheet_state", "visible") or "visible") for name in wb.sheetnames]
     finally:
         wb.close()
 
@@ -318,18 +368,27 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = detect_separator(first_line)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            quotechar='"',
-        )
+        with warnings.catch_warnings():
+            # a first record with too many fields: refused by _short_records, which counts them
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                quotechar='"',
+                index_col=False,  # never the first column as an index when the first record is long
+            )
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
+        long = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if long:  # too many fields: which field is in which column cannot be known
+            raise IngestError(
+                _too_many(int(long[2]), int(long[3]), int(long[1])), file=label, table=source.table, row=int(long[2])
+            ) from exc
         raise IngestError(
             f"malformed CSV ({redact(str(exc).strip())})",
             file=label,
@@ -341,14 +400,95 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     frame = frame.fillna("")
     lines = pd.RangeIndex(2, len(frame) + 2)
+    counts = None  # fields of every record, when the records had to be walked anyway
     if '"' in text and frame.apply(lambda col: col.str.contains("\n", regex=False)).to_numpy().any():
-        lines = _csv_record_lines(text, sep)[: len(frame)]
+        lines, counts = _csv_record_lines(text, sep, fields=True)
+        lines, counts = lines[: len(frame)], counts[: len(frame)]
     frame.insert(0, SOURCE_LINE, pd.array(lines, dtype="int64"))
     # a blank line is not a record
     data_cols = [c for c in frame.columns if c != SOURCE_LINE]
     blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
+    short = _short_records(text, sep, frame, blank.to_numpy(), counts, source)
     frame = frame.loc[~blank].reset_index(drop=True)
+    if short:
+        frame.attrs[_SHORT] = short
     return frame, encoding, sep, digest
+
+
+_SHORT = "pilot_eval.short_records"
+_SPLIT = -1  # in _short_records' result: a whole record whose last field goes on on the next line
+#: The reason a record with fewer fields than the header is quarantined for (one text for
+#: all of them, so that ingest's report counts them together; the notice names the lines).
+SHORT_RECORD = "record: fewer fields than the header (cut short, or a line break inside a field?)"
+#: The reason of a whole record followed by a line of one field: its last field broken.
+SPLIT_RECORD = "record: its last field goes on on the next line (a line break inside a field?)"
+
+
+def _too_many(line: int, fields: int, header: int) -> str:
+    return (
+        f"malformed CSV: line {line} has {fields} fields, the header has {header}: a separator inside a field "
+        "that is not quoted, or a separator at the end of the line? Which value belongs to which column cannot "
+        "be known, so the file is refused; export it again with the fields quoted"
+    )
+
+
+def _short_records(
+    text: str, sep: str, frame: pd.DataFrame, blank: np.ndarray, counts: list[int] | None, source: Source
+) -> dict[int, int]:
+    """The records of ``frame`` (pandas' reading of ``text``) with fewer fields than the
+    header: row position after the blank lines are dropped → its number of fields.
+
+    pandas pads a short record with empty fields, silently: a record cut short at a field
+    boundary, or a line break inside a field that is not quoted (one record read as two
+    short ones). Only a record whose last field is empty can be one, so only those are
+    counted again with :mod:`csv` (the same dialect), each from its own line (or from
+    ``counts``, when every record was walked for its line). A longer record raises
+    (pandas) before this; the first record too, counted here (pandas would drop its extra
+    fields with ``index_col=False``, or take its first one as an index without it).
+    Blank lines are no records and are dropped (``blank``), as before.
+    """
+    n = len(frame.columns) - 1  # without SOURCE_LINE
+    if n <= 1 or not len(frame):
+        return {}
+    first = next((i for i in range(len(frame)) if not blank[i]), None)
+    if first is not None:
+        line = int(frame[SOURCE_LINE].iloc[first])
+        fields = _fields_of_line(text, sep, line) if counts is None else counts[first]
+        if fields is not None and fields > n:
+            raise IngestError(_too_many(line, fields, n), file=source.label, table=source.table, row=line)
+    candidates = np.flatnonzero(frame.iloc[:, -1].to_numpy(dtype=object) == "")
+    candidates = candidates[~blank[candidates]]
+    if not len(candidates):
+        return {}
+    if counts is None:
+        lines = _LINE_BREAK.split(text)  # as pandas breaks lines
+        at = frame[SOURCE_LINE].to_numpy()
+        found = {}
+        for i in candidates:
+            k = len(next(csv.reader([lines[at[i] - 1]], delimiter=sep), [""]))
+            if k < n:
+                found[int(i)] = k
+    else:
+        found = {int(i): counts[i] for i in candidates if counts[i] < n}
+    kept = np.cumsum(~blank) - 1  # position after the blank lines are dropped
+    out = {int(kept[i]): k for i, k in found.items()}
+    # A line of one field after a whole record: a line break inside that record's last
+    # field, whose end is this line; the record before it is cut, though whole in count.
+    for i, k in found.items():
+        if k == 1 and i > 0 and not blank[i - 1] and found.get(i - 1, n) == n:
+            out.setdefault(int(kept[i - 1]), _SPLIT)
+    return out
+
+
+_LINE_BREAK = re.compile("\r\n|\n|\r")
+
+
+def _fields_of_line(text: str, sep: str, line: int) -> int | None:
+    """The number of fields on physical line ``line`` (1-based) of ``text``."""
+    pieces = _LINE_BREAK.split(text, maxsplit=line)
+    if len(pieces) < line:
+        return None
+    return len(next(csv.reader([pieces[line - 1]], delimiter=sep), [""]))
 
 
 def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
@@ -361,7 +501,7 @@ def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
     parser, without a Python object per cell: into Arrow-backed string columns (a few
     bytes a cell). Anything else (invalid UTF-8, a ragged row)
     makes pyarrow raise, and the general path then reads the file and reports the
-    problem exactly as before.
+    problem (a short record is quarantined there, a long one refused: :func:`_short_records`).
     """
     if data.startswith(b"\xef\xbb\xbf"):
         encoding, body = "utf-8-sig", memoryview(data)[3:]
@@ -460,16 +600,18 @@ def _is_empty(values: pd.Series) -> np.ndarray:
     return pc.equal(pa.array(values.array), "").to_numpy(zero_copy_only=False)
 
 
-def _csv_record_lines(text: str, sep: str) -> list[int]:
-    """Starting line of every record (after the header), for files with quoted newlines."""
+def _csv_record_lines(text: str, sep: str, *, fields: bool = False):
+    """Starting line of every record (after the header), for files with quoted newlines;
+    with ``fields``, ``(starts, number of fields of every record)``."""
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     next(reader, None)
-    starts = []
+    starts, counts = [], []
     prev_end = reader.line_num
-    for _ in reader:
+    for record in reader:
         starts.append(prev_end + 1)
+        counts.append(len(record))
         prev_end = reader.line_num
-    return starts
+    return (starts, counts) if fields else starts
 
 
 def _excel_cell_text(value: object) -> str:
@@ -500,7 +642,84 @@ def _read_excel(source: Source) -> pd.DataFrame:
     frame.insert(0, SOURCE_LINE, pd.array(range(2, len(frame) + 2), dtype="int64"))
     data_cols = [c for c in frame.columns if c != SOURCE_LINE]
     blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
-    return frame.loc[~blank].reset_index(drop=True)
+    frame = frame.loc[~blank].reset_index(drop=True)
+    uncomputed = _uncomputed_formulas(source)
+    if uncomputed:
+        frame.attrs[_UNCOMPUTED] = {
+            data_cols[col] if col < len(data_cols) else f"column {col + 1}": rows for col, rows in uncomputed.items()
+        }
+    return frame
+
+
+_UNCOMPUTED = "pilot_eval.uncomputed_formulas"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _uncomputed_formulas(source: Source) -> dict[int, list[int]]:
+    """Formula cells of the sheet that have no saved value: column index (0 = A) → sheet
+    rows, the header row left out.
+
+    Excel saves each formula's last value beside it, and that is what is read
+    (``data_only``). A program that writes formulas without computing them (openpyxl, many
+    report generators, some exports) leaves the value out: the cell would read as empty.
+    Read from the sheet's XML: a ``<c>`` with an ``<f>`` and no ``<v>`` (or an empty one
+    that is not a text result: Excel saves a formula giving "" as ``t="str"`` with an empty
+    ``<v>``). A sheet without any ``<f>`` (nearly every export) is scanned for the tag
+    only, at the speed of reading the file.
+    """
+    import posixpath
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(source.path) as book:
+            names = set(book.namelist())
+            workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+            rid = next(
+                (el.get(f"{_REL_NS}id") for el in workbook.iter(f"{_MAIN_NS}sheet") if el.get("name") == source.sheet),
+                None,
+            )
+            target = next((el.get("Target") for el in rels if el.get("Id") == rid), None)
+            if target is None:
+                return {}
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            if member not in names:
+                return {}
+            with book.open(member) as fh:
+                tail, found = b"", False
+                while chunk := fh.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        found = True
+                        break
+                    tail = chunk[-16:]
+            if not found:
+                return {}
+            out: dict[int, list[int]] = {}
+            with book.open(member) as fh:
+                for _, cell in ElementTree.iterparse(fh):
+                    if cell.tag != f"{_MAIN_NS}c":
+                        if cell.tag == f"{_MAIN_NS}row":
+                            cell.clear()
+                        continue
+                    if cell.find(f"{_MAIN_NS}f") is None:
+                        continue
+                    value = cell.find(f"{_MAIN_NS}v")
+                    if value is not None and (value.text or cell.get("t") == "str"):
+                        continue
+                    m = _CELL_REF.fullmatch(cell.get("r") or "")
+                    if m is None or int(m[2]) == 1:
+                        continue
+                    col = 0
+                    for letter in m[1]:
+                        col = col * 26 + ord(letter) - 64
+                    out.setdefault(col - 1, []).append(int(m[2]))
+            return out
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}  # openpyxl has read the workbook; what it read stands
 
 
 # --------------------------------------------------------------------------- headers
@@ -573,6 +792,8 @@ def _read_source(source: Source) -> RawTable:
         frame, encoding, sep, digest = _read_excel(source), None, None, sha256_file(source.path)
     else:
         frame, encoding, sep, digest = _read_csv(source)
+    short = frame.attrs.pop(_SHORT, {})
+    uncomputed = frame.attrs.pop(_UNCOMPUTED, {})
     headers = [c for c in frame.columns if c != SOURCE_LINE]
     _guard_headers(headers, source)  # first: the checks below quote headers
     if len(set(headers)) != len(headers) or any(
@@ -587,10 +808,11 @@ def _read_source(source: Source) -> RawTable:
             row=1,
         )
     mapping, extras = map_headers(headers, source.table, source.label)
+    notices = _check_formulas(uncomputed, mapping, source)
     frame.columns = [mapping.get(c, c) for c in frame.columns]  # renamed in place: no copy of the data
     _encode_repeating(frame)
     frame.insert(0, SOURCE_FILE, pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [source.label]))
-    return RawTable(
+    raw = RawTable(
         table=source.table,
         source=source,
         frame=frame,
@@ -600,6 +822,56 @@ def _read_source(source: Source) -> RawTable:
         separator=sep,
         excel=excel,
         sha256=digest,
+        notices=notices,
+    )
+    if short:
+        _quarantine_short(raw, short, len(headers))
+    return raw
+
+
+def _check_formulas(uncomputed: dict[str, list[int]], mapping: dict[str, str], source: Source) -> list[str]:
+    """Formula cells without a saved value (:func:`_uncomputed_formulas`): refused in a
+    contract column, a notice in a column that is dropped anyway.
+
+    Refused, not warned about: the value is in the workbook's intent but not in the file,
+    and a warning would still let it in as empty (a missing date, an optional value
+    silently blank) while the fix is one step for the user: open the workbook in Excel or
+    LibreOffice, which computes the formulas, and save it again.
+    """
+    notices = []
+    for column, rows in uncomputed.items():
+        shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+        what = (
+            f"{len(rows)} formula cell{'s' if len(rows) > 1 else ''} without a saved value (rows {shown}): the "
+            "workbook was saved by a program that does not compute formulas"
+        )
+        if column in mapping:
+            raise IngestError(
+                f"{what}, so the cells would read as empty; open the workbook in Excel or LibreOffice and save "
+                "it again (that computes them), then run ingest again",
+                file=source.label,
+                table=source.table,
+                column=column,
+                row=rows[0],
+            )
+        notices.append(f"{source.label}: column {safe_value(column)!r} has {what} (the column is not read)")
+    return notices
+
+
+def _quarantine_short(raw: RawTable, short: dict[int, int], n: int) -> None:
+    """Quarantine the records with fewer fields than the header (:func:`_short_records`)
+    and say so in a notice naming their lines: their padding with empty values would
+    otherwise pass as data (a required value "missing", an optional one silently empty)."""
+    lines = raw.frame[SOURCE_LINE].to_numpy()
+    for pos, k in short.items():
+        raw.row_reasons.setdefault(pos, []).append(SPLIT_RECORD if k == _SPLIT else SHORT_RECORD)
+    cut = sorted(p for p, k in short.items() if k != _SPLIT)
+    first = cut[0]
+    shown = ", ".join(str(int(lines[p])) for p in sorted(short)[:10]) + (" …" if len(short) > 10 else "")
+    raw.notices.append(
+        f"{raw.source.label}: {len(short)} record{'s' if len(short) > 1 else ''} cut short quarantined "
+        f"(line {int(lines[first])} has {short[first]} fields, the header has {n}: a record cut short "
+        f"or a line break inside a field?); lines: {shown}"
     )
 
 
@@ -641,4 +913,4 @@ def read_raw_dir(raw_dir: str | Path) -> tuple[dict[str, RawTable], list[str]]:
         raise scrub_error(exc) from exc.__cause__
     tables = {name: read_source(src) for name, src in sources.items()}
     pa.default_memory_pool().release_unused()  # the parser's buffers: give the memory back now
-    return tables, notices
+    return tables, notices + [redact(n) for raw in tables.values() for n in raw.notices]

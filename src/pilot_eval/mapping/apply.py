@@ -32,10 +32,14 @@ from ..readers import (
     SOURCE_FILE,
     SOURCE_LINE,
     RawTable,
+    SHORT_RECORD,
+    SPLIT_RECORD,
     Source,
     _encode_repeating,
     _read_csv,
     _read_excel,
+    _SHORT,
+    _SPLIT,
     decode_bytes,
     detect_separator,
     sha256_file,
@@ -45,6 +49,7 @@ from .load import TERMINAL_EVENTS, Mapping, load_mapping
 __all__ = ["MappedExport", "apply_mapping", "MAPPING_REASON", "STOCKHOLM"]
 
 MAPPING_REASON = "_mapping_reason"
+_READ_REASON = "_read_reason"
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DEFAULTS = {
@@ -188,7 +193,7 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
         except IngestError as exc:
             exc.file = exc.file or label
             raise scrub_error(exc) from exc.__cause__
-        columns = [c for c in frame.columns if c != SOURCE_LINE]
+        columns = [c for c in frame.columns if c not in (SOURCE_LINE, _READ_REASON)]
         if header is not None and columns != header:
             raise IngestError(
                 f"the files of source {name!r} have different headers ({labels[0]} and {label}); "
@@ -196,6 +201,11 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
                 file=label,
             )
         header = columns
+        short = frame.attrs.pop(_SHORT, {})  # records cut short (readers._short_records): quarantined
+        why = np.full(len(frame), "", dtype=object)
+        for pos, k in short.items():
+            why[pos] = SPLIT_RECORD if k == _SPLIT else SHORT_RECORD
+        frame.insert(0, _READ_REASON, why)
         frame.insert(0, SOURCE_FILE, label)
         frames.append(frame)
         labels.append(label)
@@ -211,7 +221,7 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
 
 def _guard(read: _Read) -> None:
     """The privacy guard on every column of a source file, before any mapping."""
-    data = read.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE])
+    data = read.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE, _READ_REASON])
     findings = scan_frame(data)
     if findings:
         finding = findings[0]
@@ -294,7 +304,7 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
         cspec = {**{k: v for k, v in cspec.items() if k != "from_file"}, "from": "_from_file"}
     source_col = cspec["from"]
     if source_col not in frame.columns:
-        have = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE)]
+        have = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON)]
         import difflib
 
         close = difflib.get_close_matches(source_col, have, n=1)
@@ -370,7 +380,7 @@ def _join(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _R
                 column=right_col,
                 row=int(right.frame[SOURCE_LINE].iloc[first]),
             )
-        lookup = right.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE]).add_prefix(f"{join['source']}.")
+        lookup = right.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE, _READ_REASON]).add_prefix(f"{join['source']}.")
         lookup.index = key.to_numpy()
         lookup = lookup[key.to_numpy() != ""]
         joined = lookup.reindex(frame[left_col].astype(str).str.strip().to_numpy()).reset_index(drop=True)
@@ -481,6 +491,9 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
     used: set[str] = set()
     if derived_reasons is not None:
         reasons = derived_reasons.copy()
+    read_why = frame[_READ_REASON].to_numpy()
+    has = read_why != ""
+    reasons[has] = np.where(reasons[has] == "", read_why[has], reasons[has] + "; " + read_why[has])
     for column, cspec in spec["columns"].items():
         col = tspec.column(column)
         path = ("tables", table, "columns", column)
@@ -498,7 +511,9 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
     result = pd.DataFrame(out, copy=False)
     _encode_repeating(result)
     ignored = set(mapping.data["sources"][read.name].get("ignore_columns") or [])
-    unmapped = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE) and c not in used | ignored]
+    unmapped = [
+        c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON) and c not in used | ignored
+    ]
     main_path = read.files[0]
     raw = RawTable(
         table=table,

@@ -1232,8 +1232,12 @@ def quarantine_reasons_in_words(ctx: Period) -> pd.DataFrame:
                 kind = (
                     "unknown"
                     if not failure
+                    else "fields"
+                    if column == "record"  # readers.SHORT_RECORD, SPLIT_RECORD
                     else "month"
                     if "first day of a month" in failure
+                    else "year"
+                    if failure.startswith("before 1900")
                     else "date"
                     if "date" in failure
                     else "number"

@@ -33,13 +33,12 @@ import datetime as dt
 import json
 import math
 import os
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
 
-from .. import periods
+from .. import periods, staging
 from ..texts import LANGUAGES, check_lang, index
 from ..texts import series as T
 
@@ -186,9 +185,15 @@ def write_index(out_dir: str | Path) -> list[Path]:
     written = []
     for lang, name in INDEX_FILES.items():
         path = out_dir / name
-        tmp = out_dir / f".{name}.new-{uuid.uuid4().hex[:8]}"
-        tmp.write_text(render_index(reports, lang), encoding="utf-8")
-        os.replace(tmp, path)
+        staging.sweep(path)  # a temporary index left by a report that was killed
+        tmp = staging.sibling(path, "new")
+        try:
+            tmp.write_text(render_index(reports, lang), encoding="utf-8")
+            os.replace(tmp, path)
+        finally:
+            staging.release(tmp)
+            if tmp.exists():
+                tmp.unlink()
         written.append(path)
     return written
 

@@ -40,7 +40,6 @@ import os
 import shutil
 import sys
 import time
-import uuid
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -50,6 +49,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import staging
+from ..errors import output_error
 from ..estimate.base import EstimateResult
 from . import context
 from .context import Period
@@ -549,7 +550,8 @@ class ReportEstimates:
         """Write the estimates into ``folder`` (made if needed, replaced as a whole):
         ``estimates.json`` and one parquet file per table under ``tables/``."""
         folder = Path(folder)
-        tmp = folder.with_name(f".{folder.name}.new-{uuid.uuid4().hex[:8]}")
+        staging.sweep(folder)  # what a killed report left beside it
+        tmp = staging.sibling(folder, "new")
         tmp.mkdir(parents=True)
         try:
             writer = _Writer(tmp)
@@ -566,6 +568,7 @@ class ReportEstimates:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp)
+            staging.release(tmp)
         return folder
 
     @classmethod
@@ -1246,13 +1249,23 @@ def publish(
     (:func:`pilot_eval.report.pdf.write_pdfs`, Chromium ``chromium`` or the one on the PATH),
     printed from the temporary folder before it is swapped in, and the index links them; when
     printing fails (:class:`~pilot_eval.report.pdf.PdfError`) nothing is swapped in.
+
+    The temporary folder is ``.<lang>.new-<pid>-<hex>`` beside ``final`` (the old one is set
+    aside as ``.<lang>.old-<pid>-<hex>`` while it is swapped in). Such folders left by a
+    report that was killed are swept first (:func:`pilot_eval.staging.sweep`: only those of
+    a process that is gone; a run at work in another process keeps its own).
+
+    A disk that is full or a folder that is read-only raises
+    :class:`~pilot_eval.errors.OutputError` naming ``final`` (exit status 4); the temporary
+    folder is removed and ``final`` is unchanged.
     """
     from . import render
 
     work, final = Path(executed.folder), Path(final)
-    out = final.with_name(f".{final.name}.new-{uuid.uuid4().hex[:8]}")
-    out.mkdir(parents=True)
+    staging.sweep(final)  # the temporary and old folders of a report that was killed
+    out = staging.sibling(final, "new")
     try:
+        out.mkdir(parents=True)
         prepared = ctx.prepared
         report = ctx.ingest_report
         processed_path = Path(ctx.processed_dir).resolve()
@@ -1324,18 +1337,31 @@ def publish(
 
                 raise PdfError(f"Chromium printed no {', '.join(missing)}")
         _swap_in(out, final)
+    except OSError as exc:  # disk full, read-only: exit 4 (the published folder is unchanged)
+        unwritable = output_error(exc, final)
+        if unwritable is None:
+            raise
+        raise unwritable from exc
     finally:
         if out.exists():
-            shutil.rmtree(out)
+            shutil.rmtree(out, ignore_errors=True)
+        staging.release(out)
     return Published(index=final / "index.html", manifest=manifest, provenance=public)
 
 
 def _swap_in(tmp: Path, final: Path) -> None:
-    """Replace ``final`` by ``tmp`` (both in the same folder)."""
+    """Replace ``final`` by ``tmp`` (both in the same folder). The old ``final`` is moved
+    aside under a staging name (:func:`pilot_eval.staging.sibling`) for a moment: a run
+    killed then leaves it for the next run's :func:`pilot_eval.staging.sweep`, which puts
+    it back if ``final`` is missing."""
     old = None
     if final.exists():
-        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
+        old = staging.sibling(final, "old")
         final.rename(old)
-    tmp.rename(final)
-    if old is not None:
-        shutil.rmtree(old)
+    try:
+        tmp.rename(final)
+        if old is not None:
+            shutil.rmtree(old)
+    finally:
+        if old is not None:
+            staging.release(old)

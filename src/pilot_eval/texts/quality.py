@@ -192,6 +192,8 @@ PARSE_FAILURES: dict[str, tuple[str, str]] = {
     "yes_no": ("{column} kunde läsas som ja eller nej", "{column} could be read as yes or no"),
     "stage": ("{column} kunde läsas som ett steg", "{column} could be read as a stage"),
     "month": ("{column} är den första dagen i en månad", "{column} is the first day of a month"),
+    "year": ("{column} är år 1900 eller senare", "{column} is in 1900 or later"),
+    "fields": ("Raden har lika många fält som rubrikraden", "The record has as many fields as the header"),
     "other": ("{column} kunde läsas", "{column} could be read"),
     "unknown": ("Annan kontroll", "Another check"),
 }

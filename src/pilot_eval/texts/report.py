@@ -123,6 +123,20 @@ NOTICES = (
         ),
     ),
     (
+        r"^ignored (?P<file>.+\]): the sheet is hidden \(unhide it in Excel to have it read\)$",
+        (
+            "{file} lästes inte in: bladet är dolt i Excel. Ta fram bladet om det ska läsas in.",
+            "{file} was not read: the sheet is hidden in Excel. Unhide it to have it read.",
+        ),
+    ),
+    (
+        r"^ignored (?P<file>.+\]): another sheet of the workbook is read \((?P<sheet>.+)\)$",
+        (
+            "{file} lästes inte in: ett annat blad i arbetsboken lästes in ({sheet}).",
+            "{file} was not read: another sheet of the workbook was read ({sheet}).",
+        ),
+    ),
+    (
         r"^ignored (?P<file>.+)$",
         ("{file} lästes inte in.", "{file} was not read."),
     ),
@@ -131,6 +145,26 @@ NOTICES = (
         (
             "{file}: kolumnen {column} finns inte i datakontraktet och lästes inte in.",
             "{file}: the column {column} is not in the data contract and was not read.",
+        ),
+    ),
+    (
+        r"^(?P<file>.+): \d+ records? cut short quarantined \(line (?P<line>\d+) has (?P<fields>\d+) fields, "
+        r"the header has (?P<header>\d+): .*$",
+        (
+            "{file}: rader med färre fält än rubrikraden lades i karantän, den första på rad {line} med {fields} "
+            "fält av {header}. En rad som har klippts av, eller en radbrytning inne i ett fält?",
+            "{file}: records with fewer fields than the header were quarantined, the first on line {line} with "
+            "{fields} fields of {header}. A record cut short, or a line break inside a field?",
+        ),
+    ),
+    (
+        r"^(?P<file>.+): column (?P<column>.+) has \d+ formula cells? without a saved value .*\(the column is not "
+        r"read\)$",
+        (
+            "{file}: kolumnen {column} har formler utan sparat värde, eftersom arbetsboken sparades av ett program "
+            "som inte räknar ut formler. Kolumnen lästes inte in.",
+            "{file}: the column {column} has formulas without a saved value, because the workbook was saved by a "
+            "program that does not compute formulas. The column was not read.",
         ),
     ),
     (
