@@ -29,17 +29,17 @@ from ..contract import TABLES, fold, stage_lookup
 from ..errors import IngestError, MappingError
 from ..privacy import safe_value, scan_frame, scrub_error
 from ..readers import (
+    _SHORT,
+    _SPLIT,
+    SHORT_RECORD,
     SOURCE_FILE,
     SOURCE_LINE,
-    RawTable,
-    SHORT_RECORD,
     SPLIT_RECORD,
+    RawTable,
     Source,
     _encode_repeating,
     _read_csv,
     _read_excel,
-    _SHORT,
-    _SPLIT,
     decode_bytes,
     detect_separator,
     sha256_file,
