@@ -276,7 +276,7 @@ def _teamtailor_events(app: pd.DataFrame, cut: int) -> pd.DataFrame:
     is_end = k > h[idx]
     stage[is_end] = -1
     day = np.empty(len(idx), dtype=np.int64)
-    si, ai, pi, hi = s_day[idx], anchor[idx], pre[idx], h[idx]
+    si, ai, pi = s_day[idx], anchor[idx], pre[idx]
     first = k == 0
     day[first] = si[first]
     m = (k >= 1) & (k <= 4) & ~is_end
@@ -453,7 +453,7 @@ def _write_easycruit(export: DemoExport, out: Path) -> list[Path]:
             "Number of Positions": vac["positions"].to_numpy(),
             "Manager Position": _yes_no(vac["is_manager"], "Yes", "No"),
             "Background Check Requirement": _en(
-                vac["statutory_check"], {"hvb": "HVB", "lss_children": "LSS children"}
+                vac["statutory_check"], {"none": "No requirement", "hvb": "HVB", "lss_children": "LSS children"}
             ),
             "Publish Date": vac["published_date"],
             "Application Deadline": vac["closing_date"],
@@ -497,7 +497,10 @@ def _write_easycruit(export: DemoExport, out: Path) -> list[Path]:
             "Withdrawal Reason": _en(app["withdrawal_reason"], {"other_job": "Other job"}),
             "Offer Date": app["offer_date"],
             "Gender": _en(app["gender"], {"other_unknown": "Other/unknown"}),
-            "Age Group": _en(app["age_band"], {"u25": "Under 25", "25_34": "25-34", "35_44": "35-44", "45_54": "45-54", "55plus": "55+"}),
+            "Age Group": _en(
+                app["age_band"],
+                {"u25": "Under 25", "25_34": "25-34", "35_44": "35-44", "45_54": "45-54", "55plus": "55+"},
+            ),
         }
     )
     year = app["submitted_date"].dt.year.to_numpy()
@@ -522,7 +525,9 @@ def _write_platsbanken(export: DemoExport, out: Path) -> list[Path]:
     ads = pd.DataFrame(
         {
             "PLATSNUMMER": vac["vacancy_id"].to_numpy(dtype=object),
-            "PLATSRUBRIK": role + " till " + vac["administration"].map(adm.swedish_display_label).to_numpy(dtype=object),
+            "PLATSRUBRIK": role
+            + " till "
+            + vac["administration"].map(adm.swedish_display_label).to_numpy(dtype=object),
             "AG_NAMN": "Botkyrka kommun",
             "KOMMUN_KOD": "0127",
             "FORSTA_PUBLICERINGSDATUM": pub,
@@ -540,9 +545,7 @@ def _write_platsbanken(export: DemoExport, out: Path) -> list[Path]:
         written.append(path)
     spec = C.TABLES["vacancies"]
     hr_columns = [
-        c.name
-        for c in spec.columns
-        if c.name not in ("vacancy_id", "published_date", "closing_date", "positions")
+        c.name for c in spec.columns if c.name not in ("vacancy_id", "published_date", "closing_date", "positions")
     ]
     frame = _export_frame(vac, spec, swedish=True, for_excel=False)
     keep = [spec.column(c).swedish_display for c in hr_columns]

@@ -29,17 +29,17 @@ from ..contract import TABLES, fold, stage_lookup
 from ..errors import IngestError, MappingError
 from ..privacy import safe_value, scan_frame, scrub_error
 from ..readers import (
+    _SHORT,
+    _SPLIT,
+    SHORT_RECORD,
     SOURCE_FILE,
     SOURCE_LINE,
-    RawTable,
-    SHORT_RECORD,
     SPLIT_RECORD,
+    RawTable,
     Source,
     _encode_repeating,
     _read_csv,
     _read_excel,
-    _SHORT,
-    _SPLIT,
     decode_bytes,
     detect_separator,
     sha256_file,
@@ -520,7 +520,9 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
     for join in spec.get("join") or []:  # join keys are used; a joined source's ignore_columns hold too
         ((left_col, right_col),) = join["on"].items()
         ignored |= {left_col, f"{join['source']}.{right_col}"}
-        ignored |= {f"{join['source']}.{c}" for c in mapping.data["sources"][join["source"]].get("ignore_columns") or []}
+        ignored |= {
+            f"{join['source']}.{c}" for c in mapping.data["sources"][join["source"]].get("ignore_columns") or []
+        }
     unmapped = [
         c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON) and c not in used | ignored
     ]
