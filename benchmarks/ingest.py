@@ -15,6 +15,15 @@ generation cost). Every measurement runs in a fresh Python process, so its peak 
 * **ingest**: ``pilot_eval.ingest.ingest(raw, out, cut_date=..., data_docs=False)``;
 * at scale 1 also ingest with Data Docs, whose extra cost is reported separately.
 
+With ``--mapping teamtailor`` (or easycruit, platsbanken: a shipped profile, issue 19)
+the demo export of each scale is written twice into ``WORK/scale-<s>-seed-<seed>-<name>``:
+as the contract's own files (``direct/``, with the layout's identifiers,
+``pilot_eval.demo_layouts.layout_export``) and in that system's own layout (``own/``,
+``write_layout``). The table then compares the direct ingest with the ingest of the
+same data through the profile (``ingest(..., mapping=name)``): seconds, peak memory and
+their ratios (target: mapped ≤ 1.5 × direct), each ingest in a fresh process, the two
+interleaved ``--repeat`` times.
+
 Seconds are the wall time of the call inside the child (imports of pandas and
 ``pilot_eval.ingest`` excluded; the lazy Great Expectations import is part of ingest, a
 fixed cost whatever the size). "base MB" is the child's RSS after its imports, so
@@ -60,6 +69,27 @@ def _child(args: argparse.Namespace) -> None:
     import pandas as pd
 
     raw = Path(args.raw)
+    if args.child == "generate-layout":
+        from pilot_eval.demo import generate, write_export
+        from pilot_eval.demo_layouts import layout_export, write_layout
+
+        base = _rss_mb()
+        t0 = time.perf_counter()
+        export = generate(seed=args.seed, scenario="delay", scale=args.scale, cut_date=args.cut)
+        t1 = time.perf_counter()
+        write_export(layout_export(export, args.mapping), raw)
+        t2 = time.perf_counter()
+        files = write_layout(export, Path(args.out), args.mapping)
+        t3 = time.perf_counter()
+        rows = {t: len(f) for t, f in export.tables.items()}
+        own_mb = sum(p.stat().st_size for p in files) / 1e6
+        print(
+            json.dumps(
+                {"generate_s": t1 - t0, "write_s": t2 - t1, "layout_s": t3 - t2, "rows": rows, "base_mb": base}
+                | {"own_mb": own_mb}
+            )
+        )
+        return
     if args.child == "generate":
         from pilot_eval.demo import generate, write_export
 
@@ -87,7 +117,8 @@ def _child(args: argparse.Namespace) -> None:
 
             profiler = Profiler(interval=0.01)
             profiler.start()
-        result = ingest(raw, Path(args.out), cut_date=args.cut, data_docs=args.child == "ingest+docs")
+        mapping = args.mapping if args.child == "ingest-mapped" else None
+        result = ingest(raw, Path(args.out), cut_date=args.cut, data_docs=args.child == "ingest+docs", mapping=mapping)
         seconds = time.perf_counter() - t0
         if args.profile:
             profiler.stop()
@@ -98,7 +129,15 @@ def _child(args: argparse.Namespace) -> None:
 
 
 def _run_child(
-    kind: str, raw: Path, *, scale: float, seed: int, cut: str, out: Path | None = None, profile: str | None = None
+    kind: str,
+    raw: Path,
+    *,
+    scale: float,
+    seed: int,
+    cut: str,
+    out: Path | None = None,
+    profile: str | None = None,
+    mapping: str | None = None,
 ) -> dict:
     cmd = [
         sys.executable,
@@ -118,6 +157,8 @@ def _run_child(
         cmd += ["--out", str(out)]
     if profile:
         cmd += ["--profile", profile]
+    if mapping:
+        cmd += ["--mapping", mapping]
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env, text=True)
@@ -152,6 +193,85 @@ def _prepare(work: Path, scale: float, seed: int, cut: str) -> tuple[Path, dict]
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     meta["reused"] = False
     return raw, meta
+
+
+def _prepare_mapped(work: Path, scale: float, seed: int, cut: str, mapping: str) -> tuple[Path, Path, dict]:
+    """The export of this scale and seed as contract files (direct/) and in the layout of
+    ``mapping`` (own/), generated now or reused."""
+    base = work / f"scale-{scale:g}-seed-{seed}-{mapping}"
+    direct, own, meta_path = base / "direct", base / "own", base / "bench.json"
+    key = {"scale": scale, "seed": seed, "cut_date": cut, "scenario": "delay", "layout": mapping}
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta.get("key") == key and all((direct / f"{t}.csv").exists() for t in TABLES) and own.is_dir():
+            meta["reused"] = True
+            return direct, own, meta
+    shutil.rmtree(base, ignore_errors=True)
+    direct.mkdir(parents=True)
+    gen = _run_child("generate-layout", direct, scale=scale, seed=seed, cut=cut, out=own, mapping=mapping)
+    meta = {"key": key, "generation": gen, "csv_mb": sum((direct / f"{t}.csv").stat().st_size for t in TABLES) / 1e6}
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    meta["reused"] = False
+    return direct, own, meta
+
+
+def _main_mapped(args: argparse.Namespace, work: Path) -> None:
+    """Direct ingest against the ingest of the same data through a shipped profile."""
+    lines = []
+    for scale in args.scales:
+        direct, own, meta = _prepare_mapped(work, scale, args.seed, args.cut, args.mapping)
+        g = meta["generation"]
+        n = sum(g["rows"].values())
+        print(
+            f"scale {scale:g}: export ready ({n:,} rows; {meta['csv_mb']:,.0f} MB as contract CSV, "
+            f"{g['own_mb']:,.0f} MB as {args.mapping}; generate {g['generate_s']:.0f} s, write "
+            f"{g['write_s']:.0f} s, layout {g['layout_s']:.0f} s, peak {g['peak_mb']:,.0f} MB)",
+            file=sys.stderr,
+            flush=True,
+        )
+        pairs = []
+        for _ in range(args.repeat):
+            runs = {}
+            for kind, raw in (("ingest", direct), ("ingest-mapped", own)):
+                out = raw.parent / f"processed-{kind}"
+                res = _run_child(kind, raw, scale=scale, seed=args.seed, cut=args.cut, out=out, mapping=args.mapping)
+                print(f"  {kind} {res['seconds']:.1f} s, {res['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
+                runs[kind] = res
+                shutil.rmtree(out, ignore_errors=True)
+            pairs.append((runs["ingest"], runs["ingest-mapped"]))
+        if args.profile_scale == scale:
+            prof = work / f"profile-scale-{scale:g}-{args.mapping}.txt"
+            out = own.parent / "processed-profile"
+            _run_child(
+                "ingest-mapped",
+                own,
+                scale=scale,
+                seed=args.seed,
+                cut=args.cut,
+                out=out,
+                profile=str(prof),
+                mapping=args.mapping,
+            )
+            shutil.rmtree(out, ignore_errors=True)
+            print(f"  profile written to {prof}", file=sys.stderr, flush=True)
+        d = min((d for d, _ in pairs), key=lambda r: r["seconds"])
+        m = min((m for _, m in pairs), key=lambda r: r["seconds"])
+        ratios = sorted(mm["seconds"] / dd["seconds"] for dd, mm in pairs)
+        lines.append(
+            f"| {scale:g} | {n:,} | {g['own_mb']:,.0f} | {d['seconds']:.1f} | {m['seconds']:.1f} "
+            f"| **{m['seconds'] / d['seconds']:.2f}** | {statistics.median(ratios):.2f} "
+            f"({ratios[0]:.2f}–{ratios[-1]:.2f}) | {d['peak_mb']:,.0f} | {m['peak_mb']:,.0f} "
+            f"| {m['peak_mb'] / d['peak_mb']:.2f} |"
+        )
+    print(f"Direct ingest against ingest --mapping {args.mapping} of the same data (target: mapped ≤ 1.5 × direct):\n")
+    print(
+        "| scale | rows (contract tables) | source MB | direct s | mapped s | mapped / direct "
+        "| paired runs: median (range) | direct peak MB | mapped peak MB | peak mapped / direct |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n".join(lines))
+    if args.repeat > 1:
+        print(f"\nBest of {args.repeat} interleaved runs each (peak memory: of the quickest run).")
 
 
 def _machine() -> str:
@@ -198,6 +318,13 @@ def main() -> None:
     parser.add_argument("--raw", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mapping",
+        choices=["teamtailor", "easycruit", "platsbanken"],
+        default=None,
+        help="compare the direct ingest with the ingest of the same data in this system's layout "
+        "through its shipped profile (default scales 10 100)",
+    )
     parser.add_argument("--profile", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -207,6 +334,11 @@ def main() -> None:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     print(f"pilot_eval ingest benchmark — {_machine()}\n", flush=True)
+    if args.mapping:
+        if args.scales == [1, 10, 100]:
+            args.scales = [10, 100]
+        _main_mapped(args, work)
+        return
     gen_rows, rows_out = [], []
     for scale in args.scales:
         raw, meta = _prepare(work, scale, args.seed, args.cut)

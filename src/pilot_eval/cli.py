@@ -60,6 +60,13 @@ def format_summary(report: dict, out_dir: Path | str) -> str:
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from .demo import generate, write_export
 
+    if args.layout and (args.swedish or args.excel or args.encoding):
+        print(
+            "pilot-eval demo-data: ERROR: --layout writes the system's own files; give it without "
+            "--swedish, --excel or --encoding",
+            file=sys.stderr,
+        )
+        return 2
     t0 = time.perf_counter()
     try:
         export = generate(
@@ -72,7 +79,12 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
             rollout=args.rollout,
             pilot_continues=args.pilot_continues,
         )
-        paths = write_export(export, args.out, swedish=args.swedish, excel=args.excel, encoding=args.encoding)
+        if args.layout:
+            from .demo_layouts import write_layout
+
+            paths = write_layout(export, args.out, args.layout)
+        else:
+            paths = write_export(export, args.out, swedish=args.swedish, excel=args.excel, encoding=args.encoding)
     except ValueError as exc:
         print(f"pilot-eval demo-data: ERROR: {exc}", file=sys.stderr)
         return 2
@@ -89,12 +101,15 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(
             f"Wrote a synthetic Botkyrka export (scenario {args.scenario}, seed {args.seed}, "
-            f"scale {args.scale:g}) to {args.out} in {time.perf_counter() - t0:.1f} s:"
+            f"scale {args.scale:g}{', as ' + args.layout + ' writes it' if args.layout else ''}) "
+            f"to {args.out} in {time.perf_counter() - t0:.1f} s:"
         )
         for path in paths:
             print(f"  {path.name}")
         for table, frame in export.tables.items():
             print(f"  {table:<19}{_fmt_int(len(frame)):>10} rows")
+        if args.layout:
+            print(f"Ingest it with: pilot-eval ingest --raw {args.out} --out OUT --mapping {args.layout}")
     return 0
 
 
@@ -451,6 +466,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--excel", action="store_true", help="write .xlsx workbooks instead of CSV")
     demo.add_argument("--encoding", default=None, help="with --swedish: cp1252 (default) or utf-8-sig")
+    demo.add_argument(
+        "--layout",
+        choices=["teamtailor", "easycruit", "platsbanken"],
+        default=None,
+        help="write the export as that system writes it (ingest it with --mapping of the same name; "
+        "docs/mapping.md, Shipped profiles)",
+    )
     demo.add_argument("--quiet", action="store_true")
     demo.set_defaults(func=_cmd_demo_data)
 

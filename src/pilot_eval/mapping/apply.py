@@ -219,10 +219,14 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
     return _Read(name, files, labels, frame, settings, digests, encoding, separator)
 
 
-def _guard(read: _Read) -> None:
-    """The privacy guard on every column of a source file, before any mapping."""
+def _guard(read: _Read, reviewed: dict | None = None) -> None:
+    """The privacy guard on every column of a source file, before any mapping.
+
+    ``reviewed`` (the source's ``reviewed_headers``: header -> why it holds no person's
+    data, e.g. Teamtailor's ``name`` of a stage) lifts the check of those headers by
+    their NAME only; their values are scanned as every other column's."""
     data = read.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE, _READ_REASON])
-    findings = scan_frame(data)
+    findings = [f for f in scan_frame(data) if not (f.is_header and f.column in (reviewed or {}))]
     if findings:
         finding = findings[0]
         row = None
@@ -354,9 +358,11 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
     if bad.any():
         for i in np.flatnonzero(bad):
             reasons[codes == i] = why.format(repr(safe_value(uniques[i])))
-    values = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(out).astype(object), validate=False))
     if len(set(out)) != len(out):  # two source texts → one contract value: plain strings
+        # (tested before building the Categorical, which refuses repeated categories)
         values = pd.Series(out[codes] if len(out) else np.array([], dtype=object), dtype=object)
+    else:
+        values = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(out).astype(object), validate=False))
     return values, reasons
 
 
@@ -511,6 +517,12 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
     result = pd.DataFrame(out, copy=False)
     _encode_repeating(result)
     ignored = set(mapping.data["sources"][read.name].get("ignore_columns") or [])
+    for join in spec.get("join") or []:  # join keys are used; a joined source's ignore_columns hold too
+        ((left_col, right_col),) = join["on"].items()
+        ignored |= {left_col, f"{join['source']}.{right_col}"}
+        ignored |= {
+            f"{join['source']}.{c}" for c in mapping.data["sources"][join["source"]].get("ignore_columns") or []
+        }
     unmapped = [
         c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON) and c not in used | ignored
     ]
@@ -542,8 +554,8 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
     reads: dict[str, _Read] = {}
     for name in mapping.data["sources"]:
         reads[name] = _read_source(mapping, name, raw_dir)
-    for read in reads.values():  # privacy first: before any value is mapped or quoted
-        _guard(read)
+    for name, read in reads.items():  # privacy first: before any value is mapped or quoted
+        _guard(read, mapping.data["sources"][name].get("reviewed_headers"))
     export = MappedExport(raws={})
     sources: dict[str, dict] = {}
     for table, spec in mapping.data["tables"].items():
@@ -615,6 +627,9 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "unmapped_columns": [],
             }
         export.source_paths += read.files
+        reviewed = mapping.data["sources"][name].get("reviewed_headers")
+        if reviewed:  # what the mapping's author vouched for, in the report for review
+            sources[name]["reviewed_headers"] = dict(reviewed)
     export.accounting = {
         "file": str(mapping.path),
         "sha256": mapping.sha256,

@@ -107,6 +107,10 @@ SCHEMA: dict = {
                     "format": {"enum": ["csv", "xlsx", "jsonl"]},
                     "sheet": {"type": "string"},
                     "ignore_columns": {"type": "array", "items": {"type": "string"}},
+                    "reviewed_headers": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string", "minLength": 1},
+                    },
                     **_FILE_KEYS,
                 },
             },
