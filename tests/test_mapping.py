@@ -432,3 +432,15 @@ tables:
     frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw).raws["vacancies"].frame
     assert list(frame["administration"].astype(str)) == ["SOF", "UBF"]
     assert list(frame["_source_file"].astype(str)) == ["SOF_ads.csv", "UBF_ads.csv"]
+
+
+def test_a_csv_read_with_the_mappings_settings_keeps_each_records_line(tmp_path):
+    """Blank lines and a quoted field over two lines do not shift the lines named in a
+    quarantine; title lines above the header are skipped (header_row)."""
+    from pilot_eval.mapping.apply import read_csv_with
+
+    path = _write(tmp_path / "x.csv", 'Export 2026-03\n\nID;Text\n1;a\n\n2;"b\nc"\n3;d\n')
+    frame, _, sep = read_csv_with(path, "x.csv", {"encoding": "auto", "delimiter": ";", "header_row": 3})
+    assert sep == ";"
+    assert list(frame["ID"]) == ["1", "2", "3"]
+    assert list(frame["_source_line"]) == [4, 6, 8]

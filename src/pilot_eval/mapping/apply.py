@@ -14,6 +14,7 @@ hundred distinct dates or labels), never cell by cell in Python.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -37,6 +38,7 @@ from ..readers import (
     SPLIT_RECORD,
     RawTable,
     Source,
+    _csv_record_lines,
     _encode_repeating,
     _read_csv,
     _read_excel,
@@ -44,7 +46,7 @@ from ..readers import (
     detect_separator,
     sha256_file,
 )
-from .load import TERMINAL_EVENTS, Mapping, load_mapping
+from .load import TERMINAL_EVENTS, Mapping, is_todo, load_mapping
 
 __all__ = ["MappedExport", "apply_mapping", "MAPPING_REASON", "STOCKHOLM"]
 
@@ -103,28 +105,56 @@ def _format_of(path: Path, given: str | None) -> str:
     return "csv"
 
 
-def _read_jsonl(path: Path, label: str) -> pd.DataFrame:
-    records, lines = [], []
-    with open(path, encoding="utf-8-sig") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise IngestError("a line that is not a JSON object", file=label, row=number) from exc
-            if not isinstance(record, dict):
-                raise IngestError("a line that is not a JSON object", file=label, row=number)
-            records.append(record)
-            lines.append(number)
-    frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
-    frame = frame.astype(object).where(frame.notna(), "")
-    frame = frame.map(lambda v: v if isinstance(v, str) else ("" if v is None else json.dumps(v, ensure_ascii=False)))
+def flatten_record(record: dict, prefix: str = "") -> dict[str, str]:
+    """One JSON object as text cells: nested objects as dotted names
+    (``workplace_address.municipality_code``), null as "", booleans as true/false, a whole
+    number as written without ``.0``, a list as its JSON text."""
+    out: dict[str, str] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten_record(value, name + "."))
+        elif value is None:
+            out[name] = ""
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, float) and value.is_integer():
+            out[name] = str(int(value))
+        else:
+            out[name] = str(value)
+    return out
+
+
+def read_jsonl(path: Path, label: str) -> pd.DataFrame:
+    """A JSON Lines file as text cells (:func:`flatten_record`), with ``_source_line``;
+    a line that is not a JSON object stops with an error naming file and line. Used by
+    :func:`apply_mapping` and by ``map suggest``, so a draft sees what ingest reads."""
+    text, _ = decode_bytes(path.read_bytes(), label)
+    records: list[dict[str, str]] = []
+    lines: list[int] = []
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise IngestError(f"a line that is not a JSON object ({exc.msg})", file=label, row=number) from exc
+        if not isinstance(record, dict):
+            raise IngestError("a line that is not a JSON object", file=label, row=number)
+        records.append(flatten_record(record))
+        lines.append(number)
+    columns = list(dict.fromkeys(name for record in records for name in record))
+    frame = pd.DataFrame([[r.get(c, "") for c in columns] for r in records], columns=columns, dtype=object)
     frame.insert(0, SOURCE_LINE, pd.array(lines, dtype="int64"))
     return frame
 
 
-def _read_csv_with(path: Path, label: str, settings: dict) -> tuple[pd.DataFrame, str, str]:
+def read_csv_with(path: Path, label: str, settings: dict) -> tuple[pd.DataFrame, str, str]:
+    """A CSV file read with a mapping's file settings (``encoding``, ``delimiter``,
+    ``header_row``): ``(frame, encoding, separator)``, every cell text, ``_source_line``
+    the record's line in the file. Used by :func:`apply_mapping` and ``map suggest``."""
     data = path.read_bytes()
     if settings["encoding"] == "auto":
         text, encoding = decode_bytes(data, label)
@@ -141,19 +171,33 @@ def _read_csv_with(path: Path, label: str, settings: dict) -> tuple[pd.DataFrame
     body = lines[-1] if skip else text
     sep = detect_separator(body.split("\n", 1)[0]) if settings["delimiter"] == "auto" else settings["delimiter"]
     try:
-        frame = pd.read_csv(io.StringIO(body), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
-    except pd.errors.ParserError as exc:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,  # counted, so that every record keeps its line; dropped below
+            quotechar='"',
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise IngestError("malformed CSV", file=label, row=int(m.group(1)) + skip if m else None) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.insert(0, SOURCE_LINE, pd.array(range(2 + skip, len(frame) + 2 + skip), dtype="int64"))
-    return frame, encoding, sep
+    lines = np.arange(2, len(frame) + 2)
+    if '"' in body and frame.apply(lambda col: col.str.contains("\n", regex=False)).to_numpy().any():
+        lines = np.asarray(_csv_record_lines(body, sep)[: len(frame)])  # a quoted field spans lines
+    frame.insert(0, SOURCE_LINE, pd.array(lines + skip, dtype="int64"))
+    data = frame.drop(columns=[SOURCE_LINE])
+    blank = (data == "").all(axis=1).to_numpy() if len(data.columns) else np.zeros(len(frame), dtype=bool)
+    return frame.loc[~blank].reset_index(drop=True), encoding, sep
 
 
 def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: str):
     """(frame, encoding, separator) of one source file, every cell text."""
     if fmt == "jsonl":
-        return _read_jsonl(path, label), "utf-8", None
+        return read_jsonl(path, label), "utf-8", None
     if fmt == "xlsx":
         src = Source("_", path, sheet)
         if settings["header_row"] == 1:
@@ -169,7 +213,7 @@ def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: st
         frame, encoding, sep, _ = _read_csv(Source("_", path))
         if settings["delimiter"] in ("auto", sep):
             return frame, encoding, sep
-    return _read_csv_with(path, label, settings)
+    return read_csv_with(path, label, settings)
 
 
 def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
@@ -331,7 +375,7 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
     bad = np.zeros(len(uniques), dtype=bool)
     why = ""
     if "values" in cspec:
-        table = {fold(str(k)): _target(col, v) for k, v in cspec["values"].items() if not str(v).startswith("TODO")}
+        table = {fold(str(k)): _target(col, v) for k, v in cspec["values"].items() if not is_todo(v)}
         unknown = cspec.get("unknown", "quarantine")
         for i, text in enumerate(uniques):
             if text == "":

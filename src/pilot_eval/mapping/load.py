@@ -29,7 +29,7 @@ from ..contract import TABLES, fold, stage_lookup
 from ..errors import MappingError
 from ..paths import MAPPINGS_DIR
 
-__all__ = ["Mapping", "MappingError", "load_mapping", "SCHEMA", "resolve_mapping_path"]
+__all__ = ["Mapping", "MappingError", "load_mapping", "SCHEMA", "resolve_mapping_path", "is_todo", "iter_todos"]
 
 _FILE_KEYS = {
     "encoding": {"enum": ["auto", "utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"]},
@@ -208,17 +208,24 @@ def _index(node, path: tuple, lines: dict, errors: list[str], label: str) -> Non
             _index(value, (*path, i), lines, errors, label)
 
 
-def _todos(value, path: tuple, mapping: Mapping, out: list) -> None:
+def is_todo(value) -> bool:
+    """Whether a key or value of a mapping is undecided: a text starting with ``TODO``."""
+    return isinstance(value, str) and value.strip().upper().startswith("TODO")
+
+
+def iter_todos(value, path: tuple = ()):
+    """``(path, text)`` of every undecided entry of a mapping's data, keys and values, in
+    file order (``load_mapping`` adds their lines; ``map suggest`` lists its draft's)."""
     if isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(k, str) and k.strip().upper().startswith("TODO"):
-                out.append((mapping.line_of((*path, k)), ".".join(map(str, (*path, k))), k.strip()))
-            _todos(v, (*path, k), mapping, out)
+        for key, item in value.items():
+            if is_todo(key):
+                yield (*path, key), key.strip()
+            yield from iter_todos(item, (*path, key))
     elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _todos(v, (*path, i), mapping, out)
-    elif isinstance(value, str) and value.strip().upper().startswith("TODO"):
-        out.append((mapping.line_of(path), ".".join(map(str, path)), value.strip()))
+        for i, item in enumerate(value):
+            yield from iter_todos(item, (*path, i))
+    elif is_todo(value):
+        yield path, value.strip()
 
 
 def _pattern_keys(path: tuple) -> set[str] | None:
@@ -264,8 +271,7 @@ def load_mapping(name_or_path: str | Path | Mapping) -> Mapping:
         errors += _meaning_errors(mapping)
     if errors:
         raise MappingError("the mapping file has errors:\n  " + "\n  ".join(errors), file=path)
-    _todos(data, (), mapping, mapping.todos)
-    mapping.todos.sort()
+    mapping.todos = sorted((mapping.line_of(p), ".".join(map(str, p)), text) for p, text in iter_todos(data))
     return mapping
 
 
@@ -300,10 +306,6 @@ def _schema_errors(mapping: Mapping) -> list[str]:
     return out
 
 
-def _is_todo(value) -> bool:
-    return isinstance(value, str) and value.strip().upper().startswith("TODO")
-
-
 def _meaning_errors(mapping: Mapping) -> list[str]:
     data, out = mapping.data, []
     sources = data.get("sources", {})
@@ -311,7 +313,7 @@ def _meaning_errors(mapping: Mapping) -> list[str]:
         path = (key,) if isinstance(key, str) else key
         block = data.get(path[0], {}) if len(path) == 1 else sources[path[1]]
         zone = (block or {}).get("timezone")
-        if zone and not _is_todo(zone):
+        if zone and not is_todo(zone):
             try:
                 zoneinfo.ZoneInfo(zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -325,7 +327,7 @@ def _meaning_errors(mapping: Mapping) -> list[str]:
             )
             continue
         source = spec.get("source")
-        if not _is_todo(source) and source not in sources:
+        if not is_todo(source) and source not in sources:
             out.append(
                 f"{mapping.where(('tables', table, 'source'))}: no source {source!r} under sources "
                 f"({', '.join(sources) or 'none'})"
@@ -340,7 +342,7 @@ def _meaning_errors(mapping: Mapping) -> list[str]:
             if table != "applications":
                 out.append(f"{mapping.where(('tables', table, 'history'))}: a stage history belongs to applications")
             for label, target in history["values"].items():
-                ok = _is_todo(target) or str(target) in TERMINAL_EVENTS or fold(str(target)) in stage_lookup()
+                ok = is_todo(target) or str(target) in TERMINAL_EVENTS or fold(str(target)) in stage_lookup()
                 if not ok:
                     out.append(
                         f"{mapping.where(('tables', table, 'history', 'values', label))}: {target!r} is neither a "
@@ -395,7 +397,7 @@ def _column_errors(mapping: Mapping, path: tuple, col, cspec: dict) -> list[str]
             )
         else:
             for source_value, target in cspec["values"].items():
-                if _is_todo(target) or fold(str(target).lower()) in allowed:
+                if is_todo(target) or fold(str(target).lower()) in allowed:
                     continue
                 names = ", ".join(col.values) if col.kind == "enum" else "0-7 or a stage name"
                 out.append(
@@ -403,14 +405,14 @@ def _column_errors(mapping: Mapping, path: tuple, col, cspec: dict) -> list[str]
                     f"{col.name} ({names})"
                 )
     unknown = cspec.get("unknown")
-    policy = unknown is not None and unknown not in ("quarantine", "keep") and not _is_todo(unknown)
+    policy = unknown is not None and unknown not in ("quarantine", "keep") and not is_todo(unknown)
     if policy and (allowed is None or fold(str(unknown)) not in allowed):
         names = ", ".join(col.values) if col.kind == "enum" else "0-7"
         out.append(f"{mapping.where((*path, 'unknown'))}: must be quarantine, keep or a value of {col.name} ({names})")
     if ("format" in cspec or "timezone" in cspec) and col.kind != "date":
         out.append(f"{mapping.where(path)}: format and timezone apply to date columns only ({col.name} is {col.kind})")
     zone = cspec.get("timezone")
-    if zone and not _is_todo(zone):
+    if zone and not is_todo(zone):
         try:
             zoneinfo.ZoneInfo(zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

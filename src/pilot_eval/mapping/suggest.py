@@ -34,7 +34,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import fnmatch
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -46,8 +45,10 @@ from .. import paths
 from ..contract import TABLES, fold, table_for_name
 from ..errors import IngestError
 from ..privacy import redact, safe_value, scan_frame, scrub_error
-from ..readers import CSV_SUFFIXES, EXCEL_SUFFIXES, decode_bytes
+from ..readers import CSV_SUFFIXES, EXCEL_SUFFIXES, SOURCE_LINE, decode_bytes
 from . import vocabulary as V
+from .apply import read_csv_with, read_jsonl
+from .load import iter_todos
 
 __all__ = [
     "ENUM_CAP",
@@ -226,66 +227,17 @@ def _read_csv(path: Path) -> _Sheet:
     if not data.strip():
         raise IngestError("the file is empty (not even a header line)", file=path.name)
     text, encoding = decode_bytes(data, path)
-    text = text.lstrip("\ufeff")
-    sep, header_row = _detect_layout(text)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skiprows=header_row - 1,
-            header=0,
-            skip_blank_lines=False,
-            quotechar='"',
-            engine="c",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-        raise IngestError(f"malformed CSV ({redact(str(exc).strip())})", file=path.name) from exc
-    lines = list(range(header_row + 1, header_row + 1 + len(frame)))
+    sep, header_row = _detect_layout(text.lstrip("\ufeff"))
+    # read as the draft will tell ingest to read it
+    frame, _, _ = read_csv_with(path, path.name, {"encoding": "auto", "delimiter": sep, "header_row": header_row})
+    lines = frame.pop(SOURCE_LINE).tolist()
     return _Sheet(path, path.name, "csv", frame, lines, encoding=encoding, delimiter=sep, header_row=header_row)
 
 
-def _flatten(record: dict, prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, name + "."))
-        elif value is None:
-            out[name] = ""
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif isinstance(value, (list, tuple)):
-            out[name] = json.dumps(value, ensure_ascii=False)
-        elif isinstance(value, float) and value.is_integer():
-            out[name] = str(int(value))
-        else:
-            out[name] = str(value)
-    return out
-
-
 def _read_jsonl(path: Path) -> _Sheet:
-    text, encoding = decode_bytes(path.read_bytes(), path)
-    records: list[dict[str, str]] = []
-    lines: list[int] = []
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"not a JSON object ({exc.msg})", file=path.name, row=number) from exc
-        if not isinstance(obj, dict):
-            raise IngestError("not a JSON object", file=path.name, row=number)
-        records.append(_flatten(obj))
-        lines.append(number)
-    columns: dict[str, None] = {}
-    for rec in records:
-        columns.update(dict.fromkeys(rec))
-    frame = pd.DataFrame([[rec.get(c, "") for c in columns] for rec in records], columns=list(columns), dtype=object)
-    return _Sheet(path, path.name, "jsonl", frame, lines, encoding=encoding)
+    frame = read_jsonl(path, path.name)
+    lines = frame.pop(SOURCE_LINE).tolist()
+    return _Sheet(path, path.name, "jsonl", frame, lines, encoding="utf-8")
 
 
 def _read_xlsx(path: Path) -> list[_Sheet]:
@@ -851,17 +803,13 @@ class _ProfileCheck:
                 ]
 
 
-def _todos_of(node: object, path: str = "") -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _todos_of(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            out += _todos_of(value, f"{path}[{i}]")
-    elif isinstance(node, str) and node.startswith("TODO"):
-        out.append((path, node))
-    return out
+def _todos_of(data: object) -> list[tuple[str, str]]:
+    """The draft's TODOs as ``load_mapping`` counts them, each with its path
+    (``tables.applications.columns.final_status``, ``sources.x.ignore_columns[0]``)."""
+    return [
+        ("".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path)), text)
+        for path, text in iter_todos(data)
+    ]
 
 
 def _yaml_loader():
