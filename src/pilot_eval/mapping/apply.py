@@ -246,11 +246,28 @@ def _guard(read: _Read, reviewed: dict | None = None) -> None:
 def _factorize_stripped(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, uniques) of a column's cells as stripped text ("" for a missing cell),
     stripping each distinct text once instead of every cell (a history has millions)."""
-    codes, uniques = pd.factorize(values)
-    texts = np.array([("" if u is None else str(u)).strip() for u in uniques] + [""], dtype=object)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # as ingest's Arrow reader gives repeating columns
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
+    texts = np.append(_strip_texts(uniques), "")
     codes = np.where(codes < 0, len(texts) - 1, codes)
     again, stripped = pd.factorize(texts)  # two texts the same once stripped, and the "" added
     return again[codes], np.asarray(stripped, dtype=object)
+
+
+def _strip_texts(uniques) -> np.ndarray:
+    """Distinct texts stripped, as an object array ("" for a missing one); Arrow's kernel
+    for text columns, a loop otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(np.asarray(uniques, dtype=object), pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return np.array([("" if u is None else str(u)).strip() for u in uniques], dtype=object)
+    stripped = pc.fill_null(pc.utf8_trim_whitespace(arr), "")
+    return np.asarray(stripped.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _stripped(values: pd.Series) -> np.ndarray:
