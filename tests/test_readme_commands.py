@@ -38,7 +38,7 @@ def test_readme_and_cli_help_give_the_same_ingest_exit_statuses():
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### What ingest does", 1)[1].split("\n## ", 1)[0]
     documented = re.findall(r"\*\*(\d)\*\*", section.split("Exit status:", 1)[1])
-    assert documented == ["0", "1", "2", "3"]
+    assert documented == ["0", "1", "2", "3", "4"]
     assert re.findall(r"^  (\d)  ", INGEST_EXIT_STATUS, re.M) == documented
     assert "--debug" in section and "expectation" in section
 

@@ -30,6 +30,11 @@ ALLOW = {
     "contract.py",
     # not texts: a regex character class of Latin letters (readers.py)
     "readers.py",
+    # the data request for HR: a document of its own (Swedish and English side by side), not a page text
+    "data_request.py",
+    # the names HR systems use in their own exports (headers and labels), which map suggest matches
+    "mapping/vocabulary.py",
+    "mapping/suggest.py",
 }
 
 #: Modules whose texts were moved to pilot_eval.texts: they must never be allowed again.

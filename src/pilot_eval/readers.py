@@ -456,16 +456,16 @@ def _short_records(
         fields = _fields_of_line(text, sep, line) if counts is None else counts[first]
         if fields is not None and fields > n:
             raise IngestError(_too_many(line, fields, n), file=source.label, table=source.table, row=line)
-    candidates = np.flatnonzero(frame.iloc[:, -1].to_numpy(dtype=object) == "")
+    candidates = np.flatnonzero(~frame.iloc[:, -1].to_numpy(dtype=object).astype(bool))  # "" is falsy
     candidates = candidates[~blank[candidates]]
     if not len(candidates):
         return {}
     if counts is None:
-        lines = _LINE_BREAK.split(text)  # as pandas breaks lines
+        lines = _lines(text)
         at = frame[SOURCE_LINE].to_numpy()
         found = {}
         for i in candidates:
-            k = len(next(csv.reader([lines[at[i] - 1]], delimiter=sep), [""]))
+            k = _count_fields(lines[at[i] - 1], sep)
             if k < n:
                 found[int(i)] = k
     else:
@@ -483,12 +483,35 @@ def _short_records(
 _LINE_BREAK = re.compile("\r\n|\n|\r")
 
 
+def _lines(text: str) -> list[str]:
+    """The physical lines of ``text`` as pandas breaks them (LF, CRLF or CR alone). A
+    CRLF line keeps its CR, which changes no count of fields; str.split is three times as
+    fast as the regular expression, which only text with a lone CR needs."""
+    if "\r" not in text or text.count("\r") == text.count("\r\n"):
+        return text.split("\n")
+    return _LINE_BREAK.split(text)
+
+
+def _count_fields(line: str, sep: str) -> int:
+    if '"' not in line:
+        return line.count(sep) + 1
+    return len(next(csv.reader([line], delimiter=sep), [""]))
+
+
 def _fields_of_line(text: str, sep: str, line: int) -> int | None:
     """The number of fields on physical line ``line`` (1-based) of ``text``."""
-    pieces = _LINE_BREAK.split(text, maxsplit=line)
-    if len(pieces) < line:
-        return None
-    return len(next(csv.reader([pieces[line - 1]], delimiter=sep), [""]))
+    pieces = _lines(text[: _nth_line_end(text, line)])
+    return _count_fields(pieces[line - 1], sep) if len(pieces) >= line else None
+
+
+def _nth_line_end(text: str, line: int) -> int:
+    """An offset at or after the end of physical line ``line`` (cheap for the first lines)."""
+    end = 0
+    for _ in range(line):
+        end = max(text.find("\n", end), text.find("\r", end)) + 1
+        if end == 0:
+            return len(text)
+    return end
 
 
 def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
