@@ -287,8 +287,147 @@ def _guard(read: _Read, reviewed: dict | None = None) -> None:
 # --------------------------------------------------------------------------- values
 
 
-def _to_date(texts: np.ndarray, fmt: str | None, zone: zoneinfo.ZoneInfo) -> tuple[np.ndarray, np.ndarray]:
+def _factorize_stripped(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques) of a column's cells as stripped text ("" for a missing cell),
+    stripping each distinct text once instead of every cell (a history has millions)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # as ingest's Arrow reader gives repeating columns
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
+    texts = np.append(_strip_texts(uniques), "")
+    codes = np.where(codes < 0, len(texts) - 1, codes)
+    again, stripped = pd.factorize(texts)  # two texts the same once stripped, and the "" added
+    return again[codes], np.asarray(stripped, dtype=object)
+
+
+def _strip_texts(uniques) -> np.ndarray:
+    """Distinct texts stripped, as an object array ("" for a missing one); Arrow's kernel
+    for text columns, a loop otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(np.asarray(uniques, dtype=object), pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return np.array([("" if u is None else str(u)).strip() for u in uniques], dtype=object)
+    stripped = pc.fill_null(pc.utf8_trim_whitespace(arr), "")
+    return np.asarray(stripped.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _stripped(values: pd.Series) -> np.ndarray:
+    codes, uniques = _factorize_stripped(values)
+    return uniques[codes]
+
+
+_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+_COMMON_STAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-](?:[01]\d|2[0-3]):[0-5]\d$"
+
+
+def _common_stamps(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which texts are the common API form ``2025-03-04T09:12:00+01:00`` (a valid date
+    and time), and their UTC instants (``datetime64[ns]``, NaT elsewhere), computed with
+    Arrow's string kernels in C: pandas parses a text with an offset in Python (some 7 µs
+    each) and its string methods on object columns run per cell."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pc.utf8_trim_whitespace(pa.array(texts, pa.string(), from_pandas=True))
+    matched = np.asarray(pc.fill_null(pc.match_substring_regex(arr, _COMMON_STAMP), False), dtype=bool)
+    utc = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    pick = np.flatnonzero(matched)
+    if not len(pick):
+        return matched, utc
+    sub = arr.take(pa.array(pick))
+
+    def number(start: int, stop: int) -> np.ndarray:
+        return np.asarray(pc.cast(pc.utf8_slice_codeunits(sub, start, stop), pa.int64()))
+
+    naive = pc.strptime(pc.utf8_slice_codeunits(sub, 0, 19), format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+    # strptime rolls 30 February over to 1 March: the day it read must be the day written
+    valid = np.asarray(pc.fill_null(pc.equal(pc.day(naive), pa.array(number(8, 10))), False), dtype=bool)
+    sign = np.where(np.asarray(pc.utf8_slice_codeunits(sub, 19, 20)) == "-", -1, 1)
+    offset = (sign * (number(20, 22) * 60 + number(23, 25)) * 60).astype("timedelta64[s]")
+    local = naive.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    utc[pick[valid]] = (local - offset)[valid]
+    common = np.zeros(len(texts), dtype=bool)
+    common[pick[valid]] = True
+    return common, utc
+
+
+def _day_text(local: np.ndarray) -> np.ndarray:
+    """``datetime64`` values as ``YYYY-MM-DD`` (each distinct day formatted once)."""
+    codes, days = pd.factorize(local.astype("datetime64[D]"))
+    text = pd.DatetimeIndex(days).strftime("%Y-%m-%d").to_numpy(dtype=object)
+    return text[codes] if len(text) else np.array([], dtype=object)
+
+
+def _utc(texts: pd.Series) -> pd.Series:
+    """ISO 8601 texts as UTC instants, for ordering (NaT where unreadable; a time without
+    offset taken as UTC, as pandas does)."""
+    values = texts.to_numpy(dtype=object)
+    common, utc = _common_stamps(values)
+    out = pd.Series(pd.DatetimeIndex(utc).tz_localize("UTC"), index=texts.index)
+    rest = ~common & (texts != "").to_numpy()
+    if rest.any():
+        out[rest] = pd.to_datetime(texts[rest], format="mixed", utc=True, errors="coerce")
+    return out
+
+
+def _to_date_fast(texts: np.ndarray, zone: zoneinfo.ZoneInfo) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_to_date` for many ISO 8601 texts: the common API form in C
+    (:func:`_common_stamps`), the rest as :func:`_to_date_pandas` reads them."""
+    texts = np.asarray(texts, dtype=object)
+    out = np.empty(len(texts), dtype=object)
+    ok = np.ones(len(texts), dtype=bool)
+    common, utc = _common_stamps(texts)
+    if common.any():
+        stamps = pd.DatetimeIndex(utc[common]).tz_localize("UTC").tz_convert(STOCKHOLM).tz_localize(None)
+        out[common] = _day_text(stamps.to_numpy())
+    rest = ~common
+    if rest.any():
+        out[rest], ok[rest] = _to_date_pandas(texts[rest], zone)
+    return out, ok
+
+
+def _to_date_pandas(texts: np.ndarray, zone: zoneinfo.ZoneInfo) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_to_date` for ISO 8601 texts, parsed by pandas: the dates of the texts it
+    can read unambiguously (with an offset, a date alone, or a naive time in ``zone``),
+    the others by the exact per-text rules of :func:`_to_date`."""
+    s = pd.Series(texts, dtype=object).astype(str).str.strip()
+    empty = (s == "").to_numpy()
+    offset = s.str.contains(_OFFSET, regex=True).to_numpy() & ~empty
+    local = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    if offset.any():
+        stamps = pd.to_datetime(s[offset], format="ISO8601", utc=True, errors="coerce")
+        local[offset] = stamps.dt.tz_convert(STOCKHOLM).dt.tz_localize(None)
+    naive = ~offset & ~empty
+    if naive.any():
+        stamps = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
+        midnight = stamps.notna() & (stamps == stamps.dt.normalize())
+        local[naive] = stamps.where(midnight)
+        timed = stamps[stamps.notna() & ~midnight]
+        if len(timed):
+            there = timed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+            local[timed.index] = there.dt.tz_convert(STOCKHOLM).dt.tz_localize(None)
+    values = local.to_numpy()
+    out = np.full(len(texts), "", dtype=object)
+    found = ~np.isnat(values)
+    out[found] = _day_text(values[found])
+    left = np.flatnonzero(~found & ~empty)  # unparsed, ambiguous or nonexistent: the exact rules
+    ok = np.ones(len(texts), dtype=bool)
+    if len(left):
+        out[left], ok[left] = _to_date(texts[left], None, zone, fast=False)
+    return out, ok
+
+
+def _to_date(
+    texts: np.ndarray, fmt: str | None, zone: zoneinfo.ZoneInfo, fast: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct text as ``YYYY-MM-DD`` in Europe/Stockholm; ``ok`` False where it is no date."""
+    if fast and (fmt is None or fmt == "iso") and len(texts) > 1000:  # many distinct times: in C
+        return _to_date_fast(texts, zone)
     out = np.empty(len(texts), dtype=object)
     ok = np.ones(len(texts), dtype=bool)
     for i, text in enumerate(texts):
@@ -410,6 +549,23 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
     return values, reasons
 
 
+def _fill_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing cells (a row the join did not match) as "", also in the categorical columns
+    that ingest's Arrow reader gives (whose fillna refuses a value not among the categories)."""
+    out = {}
+    for column in frame.columns:
+        s = frame[column]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            if s.isna().any():
+                if "" not in s.cat.categories:
+                    s = s.cat.add_categories([""])
+                s = s.fillna("")
+        elif s.isna().any():
+            s = s.fillna("")
+        out[column] = s
+    return pd.DataFrame(out, index=frame.index, copy=False)
+
+
 def _join(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _Read]) -> pd.DataFrame:
     """The table's source with the columns of each joined source, named ``<source>.<column>``."""
     for i, join in enumerate(mapping.data["tables"][table].get("join") or []):
@@ -434,7 +590,7 @@ def _join(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _R
         lookup.index = key.to_numpy()
         lookup = lookup[key.to_numpy() != ""]
         joined = lookup.reindex(frame[left_col].astype(str).str.strip().to_numpy()).reset_index(drop=True)
-        frame = pd.concat([frame.reset_index(drop=True), joined.fillna("")], axis=1)
+        frame = pd.concat([frame.reset_index(drop=True), _fill_empty(joined)], axis=1)
     return frame
 
 
@@ -450,10 +606,10 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
         if col not in where.columns:
             raise MappingError(f"{mapping.where(path)}: no column {col!r} for the stage history", column=col)
     n = len(frame)
-    position = pd.Index(frame[on].astype(str).str.strip()).get_indexer(events[history["key"]].astype(str).str.strip())
+    position = pd.Index(_stripped(frame[on])).get_indexer(_stripped(events[history["key"]]))
     unmatched = int((position < 0).sum())
     values = {fold(str(k)): v for k, v in history["values"].items()}
-    codes, labels = pd.factorize(events[history["stage"]].astype(str).str.strip())
+    codes, labels = _factorize_stripped(events[history["stage"]])
     labels = np.asarray(labels, dtype=object)
     stage_of = np.full(len(labels), -1, dtype=np.int64)
     end_of = np.full(len(labels), "", dtype=object)
@@ -468,16 +624,20 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
         else:
             stage_of[i] = lookup[fold(str(target))]
     zone = zoneinfo.ZoneInfo(history.get("timezone") or reads[history["source"]].settings["timezone"])
-    at_codes, at_uniques = pd.factorize(events[history["at"]].astype(str).str.strip())
-    at_dates, at_ok = _to_date(np.asarray(at_uniques, dtype=object), history.get("format"), zone)
-    order = pd.to_datetime(pd.Series(np.asarray(at_uniques, dtype=object)), utc=True, errors="coerce", format="mixed")
+    at_codes, at_uniques = _factorize_stripped(events[history["at"]])
+    at_dates, at_ok = _to_date(at_uniques, history.get("format"), zone)
+    at_series = pd.Series(at_uniques)
+    order = _utc(at_series)
+    if order.isna().any():  # other forms, as before
+        rest = order.isna() & (at_series != "")
+        order[rest] = pd.to_datetime(at_series[rest], utc=True, errors="coerce", format="mixed")
     ev = pd.DataFrame(
         {
             "pos": position,
             "stage": stage_of[codes],
             "end": end_of[codes],
             "date": at_dates[at_codes],
-            "t": order.to_numpy()[at_codes],
+            "t": order.to_numpy(dtype="datetime64[ns]")[at_codes],  # UTC, not an array of Timestamp objects
             "bad_at": ~at_ok[at_codes],
             "unknown": unknown_label[codes],
         }
