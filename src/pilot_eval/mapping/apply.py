@@ -88,6 +88,8 @@ class _Read:
     sha256: dict[str, str]
     encoding: str | None
     separator: str | None
+    columns: list[str] = field(default_factory=list)  # the data columns, all (the frame keeps the used ones)
+    rows: int = 0
 
 
 def _settings(mapping: Mapping, source: str) -> dict:
@@ -263,7 +265,7 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
         for column in header or []:
             values = frame[column].astype(str).str.strip()
             frame[column] = values.where(~values.isin(nulls), "")
-    return _Read(name, files, labels, frame, settings, digests, encoding, separator)
+    return _Read(name, files, labels, frame, settings, digests, encoding, separator, list(header or []), len(frame))
 
 
 def _constant(n: int, text: str) -> pd.Categorical:
@@ -503,8 +505,9 @@ def _target(col, value) -> str:
     return str(value)
 
 
-def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, read: _Read):
-    """(values as contract text, reasons) for one contract column."""
+def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, read: _Read, names=None):
+    """(values as contract text, reasons) for one contract column; ``names``: every column
+    of the source and its joins (for a did-you-mean)."""
     n = len(frame)
     reasons = np.full(n, "", dtype=object)
     if isinstance(cspec, str):
@@ -527,7 +530,7 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
         cspec = {**{k: v for k, v in cspec.items() if k != "from_file"}, "from": "_from_file"}
     source_col = cspec["from"]
     if source_col not in frame.columns:
-        have = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON)]
+        have = names or [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON)]
         import difflib
 
         close = difflib.get_close_matches(source_col, have, n=1)
@@ -814,6 +817,34 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
 _ENDS = tuple(TERMINAL_EVENTS)
 
 
+def _referenced(mapping: Mapping, reads: dict[str, _Read]) -> dict[str, set[str]]:
+    """The columns of each source the mapping reads: a table's column sources, join keys
+    and history columns. The others were needed only by the privacy guard, which has run,
+    and are dropped before the tables are built (a history's event IDs, a timestamp the
+    contract does not use: hundreds of megabytes at scale)."""
+    need: dict[str, set[str]] = {name: set() for name in reads}
+    for spec in mapping.data["tables"].values():
+        main = spec["source"]
+        joins = spec.get("join") or []
+        for join in joins:
+            ((left, right),) = join["on"].items()
+            need[main].add(left)
+            need[join["source"]].add(right)
+        for cspec in spec["columns"].values():
+            src = _from_of(cspec)
+            if not src:
+                continue
+            need[main].add(src)  # a name with dots may be the main source's own column
+            for join in joins:
+                if src.startswith(join["source"] + "."):
+                    need[join["source"]].add(src[len(join["source"]) + 1 :])
+        history = spec.get("history")
+        if history:
+            need[history["source"]] |= {history["key"], history["at"], history["stage"]}
+            need[main].add(history.get("on") or _from_of(spec["columns"].get("application_id")))
+    return need
+
+
 def _from_of(cspec) -> str | None:
     return cspec if isinstance(cspec, str) else (cspec or {}).get("from")
 
@@ -821,6 +852,7 @@ def _from_of(cspec) -> str | None:
 def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Read]) -> tuple[RawTable, dict]:
     tspec = TABLES[table]
     spec = mapping.data["tables"][table]
+    names = read.columns + [f"{j['source']}.{c}" for j in spec.get("join") or [] for c in reads[j["source"]].columns]
     frame = _join(mapping, table, read.frame, reads)
     derived, derived_reasons, unmatched = (
         _derive(mapping, table, frame, reads) if spec.get("history") else ({}, None, 0)
@@ -839,7 +871,7 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
         if isinstance(cspec, dict) and cspec.get("derive"):
             out[column] = derived[column]
             continue
-        values, why = _map_column(mapping, path, col, cspec, frame, read)
+        values, why = _map_column(mapping, path, col, cspec, frame, read, names)
         src = cspec if isinstance(cspec, str) else cspec.get("from")
         if src:
             used.add(src)
@@ -856,9 +888,8 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
         ignored |= {
             f"{join['source']}.{c}" for c in mapping.data["sources"][join["source"]].get("ignore_columns") or []
         }
-    unmapped = [
-        c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON) and c not in used | ignored
-    ]
+    names = read.columns + [f"{j['source']}.{c}" for j in spec.get("join") or [] for c in reads[j["source"]].columns]
+    unmapped = [c for c in names if c not in used | ignored]
     main_path = read.files[0]
     raw = RawTable(
         table=table,
@@ -889,6 +920,10 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
         reads[name] = _read_source(mapping, name, raw_dir)
     for name, read in reads.items():  # privacy first: before any value is mapped or quoted
         _guard(read, mapping.data["sources"][name].get("reviewed_headers"))
+    for name, need in _referenced(mapping, reads).items():
+        unused = [c for c in reads[name].columns if c not in need]
+        if unused:
+            reads[name].frame = reads[name].frame.drop(columns=unused)
     export = MappedExport(raws={})
     sources: dict[str, dict] = {}
     for table, spec in mapping.data["tables"].items():
@@ -903,10 +938,10 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "sha256": right.sha256,
                 "into": table,
                 "role": "join",
-                "rows": len(right.frame),
+                "rows": right.rows,
                 "contract_rows": 0,
                 "folded": 0,
-                "lookup": len(right.frame),
+                "lookup": right.rows,
                 "quarantined": 0,
                 "unmapped_columns": [],
             }
@@ -917,9 +952,9 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "sha256": events.sha256,
                 "into": table,
                 "role": "history",
-                "rows": len(events.frame),
+                "rows": events.rows,
                 "contract_rows": 0,
-                "folded": len(events.frame) - unmatched,
+                "folded": events.rows - unmatched,
                 "lookup": 0,
                 "quarantined": unmatched,
                 "unmapped_columns": [],
@@ -934,11 +969,11 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
             "sha256": read.sha256,
             "into": table,
             "role": "main",
-            "rows": len(read.frame),
+            "rows": read.rows,
             "contract_rows": raw.n_rows,
             "folded": 0,
             "lookup": 0,
-            "quarantined": len(read.frame) - raw.n_rows,
+            "quarantined": read.rows - raw.n_rows,
             **extra,
         }
         for column in extra["unmapped_columns"]:
@@ -952,10 +987,10 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "sha256": read.sha256,
                 "into": None,
                 "role": "unused",
-                "rows": len(read.frame),
+                "rows": read.rows,
                 "contract_rows": 0,
                 "folded": 0,
-                "lookup": len(read.frame),
+                "lookup": read.rows,
                 "quarantined": 0,
                 "unmapped_columns": [],
             }
