@@ -332,14 +332,14 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
     if texts.null_count == 0 and pc.all(pc.equal(stripped, texts)).as_py() is not False:
         # nothing to strip (the usual case): the distinct texts stay distinct
         if not missing.any():
-            return codes.astype(np.int64, copy=False), stripped
+            return codes.astype(np.int32, copy=False), stripped
         empty = pc.index(stripped, "").as_py()
         if empty < 0:
             stripped, empty = pa.concat_arrays([stripped, pa.array([""], pa.string())]), len(stripped)
-        return np.where(missing, empty, codes).astype(np.int64, copy=False), stripped
+        return np.where(missing, empty, codes).astype(np.int32, copy=False), stripped
     stripped = pa.concat_arrays([stripped, pa.array([""], pa.string())])  # the code of a missing cell
     again = pc.dictionary_encode(stripped)  # texts equal once stripped, and the "" added
-    remap = np.asarray(again.indices, dtype=np.int64)
+    remap = np.asarray(again.indices, dtype=np.int32)
     return remap[np.where(missing, len(stripped) - 1, codes)], again.dictionary
 
 
@@ -363,11 +363,9 @@ _COMMON_STAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-](?:[01]\d|2[0-3]):[0-5
 def _common_stamps(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which texts are the common API form ``2025-03-04T09:12:00+01:00`` (a valid date
     and time), and their UTC instants (``datetime64[ns]``, NaT elsewhere), computed with
-    Arrow's string kernels in C: pandas parses a text with an offset in Python (some 7 µs
-    each) and its string methods on object columns run per cell."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+    Arrow's string kernels in C, never a Python object per text: pandas parses a text
+    with an offset in Python (some 7 µs each) and its string methods on object columns
+    run per cell."""
     arr = pc.utf8_trim_whitespace(pa.array(texts, pa.string(), from_pandas=True))
     matched = np.asarray(pc.fill_null(pc.match_substring_regex(arr, _COMMON_STAMP), False), dtype=bool)
     utc = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -382,9 +380,10 @@ def _common_stamps(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     naive = pc.strptime(pc.utf8_slice_codeunits(sub, 0, 19), format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
     # strptime rolls 30 February over to 1 March: the day it read must be the day written
     valid = np.asarray(pc.fill_null(pc.equal(pc.day(naive), pa.array(number(8, 10))), False), dtype=bool)
-    sign = np.where(np.asarray(pc.utf8_slice_codeunits(sub, 19, 20)) == "-", -1, 1)
+    west = np.asarray(pc.equal(pc.utf8_slice_codeunits(sub, 19, 20), "-"), dtype=bool)
+    sign = np.where(west, -1, 1)
     offset = (sign * (number(20, 22) * 60 + number(23, 25)) * 60).astype("timedelta64[s]")
-    local = naive.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    local = np.asarray(pc.fill_null(pc.cast(naive, pa.int64()), 0)).astype("datetime64[s]").astype("datetime64[ns]")
     utc[pick[valid]] = (local - offset)[valid]
     common = np.zeros(len(texts), dtype=bool)
     common[pick[valid]] = True
@@ -718,7 +717,7 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
     row_app, apps = _codes(frame[on])  # each row's ID among the distinct IDs
     size = len(apps)
     key_codes, keys = _codes(events[history["key"]])
-    key_app = np.asarray(pc.fill_null(pc.index_in(keys, value_set=apps), -1), dtype=np.int64)
+    key_app = np.array(pc.fill_null(pc.index_in(keys, value_set=apps), -1), dtype=np.int32)
     key_app[np.asarray(pc.equal(keys, ""), dtype=bool)] = -1  # an empty key names no application
     app = key_app[key_codes]  # each event's application (distinct ID), -1: none
     unmatched = int((app < 0).sum())
@@ -756,7 +755,7 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
     timeless = np.isnat(utc)
     ticks[timeless] = np.iinfo(np.int64).max
     _, rank = np.unique(ticks, return_inverse=True)
-    rank = rank.astype(np.int64)
+    rank = rank.astype(np.int32)
     # the reasons, per application
     reasons = np.full(size, "", dtype=object)
     where = f"{'.'.join(path)}, line {mapping.line_of(path)}"
@@ -775,7 +774,7 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
     e_end = end_of[label_codes[kept]]
     e_rank = rank[at_codes[kept]]
     e_timeless = timeless[at_codes[kept]]
-    order = e_rank * (len(events) + 1) + kept  # (time, line): the order of a stable sort by time
+    order = e_rank.astype(np.int64) * (len(events) + 1) + kept  # (time, line): as a stable sort by time
     staged = e_stage >= 0
     highest = np.zeros(size, dtype=np.int8)
     np.maximum.at(highest, e_app[staged], e_stage[staged])
@@ -817,12 +816,12 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
 _ENDS = tuple(TERMINAL_EVENTS)
 
 
-def _referenced(mapping: Mapping, reads: dict[str, _Read]) -> dict[str, set[str]]:
+def _referenced(mapping: Mapping) -> dict[str, set[str]]:
     """The columns of each source the mapping reads: a table's column sources, join keys
     and history columns. The others were needed only by the privacy guard, which has run,
     and are dropped before the tables are built (a history's event IDs, a timestamp the
     contract does not use: hundreds of megabytes at scale)."""
-    need: dict[str, set[str]] = {name: set() for name in reads}
+    need: dict[str, set[str]] = {name: set() for name in mapping.data["sources"]}
     for spec in mapping.data["tables"].values():
         main = spec["source"]
         joins = spec.get("join") or []
@@ -916,14 +915,14 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
     mapping = load_mapping(mapping)
     raw_dir = Path(raw_dir)
     reads: dict[str, _Read] = {}
+    need = _referenced(mapping)
     for name in mapping.data["sources"]:
-        reads[name] = _read_source(mapping, name, raw_dir)
-    for name, read in reads.items():  # privacy first: before any value is mapped or quoted
+        read = reads[name] = _read_source(mapping, name, raw_dir)
+        # privacy first: every column of the file, before any value is mapped or quoted
         _guard(read, mapping.data["sources"][name].get("reviewed_headers"))
-    for name, need in _referenced(mapping, reads).items():
-        unused = [c for c in reads[name].columns if c not in need]
-        if unused:
-            reads[name].frame = reads[name].frame.drop(columns=unused)
+        unused = [c for c in read.columns if c not in need[name]]
+        if unused:  # before the next file is read
+            read.frame = read.frame.drop(columns=unused)
     export = MappedExport(raws={})
     sources: dict[str, dict] = {}
     for table, spec in mapping.data["tables"].items():
