@@ -48,7 +48,7 @@ from ..privacy import redact, safe_value, scan_frame, scrub_error
 from ..readers import CSV_SUFFIXES, EXCEL_SUFFIXES, SOURCE_LINE, decode_bytes
 from . import vocabulary as V
 from .apply import read_csv_with, read_jsonl
-from .load import iter_todos
+from .load import iter_todos, yaml_loader
 
 __all__ = [
     "ENUM_CAP",
@@ -839,21 +839,10 @@ def _todos_of(data: object) -> list[tuple[str, str]]:
 
 
 def _yaml_loader():
-    """PyYAML's safe loader with YAML 1.2 booleans: only true/false are booleans, so a
-    key ``on:`` (of a join) stays the string "on" rather than True, and "yes"/"no" stay text."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
-    return Loader
+    """The loader of mapping files (:func:`.load.yaml_loader`): only true/false are
+    booleans (a join's ``on:`` stays "on", "yes"/"no" stay text) and ``25_34`` or ``007``
+    stay text, as ``load_mapping`` reads them."""
+    return yaml_loader()
 
 
 def _read_profile(profile: str | Path) -> tuple[Path, dict]:
