@@ -151,6 +151,47 @@ def test_a_value_map_target_read_as_a_number_says_to_quote_it(tmp_path):
     assert "write it in quotes: '25_34'" in message
 
 
+REASONS = (
+    GOOD
+    + """\
+      withdrawal_reason:
+        from: Orsak
+        values: {Annat jobb: other_job, Ej kvalificerad: ""}
+        unknown: unknown
+"""
+)
+
+
+def test_a_value_mapped_to_empty_gives_an_empty_cell(tmp_path):
+    """A value map's target "" is the contract's missing value (a company's reject reason
+    on a rejected application has no withdrawal_reason), not the unknown policy's value."""
+    raw = _apps(
+        tmp_path,
+        "ID,Annons-ID,Skapad,Status,Orsak\n1,9,2025-03-02,Nej tack,Ej kvalificerad\n"
+        "2,9,2025-03-02,Nej tack,Annat jobb\n3,9,2025-03-02,Nej tack,Flyttat\n4,9,2025-03-02,Nej tack,\n",
+    )
+    frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", REASONS)), raw).raws["applications"].frame
+    assert frame["withdrawal_reason"].astype(str).tolist() == ["", "other_job", "unknown", ""]
+    assert (frame["_mapping_reason"] == "").all()
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (('Ej kvalificerad: ""', "Ej kvalificerad: ~"), "no target; to map this value to empty"),
+        (('Ej kvalificerad: ""', "Ej kvalificerad:"), "no target; to map this value to empty"),
+        (("Nej tack: rejected", 'Nej tack: ""'), 'final_status may not be empty, so "" (empty) is no target here'),
+    ],
+)
+def test_an_empty_target_is_written_as_two_quotes_and_only_where_empty_is_allowed(tmp_path, change, needle):
+    text = REASONS.replace(*change)
+    with pytest.raises(MappingError) as err:
+        load_mapping(_write(tmp_path / "m.yaml", text))
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if change[1] in row)
+    assert f"m.yaml, line {line}: tables.applications.columns." in str(err.value)
+    assert needle in str(err.value)
+
+
 @pytest.mark.parametrize(("policy", "expected"), [("keep", "Parkerad"), ("in_progress", "in_progress")])
 def test_the_unknown_value_policy(tmp_path, policy, expected):
     raw = _apps(tmp_path)

@@ -459,7 +459,9 @@ def _to_date(
 
 
 def _target(col, value) -> str:
-    """A value-map target in the contract's canonical spelling."""
+    """A value-map target in the contract's canonical spelling ("" stays "": empty)."""
+    if isinstance(value, str) and value == "":
+        return ""
     if col.kind == "stage":
         return str(stage_lookup()[fold(str(value).lower())])
     if col.kind == "bool":

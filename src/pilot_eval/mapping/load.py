@@ -310,6 +310,16 @@ def _schema_errors(mapping: Mapping) -> list[str]:
             continue
         if error.validator == "oneOf":
             message = "a column is a source column's name, or a mapping with from/constant/values/unknown/format"
+            blank = [
+                e for e in (error.context or []) if e.validator == "type" and e.instance is None and "values" in e.path
+            ]
+            if blank:  # `Label:` with nothing after it, or ~ / null
+                for e in blank:
+                    out.append(
+                        f"{mapping.where((*path, *e.path))}: no target; to map this value to empty (the contract's "
+                        'missing value) write ""'
+                    )
+                continue
             sub = [e for e in (error.context or []) if e.validator == "additionalProperties"]
             if sub and isinstance(error.instance, dict):
                 keys = _pattern_keys(path) or set()
@@ -424,6 +434,13 @@ def _column_errors(mapping: Mapping, path: tuple, col, cspec: dict) -> list[str]
             )
         else:
             for source_value, target in cspec["values"].items():
+                if target == "":  # empty: the contract's missing value, for a column that may be empty
+                    if not col.nullable:
+                        out.append(
+                            f"{mapping.where((*path, 'values', source_value))}: {col.name} may not be empty, "
+                            'so "" (empty) is no target here'
+                        )
+                    continue
                 if is_todo(target) or fold(str(target).lower()) in allowed:
                     continue
                 names = ", ".join(col.values) if col.kind == "enum" else "0-7 or a stage name"
