@@ -131,6 +131,12 @@ class TableSpec:
     required: bool = True
     description: str = ""
 
+    @property
+    def swedish_display(self) -> str:
+        """The table's Swedish name for a reader, with å/ä/ö (``"Ansökningar"``); the
+        file name stays :attr:`swedish` (``ansokningar.csv``)."""
+        return TABLE_NAMES_SV.get(self.name, self.swedish.replace("_", " ").capitalize())
+
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:
             if col.name == name:
@@ -294,6 +300,16 @@ SCOPES = {
     "managers_financial": "chefer_ekonomiskt_ansvar",
 }
 ALL_ROLES = "all"
+
+#: Each table's Swedish name for a reader (headings of the data request, the report's
+#: data-quality tables): the file names stay the ASCII ``swedish`` names.
+TABLE_NAMES_SV: dict[str, str] = {
+    "vacancies": "Rekryteringar",
+    "applications": "Ansökningar",
+    "background_checks": "Bakgrundskontroller",
+    "pilot_rollout": "Pilotens schema",
+    "staffing_monthly": "Bemanning per månad",
+}
 
 # Swedish headers and labels as an HR system writes them (with å/ä/ö, capitals, spaces),
 # for the --swedish demo export. Each folds (:func:`fold`) to the contract's Swedish name
