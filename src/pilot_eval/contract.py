@@ -1,4 +1,4 @@
-"""The anonymised data contract of DESIGN.md §4, as data.
+"""The anonymised data contract, as data (docs/contract.md is generated from it).
 
 Everything else in the package (the demo generator, ingest, the Great Expectations
 suites, the measures) reads table and column definitions from here, so that a column is
@@ -234,7 +234,7 @@ VACANCY_STATUSES = {
     "unfilled": "ej_tillsatt",
     "readvertised": "ateranonserad",
 }
-# The contract spells "återannonsera" with one n (DESIGN.md §4); Swedish has two.
+# The contract spells "återannonsera" with one n (docs/contract.md); Swedish has two.
 VACANCY_STATUS_ALIASES = {"återannonserad": "readvertised"}
 QUALIFIED = {"yes": "ja", "no": "nej", "not_applicable": "ej_tillamplig", "unknown": "okand"}
 STAGES: dict[int, tuple[str, str]] = {
@@ -432,7 +432,7 @@ LABELS_SV: dict[str, str] = {
 
 def _admin_col() -> ColumnSpec:
     # The code (UBF) is canonical; the Swedish label is the code too, the full names are
-    # aliases (DESIGN.md §4: "the Swedish full names also accepted").
+    # aliases (the Swedish full names are also accepted).
     return ColumnSpec(
         "administration",
         "forvaltning",

@@ -213,7 +213,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "start_date": ("Startdatum", "Start date"),
     "end_date": ("Slutdatum", "End date"),
     "event_time": ("Tid i förhållande till start", "Event time"),
-    # estimates (DESIGN.md §6)
+    # estimates (docs/estimation.md)
     "term": ("Avser", "Refers to"),
     "estimate": ("Skattning", "Estimate"),
     "std_error": ("Standardfel", "Standard error"),
