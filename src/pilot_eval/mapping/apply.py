@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..contract import TABLES, fold, stage_lookup
 from ..errors import IngestError, MappingError
@@ -86,6 +88,8 @@ class _Read:
     sha256: dict[str, str]
     encoding: str | None
     separator: str | None
+    columns: list[str] = field(default_factory=list)  # the data columns, all (the frame keeps the used ones)
+    rows: int = 0
 
 
 def _settings(mapping: Mapping, source: str) -> dict:
@@ -195,13 +199,14 @@ def read_csv_with(path: Path, label: str, settings: dict) -> tuple[pd.DataFrame,
 
 
 def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: str):
-    """(frame, encoding, separator) of one source file, every cell text."""
+    """(frame, encoding, separator, SHA-256 of the bytes read or None) of one source file,
+    every cell text."""
     if fmt == "jsonl":
-        return read_jsonl(path, label), "utf-8", None
+        return read_jsonl(path, label), "utf-8", None, None
     if fmt == "xlsx":
         src = Source("_", path, sheet)
         if settings["header_row"] == 1:
-            return _read_excel(src), None, None
+            return _read_excel(src), None, None, None
         frame = pd.read_excel(  # keep_default_na=False: a cell "NA" or "None" stays text, as in _read_excel
             path, sheet_name=sheet or 0, dtype=str, header=settings["header_row"] - 1, keep_default_na=False
         )
@@ -209,13 +214,13 @@ def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: st
         frame.columns = [str(c).strip() for c in frame.columns]
         start = settings["header_row"] + 1
         frame.insert(0, SOURCE_LINE, pd.array(range(start, start + len(frame)), dtype="int64"))
-        return frame, None, None
+        return frame, None, None, None
     if settings["encoding"] == "auto" and settings["header_row"] == 1:
         # ingest's own reader (Arrow first) when it sees the file as the mapping says
-        frame, encoding, sep, _ = _read_csv(Source("_", path))
+        frame, encoding, sep, digest = _read_csv(Source("_", path))
         if settings["delimiter"] in ("auto", sep):
-            return frame, encoding, sep
-    return read_csv_with(path, label, settings)
+            return frame, encoding, sep, digest
+    return (*read_csv_with(path, label, settings), None)
 
 
 def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
@@ -235,7 +240,7 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
         sheet = spec.get("sheet")
         label = f"{path.name}[{sheet}]" if sheet else path.name
         try:
-            frame, encoding, separator = _read_one(path, fmt, settings, sheet, label)
+            frame, encoding, separator, digest = _read_one(path, fmt, settings, sheet, label)
         except IngestError as exc:
             exc.file = exc.file or label
             raise scrub_error(exc) from exc.__cause__
@@ -251,18 +256,23 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
         why = np.full(len(frame), "", dtype=object)
         for pos, k in short.items():
             why[pos] = SPLIT_RECORD if k == _SPLIT else SHORT_RECORD
-        frame.insert(0, _READ_REASON, why)
-        frame.insert(0, SOURCE_FILE, label)
+        frame.insert(0, _READ_REASON, pd.Categorical(why) if len(short) else _constant(len(frame), ""))
+        frame.insert(0, SOURCE_FILE, _constant(len(frame), label))
         frames.append(frame)
         labels.append(label)
-        digests[label] = sha256_file(path)
+        digests[label] = digest or sha256_file(path)  # of the bytes parsed, when the reader had them
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     nulls = {str(v).strip() for v in settings["null_values"]} - {""}
     if nulls:
         for column in header or []:
             values = frame[column].astype(str).str.strip()
             frame[column] = values.where(~values.isin(nulls), "")
-    return _Read(name, files, labels, frame, settings, digests, encoding, separator)
+    return _Read(name, files, labels, frame, settings, digests, encoding, separator, list(header or []), len(frame))
+
+
+def _constant(n: int, text: str) -> pd.Categorical:
+    """A column of ``n`` cells holding one text (codes, not ``n`` references)."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text], validate=False)
 
 
 def _guard(read: _Read, reviewed: dict | None = None) -> None:
@@ -289,31 +299,56 @@ def _guard(read: _Read, reviewed: dict | None = None) -> None:
 # --------------------------------------------------------------------------- values
 
 
-def _factorize_stripped(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, uniques) of a column's cells as stripped text ("" for a missing cell),
-    stripping each distinct text once instead of every cell (a history has millions)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):  # as ingest's Arrow reader gives repeating columns
-        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+def _arrow_texts(uniques) -> pa.Array:
+    """Distinct values as an Arrow string array (a value that is not text as its str)."""
+    try:
+        return pa.array(np.asarray(uniques, dtype=object), pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(["" if u is None else str(u) for u in uniques], pa.string())
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """``(codes, texts)``: each cell of a column as a code into its distinct texts, stripped
+    of white space; a missing cell is "", and two texts equal once stripped share a code.
+
+    Computed on the distinct texts with Arrow's kernels: a categorical column (as ingest's
+    Arrow reader gives repeating columns) by its codes, an Arrow string column by Arrow's
+    dictionary encoding, anything else by :func:`pandas.factorize`; never per cell in
+    Python (a stage history has millions of cells and as many distinct keys as
+    applications)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        texts = _arrow_texts(values.cat.categories)
+    elif hasattr(values.array, "__arrow_array__"):
+        array = pa.array(values.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        encoded = pc.dictionary_encode(array)
+        codes = np.asarray(pc.fill_null(encoded.indices, -1))
+        texts = encoded.dictionary.cast(pa.string())
     else:
         codes, uniques = pd.factorize(values)
-    texts = np.append(_strip_texts(uniques), "")
-    codes = np.where(codes < 0, len(texts) - 1, codes)
-    again, stripped = pd.factorize(texts)  # two texts the same once stripped, and the "" added
-    return again[codes], np.asarray(stripped, dtype=object)
+        texts = _arrow_texts(uniques)
+    stripped = pc.fill_null(pc.utf8_trim_whitespace(texts), "")
+    missing = codes < 0
+    if texts.null_count == 0 and pc.all(pc.equal(stripped, texts)).as_py() is not False:
+        # nothing to strip (the usual case): the distinct texts stay distinct
+        if not missing.any():
+            return codes.astype(np.int64, copy=False), stripped
+        empty = pc.index(stripped, "").as_py()
+        if empty < 0:
+            stripped, empty = pa.concat_arrays([stripped, pa.array([""], pa.string())]), len(stripped)
+        return np.where(missing, empty, codes).astype(np.int64, copy=False), stripped
+    stripped = pa.concat_arrays([stripped, pa.array([""], pa.string())])  # the code of a missing cell
+    again = pc.dictionary_encode(stripped)  # texts equal once stripped, and the "" added
+    remap = np.asarray(again.indices, dtype=np.int64)
+    return remap[np.where(missing, len(stripped) - 1, codes)], again.dictionary
 
 
-def _strip_texts(uniques) -> np.ndarray:
-    """Distinct texts stripped, as an object array ("" for a missing one); Arrow's kernel
-    for text columns, a loop otherwise."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        arr = pa.array(np.asarray(uniques, dtype=object), pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return np.array([("" if u is None else str(u)).strip() for u in uniques], dtype=object)
-    stripped = pc.fill_null(pc.utf8_trim_whitespace(arr), "")
-    return np.asarray(stripped.to_numpy(zero_copy_only=False), dtype=object)
+def _factorize_stripped(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_codes` with the distinct texts as an object array."""
+    codes, texts = _codes(values)
+    return codes, np.asarray(texts.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _stripped(values: pd.Series) -> np.ndarray:
@@ -377,16 +412,19 @@ def _utc(texts: pd.Series) -> pd.Series:
     return out
 
 
-def _to_date_fast(texts: np.ndarray, zone: zoneinfo.ZoneInfo) -> tuple[np.ndarray, np.ndarray]:
+def _to_date_fast(
+    texts: np.ndarray, zone: zoneinfo.ZoneInfo, stamps: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_to_date` for many ISO 8601 texts: the common API form in C
-    (:func:`_common_stamps`), the rest as :func:`_to_date_pandas` reads them."""
+    (:func:`_common_stamps`, or its result given as ``stamps``), the rest as
+    :func:`_to_date_pandas` reads them."""
     texts = np.asarray(texts, dtype=object)
     out = np.empty(len(texts), dtype=object)
     ok = np.ones(len(texts), dtype=bool)
-    common, utc = _common_stamps(texts)
+    common, utc = _common_stamps(texts) if stamps is None else stamps
     if common.any():
-        stamps = pd.DatetimeIndex(utc[common]).tz_localize("UTC").tz_convert(STOCKHOLM).tz_localize(None)
-        out[common] = _day_text(stamps.to_numpy())
+        local = pd.DatetimeIndex(utc[common]).tz_localize("UTC").tz_convert(STOCKHOLM).tz_localize(None)
+        out[common] = _day_text(local.to_numpy())
     rest = ~common
     if rest.any():
         out[rest], ok[rest] = _to_date_pandas(texts[rest], zone)
@@ -471,8 +509,9 @@ def _target(col, value) -> str:
     return str(value)
 
 
-def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, read: _Read):
-    """(values as contract text, reasons) for one contract column."""
+def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, read: _Read, names=None):
+    """(values as contract text, reasons) for one contract column; ``names``: every column
+    of the source and its joins (for a did-you-mean)."""
     n = len(frame)
     reasons = np.full(n, "", dtype=object)
     if isinstance(cspec, str):
@@ -495,7 +534,7 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
         cspec = {**{k: v for k, v in cspec.items() if k != "from_file"}, "from": "_from_file"}
     source_col = cspec["from"]
     if source_col not in frame.columns:
-        have = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON)]
+        have = names or [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON)]
         import difflib
 
         close = difflib.get_close_matches(source_col, have, n=1)
@@ -509,11 +548,7 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
     decimal = col.kind in ("int", "float") and read.settings["decimal"] == ","
     if "values" not in cspec and col.kind != "date" and not decimal:
         return raw_values.reset_index(drop=True), reasons  # as read: ingest's parser takes it from here
-    codes, uniques = pd.factorize(raw_values)
-    uniques = np.asarray([str(u).strip() for u in uniques], dtype=object)
-    if (codes < 0).any():  # a missing cell is an empty one
-        codes = np.where(codes < 0, len(uniques), codes)
-        uniques = np.append(uniques, "")
+    codes, uniques = _factorize_stripped(raw_values)
     out = uniques.copy()
     bad = np.zeros(len(uniques), dtype=bool)
     why = ""
@@ -543,35 +578,40 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
     elif decimal:
         out = np.array([t.replace(" ", "").replace(".", "").replace(",", ".") for t in uniques], dtype=object)
     if bad.any():
-        for i in np.flatnonzero(bad):
-            reasons[codes == i] = why.format(repr(safe_value(uniques[i])))
-    if len(set(out)) != len(out):  # two source texts → one contract value: plain strings
-        # (tested before building the Categorical, which refuses repeated categories)
-        values = pd.Series(out[codes] if len(out) else np.array([], dtype=object), dtype=object)
-    else:
-        values = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(out).astype(object), validate=False))
-    return values, reasons
+        texts = np.full(len(uniques), "", dtype=object)
+        texts[bad] = [why.format(repr(safe_value(u))) for u in uniques[bad]]
+        rows = bad[codes]
+        reasons[rows] = texts[codes[rows]]
+    merged, out = pd.factorize(np.asarray(out, dtype=object))  # two source texts may give one value
+    values = pd.Categorical.from_codes(merged[codes], categories=pd.Index(out, dtype=object), validate=False)
+    return pd.Series(values), reasons
 
 
-def _fill_empty(frame: pd.DataFrame) -> pd.DataFrame:
-    """Missing cells (a row the join did not match) as "", also in the categorical columns
-    that ingest's Arrow reader gives (whose fillna refuses a value not among the categories)."""
-    out = {}
-    for column in frame.columns:
-        s = frame[column]
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            if s.isna().any():
-                if "" not in s.cat.categories:
-                    s = s.cat.add_categories([""])
-                s = s.fillna("")
-        elif s.isna().any():
-            s = s.fillna("")
-        out[column] = s
-    return pd.DataFrame(out, index=frame.index, copy=False)
+def _take(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """The cells of ``values`` at ``rows``, "" where a row is -1 (a key the join did not
+    find); categorical and Arrow columns stay so."""
+    missing = rows < 0
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = values.cat.categories
+        codes = values.cat.codes.to_numpy()
+        if missing.any():
+            if "" not in cats:
+                cats = cats.append(pd.Index([""], dtype=object))
+            filler = cats.get_loc("")
+        taken = np.where(missing, filler, codes[rows]) if missing.any() else codes[rows]
+        return pd.Series(pd.Categorical.from_codes(taken, categories=cats, validate=False))
+    if hasattr(values.array, "__arrow_array__"):
+        array = pa.array(values.array)
+        taken = pc.fill_null(array.take(pa.array(rows, mask=missing)), "")
+        return pd.Series(pd.arrays.ArrowExtensionArray(taken))
+    taken = values.to_numpy(dtype=object)[rows]
+    taken[missing] = ""
+    return pd.Series(taken, dtype=object)
 
 
 def _join(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _Read]) -> pd.DataFrame:
-    """The table's source with the columns of each joined source, named ``<source>.<column>``."""
+    """The table's source with the columns of each joined source, named ``<source>.<column>``
+    (many to one, by the key's text stripped of white space; "" where the key is not found)."""
     for i, join in enumerate(mapping.data["tables"][table].get("join") or []):
         right = reads[join["source"]]
         ((left_col, right_col),) = join["on"].items()
@@ -579,28 +619,98 @@ def _join(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _R
         for col, where in ((left_col, frame), (right_col, right.frame)):
             if col not in where.columns:
                 raise MappingError(f"{mapping.where(path)}: no column {col!r} to join on", column=col)
-        key = right.frame[right_col].astype(str).str.strip()
-        dup = key.duplicated() & (key != "")
-        if dup.any():
-            first = int(np.flatnonzero(dup.to_numpy())[0])
+        right_codes, right_keys = _codes(right.frame[right_col])
+        empty = np.asarray(pc.equal(right_keys, ""), dtype=bool)
+        later = np.ones(len(right_codes), dtype=bool)  # a row whose key an earlier row has
+        later[np.unique(right_codes, return_index=True)[1]] = False
+        later &= ~empty[right_codes]
+        if later.any():
+            dup = int(np.flatnonzero(later)[0])
             raise IngestError(
                 f"the join key {right_col!r} repeats (each row of {join['source']} must be found by one key; "
                 f"{mapping.where(path)})",
-                file=str(right.frame[SOURCE_FILE].iloc[first]),
+                file=str(right.frame[SOURCE_FILE].iloc[dup]),
                 column=right_col,
-                row=int(right.frame[SOURCE_LINE].iloc[first]),
+                row=int(right.frame[SOURCE_LINE].iloc[dup]),
             )
-        lookup = right.frame.drop(columns=[SOURCE_FILE, SOURCE_LINE, _READ_REASON]).add_prefix(f"{join['source']}.")
-        lookup.index = key.to_numpy()
-        lookup = lookup[key.to_numpy() != ""]
-        joined = lookup.reindex(frame[left_col].astype(str).str.strip().to_numpy()).reset_index(drop=True)
-        frame = pd.concat([frame.reset_index(drop=True), _fill_empty(joined)], axis=1)
+        row_of_key = np.full(len(right_keys), -1, dtype=np.int64)  # each distinct key's row
+        row_of_key[right_codes] = np.arange(len(right_codes))
+        row_of_key[empty] = -1
+        left_codes, left_keys = _codes(frame[left_col])
+        found = np.asarray(pc.fill_null(pc.index_in(left_keys, value_set=right_keys), -1), dtype=np.int64)
+        found = np.where(found >= 0, row_of_key[np.maximum(found, 0)], -1)
+        rows = found[left_codes]
+        joined = {
+            f"{join['source']}.{column}": _take(right.frame[column], rows)
+            for column in right.frame.columns
+            if column not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON)
+        }
+        frame = pd.concat([frame.reset_index(drop=True), pd.DataFrame(joined, copy=False)], axis=1)
     return frame
+
+
+def _instants(texts: np.ndarray, fmt: str | None, zone: zoneinfo.ZoneInfo) -> tuple[np.ndarray, tuple | None]:
+    """The UTC instants of distinct time texts, for the order of a stage history
+    (``datetime64[ns]``, NaT where unreadable or empty; a time without offset taken in
+    ``zone``), and the result of :func:`_common_stamps` when it was used, for
+    :func:`_to_date` to reuse."""
+    utc = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    stamps = None
+    rest = np.ones(len(texts), dtype=bool)
+    if fmt is None or fmt == "iso":
+        stamps = _common_stamps(texts)
+        utc[stamps[0]] = stamps[1][stamps[0]]
+        rest = ~stamps[0]
+    s = pd.Series(texts[rest], dtype=object).astype(str).str.strip()
+    if not len(s):
+        return utc, stamps
+    found = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    if fmt and fmt != "iso":
+        parsed = pd.to_datetime(s, format=fmt, errors="coerce")
+        aware = parsed.dt.tz is not None
+        groups = [(slice(None), parsed, aware)]
+    else:
+        offset = s.str.contains(_OFFSET, regex=True)
+        groups = [
+            (offset, pd.to_datetime(s[offset], format="ISO8601", utc=True, errors="coerce"), True),
+            (~offset, pd.to_datetime(s[~offset], format="ISO8601", errors="coerce"), False),
+        ]
+    for where, parsed, aware in groups:
+        if not len(parsed):
+            continue
+        if aware:
+            found[where] = parsed.dt.tz_convert("UTC")
+        else:
+            found[where] = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    utc[rest] = found.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    return utc, stamps
+
+
+def _first_of(group: np.ndarray, key: np.ndarray, size: int, last: bool = False) -> np.ndarray:
+    """Per group (0..size-1) the smallest ``key`` of its members (the largest with
+    ``last``), -1 for a group without members. ``key`` is non-negative."""
+    out = np.full(size, -1 if last else np.iinfo(np.int64).max, dtype=np.int64)
+    (np.maximum if last else np.minimum).at(out, group, key)
+    if not last:
+        out[out == np.iinfo(np.int64).max] = -1
+    return out
+
+
+def _categorical(codes: np.ndarray, categories: list | np.ndarray) -> pd.Series:
+    """Text cells as a Categorical of the texts used (codes -1: the last category, "")."""
+    codes = np.where(codes < 0, len(categories) - 1, codes)
+    values = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
+    return pd.Series(values).cat.remove_unused_categories()
 
 
 def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _Read]) -> tuple[dict, np.ndarray, int]:
     """The columns a stage history derives (docs/mapping.md), the reasons per row, and how
-    many history rows name no application."""
+    many history rows name no application.
+
+    Computed per distinct application ID (rows that repeat an ID share its history; ingest
+    then quarantines them as repeated IDs) with one pass of NumPy reductions over the
+    events, no sort: an application's first event of a kind is the one of the smallest
+    (time, line), its last the one of the largest, as a stable sort by time would give."""
     spec = mapping.data["tables"][table]
     history = spec["history"]
     events = reads[history["source"]].frame
@@ -609,14 +719,18 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
     for col, where in ((history["key"], events), (history["at"], events), (history["stage"], events), (on, frame)):
         if col not in where.columns:
             raise MappingError(f"{mapping.where(path)}: no column {col!r} for the stage history", column=col)
-    n = len(frame)
-    position = pd.Index(_stripped(frame[on])).get_indexer(_stripped(events[history["key"]]))
-    unmatched = int((position < 0).sum())
+    row_app, apps = _codes(frame[on])  # each row's ID among the distinct IDs
+    size = len(apps)
+    key_codes, keys = _codes(events[history["key"]])
+    key_app = np.asarray(pc.fill_null(pc.index_in(keys, value_set=apps), -1), dtype=np.int64)
+    key_app[np.asarray(pc.equal(keys, ""), dtype=bool)] = -1  # an empty key names no application
+    app = key_app[key_codes]  # each event's application (distinct ID), -1: none
+    unmatched = int((app < 0).sum())
+    # stage labels, once per distinct label
     values = {fold(str(k)): v for k, v in history["values"].items()}
-    codes, labels = _factorize_stripped(events[history["stage"]])
-    labels = np.asarray(labels, dtype=object)
-    stage_of = np.full(len(labels), -1, dtype=np.int64)
-    end_of = np.full(len(labels), "", dtype=object)
+    label_codes, labels = _factorize_stripped(events[history["stage"]])
+    stage_of = np.full(len(labels), -1, dtype=np.int8)
+    end_of = np.zeros(len(labels), dtype=np.int8)  # 1 + index in _ENDS, 0: no end event
     unknown_label = np.zeros(len(labels), dtype=bool)
     lookup = stage_lookup()
     for i, label in enumerate(labels):
@@ -624,69 +738,115 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
         if target is None:
             unknown_label[i] = True
         elif str(target) in TERMINAL_EVENTS:
-            end_of[i] = str(target)
+            end_of[i] = 1 + _ENDS.index(str(target))
         else:
             stage_of[i] = lookup[fold(str(target))]
+    # times, once per distinct text: the date in Stockholm and the instant for the order
     zone = zoneinfo.ZoneInfo(history.get("timezone") or reads[history["source"]].settings["timezone"])
-    at_codes, at_uniques = _factorize_stripped(events[history["at"]])
-    at_dates, at_ok = _to_date(at_uniques, history.get("format"), zone)
-    at_series = pd.Series(at_uniques)
-    order = _utc(at_series)
-    if order.isna().any():  # other forms, as before
-        rest = order.isna() & (at_series != "")
-        order[rest] = pd.to_datetime(at_series[rest], utc=True, errors="coerce", format="mixed")
-    ev = pd.DataFrame(
-        {
-            "pos": position,
-            "stage": stage_of[codes],
-            "end": end_of[codes],
-            "date": at_dates[at_codes],
-            "t": order.to_numpy(dtype="datetime64[ns]")[at_codes],  # UTC, not an array of Timestamp objects
-            "bad_at": ~at_ok[at_codes],
-            "unknown": unknown_label[codes],
-        }
-    )
-    ev = ev[ev["pos"] >= 0].sort_values(["pos", "t"], kind="stable")
-    reasons = np.full(n, "", dtype=object)
+    at_codes, at_texts = _factorize_stripped(events[history["at"]])
+    utc, stamps = _instants(at_texts, history.get("format"), zone)
+    fmt = history.get("format")
+    if stamps is not None and len(at_texts) > 1000:
+        at_dates, at_ok = _to_date_fast(at_texts, zone, stamps)
+    else:
+        at_dates, at_ok = _to_date(at_texts, fmt, zone)
+    date_codes, dates = pd.factorize(at_dates)  # distinct time -> distinct date
+    dates = list(dates)
+    if "" not in dates:
+        dates.append("")
+    no_date = dates.index("")
+    # the rank of each distinct instant (equal instants equal), unreadable ones last
+    ticks = utc.view(np.int64).copy()
+    timeless = np.isnat(utc)
+    ticks[timeless] = np.iinfo(np.int64).max
+    _, rank = np.unique(ticks, return_inverse=True)
+    rank = rank.astype(np.int64)
+    # the reasons, per application
+    reasons = np.full(size, "", dtype=object)
     where = f"{'.'.join(path)}, line {mapping.line_of(path)}"
     if history.get("unknown", "quarantine") == "quarantine":
-        event_codes = codes[ev.index.to_numpy()]
         for label_pos in np.flatnonzero(unknown_label):
-            rows = ev.loc[event_codes == label_pos, "pos"].unique()
-            label = safe_value(labels[label_pos])
-            reasons[rows] = f"highest_stage: the history's stage {label!r} is not in the mapping ({where})"
-    bad_at = ev.loc[ev["bad_at"], "pos"].unique()
-    reasons[bad_at] = f"highest_stage: a history row's time is not a date ({where})"
-    ev = ev[~ev["unknown"] & ~ev["bad_at"]]
-    staged = ev[ev["stage"] >= 0]
-    highest = np.zeros(n, dtype=np.int64)
-    top = staged.groupby("pos")["stage"].max()
-    highest[top.index.to_numpy()] = top.to_numpy()
-    offer = np.full(n, "", dtype=object)
-    first_offer = staged[staged["stage"] >= 5].groupby("pos")["date"].first()
-    offer[first_offer.index.to_numpy()] = first_offer.to_numpy()
-    withdrawn_date = np.full(n, "", dtype=object)
-    withdrawn_stage = np.full(n, "", dtype=object)
-    w = ev[ev["end"] == "withdrawn"].groupby("pos").first()
-    if len(w):
-        withdrawn_date[w.index.to_numpy()] = w["date"].to_numpy()
-        cut = pd.Series(w["t"].to_numpy(), index=w.index)
-        before = staged[staged["pos"].isin(w.index)]
-        before = before[before["t"].to_numpy() <= cut.reindex(before["pos"]).to_numpy()]
-        reached = before.groupby("pos")["stage"].max()
-        withdrawn_stage[w.index.to_numpy()] = "0"
-        withdrawn_stage[reached.index.to_numpy()] = reached.astype(str).to_numpy()
-    final = np.where(highest >= 6, "hired", "in_progress").astype(object)
-    last_end = ev[ev["end"] != ""].groupby("pos")["end"].last()
-    final[last_end.index.to_numpy()] = last_end.to_numpy()
+            hit = np.unique(app[(label_codes == label_pos) & (app >= 0)])
+            reasons[hit] = (
+                f"highest_stage: the history's stage {safe_value(labels[label_pos])!r} is not in the mapping ({where})"
+            )
+    bad_at = ~at_ok[at_codes]
+    reasons[np.unique(app[bad_at & (app >= 0)])] = f"highest_stage: a history row's time is not a date ({where})"
+    # the events that count: of an application, a known stage or end, a readable time
+    kept = np.flatnonzero((app >= 0) & ~unknown_label[label_codes] & ~bad_at)
+    e_app = app[kept]
+    e_stage = stage_of[label_codes[kept]]
+    e_end = end_of[label_codes[kept]]
+    e_rank = rank[at_codes[kept]]
+    e_timeless = timeless[at_codes[kept]]
+    order = e_rank * (len(events) + 1) + kept  # (time, line): the order of a stable sort by time
+    staged = e_stage >= 0
+    highest = np.zeros(size, dtype=np.int8)
+    np.maximum.at(highest, e_app[staged], e_stage[staged])
+    offer = _first_of(e_app[e_stage >= 5], order[e_stage >= 5], size)
+
+    def date_of(first: np.ndarray) -> np.ndarray:  # the date code of an application's chosen event
+        out = np.full(size, no_date, dtype=np.int64)
+        has = first >= 0
+        out[has] = date_codes[at_codes[first[has] % (len(events) + 1)]]
+        return out
+
+    withdrawn_end = e_end == 1 + _ENDS.index("withdrawn")
+    withdrawn = _first_of(e_app[withdrawn_end], order[withdrawn_end], size)
+    was_withdrawn = withdrawn >= 0
+    cut = np.full(size, -1, dtype=np.int64)  # the rank of the withdrawal's time
+    cut[was_withdrawn] = withdrawn[was_withdrawn] // (len(events) + 1)
+    cut_timeless = np.zeros(size, dtype=bool)
+    cut_timeless[was_withdrawn] = timeless[at_codes[withdrawn[was_withdrawn] % (len(events) + 1)]]
+    before = staged & ~e_timeless & (e_rank <= cut[e_app]) & ~cut_timeless[e_app]
+    reached = np.full(size, -1, dtype=np.int8)
+    np.maximum.at(reached, e_app[before], e_stage[before])
+    withdrawn_stage = np.where(was_withdrawn, np.maximum(reached, 0), -1)
+    has_end = e_end > 0
+    last_end = _first_of(e_app[has_end], order[has_end], size, last=True)
+    final = np.where(highest >= 6, _ENDS.index("hired"), len(_ENDS))  # or in_progress
+    ended = last_end >= 0
+    final[ended] = end_of[label_codes[last_end[ended] % (len(events) + 1)]] - 1
+    stages = [str(k) for k in range(8)]
     derived = {
-        "highest_stage": highest.astype(str).astype(object),
-        "offer_date": offer,
-        "withdrawn_date": withdrawn_date,
-        "withdrawn_stage": withdrawn_stage,
-        "final_status": final,
+        "highest_stage": _categorical(highest[row_app], stages),
+        "offer_date": _categorical(date_of(offer)[row_app], dates),
+        "withdrawn_date": _categorical(date_of(withdrawn)[row_app], dates),
+        "withdrawn_stage": _categorical(withdrawn_stage[row_app], [*stages, ""]),
+        "final_status": _categorical(final[row_app], [*_ENDS, "in_progress"]),
     }
-    return derived, reasons, unmatched
+    return derived, reasons[row_app], unmatched
+
+
+_ENDS = tuple(TERMINAL_EVENTS)
+
+
+def _referenced(mapping: Mapping, reads: dict[str, _Read]) -> dict[str, set[str]]:
+    """The columns of each source the mapping reads: a table's column sources, join keys
+    and history columns. The others were needed only by the privacy guard, which has run,
+    and are dropped before the tables are built (a history's event IDs, a timestamp the
+    contract does not use: hundreds of megabytes at scale)."""
+    need: dict[str, set[str]] = {name: set() for name in reads}
+    for spec in mapping.data["tables"].values():
+        main = spec["source"]
+        joins = spec.get("join") or []
+        for join in joins:
+            ((left, right),) = join["on"].items()
+            need[main].add(left)
+            need[join["source"]].add(right)
+        for cspec in spec["columns"].values():
+            src = _from_of(cspec)
+            if not src:
+                continue
+            need[main].add(src)  # a name with dots may be the main source's own column
+            for join in joins:
+                if src.startswith(join["source"] + "."):
+                    need[join["source"]].add(src[len(join["source"]) + 1 :])
+        history = spec.get("history")
+        if history:
+            need[history["source"]] |= {history["key"], history["at"], history["stage"]}
+            need[main].add(history.get("on") or _from_of(spec["columns"].get("application_id")))
+    return need
 
 
 def _from_of(cspec) -> str | None:
@@ -696,6 +856,7 @@ def _from_of(cspec) -> str | None:
 def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Read]) -> tuple[RawTable, dict]:
     tspec = TABLES[table]
     spec = mapping.data["tables"][table]
+    names = read.columns + [f"{j['source']}.{c}" for j in spec.get("join") or [] for c in reads[j["source"]].columns]
     frame = _join(mapping, table, read.frame, reads)
     derived, derived_reasons, unmatched = (
         _derive(mapping, table, frame, reads) if spec.get("history") else ({}, None, 0)
@@ -712,9 +873,9 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
         col = tspec.column(column)
         path = ("tables", table, "columns", column)
         if isinstance(cspec, dict) and cspec.get("derive"):
-            out[column] = pd.Series(derived[column], dtype=object)
+            out[column] = derived[column]
             continue
-        values, why = _map_column(mapping, path, col, cspec, frame, read)
+        values, why = _map_column(mapping, path, col, cspec, frame, read, names)
         src = cspec if isinstance(cspec, str) else cspec.get("from")
         if src:
             used.add(src)
@@ -731,9 +892,8 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
         ignored |= {
             f"{join['source']}.{c}" for c in mapping.data["sources"][join["source"]].get("ignore_columns") or []
         }
-    unmapped = [
-        c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_LINE, _READ_REASON) and c not in used | ignored
-    ]
+    names = read.columns + [f"{j['source']}.{c}" for j in spec.get("join") or [] for c in reads[j["source"]].columns]
+    unmapped = [c for c in names if c not in used | ignored]
     main_path = read.files[0]
     raw = RawTable(
         table=table,
@@ -764,6 +924,10 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
         reads[name] = _read_source(mapping, name, raw_dir)
     for name, read in reads.items():  # privacy first: before any value is mapped or quoted
         _guard(read, mapping.data["sources"][name].get("reviewed_headers"))
+    for name, need in _referenced(mapping, reads).items():
+        unused = [c for c in reads[name].columns if c not in need]
+        if unused:
+            reads[name].frame = reads[name].frame.drop(columns=unused)
     export = MappedExport(raws={})
     sources: dict[str, dict] = {}
     for table, spec in mapping.data["tables"].items():
@@ -778,10 +942,10 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "sha256": right.sha256,
                 "into": table,
                 "role": "join",
-                "rows": len(right.frame),
+                "rows": right.rows,
                 "contract_rows": 0,
                 "folded": 0,
-                "lookup": len(right.frame),
+                "lookup": right.rows,
                 "quarantined": 0,
                 "unmapped_columns": [],
             }
@@ -792,9 +956,9 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "sha256": events.sha256,
                 "into": table,
                 "role": "history",
-                "rows": len(events.frame),
+                "rows": events.rows,
                 "contract_rows": 0,
-                "folded": len(events.frame) - unmatched,
+                "folded": events.rows - unmatched,
                 "lookup": 0,
                 "quarantined": unmatched,
                 "unmapped_columns": [],
@@ -809,11 +973,11 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
             "sha256": read.sha256,
             "into": table,
             "role": "main",
-            "rows": len(read.frame),
+            "rows": read.rows,
             "contract_rows": raw.n_rows,
             "folded": 0,
             "lookup": 0,
-            "quarantined": len(read.frame) - raw.n_rows,
+            "quarantined": read.rows - raw.n_rows,
             **extra,
         }
         for column in extra["unmapped_columns"]:
@@ -827,10 +991,10 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "sha256": read.sha256,
                 "into": None,
                 "role": "unused",
-                "rows": len(read.frame),
+                "rows": read.rows,
                 "contract_rows": 0,
                 "folded": 0,
-                "lookup": len(read.frame),
+                "lookup": read.rows,
                 "quarantined": 0,
                 "unmapped_columns": [],
             }
