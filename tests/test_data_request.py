@@ -80,3 +80,21 @@ def test_the_cli_writes_both_files(tmp_path, capsys):
     assert cli.main(["contract", "--lang", "en", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "data-request.html").exists()
     assert str(tmp_path / "data-request.md") in capsys.readouterr().out
+
+
+def test_the_swedish_headings_name_each_table_in_swedish_with_its_file_name():
+    """Headings in Swedish with å/ä/ö ("Ansökningar", not "Ansokningar"); the file names
+    stay the contract's ASCII names."""
+    from pilot_eval.contract import TABLE_NAMES_SV
+    from pilot_eval.texts.labels import VALUE_LABELS
+
+    markdown, page = data_request("sv")
+    headings = [line[4:] for line in markdown.splitlines() if line.startswith("### ")]
+    assert headings == [f"{TABLE_NAMES_SV[t.name]} (`{t.swedish}.csv`)" for t in TABLES.values()]
+    assert "### Ansökningar (`ansokningar.csv`)" in markdown
+    assert "### Bemanning per månad (`bemanning_manad.csv`)" in markdown
+    assert "<h3>Ansökningar (<code>ansokningar.csv</code>)</h3>" in page
+    assert "Ansokningar" not in markdown and "manad (" not in markdown
+    assert {t: sv for t, (sv, _) in VALUE_LABELS["table"].items()} == TABLE_NAMES_SV  # one Swedish name per table
+    english = data_request("en")[0]
+    assert "### Applications (`applications.csv`)" in english and "Ansökningar" not in english

@@ -1,4 +1,4 @@
-"""Tests of statistical disclosure control (pilot_eval.disclosure), DESIGN.md §7.
+"""Tests of statistical disclosure control (pilot_eval.disclosure), docs/disclosure.md.
 
 Hand-built tables have their answer worked out in the test; the property tests check
 the rules on random tidy count tables with a checker written from the rules, not from

@@ -554,7 +554,7 @@ def test_staggered_demo_rollout_headline_covers_the_truth(demo):
 
 
 def test_default_window_ends_before_the_law_change():
-    """DESIGN.md §1: without a window, pilot_effects analyses vacancies published up to
+    """docs/estimation.md, "Window": without a window, pilot_effects analyses vacancies published up to
     2026-02-28; window=None takes everything up to the cut date."""
     from pilot_eval.estimate.effects import DEFAULT_WINDOW, pilot_effects
 

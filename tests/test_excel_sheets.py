@@ -119,3 +119,54 @@ def test_formula_cells_with_a_saved_value_are_read_as_that_value(tmp_path):
     _rewrite_sheet(path, b'<f>IF(1,"","")</f><v />', b'<f>IF(1,"","")</f><v></v>')
     raw = read_source(discover(tmp_path)[0]["pilot_rollout"])
     assert raw.notices == [] and raw.frame["role_group"].tolist() == ["alla", ""]
+
+
+# --------------------------------------------------------------------------- missing-value words
+
+
+MISSING_WORDS = ["NA", "None", "null", "N/A", "NaN", "nan", "NULL", "n/a", "-NaN"]
+
+
+def test_a_cell_reading_na_or_none_stays_text_as_in_a_csv_file(tmp_path):
+    """pandas' read_excel turns "NA", "None", "null", "N/A", "NaN" … into missing; a CSV
+    read keeps them. The Excel reader keeps the text; only a truly empty cell is ""."""
+    from pilot_eval.readers import Source
+
+    rows = [["vacancy_id", "readvertisement_of"]]
+    rows += [[f"V{i}", word] for i, word in enumerate(MISSING_WORDS)] + [["V-empty", None]]
+    _workbook(tmp_path / "vacancies.xlsx", {"Annonser": (rows, "visible")})
+    csv_dir = tmp_path / "csv"
+    csv_dir.mkdir()
+    lines = ["vacancy_id,readvertisement_of"] + [f"{a},{'' if b is None else b}" for a, b in rows[1:]]
+    (csv_dir / "vacancies.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    excel = read_source(Source("vacancies", tmp_path / "vacancies.xlsx", "Annonser")).frame
+    text = read_source(Source("vacancies", csv_dir / "vacancies.csv")).frame
+    got = excel["readvertisement_of"].astype(object).tolist()
+    assert got == [*MISSING_WORDS, ""]
+    assert got == text["readvertisement_of"].astype(object).tolist()
+
+
+@pytest.mark.parametrize("header_row", [1, 3])
+def test_the_mapping_engine_keeps_na_and_none_in_a_workbook(tmp_path, header_row):
+    """The engine's two xlsx paths (ingest's reader for header row 1, its own read below
+    title rows) keep "NA" and "None" as text and an empty cell as ""."""
+    from pilot_eval.mapping import apply_mapping
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    titles = [["Annonser ur systemet"], ["uttag 2026-01-31"]][: header_row - 1]
+    body = [["Annons", "Ersätter"], ["A1", "NA"], ["A2", "None"], ["A3", None], ["A4", "null"]]
+    _workbook(raw / "export.xlsx", {"Blad1": ([*titles, *body], "visible")})
+    (tmp_path / "m.yaml").write_text(
+        "mapping_version: 1\n"
+        "sources:\n"
+        f"  ads: {{file: export.xlsx, sheet: Blad1, header_row: {header_row}}}\n"
+        "tables:\n"
+        "  vacancies:\n"
+        "    source: ads\n"
+        "    columns: {vacancy_id: Annons, readvertisement_of: Ersätter}\n",
+        encoding="utf-8",
+    )
+    frame = apply_mapping(tmp_path / "m.yaml", raw).raws["vacancies"].frame
+    assert frame["readvertisement_of"].astype(object).tolist() == ["NA", "None", "", "null"]
+    assert frame["_source_line"].tolist() == list(range(header_row + 1, header_row + 5))

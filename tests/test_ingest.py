@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from rawfixture import CUT_DATE, table_rows, write_raw
 
-from pilot_eval import cli
+from pilot_eval import cli, paths
 from pilot_eval.cli import format_summary
 from pilot_eval.contract import TABLES
 from pilot_eval.ingest import REPORT_NAME, ingest, ingest_summary, load_processed
@@ -64,6 +64,8 @@ def test_processed_types_follow_the_contract(processed):
     assert str(schema.field("published_date").type) == "date32[day]"
     assert schema.field("vacancy_id").nullable is False and schema.field("accepted_date").nullable is True
     assert list(vac.columns) == TABLES["vacancies"].column_names
+    contract = schema.metadata[b"pilot_eval.contract"].decode()  # a document of this repository
+    assert contract == "docs/contract.md" and (paths.PROJECT_ROOT / contract).is_file()
 
 
 def test_same_input_gives_byte_identical_parquet(tmp_path):

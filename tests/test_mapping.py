@@ -115,6 +115,83 @@ def test_values_dates_and_ids_are_translated_and_kept_as_text(tmp_path):
     assert src["rows"] == src["contract_rows"] + src["folded"] + src["lookup"] + src["quarantined"] == 2
 
 
+AGES = (
+    GOOD
+    + """\
+      age_band:
+        from: Ålder
+        values: {"25-34": 25_34, "35-44": 35_44, "55+": 55plus}
+        unknown: quarantine
+"""
+)
+
+
+def test_an_unquoted_value_with_underscores_stays_text(tmp_path):
+    """YAML 1.1 reads 25_34 as the number 2534 (and 007 as octal 7); the mapping's loader
+    keeps them as text, so the contract's age bands need no quotes."""
+    m = load_mapping(_write(tmp_path / "m.yaml", AGES))
+    assert m.data["tables"]["applications"]["columns"]["age_band"]["values"] == {
+        "25-34": "25_34",
+        "35-44": "35_44",
+        "55+": "55plus",
+    }
+    text = GOOD.replace("application_id: ID", "application_id: 007").replace("{from: Skapad}", "{from: 1:30}")
+    columns = load_mapping(_write(tmp_path / "n.yaml", text)).data["tables"]["applications"]["columns"]
+    assert columns["application_id"] == "007" and columns["submitted_date"] == {"from": "1:30"}
+    raw = _apps(tmp_path, "ID,Annons-ID,Skapad,Status,Ålder\n1,2,2025-03-02,Anställd,25-34\n")
+    frame = apply_mapping(m, raw).raws["applications"].frame
+    assert frame["age_band"].astype(str).tolist() == ["25_34"]
+
+
+def test_a_value_map_target_read_as_a_number_says_to_quote_it(tmp_path):
+    with pytest.raises(MappingError) as err:
+        load_mapping(_write(tmp_path / "m.yaml", AGES.replace("25_34, ", "2534, ")))
+    message = str(err.value)
+    assert "m.yaml, line 19: tables.applications.columns.age_band.values.25-34: 2534 is not a value" in message
+    assert "write it in quotes: '25_34'" in message
+
+
+REASONS = (
+    GOOD
+    + """\
+      withdrawal_reason:
+        from: Orsak
+        values: {Annat jobb: other_job, Ej kvalificerad: ""}
+        unknown: unknown
+"""
+)
+
+
+def test_a_value_mapped_to_empty_gives_an_empty_cell(tmp_path):
+    """A value map's target "" is the contract's missing value (a company's reject reason
+    on a rejected application has no withdrawal_reason), not the unknown policy's value."""
+    raw = _apps(
+        tmp_path,
+        "ID,Annons-ID,Skapad,Status,Orsak\n1,9,2025-03-02,Nej tack,Ej kvalificerad\n"
+        "2,9,2025-03-02,Nej tack,Annat jobb\n3,9,2025-03-02,Nej tack,Flyttat\n4,9,2025-03-02,Nej tack,\n",
+    )
+    frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", REASONS)), raw).raws["applications"].frame
+    assert frame["withdrawal_reason"].astype(str).tolist() == ["", "other_job", "unknown", ""]
+    assert (frame["_mapping_reason"] == "").all()
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (('Ej kvalificerad: ""', "Ej kvalificerad: ~"), "no target; to map this value to empty"),
+        (('Ej kvalificerad: ""', "Ej kvalificerad:"), "no target; to map this value to empty"),
+        (("Nej tack: rejected", 'Nej tack: ""'), 'final_status may not be empty, so "" (empty) is no target here'),
+    ],
+)
+def test_an_empty_target_is_written_as_two_quotes_and_only_where_empty_is_allowed(tmp_path, change, needle):
+    text = REASONS.replace(*change)
+    with pytest.raises(MappingError) as err:
+        load_mapping(_write(tmp_path / "m.yaml", text))
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if change[1] in row)
+    assert f"m.yaml, line {line}: tables.applications.columns." in str(err.value)
+    assert needle in str(err.value)
+
+
 @pytest.mark.parametrize(("policy", "expected"), [("keep", "Parkerad"), ("in_progress", "in_progress")])
 def test_the_unknown_value_policy(tmp_path, policy, expected):
     raw = _apps(tmp_path)

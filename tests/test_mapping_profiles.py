@@ -324,3 +324,56 @@ def test_a_reviewed_header_passes_the_guard_by_name_only(export, tmp_path):
     with pytest.raises(IngestError, match="stages.csv") as caught:
         apply_mapping("teamtailor", raw)
     assert "anna" not in str(caught.value)  # never quoted
+
+
+# --------------------------------------------------------------------------- map suggest --profile
+
+
+def _from_columns(mapping) -> int:
+    """The profile's contract columns read from a source column."""
+    return sum(
+        1
+        for spec in mapping.data["tables"].values()
+        for cspec in spec["columns"].values()
+        if isinstance(cspec, str) or "from" in cspec
+    )
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_suggest_with_a_profile_matches_its_own_layout(export, tmp_path, layout):
+    """``map suggest --profile X`` on X's own layout: every column the profile reads is
+    matched (EasyCruit said "0 columns matched": only a draft from scratch was counted),
+    the reviewed headers pass the privacy guard as in ingest (Teamtailor's and
+    Platsbanken's were refused) and are carried over, and nothing is left undecided."""
+    from pilot_eval.mapping import suggest_mapping
+
+    write_layout(export, tmp_path, layout)
+    profile = load_mapping(layout)
+    result = suggest_mapping(tmp_path, profile=layout)
+    assert result.todos == []
+    assert result.matched == _from_columns(profile) > 0
+    assert result.summary().startswith(f"{_from_columns(profile)} columns matched, 0 TODOs")
+    assert set(result.direct) == set(TABLES) - set(profile.data["tables"])  # the contract files beside it
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(result.text, encoding="utf-8")
+    checked = load_mapping(draft)
+    for name, source in profile.data["sources"].items():
+        assert checked.data["sources"][name].get("reviewed_headers") == source.get("reviewed_headers"), name
+    assert checked.data["tables"] == profile.data["tables"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_draft_from_a_profile_passes_map_check_and_ingests_as_the_profile(ingested, tmp_path, layout, capsys):
+    from pilot_eval.cli import main
+
+    base, _, _ = ingested(layout)
+    draft = tmp_path / "draft.yaml"
+    assert main(["map", "suggest", "--raw", str(base / "own"), "--profile", layout, "--out", str(draft)]) == 0
+    assert " 0 TODOs" in capsys.readouterr().out
+    assert main(["map", "check", str(draft)]) == 0
+    result = ingest(base / "own", tmp_path / "out", cut_date=CUT, data_docs=False, mapping=draft)
+    assert result.exit_code == 0
+    left, right = load_processed(base / "out-mapped"), load_processed(tmp_path / "out")
+    for table in TABLES:
+        pd.testing.assert_frame_equal(right[table], left[table], obj=f"{layout}: {table}")

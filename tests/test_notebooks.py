@@ -78,7 +78,7 @@ def test_committed_clean_with_kernelspec_and_titles(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebooks_stay_thin(path):
-    """STYLE.md: a cell calls pilot_eval, displays, says a sentence; no functions, no file
+    """notebooks/README.md: a cell calls pilot_eval, displays, says a sentence; no functions, no file
     reading, no paths in a notebook."""
     code = "\n".join("".join(c["source"]) for c in _load(path)["cells"] if c["cell_type"] == "code")
     tree = ast.parse(code)

@@ -185,27 +185,56 @@ def test_markdown_links_stay_inside_the_repository():
     assert not problems, "broken or outside links:\n" + "\n".join(problems)
 
 
-#: Documents of the workspace this project grew in, which a clone does not have.
-WORKSPACE_DOCUMENTS = re.compile(r"\b(?:DESIGN|STYLE)\.md\b")
+#: Documents of the workspace this project grew in, which a clone does not have, and a
+#: section of its design document cited without the suffix ("DESIGN §4").
+WORKSPACE_DOCUMENTS = re.compile(r"\b(?:DESIGN|STYLE)\.md\b|\bDESIGN\s*§")
+
+
+def workspace_citations(text: str, basenames: set[str]) -> list[str]:
+    """Each citation of a workspace document in ``text`` (one the repository does not
+    hold), as ``line N: match``."""
+    return [
+        f"line {number}: {m.group(0)}"
+        for number, line in enumerate(text.splitlines(), start=1)
+        for m in WORKSPACE_DOCUMENTS.finditer(line)
+        if m.group(0) not in basenames
+    ]
+
+
+def test_the_citation_detector_finds_planted_citations():
+    design, style = "DESIGN" + ".md", "STYLE" + ".md"  # built from pieces: this file passes its own test
+    planted = f'"""The contract of {design} §4."""\n# house style ({style})\nx = 1  # DESIGN §6\n'
+    assert workspace_citations(planted, set()) == [f"line 1: {design}", f"line 2: {style}", "line 3: DESIGN §"]
+    assert workspace_citations("see docs/contract.md and docs/estimation.md\n", set()) == []
+    assert workspace_citations(f"the {design} of this repo\n", {design}) == []  # one the clone has
 
 
 def test_the_documentation_cites_no_document_the_clone_lacks():
     """Every Markdown file (README, data/raw/README, docs/, params/) and the notebooks'
-    text cite in-repo documents only. (Docstrings in src/ still cite sections of the
-    workspace's design document; they are for developers and are not checked here.)"""
+    text cite in-repo documents only."""
     basenames = {PurePosixPath(name).name for name in TRACKED}
     problems = []
     for name in TRACKED:
         text = _markdown_of(name)
         if text is None:
             continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            problems += [
-                f"{name} line {number}: {m.group(0)}"
-                for m in WORKSPACE_DOCUMENTS.finditer(line)
-                if m.group(0) not in basenames
-            ]
+        problems += [f"{name} {p}" for p in workspace_citations(text, basenames)]
     assert not problems, "documents outside the repository:\n" + "\n".join(problems)
+
+
+def test_the_code_cites_no_document_the_clone_lacks():
+    """Docstrings and comments of src/, tests/ and benchmarks/ cite in-repo documents
+    (docs/contract.md, docs/estimation.md …), not a section of the workspace's design
+    document ("DESIGN.md §4"); nor does what the code writes (the parquet metadata)."""
+    basenames = {PurePosixPath(name).name for name in TRACKED}
+    this = PurePosixPath(__file__).name
+    problems = []
+    for name in TRACKED:
+        path = PurePosixPath(name)
+        if path.suffix != ".py" or path.parts[0] not in ("src", "tests", "benchmarks") or path.name == this:
+            continue
+        problems += [f"{name} {p}" for p in workspace_citations(_text(name) or "", basenames)]
+    assert not problems, "documents outside the repository (cite one in docs/):\n" + "\n".join(problems)
 
 
 # ---- 3. no skip for a missing file outside tests/ ---------------------------------------

@@ -1,5 +1,5 @@
 """The disclosure thresholds are floors (issue 16, item 3): ``min_count`` ≥ 5,
-``min_denominator`` ≥ 10, ``min_n`` ≥ 10 and the check-outcome rules of DESIGN.md §7
+``min_denominator`` ≥ 10, ``min_n`` ≥ 10 and the check-outcome rules of docs/disclosure.md
 (≥ 10 checks, ≥ 5 per outcome) may be raised, never lowered, by a parameter, a params
 file, a notebook's default or a caller of the disclosure functions."""
 

@@ -1,4 +1,4 @@
-"""The anonymised data contract of DESIGN.md §4, as data.
+"""The anonymised data contract, as data (docs/contract.md is generated from it).
 
 Everything else in the package (the demo generator, ingest, the Great Expectations
 suites, the measures) reads table and column definitions from here, so that a column is
@@ -131,6 +131,12 @@ class TableSpec:
     required: bool = True
     description: str = ""
 
+    @property
+    def swedish_display(self) -> str:
+        """The table's Swedish name for a reader, with å/ä/ö (``"Ansökningar"``); the
+        file name stays :attr:`swedish` (``ansokningar.csv``)."""
+        return TABLE_NAMES_SV.get(self.name, self.swedish.replace("_", " ").capitalize())
+
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:
             if col.name == name:
@@ -228,7 +234,7 @@ VACANCY_STATUSES = {
     "unfilled": "ej_tillsatt",
     "readvertised": "ateranonserad",
 }
-# The contract spells "återannonsera" with one n (DESIGN.md §4); Swedish has two.
+# The contract spells "återannonsera" with one n (docs/contract.md); Swedish has two.
 VACANCY_STATUS_ALIASES = {"återannonserad": "readvertised"}
 QUALIFIED = {"yes": "ja", "no": "nej", "not_applicable": "ej_tillamplig", "unknown": "okand"}
 STAGES: dict[int, tuple[str, str]] = {
@@ -294,6 +300,16 @@ SCOPES = {
     "managers_financial": "chefer_ekonomiskt_ansvar",
 }
 ALL_ROLES = "all"
+
+#: Each table's Swedish name for a reader (headings of the data request, the report's
+#: data-quality tables): the file names stay the ASCII ``swedish`` names.
+TABLE_NAMES_SV: dict[str, str] = {
+    "vacancies": "Rekryteringar",
+    "applications": "Ansökningar",
+    "background_checks": "Bakgrundskontroller",
+    "pilot_rollout": "Pilotens schema",
+    "staffing_monthly": "Bemanning per månad",
+}
 
 # Swedish headers and labels as an HR system writes them (with å/ä/ö, capitals, spaces),
 # for the --swedish demo export. Each folds (:func:`fold`) to the contract's Swedish name
@@ -416,7 +432,7 @@ LABELS_SV: dict[str, str] = {
 
 def _admin_col() -> ColumnSpec:
     # The code (UBF) is canonical; the Swedish label is the code too, the full names are
-    # aliases (DESIGN.md §4: "the Swedish full names also accepted").
+    # aliases (the Swedish full names are also accepted).
     return ColumnSpec(
         "administration",
         "forvaltning",

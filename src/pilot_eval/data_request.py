@@ -192,7 +192,8 @@ def _request_markdown(lang: str) -> str:
     out += [f"## {t['tables_h']}", ""]
     for table in TABLES.values():
         stem = table.swedish if lang == "sv" else table.name
-        name = f"{stem.replace('_', ' ').capitalize()} (`{stem}.csv`)"
+        shown = table.swedish_display if lang == "sv" else stem.replace("_", " ").capitalize()
+        name = f"{shown} (`{stem}.csv`)"
         what = _ROW_SV[table.name] if lang == "sv" else table.description
         out += [
             f"### {name}",

@@ -1,6 +1,6 @@
 """A synthetic Botkyrka recruitment export with known true effects.
 
-The generator produces the five tables of the data contract (DESIGN.md §4, as code in
+The generator produces the five tables of the data contract (docs/contract.md, as code in
 :mod:`pilot_eval.contract`) for eight administrations over a window of years, from a
 seeded random-number generator, fully vectorised. It is meant to be mistaken for a real
 HR-system export at a glance, to exercise every validation rule of the ingest step without

@@ -36,8 +36,10 @@ export may name it differently (the profile is then edited, or drafted afresh wi
   - ``jobs.csv``: ``id``, ``title``, ``status``, ``human-status``, ``created-at``,
     ``internal`` (public), ``relationships.department.data.id`` *(assumed)*;
     ``departments.csv``: ``id``, ``name`` *(assumed)*.
-  - ``reject-reasons.csv``: ``id``, ``reason``, ``rejected-by-company`` *(assumed)*;
-    only the candidate's own reasons for withdrawing are linked.
+  - ``reject-reasons.csv``: ``id``, ``reason``, ``rejected-by-company`` *(assumed)*:
+    the candidate's own reasons for withdrawing, linked to a withdrawn application, and
+    the company's "Not qualified" (``rejected-by-company`` true), linked to every
+    rejected application, where the contract's ``withdrawal_reason`` is empty.
   - ``job-custom-fields.csv``: the contract's vacancy fields Teamtailor does not have,
     kept by HR as the job's custom fields, keyed by ``job-id`` *(assumed)*.
 
@@ -106,6 +108,7 @@ _REASONS = {  # reject reasons a candidate gives (assumed texts), by withdrawal_
     "personal": "Personal reasons",
     "unknown": "No reason given",
 }
+_COMPANY_REASON = "Not qualified"  # the company's reason on a rejected application (assumed text)
 EASYCRUIT_STAGES = (
     "New",
     "Saved",
@@ -319,12 +322,13 @@ def _write_teamtailor(export: DemoExport, out: Path) -> list[Path]:
     written.append(_write_frame(stages, out / "stages.csv"))
     reasons = pd.DataFrame(
         {
-            "id": [f"{i + 1}" for i in range(len(_REASONS))],
-            "reason": list(_REASONS.values()),
-            "rejected-by-company": ["false"] * len(_REASONS),
+            "id": [f"{i + 1}" for i in range(len(_REASONS) + 1)],
+            "reason": [*_REASONS.values(), _COMPANY_REASON],
+            "rejected-by-company": ["false"] * len(_REASONS) + ["true"],
         }
     )
-    reason_id = dict(zip(_REASONS, reasons["id"], strict=True))
+    reason_id = dict(zip(_REASONS, reasons["id"], strict=False))
+    company_reason_id = reasons["id"].iloc[-1]
     written.append(_write_frame(reasons, out / "reject-reasons.csv"))
     # jobs and their custom fields
     pub = _days(vac["published_date"])
@@ -396,9 +400,9 @@ def _write_teamtailor(export: DemoExport, out: Path) -> list[Path]:
             "relationships.candidate.data.id": _numbered(n, 11, start=50_000_001),
             "relationships.job.data.id": app["vacancy_id"].to_numpy(dtype=object),
             "relationships.stage.data.id": np.array(stage_ids, dtype=object)[h],
-            "relationships.reject-reason.data.id": reason.where(app["final_status"] == "withdrawn").to_numpy(
-                dtype=object
-            ),
+            "relationships.reject-reason.data.id": reason.where(app["final_status"] == "withdrawn")
+            .mask(app["final_status"] == "rejected", company_reason_id)
+            .to_numpy(dtype=object),
             "custom-fields.internal": _yes_no(app["internal"], "Ja", "Nej"),
             "custom-fields.qualified": _sv("applications", "qualified", app["qualified"]),
             "custom-fields.gender": gender,

@@ -957,7 +957,7 @@ def _to_arrow(frame: pd.DataFrame, spec: TableSpec) -> tuple[pa.Table, pd.DataFr
         fields.append(pa.field(col.name, arr.type, nullable=col.nullable))
     table = pa.Table.from_arrays(
         arrays,
-        schema=pa.schema(fields, metadata={"pilot_eval.table": spec.name, "pilot_eval.contract": "DESIGN.md §4"}),
+        schema=pa.schema(fields, metadata={"pilot_eval.table": spec.name, "pilot_eval.contract": "docs/contract.md"}),
     )
     return table, pd.DataFrame(processed, copy=False)
 

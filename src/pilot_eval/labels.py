@@ -1,6 +1,6 @@
 """Swedish and English labels and number formats for everything a reader sees.
 
-The politicians' report is Swedish by default and English on request (DESIGN.md §7).
+The politicians' report is Swedish by default and English on request.
 The texts themselves, as (Swedish, English) pairs, live in :mod:`pilot_eval.texts.labels`;
 this module looks them up and formats numbers, and re-exports the label tables:
 

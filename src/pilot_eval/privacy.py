@@ -1,7 +1,7 @@
 """The privacy guard of ingest: refuse raw exports that contain direct identifiers.
 
-DESIGN.md §4 says no direct identifier (personnummer, name, e-mail, phone, address, free
-text) may enter the evaluation. Ingest reads every raw column as strings and calls
+No direct identifier (personnummer, name, e-mail, phone, address, free text) may enter
+the evaluation (docs/ingest.md, "Privacy first"). Ingest reads every raw column as strings and calls
 :func:`scan_frame` *before anything is written*; if it gets a finding back it stops with
 exit status 2 and an error that names the file, the column and the first offending row
 (once) followed by :meth:`IdentifierFinding.describe`, but never the offending value.

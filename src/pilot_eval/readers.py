@@ -655,7 +655,11 @@ def _excel_cell_text(value: object) -> str:
 
 def _read_excel(source: Source) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(source.path, sheet_name=source.sheet, dtype=object, header=0, engine="openpyxl")
+        # keep_default_na=False: a cell "NA", "None", "null", "N/A" or "NaN" is that text, as in a
+        # CSV file; only a truly empty cell is empty ("")
+        frame = pd.read_excel(
+            source.path, sheet_name=source.sheet, dtype=object, header=0, engine="openpyxl", keep_default_na=False
+        )
     except ValueError as exc:
         raise IngestError(f"cannot read the sheet ({redact(str(exc))})", file=source.label, table=source.table) from exc
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -1,6 +1,6 @@
 """Who is in the pilot, and when: the pilot arm, phase and period of every vacancy.
 
-The pilot of a vacancy is decided by the roll-out table (DESIGN.md §1, §4): a vacancy is in
+The pilot of a vacancy is decided by the roll-out table (docs/contract.md, ``pilot_rollout``): a vacancy is in
 the **pilot arm** if its administration has a ``new_hires`` roll-out row for its role group
 (or for ``all``); its **phase** is ``before`` / ``during`` / ``after`` by its
 ``published_date`` against that row's start and end. Comparison administrations get the

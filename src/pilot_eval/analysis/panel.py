@@ -1,7 +1,7 @@
 """The estimation panel: administration × role group × period, ready for the estimators.
 
 Each row is one unit (by default administration × role group) in one calendar period of
-vacancy publication, with the outcomes of DESIGN.md §5 that can be averaged across
+vacancy publication, with the outcomes of docs/measures.md that can be averaged across
 cells, and the treatment columns the estimators need:
 
 - ``arm`` (pilot / comparison), ``cohort`` (the first pilot period, a label such as
@@ -11,7 +11,7 @@ cells, and the treatment columns the estimators need:
 - ``exposure``: the share of the period's days in which the pilot was in force for the
   unit (0–1), and ``treated`` (exposure > 0);
 - ``phase`` (before / during / after): the pilot may end, so effects during and after
-  it are separate questions (DESIGN.md §6);
+  it are separate questions (docs/estimation.md);
 - ``child_facing``: the unit's vacancies mostly required a police register extract
   already before the pilot (for the triple difference).
 

@@ -10,7 +10,7 @@ __all__ = ["DEFAULT_WINDOW", "restrict_window"]
 #: The default analysis window of :func:`pilot_eval.estimate.effects.pilot_effects`:
 #: everything published up to 2026-02-28, the day before the law change of 2026-03-01
 #: that widens statutory register checks, mainly in VOF, a comparison administration
-#: (DESIGN.md §1).
+#: (docs/estimation.md, "Window").
 DEFAULT_WINDOW: tuple[str | None, str | None] = (None, "2026-02-28")
 
 

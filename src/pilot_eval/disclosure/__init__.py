@@ -1,4 +1,4 @@
-"""Statistical disclosure control for everything rendered (DESIGN.md §7).
+"""Statistical disclosure control for everything rendered (docs/disclosure.md).
 
 Every tidy table of :mod:`pilot_eval.measures` goes through :func:`protect` (and check
 outcomes, GDPR art. 10 criminal-offence data, through :func:`protect_check_outcomes`)
@@ -210,7 +210,7 @@ def publish(table: pd.DataFrame, *, check_outcomes: bool = False, **options) -> 
     Notebooks and reports call this (never ``table.to_html()``) for every table they
     show; charts plot ``publish(...).values``, in which every withheld cell is NaN.
     ``options`` go to :func:`protect` (or :func:`protect_check_outcomes` with
-    ``check_outcomes=True``); the thresholds default to DESIGN.md §7. Language and
+    ``check_outcomes=True``); the thresholds default to the floors of docs/disclosure.md. Language and
     caption are chosen when the result is shown (``.to_html(lang="sv", caption=...)``).
 
     Examples

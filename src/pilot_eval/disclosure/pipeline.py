@@ -37,7 +37,7 @@ def protect(
     row_totals: str | dict[str, Sequence[str]] | None = "auto",
     withhold: Iterable[tuple[int, str]] | None = None,
 ) -> ProtectedTable:
-    """Apply the disclosure rules of DESIGN.md §7 to a tidy table.
+    """Apply the disclosure rules (docs/disclosure.md) to a tidy table.
 
     Parameters
     ----------
@@ -61,7 +61,7 @@ def protect(
         elsewhere. ``None``: only total rows count. A list: these values mark total rows
         too (and no other total is assumed published).
     thresholds : Thresholds, optional
-        Default DESIGN.md §7's, which are also the floors: a :class:`Thresholds` may be
+        Default the floors of docs/disclosure.md: a :class:`Thresholds` may be
         stricter, never laxer (anything else is a TypeError).
     row_totals : "auto", None or dict, default "auto"
         Count columns that are the sum of other count columns in every row (``{"n":

@@ -40,7 +40,7 @@ CHECK_OUTCOME_LEVELS = ("administration", "year")
 TOTAL_MARKERS = ("Totalt", "Total", "all", "Alla", "Hela kommunen", "Samtliga")
 
 
-#: The floors of DESIGN.md §7: no :class:`Thresholds` field may be set below these. A
+#: The floors (docs/disclosure.md, "Thresholds are floors"): no :class:`Thresholds` field may be set below these. A
 #: threshold may be raised (withholding more), never lowered; the defaults are the floors.
 #: ``protection_width`` below 1 would mean nothing (the audit keeps every withheld count to
 #: at least two whole values), so it is refused rather than silently read as 1.
@@ -72,13 +72,13 @@ def below_floor(name: str, value: object, floor: float) -> str:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The thresholds of DESIGN.md §7, each at least its floor (:data:`FLOORS`).
+    """The disclosure thresholds (docs/disclosure.md), each at least its floor (:data:`FLOORS`).
 
     The defaults are the floors. A higher value withholds more and is allowed; a lower one
     is a ValueError naming the field and its floor, however the instance is made
     (``Thresholds(min_count=4)``, :func:`dataclasses.replace`), and the instance is frozen,
-    so that no parameter, notebook or caller of :func:`protect` can publish what DESIGN.md
-    §7 withholds.
+    so that no parameter, notebook or caller of :func:`protect` can publish what the floors
+    withhold.
 
     Attributes
     ----------

@@ -1,4 +1,4 @@
-"""Causal effects of the pilot (DESIGN.md §6): estimators with honest uncertainty for 3
+"""Causal effects of the pilot (docs/estimation.md): estimators with honest uncertainty for 3
 treated of 8 administrations. Every result has ``tidy()`` with the columns of
 :data:`pilot_eval.estimate.base.TIDY_COLUMNS`.
 

@@ -1,4 +1,4 @@
-"""The result shape every estimator shares (DESIGN.md §6).
+"""The result shape every estimator shares (docs/estimation.md).
 
 Every estimate is a tidy table with the columns of :data:`TIDY_COLUMNS` (plus index
 columns such as ``event_time`` or ``cohort`` where an estimator has them). Result

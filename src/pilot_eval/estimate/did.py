@@ -1,4 +1,4 @@
-"""Staggered difference-in-differences (DESIGN.md §6): Callaway & Sant'Anna group-time
+"""Staggered difference-in-differences (docs/estimation.md): Callaway & Sant'Anna group-time
 effects, and naive two-way fixed effects with its Goodman-Bacon decomposition.
 
 The headline estimator is :func:`staggered_did`, the group-time average treatment
@@ -33,7 +33,7 @@ Few clusters
 ------------
 With 3 treated of 8 administrations the analytic and bootstrap errors here rest on
 asymptotics in the number of clusters and understate uncertainty; the project reports
-randomisation inference and the wild cluster bootstrap next to them (DESIGN.md §6). The
+randomisation inference and the wild cluster bootstrap next to them (docs/estimation.md). The
 influence functions are kept on the result (``influence``) for such procedures.
 
 References
@@ -1053,7 +1053,7 @@ class BaconDecomposition:
     n_obs: int = 0
 
     def tidy(self) -> pd.DataFrame:
-        """The decomposition as a tidy table (DESIGN.md §6): one row per 2×2 comparison,
+        """The decomposition as a tidy table (docs/estimation.md): one row per 2×2 comparison,
         term ``"<type>: <treated> vs <control>"`` (cohorts by first treated period, 0 =
         never treated), ``estimate`` its 2×2 DiD, ``n`` the units in the two groups, and a
         last row, term ``"twfe"``, with the TWFE coefficient (= Σ weight × estimate) over

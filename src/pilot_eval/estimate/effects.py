@@ -1,6 +1,6 @@
 """The headline: effects of the pilot on each main outcome, during and after it.
 
-Design (DESIGN.md §1, §6): 8 administrations, 3 in the pilot. Each outcome is analysed on
+Design (docs/estimation.md): 8 administrations, 3 in the pilot. Each outcome is analysed on
 its own microdata (vacancies, applications or checks) with administration and calendar
 period (quarter of publication) fixed effects. ``during_i`` marks units of pilot
 administrations published while the pilot was in force and ``after_i`` those published
@@ -20,8 +20,8 @@ Which estimator depends on the roll-out (:func:`rollout_design`):
 
 * **Staggered roll-out** (several start or end dates among the pilot administrations, or
   a pilot confined to some role groups): the naive regression above would be the two-way
-  fixed effects estimator that DESIGN.md §6 forbids as headline (already-treated
-  administrations would act as controls for later ones). The headline then uses the
+  fixed effects estimator, never the headline (already-treated administrations would act as
+  controls for later ones; docs/estimation.md). The headline then uses the
   **imputation estimator** (Borusyak, Jaravel & Spiess 2024; equivalently Wooldridge's
   2021 extended TWFE with every treated administration × quarter cell saturated):
   administration and quarter effects are fitted on the untreated rows only (comparison
@@ -104,8 +104,8 @@ __all__ = [
 TERMS = ("during", "after")
 FIXED_EFFECTS = ("administration", "period")
 
-#: The one pre-specified primary outcome of each question (DESIGN.md §6: "one primary
-#: outcome per question"). The report's headline family for family-wise p-values is these
+#: The one pre-specified primary outcome of each question (docs/estimation.md, "Primary
+#: outcomes"). The report's headline family for family-wise p-values is these
 #: outcomes × :data:`FAMILY_TERMS` (:data:`pilot_eval.estimate.multiplicity.REPORT_FAMILY`).
 PRIMARY_OUTCOMES: dict[str, str] = {
     "time_to_fill": "days_to_fill",
@@ -739,7 +739,7 @@ def pilot_effects(
     window
         ``(first, last)`` publication dates to analyse, either may be None. Default
         :data:`DEFAULT_WINDOW`: up to 2026-02-28, the day before the 2026-03-01 law change
-        (DESIGN.md §1), and never after the cut date. ``None`` analyses everything up to
+        (docs/estimation.md, "Window"), and never after the cut date. ``None`` analyses everything up to
         the cut date.
     reps, seed
         Wild bootstrap draws and seed.
@@ -974,7 +974,7 @@ def event_study(
     control: str = "never_treated",
     panel: pd.DataFrame | None = None,
 ) -> EstimateResult:
-    """Event study with pre-periods for one outcome (DESIGN.md §6: part of every effect).
+    """Event study with pre-periods for one outcome (part of every effect, docs/estimation.md).
 
     Callaway & Sant'Anna group-time effects on the administration × period panel
     (:func:`pilot_eval.measures.build_panel`), aggregated by event time (periods since the

@@ -1,6 +1,6 @@
 """Effects of the pilot by applicant group (gender, age band): exploratory.
 
-The equality question of DESIGN.md §1 ("does the pilot push some groups out more than
+The equality question ("does the pilot push some groups out more than
 others?") as an estimate, not only as rates: for each group *g* of ``by`` (the
 applications' ``gender`` or ``age_band``, :data:`pilot_eval.contract.GENDERS` /
 :data:`~pilot_eval.contract.AGE_BANDS`) a **triple difference** on the application rows of

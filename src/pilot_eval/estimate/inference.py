@@ -1,4 +1,4 @@
-"""Inference with few clusters: 8 administrations, 3 of them treated (DESIGN.md §1, §6).
+"""Inference with few clusters: 8 administrations, 3 of them treated (docs/estimation.md).
 
 With so few clusters the usual cluster-robust t-test cannot be trusted (Cameron, Gelbach &
 Miller 2008; MacKinnon & Webb 2017). This module gives three answers to "is the effect

@@ -1,4 +1,4 @@
-"""Interrupted time series: segmented regression for one series (DESIGN.md §6).
+"""Interrupted time series: segmented regression for one series (docs/estimation.md).
 
 For a user with no comparison group, the effect of the pilot is read off a single monthly
 (or quarterly) series: the pre-interruption trend is extrapolated as the counterfactual and

@@ -1,5 +1,5 @@
 """Family-wise p-values over the headline family: Westfall–Young step-down min-p on the
-randomization distributions (DESIGN.md §6: "family-wise p-values over the headline family").
+randomization distributions (docs/estimation.md).
 
 The headline test of every outcome and term is randomization inference over the same 56
 assignments of 3 of 8 administrations. Under the joint sharp null (no effect on any

@@ -1,7 +1,7 @@
 """Power and minimum detectable effects for the actual design: 3 of 8 administrations.
 
-"Not significant" must never be read as "no effect" (DESIGN.md §6), and "power is computed
-from the data at hand, not from the demo". Two methods:
+"Not significant" must never be read as "no effect" (docs/estimation.md), and power is computed
+from the data at hand, not from the demo. Two methods:
 
 **From the data** (:func:`minimum_detectable_effect`, the public one). How large would a
 constant additive effect of the pilot have to be for the headline test (randomization

@@ -1,5 +1,5 @@
 """Robustness of the headline: leave one administration out, and placebo pilots in time
-(DESIGN.md §6: "leave-one-administration-out and placebo periods accompany every headline").
+(docs/estimation.md, "Leave-one-out and placebo pilots in time").
 
 Both rerun the headline of :func:`~pilot_eval.estimate.effects.pilot_effects` — the same
 estimator (fixed-effects difference-in-differences, or the imputation estimator under a

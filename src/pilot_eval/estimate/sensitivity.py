@@ -1,4 +1,4 @@
-"""Sensitivity of the event study to parallel trends (DESIGN.md §6, issue 17 items 3-4).
+"""Sensitivity of the event study to parallel trends (docs/estimation.md, issue 17 items 3-4).
 
 Three pieces, all on the report's event study (:func:`pilot_eval.estimate.effects.event_study`:
 Callaway & Sant'Anna on the administration × quarter panel, never-treated comparisons):

@@ -207,7 +207,9 @@ def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: st
         src = Source("_", path, sheet)
         if settings["header_row"] == 1:
             return _read_excel(src), None, None, None
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, header=settings["header_row"] - 1)
+        frame = pd.read_excel(  # keep_default_na=False: a cell "NA" or "None" stays text, as in _read_excel
+            path, sheet_name=sheet or 0, dtype=str, header=settings["header_row"] - 1, keep_default_na=False
+        )
         frame = frame.fillna("")
         frame.columns = [str(c).strip() for c in frame.columns]
         start = settings["header_row"] + 1
@@ -494,7 +496,9 @@ def _to_date(
 
 
 def _target(col, value) -> str:
-    """A value-map target in the contract's canonical spelling."""
+    """A value-map target in the contract's canonical spelling ("" stays "": empty)."""
+    if isinstance(value, str) and value == "":
+        return ""
     if col.kind == "stage":
         return str(stage_lookup()[fold(str(value).lower())])
     if col.kind == "bool":

@@ -169,17 +169,35 @@ class Mapping:
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML 1.1 reads ``on``, ``off``, ``yes`` and ``no`` as booleans, which would turn a
-    join's ``on:`` key into ``True``; here only ``true`` and ``false`` are."""
+    """PyYAML reads YAML 1.1, where ``on``, ``off``, ``yes`` and ``no`` are booleans (a
+    join's ``on:`` key would become ``True``) and a number may hold underscores, a leading
+    zero or colons (``25_34`` is 2534, ``007`` is 7 in octal, ``1:30`` is 90). Here only
+    ``true`` and ``false`` are booleans and only plain decimal numbers (``42``, ``-3``,
+    ``1.5``, ``2e3``) are numbers; ``25_34``, ``007`` and ``1:30`` stay text."""
 
 
+_NOT_HERE = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    key: [(tag, regexp) for tag, regexp in resolvers if tag not in _NOT_HERE]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def yaml_loader() -> type[yaml.SafeLoader]:
+    """The loader of mapping files (:class:`_Loader`), for ``map suggest`` to read a profile
+    as ``load_mapping`` reads it."""
+    return _Loader
 
 
 def resolve_mapping_path(name_or_path: str | Path) -> Path:
@@ -292,6 +310,16 @@ def _schema_errors(mapping: Mapping) -> list[str]:
             continue
         if error.validator == "oneOf":
             message = "a column is a source column's name, or a mapping with from/constant/values/unknown/format"
+            blank = [
+                e for e in (error.context or []) if e.validator == "type" and e.instance is None and "values" in e.path
+            ]
+            if blank:  # `Label:` with nothing after it, or ~ / null
+                for e in blank:
+                    out.append(
+                        f"{mapping.where((*path, *e.path))}: no target; to map this value to empty (the contract's "
+                        'missing value) write ""'
+                    )
+                continue
             sub = [e for e in (error.context or []) if e.validator == "additionalProperties"]
             if sub and isinstance(error.instance, dict):
                 keys = _pattern_keys(path) or set()
@@ -378,6 +406,15 @@ def _allowed_values(col) -> dict[str, object] | None:
     return None
 
 
+def _quote_hint(col, target) -> str:
+    """For a number that is a contract value with its underscores read away (``2534`` for
+    ``25_34``, as a YAML 1.1 reader reads it): how to write it."""
+    if col.kind != "enum" or isinstance(target, bool) or not isinstance(target, (int, float)):
+        return ""
+    close = [v for v in col.values if v.replace("_", "") == str(target)]
+    return f"; write it in quotes: '{close[0]}'" if close else ""
+
+
 def _column_errors(mapping: Mapping, path: tuple, col, cspec: dict) -> list[str]:
     out = []
     given = [k for k in ("from", "constant", "derive", "from_file") if k in cspec]
@@ -397,12 +434,19 @@ def _column_errors(mapping: Mapping, path: tuple, col, cspec: dict) -> list[str]
             )
         else:
             for source_value, target in cspec["values"].items():
+                if target == "":  # empty: the contract's missing value, for a column that may be empty
+                    if not col.nullable:
+                        out.append(
+                            f"{mapping.where((*path, 'values', source_value))}: {col.name} may not be empty, "
+                            'so "" (empty) is no target here'
+                        )
+                    continue
                 if is_todo(target) or fold(str(target).lower()) in allowed:
                     continue
                 names = ", ".join(col.values) if col.kind == "enum" else "0-7 or a stage name"
                 out.append(
                     f"{mapping.where((*path, 'values', source_value))}: {target!r} is not a value of "
-                    f"{col.name} ({names})"
+                    f"{col.name} ({names}){_quote_hint(col, target)}"
                 )
     unknown = cspec.get("unknown")
     policy = unknown is not None and unknown not in ("quarantine", "keep") and not is_todo(unknown)

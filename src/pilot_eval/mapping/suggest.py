@@ -48,7 +48,7 @@ from ..privacy import redact, safe_value, scan_frame, scrub_error
 from ..readers import CSV_SUFFIXES, EXCEL_SUFFIXES, SOURCE_LINE, decode_bytes
 from . import vocabulary as V
 from .apply import read_csv_with, read_jsonl
-from .load import iter_todos
+from .load import iter_todos, yaml_loader
 
 __all__ = [
     "ENUM_CAP",
@@ -155,10 +155,14 @@ class SuggestResult:
     unused: list[tuple[str, str]]
     todos: list[tuple[str, str]]
     profile: str | None = None
+    profile_matched: int | None = None  # with a profile: its columns the export has
 
     @property
     def matched(self) -> int:
-        """Contract columns drafted from a source column."""
+        """Contract columns drafted from a source column (with a profile: the profile's
+        columns read from a source column the export has)."""
+        if self.profile_matched is not None:
+            return self.profile_matched
         return sum(1 for cols in self.tables.values() for d in cols.values() if d.source_column and not d.todo)
 
     def summary(self, out: str | Path | None = None) -> str:
@@ -296,10 +300,13 @@ def _read_all(raw_dir: Path) -> tuple[list[_Sheet], list[tuple[str, str]]]:
     return sheets, unused
 
 
-def _privacy_guard(sheet: _Sheet) -> None:
+def _privacy_guard(sheet: _Sheet, reviewed: set[str] | frozenset[str] = frozenset()) -> None:
     """Refuse a file with a direct identifier in any column (header or value), as ingest
-    does; the message names file, column and row and never quotes the value."""
-    findings = scan_frame(sheet.frame)
+    does; the message names file, column and row and never quotes the value.
+
+    ``reviewed``: headers a profile's ``reviewed_headers`` vouch for (Teamtailor's
+    ``name`` of a stage); they pass by their name, as in ingest, their values are scanned."""
+    findings = [f for f in scan_frame(sheet.frame) if not (f.is_header and f.column in reviewed)]
     if findings:
         finding = findings[0]
         row = None if finding.position < 0 else sheet.lines[finding.position]
@@ -758,12 +765,21 @@ class _ProfileCheck:
                 return name, ref[len(name) + 1 :]
         return table.get("source", ""), ref
 
+    def ref(self, table: dict, ref: object, what: str) -> object:
+        """A column reference of a table as written (a joined one keeps its ``<source>.``
+        prefix) if the export has the column, else a TODO."""
+        if not isinstance(ref, str):
+            return ref
+        source, column = self.split(table, ref)
+        checked = self.column(source, column, what)
+        return ref if checked == column else checked
+
     def table(self, name: str, table: dict) -> None:
         main = table.get("source", "")
         for join in table.get("join") or []:
             if isinstance(join, dict) and isinstance(join.get("on"), dict):
                 join["on"] = {
-                    self.column(*self.split(table, left), f"{name} join key"): self.column(
+                    self.ref(table, left, f"{name} join key"): self.column(
                         join.get("source", ""), right, f"{name} join key"
                     )
                     for left, right in join["on"].items()
@@ -771,7 +787,7 @@ class _ProfileCheck:
         columns = table.get("columns") or {}
         for column, spec in columns.items():
             if isinstance(spec, str):
-                columns[column] = self.column(*self.split(table, spec), f"{name}.{column}")
+                columns[column] = self.ref(table, spec, f"{name}.{column}")
             elif isinstance(spec, dict) and isinstance(spec.get("from"), str):
                 source, ref = self.split(table, spec["from"])
                 checked = self.column(source, ref, f"{name}.{column}")
@@ -792,7 +808,17 @@ class _ProfileCheck:
                 history["values"] = self.values(source, history["stage"], history["values"], "stage")
 
     def extras(self) -> None:
+        """A TODO for each column the profile does not name, in the sources whose unused
+        columns ingest reports (a table's own source and its joins; not a history's or an
+        unused source's, as in apply_mapping)."""
+        checked = set()
+        for table in (self.data.get("tables") or {}).values():
+            if isinstance(table, dict):
+                checked.add(table.get("source"))
+                checked |= {j.get("source") for j in table.get("join") or [] if isinstance(j, dict)}
         for name, frame in self.frames.items():
+            if name not in checked:
+                continue
             source = self.data["sources"][name]
             ignored = [c for c in source.get("ignore_columns") or [] if isinstance(c, str)]
             extra = [c for c in frame.columns if c not in self.used[name] and c not in ignored]
@@ -813,26 +839,13 @@ def _todos_of(data: object) -> list[tuple[str, str]]:
 
 
 def _yaml_loader():
-    """PyYAML's safe loader with YAML 1.2 booleans: only true/false are booleans, so a
-    key ``on:`` (of a join) stays the string "on" rather than True, and "yes"/"no" stay text."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
-    return Loader
+    """The loader of mapping files (:func:`.load.yaml_loader`): only true/false are
+    booleans (a join's ``on:`` stays "on", "yes"/"no" stay text) and ``25_34`` or ``007``
+    stay text, as ``load_mapping`` reads them."""
+    return yaml_loader()
 
 
-def _check_profile(
-    raw: Path, sheets: list[_Sheet], unused: list[tuple[str, str]], profile: str | Path
-) -> SuggestResult:
+def _read_profile(profile: str | Path) -> tuple[Path, dict]:
     import yaml
 
     path = _profile_path(profile)
@@ -843,13 +856,56 @@ def _check_profile(
         raise IngestError("not valid YAML", file=path.name, row=mark.line + 1 if mark else None) from exc
     if not isinstance(data, dict):
         raise IngestError("a mapping file is a YAML mapping (mapping_version, sources, tables)", file=path.name)
+    return path, data
+
+
+def _reviewed_of(data: dict, sheets: list[_Sheet]) -> dict[str, set[str]]:
+    """Sheet label -> the headers the profile's ``reviewed_headers`` vouch for in the
+    sources that read that sheet."""
+    out: dict[str, set[str]] = {}
+    for source in (data.get("sources") or {}).values():
+        if not isinstance(source, dict) or not isinstance(source.get("reviewed_headers"), dict):
+            continue
+        for sheet in _sheets_of(source, sheets):
+            out.setdefault(sheet.label, set()).update(str(h) for h in source["reviewed_headers"])
+    return out
+
+
+def _profile_matched(data: dict, check: _ProfileCheck) -> int:
+    """The profile's contract columns read from a source column the export has."""
+    count = 0
+    for table in (data.get("tables") or {}).values():
+        if not isinstance(table, dict):
+            continue
+        for spec in (table.get("columns") or {}).values():
+            ref = spec if isinstance(spec, str) else spec.get("from") if isinstance(spec, dict) else None
+            if isinstance(ref, str) and not ref.startswith("TODO"):
+                source, column = check.split(table, ref)
+                if source in check.frames and column in check.frames[source].columns:
+                    count += 1
+    return count
+
+
+def _check_profile(
+    raw: Path, sheets: list[_Sheet], unused: list[tuple[str, str]], profile: str | Path, path: Path, data: dict
+) -> SuggestResult:
+    import yaml
+
     check = _ProfileCheck(data, sheets)
     for name, table in (data.get("tables") or {}).items():
         if isinstance(table, dict):
             check.table(name, table)
     check.extras()
     files = {s.path.name for name in check.frames for s in _sheets_of(data["sources"][name], sheets)}
-    unused += [(s.label, "the profile reads no such file") for s in sheets if s.path.name not in files]
+    direct: dict[str, str] = {}
+    for sheet in sheets:
+        if sheet.path.name in files:
+            continue
+        table = _is_direct(sheet)
+        if table is not None and table not in direct and table not in (data.get("tables") or {}):
+            direct[table] = sheet.label  # a contract table beside the export, read as without a mapping
+        else:
+            unused.append((sheet.label, "the profile reads no such file"))
     todos = _todos_of(data)
     head = [
         f"# Draft mapping written by `pilot-eval map suggest --raw {raw.name} --profile {profile}`:",
@@ -857,9 +913,12 @@ def _check_profile(
         "# lacks or the profile does not know; `pilot-eval ingest --mapping` refuses this file while",
         "# any is left. The profile's own comments are in the profile file.",
     ]
+    head += [f"# Read directly (a contract table, as without a mapping): {label}" for label in direct.values()]
     head += [f"# Not used: {label} ({reason})" for label, reason in unused]
     text = "\n".join(head) + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
-    return SuggestResult(text, {}, {}, {}, unused, todos, profile=str(profile))
+    return SuggestResult(
+        text, {}, {}, direct, unused, todos, profile=str(profile), profile_matched=_profile_matched(data, check)
+    )
 
 
 # --------------------------------------------------------------------------- entry
@@ -892,10 +951,12 @@ def suggest_mapping(raw_dir: str | Path, profile: str | Path | None = None) -> S
     if not raw.is_dir():
         raise IngestError("the raw data directory does not exist", file=raw)
     sheets, unused = _read_all(raw)
+    path, data = _read_profile(profile) if profile is not None else (None, {})
+    reviewed = _reviewed_of(data, sheets)  # a profile's reviewed headers pass by name, as in ingest
     for sheet in sheets:  # first: nothing below may quote a value of a refused file
-        _privacy_guard(sheet)
+        _privacy_guard(sheet, reviewed.get(sheet.label, frozenset()))
     if profile is not None:
-        return _check_profile(raw, sheets, unused, profile)
+        return _check_profile(raw, sheets, unused, profile, path, data)
 
     direct: dict[str, str] = {}
     candidates: list[_Sheet] = []

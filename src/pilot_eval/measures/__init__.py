@@ -1,4 +1,4 @@
-"""Outcome measures of DESIGN.md §5: tidy tables from the processed tables.
+"""Outcome measures (docs/measures.md): tidy tables from the processed tables.
 
 Every function takes processed tables (``pilot_eval.ingest.load_processed``), a cut date
 where censoring matters, and ``by=`` grouping columns; it returns a tidy DataFrame with

@@ -1,5 +1,5 @@
 """Who the pilot covered and how many checks of which kind were made: the council's
-questions 1 and 2 (DESIGN.md §1).
+questions 1 and 2.
 
 Check **outcomes** are criminal-offence data (GDPR art. 10) and are never read here: the
 ``outcome`` column is dropped before anything else is done.

@@ -1,4 +1,4 @@
-"""The recruitment funnel and competence supply (DESIGN.md §5): withdrawals by stage,
+"""The recruitment funnel and competence supply (docs/measures.md): withdrawals by stage,
 late-stage withdrawal (the main pilot outcome), withdrawal reasons, offers, applicants and
 qualified applicants per vacancy, vacancy outcomes, staffing measures and the equality
 breakdown.
@@ -324,8 +324,8 @@ def withdrawals(
             ``n_withdrawn / n_reached``: the conditional withdrawal rate (hazard) at the
             stage, NaN when nobody reached it.
         ``share_of_applications``
-            ``n_withdrawn`` ÷ all applications of the group (DESIGN.md §5 "withdrawn ÷
-            submitted, by stage"); these shares sum over the stages to the group's
+            ``n_withdrawn`` ÷ all applications of the group (withdrawn ÷
+            submitted, by stage); these shares sum over the stages to the group's
             overall withdrawal rate.
         ``n``
             ``n_reached``.
@@ -782,7 +782,7 @@ def staffing_measures(
 
     The table's level is administration × role group × month; ask for
     ``by=["administration", "period"]`` with ``period="month"`` for the administration ×
-    month series of DESIGN.md §5.
+    month series of docs/measures.md.
 
     Parameters
     ----------

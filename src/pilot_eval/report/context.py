@@ -41,7 +41,7 @@ __all__ = [
 
 #: First day of the default analysis window (the demo export starts here).
 WINDOW_START = PARAMETERS["window_start"]
-#: Last day of the default analysis window: the day before the 2026-03-01 law change (DESIGN.md §1).
+#: Last day of the default analysis window: the day before the 2026-03-01 law change (docs/estimation.md, "Window").
 WINDOW_END = PARAMETERS["window_end"]
 LAW_CHANGE = "2026-03-01"
 
@@ -140,7 +140,7 @@ def prepare_data(
     period
         Report period (:func:`parse_period`).
     raw_dir
-        A raw export (CSV or Excel, DESIGN.md §4). Ingested into ``processed_dir`` unless
+        A raw export (CSV or Excel, docs/contract.md). Ingested into ``processed_dir`` unless
         that already holds data from the same files (sha256) and cut date.
     processed_dir
         Default :func:`default_processed_dir`.

@@ -1,7 +1,7 @@
 """The summary for politicians: what was done, what we found, and what the data cannot tell.
 
 The quarterly report's first page ("Sammanfattning") is read by councillors in two
-minutes (DESIGN.md §2, §7). This module turns the headline table of
+minutes. This module turns the headline table of
 :func:`pilot_eval.estimate.effects.pilot_effects` and the coverage tables of
 :func:`pilot_eval.measures.coverage.pilot_coverage` into short sentences in plain
 Swedish (klarspråk; English with ``lang="en"``):

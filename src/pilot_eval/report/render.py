@@ -1,6 +1,6 @@
 """A report's pages for readers: executed notebooks as HTML, the index page, the footer.
 
-Pages follow DESIGN.md §7: no code and no prompts (nbconvert's ``exclude_input``), images
+Pages have no code and no prompts (nbconvert's ``exclude_input``), images
 embedded, nothing fetched from another host (the nbconvert template ``pilot_eval`` in
 ``templates/`` replaces the lab template's head, which loads require.js and MathJax from
 a CDN, by inline CSS), print-friendly, and a provenance footer on every page: period,

@@ -158,7 +158,7 @@ def run_report(
     period
         ``2025Q4``, ``2025H2``, ``2025-12`` or ``2025``.
     raw_dir
-        A raw export to ingest (CSV or Excel, DESIGN.md §4), unless ``processed_dir``
+        A raw export to ingest (CSV or Excel, docs/contract.md), unless ``processed_dir``
         already holds it (same files by sha256, same cut date).
     demo
         Use the synthetic Botkyrka export (generated and ingested on first use).

@@ -213,7 +213,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "start_date": ("Startdatum", "Start date"),
     "end_date": ("Slutdatum", "End date"),
     "event_time": ("Tid i förhållande till start", "Event time"),
-    # estimates (DESIGN.md §6)
+    # estimates (docs/estimation.md)
     "term": ("Avser", "Refers to"),
     "estimate": ("Skattning", "Estimate"),
     "std_error": ("Standardfel", "Standard error"),
@@ -445,12 +445,12 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "during": ("Under piloten", "During the pilot"),
         "after": ("Efter piloten", "After the pilot"),
     },
-    "table": {
-        "vacancies": ("Rekryteringar", "Vacancies"),
-        "applications": ("Ansökningar", "Applications"),
-        "background_checks": ("Bakgrundskontroller", "Background checks"),
-        "pilot_rollout": ("Pilotens schema", "Pilot roll-out"),
-        "staffing_monthly": ("Bemanning per månad", "Staffing by month"),
+    "table": {  # the Swedish names are the contract's (contract.TABLE_NAMES_SV)
+        "vacancies": (C.TABLE_NAMES_SV["vacancies"], "Vacancies"),
+        "applications": (C.TABLE_NAMES_SV["applications"], "Applications"),
+        "background_checks": (C.TABLE_NAMES_SV["background_checks"], "Background checks"),
+        "pilot_rollout": (C.TABLE_NAMES_SV["pilot_rollout"], "Pilot roll-out"),
+        "staffing_monthly": (C.TABLE_NAMES_SV["staffing_monthly"], "Staffing by month"),
     },
     "total": {
         "total": ("Totalt", "Total"),

@@ -1,4 +1,4 @@
-"""Every chart of the reports, in one house style (DESIGN.md §7, STYLE.md).
+"""Every chart of the reports, in one house style.
 
 Charts are read by politicians, in Swedish by default (``lang="en"`` on request), on
 screen and on paper. Every function here returns a :class:`matplotlib.figure.Figure`
