@@ -292,6 +292,36 @@ def test_an_unknown_stage_in_the_history_quarantines_its_application_naming_the_
     assert quarantined["application_id"].tolist() == [victim]  # the leading zeros kept there too
 
 
+@pytest.mark.slow
+def test_history_rows_that_name_no_application_are_written_to_the_quarantine_folder(ingested, tmp_path):
+    """A stage change whose application is not in the export (deleted in Teamtailor, or
+    a typing error in the key) is not lost: counted as quarantined in the report's
+    mapping section and written, with its file and line, to quarantine/_source_<name>.csv."""
+    base, _, _ = ingested("teamtailor")
+    raw = tmp_path / "raw"
+    shutil.copytree(base / "own", raw)
+    path = raw / "stage-changes.csv"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    n = len(lines)
+    path.write_text(
+        text + "00099999901,2025-03-01T10:00:00+01:00,Inbox,00099999999\n"
+        "00099999902,2025-03-02T10:00:00+01:00,Interview,\n",
+        encoding="utf-8",
+    )
+    result = ingest(raw, tmp_path / "out", cut_date=CUT, data_docs=False, mapping="teamtailor")
+    history = result.report["mapping"]["sources"]["stage_changes"]
+    assert history["quarantined"] == 2 and history["folded"] == history["rows"] - 2
+    assert history["quarantine_file"] == "quarantine/_source_stage_changes.csv"
+    rows = pd.read_csv(tmp_path / "out" / history["quarantine_file"], dtype=str, keep_default_na=False)
+    assert rows["source_file"].tolist() == ["stage-changes.csv"] * 2
+    assert rows["source_line"].tolist() == [str(n + 1), str(n + 2)]
+    assert rows["relationships.job-application.data.id"].tolist() == ["00099999999", ""]
+    assert all("names no application of job-applications.csv" in r for r in rows["reasons"])
+    assert any("2 stage-history rows name no application" in x for x in result.report["notices"])
+    assert result.report["tables"]["applications"]["rows_quarantined"] == 0
+
+
 # --------------------------------------------------------------------------- reviewed headers
 
 

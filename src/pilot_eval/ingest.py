@@ -226,10 +226,10 @@ def ingest(
         cut, cut_source = _cut_date(cut_date)
         _sweep_stale(out_dir)
         if mapping is not None:
-            raws, notices, mapping_report = _read_mapped(raw_dir, mapping)
+            raws, notices, mapping_report, set_aside = _read_mapped(raw_dir, mapping)
         else:
             raws, notices = read_raw_dir(raw_dir)
-            mapping_report = None
+            mapping_report, set_aside = None, {}
         missing = [t for t in REQUIRED_TABLES if t not in raws]
         if missing:
             names = ", ".join(f"{t} ({TABLES[t].swedish})" for t in missing)
@@ -280,6 +280,7 @@ def ingest(
             data_docs,
             early,
             mapping_report,
+            set_aside,
         )
         _commit(staging, out_dir)
     except BaseException as exc:
@@ -543,10 +544,11 @@ def _cut_date(cut_date: str | dt.date | None) -> tuple[pd.Timestamp, str]:
         raise IngestError(f"--cut-date must be a date YYYY-MM-DD, got {cut_date!r}") from exc
 
 
-def _read_mapped(raw_dir: Path, mapping) -> tuple[dict[str, RawTable], list[str], dict]:
+def _read_mapped(raw_dir: Path, mapping) -> tuple[dict[str, RawTable], list[str], dict, dict[str, pd.DataFrame]]:
     """The raw tables of an export described by a mapping: the mapped tables from
     :func:`pilot_eval.mapping.apply_mapping`, the others from their own contract-named
-    files (a file the mapping reads is not read a second time)."""
+    files (a file the mapping reads is not read a second time), and the source rows set
+    aside outside any table (:attr:`pilot_eval.mapping.MappedExport.set_aside`)."""
     from .mapping import apply_mapping, load_mapping
 
     mapping = load_mapping(mapping)
@@ -564,7 +566,7 @@ def _read_mapped(raw_dir: Path, mapping) -> tuple[dict[str, RawTable], list[str]
         if table in mapped.raws:
             notices.append(f"ignored {src.label}: the mapping {mapping.path.name} builds {table} from its own sources")
     raws.update(mapped.raws)
-    return raws, notices + mapped.notices, mapped.accounting
+    return raws, notices + mapped.notices, mapped.accounting, mapped.set_aside
 
 
 def _privacy_guard(raws: dict[str, RawTable]) -> None:
@@ -1047,10 +1049,15 @@ def _write(
     data_docs: bool,
     early: dict[str, _EarlyWrite] | None = None,
     mapping_report: dict | None = None,
+    set_aside: dict[str, pd.DataFrame] | None = None,
 ) -> IngestResult:
     """Write the whole output into ``staging`` (committed by the caller); ``early``: the
-    files :func:`_write_early` started, kept where no row was quarantined."""
+    files :func:`_write_early` started, kept where no row was quarantined; ``set_aside``:
+    a mapping's source rows that reached no table, to ``quarantine/_source_<name>.csv``."""
     (staging / "quarantine").mkdir(exist_ok=True)
+    for name, rows in (set_aside or {}).items():
+        rows = rows.assign(reasons=rows["reasons"].map(redact))
+        rows.to_csv(staging / "quarantine" / f"_source_{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
     report_tables: dict[str, dict] = {}
     processed: dict[str, pd.DataFrame] = {}
     quarantine: dict[str, pd.DataFrame] = {}

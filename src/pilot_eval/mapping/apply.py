@@ -76,6 +76,10 @@ class MappedExport:
     notices: list[str] = field(default_factory=list)
     accounting: dict = field(default_factory=dict)
     source_paths: list[Path] = field(default_factory=list)
+    #: per source, its rows set aside outside any contract table (history rows that name
+    #: no application): source file and line, reason, the cells the mapping reads;
+    #: ingest writes them to ``quarantine/_source_<name>.csv``
+    set_aside: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -724,7 +728,7 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
     key_app = np.array(pc.fill_null(pc.index_in(keys, value_set=apps), -1), dtype=np.int32)
     key_app[np.asarray(pc.equal(keys, ""), dtype=bool)] = -1  # an empty key names no application
     app = key_app[key_codes]  # each event's application (distinct ID), -1: none
-    unmatched = int((app < 0).sum())
+    unmatched = np.flatnonzero(app < 0)
     # stage labels, once per distinct label
     values = {fold(str(k)): v for k, v in history["values"].items()}
     label_codes, labels = _factorize_stripped(events[history["stage"]])
@@ -858,7 +862,7 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
     names = read.columns + [f"{j['source']}.{c}" for j in spec.get("join") or [] for c in reads[j["source"]].columns]
     frame = _join(mapping, table, read.frame, reads)
     derived, derived_reasons, unmatched = (
-        _derive(mapping, table, frame, reads) if spec.get("history") else ({}, None, 0)
+        _derive(mapping, table, frame, reads) if spec.get("history") else ({}, None, np.zeros(0, dtype=np.int64))
     )
     out: dict[str, object] = {SOURCE_FILE: frame[SOURCE_FILE].astype("category"), SOURCE_LINE: frame[SOURCE_LINE]}
     reasons = np.full(len(frame), "", dtype=object)
@@ -909,6 +913,25 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
     return raw, {"unmapped_columns": unmapped, "history_unmatched": unmatched}
 
 
+def _unmatched_rows(mapping: Mapping, table: str, events: _Read, main: _Read, rows: np.ndarray) -> pd.DataFrame:
+    """The history rows that name no application, as ingest writes them to the
+    quarantine folder: where each is, why, and the three cells the history reads."""
+    history = mapping.data["tables"][table]["history"]
+    frame = events.frame.iloc[rows]
+    key = history["key"]
+    why = f"stage history: {key} names no application of {main.labels[0]} (or is empty)"
+    out = pd.DataFrame(
+        {
+            "source_file": frame[SOURCE_FILE].astype(str).to_numpy(),
+            "source_line": frame[SOURCE_LINE].to_numpy(),
+            "reasons": why,
+        }
+    )
+    for column in (key, history["at"], history["stage"]):
+        out[column] = frame[column].astype(str).to_numpy()
+    return out
+
+
 def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedExport:
     """Build the contract tables a mapping describes from the files in ``raw_dir``.
 
@@ -950,6 +973,10 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
             }
         if spec.get("history"):
             events = reads[spec["history"]["source"]]
+            quarantine_file = None
+            if len(unmatched):
+                export.set_aside[events.name] = _unmatched_rows(mapping, table, events, read, unmatched)
+                quarantine_file = f"quarantine/_source_{events.name}.csv"
             sources[events.name] = {
                 "files": events.labels,
                 "sha256": events.sha256,
@@ -957,15 +984,16 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "role": "history",
                 "rows": events.rows,
                 "contract_rows": 0,
-                "folded": events.rows - unmatched,
+                "folded": events.rows - len(unmatched),
                 "lookup": 0,
-                "quarantined": unmatched,
+                "quarantined": len(unmatched),
                 "unmapped_columns": [],
+                "quarantine_file": quarantine_file,
             }
-            if unmatched:
+            if len(unmatched):
                 export.notices.append(
-                    f"{events.labels[0]}: {unmatched} stage-history rows name no application of "
-                    f"{read.labels[0]} and were set aside"
+                    f"{events.labels[0]}: {len(unmatched)} stage-history rows name no application of "
+                    f"{read.labels[0]} and were set aside ({quarantine_file})"
                 )
         sources[read.name] = {
             "files": read.labels,
