@@ -48,6 +48,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pilot_eval.paths import PROFILES
+
 HERE = Path(__file__).resolve()
 DEFAULT_WORK = Path(tempfile.gettempdir()) / "pilot_eval-bench-ingest"
 TABLES = ("vacancies", "applications", "background_checks", "pilot_rollout", "staffing_monthly")
@@ -320,7 +322,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
     parser.add_argument(
         "--mapping",
-        choices=["teamtailor", "easycruit", "platsbanken"],
+        choices=PROFILES,
         default=None,
         help="compare the direct ingest with the ingest of the same data in this system's layout "
         "through its shipped profile (default scales 10 100)",

@@ -178,6 +178,12 @@ def test_each_profile_is_decided_and_maps_every_enum_with_an_unknown_policy(layo
                 assert cspec.get("values") and cspec.get("unknown"), (layout, table, column)
 
 
+def test_every_shipped_profile_has_a_layout_and_every_layout_a_profile():
+    """One list of names (paths.PROFILES) serves the CLI, the benchmark and the layouts:
+    it must name exactly the mapping files shipped in mappings/."""
+    assert sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml")) == sorted(LAYOUTS)
+
+
 def test_demo_data_cli_writes_a_layout(tmp_path, capsys):
     from pilot_eval.cli import main
 

@@ -468,7 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--encoding", default=None, help="with --swedish: cp1252 (default) or utf-8-sig")
     demo.add_argument(
         "--layout",
-        choices=["teamtailor", "easycruit", "platsbanken"],
+        choices=paths.PROFILES,
         default=None,
         help="write the export as that system writes it (ingest it with --mapping of the same name; "
         "docs/mapping.md, Shipped profiles)",

@@ -87,10 +87,11 @@ import pandas as pd
 
 from . import contract as C
 from .demo import DemoExport, _atomic_write_bytes, _export_frame, _write_csv, _write_xlsx
+from .paths import PROFILES
 
 __all__ = ["LAYOUTS", "layout_export", "write_layout", "TEAMTAILOR_STAGES", "TEAMTAILOR_ENDS"]
 
-LAYOUTS = ("teamtailor", "easycruit", "platsbanken")
+LAYOUTS = PROFILES  # one demo layout per shipped profile
 
 #: Teamtailor's stages of the demo (assumed names), by contract stage number.
 TEAMTAILOR_STAGES = ("Inbox", "Screening", "Interview", "References", "Background check", "Offer", "Hired", "Started")
