@@ -4,10 +4,11 @@
     .venv/bin/python benchmarks/ingest_mapped.py [--scales 1 10] [--work DIR] [--seed 2023]
 
 For each scale the demo export is written twice into ``WORK/scale-<s>``: as the contract's
-own files (``direct/``) and in an HR system's own layout (``own/``: every header of
-vacancies and applications renamed, ``;`` as delimiter, the final status as Swedish labels,
-submission times as ISO 8601 date-times with an offset, publication dates as dd.mm.yyyy),
-with the mapping that reads it (``own.yaml``). Each ingest runs in a fresh Python process
+own files (``direct/``) and in an HR system's own layout (``own/``,
+``pilot_eval.demo_layouts.write_renamed``: headers of vacancies and applications renamed,
+``;`` as delimiter, the final status as Swedish labels, submission times as ISO 8601
+date-times with an offset, publication dates as dd.mm.yyyy), with the mapping that reads
+it (``own.yaml``). Each ingest runs in a fresh Python process
 (wall time of the call; imports excluded). Target: mapped ≤ 1.5 × direct.
 
 The shipped profiles, on the demo in their systems' own layouts, are measured by
@@ -25,68 +26,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve()
 CUT = "2026-02-28"
-RENAMES = {
-    "vacancies": {
-        "vacancy_id": "Annons-ID",
-        "administration": "Förvaltningsnamn",
-        "published_date": "Publiceringsdatum",
-        "closing_date": "Ansökan stänger",
-        "employment_type": "Anställningsform",
-        "status": "Rekryteringsstatus",
-    },
-    "applications": {
-        "application_id": "Ansökan nr",
-        "vacancy_id": "Annons-ID",
-        "submitted_date": "Ansökningsdatum",
-        "final_status": "Status",
-    },
-}
-STATUS = {
-    "hired": "Anställd",
-    "rejected": "Ej vidare",
-    "withdrawn": "Drog tillbaka",
-    "declined_offer": "Tackade nej",
-    "cancelled": "Avbruten",
-    "in_progress": "Pågår",
-}
 
 
 def _prepare(base: Path, scale: float, seed: int) -> None:
-    import pandas as pd
-
     from pilot_eval.demo import generate, write_export
+    from pilot_eval.demo_layouts import write_renamed
 
     if (base / "own.yaml").exists():
         return
     export = generate(seed=seed, scale=scale, cut_date=CUT)
     write_export(export, base / "direct")
-    own = base / "own"
-    write_export(export, own)
-    (own / "truth.json").unlink()
-    lines = ["mapping_version: 1", "name: bench", "defaults: {delimiter: ';'}", "sources:"]
-    lines += [f"  {t}_export: {{file: export_{t}.csv}}" for t in RENAMES]
-    lines.append("tables:")
-    for table, renames in RENAMES.items():
-        frame = pd.read_csv(own / f"{table}.csv", dtype=str, keep_default_na=False)
-        columns = list(frame.columns)
-        if table == "applications":
-            frame["final_status"] = frame["final_status"].map(STATUS)
-            frame["submitted_date"] = frame["submitted_date"] + "T09:00:00+01:00"
-        else:
-            frame["published_date"] = pd.to_datetime(frame["published_date"]).dt.strftime("%d.%m.%Y")
-        frame.rename(columns=renames).to_csv(own / f"export_{table}.csv", index=False, sep=";")
-        (own / f"{table}.csv").unlink()
-        lines += [f"  {table}:", f"    source: {table}_export", "    columns:"]
-        for name in columns:
-            header = renames.get(name, name)
-            if name == "final_status":
-                values = ", ".join(f'"{label}": {value}' for value, label in STATUS.items())
-                lines.append(f'      {name}: {{from: "{header}", values: {{{values}}}}}')
-            elif table == "vacancies" and name == "published_date":
-                lines.append(f'      {name}: {{from: "{header}", format: "%d.%m.%Y"}}')
-            else:
-                lines.append(f'      {name}: "{header}"')
-    (base / "own.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (base / "own.yaml").write_text(write_renamed(export, base / "own"), encoding="utf-8")
 
 
 def _child(raw: str, out: str, mapping: str | None) -> None:

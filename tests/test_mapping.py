@@ -14,6 +14,7 @@ import pytest
 
 from pilot_eval import cli
 from pilot_eval.demo import generate, write_export
+from pilot_eval.demo_layouts import write_renamed
 from pilot_eval.errors import IngestError, MappingError
 from pilot_eval.ingest import ingest, load_processed
 from pilot_eval.mapping import apply_mapping, load_mapping
@@ -276,72 +277,18 @@ def test_todos_are_refused_by_ingest_and_map_check_naming_each(tmp_path, capsys)
 
 # --------------------------------------------------------------------------- round trip
 
-SYNONYMS = {  # the HR system's own headers for two contract tables
-    "vacancies": {
-        "vacancy_id": "Annons-ID",
-        "administration": "Förvaltningsnamn",
-        "published_date": "Publiceringsdatum",
-        "closing_date": "Ansökan stänger",
-        "employment_type": "Anställningsform",
-        "status": "Rekryteringsstatus",
-    },
-    "applications": {
-        "application_id": "Ansökan nr",
-        "vacancy_id": "Annons-ID",
-        "submitted_date": "Ansökningsdatum",
-        "final_status": "Status",
-    },
-}
-STATUS_LABELS = {
-    "hired": "Anställd",
-    "rejected": "Ej vidare",
-    "withdrawn": "Drog tillbaka",
-    "declined_offer": "Tackade nej",
-    "cancelled": "Avbruten",
-    "in_progress": "Pågår",
-}
-
 
 @pytest.fixture(scope="module")
 def round_trip(tmp_path_factory):
+    """The demo as contract files and as a Swedish HR system writes it
+    (demo_layouts.write_renamed: renamed headers, ``;``, Swedish status labels, date-times
+    with an offset, dd.mm.yyyy), each ingested, the second through its mapping."""
     base = tmp_path_factory.mktemp("mapped")
     export = generate(seed=5, scale=0.05, cut_date=CUT)
     write_export(export, base / "direct")
     ingest(base / "direct", base / "out-direct", cut_date=CUT, data_docs=False)
     own = base / "own"
-    write_export(export, own)
-    (own / "truth.json").unlink()
-    columns_yaml = {}
-    for table, renames in SYNONYMS.items():
-        frame = pd.read_csv(own / f"{table}.csv", dtype=str, keep_default_na=False)
-        if table == "applications":
-            frame["final_status"] = frame["final_status"].map(STATUS_LABELS)
-            # a datetime with an offset, as an API writes it: 10:00 local time that day
-            frame["submitted_date"] = frame["submitted_date"] + "T09:00:00+01:00"
-        if table == "vacancies":
-            frame["published_date"] = pd.to_datetime(frame["published_date"]).dt.strftime("%d.%m.%Y")
-        frame = frame.rename(columns=renames)
-        frame.to_csv(own / f"export_{table}.csv", index=False, sep=";")
-        (own / f"{table}.csv").unlink()
-        cols = {}
-        for name in pd.read_csv(base / "direct" / f"{table}.csv", nrows=0).columns:
-            cols[name] = renames.get(name, name)
-        columns_yaml[table] = cols
-    lines = ["mapping_version: 1", "name: round-trip", "defaults: {delimiter: ';'}", "sources:"]
-    for table in SYNONYMS:
-        lines += [f"  {table}_export:", f"    file: export_{table}.csv"]
-    lines.append("tables:")
-    for table, cols in columns_yaml.items():
-        lines += [f"  {table}:", f"    source: {table}_export", "    columns:"]
-        for name, header in cols.items():
-            if table == "applications" and name == "final_status":
-                values = ", ".join(f'"{label}": {value}' for value, label in STATUS_LABELS.items())
-                lines.append(f'      {name}: {{from: "{header}", values: {{{values}}}, unknown: quarantine}}')
-            elif table == "vacancies" and name == "published_date":
-                lines.append(f'      {name}: {{from: "{header}", format: "%d.%m.%Y"}}')
-            else:
-                lines.append(f'      {name}: "{header}"')
-    mapping = _write(base / "own.yaml", "\n".join(lines) + "\n")
+    mapping = _write(base / "own.yaml", write_renamed(export, own))
     result = ingest(own, base / "out-mapped", cut_date=CUT, data_docs=False, mapping=mapping)
     return base, result
 
@@ -365,7 +312,7 @@ def test_the_report_accounts_for_every_source_row(round_trip):
     for name, info in sources.items():
         assert info["rows"] == info["contract_rows"] + info["folded"] + info["lookup"] + info["quarantined"], name
         assert info["rows"] == result.report["tables"][info["into"]]["rows_read"]
-    assert result.report["mapping"]["name"] == "round-trip"
+    assert result.report["mapping"]["name"] == "renamed"
 
 
 # --------------------------------------------------------------------------- joins, history
