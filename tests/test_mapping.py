@@ -558,3 +558,86 @@ def test_a_repeated_application_id_is_quarantined_not_a_crash(tmp_path):
     frame = out.raws["applications"].frame
     assert list(frame["application_id"].astype(str)) == ["0101", "0102", "0103", "0102"]
     assert list(frame["final_status"].astype(str)) == ["hired", "withdrawn", "in_progress", "withdrawn"]
+
+
+LOG = """\
+mapping_version: 1
+name: status-log
+defaults: {delimiter: ";"}
+sources:
+  log: {file: statuslogg.csv}
+tables:
+  applications:
+    source: log
+    history:
+      source: log                 # the export itself: one row per application × status change
+      key: Ansökan
+      at: Ändrad
+      stage: Status
+      values: {Inkommen: 0, Intervju: 2, Erbjudande: 5, Anställd: 6, Avböjd: declined_offer, Återtagen: withdrawn}
+    columns:
+      application_id: Ansökan
+      vacancy_id: Annons
+      submitted_date: Inkommen
+      internal: {constant: "false"}
+      qualified: {constant: unknown}
+      highest_stage: {derive: history}
+      final_status: {derive: history}
+      withdrawn_date: {derive: history}
+      withdrawn_stage: {derive: history}
+      offer_date: {derive: history}
+"""
+
+
+def test_a_history_kept_in_the_tables_own_rows_gives_one_row_per_application(tmp_path):
+    """A status log (one row per application × status change, the application's columns
+    repeated) is folded into one row per application, its first; the rows folded are
+    counted; a row without an ID stays a row for ingest to set aside."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _write(
+        raw / "statuslogg.csv",
+        "Ansökan;Annons;Inkommen;Ändrad;Status\n"
+        "0101;0042;2025-03-01;2025-03-01 10:00;Inkommen\n"
+        "0102;0042;2025-03-02;2025-03-02 10:00;Inkommen\n"
+        "0101;0042;2025-03-01;2025-03-05 09:00;Intervju\n"
+        "0101;0042;2025-03-01;2025-03-20 09:00;Erbjudande\n"
+        "0102;0042;2025-03-02;2025-03-09 10:00;Återtagen\n"
+        ";0042;2025-03-03;2025-03-03 10:00;Inkommen\n"
+        "0101;0042;2025-03-01;2025-03-25 12:00;Anställd\n",
+    )
+    out = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", LOG)), raw)
+    frame = out.raws["applications"].frame
+    got = {
+        c: list(frame[c].astype(str))
+        for c in ("application_id", "highest_stage", "final_status", "offer_date", "withdrawn_date", "withdrawn_stage")
+    }
+    assert got == {
+        "application_id": ["0101", "0102", ""],
+        "highest_stage": ["6", "0", "0"],
+        "final_status": ["hired", "withdrawn", "in_progress"],
+        "offer_date": ["2025-03-20", "", ""],
+        "withdrawn_date": ["", "2025-03-09", ""],
+        "withdrawn_stage": ["", "0", ""],
+    }
+    assert list(frame["_source_line"]) == [2, 3, 7]  # each application's first row
+    info = out.accounting["sources"]["log"]
+    assert (info["rows"], info["contract_rows"], info["folded"], info["quarantined"]) == (7, 3, 4, 0)
+    assert not out.set_aside
+
+
+def test_a_folded_row_cut_short_sets_its_application_aside(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _write(
+        raw / "statuslogg.csv",
+        "Ansökan;Annons;Inkommen;Ändrad;Status\n"
+        "0101;0042;2025-03-01;2025-03-01 10:00;Inkommen\n"
+        "0102;0042;2025-03-02;2025-03-02 10:00;Inkommen\n"
+        "0101;0042;2025-03-01\n",
+    )
+    text = LOG.replace("Återtagen: withdrawn}", "Återtagen: withdrawn}\n      unknown: quarantine")
+    frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw).raws["applications"].frame
+    assert list(frame["application_id"].astype(str)) == ["0101", "0102"]
+    assert "fewer fields than the header" in frame["_mapping_reason"].iloc[0]
+    assert frame["_mapping_reason"].iloc[1] == ""

@@ -856,14 +856,48 @@ def _from_of(cspec) -> str | None:
     return cspec if isinstance(cspec, str) else (cspec or {}).get("from")
 
 
+def _first_rows(frame: pd.DataFrame, key: str) -> tuple[pd.DataFrame, int]:
+    """An export with one row per application × status change, as one row per application:
+    the first row (in file order) of each application ID, and how many rows were folded
+    into it. A row without an ID stays a row of its own (ingest sets it aside). A reason
+    to set a folded row aside (a record cut short) goes with its application's row."""
+    codes, texts = _codes(frame[key])
+    empty = np.asarray(pc.equal(texts, ""), dtype=bool)
+    distinct, first = np.unique(codes, return_index=True)
+    keep = np.sort(np.concatenate([first[~empty[distinct]], np.flatnonzero(empty[codes])]))
+    if len(keep) == len(frame):
+        return frame, 0
+    out = frame.iloc[keep].reset_index(drop=True)
+    why = frame[_READ_REASON].to_numpy(dtype=object)
+    troubled = np.flatnonzero(why != "")
+    if len(troubled):
+        row_of = np.full(len(texts), -1, dtype=np.int64)  # each ID's row in ``out``
+        kept_codes = codes[keep]
+        named = ~empty[kept_codes]
+        row_of[kept_codes[named]] = np.flatnonzero(named)
+        reasons = out[_READ_REASON].to_numpy(dtype=object).copy()
+        for pos in troubled:
+            target = row_of[codes[pos]]
+            if target >= 0 and reasons[target] == "":
+                reasons[target] = why[pos]
+        out[_READ_REASON] = reasons
+    return out, len(frame) - len(keep)
+
+
 def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Read]) -> tuple[RawTable, dict]:
     tspec = TABLES[table]
     spec = mapping.data["tables"][table]
     names = read.columns + [f"{j['source']}.{c}" for j in spec.get("join") or [] for c in reads[j["source"]].columns]
-    frame = _join(mapping, table, read.frame, reads)
+    main, folded = read.frame, 0
+    history = spec.get("history")
+    if history and history["source"] == read.name:  # the table's own rows are its history
+        main, folded = _first_rows(read.frame, history["key"])
+    frame = _join(mapping, table, main, reads)
     derived, derived_reasons, unmatched = (
-        _derive(mapping, table, frame, reads) if spec.get("history") else ({}, None, np.zeros(0, dtype=np.int64))
+        _derive(mapping, table, frame, reads) if history else ({}, None, np.zeros(0, dtype=np.int64))
     )
+    if history and history["source"] == read.name:
+        unmatched = np.zeros(0, dtype=np.int64)  # a row without an ID stays a row (ingest sets it aside)
     out: dict[str, object] = {SOURCE_FILE: frame[SOURCE_FILE].astype("category"), SOURCE_LINE: frame[SOURCE_LINE]}
     reasons = np.full(len(frame), "", dtype=object)
     used: set[str] = set()
@@ -910,7 +944,7 @@ def _build_table(mapping: Mapping, table: str, read: _Read, reads: dict[str, _Re
         sha256=read.sha256[read.labels[0]],
         guarded=True,  # every cell of its source files passed the privacy guard in apply_mapping
     )
-    return raw, {"unmapped_columns": unmapped, "history_unmatched": unmatched}
+    return raw, {"unmapped_columns": unmapped, "history_unmatched": unmatched, "folded": folded}
 
 
 def _unmatched_rows(mapping: Mapping, table: str, events: _Read, main: _Read, rows: np.ndarray) -> pd.DataFrame:
@@ -971,7 +1005,8 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
                 "quarantined": 0,
                 "unmapped_columns": [],
             }
-        if spec.get("history"):
+        folded = extra.pop("folded")
+        if spec.get("history") and spec["history"]["source"] != read.name:
             events = reads[spec["history"]["source"]]
             quarantine_file = None
             if len(unmatched):
@@ -1002,9 +1037,9 @@ def apply_mapping(mapping: Mapping | str | Path, raw_dir: str | Path) -> MappedE
             "role": "main",
             "rows": read.rows,
             "contract_rows": raw.n_rows,
-            "folded": 0,
+            "folded": folded,  # rows of an application's history kept in its own source
             "lookup": 0,
-            "quarantined": read.rows - raw.n_rows,
+            "quarantined": read.rows - raw.n_rows - folded,
             **extra,
         }
         for column in extra["unmapped_columns"]:
