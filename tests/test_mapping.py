@@ -641,3 +641,39 @@ def test_a_folded_row_cut_short_sets_its_application_aside(tmp_path):
     assert list(frame["application_id"].astype(str)) == ["0101", "0102"]
     assert "fewer fields than the header" in frame["_mapping_reason"].iloc[0]
     assert frame["_mapping_reason"].iloc[1] == ""
+
+
+def test_wide_dictionary_columns_map_as_categoricals_do(tmp_path, monkeypatch):
+    """A column of many distinct texts read as Arrow's dictionary array (the engine's
+    form above readers.WIDE_DICTIONARY: a history's keys and times) gives the same tables
+    as the Categorical form below it: history, joins and value maps."""
+    from pilot_eval import readers
+
+    raw = _tt(tmp_path, "0103,2025-03-04T10:00:00+01:00,Parked\n")
+    mapping = load_mapping(_write(tmp_path / "m.yaml", TT))
+    narrow = apply_mapping(mapping, raw)
+    monkeypatch.setattr(readers, "WIDE_DICTIONARY", 1)
+    wide = apply_mapping(mapping, raw)
+    for table in narrow.raws:
+        a, b = narrow.raws[table].frame, wide.raws[table].frame
+        assert list(a.columns) == list(b.columns)
+        for column in a.columns:
+            assert list(a[column].astype(str)) == list(b[column].astype(str)), column
+    assert narrow.accounting == wide.accounting
+
+
+def test_the_privacy_guard_scans_wide_dictionary_columns(tmp_path, monkeypatch):
+    """The guard finds a personal identity number in a column held as Arrow's dictionary
+    array, naming its file, column and line, as in any other column."""
+    from pilot_eval import readers
+
+    monkeypatch.setattr(readers, "WIDE_DICTIONARY", 1)
+    raw = _tt(tmp_path, "0103,2025-03-04T10:00:00+01:00,Inbox\n19811218-9876,2025-03-05T10:00:00+01:00,Inbox\n")
+    frame = readers._read_csv(readers.Source("_", raw / "stage-changes.csv"), keep_wide=True)[0]
+    assert readers.is_wide(frame["application-id"])
+    with pytest.raises(IngestError) as err:
+        apply_mapping(load_mapping(_write(tmp_path / "m.yaml", TT)), raw)
+    text = str(err.value)
+    assert "stage-changes.csv" in text and "application-id" in text and "row 12" in text
+    assert "personnummer" in text.lower() or "identity number" in text.lower()
+    assert "19811218" not in text

@@ -92,6 +92,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pilot_eval.contract import TABLES, fold
 from pilot_eval.errors import IngestError
@@ -494,6 +495,14 @@ def _codes(values: pd.Series) -> np.ndarray:
             else np.zeros(0, dtype=np.int8)
         )
         return np.append(unique_codes, np.int8(_NONE))[values.cat.codes.to_numpy()]
+    if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_dictionary(values.dtype.pyarrow_dtype):
+        # Arrow's dictionary array (the mapping engine's form of a column of many distinct
+        # texts, readers.WIDE_DICTIONARY): each distinct text scanned once, as above
+        array = pa.array(values.array)
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        texts = pd.Series(pd.arrays.ArrowExtensionArray(array.dictionary.cast(pa.large_string())), copy=False)
+        unique_codes = _scan_codes(texts) if len(texts) else np.zeros(0, dtype=np.int8)
+        return np.append(unique_codes, np.int8(_NONE))[np.asarray(pc.fill_null(array.indices, len(texts)))]
     s = _as_strings(values)
     if (
         len(s) >= _DEDUPE_MIN

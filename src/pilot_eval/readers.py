@@ -349,14 +349,15 @@ def detect_separator(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(source: Source) -> tuple[pd.DataFrame, str, str, str]:
-    """``(frame, encoding, separator, sha256 of the file's bytes)``."""
+def _read_csv(source: Source, keep_wide: bool = False) -> tuple[pd.DataFrame, str, str, str]:
+    """``(frame, encoding, separator, sha256 of the file's bytes)``; ``keep_wide``: see
+    :func:`_pandas_text` (the mapping engine's reading of an HR system's files)."""
     path, label = source.path, source.label
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()  # of the bytes read, not a second read of the file
     if not data or data.isspace():
         raise IngestError("the file is empty (not even a header line)", file=label, table=source.table)
-    fast = _read_csv_arrow(data)
+    fast = _read_csv_arrow(data, keep_wide)
     if fast is not None:
         return (*fast, digest)
     try:
@@ -514,7 +515,7 @@ def _nth_line_end(text: str, line: int) -> int:
     return end
 
 
-def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
+def _read_csv_arrow(data: bytes, keep_wide: bool = False) -> tuple[pd.DataFrame, str, str] | None:
     """The fast path of :func:`_read_csv` for plain files, or None to take the general one.
 
     Plain means: UTF-8 (with or without BOM), no NUL byte, no quote character at all (so
@@ -581,7 +582,9 @@ def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, str, str] | None:
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
     lines = {SOURCE_LINE: np.arange(2, table.num_rows + 2, dtype=np.int64)}
-    frame = pd.DataFrame(lines | {name: _pandas_text(table.column(i)) for i, name in enumerate(names)}, copy=False)
+    frame = pd.DataFrame(
+        lines | {name: _pandas_text(table.column(i), keep_wide) for i, name in enumerate(names)}, copy=False
+    )
     del table
     # a record of empty fields only (",,,") is not a record, but it keeps its line number
     blank = np.ones(len(frame), dtype=bool)
@@ -603,12 +606,22 @@ def _repeats(sample: pa.ChunkedArray) -> bool:
     return len(sample) > 0 and pc.count_distinct(sample).as_py() <= len(sample) // 2
 
 
-def _pandas_text(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+#: A dictionary-encoded column with more distinct texts than this is wide: with
+#: ``keep_wide`` it stays Arrow's dictionary array (pandas' Categorical would make a Python
+#: string of each of them and hash them all again; a stage history's keys and times have
+#: as many distinct texts as there are applications).
+WIDE_DICTIONARY = 1 << 16
+
+
+def _pandas_text(column: pa.ChunkedArray, keep_wide: bool = False) -> pd.api.extensions.ExtensionArray:
     """A parsed column: Arrow strings as they are; a dictionary-encoded one (its chunks
-    share one dictionary) as a Categorical of its distinct texts."""
+    share one dictionary) as a Categorical of its distinct texts, or, with ``keep_wide``
+    and more than :data:`WIDE_DICTIONARY` of them, as Arrow's dictionary array."""
     if not pa.types.is_dictionary(column.type):
         return pd.arrays.ArrowExtensionArray(column)
     combined = column.combine_chunks() if column.num_chunks else pa.array([], type=column.type)
+    if keep_wide and len(combined.dictionary) > WIDE_DICTIONARY:
+        return pd.arrays.ArrowExtensionArray(pa.chunked_array([combined]))
     codes = combined.indices.to_numpy(zero_copy_only=False)
     categories = combined.dictionary.to_numpy(zero_copy_only=False)
     return pd.Categorical.from_codes(
@@ -616,11 +629,28 @@ def _pandas_text(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
     )  # Arrow's indices are valid by construction
 
 
+def is_wide(values: pd.Series) -> bool:
+    """Whether a column is held as Arrow's dictionary array (:func:`_pandas_text`)."""
+    return isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_dictionary(values.dtype.pyarrow_dtype)
+
+
+def plain_text(values: pd.Series) -> pd.Series:
+    """A wide dictionary column as plain Arrow strings (any other column as it is)."""
+    if not is_wide(values):
+        return values
+    return pd.Series(pd.arrays.ArrowExtensionArray(pc.cast(pa.array(values.array), pa.string())), copy=False)
+
+
 def _is_empty(values: pd.Series) -> np.ndarray:
     if isinstance(values.dtype, pd.CategoricalDtype):
         empty = np.asarray(values.cat.categories == "", dtype=bool)
         return np.append(empty, False)[values.cat.codes.to_numpy()]
-    return pc.equal(pa.array(values.array), "").to_numpy(zero_copy_only=False)
+    array = pa.array(values.array)
+    if pa.types.is_dictionary(array.type):
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        empty = np.asarray(pc.equal(array.dictionary, ""), dtype=bool)
+        return np.append(empty, False)[np.asarray(pc.fill_null(array.indices, len(empty)))]
+    return pc.equal(array, "").to_numpy(zero_copy_only=False)
 
 
 def _csv_record_lines(text: str, sep: str, *, fields: bool = False):

@@ -46,6 +46,8 @@ from ..readers import (
     _read_excel,
     decode_bytes,
     detect_separator,
+    is_wide,
+    plain_text,
     sha256_file,
 )
 from .load import TERMINAL_EVENTS, Mapping, is_todo, load_mapping
@@ -221,7 +223,7 @@ def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: st
         return frame, None, None, None
     if settings["encoding"] == "auto" and settings["header_row"] == 1:
         # ingest's own reader (Arrow first) when it sees the file as the mapping says
-        frame, encoding, sep, digest = _read_csv(Source("_", path))
+        frame, encoding, sep, digest = _read_csv(Source("_", path), keep_wide=True)
         if settings["delimiter"] in ("auto", sep):
             return frame, encoding, sep, digest
     return (*read_csv_with(path, label, settings), None)
@@ -265,6 +267,8 @@ def _read_source(mapping: Mapping, name: str, raw_dir: Path) -> _Read:
         frames.append(frame)
         labels.append(label)
         digests[label] = digest or sha256_file(path)  # of the bytes parsed, when the reader had them
+    if len(frames) > 1:  # stacked: each file's dictionaries differ
+        frames = [f.apply(plain_text) if any(is_wide(f[c]) for c in f.columns) else f for f in frames]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     nulls = {str(v).strip() for v in settings["null_values"]} - {""}
     if nulls:
@@ -323,6 +327,12 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy()
         texts = _arrow_texts(values.cat.categories)
+    elif is_wide(values):  # Arrow's dictionary array, as read: its codes and texts as they are
+        array = pa.array(values.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        codes = np.asarray(pc.fill_null(array.indices, -1))
+        texts = array.dictionary.cast(pa.string())
     elif hasattr(values.array, "__arrow_array__"):
         array = pa.array(values.array)
         if isinstance(array, pa.ChunkedArray):
@@ -550,7 +560,7 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
     raw_values = frame[source_col]
     decimal = col.kind in ("int", "float") and read.settings["decimal"] == ","
     if "values" not in cspec and col.kind != "date" and not decimal:
-        return raw_values.reset_index(drop=True), reasons  # as read: ingest's parser takes it from here
+        return plain_text(raw_values).reset_index(drop=True), reasons  # as read: ingest's parser takes it
     codes, uniques = _factorize_stripped(raw_values)
     out = uniques.copy()
     bad = np.zeros(len(uniques), dtype=bool)
@@ -594,6 +604,7 @@ def _take(values: pd.Series, rows: np.ndarray) -> pd.Series:
     """The cells of ``values`` at ``rows``, "" where a row is -1 (a key the join did not
     find); categorical and Arrow columns stay so."""
     missing = rows < 0
+    values = plain_text(values)
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = values.cat.categories
         codes = values.cat.codes.to_numpy()
