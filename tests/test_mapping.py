@@ -6,6 +6,7 @@ processed tables as the contract export it was made from."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -677,3 +678,20 @@ def test_the_privacy_guard_scans_wide_dictionary_columns(tmp_path, monkeypatch):
     assert "stage-changes.csv" in text and "application-id" in text and "row 12" in text
     assert "personnummer" in text.lower() or "identity number" in text.lower()
     assert "19811218" not in text
+
+
+def test_stockholm_days_in_arrow_agree_with_zoneinfo_across_summer_time():
+    """The engine takes the date in Stockholm with Arrow's time-zone kernels; every hour
+    and minute around the summer-time changes of 2019-2027 gives the date zoneinfo gives."""
+    from pilot_eval.mapping.apply import _stockholm_days
+
+    instants = []
+    for year in range(2019, 2028):
+        for month, day in ((3, 24), (10, 23)):
+            start = pd.Timestamp(year=year, month=month, day=day, tz="UTC")
+            instants += list(pd.date_range(start, start + pd.Timedelta(days=10), freq="17min"))
+    utc = pd.DatetimeIndex(instants).tz_convert(None).to_numpy(dtype="datetime64[ns]")
+    expected = [
+        dt.datetime.fromtimestamp(t.timestamp(), tz=STOCKHOLM).date().isoformat() for t in pd.DatetimeIndex(instants)
+    ]
+    assert list(_stockholm_days(utc)) == expected

@@ -382,7 +382,8 @@ def _common_stamps(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Arrow's string kernels in C, never a Python object per text: pandas parses a text
     with an offset in Python (some 7 µs each) and its string methods on object columns
     run per cell."""
-    arr = pc.utf8_trim_whitespace(pa.array(texts, pa.string(), from_pandas=True))
+    arr = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string(), from_pandas=True)
+    arr = pc.utf8_trim_whitespace(arr)
     matched = np.asarray(pc.fill_null(pc.match_substring_regex(arr, _COMMON_STAMP), False), dtype=bool)
     utc = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
     pick = np.flatnonzero(matched)
@@ -425,22 +426,36 @@ def _utc(texts: pd.Series) -> pd.Series:
     return out
 
 
-def _to_date_fast(
-    texts: np.ndarray, zone: zoneinfo.ZoneInfo, stamps: tuple[np.ndarray, np.ndarray] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_to_date` for many ISO 8601 texts: the common API form in C
-    (:func:`_common_stamps`, or its result given as ``stamps``), the rest as
-    :func:`_to_date_pandas` reads them."""
-    texts = np.asarray(texts, dtype=object)
+def _objects(texts, where: np.ndarray) -> np.ndarray:
+    """The texts at ``where`` as Python strings (texts: an object array or Arrow's)."""
+    if isinstance(texts, pa.Array):
+        return np.asarray(texts.filter(pa.array(where)).to_numpy(zero_copy_only=False), dtype=object)
+    return np.asarray(texts, dtype=object)[where]
+
+
+def _stockholm_days(utc: np.ndarray) -> np.ndarray:
+    """UTC instants (``datetime64[ns]``) as ``YYYY-MM-DD`` in Europe/Stockholm, with
+    Arrow's time-zone kernels (each distinct day formatted once)."""
+    instants = pa.array(utc, type=pa.timestamp("ns", tz="UTC"))
+    local = pc.local_timestamp(instants.cast(pa.timestamp("ns", tz="Europe/Stockholm")))
+    days = np.asarray(pc.cast(pc.cast(local, pa.date32()), pa.int32()))
+    distinct, codes = np.unique(days, return_inverse=True)
+    text = np.datetime_as_string(distinct.astype("datetime64[D]"), unit="D").astype(object)
+    return text[codes]
+
+
+def _to_date_fast(texts, zone: zoneinfo.ZoneInfo, stamps: tuple[np.ndarray, np.ndarray] | None = None):
+    """:func:`_to_date` for many ISO 8601 texts (an object array or Arrow's): the common
+    API form in C (:func:`_common_stamps`, or its result given as ``stamps``), the rest
+    as :func:`_to_date_pandas` reads them."""
     out = np.empty(len(texts), dtype=object)
     ok = np.ones(len(texts), dtype=bool)
     common, utc = _common_stamps(texts) if stamps is None else stamps
     if common.any():
-        local = pd.DatetimeIndex(utc[common]).tz_localize("UTC").tz_convert(STOCKHOLM).tz_localize(None)
-        out[common] = _day_text(local.to_numpy())
+        out[common] = _stockholm_days(utc[common])
     rest = ~common
     if rest.any():
-        out[rest], ok[rest] = _to_date_pandas(texts[rest], zone)
+        out[rest], ok[rest] = _to_date_pandas(_objects(texts, rest), zone)
     return out, ok
 
 
@@ -561,6 +576,25 @@ def _map_column(mapping: Mapping, path: tuple, col, cspec, frame: pd.DataFrame, 
     decimal = col.kind in ("int", "float") and read.settings["decimal"] == ","
     if "values" not in cspec and col.kind != "date" and not decimal:
         return plain_text(raw_values).reset_index(drop=True), reasons  # as read: ingest's parser takes it
+    many_dates = col.kind == "date" and "values" not in cspec and (cspec.get("format") or "iso") == "iso"
+    if many_dates:
+        codes, texts = _codes(raw_values)
+        many_dates = len(texts) > 1000
+    if many_dates:  # many distinct times: parsed as Arrow's texts, a Python string only for the odd ones
+        zone = zoneinfo.ZoneInfo(cspec.get("timezone") or read.settings["timezone"])
+        out, ok = _to_date_fast(texts, zone)
+        bad = ~ok
+        if bad.any():
+            uniques = np.full(len(texts), "", dtype=object)
+            uniques[bad] = _objects(texts, bad)
+            texts_bad = np.full(len(texts), "", dtype=object)
+            why = f"{col.name}: {{}} is not a date in the mapping's format (ISO 8601)"
+            texts_bad[bad] = [why.format(repr(safe_value(u))) for u in uniques[bad]]
+            rows = bad[codes]
+            reasons[rows] = texts_bad[codes[rows]]
+        merged, out = pd.factorize(np.asarray(out, dtype=object))
+        values = pd.Categorical.from_codes(merged[codes], categories=pd.Index(out, dtype=object), validate=False)
+        return pd.Series(values), reasons
     codes, uniques = _factorize_stripped(raw_values)
     out = uniques.copy()
     bad = np.zeros(len(uniques), dtype=bool)
@@ -663,7 +697,7 @@ def _join(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, _R
     return frame
 
 
-def _instants(texts: np.ndarray, fmt: str | None, zone: zoneinfo.ZoneInfo) -> tuple[np.ndarray, tuple | None]:
+def _instants(texts, fmt: str | None, zone: zoneinfo.ZoneInfo) -> tuple[np.ndarray, tuple | None]:
     """The UTC instants of distinct time texts, for the order of a stage history
     (``datetime64[ns]``, NaT where unreadable or empty; a time without offset taken in
     ``zone``), and the result of :func:`_common_stamps` when it was used, for
@@ -675,9 +709,9 @@ def _instants(texts: np.ndarray, fmt: str | None, zone: zoneinfo.ZoneInfo) -> tu
         stamps = _common_stamps(texts)
         utc[stamps[0]] = stamps[1][stamps[0]]
         rest = ~stamps[0]
-    s = pd.Series(texts[rest], dtype=object).astype(str).str.strip()
-    if not len(s):
+    if not rest.any():
         return utc, stamps
+    s = pd.Series(_objects(texts, rest), dtype=object).astype(str).str.strip()
     found = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if fmt and fmt != "iso":
         parsed = pd.to_datetime(s, format=fmt, errors="coerce")
@@ -757,13 +791,13 @@ def _derive(mapping: Mapping, table: str, frame: pd.DataFrame, reads: dict[str, 
             stage_of[i] = lookup[fold(str(target))]
     # times, once per distinct text: the date in Stockholm and the instant for the order
     zone = zoneinfo.ZoneInfo(history.get("timezone") or reads[history["source"]].settings["timezone"])
-    at_codes, at_texts = _factorize_stripped(events[history["at"]])
+    at_codes, at_texts = _codes(events[history["at"]])  # Arrow's texts: parsed in C
     utc, stamps = _instants(at_texts, history.get("format"), zone)
     fmt = history.get("format")
     if stamps is not None and len(at_texts) > 1000:
         at_dates, at_ok = _to_date_fast(at_texts, zone, stamps)
     else:
-        at_dates, at_ok = _to_date(at_texts, fmt, zone)
+        at_dates, at_ok = _to_date(_objects(at_texts, np.ones(len(at_texts), dtype=bool)), fmt, zone)
     date_codes, dates = pd.factorize(at_dates)  # distinct time -> distinct date
     dates = list(dates)
     if "" not in dates:
