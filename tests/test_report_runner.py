@@ -415,6 +415,9 @@ def test_every_page_has_the_provenance_footer(report):
             assert label in footer, (name, label)
         assert all(h in footer for h in hashes), name
         assert commit in footer and "vacancies.csv" in footer and "statsmodels" in footer
+        # each input table by its Swedish name on a Swedish page, not the contract's identifier
+        assert '<td data-label="Tabell">Ansökningar</td>' in footer, name
+        assert "<code>applications</code>" not in footer, name
         assert '<th scope="row"><code>bootstrap_reps</code></th><td><code>199</code>' in footer  # from the params file
         assert '<th scope="row"><code>min_n</code></th><td><code>12</code>' in footer  # --param over the file
         assert "results_dir" not in footer  # the runner's working folder is no concern of readers

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from .. import paths, texts
+from ..texts.labels import VALUE_LABELS
 from ..texts.pages import PAGES
 from ..texts.pdf import PDF
 
@@ -77,6 +78,8 @@ REMOVE_CELL_TAGS = frozenset({"analyst-note", "papermill-error-cell-tag"})
 TEXT: dict[str, dict[str, str]] = {
     lang: {key: pair[i] for key, pair in PAGES.items()} for i, lang in enumerate(texts.LANGUAGES)
 }
+for _i, _lang in enumerate(texts.LANGUAGES):  # the footer names each input table in the page's language
+    TEXT[_lang].update({f"table:{name}": pair[_i] for name, pair in VALUE_LABELS["table"].items()})
 
 
 def published_dir(out_dir: str | Path, period: str, lang: str) -> Path:
