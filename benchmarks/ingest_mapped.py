@@ -31,12 +31,15 @@ CUT = "2026-02-28"
 def _prepare(base: Path, scale: float, seed: int) -> None:
     from pilot_eval.demo import generate, write_export
     from pilot_eval.demo_layouts import write_renamed
+    from pilot_eval.mapping.vocabulary import EXAMPLE_HEADERS, EXAMPLE_STATUS
 
     if (base / "own.yaml").exists():
         return
     export = generate(seed=seed, scale=scale, cut_date=CUT)
     write_export(export, base / "direct")
-    (base / "own.yaml").write_text(write_renamed(export, base / "own"), encoding="utf-8")
+    (base / "own.yaml").write_text(
+        write_renamed(export, base / "own", EXAMPLE_HEADERS, EXAMPLE_STATUS), encoding="utf-8"
+    )
 
 
 def _child(raw: str, out: str, mapping: str | None) -> None:

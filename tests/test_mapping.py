@@ -20,6 +20,7 @@ from pilot_eval.errors import IngestError, MappingError
 from pilot_eval.ingest import ingest, load_processed
 from pilot_eval.mapping import apply_mapping, load_mapping
 from pilot_eval.mapping.apply import STOCKHOLM, _to_date
+from pilot_eval.mapping.vocabulary import EXAMPLE_HEADERS, EXAMPLE_STATUS
 
 CUT = "2026-02-28"
 
@@ -289,7 +290,7 @@ def round_trip(tmp_path_factory):
     write_export(export, base / "direct")
     ingest(base / "direct", base / "out-direct", cut_date=CUT, data_docs=False)
     own = base / "own"
-    mapping = _write(base / "own.yaml", write_renamed(export, own))
+    mapping = _write(base / "own.yaml", write_renamed(export, own, EXAMPLE_HEADERS, EXAMPLE_STATUS))
     result = ingest(own, base / "out-mapped", cut_date=CUT, data_docs=False, mapping=mapping)
     return base, result
 

@@ -586,54 +586,28 @@ def write_layout(export: DemoExport, out_dir, layout: str) -> list[Path]:
 
 # --------------------------------------------------------------------------- a renamed export
 
-#: The headers of a Swedish municipal HR system's CSV export (Varbi, ReachMee, Heroma: their
-#: exact names are not public, these are typical wording), for the columns it renames.
-RENAMED_HEADERS = {
-    "vacancies": {
-        "vacancy_id": "Annons-ID",
-        "administration": "Förvaltningsnamn",
-        "published_date": "Publiceringsdatum",
-        "closing_date": "Ansökan stänger",
-        "employment_type": "Anställningsform",
-        "status": "Rekryteringsstatus",
-    },
-    "applications": {
-        "application_id": "Ansökan nr",
-        "vacancy_id": "Annons-ID",
-        "submitted_date": "Ansökningsdatum",
-        "final_status": "Status",
-    },
-}
-#: Its status labels for ``final_status``.
-RENAMED_STATUS = {
-    "hired": "Anställd",
-    "rejected": "Ej vidare",
-    "withdrawn": "Drog tillbaka",
-    "declined_offer": "Tackade nej",
-    "cancelled": "Avbruten",
-    "in_progress": "Pågår",
-}
 
-
-def write_renamed(export: DemoExport, out_dir) -> str:
-    """Write vacancies and applications of the demo export as such a system writes them
-    (``export_<table>.csv``: the headers of :data:`RENAMED_HEADERS`, ``;`` as delimiter,
-    Swedish status labels, submission times as ISO 8601 date-times with an offset,
-    publication dates as dd.mm.yyyy), the other tables as contract files beside; returns
-    the text of the mapping that reads it. Used by the mapping tests' round trip and
+def write_renamed(export: DemoExport, out_dir, headers: dict[str, dict[str, str]], status: dict[str, str]) -> str:
+    """Write the tables of ``headers`` (vacancies and applications) of the demo export as
+    a Swedish municipal HR system writes them (``export_<table>.csv``: the columns renamed
+    by ``headers``, ``;`` as delimiter, ``final_status`` by the labels of ``status``,
+    submission times as ISO 8601 date-times with an offset, publication dates as
+    dd.mm.yyyy), the other tables as contract files beside; returns the text of the
+    mapping that reads it. The wording comes from ``pilot_eval.mapping.vocabulary``
+    (``EXAMPLE_HEADERS``, ``EXAMPLE_STATUS``); used by the mapping tests' round trip and
     ``benchmarks/ingest_mapped.py``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _contract_csv(export, out, list(C.TABLES))  # the two renamed are rewritten below
     lines = ["mapping_version: 1", "name: renamed", "defaults: {delimiter: ';'}", "sources:"]
-    lines += [f"  {t}_export: {{file: export_{t}.csv}}" for t in RENAMED_HEADERS]
+    lines += [f"  {t}_export: {{file: export_{t}.csv}}" for t in headers]
     lines.append("tables:")
-    for table, renames in RENAMED_HEADERS.items():
+    for table, renames in headers.items():
         path = out / f"{table}.csv"
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         columns = list(frame.columns)
         if table == "applications":
-            frame["final_status"] = frame["final_status"].map(RENAMED_STATUS)
+            frame["final_status"] = frame["final_status"].map(status)
             # a date-time with an offset, as an API writes it: 10:00 local time that day
             frame["submitted_date"] = frame["submitted_date"] + "T09:00:00+01:00"
         else:
@@ -645,7 +619,7 @@ def write_renamed(export: DemoExport, out_dir) -> str:
         for name in columns:
             header = renames.get(name, name)
             if name == "final_status":
-                values = ", ".join(f'"{label}": {value}' for value, label in RENAMED_STATUS.items())
+                values = ", ".join(f'"{label}": {value}' for value, label in status.items())
                 lines.append(f'      {name}: {{from: "{header}", values: {{{values}}}, unknown: quarantine}}')
             elif table == "vacancies" and name == "published_date":
                 lines.append(f'      {name}: {{from: "{header}", format: "%d.%m.%Y"}}')

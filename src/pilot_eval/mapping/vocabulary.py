@@ -754,3 +754,34 @@ def match_value(value: str, table: str, column: str) -> ValueMatch | None:
         if score >= FUZZY_THRESHOLD and (best is None or score > best.score):
             best = ValueMatch(target, "fuzzy", label, round(score, 2))
     return best
+
+
+# --------------------------------------------------------------------------- an example export
+
+#: The headers of a Swedish municipal HR system's CSV export (Varbi, ReachMee, Heroma: their
+#: exact names are not public, these are typical wording), for the columns it renames.
+EXAMPLE_HEADERS = {
+    "vacancies": {
+        "vacancy_id": "Annons-ID",
+        "administration": "Förvaltningsnamn",
+        "published_date": "Publiceringsdatum",
+        "closing_date": "Ansökan stänger",
+        "employment_type": "Anställningsform",
+        "status": "Rekryteringsstatus",
+    },
+    "applications": {
+        "application_id": "Ansökan nr",
+        "vacancy_id": "Annons-ID",
+        "submitted_date": "Ansökningsdatum",
+        "final_status": "Status",
+    },
+}
+#: Its status labels for ``final_status``. Both are used by ``demo_layouts.write_renamed``.
+EXAMPLE_STATUS = {
+    "hired": "Anställd",
+    "rejected": "Ej vidare",
+    "withdrawn": "Drog tillbaka",
+    "declined_offer": "Tackade nej",
+    "cancelled": "Avbruten",
+    "in_progress": "Pågår",
+}
