@@ -319,7 +319,19 @@ def test_the_report_accounts_for_every_source_row(round_trip):
 
 # --------------------------------------------------------------------------- joins, history
 
-TT = """\
+#: The columns a mapping of applications with a stage history has besides its IDs and dates.
+DERIVED = """\
+      internal: {constant: "false"}
+      qualified: {constant: unknown}
+      highest_stage: {derive: history}
+      final_status: {derive: history}
+      withdrawn_date: {derive: history}
+      withdrawn_stage: {derive: history}
+      offer_date: {derive: history}
+"""
+
+TT = (
+    """\
 mapping_version: 1
 name: tt-like
 sources:
@@ -343,14 +355,9 @@ tables:
       application_id: id
       vacancy_id: relationships.job.data.id
       submitted_date: created-at
-      internal: {constant: "false"}
-      qualified: {constant: unknown}
-      highest_stage: {derive: history}
-      final_status: {derive: history}
-      withdrawn_date: {derive: history}
-      withdrawn_stage: {derive: history}
-      offer_date: {derive: history}
 """
+    + DERIVED
+)
 
 
 def _tt(tmp_path, changes_extra=""):
@@ -562,7 +569,8 @@ def test_a_repeated_application_id_is_quarantined_not_a_crash(tmp_path):
     assert list(frame["final_status"].astype(str)) == ["hired", "withdrawn", "in_progress", "withdrawn"]
 
 
-LOG = """\
+LOG = (
+    """\
 mapping_version: 1
 name: status-log
 defaults: {delimiter: ";"}
@@ -581,32 +589,31 @@ tables:
       application_id: Ansökan
       vacancy_id: Annons
       submitted_date: Inkommen
-      internal: {constant: "false"}
-      qualified: {constant: unknown}
-      highest_stage: {derive: history}
-      final_status: {derive: history}
-      withdrawn_date: {derive: history}
-      withdrawn_stage: {derive: history}
-      offer_date: {derive: history}
 """
+    + DERIVED
+)
+
+
+def _status_log(tmp_path, *rows: str):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    head = "Ansökan;Annons;Inkommen;Ändrad;Status\n0101;0042;2025-03-01;2025-03-01 10:00;Inkommen\n"
+    _write(raw / "statuslogg.csv", head + "".join(row + "\n" for row in rows))
+    return raw
 
 
 def test_a_history_kept_in_the_tables_own_rows_gives_one_row_per_application(tmp_path):
     """A status log (one row per application × status change, the application's columns
     repeated) is folded into one row per application, its first; the rows folded are
     counted; a row without an ID stays a row for ingest to set aside."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    _write(
-        raw / "statuslogg.csv",
-        "Ansökan;Annons;Inkommen;Ändrad;Status\n"
-        "0101;0042;2025-03-01;2025-03-01 10:00;Inkommen\n"
-        "0102;0042;2025-03-02;2025-03-02 10:00;Inkommen\n"
-        "0101;0042;2025-03-01;2025-03-05 09:00;Intervju\n"
-        "0101;0042;2025-03-01;2025-03-20 09:00;Erbjudande\n"
-        "0102;0042;2025-03-02;2025-03-09 10:00;Återtagen\n"
-        ";0042;2025-03-03;2025-03-03 10:00;Inkommen\n"
-        "0101;0042;2025-03-01;2025-03-25 12:00;Anställd\n",
+    raw = _status_log(
+        tmp_path,
+        "0102;0042;2025-03-02;2025-03-02 10:00;Inkommen",
+        "0101;0042;2025-03-01;2025-03-05 09:00;Intervju",
+        "0101;0042;2025-03-01;2025-03-20 09:00;Erbjudande",
+        "0102;0042;2025-03-02;2025-03-09 10:00;Återtagen",
+        ";0042;2025-03-03;2025-03-03 10:00;Inkommen",
+        "0101;0042;2025-03-01;2025-03-25 12:00;Anställd",
     )
     out = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", LOG)), raw)
     frame = out.raws["applications"].frame
@@ -629,15 +636,7 @@ def test_a_history_kept_in_the_tables_own_rows_gives_one_row_per_application(tmp
 
 
 def test_a_folded_row_cut_short_sets_its_application_aside(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    _write(
-        raw / "statuslogg.csv",
-        "Ansökan;Annons;Inkommen;Ändrad;Status\n"
-        "0101;0042;2025-03-01;2025-03-01 10:00;Inkommen\n"
-        "0102;0042;2025-03-02;2025-03-02 10:00;Inkommen\n"
-        "0101;0042;2025-03-01\n",
-    )
+    raw = _status_log(tmp_path, "0102;0042;2025-03-02;2025-03-02 10:00;Inkommen", "0101;0042;2025-03-01")
     text = LOG.replace("Återtagen: withdrawn}", "Återtagen: withdrawn}\n      unknown: quarantine")
     frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", text)), raw).raws["applications"].frame
     assert list(frame["application_id"].astype(str)) == ["0101", "0102"]
