@@ -695,3 +695,41 @@ def test_stockholm_days_in_arrow_agree_with_zoneinfo_across_summer_time():
         dt.datetime.fromtimestamp(t.timestamp(), tz=STOCKHOLM).date().isoformat() for t in pd.DatetimeIndex(instants)
     ]
     assert list(_stockholm_days(utc)) == expected
+
+
+SHORT = """\
+mapping_version: 1
+sources:
+  ads: {file: annonser.csv, encoding: cp1252, delimiter: ";", header_row: 2}
+tables:
+  vacancies:
+    source: ads
+    columns:
+      vacancy_id: Annons
+      published_date: Publicerad
+      status: Status
+"""
+
+
+def test_a_record_cut_short_is_marked_also_with_the_mappings_own_file_settings(tmp_path):
+    """A file read with its own encoding and a title row above the header goes through
+    the same parsing as a direct export: a record cut short is set aside, naming its line
+    in the file; a record with too many fields is refused, naming its line."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    title = "Annonser från HR\n"
+    (raw / "annonser.csv").write_bytes(
+        (title + "Annons;Publicerad;Status\n0042;2025-03-01;Öppen\n0043;2025-03-02\n0044;2025-03-03;Tillsatt\n").encode(
+            "cp1252"
+        )
+    )
+    frame = apply_mapping(load_mapping(_write(tmp_path / "m.yaml", SHORT)), raw).raws["vacancies"].frame
+    assert list(frame["vacancy_id"].astype(str)) == ["0042", "0043", "0044"]
+    assert list(frame["_source_line"]) == [3, 4, 5]
+    reasons = list(frame["_mapping_reason"])
+    assert reasons[0] == "" and reasons[2] == "" and "fewer fields than the header" in reasons[1]
+    (raw / "annonser.csv").write_bytes(
+        (title + "Annons;Publicerad;Status\n0042;2025-03-01;Öppen\n0043;2025-03-02;Öppen;x\n").encode("cp1252")
+    )
+    with pytest.raises(IngestError, match=r"annonser\.csv.*row 4"):
+        apply_mapping(load_mapping(_write(tmp_path / "m.yaml", SHORT)), raw)

@@ -368,6 +368,16 @@ def _read_csv(source: Source, keep_wide: bool = False) -> tuple[pd.DataFrame, st
         raise
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = detect_separator(first_line)
+    return parse_csv_text(text, sep, source), encoding, sep, digest
+
+
+def parse_csv_text(text: str, sep: str, source: Source, offset: int = 0) -> pd.DataFrame:
+    """Decoded CSV text as a frame of text cells with ``_source_line``, the general path
+    of :func:`_read_csv` (also the mapping engine's, for a file read with its own
+    encoding, delimiter or header row: ``offset`` lines above the header are added to
+    every line number). Blank lines are dropped; records cut short are marked in
+    ``frame.attrs`` (:func:`_short_records`), a long one is refused."""
+    label = source.label
     try:
         with warnings.catch_warnings():
             # a first record with too many fields: refused by _short_records, which counts them
@@ -388,13 +398,16 @@ def _read_csv(source: Source, keep_wide: bool = False) -> tuple[pd.DataFrame, st
         long = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if long:  # too many fields: which field is in which column cannot be known
             raise IngestError(
-                _too_many(int(long[2]), int(long[3]), int(long[1])), file=label, table=source.table, row=int(long[2])
+                _too_many(int(long[2]) + offset, int(long[3]), int(long[1])),
+                file=label,
+                table=source.table,
+                row=int(long[2]) + offset,
             ) from exc
         raise IngestError(
             f"malformed CSV ({redact(str(exc).strip())})",
             file=label,
             table=source.table,
-            row=int(m.group(1)) if m else None,
+            row=int(m.group(1)) + offset if m else None,
         ) from exc
     except pd.errors.EmptyDataError as exc:
         raise IngestError("the file is empty (not even a header line)", file=label, table=source.table) from exc
@@ -409,11 +422,13 @@ def _read_csv(source: Source, keep_wide: bool = False) -> tuple[pd.DataFrame, st
     # a blank line is not a record
     data_cols = [c for c in frame.columns if c != SOURCE_LINE]
     blank = (frame[data_cols] == "").all(axis=1) if data_cols else pd.Series(False, index=frame.index)
-    short = _short_records(text, sep, frame, blank.to_numpy(), counts, source)
+    short = _short_records(text, sep, frame, blank.to_numpy(), counts, source, offset)
     frame = frame.loc[~blank].reset_index(drop=True)
+    if offset:
+        frame[SOURCE_LINE] = frame[SOURCE_LINE] + offset
     if short:
         frame.attrs[_SHORT] = short
-    return frame, encoding, sep, digest
+    return frame
 
 
 _SHORT = "pilot_eval.short_records"
@@ -434,7 +449,13 @@ def _too_many(line: int, fields: int, header: int) -> str:
 
 
 def _short_records(
-    text: str, sep: str, frame: pd.DataFrame, blank: np.ndarray, counts: list[int] | None, source: Source
+    text: str,
+    sep: str,
+    frame: pd.DataFrame,
+    blank: np.ndarray,
+    counts: list[int] | None,
+    source: Source,
+    offset: int = 0,
 ) -> dict[int, int]:
     """The records of ``frame`` (pandas' reading of ``text``) with fewer fields than the
     header: row position after the blank lines are dropped → its number of fields.
@@ -456,6 +477,7 @@ def _short_records(
         line = int(frame[SOURCE_LINE].iloc[first])
         fields = _fields_of_line(text, sep, line) if counts is None else counts[first]
         if fields is not None and fields > n:
+            line += offset  # in the file, above its text's first line
             raise IngestError(_too_many(line, fields, n), file=source.label, table=source.table, row=line)
     candidates = np.flatnonzero(~frame.iloc[:, -1].to_numpy(dtype=object).astype(bool))  # "" is falsy
     candidates = candidates[~blank[candidates]]

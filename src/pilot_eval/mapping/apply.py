@@ -14,9 +14,7 @@ hundred distinct dates or labels), never cell by cell in Python.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 import zoneinfo
@@ -40,13 +38,13 @@ from ..readers import (
     SPLIT_RECORD,
     RawTable,
     Source,
-    _csv_record_lines,
     _encode_repeating,
     _read_csv,
     _read_excel,
     decode_bytes,
     detect_separator,
     is_wide,
+    parse_csv_text,
     plain_text,
     sha256_file,
 )
@@ -180,28 +178,9 @@ def read_csv_with(path: Path, label: str, settings: dict) -> tuple[pd.DataFrame,
     lines = text.split("\n", skip)
     body = lines[-1] if skip else text
     sep = detect_separator(body.split("\n", 1)[0]) if settings["delimiter"] == "auto" else settings["delimiter"]
-    try:
-        frame = pd.read_csv(
-            io.StringIO(body),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,  # counted, so that every record keeps its line; dropped below
-            quotechar='"',
-            engine="c",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise IngestError("malformed CSV", file=label, row=int(m.group(1)) + skip if m else None) from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    lines = np.arange(2, len(frame) + 2)
-    if '"' in body and frame.apply(lambda col: col.str.contains("\n", regex=False)).to_numpy().any():
-        lines = np.asarray(_csv_record_lines(body, sep)[: len(frame)])  # a quoted field spans lines
-    frame.insert(0, SOURCE_LINE, pd.array(lines + skip, dtype="int64"))
-    data = frame.drop(columns=[SOURCE_LINE])
-    blank = (data == "").all(axis=1).to_numpy() if len(data.columns) else np.zeros(len(frame), dtype=bool)
-    return frame.loc[~blank].reset_index(drop=True), encoding, sep
+    if not body.strip():
+        raise IngestError("the file is empty (not even a header line)", file=label)
+    return parse_csv_text(body, sep, Source("_", path), offset=skip), encoding, sep
 
 
 def _read_one(path: Path, fmt: str, settings: dict, sheet: str | None, label: str):
