@@ -344,11 +344,6 @@ def _factorize_stripped(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(texts.to_numpy(zero_copy_only=False), dtype=object)
 
 
-def _stripped(values: pd.Series) -> np.ndarray:
-    codes, uniques = _factorize_stripped(values)
-    return uniques[codes]
-
-
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
@@ -391,18 +386,6 @@ def _day_text(local: np.ndarray) -> np.ndarray:
     codes, days = pd.factorize(local.astype("datetime64[D]"))
     text = pd.DatetimeIndex(days).strftime("%Y-%m-%d").to_numpy(dtype=object)
     return text[codes] if len(text) else np.array([], dtype=object)
-
-
-def _utc(texts: pd.Series) -> pd.Series:
-    """ISO 8601 texts as UTC instants, for ordering (NaT where unreadable; a time without
-    offset taken as UTC, as pandas does)."""
-    values = texts.to_numpy(dtype=object)
-    common, utc = _common_stamps(values)
-    out = pd.Series(pd.DatetimeIndex(utc).tz_localize("UTC"), index=texts.index)
-    rest = ~common & (texts != "").to_numpy()
-    if rest.any():
-        out[rest] = pd.to_datetime(texts[rest], format="mixed", utc=True, errors="coerce")
-    return out
 
 
 def _objects(texts, where: np.ndarray) -> np.ndarray:
